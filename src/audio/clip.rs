@@ -1,0 +1,267 @@
+//! Prompt clips: WAV files read with [hound], their length and whether they are in
+//! telephony format (mono, 16-bit PCM, 8000 or 16000 Hz: G.711 narrowband and G.722
+//! wideband sample rates).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::diag::{Code, Diagnostic};
+use crate::menu::{ClipRef, Menu};
+
+/// Sample rates accepted as telephony: 8000 Hz (narrowband, G.711) and 16000 Hz
+/// (wideband, G.722).
+pub const TELEPHONY_RATES: [u32; 2] = [8000, 16000];
+
+/// What a readable clip is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClipInfo {
+    /// Samples per second per channel, in Hz.
+    pub sample_rate: u32,
+    /// Number of channels.
+    pub channels: u16,
+    /// Bits per sample.
+    pub bits_per_sample: u16,
+    /// Whether samples are integers (PCM) rather than floats.
+    pub pcm: bool,
+    /// Samples per channel actually present in the file.
+    pub frames: u64,
+}
+
+impl ClipInfo {
+    /// Playing time: `frames / sample_rate`.
+    pub fn duration(&self) -> Duration {
+        if self.sample_rate == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_secs_f64(self.frames as f64 / f64::from(self.sample_rate))
+    }
+
+    /// Whether the clip is mono 16-bit PCM at a [telephony rate](TELEPHONY_RATES).
+    pub fn is_telephony(&self) -> bool {
+        self.channels == 1
+            && self.bits_per_sample == 16
+            && self.pcm
+            && TELEPHONY_RATES.contains(&self.sample_rate)
+    }
+
+    /// `8000 Hz, mono, 16-bit PCM`.
+    pub fn describe(&self) -> String {
+        let ch = match self.channels {
+            1 => "mono".to_owned(),
+            2 => "stereo".to_owned(),
+            n => format!("{n} channels"),
+        };
+        let fmt = if self.pcm { "PCM" } else { "float" };
+        format!(
+            "{} Hz, {ch}, {}-bit {fmt}",
+            self.sample_rate, self.bits_per_sample
+        )
+    }
+}
+
+/// Why a clip cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClipError {
+    /// The file does not exist.
+    #[error("no such file")]
+    Missing,
+    /// The file exists but is not a readable WAV (bad header, truncated data, other format).
+    #[error("{0}")]
+    Unreadable(String),
+    /// The path leads outside `audio_dir` through a symbolic link.
+    #[error("the path leads outside `audio_dir` (through a link)")]
+    Escapes,
+}
+
+/// Reads a clip's header and decodes every sample, so a header that promises more data
+/// than the file holds (a "lying header") is caught here rather than during a call.
+///
+/// # Errors
+/// [`ClipError::Missing`] when there is no file, [`ClipError::Unreadable`] for anything
+/// hound cannot decode to the end.
+pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
+    if !path.is_file() {
+        return Err(ClipError::Missing);
+    }
+    let mut reader =
+        hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(e.to_string()))?;
+    let spec = reader.spec();
+    if spec.channels == 0 || spec.sample_rate == 0 {
+        return Err(ClipError::Unreadable(
+            "the header gives zero channels or a zero sample rate".into(),
+        ));
+    }
+    let declared = u64::from(reader.len());
+    let mut samples = 0u64;
+    let decoded: Result<(), hound::Error> = match spec.sample_format {
+        hound::SampleFormat::Int => reader
+            .samples::<i32>()
+            .try_for_each(|s| s.map(|_| samples += 1)),
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .try_for_each(|s| s.map(|_| samples += 1)),
+    };
+    decoded.map_err(|e| ClipError::Unreadable(format!("the sample data is damaged: {e}")))?;
+    if samples != declared {
+        return Err(ClipError::Unreadable(format!(
+            "the header promises {declared} samples but the file holds {samples}"
+        )));
+    }
+    Ok(ClipInfo {
+        sample_rate: spec.sample_rate,
+        channels: spec.channels,
+        bits_per_sample: spec.bits_per_sample,
+        pcm: spec.sample_format == hound::SampleFormat::Int,
+        frames: samples / u64::from(spec.channels),
+    })
+}
+
+/// Every clip a menu names, each read once.
+#[derive(Clone, Debug, Default)]
+pub struct ClipLibrary {
+    clips: HashMap<PathBuf, Result<ClipInfo, ClipError>>,
+}
+
+impl ClipLibrary {
+    /// Reads every clip named by `menu`, returning the library and the findings about
+    /// clips (E011 missing, E012 unreadable, E013 escaping by link, W010 not telephony),
+    /// each reported once, at the first prompt naming the clip.
+    pub fn load(menu: &Menu) -> (Self, Vec<Diagnostic>) {
+        let mut lib = Self::default();
+        let mut diags = Vec::new();
+        let root = menu.audio_dir.canonicalize().ok();
+        for clip in menu_clips(menu) {
+            if lib.clips.contains_key(&clip.path) {
+                continue;
+            }
+            let result = match (&root, clip.path.canonicalize()) {
+                (Some(root), Ok(real)) if !real.starts_with(root) => Err(ClipError::Escapes),
+                _ => read_clip(&clip.path),
+            };
+            if let Some(d) = finding(clip, &result, &menu.audio_dir) {
+                diags.push(d);
+            }
+            lib.clips.insert(clip.path.clone(), result);
+        }
+        (lib, diags)
+    }
+
+    /// The clip at `path`, if it was read and is usable.
+    pub fn get(&self, path: &Path) -> Option<&ClipInfo> {
+        self.clips.get(path).and_then(|r| r.as_ref().ok())
+    }
+
+    /// Number of distinct clips named.
+    pub fn len(&self) -> usize {
+        self.clips.len()
+    }
+
+    /// Whether no clip is named.
+    pub fn is_empty(&self) -> bool {
+        self.clips.is_empty()
+    }
+}
+
+fn finding(
+    clip: &ClipRef,
+    result: &Result<ClipInfo, ClipError>,
+    audio_dir: &Path,
+) -> Option<Diagnostic> {
+    match result {
+        Ok(info) if !info.is_telephony() => Some(
+            Diagnostic::new(
+                Code::NotTelephony,
+                clip.span,
+                format!("clip `{}` is not in telephony format", clip.name),
+            )
+            .label(info.describe())
+            .help("convert it: `sox in.wav -r 8000 -c 1 -b 16 -e signed-integer out.wav`")
+            .note("telephony clips are mono, 16-bit PCM, 8000 or 16000 Hz"),
+        ),
+        Ok(_) => None,
+        Err(ClipError::Missing) => Some(
+            Diagnostic::new(
+                Code::MissingClip,
+                clip.span,
+                format!("clip `{}` does not exist", clip.name),
+            )
+            .label(format!("looked for {}", clip.path.display()))
+            .note(format!(
+                "clips are read from `audio_dir`: {}",
+                audio_dir.display()
+            ))
+            .help("render the prompts with `scripts/render-prompts.sh`, or fix the name"),
+        ),
+        Err(ClipError::Escapes) => Some(
+            Diagnostic::new(
+                Code::ClipEscapes,
+                clip.span,
+                format!("clip `{}` leaves `audio_dir`", clip.name),
+            )
+            .label("a link inside `audio_dir` points outside it"),
+        ),
+        Err(ClipError::Unreadable(why)) => Some(
+            Diagnostic::new(
+                Code::BadClip,
+                clip.span,
+                format!("clip `{}` is not a readable WAV file", clip.name),
+            )
+            .label(why.clone()),
+        ),
+    }
+}
+
+/// Every clip reference in the menu, in file order (duplicates included).
+pub fn menu_clips(menu: &Menu) -> impl Iterator<Item = &ClipRef> {
+    menu.prompts().flat_map(|p| p.clips().map(|(_, c)| c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
+        let spec = hound::WavSpec {
+            channels,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for _ in 0..frames * u32::from(channels) {
+            w.write_sample(0i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn reads_duration_and_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.wav");
+        write_wav(&p, 8000, 1, 12000);
+        let info = read_clip(&p).unwrap();
+        assert_eq!(info.duration(), Duration::from_millis(1500));
+        assert!(info.is_telephony());
+        let q = dir.path().join("b.wav");
+        write_wav(&q, 44100, 2, 100);
+        assert!(!read_clip(&q).unwrap().is_telephony());
+    }
+
+    #[test]
+    fn lying_header_and_junk_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.wav");
+        write_wav(&p, 8000, 1, 8000);
+        let mut bytes = std::fs::read(&p).unwrap();
+        bytes.truncate(bytes.len() - 4000); // header still says 8000 samples
+        std::fs::write(&p, &bytes).unwrap();
+        assert!(matches!(read_clip(&p), Err(ClipError::Unreadable(_))));
+        std::fs::write(&p, b"RIFF\x00\x00junkjunk").unwrap();
+        assert!(matches!(read_clip(&p), Err(ClipError::Unreadable(_))));
+        assert_eq!(
+            read_clip(&dir.path().join("none.wav")),
+            Err(ClipError::Missing)
+        );
+    }
+}

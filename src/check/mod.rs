@@ -1,0 +1,136 @@
+//! `ivrsim check`: every finding about a menu, and the time-to-operator report.
+//!
+//! [`check_menu`] runs the graph checks ([`operator`]: E014, W001, W002, W005, W008) and the
+//! per-node lints ([`lints`]: W003, W004, W006, W007, W009, W011, W012) on a loaded menu.
+//! Findings from loading and from reading clips come from [`crate::menu::load_menu`] and
+//! [`crate::audio::ClipLibrary::load`]. Every code is documented in `docs/checks.md`.
+
+mod lints;
+mod operator;
+pub mod report;
+
+use std::time::Duration;
+
+use crate::audio::ClipLibrary;
+use crate::diag::{Code, Diagnostic};
+use crate::graph::MenuGraph;
+use crate::graph::ways::{Goal, Timings, Ways};
+use crate::menu::Menu;
+
+/// Default of `lint.max_options`: Avaya's IVR design guidance recommends at most 4-5
+/// options per menu.
+pub const DEFAULT_MAX_OPTIONS: u32 = 5;
+/// Default of `lint.max_operator_keys`.
+pub const DEFAULT_MAX_OPERATOR_KEYS: u32 = 3;
+/// Default of `lint.max_prompt`.
+pub const DEFAULT_MAX_PROMPT: Duration = Duration::from_secs(10);
+
+/// Thresholds of the checks, after the menu's `lint:` section and command-line flags.
+#[derive(Clone, Debug)]
+pub struct Thresholds {
+    /// Most options in one menu before W007.
+    pub max_options: u32,
+    /// Most keypresses to an operator before W008.
+    pub max_operator_keys: u32,
+    /// Longest menu prompt before W009.
+    pub max_prompt: Duration,
+    /// Warning codes not to report.
+    pub allow: Vec<Code>,
+}
+
+/// Command-line overrides of [`Thresholds`] (`None`: keep the menu's or the default).
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--max-options`.
+    pub max_options: Option<u32>,
+    /// `--max-operator-keys`.
+    pub max_operator_keys: Option<u32>,
+    /// `--max-prompt`.
+    pub max_prompt: Option<Duration>,
+    /// `--allow` (added to the menu's `lint.allow`).
+    pub allow: Vec<Code>,
+}
+
+impl Thresholds {
+    /// Flags over the menu's `lint:` over the defaults.
+    pub fn resolve(menu: &Menu, o: &Overrides) -> Self {
+        let mut allow = menu.lint.allow.clone();
+        allow.extend(o.allow.iter().copied());
+        Thresholds {
+            max_options: o
+                .max_options
+                .or(menu.lint.max_options)
+                .unwrap_or(DEFAULT_MAX_OPTIONS),
+            max_operator_keys: o
+                .max_operator_keys
+                .or(menu.lint.max_operator_keys)
+                .unwrap_or(DEFAULT_MAX_OPERATOR_KEYS),
+            max_prompt: o
+                .max_prompt
+                .or(menu.lint.max_prompt)
+                .unwrap_or(DEFAULT_MAX_PROMPT),
+            allow,
+        }
+    }
+}
+
+/// Everything the checks computed about one menu.
+pub struct Analysis {
+    /// The graph.
+    pub graph: MenuGraph,
+    /// Prompt durations.
+    pub timings: Timings,
+    /// Fewest keypresses to an operator, from every node.
+    pub by_keys: Ways,
+    /// Fewest seconds to an operator, from every node.
+    pub fastest: Ways,
+    /// Nodes reachable from the entry.
+    pub reachable: Vec<bool>,
+}
+
+impl Analysis {
+    /// Builds the graph and computes reachability and the shortest ways.
+    pub fn of(menu: &Menu, clips: &ClipLibrary) -> Self {
+        let graph = MenuGraph::build(menu);
+        let timings = Timings::of(menu, clips);
+        let by_keys = Ways::compute(menu, &graph, &timings, Goal::FewestKeys);
+        let fastest = Ways::compute(menu, &graph, &timings, Goal::Fastest);
+        let reachable = crate::graph::reach::reachable_from_entry(&graph);
+        Analysis {
+            graph,
+            timings,
+            by_keys,
+            fastest,
+            reachable,
+        }
+    }
+}
+
+/// Runs every graph check and lint on `menu`, returning the findings (those whose code is
+/// in `thresholds.allow` removed) sorted by place.
+pub fn check_menu(
+    menu: &Menu,
+    clips: &ClipLibrary,
+    analysis: &Analysis,
+    thresholds: &Thresholds,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    operator::check(menu, analysis, thresholds, &mut diags);
+    lints::check(menu, clips, analysis, thresholds, &mut diags);
+    diags.retain(|d| !thresholds.allow.contains(&d.code));
+    diags
+}
+
+/// Sorts findings by file, then position, then code, and removes exact repeats.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (a.primary.span.file, a.primary.span.start, a.code).cmp(&(
+            b.primary.span.file,
+            b.primary.span.start,
+            b.code,
+        ))
+    });
+    diags.dedup_by(|a, b| {
+        a.code == b.code && a.primary.span == b.primary.span && a.message == b.message
+    });
+}

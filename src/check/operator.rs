@@ -1,0 +1,205 @@
+//! The central check (E014: nodes from which no operator can be reached), and the other
+//! findings about ways through the graph: W001 unreachable, W002 inescapable loops,
+//! W005 no zero-out, W008 operator too deep.
+
+use petgraph::visit::EdgeRef;
+
+use super::{Analysis, Thresholds};
+use crate::diag::{Code, Diagnostic};
+use crate::graph::EdgeKind;
+use crate::graph::reach::{Components, Ending, Endings, reaches_operator};
+use crate::menu::{Menu, NodeId, NodeKind};
+
+fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
+    let mut s: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|&i| format!("`{}`", menu.node(i).id))
+        .collect();
+    if ids.len() > max {
+        s.push(format!("and {} more", ids.len() - max));
+    }
+    s.join(", ")
+}
+
+pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
+    let g = &a.graph;
+    let reaches = reaches_operator(menu, g);
+    let comps = Components::of(g);
+    let any_trapped = menu
+        .node_ids()
+        .any(|id| !reaches[id.index()] && !matches!(menu.node(id).kind, NodeKind::Hangup(_)));
+    let endings = if any_trapped {
+        Some(Endings::of(menu, g, &comps))
+    } else {
+        None
+    };
+
+    for id in menu.node_ids() {
+        let node = menu.node(id);
+        let is_hangup = matches!(node.kind, NodeKind::Hangup(_));
+        if !reaches[id.index()] && !is_hangup {
+            let (ends, more) = &endings
+                .as_ref()
+                .expect("computed when any node is trapped")
+                .of[comps.comp[id.index()]];
+            let mut parts: Vec<String> = ends
+                .iter()
+                .map(|e| match e {
+                    Ending::Hangup(h) => format!("hang-up `{}`", menu.node(*h).id),
+                    Ending::RetriesEnd(n) => format!(
+                        "`{}` running out of retries with no fallback",
+                        menu.node(*n).id
+                    ),
+                    Ending::Loop(c) => format!(
+                        "the loop through {} with no way out",
+                        names(menu, &comps.members[*c], 5)
+                    ),
+                    Ending::DeadEnd(n) => format!("`{}`, which leads nowhere", menu.node(*n).id),
+                })
+                .collect();
+            if *more {
+                parts.push("others".into());
+            }
+            let mut d = Diagnostic::new(
+                Code::NoOperator,
+                node.span,
+                format!("no operator can be reached from `{}`", node.id),
+            )
+            .label("a caller here can never reach a person");
+            if !parts.is_empty() {
+                d = d.note(format!(
+                    "every way on from here ends at {}",
+                    parts.join("; ")
+                ));
+            }
+            d = d.help(if menu.defaults.keys.operator.is_none() {
+                "give callers a way out: a global `operator` key in `defaults.keys`, an option leading to a `transfer`, or a `fallback`"
+            } else {
+                "add an option or a `fallback` that leads to a `transfer` node"
+            });
+            diags.push(d);
+        }
+        if !a.reachable[id.index()] && a.graph.entry.is_some() {
+            diags.push(
+                Diagnostic::new(
+                    Code::Unreachable,
+                    node.span,
+                    format!("node `{}` cannot be reached from the entry", node.id),
+                )
+                .label("no caller gets here")
+                .help("link it from a menu option, or remove it"),
+            );
+        }
+    }
+
+    // W002: loops with no way out (and no transfer, hang-up or end inside).
+    for (c, members) in comps.members.iter().enumerate() {
+        if !comps.is_cyclic(g, c) || comps.has_exit(g, c) {
+            continue;
+        }
+        let ends_inside = members.iter().any(|&n| {
+            matches!(
+                menu.node(n).kind,
+                NodeKind::Transfer(_) | NodeKind::Hangup(_)
+            ) || g.ends_call[n.index()]
+                || g.unknown_exit[n.index()]
+        });
+        if ends_inside {
+            continue;
+        }
+        let mut sorted = members.clone();
+        sorted.sort();
+        let first = menu.node(sorted[0]);
+        diags.push(
+            Diagnostic::new(
+                Code::InescapableLoop,
+                first.span,
+                "a loop that callers can never leave",
+            )
+            .label(format!(
+                "callers go round {} forever",
+                names(menu, &sorted, 6)
+            ))
+            .help("add a way out of the loop: a key, a `fallback`, or a `next` that leaves it"),
+        );
+    }
+
+    for id in menu.node_ids() {
+        let node = menu.node(id);
+        // W005: a menu where no single key leads, through automatic steps only, to a transfer.
+        if let NodeKind::Menu(_) = node.kind {
+            if reaches[id.index()] && !zero_out(menu, a, id) {
+                diags.push(
+                    Diagnostic::new(Code::NoZeroOut, node.span, format!("no single key in menu `{}` leads to an operator", node.id))
+                        .label("callers who want a person must guess")
+                        .help("set a global `operator` key in `defaults.keys` (usually `\"0\"`), or add an option to a `transfer`"),
+                );
+            }
+        }
+        // W008: fewest keys to an operator above the threshold, for menus (a collect's keys
+        // are the data it asks for, not a detour).
+        if matches!(node.kind, NodeKind::Menu(_)) && reaches[id.index()] && a.reachable[id.index()]
+        {
+            match a.by_keys.cost[id.index()] {
+                Some(c) if c.keys > t.max_operator_keys => diags.push(
+                    Diagnostic::new(
+                        Code::OperatorTooDeep,
+                        node.span,
+                        format!(
+                            "an operator is {} keypresses away from `{}`",
+                            c.keys, node.id
+                        ),
+                    )
+                    .label(format!(
+                        "more than the {} allowed (`lint.max_operator_keys`)",
+                        t.max_operator_keys
+                    ))
+                    .help("offer the operator sooner, e.g. with a global `operator` key"),
+                ),
+                None => diags.push(
+                    Diagnostic::new(
+                        Code::OperatorTooDeep,
+                        node.span,
+                        format!(
+                            "from `{}` only waiting or invalid input reach an operator",
+                            node.id
+                        ),
+                    )
+                    .label("no keys lead to a person")
+                    .help("offer the operator by a key, e.g. a global `operator` key"),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether one keypress at menu `id` reaches a transfer through automatic steps (routes)
+/// only (routes, and messages that go on by themselves). A route counts when any of its
+/// branches does.
+fn zero_out(menu: &Menu, a: &Analysis, id: NodeId) -> bool {
+    let g = &a.graph;
+    g.graph.edges(g.ix(id)).any(|e| {
+        let single = e.weight().key().is_some_and(|k| k.len() == 1);
+        single && leads_to_transfer(menu, a, g.graph[e.target()], 0)
+    })
+}
+
+fn leads_to_transfer(menu: &Menu, a: &Analysis, id: NodeId, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match menu.node(id).kind {
+        NodeKind::Transfer(_) => true,
+        NodeKind::Route(_) => a.graph.graph.edges(a.graph.ix(id)).any(|e| {
+            matches!(e.weight(), EdgeKind::Route { .. } | EdgeKind::RouteDefault)
+                && leads_to_transfer(menu, a, a.graph.graph[e.target()], depth + 1)
+        }),
+        NodeKind::Message(_) => a.graph.graph.edges(a.graph.ix(id)).any(|e| {
+            *e.weight() == EdgeKind::Next
+                && leads_to_transfer(menu, a, a.graph.graph[e.target()], depth + 1)
+        }),
+        _ => false,
+    }
+}

@@ -1,0 +1,230 @@
+//! `ivrsim check MENU...`: load, build the graph, run every check, print the findings and
+//! the time-to-operator report.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::audio::ClipLibrary;
+use crate::check::report::Report;
+use crate::check::{self, Analysis, Overrides, Thresholds};
+use crate::diag::{self, Code, ColorChoice, Diagnostic, JsonDiagnostic, Severity};
+use crate::menu::load_menu;
+use crate::source::Sources;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style text.
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Arguments of `ivrsim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Menu files to check.
+    #[arg(value_name = "MENU", default_value = "menus/hotline.yaml")]
+    pub menus: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long, short = 'D')]
+    pub deny_warnings: bool,
+    /// Print the time to an operator from every node, not only the summary.
+    #[arg(long)]
+    pub report: bool,
+    /// Warn when a menu has more options than this (default: the menu's `lint.max_options`, else 5).
+    #[arg(long, value_name = "N")]
+    pub max_options: Option<u32>,
+    /// Warn when an operator is more keypresses away than this (default 3).
+    #[arg(long, value_name = "N")]
+    pub max_operator_keys: Option<u32>,
+    /// Warn when a menu prompt lasts longer than this, e.g. `10s` (default 10s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_prompt: Option<Duration>,
+    /// Do not report this warning code (repeatable), e.g. `--allow W007`.
+    #[arg(long, value_name = "CODE", value_parser = parse_warning)]
+    pub allow: Vec<Code>,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e}; write e.g. `10s` or `1500ms`"))
+}
+
+fn parse_warning(s: &str) -> Result<Code, String> {
+    match Code::parse(s) {
+        Some(c) if c.severity() == Severity::Warning => Ok(c),
+        Some(c) => Err(format!("`{c}` is an error; only warnings can be allowed")),
+        None => Err(format!("unknown finding code `{s}` (see docs/checks.md)")),
+    }
+}
+
+/// The result of checking one menu file.
+struct Checked {
+    file: String,
+    diagnostics: Vec<Diagnostic>,
+    report: Option<Report>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    menus: Vec<JsonMenu<'a>>,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonMenu<'a> {
+    file: &'a str,
+    findings: Vec<JsonDiagnostic<'a>>,
+    report: Option<&'a Report>,
+}
+
+/// Checks every menu; see the module docs for the exit status.
+pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
+    let mut sources = Sources::new();
+    let overrides = Overrides {
+        max_options: args.max_options,
+        max_operator_keys: args.max_operator_keys,
+        max_prompt: args.max_prompt,
+        allow: args.allow.clone(),
+    };
+    let mut io_failed = false;
+    let mut checked = Vec::new();
+    for path in &args.menus {
+        match check_one(path, &mut sources, &overrides) {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                io_failed = true;
+                let mut err = super::stderr(color);
+                let _ = writeln!(err, "error: {e}");
+            }
+        }
+    }
+    let errors: usize = checked
+        .iter()
+        .flat_map(|c| &c.diagnostics)
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    let warnings: usize = checked
+        .iter()
+        .flat_map(|c| &c.diagnostics)
+        .filter(|d| d.severity() == Severity::Warning)
+        .count();
+
+    let written = match args.format {
+        Format::Json => {
+            let out = JsonOut {
+                menus: checked
+                    .iter()
+                    .map(|c| JsonMenu {
+                        file: &c.file,
+                        findings: c
+                            .diagnostics
+                            .iter()
+                            .map(|d| diag::to_json(&sources, d))
+                            .collect(),
+                        report: c.report.as_ref(),
+                    })
+                    .collect(),
+                errors,
+                warnings,
+            };
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &out)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(stdout))
+        }
+        Format::Text => print_text(args, color, &sources, &checked),
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write output: {e}");
+        }
+        return EXIT_USAGE;
+    }
+    if io_failed {
+        EXIT_USAGE
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn print_text(
+    args: &CheckArgs,
+    color: ColorChoice,
+    sources: &Sources,
+    checked: &[Checked],
+) -> std::io::Result<()> {
+    let mut out = super::stdout(color);
+    for c in checked {
+        diag::render_text(&mut out, sources, &c.diagnostics)?;
+        if let Some(r) = &c.report {
+            if args.report {
+                writeln!(out, "{}", r.table())?;
+            }
+            write!(out, "{}", r.summary())?;
+        }
+        let e = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count();
+        let w = c.diagnostics.len() - e;
+        let verdict = if e > 0 {
+            "cannot go live"
+        } else if w > 0 && args.deny_warnings {
+            "fails --deny-warnings"
+        } else {
+            "ok"
+        };
+        writeln!(
+            out,
+            "{}: {e} error{}, {w} warning{}: {verdict}",
+            c.file,
+            plural(e),
+            plural(w)
+        )?;
+    }
+    out.flush()
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn check_one(
+    path: &std::path::Path,
+    sources: &mut Sources,
+    overrides: &Overrides,
+) -> Result<Checked, crate::menu::load::ReadError> {
+    let outcome = load_menu(path, sources)?;
+    let mut diagnostics = outcome.diagnostics;
+    let mut report = None;
+    if let Some(menu) = &outcome.menu {
+        let thresholds = Thresholds::resolve(menu, overrides);
+        let (clips, clip_diags) = ClipLibrary::load(menu);
+        diagnostics.extend(clip_diags);
+        let analysis = Analysis::of(menu, &clips);
+        diagnostics.extend(check::check_menu(menu, &clips, &analysis, &thresholds));
+        diagnostics.retain(|d| !thresholds.allow.contains(&d.code));
+        report = Some(Report::build(menu, sources, &analysis));
+    } else {
+        diagnostics.retain(|d| !overrides.allow.contains(&d.code));
+    }
+    check::sort(&mut diagnostics);
+    Ok(Checked {
+        file: path.display().to_string(),
+        diagnostics,
+        report,
+    })
+}

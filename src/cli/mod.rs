@@ -1,0 +1,83 @@
+//! The command line: one file per subcommand. `main.rs` parses the arguments with clap and
+//! calls [`run`], which returns the process exit status.
+//!
+//! Exit statuses (documented in `docs/checks.md` and the README):
+//! - 0: success (warnings allowed);
+//! - 1: findings that fail the run (errors, or warnings with `--deny-warnings`);
+//! - 2: usage or I/O error (bad flags, a file that cannot be read or written).
+
+mod check;
+mod prompts;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::ColorChoice;
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// Findings that fail the run.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Usage or I/O error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// ivrsim: rehearse, test and check hotline IVR menus.
+#[derive(Debug, Parser)]
+#[command(name = "ivrsim", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check menus before they go live: every finding, and the time to an operator.
+    Check(check::CheckArgs),
+    /// List every prompt clip of a menu with its language and text (for rendering audio).
+    Prompts(prompts::PromptsArgs),
+}
+
+/// The default menu: the bundled hotline.
+pub fn default_menu() -> PathBuf {
+    PathBuf::from("menus/hotline.yaml")
+}
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, cli.color),
+        Command::Prompts(args) => prompts::run(&args, cli.color),
+    };
+    ExitCode::from(code)
+}
+
+/// A termcolor stream for stdout honouring `--color` (auto: colour only on a terminal).
+pub(crate) fn stdout(color: ColorChoice) -> termcolor::StandardStream {
+    use std::io::IsTerminal;
+    let choice = match color {
+        ColorChoice::Always => termcolor::ColorChoice::Always,
+        ColorChoice::Never => termcolor::ColorChoice::Never,
+        ColorChoice::Auto if std::io::stdout().is_terminal() => termcolor::ColorChoice::Auto,
+        ColorChoice::Auto => termcolor::ColorChoice::Never,
+    };
+    termcolor::StandardStream::stdout(choice)
+}
+
+/// A termcolor stream for stderr honouring `--color`.
+pub(crate) fn stderr(color: ColorChoice) -> termcolor::StandardStream {
+    use std::io::IsTerminal;
+    let choice = match color {
+        ColorChoice::Always => termcolor::ColorChoice::Always,
+        ColorChoice::Never => termcolor::ColorChoice::Never,
+        ColorChoice::Auto if std::io::stderr().is_terminal() => termcolor::ColorChoice::Auto,
+        ColorChoice::Auto => termcolor::ColorChoice::Never,
+    };
+    termcolor::StandardStream::stderr(choice)
+}

@@ -1,0 +1,355 @@
+//! Findings ([`Diagnostic`]) and how they are shown: rustc-style text through
+//! [`codespan_reporting`], or JSON for machines.
+//!
+//! Every finding has a stable [`Code`]; `docs/checks.md` documents each one and the
+//! test suite has a fixture per code under `tests/fixtures/check/`.
+
+use std::io;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term;
+use serde::Serialize;
+
+use crate::source::{LineCol, Sources, Span};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth a look; does not fail `check` unless `--deny-warnings`.
+    Warning,
+    /// The menu cannot be used as written; `check` exits 1.
+    Error,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $slug:literal, $sev:ident, $summary:literal;)*) => {
+        /// Stable identifier of a kind of finding. `E…` are errors, `W…` warnings.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as written in output and in `lint.allow`, e.g. `E006`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// A short kebab-case name, e.g. `unknown-target`.
+            pub fn slug(self) -> &'static str {
+                match self { $(Code::$variant => $slug,)* }
+            }
+
+            /// Whether the code is an error or a warning.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// Parses `E006` (any case).
+            pub fn parse(s: &str) -> Option<Code> {
+                Self::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+            }
+        }
+    };
+}
+
+codes! {
+    YamlSyntax = "E001", "yaml-syntax", Error, "The file is not valid YAML, is empty, or exceeds a parser safety limit.";
+    UnknownField = "E002", "unknown-field", Error, "A field that the format does not have (often a typo).";
+    WrongType = "E003", "wrong-type", Error, "A value of the wrong type, e.g. text where a number is expected.";
+    MissingField = "E004", "missing-field", Error, "A required field is missing or empty.";
+    DuplicateNode = "E005", "duplicate-node", Error, "Two nodes have the same id.";
+    UnknownTarget = "E006", "unknown-target", Error, "`entry`, `to`, `next`, `fallback`, `default`, `operator` or `main_menu` names a node that does not exist.";
+    InvalidKey = "E007", "invalid-key", Error, "A DTMF key with characters other than 0-9, * and #.";
+    DuplicateKey = "E008", "duplicate-key", Error, "The same key (or spoken keyword) twice in one menu.";
+    IncompleteNode = "E009", "incomplete-node", Error, "A node lacks what its kind needs, e.g. a menu with no options.";
+    FieldNotForKind = "E010", "field-not-for-kind", Error, "A field that this node kind does not use.";
+    MissingClip = "E011", "missing-clip", Error, "A prompt's audio clip does not exist.";
+    BadClip = "E012", "bad-clip", Error, "A prompt's audio clip is not a readable WAV file.";
+    ClipEscapes = "E013", "clip-escapes", Error, "A clip path leaves `audio_dir` (absolute, or `..` above it).";
+    NoOperator = "E014", "no-operator", Error, "A node from which no sequence of caller actions reaches an operator.";
+    UnquotedKey = "E015", "unquoted-key", Error, "An unquoted `#` or `*` where a key is written: YAML reads a comment or an alias.";
+    InvalidValue = "E016", "invalid-value", Error, "A value outside what the field accepts (durations, names, ranges, regexes).";
+    IncludeFailed = "E017", "include-failed", Error, "An included file cannot be read, or includes form a cycle.";
+    Unreachable = "W001", "unreachable", Warning, "A node no caller can reach from `entry`.";
+    InescapableLoop = "W002", "inescapable-loop", Warning, "A loop that a caller, once in it, can never leave.";
+    NoInputHandling = "W003", "no-input-handling", Warning, "A menu or collect with no no-input re-prompt (its own or from `defaults`).";
+    NoMatchHandling = "W004", "no-match-handling", Warning, "A menu or collect with no no-match re-prompt (its own or from `defaults`).";
+    NoZeroOut = "W005", "no-zero-out", Warning, "A menu from which no single key leads to an operator.";
+    ShadowedGlobalKey = "W006", "shadowed-global-key", Warning, "A menu option uses the key of a global key, which it hides in that menu.";
+    TooManyOptions = "W007", "too-many-options", Warning, "A menu with more options than `lint.max_options`.";
+    OperatorTooDeep = "W008", "operator-too-deep", Warning, "The fewest keypresses from a node to an operator exceed `lint.max_operator_keys`.";
+    PromptTooLong = "W009", "prompt-too-long", Warning, "A menu prompt clip longer than `lint.max_prompt`.";
+    NotTelephony = "W010", "not-telephony", Warning, "A clip that is not mono 16-bit PCM at 8 or 16 kHz.";
+    NoFallback = "W011", "no-fallback", Warning, "A node whose retry limit ends the call because no `fallback` is set.";
+    PrefixKeys = "W012", "prefix-keys", Warning, "One option's key is the start of another's, so the shorter waits for the inter-digit timeout.";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place a finding points at.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there (may be empty).
+    pub message: String,
+}
+
+/// One finding about a menu (or scenario) file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// What kind of finding.
+    pub code: Code,
+    /// Main message, lowercase, names in backticks (rustc style).
+    pub message: String,
+    /// The place the finding is about, with a short label.
+    pub primary: Label,
+    /// Other places that explain it.
+    pub secondary: Vec<Label>,
+    /// Extra explanation lines (`= note: …`).
+    pub notes: Vec<String>,
+    /// Suggested fixes (`= help: …`).
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `code` at `span`.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    /// Sets the label under the primary caret.
+    pub fn label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = message.into();
+        self
+    }
+
+    /// Adds a secondary place.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a `note:` line.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds a `help:` line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    /// The finding's severity (that of its code).
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    fn to_codespan(&self) -> cs::Diagnostic<crate::source::FileId> {
+        let sev = match self.severity() {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let mut labels = vec![
+            cs::Label::primary(self.primary.span.file, self.primary.span.range())
+                .with_message(&self.primary.message),
+        ];
+        labels.extend(
+            self.secondary.iter().map(|l| {
+                cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)
+            }),
+        );
+        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
+        notes.extend(self.help.iter().map(|h| format!("help: {h}")));
+        cs::Diagnostic::new(sev)
+            .with_code(self.code.as_str())
+            .with_message(&self.message)
+            .with_labels(labels)
+            .with_notes(notes)
+    }
+}
+
+/// Whether to colour text output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Renders findings as rustc-style text into `out`.
+///
+/// # Errors
+/// Fails only if writing to `out` fails.
+pub fn render_text(
+    out: &mut dyn termcolor::WriteColor,
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+) -> io::Result<()> {
+    let config = term::Config {
+        chars: term::Chars::ascii(),
+        ..term::Config::default()
+    };
+    for d in diagnostics {
+        term::emit_to_write_style(out, &config, sources, &d.to_codespan())
+            .map_err(|e| io::Error::other(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Renders findings as a plain string without colour (for tests and logs).
+pub fn render_plain(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    let mut buf = termcolor::NoColor::new(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = render_text(&mut buf, sources, diagnostics);
+    String::from_utf8_lossy(&buf.into_inner()).into_owned()
+}
+
+/// A finding as JSON: `{code, name, severity, message, file, line, column, labels, notes, help}`.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// `E006`.
+    pub code: &'static str,
+    /// `unknown-target`.
+    pub name: &'static str,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Main message.
+    pub message: &'a str,
+    /// Display path of the file.
+    pub file: &'a str,
+    /// 1-based line of the primary place.
+    pub line: usize,
+    /// 1-based column (characters) of the primary place.
+    pub column: usize,
+    /// The label under the primary place.
+    pub label: &'a str,
+    /// Secondary places.
+    pub related: Vec<JsonLabel<'a>>,
+    /// Notes.
+    pub notes: &'a [String],
+    /// Suggested fixes.
+    pub help: &'a [String],
+}
+
+/// A secondary place in JSON output.
+#[derive(Debug, Serialize)]
+pub struct JsonLabel<'a> {
+    /// Display path of the file.
+    pub file: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is said there.
+    pub message: &'a str,
+}
+
+/// The JSON form of a finding.
+pub fn to_json<'a>(sources: &'a Sources, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let LineCol { line, column } = sources.line_col(d.primary.span);
+    JsonDiagnostic {
+        code: d.code.as_str(),
+        name: d.code.slug(),
+        severity: d.severity(),
+        message: &d.message,
+        file: sources.name(d.primary.span.file),
+        line,
+        column,
+        label: &d.primary.message,
+        related: d
+            .secondary
+            .iter()
+            .map(|l| {
+                let lc = sources.line_col(l.span);
+                JsonLabel {
+                    file: sources.name(l.span.file),
+                    line: lc.line,
+                    column: lc.column,
+                    message: &l.message,
+                }
+            })
+            .collect(),
+        notes: &d.notes,
+        help: &d.help,
+    }
+}
+
+/// "did you mean `x`?" by edit distance: the closest candidate within a third of the
+/// word's length (at least 1, at most 3 edits), as cargo and just do.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_parse() {
+        for (i, a) in Code::ALL.iter().enumerate() {
+            assert_eq!(Code::parse(a.as_str()), Some(*a));
+            for b in &Code::ALL[i + 1..] {
+                assert_ne!(a.as_str(), b.as_str());
+                assert_ne!(a.slug(), b.slug());
+            }
+            let expected = if a.as_str().starts_with('E') {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(a.severity(), expected);
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("optoins", ["options", "prompt"]),
+            Some("options")
+        );
+        assert_eq!(did_you_mean("zzz", ["options", "prompt"]), None);
+    }
+}

@@ -1,0 +1,273 @@
+//! The menu as a graph: one petgraph node per menu node, one typed edge per way a call
+//! can move from a node to another.
+//!
+//! Edge kinds follow what moves a call: a key ([`EdgeKind::Option`],
+//! [`EdgeKind::GlobalKey`]), a spoken word ([`EdgeKind::Keyword`]), the end of a prompt or
+//! an entry ([`EdgeKind::Next`]), running out of retries ([`EdgeKind::NoInput`],
+//! [`EdgeKind::NoMatch`]) and the instant decisions of a route ([`EdgeKind::Route`],
+//! [`EdgeKind::RouteDefault`]). The graph is what the checks walk; the engine walks the
+//! menu itself.
+
+pub mod reach;
+pub mod ways;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::menu::{DtmfKey, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Target};
+
+/// Why a call moves along an edge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// A menu option's key; `index` is the option's position in `options`.
+    Option {
+        /// The key.
+        key: DtmfKey,
+        /// Position in the menu's `options`.
+        index: usize,
+    },
+    /// A spoken keyword of a menu option.
+    Keyword {
+        /// The word.
+        word: String,
+    },
+    /// The end of a message's prompt, or a complete entry in a collect.
+    Next,
+    /// The last allowed no-input: the call goes to the fallback.
+    NoInput,
+    /// The last allowed no-match: the call goes to the fallback.
+    NoMatch,
+    /// A route whose condition holds; `index` is its position in `routes`.
+    Route {
+        /// Position in `routes`.
+        index: usize,
+    },
+    /// A route node's `default`.
+    RouteDefault,
+    /// A global key (operator, main menu, back). `repeat` does not move the call and has
+    /// no edge. `back` gets an edge to every menu that leads straight to the node: the
+    /// caller can return to whichever of them they came from.
+    GlobalKey {
+        /// What the key does.
+        action: GlobalAction,
+        /// The key.
+        key: DtmfKey,
+    },
+}
+
+impl EdgeKind {
+    /// Whether taking the edge needs no caller action at all (routes, end of a message).
+    pub fn is_automatic(&self) -> bool {
+        matches!(self, EdgeKind::Route { .. } | EdgeKind::RouteDefault)
+    }
+
+    /// Whether the edge is taken by pressing keys.
+    pub fn key(&self) -> Option<&DtmfKey> {
+        match self {
+            EdgeKind::Option { key, .. } | EdgeKind::GlobalKey { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// Short text for reports: the key, `say "word"`, `silence`, …
+    pub fn describe(&self) -> String {
+        match self {
+            EdgeKind::Option { key, .. } => key.to_string(),
+            EdgeKind::GlobalKey { action, key } => format!("{key} ({})", action.name()),
+            EdgeKind::Keyword { word } => format!("say \"{word}\""),
+            EdgeKind::Next => "next".into(),
+            EdgeKind::NoInput => "silence".into(),
+            EdgeKind::NoMatch => "invalid".into(),
+            EdgeKind::Route { index } => format!("route {}", index + 1),
+            EdgeKind::RouteDefault => "default".into(),
+        }
+    }
+}
+
+/// A menu as a directed graph. Node weights are [`NodeId`]s, and node `i` of the graph is
+/// node `i` of [`Menu::nodes`], so the two index spaces are the same.
+#[derive(Clone, Debug)]
+pub struct MenuGraph {
+    /// The graph.
+    pub graph: DiGraph<NodeId, EdgeKind>,
+    /// `unknown_exit[i]`: node `i` has an edge to a node that could not be read, whose
+    /// own finding explains it; reachability gives such nodes the benefit of the doubt.
+    pub unknown_exit: Vec<bool>,
+    /// `ends_call[i]`: at node `i` a call can end without any node (a retry limit is
+    /// reached and there is no fallback).
+    pub ends_call: Vec<bool>,
+    /// The entry node, if it exists.
+    pub entry: Option<NodeId>,
+}
+
+impl MenuGraph {
+    /// Builds the graph of `menu`. O(nodes + edges).
+    pub fn build(menu: &Menu) -> Self {
+        let n = menu.nodes.len();
+        let mut graph = DiGraph::with_capacity(n, n * 3);
+        for id in menu.node_ids() {
+            graph.add_node(id);
+        }
+        let mut g = MenuGraph {
+            graph,
+            unknown_exit: vec![false; n],
+            ends_call: vec![false; n],
+            entry: menu.entry.node(),
+        };
+        let keys = &menu.defaults.keys;
+        let main_menu = menu.defaults.main_menu.as_ref().unwrap_or(&menu.entry);
+        for id in menu.node_ids() {
+            let node = menu.node(id);
+            match &node.kind {
+                NodeKind::Menu(m) => {
+                    for (index, o) in m.options.iter().enumerate() {
+                        g.edge(
+                            id,
+                            &o.to,
+                            EdgeKind::Option {
+                                key: o.key.clone(),
+                                index,
+                            },
+                        );
+                        for w in &o.say {
+                            g.edge(id, &o.to, EdgeKind::Keyword { word: w.clone() });
+                        }
+                    }
+                    g.listen_edges(id, m.listen.fallback.as_ref());
+                    let local = |k: &DtmfKey| m.options.iter().any(|o| &o.key == k);
+                    g.global_edges(menu, id, main_menu, |k| !local(k));
+                }
+                NodeKind::Message(m) => {
+                    g.edge(id, &m.next, EdgeKind::Next);
+                    if m.barge_in {
+                        g.global_edges(menu, id, main_menu, |_| true);
+                    }
+                }
+                NodeKind::Collect(c) => {
+                    g.edge(id, &c.next, EdgeKind::Next);
+                    g.listen_edges(id, c.listen.fallback.as_ref());
+                    // Digits are data; only `*`/`#` global keys other than the terminator act.
+                    let term = c.terminator.as_ref();
+                    g.global_edges(menu, id, main_menu, |k| !k.has_digit() && Some(k) != term);
+                }
+                NodeKind::Route(r) => {
+                    for (index, route) in r.routes.iter().enumerate() {
+                        g.edge(id, &route.to, EdgeKind::Route { index });
+                    }
+                    g.edge(id, &r.default, EdgeKind::RouteDefault);
+                }
+                NodeKind::Transfer(_) | NodeKind::Hangup(_) => {}
+            }
+        }
+        // `back`: to every menu with a direct edge into the node.
+        if let Some(back) = &keys.back {
+            let mut back_edges = Vec::new();
+            for id in menu.node_ids() {
+                if !g.back_active(menu, id, &back.key) {
+                    continue;
+                }
+                let mut preds: Vec<NodeId> = g
+                    .graph
+                    .neighbors_directed(NodeIndex::new(id.index()), petgraph::Direction::Incoming)
+                    .map(|p| g.graph[p])
+                    .filter(|p| *p != id && matches!(menu.node(*p).kind, NodeKind::Menu(_)))
+                    .collect();
+                preds.sort();
+                preds.dedup();
+                back_edges.extend(preds.into_iter().map(|p| (id, p)));
+            }
+            for (from, to) in back_edges {
+                g.graph.add_edge(
+                    NodeIndex::new(from.index()),
+                    NodeIndex::new(to.index()),
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::Back,
+                        key: back.key.clone(),
+                    },
+                );
+            }
+        }
+        g
+    }
+
+    fn back_active(&self, menu: &Menu, id: NodeId, key: &DtmfKey) -> bool {
+        match &menu.node(id).kind {
+            NodeKind::Menu(m) => !m.options.iter().any(|o| &o.key == key),
+            NodeKind::Message(m) => m.barge_in,
+            NodeKind::Collect(c) => !key.has_digit() && Some(key) != c.terminator.as_ref(),
+            _ => false,
+        }
+    }
+
+    fn edge(&mut self, from: NodeId, to: &NodeRef, kind: EdgeKind) {
+        match to.target {
+            Target::Node(t) => {
+                self.graph.add_edge(
+                    NodeIndex::new(from.index()),
+                    NodeIndex::new(t.index()),
+                    kind,
+                );
+            }
+            Target::Unreadable => self.unknown_exit[from.index()] = true,
+            Target::Missing => {}
+        }
+    }
+
+    fn listen_edges(&mut self, id: NodeId, fallback: Option<&NodeRef>) {
+        match fallback {
+            Some(f) => {
+                self.edge(id, f, EdgeKind::NoInput);
+                self.edge(id, f, EdgeKind::NoMatch);
+            }
+            None => self.ends_call[id.index()] = true,
+        }
+    }
+
+    fn global_edges(
+        &mut self,
+        menu: &Menu,
+        id: NodeId,
+        main_menu: &NodeRef,
+        active: impl Fn(&DtmfKey) -> bool,
+    ) {
+        let keys = &menu.defaults.keys;
+        if let (Some(k), Some(to)) = (&keys.operator, &menu.defaults.operator) {
+            if active(&k.key) {
+                self.edge(
+                    id,
+                    to,
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::Operator,
+                        key: k.key.clone(),
+                    },
+                );
+            }
+        }
+        if let Some(k) = &keys.main_menu {
+            if active(&k.key) {
+                self.edge(
+                    id,
+                    main_menu,
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::MainMenu,
+                        key: k.key.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Graph index of a menu node.
+    pub fn ix(&self, id: NodeId) -> NodeIndex {
+        NodeIndex::new(id.index())
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+}

@@ -1,0 +1,277 @@
+//! Shortest ways to an operator ("time to agent"): for every node, the fewest keypresses
+//! and the fewest seconds from there to a `transfer` node, with the way itself.
+//!
+//! # Cost model
+//! A way is costed as a caller who listens to each prompt to its end and then acts:
+//! - a menu key costs its keypresses and the menu prompt, plus the inter-digit timeout
+//!   when the key is the start of a longer option (the menu must wait to tell them apart);
+//! - a message costs its prompt;
+//! - a collect costs its prompt and `min` digits (plus the terminator if it has one, or
+//!   the inter-digit timeout if entry can be shorter than `max` and has no terminator);
+//! - running out of no-input retries (`max_no_input` = N) costs
+//!   prompt + timeout + Σ(i=1..N-1) (re-prompt i + prompt + timeout), no keys;
+//! - running out of no-match retries costs N keys and prompt + Σ(i=1..N-1) (re-prompt i +
+//!   prompt) (a collect adds an inter-digit timeout per attempt);
+//! - routes are instant; the transfer's own prompt is heard before the operator answers.
+//!
+//! Spoken keywords are not used: ways are counted in keypresses. Dijkstra's algorithm runs
+//! backwards from every transfer at once: O((nodes + edges) log nodes).
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::time::Duration;
+
+use petgraph::Direction;
+use petgraph::graph::EdgeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::{EdgeKind, MenuGraph};
+use crate::audio::ClipLibrary;
+use crate::menu::{Menu, NodeId, NodeKind, Prompt};
+use crate::timing::prompt_duration;
+
+/// Keypresses and milliseconds of a way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// DTMF keypresses.
+    pub keys: u32,
+    /// Time on the line, in milliseconds.
+    pub ms: u64,
+}
+
+impl Cost {
+    fn plus(self, o: Cost) -> Cost {
+        Cost {
+            keys: self.keys.saturating_add(o.keys),
+            ms: self.ms.saturating_add(o.ms),
+        }
+    }
+
+    /// The time as a [`Duration`].
+    pub fn time(self) -> Duration {
+        Duration::from_millis(self.ms)
+    }
+}
+
+/// What a way minimises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// Fewest keypresses (then fewest seconds), by deliberate actions only: keys and what
+    /// follows by itself. Waiting out time-outs and keying invalid input are not used.
+    FewestKeys,
+    /// Fewest seconds (then fewest keys), by any caller action: keys, silence, invalid input.
+    Fastest,
+}
+
+impl Goal {
+    fn cmp(self, a: Cost, b: Cost) -> Ordering {
+        match self {
+            Goal::FewestKeys => (a.keys, a.ms).cmp(&(b.keys, b.ms)),
+            Goal::Fastest => (a.ms, a.keys).cmp(&(b.ms, b.keys)),
+        }
+    }
+
+    fn key(self, c: Cost) -> (u64, u64) {
+        match self {
+            Goal::FewestKeys => (u64::from(c.keys), c.ms),
+            Goal::Fastest => (c.ms, u64::from(c.keys)),
+        }
+    }
+}
+
+/// Prompt durations of every node, in milliseconds, read once.
+pub struct Timings {
+    prompt: Vec<u64>,
+    no_input: Vec<Vec<u64>>,
+    no_match: Vec<Vec<u64>>,
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl Timings {
+    /// Durations of every node's prompts in the default language: clip lengths, or the
+    /// text at the documented speaking rate (see [`crate::timing`]).
+    pub fn of(menu: &Menu, clips: &ClipLibrary) -> Self {
+        let dur = |p: &Prompt| ms(prompt_duration(p, None, clips).0);
+        let mut t = Timings {
+            prompt: Vec::with_capacity(menu.nodes.len()),
+            no_input: Vec::with_capacity(menu.nodes.len()),
+            no_match: Vec::with_capacity(menu.nodes.len()),
+        };
+        for n in &menu.nodes {
+            t.prompt.push(n.kind.prompt().map_or(0, dur));
+            let l = n.kind.listen();
+            t.no_input
+                .push(l.map_or_else(Vec::new, |l| l.no_input.iter().map(dur).collect()));
+            t.no_match
+                .push(l.map_or_else(Vec::new, |l| l.no_match.iter().map(dur).collect()));
+        }
+        t
+    }
+
+    /// Playing time of node `id`'s main prompt, in milliseconds.
+    pub fn prompt_ms(&self, id: NodeId) -> u64 {
+        self.prompt[id.index()]
+    }
+}
+
+/// The cost of taking edge `e` (from the node it leaves), or `None` if `goal` does not use it.
+pub fn edge_cost(
+    menu: &Menu,
+    g: &MenuGraph,
+    t: &Timings,
+    goal: Goal,
+    e: EdgeIndex,
+) -> Option<Cost> {
+    let (from, _) = g.graph.edge_endpoints(e)?;
+    let id = g.graph[from];
+    let p = t.prompt[id.index()];
+    let kind = &menu.node(id).kind;
+    let reprompt = |list: &Vec<u64>, i: u32| -> u64 {
+        if list.is_empty() {
+            0
+        } else {
+            list[(i as usize - 1).min(list.len() - 1)]
+        }
+    };
+    let cost = match &g.graph[e] {
+        EdgeKind::Keyword { .. } => return None,
+        EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
+        EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
+        EdgeKind::Option { key, .. } => {
+            let wait = match kind {
+                NodeKind::Menu(m)
+                    if m.options.iter().any(|o| {
+                        o.key.len() > key.len() && o.key.as_str().starts_with(key.as_str())
+                    }) =>
+                {
+                    ms(m.listen.inter_digit_timeout)
+                }
+                _ => 0,
+            };
+            Cost {
+                keys: key.len() as u32,
+                ms: p + wait,
+            }
+        }
+        EdgeKind::GlobalKey { key, .. } => Cost {
+            keys: key.len() as u32,
+            ms: p,
+        },
+        EdgeKind::Next => match kind {
+            NodeKind::Collect(c) => {
+                let term = u32::from(c.terminator.is_some());
+                let wait = if c.terminator.is_none() && c.min < c.max {
+                    ms(c.listen.inter_digit_timeout)
+                } else {
+                    0
+                };
+                Cost {
+                    keys: c.min + term,
+                    ms: p + wait,
+                }
+            }
+            _ => Cost { keys: 0, ms: p },
+        },
+        EdgeKind::NoInput => {
+            let l = kind.listen()?;
+            let timeout = ms(l.timeout);
+            let rp = &t.no_input[id.index()];
+            let retries: u64 = (1..l.max_no_input)
+                .map(|i| reprompt(rp, i) + p + timeout)
+                .sum();
+            Cost {
+                keys: 0,
+                ms: p + timeout + retries,
+            }
+        }
+        EdgeKind::NoMatch => {
+            let l = kind.listen()?;
+            let extra = if matches!(kind, NodeKind::Collect(_)) {
+                ms(l.inter_digit_timeout)
+            } else {
+                0
+            };
+            let rp = &t.no_match[id.index()];
+            let retries: u64 = (1..l.max_no_match)
+                .map(|i| reprompt(rp, i) + p + extra)
+                .sum();
+            Cost {
+                keys: l.max_no_match,
+                ms: p + extra + retries,
+            }
+        }
+    };
+    Some(cost)
+}
+
+/// Shortest ways from every node to an operator, for one [`Goal`].
+pub struct Ways {
+    /// What was minimised.
+    pub goal: Goal,
+    /// Cost from each node, `None` when no way exists under the goal.
+    pub cost: Vec<Option<Cost>>,
+    /// First edge of the way from each node (`None` at a transfer or without a way).
+    pub first: Vec<Option<EdgeIndex>>,
+}
+
+impl Ways {
+    /// Multi-source Dijkstra from every transfer, over reversed edges.
+    pub fn compute(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal) -> Self {
+        let n = g.node_count();
+        let mut cost: Vec<Option<Cost>> = vec![None; n];
+        let mut first = vec![None; n];
+        let mut heap = BinaryHeap::new();
+        for id in menu.node_ids() {
+            if matches!(menu.node(id).kind, NodeKind::Transfer(_)) {
+                let c = Cost {
+                    keys: 0,
+                    ms: t.prompt[id.index()],
+                };
+                cost[id.index()] = Some(c);
+                heap.push(Reverse((goal.key(c), id.0)));
+            }
+        }
+        while let Some(Reverse((k, v))) = heap.pop() {
+            let v = NodeId(v);
+            let Some(cv) = cost[v.index()] else { continue };
+            if goal.key(cv) != k {
+                continue; // stale entry
+            }
+            for e in g.graph.edges_directed(g.ix(v), Direction::Incoming) {
+                let Some(ce) = edge_cost(menu, g, t, goal, e.id()) else {
+                    continue;
+                };
+                let u = g.graph[e.source()];
+                let cand = ce.plus(cv);
+                let better = cost[u.index()].is_none_or(|cu| goal.cmp(cand, cu) == Ordering::Less);
+                if better && !matches!(menu.node(u).kind, NodeKind::Transfer(_)) {
+                    cost[u.index()] = Some(cand);
+                    first[u.index()] = Some(e.id());
+                    heap.push(Reverse((goal.key(cand), u.0)));
+                }
+            }
+        }
+        Ways { goal, cost, first }
+    }
+
+    /// The way from `from` as the edges taken, ending at a transfer. Empty at a transfer
+    /// or when there is no way.
+    pub fn path(&self, g: &MenuGraph, from: NodeId) -> Vec<EdgeIndex> {
+        let mut out = Vec::new();
+        let mut at = from;
+        while let Some(e) = self.first[at.index()] {
+            out.push(e);
+            let Some((_, to)) = g.graph.edge_endpoints(e) else {
+                break;
+            };
+            at = g.graph[to];
+            if out.len() > g.node_count() {
+                break; // cannot happen with non-negative costs; guards against a bug looping
+            }
+        }
+        out
+    }
+}

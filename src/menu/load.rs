@@ -1,0 +1,341 @@
+//! Reading menu files: text, YAML (with safety budgets), includes; then lowering to a [`Menu`].
+//!
+//! Loading never stops at the first finding it can avoid stopping at: YAML and shape
+//! errors end one file, but every other finding of every file is collected.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{DuplicateKeyPolicy, Error as YamlError};
+
+use super::raw::{RawFragment, RawMenu, S};
+use super::{Menu, lower, traps};
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::source::{FileId, Sources};
+
+/// Largest menu file ivrsim reads, in bytes (256 MiB). A 100,000-node menu is about 20 MB.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What loading a menu gave.
+#[derive(Debug)]
+pub struct LoadOutcome {
+    /// The menu, unless a file could not be parsed at all.
+    pub menu: Option<Menu>,
+    /// Every finding made while loading (errors and warnings).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a menu file could not be read at all (exit status 2, not a finding).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read `{path}`: {source}")]
+pub struct ReadError {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Loads the menu at `path` and every file it includes.
+///
+/// The files' texts are added to `sources`, so findings can be rendered.
+///
+/// # Errors
+/// [`ReadError`] when the menu file itself cannot be read (missing, a folder, no
+/// permission, larger than [`MAX_FILE_BYTES`]). Problems in its contents, and in included
+/// files, are findings in [`LoadOutcome::diagnostics`] instead.
+pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, ReadError> {
+    let text = read_text(path).map_err(|source| ReadError {
+        path: path.to_owned(),
+        source,
+    })?;
+    let file = sources.add(path.display().to_string(), text);
+    let mut diags = Vec::new();
+    let Some(raw) = parse_file::<RawMenu>(sources, file, &mut diags) else {
+        return Ok(LoadOutcome {
+            menu: None,
+            diagnostics: diags,
+        });
+    };
+
+    let mut fragments = Vec::new();
+    let mut seen = HashSet::new();
+    seen.insert(canonical(path));
+    let mut stack = vec![canonical(path)];
+    if let Some(includes) = &raw.value.include {
+        load_includes(
+            path,
+            file,
+            includes,
+            sources,
+            &mut diags,
+            &mut fragments,
+            &mut seen,
+            &mut stack,
+        );
+    }
+
+    let menu = lower::lower(path, file, raw, fragments, sources, &mut diags);
+    Ok(LoadOutcome {
+        menu: Some(menu),
+        diagnostics: diags,
+    })
+}
+
+/// A parsed included file.
+pub(super) struct Fragment {
+    pub file: FileId,
+    pub raw: RawFragment,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_includes(
+    from: &Path,
+    from_file: FileId,
+    includes: &[S<String>],
+    sources: &mut Sources,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Vec<Fragment>,
+    seen: &mut HashSet<PathBuf>,
+    stack: &mut Vec<PathBuf>,
+) {
+    let dir = from.parent().unwrap_or(Path::new(""));
+    for inc in includes {
+        let span = sources.span_of(from_file, &inc.referenced);
+        let path = dir.join(&inc.value);
+        let canon = canonical(&path);
+        if stack.contains(&canon) {
+            diags.push(
+                Diagnostic::new(
+                    Code::IncludeFailed,
+                    span,
+                    format!("include cycle: `{}` includes itself", inc.value),
+                )
+                .label("this file is already being included")
+                .note(format!(
+                    "the chain is {}",
+                    stack
+                        .iter()
+                        .chain([&canon])
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
+                )),
+            );
+            continue;
+        }
+        if !seen.insert(canon.clone()) {
+            continue; // Included twice through different files: its nodes join once.
+        }
+        let text = match read_text(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::IncludeFailed,
+                        span,
+                        format!("cannot read included file `{}`", path.display()),
+                    )
+                    .label(e.to_string()),
+                );
+                continue;
+            }
+        };
+        let file = sources.add(path.display().to_string(), text);
+        let Some(raw) = parse_file::<RawFragment>(sources, file, diags) else {
+            continue;
+        };
+        let raw = raw.value;
+        stack.push(canon);
+        if let Some(nested) = &raw.include {
+            load_includes(&path, file, nested, sources, diags, out, seen, stack);
+        }
+        stack.pop();
+        out.push(Fragment { file, raw });
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}
+
+fn read_text(path: &Path) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("it is a folder, not a file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is {} bytes, more than the {} byte limit",
+            meta.len(),
+            MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path)?;
+    // Invalid UTF-8 is reported as a finding on the file, not as an I/O error.
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// Parses `file` as YAML into `T`, keeping serde-saphyr's safety budgets on but scaled to
+/// the input: a large hand-written menu must load, an alias bomb must not.
+///
+/// On failure pushes the findings and returns `None`.
+pub(super) fn parse_file<T: DeserializeOwned>(
+    sources: &Sources,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<S<T>> {
+    let text = sources.text(file);
+    let (trap_diags, trap_lines) = traps::scan(sources, file);
+    diags.extend(trap_diags);
+    if text.contains('\u{FFFD}') && !text.is_empty() {
+        // read_text replaced invalid UTF-8; say so once.
+        if let Some(pos) = text.find('\u{FFFD}') {
+            let span = crate::source::Span {
+                file,
+                start: pos as u32,
+                end: (pos + 3) as u32,
+            };
+            diags.push(
+                Diagnostic::new(Code::YamlSyntax, span, "the file is not UTF-8 text")
+                    .label("invalid UTF-8 here")
+                    .help("menu files must be UTF-8 encoded YAML"),
+            );
+            return None;
+        }
+    }
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::new(Code::YamlSyntax, sources.whole(file), "the file is empty")
+                .help("a menu needs at least `name`, `entry` and `nodes`; see docs/menu-format.md"),
+        );
+        return None;
+    }
+    match serde_saphyr::from_str_with_options::<S<T>>(text, options(text.len())) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let d = yaml_error(sources, file, &e);
+            let line = sources.line_col(d.primary.span).line;
+            // A syntax error caused by an unquoted `*` is already explained by E015.
+            if !(d.code == Code::YamlSyntax && trap_lines.contains(&line)) {
+                diags.push(d);
+            }
+            None
+        }
+    }
+}
+
+/// serde-saphyr options: default budgets, except that the event and node counts grow with
+/// the input (one per byte at most, which plain YAML cannot exceed without aliases, and
+/// aliases keep their default limits), and duplicate keys pass through to [`super::raw::Entries`].
+fn options(len: usize) -> serde_saphyr::Options {
+    let defaults = serde_saphyr::Budget::default();
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_events: defaults.max_events.max(len + 1024),
+            max_nodes: defaults.max_nodes.max(len + 1024),
+        },
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+    }
+}
+
+/// Turns a serde-saphyr error into a finding with the right code.
+fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
+    let inner = e.without_snippet();
+    let span = e
+        .location()
+        .map(|l| sources.span_of(file, &l))
+        .unwrap_or_else(|| sources.whole(file));
+    let message = strip_location(&inner.to_string());
+    match inner {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let mut d =
+                Diagnostic::new(Code::UnknownField, span, format!("unknown field `{field}`"))
+                    .label("not a field here");
+            if let Some(s) = did_you_mean(field, expected.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            d.note(format!(
+                "expected one of {}",
+                expected
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+        YamlError::SerdeMissingField { field, .. } => {
+            Diagnostic::new(Code::MissingField, span, format!("missing field `{field}`"))
+                .label("in this mapping")
+        }
+        YamlError::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | YamlError::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::new(
+            Code::WrongType,
+            span,
+            format!("expected {expected}, found {unexpected}"),
+        )
+        .label(format!("expected {expected}")),
+        YamlError::InvalidScalar { ty, .. } => {
+            Diagnostic::new(Code::WrongType, span, format!("expected {}", type_name(ty)))
+                .label(format!("not {}", type_name(ty)))
+        }
+        YamlError::InvalidBooleanStrict { .. } => {
+            Diagnostic::new(Code::WrongType, span, "expected `true` or `false`")
+                .label("not a boolean")
+        }
+        YamlError::NullIntoString { .. } => {
+            Diagnostic::new(Code::MissingField, span, "empty value")
+                .label("a value is needed here")
+                .help("if you meant the key `#` or `*`, quote it: `\"#\"`")
+        }
+        YamlError::SerdeInvalidLength { .. } | YamlError::UnexpectedValueForUnit { .. } => {
+            Diagnostic::new(Code::WrongType, span, message).label("here")
+        }
+        YamlError::DuplicateMappingKey { .. } => {
+            Diagnostic::new(Code::DuplicateNode, span, message).label("repeated here")
+        }
+        _ => Diagnostic::new(Code::YamlSyntax, span, message).label("here"),
+    }
+}
+
+fn type_name(ty: &str) -> String {
+    match ty {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".into(),
+        "i8" | "i16" | "i32" | "i64" => "a whole number".into(),
+        "bool" => "`true` or `false`".into(),
+        other => format!("a value of type {other}"),
+    }
+}
+
+/// serde-saphyr appends " at line L, column C" to messages; the span says that already.
+fn strip_location(msg: &str) -> String {
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(", column ") => &msg[..i],
+        _ => msg,
+    };
+    let mut msg = msg.trim().to_owned();
+    if let Some(first) = msg.get(..1) {
+        let lower = first.to_lowercase();
+        msg.replace_range(..1, &lower);
+    }
+    msg
+}
+
+/// Suggests a known name for an unknown one: `did you mean `x`?`.
+pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, known).map(|s| format!("did you mean `{s}`?"))
+}

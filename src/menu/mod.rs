@@ -1,0 +1,522 @@
+//! The menu model: what a hotline menu file means, after loading and validation.
+//!
+//! Files are read by [`load`] into the serde types of [`raw`] (every value with its place),
+//! then [`lower`]ed into the types here, which the graph, the checks and the call engine use.
+//! Durations are [`std::time::Duration`]; every node and reference keeps its [`Span`] so
+//! later findings can point at the file.
+
+pub mod dtmf;
+pub mod load;
+mod lower;
+pub(crate) mod raw;
+pub mod schedule;
+pub mod traps;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use regex::Regex;
+
+pub use dtmf::DtmfKey;
+pub use load::{LoadOutcome, load_menu};
+pub use schedule::Schedule;
+
+use crate::source::Span;
+
+/// Index of a node in [`Menu::nodes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A reference to a node by id, as written (`to: report`), and what it resolved to.
+#[derive(Clone, Debug)]
+pub struct NodeRef {
+    /// The id as written.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// What the id resolved to.
+    pub target: Target,
+}
+
+impl NodeRef {
+    /// The node referred to, if it exists and could be read.
+    pub fn node(&self) -> Option<NodeId> {
+        match self.target {
+            Target::Node(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// What a [`NodeRef`] resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A node of the menu.
+    Node(NodeId),
+    /// No node has that id (reported as E006).
+    Missing,
+    /// A node with that id exists but could not be read (its own finding says why).
+    /// Graph checks give such references the benefit of the doubt, so one broken node
+    /// does not cascade into many findings.
+    Unreadable,
+}
+
+/// A loaded menu.
+#[derive(Clone, Debug)]
+pub struct Menu {
+    /// Display name (`name:`).
+    pub name: String,
+    /// The menu file, as given.
+    pub path: PathBuf,
+    /// Where the call starts.
+    pub entry: NodeRef,
+    /// Folder of the clips (resolved against the menu file's folder).
+    pub audio_dir: PathBuf,
+    /// Language tags; the first is the default language.
+    pub languages: Vec<String>,
+    /// Call-wide settings.
+    pub defaults: Defaults,
+    /// Named weekly opening hours.
+    pub schedules: IndexMap<String, Schedule>,
+    /// Lint thresholds given in the file (`lint:`).
+    pub lint: LintSettings,
+    /// The nodes, in file order (included files after the including file's own nodes).
+    pub nodes: Vec<Node>,
+    /// Node id to index.
+    pub ids: HashMap<String, NodeId>,
+}
+
+impl Menu {
+    /// The node with index `id`.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// Looks a node up by its id.
+    pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.ids.get(name).copied()
+    }
+
+    /// Every prompt of the menu: each node's prompt and re-prompts, and `defaults.goodbye`.
+    /// Re-prompts inherited from `defaults` appear once per node that uses them.
+    pub fn prompts(&self) -> impl Iterator<Item = &Prompt> {
+        self.defaults
+            .goodbye
+            .iter()
+            .chain(self.nodes.iter().flat_map(|n| {
+                let listen = n.kind.listen();
+                n.kind.prompt().into_iter().chain(
+                    listen
+                        .into_iter()
+                        .flat_map(|l| l.no_input.iter().chain(&l.no_match)),
+                )
+            }))
+    }
+
+    /// All node indices.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+}
+
+/// Call-wide settings (`defaults:`), already merged into each node's [`Listen`].
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    /// Global keys.
+    pub keys: GlobalKeys,
+    /// Node the global operator key leads to (default: `fallback`).
+    pub operator: Option<NodeRef>,
+    /// Node the global main-menu key leads to (default: `entry`).
+    pub main_menu: Option<NodeRef>,
+    /// Played when a call ends because a retry limit was reached with no fallback.
+    pub goodbye: Option<Prompt>,
+    /// Where `defaults.fallback` is written, if it is.
+    pub fallback: Option<NodeRef>,
+}
+
+/// A global key and where it is defined.
+#[derive(Clone, Debug)]
+pub struct GlobalKey {
+    /// The key.
+    pub key: DtmfKey,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// The global keys of `defaults.keys`.
+#[derive(Clone, Debug, Default)]
+pub struct GlobalKeys {
+    /// Transfer to an operator.
+    pub operator: Option<GlobalKey>,
+    /// Replay the current prompt.
+    pub repeat: Option<GlobalKey>,
+    /// Return to the previous menu.
+    pub back: Option<GlobalKey>,
+    /// Go to the main menu.
+    pub main_menu: Option<GlobalKey>,
+}
+
+/// What a global key does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GlobalAction {
+    /// Transfer to an operator.
+    Operator,
+    /// Replay the current prompt.
+    Repeat,
+    /// Return to the previous menu.
+    Back,
+    /// Go to the main menu.
+    MainMenu,
+}
+
+impl GlobalAction {
+    /// The name used in the menu file (`operator`, `repeat`, `back`, `main_menu`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GlobalAction::Operator => "operator",
+            GlobalAction::Repeat => "repeat",
+            GlobalAction::Back => "back",
+            GlobalAction::MainMenu => "main_menu",
+        }
+    }
+}
+
+impl GlobalKeys {
+    /// The defined keys with their actions.
+    pub fn iter(&self) -> impl Iterator<Item = (GlobalAction, &GlobalKey)> {
+        [
+            (GlobalAction::Operator, &self.operator),
+            (GlobalAction::Repeat, &self.repeat),
+            (GlobalAction::Back, &self.back),
+            (GlobalAction::MainMenu, &self.main_menu),
+        ]
+        .into_iter()
+        .filter_map(|(a, k)| k.as_ref().map(|k| (a, k)))
+    }
+}
+
+/// Lint thresholds from the menu's `lint:` section (`None`: not set in the file).
+#[derive(Clone, Debug, Default)]
+pub struct LintSettings {
+    /// `lint.max_options`.
+    pub max_options: Option<u32>,
+    /// `lint.max_operator_keys`.
+    pub max_operator_keys: Option<u32>,
+    /// `lint.max_prompt`.
+    pub max_prompt: Option<Duration>,
+    /// `lint.allow`: warning codes not to report.
+    pub allow: Vec<crate::diag::Code>,
+}
+
+/// What the caller hears: a caption text and, optionally, a clip.
+#[derive(Clone, Debug)]
+pub struct Prompt {
+    /// The words, in the menu's default language.
+    pub text: String,
+    /// The clip, if any.
+    pub audio: Option<ClipRef>,
+    /// The same prompt in other languages, by tag.
+    pub translations: IndexMap<String, PromptText>,
+    /// Where the prompt is written.
+    pub span: Span,
+}
+
+/// A prompt in one language.
+#[derive(Clone, Debug)]
+pub struct PromptText {
+    /// The words.
+    pub text: String,
+    /// The clip, if any.
+    pub audio: Option<ClipRef>,
+}
+
+impl Prompt {
+    /// The prompt in `language`, falling back to the default language.
+    pub fn in_language(&self, language: &str) -> (&str, Option<&ClipRef>) {
+        match self.translations.get(language) {
+            Some(t) => (&t.text, t.audio.as_ref()),
+            None => (&self.text, self.audio.as_ref()),
+        }
+    }
+
+    /// Every clip of the prompt with its language tag (`None` for the default language).
+    pub fn clips(&self) -> impl Iterator<Item = (Option<&str>, &ClipRef)> {
+        self.audio.iter().map(|c| (None, c)).chain(
+            self.translations
+                .iter()
+                .filter_map(|(l, t)| t.audio.as_ref().map(|c| (Some(l.as_str()), c))),
+        )
+    }
+}
+
+/// A clip named by a prompt's `audio:`.
+#[derive(Clone, Debug)]
+pub struct ClipRef {
+    /// The name as written, relative to `audio_dir`.
+    pub name: String,
+    /// The file: `audio_dir` joined with `name`.
+    pub path: PathBuf,
+    /// Where `audio:` is written.
+    pub span: Span,
+}
+
+/// One node of the menu.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The node's id (its key under `nodes:`).
+    pub id: String,
+    /// Where the id is written.
+    pub span: Span,
+    /// Free text for designers.
+    pub description: Option<String>,
+    /// What the node does.
+    pub kind: NodeKind,
+}
+
+/// The six kinds of node.
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    /// Plays a prompt and waits for a key or keyword.
+    Menu(MenuNode),
+    /// Plays a prompt and goes on.
+    Message(MessageNode),
+    /// Collects digits into a variable.
+    Collect(CollectNode),
+    /// Decides instantly from variables, language and clock.
+    Route(RouteNode),
+    /// Hands the call to an operator.
+    Transfer(TransferNode),
+    /// Ends the call.
+    Hangup(HangupNode),
+}
+
+impl NodeKind {
+    /// The kind's name as written in `kind:`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NodeKind::Menu(_) => "menu",
+            NodeKind::Message(_) => "message",
+            NodeKind::Collect(_) => "collect",
+            NodeKind::Route(_) => "route",
+            NodeKind::Transfer(_) => "transfer",
+            NodeKind::Hangup(_) => "hangup",
+        }
+    }
+
+    /// The node's main prompt, if it has one.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match self {
+            NodeKind::Menu(m) => Some(&m.prompt),
+            NodeKind::Message(m) => Some(&m.prompt),
+            NodeKind::Collect(c) => Some(&c.prompt),
+            NodeKind::Route(_) => None,
+            NodeKind::Transfer(t) => t.prompt.as_ref(),
+            NodeKind::Hangup(h) => h.prompt.as_ref(),
+        }
+    }
+
+    /// The retry and timing settings of a node that waits for input.
+    pub fn listen(&self) -> Option<&Listen> {
+        match self {
+            NodeKind::Menu(m) => Some(&m.listen),
+            NodeKind::Collect(c) => Some(&c.listen),
+            _ => None,
+        }
+    }
+}
+
+/// Timing and retry settings of a node that waits for the caller, with defaults applied.
+#[derive(Clone, Debug)]
+pub struct Listen {
+    /// No-input timeout, from the end of the prompt.
+    pub timeout: Duration,
+    /// Longest pause between two digits.
+    pub inter_digit_timeout: Duration,
+    /// No-input events allowed per visit (≥ 1); the last goes to `fallback`.
+    pub max_no_input: u32,
+    /// Invalid entries allowed per visit (≥ 1); the last goes to `fallback`.
+    pub max_no_match: u32,
+    /// Where the call goes when a limit is reached; `None` ends the call.
+    pub fallback: Option<NodeRef>,
+    /// Re-prompts for silence (the n-th failure plays the n-th; the last repeats).
+    pub no_input: Vec<Prompt>,
+    /// Re-prompts for invalid input.
+    pub no_match: Vec<Prompt>,
+    /// Whether a key stops the prompt.
+    pub barge_in: bool,
+    /// Whether keys pressed before the prompt carry over.
+    pub type_ahead: bool,
+}
+
+/// A `menu` node.
+#[derive(Clone, Debug)]
+pub struct MenuNode {
+    /// The menu prompt.
+    pub prompt: Prompt,
+    /// The choices, in file order.
+    pub options: Vec<MenuOption>,
+    /// Timing and retries.
+    pub listen: Listen,
+}
+
+/// One choice of a menu.
+#[derive(Clone, Debug)]
+pub struct MenuOption {
+    /// The DTMF key.
+    pub key: DtmfKey,
+    /// Where the key is written.
+    pub key_span: Span,
+    /// Where the option leads.
+    pub to: NodeRef,
+    /// Spoken keywords (lowercase).
+    pub say: Vec<String>,
+    /// Short name for reports.
+    pub label: Option<String>,
+    /// Language the call switches to when the option is taken.
+    pub language: Option<String>,
+}
+
+/// A `message` node.
+#[derive(Clone, Debug)]
+pub struct MessageNode {
+    /// What the caller hears.
+    pub prompt: Prompt,
+    /// Where the call goes next.
+    pub next: NodeRef,
+    /// Whether a key stops the prompt.
+    pub barge_in: bool,
+}
+
+/// A `collect` node.
+#[derive(Clone, Debug)]
+pub struct CollectNode {
+    /// The request.
+    pub prompt: Prompt,
+    /// Fewest digits accepted (≥ 1).
+    pub min: u32,
+    /// Most digits accepted (≥ `min`); entry ends when reached.
+    pub max: u32,
+    /// Key that ends entry (not part of the value).
+    pub terminator: Option<DtmfKey>,
+    /// Regular expression the value must match.
+    pub pattern: Option<Regex>,
+    /// Variable the value is stored in.
+    pub store: String,
+    /// Where the call goes with the value.
+    pub next: NodeRef,
+    /// Timing and retries.
+    pub listen: Listen,
+}
+
+/// A `route` node.
+#[derive(Clone, Debug)]
+pub struct RouteNode {
+    /// Tried in order.
+    pub routes: Vec<Route>,
+    /// Taken when no route holds.
+    pub default: NodeRef,
+}
+
+/// One `{ when, to }` of a route node.
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// All must hold.
+    pub when: Vec<Test>,
+    /// Where the call goes.
+    pub to: NodeRef,
+}
+
+/// One test of a `when`.
+#[derive(Clone, Debug)]
+pub enum Test {
+    /// `var` equals the value.
+    Equals {
+        /// Variable name.
+        var: String,
+        /// Value.
+        value: String,
+    },
+    /// `var` matches the regex.
+    Matches {
+        /// Variable name.
+        var: String,
+        /// Pattern.
+        pattern: Regex,
+    },
+    /// `var` is one of the values.
+    OneOf {
+        /// Variable name.
+        var: String,
+        /// Values.
+        values: Vec<String>,
+    },
+    /// The call's clock is inside the schedule's open hours.
+    Hours(String),
+    /// The call's language is this tag.
+    Language(String),
+}
+
+/// How urgent a transferred call is, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// Low.
+    Low,
+    /// Normal (the default).
+    Normal,
+    /// High.
+    High,
+    /// Urgent.
+    Urgent,
+}
+
+impl Priority {
+    /// All priorities, lowest first.
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+
+    /// The name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// A `transfer` node.
+#[derive(Clone, Debug)]
+pub struct TransferNode {
+    /// Queue name.
+    pub queue: String,
+    /// Priority in the queue.
+    pub priority: Priority,
+    /// What the caller hears while transferred.
+    pub prompt: Option<Prompt>,
+    /// Variables passed on; `None` means all.
+    pub context: Option<Vec<String>>,
+}
+
+/// A `hangup` node.
+#[derive(Clone, Debug)]
+pub struct HangupNode {
+    /// Goodbye.
+    pub prompt: Option<Prompt>,
+    /// Why the call ends.
+    pub reason: String,
+}

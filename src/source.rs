@@ -1,0 +1,203 @@
+//! Source files and byte spans, so that every finding can point at `file:line:column`.
+//!
+//! [`Sources`] owns the text of every file read during a run (menus, included fragments,
+//! scenarios). A [`Span`] is a byte range inside one of them. Rendering goes through
+//! [`codespan_reporting`], which needs the [`Files`] trait implemented here.
+
+use std::ops::Range;
+
+use codespan_reporting::files::{Files, SimpleFile};
+use serde_saphyr::Location;
+
+/// Index of a file inside [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one source file. `end` may equal `start` for a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// File the span is in.
+    pub file: FileId,
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The byte range, for slicing the source text.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+}
+
+/// All source files read in one run.
+#[derive(Default)]
+pub struct Sources {
+    files: Vec<SimpleFile<String, String>>,
+}
+
+impl Sources {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file under its display `name` (usually the path as the user gave it).
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SimpleFile::new(name.into(), text.into()));
+        id
+    }
+
+    /// The display name of a file.
+    pub fn name(&self, file: FileId) -> &str {
+        self.files[file.0 as usize].name()
+    }
+
+    /// The text of a file.
+    pub fn text(&self, file: FileId) -> &str {
+        self.files[file.0 as usize].source()
+    }
+
+    /// Line and column of the start of `span`.
+    pub fn line_col(&self, span: Span) -> LineCol {
+        let text = self.text(span.file);
+        let start = (span.start as usize).min(text.len());
+        let before = &text[..floor_char_boundary(text, start)];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        LineCol {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// The whole text of `file` as a span (used for findings about a file as a whole).
+    pub fn whole(&self, file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// Converts a serde-saphyr [`Location`] (1-based line and character column, plus a
+    /// character length) into a byte [`Span`] of `file`.
+    ///
+    /// The byte offsets serde-saphyr reports are used when present; otherwise they are
+    /// recomputed from line and column, which always works.
+    pub fn span_of(&self, file: FileId, loc: &Location) -> Span {
+        let text = self.text(file);
+        if loc.line() == 0 {
+            return self.whole(file);
+        }
+        let span = loc.span();
+        if let (Some(off), Some(len)) = (span.byte_offset(), span.byte_len()) {
+            let (off, len) = (off as usize, len as usize);
+            if off <= text.len() && off + len <= text.len() && off < u32::MAX as usize {
+                return Span {
+                    file,
+                    start: off as u32,
+                    end: (off + len) as u32,
+                };
+            }
+        }
+        // Walk to the line, then count characters.
+        let line_start = text
+            .split_inclusive('\n')
+            .take(loc.line() as usize - 1)
+            .map(str::len)
+            .sum::<usize>()
+            .min(text.len());
+        let rest = &text[line_start..];
+        let mut chars = rest
+            .char_indices()
+            .skip(loc.column().saturating_sub(1) as usize);
+        let start = chars.next().map_or(rest.len(), |(i, _)| i);
+        let len_chars = span.len() as usize;
+        let end = rest[start..]
+            .char_indices()
+            .nth(len_chars)
+            .map_or(rest.len(), |(i, _)| start + i);
+        Span {
+            file,
+            start: (line_start + start) as u32,
+            end: (line_start + end) as u32,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl<'a> Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.name().as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.source().as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .line_index((), byte_index)
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?
+            .line_range((), line_index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let mut s = Sources::new();
+        let f = s.add("a.yaml", "ab\ncé d\n");
+        let span = Span {
+            file: f,
+            start: 7,
+            end: 8,
+        };
+        assert_eq!(s.line_col(span), LineCol { line: 2, column: 4 });
+    }
+}
