@@ -9,8 +9,8 @@
 # Each clip is spoken by espeak-ng at 150 words per minute (the rate ivrsim
 # assumes for text-only prompts) and converted by sox to telephony format:
 # mono, 16-bit signed PCM, 8000 Hz (sox -G lowers the gain where resampling
-# would clip). Files are written atomically (temporary file in the same
-# folder, then mv).
+# would clip, -R makes the output repeatable, byte for byte). Files are
+# written atomically (temporary file in the same folder, then mv).
 #
 # Only what changed is rendered again: every audio folder keeps a manifest,
 # `.rendered`, of `file<TAB>sha256` lines, the hash covering voice, rate,
@@ -195,7 +195,7 @@ while IFS= read -r line || [[ -n $line ]]; do
     raw=$work/speech.wav
     tmp=$(mktemp -- "$dir/.$file.XXXXXX")
     if espeak-ng -v "$voice" -s "$RATE" -w "$raw" -- "$text" &&
-        sox -G "$raw" -t wav -r "$SAMPLE_RATE" -c 1 -b 16 -e signed-integer "$tmp" &&
+        sox -R -G "$raw" -t wav -r "$SAMPLE_RATE" -c 1 -b 16 -e signed-integer "$tmp" &&
         chmod 644 -- "$tmp" &&
         mv -f -- "$tmp" "$key"; then
         printf 'render  %s [%s]\n' "$key" "$voice"

@@ -11,4 +11,5 @@ pub mod diag;
 pub mod graph;
 pub mod menu;
 pub mod source;
+pub mod synth;
 pub mod timing;

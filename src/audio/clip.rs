@@ -130,7 +130,8 @@ impl ClipLibrary {
     pub fn load(menu: &Menu) -> (Self, Vec<Diagnostic>) {
         let mut lib = Self::default();
         let mut diags = Vec::new();
-        let root = menu.audio_dir.canonicalize().ok();
+        let dir = if menu.audio_dir.as_os_str().is_empty() { Path::new(".") } else { menu.audio_dir.as_path() };
+        let root = dir.canonicalize().ok();
         for clip in menu_clips(menu) {
             if lib.clips.contains_key(&clip.path) {
                 continue;

@@ -61,9 +61,9 @@ pub struct Report {
     pub file: String,
     /// The entry node's row.
     pub entry: Option<Row>,
-    /// The reachable node with the most keypresses to an operator.
+    /// The reachable menu or message with the most keypresses to an operator.
     pub worst_keys: Option<Row>,
-    /// The reachable node with the most seconds to an operator (fastest way).
+    /// The reachable menu or message with the most seconds to an operator (fastest way).
     pub worst_seconds: Option<Row>,
     /// Every node except transfers and hang-ups, in file order.
     pub nodes: Vec<Row>,
@@ -123,9 +123,12 @@ impl Report {
             })
             .map(|id| (id, row(id)))
             .collect();
+        // Worst cases over where callers navigate: menus and messages (a collect's keys are
+        // the data it asks for).
+        let navigable = |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
         let worst_keys = rows
             .iter()
-            .filter(|(_, r)| r.reachable)
+            .filter(navigable)
             .filter_map(|(_, r)| {
                 r.fewest_keys
                     .as_ref()
@@ -135,7 +138,7 @@ impl Report {
             .map(|(_, r)| r.clone());
         let worst_seconds = rows
             .iter()
-            .filter(|(_, r)| r.reachable)
+            .filter(navigable)
             .filter_map(|(_, r)| {
                 r.fastest
                     .as_ref()

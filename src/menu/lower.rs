@@ -95,10 +95,10 @@ pub(super) fn lower(
     };
     let raw = raw.value;
     let menu_dir = path.parent().unwrap_or(Path::new("")).to_owned();
-    let audio_dir = match &raw.audio_dir {
+    let audio_dir = normalize(&match &raw.audio_dir {
         Some(d) => menu_dir.join(&d.value),
         None => menu_dir.clone(),
-    };
+    });
     let mut cx = Cx {
         sources,
         diags,
@@ -281,6 +281,22 @@ pub(super) fn lower(
         nodes,
         ids,
     }
+}
+
+/// Removes `.` and `name/..` pairs without touching the file system, so paths in
+/// messages read `audio/hotline/x.wav` rather than `menus/../audio/hotline/x.wav`.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

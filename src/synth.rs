@@ -1,0 +1,60 @@
+//! Synthetic menus of any size, for benchmarks and scale tests.
+//!
+//! [`menu_yaml`] writes a menu of exactly `nodes` nodes shaped like a large hotline: a tree of
+//! menus with four options each (node `k`'s options lead to nodes `4k+1` … `4k+4`), whose
+//! leaves rotate through messages, collects, routes on opening hours and transfers to ten
+//! queues, plus one operator transfer (the fallback and the `0` key) and one hang-up. Every
+//! node reaches an operator, so `check` finds no errors.
+
+use std::fmt::Write as _;
+
+/// Writes the YAML text of a synthetic menu with exactly `nodes` nodes (at least 3).
+pub fn menu_yaml(nodes: usize) -> String {
+    let nodes = nodes.max(3);
+    let m = nodes - 2; // tree nodes n0 … n{m-1}, plus `operator` and `bye`
+    let mut s = String::with_capacity(nodes * 110);
+    let _ = write!(
+        s,
+        "name: Synthetic menu of {nodes} nodes\nentry: n0\n\
+         defaults:\n  fallback: operator\n  keys: {{ operator: \"0\", repeat: \"*\", back: \"#\" }}\n  \
+         no_input: [{{ text: \"Sorry, I did not hear anything.\" }}]\n  \
+         no_match: [{{ text: \"Sorry, that is not one of the choices.\" }}]\n\
+         schedules:\n  office: [{{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}]\n\
+         lint: {{ allow: [W001, W008, W009] }}\nnodes:\n  \
+         operator: {{ kind: transfer, queue: general, prompt: {{ text: \"Connecting you now.\" }} }}\n  \
+         bye: {{ kind: hangup, prompt: {{ text: \"Goodbye.\" }} }}\n"
+    );
+    for k in 0..m {
+        let first = 4 * k + 1;
+        if first < m {
+            let _ = write!(s, "  n{k}:\n    kind: menu\n    prompt: {{ text: \"Menu {k}. Choose one of the options.\" }}\n    options:\n");
+            for (i, child) in (first..(first + 4).min(m)).enumerate() {
+                let _ = writeln!(s, "      - {{ key: \"{}\", to: n{child}, say: [choice{}] }}", i + 1, i + 1);
+            }
+            continue;
+        }
+        let _ = match k % 4 {
+            0 => writeln!(s, "  n{k}: {{ kind: message, prompt: {{ text: \"Information {k}.\" }}, next: operator }}"),
+            1 => writeln!(
+                s,
+                "  n{k}: {{ kind: collect, prompt: {{ text: \"Enter your number, then hash.\" }}, \
+                 digits: {{ min: 4, max: 8, terminator: \"#\" }}, pattern: \"^[0-9]+$\", store: number, next: operator }}"
+            ),
+            2 => writeln!(s, "  n{k}: {{ kind: route, routes: [{{ when: {{ hours: office }}, to: operator }}], default: bye }}"),
+            _ => writeln!(s, "  n{k}: {{ kind: transfer, queue: queue{}, priority: normal }}", k % 10),
+        };
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_the_requested_size() {
+        let y = menu_yaml(1000);
+        let nodes = y.lines().filter(|l| l.starts_with("  n") || l.starts_with("  operator:") || l.starts_with("  bye:")).count();
+        assert_eq!(nodes, 1000);
+    }
+}

@@ -1,0 +1,8 @@
+//! The integration tests: one binary (faster to link than one per file), one module per area.
+
+mod support;
+
+mod check_codes;
+mod check_cli;
+mod docs;
+mod robustness;

@@ -1,0 +1,91 @@
+//! A small builder for running the real `ivrsim` binary on files written into a temp dir.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root (where Cargo.toml is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temp folder holding the files of one test.
+pub struct Dir {
+    pub dir: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// Writes `text` to `name` (folders created) and returns the full path.
+    pub fn write(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `ivrsim ARGS...` run inside this folder.
+    pub fn ivrsim(&self, args: &[&str]) -> Output {
+        run_in(self.path(), args)
+    }
+}
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// `ivrsim ARGS...` run in `dir`, with colour off and no terminal.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::cargo_bin("ivrsim")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("IVRSIM_LOG")
+        .output()
+        .expect("run ivrsim");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+/// `ivrsim ARGS...` run at the repository root.
+pub fn ivrsim(args: &[&str]) -> Output {
+    run_in(&root(), args)
+}
+
+/// A minimal valid menu (menu → transfer, hang-up), to which a test appends nodes.
+pub const MINIMAL: &str = r#"name: Minimal
+entry: main
+defaults:
+  fallback: operator
+  keys: { operator: "0" }
+  no_input: [{ text: "Sorry, I did not hear you." }]
+  no_match: [{ text: "Sorry, that is not a choice." }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "For help press 1." }
+    options:
+      - { key: "1", to: operator }
+  operator:
+    kind: transfer
+    queue: general
+"#;
