@@ -27,21 +27,39 @@ pub fn menu_yaml(nodes: usize) -> String {
     for k in 0..m {
         let first = 4 * k + 1;
         if first < m {
-            let _ = write!(s, "  n{k}:\n    kind: menu\n    prompt: {{ text: \"Menu {k}. Choose one of the options.\" }}\n    options:\n");
+            let _ = write!(
+                s,
+                "  n{k}:\n    kind: menu\n    prompt: {{ text: \"Menu {k}. Choose one of the options.\" }}\n    options:\n"
+            );
             for (i, child) in (first..(first + 4).min(m)).enumerate() {
-                let _ = writeln!(s, "      - {{ key: \"{}\", to: n{child}, say: [choice{}] }}", i + 1, i + 1);
+                let _ = writeln!(
+                    s,
+                    "      - {{ key: \"{}\", to: n{child}, say: [choice{}] }}",
+                    i + 1,
+                    i + 1
+                );
             }
             continue;
         }
         let _ = match k % 4 {
-            0 => writeln!(s, "  n{k}: {{ kind: message, prompt: {{ text: \"Information {k}.\" }}, next: operator }}"),
+            0 => writeln!(
+                s,
+                "  n{k}: {{ kind: message, prompt: {{ text: \"Information {k}.\" }}, next: operator }}"
+            ),
             1 => writeln!(
                 s,
                 "  n{k}: {{ kind: collect, prompt: {{ text: \"Enter your number, then hash.\" }}, \
                  digits: {{ min: 4, max: 8, terminator: \"#\" }}, pattern: \"^[0-9]+$\", store: number, next: operator }}"
             ),
-            2 => writeln!(s, "  n{k}: {{ kind: route, routes: [{{ when: {{ hours: office }}, to: operator }}], default: bye }}"),
-            _ => writeln!(s, "  n{k}: {{ kind: transfer, queue: queue{}, priority: normal }}", k % 10),
+            2 => writeln!(
+                s,
+                "  n{k}: {{ kind: route, routes: [{{ when: {{ hours: office }}, to: operator }}], default: bye }}"
+            ),
+            _ => writeln!(
+                s,
+                "  n{k}: {{ kind: transfer, queue: queue{}, priority: normal }}",
+                k % 10
+            ),
         };
     }
     s
@@ -54,7 +72,12 @@ mod tests {
     #[test]
     fn has_the_requested_size() {
         let y = menu_yaml(1000);
-        let nodes = y.lines().filter(|l| l.starts_with("  n") || l.starts_with("  operator:") || l.starts_with("  bye:")).count();
+        let nodes = y
+            .lines()
+            .filter(|l| {
+                l.starts_with("  n") || l.starts_with("  operator:") || l.starts_with("  bye:")
+            })
+            .count();
         assert_eq!(nodes, 1000);
     }
 }

@@ -130,7 +130,11 @@ impl ClipLibrary {
     pub fn load(menu: &Menu) -> (Self, Vec<Diagnostic>) {
         let mut lib = Self::default();
         let mut diags = Vec::new();
-        let dir = if menu.audio_dir.as_os_str().is_empty() { Path::new(".") } else { menu.audio_dir.as_path() };
+        let dir = if menu.audio_dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            menu.audio_dir.as_path()
+        };
         let root = dir.canonicalize().ok();
         for clip in menu_clips(menu) {
             if lib.clips.contains_key(&clip.path) {
@@ -190,7 +194,7 @@ fn finding(
             .label(format!("looked for {}", clip.path.display()))
             .note(format!(
                 "clips are read from `audio_dir`: {}",
-                audio_dir.display()
+                crate::menu::display_dir(audio_dir)
             ))
             .help("render the prompts with `scripts/render-prompts.sh`, or fix the name"),
         ),

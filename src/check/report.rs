@@ -125,7 +125,8 @@ impl Report {
             .collect();
         // Worst cases over where callers navigate: menus and messages (a collect's keys are
         // the data it asks for).
-        let navigable = |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
+        let navigable =
+            |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
         let worst_keys = rows
             .iter()
             .filter(navigable)
@@ -158,6 +159,12 @@ impl Report {
 
     /// The summary printed by `ivrsim check`: from the entry, and the worst cases.
     pub fn summary(&self) -> String {
+        if self.entry.as_ref().is_none_or(|e| e.fastest.is_none()) && self.worst_seconds.is_none() {
+            return format!(
+                "time to operator in `{}` ({}): no way from the entry\n",
+                self.menu, self.file
+            );
+        }
         let mut s = format!("time to operator in `{}` ({}):\n", self.menu, self.file);
         let mut line = |label: &str, r: &Option<Row>| {
             let Some(r) = r else { return };

@@ -77,10 +77,28 @@ pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, Read
     }
 
     let menu = lower::lower(path, file, raw, fragments, sources, &mut diags);
+    drop_explained_by_traps(sources, &mut diags);
     Ok(LoadOutcome {
         menu: Some(menu),
         diagnostics: diags,
     })
+}
+
+/// An unquoted `#` leaves `key:` empty; E015 on that line already says so and why, so the
+/// E004 "empty key" finding on the same line is dropped.
+fn drop_explained_by_traps(sources: &Sources, diags: &mut Vec<Diagnostic>) {
+    let traps: HashSet<(FileId, usize)> = diags
+        .iter()
+        .filter(|d| d.code == Code::UnquotedKey)
+        .map(|d| (d.primary.span.file, sources.line_col(d.primary.span).line))
+        .collect();
+    if traps.is_empty() {
+        return;
+    }
+    diags.retain(|d| {
+        d.code != Code::MissingField
+            || !traps.contains(&(d.primary.span.file, sources.line_col(d.primary.span).line))
+    });
 }
 
 /// A parsed included file.

@@ -290,13 +290,24 @@ fn normalize(p: &Path) -> PathBuf {
     for c in p.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),
         }
     }
     out
+}
+
+/// A folder for messages: `.` rather than an empty path.
+pub(crate) fn display_dir(p: &Path) -> String {
+    if p.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        p.display().to_string()
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -708,8 +719,8 @@ impl Cx<'_> {
                 )
                 .label("refused")
                 .note(format!(
-                    "clips are read only from inside `{}`",
-                    self.audio_dir.display()
+                    "clips are read only from inside `audio_dir` ({})",
+                    display_dir(&self.audio_dir)
                 ))
                 .help("name a file inside `audio_dir`, e.g. `welcome.wav`"),
             );

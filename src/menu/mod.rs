@@ -21,6 +21,7 @@ use regex::Regex;
 
 pub use dtmf::DtmfKey;
 pub use load::{LoadOutcome, load_menu};
+pub(crate) use lower::display_dir;
 pub use schedule::Schedule;
 
 use crate::source::Span;

@@ -2,7 +2,7 @@
 
 mod support;
 
-mod check_codes;
 mod check_cli;
+mod check_codes;
 mod docs;
 mod robustness;

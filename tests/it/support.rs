@@ -18,7 +18,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temp dir") }
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// Writes `text` to `name` (folders created) and returns the full path.
