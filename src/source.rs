@@ -71,13 +71,15 @@ impl Sources {
 
     /// Line and column of the start of `span`.
     pub fn line_col(&self, span: Span) -> LineCol {
-        let text = self.text(span.file);
-        let start = (span.start as usize).min(text.len());
-        let before = &text[..floor_char_boundary(text, start)];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let file = &self.files[span.file.0 as usize];
+        let text = file.source();
+        let start = floor_char_boundary(text, (span.start as usize).min(text.len()));
+        // Binary search over the line starts codespan keeps: O(log lines), not O(offset).
+        let line = file.line_index((), start).unwrap_or(0);
+        let line_start = file.line_range((), line).map_or(0, |r| r.start).min(start);
         LineCol {
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+            line: line + 1,
+            column: text[line_start..start].chars().count() + 1,
         }
     }
 

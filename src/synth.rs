@@ -68,16 +68,31 @@ pub fn menu_yaml(nodes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::menu::load_menu;
+    use crate::source::Sources;
 
     #[test]
-    fn has_the_requested_size() {
-        let y = menu_yaml(1000);
-        let nodes = y
-            .lines()
-            .filter(|l| {
-                l.starts_with("  n") || l.starts_with("  operator:") || l.starts_with("  bye:")
-            })
-            .count();
-        assert_eq!(nodes, 1000);
+    fn has_the_requested_size_and_no_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, menu_yaml(1000)).unwrap();
+        let mut sources = Sources::new();
+        let out = load_menu(&path, &mut sources).unwrap();
+        assert!(
+            out.diagnostics.is_empty(),
+            "{}",
+            crate::diag::render_plain(&sources, &out.diagnostics)
+        );
+        let menu = out.menu.unwrap();
+        assert_eq!(menu.nodes.len(), 1000);
+        let (clips, _) = crate::audio::ClipLibrary::load(&menu);
+        let a = crate::check::Analysis::of(&menu, &clips);
+        let t = crate::check::Thresholds::resolve(&menu, &Default::default());
+        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity() == crate::diag::Severity::Warning)
+        );
     }
 }
