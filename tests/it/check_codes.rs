@@ -443,3 +443,62 @@ fn include_cycle_message_names_the_cycle_with_display_paths() {
         out.stdout
     );
 }
+
+#[test]
+#[ignore = "bug: an empty `audio: \"\"` is reported as E013 `clip path `` leaves audio_dir`"]
+fn empty_clip_path_is_not_an_escape() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        ONE_CLIP.replace("audio: welcome.wav", "audio: \"\""),
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let codes = codes_in(&out.stdout);
+    assert!(
+        codes == BTreeSet::from(["E004".to_owned()])
+            || codes == BTreeSet::from(["E016".to_owned()]),
+        "an empty clip name is a missing or invalid value, not a path leaving `audio_dir`:\n{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("empty"), "{}", out.stdout);
+}
+
+#[test]
+#[ignore = "bug: W005's help says to set a global `operator` key when one is set (it leads to a menu)"]
+fn w005_help_when_the_operator_key_leads_to_a_menu() {
+    let dir = Dir::new();
+    // `0` is the operator key, but `defaults.operator` is the help menu, not a transfer.
+    let menu = r#"name: City Water Emergency Line
+entry: main_menu
+defaults:
+  fallback: operator
+  operator: help_menu
+  keys: { operator: "0" }
+  no_input: [{ text: "Sorry, I did not hear a choice." }]
+  no_match: [{ text: "Sorry, that is not one of the choices." }]
+nodes:
+  main_menu:
+    kind: menu
+    prompt: { text: "For help, press 1." }
+    options:
+      - { key: "1", to: help_menu }
+  help_menu:
+    kind: menu
+    prompt: { text: "To speak to a person, press 1." }
+    options:
+      - { key: "1", to: operator }
+  operator:
+    kind: transfer
+    queue: general
+"#;
+    dir.write("menu.yaml", menu);
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert!(codes_in(&out.stdout).contains("W005"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("set a global `operator` key"),
+        "the menu has a global `operator` key; the help should say that it leads to \
+         `help_menu`, which is not a transfer:\n{}",
+        out.stdout
+    );
+}
