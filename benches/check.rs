@@ -31,16 +31,12 @@ fn check_file(path: &std::path::Path) -> usize {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut group = c.benchmark_group("check");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
     for n in [1_000usize, 10_000, 100_000] {
         let path = dir.path().join(format!("menu-{n}.yaml"));
         std::fs::write(&path, ivrsim::synth::menu_yaml(n)).expect("write menu");
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, p| {
-            b.iter(|| check_file(p))
-        });
+        group.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, p| b.iter(|| check_file(p)));
     }
     group.finish();
 }

@@ -2,9 +2,6 @@
 //! Used to time `ivrsim check` on large menus (see benches/check.rs for the benchmark).
 
 fn main() {
-    let n = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1000);
+    let n = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     print!("{}", ivrsim::synth::menu_yaml(n));
 }

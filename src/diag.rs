@@ -180,13 +180,12 @@ impl Diagnostic {
             Severity::Warning => cs::Severity::Warning,
         };
         let mut labels = vec![
-            cs::Label::primary(self.primary.span.file, self.primary.span.range())
-                .with_message(&self.primary.message),
+            cs::Label::primary(self.primary.span.file, self.primary.span.range()).with_message(&self.primary.message),
         ];
         labels.extend(
-            self.secondary.iter().map(|l| {
-                cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)
-            }),
+            self.secondary
+                .iter()
+                .map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)),
         );
         let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
         notes.extend(self.help.iter().map(|h| format!("help: {h}")));
@@ -310,10 +309,7 @@ pub fn to_json<'a>(sources: &'a Sources, d: &'a Diagnostic) -> JsonDiagnostic<'a
 
 /// "did you mean `x`?" by edit distance: the closest candidate within a third of the
 /// word's length (at least 1, at most 3 edits), as cargo and just do.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
     candidates
         .into_iter()
@@ -346,10 +342,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            did_you_mean("optoins", ["options", "prompt"]),
-            Some("options")
-        );
+        assert_eq!(did_you_mean("optoins", ["options", "prompt"]), Some("options"));
         assert_eq!(did_you_mean("zzz", ["options", "prompt"]), None);
     }
 }

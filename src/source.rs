@@ -85,11 +85,7 @@ impl Sources {
 
     /// The whole text of `file` as a span (used for findings about a file as a whole).
     pub fn whole(&self, file: FileId) -> Span {
-        Span {
-            file,
-            start: 0,
-            end: 0,
-        }
+        Span { file, start: 0, end: 0 }
     }
 
     /// Converts a serde-saphyr [`Location`] (1-based line and character column, plus a
@@ -121,9 +117,7 @@ impl Sources {
             .sum::<usize>()
             .min(text.len());
         let rest = &text[line_start..];
-        let mut chars = rest
-            .char_indices()
-            .skip(loc.column().saturating_sub(1) as usize);
+        let mut chars = rest.char_indices().skip(loc.column().saturating_sub(1) as usize);
         let start = chars.next().map_or(rest.len(), |(i, _)| i);
         let len_chars = span.len() as usize;
         let end = rest[start..]
@@ -164,22 +158,14 @@ impl<'a> Files<'a> for Sources {
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
-    fn line_index(
-        &'a self,
-        id: FileId,
-        byte_index: usize,
-    ) -> Result<usize, codespan_reporting::files::Error> {
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?
             .line_index((), byte_index)
     }
 
-    fn line_range(
-        &'a self,
-        id: FileId,
-        line_index: usize,
-    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?

@@ -89,10 +89,6 @@ mod tests {
         let a = crate::check::Analysis::of(&menu, &clips);
         let t = crate::check::Thresholds::resolve(&menu, &Default::default());
         let diags = crate::check::check_menu(&menu, &clips, &a, &t);
-        assert!(
-            diags
-                .iter()
-                .all(|d| d.severity() == crate::diag::Severity::Warning)
-        );
+        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
     }
 }

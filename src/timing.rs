@@ -30,11 +30,7 @@ pub enum DurationSource {
 
 /// Playing time of `prompt` in `language` (`None`: the default language): the clip's
 /// length if it has a readable clip, else [`text_duration`].
-pub fn prompt_duration(
-    prompt: &Prompt,
-    language: Option<&str>,
-    clips: &ClipLibrary,
-) -> (Duration, DurationSource) {
+pub fn prompt_duration(prompt: &Prompt, language: Option<&str>, clips: &ClipLibrary) -> (Duration, DurationSource) {
     let (text, clip) = match language {
         Some(l) => prompt.in_language(l),
         None => (prompt.text.as_str(), prompt.audio.as_ref()),
@@ -52,10 +48,7 @@ mod tests {
     #[test]
     fn text_rate() {
         // 150 words per minute: 5 words take 2 seconds.
-        assert_eq!(
-            text_duration("one two three four five"),
-            Duration::from_secs(2)
-        );
+        assert_eq!(text_duration("one two three four five"), Duration::from_secs(2));
         assert_eq!(text_duration(""), Duration::ZERO);
     }
 }

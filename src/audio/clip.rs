@@ -39,10 +39,7 @@ impl ClipInfo {
 
     /// Whether the clip is mono 16-bit PCM at a [telephony rate](TELEPHONY_RATES).
     pub fn is_telephony(&self) -> bool {
-        self.channels == 1
-            && self.bits_per_sample == 16
-            && self.pcm
-            && TELEPHONY_RATES.contains(&self.sample_rate)
+        self.channels == 1 && self.bits_per_sample == 16 && self.pcm && TELEPHONY_RATES.contains(&self.sample_rate)
     }
 
     /// `8000 Hz, mono, 16-bit PCM`.
@@ -53,10 +50,7 @@ impl ClipInfo {
             n => format!("{n} channels"),
         };
         let fmt = if self.pcm { "PCM" } else { "float" };
-        format!(
-            "{} Hz, {ch}, {}-bit {fmt}",
-            self.sample_rate, self.bits_per_sample
-        )
+        format!("{} Hz, {ch}, {}-bit {fmt}", self.sample_rate, self.bits_per_sample)
     }
 }
 
@@ -84,8 +78,7 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     if !path.is_file() {
         return Err(ClipError::Missing);
     }
-    let mut reader =
-        hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(e.to_string()))?;
+    let mut reader = hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(e.to_string()))?;
     let spec = reader.spec();
     if spec.channels == 0 || spec.sample_rate == 0 {
         return Err(ClipError::Unreadable(
@@ -95,14 +88,20 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     let declared = u64::from(reader.len());
     let mut samples = 0u64;
     let decoded: Result<(), hound::Error> = match spec.sample_format {
-        hound::SampleFormat::Int => reader
-            .samples::<i32>()
-            .try_for_each(|s| s.map(|_| samples += 1)),
-        hound::SampleFormat::Float => reader
-            .samples::<f32>()
-            .try_for_each(|s| s.map(|_| samples += 1)),
+        hound::SampleFormat::Int => reader.samples::<i32>().try_for_each(|s| s.map(|_| samples += 1)),
+        hound::SampleFormat::Float => reader.samples::<f32>().try_for_each(|s| s.map(|_| samples += 1)),
     };
-    decoded.map_err(|e| ClipError::Unreadable(format!("the sample data is damaged: {e}")))?;
+    if let Err(e) = decoded {
+        return Err(ClipError::Unreadable(match e {
+            hound::Error::IoError(ref io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                format!("the file ends after {samples} of the {declared} samples its header promises")
+            }
+            hound::Error::FormatError(_) if samples < declared => {
+                format!("the file ends after {samples} of the {declared} samples its header promises")
+            }
+            other => format!("the sample data is damaged: {other}"),
+        }));
+    }
     if samples != declared {
         return Err(ClipError::Unreadable(format!(
             "the header promises {declared} samples but the file holds {samples}"
@@ -168,11 +167,7 @@ impl ClipLibrary {
     }
 }
 
-fn finding(
-    clip: &ClipRef,
-    result: &Result<ClipInfo, ClipError>,
-    audio_dir: &Path,
-) -> Option<Diagnostic> {
+fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, audio_dir: &Path) -> Option<Diagnostic> {
     match result {
         Ok(info) if !info.is_telephony() => Some(
             Diagnostic::new(
@@ -264,9 +259,6 @@ mod tests {
         assert!(matches!(read_clip(&p), Err(ClipError::Unreadable(_))));
         std::fs::write(&p, b"RIFF\x00\x00junkjunk").unwrap();
         assert!(matches!(read_clip(&p), Err(ClipError::Unreadable(_))));
-        assert_eq!(
-            read_clip(&dir.path().join("none.wav")),
-            Err(ClipError::Missing)
-        );
+        assert_eq!(read_clip(&dir.path().join("none.wav")), Err(ClipError::Missing));
     }
 }

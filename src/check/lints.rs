@@ -7,13 +7,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::menu::{Menu, NodeKind};
 use crate::timing::{DurationSource, prompt_duration};
 
-pub(super) fn check(
-    menu: &Menu,
-    clips: &ClipLibrary,
-    a: &Analysis,
-    t: &Thresholds,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let _ = a;
     for node in &menu.nodes {
         if let Some(l) = node.kind.listen() {
@@ -59,24 +53,36 @@ pub(super) fn check(
             for (action, g) in menu.defaults.keys.iter() {
                 if g.key == o.key {
                     diags.push(
-                        Diagnostic::new(Code::ShadowedGlobalKey, o.key_span, format!("key `{}` hides the global `{}` key in menu `{}`", o.key, action.name(), node.id))
-                            .label("this option wins over the global key")
-                            .with_secondary(g.span, format!("global `{}` key defined here", action.name()))
-                            .help("pick another key for the option, unless hiding the global key is intended"),
+                        Diagnostic::new(
+                            Code::ShadowedGlobalKey,
+                            o.key_span,
+                            format!(
+                                "key `{}` hides the global `{}` key in menu `{}`",
+                                o.key,
+                                action.name(),
+                                node.id
+                            ),
+                        )
+                        .label("this option wins over the global key")
+                        .with_secondary(g.span, format!("global `{}` key defined here", action.name()))
+                        .help("pick another key for the option, unless hiding the global key is intended"),
                     );
                 }
             }
             for longer in &m.options {
-                if longer.key.len() > o.key.len() && longer.key.as_str().starts_with(o.key.as_str())
-                {
+                if longer.key.len() > o.key.len() && longer.key.as_str().starts_with(o.key.as_str()) {
                     diags.push(
-                        Diagnostic::new(Code::PrefixKeys, o.key_span, format!("key `{}` is the start of key `{}`", o.key, longer.key))
-                            .label(format!(
-                                "callers who press `{}` wait {} s (the inter-digit timeout) before it acts",
-                                o.key,
-                                m.listen.inter_digit_timeout.as_secs_f64()
-                            ))
-                            .with_secondary(longer.key_span, "longer key here"),
+                        Diagnostic::new(
+                            Code::PrefixKeys,
+                            o.key_span,
+                            format!("key `{}` is the start of key `{}`", o.key, longer.key),
+                        )
+                        .label(format!(
+                            "callers who press `{}` wait {} s (the inter-digit timeout) before it acts",
+                            o.key,
+                            m.listen.inter_digit_timeout.as_secs_f64()
+                        ))
+                        .with_secondary(longer.key_span, "longer key here"),
                     );
                     break;
                 }
@@ -99,7 +105,7 @@ pub(super) fn check(
             diags.push(
                 Diagnostic::new(
                     Code::PromptTooLong,
-                    m.prompt.span,
+                    m.prompt.text_span,
                     format!("the prompt of menu `{}` is long", node.id),
                 )
                 .label(format!(

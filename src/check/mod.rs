@@ -57,18 +57,12 @@ impl Thresholds {
         let mut allow = menu.lint.allow.clone();
         allow.extend(o.allow.iter().copied());
         Thresholds {
-            max_options: o
-                .max_options
-                .or(menu.lint.max_options)
-                .unwrap_or(DEFAULT_MAX_OPTIONS),
+            max_options: o.max_options.or(menu.lint.max_options).unwrap_or(DEFAULT_MAX_OPTIONS),
             max_operator_keys: o
                 .max_operator_keys
                 .or(menu.lint.max_operator_keys)
                 .unwrap_or(DEFAULT_MAX_OPERATOR_KEYS),
-            max_prompt: o
-                .max_prompt
-                .or(menu.lint.max_prompt)
-                .unwrap_or(DEFAULT_MAX_PROMPT),
+            max_prompt: o.max_prompt.or(menu.lint.max_prompt).unwrap_or(DEFAULT_MAX_PROMPT),
             allow,
         }
     }
@@ -108,12 +102,7 @@ impl Analysis {
 
 /// Runs every graph check and lint on `menu`, returning the findings (those whose code is
 /// in `thresholds.allow` removed) sorted by place.
-pub fn check_menu(
-    menu: &Menu,
-    clips: &ClipLibrary,
-    analysis: &Analysis,
-    thresholds: &Thresholds,
-) -> Vec<Diagnostic> {
+pub fn check_menu(menu: &Menu, clips: &ClipLibrary, analysis: &Analysis, thresholds: &Thresholds) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     operator::check(menu, analysis, thresholds, &mut diags);
     lints::check(menu, clips, analysis, thresholds, &mut diags);
@@ -124,13 +113,7 @@ pub fn check_menu(
 /// Sorts findings by file, then position, then code, and removes exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (a.primary.span.file, a.primary.span.start, a.code).cmp(&(
-            b.primary.span.file,
-            b.primary.span.start,
-            b.code,
-        ))
+        (a.primary.span.file, a.primary.span.start, a.code).cmp(&(b.primary.span.file, b.primary.span.start, b.code))
     });
-    diags.dedup_by(|a, b| {
-        a.code == b.code && a.primary.span == b.primary.span && a.message == b.message
-    });
+    diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
 }

@@ -39,18 +39,12 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));
         if !reaches[id.index()] && !is_hangup {
-            let (ends, more) = &endings
-                .as_ref()
-                .expect("computed when any node is trapped")
-                .of[comps.comp[id.index()]];
+            let (ends, more) = &endings.as_ref().expect("computed when any node is trapped").of[comps.comp[id.index()]];
             let mut parts: Vec<String> = ends
                 .iter()
                 .map(|e| match e {
                     Ending::Hangup(h) => format!("hang-up `{}`", menu.node(*h).id),
-                    Ending::RetriesEnd(n) => format!(
-                        "`{}` running out of retries with no fallback",
-                        menu.node(*n).id
-                    ),
+                    Ending::RetriesEnd(n) => format!("`{}` running out of retries with no fallback", menu.node(*n).id),
                     Ending::Loop(c) => format!(
                         "the loop through {} with no way out",
                         names(menu, &comps.members[*c], 5)
@@ -68,16 +62,9 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             )
             .label("a caller here can never reach a person");
             if !parts.is_empty() {
-                d = d.note(format!(
-                    "every way on from here ends at {}",
-                    parts.join("; ")
-                ));
+                d = d.note(format!("every way on from here ends at {}", parts.join("; ")));
             }
-            d = d.help(if menu.defaults.keys.operator.is_none() {
-                "give callers a way out: a global `operator` key in `defaults.keys`, an option leading to a `transfer`, or a `fallback`"
-            } else {
-                "add an option or a `fallback` that leads to a `transfer` node"
-            });
+            d = d.help(no_operator_help(menu, &node.kind));
             diags.push(d);
         }
         if !a.reachable[id.index()] && a.graph.entry.is_some() {
@@ -99,10 +86,8 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             continue;
         }
         let ends_inside = members.iter().any(|&n| {
-            matches!(
-                menu.node(n).kind,
-                NodeKind::Transfer(_) | NodeKind::Hangup(_)
-            ) || g.ends_call[n.index()]
+            matches!(menu.node(n).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_))
+                || g.ends_call[n.index()]
                 || g.unknown_exit[n.index()]
         });
         if ends_inside {
@@ -112,44 +97,38 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         sorted.sort();
         let first = menu.node(sorted[0]);
         diags.push(
-            Diagnostic::new(
-                Code::InescapableLoop,
-                first.span,
-                "a loop that callers can never leave",
-            )
-            .label(format!(
-                "callers go round {} forever",
-                names(menu, &sorted, 6)
-            ))
-            .help("add a way out of the loop: a key, a `fallback`, or a `next` that leaves it"),
+            Diagnostic::new(Code::InescapableLoop, first.span, "a loop that callers can never leave")
+                .label(format!("callers go round {} forever", names(menu, &sorted, 6)))
+                .help("add a way out of the loop: a key, a `fallback`, or a `next` that leaves it"),
         );
     }
 
     for id in menu.node_ids() {
         let node = menu.node(id);
         // W005: a menu where no single key leads, through automatic steps only, to a transfer.
-        if let NodeKind::Menu(_) = node.kind {
-            if reaches[id.index()] && !zero_out(menu, a, id) {
-                diags.push(
-                    Diagnostic::new(Code::NoZeroOut, node.span, format!("no single key in menu `{}` leads to an operator", node.id))
-                        .label("callers who want a person must guess")
-                        .help("set a global `operator` key in `defaults.keys` (usually `\"0\"`), or add an option to a `transfer`"),
-                );
-            }
+        if let NodeKind::Menu(_) = node.kind
+            && reaches[id.index()]
+            && !zero_out(menu, a, id)
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::NoZeroOut,
+                    node.span,
+                    format!("no single key in menu `{}` leads to an operator", node.id),
+                )
+                .label("callers who want a person must guess")
+                .help(zero_out_help(menu)),
+            );
         }
         // W008: fewest keys to an operator above the threshold, for menus (a collect's keys
         // are the data it asks for, not a detour).
-        if matches!(node.kind, NodeKind::Menu(_)) && reaches[id.index()] && a.reachable[id.index()]
-        {
+        if matches!(node.kind, NodeKind::Menu(_)) && reaches[id.index()] && a.reachable[id.index()] {
             match a.by_keys.cost[id.index()] {
                 Some(c) if c.keys > t.max_operator_keys => diags.push(
                     Diagnostic::new(
                         Code::OperatorTooDeep,
                         node.span,
-                        format!(
-                            "an operator is {} keypresses away from `{}`",
-                            c.keys, node.id
-                        ),
+                        format!("an operator is {} keypresses away from `{}`", c.keys, node.id),
                     )
                     .label(format!(
                         "more than the {} allowed (`lint.max_operator_keys`)",
@@ -161,10 +140,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                     Diagnostic::new(
                         Code::OperatorTooDeep,
                         node.span,
-                        format!(
-                            "from `{}` only waiting or invalid input reach an operator",
-                            node.id
-                        ),
+                        format!("from `{}` only waiting or invalid input reach an operator", node.id),
                     )
                     .label("no keys lead to a person")
                     .help("offer the operator by a key, e.g. a global `operator` key"),
@@ -172,6 +148,44 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                 _ => {}
             }
         }
+    }
+}
+
+/// What to suggest for E014, by the kind of node (a message has no fallback, a route no keys).
+fn no_operator_help(menu: &Menu, kind: &NodeKind) -> String {
+    let global = if menu.defaults.keys.operator.is_none() {
+        ", or a global `operator` key in `defaults.keys` that leads to a `transfer`"
+    } else {
+        ""
+    };
+    match kind {
+        NodeKind::Message(_) => format!("let `next` lead somewhere an operator can be reached{global}"),
+        NodeKind::Route(_) => "let a route or the `default` lead somewhere an operator can be reached".into(),
+        NodeKind::Collect(_) => "set a `fallback` that leads to a `transfer`, or let `next` lead to one".into(),
+        _ => format!("add an option or a `fallback` that leads to a `transfer` node{global}"),
+    }
+}
+
+/// What to suggest for W005, depending on what the global operator key does today.
+fn zero_out_help(menu: &Menu) -> String {
+    let target = menu.defaults.operator.as_ref().and_then(|r| r.node());
+    match (&menu.defaults.keys.operator, target) {
+        (None, _) => {
+            "set a global `operator` key in `defaults.keys` (usually `\"0\"`), or add an option to a `transfer`".into()
+        }
+        (Some(k), Some(t)) if !matches!(menu.node(t).kind, NodeKind::Transfer(_)) => format!(
+            "the global `operator` key `{}` leads to `{}`, which is not a `transfer`: point `defaults.operator` at one",
+            k.key,
+            menu.node(t).id
+        ),
+        (Some(k), Some(_)) => format!(
+            "the global `operator` key `{}` is hidden here by an option on the same key: move that option, or add one to a `transfer`",
+            k.key
+        ),
+        (Some(k), None) => format!(
+            "the global `operator` key `{}` leads nowhere: set `defaults.operator` (or `defaults.fallback`) to a `transfer` node",
+            k.key
+        ),
     }
 }
 
@@ -196,10 +210,11 @@ fn leads_to_transfer(menu: &Menu, a: &Analysis, id: NodeId, depth: usize) -> boo
             matches!(e.weight(), EdgeKind::Route { .. } | EdgeKind::RouteDefault)
                 && leads_to_transfer(menu, a, a.graph.graph[e.target()], depth + 1)
         }),
-        NodeKind::Message(_) => a.graph.graph.edges(a.graph.ix(id)).any(|e| {
-            *e.weight() == EdgeKind::Next
-                && leads_to_transfer(menu, a, a.graph.graph[e.target()], depth + 1)
-        }),
+        NodeKind::Message(_) => {
+            a.graph.graph.edges(a.graph.ix(id)).any(|e| {
+                *e.weight() == EdgeKind::Next && leads_to_transfer(menu, a, a.graph.graph[e.target()], depth + 1)
+            })
+        }
         _ => false,
     }
 }

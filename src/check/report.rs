@@ -115,18 +115,12 @@ impl Report {
         };
         let rows: Vec<(NodeId, Row)> = menu
             .node_ids()
-            .filter(|&id| {
-                !matches!(
-                    menu.node(id).kind,
-                    NodeKind::Transfer(_) | NodeKind::Hangup(_)
-                )
-            })
+            .filter(|&id| !matches!(menu.node(id).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_)))
             .map(|id| (id, row(id)))
             .collect();
         // Worst cases over where callers navigate: menus and messages (a collect's keys are
         // the data it asks for).
-        let navigable =
-            |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
+        let navigable = |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
         let worst_keys = rows
             .iter()
             .filter(navigable)
@@ -140,11 +134,7 @@ impl Report {
         let worst_seconds = rows
             .iter()
             .filter(navigable)
-            .filter_map(|(_, r)| {
-                r.fastest
-                    .as_ref()
-                    .map(|w| (((w.seconds * 1000.0) as u64, w.keys), r))
-            })
+            .filter_map(|(_, r)| r.fastest.as_ref().map(|w| (((w.seconds * 1000.0) as u64, w.keys), r)))
             .max_by_key(|(k, _)| *k)
             .map(|(_, r)| r.clone());
         Report {
@@ -178,24 +168,14 @@ impl Report {
 
     /// The full per-node table printed by `ivrsim check --report`.
     pub fn table(&self) -> String {
-        let w = self
-            .nodes
-            .iter()
-            .map(|r| r.node.len())
-            .max()
-            .unwrap_or(4)
-            .max(4);
+        let w = self.nodes.iter().map(|r| r.node.len()).max().unwrap_or(4).max(4);
         let mut s = format!(
             "{:<w$}  {:<8}  {:>4}  {:>7}  {:>8}  way with fewest keys\n",
             "node", "kind", "keys", "seconds", "fastest"
         );
         for r in &self.nodes {
             let (keys, secs, path) = match &r.fewest_keys {
-                Some(way) => (
-                    way.keys.to_string(),
-                    format!("{:.1}", way.seconds),
-                    render_path(way),
-                ),
+                Some(way) => (way.keys.to_string(), format!("{:.1}", way.seconds), render_path(way)),
                 None => ("-".into(), "-".into(), "no way by keys".into()),
             };
             let fastest = r

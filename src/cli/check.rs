@@ -126,11 +126,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
                     .iter()
                     .map(|c| JsonMenu {
                         file: &c.file,
-                        findings: c
-                            .diagnostics
-                            .iter()
-                            .map(|d| diag::to_json(&sources, d))
-                            .collect(),
+                        findings: c.diagnostics.iter().map(|d| diag::to_json(&sources, d)).collect(),
                         report: c.report.as_ref(),
                     })
                     .collect(),
@@ -159,12 +155,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
     }
 }
 
-fn print_text(
-    args: &CheckArgs,
-    color: ColorChoice,
-    sources: &Sources,
-    checked: &[Checked],
-) -> std::io::Result<()> {
+fn print_text(args: &CheckArgs, color: ColorChoice, sources: &Sources, checked: &[Checked]) -> std::io::Result<()> {
     let mut out = super::stdout(color);
     for c in checked {
         diag::render_text(&mut out, sources, &c.diagnostics)?;
@@ -174,11 +165,7 @@ fn print_text(
             }
             write!(out, "{}", r.summary())?;
         }
-        let e = c
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity() == Severity::Error)
-            .count();
+        let e = c.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
         let w = c.diagnostics.len() - e;
         let verdict = if e > 0 {
             "cannot go live"

@@ -90,13 +90,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
             .and_then(|()| writeln!(out)),
         Format::Tsv => clips.iter().try_for_each(|c| {
             let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-            writeln!(
-                out,
-                "{}\t{}\t{}",
-                clean(&c.path),
-                c.language,
-                clean(&c.text)
-            )
+            writeln!(out, "{}\t{}\t{}", clean(&c.path), c.language, clean(&c.text))
         }),
     };
     match res {

@@ -201,11 +201,8 @@ impl MenuGraph {
     fn edge(&mut self, from: NodeId, to: &NodeRef, kind: EdgeKind) {
         match to.target {
             Target::Node(t) => {
-                self.graph.add_edge(
-                    NodeIndex::new(from.index()),
-                    NodeIndex::new(t.index()),
-                    kind,
-                );
+                self.graph
+                    .add_edge(NodeIndex::new(from.index()), NodeIndex::new(t.index()), kind);
             }
             Target::Unreadable => self.unknown_exit[from.index()] = true,
             Target::Missing => {}
@@ -222,37 +219,25 @@ impl MenuGraph {
         }
     }
 
-    fn global_edges(
-        &mut self,
-        menu: &Menu,
-        id: NodeId,
-        main_menu: &NodeRef,
-        active: impl Fn(&DtmfKey) -> bool,
-    ) {
+    fn global_edges(&mut self, menu: &Menu, id: NodeId, main_menu: &NodeRef, active: impl Fn(&DtmfKey) -> bool) {
         let keys = &menu.defaults.keys;
-        if let (Some(k), Some(to)) = (&keys.operator, &menu.defaults.operator) {
-            if active(&k.key) {
-                self.edge(
-                    id,
-                    to,
-                    EdgeKind::GlobalKey {
-                        action: GlobalAction::Operator,
-                        key: k.key.clone(),
-                    },
-                );
-            }
+        if let (Some(k), Some(to)) = (&keys.operator, &menu.defaults.operator)
+            && active(&k.key)
+        {
+            let kind = EdgeKind::GlobalKey {
+                action: GlobalAction::Operator,
+                key: k.key.clone(),
+            };
+            self.edge(id, to, kind);
         }
-        if let Some(k) = &keys.main_menu {
-            if active(&k.key) {
-                self.edge(
-                    id,
-                    main_menu,
-                    EdgeKind::GlobalKey {
-                        action: GlobalAction::MainMenu,
-                        key: k.key.clone(),
-                    },
-                );
-            }
+        if let Some(k) = &keys.main_menu
+            && active(&k.key)
+        {
+            let kind = EdgeKind::GlobalKey {
+                action: GlobalAction::MainMenu,
+                key: k.key.clone(),
+            };
+            self.edge(id, main_menu, kind);
         }
     }
 

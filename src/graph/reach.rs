@@ -47,9 +47,7 @@ pub fn reachable_from_entry(g: &MenuGraph) -> Vec<bool> {
 pub fn reaches_operator(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
     let starts = menu
         .node_ids()
-        .filter(|&id| {
-            matches!(menu.node(id).kind, NodeKind::Transfer(_)) || g.unknown_exit[id.index()]
-        })
+        .filter(|&id| matches!(menu.node(id).kind, NodeKind::Transfer(_)) || g.unknown_exit[id.index()])
         .map(|id| g.ix(id));
     bfs(g, starts, Direction::Incoming)
 }
@@ -116,11 +114,9 @@ impl Components {
 
     /// Whether an edge leaves component `c`.
     pub fn has_exit(&self, g: &MenuGraph, c: usize) -> bool {
-        self.members[c].iter().any(|&n| {
-            g.graph
-                .neighbors(g.ix(n))
-                .any(|m| self.comp[m.index()] != c)
-        })
+        self.members[c]
+            .iter()
+            .any(|&n| g.graph.neighbors(g.ix(n)).any(|m| self.comp[m.index()] != c))
     }
 }
 
@@ -169,8 +165,7 @@ impl Endings {
                     add(Ending::Hangup(n), &mut set, &mut more);
                 } else if g.ends_call[n.index()] {
                     add(Ending::RetriesEnd(n), &mut set, &mut more);
-                } else if g.graph.neighbors(ix).next().is_none()
-                    && !matches!(menu.node(n).kind, NodeKind::Transfer(_))
+                } else if g.graph.neighbors(ix).next().is_none() && !matches!(menu.node(n).kind, NodeKind::Transfer(_))
                 {
                     add(Ending::DeadEnd(n), &mut set, &mut more);
                 }

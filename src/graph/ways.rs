@@ -118,13 +118,7 @@ impl Timings {
 }
 
 /// The cost of taking edge `e` (from the node it leaves), or `None` if `goal` does not use it.
-pub fn edge_cost(
-    menu: &Menu,
-    g: &MenuGraph,
-    t: &Timings,
-    goal: Goal,
-    e: EdgeIndex,
-) -> Option<Cost> {
+pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeIndex) -> Option<Cost> {
     let (from, _) = g.graph.edge_endpoints(e)?;
     let id = g.graph[from];
     let p = t.prompt[id.index()];
@@ -143,9 +137,9 @@ pub fn edge_cost(
         EdgeKind::Option { key, .. } => {
             let wait = match kind {
                 NodeKind::Menu(m)
-                    if m.options.iter().any(|o| {
-                        o.key.len() > key.len() && o.key.as_str().starts_with(key.as_str())
-                    }) =>
+                    if m.options
+                        .iter()
+                        .any(|o| o.key.len() > key.len() && o.key.as_str().starts_with(key.as_str())) =>
                 {
                     ms(m.listen.inter_digit_timeout)
                 }
@@ -179,9 +173,7 @@ pub fn edge_cost(
             let l = kind.listen()?;
             let timeout = ms(l.timeout);
             let rp = &t.no_input[id.index()];
-            let retries: u64 = (1..l.max_no_input)
-                .map(|i| reprompt(rp, i) + p + timeout)
-                .sum();
+            let retries: u64 = (1..l.max_no_input).map(|i| reprompt(rp, i) + p + timeout).sum();
             Cost {
                 keys: 0,
                 ms: p + timeout + retries,
@@ -195,9 +187,7 @@ pub fn edge_cost(
                 0
             };
             let rp = &t.no_match[id.index()];
-            let retries: u64 = (1..l.max_no_match)
-                .map(|i| reprompt(rp, i) + p + extra)
-                .sum();
+            let retries: u64 = (1..l.max_no_match).map(|i| reprompt(rp, i) + p + extra).sum();
             Cost {
                 keys: l.max_no_match,
                 ms: p + extra + retries,

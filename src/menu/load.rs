@@ -12,7 +12,7 @@ use serde_saphyr::{DuplicateKeyPolicy, Error as YamlError};
 use super::raw::{RawFragment, RawMenu, S};
 use super::{Menu, lower, traps};
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, Sources, Span};
 
 /// Largest menu file ivrsim reads, in bytes (256 MiB). A 100,000-node menu is about 20 MB.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -28,7 +28,7 @@ pub struct LoadOutcome {
 
 /// Why a menu file could not be read at all (exit status 2, not a finding).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read `{path}`: {source}")]
+#[error("cannot read `{}`: {}", path.display(), describe_io(source))]
 pub struct ReadError {
     /// The file.
     pub path: PathBuf,
@@ -59,22 +59,17 @@ pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, Read
         });
     };
 
-    let mut fragments = Vec::new();
-    let mut seen = HashSet::new();
-    seen.insert(canonical(path));
-    let mut stack = vec![canonical(path)];
+    let mut includer = Includer {
+        sources,
+        diags: &mut diags,
+        out: Vec::new(),
+        seen: HashSet::from([canonical(path)]),
+        stack: vec![(canonical(path), path.display().to_string())],
+    };
     if let Some(includes) = &raw.value.include {
-        load_includes(
-            path,
-            file,
-            includes,
-            sources,
-            &mut diags,
-            &mut fragments,
-            &mut seen,
-            &mut stack,
-        );
+        includer.follow(path, file, includes);
     }
+    let fragments = includer.out;
 
     let menu = lower::lower(path, file, raw, fragments, sources, &mut diags);
     drop_explained_by_traps(sources, &mut diags);
@@ -96,8 +91,7 @@ fn drop_explained_by_traps(sources: &Sources, diags: &mut Vec<Diagnostic>) {
         return;
     }
     diags.retain(|d| {
-        d.code != Code::MissingField
-            || !traps.contains(&(d.primary.span.file, sources.line_col(d.primary.span).line))
+        d.code != Code::MissingField || !traps.contains(&(d.primary.span.file, sources.line_col(d.primary.span).line))
     });
 }
 
@@ -107,70 +101,85 @@ pub(super) struct Fragment {
     pub raw: RawFragment,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn load_includes(
-    from: &Path,
-    from_file: FileId,
-    includes: &[S<String>],
-    sources: &mut Sources,
-    diags: &mut Vec<Diagnostic>,
-    out: &mut Vec<Fragment>,
-    seen: &mut HashSet<PathBuf>,
-    stack: &mut Vec<PathBuf>,
-) {
-    let dir = from.parent().unwrap_or(Path::new(""));
-    for inc in includes {
-        let span = sources.span_of(from_file, &inc.referenced);
-        let path = dir.join(&inc.value);
-        let canon = canonical(&path);
-        if stack.contains(&canon) {
-            diags.push(
-                Diagnostic::new(
-                    Code::IncludeFailed,
-                    span,
-                    format!("include cycle: `{}` includes itself", inc.value),
-                )
-                .label("this file is already being included")
-                .note(format!(
-                    "the chain is {}",
-                    stack
-                        .iter()
-                        .chain([&canon])
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(" -> ")
-                )),
-            );
-            continue;
-        }
-        if !seen.insert(canon.clone()) {
-            continue; // Included twice through different files: its nodes join once.
-        }
-        let text = match read_text(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(
+/// Follows `include:` lists depth first, reading each file once and refusing cycles.
+struct Includer<'a> {
+    sources: &'a mut Sources,
+    diags: &'a mut Vec<Diagnostic>,
+    out: Vec<Fragment>,
+    seen: HashSet<PathBuf>,
+    /// The files being included, outermost first: canonical path (to compare) and the path
+    /// as reached from the menu (to show).
+    stack: Vec<(PathBuf, String)>,
+}
+
+impl Includer<'_> {
+    fn follow(&mut self, from: &Path, from_file: FileId, includes: &[S<String>]) {
+        let dir = from.parent().unwrap_or(Path::new(""));
+        for inc in includes {
+            let span = self.sources.span_of(from_file, &inc.referenced);
+            if inc.value.trim().is_empty() {
+                self.diags
+                    .push(Diagnostic::new(Code::MissingField, span, "empty include path").label("name a file"));
+                continue;
+            }
+            let path = super::lower::normalize(&dir.join(&inc.value));
+            let shown = path.display().to_string();
+            let canon = canonical(&path);
+            if let Some(pos) = self.stack.iter().position(|(c, _)| *c == canon) {
+                let chain: Vec<&str> = self.stack[pos..]
+                    .iter()
+                    .map(|(_, d)| d.as_str())
+                    .chain([shown.as_str()])
+                    .collect();
+                self.diags.push(
                     Diagnostic::new(
                         Code::IncludeFailed,
                         span,
-                        format!("cannot read included file `{}`", path.display()),
+                        format!("include cycle: `{shown}` is already being included"),
                     )
-                    .label(e.to_string()),
+                    .label("including it again would loop forever")
+                    .note(format!("the cycle is {}", chain.join(" -> "))),
                 );
                 continue;
             }
-        };
-        let file = sources.add(path.display().to_string(), text);
-        let Some(raw) = parse_file::<RawFragment>(sources, file, diags) else {
-            continue;
-        };
-        let raw = raw.value;
-        stack.push(canon);
-        if let Some(nested) = &raw.include {
-            load_includes(&path, file, nested, sources, diags, out, seen, stack);
+            if !self.seen.insert(canon.clone()) {
+                continue; // Included twice through different files: its nodes join once.
+            }
+            let text = match read_text(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::IncludeFailed,
+                            span,
+                            format!("cannot read included file `{shown}`"),
+                        )
+                        .label(describe_io(&e)),
+                    );
+                    continue;
+                }
+            };
+            let file = self.sources.add(shown.clone(), text);
+            let Some(raw) = parse_file::<RawFragment>(self.sources, file, self.diags) else {
+                continue;
+            };
+            let raw = raw.value;
+            self.stack.push((canon, shown));
+            if let Some(nested) = &raw.include {
+                self.follow(&path, file, nested);
+            }
+            self.stack.pop();
+            self.out.push(Fragment { file, raw });
         }
-        stack.pop();
-        out.push(Fragment { file, raw });
+    }
+}
+
+/// An I/O error in words, without the OS's error number.
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
     }
 }
 
@@ -238,8 +247,10 @@ pub(super) fn parse_file<T: DeserializeOwned>(
         Err(e) => {
             let d = yaml_error(sources, file, &e);
             let line = sources.line_col(d.primary.span).line;
-            // A syntax error caused by an unquoted `*` is already explained by E015.
-            if !(d.code == Code::YamlSyntax && trap_lines.contains(&line)) {
+            // A syntax error caused by an unquoted `#` or `*` (on its line, or just after it when
+            // the comment swallowed the end of a flow mapping) is already explained by E015.
+            let explained = trap_lines.iter().any(|&t| (t..=t + 2).contains(&line));
+            if !(d.code == Code::YamlSyntax && explained) {
                 diags.push(d);
             }
             None
@@ -270,37 +281,25 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
         .unwrap_or_else(|| sources.whole(file));
     let message = strip_location(&inner.to_string());
     match inner {
-        YamlError::SerdeUnknownField {
-            field, expected, ..
-        } => {
+        YamlError::SerdeUnknownField { field, expected, .. } => {
             let mut d =
-                Diagnostic::new(Code::UnknownField, span, format!("unknown field `{field}`"))
-                    .label("not a field here");
+                Diagnostic::new(Code::UnknownField, span, format!("unknown field `{field}`")).label("not a field here");
             if let Some(s) = did_you_mean(field, expected.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
             d.note(format!(
                 "expected one of {}",
-                expected
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                expected.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
             ))
         }
         YamlError::SerdeMissingField { field, .. } => {
-            Diagnostic::new(Code::MissingField, span, format!("missing field `{field}`"))
-                .label("in this mapping")
+            Diagnostic::new(Code::MissingField, span, format!("missing field `{field}`")).label("in this mapping")
         }
         YamlError::SerdeInvalidType {
-            unexpected,
-            expected,
-            ..
+            unexpected, expected, ..
         }
         | YamlError::SerdeInvalidValue {
-            unexpected,
-            expected,
-            ..
+            unexpected, expected, ..
         } => Diagnostic::new(
             Code::WrongType,
             span,
@@ -312,22 +311,66 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
                 .label(format!("not {}", type_name(ty)))
         }
         YamlError::InvalidBooleanStrict { .. } => {
-            Diagnostic::new(Code::WrongType, span, "expected `true` or `false`")
-                .label("not a boolean")
+            Diagnostic::new(Code::WrongType, span, "expected `true` or `false`").label("not a boolean")
         }
-        YamlError::NullIntoString { .. } => {
-            Diagnostic::new(Code::MissingField, span, "empty value")
-                .label("a value is needed here")
-                .help("if you meant the key `#` or `*`, quote it: `\"#\"`")
-        }
+        YamlError::NullIntoString { .. } => Diagnostic::new(Code::MissingField, span, "empty value")
+            .label("a value is needed here")
+            .help("if you meant the key `#` or `*`, quote it: `\"#\"`"),
         YamlError::SerdeInvalidLength { .. } | YamlError::UnexpectedValueForUnit { .. } => {
             Diagnostic::new(Code::WrongType, span, message).label("here")
         }
         YamlError::DuplicateMappingKey { .. } => {
             Diagnostic::new(Code::DuplicateNode, span, message).label("repeated here")
         }
+        YamlError::Unexpected { expected, .. } => {
+            let what = match *expected {
+                "sequence start" => "a list (`- item` lines, or `[a, b]`)",
+                "mapping start" => "a mapping (`field: value` lines, or `{ field: value }`)",
+                other => other,
+            };
+            Diagnostic::new(Code::WrongType, span, format!("expected {what}")).label("wrong shape of value")
+        }
+        YamlError::Message { msg, .. } if msg.starts_with("duplicate field") => {
+            let field = msg.split('`').nth(1).unwrap_or_default();
+            let span = repeated_key(sources, span, field).unwrap_or(span);
+            Diagnostic::new(Code::YamlSyntax, span, format!("field `{field}` is given twice"))
+                .label("repeated here")
+                .help("a mapping may give each field once; remove one of them")
+        }
+        _ if message.contains("mapping values are not allowed") => Diagnostic::new(Code::YamlSyntax, span, message)
+            .label("here")
+            .help("a text with `: ` in it, or starting with `*`, `&`, `!`, `%`, `@`, `{` or `[`, must be quoted: `text: \"...\"`"),
         _ => Diagnostic::new(Code::YamlSyntax, span, message).label("here"),
     }
+}
+
+/// The second `field:` at or after `from` (serde reports a repeated field at the start of
+/// its mapping; the finding should point at the repeat).
+fn repeated_key(sources: &Sources, from: Span, field: &str) -> Option<Span> {
+    if field.is_empty() {
+        return None;
+    }
+    let text = sources.text(from.file);
+    let start = from.start as usize;
+    let mut found = 0;
+    let mut at = start;
+    while let Some(i) = text.get(at..)?.find(field) {
+        let pos = at + i;
+        let before_ok = pos == 0 || text[..pos].ends_with(|c: char| c.is_whitespace() || c == '{' || c == ',');
+        let after = text[pos + field.len()..].trim_start_matches([' ', '\t']);
+        if before_ok && after.starts_with(':') {
+            found += 1;
+            if found == 2 {
+                return Some(Span {
+                    file: from.file,
+                    start: pos as u32,
+                    end: (pos + field.len()) as u32,
+                });
+            }
+        }
+        at = pos + field.len();
+    }
+    None
 }
 
 fn type_name(ty: &str) -> String {

@@ -89,10 +89,7 @@ pub(super) fn lower(
     diags: &mut Vec<Diagnostic>,
 ) -> Menu {
     let top = sources.span_of(file, &raw.referenced);
-    let top = Span {
-        end: top.start,
-        ..top
-    };
+    let top = Span { end: top.start, ..top };
     let raw = raw.value;
     let menu_dir = path.parent().unwrap_or(Path::new("")).to_owned();
     let audio_dir = normalize(&match &raw.audio_dir {
@@ -113,17 +110,11 @@ pub(super) fn lower(
         Some(n) if !n.value.trim().is_empty() => n.value.clone(),
         Some(n) => {
             let span = cx.span(file, &n.referenced);
-            cx.push(
-                Diagnostic::new(Code::MissingField, span, "`name` is empty")
-                    .label("give the hotline a name"),
-            );
+            cx.push(Diagnostic::new(Code::MissingField, span, "`name` is empty").label("give the hotline a name"));
             String::new()
         }
         None => {
-            cx.push(
-                Diagnostic::new(Code::MissingField, top, "missing field `name`")
-                    .label("the menu needs a `name`"),
-            );
+            cx.push(Diagnostic::new(Code::MissingField, top, "missing field `name`").label("the menu needs a `name`"));
             String::new()
         }
     };
@@ -156,21 +147,17 @@ pub(super) fn lower(
 
     // Pass 1: give every readable node an index, so references can be resolved.
     let mut entries: Vec<(FileId, &S<String>, &S<RawNode>)> = Vec::new();
-    let node_sets = std::iter::once((file, raw.nodes.as_ref()))
-        .chain(fragments.iter().map(|f| (f.file, f.raw.nodes.as_ref())));
+    let node_sets =
+        std::iter::once((file, raw.nodes.as_ref())).chain(fragments.iter().map(|f| (f.file, f.raw.nodes.as_ref())));
     for (f, set) in node_sets {
         for (id, node) in set.iter().flat_map(|s| s.value.0.iter()) {
             entries.push((f, id, node));
         }
     }
     if raw.nodes.as_ref().is_none_or(|n| n.value.0.is_empty()) && entries.is_empty() {
-        let span = raw
-            .nodes
-            .as_ref()
-            .map_or(top, |n| cx.span(file, &n.referenced));
+        let span = raw.nodes.as_ref().map_or(top, |n| cx.span(file, &n.referenced));
         cx.push(
-            Diagnostic::new(Code::MissingField, span, "the menu has no `nodes`")
-                .label("at least one node is needed"),
+            Diagnostic::new(Code::MissingField, span, "the menu has no `nodes`").label("at least one node is needed"),
         );
     }
     let mut first_span: HashMap<&str, Span> = HashMap::new();
@@ -191,16 +178,12 @@ pub(super) fn lower(
         }
         first_span.insert(&id.value, span);
         if id.value.trim().is_empty() {
-            cx.push(
-                Diagnostic::new(Code::InvalidValue, span, "empty node id")
-                    .label("give the node an id"),
-            );
+            cx.push(Diagnostic::new(Code::InvalidValue, span, "empty node id").label("give the node an id"));
             continue;
         }
         match cx.kind_of(f, id, node) {
             Some(kind) => {
-                cx.ids
-                    .insert(id.value.clone(), NodeId(accepted.len() as u32));
+                cx.ids.insert(id.value.clone(), NodeId(accepted.len() as u32));
                 accepted.push((f, id, node, kind));
             }
             None => {
@@ -221,10 +204,7 @@ pub(super) fn lower(
         Some(o) => Some(cx.resolve(dfile, o)),
         None => ld.fallback.clone(),
     };
-    let main_menu = raw_defaults
-        .main_menu
-        .as_ref()
-        .map(|m| cx.resolve(dfile, m));
+    let main_menu = raw_defaults.main_menu.as_ref().map(|m| cx.resolve(dfile, m));
     let goodbye = raw_defaults.goodbye.as_ref().map(|g| cx.prompt(dfile, g));
     let defaults = Defaults {
         keys,
@@ -285,14 +265,12 @@ pub(super) fn lower(
 
 /// Removes `.` and `name/..` pairs without touching the file system, so paths in
 /// messages read `audio/hotline/x.wav` rather than `menus/../audio/hotline/x.wav`.
-fn normalize(p: &Path) -> PathBuf {
+pub(super) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             other => out.push(other),
@@ -317,15 +295,12 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
             "`{t}` has no unit: write `{t}s` for seconds or `{t}ms` for milliseconds"
         ));
     }
-    humantime::parse_duration(t)
-        .map_err(|e| format!("`{t}` is not a duration ({e}); write e.g. `5s` or `1500ms`"))
+    humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e}); write e.g. `5s` or `1500ms`"))
 }
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -360,8 +335,7 @@ impl Cx<'_> {
         let mut search_end = before.len();
         while let Some(i) = before[..search_end].rfind(field) {
             let after = before[i + field.len()..].trim_start_matches([' ', '\t']);
-            let ok_before =
-                i == 0 || !before[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            let ok_before = i == 0 || !before[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
             if after.starts_with(':') && ok_before {
                 let s = (window_start + i) as u32;
                 return Span {
@@ -383,8 +357,7 @@ impl Cx<'_> {
             Target::Unreadable
         } else {
             let mut d =
-                Diagnostic::new(Code::UnknownTarget, span, format!("no node `{}`", s.value))
-                    .label("unknown node id");
+                Diagnostic::new(Code::UnknownTarget, span, format!("no node `{}`", s.value)).label("unknown node id");
             let known: Vec<&str> = self.ids.keys().map(String::as_str).collect();
             if let Some(h) = suggest(&s.value, known) {
                 d = d.help(h);
@@ -408,12 +381,8 @@ impl Cx<'_> {
             let span = self.span(file, &l.referenced);
             if !is_language_tag(&l.value) {
                 self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("`{}` is not a language tag", l.value),
-                    )
-                    .label("expected a tag such as `en`, `es` or `pt-BR` (BCP 47)"),
+                    Diagnostic::new(Code::InvalidValue, span, format!("`{}` is not a language tag", l.value))
+                        .label("expected a tag such as `en`, `es` or `pt-BR` (BCP 47)"),
                 );
             } else if out.contains(&l.value) {
                 self.push(
@@ -439,11 +408,7 @@ impl Cx<'_> {
         out
     }
 
-    fn lower_schedule(
-        &mut self,
-        file: FileId,
-        periods: &S<Vec<S<super::raw::RawPeriod>>>,
-    ) -> Schedule {
+    fn lower_schedule(&mut self, file: FileId, periods: &S<Vec<S<super::raw::RawPeriod>>>) -> Schedule {
         let mut out = Schedule::default();
         for p in &periods.value {
             let pspan = self.span(file, &p.referenced);
@@ -452,9 +417,7 @@ impl Cx<'_> {
                     Ok(days) => Some(days),
                     Err(e) => {
                         let span = self.span(file, &d.referenced);
-                        self.push(
-                            Diagnostic::new(Code::InvalidValue, span, "invalid `days`").label(e),
-                        );
+                        self.push(Diagnostic::new(Code::InvalidValue, span, "invalid `days`").label(e));
                         None
                     }
                 },
@@ -471,21 +434,14 @@ impl Cx<'_> {
                     Ok(m) => Some(m),
                     Err(e) => {
                         let span = self.span(file, &t.referenced);
-                        self.push(
-                            Diagnostic::new(Code::InvalidValue, span, format!("invalid `{field}`"))
-                                .label(e),
-                        );
+                        self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid `{field}`")).label(e));
                         None
                     }
                 },
                 None => {
                     self.push(
-                        Diagnostic::new(
-                            Code::MissingField,
-                            pspan,
-                            format!("missing field `{field}`"),
-                        )
-                        .label("e.g. `from: \"08:00\"`"),
+                        Diagnostic::new(Code::MissingField, pspan, format!("missing field `{field}`"))
+                            .label("e.g. `from: \"08:00\"`"),
                     );
                     None
                 }
@@ -510,67 +466,44 @@ impl Cx<'_> {
     /// The node's kind, or `None` (with a finding) when it is missing or unknown.
     fn kind_of(&mut self, file: FileId, id: &S<String>, node: &S<RawNode>) -> Option<&'static str> {
         match &node.value.kind {
-            Some(k) => {
-                match KINDS.iter().find(|n| **n == k.value) {
-                    Some(n) => Some(n),
-                    None => {
-                        let span = self.span(file, &k.referenced);
-                        let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown node kind `{}`", k.value))
+            Some(k) => match KINDS.iter().find(|n| **n == k.value) {
+                Some(n) => Some(n),
+                None => {
+                    let span = self.span(file, &k.referenced);
+                    let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown node kind `{}`", k.value))
                         .label("not a node kind")
                         .note("kinds are `menu`, `message`, `collect`, `route`, `transfer` and `hangup`");
-                        if let Some(h) = suggest(&k.value, KINDS) {
-                            d = d.help(h);
-                        }
-                        self.push(d);
-                        None
+                    if let Some(h) = suggest(&k.value, KINDS) {
+                        d = d.help(h);
                     }
+                    self.push(d);
+                    None
                 }
-            }
+            },
             None => {
                 let span = self.span(file, &id.referenced);
                 self.push(
-                    Diagnostic::new(
-                        Code::MissingField,
-                        span,
-                        format!("node `{}` has no `kind`", id.value),
-                    )
-                    .label("add `kind: menu` (or message, collect, route, transfer, hangup)"),
+                    Diagnostic::new(Code::MissingField, span, format!("node `{}` has no `kind`", id.value))
+                        .label("add `kind: menu` (or message, collect, route, transfer, hangup)"),
                 );
                 None
             }
         }
     }
 
-    fn duration(
-        &mut self,
-        file: FileId,
-        field: &str,
-        v: &S<String>,
-        allow_zero: bool,
-    ) -> Option<Duration> {
+    fn duration(&mut self, file: FileId, field: &str, v: &S<String>, allow_zero: bool) -> Option<Duration> {
         let span = self.span(file, &v.referenced);
         match parse_duration(&v.value) {
             Ok(d) if d.is_zero() && !allow_zero => {
                 self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("`{field}` must be longer than zero"),
-                    )
-                    .label("zero"),
+                    Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be longer than zero"))
+                        .label("zero"),
                 );
                 None
             }
             Ok(d) => Some(d),
             Err(e) => {
-                self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("invalid duration in `{field}`"),
-                    )
-                    .label(e),
-                );
+                self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid duration in `{field}`")).label(e));
                 None
             }
         }
@@ -580,12 +513,8 @@ impl Cx<'_> {
         if v.value == 0 {
             let span = self.span(file, &v.referenced);
             self.push(
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    span,
-                    format!("`{field}` must be at least 1"),
-                )
-                .label("0 would send every caller to the fallback before they could answer"),
+                Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be at least 1"))
+                    .label("0 would send every caller to the fallback before they could answer"),
             );
             None
         } else {
@@ -620,16 +549,8 @@ impl Cx<'_> {
             max_no_input: max_ni.unwrap_or(DEFAULT_MAX_RETRIES),
             max_no_match: max_nm.unwrap_or(DEFAULT_MAX_RETRIES),
             fallback: d.fallback.as_ref().map(|f| self.resolve(file, f)),
-            no_input: d
-                .no_input
-                .as_ref()
-                .map(|l| self.prompts(file, l))
-                .unwrap_or_default(),
-            no_match: d
-                .no_match
-                .as_ref()
-                .map(|l| self.prompts(file, l))
-                .unwrap_or_default(),
+            no_input: d.no_input.as_ref().map(|l| self.prompts(file, l)).unwrap_or_default(),
+            no_match: d.no_match.as_ref().map(|l| self.prompts(file, l)).unwrap_or_default(),
             barge_in: d.barge_in.as_ref().is_none_or(|b| b.value),
             type_ahead: d.type_ahead.as_ref().is_some_and(|b| b.value),
         }
@@ -694,9 +615,16 @@ impl Cx<'_> {
 
     fn clip(&mut self, file: FileId, a: &S<String>) -> Option<ClipRef> {
         let span = self.span(file, &a.referenced);
+        if a.value.trim().is_empty() {
+            self.push(
+                Diagnostic::new(Code::MissingField, span, "`audio` is empty")
+                    .label("name a clip under `audio_dir`, or remove `audio`"),
+            );
+            return None;
+        }
         let p = Path::new(&a.value);
         let mut depth = 0i32;
-        let mut escapes = a.value.trim().is_empty();
+        let mut escapes = false;
         for c in p.components() {
             match c {
                 Component::Normal(_) => depth += 1,
@@ -775,10 +703,7 @@ impl Cx<'_> {
                 };
                 if let Some(h) = suggest(
                     &lang.value,
-                    self.languages
-                        .iter()
-                        .map(String::as_str)
-                        .chain(["text", "audio"]),
+                    self.languages.iter().map(String::as_str).chain(["text", "audio"]),
                 ) {
                     d = d.help(h);
                 }
@@ -802,11 +727,13 @@ impl Cx<'_> {
             let audio = audio.as_ref().and_then(|a| self.clip(file, a));
             translations.insert(lang.value.clone(), PromptText { text, audio });
         }
+        let text_span = p.value.text.as_ref().map_or(span, |t| self.span(file, &t.referenced));
         Prompt {
             text,
             audio,
             translations,
             span,
+            text_span,
         }
     }
 
@@ -816,6 +743,7 @@ impl Cx<'_> {
             audio: None,
             translations: IndexMap::new(),
             span,
+            text_span: span,
         }
     }
 
@@ -844,11 +772,7 @@ impl Cx<'_> {
             }
             let vspan = self.span(file, loc);
             let kspan = self.key_span(file, vspan, field);
-            let users: Vec<&str> = KINDS
-                .iter()
-                .copied()
-                .filter(|k| allowed(k).contains(&field))
-                .collect();
+            let users: Vec<&str> = KINDS.iter().copied().filter(|k| allowed(k).contains(&field)).collect();
             self.push(
                 Diagnostic::new(
                     Code::FieldNotForKind,
@@ -859,10 +783,7 @@ impl Cx<'_> {
                 .note(format!("`{field}` belongs to {} nodes", users.join(", ")))
                 .note(format!(
                     "`{kind}` nodes use {}",
-                    ok.iter()
-                        .map(|f| format!("`{f}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    ok.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
                 )),
             );
         }
@@ -880,22 +801,14 @@ impl Cx<'_> {
         let prompt = |cx: &mut Self| match &n.prompt {
             Some(p) => cx.prompt(file, p),
             None => {
-                need(
-                    cx,
-                    "prompt",
-                    "add `prompt: { text: \"...\", audio: clip.wav }`",
-                );
+                need(cx, "prompt", "add `prompt: { text: \"...\", audio: clip.wav }`");
                 Self::empty_prompt(span)
             }
         };
         let next = |cx: &mut Self| match &n.next {
             Some(t) => cx.resolve(file, t),
             None => {
-                need(
-                    cx,
-                    "next",
-                    "add `next: <node id>` for where the call goes afterwards",
-                );
+                need(cx, "next", "add `next: <node id>` for where the call goes afterwards");
                 Self::missing_ref(span)
             }
         };
@@ -918,18 +831,11 @@ impl Cx<'_> {
             "collect" => {
                 let prompt = prompt(self);
                 let (min, max, terminator) = self.lower_digits(file, span, n);
-                let pattern = n
-                    .pattern
-                    .as_ref()
-                    .and_then(|p| self.regex(file, "pattern", p));
+                let pattern = n.pattern.as_ref().and_then(|p| self.regex(file, "pattern", p));
                 let store = match &n.store {
                     Some(s) => self.identifier(file, "store", s),
                     None => {
-                        need(
-                            self,
-                            "store",
-                            "add `store: <variable name>` for the collected value",
-                        );
+                        need(self, "store", "add `store: <variable name>` for the collected value");
                         String::new()
                     }
                 };
@@ -951,11 +857,7 @@ impl Cx<'_> {
                 let default = match &n.default {
                     Some(t) => self.resolve(file, t),
                     None => {
-                        need(
-                            self,
-                            "default",
-                            "add `default: <node id>` for calls no route matches",
-                        );
+                        need(self, "default", "add `default: <node id>` for calls no route matches");
                         Self::missing_ref(span)
                     }
                 };
@@ -965,11 +867,7 @@ impl Cx<'_> {
                 let queue = match &n.queue {
                     Some(q) if !q.value.trim().is_empty() => q.value.clone(),
                     _ => {
-                        need(
-                            self,
-                            "queue",
-                            "add `queue: <queue name>` for where the call waits",
-                        );
+                        need(self, "queue", "add `queue: <queue name>` for where the call waits");
                         String::new()
                     }
                 };
@@ -978,15 +876,10 @@ impl Cx<'_> {
                         Some(&x) => x,
                         None => {
                             let pspan = self.span(file, &p.referenced);
-                            let mut d = Diagnostic::new(
-                                Code::InvalidValue,
-                                pspan,
-                                format!("unknown priority `{}`", p.value),
-                            )
-                            .label("expected `low`, `normal`, `high` or `urgent`");
-                            if let Some(h) =
-                                suggest(&p.value, Priority::ALL.iter().map(|x| x.name()))
-                            {
+                            let mut d =
+                                Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
+                                    .label("expected `low`, `normal`, `high` or `urgent`");
+                            if let Some(h) = suggest(&p.value, Priority::ALL.iter().map(|x| x.name())) {
                                 d = d.help(h);
                             }
                             self.push(d);
@@ -995,12 +888,10 @@ impl Cx<'_> {
                     },
                     None => Priority::Normal,
                 };
-                let context = n.context.as_ref().map(|c| {
-                    c.value
-                        .iter()
-                        .map(|v| self.identifier(file, "context", v))
-                        .collect()
-                });
+                let context = n
+                    .context
+                    .as_ref()
+                    .map(|c| c.value.iter().map(|v| self.identifier(file, "context", v)).collect());
                 NodeKind::Transfer(TransferNode {
                     queue,
                     priority,
@@ -1036,10 +927,7 @@ impl Cx<'_> {
     }
 
     fn regex(&mut self, file: FileId, field: &str, s: &S<String>) -> Option<Regex> {
-        match regex::RegexBuilder::new(&s.value)
-            .size_limit(1 << 20)
-            .build()
-        {
+        match regex::RegexBuilder::new(&s.value).size_limit(1 << 20).build() {
             Ok(r) => Some(r),
             Err(e) => {
                 let span = self.span(file, &s.referenced);
@@ -1049,6 +937,7 @@ impl Cx<'_> {
                     .last()
                     .unwrap_or("invalid regular expression")
                     .trim()
+                    .trim_start_matches("error: ")
                     .to_owned();
                 self.push(
                     Diagnostic::new(
@@ -1103,13 +992,7 @@ impl Cx<'_> {
         }
     }
 
-    fn lower_options(
-        &mut self,
-        file: FileId,
-        span: Span,
-        id: &str,
-        n: &RawNode,
-    ) -> Vec<MenuOption> {
+    fn lower_options(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<MenuOption> {
         let Some(raw) = &n.options else {
             self.push(
                 Diagnostic::new(
@@ -1126,15 +1009,9 @@ impl Cx<'_> {
             let ospan = self.span(file, &raw.referenced);
             let ospan = self.key_span(file, ospan, "options");
             self.push(
-                Diagnostic::new(
-                    Code::IncompleteNode,
-                    ospan,
-                    format!("menu `{id}` has no options"),
-                )
-                .label("empty list")
-                .help(
-                    "a menu needs at least one option; use a `message` node to only play a prompt",
-                ),
+                Diagnostic::new(Code::IncompleteNode, ospan, format!("menu `{id}` has no options"))
+                    .label("empty list")
+                    .help("a menu needs at least one option; use a `message` node to only play a prompt"),
             );
         }
         let mut out = Vec::new();
@@ -1157,17 +1034,12 @@ impl Cx<'_> {
                 Some(t) => self.resolve(file, t),
                 None => {
                     self.push(
-                        Diagnostic::new(Code::MissingField, ospan, "option has no `to`")
-                            .label("add `to: <node id>`"),
+                        Diagnostic::new(Code::MissingField, ospan, "option has no `to`").label("add `to: <node id>`"),
                     );
                     Self::missing_ref(ospan)
                 }
             };
-            let key_span = o
-                .value
-                .key
-                .as_ref()
-                .map_or(ospan, |k| self.span(file, &k.referenced));
+            let key_span = o.value.key.as_ref().map_or(ospan, |k| self.span(file, &k.referenced));
             if let Some(key) = &key {
                 if let Some(first) = keys.get(key) {
                     let d = Diagnostic::new(
@@ -1236,12 +1108,7 @@ impl Cx<'_> {
         out
     }
 
-    fn lower_digits(
-        &mut self,
-        file: FileId,
-        span: Span,
-        n: &RawNode,
-    ) -> (u32, u32, Option<DtmfKey>) {
+    fn lower_digits(&mut self, file: FileId, span: Span, n: &RawNode) -> (u32, u32, Option<DtmfKey>) {
         let Some(d) = &n.digits else {
             self.push(
                 Diagnostic::new(Code::IncompleteNode, span, "`collect` node has no `digits`")
@@ -1264,11 +1131,7 @@ impl Cx<'_> {
         };
         let mut ok = true;
         if min == 0 {
-            let s = d
-                .value
-                .min
-                .as_ref()
-                .map_or(dspan, |m| self.span(file, &m.referenced));
+            let s = d.value.min.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
             self.push(
                 Diagnostic::new(Code::InvalidValue, s, "`min` must be at least 1")
                     .label("an empty entry is a no-input, never a value"),
@@ -1276,11 +1139,7 @@ impl Cx<'_> {
             ok = false;
         }
         if max < min {
-            let s = d
-                .value
-                .max
-                .as_ref()
-                .map_or(dspan, |m| self.span(file, &m.referenced));
+            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
             self.push(
                 Diagnostic::new(
                     Code::InvalidValue,
@@ -1292,11 +1151,7 @@ impl Cx<'_> {
             ok = false;
         }
         if max > MAX_COLLECT_DIGITS {
-            let s = d
-                .value
-                .max
-                .as_ref()
-                .map_or(dspan, |m| self.span(file, &m.referenced));
+            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
             self.push(
                 Diagnostic::new(
                     Code::InvalidValue,
@@ -1312,12 +1167,8 @@ impl Cx<'_> {
             if key.len() != 1 || key.has_digit() {
                 let s = self.span(file, &t.referenced);
                 self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        s,
-                        format!("terminator `{key}` must be `#` or `*`"),
-                    )
-                    .label("a digit (or several keys) cannot end an entry of digits"),
+                    Diagnostic::new(Code::InvalidValue, s, format!("terminator `{key}` must be `#` or `*`"))
+                        .label("a digit (or several keys) cannot end an entry of digits"),
                 );
                 return None;
             }
@@ -1326,11 +1177,7 @@ impl Cx<'_> {
         if ok {
             (min, max, terminator)
         } else {
-            (
-                min.max(1),
-                max.max(min).clamp(1, MAX_COLLECT_DIGITS),
-                terminator,
-            )
+            (min.max(1), max.max(min).clamp(1, MAX_COLLECT_DIGITS), terminator)
         }
     }
 
@@ -1354,8 +1201,7 @@ impl Cx<'_> {
                 Some(t) => self.resolve(file, t),
                 None => {
                     self.push(
-                        Diagnostic::new(Code::MissingField, rspan, "route has no `to`")
-                            .label("add `to: <node id>`"),
+                        Diagnostic::new(Code::MissingField, rspan, "route has no `to`").label("add `to: <node id>`"),
                     );
                     Self::missing_ref(rspan)
                 }
@@ -1416,12 +1262,8 @@ impl Cx<'_> {
             }
             (Some(_), _) => {
                 self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        wspan,
-                        "more than one of `equals`, `matches`, `in`",
-                    )
-                    .label("give exactly one"),
+                    Diagnostic::new(Code::InvalidValue, wspan, "more than one of `equals`, `matches`, `in`")
+                        .label("give exactly one"),
                 );
             }
             (None, 0) => {}
@@ -1437,9 +1279,8 @@ impl Cx<'_> {
                 tests.push(Test::Hours(h.value.clone()));
             } else {
                 let s = self.span(file, &h.referenced);
-                let mut d =
-                    Diagnostic::new(Code::InvalidValue, s, format!("no schedule `{}`", h.value))
-                        .label("not defined under `schedules`");
+                let mut d = Diagnostic::new(Code::InvalidValue, s, format!("no schedule `{}`", h.value))
+                    .label("not defined under `schedules`");
                 if let Some(help) = suggest(&h.value, self.schedules.keys().map(String::as_str)) {
                     d = d.help(help);
                 }
@@ -1490,12 +1331,8 @@ impl Cx<'_> {
                     .label("only warnings (`W…`) can be allowed"),
                 ),
                 None => self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("unknown finding code `{}`", a.value),
-                    )
-                    .label("see docs/checks.md"),
+                    Diagnostic::new(Code::InvalidValue, span, format!("unknown finding code `{}`", a.value))
+                        .label("see docs/checks.md"),
                 ),
             }
         }

@@ -110,17 +110,13 @@ impl Menu {
     /// Every prompt of the menu: each node's prompt and re-prompts, and `defaults.goodbye`.
     /// Re-prompts inherited from `defaults` appear once per node that uses them.
     pub fn prompts(&self) -> impl Iterator<Item = &Prompt> {
-        self.defaults
-            .goodbye
-            .iter()
-            .chain(self.nodes.iter().flat_map(|n| {
-                let listen = n.kind.listen();
-                n.kind.prompt().into_iter().chain(
-                    listen
-                        .into_iter()
-                        .flat_map(|l| l.no_input.iter().chain(&l.no_match)),
-                )
-            }))
+        self.defaults.goodbye.iter().chain(self.nodes.iter().flat_map(|n| {
+            let listen = n.kind.listen();
+            n.kind
+                .prompt()
+                .into_iter()
+                .chain(listen.into_iter().flat_map(|l| l.no_input.iter().chain(&l.no_match)))
+        }))
     }
 
     /// All node indices.
@@ -229,6 +225,8 @@ pub struct Prompt {
     pub translations: IndexMap<String, PromptText>,
     /// Where the prompt is written.
     pub span: Span,
+    /// Where its `text` is written.
+    pub text_span: Span,
 }
 
 /// A prompt in one language.
@@ -482,12 +480,7 @@ pub enum Priority {
 
 impl Priority {
     /// All priorities, lowest first.
-    pub const ALL: [Priority; 4] = [
-        Priority::Low,
-        Priority::Normal,
-        Priority::High,
-        Priority::Urgent,
-    ];
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
 
     /// The name as written.
     pub fn name(self) -> &'static str {

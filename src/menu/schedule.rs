@@ -92,9 +92,7 @@ pub fn parse_days(s: &str) -> Result<[bool; 7], String> {
             None => (part, part),
         };
         let (Some(a), Some(b)) = (Weekday::parse(a), Weekday::parse(b)) else {
-            return Err(format!(
-                "`{part}` is not a day (`mon` … `sun`) or a range (`mon-fri`)"
-            ));
+            return Err(format!("`{part}` is not a day (`mon` … `sun`) or a range (`mon-fri`)"));
         };
         if a > b {
             return Err(format!(

@@ -59,9 +59,7 @@ nodes:
         s.push_str(&format!("      - {{ key: \"{i}\", to: desk_{i} }}\n"));
     }
     for i in 1..=n {
-        s.push_str(&format!(
-            "  desk_{i}:\n    kind: transfer\n    queue: desk-{i}\n"
-        ));
+        s.push_str(&format!("  desk_{i}:\n    kind: transfer\n    queue: desk-{i}\n"));
     }
     s.push_str("  operator:\n    kind: transfer\n    queue: general\n");
     s
@@ -91,27 +89,17 @@ fn json_output_parses_and_locates_every_finding() {
     assert_eq!(e005["name"], "duplicate-node");
     assert_eq!(e005["severity"], "error");
     assert_eq!(e005["file"], "includes/billing.yaml");
-    assert_eq!(
-        (e005["line"].as_u64(), e005["column"].as_u64()),
-        (Some(3), Some(3))
-    );
+    assert_eq!((e005["line"].as_u64(), e005["column"].as_u64()), (Some(3), Some(3)));
     let related = &e005["related"][0];
     assert_eq!(related["file"], "E005-duplicate-node-across-include.yaml");
     assert_eq!(related["line"], 21);
-    assert!(
-        e005["help"][0]
-            .as_str()
-            .is_some_and(|h| h.contains("rename"))
-    );
+    assert!(e005["help"][0].as_str().is_some_and(|h| h.contains("rename")));
 
     let w012 = &menus[1]["findings"][0];
     assert_eq!(w012["code"], "W012");
     assert_eq!(w012["severity"], "warning");
     assert_eq!(w012["file"], "W012-prefix-keys.yaml");
-    assert_eq!(
-        (w012["line"].as_u64(), w012["column"].as_u64()),
-        (Some(14), Some(16))
-    );
+    assert_eq!((w012["line"].as_u64(), w012["column"].as_u64()), (Some(14), Some(16)));
     // A checked menu carries its time-to-operator report; every node row has a line.
     let report = &menus[1]["report"];
     assert_eq!(report["entry"]["node"], "main_menu", "{report:#}");
@@ -120,11 +108,7 @@ fn json_output_parses_and_locates_every_finding() {
 
 #[test]
 fn json_and_text_agree_on_every_place() {
-    for stem in [
-        "E014-no-operator",
-        "W002-inescapable-loop",
-        "W006-shadowed-global-key",
-    ] {
+    for stem in ["E014-no-operator", "W002-inescapable-loop", "W006-shadowed-global-key"] {
         let file = format!("{stem}.yaml");
         let text = check_in_fixtures(&[&file]);
         let j = json(&check_in_fixtures(&["--format", "json", &file]));
@@ -132,14 +116,7 @@ fn json_and_text_agree_on_every_place() {
             .as_array()
             .expect("findings")
             .iter()
-            .map(|f| {
-                format!(
-                    "{}:{}:{}",
-                    f["file"].as_str().unwrap(),
-                    f["line"],
-                    f["column"]
-                )
-            })
+            .map(|f| format!("{}:{}:{}", f["file"].as_str().unwrap(), f["line"], f["column"]))
             .collect();
         // Text output also shows secondary places (`-->` of another file only); the
         // primary places come first per finding, in the same order.
@@ -157,11 +134,7 @@ fn json_and_text_agree_on_every_place() {
 
 #[test]
 fn json_for_an_unparsable_menu_has_no_report() {
-    let j = json(&check_in_fixtures(&[
-        "--format",
-        "json",
-        "E001-yaml-syntax.yaml",
-    ]));
+    let j = json(&check_in_fixtures(&["--format", "json", "E001-yaml-syntax.yaml"]));
     let m = &j["menus"][0];
     assert_eq!(m["findings"][0]["code"], "E001");
     assert_eq!(m["findings"][0]["line"], 13);
@@ -199,31 +172,13 @@ fn deny_warnings_fails_a_warning_only_menu() {
 
 #[test]
 fn allow_silences_one_warning() {
-    let out = check_in_fixtures(&[
-        "--deny-warnings",
-        "--allow",
-        "W007",
-        "W007-too-many-options.yaml",
-    ]);
+    let out = check_in_fixtures(&["--deny-warnings", "--allow", "W007", "W007-too-many-options.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(codes_in(&out.stdout).is_empty(), "{}", out.stdout);
-    assert!(
-        out.stdout.ends_with("0 errors, 0 warnings: ok\n"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.ends_with("0 errors, 0 warnings: ok\n"), "{}", out.stdout);
     // Any case, repeatable; other warnings still show.
-    let out = check_in_fixtures(&[
-        "--allow",
-        "w001",
-        "--allow",
-        "W007",
-        "W002-inescapable-loop.yaml",
-    ]);
-    assert_eq!(
-        codes_in(&out.stdout),
-        BTreeSet::from(["E014".into(), "W002".into()])
-    );
+    let out = check_in_fixtures(&["--allow", "w001", "--allow", "W007", "W002-inescapable-loop.yaml"]);
+    assert_eq!(codes_in(&out.stdout), BTreeSet::from(["E014".into(), "W002".into()]));
 }
 
 #[test]
@@ -252,20 +207,12 @@ fn max_options_flag_sets_the_w007_threshold() {
     let dir = Dir::new();
     dir.write("menu.yaml", menu_with_options(4));
     let out = dir.ivrsim(&["check", "-D", "menu.yaml"]);
-    assert_eq!(
-        out.code, 0,
-        "4 options are fine by default:\n{}",
-        out.stdout
-    );
+    assert_eq!(out.code, 0, "4 options are fine by default:\n{}", out.stdout);
 
     let out = dir.ivrsim(&["check", "--max-options", "3", "menu.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(codes_in(&out.stdout), BTreeSet::from(["W007".into()]));
-    assert!(
-        out.stdout.contains("menu `main_menu` has 4 options"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("menu `main_menu` has 4 options"), "{}", out.stdout);
     assert!(
         out.stdout.contains("more than 3 (`lint.max_options`)"),
         "{}",
@@ -290,34 +237,15 @@ fn max_prompt_and_max_operator_keys_flags() {
     dir.write("menu.yaml", support::MINIMAL);
     // "For help press 1." is 4 words: 1.6 s at 150 words per minute.
     let out = dir.ivrsim(&["check", "--max-prompt", "1s", "menu.yaml"]);
-    assert_eq!(
-        codes_in(&out.stdout),
-        BTreeSet::from(["W009".into()]),
-        "{}",
-        out.stdout
-    );
+    assert_eq!(codes_in(&out.stdout), BTreeSet::from(["W009".into()]), "{}", out.stdout);
     let out = dir.ivrsim(&["check", "--max-prompt", "5", "menu.yaml"]);
-    assert_eq!(
-        out.code, 2,
-        "a duration without unit is a usage error: {}",
-        out.stdout
-    );
+    assert_eq!(out.code, 2, "a duration without unit is a usage error: {}", out.stdout);
 
-    let out = check_in_fixtures(&[
-        "--max-operator-keys",
-        "4",
-        "-D",
-        "W008-operator-too-deep.yaml",
-    ]);
+    let out = check_in_fixtures(&["--max-operator-keys", "4", "-D", "W008-operator-too-deep.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     let out = check_in_fixtures(&["--max-operator-keys", "2", "W008-operator-too-deep.yaml"]);
     // main_menu (4 keys) and account_menu (3 keys) are now too deep.
-    assert_eq!(
-        out.stdout.matches("warning[W008]").count(),
-        2,
-        "{}",
-        out.stdout
-    );
+    assert_eq!(out.stdout.matches("warning[W008]").count(), 2, "{}", out.stdout);
 }
 
 #[test]
@@ -338,10 +266,7 @@ fn color_never_and_always() {
     let out = check_in_fixtures(&["--color", "never", "W001-unreachable.yaml"]);
     assert!(!out.stdout.contains('\x1b'), "{}", out.stdout);
     let out = check_in_fixtures(&["--color", "always", "W001-unreachable.yaml"]);
-    assert!(
-        out.stdout.contains('\x1b'),
-        "--color always colours even into a pipe"
-    );
+    assert!(out.stdout.contains('\x1b'), "--color always colours even into a pipe");
 }
 
 // --------------------------------------------------------------------------- files
@@ -351,11 +276,7 @@ fn missing_menu_file_is_exit_2_on_stderr() {
     let dir = Dir::new();
     let out = dir.ivrsim(&["check", "no-such-menu.yaml"]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.contains("cannot read `no-such-menu.yaml`"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("cannot read `no-such-menu.yaml`"), "{}", out.stderr);
     assert!(!out.stdout.contains("error["), "{}", out.stdout);
 
     let out = dir.ivrsim(&["check", "."]);
@@ -367,11 +288,7 @@ fn missing_menu_file_is_exit_2_on_stderr() {
 fn several_menus_in_one_call() {
     let out = check_in_fixtures(&["W001-unreachable.yaml", "W003-no-input-handling.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    let verdicts: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter(|l| l.contains(": 0 errors"))
-        .collect();
+    let verdicts: Vec<&str> = out.stdout.lines().filter(|l| l.contains(": 0 errors")).collect();
     assert_eq!(
         verdicts,
         [
@@ -379,18 +296,12 @@ fn several_menus_in_one_call() {
             "W003-no-input-handling.yaml: 0 errors, 1 warning: ok"
         ]
     );
-    assert_eq!(
-        codes_in(&out.stdout),
-        BTreeSet::from(["W001".into(), "W003".into()])
-    );
+    assert_eq!(codes_in(&out.stdout), BTreeSet::from(["W001".into(), "W003".into()]));
 
     // One bad menu fails the run, and the good one is still reported.
     let out = check_in_fixtures(&["W001-unreachable.yaml", "E006-unknown-target.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    assert!(
-        out.stdout
-            .contains("W001-unreachable.yaml: 0 errors, 1 warning: ok")
-    );
+    assert!(out.stdout.contains("W001-unreachable.yaml: 0 errors, 1 warning: ok"));
     assert!(
         out.stdout
             .contains("E006-unknown-target.yaml: 1 error, 0 warnings: cannot go live")
@@ -399,15 +310,8 @@ fn several_menus_in_one_call() {
     // A missing one is exit 2, after checking the others.
     let out = check_in_fixtures(&["missing.yaml", "W001-unreachable.yaml"]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stderr.contains("cannot read `missing.yaml`"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stdout
-            .contains("W001-unreachable.yaml: 0 errors, 1 warning: ok")
-    );
+    assert!(out.stderr.contains("cannot read `missing.yaml`"), "{}", out.stderr);
+    assert!(out.stdout.contains("W001-unreachable.yaml: 0 errors, 1 warning: ok"));
 }
 
 #[test]
@@ -438,10 +342,7 @@ fn report_prints_a_row_per_node() {
         .skip(header + 1)
         .take_while(|l| !l.is_empty())
         .collect();
-    let row_nodes: Vec<&str> = rows
-        .iter()
-        .map(|r| r.split_whitespace().next().unwrap())
-        .collect();
+    let row_nodes: Vec<&str> = rows.iter().map(|r| r.split_whitespace().next().unwrap()).collect();
     // Every node except transfers and hang-ups, in file order.
     let expected: Vec<&str> = menu
         .order
@@ -456,11 +357,7 @@ fn report_prints_a_row_per_node() {
     }
     // Without --report, only the summary.
     let out = support::ivrsim(&["check", "menus/hotline.yaml"]);
-    assert!(
-        !out.stdout.contains("way with fewest keys"),
-        "{}",
-        out.stdout
-    );
+    assert!(!out.stdout.contains("way with fewest keys"), "{}", out.stdout);
     assert!(out.stdout.contains("from the entry"), "{}", out.stdout);
 }
 
@@ -472,22 +369,14 @@ fn bundled_menus_check_clean() {
         let out = support::ivrsim(&["check", menu]);
         assert_eq!(out.code, 0, "{menu}:\n{}{}", out.stdout, out.stderr);
         assert!(!out.stdout.contains("error["), "{menu}:\n{}", out.stdout);
-        assert!(
-            out.stdout.contains(&format!("{menu}: 0 errors")),
-            "{}",
-            out.stdout
-        );
+        assert!(out.stdout.contains(&format!("{menu}: 0 errors")), "{}", out.stdout);
         let j = json(&support::ivrsim(&["check", "--format", "json", menu]));
         assert_eq!(j["errors"], 0, "{menu}: {j:#}");
     }
     // And `check` with no menu checks the hotline.
     let out = support::ivrsim(&["check"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout.contains("menus/hotline.yaml: 0 errors"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("menus/hotline.yaml: 0 errors"), "{}", out.stdout);
 }
 
 // --------------------------------------------------- the "done when": E014
@@ -545,15 +434,12 @@ impl MenuModel {
                 .unwrap_or_default();
             // Global keys active here (their key and target).
             let global = |active: &dyn Fn(&str) -> bool| {
-                [
-                    (s(&keys["operator"]), &operator),
-                    (s(&keys["main_menu"]), &main_menu),
-                ]
-                .into_iter()
-                .filter_map(|(k, t)| Some((k?, t.clone()?)))
-                .filter(|(k, _)| active(k))
-                .map(|(_, t)| Some(t))
-                .collect::<Vec<_>>()
+                [(s(&keys["operator"]), &operator), (s(&keys["main_menu"]), &main_menu)]
+                    .into_iter()
+                    .filter_map(|(k, t)| Some((k?, t.clone()?)))
+                    .filter(|(k, _)| active(k))
+                    .map(|(_, t)| Some(t))
+                    .collect::<Vec<_>>()
             };
             let node_fallback = s(&n["fallback"]).or_else(|| fallback.clone());
             match self.kind(id) {
@@ -586,11 +472,10 @@ impl MenuModel {
                 }
                 _ => {}
             }
-            edges.entry(id.clone()).or_default().extend(
-                out.into_iter()
-                    .flatten()
-                    .filter(|t| y["nodes"].get(t).is_some()),
-            );
+            edges
+                .entry(id.clone())
+                .or_default()
+                .extend(out.into_iter().flatten().filter(|t| y["nodes"].get(t).is_some()));
         }
         // `back`: to every menu with a direct edge into the node, where `back` acts.
         if let Some(back) = s(&keys["back"]) {
@@ -696,10 +581,7 @@ fn e014_places(out: &Output, file: &str) -> BTreeMap<String, u64> {
         }
         assert_eq!(f["file"], file, "{f:#}");
         let msg = f["message"].as_str().unwrap();
-        let id = msg
-            .split('`')
-            .nth(1)
-            .unwrap_or_else(|| panic!("no node id in `{msg}`"));
+        let id = msg.split('`').nth(1).unwrap_or_else(|| panic!("no node id in `{msg}`"));
         found.insert(id.to_owned(), f["line"].as_u64().unwrap());
     }
     found
@@ -718,10 +600,7 @@ fn hotline_without_its_operator_node() {
     let hotline = hotline();
     let broken = remove_node(&hotline, "operator");
     assert!(node_line(&broken, "operator").is_none());
-    assert!(
-        node_line(&broken, "national").is_some(),
-        "only `operator` is removed"
-    );
+    assert!(node_line(&broken, "national").is_some(), "only `operator` is removed");
     dir.write("hotline.yaml", &broken);
 
     let model = menu_model(&broken);
@@ -734,13 +613,7 @@ fn hotline_without_its_operator_node() {
 
     let out = dir.ivrsim(&["check", "--deny-warnings", "hotline.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    let j_out = dir.ivrsim(&[
-        "check",
-        "--deny-warnings",
-        "--format",
-        "json",
-        "hotline.yaml",
-    ]);
+    let j_out = dir.ivrsim(&["check", "--deny-warnings", "--format", "json", "hotline.yaml"]);
     assert_eq!(j_out.code, 1);
     let found = e014_places(&j_out, "hotline.yaml");
     assert_eq!(
@@ -797,10 +670,7 @@ fn hotline_without_way_back_and_without_operator_names_every_stranded_node() {
             "      - { key: \"2\", to: main_menu, label: Main menu, say: [main menu, menu] }\n",
             "",
         );
-    assert!(
-        !hotline.contains("back: \"#\""),
-        "the hotline's keys changed"
-    );
+    assert!(!hotline.contains("back: \"#\""), "the hotline's keys changed");
     assert!(
         !hotline.contains("to: main_menu, label: Main menu"),
         "channel_done changed"
@@ -835,13 +705,7 @@ fn hotline_without_way_back_and_without_operator_names_every_stranded_node() {
 
     let out = dir.ivrsim(&["check", "--deny-warnings", "hotline.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    let j_out = dir.ivrsim(&[
-        "check",
-        "--deny-warnings",
-        "--format",
-        "json",
-        "hotline.yaml",
-    ]);
+    let j_out = dir.ivrsim(&["check", "--deny-warnings", "--format", "json", "hotline.yaml"]);
     let found = e014_places(&j_out, "hotline.yaml");
     assert_eq!(
         found.keys().cloned().collect::<BTreeSet<_>>(),
@@ -851,10 +715,7 @@ fn hotline_without_way_back_and_without_operator_names_every_stranded_node() {
     );
     for (id, line) in &found {
         let want = node_line(&broken, id).unwrap() as u64;
-        assert_eq!(
-            *line, want,
-            "E014 for `{id}` must point at its `{id}:` line"
-        );
+        assert_eq!(*line, want, "E014 for `{id}` must point at its `{id}:` line");
         assert!(
             out.stdout.contains(&format!("--> hotline.yaml:{want}:3")),
             "text output names `{id}` at hotline.yaml:{want}:3:\n{}",

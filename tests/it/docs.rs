@@ -19,9 +19,7 @@ fn yaml_blocks(markdown: &str) -> Vec<(String, String)> {
                 b.push('\n');
             }
             None if line.trim_start().starts_with("```yaml") => block = Some(String::new()),
-            None if line.starts_with('#') => {
-                heading = line.trim_start_matches('#').trim().to_owned()
-            }
+            None if line.starts_with('#') => heading = line.trim_start_matches('#').trim().to_owned(),
             None => {}
         }
     }
@@ -41,32 +39,19 @@ fn complete_menu_example_checks_clean() {
         .expect("docs/menu-format.md has a complete example");
     let dir = Dir::new();
     dir.write("example.yaml", example);
-    let out = dir.ivrsim(&[
-        "check",
-        "--deny-warnings",
-        "--allow",
-        "W008",
-        "example.yaml",
-    ]);
+    let out = dir.ivrsim(&["check", "--deny-warnings", "--allow", "W008", "example.yaml"]);
     assert_eq!(
         out.code, 0,
         "the documented example must check clean:\n{}{}",
         out.stdout, out.stderr
     );
-    assert!(
-        out.stdout.contains("0 errors, 0 warnings"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("0 errors, 0 warnings"), "{}", out.stdout);
 }
 
 #[test]
 fn complete_example_uses_every_node_kind() {
     let blocks = yaml_blocks(&menu_format());
-    let (_, example) = blocks
-        .iter()
-        .find(|(h, _)| h == "A complete example")
-        .expect("example");
+    let (_, example) = blocks.iter().find(|(h, _)| h == "A complete example").expect("example");
     for kind in ["menu", "message", "collect", "route", "transfer", "hangup"] {
         assert!(
             example.contains(&format!("kind: {kind}")),
@@ -101,10 +86,7 @@ fn every_yaml_snippet_in_the_docs_is_valid_yaml() {
 #[test]
 fn yaml_traps_section_shows_what_check_reports() {
     let blocks = yaml_blocks(&menu_format());
-    let (_, trap) = blocks
-        .iter()
-        .find(|(h, _)| h == "YAML traps")
-        .expect("traps example");
+    let (_, trap) = blocks.iter().find(|(h, _)| h == "YAML traps").expect("traps example");
     let dir = Dir::new();
     let menu = format!(
         "name: Trap\nentry: main\nnodes:\n  main:\n    kind: menu\n    prompt: {{ text: \"Hi\" }}\n    options:\n{}",
@@ -115,10 +97,5 @@ fn yaml_traps_section_shows_what_check_reports() {
     dir.write("trap.yaml", menu);
     let out = dir.ivrsim(&["check", "trap.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    assert_eq!(
-        out.stdout.matches("error[E015]").count(),
-        2,
-        "{}",
-        out.stdout
-    );
+    assert_eq!(out.stdout.matches("error[E015]").count(), 2, "{}", out.stdout);
 }
