@@ -2,6 +2,7 @@
 
 mod support;
 
+mod audio;
 mod check_cli;
 mod check_codes;
 mod docs;

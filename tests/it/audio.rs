@@ -1,0 +1,105 @@
+//! The bundled clips match the bundled menus: every clip exists, is in telephony format, and
+//! was rendered from the prompt text the menu has now (the render script's manifest says so).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ivrsim::audio::{ClipLibrary, read_clip};
+use ivrsim::menu::load_menu;
+use ivrsim::source::Sources;
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+use crate::support::root;
+
+/// What `scripts/render-prompts.sh` hashes: its rate, output format and voice per language.
+struct Script {
+    rate: u32,
+    format: String,
+    voices: HashMap<String, String>,
+}
+
+fn script() -> Script {
+    let text = std::fs::read_to_string(root().join("scripts/render-prompts.sh")).expect("render script");
+    let grab = |re: &str| Regex::new(re).unwrap().captures(&text).expect(re)[1].to_owned();
+    let rate: u32 = grab(r"(?m)^readonly RATE=(\d+)$").parse().unwrap();
+    let sample_rate = grab(r"(?m)^readonly SAMPLE_RATE=(\d+)$");
+    let format = grab(r#"(?m)^readonly FORMAT="([^"]+)"$"#).replace("${SAMPLE_RATE}", &sample_rate);
+    let voices = Regex::new(r"(?m)^\s+(\w+)\) printf '([^']+)' ;;$")
+        .unwrap()
+        .captures_iter(&text)
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))
+        .collect();
+    Script { rate, format, voices }
+}
+
+fn manifest(dir: &Path) -> HashMap<String, String> {
+    std::fs::read_to_string(dir.join(".rendered"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(f, h)| (f.to_owned(), h.to_owned()))
+        .collect()
+}
+
+#[test]
+fn script_speaks_at_the_rate_text_prompts_are_timed_at() {
+    assert_eq!(script().rate, ivrsim::timing::WORDS_PER_MINUTE);
+}
+
+fn bundled_menus() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("menus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 2, "menus/ holds the hotline and a second menu");
+    v
+}
+
+#[test]
+fn every_bundled_clip_exists_is_telephony_and_is_fresh() {
+    let script = script();
+    let mut problems = Vec::new();
+    for path in bundled_menus() {
+        let mut sources = Sources::new();
+        let menu = load_menu(&path, &mut sources)
+            .unwrap()
+            .menu
+            .expect("bundled menu loads");
+        let (lib, diags) = ClipLibrary::load(&menu);
+        assert!(diags.is_empty(), "{}", ivrsim::diag::render_plain(&sources, &diags));
+        assert!(!lib.is_empty(), "{} names no clips", path.display());
+        let default_lang = &menu.languages[0];
+        for prompt in menu.prompts() {
+            for (lang, clip) in prompt.clips() {
+                let info = read_clip(&clip.path).expect("clip reads");
+                assert!(info.is_telephony(), "{}: {}", clip.path.display(), info.describe());
+                let lang = lang.unwrap_or(default_lang);
+                let text = prompt.in_language(lang).0;
+                let voice = script.voices.get(lang).cloned().unwrap_or_else(|| lang.to_owned());
+                let hash = hex(Sha256::digest(format!(
+                    "{voice}\t{}\t{}\t{text}",
+                    script.rate, script.format
+                )));
+                let dir = clip.path.parent().unwrap();
+                let name = clip.path.file_name().unwrap().to_string_lossy().into_owned();
+                if manifest(dir).get(&name) != Some(&hash) {
+                    problems.push(format!("{} (\"{text}\")", clip.path.display()));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(
+        problems.is_empty(),
+        "these clips were rendered from another text; run scripts/render-prompts.sh:\n{}",
+        problems.join("\n")
+    );
+}
+
+fn hex(bytes: impl AsRef<[u8]>) -> String {
+    bytes.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
