@@ -13,8 +13,9 @@
 # written atomically (temporary file in the same folder, then mv).
 #
 # Only what changed is rendered again: every audio folder keeps a manifest,
-# `.rendered`, of `file<TAB>sha256` lines, the hash covering voice, rate,
-# output format and text. A clip whose hash matches and whose file exists is
+# `.rendered`, of `file<TAB>sha256<TAB>text` lines, the hash covering voice,
+# rate, output format and text. `ivrsim check` reads the text column to warn
+# (W013) when a prompt's text has changed since its clip was rendered. A clip whose hash matches and whose file exists is
 # skipped. --force renders everything.
 #
 # The script works from the repository root (the folder above scripts/), so
@@ -29,7 +30,7 @@ readonly MANIFEST=.rendered
 
 usage() {
     cat <<EOF
-Usage: ${0##*/} [--force] [--from-tsv FILE] [MENU.yaml ...]
+Usage: ${0##*/} [--force] [--dry-run] [--from-tsv FILE] [MENU.yaml ...]
 
 Render the prompt clips of the given menus (default: menus/*.yaml) with
 espeak-ng and sox, skipping clips whose text and voice have not changed.
@@ -139,19 +140,21 @@ else
 fi
 
 # Old manifests, loaded on first use: key "dir/file" -> hash.
-declare -A old_hash=() new_hash=() dir_loaded=() seen=()
+# The text column is kept beside the hash: key "dir/file" -> text.
+declare -A old_hash=() new_hash=() old_text=() new_text=() dir_loaded=() seen=()
 load_manifest() { # dir
-    local dir=$1 file hash
+    local dir=$1 file hash text
     [[ -n ${dir_loaded[$dir]:-} ]] && return 0
     dir_loaded[$dir]=1
     [[ -f $dir/$MANIFEST ]] || return 0
-    while IFS=$'\t' read -r file hash; do
+    while IFS=$'\t' read -r file hash text; do
         [[ -n $file && -n $hash ]] || continue
         old_hash[$dir/$file]=$hash
+        old_text[$dir/$file]=${text:-}
     done <"$dir/$MANIFEST"
 }
 
-rendered=0 skipped=0 failed=0 lineno=0
+rendered=0 skipped=0 failed=0 would=0 lineno=0
 while IFS= read -r line || [[ -n $line ]]; do
     lineno=$((lineno + 1))
     line=${line%$'\r'}
@@ -183,11 +186,13 @@ while IFS= read -r line || [[ -n $line ]]; do
     if ((!force)) && [[ ${old_hash[$key]:-} == "$hash" && -f $key ]]; then
         printf 'skip    %s\n' "$key"
         new_hash[$key]=$hash
+        new_text[$key]=$text
         skipped=$((skipped + 1))
         continue
     fi
     if ((dry_run)); then
         printf 'would render %s [%s] %s\n' "$key" "$voice" "$text"
+        would=$((would + 1))
         continue
     fi
 
@@ -200,6 +205,7 @@ while IFS= read -r line || [[ -n $line ]]; do
         mv -f -- "$tmp" "$key"; then
         printf 'render  %s [%s]\n' "$key" "$voice"
         new_hash[$key]=$hash
+        new_text[$key]=$text
         rendered=$((rendered + 1))
     else
         rm -f -- "$tmp"
@@ -216,10 +222,10 @@ if ((!dry_run)); then
         declare -A entries=()
         for key in "${!old_hash[@]}"; do
             [[ ${key%/*} == "$dir" && -f $key && -z ${seen[$key]:-} ]] &&
-                entries[${key##*/}]=${old_hash[$key]}
+                entries[${key##*/}]=${old_hash[$key]}$'\t'${old_text[$key]:-}
         done
         for key in "${!new_hash[@]}"; do
-            [[ ${key%/*} == "$dir" ]] && entries[${key##*/}]=${new_hash[$key]}
+            [[ ${key%/*} == "$dir" ]] && entries[${key##*/}]=${new_hash[$key]}$'\t'${new_text[$key]}
         done
         tmp=$(mktemp -- "$dir/$MANIFEST.XXXXXX")
         for file in "${!entries[@]}"; do
@@ -231,5 +237,9 @@ if ((!dry_run)); then
     done
 fi
 
-printf '%d rendered, %d skipped, %d failed\n' "$rendered" "$skipped" "$failed"
+if ((dry_run)); then
+    printf '%d would be rendered, %d up to date, %d failed\n' "$would" "$skipped" "$failed"
+else
+    printf '%d rendered, %d skipped, %d failed\n' "$rendered" "$skipped" "$failed"
+fi
 ((failed == 0))

@@ -54,9 +54,10 @@ macro_rules! codes {
                 match self { $(Code::$variant => $summary,)* }
             }
 
-            /// Parses `E006` (any case).
+            /// Parses a code (`E006`, any case) or its name (`unknown-target`).
             pub fn parse(s: &str) -> Option<Code> {
-                Self::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s) || c.slug() == s)
             }
         }
     };
@@ -92,6 +93,7 @@ codes! {
     NotTelephony = "W010", "not-telephony", Warning, "A clip that is not mono 16-bit PCM at 8 or 16 kHz.";
     NoFallback = "W011", "no-fallback", Warning, "A node whose retry limit ends the call because no `fallback` is set.";
     PrefixKeys = "W012", "prefix-keys", Warning, "One option's key is the start of another's, so the shorter waits for the inter-digit timeout.";
+    StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
 }
 
 impl std::fmt::Display for Code {
@@ -223,8 +225,10 @@ pub fn render_text(
         ..term::Config::default()
     };
     for d in diagnostics {
-        term::emit_to_write_style(out, &config, sources, &d.to_codespan())
-            .map_err(|e| io::Error::other(e.to_string()))?;
+        term::emit_to_write_style(out, &config, sources, &d.to_codespan()).map_err(|e| match e {
+            codespan_reporting::files::Error::Io(io) => io,
+            other => io::Error::other(other.to_string()),
+        })?;
     }
     Ok(())
 }

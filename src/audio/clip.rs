@@ -78,7 +78,11 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     if !path.is_file() {
         return Err(ClipError::Missing);
     }
-    let mut reader = hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(e.to_string()))?;
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if bytes == 0 {
+        return Err(ClipError::Unreadable("the file is empty (0 bytes)".into()));
+    }
+    let mut reader = hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(header_problem(&e, bytes)))?;
     let spec = reader.spec();
     if spec.channels == 0 || spec.sample_rate == 0 {
         return Err(ClipError::Unreadable(
@@ -116,6 +120,56 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     })
 }
 
+/// Name of the manifest `scripts/render-prompts.sh` keeps in each audio folder: lines of
+/// `file<TAB>sha256<TAB>text`, the text as `ivrsim prompts` printed it.
+pub const MANIFEST: &str = ".rendered";
+
+/// A prompt text as one line, the way `ivrsim prompts` prints it (tabs and line breaks as spaces).
+pub fn one_line(text: &str) -> String {
+    text.replace(['\t', '\n', '\r'], " ")
+}
+
+/// The render manifests of the folders clips are in, read once per folder.
+#[derive(Default)]
+struct Manifests {
+    dirs: HashMap<PathBuf, HashMap<String, String>>,
+}
+
+impl Manifests {
+    /// The text a clip was rendered from, if its folder's manifest says.
+    fn text_of(&mut self, clip: &Path) -> Option<&str> {
+        let dir = clip.parent()?.to_owned();
+        let name = clip.file_name()?.to_str()?;
+        let entries = self.dirs.entry(dir).or_insert_with_key(|dir| {
+            std::fs::read_to_string(dir.join(MANIFEST))
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| {
+                    let mut parts = l.splitn(3, '\t');
+                    let (file, _hash, text) = (parts.next()?, parts.next()?, parts.next()?);
+                    Some((file.to_owned(), text.to_owned()))
+                })
+                .collect()
+        });
+        entries.get(name).map(String::as_str)
+    }
+}
+
+/// A WAV header error in words.
+fn header_problem(e: &hound::Error, bytes: u64) -> String {
+    match e {
+        hound::Error::FormatError(m) if m.contains("enough bytes") => {
+            format!("the file ends inside its WAV header ({bytes} bytes)")
+        }
+        hound::Error::FormatError(m) if m.contains("RIFF") || m.contains("WAVE") => {
+            "not a WAV file: it does not start with a RIFF/WAVE header".into()
+        }
+        hound::Error::Unsupported => "a WAV encoding hound cannot read (use 16-bit PCM)".into(),
+        hound::Error::IoError(io) => io.to_string(),
+        other => format!("bad WAV header: {other}"),
+    }
+}
+
 /// Every clip a menu names, each read once.
 #[derive(Clone, Debug, Default)]
 pub struct ClipLibrary {
@@ -135,18 +189,36 @@ impl ClipLibrary {
             menu.audio_dir.as_path()
         };
         let root = dir.canonicalize().ok();
-        for clip in menu_clips(menu) {
-            if lib.clips.contains_key(&clip.path) {
-                continue;
+        let mut manifests = Manifests::default();
+        let default_lang = menu.languages.first().map_or("", String::as_str);
+        for prompt in menu.prompts() {
+            for (lang, clip) in prompt.clips() {
+                if lib.clips.contains_key(&clip.path) {
+                    continue;
+                }
+                let result = match (&root, clip.path.canonicalize()) {
+                    (Some(root), Ok(real)) if !real.starts_with(root) => Err(ClipError::Escapes),
+                    _ => read_clip(&clip.path),
+                };
+                if let Some(d) = finding(clip, &result, &menu.audio_dir) {
+                    diags.push(d);
+                } else if let Some(rendered) = manifests.text_of(&clip.path) {
+                    let text = prompt.in_language(lang.unwrap_or(default_lang)).0;
+                    if one_line(text) != rendered {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::StaleClip,
+                                clip.span,
+                                format!("clip `{}` says something else", clip.name),
+                            )
+                            .label("the prompt's text changed after this clip was rendered")
+                            .note(format!("the clip was rendered from: \"{rendered}\""))
+                            .help("render it again: `scripts/render-prompts.sh`"),
+                        );
+                    }
+                }
+                lib.clips.insert(clip.path.clone(), result);
             }
-            let result = match (&root, clip.path.canonicalize()) {
-                (Some(root), Ok(real)) if !real.starts_with(root) => Err(ClipError::Escapes),
-                _ => read_clip(&clip.path),
-            };
-            if let Some(d) = finding(clip, &result, &menu.audio_dir) {
-                diags.push(d);
-            }
-            lib.clips.insert(clip.path.clone(), result);
         }
         (lib, diags)
     }
@@ -210,11 +282,6 @@ fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, audio_dir: &Pat
             .label(why.clone()),
         ),
     }
-}
-
-/// Every clip reference in the menu, in file order (duplicates included).
-pub fn menu_clips(menu: &Menu) -> impl Iterator<Item = &ClipRef> {
-    menu.prompts().flat_map(|p| p.clips().map(|(_, c)| c))
 }
 
 #[cfg(test)]

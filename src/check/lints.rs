@@ -91,7 +91,7 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
         if m.options.len() > t.max_options as usize {
             diags.push(
                 Diagnostic::new(Code::TooManyOptions, node.span, format!("menu `{}` has {} options", node.id, m.options.len()))
-                    .label(format!("more than {} (`lint.max_options`)", t.max_options))
+                    .label(format!("more than {} (`lint.max_options`, `--max-options`)", t.max_options))
                     .note("callers remember 4-5 options at most (Avaya IVR design guidance); broad menus can still beat deep ones (Commarford et al., 2008)")
                     .help("split the menu, or raise `lint.max_options` if the breadth is deliberate"),
             );
@@ -109,7 +109,7 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     format!("the prompt of menu `{}` is long", node.id),
                 )
                 .label(format!(
-                    "{how} {:.1} s, more than {} s (`lint.max_prompt`)",
+                    "{how} {:.1} s, more than {} s (`lint.max_prompt`, `--max-prompt`)",
                     d.as_secs_f64(),
                     t.max_prompt.as_secs_f64()
                 ))

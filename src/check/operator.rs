@@ -35,10 +35,23 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         None
     };
 
+    // With no transfer at all, one finding says it better than one per node.
+    let no_transfer = !menu.nodes.is_empty()
+        && !menu.nodes.iter().any(|n| matches!(n.kind, NodeKind::Transfer(_)))
+        && !g.unknown_exit.iter().any(|&u| u);
+    if no_transfer {
+        diags.push(
+            Diagnostic::new(Code::NoOperator, menu.entry.span, "this menu has no `transfer` node")
+                .label("no caller can ever reach an operator")
+                .note(format!("none of the {} nodes can hand a call to a person", menu.nodes.len()))
+                .help("add a node with `kind: transfer` and `queue: <name>`, and lead to it from every menu, e.g. with a global `operator` key and `defaults.operator`"),
+        );
+    }
+
     for id in menu.node_ids() {
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));
-        if !reaches[id.index()] && !is_hangup {
+        if !reaches[id.index()] && !is_hangup && !no_transfer {
             let (ends, more) = &endings.as_ref().expect("computed when any node is trapped").of[comps.comp[id.index()]];
             let mut parts: Vec<String> = ends
                 .iter()
@@ -131,7 +144,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                         format!("an operator is {} keypresses away from `{}`", c.keys, node.id),
                     )
                     .label(format!(
-                        "more than the {} allowed (`lint.max_operator_keys`)",
+                        "more than the {} allowed (`lint.max_operator_keys`, `--max-operator-keys`)",
                         t.max_operator_keys
                     ))
                     .help("offer the operator sooner, e.g. with a global `operator` key"),
@@ -154,7 +167,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
 /// What to suggest for E014, by the kind of node (a message has no fallback, a route no keys).
 fn no_operator_help(menu: &Menu, kind: &NodeKind) -> String {
     let global = if menu.defaults.keys.operator.is_none() {
-        ", or a global `operator` key in `defaults.keys` that leads to a `transfer`"
+        ", or add a global `operator` key in `defaults.keys` that leads to a `transfer`"
     } else {
         ""
     };

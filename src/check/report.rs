@@ -1,13 +1,17 @@
 //! The time-to-operator report: for every node, the shortest way to an operator in
 //! keypresses and in seconds, and the menu-wide worst case ("time to agent").
+//!
+//! Seconds count every prompt heard in full (see [`crate::graph::ways`] for the cost model).
 
 use std::fmt::Write as _;
 
+use petgraph::graph::EdgeIndex;
 use serde::Serialize;
 
 use super::Analysis;
-use crate::graph::ways::{Cost, Ways};
-use crate::menu::{Menu, NodeId, NodeKind};
+use crate::graph::EdgeKind;
+use crate::graph::ways::Ways;
+use crate::menu::{Menu, NodeId, NodeKind, Test};
 use crate::source::Sources;
 
 /// One step of a way: at `node`, do `action`.
@@ -15,7 +19,9 @@ use crate::source::Sources;
 pub struct Step {
     /// Node id.
     pub node: String,
-    /// `1`, `0 (operator)`, `next`, `silence`, `invalid`, `route 1`, `default`.
+    /// What the caller does (or what happens by itself): `press 1`, `press 0 (operator key)`,
+    /// `enter 8 digits + #`, `stay silent ×3`, `invalid entry ×3`, `listen`,
+    /// `route: hours office_hours`, `route: otherwise`.
     pub action: String,
 }
 
@@ -24,7 +30,7 @@ pub struct Step {
 pub struct Way {
     /// DTMF keypresses on the way.
     pub keys: u32,
-    /// Seconds on the line, prompts and time-outs included, up to the operator.
+    /// Seconds on the line up to the operator, every prompt heard in full.
     pub seconds: f64,
     /// The steps.
     pub path: Vec<Step>,
@@ -65,23 +71,76 @@ pub struct Report {
     pub worst_keys: Option<Row>,
     /// The reachable menu or message with the most seconds to an operator (fastest way).
     pub worst_seconds: Option<Row>,
+    /// Reachable nodes (not hang-ups) from which no operator can be reached (E014).
+    pub no_operator: Vec<String>,
     /// Every node except transfers and hang-ups, in file order.
     pub nodes: Vec<Row>,
 }
 
-fn way(menu: &Menu, a: &Analysis, ways: &Ways, from: NodeId) -> Option<Way> {
-    let cost: Cost = ways.cost[from.index()]?;
+fn condition(t: &Test) -> String {
+    match t {
+        Test::Equals { var, value } => format!("{var} = {value}"),
+        Test::Matches { var, pattern } => format!("{var} matches {}", pattern.as_str()),
+        Test::OneOf { var, values } => format!("{var} in [{}]", values.join(", ")),
+        Test::Hours(s) => format!("open ({s})"),
+        Test::Language(l) => format!("language {l}"),
+    }
+}
+
+/// What the caller does to take edge `e`, in words.
+fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
     let g = &a.graph;
-    let edges = ways.path(g, from);
+    let from = g.graph.edge_endpoints(e).map(|(s, _)| menu.node(g.graph[s]));
+    let kind = from.map(|n| &n.kind);
+    let listen = kind.and_then(|k| k.listen());
+    match &g.graph[e] {
+        EdgeKind::Option { key, .. } => format!("press {key}"),
+        EdgeKind::GlobalKey { action, key } => format!("press {key} ({} key)", action.name().replace('_', " ")),
+        EdgeKind::Keyword { word } => format!("say \"{word}\""),
+        EdgeKind::Next => match kind {
+            Some(NodeKind::Collect(c)) => {
+                let digits = if c.min == c.max {
+                    c.min.to_string()
+                } else {
+                    format!("{}-{}", c.min, c.max)
+                };
+                match &c.terminator {
+                    Some(t) => format!("enter {digits} digits + {t}"),
+                    None => format!("enter {digits} digits"),
+                }
+            }
+            _ => "listen".into(),
+        },
+        EdgeKind::NoInput => format!("stay silent ×{}", listen.map_or(1, |l| l.max_no_input)),
+        EdgeKind::NoMatch => format!("invalid entry ×{}", listen.map_or(1, |l| l.max_no_match)),
+        EdgeKind::Route { index } => match kind {
+            Some(NodeKind::Route(r)) => {
+                let tests: Vec<String> = r
+                    .routes
+                    .get(*index)
+                    .map(|r| r.when.iter().map(condition).collect())
+                    .unwrap_or_default();
+                format!("if {}", tests.join(" and "))
+            }
+            _ => format!("route {}", index + 1),
+        },
+        EdgeKind::RouteDefault => "otherwise".into(),
+    }
+}
+
+fn way(menu: &Menu, a: &Analysis, ways: &Ways, from: NodeId) -> Option<Way> {
+    let cost = ways.cost[from.index()]?;
+    let g = &a.graph;
     let mut end = from;
-    let path = edges
-        .iter()
-        .filter_map(|&e| {
+    let path = ways
+        .path(g, from)
+        .into_iter()
+        .filter_map(|e| {
             let (s, t) = g.graph.edge_endpoints(e)?;
             end = g.graph[t];
             Some(Step {
                 node: menu.node(g.graph[s]).id.clone(),
-                action: g.graph[e].describe(),
+                action: action(menu, a, e),
             })
         })
         .collect();
@@ -113,18 +172,18 @@ impl Report {
                 fastest: way(menu, a, &a.fastest, id),
             }
         };
-        let rows: Vec<(NodeId, Row)> = menu
+        let rows: Vec<Row> = menu
             .node_ids()
             .filter(|&id| !matches!(menu.node(id).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_)))
-            .map(|id| (id, row(id)))
+            .map(row)
             .collect();
         // Worst cases over where callers navigate: menus and messages (a collect's keys are
         // the data it asks for).
-        let navigable = |r: &&(NodeId, Row)| r.1.reachable && matches!(r.1.kind, "menu" | "message");
+        let navigable = |r: &&Row| r.reachable && matches!(r.kind, "menu" | "message");
         let worst_keys = rows
             .iter()
             .filter(navigable)
-            .filter_map(|(_, r)| {
+            .filter_map(|r| {
                 r.fewest_keys
                     .as_ref()
                     .map(|w| ((w.keys, (w.seconds * 1000.0) as u64), r))
@@ -134,35 +193,58 @@ impl Report {
         let worst_seconds = rows
             .iter()
             .filter(navigable)
-            .filter_map(|(_, r)| r.fastest.as_ref().map(|w| (((w.seconds * 1000.0) as u64, w.keys), r)))
+            .filter_map(|r| r.fastest.as_ref().map(|w| (((w.seconds * 1000.0) as u64, w.keys), r)))
             .max_by_key(|(k, _)| *k)
             .map(|(_, r)| r.clone());
+        let no_operator = rows
+            .iter()
+            .filter(|r| r.reachable && r.fastest.is_none() && !a.graph.unknown_exit[menu.ids[&r.node].index()])
+            .map(|r| r.node.clone())
+            .collect();
         Report {
             menu: menu.name.clone(),
             file: menu.path.display().to_string(),
             entry: menu.entry.node().map(row),
             worst_keys,
             worst_seconds,
-            nodes: rows.into_iter().map(|(_, r)| r).collect(),
+            no_operator,
+            nodes: rows,
         }
     }
 
-    /// The summary printed by `ivrsim check`: from the entry, and the worst cases.
+    /// The summary printed by `ivrsim check`: from the entry, the worst cases, and where no
+    /// operator can be reached.
     pub fn summary(&self) -> String {
-        if self.entry.as_ref().is_none_or(|e| e.fastest.is_none()) && self.worst_seconds.is_none() {
-            return format!(
-                "time to operator in `{}` ({}): no way from the entry\n",
-                self.menu, self.file
-            );
+        let mut s = format!(
+            "time to operator in `{}` ({}), every prompt heard in full:\n",
+            self.menu, self.file
+        );
+        match &self.entry {
+            Some(r) if r.fastest.is_some() => describe_row(&mut s, &format!("from the entry `{}`", r.node), r),
+            Some(r) => {
+                let _ = writeln!(s, "  from the entry `{}`: no operator can be reached", r.node);
+            }
+            None => s.push_str("  the entry node does not exist\n"),
         }
-        let mut s = format!("time to operator in `{}` ({}):\n", self.menu, self.file);
-        let mut line = |label: &str, r: &Option<Row>| {
-            let Some(r) = r else { return };
-            let _ = writeln!(s, "  {label:<22} {}", describe_row(r));
-        };
-        line("from the entry", &self.entry);
-        line("worst case, keys", &self.worst_keys);
-        line("worst case, seconds", &self.worst_seconds);
+        let entry = self.entry.as_ref().map(|e| e.node.as_str());
+        if let Some(r) = &self.worst_keys
+            && Some(r.node.as_str()) != entry
+        {
+            describe_row(&mut s, &format!("most keys, of menus and messages: `{}`", r.node), r);
+        }
+        if let Some(r) = &self.worst_seconds
+            && Some(r.node.as_str()) != entry
+            && self.worst_keys.as_ref().is_none_or(|k| k.node != r.node)
+        {
+            describe_row(&mut s, &format!("slowest, of menus and messages: `{}`", r.node), r);
+        }
+        if !self.no_operator.is_empty() {
+            let mut names: Vec<String> = self.no_operator.iter().take(8).map(|n| format!("`{n}`")).collect();
+            if self.no_operator.len() > 8 {
+                names.push(format!("and {} more", self.no_operator.len() - 8));
+            }
+            let _ = writeln!(s, "  never reach an operator (E014): {}", names.join(", "));
+        }
         s
     }
 
@@ -170,22 +252,27 @@ impl Report {
     pub fn table(&self) -> String {
         let w = self.nodes.iter().map(|r| r.node.len()).max().unwrap_or(4).max(4);
         let mut s = format!(
-            "{:<w$}  {:<8}  {:>4}  {:>7}  {:>8}  way with fewest keys\n",
+            "ways to an operator in `{}` (seconds with every prompt heard in full; transfers and hang-ups not listed):\n",
+            self.menu
+        );
+        let _ = writeln!(
+            s,
+            "{:<w$}  {:<8}  {:>4}  {:>7}  {:>7}  way with fewest keys",
             "node", "kind", "keys", "seconds", "fastest"
         );
         for r in &self.nodes {
             let (keys, secs, path) = match &r.fewest_keys {
                 Some(way) => (way.keys.to_string(), format!("{:.1}", way.seconds), render_path(way)),
-                None => ("-".into(), "-".into(), "no way by keys".into()),
+                None => ("-".into(), "-".into(), "none by keys".into()),
             };
             let fastest = r
                 .fastest
                 .as_ref()
-                .map_or_else(|| "-".into(), |f| format!("{:.1}", f.seconds));
+                .map_or_else(|| "never".into(), |f| format!("{:.1}", f.seconds));
             let mark = if r.reachable { "" } else { "  (unreachable)" };
             let _ = writeln!(
                 s,
-                "{:<w$}  {:<8}  {keys:>4}  {secs:>7}  {fastest:>8}  {path}{mark}",
+                "{:<w$}  {:<8}  {keys:>4}  {secs:>7}  {fastest:>7}  {path}{mark}",
                 r.node, r.kind
             );
         }
@@ -196,26 +283,35 @@ impl Report {
 fn render_path(w: &Way) -> String {
     let mut s = String::new();
     for step in &w.path {
-        let _ = write!(s, "{} [{}] → ", step.node, step.action);
+        let _ = write!(s, "{}: {} → ", step.node, step.action);
     }
-    let _ = write!(s, "{} ({})", w.transfer, w.queue);
+    let _ = write!(s, "{} (queue {})", w.transfer, w.queue);
     s
 }
 
-fn describe_row(r: &Row) -> String {
-    let keys = match &r.fewest_keys {
-        Some(w) => format!(
-            "{} key{}, {:.1} s: {}",
-            w.keys,
-            if w.keys == 1 { "" } else { "s" },
-            w.seconds,
-            render_path(w)
-        ),
-        None => "no way by keys".into(),
-    };
-    let fast = match &r.fastest {
-        Some(f) => format!("fastest {:.1} s", f.seconds),
-        None => "no operator reachable".into(),
-    };
-    format!("`{}` {keys} ({fast})", r.node)
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Two or three lines about a row: the headline with keys and seconds, the way, and a
+/// faster way when there is one.
+fn describe_row(s: &mut String, label: &str, r: &Row) {
+    match &r.fewest_keys {
+        Some(w) => {
+            let _ = writeln!(s, "  {label}: {}, {:.1} s", plural(w.keys, "key"), w.seconds);
+            let _ = writeln!(s, "      {}", render_path(w));
+        }
+        None => {
+            let _ = writeln!(s, "  {label}: no way by keys");
+        }
+    }
+    if let Some(f) = &r.fastest
+        && r.fewest_keys.as_ref().is_none_or(|k| f.seconds < k.seconds)
+    {
+        let _ = writeln!(s, "      faster, {:.1} s: {}", f.seconds, render_path(f));
+    }
 }

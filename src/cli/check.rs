@@ -27,9 +27,14 @@ pub enum Format {
 
 /// Arguments of `ivrsim check`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --deny-warnings), \
+2 usage or I/O error.\nEvery finding code is explained in docs/checks.md; thresholds can also be set in the \
+menu's `lint:` section."
+)]
 pub struct CheckArgs {
-    /// Menu files to check.
-    #[arg(value_name = "MENU", default_value = "menus/hotline.yaml")]
+    /// Menu files to check [default: menus/hotline.yaml].
+    #[arg(value_name = "MENU")]
     pub menus: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -37,25 +42,29 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long, short = 'D')]
     pub deny_warnings: bool,
-    /// Print the time to an operator from every node, not only the summary.
+    /// Print the way to an operator from every node, not only the summary.
     #[arg(long)]
     pub report: bool,
-    /// Warn when a menu has more options than this (default: the menu's `lint.max_options`, else 5).
-    #[arg(long, value_name = "N")]
+    /// Warn (W007) when a menu has more options than this [default: the menu's `lint.max_options`, else 5].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_options: Option<u32>,
-    /// Warn when an operator is more keypresses away than this (default 3).
-    #[arg(long, value_name = "N")]
+    /// Warn (W008) when an operator is more keypresses away [default: `lint.max_operator_keys`, else 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_operator_keys: Option<u32>,
-    /// Warn when a menu prompt lasts longer than this, e.g. `10s` (default 10s).
+    /// Warn (W009) when a menu prompt lasts longer, e.g. `8s` [default: `lint.max_prompt`, else 10s].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_prompt: Option<Duration>,
-    /// Do not report this warning code (repeatable), e.g. `--allow W007`.
-    #[arg(long, value_name = "CODE", value_parser = parse_warning)]
+    /// Do not report these warnings, by code or name: `--allow W007,no-fallback` (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = parse_warning, value_delimiter = ',')]
     pub allow: Vec<Code>,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e}; write e.g. `10s` or `1500ms`"))
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("the limit must be longer than zero".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e}; write e.g. `10s` or `1500ms`")),
+    }
 }
 
 fn parse_warning(s: &str) -> Result<Code, String> {
@@ -98,13 +107,26 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
     };
     let mut io_failed = false;
     let mut checked = Vec::new();
-    for path in &args.menus {
+    let default = [super::default_menu()];
+    let menus = if args.menus.is_empty() {
+        &default[..]
+    } else {
+        &args.menus[..]
+    };
+    for path in menus {
         match check_one(path, &mut sources, &overrides) {
             Ok(c) => checked.push(c),
             Err(e) => {
                 io_failed = true;
                 let mut err = super::stderr(color);
                 let _ = writeln!(err, "error: {e}");
+                if args.menus.is_empty() {
+                    let _ = writeln!(
+                        err,
+                        "note: no MENU was given, so the bundled hotline was looked for; run from the repository \
+                         root or name a menu: `ivrsim check my-menu.yaml`"
+                    );
+                }
             }
         }
     }

@@ -23,9 +23,10 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Usage or I/O error.
 pub const EXIT_USAGE: u8 = 2;
 
-/// ivrsim: rehearse, test and check hotline IVR menus.
+/// ivrsim: a hotline IVR simulator. Check a menu before it goes live: can every caller reach a
+/// person, and how many keys and seconds does it take?
 #[derive(Debug, Parser)]
-#[command(name = "ivrsim", version, about, long_about = None, propagate_version = true)]
+#[command(name = "ivrsim", version, propagate_version = true)]
 pub struct Cli {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]

@@ -89,7 +89,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
             .map_err(std::io::Error::other)
             .and_then(|()| writeln!(out)),
         Format::Tsv => clips.iter().try_for_each(|c| {
-            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+            let clean = crate::audio::clip::one_line;
             writeln!(out, "{}\t{}\t{}", clean(&c.path), c.language, clean(&c.text))
         }),
     };

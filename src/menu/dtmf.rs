@@ -16,8 +16,16 @@ pub enum KeyError {
     #[error("the key is empty")]
     Empty,
     /// The string holds a character that is not on a phone keypad.
-    #[error("`{0}` is not a DTMF key: use 0-9, * and #")]
+    #[error("{}", bad_char_message(*.0))]
     BadChar(char),
+}
+
+fn bad_char_message(c: char) -> String {
+    if matches!(c, 'A'..='D' | 'a'..='d') {
+        format!("`{c}` is a DTMF tone that phones do not have: use 0-9, * and #")
+    } else {
+        format!("`{c}` is not a key on a phone: use 0-9, * and #")
+    }
 }
 
 impl DtmfKey {

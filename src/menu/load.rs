@@ -328,7 +328,18 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
                 "mapping start" => "a mapping (`field: value` lines, or `{ field: value }`)",
                 other => other,
             };
-            Diagnostic::new(Code::WrongType, span, format!("expected {what}")).label("wrong shape of value")
+            let mut d = Diagnostic::new(Code::WrongType, span, format!("expected {what}")).label("wrong shape of value");
+            if *expected == "sequence start" {
+                let text = sources.text(span.file);
+                let value = text[span.range()].trim();
+                let one_line = !value.is_empty() && !value.contains('\n') && !value.starts_with('{');
+                d = d.help(if one_line {
+                    format!("a list of one is written `[{value}]`")
+                } else {
+                    "write the items as a list: `[a, b]`, or one `- item` per line".to_owned()
+                });
+            }
+            d
         }
         YamlError::Message { msg, .. } if msg.starts_with("duplicate field") => {
             let field = msg.split('`').nth(1).unwrap_or_default();
@@ -375,7 +386,7 @@ fn repeated_key(sources: &Sources, from: Span, field: &str) -> Option<Span> {
 
 fn type_name(ty: &str) -> String {
     match ty {
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number".into(),
         "i8" | "i16" | "i32" | "i64" => "a whole number".into(),
         "bool" => "`true` or `false`".into(),
         other => format!("a value of type {other}"),

@@ -513,8 +513,13 @@ impl Cx<'_> {
         if v.value == 0 {
             let span = self.span(file, &v.referenced);
             self.push(
-                Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be at least 1"))
-                    .label("0 would send every caller to the fallback before they could answer"),
+                Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be at least 1")).label(
+                    if field.starts_with("max_no_") {
+                        "0 would send every caller to the fallback before they could answer"
+                    } else {
+                        "0 would flag every menu"
+                    },
+                ),
             );
             None
         } else {
@@ -1337,8 +1342,14 @@ impl Cx<'_> {
             }
         }
         LintSettings {
-            max_options: raw.max_options.as_ref().map(|v| v.value),
-            max_operator_keys: raw.max_operator_keys.as_ref().map(|v| v.value),
+            max_options: raw
+                .max_options
+                .as_ref()
+                .and_then(|v| self.at_least_one(file, "max_options", v)),
+            max_operator_keys: raw
+                .max_operator_keys
+                .as_ref()
+                .and_then(|v| self.at_least_one(file, "max_operator_keys", v)),
             max_prompt: raw
                 .max_prompt
                 .as_ref()

@@ -37,8 +37,10 @@ fn manifest(dir: &Path) -> HashMap<String, String> {
     std::fs::read_to_string(dir.join(".rendered"))
         .unwrap_or_default()
         .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(f, h)| (f.to_owned(), h.to_owned()))
+        .filter_map(|l| {
+            let mut parts = l.split('\t');
+            Some((parts.next()?.to_owned(), parts.next()?.to_owned()))
+        })
         .collect()
 }
 

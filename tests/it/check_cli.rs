@@ -214,7 +214,7 @@ fn max_options_flag_sets_the_w007_threshold() {
     assert_eq!(codes_in(&out.stdout), BTreeSet::from(["W007".into()]));
     assert!(out.stdout.contains("menu `main_menu` has 4 options"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("more than 3 (`lint.max_options`)"),
+        out.stdout.contains("more than 3 (`lint.max_options`, `--max-options`)"),
         "{}",
         out.stdout
     );

@@ -130,6 +130,7 @@ fixtures! {
     w010_not_telephony: "W010-not-telephony" => exit 0;
     w011_no_fallback: "W011-no-fallback" => exit 0;
     w012_prefix_keys: "W012-prefix-keys" => exit 0;
+    w013_stale_clip: "W013-stale-clip" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in
