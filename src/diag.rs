@@ -10,7 +10,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 use serde::Serialize;
 
-use crate::source::{LineCol, Sources, Span};
+use crate::source::{LineCol, Sources, Span, printable};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -181,19 +181,21 @@ impl Diagnostic {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
         };
+        let p = |s: &str| printable(s).into_owned();
         let mut labels = vec![
-            cs::Label::primary(self.primary.span.file, self.primary.span.range()).with_message(&self.primary.message),
+            cs::Label::primary(self.primary.span.file, self.primary.span.range())
+                .with_message(p(&self.primary.message)),
         ];
         labels.extend(
             self.secondary
                 .iter()
-                .map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)),
+                .map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(p(&l.message))),
         );
-        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
-        notes.extend(self.help.iter().map(|h| format!("help: {h}")));
+        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {}", p(n))).collect();
+        notes.extend(self.help.iter().map(|h| format!("help: {}", p(h))));
         cs::Diagnostic::new(sev)
             .with_code(self.code.as_str())
-            .with_message(&self.message)
+            .with_message(p(&self.message))
             .with_labels(labels)
             .with_notes(notes)
     }
@@ -211,6 +213,10 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Longest source line (in bytes) shown in a snippet; findings on longer lines are shown
+/// as `file:line:column: message` with their notes, without the line.
+pub const MAX_SNIPPET_LINE: usize = 1000;
+
 /// Renders findings as rustc-style text into `out`.
 ///
 /// # Errors
@@ -225,12 +231,56 @@ pub fn render_text(
         ..term::Config::default()
     };
     for d in diagnostics {
+        let long = std::iter::once(&d.primary)
+            .chain(&d.secondary)
+            .any(|l| sources.line_len(l.span) > MAX_SNIPPET_LINE);
+        if long {
+            render_without_snippet(out, sources, d)?;
+            continue;
+        }
         term::emit_to_write_style(out, &config, sources, &d.to_codespan()).map_err(|e| match e {
             codespan_reporting::files::Error::Io(io) => io,
             other => io::Error::other(other.to_string()),
         })?;
     }
     Ok(())
+}
+
+/// A finding on a line too long to show: the same header, place, notes and help as the
+/// rustc style, without the source line (a 10 MB one-line file would otherwise be printed
+/// once per finding).
+fn render_without_snippet(out: &mut dyn termcolor::WriteColor, sources: &Sources, d: &Diagnostic) -> io::Result<()> {
+    use termcolor::{Color, ColorSpec};
+    let (word, color) = match d.severity() {
+        Severity::Error => ("error", Color::Red),
+        Severity::Warning => ("warning", Color::Yellow),
+    };
+    out.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true))?;
+    write!(out, "{word}[{}]", d.code)?;
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    writeln!(out, ": {}", printable(&d.message))?;
+    out.reset()?;
+    let at = |span: Span| {
+        let lc = sources.line_col(span);
+        format!("{}:{}:{}", printable(sources.name(span.file)), lc.line, lc.column)
+    };
+    writeln!(out, "  --> {}", at(d.primary.span))?;
+    writeln!(
+        out,
+        "   = note: {} (the line is {} bytes long, too long to show)",
+        printable(&d.primary.message),
+        sources.line_len(d.primary.span)
+    )?;
+    for l in &d.secondary {
+        writeln!(out, "   = note: {}: {}", at(l.span), printable(&l.message))?;
+    }
+    for n in &d.notes {
+        writeln!(out, "   = note: {}", printable(n))?;
+    }
+    for h in &d.help {
+        writeln!(out, "   = help: {}", printable(h))?;
+    }
+    writeln!(out)
 }
 
 /// Renders findings as a plain string without colour (for tests and logs).

@@ -4,7 +4,9 @@
 //! scenarios). A [`Span`] is a byte range inside one of them. Rendering goes through
 //! [`codespan_reporting`], which needs the [`Files`] trait implemented here.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::Arc;
 
 use codespan_reporting::files::{Files, SimpleFile};
 use serde_saphyr::Location;
@@ -41,9 +43,35 @@ pub struct LineCol {
 }
 
 /// All source files read in one run.
+///
+/// Each file is kept as read (for parsing) and as shown (for rendering findings): the shown
+/// copy has control characters replaced by `?` (byte for byte, so spans stay valid), so a
+/// menu file cannot send escape sequences to the user's terminal through a snippet.
 #[derive(Default)]
 pub struct Sources {
-    files: Vec<SimpleFile<String, String>>,
+    files: Vec<SimpleFile<String, Arc<str>>>,
+    raw: Vec<Arc<str>>,
+}
+
+/// `s` with every control character except line feed and tab replaced by `?` (one `?` per
+/// byte, so byte offsets into the text stay valid).
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unprintable) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_unprintable(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t' && c != '\r'
 }
 
 impl Sources {
@@ -55,7 +83,14 @@ impl Sources {
     /// Adds a file under its display `name` (usually the path as the user gave it).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(SimpleFile::new(name.into(), text.into()));
+        let raw: Arc<str> = Arc::from(text.into());
+        let shown = match printable(&raw) {
+            Cow::Borrowed(_) => Arc::clone(&raw),
+            Cow::Owned(clean) => Arc::from(clean),
+        };
+        let name: String = name.into();
+        self.files.push(SimpleFile::new(printable(&name).into_owned(), shown));
+        self.raw.push(raw);
         id
     }
 
@@ -66,7 +101,7 @@ impl Sources {
 
     /// The text of a file.
     pub fn text(&self, file: FileId) -> &str {
-        self.files[file.0 as usize].source()
+        &self.raw[file.0 as usize]
     }
 
     /// Line and column of the start of `span`.
@@ -81,6 +116,13 @@ impl Sources {
             line: line + 1,
             column: text[line_start..start].chars().count() + 1,
         }
+    }
+
+    /// Length in bytes of the line `span` starts on.
+    pub fn line_len(&self, span: Span) -> usize {
+        let file = &self.files[span.file.0 as usize];
+        let line = file.line_index((), span.start as usize).unwrap_or(0);
+        file.line_range((), line).map_or(0, |r| r.len())
     }
 
     /// The whole text of `file` as a span (used for findings about a file as a whole).
@@ -154,7 +196,7 @@ impl<'a> Files<'a> for Sources {
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
-            .map(|f| f.source().as_str())
+            .map(|f| f.source().as_ref())
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 

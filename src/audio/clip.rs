@@ -96,14 +96,12 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
         hound::SampleFormat::Float => reader.samples::<f32>().try_for_each(|s| s.map(|_| samples += 1)),
     };
     if let Err(e) = decoded {
-        return Err(ClipError::Unreadable(match e {
-            hound::Error::IoError(ref io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-                format!("the file ends after {samples} of the {declared} samples its header promises")
-            }
-            hound::Error::FormatError(_) if samples < declared => {
-                format!("the file ends after {samples} of the {declared} samples its header promises")
-            }
-            other => format!("the sample data is damaged: {other}"),
+        // hound reports a short read as "Failed to read enough bytes" (an I/O or format
+        // error, by version); what the user needs is how much of the clip is there.
+        return Err(ClipError::Unreadable(if samples < declared {
+            format!("the file ends after {samples} of the {declared} samples its header promises")
+        } else {
+            format!("the sample data is damaged: {e}")
         }));
     }
     if samples != declared {

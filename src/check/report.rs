@@ -32,7 +32,9 @@ pub struct Way {
     pub keys: u32,
     /// Seconds on the line up to the operator, every prompt heard in full.
     pub seconds: f64,
-    /// The steps.
+    /// Number of steps of the way.
+    pub steps: u32,
+    /// The first steps (at most [`MAX_STEPS_SHOWN`]).
     pub path: Vec<Step>,
     /// The transfer node reached.
     pub transfer: String,
@@ -128,16 +130,19 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
     }
 }
 
-fn way(menu: &Menu, a: &Analysis, ways: &Ways, from: NodeId) -> Option<Way> {
+/// Most steps of a way kept in a row; a longer way shows its first steps and how many more.
+/// Keeping every step of every node's way would be quadratic in a long chain of nodes.
+pub const MAX_STEPS_SHOWN: usize = 8;
+
+fn way(menu: &Menu, a: &Analysis, ways: &Ways, ends: &[Option<(NodeId, u32)>], from: NodeId) -> Option<Way> {
     let cost = ways.cost[from.index()]?;
+    let (end, steps) = ends[from.index()]?;
     let g = &a.graph;
-    let mut end = from;
     let path = ways
-        .path(g, from)
+        .path(g, from, MAX_STEPS_SHOWN)
         .into_iter()
         .filter_map(|e| {
-            let (s, t) = g.graph.edge_endpoints(e)?;
-            end = g.graph[t];
+            let (s, _) = g.graph.edge_endpoints(e)?;
             Some(Step {
                 node: menu.node(g.graph[s]).id.clone(),
                 action: action(menu, a, e),
@@ -152,6 +157,7 @@ fn way(menu: &Menu, a: &Analysis, ways: &Ways, from: NodeId) -> Option<Way> {
     Some(Way {
         keys: cost.keys,
         seconds: cost.ms as f64 / 1000.0,
+        steps,
         path,
         transfer: transfer.id.clone(),
         queue,
@@ -161,6 +167,8 @@ fn way(menu: &Menu, a: &Analysis, ways: &Ways, from: NodeId) -> Option<Way> {
 impl Report {
     /// Builds the report from an analysis.
     pub fn build(menu: &Menu, sources: &Sources, a: &Analysis) -> Self {
+        let key_ends = a.by_keys.ends(&a.graph);
+        let fast_ends = a.fastest.ends(&a.graph);
         let row = |id: NodeId| {
             let n = menu.node(id);
             Row {
@@ -168,8 +176,8 @@ impl Report {
                 kind: n.kind.name(),
                 line: sources.line_col(n.span).line,
                 reachable: a.reachable[id.index()],
-                fewest_keys: way(menu, a, &a.by_keys, id),
-                fastest: way(menu, a, &a.fastest, id),
+                fewest_keys: way(menu, a, &a.by_keys, &key_ends, id),
+                fastest: way(menu, a, &a.fastest, &fast_ends, id),
             }
         };
         let rows: Vec<Row> = menu
@@ -217,7 +225,8 @@ impl Report {
     pub fn summary(&self) -> String {
         let mut s = format!(
             "time to operator in `{}` ({}), every prompt heard in full:\n",
-            self.menu, self.file
+            short(&self.menu),
+            short(&self.file)
         );
         match &self.entry {
             Some(r) if r.fastest.is_some() => describe_row(&mut s, &format!("from the entry `{}`", r.node), r),
@@ -253,7 +262,7 @@ impl Report {
         let w = self.nodes.iter().map(|r| r.node.len()).max().unwrap_or(4).max(4);
         let mut s = format!(
             "ways to an operator in `{}` (seconds with every prompt heard in full; transfers and hang-ups not listed):\n",
-            self.menu
+            short(&self.menu)
         );
         let _ = writeln!(
             s,
@@ -280,10 +289,24 @@ impl Report {
     }
 }
 
+/// Names longer than this many characters are cut in text output (JSON keeps them whole).
+const MAX_NAME: usize = 80;
+
+/// `s`, cut to [`MAX_NAME`] characters with `…`.
+fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_NAME) {
+        Some((i, _)) => format!("{}…", &s[..i]).into(),
+        None => s.into(),
+    }
+}
+
 fn render_path(w: &Way) -> String {
     let mut s = String::new();
     for step in &w.path {
         let _ = write!(s, "{}: {} → ", step.node, step.action);
+    }
+    if (w.steps as usize) > w.path.len() {
+        let _ = write!(s, "… {} more steps → ", w.steps as usize - w.path.len());
     }
     let _ = write!(s, "{} (queue {})", w.transfer, w.queue);
     s

@@ -14,7 +14,7 @@ use crate::check::report::Report;
 use crate::check::{self, Analysis, Overrides, Thresholds};
 use crate::diag::{self, Code, ColorChoice, Diagnostic, JsonDiagnostic, Severity};
 use crate::menu::load_menu;
-use crate::source::Sources;
+use crate::source::{Sources, printable};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,9 +183,9 @@ fn print_text(args: &CheckArgs, color: ColorChoice, sources: &Sources, checked: 
         diag::render_text(&mut out, sources, &c.diagnostics)?;
         if let Some(r) = &c.report {
             if args.report {
-                writeln!(out, "{}", r.table())?;
+                writeln!(out, "{}", printable(&r.table()))?;
             }
-            write!(out, "{}", r.summary())?;
+            write!(out, "{}", printable(&r.summary()))?;
         }
         let e = c.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
         let w = c.diagnostics.len() - e;
@@ -199,7 +199,7 @@ fn print_text(args: &CheckArgs, color: ColorChoice, sources: &Sources, checked: 
         writeln!(
             out,
             "{}: {e} error{}, {w} warning{}: {verdict}",
-            c.file,
+            printable(&c.file),
             plural(e),
             plural(w)
         )?;

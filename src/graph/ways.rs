@@ -247,21 +247,53 @@ impl Ways {
         Ways { goal, cost, first }
     }
 
-    /// The way from `from` as the edges taken, ending at a transfer. Empty at a transfer
-    /// or when there is no way.
-    pub fn path(&self, g: &MenuGraph, from: NodeId) -> Vec<EdgeIndex> {
+    /// The first `max` edges of the way from `from` (fewer when the way is shorter). Empty
+    /// at a transfer or when there is no way. O(`max`).
+    pub fn path(&self, g: &MenuGraph, from: NodeId, max: usize) -> Vec<EdgeIndex> {
         let mut out = Vec::new();
         let mut at = from;
-        while let Some(e) = self.first[at.index()] {
+        while out.len() < max
+            && let Some(e) = self.first[at.index()]
+        {
             out.push(e);
             let Some((_, to)) = g.graph.edge_endpoints(e) else {
                 break;
             };
             at = g.graph[to];
-            if out.len() > g.node_count() {
-                break; // cannot happen with non-negative costs; guards against a bug looping
-            }
         }
         out
+    }
+
+    /// For every node with a way: the transfer the way ends at and its number of steps.
+    /// Each node is walked once (the ways form a forest rooted at the transfers), so this is
+    /// O(nodes) even for a 100,000-node chain.
+    pub fn ends(&self, g: &MenuGraph) -> Vec<Option<(NodeId, u32)>> {
+        let n = g.node_count();
+        let mut end: Vec<Option<(NodeId, u32)>> = vec![None; n];
+        let mut done = vec![false; n];
+        let mut trail = Vec::new();
+        for start in 0..n {
+            // Walk down until a node whose end is known (or a transfer, or no way).
+            let mut at = start;
+            while !done[at] {
+                done[at] = true;
+                trail.push(at);
+                match self.first[at].and_then(|e| g.graph.edge_endpoints(e)) {
+                    Some((_, to)) => at = to.index(),
+                    None => {
+                        end[at] = self.cost[at].map(|_| (NodeId(at as u32), 0));
+                        trail.pop();
+                        break;
+                    }
+                }
+            }
+            // Unwind: each node's end is its successor's, one step further.
+            let mut below = end[at];
+            while let Some(u) = trail.pop() {
+                below = below.map(|(t, steps)| (t, steps + 1));
+                end[u] = below;
+            }
+        }
+        end
     }
 }

@@ -46,13 +46,13 @@ pub struct ReadError {
 /// permission, larger than [`MAX_FILE_BYTES`]). Problems in its contents, and in included
 /// files, are findings in [`LoadOutcome::diagnostics`] instead.
 pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, ReadError> {
-    let text = read_text(path).map_err(|source| ReadError {
+    let Text { text, invalid_utf8_at } = read_text(path).map_err(|source| ReadError {
         path: path.to_owned(),
         source,
     })?;
     let file = sources.add(path.display().to_string(), text);
     let mut diags = Vec::new();
-    let Some(raw) = parse_file::<RawMenu>(sources, file, &mut diags) else {
+    let Some(raw) = parse_file::<RawMenu>(sources, file, invalid_utf8_at, &mut diags) else {
         return Ok(LoadOutcome {
             menu: None,
             diagnostics: diags,
@@ -145,7 +145,19 @@ impl Includer<'_> {
             if !self.seen.insert(canon.clone()) {
                 continue; // Included twice through different files: its nodes join once.
             }
-            let text = match read_text(&path) {
+            if self.stack.len() > MAX_INCLUDE_DEPTH {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::IncludeFailed,
+                        span,
+                        format!("includes are nested more than {MAX_INCLUDE_DEPTH} deep"),
+                    )
+                    .label("not followed")
+                    .help("include the files from the menu itself rather than each from the one before"),
+                );
+                continue;
+            }
+            let Text { text, invalid_utf8_at } = match read_text(&path) {
                 Ok(t) => t,
                 Err(e) => {
                     self.diags.push(
@@ -160,7 +172,7 @@ impl Includer<'_> {
                 }
             };
             let file = self.sources.add(shown.clone(), text);
-            let Some(raw) = parse_file::<RawFragment>(self.sources, file, self.diags) else {
+            let Some(raw) = parse_file::<RawFragment>(self.sources, file, invalid_utf8_at, self.diags) else {
                 continue;
             };
             let raw = raw.value;
@@ -187,23 +199,54 @@ fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }
 
-fn read_text(path: &Path) -> std::io::Result<String> {
+/// Most nested includes (a menu including a file including a file …). serde-saphyr's own
+/// `!include` support stops at 24; ivrsim allows more but keeps a limit so that a long chain
+/// is a finding, not a stack overflow.
+pub const MAX_INCLUDE_DEPTH: usize = 256;
+
+/// A file's text, and where its first invalid UTF-8 byte was (the text then has U+FFFD there).
+pub(super) struct Text {
+    text: String,
+    invalid_utf8_at: Option<usize>,
+}
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]. Folders, pipes, devices (`/dev/zero`)
+/// and sockets are refused before anything is read, so nothing blocks or reads forever.
+fn read_text(path: &Path) -> std::io::Result<Text> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(std::io::Error::other("it is a folder, not a file"));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(std::io::Error::other(format!(
-            "it is {} bytes, more than the {} byte limit",
-            meta.len(),
-            MAX_FILE_BYTES
-        )));
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a pipe, device or socket)",
+        ));
     }
-    let bytes = std::fs::read(path)?;
+    let too_big = || std::io::Error::other(format!("it is larger than the {MAX_FILE_BYTES} byte limit"));
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
     // Invalid UTF-8 is reported as a finding on the file, not as an I/O error.
     Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        Ok(text) => Text {
+            text,
+            invalid_utf8_at: None,
+        },
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Text {
+                text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                invalid_utf8_at: Some(at),
+            }
+        }
     })
 }
 
@@ -214,31 +257,38 @@ fn read_text(path: &Path) -> std::io::Result<String> {
 pub(super) fn parse_file<T: DeserializeOwned>(
     sources: &Sources,
     file: FileId,
+    invalid_utf8_at: Option<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<S<T>> {
     let text = sources.text(file);
     let (trap_diags, trap_lines) = traps::scan(sources, file);
     diags.extend(trap_diags);
-    if text.contains('\u{FFFD}') && !text.is_empty() {
-        // read_text replaced invalid UTF-8; say so once.
-        if let Some(pos) = text.find('\u{FFFD}') {
-            let span = crate::source::Span {
-                file,
-                start: pos as u32,
-                end: (pos + 3) as u32,
-            };
-            diags.push(
-                Diagnostic::new(Code::YamlSyntax, span, "the file is not UTF-8 text")
-                    .label("invalid UTF-8 here")
-                    .help("menu files must be UTF-8 encoded YAML"),
-            );
-            return None;
-        }
+    if let Some(pos) = invalid_utf8_at {
+        let span = Span {
+            file,
+            start: pos as u32,
+            end: (pos + 3).min(text.len()) as u32,
+        };
+        diags.push(
+            Diagnostic::new(Code::YamlSyntax, span, "the file is not UTF-8 text")
+                .label("invalid UTF-8 here")
+                .help("menu files must be UTF-8 encoded YAML"),
+        );
+        return None;
     }
-    if text.trim().is_empty() {
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        let help = if std::any::type_name::<T>().ends_with("RawFragment") {
+            "an included file holds `nodes` (and optionally `schedules` and `include`); see docs/menu-format.md"
+        } else {
+            "a menu needs at least `name`, `entry` and `nodes`; see docs/menu-format.md"
+        };
         diags.push(
             Diagnostic::new(Code::YamlSyntax, sources.whole(file), "the file is empty")
-                .help("a menu needs at least `name`, `entry` and `nodes`; see docs/menu-format.md"),
+                .label("nothing but blank lines and comments")
+                .help(help),
         );
         return None;
     }
@@ -274,7 +324,11 @@ fn options(len: usize) -> serde_saphyr::Options {
 
 /// Turns a serde-saphyr error into a finding with the right code.
 fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
-    let inner = e.without_snippet();
+    let mut inner = e.without_snippet();
+    // An error met through an alias is the error at the alias's target; say that one.
+    while let YamlError::AliasError { error, .. } = inner {
+        inner = error.without_snippet();
+    }
     let span = e
         .location()
         .map(|l| sources.span_of(file, &l))
@@ -319,6 +373,13 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
         YamlError::SerdeInvalidLength { .. } | YamlError::UnexpectedValueForUnit { .. } => {
             Diagnostic::new(Code::WrongType, span, message).label("here")
         }
+        YamlError::Budget { breach, .. } => Diagnostic::new(Code::YamlSyntax, span, "the file exceeds a parser safety limit")
+            .label("reading stopped here")
+            .note(format!("limit reached: {}", budget_words(breach)))
+            .note("the limits guard against YAML alias bombs and runaway nesting; a real menu stays far below them"),
+        YamlError::MultipleDocuments { .. } => Diagnostic::new(Code::YamlSyntax, span, "the file holds more than one YAML document")
+            .label("a second document starts here")
+            .help("a menu is one document: remove the extra `---` line (or split the file and use `include`)"),
         YamlError::DuplicateMappingKey { .. } => {
             Diagnostic::new(Code::DuplicateNode, span, message).label("repeated here")
         }
@@ -384,6 +445,23 @@ fn repeated_key(sources: &Sources, from: Span, field: &str) -> Option<Span> {
     None
 }
 
+/// A budget breach in words (serde-saphyr's `BudgetBreach` debug names are for programmers).
+fn budget_words(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    let name = format!("{breach:?}");
+    let kind = name.split([' ', '{', '(']).next().unwrap_or_default();
+    let words = match kind {
+        "Depth" => "nesting is too deep (more than 64 levels)",
+        "ScalarBytes" => "too much text in total, counting what aliases repeat",
+        "Aliases" | "Anchors" | "AliasAnchorRatio" | "RecordedAnchorEvents" | "RecordedAnchorBytes" => {
+            "aliases repeat too much of the file (an alias bomb?)"
+        }
+        "Events" | "Nodes" => "too many YAML values",
+        "Documents" => "too many YAML documents",
+        _ => return kind.to_owned(),
+    };
+    format!("{words} ({kind})")
+}
+
 fn type_name(ty: &str) -> String {
     match ty {
         "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number".into(),
@@ -395,11 +473,9 @@ fn type_name(ty: &str) -> String {
 
 /// serde-saphyr appends " at line L, column C" to messages; the span says that already.
 fn strip_location(msg: &str) -> String {
-    let msg = match msg.rfind(" at line ") {
-        Some(i) if msg[i..].contains(", column ") => &msg[..i],
-        _ => msg,
-    };
-    let mut msg = msg.trim().to_owned();
+    static AT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\s+at line \d+, column \d+\s*$").expect("static regex"));
+    let mut msg = AT.replace(msg.trim(), "").into_owned();
     if let Some(first) = msg.get(..1) {
         let lower = first.to_lowercase();
         msg.replace_range(..1, &lower);
