@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ivrsim::diag::Code;
 
-use crate::support::{self, Dir, Output};
+use crate::support::{self, Dir, Output, write_wav};
 
 /// The folder of the fixtures.
 fn fixtures_dir() -> PathBuf {
@@ -221,21 +221,6 @@ nodes:
     kind: transfer
     queue: general
 "#;
-
-/// Writes a WAV with hound.
-fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
-    for _ in 0..frames * u32::from(channels) {
-        w.write_sample(0i16).expect("write sample");
-    }
-    w.finalize().expect("finalize wav");
-}
 
 #[test]
 fn telephony_clip_is_clean() {

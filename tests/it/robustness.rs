@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use crate::support::{Dir, MINIMAL};
+use crate::support::{Dir, MINIMAL, write_wav};
 
 /// Time-out of one run: generous for a debug build on a busy 2-core machine.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -1111,22 +1111,6 @@ fn wav_bytes(channels: u16, rate: u32, bits: u16, data: &[u8], declared: u32) ->
     out.extend((body.len() as u32).to_le_bytes());
     out.extend(body);
     out
-}
-
-/// A good telephony clip: 8 kHz mono 16-bit PCM, `frames` of silence, written with hound.
-fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
-    for _ in 0..frames * u32::from(channels) {
-        w.write_sample(0i16).expect("sample");
-    }
-    w.finalize().expect("finalize wav");
 }
 
 /// Checks a menu playing `audio/NAME` holding `bytes`: E012 at the clip, `says` in the label.

@@ -91,3 +91,19 @@ nodes:
     kind: transfer
     queue: general
 "#;
+
+/// Writes a 16-bit PCM WAV of silence with hound (folders created).
+pub fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
+    for _ in 0..frames * u32::from(channels) {
+        w.write_sample(0i16).expect("write sample");
+    }
+    w.finalize().expect("finalize wav");
+}
