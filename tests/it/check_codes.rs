@@ -7,7 +7,7 @@
 //! are relative and the snapshots do not depend on where the repository is checked out.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ivrsim::diag::Code;
 
