@@ -1,0 +1,420 @@
+//! Lowering: from the file as written ([`super::raw`]) to the menu model, reporting every
+//! missing, misplaced or out-of-range value on the way.
+
+mod listen;
+mod nodes;
+mod prompts;
+mod values;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde_saphyr::Location;
+
+use super::load::{Fragment, suggest};
+use super::raw::{RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
+use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
+use super::*;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::source::{FileId, Sources, Span};
+
+/// Built-in default of `defaults.timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Built-in default of `defaults.inter_digit_timeout`.
+pub const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Built-in default of `defaults.max_no_input` and `defaults.max_no_match`.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
+pub const MAX_COLLECT_DIGITS: u32 = 64;
+
+const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
+const LISTEN_FIELDS: [&str; 9] = [
+    "no_input",
+    "no_match",
+    "timeout",
+    "inter_digit_timeout",
+    "max_no_input",
+    "max_no_match",
+    "fallback",
+    "barge_in",
+    "type_ahead",
+];
+
+/// Fields each kind uses besides `kind` and `description`.
+fn allowed(kind: &str) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = match kind {
+        "menu" => vec!["prompt", "options"],
+        "message" => vec!["prompt", "next", "barge_in"],
+        "collect" => vec!["prompt", "digits", "pattern", "store", "next"],
+        "route" => vec!["routes", "default"],
+        "transfer" => vec!["queue", "priority", "prompt", "context"],
+        "hangup" => vec!["prompt", "reason"],
+        _ => vec![],
+    };
+    match kind {
+        "menu" => v.extend(LISTEN_FIELDS),
+        "collect" => v.extend(LISTEN_FIELDS.iter().filter(|f| **f != "type_ahead")),
+        _ => {}
+    }
+    v
+}
+
+struct Cx<'a> {
+    sources: &'a Sources,
+    diags: &'a mut Vec<Diagnostic>,
+    ids: HashMap<String, NodeId>,
+    unreadable: HashSet<String>,
+    languages: Vec<String>,
+    schedules: IndexMap<String, Schedule>,
+    audio_dir: PathBuf,
+}
+
+/// Defaults of the listening settings, after `defaults:` is applied.
+struct ListenDefaults {
+    timeout: Duration,
+    inter_digit_timeout: Duration,
+    max_no_input: u32,
+    max_no_match: u32,
+    fallback: Option<NodeRef>,
+    no_input: Vec<Prompt>,
+    no_match: Vec<Prompt>,
+    barge_in: bool,
+    type_ahead: bool,
+}
+
+pub(super) fn lower(
+    path: &Path,
+    file: FileId,
+    raw: S<RawMenu>,
+    fragments: Vec<Fragment>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Menu {
+    let top = sources.span_of(file, &raw.referenced);
+    let top = Span { end: top.start, ..top };
+    let raw = raw.value;
+    let menu_dir = path.parent().unwrap_or(Path::new("")).to_owned();
+    let audio_dir = normalize(&match &raw.audio_dir {
+        Some(d) => menu_dir.join(&d.value),
+        None => menu_dir.clone(),
+    });
+    let mut cx = Cx {
+        sources,
+        diags,
+        ids: HashMap::new(),
+        unreadable: HashSet::new(),
+        languages: Vec::new(),
+        schedules: IndexMap::new(),
+        audio_dir: audio_dir.clone(),
+    };
+
+    let name = match &raw.name {
+        Some(n) if !n.value.trim().is_empty() => n.value.clone(),
+        Some(n) => {
+            let span = cx.span(file, &n.referenced);
+            cx.push(Diagnostic::new(Code::MissingField, span, "`name` is empty").label("give the hotline a name"));
+            String::new()
+        }
+        None => {
+            cx.push(Diagnostic::new(Code::MissingField, top, "missing field `name`").label("the menu needs a `name`"));
+            String::new()
+        }
+    };
+
+    cx.languages = cx.lower_languages(file, &raw);
+
+    // Schedules, from the menu and its includes.
+    let mut schedule_spans: HashMap<String, Span> = HashMap::new();
+    let schedule_sets = std::iter::once((file, raw.schedules.as_ref()))
+        .chain(fragments.iter().map(|f| (f.file, f.raw.schedules.as_ref())));
+    for (f, set) in schedule_sets {
+        for (sname, periods) in set.iter().flat_map(|s| s.0.iter()) {
+            let span = cx.span(f, &sname.referenced);
+            if let Some(first) = schedule_spans.get(&sname.value) {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    format!("schedule `{}` is defined twice", sname.value),
+                )
+                .label("defined again here")
+                .with_secondary(*first, "first defined here");
+                cx.push(d);
+                continue;
+            }
+            schedule_spans.insert(sname.value.clone(), span);
+            let sched = cx.lower_schedule(f, periods);
+            cx.schedules.insert(sname.value.clone(), sched);
+        }
+    }
+
+    // Pass 1: give every readable node an index, so references can be resolved.
+    let mut entries: Vec<(FileId, &S<String>, &S<RawNode>)> = Vec::new();
+    let node_sets =
+        std::iter::once((file, raw.nodes.as_ref())).chain(fragments.iter().map(|f| (f.file, f.raw.nodes.as_ref())));
+    for (f, set) in node_sets {
+        for (id, node) in set.iter().flat_map(|s| s.value.0.iter()) {
+            entries.push((f, id, node));
+        }
+    }
+    if raw.nodes.as_ref().is_none_or(|n| n.value.0.is_empty()) && entries.is_empty() {
+        let span = raw.nodes.as_ref().map_or(top, |n| cx.span(file, &n.referenced));
+        cx.push(
+            Diagnostic::new(Code::MissingField, span, "the menu has no `nodes`").label("at least one node is needed"),
+        );
+    }
+    let mut first_span: HashMap<&str, Span> = HashMap::new();
+    let mut accepted: Vec<(FileId, &S<String>, &S<RawNode>, &'static str)> = Vec::new();
+    for &(f, id, node) in &entries {
+        let span = cx.span(f, &id.referenced);
+        if let Some(first) = first_span.get(id.value.as_str()) {
+            let d = Diagnostic::new(
+                Code::DuplicateNode,
+                span,
+                format!("node id `{}` is used twice", id.value),
+            )
+            .label("second node with this id")
+            .with_secondary(*first, "first defined here")
+            .help("rename one of the nodes; ids must be unique across the menu and its includes");
+            cx.push(d);
+            continue;
+        }
+        first_span.insert(&id.value, span);
+        if id.value.trim().is_empty() {
+            cx.push(Diagnostic::new(Code::InvalidValue, span, "empty node id").label("give the node an id"));
+            continue;
+        }
+        match cx.kind_of(f, id, node) {
+            Some(kind) => {
+                cx.ids.insert(id.value.clone(), NodeId(accepted.len() as u32));
+                accepted.push((f, id, node, kind));
+            }
+            None => {
+                cx.unreadable.insert(id.value.clone());
+            }
+        }
+    }
+
+    // Defaults.
+    let empty = RawDefaults::default();
+    let (raw_defaults, dfile) = match &raw.defaults {
+        Some(d) => (&d.value, file),
+        None => (&empty, file),
+    };
+    let ld = cx.lower_listen_defaults(dfile, raw_defaults);
+    let keys = cx.lower_keys(dfile, raw_defaults);
+    let operator = match &raw_defaults.operator {
+        Some(o) => Some(cx.resolve(dfile, o)),
+        None => ld.fallback.clone(),
+    };
+    let main_menu = raw_defaults.main_menu.as_ref().map(|m| cx.resolve(dfile, m));
+    let goodbye = raw_defaults.goodbye.as_ref().map(|g| cx.prompt(dfile, g));
+    let defaults = Defaults {
+        keys,
+        operator,
+        main_menu,
+        goodbye,
+        fallback: ld.fallback.clone(),
+    };
+
+    let entry = match &raw.entry {
+        Some(e) => cx.resolve(file, e),
+        None => {
+            cx.push(
+                Diagnostic::new(Code::MissingField, top, "missing field `entry`")
+                    .label("the menu needs an `entry` node"),
+            );
+            NodeRef {
+                name: String::new(),
+                span: top,
+                target: Target::Missing,
+            }
+        }
+    };
+
+    // Pass 2: lower every node.
+    let mut nodes = Vec::with_capacity(accepted.len());
+    for (f, id, node, kind) in accepted {
+        let span = cx.span(f, &id.referenced);
+        let lowered = cx.lower_node(f, span, &id.value, &node.value, kind, &ld);
+        nodes.push(Node {
+            id: id.value.clone(),
+            span,
+            description: node.value.description.as_ref().map(|d| d.value.clone()),
+            kind: lowered,
+        });
+    }
+
+    let lint = cx.lower_lint(file, raw.lint.as_ref());
+    let Cx {
+        ids,
+        languages,
+        schedules,
+        ..
+    } = cx;
+    Menu {
+        name,
+        path: path.to_owned(),
+        entry,
+        audio_dir,
+        languages,
+        defaults,
+        schedules,
+        lint,
+        nodes,
+        ids,
+    }
+}
+
+/// Removes `.` and `name/..` pairs without touching the file system, so paths in
+/// messages read `audio/hotline/x.wav` rather than `menus/../audio/hotline/x.wav`.
+pub(super) fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A folder for messages: `.` rather than an empty path.
+pub(crate) fn display_dir(p: &Path) -> String {
+    if p.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        p.display().to_string()
+    }
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!(
+            "`{t}` has no unit: write `{t}s` for seconds or `{t}ms` for milliseconds"
+        ));
+    }
+    humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e}); write e.g. `5s` or `1500ms`"))
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+impl Cx<'_> {
+    pub(super) fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub(super) fn span(&self, file: FileId, loc: &Location) -> Span {
+        self.sources.span_of(file, loc)
+    }
+
+    /// The span of `field:` written before the value at `value`, for findings about the
+    /// field itself; the value's span when the key cannot be found.
+    pub(super) fn key_span(&self, file: FileId, value: Span, field: &str) -> Span {
+        let text = self.sources.text(file);
+        let start = (value.start as usize).min(text.len());
+        let window_start = start.saturating_sub(4096);
+        let mut window_start = window_start;
+        while !text.is_char_boundary(window_start) {
+            window_start += 1;
+        }
+        let before = &text[window_start..start];
+        let mut search_end = before.len();
+        while let Some(i) = before[..search_end].rfind(field) {
+            let after = before[i + field.len()..].trim_start_matches([' ', '\t']);
+            let ok_before = i == 0 || !before[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            if after.starts_with(':') && ok_before {
+                let s = (window_start + i) as u32;
+                return Span {
+                    file,
+                    start: s,
+                    end: s + field.len() as u32,
+                };
+            }
+            search_end = i;
+        }
+        value
+    }
+
+    pub(super) fn resolve(&mut self, file: FileId, s: &S<String>) -> NodeRef {
+        let span = self.span(file, &s.referenced);
+        let target = if let Some(&id) = self.ids.get(&s.value) {
+            Target::Node(id)
+        } else if self.unreadable.contains(&s.value) {
+            Target::Unreadable
+        } else {
+            let mut d =
+                Diagnostic::new(Code::UnknownTarget, span, format!("no node `{}`", s.value)).label("unknown node id");
+            let known: Vec<&str> = self.ids.keys().map(String::as_str).collect();
+            if let Some(h) = suggest(&s.value, known) {
+                d = d.help(h);
+            }
+            self.push(d);
+            Target::Missing
+        };
+        NodeRef {
+            name: s.value.clone(),
+            span,
+            target,
+        }
+    }
+
+    pub(super) fn empty_prompt(span: Span) -> Prompt {
+        Prompt {
+            text: String::new(),
+            audio: None,
+            translations: IndexMap::new(),
+            span,
+            text_span: span,
+        }
+    }
+
+    pub(super) fn missing_ref(span: Span) -> NodeRef {
+        NodeRef {
+            name: String::new(),
+            span,
+            target: Target::Missing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_units() {
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_duration("1500ms"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("5").unwrap_err().contains("no unit"));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_identifier("case_number"));
+        assert!(!is_identifier("1x"));
+        assert!(!is_identifier("a-b"));
+        assert!(is_language_tag("en"));
+        assert!(is_language_tag("pt-BR"));
+        assert!(!is_language_tag("english!"));
+    }
+}

@@ -1,0 +1,507 @@
+//! Lowering of nodes: the kind, the fields each kind uses, and each kind's own parts.
+
+use super::*;
+
+impl Cx<'_> {
+    /// The node's kind, or `None` (with a finding) when it is missing or unknown.
+    pub(super) fn kind_of(&mut self, file: FileId, id: &S<String>, node: &S<RawNode>) -> Option<&'static str> {
+        match &node.value.kind {
+            Some(k) => match KINDS.iter().find(|n| **n == k.value) {
+                Some(n) => Some(n),
+                None => {
+                    let span = self.span(file, &k.referenced);
+                    let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown node kind `{}`", k.value))
+                        .label("not a node kind")
+                        .note("kinds are `menu`, `message`, `collect`, `route`, `transfer` and `hangup`");
+                    if let Some(h) = suggest(&k.value, KINDS) {
+                        d = d.help(h);
+                    }
+                    self.push(d);
+                    None
+                }
+            },
+            None => {
+                let span = self.span(file, &id.referenced);
+                self.push(
+                    Diagnostic::new(Code::MissingField, span, format!("node `{}` has no `kind`", id.value))
+                        .label("add `kind: menu` (or message, collect, route, transfer, hangup)"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn lower_node(
+        &mut self,
+        file: FileId,
+        span: Span,
+        id: &str,
+        n: &RawNode,
+        kind: &'static str,
+        ld: &ListenDefaults,
+    ) -> NodeKind {
+        // Fields this kind does not use.
+        let ok = allowed(kind);
+        for (field, loc) in n.present() {
+            if field == "kind" || field == "description" || ok.contains(&field) {
+                continue;
+            }
+            let vspan = self.span(file, loc);
+            let kspan = self.key_span(file, vspan, field);
+            let users: Vec<&str> = KINDS.iter().copied().filter(|k| allowed(k).contains(&field)).collect();
+            self.push(
+                Diagnostic::new(
+                    Code::FieldNotForKind,
+                    kspan,
+                    format!("`{kind}` nodes do not use `{field}`"),
+                )
+                .label(format!("ignored on node `{id}`"))
+                .note(format!("`{field}` belongs to {} nodes", users.join(", ")))
+                .note(format!(
+                    "`{kind}` nodes use {}",
+                    ok.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                )),
+            );
+        }
+        let need = |cx: &mut Self, what: &str, help: &str| {
+            cx.push(
+                Diagnostic::new(
+                    Code::IncompleteNode,
+                    span,
+                    format!("`{kind}` node `{id}` has no `{what}`"),
+                )
+                .label(format!("`{what}` is required here"))
+                .help(help.to_owned()),
+            );
+        };
+        let prompt = |cx: &mut Self| match &n.prompt {
+            Some(p) => cx.prompt(file, p),
+            None => {
+                need(cx, "prompt", "add `prompt: { text: \"...\", audio: clip.wav }`");
+                Self::empty_prompt(span)
+            }
+        };
+        let next = |cx: &mut Self| match &n.next {
+            Some(t) => cx.resolve(file, t),
+            None => {
+                need(cx, "next", "add `next: <node id>` for where the call goes afterwards");
+                Self::missing_ref(span)
+            }
+        };
+        match kind {
+            "menu" => {
+                let prompt = prompt(self);
+                let options = self.lower_options(file, span, id, n);
+                let listen = self.listen(file, n, ld);
+                NodeKind::Menu(MenuNode {
+                    prompt,
+                    options,
+                    listen,
+                })
+            }
+            "message" => NodeKind::Message(MessageNode {
+                prompt: prompt(self),
+                next: next(self),
+                barge_in: n.barge_in.as_ref().map_or(ld.barge_in, |b| b.value),
+            }),
+            "collect" => {
+                let prompt = prompt(self);
+                let (min, max, terminator) = self.lower_digits(file, span, n);
+                let pattern = n.pattern.as_ref().and_then(|p| self.regex(file, "pattern", p));
+                let store = match &n.store {
+                    Some(s) => self.identifier(file, "store", s),
+                    None => {
+                        need(self, "store", "add `store: <variable name>` for the collected value");
+                        String::new()
+                    }
+                };
+                let next = next(self);
+                let listen = self.listen(file, n, ld);
+                NodeKind::Collect(CollectNode {
+                    prompt,
+                    min,
+                    max,
+                    terminator,
+                    pattern,
+                    store,
+                    next,
+                    listen,
+                })
+            }
+            "route" => {
+                let routes = self.lower_routes(file, span, id, n);
+                let default = match &n.default {
+                    Some(t) => self.resolve(file, t),
+                    None => {
+                        need(self, "default", "add `default: <node id>` for calls no route matches");
+                        Self::missing_ref(span)
+                    }
+                };
+                NodeKind::Route(RouteNode { routes, default })
+            }
+            "transfer" => {
+                let queue = match &n.queue {
+                    Some(q) if !q.value.trim().is_empty() => q.value.clone(),
+                    _ => {
+                        need(self, "queue", "add `queue: <queue name>` for where the call waits");
+                        String::new()
+                    }
+                };
+                let priority = match &n.priority {
+                    Some(p) => match Priority::ALL.iter().find(|x| x.name() == p.value) {
+                        Some(&x) => x,
+                        None => {
+                            let pspan = self.span(file, &p.referenced);
+                            let mut d =
+                                Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
+                                    .label("expected `low`, `normal`, `high` or `urgent`");
+                            if let Some(h) = suggest(&p.value, Priority::ALL.iter().map(|x| x.name())) {
+                                d = d.help(h);
+                            }
+                            self.push(d);
+                            Priority::Normal
+                        }
+                    },
+                    None => Priority::Normal,
+                };
+                let context = n
+                    .context
+                    .as_ref()
+                    .map(|c| c.value.iter().map(|v| self.identifier(file, "context", v)).collect());
+                NodeKind::Transfer(TransferNode {
+                    queue,
+                    priority,
+                    prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                    context,
+                })
+            }
+            _ => NodeKind::Hangup(HangupNode {
+                prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                reason: n
+                    .reason
+                    .as_ref()
+                    .map_or_else(|| "self-service".to_owned(), |r| r.value.clone()),
+            }),
+        }
+    }
+
+    pub(super) fn lower_options(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<MenuOption> {
+        let Some(raw) = &n.options else {
+            self.push(
+                Diagnostic::new(
+                    Code::IncompleteNode,
+                    span,
+                    format!("`menu` node `{id}` has no `options`"),
+                )
+                .label("`options` is required here")
+                .help("add `options: [{ key: \"1\", to: <node id> }]`"),
+            );
+            return Vec::new();
+        };
+        if raw.value.is_empty() {
+            let ospan = self.span(file, &raw.referenced);
+            let ospan = self.key_span(file, ospan, "options");
+            self.push(
+                Diagnostic::new(Code::IncompleteNode, ospan, format!("menu `{id}` has no options"))
+                    .label("empty list")
+                    .help("a menu needs at least one option; use a `message` node to only play a prompt"),
+            );
+        }
+        let mut out = Vec::new();
+        let mut keys: HashMap<DtmfKey, Span> = HashMap::new();
+        let mut words: HashMap<String, Span> = HashMap::new();
+        for o in &raw.value {
+            let ospan = self.span(file, &o.referenced);
+            let key = match &o.value.key {
+                Some(k) => self.key(file, k, "key"),
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, ospan, "option has no `key`")
+                            .label("add `key: \"1\"`")
+                            .help("if you wrote `key: #` or `key: *`, quote the key"),
+                    );
+                    None
+                }
+            };
+            let to = match &o.value.to {
+                Some(t) => self.resolve(file, t),
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, ospan, "option has no `to`").label("add `to: <node id>`"),
+                    );
+                    Self::missing_ref(ospan)
+                }
+            };
+            let key_span = o.value.key.as_ref().map_or(ospan, |k| self.span(file, &k.referenced));
+            if let Some(key) = &key {
+                if let Some(first) = keys.get(key) {
+                    let d = Diagnostic::new(
+                        Code::DuplicateKey,
+                        key_span,
+                        format!("key `{key}` is used twice in menu `{id}`"),
+                    )
+                    .label("second use")
+                    .with_secondary(*first, "first use")
+                    .help("give each option its own key");
+                    self.push(d);
+                } else {
+                    keys.insert(key.clone(), key_span);
+                }
+            }
+            let mut say = Vec::new();
+            for w in o.value.say.iter().flatten() {
+                let wspan = self.span(file, &w.referenced);
+                let word = w.value.trim().to_lowercase();
+                if word.is_empty() {
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, wspan, "empty spoken keyword")
+                            .label("write a word or phrase"),
+                    );
+                    continue;
+                }
+                if let Some(first) = words.get(&word) {
+                    let d = Diagnostic::new(
+                        Code::DuplicateKey,
+                        wspan,
+                        format!("keyword `{word}` is used twice in menu `{id}`"),
+                    )
+                    .label("second use")
+                    .with_secondary(*first, "first use");
+                    self.push(d);
+                    continue;
+                }
+                words.insert(word.clone(), wspan);
+                say.push(word);
+            }
+            let language = o.value.language.as_ref().map(|l| {
+                if !self.languages.contains(&l.value) {
+                    let lspan = self.span(file, &l.referenced);
+                    self.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            lspan,
+                            format!("`{}` is not one of the menu's languages", l.value),
+                        )
+                        .label(format!("`languages` is [{}]", self.languages.join(", "))),
+                    );
+                }
+                l.value.clone()
+            });
+            if let Some(key) = key {
+                out.push(MenuOption {
+                    key,
+                    key_span,
+                    to,
+                    say,
+                    label: o.value.label.as_ref().map(|l| l.value.clone()),
+                    language,
+                });
+            }
+        }
+        out
+    }
+
+    pub(super) fn lower_digits(&mut self, file: FileId, span: Span, n: &RawNode) -> (u32, u32, Option<DtmfKey>) {
+        let Some(d) = &n.digits else {
+            self.push(
+                Diagnostic::new(Code::IncompleteNode, span, "`collect` node has no `digits`")
+                    .label("`digits` is required here")
+                    .help("add `digits: { min: 1, max: 10, terminator: \"#\" }`"),
+            );
+            return (1, 1, None);
+        };
+        let dspan = self.span(file, &d.referenced);
+        let min = d.value.min.as_ref().map_or(1, |m| m.value);
+        let max = match &d.value.max {
+            Some(m) => m.value,
+            None => {
+                self.push(
+                    Diagnostic::new(Code::MissingField, dspan, "`digits` has no `max`")
+                        .label("add `max: <most digits>`"),
+                );
+                min.max(1)
+            }
+        };
+        let mut ok = true;
+        if min == 0 {
+            let s = d.value.min.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
+            self.push(
+                Diagnostic::new(Code::InvalidValue, s, "`min` must be at least 1")
+                    .label("an empty entry is a no-input, never a value"),
+            );
+            ok = false;
+        }
+        if max < min {
+            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    s,
+                    format!("`max` ({max}) is less than `min` ({min})"),
+                )
+                .label("too small"),
+            );
+            ok = false;
+        }
+        if max > MAX_COLLECT_DIGITS {
+            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    s,
+                    format!("`max` is more than {MAX_COLLECT_DIGITS} digits"),
+                )
+                .label("no caller types that many"),
+            );
+            ok = false;
+        }
+        let terminator = d.value.terminator.as_ref().and_then(|t| {
+            let key = self.key(file, t, "terminator")?;
+            if key.len() != 1 || key.has_digit() {
+                let s = self.span(file, &t.referenced);
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, s, format!("terminator `{key}` must be `#` or `*`"))
+                        .label("a digit (or several keys) cannot end an entry of digits"),
+                );
+                return None;
+            }
+            Some(key)
+        });
+        if ok {
+            (min, max, terminator)
+        } else {
+            (min.max(1), max.max(min).clamp(1, MAX_COLLECT_DIGITS), terminator)
+        }
+    }
+
+    pub(super) fn lower_routes(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<Route> {
+        let Some(raw) = &n.routes else {
+            self.push(
+                Diagnostic::new(
+                    Code::IncompleteNode,
+                    span,
+                    format!("`route` node `{id}` has no `routes`"),
+                )
+                .label("`routes` is required here")
+                .help("add `routes: [{ when: { hours: office_hours }, to: <node id> }]`"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for r in &raw.value {
+            let rspan = self.span(file, &r.referenced);
+            let to = match &r.value.to {
+                Some(t) => self.resolve(file, t),
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, rspan, "route has no `to`").label("add `to: <node id>`"),
+                    );
+                    Self::missing_ref(rspan)
+                }
+            };
+            let when = match &r.value.when {
+                Some(w) => self.lower_when(file, w),
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, rspan, "route has no `when`")
+                            .label("add a condition, e.g. `when: { hours: office_hours }`")
+                            .help("for the route taken when nothing else holds, use the node's `default`"),
+                    );
+                    Vec::new()
+                }
+            };
+            out.push(Route { when, to });
+        }
+        out
+    }
+
+    pub(super) fn lower_when(&mut self, file: FileId, w: &S<super::raw::RawWhen>) -> Vec<Test> {
+        let wspan = self.span(file, &w.referenced);
+        let w = &w.value;
+        let mut tests = Vec::new();
+        let ops = [w.equals.is_some(), w.matches.is_some(), w.one_of.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        match (&w.var, ops) {
+            (Some(v), 1) => {
+                let var = self.identifier(file, "var", v);
+                if let Some(e) = &w.equals {
+                    tests.push(Test::Equals {
+                        var,
+                        value: e.value.clone(),
+                    });
+                } else if let Some(m) = &w.matches {
+                    if let Some(pattern) = self.regex(file, "matches", m) {
+                        tests.push(Test::Matches { var, pattern });
+                    }
+                } else if let Some(values) = &w.one_of {
+                    tests.push(Test::OneOf {
+                        var,
+                        values: values.value.iter().map(|v| v.value.clone()).collect(),
+                    });
+                }
+            }
+            (Some(v), 0) => {
+                let s = self.span(file, &v.referenced);
+                self.push(
+                    Diagnostic::new(
+                        Code::IncompleteNode,
+                        s,
+                        format!("`var: {}` needs a comparison", v.value),
+                    )
+                    .label("add `equals`, `matches` or `in`"),
+                );
+            }
+            (Some(_), _) => {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, wspan, "more than one of `equals`, `matches`, `in`")
+                        .label("give exactly one"),
+                );
+            }
+            (None, 0) => {}
+            (None, _) => {
+                self.push(
+                    Diagnostic::new(Code::IncompleteNode, wspan, "comparison without `var`")
+                        .label("add `var: <variable name>`"),
+                );
+            }
+        }
+        if let Some(h) = &w.hours {
+            if self.schedules.contains_key(&h.value) {
+                tests.push(Test::Hours(h.value.clone()));
+            } else {
+                let s = self.span(file, &h.referenced);
+                let mut d = Diagnostic::new(Code::InvalidValue, s, format!("no schedule `{}`", h.value))
+                    .label("not defined under `schedules`");
+                if let Some(help) = suggest(&h.value, self.schedules.keys().map(String::as_str)) {
+                    d = d.help(help);
+                }
+                self.push(d);
+            }
+        }
+        if let Some(l) = &w.language {
+            if self.languages.contains(&l.value) {
+                tests.push(Test::Language(l.value.clone()));
+            } else {
+                let s = self.span(file, &l.referenced);
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        s,
+                        format!("`{}` is not one of the menu's languages", l.value),
+                    )
+                    .label(format!("`languages` is [{}]", self.languages.join(", "))),
+                );
+            }
+        }
+        if w.var.is_none() && ops == 0 && w.hours.is_none() && w.language.is_none() {
+            self.push(
+                Diagnostic::new(Code::IncompleteNode, wspan, "empty `when`")
+                    .label("add `var`, `hours` or `language`")
+                    .help("for the route taken when nothing else holds, use the node's `default`"),
+            );
+        }
+        tests
+    }
+}

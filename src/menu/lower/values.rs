@@ -1,0 +1,241 @@
+//! Lowering of plain values: languages, schedules, durations, counts, keys, names, regexes, `lint`.
+
+use super::*;
+
+impl Cx<'_> {
+    pub(super) fn lower_languages(&mut self, file: FileId, raw: &RawMenu) -> Vec<String> {
+        let Some(langs) = &raw.languages else {
+            return vec!["en".into()];
+        };
+        let mut out: Vec<String> = Vec::new();
+        for l in &langs.value {
+            let span = self.span(file, &l.referenced);
+            if !is_language_tag(&l.value) {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("`{}` is not a language tag", l.value))
+                        .label("expected a tag such as `en`, `es` or `pt-BR` (BCP 47)"),
+                );
+            } else if out.contains(&l.value) {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("language `{}` is listed twice", l.value),
+                    )
+                    .label("repeated"),
+                );
+            } else {
+                out.push(l.value.clone());
+            }
+        }
+        if out.is_empty() {
+            let span = self.span(file, &langs.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, span, "`languages` is empty")
+                    .label("list at least one language, e.g. `[en]`"),
+            );
+            out.push("en".into());
+        }
+        out
+    }
+
+    pub(super) fn lower_schedule(&mut self, file: FileId, periods: &S<Vec<S<super::raw::RawPeriod>>>) -> Schedule {
+        let mut out = Schedule::default();
+        for p in &periods.value {
+            let pspan = self.span(file, &p.referenced);
+            let days = match &p.value.days {
+                Some(d) => match parse_days(&d.value) {
+                    Ok(days) => Some(days),
+                    Err(e) => {
+                        let span = self.span(file, &d.referenced);
+                        self.push(Diagnostic::new(Code::InvalidValue, span, "invalid `days`").label(e));
+                        None
+                    }
+                },
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, pspan, "missing field `days`")
+                            .label("e.g. `days: mon-fri`"),
+                    );
+                    None
+                }
+            };
+            let mut time = |field: &str, v: &Option<S<String>>| match v {
+                Some(t) => match parse_time(&t.value) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        let span = self.span(file, &t.referenced);
+                        self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid `{field}`")).label(e));
+                        None
+                    }
+                },
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, pspan, format!("missing field `{field}`"))
+                            .label("e.g. `from: \"08:00\"`"),
+                    );
+                    None
+                }
+            };
+            let from = time("from", &p.value.from);
+            let to = time("to", &p.value.to);
+            if let (Some(days), Some(from), Some(to)) = (days, from, to) {
+                if from >= to {
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, pspan, "the period closes before it opens")
+                            .label("`from` must be before `to`")
+                            .help("write a period across midnight as two entries, e.g. `22:00`-`24:00` and `00:00`-`06:00`"),
+                    );
+                } else {
+                    out.periods.push(OpenPeriod { days, from, to });
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn duration(&mut self, file: FileId, field: &str, v: &S<String>, allow_zero: bool) -> Option<Duration> {
+        let span = self.span(file, &v.referenced);
+        match parse_duration(&v.value) {
+            Ok(d) if d.is_zero() && !allow_zero => {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be longer than zero"))
+                        .label("zero"),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid duration in `{field}`")).label(e));
+                None
+            }
+        }
+    }
+
+    pub(super) fn at_least_one(&mut self, file: FileId, field: &str, v: &S<u32>) -> Option<u32> {
+        if v.value == 0 {
+            let span = self.span(file, &v.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be at least 1")).label(
+                    if field.starts_with("max_no_") {
+                        "0 would send every caller to the fallback before they could answer"
+                    } else {
+                        "0 would flag every menu"
+                    },
+                ),
+            );
+            None
+        } else {
+            Some(v.value)
+        }
+    }
+
+    /// Parses a DTMF key value; `None` (with a finding) when empty or invalid.
+    pub(super) fn key(&mut self, file: FileId, k: &S<Option<String>>, field: &str) -> Option<DtmfKey> {
+        let span = self.span(file, &k.referenced);
+        let Some(text) = &k.value else {
+            self.push(
+                Diagnostic::new(Code::MissingField, span, format!("`{field}` is empty"))
+                    .label("no key here")
+                    .help("if you wrote `#` or `*`, quote it: YAML reads an unquoted `#` as a comment"),
+            );
+            return None;
+        };
+        match DtmfKey::parse(text) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                self.push(
+                    Diagnostic::new(Code::InvalidKey, span, format!("invalid DTMF key `{text}`"))
+                        .label(e.to_string())
+                        .note("a key is one or more of 0-9, * and #"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn identifier(&mut self, file: FileId, field: &str, s: &S<String>) -> String {
+        if !is_identifier(&s.value) {
+            let span = self.span(file, &s.referenced);
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    format!("`{}` is not a variable name", s.value),
+                )
+                .label(format!(
+                    "`{field}` takes letters, digits and `_`, starting with a letter"
+                )),
+            );
+        }
+        s.value.clone()
+    }
+
+    pub(super) fn regex(&mut self, file: FileId, field: &str, s: &S<String>) -> Option<Regex> {
+        match regex::RegexBuilder::new(&s.value).size_limit(1 << 20).build() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let span = self.span(file, &s.referenced);
+                let msg = e.to_string();
+                let last = msg
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regular expression")
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .to_owned();
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("invalid regular expression in `{field}`"),
+                    )
+                    .label(last)
+                    .note("the syntax is that of the `regex` crate: https://docs.rs/regex/#syntax"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn lower_lint(&mut self, file: FileId, raw: Option<&S<super::raw::RawLint>>) -> LintSettings {
+        let Some(raw) = raw else {
+            return LintSettings::default();
+        };
+        let raw = &raw.value;
+        let mut allow = Vec::new();
+        for a in raw.allow.iter().flatten() {
+            let span = self.span(file, &a.referenced);
+            match crate::diag::Code::parse(&a.value) {
+                Some(c) if c.severity() == Severity::Warning => allow.push(c),
+                Some(c) => self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("`{c}` is an error and cannot be allowed"),
+                    )
+                    .label("only warnings (`W…`) can be allowed"),
+                ),
+                None => self.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("unknown finding code `{}`", a.value))
+                        .label("see docs/checks.md"),
+                ),
+            }
+        }
+        LintSettings {
+            max_options: raw
+                .max_options
+                .as_ref()
+                .and_then(|v| self.at_least_one(file, "max_options", v)),
+            max_operator_keys: raw
+                .max_operator_keys
+                .as_ref()
+                .and_then(|v| self.at_least_one(file, "max_operator_keys", v)),
+            max_prompt: raw
+                .max_prompt
+                .as_ref()
+                .and_then(|v| self.duration(file, "max_prompt", v, false)),
+            allow,
+        }
+    }
+}
