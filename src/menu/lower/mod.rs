@@ -70,6 +70,9 @@ struct Cx<'a> {
     languages: Vec<String>,
     schedules: IndexMap<String, Schedule>,
     audio_dir: PathBuf,
+    /// Compiled patterns by source text: a menu repeats the same few patterns, and a
+    /// `Regex` clone shares its compiled program.
+    regexes: HashMap<String, Regex>,
 }
 
 /// Defaults of the listening settings, after `defaults:` is applied.
@@ -109,6 +112,7 @@ pub(super) fn lower(
         languages: Vec::new(),
         schedules: IndexMap::new(),
         audio_dir: audio_dir.clone(),
+        regexes: HashMap::new(),
     };
 
     let name = match &raw.name {

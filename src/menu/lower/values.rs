@@ -172,8 +172,14 @@ impl Cx<'_> {
     }
 
     pub(super) fn regex(&mut self, file: FileId, field: &str, s: &S<String>) -> Option<Regex> {
+        if let Some(r) = self.regexes.get(&s.value) {
+            return Some(r.clone());
+        }
         match regex::RegexBuilder::new(&s.value).size_limit(1 << 20).build() {
-            Ok(r) => Some(r),
+            Ok(r) => {
+                self.regexes.insert(s.value.clone(), r.clone());
+                Some(r)
+            }
             Err(e) => {
                 let span = self.span(file, &s.referenced);
                 let msg = e.to_string();
