@@ -155,17 +155,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
                 errors,
                 warnings,
             };
-            let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &out)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(stdout))
+            super::write_json(&out)
         }
         Format::Text => print_text(args, color, &sources, &checked),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write output: {e}");
-        }
+    // A reader that stopped early (`| head`) is not an error; the status still reports the menus.
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write output: {e}");
         return EXIT_USAGE;
     }
     if io_failed {

@@ -59,6 +59,18 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Writes `value` as pretty JSON and a newline to stdout, keeping the I/O error kind (so a
+/// closed pipe, as in `| head`, is recognised and not reported).
+pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    writeln!(out)
+}
+
 /// A termcolor stream for stdout honouring `--color` (auto: colour only on a terminal).
 pub(crate) fn stdout(color: ColorChoice) -> termcolor::StandardStream {
     use std::io::IsTerminal;

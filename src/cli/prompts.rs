@@ -85,9 +85,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
     }
     let mut out = std::io::stdout().lock();
     let res = match args.format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &clips)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out)),
+        Format::Json => super::write_json(&clips),
         Format::Tsv => clips.iter().try_for_each(|c| {
             let clean = crate::audio::clip::one_line;
             writeln!(out, "{}\t{}\t{}", clean(&c.path), c.language, clean(&c.text))
