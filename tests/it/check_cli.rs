@@ -724,3 +724,27 @@ fn hotline_without_way_back_and_without_operator_names_every_stranded_node() {
     }
     insta::assert_snapshot!("hotline-without-operator-and-way-back", out.stdout);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // The report of a 3,000-node menu is far larger than a pipe's buffer, so `head` closes the
+    // pipe while ivrsim is still writing.
+    let dir = Dir::new();
+    dir.write("big.yaml", ivrsim::synth::menu_yaml(3000));
+    let bin = assert_cmd::cargo::cargo_bin("ivrsim");
+    for format in ["text", "json"] {
+        let script = format!(
+            "set -o pipefail; '{}' check --report --format {format} big.yaml | head -c 10 >/dev/null",
+            bin.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .output()
+            .expect("bash");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
+    }
+}
