@@ -44,8 +44,9 @@ pub enum EdgeKind {
     /// A route node's `default`.
     RouteDefault,
     /// A global key (operator, main menu, back). `repeat` does not move the call and has
-    /// no edge. `back` gets an edge to every menu that leads straight to the node: the
-    /// caller can return to whichever of them they came from.
+    /// no edge. `back` gets an edge to every menu that leads straight to the node by an
+    /// option, a keyword, a fallback or a route: the caller can return to whichever of them
+    /// they came from. A jump by a global key starts afresh and cannot be gone back over.
     GlobalKey {
         /// What the key does.
         action: GlobalAction,
@@ -165,10 +166,12 @@ impl MenuGraph {
                 if !g.back_active(menu, id, &back.key) {
                     continue;
                 }
+                // A jump by a global key (main menu, operator) starts afresh: no way back over it.
                 let mut preds: Vec<NodeId> = g
                     .graph
-                    .neighbors_directed(NodeIndex::new(id.index()), petgraph::Direction::Incoming)
-                    .map(|p| g.graph[p])
+                    .edges_directed(NodeIndex::new(id.index()), petgraph::Direction::Incoming)
+                    .filter(|e| !matches!(e.weight(), EdgeKind::GlobalKey { .. }))
+                    .map(|e| g.graph[petgraph::visit::EdgeRef::source(&e)])
                     .filter(|p| *p != id && matches!(menu.node(*p).kind, NodeKind::Menu(_)))
                     .collect();
                 preds.sort();
@@ -254,5 +257,97 @@ impl MenuGraph {
     /// Number of edges.
     pub fn edge_count(&self) -> usize {
         self.graph.edge_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::testing::menu;
+
+    fn edges(m: &Menu, g: &MenuGraph, from: &str) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = g
+            .graph
+            .edges(g.ix(m.find(from).unwrap()))
+            .map(|e| {
+                (
+                    e.weight().describe(),
+                    m.node(g.graph[petgraph::visit::EdgeRef::target(&e)]).id.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    const MENU: &str = r##"
+name: T
+entry: main
+defaults:
+  fallback: op
+  keys: { operator: "0", back: "*", main_menu: "9" }
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: sub, say: [sub] }, { key: "2", to: info }] }
+  sub: { kind: menu, prompt: { text: "a" }, options: [{ key: "0", to: bye }, { key: "1", to: num }] }
+  info: { kind: message, prompt: { text: "a" }, next: main, barge_in: false }
+  num: { kind: collect, prompt: { text: "a" }, digits: { max: 4, terminator: "#" }, store: n, next: r }
+  r: { kind: route, routes: [{ when: { var: n, equals: "1234" }, to: op }], default: bye }
+  op: { kind: transfer, queue: q }
+  bye: { kind: hangup }
+"##;
+
+    #[test]
+    fn typed_edges_for_every_way_a_call_moves() {
+        let m = menu(MENU);
+        let g = MenuGraph::build(&m);
+        let e = |s: &str, t: &str| (s.to_owned(), t.to_owned());
+        assert_eq!(
+            edges(&m, &g, "main"),
+            vec![
+                e("0 (operator)", "op"),
+                e("1", "sub"),
+                e("2", "info"),
+                e("9 (main_menu)", "main"),
+                e("invalid", "op"),
+                e("say \"sub\"", "sub"),
+                e("silence", "op"),
+            ]
+        );
+        // In `sub`, the option on "0" hides the global operator key; `*` goes back to `main`.
+        assert_eq!(
+            edges(&m, &g, "sub"),
+            vec![
+                e("* (back)", "main"),
+                e("0", "bye"),
+                e("1", "num"),
+                e("9 (main_menu)", "main"),
+                e("invalid", "op"),
+                e("silence", "op"),
+            ]
+        );
+        // A message without barge-in takes no keys at all.
+        assert_eq!(edges(&m, &g, "info"), vec![e("next", "main")]);
+        // In a collect digits are data: "0" and "9" are not global keys there, "*" still is.
+        assert_eq!(
+            edges(&m, &g, "num"),
+            vec![
+                e("* (back)", "sub"),
+                e("invalid", "op"),
+                e("next", "r"),
+                e("silence", "op")
+            ]
+        );
+        assert_eq!(edges(&m, &g, "r"), vec![e("default", "bye"), e("route 1", "op")]);
+        assert!(edges(&m, &g, "op").is_empty() && edges(&m, &g, "bye").is_empty());
+    }
+
+    #[test]
+    fn node_index_is_graph_index() {
+        let m = menu(MENU);
+        let g = MenuGraph::build(&m);
+        assert_eq!(g.node_count(), m.nodes.len());
+        for id in m.node_ids() {
+            assert_eq!(g.graph[g.ix(id)], id);
+        }
     }
 }

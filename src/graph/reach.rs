@@ -191,3 +191,50 @@ impl Endings {
         Endings { of }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::testing::menu;
+
+    #[test]
+    fn operator_reachability_components_and_endings() {
+        let m = menu(
+            r#"
+name: T
+entry: main
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: a }, { key: "2", to: op }, { key: "3", to: done }] }
+  a: { kind: message, prompt: { text: "a" }, next: b, barge_in: false }
+  b: { kind: message, prompt: { text: "b" }, next: a, barge_in: false }
+  done: { kind: message, prompt: { text: "bye" }, next: bye, barge_in: false }
+  op: { kind: transfer, queue: q }
+  bye: { kind: hangup }
+"#,
+        );
+        let g = MenuGraph::build(&m);
+        let id = |n: &str| m.find(n).unwrap();
+        let reaches = reaches_operator(&m, &g);
+        assert!(reaches[id("main").index()] && reaches[id("op").index()]);
+        assert!(!reaches[id("a").index()] && !reaches[id("b").index()] && !reaches[id("done").index()]);
+        assert!(reachable_from_entry(&g).iter().all(|&r| r));
+
+        let comps = Components::of(&g);
+        let (ca, cb) = (comps.comp[id("a").index()], comps.comp[id("b").index()]);
+        assert_eq!(ca, cb);
+        assert!(comps.is_cyclic(&g, ca) && !comps.has_exit(&g, ca));
+        // Every edge goes to a component numbered no higher (sinks first).
+        for e in g.graph.edge_references() {
+            assert!(comps.comp[e.target().index()] <= comps.comp[e.source().index()]);
+        }
+        let endings = Endings::of(&m, &g, &comps);
+        assert_eq!(endings.of[ca].0, vec![Ending::Loop(ca)]);
+        assert_eq!(
+            endings.of[comps.comp[id("done").index()]].0,
+            vec![Ending::Hangup(id("bye"))]
+        );
+        // `main` can end either way, and also reaches the operator.
+        let main_ends = &endings.of[comps.comp[id("main").index()]].0;
+        assert!(main_ends.contains(&Ending::Loop(ca)) && main_ends.contains(&Ending::Hangup(id("bye"))));
+    }
+}

@@ -297,3 +297,125 @@ impl Ways {
         end
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::testing::menu;
+
+    // Prompts have no clips, so they last 0.4 s a word (150 words per minute).
+    const MENU: &str = r##"
+name: T
+entry: m
+defaults:
+  fallback: op
+  timeout: 5s
+  inter_digit_timeout: 3s
+  max_no_input: 3
+  max_no_match: 2
+  no_input: [{ text: "one two" }]
+  no_match: [{ text: "one" }]
+nodes:
+  m: { kind: menu, prompt: { text: "a b c d e" }, options: [{ key: "1", to: c }, { key: "12", to: op }] }
+  c: { kind: collect, prompt: { text: "a b" }, digits: { min: 4, max: 6, terminator: "#" }, store: x, next: op }
+  op: { kind: transfer, queue: q, prompt: { text: "a" } }
+"##;
+
+    fn cost_of(m: &Menu, g: &MenuGraph, t: &Timings, from: &str, kind: EdgeKind, goal: Goal) -> Option<Cost> {
+        let id = m.find(from).unwrap();
+        let e = g.graph.edges(g.ix(id)).find(|e| *e.weight() == kind).unwrap().id();
+        edge_cost(m, g, t, goal, e)
+    }
+
+    #[test]
+    fn edge_costs_follow_the_documented_model() {
+        let m = menu(MENU);
+        let g = MenuGraph::build(&m);
+        let t = Timings::of(&m, &ClipLibrary::default());
+        let key = |k: &str, index| EdgeKind::Option {
+            key: crate::menu::DtmfKey::parse(k).unwrap(),
+            index,
+        };
+        // "1" is the start of "12": the menu waits the inter-digit timeout after it.
+        assert_eq!(
+            cost_of(&m, &g, &t, "m", key("1", 0), Goal::Fastest),
+            Some(Cost {
+                keys: 1,
+                ms: 2000 + 3000
+            })
+        );
+        assert_eq!(
+            cost_of(&m, &g, &t, "m", key("12", 1), Goal::Fastest),
+            Some(Cost { keys: 2, ms: 2000 })
+        );
+        // Collect: min digits plus the terminator, after its prompt.
+        assert_eq!(
+            cost_of(&m, &g, &t, "c", EdgeKind::Next, Goal::Fastest),
+            Some(Cost { keys: 5, ms: 800 })
+        );
+        // Silence: P + T + 2 × (R + P + T), the last re-prompt repeating.
+        let silence = 2000 + 5000 + 2 * (800 + 2000 + 5000);
+        assert_eq!(
+            cost_of(&m, &g, &t, "m", EdgeKind::NoInput, Goal::Fastest),
+            Some(Cost { keys: 0, ms: silence })
+        );
+        // Invalid input: 2 keys, P + (R + P).
+        assert_eq!(
+            cost_of(&m, &g, &t, "m", EdgeKind::NoMatch, Goal::Fastest),
+            Some(Cost {
+                keys: 2,
+                ms: 2000 + 400 + 2000
+            })
+        );
+        // A collect's invalid entry also waits the inter-digit timeout each time.
+        assert_eq!(
+            cost_of(&m, &g, &t, "c", EdgeKind::NoMatch, Goal::Fastest),
+            Some(Cost {
+                keys: 2,
+                ms: 800 + 3000 + 400 + 800 + 3000
+            })
+        );
+        // Fewest keys never uses silence or invalid input.
+        assert_eq!(cost_of(&m, &g, &t, "m", EdgeKind::NoInput, Goal::FewestKeys), None);
+    }
+
+    #[test]
+    fn shortest_ways_from_every_node() {
+        let m = menu(MENU);
+        let g = MenuGraph::build(&m);
+        let t = Timings::of(&m, &ClipLibrary::default());
+        let keys = Ways::compute(&m, &g, &t, Goal::FewestKeys);
+        let fast = Ways::compute(&m, &g, &t, Goal::Fastest);
+        let at = |w: &Ways, n: &str| w.cost[m.find(n).unwrap().index()];
+        // From m: "12" then the transfer prompt.
+        assert_eq!(at(&keys, "m"), Some(Cost { keys: 2, ms: 2400 }));
+        assert_eq!(at(&fast, "m"), Some(Cost { keys: 2, ms: 2400 }));
+        assert_eq!(at(&keys, "c"), Some(Cost { keys: 5, ms: 1200 }));
+        assert_eq!(at(&keys, "op"), Some(Cost { keys: 0, ms: 400 }));
+        let path = keys.path(&g, m.find("m").unwrap(), 8);
+        assert_eq!(path.len(), 1);
+        let ends = keys.ends(&g);
+        assert_eq!(ends[m.find("m").unwrap().index()], Some((m.find("op").unwrap(), 1)));
+        assert_eq!(ends[m.find("op").unwrap().index()], Some((m.find("op").unwrap(), 0)));
+    }
+
+    #[test]
+    fn a_node_without_keys_to_an_operator_has_only_a_fastest_way() {
+        let m = menu(
+            r#"
+name: T
+entry: m
+defaults: { fallback: op }
+nodes:
+  m: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: bye }] }
+  bye: { kind: hangup }
+  op: { kind: transfer, queue: q }
+"#,
+        );
+        let g = MenuGraph::build(&m);
+        let t = Timings::of(&m, &ClipLibrary::default());
+        let id = m.find("m").unwrap().index();
+        assert_eq!(Ways::compute(&m, &g, &t, Goal::FewestKeys).cost[id], None);
+        assert!(Ways::compute(&m, &g, &t, Goal::Fastest).cost[id].is_some());
+    }
+}

@@ -50,13 +50,24 @@ pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, Read
         path: path.to_owned(),
         source,
     })?;
+    Ok(load(path, text, invalid_utf8_at, sources))
+}
+
+/// Loads a menu from text already in memory, as if read from `path` (which names it in
+/// findings and anchors `include` and `audio_dir`). Nothing is read but included files
+/// and, later, clips.
+pub fn load_menu_text(path: &Path, text: impl Into<String>, sources: &mut Sources) -> LoadOutcome {
+    load(path, text.into(), None, sources)
+}
+
+fn load(path: &Path, text: String, invalid_utf8_at: Option<usize>, sources: &mut Sources) -> LoadOutcome {
     let file = sources.add(path.display().to_string(), text);
     let mut diags = Vec::new();
     let Some(raw) = parse_file::<RawMenu>(sources, file, invalid_utf8_at, &mut diags) else {
-        return Ok(LoadOutcome {
+        return LoadOutcome {
             menu: None,
             diagnostics: diags,
-        });
+        };
     };
 
     let mut includer = Includer {
@@ -73,10 +84,10 @@ pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, Read
 
     let menu = lower::lower(path, file, raw, fragments, sources, &mut diags);
     drop_explained_by_traps(sources, &mut diags);
-    Ok(LoadOutcome {
+    LoadOutcome {
         menu: Some(menu),
         diagnostics: diags,
-    })
+    }
 }
 
 /// An unquoted `#` leaves `key:` empty; E015 on that line already says so and why, so the

@@ -20,7 +20,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 pub use dtmf::DtmfKey;
-pub use load::{LoadOutcome, load_menu};
+pub use load::{LoadOutcome, load_menu, load_menu_text};
 pub(crate) use lower::display_dir;
 pub use schedule::Schedule;
 
@@ -513,4 +513,25 @@ pub struct HangupNode {
     pub prompt: Option<Prompt>,
     /// Why the call ends.
     pub reason: String,
+}
+
+/// Helpers for unit tests across the crate.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::source::Sources;
+
+    /// Loads `yaml` as `test.yaml` and panics with the rendered findings if it has errors.
+    pub fn menu(yaml: &str) -> Menu {
+        let mut sources = Sources::new();
+        let out = load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+        let errors: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() == crate::diag::Severity::Error)
+            .cloned()
+            .collect();
+        assert!(errors.is_empty(), "{}", crate::diag::render_plain(&sources, &errors));
+        out.menu.expect("menu")
+    }
 }
