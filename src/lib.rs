@@ -30,6 +30,7 @@ pub mod audio;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod engine;
 pub mod graph;
 pub mod menu;
 pub mod source;

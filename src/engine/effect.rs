@@ -1,0 +1,213 @@
+//! What the engine hands back: [`Effect`]s, and the records a call leaves behind
+//! ([`Handoff`], [`Summary`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::menu::Priority;
+
+/// Time since the call started. The engine never reads a clock: drivers pass it in.
+pub type CallTime = Duration;
+
+/// Serializes a [`CallTime`] as whole milliseconds.
+pub(crate) fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Which prompt of a node is played.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "n")]
+pub enum PromptRole {
+    /// The node's own prompt.
+    Main,
+    /// The n-th no-input re-prompt (1-based).
+    NoInput(u32),
+    /// The n-th no-match re-prompt (1-based).
+    NoMatch(u32),
+    /// The goodbye played when retries run out with no fallback.
+    Goodbye,
+}
+
+/// A prompt the caller hears, from `at` for `duration`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PromptPlay {
+    /// Node id.
+    pub node: String,
+    /// Which of the node's prompts.
+    pub role: PromptRole,
+    /// The words (caption), in the call's language.
+    pub text: String,
+    /// The clip to play, if the prompt has a readable one.
+    pub clip: Option<PathBuf>,
+    /// When it starts.
+    #[serde(serialize_with = "ms", rename = "at_ms")]
+    pub at: CallTime,
+    /// How long it plays if not interrupted: the clip's length, or the text at 150 words per minute.
+    #[serde(serialize_with = "ms", rename = "duration_ms")]
+    pub duration: Duration,
+    /// Whether a key may interrupt it.
+    pub barge_in: bool,
+}
+
+/// Why a call was handed to an operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffReason {
+    /// The caller chose the way to the transfer (menu options, spoken keywords, routes).
+    Chosen,
+    /// The caller pressed the global operator key.
+    OperatorKey,
+    /// The caller stayed silent until `max_no_input` was reached.
+    MaxNoInput,
+    /// The caller's input was invalid until `max_no_match` was reached.
+    MaxNoMatch,
+}
+
+impl HandoffReason {
+    /// The name used in records and scenarios: `chosen`, `operator_key`, `max_no_input`, `max_no_match`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoffReason::Chosen => "chosen",
+            HandoffReason::OperatorKey => "operator_key",
+            HandoffReason::MaxNoInput => "max_no_input",
+            HandoffReason::MaxNoMatch => "max_no_match",
+        }
+    }
+}
+
+/// One step of a call's path: at `at`, at `node`, `event` happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathStep {
+    /// When.
+    #[serde(serialize_with = "ms", rename = "at_ms")]
+    pub at: CallTime,
+    /// Node id.
+    pub node: String,
+    /// What: `enter`, `key 1`, `say "report"`, `no-input 1`, `no-match 2 (7)`, `repeat`, …
+    pub event: String,
+}
+
+/// What a call-taker receives with a transferred call (the "screen pop").
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Handoff {
+    /// The transfer node.
+    pub node: String,
+    /// Queue name.
+    pub queue: String,
+    /// Priority in the queue.
+    pub priority: Priority,
+    /// Why the call was transferred.
+    pub reason: HandoffReason,
+    /// Every step of the call, with times.
+    pub path: Vec<PathStep>,
+    /// Collected and preset variables, limited to the transfer's `context` when it has one.
+    pub variables: BTreeMap<String, String>,
+    /// The call's language.
+    pub language: String,
+    /// Time from the start of the call to the handoff.
+    #[serde(serialize_with = "ms", rename = "time_in_ivr_ms")]
+    pub time_in_ivr: Duration,
+}
+
+/// How a call ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Outcome {
+    /// Handed to an operator.
+    Transferred {
+        /// Queue.
+        queue: String,
+        /// Priority.
+        priority: Priority,
+        /// Why.
+        reason: HandoffReason,
+    },
+    /// Ended at a hang-up node (self-service, closed, …).
+    HungUp {
+        /// The node's `reason`.
+        reason: String,
+    },
+    /// Retries ran out at a node with no fallback; the caller heard goodbye.
+    RetriesExhausted {
+        /// The node.
+        node: String,
+    },
+    /// The caller hung up.
+    Abandoned,
+    /// The menu could not go on (a reference to a missing node, or routes looping without end).
+    Failed {
+        /// What went wrong.
+        error: String,
+    },
+}
+
+/// The record of a finished call.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Every step.
+    pub path: Vec<PathStep>,
+    /// DTMF keys pressed.
+    pub keys_pressed: u32,
+    /// Time from start to end.
+    #[serde(serialize_with = "ms", rename = "time_in_ivr_ms")]
+    pub time_in_ivr: Duration,
+    /// Time from start to the handoff, when there was one ("time to agent").
+    #[serde(serialize_with = "opt_ms", rename = "time_to_operator_ms")]
+    pub time_to_operator: Option<Duration>,
+    /// Variables at the end.
+    pub variables: BTreeMap<String, String>,
+    /// Language at the end.
+    pub language: String,
+}
+
+fn opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => ms(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Something the driver must do or show.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "effect")]
+pub enum Effect {
+    /// Start playing a prompt (and show its caption).
+    StartPrompt(PromptPlay),
+    /// Stop the prompt playing now (barge-in, or the call moved on).
+    StopPrompt {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+    },
+    /// Play the DTMF tone of a key the caller pressed (feedback).
+    DtmfTone {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+        /// The key.
+        key: char,
+    },
+    /// A line for the trainee that is not a prompt: what the line did with their input.
+    Caption {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+        /// The text.
+        text: String,
+    },
+    /// The call is handed to an operator with this record.
+    Handoff(Handoff),
+    /// The line hangs up.
+    Hangup {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+    },
+    /// The call is over; nothing more will happen.
+    Ended(Summary),
+}

@@ -1,0 +1,563 @@
+//! The call engine: one call as a state machine over a [`Menu`], driven by caller events on
+//! an explicit clock, in the sans-I/O style of quinn-proto and str0m.
+//!
+//! A driver (the REPL in real time, the scenario runner in virtual time) hands the call
+//! events with the time they happen ([`Call::handle_keys`], [`Call::handle_speech`],
+//! [`Call::handle_hangup`]), asks when it next needs waking ([`Call::poll_timeout`]),
+//! tells it when that time has come ([`Call::handle_timeout`]), and takes its
+//! [`Effect`]s one by one ([`Call::poll_effect`]). The engine never sleeps, reads a
+//! terminal or touches a device, so every rule of `docs/call-semantics.md` is a plain unit
+//! test with exact timestamps (see `tests.rs`).
+
+mod clock;
+mod effect;
+mod input;
+mod matching;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Duration;
+
+pub use clock::CallClock;
+pub use effect::{CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary};
+
+use crate::audio::ClipLibrary;
+use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
+use crate::timing::prompt_duration;
+use input::{Failure, contains_phrase, normalize};
+
+/// Most instant steps (routes) in a row before the engine decides routes loop without end.
+pub const MAX_INSTANT_STEPS: u32 = 1000;
+
+/// How a call starts: its local clock (for opening hours), language and preset variables
+/// (the caller's number, region, …).
+#[derive(Clone, Debug, Default)]
+pub struct CallStart {
+    /// The call's local date and time at its start.
+    pub clock: CallClock,
+    /// The call's language; `None`: the menu's first language.
+    pub language: Option<String>,
+    /// Variables known before the call reaches the menu.
+    pub variables: BTreeMap<String, String>,
+}
+
+/// Where the call is within a node.
+#[derive(Debug)]
+struct AtNode {
+    node: NodeId,
+    /// The prompt playing and when it ends.
+    playing: Option<(PromptPlay, CallTime)>,
+    /// Prompts still to play after it.
+    queue: VecDeque<PromptPlay>,
+    /// When the caller's turn began (the prompt ended, or was interrupted): the no-input
+    /// timer runs from here while no digit has been entered.
+    listening_since: Option<CallTime>,
+    /// Digits entered so far at this node.
+    digits: String,
+    /// When the last digit was entered (the inter-digit timer runs from here).
+    last_digit_at: Option<CallTime>,
+    no_input: u32,
+    no_match: u32,
+}
+
+/// One call.
+pub struct Call<'m> {
+    menu: &'m Menu,
+    clips: &'m ClipLibrary,
+    clock: CallClock,
+    at: Option<AtNode>,
+    /// Keys not yet used: pressed while the line could not take them (a message that
+    /// cannot be interrupted), or after the key that moved the call on (type-ahead).
+    input: VecDeque<char>,
+    effects: VecDeque<Effect>,
+    path: Vec<PathStep>,
+    variables: BTreeMap<String, String>,
+    language: String,
+    /// Menus visited, for the `back` key.
+    history: Vec<NodeId>,
+    /// Why the call last moved by the caller's doing (kept across automatic steps).
+    reason: HandoffReason,
+    keys_pressed: u32,
+    now: CallTime,
+    handoff_at: Option<CallTime>,
+    /// Retries ran out with no fallback: the goodbye is playing, then the call ends.
+    exhausted: bool,
+    ended: bool,
+}
+
+impl<'m> Call<'m> {
+    /// Starts a call at time zero at the menu's entry. The first effects (the entry's
+    /// prompt) are ready at once.
+    pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
+        let language = start
+            .language
+            .filter(|l| menu.languages.contains(l))
+            .unwrap_or_else(|| menu.languages.first().cloned().unwrap_or_default());
+        let mut call = Call {
+            menu,
+            clips,
+            clock: start.clock,
+            at: None,
+            input: VecDeque::new(),
+            effects: VecDeque::new(),
+            path: Vec::new(),
+            variables: start.variables,
+            language,
+            history: Vec::new(),
+            reason: HandoffReason::Chosen,
+            keys_pressed: 0,
+            now: Duration::ZERO,
+            handoff_at: None,
+            exhausted: false,
+            ended: false,
+        };
+        let entry = menu.entry.clone();
+        call.goto(&entry, Duration::ZERO);
+        call
+    }
+
+    /// The next effect, if any. Drivers drain this after every call into the engine.
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    /// When the engine next needs [`Call::handle_timeout`]: the end of the prompt playing,
+    /// the no-input deadline or the inter-digit deadline. `None` once the call is over, or
+    /// while it waits for the caller with no timer (never, for a valid menu).
+    pub fn poll_timeout(&self) -> Option<CallTime> {
+        if self.ended {
+            return None;
+        }
+        let at = self.at.as_ref()?;
+        if let Some((_, end)) = &at.playing {
+            return Some(*end);
+        }
+        let listen = self.menu.node(at.node).kind.listen()?;
+        match (at.last_digit_at, at.listening_since) {
+            (Some(last), _) => Some(last + listen.inter_digit_timeout),
+            (None, Some(since)) => Some(since + listen.timeout),
+            (None, None) => None,
+        }
+    }
+
+    /// Tells the engine that time `now` has come: fires every timer due by then, in order,
+    /// each at its own due time.
+    pub fn handle_timeout(&mut self, now: CallTime) {
+        while let Some(due) = self.poll_timeout() {
+            if due > now {
+                break;
+            }
+            self.fire(due);
+        }
+        self.now = self.now.max(now);
+    }
+
+    /// The caller pressed `keys` at `now`, in order and at once (one key, or a burst typed
+    /// together). Keys after one that moves the call on are type-ahead for the next node.
+    pub fn handle_keys(&mut self, now: CallTime, keys: &str) {
+        self.handle_timeout(now);
+        if self.ended {
+            return;
+        }
+        for key in keys.chars() {
+            self.keys_pressed += 1;
+            self.effects.push_back(Effect::DtmfTone { at: now, key });
+            self.input.push_back(key);
+        }
+        self.drain_input(now);
+    }
+
+    /// The caller said `words` at `now` (matched against the current menu's `say` keywords).
+    pub fn handle_speech(&mut self, now: CallTime, words: &str) {
+        self.handle_timeout(now);
+        if self.ended {
+            return;
+        }
+        let Some(at) = self.at.as_ref() else { return };
+        let node = self.menu.node(at.node);
+        let id = node.id.clone();
+        self.step(now, &id, format!("say \"{words}\""));
+        match &node.kind {
+            NodeKind::Menu(m) => {
+                if !self.take_barge_in(now, m.listen.barge_in) {
+                    return;
+                }
+                let said = normalize(words);
+                let hits: Vec<usize> = m
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.say.iter().any(|w| contains_phrase(&said, w)))
+                    .map(|(i, _)| i)
+                    .collect();
+                if let [i] = hits[..] {
+                    let (to, lang) = (m.options[i].to.clone(), m.options[i].language.clone());
+                    self.choose(now, &to, lang);
+                } else {
+                    let what = if hits.is_empty() {
+                        "no option matches"
+                    } else {
+                        "more than one option matches"
+                    };
+                    self.caption(now, format!("\"{words}\": {what}"));
+                    self.failure(now, Failure::NoMatch(format!("\"{words}\"")));
+                }
+            }
+            NodeKind::Collect(c) => {
+                if self.take_barge_in(now, c.listen.barge_in) {
+                    self.caption(now, "this step takes keys, not words".into());
+                    self.failure(now, Failure::NoMatch(format!("\"{words}\"")));
+                }
+            }
+            _ => self.caption(now, "nobody is listening for words here".into()),
+        }
+    }
+
+    /// The caller hung up at `now`.
+    pub fn handle_hangup(&mut self, now: CallTime) {
+        self.handle_timeout(now);
+        if self.ended {
+            return;
+        }
+        let id = self.current_id();
+        self.step(now, &id, "caller hangs up".into());
+        self.stop_prompt(now);
+        self.finish(now, Outcome::Abandoned);
+    }
+
+    /// Whether the call is over.
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+
+    /// The node the call is at (`None` before the start or after a failure).
+    pub fn current(&self) -> Option<NodeId> {
+        self.at.as_ref().map(|a| a.node)
+    }
+
+    /// Whether a prompt is playing.
+    pub fn is_playing(&self) -> bool {
+        self.at.as_ref().is_some_and(|a| a.playing.is_some())
+    }
+
+    /// Digits entered so far at the current node.
+    pub fn digits(&self) -> &str {
+        self.at.as_ref().map_or("", |a| a.digits.as_str())
+    }
+
+    /// The call's variables.
+    pub fn variables(&self) -> &BTreeMap<String, String> {
+        &self.variables
+    }
+
+    /// The call's language.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The path so far.
+    pub fn path(&self) -> &[PathStep] {
+        &self.path
+    }
+
+    /// Keys pressed so far.
+    pub fn keys_pressed(&self) -> u32 {
+        self.keys_pressed
+    }
+
+    /// The latest time the engine has been told about.
+    pub fn now(&self) -> CallTime {
+        self.now
+    }
+
+    /// The menus visited, oldest first (what `back` walks).
+    pub fn history(&self) -> Vec<NodeId> {
+        self.history.clone()
+    }
+
+    /// The call's local clock at `t`.
+    pub fn local_time(&self, t: CallTime) -> jiff::civil::DateTime {
+        self.clock.at(t)
+    }
+
+    // ---------------------------------------------------------------------- internals
+
+    fn current_id(&self) -> String {
+        self.at
+            .as_ref()
+            .map_or_else(String::new, |a| self.menu.node(a.node).id.clone())
+    }
+
+    fn step(&mut self, at: CallTime, node: &str, event: String) {
+        self.path.push(PathStep {
+            at,
+            node: node.to_owned(),
+            event,
+        });
+    }
+
+    fn caption(&mut self, at: CallTime, text: String) {
+        self.effects.push_back(Effect::Caption { at, text });
+    }
+
+    fn play(&self, node: NodeId, prompt: &Prompt, role: PromptRole, barge_in: bool) -> PromptPlay {
+        let (text, clip) = prompt.in_language(&self.language);
+        let (duration, _) = prompt_duration(prompt, Some(&self.language), self.clips);
+        PromptPlay {
+            node: self.menu.node(node).id.clone(),
+            role,
+            text: text.to_owned(),
+            clip: clip
+                .filter(|c| self.clips.get(&c.path).is_some())
+                .map(|c| c.path.clone()),
+            at: Duration::ZERO,
+            duration,
+            barge_in,
+        }
+    }
+
+    /// Starts the first prompt of `queue` at `t` (or, with none, the caller's turn).
+    fn start_queue(&mut self, t: CallTime, mut queue: VecDeque<PromptPlay>) {
+        let Some(at) = self.at.as_mut() else { return };
+        at.playing = None;
+        at.listening_since = None;
+        match queue.pop_front() {
+            Some(mut p) => {
+                p.at = t;
+                let end = t + p.duration;
+                at.playing = Some((p.clone(), end));
+                at.queue = queue;
+                self.effects.push_back(Effect::StartPrompt(p));
+            }
+            None => at.listening_since = Some(t),
+        }
+    }
+
+    fn stop_prompt(&mut self, t: CallTime) {
+        if let Some(at) = self.at.as_mut()
+            && at.playing.take().is_some()
+        {
+            at.queue.clear();
+            self.effects.push_back(Effect::StopPrompt { at: t });
+        }
+    }
+
+    /// A key or word arrived: with barge-in the prompt stops and the input is used; without,
+    /// the input is thrown away while the prompt plays. Returns whether to use the input.
+    fn take_barge_in(&mut self, t: CallTime, barge_in: bool) -> bool {
+        if !self.is_playing() {
+            return true;
+        }
+        if barge_in {
+            self.stop_prompt(t);
+            if let Some(at) = self.at.as_mut() {
+                at.listening_since = Some(t);
+            }
+            true
+        } else {
+            self.caption(t, "ignored: this prompt cannot be interrupted".into());
+            false
+        }
+    }
+
+    /// The node's main prompt (and its barge-in).
+    fn main_prompt(&self, id: NodeId) -> Option<PromptPlay> {
+        let node = self.menu.node(id);
+        let barge_in = match &node.kind {
+            NodeKind::Menu(m) => m.listen.barge_in,
+            NodeKind::Collect(c) => c.listen.barge_in,
+            NodeKind::Message(m) => m.barge_in,
+            _ => false,
+        };
+        node.kind.prompt().map(|p| self.play(id, p, PromptRole::Main, barge_in))
+    }
+
+    /// Moves the call to `to` at `t` and runs what happens on arrival.
+    fn goto(&mut self, to: &NodeRef, t: CallTime) {
+        let mut next = to.clone();
+        for _ in 0..MAX_INSTANT_STEPS {
+            let Some(id) = next.node() else {
+                let error = format!("the menu refers to a node `{}` that does not exist", next.name);
+                self.finish(t, Outcome::Failed { error });
+                return;
+            };
+            match self.enter(id, t) {
+                Some(route_to) => next = route_to,
+                None => return,
+            }
+        }
+        self.finish(
+            t,
+            Outcome::Failed {
+                error: format!("routes loop without end (more than {MAX_INSTANT_STEPS} in a row)"),
+            },
+        );
+    }
+
+    /// Enters node `id` at `t`. Returns the next node for a route (taken at once).
+    fn enter(&mut self, id: NodeId, t: CallTime) -> Option<NodeRef> {
+        let node = self.menu.node(id);
+        self.stop_prompt(t);
+        self.step(t, &node.id.clone(), "enter".into());
+        self.at = Some(AtNode {
+            node: id,
+            playing: None,
+            queue: VecDeque::new(),
+            listening_since: None,
+            digits: String::new(),
+            last_digit_at: None,
+            no_input: 0,
+            no_match: 0,
+        });
+        match &node.kind {
+            NodeKind::Route(r) => {
+                let taken = r
+                    .routes
+                    .iter()
+                    .position(|route| route.when.iter().all(|test| self.holds(test, t)));
+                let (to, how) = match taken {
+                    Some(i) => (r.routes[i].to.clone(), format!("route {}", i + 1)),
+                    None => (r.default.clone(), "default route".into()),
+                };
+                self.step(t, &node.id.clone(), how);
+                return Some(to);
+            }
+            NodeKind::Menu(_) | NodeKind::Collect(_) => {
+                if matches!(node.kind, NodeKind::Menu(_)) && self.history.last() != Some(&id) {
+                    self.history.push(id);
+                }
+                let type_ahead = node.kind.listen().is_some_and(|l| l.type_ahead);
+                if !self.input.is_empty() && type_ahead {
+                    // Keys typed ahead skip the prompt and are used at once.
+                    self.caption(
+                        t,
+                        format!("type-ahead: {} key(s) carried over, prompt skipped", self.input.len()),
+                    );
+                    self.start_queue(t, VecDeque::new());
+                    self.drain_input(t);
+                    return None;
+                }
+                self.discard_input(t);
+            }
+            NodeKind::Message(_) | NodeKind::Transfer(_) | NodeKind::Hangup(_) => self.discard_input(t),
+        }
+        let queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
+        self.start_queue(t, queue);
+        if self.at.as_ref().is_some_and(|a| a.playing.is_none()) {
+            // No prompt: a message goes on, a transfer or hang-up happens, at once.
+            self.prompt_done(t);
+        }
+        None
+    }
+
+    fn discard_input(&mut self, t: CallTime) {
+        if !self.input.is_empty() {
+            let n = self.input.len();
+            self.input.clear();
+            self.caption(
+                t,
+                format!("{n} key(s) typed ahead were discarded (type-ahead is off here)"),
+            );
+        }
+    }
+
+    fn holds(&self, test: &Test, t: CallTime) -> bool {
+        match test {
+            Test::Equals { var, value } => self.variables.get(var) == Some(value),
+            Test::Matches { var, pattern } => self.variables.get(var).is_some_and(|v| pattern.is_match(v)),
+            Test::OneOf { var, values } => self.variables.get(var).is_some_and(|v| values.contains(v)),
+            Test::Hours(name) => self.menu.schedules.get(name).is_some_and(|s| {
+                let (day, minute) = self.clock.weekday_minute(t);
+                s.is_open(day, minute)
+            }),
+            Test::Language(l) => &self.language == l,
+        }
+    }
+
+    /// A timer is due at `t`.
+    fn fire(&mut self, t: CallTime) {
+        self.now = self.now.max(t);
+        let Some(at) = self.at.as_mut() else { return };
+        if let Some((_, end)) = &at.playing
+            && *end <= t
+        {
+            at.playing = None;
+            let queue = std::mem::take(&mut at.queue);
+            if queue.is_empty() {
+                self.prompt_done(t);
+            } else {
+                self.start_queue(t, queue);
+            }
+            return;
+        }
+        let id = at.node;
+        let has_digits = !at.digits.is_empty();
+        match &self.menu.node(id).kind {
+            NodeKind::Menu(_) if has_digits => self.menu_entry_timeout(t),
+            NodeKind::Collect(_) if has_digits => self.collect_entry_done(t),
+            NodeKind::Menu(_) | NodeKind::Collect(_) => self.failure(t, Failure::NoInput),
+            _ => {}
+        }
+    }
+
+    /// The last prompt of a node ended at `t`.
+    fn prompt_done(&mut self, t: CallTime) {
+        let Some(id) = self.current() else { return };
+        let node = self.menu.node(id);
+        match &node.kind {
+            NodeKind::Message(m) => {
+                let next = m.next.clone();
+                self.goto(&next, t);
+            }
+            NodeKind::Transfer(tr) => {
+                let variables = match &tr.context {
+                    Some(names) => self
+                        .variables
+                        .iter()
+                        .filter(|(k, _)| names.contains(k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    None => self.variables.clone(),
+                };
+                let handoff = Handoff {
+                    node: node.id.clone(),
+                    queue: tr.queue.clone(),
+                    priority: tr.priority,
+                    reason: self.reason,
+                    path: self.path.clone(),
+                    variables,
+                    language: self.language.clone(),
+                    time_in_ivr: t,
+                };
+                self.handoff_at = Some(t);
+                self.effects.push_back(Effect::Handoff(handoff));
+                let outcome = Outcome::Transferred {
+                    queue: tr.queue.clone(),
+                    priority: tr.priority,
+                    reason: self.reason,
+                };
+                self.finish(t, outcome);
+            }
+            NodeKind::Hangup(h) => {
+                let outcome = Outcome::HungUp {
+                    reason: h.reason.clone(),
+                };
+                self.effects.push_back(Effect::Hangup { at: t });
+                self.finish(t, outcome);
+            }
+            NodeKind::Menu(_) | NodeKind::Collect(_) => {
+                if let Some(at) = self.at.as_mut() {
+                    at.listening_since = Some(t);
+                }
+                // Goodbye after exhausted retries ends the call.
+                if self.exhausted {
+                    let node = node.id.clone();
+                    self.effects.push_back(Effect::Hangup { at: t });
+                    self.finish(t, Outcome::RetriesExhausted { node });
+                }
+            }
+            NodeKind::Route(_) => {}
+        }
+    }
+}
