@@ -27,12 +27,14 @@
 //! ```
 
 pub mod audio;
+pub mod call;
 pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod graph;
 pub mod menu;
+pub mod repl;
 pub mod source;
 pub mod synth;
 pub mod timing;

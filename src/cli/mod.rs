@@ -6,6 +6,7 @@
 //! - 1: findings that fail the run (errors, or warnings with `--deny-warnings`);
 //! - 2: usage or I/O error (bad flags, a file that cannot be read or written).
 
+mod call;
 mod check;
 mod prompts;
 
@@ -39,6 +40,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Rehearse a call: hear (or read) the prompts, press keys, stay silent, reach an operator.
+    Call(call::CallArgs),
     /// Check menus before they go live: every finding, and the time to an operator.
     Check(check::CheckArgs),
     /// List every prompt clip of a menu with its language and text (for rendering audio).
@@ -53,6 +56,7 @@ pub fn default_menu() -> PathBuf {
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
+        Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
     };

@@ -214,6 +214,17 @@ impl<'m> Call<'m> {
         }
     }
 
+    /// Acts as if the caller pressed the global key for `action` at `now` (for a trainee's
+    /// `:repeat` or `:back` when the menu has no such key). Not counted as a keypress.
+    pub fn handle_action(&mut self, now: CallTime, action: crate::menu::GlobalAction) {
+        self.handle_timeout(now);
+        if self.ended || self.at.is_none() {
+            return;
+        }
+        self.stop_prompt(now);
+        self.global(now, action);
+    }
+
     /// The caller hung up at `now`.
     pub fn handle_hangup(&mut self, now: CallTime) {
         self.handle_timeout(now);

@@ -1,0 +1,127 @@
+//! What a trainee types at the `call` prompt: keys, words, silence or a `:command`.
+
+use crate::menu::dtmf::is_dtmf;
+
+/// Longest input line taken, in characters.
+pub const MAX_LINE: usize = 1000;
+
+/// A REPL command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// `:help`
+    Help,
+    /// `:where`: breadcrumbs and keys pressed.
+    Where,
+    /// `:repeat`: hear the prompt again.
+    Repeat,
+    /// `:back`: the previous menu.
+    Back,
+    /// `:map`: the current menu's options.
+    Map,
+    /// `:vars`: the call's variables.
+    Vars,
+    /// `:restart`: a new call.
+    Restart,
+    /// `:hangup`: hang up (the call ends, ivrsim does not).
+    Hangup,
+    /// `:quit`: hang up and leave.
+    Quit,
+}
+
+/// Every command with its name and what it does, for `:help` and completion.
+pub const COMMANDS: [(Command, &str, &str); 9] = [
+    (Command::Help, ":help", "show this help"),
+    (
+        Command::Where,
+        ":where",
+        "where you are: the way here and the keys pressed",
+    ),
+    (Command::Repeat, ":repeat", "hear the prompt again"),
+    (Command::Back, ":back", "go back to the previous menu"),
+    (Command::Map, ":map", "the options of this menu"),
+    (Command::Vars, ":vars", "what the call has collected"),
+    (Command::Restart, ":restart", "start a new call"),
+    (Command::Hangup, ":hangup", "hang up"),
+    (Command::Quit, ":quit", "hang up and leave"),
+];
+
+/// One line of input, understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// DTMF keys, pressed together.
+    Keys(String),
+    /// Spoken words.
+    Speech(String),
+    /// An empty line: the caller stays silent until the line's next time-out.
+    Silence,
+    /// A command.
+    Command(Command),
+}
+
+/// Parses a line. Errors are one-line explanations for the trainee; the call goes on.
+pub fn parse(line: &str) -> Result<Input, String> {
+    let n = line.chars().count();
+    if n > MAX_LINE {
+        return Err(format!(
+            "that line is {n} characters long; the limit is {MAX_LINE}: ignored"
+        ));
+    }
+    if line.chars().any(|c| c.is_control() && c != '\t') {
+        return Err("control characters are not keys or words: ignored".into());
+    }
+    let t = line.trim();
+    if t.is_empty() {
+        return Ok(Input::Silence);
+    }
+    if let Some(cmd) = t.strip_prefix(':') {
+        let name = cmd.split_whitespace().next().unwrap_or_default().to_lowercase();
+        return COMMANDS
+            .iter()
+            .find(|(_, n, _)| n[1..] == name)
+            .map(|(c, _, _)| Input::Command(*c))
+            .ok_or_else(|| format!("unknown command `:{name}`; `:help` lists them"));
+    }
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.starts_with(|c: char| is_dtmf(c)) {
+        return match compact.chars().find(|c| !is_dtmf(*c)) {
+            None => Ok(Input::Keys(compact)),
+            Some(c) => Err(format!("`{c}` is not a key on a phone: keys are 0-9, * and #")),
+        };
+    }
+    if t.chars().any(char::is_alphabetic) {
+        return Ok(Input::Speech(t.to_owned()));
+    }
+    Err(format!("`{t}` is neither keys (0-9, * and #) nor words"))
+}
+
+/// The `:help` text.
+pub fn help() -> String {
+    let mut s = String::from(
+        "type keys (1, 0, 4471#) and press Enter to dial them; type words to speak; \
+         an empty line is silence\n",
+    );
+    for (_, name, what) in COMMANDS {
+        s.push_str(&format!("  {name:<9} {what}\n"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines() {
+        assert_eq!(parse("1"), Ok(Input::Keys("1".into())));
+        assert_eq!(parse(" 4471# "), Ok(Input::Keys("4471#".into())));
+        assert_eq!(parse("1 2"), Ok(Input::Keys("12".into())));
+        assert_eq!(parse(""), Ok(Input::Silence));
+        assert_eq!(parse("report a problem"), Ok(Input::Speech("report a problem".into())));
+        assert_eq!(parse(":where"), Ok(Input::Command(Command::Where)));
+        assert!(parse(":frobnicate").unwrap_err().contains("unknown command"));
+        assert!(parse("12a").unwrap_err().contains("not a key"));
+        assert!(parse("\u{1b}[2J").unwrap_err().contains("control"));
+        assert!(parse(&"1".repeat(10_000)).unwrap_err().contains("limit"));
+        assert!(parse("!!!").is_err());
+    }
+}

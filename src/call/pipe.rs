@@ -1,0 +1,92 @@
+//! The driver for input that is not a terminal (`printf '1\n\n0\n' | ivrsim call`): one
+//! input per line, in virtual time, so the transcript is the same on every run.
+//!
+//! The caller hears every prompt to its end, then acts: keys are pressed, words are said,
+//! or (an empty line) the caller stays silent until the line's next time-out (the no-input
+//! or inter-digit timeout). End of input hangs up a call still in progress.
+
+use std::io::{BufRead, Write};
+
+use super::Session;
+use super::input::{self, Command, Input};
+use super::render;
+use crate::engine::CallTime;
+
+/// Plays prompts to their end: moves time on while a prompt is playing.
+fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
+    loop {
+        show(session, out)?;
+        if session.call.is_ended() || !session.call.is_playing() {
+            return Ok(());
+        }
+        match session.call.poll_timeout() {
+            Some(t) => session.call.handle_timeout(t),
+            None => return Ok(()),
+        }
+    }
+}
+
+fn show(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
+    for e in session.drain() {
+        for line in render::lines(&e) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs calls from `lines` until the input ends or `:quit`; returns the call time the
+/// files should run to.
+///
+/// # Errors
+/// Only I/O errors writing `out` or reading `lines`.
+pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Result<CallTime> {
+    listen_to_the_end(session, out)?;
+    let mut buf = String::new();
+    loop {
+        let now = session.call.now();
+        if session.call.is_ended() {
+            writeln!(out, "(the call is over: `:restart` for a new one, `:quit` to leave)")?;
+        }
+        buf.clear();
+        if lines.read_line(&mut buf)? == 0 {
+            if !session.call.is_ended() {
+                session.call.handle_hangup(now);
+                show(session, out)?;
+            }
+            return Ok(session.call.now());
+        }
+        let line = buf.trim_end_matches(['\n', '\r']);
+        writeln!(out, "> {}", crate::source::printable(line))?;
+        match input::parse(line) {
+            Err(why) => writeln!(out, "           ! {why}")?,
+            Ok(Input::Command(Command::Quit)) => {
+                if !session.call.is_ended() {
+                    session.call.handle_hangup(now);
+                    show(session, out)?;
+                }
+                return Ok(session.call.now());
+            }
+            Ok(Input::Command(Command::Restart)) => {
+                session.restart();
+                writeln!(out, "--- a new call ---")?;
+            }
+            Ok(Input::Command(cmd)) => {
+                if let Some(text) = session.command(now, cmd) {
+                    for l in text.lines() {
+                        writeln!(out, "           {l}")?;
+                    }
+                }
+            }
+            Ok(_) if session.call.is_ended() => {}
+            Ok(Input::Keys(keys)) => session.call.handle_keys(now, &keys),
+            Ok(Input::Speech(words)) => session.call.handle_speech(now, &words),
+            Ok(Input::Silence) => {
+                if let Some(t) = session.call.poll_timeout() {
+                    session.call.handle_timeout(t);
+                }
+            }
+        }
+        listen_to_the_end(session, out)?;
+    }
+}

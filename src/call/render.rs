@@ -1,0 +1,123 @@
+//! How a call looks on screen: prompts as captions (node id, then the words), what the line
+//! did with the caller's input, the call-taker's screen pop on handoff, and the summary.
+//! Plain text, the same in the terminal and in a pipe (where it is the transcript).
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::engine::{Effect, Handoff, Outcome, PathStep, PromptRole, Summary};
+use crate::source::printable;
+
+/// `mm:ss.s` of a call time.
+pub fn clock(t: Duration) -> String {
+    let tenths = (t.as_millis() + 50) / 100; // rounded, like the seconds in the path
+    format!("{:02}:{:02}.{}", tenths / 600, (tenths / 10) % 60, tenths % 10)
+}
+
+fn secs(t: Duration) -> String {
+    format!("{:.1} s", t.as_secs_f64())
+}
+
+/// The lines to show for one effect (none for tones and stops).
+pub fn lines(effect: &Effect) -> Vec<String> {
+    match effect {
+        Effect::StartPrompt(p) => {
+            let role = match &p.role {
+                PromptRole::Main => String::new(),
+                PromptRole::NoInput(n) => format!(" (no input {n})"),
+                PromptRole::NoMatch(n) => format!(" (no match {n})"),
+                PromptRole::Goodbye => " (goodbye)".into(),
+            };
+            vec![format!("[{}] {}{role}: {}", clock(p.at), p.node, printable(&p.text))]
+        }
+        Effect::Caption { text, .. } => vec![format!("           · {}", printable(text))],
+        Effect::Handoff(h) => screen_pop(h),
+        Effect::Hangup { at } => vec![format!("[{}] the line hangs up", clock(*at))],
+        Effect::Ended(s) => summary(s),
+        Effect::StopPrompt { .. } | Effect::DtmfTone { .. } => Vec::new(),
+    }
+}
+
+fn path_lines(path: &[PathStep]) -> Vec<String> {
+    let w = path.iter().map(|s| s.node.len()).max().unwrap_or(4);
+    path.iter()
+        .map(|s| {
+            format!(
+                "  {:>8}  {:<w$}  {}",
+                secs(s.at),
+                printable(&s.node),
+                printable(&s.event)
+            )
+        })
+        .collect()
+}
+
+/// The call-taker's screen pop: what they see when the call is handed over.
+pub fn screen_pop(h: &Handoff) -> Vec<String> {
+    let mut v = vec![
+        String::new(),
+        "=== handed to an operator: what the call-taker sees ===".to_owned(),
+        format!(
+            "queue: {}   priority: {}   reason: {}",
+            printable(&h.queue),
+            h.priority.name(),
+            h.reason.name()
+        ),
+        format!("language: {}   time in IVR: {}", h.language, secs(h.time_in_ivr)),
+    ];
+    if h.variables.is_empty() {
+        v.push("collected: nothing".into());
+    } else {
+        v.push("collected:".into());
+        v.extend(
+            h.variables
+                .iter()
+                .map(|(k, val)| format!("  {} = {}", printable(k), printable(val))),
+        );
+    }
+    v.push("path:".into());
+    v.extend(path_lines(&h.path));
+    v
+}
+
+/// The end-of-call summary.
+pub fn summary(s: &Summary) -> Vec<String> {
+    let outcome = match &s.outcome {
+        Outcome::Transferred {
+            queue,
+            priority,
+            reason,
+        } => {
+            format!(
+                "transferred to queue {} ({} priority, {})",
+                printable(queue),
+                priority.name(),
+                reason.name()
+            )
+        }
+        Outcome::HungUp { reason } => format!("ended by the line ({})", printable(reason)),
+        Outcome::RetriesExhausted { node } => format!("ended after too many failed tries at `{}`", printable(node)),
+        Outcome::Abandoned => "the caller hung up".into(),
+        Outcome::Failed { error } => format!("the menu failed: {}", printable(error)),
+    };
+    let mut nodes: Vec<&str> = Vec::new();
+    for step in &s.path {
+        if step.event == "enter" {
+            nodes.push(&step.node);
+        }
+    }
+    let mut line = format!(
+        "keys pressed: {}   time in IVR: {}",
+        s.keys_pressed,
+        secs(s.time_in_ivr)
+    );
+    if let Some(t) = s.time_to_operator {
+        let _ = write!(line, "   time to operator: {}", secs(t));
+    }
+    vec![
+        String::new(),
+        format!("=== call over: {outcome} ==="),
+        format!("path: {}", printable(&nodes.join(" → "))),
+        line,
+    ]
+}

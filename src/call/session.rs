@@ -1,0 +1,201 @@
+//! A rehearsal session: the call being run, what it has done so far (for the transcript and
+//! the recording), and the trainee's commands that are about the call rather than in it.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::input::Command;
+use super::transcript::{Transcript, write_atomic};
+use crate::audio::ClipLibrary;
+use crate::engine::{Call, CallStart, CallTime, Effect, Summary};
+use crate::menu::{GlobalAction, Menu, NodeKind};
+
+/// What the trainee asked for on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct SessionOptions {
+    /// `--transcript FILE.json`.
+    pub transcript: Option<PathBuf>,
+    /// `--record FILE.wav`.
+    pub record: Option<PathBuf>,
+    /// How calls start (clock, language, preset variables).
+    pub start: CallStart,
+}
+
+/// One trainee's session: a call at a time.
+pub struct Session<'m> {
+    /// The menu.
+    pub menu: &'m Menu,
+    /// Its clips.
+    pub clips: &'m ClipLibrary,
+    /// The call now.
+    pub call: Call<'m>,
+    /// Options.
+    pub options: SessionOptions,
+    /// Every effect of the current call, in order.
+    pub log: Vec<Effect>,
+}
+
+impl<'m> Session<'m> {
+    /// Starts the first call.
+    pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, options: SessionOptions) -> Self {
+        let call = Call::new(menu, clips, options.start.clone());
+        Session {
+            menu,
+            clips,
+            call,
+            options,
+            log: Vec::new(),
+        }
+    }
+
+    /// The effects the call has produced since last asked, logged and recorded.
+    pub fn drain(&mut self) -> Vec<Effect> {
+        let mut out = Vec::new();
+        while let Some(e) = self.call.poll_effect() {
+            self.log.push(e.clone());
+            out.push(e);
+        }
+        out
+    }
+
+    /// The summary, once the call has ended.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.log.iter().rev().find_map(|e| match e {
+            Effect::Ended(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Starts a new call (the files then describe the new call).
+    pub fn restart(&mut self) {
+        self.call = Call::new(self.menu, self.clips, self.options.start.clone());
+        self.log.clear();
+    }
+
+    /// Runs a command that acts on the call (`:repeat`, `:back`, `:hangup`) at `now`, or
+    /// returns the text of one that only shows something. `:restart` and `:quit` are the
+    /// driver's to handle.
+    pub fn command(&mut self, now: CallTime, cmd: Command) -> Option<String> {
+        match cmd {
+            Command::Help => Some(super::input::help()),
+            Command::Where => Some(self.where_text()),
+            Command::Map => Some(self.map_text()),
+            Command::Vars => Some(self.vars_text()),
+            Command::Repeat => {
+                self.call.handle_action(now, GlobalAction::Repeat);
+                None
+            }
+            Command::Back => {
+                self.call.handle_action(now, GlobalAction::Back);
+                None
+            }
+            Command::Hangup => {
+                self.call.handle_hangup(now);
+                None
+            }
+            Command::Restart | Command::Quit => None,
+        }
+    }
+
+    fn where_text(&self) -> String {
+        let mut crumbs: Vec<&str> = Vec::new();
+        for s in self.call.path() {
+            if s.event == "enter" {
+                crumbs.push(&s.node);
+            }
+        }
+        let keys: Vec<&str> = self
+            .call
+            .path()
+            .iter()
+            .filter_map(|s| s.event.strip_prefix("key "))
+            .collect();
+        let here = match self.call.current() {
+            Some(n) if !self.call.is_ended() => format!("you are at `{}`", self.menu.node(n).id),
+            Some(n) => format!("the call is over; it ended at `{}`", self.menu.node(n).id),
+            None => "the call is over".to_owned(),
+        };
+        format!(
+            "{here} after {}\nway here: {}\nkeys pressed: {}",
+            super::render::clock(self.call.now()),
+            crumbs.join(" → "),
+            if keys.is_empty() {
+                "none".to_owned()
+            } else {
+                keys.join(" ")
+            }
+        )
+    }
+
+    fn map_text(&self) -> String {
+        let Some(id) = self.call.current() else {
+            return "the call is over".into();
+        };
+        let node = self.menu.node(id);
+        let mut s = String::new();
+        match &node.kind {
+            NodeKind::Menu(m) => {
+                let _ = writeln!(s, "options of `{}`:", node.id);
+                for o in &m.options {
+                    let label = o.label.as_deref().unwrap_or(&o.to.name);
+                    let say = if o.say.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  (say: {})", o.say.join(", "))
+                    };
+                    let _ = writeln!(s, "  {:>4}  {label}{say}", o.key.as_str());
+                }
+            }
+            NodeKind::Collect(c) => {
+                let term = c.terminator.as_ref().map_or(String::new(), |t| format!(", then {t}"));
+                let _ = writeln!(s, "`{}` wants {} to {} digits{term}", node.id, c.min, c.max);
+            }
+            other => {
+                let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
+            }
+        }
+        for (action, k) in self.menu.defaults.keys.iter() {
+            let _ = writeln!(
+                s,
+                "  {:>4}  {} (any menu)",
+                k.key.as_str(),
+                action.name().replace('_', " ")
+            );
+        }
+        s.trim_end().to_owned()
+    }
+
+    fn vars_text(&self) -> String {
+        let vars = self.call.variables();
+        if vars.is_empty() {
+            return format!("nothing collected yet (language: {})", self.call.language());
+        }
+        let mut s = format!("language: {}", self.call.language());
+        for (k, v) in vars {
+            let _ = write!(s, "\n  {k} = {v}");
+        }
+        s
+    }
+
+    /// Writes the transcript and the recording, if asked for, atomically. `end` is the call
+    /// time the files run to (the end of the call, or now if the trainee quit mid-call).
+    ///
+    /// # Errors
+    /// A message naming the file that could not be written.
+    pub fn write_files(&self, end: CallTime) -> Result<(), String> {
+        if let Some(path) = &self.options.transcript {
+            let t = Transcript {
+                version: 1,
+                menu: &self.menu.name,
+                file: self.menu.path.display().to_string(),
+                started: self.options.start.clock.start.to_string(),
+                events: &self.log,
+                summary: self.summary(),
+            };
+            let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;
+            write_atomic(path, &json).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
+        let _ = end; // the recording comes with the recorder
+        Ok(())
+    }
+}

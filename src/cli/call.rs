@@ -1,0 +1,149 @@
+//! `ivrsim call [MENU]`: rehearse a call. In a terminal: the REPL with real-time timers
+//! ([`crate::repl`]); otherwise one input per line in virtual time ([`crate::call::pipe`]).
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::audio::ClipLibrary;
+use crate::call::{Session, SessionOptions, pipe};
+use crate::check::{Analysis, Overrides, Thresholds, check_menu};
+use crate::diag::{self, ColorChoice, Severity};
+use crate::engine::{CallClock, CallStart};
+use crate::menu::load_menu;
+use crate::source::Sources;
+
+/// Arguments of `ivrsim call`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "In a terminal: type keys (1, 0, 4471#) and Enter to dial, words to speak, an empty line \
+to stay silent; `:help` lists the commands. Time-outs run in real time (--no-timeouts to wait for you).\n\
+From a pipe: one input per line in virtual time, e.g. printf '1\\n\\n0\\n' | ivrsim call"
+)]
+pub struct CallArgs {
+    /// The menu [default: menus/hotline.yaml].
+    #[arg(value_name = "MENU")]
+    pub menu: Option<PathBuf>,
+    /// In a terminal: wait for the trainee instead of running no-input and inter-digit timeouts in real time.
+    #[arg(long, conflicts_with = "timeouts")]
+    pub no_timeouts: bool,
+    /// With input from a pipe: run the timeouts in real time, as in a terminal.
+    #[arg(long)]
+    pub timeouts: bool,
+    /// Captions only, even where sound could be played.
+    #[arg(long)]
+    pub mute: bool,
+    /// Write the call's timeline as JSON to this file (atomically, also on :quit and Ctrl-C).
+    #[arg(long, value_name = "FILE.json")]
+    pub transcript: Option<PathBuf>,
+    /// Write what the caller heard (prompts, DTMF tones, silences) as one 8 kHz WAV.
+    #[arg(long, value_name = "FILE.wav")]
+    pub record: Option<PathBuf>,
+    /// The caller's language (one of the menu's `languages`).
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
+    /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
+    #[arg(long, value_name = "DATETIME")]
+    pub at: Option<jiff::civil::DateTime>,
+    /// A variable known before the call (repeatable), e.g. `--var region=north`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or("write NAME=VALUE")?;
+    Ok((k.trim().to_owned(), v.to_owned()))
+}
+
+/// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
+pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
+    let path = args.menu.clone().unwrap_or_else(super::default_menu);
+    let mut sources = Sources::new();
+    let outcome = match load_menu(&path, &mut sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut findings = outcome.diagnostics;
+    let Some(menu) = outcome.menu else {
+        let _ = diag::render_text(&mut super::stderr(color), &sources, &findings);
+        eprintln!(
+            "error: `{}` cannot be used for a call; see the findings above",
+            path.display()
+        );
+        return EXIT_FINDINGS;
+    };
+    let (clips, clip_findings) = ClipLibrary::load(&menu);
+    findings.extend(clip_findings);
+    let analysis = Analysis::of(&menu, &clips);
+    findings.extend(check_menu(
+        &menu,
+        &clips,
+        &analysis,
+        &Thresholds::resolve(&menu, &Overrides::default()),
+    ));
+    findings.retain(|d| d.severity() == Severity::Error);
+    if !findings.is_empty() {
+        crate::check::sort(&mut findings);
+        let _ = diag::render_text(&mut super::stderr(color), &sources, &findings);
+        eprintln!(
+            "error: `{}` has errors; a call needs a menu that `ivrsim check` passes",
+            path.display()
+        );
+        return EXIT_FINDINGS;
+    }
+    if let Some(l) = &args.language
+        && !menu.languages.contains(l)
+    {
+        eprintln!(
+            "error: `{l}` is not one of the menu's languages ({})",
+            menu.languages.join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let options = SessionOptions {
+        transcript: args.transcript.clone(),
+        record: args.record.clone(),
+        start: CallStart {
+            clock: args.at.map_or_else(CallClock::now_local, CallClock::new),
+            language: args.language.clone(),
+            variables: args.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
+        },
+    };
+    let mut session = Session::new(&menu, &clips, options);
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let result = if terminal || args.timeouts {
+        crate::repl::run(
+            &mut session,
+            &crate::repl::ReplOptions {
+                timeouts: !args.no_timeouts,
+                mute: args.mute,
+                terminal,
+            },
+        )
+    } else {
+        let mut out = std::io::stdout().lock();
+        pipe::run(&mut session, &mut std::io::stdin().lock(), &mut out)
+    };
+    let end = match result {
+        Ok(end) => end,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => session.call.now(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            let _ = session.write_files(session.call.now());
+            return EXIT_USAGE;
+        }
+    };
+    match session.write_files(end) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
