@@ -239,6 +239,13 @@ impl Call<'_> {
             self.failure(t, Failure::NoMatch(value));
             return;
         }
+        // A terminator right after an entry that reached `max` just ends it: not type-ahead.
+        if value.len() >= c.max as usize
+            && let Some(term) = &c.terminator
+            && self.input.front().is_some_and(|k| term.as_str().starts_with(*k))
+        {
+            self.input.pop_front();
+        }
         let (store, next) = (c.store.clone(), c.next.clone());
         self.step(t, &node.id.clone(), format!("{store} = {value}"));
         self.variables.insert(store, value);

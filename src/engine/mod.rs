@@ -301,6 +301,18 @@ impl<'m> Call<'m> {
     }
 
     fn step(&mut self, at: CallTime, node: &str, event: String) {
+        // Keys pressed together at one node are one step: `keys 2026`.
+        if let Some(key) = event.strip_prefix("key ")
+            && key.chars().count() == 1
+            && let Some(last) = self.path.last_mut()
+            && last.at == at
+            && last.node == node
+            && let Some(before) = last.event.strip_prefix("key ").or_else(|| last.event.strip_prefix("keys "))
+            && before.chars().all(crate::menu::dtmf::is_dtmf)
+        {
+            last.event = format!("keys {before}{key}");
+            return;
+        }
         self.path.push(PathStep {
             at,
             node: node.to_owned(),

@@ -3,6 +3,7 @@
 mod support;
 
 mod audio;
+mod call_pipe;
 mod check_cli;
 mod check_codes;
 mod docs;

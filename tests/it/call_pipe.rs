@@ -1,0 +1,210 @@
+//! `ivrsim call` with input from a pipe: one input per line, virtual time, a stable transcript.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use ivrsim::audio::ClipLibrary;
+use ivrsim::engine::{Call, CallClock, CallStart, Effect, Outcome};
+use ivrsim::menu::{Menu, NodeKind, load_menu};
+use ivrsim::source::Sources;
+
+use crate::support::{Dir, MINIMAL, root};
+
+/// `ivrsim call ARGS` in the repository root with `input` on stdin.
+fn call(args: &[&str], input: &str) -> (String, String, i32) {
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(root())
+        .arg("call")
+        .args(args)
+        .write_stdin(input)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+const MONDAY_10: &str = "2026-03-02T10:00";
+const SUNDAY_10: &str = "2026-03-01T10:00";
+
+#[test]
+fn silence_ends_with_a_representative() {
+    let (out, err, code) = call(&["--at", MONDAY_10], "1\n\n\n\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no input: 3 of 3"), "{out}");
+    assert!(out.contains("queue: general   priority: normal   reason: max_no_input"), "{out}");
+    assert!(out.contains("=== call over: transferred to queue general"), "{out}");
+}
+
+#[test]
+fn the_transcript_on_stdout_is_the_same_every_run() {
+    let input = "2\n2026\n#\n20261234#\n";
+    let first = call(&["--at", MONDAY_10], input);
+    let second = call(&["--at", MONDAY_10], input);
+    assert_eq!(first.0, second.0);
+    assert!(first.0.contains("case_number = 20261234"), "{}", first.0);
+    insta::assert_snapshot!("call-follow-up", first.0);
+}
+
+#[test]
+fn bad_input_gets_one_line_and_the_call_goes_on() {
+    let long = "1".repeat(10_000);
+    let input = format!(":frobnicate\n\u{1b}[2J\n{long}\n12a\n!!!\n0\n");
+    let (out, err, code) = call(&["--at", MONDAY_10], &input);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("! unknown command `:frobnicate`"), "{out}");
+    assert!(out.contains("! control characters"), "{out}");
+    assert!(out.contains("the limit is 1000"), "{out}");
+    assert!(out.contains("! `a` is not a key on a phone"), "{out}");
+    assert!(out.contains("reason: operator_key"), "the last line still worked:\n{out}");
+    assert!(!out.contains('\u{1b}'), "no escape sequence is echoed");
+}
+
+#[test]
+fn commands() {
+    let (out, _, code) = call(&["--at", MONDAY_10], ":help\n1\n:where\n:map\n:back\n:vars\n:hangup\n:restart\n:quit\n");
+    assert_eq!(code, 0);
+    assert!(out.contains(":where    where you are"), "{out}");
+    assert!(out.contains("you are at `report_menu`"), "{out}");
+    assert!(out.contains("options of `report_menu`:"), "{out}");
+    assert!(out.contains("nothing collected yet"), "{out}");
+    assert!(out.contains("the caller hung up"), "{out}");
+    assert!(out.contains("--- a new call ---"), "{out}");
+}
+
+#[test]
+fn a_menu_with_errors_is_refused_with_the_findings() {
+    let dir = Dir::new();
+    dir.write("bad.yaml", MINIMAL.replace("to: operator", "to: nowhere"));
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "bad.yaml"])
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[E006]") && err.contains("bad.yaml:"), "{err}");
+    assert!(err.contains("a call needs a menu that `ivrsim check` passes"), "{err}");
+}
+
+#[test]
+fn transcript_is_written_also_when_quitting_mid_call() {
+    let dir = Dir::new();
+    let t = dir.path().join("t.json");
+    let (_, err, code) = call(&["--at", MONDAY_10, "--transcript", t.to_str().unwrap()], "1\n:quit\n");
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["summary"]["outcome"]["kind"], "abandoned");
+    let events = json["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["effect"] == "dtmf_tone" && e["key"] == "1"));
+    assert_eq!(events.last().unwrap()["effect"], "ended");
+}
+
+// ------------------------------------------------------------- every queue, by keys and by silence
+
+fn hotline() -> (Menu, ClipLibrary) {
+    let mut sources = Sources::new();
+    let menu = load_menu(&root().join("menus/hotline.yaml"), &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ClipLibrary::load(&menu);
+    (menu, clips)
+}
+
+/// Plays `inputs` (keys, or "" for silence) as the pipe driver does; returns the outcome.
+fn play(menu: &Menu, clips: &ClipLibrary, clock: CallClock, inputs: &[&str]) -> Option<Outcome> {
+    let mut c = Call::new(menu, clips, CallStart { clock, ..CallStart::default() });
+    let settle = |c: &mut Call| {
+        while !c.is_ended() && c.is_playing() {
+            let t = c.poll_timeout().unwrap();
+            c.handle_timeout(t);
+        }
+    };
+    settle(&mut c);
+    for i in inputs {
+        if c.is_ended() {
+            break;
+        }
+        if i.is_empty() {
+            let t = c.poll_timeout().unwrap();
+            c.handle_timeout(t);
+        } else {
+            c.handle_keys(c.now(), i);
+        }
+        settle(&mut c);
+    }
+    std::iter::from_fn(|| c.poll_effect()).find_map(|e| match e {
+        Effect::Ended(s) => Some(s.outcome),
+        _ => None,
+    })
+}
+
+fn queues(menu: &Menu) -> BTreeSet<String> {
+    menu.nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Transfer(t) => Some(t.queue.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_queue_of_the_hotline_can_be_reached_by_keys() {
+    let (menu, clips) = hotline();
+    let clocks = [
+        CallClock::new("2026-03-02T10:00".parse().unwrap()),
+        CallClock::new("2026-03-01T10:00".parse().unwrap()),
+    ];
+    let mut reached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Breadth first over key sequences (one key or a case number per step).
+    let steps = ["0", "1", "2", "3", "4", "5", "20261234#"];
+    for clock in clocks {
+        let mut queue: VecDeque<Vec<&str>> = VecDeque::from([vec![]]);
+        while let Some(seq) = queue.pop_front() {
+            match play(&menu, &clips, clock, &seq) {
+                Some(Outcome::Transferred { queue: q, reason, .. }) => {
+                    assert_ne!(reason, ivrsim::engine::HandoffReason::MaxNoInput);
+                    reached.entry(q).or_insert_with(|| seq.iter().map(|s| s.to_string()).collect());
+                }
+                Some(_) => {}
+                None if seq.len() < 4 => {
+                    for s in steps {
+                        let mut next = seq.clone();
+                        next.push(s);
+                        queue.push_back(next);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    let missing: Vec<_> = queues(&menu).into_iter().filter(|q| !reached.contains_key(q)).collect();
+    assert!(missing.is_empty(), "queues no key sequence reaches: {missing:?}\nreached: {reached:?}");
+}
+
+#[test]
+fn silence_anywhere_reaches_a_person() {
+    // From every menu and collect a caller can get to, staying silent ends with an operator.
+    let (menu, clips) = hotline();
+    let clock = CallClock::new("2026-03-02T10:00".parse().unwrap());
+    for prefix in [vec![], vec!["1"], vec!["2"], vec!["3"], vec!["4"], vec!["3", "1"]] {
+        let mut inputs = prefix.clone();
+        inputs.extend(["", "", "", "", ""]);
+        match play(&menu, &clips, clock, &inputs) {
+            Some(Outcome::Transferred { reason, .. }) => {
+                assert!(
+                    matches!(reason, ivrsim::engine::HandoffReason::MaxNoInput | ivrsim::engine::HandoffReason::Chosen),
+                    "{prefix:?}: {reason:?}"
+                );
+            }
+            other => panic!("{prefix:?} then silence: {other:?}"),
+        }
+    }
+}
