@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use super::input::Command;
 use super::transcript::{Transcript, write_atomic};
 use crate::audio::ClipLibrary;
+use crate::audio::recorder::{Recorder, SAMPLE_RATE, write_wav_atomic};
 use crate::engine::{Call, CallStart, CallTime, Effect, Summary};
 use crate::menu::{GlobalAction, Menu, NodeKind};
 
@@ -33,6 +34,8 @@ pub struct Session<'m> {
     pub options: SessionOptions,
     /// Every effect of the current call, in order.
     pub log: Vec<Effect>,
+    /// What the caller heard, when `--record` was given.
+    pub recorder: Option<Recorder>,
 }
 
 impl<'m> Session<'m> {
@@ -43,6 +46,7 @@ impl<'m> Session<'m> {
             menu,
             clips,
             call,
+            recorder: options.record.as_ref().map(|_| Recorder::new()),
             options,
             log: Vec::new(),
         }
@@ -52,6 +56,9 @@ impl<'m> Session<'m> {
     pub fn drain(&mut self) -> Vec<Effect> {
         let mut out = Vec::new();
         while let Some(e) = self.call.poll_effect() {
+            if let Some(r) = self.recorder.as_mut() {
+                r.observe(&e);
+            }
             self.log.push(e.clone());
             out.push(e);
         }
@@ -70,6 +77,9 @@ impl<'m> Session<'m> {
     pub fn restart(&mut self) {
         self.call = Call::new(self.menu, self.clips, self.options.start.clone());
         self.log.clear();
+        if self.recorder.is_some() {
+            self.recorder = Some(Recorder::new());
+        }
     }
 
     /// Runs a command that acts on the call (`:repeat`, `:back`, `:hangup`) at `now`, or
@@ -195,7 +205,10 @@ impl<'m> Session<'m> {
             let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;
             write_atomic(path, &json).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
-        let _ = end; // the recording comes with the recorder
+        if let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) {
+            let samples = rec.finish(self.clips, end);
+            write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
         Ok(())
     }
 }

@@ -208,3 +208,34 @@ fn silence_anywhere_reaches_a_person() {
         }
     }
 }
+
+#[test]
+fn the_recording_is_as_long_as_the_call() {
+    let dir = Dir::new();
+    let (t, w) = (dir.path().join("t.json"), dir.path().join("call.wav"));
+    let args = ["--at", MONDAY_10, "--transcript", t.to_str().unwrap(), "--record", w.to_str().unwrap()];
+    let (_, err, code) = call(&args, "1\n2\n");
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
+    let end_ms = json["summary"]["time_in_ivr_ms"].as_u64().unwrap();
+    let wav = hound::WavReader::open(&w).unwrap();
+    let spec = wav.spec();
+    assert_eq!((spec.channels, spec.sample_rate, spec.bits_per_sample), (1, 8000, 16));
+    // 8 samples per millisecond; the transcript's times are whole milliseconds, the call's
+    // end is not (clip lengths are samples), so they agree to within one millisecond.
+    let samples = u64::from(wav.len());
+    assert!(samples.abs_diff(end_ms * 8) < 8, "{samples} samples for a call of {end_ms} ms");
+    // Not silence: the prompts and the key tones are in it.
+    let loud = wav.into_samples::<i16>().filter(|s| s.as_ref().unwrap().unsigned_abs() > 1000).count();
+    assert!(loud > 8000, "{loud} loud samples");
+}
+
+#[test]
+fn after_hours_a_regional_call_goes_to_the_national_line() {
+    let (out, _, code) = call(&["--at", SUNDAY_10], "4\n1\n");
+    assert_eq!(code, 0);
+    assert!(out.contains("regions_closed"), "{out}");
+    assert!(out.contains("transferred to queue national"), "{out}");
+    let (out, _, _) = call(&["--at", MONDAY_10], "4\n1\n");
+    assert!(out.contains("transferred to queue region-north"), "{out}");
+}

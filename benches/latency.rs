@@ -1,0 +1,3 @@
+//! Latency benchmarks (being written).
+
+fn main() {}
