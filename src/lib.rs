@@ -26,6 +26,7 @@
 //! # Ok::<(), ivrsim::menu::load::ReadError>(())
 //! ```
 
+pub mod atomic;
 pub mod audio;
 pub mod call;
 pub mod check;

@@ -364,33 +364,19 @@ pub fn write_wav_atomic(path: &Path, samples: &[i16], sample_rate: u32) -> io::R
     if samples.len() > (u32::MAX / 2) as usize {
         return Err(io::Error::other("the recording is too long for a WAV file"));
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".ivrsim-").suffix(".wav.part");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Like `File::create`: readable by others unless the umask says otherwise.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut writer = hound::WavWriter::new(BufWriter::new(tmp.as_file_mut()), spec).map_err(io_error)?;
-    for &s in samples {
-        writer.write_sample(s).map_err(io_error)?;
-    }
-    writer.finalize().map_err(io_error)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write_with(path, |file| {
+        let mut writer = hound::WavWriter::new(BufWriter::new(file), spec).map_err(io_error)?;
+        for &s in samples {
+            writer.write_sample(s).map_err(io_error)?;
+        }
+        writer.finalize().map_err(io_error)
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! The call's timeline as JSON (`call --transcript FILE.json`), and atomic file writing.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
@@ -24,38 +23,10 @@ pub struct Transcript<'a> {
     pub summary: Option<&'a Summary>,
 }
 
-/// Writes `bytes` to `path` atomically: into a temporary file in the same folder, then
-/// renamed over `path`, so a crash or Ctrl-C never leaves a half-written file.
+/// Writes `bytes` to `path` atomically (see [`crate::atomic`]).
 ///
 /// # Errors
-/// Any I/O error creating, writing or renaming the file.
+/// Any I/O error; the target is then untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn atomic_write_replaces_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("t.json");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary file left behind"
-        );
-    }
+    crate::atomic::write(path, bytes)
 }
