@@ -3,7 +3,8 @@
 //!
 //! The caller hears every prompt to its end, then acts: keys are pressed, words are said,
 //! or (an empty line) the caller stays silent until the line's next time-out (the no-input
-//! or inter-digit timeout). End of input hangs up a call still in progress.
+//! or inter-digit timeout). End of input hangs up a call still in progress. The transcript and
+//! recording, when asked for, are rewritten (atomically) after every line.
 
 use std::io::{BufRead, Write};
 
@@ -88,5 +89,7 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
             }
         }
         listen_to_the_end(session, out)?;
+        // Keep the files current, so a kill or Ctrl-C loses nothing (the final write reports errors).
+        let _ = session.write_files(session.call.now());
     }
 }
