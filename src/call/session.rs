@@ -207,7 +207,8 @@ impl<'m> Session<'m> {
         }
         if let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) {
             let samples = rec.finish(self.clips, end);
-            write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            write_wav_atomic(path, &samples, SAMPLE_RATE)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
         Ok(())
     }

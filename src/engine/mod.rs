@@ -307,7 +307,10 @@ impl<'m> Call<'m> {
             && let Some(last) = self.path.last_mut()
             && last.at == at
             && last.node == node
-            && let Some(before) = last.event.strip_prefix("key ").or_else(|| last.event.strip_prefix("keys "))
+            && let Some(before) = last
+                .event
+                .strip_prefix("key ")
+                .or_else(|| last.event.strip_prefix("keys "))
             && before.chars().all(crate::menu::dtmf::is_dtmf)
         {
             last.event = format!("keys {before}{key}");

@@ -37,7 +37,10 @@ fn silence_ends_with_a_representative() {
     let (out, err, code) = call(&["--at", MONDAY_10], "1\n\n\n\n");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("no input: 3 of 3"), "{out}");
-    assert!(out.contains("queue: general   priority: normal   reason: max_no_input"), "{out}");
+    assert!(
+        out.contains("queue: general   priority: normal   reason: max_no_input"),
+        "{out}"
+    );
     assert!(out.contains("=== call over: transferred to queue general"), "{out}");
 }
 
@@ -61,13 +64,19 @@ fn bad_input_gets_one_line_and_the_call_goes_on() {
     assert!(out.contains("! control characters"), "{out}");
     assert!(out.contains("the limit is 1000"), "{out}");
     assert!(out.contains("! `a` is not a key on a phone"), "{out}");
-    assert!(out.contains("reason: operator_key"), "the last line still worked:\n{out}");
+    assert!(
+        out.contains("reason: operator_key"),
+        "the last line still worked:\n{out}"
+    );
     assert!(!out.contains('\u{1b}'), "no escape sequence is echoed");
 }
 
 #[test]
 fn commands() {
-    let (out, _, code) = call(&["--at", MONDAY_10], ":help\n1\n:where\n:map\n:back\n:vars\n:hangup\n:restart\n:quit\n");
+    let (out, _, code) = call(
+        &["--at", MONDAY_10],
+        ":help\n1\n:where\n:map\n:back\n:vars\n:hangup\n:restart\n:quit\n",
+    );
     assert_eq!(code, 0);
     assert!(out.contains(":where    where you are"), "{out}");
     assert!(out.contains("you are at `report_menu`"), "{out}");
@@ -112,14 +121,24 @@ fn transcript_is_written_also_when_quitting_mid_call() {
 
 fn hotline() -> (Menu, ClipLibrary) {
     let mut sources = Sources::new();
-    let menu = load_menu(&root().join("menus/hotline.yaml"), &mut sources).unwrap().menu.unwrap();
+    let menu = load_menu(&root().join("menus/hotline.yaml"), &mut sources)
+        .unwrap()
+        .menu
+        .unwrap();
     let (clips, _) = ClipLibrary::load(&menu);
     (menu, clips)
 }
 
 /// Plays `inputs` (keys, or "" for silence) as the pipe driver does; returns the outcome.
 fn play(menu: &Menu, clips: &ClipLibrary, clock: CallClock, inputs: &[&str]) -> Option<Outcome> {
-    let mut c = Call::new(menu, clips, CallStart { clock, ..CallStart::default() });
+    let mut c = Call::new(
+        menu,
+        clips,
+        CallStart {
+            clock,
+            ..CallStart::default()
+        },
+    );
     let settle = |c: &mut Call| {
         while !c.is_ended() && c.is_playing() {
             let t = c.poll_timeout().unwrap();
@@ -171,7 +190,9 @@ fn every_queue_of_the_hotline_can_be_reached_by_keys() {
             match play(&menu, &clips, clock, &seq) {
                 Some(Outcome::Transferred { queue: q, reason, .. }) => {
                     assert_ne!(reason, ivrsim::engine::HandoffReason::MaxNoInput);
-                    reached.entry(q).or_insert_with(|| seq.iter().map(|s| s.to_string()).collect());
+                    reached
+                        .entry(q)
+                        .or_insert_with(|| seq.iter().map(|s| s.to_string()).collect());
                 }
                 Some(_) => {}
                 None if seq.len() < 4 => {
@@ -186,7 +207,10 @@ fn every_queue_of_the_hotline_can_be_reached_by_keys() {
         }
     }
     let missing: Vec<_> = queues(&menu).into_iter().filter(|q| !reached.contains_key(q)).collect();
-    assert!(missing.is_empty(), "queues no key sequence reaches: {missing:?}\nreached: {reached:?}");
+    assert!(
+        missing.is_empty(),
+        "queues no key sequence reaches: {missing:?}\nreached: {reached:?}"
+    );
 }
 
 #[test]
@@ -200,7 +224,10 @@ fn silence_anywhere_reaches_a_person() {
         match play(&menu, &clips, clock, &inputs) {
             Some(Outcome::Transferred { reason, .. }) => {
                 assert!(
-                    matches!(reason, ivrsim::engine::HandoffReason::MaxNoInput | ivrsim::engine::HandoffReason::Chosen),
+                    matches!(
+                        reason,
+                        ivrsim::engine::HandoffReason::MaxNoInput | ivrsim::engine::HandoffReason::Chosen
+                    ),
                     "{prefix:?}: {reason:?}"
                 );
             }
@@ -213,7 +240,14 @@ fn silence_anywhere_reaches_a_person() {
 fn the_recording_is_as_long_as_the_call() {
     let dir = Dir::new();
     let (t, w) = (dir.path().join("t.json"), dir.path().join("call.wav"));
-    let args = ["--at", MONDAY_10, "--transcript", t.to_str().unwrap(), "--record", w.to_str().unwrap()];
+    let args = [
+        "--at",
+        MONDAY_10,
+        "--transcript",
+        t.to_str().unwrap(),
+        "--record",
+        w.to_str().unwrap(),
+    ];
     let (_, err, code) = call(&args, "1\n2\n");
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&t).unwrap()).unwrap();
@@ -224,9 +258,15 @@ fn the_recording_is_as_long_as_the_call() {
     // 8 samples per millisecond; the transcript's times are whole milliseconds, the call's
     // end is not (clip lengths are samples), so they agree to within one millisecond.
     let samples = u64::from(wav.len());
-    assert!(samples.abs_diff(end_ms * 8) < 8, "{samples} samples for a call of {end_ms} ms");
+    assert!(
+        samples.abs_diff(end_ms * 8) < 8,
+        "{samples} samples for a call of {end_ms} ms"
+    );
     // Not silence: the prompts and the key tones are in it.
-    let loud = wav.into_samples::<i16>().filter(|s| s.as_ref().unwrap().unsigned_abs() > 1000).count();
+    let loud = wav
+        .into_samples::<i16>()
+        .filter(|s| s.as_ref().unwrap().unsigned_abs() > 1000)
+        .count();
     assert!(loud > 8000, "{loud} loud samples");
 }
 
