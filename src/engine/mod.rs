@@ -27,7 +27,8 @@ use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
 use crate::timing::prompt_duration;
 use input::{Failure, contains_phrase, normalize};
 
-/// Most instant steps (routes) in a row before the engine decides routes loop without end.
+/// Most nodes entered at one instant (routes, or messages with empty clips) before the engine
+/// decides the call goes round without end.
 pub const MAX_INSTANT_STEPS: u32 = 1000;
 
 /// How a call starts: its local clock (for opening hours), language and preset variables
@@ -83,6 +84,8 @@ pub struct Call<'m> {
     handoff_at: Option<CallTime>,
     /// Retries ran out with no fallback: the goodbye is playing, then the call ends.
     exhausted: bool,
+    /// When nodes were last entered, and how many at that instant.
+    entered_at: (CallTime, u32),
     ended: bool,
 }
 
@@ -110,6 +113,7 @@ impl<'m> Call<'m> {
             now: Duration::ZERO,
             handoff_at: None,
             exhausted: false,
+            entered_at: (Duration::MAX, 0),
             ended: false,
         };
         let entry = menu.entry.clone();
@@ -401,6 +405,18 @@ impl<'m> Call<'m> {
 
     /// Moves the call to `to` at `t` and runs what happens on arrival.
     fn goto(&mut self, to: &NodeRef, t: CallTime) {
+        // Nodes entered without time passing: routes, or messages whose clips last no time.
+        // A loop of them would never end; stop it as a failed call instead.
+        if self.entered_at.0 == t {
+            self.entered_at.1 += 1;
+        } else {
+            self.entered_at = (t, 1);
+        }
+        if self.entered_at.1 > MAX_INSTANT_STEPS {
+            let error = format!("the call goes round nodes without end (more than {MAX_INSTANT_STEPS} at one instant)");
+            self.finish(t, Outcome::Failed { error });
+            return;
+        }
         let mut next = to.clone();
         for _ in 0..MAX_INSTANT_STEPS {
             let Some(id) = next.node() else {

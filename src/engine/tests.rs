@@ -585,3 +585,41 @@ nodes:
     let e = drain(&mut c);
     assert!(matches!(summary(&e).unwrap().outcome, Outcome::Failed { .. }));
 }
+
+#[test]
+fn zero_length_message_loops_end_the_call_instead_of_hanging() {
+    // Two messages whose clips last no time, leading to each other: the engine must not recurse
+    // or loop forever.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    hound::WavWriter::create(dir.path().join("empty.wav"), spec)
+        .unwrap()
+        .finalize()
+        .unwrap();
+    let yaml = r#"
+name: T
+entry: a
+nodes:
+  a: { kind: message, prompt: { text: "a", audio: empty.wav }, next: b }
+  b: { kind: message, prompt: { text: "b", audio: empty.wav }, next: a }
+  op: { kind: transfer, queue: q }
+"#;
+    let mut sources = crate::source::Sources::new();
+    let m = crate::menu::load_menu_text(&dir.path().join("m.yaml"), yaml, &mut sources)
+        .menu
+        .unwrap();
+    let (clips, _) = ClipLibrary::load(&m);
+    let mut c = Call::new(&m, &clips, CallStart::default());
+    c.handle_timeout(ms(1));
+    let e = drain(&mut c);
+    assert!(
+        matches!(summary(&e).unwrap().outcome, Outcome::Failed { .. }),
+        "{:?}",
+        summary(&e)
+    );
+}
