@@ -90,6 +90,6 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
         }
         listen_to_the_end(session, out)?;
         // Keep the files current, so a kill or Ctrl-C loses nothing (the final write reports errors).
-        let _ = session.write_files(session.call.now());
+        let _ = session.write_progress(session.call.now());
     }
 }

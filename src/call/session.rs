@@ -36,6 +36,8 @@ pub struct Session<'m> {
     pub log: Vec<Effect>,
     /// What the caller heard, when `--record` was given.
     pub recorder: Option<Recorder>,
+    /// Whether the recording of the current (ended) call has been written.
+    recording_written: bool,
 }
 
 impl<'m> Session<'m> {
@@ -47,6 +49,7 @@ impl<'m> Session<'m> {
             clips,
             call,
             recorder: options.record.as_ref().map(|_| Recorder::new()),
+            recording_written: false,
             options,
             log: Vec::new(),
         }
@@ -77,6 +80,7 @@ impl<'m> Session<'m> {
     pub fn restart(&mut self) {
         self.call = Call::new(self.menu, self.clips, self.options.start.clone());
         self.log.clear();
+        self.recording_written = false;
         if self.recorder.is_some() {
             self.recorder = Some(Recorder::new());
         }
@@ -118,7 +122,8 @@ impl<'m> Session<'m> {
             .call
             .path()
             .iter()
-            .filter_map(|s| s.event.strip_prefix("key "))
+            .filter_map(|s| s.event.strip_prefix("key ").or_else(|| s.event.strip_prefix("keys ")))
+            .filter_map(|k| k.split_whitespace().next())
             .collect();
         let here = match self.call.current() {
             Some(n) if !self.call.is_ended() => format!("you are at `{}`", self.menu.node(n).id),
@@ -193,23 +198,48 @@ impl<'m> Session<'m> {
     /// # Errors
     /// A message naming the file that could not be written.
     pub fn write_files(&self, end: CallTime) -> Result<(), String> {
-        if let Some(path) = &self.options.transcript {
-            let t = Transcript {
-                version: 1,
-                menu: &self.menu.name,
-                file: self.menu.path.display().to_string(),
-                started: self.options.start.clock.start.to_string(),
-                events: &self.log,
-                summary: self.summary(),
-            };
-            let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;
-            write_atomic(path, &json).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-        }
-        if let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) {
-            let samples = rec.finish(self.clips, end);
-            write_wav_atomic(path, &samples, SAMPLE_RATE)
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        self.write_transcript()?;
+        self.write_recording(end)
+    }
+
+    /// Keeps the files current during a call, cheaply: the transcript is rewritten every
+    /// time; the recording (a full render and a WAV of the whole call) only once the call
+    /// has ended, and the final [`Session::write_files`] writes it in any case. Drivers call
+    /// this after every input and timer, so a kill loses at most the recording of a call
+    /// still in progress.
+    ///
+    /// # Errors
+    /// As [`Session::write_files`].
+    pub fn write_progress(&mut self, end: CallTime) -> Result<(), String> {
+        self.write_transcript()?;
+        if self.call.is_ended() && !self.recording_written {
+            self.write_recording(end)?;
+            self.recording_written = true;
         }
         Ok(())
+    }
+
+    fn write_transcript(&self) -> Result<(), String> {
+        let Some(path) = &self.options.transcript else {
+            return Ok(());
+        };
+        let t = Transcript {
+            version: 1,
+            menu: &self.menu.name,
+            file: self.menu.path.display().to_string(),
+            started: self.options.start.clock.start.to_string(),
+            events: &self.log,
+            summary: self.summary(),
+        };
+        let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;
+        write_atomic(path, &json).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    }
+
+    fn write_recording(&self, end: CallTime) -> Result<(), String> {
+        let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) else {
+            return Ok(());
+        };
+        let samples = rec.finish(self.clips, end);
+        write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
     }
 }

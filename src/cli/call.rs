@@ -19,9 +19,10 @@ use crate::source::Sources;
 /// Arguments of `ivrsim call`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "In a terminal: type keys (1, 0, 4471#) and Enter to dial, words to speak, an empty line \
-to stay silent; `:help` lists the commands. Time-outs run in real time (--no-timeouts to wait for you).\n\
-From a pipe: one input per line in virtual time, e.g. printf '1\\n\\n0\\n' | ivrsim call"
+    after_help = "In a terminal: type keys (1, 0, 4471#) and Enter to dial, words to speak; `:help` lists the \
+commands. Time-outs run in real time: to stay silent, just wait (with --no-timeouts the line waits for you, and an \
+empty line skips to the next time-out).\n\
+From a pipe: one input per line in virtual time, an empty line is silence, e.g. printf '1\\n\\n0\\n' | ivrsim call"
 )]
 pub struct CallArgs {
     /// The menu [default: menus/hotline.yaml].

@@ -1,5 +1,38 @@
-//! The terminal REPL: rustyline line editing, real-time timers on tokio, sound.
-//! (Being written: until then the terminal runs the line-by-line driver.)
+//! The terminal REPL of `ivrsim call`: a trainee rehearses a call as it happens, in real
+//! time.
+//!
+//! - [`driver`]: the real-time loop. Lines and the engine's timers race on a
+//!   current-thread tokio runtime; call time is a `Duration` since the call started
+//!   ([`CallTime`]), read from tokio's monotonic clock. Time-outs run in real time unless
+//!   `--no-timeouts`.
+//! - [`terminal`]: where lines come from (rustyline on a reader thread, or plain standard
+//!   input) and where output goes (rustyline's external printer on a printer thread, above
+//!   the line being typed; or standard output).
+//! - [`editor`]: Tab completion of `:commands` and of the current menu's keys, command
+//!   hints, the history file.
+//! - [`sound`]: the call's effects played on the speaker (prompt clips, DTMF key tones,
+//!   barge-in stops playback at once), or captions only.
+//!
+//! Threads: the driver (engine, timers, sound calls) on the calling thread; the line
+//! reader on its own thread (`readline` blocks); in a terminal, a printer thread; the sound
+//! device's own thread (rodio), when there is sound.
+//!
+//! Ctrl-D, Ctrl-C (and SIGTERM or SIGHUP) end like `:quit`: a call still in progress is
+//! hung up and [`run`] returns, so the caller writes `--transcript`/`--record`; they are
+//! also written at the start, after every line handled and after every timer that changed
+//! the call, so a kill loses nothing.
+
+pub mod driver;
+pub mod editor;
+pub mod sound;
+pub mod terminal;
+
+use std::io;
+
+use driver::{Driver, DriverOptions, Screen};
+use editor::{SharedWords, menu_words};
+use sound::Sound;
+use terminal::{StdoutScreen, Terminal, stdin_lines};
 
 use crate::call::Session;
 use crate::engine::CallTime;
@@ -15,11 +48,127 @@ pub struct ReplOptions {
     pub terminal: bool,
 }
 
+/// The runtime the REPL runs on: tokio, current thread, with timers and signals.
+///
+/// # Errors
+/// The runtime cannot start (no threads, no signal pipe).
+pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build()
+}
+
 /// Runs calls in the terminal until `:quit`; returns the call time the files run to.
 ///
 /// # Errors
 /// I/O errors on the terminal.
-pub fn run(session: &mut Session, _options: &ReplOptions) -> std::io::Result<CallTime> {
-    let mut out = std::io::stdout().lock();
-    crate::call::pipe::run(session, &mut std::io::stdin().lock(), &mut out)
+pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime> {
+    let (mut sound, notice) = Sound::open(options.mute);
+    if let Some(notice) = notice {
+        eprintln!("{notice}");
+    }
+    sound.preload(session.menu, session.clips);
+    let rt = runtime()?;
+    let signals = {
+        let _runtime = rt.enter();
+        Signals::register()
+    };
+    let words = SharedWords::default();
+    if let Ok(mut w) = words.lock() {
+        *w = menu_words(session);
+    }
+    let mut terminal = if options.terminal {
+        match Terminal::start(words.clone()) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                eprintln!("(no line editing: {why})");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let driver_options = DriverOptions {
+        timeouts: options.timeouts,
+        echo: !options.terminal,
+        editor: terminal.is_some(),
+    };
+    let result = match terminal.as_mut() {
+        Some(t) => {
+            let (events, screen, ready) = t.parts();
+            let mut ready = || {
+                let _ = ready.send(());
+            };
+            let driver = Driver::new(session, screen, &mut sound, Some(words), driver_options);
+            rt.block_on(driver.run(events, &mut ready, signals.wait()))
+        }
+        None => {
+            let mut events = stdin_lines()?;
+            let mut screen = StdoutScreen;
+            let driver = Driver::new(
+                session,
+                &mut screen as &mut dyn Screen,
+                &mut sound,
+                None,
+                driver_options,
+            );
+            rt.block_on(driver.run(&mut events, &mut || {}, signals.wait()))
+        }
+    };
+    if let Some(t) = terminal {
+        t.close();
+    }
+    result
+}
+
+/// The signals that end a session like `:quit`: SIGINT (Ctrl-C while the line editor is
+/// not reading), SIGTERM and SIGHUP. Registering takes their default (killing the process)
+/// away, so the driver can hang up and the files are written.
+///
+/// They must be registered before the line editor first reads: rustyline installs its own
+/// SIGINT handler while it reads and then puts back the one it found, so a handler
+/// registered during the first read would be undone.
+struct Signals {
+    #[cfg(unix)]
+    streams: [Option<tokio::signal::unix::Signal>; 3],
+}
+
+impl Signals {
+    /// Registers the handlers; needs the runtime entered.
+    fn register() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                streams: [SignalKind::interrupt(), SignalKind::terminate(), SignalKind::hangup()]
+                    .map(|kind| signal(kind).ok()),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Completes when one of the signals comes.
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
+                match s {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            }
+            let [mut int, mut term, mut hup] = self.streams;
+            tokio::select! {
+                Some(()) = recv(&mut int) => {}
+                Some(()) = recv(&mut term) => {}
+                Some(()) = recv(&mut hup) => {}
+                else => std::future::pending().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
 }

@@ -7,4 +7,5 @@ mod call_pipe;
 mod check_cli;
 mod check_codes;
 mod docs;
+mod repl_pty;
 mod robustness;

@@ -1,0 +1,260 @@
+//! The line editor's helper: Tab completion of `:commands` and of the keys (and spoken
+//! keywords) of the menu the call is at, and a hint of the rest of a command.
+//!
+//! The driver thread keeps [`SharedWords`] up to date as the call moves; the reader
+//! thread's rustyline reads it when the trainee presses Tab. The lock is held only to copy
+//! a few short strings.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hint, Hinter};
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+
+use crate::call::Session;
+use crate::call::input::COMMANDS;
+use crate::menu::NodeKind;
+
+/// What can be typed at the node the call is at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MenuWords {
+    /// Keys and what they do: the menu's options, then the global keys.
+    pub keys: Vec<(String, String)>,
+    /// Spoken keywords of the menu's options.
+    pub words: Vec<String>,
+}
+
+/// [`MenuWords`] shared between the driver (writer) and the line editor (reader).
+pub type SharedWords = Arc<Mutex<MenuWords>>;
+
+/// The keys and keywords of the node `session`'s call is at (none once the call is over).
+pub fn menu_words(session: &Session) -> MenuWords {
+    let mut out = MenuWords::default();
+    if session.call.is_ended() {
+        return out;
+    }
+    let Some(id) = session.call.current() else {
+        return out;
+    };
+    let node = session.menu.node(id);
+    match &node.kind {
+        NodeKind::Menu(m) => {
+            for o in &m.options {
+                let label = o.label.as_deref().unwrap_or(&o.to.name);
+                out.keys.push((o.key.as_str().to_owned(), label.to_owned()));
+                out.words.extend(o.say.iter().cloned());
+            }
+        }
+        NodeKind::Collect(_) => {}
+        _ => return out,
+    }
+    for (action, k) in session.menu.defaults.keys.iter() {
+        let key = k.key.as_str().to_owned();
+        if !out.keys.iter().any(|(have, _)| *have == key) {
+            out.keys
+                .push((key, format!("{} (any menu)", action.name().replace('_', " "))));
+        }
+    }
+    out.words.sort();
+    out.words.dedup();
+    out
+}
+
+/// The completions of `line` with the cursor at `pos`: where the replaced text starts, and
+/// the candidates. `:` starts a command; digits, `*` and `#` are keys; letters are words.
+pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+    let before = &line[..pos];
+    let trimmed = before.trim_start();
+    let start = before.len() - trimmed.len();
+    if trimmed.starts_with(':') {
+        let typed = trimmed.to_lowercase();
+        let found = COMMANDS
+            .iter()
+            .filter(|(_, name, _)| name.starts_with(&typed))
+            .map(|(_, name, what)| Pair {
+                display: format!("{name:<9} {what}"),
+                replacement: (*name).to_owned(),
+            })
+            .collect();
+        return (start, found);
+    }
+    if trimmed
+        .chars()
+        .all(|c| crate::menu::dtmf::is_dtmf(c) || c.is_whitespace())
+    {
+        let typed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        let found = words
+            .keys
+            .iter()
+            .filter(|(key, _)| key.starts_with(&typed))
+            .map(|(key, what)| Pair {
+                display: format!("{key:>4}  {what}"),
+                replacement: key.clone(),
+            })
+            .collect();
+        return (start, found);
+    }
+    // Words: complete the last word typed against the keywords.
+    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let typed = before[word_start..].to_lowercase();
+    let found = words
+        .words
+        .iter()
+        .filter(|w| w.starts_with(&typed))
+        .map(|w| Pair {
+            display: w.clone(),
+            replacement: w.clone(),
+        })
+        .collect();
+    (word_start, found)
+}
+
+/// A hint shown after the cursor: the rest of the only command that starts with what is
+/// typed, and what it does. Right arrow inserts the rest of the name.
+pub struct CommandHint {
+    display: String,
+    complete: String,
+}
+
+impl Hint for CommandHint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+
+    fn completion(&self) -> Option<&str> {
+        Some(&self.complete)
+    }
+}
+
+/// The hint for `line` (cursor at the end), if it is the start of exactly one command.
+pub fn command_hint(line: &str) -> Option<CommandHint> {
+    let typed = line.trim_start().to_lowercase();
+    if !typed.starts_with(':') || typed.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut found = COMMANDS.iter().filter(|(_, name, _)| name.starts_with(&typed));
+    let (_, name, what) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let rest = &name[typed.len()..];
+    Some(CommandHint {
+        display: format!("{rest}  ({what})"),
+        complete: rest.to_owned(),
+    })
+}
+
+/// The rustyline helper of the `call` prompt.
+pub struct CallHelper {
+    /// The current node's keys and words.
+    pub words: SharedWords,
+    /// Show hints dimmed (off with `NO_COLOR`).
+    pub dim: bool,
+}
+
+impl Completer for CallHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
+        Ok(candidates(&words, line, pos))
+    }
+}
+
+impl Hinter for CallHelper {
+    type Hint = CommandHint;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<CommandHint> {
+        if pos < line.len() {
+            return None;
+        }
+        command_hint(line)
+    }
+}
+
+impl Highlighter for CallHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.dim {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        false
+    }
+}
+
+impl Validator for CallHelper {}
+
+impl Helper for CallHelper {}
+
+/// The history file: `history.txt` in the user's data folder for ivrsim (on Linux
+/// `$XDG_DATA_HOME/ivrsim` or `~/.local/share/ivrsim`). `None` when there is no home.
+pub fn history_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ivrsim").map(|d| d.data_dir().join("history.txt"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> MenuWords {
+        MenuWords {
+            keys: vec![
+                ("1".into(), "report".into()),
+                ("12".into(), "twelve".into()),
+                ("2".into(), "follow up".into()),
+                ("0".into(), "operator (any menu)".into()),
+            ],
+            words: vec!["follow".into(), "report".into()],
+        }
+    }
+
+    fn replacements(line: &str) -> (usize, Vec<String>) {
+        let (start, pairs) = candidates(&words(), line, line.len());
+        (start, pairs.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn commands_complete() {
+        assert_eq!(replacements(":he"), (0, vec![":help".to_owned()]));
+        assert_eq!(
+            replacements("  :re"),
+            (2, vec![":repeat".to_owned(), ":restart".to_owned()])
+        );
+        assert_eq!(replacements(":").1.len(), COMMANDS.len());
+        assert!(replacements(":zz").1.is_empty());
+    }
+
+    #[test]
+    fn keys_and_words_complete() {
+        assert_eq!(replacements("1").1, ["1", "12"]);
+        assert_eq!(replacements("").1, ["1", "12", "2", "0"]);
+        assert_eq!(replacements("I want to rep"), (10, vec!["report".to_owned()]));
+        let (_, pairs) = candidates(&words(), "2", 1);
+        assert_eq!(pairs[0].display, "   2  follow up");
+    }
+
+    #[test]
+    fn hints_finish_one_command() {
+        let h = command_hint(":wh").unwrap();
+        assert_eq!(h.completion(), Some("ere"));
+        assert!(h.display().starts_with("ere  ("));
+        assert!(command_hint(":re").is_none(), "two commands start with :re");
+        assert!(command_hint("12").is_none());
+        assert!(command_hint(":help me").is_none());
+    }
+
+    #[test]
+    fn the_history_lives_in_the_data_folder() {
+        if let Some(p) = history_path() {
+            assert!(p.ends_with("history.txt") && p.to_string_lossy().contains("ivrsim"));
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Where lines come from and where output goes: the terminal (rustyline on a reader
+//! thread, output through its external printer on a printer thread), or plain standard
+//! input and output.
+//!
+//! # Threads (terminal)
+//!
+//! - The **reader thread** owns the rustyline `Editor`. It reads one line, sends it as an
+//!   [`Event`], then waits for the driver's "ready" before showing the prompt again; so
+//!   the output of a line comes before the next prompt, and when the driver ends the reader
+//!   is waiting, not inside `readline` (the terminal is left in its normal mode).
+//! - The **printer thread** writes what the driver shows with rustyline's
+//!   `ExternalPrinter`: above the line being typed while `readline` runs, straight to the
+//!   terminal otherwise. The driver only sends it strings, so it never blocks on the
+//!   terminal. All output goes this one way, so it stays in order.
+
+use std::io::{self, BufRead, Write};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use rustyline::config::{CompletionType, Config};
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{Editor, ExternalPrinter};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::driver::{Event, Screen};
+use super::editor::{CallHelper, SharedWords, history_path};
+
+/// The prompt of the line editor.
+pub const PROMPT: &str = "> ";
+
+/// Most lines kept in the history file.
+const HISTORY_SIZE: usize = 1000;
+
+/// What the reader thread is doing, as the driver needs to know when it leaves.
+#[derive(Debug, Default)]
+struct ReaderState {
+    /// Inside `readline` (the terminal is in raw mode).
+    reading: bool,
+    /// The driver is done: read no more.
+    closed: bool,
+}
+
+/// The terminal: the line editor's thread, the printer's thread, and the channels to them.
+pub struct Terminal {
+    events: UnboundedReceiver<Event>,
+    screen: PrinterScreen,
+    ready: mpsc::Sender<()>,
+    reader: JoinHandle<()>,
+    printer: JoinHandle<()>,
+    state: Arc<Mutex<ReaderState>>,
+}
+
+/// Sends the driver's lines to the printer thread.
+pub struct PrinterScreen {
+    tx: mpsc::Sender<String>,
+}
+
+impl Screen for PrinterScreen {
+    fn show(&mut self, lines: &[String]) -> io::Result<()> {
+        let mut msg = lines.join("\n");
+        msg.push('\n');
+        // The printer thread is gone only if the terminal is: nothing more to show.
+        let _ = self.tx.send(msg);
+        Ok(())
+    }
+}
+
+impl Terminal {
+    /// Sets up the line editor (completion from `words`, history from the user's data
+    /// folder) and starts the reader and printer threads.
+    ///
+    /// # Errors
+    /// A one-line reason when the line editor cannot run here.
+    pub fn start(words: SharedWords) -> Result<Self, String> {
+        let config = Config::builder()
+            .auto_add_history(false)
+            .history_ignore_space(true)
+            .history_ignore_dups(true)
+            .and_then(|b| b.max_history_size(HISTORY_SIZE))
+            .map_err(|e| e.to_string())?
+            .completion_type(CompletionType::List)
+            .build();
+        let mut editor: Editor<CallHelper, FileHistory> = Editor::with_config(config).map_err(|e| e.to_string())?;
+        editor.set_helper(Some(CallHelper {
+            words,
+            dim: std::env::var_os("NO_COLOR").is_none(),
+        }));
+        let history = history_path();
+        if let Some(path) = &history {
+            match editor.load_history(path) {
+                Ok(()) => {}
+                Err(ReadlineError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => eprintln!("(history not read from {}: {e})", path.display()),
+            }
+        }
+        let external = editor.create_external_printer().ok();
+
+        let (print_tx, print_rx) = mpsc::channel::<String>();
+        let printer = std::thread::Builder::new()
+            .name("ivrsim-printer".into())
+            .spawn(move || print_loop(external, &print_rx))
+            .map_err(|e| e.to_string())?;
+
+        let (event_tx, events) = unbounded_channel();
+        let (ready, ready_rx) = mpsc::channel();
+        let state = Arc::new(Mutex::new(ReaderState::default()));
+        let reader_state = state.clone();
+        let reader = std::thread::Builder::new()
+            .name("ivrsim-reader".into())
+            .spawn(move || read_loop(editor, &event_tx, &ready_rx, &reader_state, history))
+            .map_err(|e| e.to_string())?;
+        Ok(Terminal {
+            events,
+            screen: PrinterScreen { tx: print_tx },
+            ready,
+            reader,
+            printer,
+            state,
+        })
+    }
+
+    /// The lines, the screen, and "ready for the next line", for the driver.
+    pub fn parts(&mut self) -> (&mut UnboundedReceiver<Event>, &mut PrinterScreen, &mpsc::Sender<()>) {
+        (&mut self.events, &mut self.screen, &self.ready)
+    }
+
+    /// Stops the reader (it saves the history) and lets the printer finish. Returns once
+    /// everything shown is written, and the terminal is back to normal: unless the driver
+    /// ended while the trainee was typing (a signal), when the reader cannot be stopped and
+    /// is left to end with the process.
+    pub fn close(self) {
+        let reading = {
+            let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            s.closed = true;
+            s.reading
+        };
+        drop(self.ready);
+        if !reading {
+            // The reader ends and drops the editor. That also frees the printer if it was
+            // stuck handing rustyline a message that `readline` left unread (rustyline takes
+            // keys before messages): its send fails, and it writes the message itself.
+            let _ = self.reader.join();
+        }
+        drop(self.screen);
+        let _ = self.printer.join();
+    }
+}
+
+fn print_loop(mut external: Option<impl ExternalPrinter>, rx: &mpsc::Receiver<String>) {
+    for msg in rx {
+        let printed = external.as_mut().is_some_and(|p| p.print(msg.clone()).is_ok());
+        if !printed {
+            let mut out = io::stdout().lock();
+            let _ = out.write_all(msg.as_bytes());
+            let _ = out.flush();
+        }
+    }
+}
+
+fn read_loop(
+    mut editor: Editor<CallHelper, FileHistory>,
+    events: &UnboundedSender<Event>,
+    ready: &mpsc::Receiver<()>,
+    state: &Mutex<ReaderState>,
+    history: Option<std::path::PathBuf>,
+) {
+    loop {
+        {
+            let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
+            if s.closed {
+                break;
+            }
+            s.reading = true;
+        }
+        let read = editor.readline(PROMPT);
+        state.lock().unwrap_or_else(PoisonError::into_inner).reading = false;
+        let event = match read {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                Event::Line(line)
+            }
+            Err(ReadlineError::Interrupted | ReadlineError::Eof) => Event::End,
+            Err(e) => {
+                tracing::warn!("the terminal failed: {e}");
+                Event::End
+            }
+        };
+        let end = event == Event::End;
+        if events.send(event).is_err() || end || ready.recv().is_err() {
+            break;
+        }
+    }
+    if let Some(path) = history {
+        let saved = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .map_err(ReadlineError::from)
+            .and_then(|()| editor.save_history(&path));
+        if let Err(e) = saved {
+            eprintln!("(history not saved to {}: {e})", path.display());
+        }
+    }
+}
+
+/// Lines from standard input (not a terminal), on a reader thread; [`Event::End`] at the
+/// end of the input. Bytes that are not UTF-8 are replaced (and then refused as input).
+pub fn stdin_lines() -> io::Result<UnboundedReceiver<Event>> {
+    let (tx, rx) = unbounded_channel();
+    std::thread::Builder::new().name("ivrsim-stdin".into()).spawn(move || {
+        let mut stdin = io::stdin().lock();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match stdin.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let line = String::from_utf8_lossy(&buf);
+                    let line = line.trim_end_matches(['\n', '\r']).to_owned();
+                    if tx.send(Event::Line(line)).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        let _ = tx.send(Event::End);
+    })?;
+    Ok(rx)
+}
+
+/// Standard output, written and flushed line by line.
+pub struct StdoutScreen;
+
+impl Screen for StdoutScreen {
+    fn show(&mut self, lines: &[String]) -> io::Result<()> {
+        let mut out = io::stdout().lock();
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
+        out.flush()
+    }
+}
