@@ -378,9 +378,9 @@ impl<'a, 'm> Driver<'a, 'm> {
         Ok(any)
     }
 
-    /// Writes `--transcript`/`--record` as they are now, so a kill loses nothing (at the
-    /// start, after each line, after each timer that did something). A failure is shown
-    /// once (until it changes) and the call goes on.
+    /// Keeps `--transcript` (and, once the call has ended, `--record`) current, at the start,
+    /// after each line and after each timer that did something (see
+    /// [`Session::write_progress`]). A failure is shown once (until it changes) and the call goes on.
     fn write_files(&mut self) -> io::Result<()> {
         match self.session.write_progress(self.end()) {
             Ok(()) => self.write_error = None,

@@ -18,9 +18,10 @@
 //! device's own thread (rodio), when there is sound.
 //!
 //! Ctrl-D, Ctrl-C (and SIGTERM or SIGHUP) end like `:quit`: a call still in progress is
-//! hung up and [`run`] returns, so the caller writes `--transcript`/`--record`; they are
-//! also written at the start, after every line handled and after every timer that changed
-//! the call, so a kill loses nothing.
+//! hung up and [`run`] returns, so the caller writes `--transcript`/`--record`. The
+//! transcript is also rewritten at the start, after every line handled and after every timer
+//! that changed the call, and the recording once the call has ended, so a kill loses at most
+//! the recording of a call in progress.
 
 pub mod driver;
 pub mod editor;
