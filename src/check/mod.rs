@@ -1,7 +1,7 @@
 //! `ivrsim check`: every finding about a menu, and the time-to-operator report.
 //!
-//! [`check_menu`] runs the graph checks ([`operator`]: E014, W001, W002, W005, W008) and the
-//! per-node lints ([`lints`]: W003, W004, W006, W007, W009, W011, W012) on a loaded menu.
+//! [`check_menu`] runs the graph checks (`operator`: E014, W001, W002, W005, W008) and the
+//! per-node lints (`lints`: W003, W004, W006, W007, W009, W011, W012) on a loaded menu.
 //! Findings from loading and from reading clips come from [`crate::menu::load_menu`] and
 //! [`crate::audio::ClipLibrary::load`]. Every code is documented in `docs/checks.md`.
 

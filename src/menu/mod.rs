@@ -1,7 +1,7 @@
 //! The menu model: what a hotline menu file means, after loading and validation.
 //!
-//! Files are read by [`load`] into the serde types of [`raw`] (every value with its place),
-//! then [`lower`]ed into the types here, which the graph, the checks and the call engine use.
+//! Files are read by [`load`] into the serde types of `raw` (every value with its place),
+//! then lowered into the types here, which the graph, the checks and the call engine use.
 //! Durations are [`std::time::Duration`]; every node and reference keeps its [`Span`] so
 //! later findings can point at the file.
 
