@@ -50,13 +50,16 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
             writeln!(out, "(the call is over: `:restart` for a new one, `:quit` to leave)")?;
         }
         buf.clear();
-        if lines.read_line(&mut buf)? == 0 {
+        let mut bytes = Vec::new();
+        if lines.read_until(b'\n', &mut bytes)? == 0 {
             if !session.call.is_ended() {
                 session.call.handle_hangup(now);
                 show(session, out)?;
             }
             return Ok(session.call.now());
         }
+        // Bytes that are not UTF-8 become U+FFFD, which `input::parse` then refuses.
+        buf.push_str(&String::from_utf8_lossy(&bytes));
         let line = buf.trim_end_matches(['\n', '\r']);
         writeln!(out, "> {}", crate::source::printable(line))?;
         match input::parse(line) {
@@ -70,7 +73,7 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
             }
             Ok(Input::Command(Command::Restart)) => {
                 session.restart();
-                writeln!(out, "--- a new call ---")?;
+                writeln!(out, "{}", session.restart_notice())?;
             }
             Ok(Input::Command(cmd)) => {
                 if let Some(text) = session.command(now, cmd) {

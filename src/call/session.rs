@@ -76,6 +76,15 @@ impl<'m> Session<'m> {
         })
     }
 
+    /// What to say when a new call starts: the files now follow it.
+    pub fn restart_notice(&self) -> String {
+        if self.options.transcript.is_some() || self.options.record.is_some() {
+            "--- a new call (--transcript and --record now follow this call) ---".into()
+        } else {
+            "--- a new call ---".into()
+        }
+    }
+
     /// Starts a new call (the files then describe the new call).
     pub fn restart(&mut self) {
         self.call = Call::new(self.menu, self.clips, self.options.start.clone());
@@ -163,16 +172,21 @@ impl<'m> Session<'m> {
             }
             NodeKind::Collect(c) => {
                 let term = c.terminator.as_ref().map_or(String::new(), |t| format!(", then {t}"));
-                let _ = writeln!(s, "`{}` wants {} to {} digits{term}", node.id, c.min, c.max);
+                let n = if c.min == c.max {
+                    c.min.to_string()
+                } else {
+                    format!("{} to {}", c.min, c.max)
+                };
+                let _ = writeln!(s, "`{}` wants {n} digits{term}; here 0-9 are data", node.id);
             }
             other => {
                 let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
             }
         }
-        for (action, k) in self.menu.defaults.keys.iter() {
+        for (action, k) in self.menu.active_global_keys(id) {
             let _ = writeln!(
                 s,
-                "  {:>4}  {} (any menu)",
+                "  {:>4}  {} (works here)",
                 k.key.as_str(),
                 action.name().replace('_', " ")
             );

@@ -47,7 +47,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "TAG")]
     pub language: Option<String>,
     /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
-    #[arg(long, value_name = "DATETIME")]
+    #[arg(long, value_name = "DATETIME", value_parser = parse_at)]
     pub at: Option<jiff::civil::DateTime>,
     /// A variable known before the call (repeatable), e.g. `--var region=north`.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
@@ -56,7 +56,47 @@ pub struct CallArgs {
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
     let (k, v) = s.split_once('=').ok_or("write NAME=VALUE")?;
-    Ok((k.trim().to_owned(), v.to_owned()))
+    let k = k.trim();
+    let ok = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        return Err(format!(
+            "`{k}` is not a variable name (letters, digits and `_`, starting with a letter)"
+        ));
+    }
+    Ok((k.to_owned(), v.to_owned()))
+}
+
+/// The call's local date and time: `2026-03-02T19:30`, without a zone or offset (schedules are
+/// in the hotline's local time).
+fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
+    let t = s.trim();
+    let zoned = t.ends_with(['Z', 'z']) || t.contains('[') || t.rfind(['+', '-']).is_some_and(|i| i > 10);
+    if zoned {
+        return Err("write the hotline's local date and time without a zone, e.g. 2026-03-02T19:30".into());
+    }
+    t.parse()
+        .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
+}
+
+/// Refuses an output file in a folder that does not exist (or is not a folder), before the
+/// call, so a rehearsal is not lost to a typo in the path.
+fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("{flag} `{}` is a folder; name a file", path.display()));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !dir.is_dir() {
+        return Err(format!(
+            "{flag} `{}`: the folder `{}` does not exist",
+            path.display(),
+            dir.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
@@ -105,6 +145,21 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             "error: `{l}` is not one of the menu's languages ({})",
             menu.languages.join(", ")
         );
+        return EXIT_USAGE;
+    }
+    let outputs = [("--transcript", &args.transcript), ("--record", &args.record)];
+    for (flag, path) in outputs {
+        if let Some(p) = path
+            && let Err(e) = check_output(flag, p)
+        {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    }
+    if let (Some(t), Some(r)) = (&args.transcript, &args.record)
+        && t == r
+    {
+        eprintln!("error: --transcript and --record name the same file");
         return EXIT_USAGE;
     }
     let options = SessionOptions {

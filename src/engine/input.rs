@@ -128,7 +128,14 @@ impl Call<'_> {
                 let k = k.to_owned();
                 self.select(t, &k);
             }
-            Match::ExactButLonger(_) | Match::Partial => {} // the inter-digit timer decides
+            Match::ExactButLonger(_) | Match::Partial => {
+                // The inter-digit timer decides; say so, or the line seems dead.
+                let idt = m.listen.inter_digit_timeout.as_secs_f64();
+                self.caption(
+                    t,
+                    format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
+                );
+            }
             Match::None => self.failure(t, Failure::NoMatch(entry)),
         }
     }
@@ -227,6 +234,14 @@ impl Call<'_> {
         let value = at.digits.clone();
         let node = self.menu.node(at.node);
         let NodeKind::Collect(c) = &node.kind else { return };
+        // A terminator right after an entry that reached `max` just ends it, valid or not: it
+        // is neither type-ahead nor a second (empty) entry.
+        if value.len() >= c.max as usize
+            && let Some(term) = &c.terminator
+            && self.input.front().is_some_and(|k| term.as_str().starts_with(*k))
+        {
+            self.input.pop_front();
+        }
         if value.len() < c.min as usize {
             self.caption(t, format!("{value}: too short (at least {} digits)", c.min));
             self.failure(t, Failure::NoMatch(value));
@@ -238,13 +253,6 @@ impl Call<'_> {
             self.caption(t, format!("{value}: not a valid entry here"));
             self.failure(t, Failure::NoMatch(value));
             return;
-        }
-        // A terminator right after an entry that reached `max` just ends it: not type-ahead.
-        if value.len() >= c.max as usize
-            && let Some(term) = &c.terminator
-            && self.input.front().is_some_and(|k| term.as_str().starts_with(*k))
-        {
-            self.input.pop_front();
         }
         let (store, next) = (c.store.clone(), c.next.clone());
         self.step(t, &node.id.clone(), format!("{store} = {value}"));

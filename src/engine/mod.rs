@@ -472,17 +472,20 @@ impl<'m> Call<'m> {
                 let type_ahead = node.kind.listen().is_some_and(|l| l.type_ahead);
                 if !self.input.is_empty() && type_ahead {
                     // Keys typed ahead skip the prompt and are used at once.
-                    self.caption(
-                        t,
-                        format!("type-ahead: {} key(s) carried over, prompt skipped", self.input.len()),
-                    );
+                    let keys: String = self.input.iter().collect();
+                    let text = format!("type-ahead: {keys} carried over to `{}`, its prompt skipped", node.id);
+                    self.caption(t, text);
                     self.start_queue(t, VecDeque::new());
                     self.drain_input(t);
                     return None;
                 }
-                self.discard_input(t);
+                self.discard_input(t, &format!("type-ahead is off at `{}`", node.id));
             }
-            NodeKind::Message(_) | NodeKind::Transfer(_) | NodeKind::Hangup(_) => self.discard_input(t),
+            // Keys typed ahead wait through a message for the menu after it (rule 8).
+            NodeKind::Message(_) => {}
+            NodeKind::Transfer(_) | NodeKind::Hangup(_) => {
+                self.discard_input(t, "the call is being handed over or ended")
+            }
         }
         let queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
         self.start_queue(t, queue);
@@ -493,14 +496,10 @@ impl<'m> Call<'m> {
         None
     }
 
-    fn discard_input(&mut self, t: CallTime) {
+    fn discard_input(&mut self, t: CallTime, why: &str) {
         if !self.input.is_empty() {
-            let n = self.input.len();
-            self.input.clear();
-            self.caption(
-                t,
-                format!("{n} key(s) typed ahead were discarded (type-ahead is off here)"),
-            );
+            let keys: String = self.input.drain(..).collect();
+            self.caption(t, format!("keys typed ahead ({keys}) dropped: {why}"));
         }
     }
 

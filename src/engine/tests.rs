@@ -246,6 +246,22 @@ fn rule4_collect_pattern() {
     assert_eq!(c.variables().get("case_number").map(String::as_str), Some("9234"));
 }
 
+#[test]
+fn rule4_a_terminator_after_a_full_entry_is_not_a_second_failure() {
+    // `max` is 6: "123456" ends the entry, the "#" after it just confirms it, valid or not.
+    let m = menu(&MENU.replace(r#"pattern: "^[0-9]+$""#, r#"pattern: "^9""#));
+    let mut c = start(&m);
+    c.handle_keys(ms(2000), "3");
+    c.handle_keys(ms(4000), "123456#");
+    let e = drain(&mut c);
+    let roles: Vec<PromptRole> = prompts(&e).into_iter().filter(|p| p.0 == 4000).map(|p| p.2).collect();
+    assert_eq!(
+        roles,
+        vec![PromptRole::NoMatch(1)],
+        "one no-match, no no-input after it"
+    );
+}
+
 // Rule 5: re-prompts, separate counters, fallback with the reason.
 #[test]
 fn rule5_no_input_reprompts_then_fallback() {
@@ -430,6 +446,11 @@ nodes:
     c.handle_keys(ms(500), "1");
     c.handle_timeout(ms(1300));
     assert_eq!(at_node(&c, &off), "m1", "off: it was discarded");
+    // A burst whose first key leads to a message: the rest waits through it.
+    let mut c = start(&on);
+    c.handle_keys(ms(100), "31");
+    c.handle_timeout(ms(1300));
+    assert_eq!(at_node(&c, &on), "m2", "on: carried through the message to m1");
 }
 
 // Rule 9: routes are instant, messages play and continue.

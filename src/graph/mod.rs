@@ -134,21 +134,16 @@ impl MenuGraph {
                         }
                     }
                     g.listen_edges(id, m.listen.fallback.as_ref());
-                    let local = |k: &DtmfKey| m.options.iter().any(|o| &o.key == k);
-                    g.global_edges(menu, id, main_menu, |k| !local(k));
+                    g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Message(m) => {
                     g.edge(id, &m.next, EdgeKind::Next);
-                    if m.barge_in {
-                        g.global_edges(menu, id, main_menu, |_| true);
-                    }
+                    g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Collect(c) => {
                     g.edge(id, &c.next, EdgeKind::Next);
                     g.listen_edges(id, c.listen.fallback.as_ref());
-                    // Digits are data; only `*`/`#` global keys other than the terminator act.
-                    let term = c.terminator.as_ref();
-                    g.global_edges(menu, id, main_menu, |k| !k.has_digit() && Some(k) != term);
+                    g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Route(r) => {
                     for (index, route) in r.routes.iter().enumerate() {
@@ -163,7 +158,11 @@ impl MenuGraph {
         if let Some(back) = &keys.back {
             let mut back_edges = Vec::new();
             for id in menu.node_ids() {
-                if !g.back_active(menu, id, &back.key) {
+                if !menu
+                    .active_global_keys(id)
+                    .iter()
+                    .any(|(a, _)| *a == GlobalAction::Back)
+                {
                     continue;
                 }
                 // A jump by a global key (main menu, operator) starts afresh: no way back over it.
@@ -192,15 +191,6 @@ impl MenuGraph {
         g
     }
 
-    fn back_active(&self, menu: &Menu, id: NodeId, key: &DtmfKey) -> bool {
-        match &menu.node(id).kind {
-            NodeKind::Menu(m) => !m.options.iter().any(|o| &o.key == key),
-            NodeKind::Message(m) => m.barge_in,
-            NodeKind::Collect(c) => !key.has_digit() && Some(key) != c.terminator.as_ref(),
-            _ => false,
-        }
-    }
-
     fn edge(&mut self, from: NodeId, to: &NodeRef, kind: EdgeKind) {
         match to.target {
             Target::Node(t) => {
@@ -222,25 +212,25 @@ impl MenuGraph {
         }
     }
 
-    fn global_edges(&mut self, menu: &Menu, id: NodeId, main_menu: &NodeRef, active: impl Fn(&DtmfKey) -> bool) {
-        let keys = &menu.defaults.keys;
-        if let (Some(k), Some(to)) = (&keys.operator, &menu.defaults.operator)
-            && active(&k.key)
-        {
-            let kind = EdgeKind::GlobalKey {
-                action: GlobalAction::Operator,
-                key: k.key.clone(),
+    /// Edges for the global keys that act at `id` and move the call (operator, main menu);
+    /// which keys act where is [`Menu::active_global_keys`], shared with the engine.
+    fn global_edges(&mut self, menu: &Menu, id: NodeId, main_menu: &NodeRef) {
+        for (action, k) in menu.active_global_keys(id) {
+            let to = match action {
+                GlobalAction::Operator => menu.defaults.operator.as_ref(),
+                GlobalAction::MainMenu => Some(main_menu),
+                GlobalAction::Back | GlobalAction::Repeat => None,
             };
-            self.edge(id, to, kind);
-        }
-        if let Some(k) = &keys.main_menu
-            && active(&k.key)
-        {
-            let kind = EdgeKind::GlobalKey {
-                action: GlobalAction::MainMenu,
-                key: k.key.clone(),
-            };
-            self.edge(id, main_menu, kind);
+            if let Some(to) = to {
+                self.edge(
+                    id,
+                    to,
+                    EdgeKind::GlobalKey {
+                        action,
+                        key: k.key.clone(),
+                    },
+                );
+            }
         }
     }
 

@@ -119,6 +119,23 @@ impl Menu {
         }))
     }
 
+    /// The global keys that act at node `id`, by the rules of `docs/call-semantics.md`
+    /// (rule 6): in a menu, those no option hides; in a message, all, if it allows barge-in;
+    /// in a collect, those made of `*`/`#` alone other than the terminator; elsewhere none.
+    pub fn active_global_keys(&self, id: NodeId) -> Vec<(GlobalAction, &GlobalKey)> {
+        let keys = self.defaults.keys.iter();
+        match &self.node(id).kind {
+            NodeKind::Menu(m) => keys
+                .filter(|(_, g)| !m.options.iter().any(|o| o.key == g.key))
+                .collect(),
+            NodeKind::Message(m) if m.barge_in => keys.collect(),
+            NodeKind::Collect(c) => keys
+                .filter(|(_, g)| !g.key.has_digit() && Some(&g.key) != c.terminator.as_ref())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// All node indices.
     pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as u32).map(NodeId)

@@ -298,7 +298,7 @@ impl<'a, 'm> Driver<'a, 'm> {
                 self.session.restart();
                 self.clock = Clock::start();
                 self.told_over = false;
-                out.push("--- a new call ---".into());
+                out.push(self.session.restart_notice());
             }
             Ok(Input::Command(Command::Help)) => out.extend(indent(&self.help())),
             Ok(Input::Command(cmd)) => {
@@ -738,7 +738,7 @@ nodes:
             .collect();
         assert_eq!(again.len(), 2, "{text}");
         assert!(
-            text.contains("options of `main`:") && text.contains("0  operator (any menu)"),
+            text.contains("options of `main`:") && text.contains("0  operator (works here)"),
             "{text}"
         );
         assert!(
@@ -815,7 +815,7 @@ nodes:
             let w = seen.lock().unwrap().clone();
             assert_eq!(
                 w.keys,
-                [("1", "operator"), ("12", "bye"), ("0", "operator (any menu)")]
+                [("1", "operator"), ("12", "bye"), ("0", "operator (works here)")]
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
             );
             assert_eq!(w.words, ["operator"]);

@@ -52,11 +52,11 @@ pub fn menu_words(session: &Session) -> MenuWords {
         NodeKind::Collect(_) => {}
         _ => return out,
     }
-    for (action, k) in session.menu.defaults.keys.iter() {
+    for (action, k) in session.menu.active_global_keys(id) {
         let key = k.key.as_str().to_owned();
         if !out.keys.iter().any(|(have, _)| *have == key) {
             out.keys
-                .push((key, format!("{} (any menu)", action.name().replace('_', " "))));
+                .push((key, format!("{} (works here)", action.name().replace('_', " "))));
         }
     }
     out.words.sort();

@@ -279,3 +279,37 @@ fn after_hours_a_regional_call_goes_to_the_national_line() {
     let (out, _, _) = call(&["--at", MONDAY_10], "4\n1\n");
     assert!(out.contains("transferred to queue region-north"), "{out}");
 }
+
+#[test]
+fn bad_flags_are_refused_before_the_call() {
+    for args in [
+        vec!["--record", "/nonexistent-folder/t.wav"],
+        vec!["--transcript", "/"],
+        vec!["--at", "2026-03-02T10:00Z"],
+        vec!["--at", "2026-03-02T10:00+09:00"],
+        vec!["--var", "=x"],
+        vec!["--var", "region"],
+        vec!["--language", "xx"],
+        vec!["--transcript", "same.out", "--record", "same.out"],
+    ] {
+        let (out, err, code) = call(&args, "1\n");
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(out.is_empty(), "{args:?}: the call did not start:\n{out}");
+        assert!(!err.is_empty(), "{args:?}: says why");
+    }
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_call_goes_on() {
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(root())
+        .args(["call", "--at", MONDAY_10])
+        .write_stdin(b"\xff\xfe\n0\n".to_vec())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("is neither keys"), "{text}");
+    assert!(text.contains("reason: operator_key"), "{text}");
+}
