@@ -176,7 +176,13 @@ impl Call<'_> {
         };
         match selection {
             Selection::Option(i) => {
-                let (to, lang) = (m.options[i].to.clone(), m.options[i].language.clone());
+                let o = &m.options[i];
+                let (to, lang) = (o.to.clone(), o.language.clone());
+                if let Some(label) = &o.label {
+                    // The call-taker reads what the caller chose, not only the key.
+                    let node = self.current_id();
+                    self.step(t, &node, format!("chose: {label}"));
+                }
                 self.choose(t, &to, lang);
             }
             Selection::Global(a) => self.global(t, a),
