@@ -86,7 +86,8 @@ pub struct PathStep {
     pub at: CallTime,
     /// Node id.
     pub node: String,
-    /// What: `enter`, `key 1`, `say "report"`, `no-input 1`, `no-match 2 (7)`, `repeat`, …
+    /// What: `enter`, `key 1`, `keys 2026`, `chose: <option label>`, `say "report"`, `no-input 1`,
+    /// `no-match 2 (7)`, `case_number = 20261234`, `route 1`, `default route`, `repeat`, `back`, …
     pub event: String,
 }
 
