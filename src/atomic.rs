@@ -11,6 +11,7 @@ use std::path::Path;
 /// # Errors
 /// Any I/O error creating, writing, syncing or renaming the file; the target is then untouched.
 pub fn write_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    check_target(path)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -28,6 +29,25 @@ pub fn write_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) 
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Refuses a target that exists and is not a regular file: renaming over it would replace a
+/// device (`/dev/null`), a named pipe, a folder or a symbolic link with a plain file.
+///
+/// # Errors
+/// [`io::ErrorKind::InvalidInput`] naming what is there.
+pub fn check_target(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is a symbolic link; name the file itself",
+        )),
+        Ok(m) if !m.is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file (a folder, device or pipe); refusing to replace it",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -59,5 +79,19 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn never_replaces_links_devices_or_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        write(&real, b"keep").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(write(&link, b"x").is_err());
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(write(Path::new("/dev/null"), b"x").is_err());
+        assert!(write(dir.path(), b"x").is_err());
+        assert_eq!(std::fs::read(&real).unwrap(), b"keep");
     }
 }

@@ -13,9 +13,13 @@ use super::input::{self, Command, Input};
 use super::render;
 use crate::engine::CallTime;
 
+/// Most prompts played in a row without a turn for the caller before the next input is taken
+/// during the prompt (a menu whose messages lead round in a loop never pauses).
+pub const MAX_PROMPTS_WITHOUT_A_TURN: usize = 200;
+
 /// Plays prompts to their end: moves time on while a prompt is playing.
 fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
-    loop {
+    for _ in 0..MAX_PROMPTS_WITHOUT_A_TURN {
         show(session, out)?;
         if session.call.is_ended() || !session.call.is_playing() {
             return Ok(());
@@ -23,6 +27,36 @@ fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Res
         match session.call.poll_timeout() {
             Some(t) => session.call.handle_timeout(t),
             None => return Ok(()),
+        }
+    }
+    show(session, out)?;
+    writeln!(
+        out,
+        "           · the line has played {MAX_PROMPTS_WITHOUT_A_TURN} prompts without a pause: the next input comes during the prompt"
+    )
+}
+
+/// Reads one line of at most `max` bytes (the rest of a longer line is read and dropped);
+/// `None` at the end of input. Returns the bytes kept and the line's full length.
+fn read_line_capped(lines: &mut dyn BufRead, max: usize) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let buf = lines.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((total > 0).then_some((kept, total)));
+        }
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        let room = max.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        total += chunk.len();
+        let n = chunk.len();
+        lines.consume(n);
+        if done {
+            return Ok(Some((kept, total)));
         }
     }
 }
@@ -50,19 +84,29 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
             writeln!(out, "(the call is over: `:restart` for a new one, `:quit` to leave)")?;
         }
         buf.clear();
-        let mut bytes = Vec::new();
-        if lines.read_until(b'\n', &mut bytes)? == 0 {
+        // Four bytes a character is the most UTF-8 needs; longer lines are refused anyway.
+        let Some((bytes, total)) = read_line_capped(lines, 4 * input::MAX_LINE + 8)? else {
             if !session.call.is_ended() {
                 session.call.handle_hangup(now);
                 show(session, out)?;
             }
             return Ok(session.call.now());
-        }
+        };
         // Bytes that are not UTF-8 become U+FFFD, which `input::parse` then refuses.
         buf.push_str(&String::from_utf8_lossy(&bytes));
         let line = buf.trim_end_matches(['\n', '\r']);
-        writeln!(out, "> {}", crate::source::printable(line))?;
-        match input::parse(line) {
+        let parsed = if total > bytes.len() {
+            Err(format!(
+                "that line is {total} bytes long; the limit is {} characters: ignored",
+                input::MAX_LINE
+            ))
+        } else {
+            input::parse(line)
+        };
+        let shown: String = line.chars().take(80).collect();
+        let more = if line.chars().count() > 80 { "…" } else { "" };
+        writeln!(out, "> {}{more}", crate::source::printable(&shown))?;
+        match parsed {
             Err(why) => writeln!(out, "           ! {why}")?,
             Ok(Input::Command(Command::Quit)) => {
                 if !session.call.is_ended() {
@@ -78,7 +122,7 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
             Ok(Input::Command(cmd)) => {
                 if let Some(text) = session.command(now, cmd) {
                     for l in text.lines() {
-                        writeln!(out, "           {l}")?;
+                        writeln!(out, "           {}", crate::source::printable(l))?;
                     }
                 }
             }

@@ -11,6 +11,12 @@ use crate::audio::recorder::{Recorder, SAMPLE_RATE, write_wav_atomic};
 use crate::engine::{Call, CallStart, CallTime, Effect, Summary};
 use crate::menu::{GlobalAction, Menu, NodeKind};
 
+/// How often, at most, the transcript is rewritten during a call (wall-clock time).
+pub const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Longest call `--record` writes: 4 hours (230 MB of 8 kHz 16-bit audio, rendered in memory).
+pub const MAX_RECORDING: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
+
 /// What the trainee asked for on the command line.
 #[derive(Clone, Debug, Default)]
 pub struct SessionOptions {
@@ -38,6 +44,8 @@ pub struct Session<'m> {
     pub recorder: Option<Recorder>,
     /// Whether the recording of the current (ended) call has been written.
     recording_written: bool,
+    /// When the transcript was last written during the call, and how many effects it held.
+    written: Option<(std::time::Instant, usize)>,
 }
 
 impl<'m> Session<'m> {
@@ -50,6 +58,7 @@ impl<'m> Session<'m> {
             call,
             recorder: options.record.as_ref().map(|_| Recorder::new()),
             recording_written: false,
+            written: None,
             options,
             log: Vec::new(),
         }
@@ -90,6 +99,7 @@ impl<'m> Session<'m> {
         self.call = Call::new(self.menu, self.clips, self.options.start.clone());
         self.log.clear();
         self.recording_written = false;
+        self.written = None;
         if self.recorder.is_some() {
             self.recorder = Some(Recorder::new());
         }
@@ -99,6 +109,11 @@ impl<'m> Session<'m> {
     /// returns the text of one that only shows something. `:restart` and `:quit` are the
     /// driver's to handle.
     pub fn command(&mut self, now: CallTime, cmd: Command) -> Option<String> {
+        self.command_text(now, cmd)
+            .map(|t| crate::source::printable(&t).into_owned())
+    }
+
+    fn command_text(&mut self, now: CallTime, cmd: Command) -> Option<String> {
         match cmd {
             Command::Help => Some(super::input::help()),
             Command::Where => Some(self.where_text()),
@@ -216,15 +231,23 @@ impl<'m> Session<'m> {
         self.write_recording(end)
     }
 
-    /// Keeps the files current during a call, cheaply: the transcript is rewritten every
-    /// time; the recording (a full render and a WAV of the whole call) only once the call
+    /// Keeps the files current during a call, cheaply: the transcript is rewritten when
+    /// something happened, at most once a second (and when the call ends); the recording (a full render and a WAV of the whole call) only once the call
     /// has ended, and the final [`Session::write_files`] writes it in any case. Drivers call
-    /// this after every input and timer, so a kill loses at most the recording of a call
-    /// still in progress.
+    /// this after every input and timer, so a kill loses at most a second of the transcript
+    /// and the recording of a call still in progress.
     ///
     /// # Errors
     /// As [`Session::write_files`].
     pub fn write_progress(&mut self, end: CallTime) -> Result<(), String> {
+        // Not more than once a second, and only when something happened: a transcript is
+        // rewritten whole, so writing it for every line of a fast script would be quadratic.
+        let changed = self.written.is_none_or(|(_, n)| n != self.log.len());
+        let due = self.written.is_none_or(|(at, _)| at.elapsed() >= PROGRESS_EVERY);
+        if !changed || !(due || self.call.is_ended()) {
+            return Ok(());
+        }
+        self.written = Some((std::time::Instant::now(), self.log.len()));
         self.write_transcript()?;
         if self.call.is_ended() && !self.recording_written {
             self.write_recording(end)?;
@@ -253,6 +276,14 @@ impl<'m> Session<'m> {
         let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) else {
             return Ok(());
         };
+        if end > MAX_RECORDING {
+            return Err(format!(
+                "cannot write `{}`: the call lasted {:.1} h; recordings stop at {} h",
+                path.display(),
+                end.as_secs_f64() / 3600.0,
+                MAX_RECORDING.as_secs() / 3600
+            ));
+        }
         let samples = rec.finish(self.clips, end);
         write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
     }

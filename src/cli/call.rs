@@ -81,9 +81,15 @@ fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
 
 /// Refuses an output file in a folder that does not exist (or is not a folder), before the
 /// call, so a rehearsal is not lost to a typo in the path.
-fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
+fn check_output(flag: &str, path: &std::path::Path, menu: &std::path::Path) -> Result<(), String> {
     if path.is_dir() {
         return Err(format!("{flag} `{}` is a folder; name a file", path.display()));
+    }
+    crate::atomic::check_target(path).map_err(|e| format!("{flag} `{}`: {e}", path.display()))?;
+    if let (Ok(a), Ok(b)) = (path.canonicalize(), menu.canonicalize())
+        && a == b
+    {
+        return Err(format!("{flag} `{}` is the menu file itself", path.display()));
     }
     let dir = path
         .parent()
@@ -148,9 +154,9 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         return EXIT_USAGE;
     }
     let outputs = [("--transcript", &args.transcript), ("--record", &args.record)];
-    for (flag, path) in outputs {
-        if let Some(p) = path
-            && let Err(e) = check_output(flag, p)
+    for (flag, out) in outputs {
+        if let Some(p) = out
+            && let Err(e) = check_output(flag, p, &path)
         {
             eprintln!("error: {e}");
             return EXIT_USAGE;
@@ -188,7 +194,13 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     };
     let end = match result {
         Ok(end) => end,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => session.call.now(),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            // Nobody reads the output any more: the caller hangs up, the files say so.
+            let now = session.call.now();
+            session.call.handle_hangup(now);
+            session.drain();
+            now
+        }
         Err(e) => {
             eprintln!("error: {e}");
             let _ = session.write_files(session.call.now());

@@ -139,8 +139,8 @@ impl<'m> Call<'m> {
         }
         let listen = self.menu.node(at.node).kind.listen()?;
         match (at.last_digit_at, at.listening_since) {
-            (Some(last), _) => Some(last + listen.inter_digit_timeout),
-            (None, Some(since)) => Some(since + listen.timeout),
+            (Some(last), _) => Some(last.saturating_add(listen.inter_digit_timeout)),
+            (None, Some(since)) => Some(since.saturating_add(listen.timeout)),
             (None, None) => None,
         }
     }
@@ -355,7 +355,7 @@ impl<'m> Call<'m> {
         match queue.pop_front() {
             Some(mut p) => {
                 p.at = t;
-                let end = t + p.duration;
+                let end = t.saturating_add(p.duration);
                 at.playing = Some((p.clone(), end));
                 at.queue = queue;
                 self.effects.push_back(Effect::StartPrompt(p));

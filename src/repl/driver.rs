@@ -97,7 +97,9 @@ impl Clock {
 
     /// The instant call time `t` falls on (now, if `t` is before the last [`Clock::set`]).
     pub fn instant(&self, t: CallTime) -> Instant {
-        self.origin + t.saturating_sub(self.at)
+        // A deadline too far to represent (a clip of days) is "never" for the runtime: a year on.
+        let far = self.origin + Duration::from_secs(365 * 24 * 3600);
+        self.origin.checked_add(t.saturating_sub(self.at)).unwrap_or(far)
     }
 
     /// Makes the call time now `t` (holding the clock back, or moving it on); it runs on

@@ -92,21 +92,26 @@ pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair
             .iter()
             .filter(|(key, _)| key.starts_with(&typed))
             .map(|(key, what)| Pair {
-                display: format!("{key:>4}  {what}"),
+                display: format!("{key:>4}  {}", crate::source::printable(what)),
                 replacement: key.clone(),
             })
             .collect();
         return (start, found);
     }
     // Words: complete the last word typed against the keywords.
-    let word_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // After the last white space character, which may be more than one byte (U+3000, U+00A0).
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let typed = before[word_start..].to_lowercase();
     let found = words
         .words
         .iter()
         .filter(|w| w.starts_with(&typed))
         .map(|w| Pair {
-            display: w.clone(),
+            display: crate::source::printable(w).into_owned(),
             replacement: w.clone(),
         })
         .collect();
@@ -255,6 +260,23 @@ mod tests {
     fn the_history_lives_in_the_data_folder() {
         if let Some(p) = history_path() {
             assert!(p.ends_with("history.txt") && p.to_string_lossy().contains("ivrsim"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod wide_space_tests {
+    use super::*;
+
+    #[test]
+    fn completion_after_a_wide_space_does_not_panic() {
+        let words = MenuWords {
+            keys: Vec::new(),
+            words: vec!["report".into()],
+        };
+        for line in ["report\u{3000}", "x\u{a0}rep", "\u{3000}"] {
+            let (start, _) = candidates(&words, line, line.len());
+            assert!(line.is_char_boundary(start));
         }
     }
 }

@@ -76,6 +76,12 @@ pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime>
     if let Ok(mut w) = words.lock() {
         *w = menu_words(session);
     }
+    // The terminal's settings before the line editor changes them: restored at the end, since
+    // a SIGTERM can end the session while rustyline holds the terminal in raw mode.
+    let saved_tty = options
+        .terminal
+        .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
+        .flatten();
     let mut terminal = if options.terminal {
         match Terminal::start(words.clone()) {
             Ok(t) => Some(t),
@@ -116,6 +122,9 @@ pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime>
     };
     if let Some(t) = terminal {
         t.close();
+    }
+    if let Some(saved) = saved_tty {
+        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
     }
     result
 }

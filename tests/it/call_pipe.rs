@@ -313,3 +313,97 @@ fn a_line_that_is_not_utf8_is_refused_and_the_call_goes_on() {
     assert!(text.contains("is neither keys"), "{text}");
     assert!(text.contains("reason: operator_key"), "{text}");
 }
+
+#[test]
+fn devices_links_and_the_menu_are_never_replaced_by_output_files() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    std::os::unix::fs::symlink(dir.path().join("menu.yaml"), dir.path().join("link.json")).unwrap();
+    for target in ["/dev/null", "link.json", "menu.yaml"] {
+        let out = Command::cargo_bin("ivrsim")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["call", "menu.yaml", "--transcript", target])
+            .write_stdin("1\n")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{target}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let null = std::fs::metadata("/dev/null").unwrap().file_type();
+    assert!(
+        std::os::unix::fs::FileTypeExt::is_char_device(&null),
+        "/dev/null is still a device"
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("menu.yaml")).unwrap(), MINIMAL);
+}
+
+#[test]
+fn a_loop_of_messages_still_lets_the_caller_act() {
+    // Two messages leading to each other: the line never pauses, but the caller's `0` (the
+    // operator key, which works during messages) still gets through.
+    let dir = Dir::new();
+    dir.write(
+        "loop.yaml",
+        r#"name: Loop
+entry: a
+defaults: { keys: { operator: "0" }, operator: op }
+nodes:
+  a: { kind: message, prompt: { text: "one" }, next: b }
+  b: { kind: message, prompt: { text: "two" }, next: a }
+  op: { kind: transfer, queue: general }
+"#,
+    );
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "loop.yaml"])
+        .write_stdin("0\n")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text.contains("prompts without a pause"),
+        "{}",
+        &text[text.len().saturating_sub(2000)..]
+    );
+    assert!(
+        text.contains("reason: operator_key"),
+        "{}",
+        &text[text.len().saturating_sub(2000)..]
+    );
+}
+
+#[test]
+fn absurd_timeouts_are_menu_errors_not_crashes() {
+    let dir = Dir::new();
+    dir.write(
+        "huge.yaml",
+        MINIMAL.replace(
+            "  fallback: operator\n",
+            "  fallback: operator\n  timeout: 200000000000years\n",
+        ),
+    );
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "huge.yaml"])
+        .write_stdin("\n\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("E016") && err.contains("longer than 24 hours"), "{err}");
+}

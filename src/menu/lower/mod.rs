@@ -27,6 +27,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_INTER_DIGIT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Built-in default of `defaults.max_no_input` and `defaults.max_no_match`.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Longest duration a menu may give (timeouts, `lint.max_prompt`): 24 hours.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 

@@ -104,6 +104,13 @@ impl Cx<'_> {
                 );
                 None
             }
+            Ok(d) if d > MAX_DURATION => {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("`{field}` is longer than 24 hours"))
+                        .label("no line waits that long"),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(e) => {
                 self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid duration in `{field}`")).label(e));
