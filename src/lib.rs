@@ -36,6 +36,7 @@ pub mod engine;
 pub mod graph;
 pub mod menu;
 pub mod repl;
+pub mod scenario;
 pub mod source;
 pub mod synth;
 pub mod timing;

@@ -9,6 +9,7 @@
 mod call;
 mod check;
 mod prompts;
+mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// List every prompt clip of a menu with its language and text (for rendering audio).
     Prompts(prompts::PromptsArgs),
+    /// Run scripted scenarios against menus, in virtual time.
+    Test(test::TestArgs),
 }
 
 /// The default menu: the bundled hotline.
@@ -59,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
+        Command::Test(args) => test::run(&args, cli.color),
     };
     ExitCode::from(code)
 }

@@ -216,14 +216,14 @@ fn canonical(path: &Path) -> PathBuf {
 pub const MAX_INCLUDE_DEPTH: usize = 256;
 
 /// A file's text, and where its first invalid UTF-8 byte was (the text then has U+FFFD there).
-pub(super) struct Text {
-    text: String,
-    invalid_utf8_at: Option<usize>,
+pub(crate) struct Text {
+    pub(crate) text: String,
+    pub(crate) invalid_utf8_at: Option<usize>,
 }
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]. Folders, pipes, devices (`/dev/zero`)
 /// and sockets are refused before anything is read, so nothing blocks or reads forever.
-fn read_text(path: &Path) -> std::io::Result<Text> {
+pub(crate) fn read_text(path: &Path) -> std::io::Result<Text> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
@@ -265,7 +265,7 @@ fn read_text(path: &Path) -> std::io::Result<Text> {
 /// the input: a large hand-written menu must load, an alias bomb must not.
 ///
 /// On failure pushes the findings and returns `None`.
-pub(super) fn parse_file<T: DeserializeOwned>(
+pub(crate) fn parse_file<T: DeserializeOwned>(
     sources: &Sources,
     file: FileId,
     invalid_utf8_at: Option<usize>,

@@ -22,6 +22,7 @@ use regex::Regex;
 pub use dtmf::DtmfKey;
 pub use load::{LoadOutcome, load_menu, load_menu_text};
 pub(crate) use lower::display_dir;
+pub(crate) use lower::normalize as normalize_path;
 pub use schedule::Schedule;
 
 use crate::source::Span;

@@ -9,3 +9,4 @@ mod check_codes;
 mod docs;
 mod repl_pty;
 mod robustness;
+mod scenarios;

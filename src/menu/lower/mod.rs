@@ -276,7 +276,7 @@ pub(super) fn lower(
 
 /// Removes `.` and `name/..` pairs without touching the file system, so paths in
 /// messages read `audio/hotline/x.wav` rather than `menus/../audio/hotline/x.wav`.
-pub(super) fn normalize(p: &Path) -> PathBuf {
+pub(crate) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

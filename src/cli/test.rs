@@ -1,0 +1,162 @@
+//! `ivrsim test [PATH...]`: run scenario files in virtual time and report each scenario.
+//! (First part of the scenario issue: coverage, JSON/JUnit reports and generated suites come next.)
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::audio::ClipLibrary;
+use crate::check::{Analysis, Overrides, Thresholds, check_menu};
+use crate::diag::{self, ColorChoice, Severity};
+use crate::menu::{Menu, load_menu};
+use crate::scenario::{load_scenarios, runner};
+use crate::source::{Sources, printable};
+
+/// Arguments of `ivrsim test`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 every scenario passed, 1 a scenario failed, 2 a file could not be \
+loaded (or usage error). The format is in docs/scenario-format.md."
+)]
+pub struct TestArgs {
+    /// Scenario files, or folders searched for `*.yaml` [default: scenarios/].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() || p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                collect(&p, out)?;
+            }
+        }
+    } else {
+        std::fs::metadata(path)?;
+        out.push(path.to_owned());
+    }
+    Ok(())
+}
+
+/// Runs the scenarios; see the after-help for the exit status.
+pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        args.paths.clone()
+    };
+    let mut files = Vec::new();
+    for r in &roots {
+        if let Err(e) = collect(r, &mut files) {
+            eprintln!("error: cannot read `{}`: {e}", r.display());
+            return EXIT_USAGE;
+        }
+    }
+    let mut sources = Sources::new();
+    let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary)>> = HashMap::new();
+    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        let (file, diags) = match load_scenarios(&path, &mut sources) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("error: {e}");
+                broken += 1;
+                continue;
+            }
+        };
+        let errors: Vec<_> = diags.into_iter().filter(|d| d.severity() == Severity::Error).collect();
+        let Some(file) = file.filter(|_| errors.is_empty()) else {
+            let _ = diag::render_text(&mut super::stderr(color), &sources, &errors);
+            broken += 1;
+            continue;
+        };
+        let entry = menus
+            .entry(file.menu.clone())
+            .or_insert_with(|| load_checked(&file.menu, &mut sources, color));
+        let Some((menu, clips)) = entry.as_ref() else {
+            eprintln!(
+                "error: {}: its menu `{}` cannot be used (see above)",
+                path.display(),
+                file.menu.display()
+            );
+            broken += 1;
+            continue;
+        };
+        for sc in &file.scenarios {
+            let run = runner::run(menu, clips, sc);
+            let secs = run.call_time.as_secs_f64();
+            match &run.failure {
+                None => {
+                    passed += 1;
+                    let _ = writeln!(out, "PASS  {} ({secs:.1} s)", printable(&run.name));
+                }
+                Some(f) => {
+                    failed += 1;
+                    let lc = sources.line_col(f.step);
+                    let _ = writeln!(out, "FAIL  {} ({secs:.1} s)", printable(&run.name));
+                    let _ = writeln!(
+                        out,
+                        "      --> {}:{}:{}",
+                        printable(sources.name(f.step.file)),
+                        lc.line,
+                        lc.column
+                    );
+                    let _ = writeln!(out, "      {}", printable(&f.message));
+                    let nodes: Vec<&str> = f
+                        .path
+                        .iter()
+                        .filter(|s| s.event == "enter")
+                        .map(|s| s.node.as_str())
+                        .collect();
+                    let _ = writeln!(out, "      path: {}", printable(&nodes.join(" → ")));
+                }
+            }
+        }
+    }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    if broken > 0 {
+        let _ = writeln!(out, "{broken} file(s) could not be loaded");
+        EXIT_USAGE
+    } else if failed > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Loads a menu and refuses it (with its findings on stderr) when `check` finds errors.
+fn load_checked(path: &Path, sources: &mut Sources, color: ColorChoice) -> Option<(Menu, ClipLibrary)> {
+    let outcome = match load_menu(path, sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
+    let mut findings = outcome.diagnostics;
+    let menu = outcome.menu?;
+    let (clips, clip_findings) = ClipLibrary::load(&menu);
+    findings.extend(clip_findings);
+    let analysis = Analysis::of(&menu, &clips);
+    findings.extend(check_menu(
+        &menu,
+        &clips,
+        &analysis,
+        &Thresholds::resolve(&menu, &Overrides::default()),
+    ));
+    findings.retain(|d| d.severity() == Severity::Error);
+    if findings.is_empty() {
+        Some((menu, clips))
+    } else {
+        let _ = diag::render_text(&mut super::stderr(color), sources, &findings);
+        None
+    }
+}

@@ -1,0 +1,235 @@
+//! Loading scenario files: the same YAML reading and rustc-style findings as menus.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::format::{RawExpect, RawFile, RawStep, S};
+use super::{Expect, Scenario, ScenarioFile, Step, StepKind, TransferExpect};
+use crate::diag::{Code, Diagnostic};
+use crate::engine::{CallClock, CallStart};
+use crate::menu::load::{ReadError, parse_file, read_text};
+use crate::source::{FileId, Sources, Span};
+
+/// Loads a scenario file; `None` with findings when it cannot be used.
+///
+/// # Errors
+/// [`ReadError`] when the file cannot be read at all.
+pub fn load_scenarios(
+    path: &Path,
+    sources: &mut Sources,
+) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
+    let text = read_text(path).map_err(|source| ReadError {
+        path: path.to_owned(),
+        source,
+    })?;
+    let file = sources.add(path.display().to_string(), text.text);
+    let mut diags = Vec::new();
+    let Some(raw) = parse_file::<RawFile>(sources, file, text.invalid_utf8_at, &mut diags) else {
+        return Ok((None, diags));
+    };
+    let mut cx = Cx {
+        sources,
+        file,
+        diags: &mut diags,
+    };
+    let top = cx.span(&raw.referenced);
+    let raw = raw.value;
+    let Some(menu) = raw.menu else {
+        cx.push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
+        return Ok((None, diags));
+    };
+    let menu_span = cx.span(&menu.referenced);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let menu_path = crate::menu::normalize_path(&dir.join(&menu.value));
+    let mut scenarios = Vec::new();
+    match &raw.scenarios {
+        Some(list) if !list.value.is_empty() => {
+            for s in &list.value {
+                if let Some(sc) = cx.scenario(s) {
+                    scenarios.push(sc);
+                }
+            }
+        }
+        other => {
+            let span = other.as_ref().map_or(top, |l| cx.span(&l.referenced));
+            cx.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
+        }
+    }
+    let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
+    let out = ScenarioFile {
+        path: path.to_owned(),
+        menu: menu_path,
+        menu_span,
+        scenarios,
+    };
+    Ok((ok.then_some(out), diags))
+}
+
+struct Cx<'a> {
+    sources: &'a Sources,
+    file: FileId,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+fn duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!("`{t}` has no unit: write `{t}s` or `{t}ms`"));
+    }
+    humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e})"))
+}
+
+impl Cx<'_> {
+    fn span(&self, loc: &serde_saphyr::Location) -> Span {
+        self.sources.span_of(self.file, loc)
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn duration(&mut self, v: &S<String>) -> Option<Duration> {
+        match duration(&v.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let span = self.span(&v.referenced);
+                self.push(Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(e));
+                None
+            }
+        }
+    }
+
+    fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {
+        let span = self.span(&s.referenced);
+        let raw = &s.value;
+        let name = match &raw.name {
+            Some(n) if !n.value.trim().is_empty() => n.value.clone(),
+            _ => {
+                self.push(Diagnostic::new(Code::MissingField, span, "scenario has no `name`").label("name it"));
+                String::new()
+            }
+        };
+        let mut start = CallStart::default();
+        if let Some(st) = &raw.start {
+            if let Some(at) = &st.value.at {
+                match at.value.trim().parse::<jiff::civil::DateTime>() {
+                    Ok(dt) => start.clock = CallClock::new(dt),
+                    Err(_) => {
+                        let sp = self.span(&at.referenced);
+                        self.push(
+                            Diagnostic::new(Code::InvalidValue, sp, "invalid `at`")
+                                .label("expected a local date and time such as 2026-03-02T10:00"),
+                        );
+                    }
+                }
+            }
+            start.language = st.value.language.as_ref().map(|l| l.value.clone());
+            for (k, v) in st.value.vars.iter().flat_map(|v| v.0.iter()) {
+                start.variables.insert(k.value.clone(), v.value.clone());
+            }
+        }
+        let mut steps = Vec::new();
+        for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
+            if let Some(step) = self.step(st) {
+                steps.push(step);
+            }
+        }
+        if steps.is_empty() {
+            self.push(
+                Diagnostic::new(Code::MissingField, span, format!("scenario `{name}` has no `steps`"))
+                    .label("add steps"),
+            );
+            return None;
+        }
+        Some(Scenario {
+            name,
+            span,
+            start,
+            steps,
+        })
+    }
+
+    fn step(&mut self, st: &S<RawStep>) -> Option<Step> {
+        let span = self.span(&st.referenced);
+        let r = &st.value;
+        let actions = [
+            r.press.is_some(),
+            r.say.is_some(),
+            r.silence.is_some(),
+            r.hangup.is_some(),
+            r.expect.is_some(),
+        ];
+        if actions.iter().filter(|a| **a).count() != 1 {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    "a step is one of `press`, `say`, `silence`, `hangup`, `expect`",
+                )
+                .label("give exactly one"),
+            );
+            return None;
+        }
+        let at = r.at.as_ref().and_then(|a| self.duration(a));
+        let kind = if let Some(p) = &r.press {
+            if let Err(e) = crate::menu::DtmfKey::parse(&p.value) {
+                let sp = self.span(&p.referenced);
+                self.push(
+                    Diagnostic::new(Code::InvalidKey, sp, format!("invalid keys `{}`", p.value)).label(e.to_string()),
+                );
+                return None;
+            }
+            let gap = r.gap.as_ref().and_then(|g| self.duration(g)).unwrap_or_default();
+            StepKind::Press {
+                keys: p.value.clone(),
+                at,
+                gap,
+            }
+        } else if let Some(w) = &r.say {
+            StepKind::Say(w.value.clone())
+        } else if let Some(s) = &r.silence {
+            if s.value.trim() == "timeout" {
+                StepKind::Silence(None)
+            } else {
+                StepKind::Silence(Some(self.duration(s)?))
+            }
+        } else if r.hangup.is_some() {
+            StepKind::Hangup
+        } else {
+            StepKind::Expect(self.expect(r.expect.as_ref()?))
+        };
+        Some(Step { span, kind })
+    }
+
+    fn expect(&mut self, e: &S<RawExpect>) -> Expect {
+        let r = &e.value;
+        let bound = |cx: &mut Self, b: &Option<S<String>>| b.as_ref().and_then(|v| cx.duration(v));
+        Expect {
+            node: r.node.as_ref().map(|n| n.value.clone()),
+            prompt: r.prompt.as_ref().map(|p| p.value.clone()),
+            vars: r
+                .var
+                .iter()
+                .flat_map(|v| v.0.iter())
+                .map(|(k, v)| (k.value.clone(), v.value.clone()))
+                .collect(),
+            transfer: r.transfer.as_ref().map(|t| TransferExpect {
+                queue: t.value.queue.as_ref().map(|q| q.value.clone()),
+                priority: t.value.priority.as_ref().map(|q| q.value.clone()),
+                reason: t.value.reason.as_ref().map(|q| q.value.clone()),
+            }),
+            hangup: r.hangup.as_ref().map(|h| h.value.clone()),
+            elapsed: match &r.elapsed {
+                Some(b) => (bound(self, &b.value.min), bound(self, &b.value.max)),
+                None => (None, None),
+            },
+            keys: match &r.keys {
+                Some(k) => (
+                    k.value.min.as_ref().map(|v| v.value),
+                    k.value.max.as_ref().map(|v| v.value),
+                ),
+                None => (None, None),
+            },
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Scripted scenarios: a scenario file names a menu and holds scenarios of caller actions
+//! and expectations, run by [`runner`] on the call engine in virtual time
+//! (`docs/scenario-format.md`).
+
+pub(crate) mod format;
+mod load;
+pub mod runner;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use load::load_scenarios;
+
+use crate::engine::CallStart;
+use crate::source::Span;
+
+/// A loaded scenario file.
+#[derive(Debug)]
+pub struct ScenarioFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The menu it tests (resolved against the file's folder).
+    pub menu: PathBuf,
+    /// Where `menu:` is written.
+    pub menu_span: Span,
+    /// Its scenarios, in file order.
+    pub scenarios: Vec<Scenario>,
+}
+
+/// One scenario: a call from its start, step by step.
+#[derive(Debug)]
+pub struct Scenario {
+    /// Its name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+    /// How the call starts.
+    pub start: CallStart,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step and where it is written.
+#[derive(Debug)]
+pub struct Step {
+    /// Where.
+    pub span: Span,
+    /// What.
+    pub kind: StepKind,
+}
+
+/// A caller action or an expectation.
+#[derive(Debug)]
+pub enum StepKind {
+    /// Press keys: by default once the prompt has finished; `at` is from the current prompt's
+    /// start (to barge in); `gap` between keys (0: pressed together).
+    Press {
+        /// The keys.
+        keys: String,
+        /// When, from the start of the prompt playing.
+        at: Option<Duration>,
+        /// Between two keys.
+        gap: Duration,
+    },
+    /// Say words.
+    Say(String),
+    /// Stay silent this long, or (`None`) until the line's next time-out fires.
+    Silence(Option<Duration>),
+    /// Hang up.
+    Hangup,
+    /// Check the call's state.
+    Expect(Expect),
+}
+
+/// What must hold; every field given is checked.
+#[derive(Debug, Default)]
+pub struct Expect {
+    /// The call is at, or has passed since the previous action, this node.
+    pub node: Option<String>,
+    /// The latest prompt's text contains this, or its clip is named this.
+    pub prompt: Option<String>,
+    /// Variables with these values.
+    pub vars: Vec<(String, String)>,
+    /// The call was transferred with these.
+    pub transfer: Option<TransferExpect>,
+    /// The call ended at a hang-up (with this reason, if given).
+    pub hangup: Option<Option<String>>,
+    /// Bounds of the call time so far.
+    pub elapsed: (Option<Duration>, Option<Duration>),
+    /// Bounds of the keypresses so far.
+    pub keys: (Option<u32>, Option<u32>),
+}
+
+/// `expect: { transfer: … }`.
+#[derive(Debug, Default)]
+pub struct TransferExpect {
+    /// Queue.
+    pub queue: Option<String>,
+    /// Priority name.
+    pub priority: Option<String>,
+    /// Reason name (`chosen`, `operator_key`, `max_no_input`, `max_no_match`).
+    pub reason: Option<String>,
+}

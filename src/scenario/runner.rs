@@ -1,0 +1,273 @@
+//! Running a scenario: the call engine in virtual time, driven the way a caller acts.
+//!
+//! The caller hears each prompt to its end before acting, unless a `press` or `say` gives
+//! `at:` (a time from the start of the prompt playing), which barges in. An expectation is
+//! checked once the prompts before it have played (the caller keeps listening, so `elapsed`
+//! includes them); `node:` holds if the call is at the node or passed through it since the
+//! caller's last key or word, and `prompt:` if any prompt heard since the previous action has
+//! the text (so a message that plays and moves on can be expected too).
+
+use std::time::Duration;
+
+use super::{Expect, Scenario, Step, StepKind};
+use crate::audio::ClipLibrary;
+use crate::engine::{Call, CallTime, Effect, Handoff, Outcome, PathStep, PromptPlay, Summary};
+use crate::menu::Menu;
+use crate::source::Span;
+
+/// Most prompts played in a row without a turn for the caller (see the pipe driver).
+const MAX_PROMPTS: usize = 200;
+
+/// Why a scenario failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The step that failed.
+    pub step: Span,
+    /// Expected and actual, in words.
+    pub message: String,
+    /// The path the call took up to then.
+    pub path: Vec<PathStep>,
+}
+
+/// The result of one scenario.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Scenario name.
+    pub name: String,
+    /// `None` when it passed.
+    pub failure: Option<Failure>,
+    /// Call time at the end of the scenario.
+    pub call_time: CallTime,
+}
+
+struct Caller<'m> {
+    call: Call<'m>,
+    last_prompt: Option<PromptPlay>,
+    /// Prompts started since the previous action.
+    heard: Vec<PromptPlay>,
+    passed: Vec<String>,
+    handoff: Option<Handoff>,
+    summary: Option<Summary>,
+}
+
+impl Caller<'_> {
+    fn absorb(&mut self) {
+        while let Some(e) = self.call.poll_effect() {
+            match e {
+                Effect::StartPrompt(p) => {
+                    self.heard.push(p.clone());
+                    self.last_prompt = Some(p);
+                }
+                Effect::Handoff(h) => self.handoff = Some(h),
+                Effect::Ended(s) => self.summary = Some(s),
+                _ => {}
+            }
+        }
+        let path = self.call.path();
+        for s in path
+            .iter()
+            .rev()
+            .take_while(|s| !s.event.starts_with("key") && !s.event.starts_with("say"))
+        {
+            if s.event == "enter" && !self.passed.contains(&s.node) {
+                self.passed.push(s.node.clone());
+            }
+        }
+    }
+
+    /// Plays prompts to their end.
+    fn listen(&mut self) {
+        for _ in 0..MAX_PROMPTS {
+            self.absorb();
+            if self.call.is_ended() || !self.call.is_playing() {
+                return;
+            }
+            match self.call.poll_timeout() {
+                Some(t) => self.call.handle_timeout(t),
+                None => return,
+            }
+        }
+        self.absorb();
+    }
+
+    /// The time for an action with `at` (from the start of the prompt playing), else after
+    /// listening to the end.
+    fn when(&mut self, at: Option<Duration>) -> CallTime {
+        match at {
+            Some(offset) => {
+                let start = self.last_prompt.as_ref().map_or(self.call.now(), |p| p.at);
+                let t = (start + offset).max(self.call.now());
+                self.call.handle_timeout(t);
+                self.absorb();
+                t
+            }
+            None => {
+                self.listen();
+                self.call.now()
+            }
+        }
+    }
+}
+
+fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
+    if let Some(node) = &e.node {
+        let here = c.call.current().map(|n| menu.node(n).id.clone()).unwrap_or_default();
+        if here != *node && !c.passed.contains(node) {
+            return Err(format!(
+                "expected node `{node}`, but the call is at `{here}` (passed since the last action: {})",
+                c.passed.join(", ")
+            ));
+        }
+    }
+    if let Some(want) = &e.prompt {
+        let matches = |p: &PromptPlay| {
+            p.text.contains(want.as_str())
+                || p.clip
+                    .as_ref()
+                    .and_then(|f| f.file_name())
+                    .is_some_and(|f| f.to_string_lossy() == *want)
+        };
+        let ok = c.heard.iter().any(matches) || c.last_prompt.as_ref().is_some_and(matches);
+        if !ok {
+            let last = c
+                .last_prompt
+                .as_ref()
+                .map_or("none".to_owned(), |p| format!("`{}`: \"{}\"", p.node, p.text));
+            return Err(format!("expected a prompt with \"{want}\", the last prompt was {last}"));
+        }
+    }
+    for (name, value) in &e.vars {
+        let found = c.call.variables().get(name);
+        if found != Some(value) {
+            let found = found.map_or("unset".to_owned(), |v| format!("`{v}`"));
+            return Err(format!("expected `{name}` = `{value}`, found {found}"));
+        }
+    }
+    if let Some(t) = &e.transfer {
+        let Some(h) = &c.handoff else {
+            return Err("expected a transfer, but the call has not been handed over".into());
+        };
+        let checks = [
+            ("queue", &t.queue, h.queue.clone()),
+            ("priority", &t.priority, h.priority.name().to_owned()),
+            ("reason", &t.reason, h.reason.name().to_owned()),
+        ];
+        for (what, want, got) in checks {
+            if let Some(want) = want
+                && *want != got
+            {
+                return Err(format!("expected a transfer with {what} `{want}`, found `{got}`"));
+            }
+        }
+    }
+    if let Some(reason) = &e.hangup {
+        match c.summary.as_ref().map(|s| &s.outcome) {
+            Some(Outcome::HungUp { reason: got }) if reason.as_ref().is_none_or(|r| r == got) => {}
+            Some(Outcome::RetriesExhausted { .. }) if reason.is_none() => {}
+            other => {
+                return Err(format!(
+                    "expected the line to hang up{}, found {other:?}",
+                    reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+                ));
+            }
+        }
+    }
+    let now = c.call.now();
+    if let Some(min) = e.elapsed.0
+        && now < min
+    {
+        return Err(format!(
+            "expected at least {:.1} s, the call is at {:.1} s",
+            min.as_secs_f64(),
+            now.as_secs_f64()
+        ));
+    }
+    if let Some(max) = e.elapsed.1
+        && now > max
+    {
+        return Err(format!(
+            "expected at most {:.1} s, the call is at {:.1} s",
+            max.as_secs_f64(),
+            now.as_secs_f64()
+        ));
+    }
+    let keys = c.call.keys_pressed();
+    if e.keys.0.is_some_and(|m| keys < m) || e.keys.1.is_some_and(|m| keys > m) {
+        return Err(format!(
+            "expected keys between {:?} and {:?}, {keys} were pressed",
+            e.keys.0, e.keys.1
+        ));
+    }
+    Ok(())
+}
+
+/// Runs one scenario on `menu`.
+pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
+    let mut c = Caller {
+        call: Call::new(menu, clips, scenario.start.clone()),
+        last_prompt: None,
+        heard: Vec::new(),
+        passed: Vec::new(),
+        handoff: None,
+        summary: None,
+    };
+    c.absorb();
+    for Step { span, kind } in &scenario.steps {
+        let act = !matches!(kind, StepKind::Expect(_));
+        match kind {
+            StepKind::Press { keys, at, gap } => {
+                let mut t = c.when(*at);
+                if gap.is_zero() {
+                    c.call.handle_keys(t, keys); // pressed together: one burst
+                } else {
+                    for (i, k) in keys.chars().enumerate() {
+                        if i > 0 {
+                            t += *gap;
+                        }
+                        c.call.handle_keys(t, &k.to_string());
+                    }
+                }
+            }
+            StepKind::Say(words) => {
+                let t = c.when(None);
+                c.call.handle_speech(t, words);
+            }
+            StepKind::Silence(d) => {
+                c.listen();
+                let t = match d {
+                    Some(d) => c.call.now() + *d,
+                    None => c.call.poll_timeout().unwrap_or(c.call.now()),
+                };
+                c.call.handle_timeout(t);
+            }
+            StepKind::Hangup => {
+                let t = c.when(None);
+                c.call.handle_hangup(t);
+            }
+            StepKind::Expect(e) => {
+                c.listen();
+                if let Err(message) = check(&c, menu, e) {
+                    return Run {
+                        name: scenario.name.clone(),
+                        failure: Some(Failure {
+                            step: *span,
+                            message,
+                            path: c.call.path().to_vec(),
+                        }),
+                        call_time: c.call.now(),
+                    };
+                }
+            }
+        }
+        if act {
+            c.passed.clear();
+            c.heard.clear();
+            c.absorb();
+        }
+    }
+    Run {
+        name: scenario.name.clone(),
+        failure: None,
+        call_time: c.call.now(),
+    }
+}
