@@ -268,7 +268,7 @@ impl Recorder {
                 self.tones.push((start, *key));
                 self.saw(*at);
             }
-            Effect::Caption { at, .. } | Effect::Hangup { at } => self.saw(*at),
+            Effect::Caption { at, .. } | Effect::Hangup { at } | Effect::Moved { at, .. } => self.saw(*at),
             Effect::Handoff(h) => self.saw(h.time_in_ivr),
             Effect::Ended(summary) => {
                 self.saw(summary.time_in_ivr);

@@ -34,7 +34,7 @@ pub fn lines(effect: &Effect) -> Vec<String> {
         Effect::Handoff(h) => screen_pop(h),
         Effect::Hangup { at } => vec![format!("[{}] the line hangs up", clock(*at))],
         Effect::Ended(s) => summary(s),
-        Effect::StopPrompt { .. } | Effect::DtmfTone { .. } => Vec::new(),
+        Effect::StopPrompt { .. } | Effect::DtmfTone { .. } | Effect::Moved { .. } => Vec::new(),
     }
 }
 

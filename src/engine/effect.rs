@@ -173,6 +173,30 @@ fn opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::
     }
 }
 
+/// Why the call moved to a node: the edge of the menu graph it took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "index")]
+pub enum Via {
+    /// The start of the call (to the entry).
+    Start,
+    /// A menu option's key (its position in `options`).
+    Option(usize),
+    /// A menu option's spoken keyword (the option's position).
+    Keyword(usize),
+    /// The end of a message, or a complete entry in a collect.
+    Next,
+    /// A route whose condition held (its position in `routes`).
+    Route(usize),
+    /// A route node's `default`.
+    RouteDefault,
+    /// The fallback after the last allowed no-input.
+    NoInputFallback,
+    /// The fallback after the last allowed no-match.
+    NoMatchFallback,
+    /// A global key (operator, main menu, back).
+    Global(crate::menu::GlobalAction),
+}
+
 /// Something the driver must do or show.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "effect")]
@@ -200,6 +224,18 @@ pub enum Effect {
         at: CallTime,
         /// The text.
         text: String,
+    },
+    /// The call moved along an edge of the menu (for coverage and tools; not shown).
+    Moved {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+        /// The node it left (`None` at the start).
+        from: Option<String>,
+        /// The edge.
+        via: Via,
+        /// The node it entered.
+        to: String,
     },
     /// The call is handed to an operator with this record.
     Handoff(Handoff),

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use super::matching::{Match, match_entry};
-use super::{Call, CallTime, Effect, HandoffReason, Outcome, PromptPlay, PromptRole, Summary};
+use super::{Call, CallTime, Effect, HandoffReason, Outcome, PromptPlay, PromptRole, Summary, Via};
 use crate::menu::{DtmfKey, GlobalAction, NodeKind, NodeRef};
 
 /// A failed turn at a menu or collect.
@@ -183,15 +183,16 @@ impl Call<'_> {
                     let node = self.current_id();
                     self.step(t, &node, format!("chose: {label}"));
                 }
-                self.choose(t, &to, lang);
+                self.choose(t, &to, lang, Via::Option(i));
             }
             Selection::Global(a) => self.global(t, a),
         }
     }
 
     /// The caller chose the way to `to` (an option or a keyword).
-    pub(super) fn choose(&mut self, t: CallTime, to: &NodeRef, language: Option<String>) {
+    pub(super) fn choose(&mut self, t: CallTime, to: &NodeRef, language: Option<String>, via: Via) {
         self.reason = HandoffReason::Chosen;
+        self.via = via;
         if let Some(l) = language {
             self.caption(t, format!("language: {l}"));
             self.language = l;
@@ -263,12 +264,14 @@ impl Call<'_> {
         let (store, next) = (c.store.clone(), c.next.clone());
         self.step(t, &node.id.clone(), format!("{store} = {value}"));
         self.variables.insert(store, value);
+        self.via = Via::Next;
         self.goto(&next, t);
     }
 
     /// A global key's action.
     pub(super) fn global(&mut self, t: CallTime, action: GlobalAction) {
         let id = self.current_id();
+        self.via = Via::Global(action);
         self.step(t, &id, action.name().replace('_', " "));
         match action {
             GlobalAction::Operator => match self.menu.defaults.operator.clone() {
@@ -371,6 +374,10 @@ impl Call<'_> {
             };
             match listen.fallback.clone() {
                 Some(fallback) => {
+                    self.via = match failure {
+                        Failure::NoInput => Via::NoInputFallback,
+                        Failure::NoMatch(_) => Via::NoMatchFallback,
+                    };
                     self.caption(t, format!("limit reached: going to `{}`", fallback.name));
                     self.goto(&fallback, t);
                 }

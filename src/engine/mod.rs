@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 pub use clock::CallClock;
-pub use effect::{CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary};
+pub use effect::{CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via};
 
 use crate::audio::ClipLibrary;
 use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
@@ -86,6 +86,8 @@ pub struct Call<'m> {
     exhausted: bool,
     /// When nodes were last entered, and how many at that instant.
     entered_at: (CallTime, u32),
+    /// The edge the next `goto` takes (set just before it).
+    via: Via,
     ended: bool,
 }
 
@@ -114,6 +116,7 @@ impl<'m> Call<'m> {
             handoff_at: None,
             exhausted: false,
             entered_at: (Duration::MAX, 0),
+            via: Via::Start,
             ended: false,
         };
         let entry = menu.entry.clone();
@@ -197,7 +200,7 @@ impl<'m> Call<'m> {
                     .collect();
                 if let [i] = hits[..] {
                     let (to, lang) = (m.options[i].to.clone(), m.options[i].language.clone());
-                    self.choose(now, &to, lang);
+                    self.choose(now, &to, lang, Via::Keyword(i));
                 } else {
                     let what = if hits.is_empty() {
                         "no option matches"
@@ -441,6 +444,14 @@ impl<'m> Call<'m> {
     fn enter(&mut self, id: NodeId, t: CallTime) -> Option<NodeRef> {
         let node = self.menu.node(id);
         self.stop_prompt(t);
+        let from = self.at.as_ref().map(|a| self.menu.node(a.node).id.clone());
+        self.effects.push_back(Effect::Moved {
+            at: t,
+            from,
+            via: self.via,
+            to: node.id.clone(),
+        });
+        self.via = Via::Next;
         self.step(t, &node.id.clone(), "enter".into());
         self.at = Some(AtNode {
             node: id,
@@ -459,8 +470,14 @@ impl<'m> Call<'m> {
                     .iter()
                     .position(|route| route.when.iter().all(|test| self.holds(test, t)));
                 let (to, how) = match taken {
-                    Some(i) => (r.routes[i].to.clone(), format!("route {}", i + 1)),
-                    None => (r.default.clone(), "default route".into()),
+                    Some(i) => {
+                        self.via = Via::Route(i);
+                        (r.routes[i].to.clone(), format!("route {}", i + 1))
+                    }
+                    None => {
+                        self.via = Via::RouteDefault;
+                        (r.default.clone(), "default route".into())
+                    }
                 };
                 self.step(t, &node.id.clone(), how);
                 return Some(to);
@@ -549,6 +566,7 @@ impl<'m> Call<'m> {
         match &node.kind {
             NodeKind::Message(m) => {
                 let next = m.next.clone();
+                self.via = Via::Next;
                 self.goto(&next, t);
             }
             NodeKind::Transfer(tr) => {

@@ -181,7 +181,8 @@ pub struct GlobalKeys {
 }
 
 /// What a global key does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GlobalAction {
     /// Transfer to an operator.
     Operator,

@@ -76,7 +76,11 @@ impl Sound {
             },
             Effect::StopPrompt { .. } => out.stop(),
             Effect::DtmfTone { key, .. } => out.tone(*key),
-            Effect::Hangup { .. } | Effect::Handoff(_) | Effect::Ended(_) | Effect::Caption { .. } => {}
+            Effect::Hangup { .. }
+            | Effect::Handoff(_)
+            | Effect::Ended(_)
+            | Effect::Caption { .. }
+            | Effect::Moved { .. } => {}
         }
     }
 
