@@ -9,6 +9,7 @@
 mod call;
 mod check;
 mod prompts;
+mod scenarios;
 mod test;
 
 use std::path::PathBuf;
@@ -49,6 +50,8 @@ pub enum Command {
     Prompts(prompts::PromptsArgs),
     /// Run scripted scenarios against menus, in virtual time.
     Test(test::TestArgs),
+    /// Scenario tools: `generate` a suite covering a menu.
+    Scenarios(scenarios::ScenariosArgs),
 }
 
 /// The default menu: the bundled hotline.
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
+        Command::Scenarios(args) => scenarios::run(&args, cli.color),
     };
     ExitCode::from(code)
 }

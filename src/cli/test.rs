@@ -12,6 +12,7 @@ use crate::audio::ClipLibrary;
 use crate::check::{Analysis, Overrides, Thresholds, check_menu};
 use crate::diag::{self, ColorChoice, Severity};
 use crate::menu::{Menu, load_menu};
+use crate::scenario::coverage::Coverage;
 use crate::scenario::{load_scenarios, runner};
 use crate::source::{Sources, printable};
 
@@ -25,6 +26,13 @@ pub struct TestArgs {
     /// Scenario files, or folders searched for `*.yaml` [default: scenarios/].
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Fail (exit 1) when a menu's coverage (nodes, options and failure edges together) is
+    /// below this percentage.
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
+    /// Write every menu's coverage as JSON to this file (for tools and menu maps).
+    #[arg(long, value_name = "FILE")]
+    pub coverage_json: Option<PathBuf>,
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -60,7 +68,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         }
     }
     let mut sources = Sources::new();
-    let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary)>> = HashMap::new();
+    let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary, Coverage)>> = HashMap::new();
+    let mut order: Vec<PathBuf> = Vec::new();
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
     let mut out = std::io::stdout().lock();
     for path in files {
@@ -78,10 +87,16 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             broken += 1;
             continue;
         };
-        let entry = menus
-            .entry(file.menu.clone())
-            .or_insert_with(|| load_checked(&file.menu, &mut sources, color));
-        let Some((menu, clips)) = entry.as_ref() else {
+        if !menus.contains_key(&file.menu) {
+            order.push(file.menu.clone());
+        }
+        let entry = menus.entry(file.menu.clone()).or_insert_with(|| {
+            load_checked(&file.menu, &mut sources, color).map(|(m, c)| {
+                let cov = Coverage::new(&m, &sources);
+                (m, c, cov)
+            })
+        });
+        let Some((menu, clips, coverage)) = entry.as_mut() else {
             eprintln!(
                 "error: {}: its menu `{}` cannot be used (see above)",
                 path.display(),
@@ -92,6 +107,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         };
         for sc in &file.scenarios {
             let run = runner::run(menu, clips, sc);
+            coverage.record(&run.hits);
             let secs = run.call_time.as_secs_f64();
             match &run.failure {
                 None => {
@@ -121,11 +137,54 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             }
         }
     }
+    let mut below = false;
+    let mut report = Vec::new();
+    for path in &order {
+        let Some(Some((_, _, cov))) = menus.get(path) else {
+            continue;
+        };
+        let (n, o, f, t) = (cov.node_count(), cov.option_count(), cov.failure_count(), cov.total());
+        let _ = writeln!(
+            out,
+            "coverage of {}: nodes {}/{} ({:.1}%), options {}/{} ({:.1}%), failure edges {}/{} ({:.1}%)",
+            printable(&cov.menu),
+            n.covered,
+            n.total,
+            n.percent,
+            o.covered,
+            o.total,
+            o.percent,
+            f.covered,
+            f.total,
+            f.percent
+        );
+        let missing: Vec<_> = cov.missing().collect();
+        if !missing.is_empty() {
+            let _ = writeln!(out, "  never exercised:");
+            for m in missing {
+                let _ = writeln!(out, "    {}  {}", printable(&m.at), printable(&m.what));
+            }
+        }
+        if let Some(min) = args.min_coverage
+            && t.percent < min
+        {
+            below = true;
+            let _ = writeln!(out, "  {:.1}% is below --min-coverage {min}%", t.percent);
+        }
+        report.push(cov.clone());
+    }
+    if let Some(path) = &args.coverage_json {
+        let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report })).unwrap_or_default();
+        if let Err(e) = crate::atomic::write(path, &json) {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
     if broken > 0 {
         let _ = writeln!(out, "{broken} file(s) could not be loaded");
         EXIT_USAGE
-    } else if failed > 0 {
+    } else if failed > 0 || below {
         EXIT_FINDINGS
     } else {
         EXIT_OK

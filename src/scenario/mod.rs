@@ -2,8 +2,11 @@
 //! and expectations, run by [`runner`] on the call engine in virtual time
 //! (`docs/scenario-format.md`).
 
+pub mod coverage;
 pub(crate) mod format;
+pub mod generate;
 mod load;
+pub mod report;
 pub mod runner;
 
 use std::path::PathBuf;

@@ -38,6 +38,10 @@ pub struct Run {
     pub failure: Option<Failure>,
     /// Call time at the end of the scenario.
     pub call_time: CallTime,
+    /// What the scenario exercised (for coverage).
+    pub hits: std::collections::BTreeSet<super::coverage::Hit>,
+    /// Steps run (actions and expectations).
+    pub steps: usize,
 }
 
 struct Caller<'m> {
@@ -48,11 +52,13 @@ struct Caller<'m> {
     passed: Vec<String>,
     handoff: Option<Handoff>,
     summary: Option<Summary>,
+    hits: std::collections::BTreeSet<super::coverage::Hit>,
 }
 
 impl Caller<'_> {
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
+            self.hits.extend(super::coverage::hits_of(&e));
             match e {
                 Effect::StartPrompt(p) => {
                     self.heard.push(p.clone());
@@ -210,6 +216,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         passed: Vec::new(),
         handoff: None,
         summary: None,
+        hits: Default::default(),
     };
     c.absorb();
     for Step { span, kind } in &scenario.steps {
@@ -247,6 +254,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
             StepKind::Expect(e) => {
                 c.listen();
                 if let Err(message) = check(&c, menu, e) {
+                    let steps = scenario.steps.iter().position(|s| s.span == *span).map_or(0, |i| i + 1);
                     return Run {
                         name: scenario.name.clone(),
                         failure: Some(Failure {
@@ -255,6 +263,8 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                             path: c.call.path().to_vec(),
                         }),
                         call_time: c.call.now(),
+                        hits: c.hits,
+                        steps,
                     };
                 }
             }
@@ -269,5 +279,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         name: scenario.name.clone(),
         failure: None,
         call_time: c.call.now(),
+        hits: c.hits,
+        steps: scenario.steps.len(),
     }
 }

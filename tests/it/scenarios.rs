@@ -71,3 +71,67 @@ fn a_broken_scenario_file_is_a_load_error() {
     );
     assert!(out.stderr.contains("did you mean `press`?"), "{}", out.stderr);
 }
+
+#[test]
+fn the_bundled_suite_covers_every_node_option_and_failure_edge() {
+    let out = ivrsim(&["test", "--min-coverage", "100"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for menu in ["menus/hotline.yaml", "menus/clinic.yaml"] {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("coverage of {menu}")))
+            .expect(menu);
+        assert_eq!(line.matches("(100.0%)").count(), 3, "{line}");
+    }
+}
+
+#[test]
+fn coverage_numbers_on_a_small_menu_match_a_hand_count() {
+    // MINIMAL: nodes `main` and `operator` (2), one option, and at `main` the no-input and
+    // no-match re-prompts (limits 3) and both fallbacks: 4 failure edges. Pressing 1 covers
+    // 2 nodes, 1 option and 0 failure edges: 3 of 7 targets.
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: one\n    steps:\n      - press: \"1\"\n",
+    );
+    let json = dir.path().join("cov.json");
+    let out = dir.ivrsim(&[
+        "test",
+        "s.yaml",
+        "--min-coverage",
+        "50",
+        "--coverage-json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1, "3 of 7 is below 50%:\n{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("nodes 2/2 (100.0%), options 1/1 (100.0%), failure edges 0/4 (0.0%)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("42.9% is below --min-coverage 50%"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("menu.yaml:9:3  no-input re-prompt at `main`"),
+        "{}",
+        out.stdout
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let edges = v["menus"][0]["failure_edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 4);
+    assert!(edges.iter().all(|e| e["covered"] == false));
+    // Silence three times and invalid keys three times cover the rest.
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: silent\n    steps:\n      - silence: timeout\n      - silence: timeout\n      - silence: timeout\n  - name: wrong\n    steps:\n      - press: \"9\"\n      - press: \"9\"\n      - press: \"9\"\n  - name: one\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml", "--min-coverage", "100"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}

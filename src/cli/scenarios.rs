@@ -1,0 +1,104 @@
+//! `ivrsim scenarios generate MENU`: write a scenario suite that takes every option, re-prompt,
+//! fallback and route branch of a menu (see `docs/scenario-format.md`).
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::audio::ClipLibrary;
+use crate::diag::{self, ColorChoice};
+use crate::menu::load_menu;
+use crate::scenario::generate::{generate, menu_ref};
+use crate::source::Sources;
+
+/// Arguments of `ivrsim scenarios`.
+#[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ScenariosCommand,
+}
+
+/// `ivrsim scenarios` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScenariosCommand {
+    /// Write a scenario file covering every option and failure edge of a menu (to stdout, or `-o FILE`).
+    Generate(GenerateArgs),
+}
+
+/// Arguments of `ivrsim scenarios generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The menu.
+    #[arg(value_name = "MENU")]
+    pub menu: PathBuf,
+    /// Write the scenarios to this file (atomically) instead of stdout; `menu:` is then relative to its folder.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The path to write as `menu:` [default: relative to the folder of -o, else the MENU as given].
+    #[arg(long, value_name = "PATH")]
+    pub menu_path: Option<String>,
+}
+
+/// Runs `ivrsim scenarios …`.
+pub fn run(args: &ScenariosArgs, color: ColorChoice) -> u8 {
+    match &args.command {
+        ScenariosCommand::Generate(g) => run_generate(g, color),
+    }
+}
+
+fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
+    let mut sources = Sources::new();
+    let outcome = match load_menu(&args.menu, &mut sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let Some(menu) = outcome.menu else {
+        let _ = diag::render_text(&mut super::stderr(color), &sources, &outcome.diagnostics);
+        eprintln!(
+            "error: `{}` cannot be loaded; see the findings above",
+            args.menu.display()
+        );
+        return EXIT_FINDINGS;
+    };
+    let (clips, _) = ClipLibrary::load(&menu);
+    let menu_path = match (&args.menu_path, &args.output) {
+        (Some(p), _) => p.clone(),
+        (None, Some(out)) => {
+            let dir = out
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            menu_ref(&args.menu, dir)
+        }
+        (None, None) => args.menu.to_string_lossy().into_owned(),
+    };
+    let suite = generate(&menu, &clips, &menu_path);
+    for m in &suite.missed {
+        eprintln!("note: {m}");
+    }
+    match &args.output {
+        Some(out) => {
+            if let Err(e) = crate::atomic::write(out, suite.yaml.as_bytes()) {
+                eprintln!("error: cannot write `{}`: {e}", out.display());
+                return EXIT_USAGE;
+            }
+            eprintln!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());
+        }
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout.write_all(suite.yaml.as_bytes()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    }
+    EXIT_OK
+}

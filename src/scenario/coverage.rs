@@ -1,0 +1,237 @@
+//! Coverage of a menu by scenarios: which reachable nodes were visited, which menu options
+//! were taken (by key or keyword), and which failure edges were exercised: the no-input and
+//! no-match re-prompts (when the limit allows one) and the fallbacks after the limits.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::engine::{Effect, PromptRole, Via};
+use crate::graph::MenuGraph;
+use crate::graph::reach::reachable_from_entry;
+use crate::menu::{Menu, NodeId, NodeKind};
+use crate::source::{Sources, Span};
+
+/// A failure edge of a node that waits for the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureEdge {
+    /// A no-input re-prompt played.
+    NoInputReprompt,
+    /// A no-match re-prompt played.
+    NoMatchReprompt,
+    /// The fallback after the last allowed no-input was taken.
+    NoInputFallback,
+    /// The fallback after the last allowed no-match was taken.
+    NoMatchFallback,
+}
+
+impl FailureEdge {
+    fn describe(self) -> &'static str {
+        match self {
+            FailureEdge::NoInputReprompt => "no-input re-prompt",
+            FailureEdge::NoMatchReprompt => "no-match re-prompt",
+            FailureEdge::NoInputFallback => "fallback after the last no-input",
+            FailureEdge::NoMatchFallback => "fallback after the last no-match",
+        }
+    }
+}
+
+/// Something a scenario exercised (by node id, so runs need no reference to the menu).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hit {
+    /// A node was entered.
+    Node(String),
+    /// A menu's option (by position) was taken.
+    Option(String, usize),
+    /// A failure edge at a node.
+    Failure(String, FailureEdge),
+}
+
+/// What one effect exercised.
+pub fn hits_of(effect: &Effect) -> Vec<Hit> {
+    match effect {
+        Effect::Moved { from, via, to, .. } => {
+            let mut v = vec![Hit::Node(to.clone())];
+            if let Some(from) = from {
+                match via {
+                    Via::Option(i) | Via::Keyword(i) => v.push(Hit::Option(from.clone(), *i)),
+                    Via::NoInputFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoInputFallback)),
+                    Via::NoMatchFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoMatchFallback)),
+                    _ => {}
+                }
+            }
+            v
+        }
+        Effect::StartPrompt(p) => match p.role {
+            PromptRole::NoInput(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoInputReprompt)],
+            PromptRole::NoMatch(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoMatchReprompt)],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// One thing to cover, where it is written, and whether it was.
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    /// What (`node `x``, `option 1 of `main``, `no-input re-prompt at `main``).
+    pub what: String,
+    /// File, line and column.
+    pub at: String,
+    /// Exercised by some scenario.
+    pub covered: bool,
+    #[serde(skip)]
+    hit: Hit,
+}
+
+/// Covered and total of one kind of target.
+#[derive(Clone, Debug, Serialize)]
+pub struct Count {
+    /// Exercised.
+    pub covered: usize,
+    /// Reachable.
+    pub total: usize,
+    /// `covered / total` in percent (100 when there is nothing to cover).
+    pub percent: f64,
+}
+
+fn count(targets: &[Target]) -> Count {
+    let covered = targets.iter().filter(|t| t.covered).count();
+    let total = targets.len();
+    let percent = if total == 0 {
+        100.0
+    } else {
+        100.0 * covered as f64 / total as f64
+    };
+    Count {
+        covered,
+        total,
+        percent,
+    }
+}
+
+/// The coverage of one menu.
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    /// The menu file.
+    pub menu: String,
+    /// Reachable nodes.
+    pub nodes: Vec<Target>,
+    /// Options of reachable menus.
+    pub options: Vec<Target>,
+    /// Failure edges of reachable menus and collects.
+    pub failure_edges: Vec<Target>,
+}
+
+impl Coverage {
+    /// The targets of `menu`: everything reachable from its entry.
+    pub fn new(menu: &Menu, sources: &Sources) -> Self {
+        let graph = MenuGraph::build(menu);
+        let reachable = reachable_from_entry(&graph);
+        let at = |span: Span| {
+            let lc = sources.line_col(span);
+            format!("{}:{}:{}", sources.name(span.file), lc.line, lc.column)
+        };
+        let mut c = Coverage {
+            menu: menu.path.display().to_string(),
+            nodes: Vec::new(),
+            options: Vec::new(),
+            failure_edges: Vec::new(),
+        };
+        for id in menu.node_ids().filter(|id| reachable[id.index()]) {
+            let node = menu.node(id);
+            let target = |what: String, span: Span, hit: Hit| Target {
+                what,
+                at: at(span),
+                covered: false,
+                hit,
+            };
+            c.nodes.push(target(
+                format!("node `{}`", node.id),
+                node.span,
+                Hit::Node(node.id.clone()),
+            ));
+            if let NodeKind::Menu(m) = &node.kind {
+                for (i, o) in m.options.iter().enumerate() {
+                    let what = format!("option `{}` of `{}`", o.key, node.id);
+                    c.options
+                        .push(target(what, o.key_span, Hit::Option(node.id.clone(), i)));
+                }
+            }
+            if let Some(l) = node.kind.listen() {
+                let mut edges = Vec::new();
+                if l.max_no_input > 1 {
+                    edges.push(FailureEdge::NoInputReprompt);
+                }
+                if l.max_no_match > 1 {
+                    edges.push(FailureEdge::NoMatchReprompt);
+                }
+                if l.fallback.as_ref().is_some_and(|f| f.node().is_some()) {
+                    edges.extend([FailureEdge::NoInputFallback, FailureEdge::NoMatchFallback]);
+                }
+                for e in edges {
+                    let what = format!("{} at `{}`", e.describe(), node.id);
+                    c.failure_edges
+                        .push(target(what, node.span, Hit::Failure(node.id.clone(), e)));
+                }
+            }
+        }
+        c
+    }
+
+    /// Marks what `hits` exercised.
+    pub fn record(&mut self, hits: &BTreeSet<Hit>) {
+        for t in self
+            .nodes
+            .iter_mut()
+            .chain(&mut self.options)
+            .chain(&mut self.failure_edges)
+        {
+            if hits.contains(&t.hit) {
+                t.covered = true;
+            }
+        }
+    }
+
+    /// Nodes covered.
+    pub fn node_count(&self) -> Count {
+        count(&self.nodes)
+    }
+
+    /// Options covered.
+    pub fn option_count(&self) -> Count {
+        count(&self.options)
+    }
+
+    /// Failure edges covered.
+    pub fn failure_count(&self) -> Count {
+        count(&self.failure_edges)
+    }
+
+    /// Everything together, in percent: what `--min-coverage` compares.
+    pub fn total(&self) -> Count {
+        let all: Vec<Target> = self
+            .nodes
+            .iter()
+            .chain(&self.options)
+            .chain(&self.failure_edges)
+            .cloned()
+            .collect();
+        count(&all)
+    }
+
+    /// What no scenario exercised.
+    pub fn missing(&self) -> impl Iterator<Item = &Target> {
+        self.nodes
+            .iter()
+            .chain(&self.options)
+            .chain(&self.failure_edges)
+            .filter(|t| !t.covered)
+    }
+}
+
+/// The node an id names, for tools that need it.
+pub fn node_of(menu: &Menu, id: &str) -> Option<NodeId> {
+    menu.find(id)
+}

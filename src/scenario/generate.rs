@@ -1,0 +1,594 @@
+//! Generating a scenario suite from a menu (`ivrsim scenarios generate MENU`): a few short
+//! scenarios that together take every option, keyword, re-prompt, fallback and route branch
+//! reachable from the entry, each ending in a transfer or hang-up, with the expectations
+//! observed by running them on the call engine.
+//!
+//! The generator drives the engine exactly as the scenario runner does ([`Sim`]), so what it
+//! writes is what `ivrsim test` will find.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use crate::audio::ClipLibrary;
+use crate::engine::{Call, CallClock, CallStart, CallTime, Effect, Handoff, Outcome, PromptPlay, PromptRole, Via};
+use crate::menu::{CollectNode, Menu, NodeId, NodeKind};
+
+/// Most prompts played in a row without a turn (as the runner).
+const MAX_PROMPTS: usize = 200;
+/// Most `silence: timeout` steps appended to end a call.
+const MAX_SILENCES: usize = 64;
+
+/// One caller action, as a scenario step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// `press: keys` (with `at:` from the start of the prompt playing, to barge in).
+    Press(String, Option<Duration>),
+    /// `say: words`.
+    Say(String),
+    /// `silence: timeout`.
+    Silence,
+    /// `hangup: true`.
+    Hangup,
+}
+
+/// A call driven as the scenario runner drives it, recording what it does.
+pub struct Sim<'m> {
+    menu: &'m Menu,
+    /// The call.
+    pub call: Call<'m>,
+    last_prompt: Option<PromptPlay>,
+    /// The handover, once there was one.
+    pub handoff: Option<Handoff>,
+    /// How the call ended, once it has.
+    pub outcome: Option<Outcome>,
+    /// Edges taken: (from, via).
+    pub edges: BTreeSet<(String, String)>,
+}
+
+/// Target key for an edge.
+fn edge(from: &str, via: &Via) -> (String, String) {
+    (from.to_owned(), format!("{via:?}"))
+}
+
+/// Target key for a re-prompt.
+fn reprompt(node: &str, no_input: bool) -> (String, String) {
+    let what = if no_input { "NoInputReprompt" } else { "NoMatchReprompt" };
+    (node.to_owned(), what.to_owned())
+}
+
+impl<'m> Sim<'m> {
+    /// Starts a call.
+    pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
+        let mut s = Sim {
+            menu,
+            call: Call::new(menu, clips, start),
+            last_prompt: None,
+            handoff: None,
+            outcome: None,
+            edges: BTreeSet::new(),
+        };
+        s.absorb();
+        s
+    }
+
+    fn absorb(&mut self) {
+        while let Some(e) = self.call.poll_effect() {
+            match e {
+                Effect::StartPrompt(p) => {
+                    match p.role {
+                        PromptRole::NoInput(_) => {
+                            self.edges.insert(reprompt(&p.node, true));
+                        }
+                        PromptRole::NoMatch(_) => {
+                            self.edges.insert(reprompt(&p.node, false));
+                        }
+                        _ => {}
+                    }
+                    self.last_prompt = Some(p);
+                }
+                Effect::Moved {
+                    from: Some(from), via, ..
+                } => {
+                    self.edges.insert(edge(&from, &via));
+                }
+                Effect::Handoff(h) => self.handoff = Some(h),
+                Effect::Ended(s) => self.outcome = Some(s.outcome),
+                _ => {}
+            }
+        }
+    }
+
+    /// Plays prompts to their end (the runner's `listen`).
+    pub fn listen(&mut self) {
+        for _ in 0..MAX_PROMPTS {
+            self.absorb();
+            if self.call.is_ended() || !self.call.is_playing() {
+                return;
+            }
+            match self.call.poll_timeout() {
+                Some(t) => self.call.handle_timeout(t),
+                None => return,
+            }
+        }
+        self.absorb();
+    }
+
+    /// The start of the prompt an `at:` is counted from.
+    pub fn anchor(&self) -> CallTime {
+        self.last_prompt.as_ref().map_or(self.call.now(), |p| p.at)
+    }
+
+    /// Advances to `t` without acting (prompts end; timers due fire).
+    pub fn advance(&mut self, t: CallTime) {
+        self.call.handle_timeout(t);
+        self.absorb();
+    }
+
+    /// Does one action as the runner does.
+    pub fn act(&mut self, act: &Act) {
+        match act {
+            Act::Press(keys, at) => {
+                let t = match at {
+                    Some(offset) => {
+                        let t = (self.anchor() + *offset).max(self.call.now());
+                        self.call.handle_timeout(t);
+                        self.absorb();
+                        t
+                    }
+                    None => {
+                        self.listen();
+                        self.call.now()
+                    }
+                };
+                self.call.handle_keys(t, keys);
+            }
+            Act::Say(words) => {
+                self.listen();
+                let t = self.call.now();
+                self.call.handle_speech(t, words);
+            }
+            Act::Silence => {
+                self.listen();
+                let t = self.call.poll_timeout().unwrap_or(self.call.now());
+                self.call.handle_timeout(t);
+            }
+            Act::Hangup => {
+                self.listen();
+                let t = self.call.now();
+                self.call.handle_hangup(t);
+            }
+        }
+        self.absorb();
+    }
+
+    /// The node the call is at.
+    pub fn node(&self) -> Option<String> {
+        self.call.current().map(|n| self.menu.node(n).id.clone())
+    }
+
+    /// Stays silent until the call ends; whether it did.
+    fn silence_to_end(&mut self, acts: &mut Vec<Act>) -> bool {
+        for _ in 0..MAX_SILENCES {
+            self.listen();
+            if self.call.is_ended() {
+                return true;
+            }
+            acts.push(Act::Silence);
+            self.act(&Act::Silence);
+        }
+        self.listen();
+        self.call.is_ended()
+    }
+
+    /// The final expectation, as YAML flow mapping text.
+    pub fn final_expect(&mut self) -> String {
+        self.listen();
+        let mut parts = Vec::new();
+        if let Some(n) = self.node() {
+            parts.push(format!("node: {}", q(&n)));
+        }
+        match (&self.handoff, &self.outcome) {
+            (Some(h), _) => parts.push(format!(
+                "transfer: {{ queue: {}, priority: {}, reason: {} }}",
+                q(&h.queue),
+                h.priority.name(),
+                h.reason.name()
+            )),
+            (None, Some(Outcome::HungUp { reason })) => parts.push(format!("hangup: {}", q(reason))),
+            _ => {}
+        }
+        let k = self.call.keys_pressed();
+        parts.push(format!("keys: {{ min: {k}, max: {k} }}"));
+        format!("{{ {} }}", parts.join(", "))
+    }
+}
+
+/// A YAML double-quoted scalar.
+pub fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Writes one step.
+pub fn step_yaml(out: &mut String, act: &Act) {
+    let _ = match act {
+        Act::Press(k, None) => writeln!(out, "      - press: {}", q(k)),
+        Act::Press(k, Some(at)) => writeln!(out, "      - {{ press: {}, at: {}ms }}", q(k), at.as_millis()),
+        Act::Say(w) => writeln!(out, "      - say: {}", q(w)),
+        Act::Silence => writeln!(out, "      - silence: timeout"),
+        Act::Hangup => writeln!(out, "      - hangup: true"),
+    };
+}
+
+/// The clocks tried for routes on opening hours: a weekday morning, a weekday night, a Sunday.
+fn clocks() -> [jiff::civil::DateTime; 3] {
+    [
+        jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0),
+        jiff::civil::date(2026, 3, 2).at(22, 0, 0, 0),
+        jiff::civil::date(2026, 3, 1).at(10, 0, 0, 0),
+    ]
+}
+
+/// A start configuration.
+#[derive(Clone, Debug)]
+struct Config {
+    at: jiff::civil::DateTime,
+    language: Option<String>,
+}
+
+impl Config {
+    fn start(&self) -> CallStart {
+        CallStart {
+            clock: CallClock::new(self.at),
+            language: self.language.clone(),
+            variables: BTreeMap::new(),
+        }
+    }
+}
+
+/// A valid entry for a collect: the keys to press (one action), or `None`.
+fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
+    let min = c.min.max(1) as usize;
+    let max = (c.max as usize).max(min);
+    for len in min..=max.min(min + 4) {
+        let mut candidates = vec![
+            "0".repeat(len),
+            "1".repeat(len),
+            format!("20{}", "0".repeat(len.saturating_sub(2))),
+            "9".repeat(len),
+        ];
+        let base = "20261234";
+        candidates.push(base.chars().cycle().take(len).collect());
+        for v in candidates {
+            if v.len() != len || !c.pattern.as_ref().is_none_or(|p| p.is_match(&v)) {
+                continue;
+            }
+            if len >= c.max as usize {
+                return Some(vec![Act::Press(v, None)]);
+            }
+            return Some(match &c.terminator {
+                Some(t) => vec![Act::Press(format!("{v}{}", t.as_str()), None)],
+                None => vec![Act::Press(v, None), Act::Silence],
+            });
+        }
+    }
+    None
+}
+
+/// Keys that are no valid choice at a node: one failed attempt.
+fn invalid_entry(menu: &Menu, id: NodeId) -> Option<Vec<Act>> {
+    let globals: Vec<&str> = menu.defaults.keys.iter().map(|(_, g)| g.key.as_str()).collect();
+    match &menu.node(id).kind {
+        NodeKind::Menu(m) => {
+            let used = |d: char| {
+                m.options.iter().any(|o| o.key.as_str().starts_with(d)) || globals.iter().any(|g| g.starts_with(d))
+            };
+            "1234567890*#"
+                .chars()
+                .find(|d| !used(*d))
+                .map(|d| vec![Act::Press(d.to_string(), None)])
+        }
+        NodeKind::Collect(c) => {
+            if c.min > 1 {
+                return Some(match &c.terminator {
+                    Some(t) => vec![Act::Press(format!("1{}", t.as_str()), None)],
+                    None => vec![Act::Press("1".into(), None), Act::Silence],
+                });
+            }
+            // A value of the right length that the pattern refuses.
+            let p = c.pattern.as_ref()?;
+            let len = (c.min.max(1)) as usize;
+            let v = (0..10u8)
+                .map(|d| char::from(b'0' + d).to_string().repeat(len))
+                .find(|v| !p.is_match(v))?;
+            Some(if len >= c.max as usize {
+                vec![Act::Press(v, None)]
+            } else {
+                match &c.terminator {
+                    Some(t) => vec![Act::Press(format!("{v}{}", t.as_str()), None)],
+                    None => vec![Act::Press(v, None), Act::Silence],
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A generated scenario.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// Its name.
+    pub name: String,
+    config_index: usize,
+    /// Its actions.
+    pub acts: Vec<Act>,
+    /// How many actions lead to and make the targeted action.
+    pub mark: usize,
+    /// The node reached by the targeted action.
+    pub node_after: Option<String>,
+    /// The final `expect:` (YAML flow mapping).
+    pub expect: String,
+    /// The targets it covers.
+    pub covers: BTreeSet<(String, String)>,
+}
+
+/// The result of [`generate`].
+#[derive(Debug)]
+pub struct Suite {
+    /// The YAML text.
+    pub yaml: String,
+    /// Every target enumerated: `(node, edge)`.
+    pub targets: BTreeSet<(String, String)>,
+    /// Targets no scenario reaches (notes for the user).
+    pub missed: Vec<String>,
+    /// The scenarios.
+    pub scenarios: Vec<Generated>,
+}
+
+/// Generates the suite for `menu`; `menu_path` is written as `menu:`.
+pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
+    let langs: Vec<Option<String>> = if menu.languages.len() > 1 {
+        menu.languages.iter().cloned().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let mut configs = Vec::new();
+    for at in clocks() {
+        for l in &langs {
+            configs.push(Config {
+                at,
+                language: l.clone(),
+            });
+        }
+    }
+    let mut targets: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut notes = Vec::new();
+    let mut candidates: Vec<Generated> = Vec::new();
+    let mut seen_nodes: BTreeSet<String> = BTreeSet::new();
+    for (ci, cfg) in configs.iter().enumerate() {
+        // BFS over the nodes where the call waits for the caller.
+        let mut paths: Vec<(NodeId, Vec<Act>)> = Vec::new();
+        let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
+        let mut queue: VecDeque<Vec<Act>> = VecDeque::from([Vec::new()]);
+        while let Some(prefix) = queue.pop_front() {
+            let mut sim = Sim::new(menu, clips, cfg.start());
+            for a in &prefix {
+                sim.act(a);
+            }
+            sim.listen();
+            targets.extend(sim.edges.iter().filter(|e| e.1.starts_with("Route")).cloned());
+            if sim.call.is_ended() {
+                continue;
+            }
+            let Some(id) = sim.call.current() else { continue };
+            if !found.insert((id.0, sim.call.language().to_owned())) {
+                continue;
+            }
+            paths.push((id, prefix.clone()));
+            match &menu.node(id).kind {
+                NodeKind::Menu(m) => {
+                    for o in &m.options {
+                        let mut p = prefix.clone();
+                        p.push(Act::Press(o.key.as_str().to_owned(), None));
+                        queue.push_back(p);
+                    }
+                }
+                NodeKind::Collect(c) => match valid_entry(c) {
+                    Some(v) => {
+                        let mut p = prefix.clone();
+                        p.extend(v);
+                        queue.push_back(p);
+                    }
+                    None => notes.push(format!(
+                        "`{}`: no valid entry found for its digits and pattern; the nodes after it are not covered",
+                        menu.node(id).id
+                    )),
+                },
+                _ => {}
+            }
+        }
+        // Candidates, deepest nodes first (their paths cover the edges before them).
+        for (id, prefix) in paths.iter().rev() {
+            let node = menu.node(*id);
+            let first = seen_nodes.insert(node.id.clone());
+            let mut cand: Vec<(String, Vec<Act>)> = Vec::new();
+            let listen = node.kind.listen();
+            if let NodeKind::Menu(m) = &node.kind {
+                for (i, o) in m.options.iter().enumerate() {
+                    if first {
+                        targets.insert(edge(&node.id, &Via::Option(i)));
+                        if !o.say.is_empty() {
+                            targets.insert(edge(&node.id, &Via::Keyword(i)));
+                        }
+                    }
+                    cand.push((
+                        format!("{}: key {}", node.id, o.key.as_str()),
+                        vec![Act::Press(o.key.as_str().to_owned(), None)],
+                    ));
+                    if let Some(w) = o.say.first() {
+                        cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.clone())]));
+                    }
+                }
+            }
+            if let NodeKind::Collect(c) = &node.kind {
+                if first {
+                    targets.insert(edge(&node.id, &Via::Next));
+                }
+                if let Some(v) = valid_entry(c) {
+                    cand.push((format!("{}: a valid entry", node.id), v));
+                }
+            }
+            if let Some(l) = listen {
+                if first {
+                    if l.max_no_input > 1 {
+                        targets.insert(reprompt(&node.id, true));
+                    }
+                    if l.max_no_match > 1 {
+                        targets.insert(reprompt(&node.id, false));
+                    }
+                    if l.fallback.is_some() {
+                        targets.insert(edge(&node.id, &Via::NoInputFallback));
+                        targets.insert(edge(&node.id, &Via::NoMatchFallback));
+                    }
+                }
+                cand.push((format!("{}: silence until the fallback", node.id), Vec::new()));
+                match invalid_entry(menu, *id) {
+                    Some(bad) => {
+                        let mut acts = Vec::new();
+                        for _ in 0..l.max_no_match.max(1) {
+                            acts.extend(bad.iter().cloned());
+                        }
+                        cand.push((format!("{}: wrong keys until the fallback", node.id), acts));
+                    }
+                    None if first => notes.push(format!(
+                        "`{}`: every key is in use; its no-match edges are not covered",
+                        node.id
+                    )),
+                    None => {}
+                }
+            }
+            for (name, tail) in cand {
+                let mut sim = Sim::new(menu, clips, cfg.start());
+                let mut acts = prefix.clone();
+                for a in &acts {
+                    sim.act(a);
+                }
+                for a in &tail {
+                    sim.act(a);
+                }
+                acts.extend(tail);
+                sim.listen();
+                let node_after = (!acts.is_empty()).then(|| sim.node()).flatten();
+                let mark = acts.len();
+                if !sim.silence_to_end(&mut acts) {
+                    continue;
+                }
+                let expect = sim.final_expect();
+                let name = if ci == 0 {
+                    name
+                } else {
+                    format!("{name} ({})", cfg.at.strftime("%a %H:%M"))
+                };
+                candidates.push(Generated {
+                    name,
+                    mark,
+                    config_index: ci,
+                    acts,
+                    node_after,
+                    expect,
+                    covers: std::mem::take(&mut sim.edges),
+                });
+            }
+        }
+    }
+    // Greedy: keep a candidate when it covers a target not yet covered.
+    let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut chosen = Vec::new();
+    for c in candidates {
+        if c.covers.iter().any(|t| targets.contains(t) && !covered.contains(t)) {
+            covered.extend(c.covers.iter().cloned());
+            chosen.push(c);
+        }
+    }
+    let mut missed: Vec<String> = targets
+        .iter()
+        .filter(|t| !covered.contains(*t))
+        .map(|(n, e)| format!("`{n}` {e} is not reached by any generated scenario"))
+        .collect();
+    missed.splice(0..0, notes);
+    // The YAML.
+    let mut y = String::new();
+    let _ = writeln!(
+        y,
+        "# Generated by `ivrsim scenarios generate`: {} scenarios covering {} of {} edges and re-prompts.",
+        chosen.len(),
+        targets.iter().filter(|t| covered.contains(*t)).count(),
+        targets.len()
+    );
+    let _ = writeln!(y, "menu: {}\nscenarios:", q(menu_path));
+    let mut names: BTreeMap<String, u32> = BTreeMap::new();
+    for c in &mut chosen {
+        let n = names.entry(c.name.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            c.name = format!("{} ({n})", c.name);
+        }
+        let cfg = &configs[c.config_index];
+        let _ = writeln!(y, "  - name: {}", q(&c.name));
+        let lang = cfg
+            .language
+            .as_ref()
+            .map_or(String::new(), |l| format!(", language: {}", q(l)));
+        let _ = writeln!(y, "    start: {{ at: {}{lang} }}", cfg.at.strftime("%Y-%m-%dT%H:%M"));
+        let _ = writeln!(y, "    steps:");
+        for (i, a) in c.acts.iter().enumerate() {
+            step_yaml(&mut y, a);
+            if i + 1 == c.mark
+                && let Some(n) = &c.node_after
+            {
+                let _ = writeln!(y, "      - expect: {{ node: {} }}", q(n));
+            }
+        }
+        let _ = writeln!(y, "      - expect: {}", c.expect);
+    }
+    Suite {
+        yaml: y,
+        targets,
+        missed,
+        scenarios: chosen,
+    }
+}
+
+/// `to` relative to the folder `from_dir` (both made absolute first); `None` when impossible.
+pub fn relative_path(to: &Path, from_dir: &Path) -> Option<PathBuf> {
+    let abs = |p: &Path| -> Option<PathBuf> {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        std::fs::canonicalize(p).ok()
+    };
+    let to = abs(to)?;
+    let from = abs(from_dir)?;
+    let a: Vec<Component> = to.components().collect();
+    let b: Vec<Component> = from.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common <= 1 {
+        return None; // only the root in common: absolute is clearer
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &a[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
+}
+
+/// The path to write as `menu:` for a file in `out_dir`: relative, else absolute, else as given.
+pub fn menu_ref(menu: &Path, out_dir: &Path) -> String {
+    relative_path(menu, out_dir)
+        .or_else(|| std::fs::canonicalize(menu).ok())
+        .unwrap_or_else(|| menu.to_owned())
+        .to_string_lossy()
+        .replace('\\', "/")
+}

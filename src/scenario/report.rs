@@ -1,0 +1,429 @@
+//! Reports of a scenario run for CI: JUnit XML (`--junit`) and JSON (`--format json`), and
+//! running many scenarios on all cores in input order.
+//!
+//! The reports take [`FileRuns`]: one scenario file's results with every span already
+//! resolved to `file:line:column` (so they need no [`Sources`] and can be built, sent or
+//! serialised anywhere). Build one with [`FileRuns::new`] from the loaded file and its runs.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde::Serialize;
+
+use super::runner::{self, Run};
+use super::{Scenario, ScenarioFile};
+use crate::audio::ClipLibrary;
+use crate::menu::Menu;
+use crate::source::{Sources, Span};
+
+/// From this many scenarios on, [`run_parallel`] uses a worker per core.
+pub const PARALLEL_FROM: usize = 64;
+
+/// A place in a source file, 1-based, shown as `file:line:column`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file as named on the command line (as in the text report's `-->` lines).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// Resolves a span to its start.
+    pub fn of(sources: &Sources, span: Span) -> Self {
+        let lc = sources.line_col(span);
+        Self {
+            file: sources.name(span.file).to_owned(),
+            line: lc.line,
+            column: lc.column,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One scenario's result, its spans resolved.
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    /// Where the scenario is written (its list item).
+    pub location: Location,
+    /// Where its failing step is written, when it failed.
+    pub failure_at: Option<Location>,
+    /// The run itself (name, failure message and path, call time).
+    pub run: Run,
+}
+
+/// The results of one scenario file, in file order.
+#[derive(Debug, Clone)]
+pub struct FileRuns {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// The menu it tests.
+    pub menu: PathBuf,
+    /// One per scenario, in file order.
+    pub runs: Vec<ScenarioResult>,
+}
+
+impl FileRuns {
+    /// Pairs `file`'s scenarios with their `runs` (same order, as [`run_parallel`] returns
+    /// them) and resolves their spans.
+    ///
+    /// # Panics
+    /// When `runs` and the scenarios differ in number.
+    pub fn new(file: &ScenarioFile, runs: Vec<Run>, sources: &Sources) -> Self {
+        assert_eq!(file.scenarios.len(), runs.len(), "one run per scenario");
+        let runs = file
+            .scenarios
+            .iter()
+            .zip(runs)
+            .map(|(sc, run)| ScenarioResult {
+                location: Location::of(sources, sc.span),
+                failure_at: run.failure.as_ref().map(|f| Location::of(sources, f.step)),
+                run,
+            })
+            .collect();
+        Self {
+            file: file.path.clone(),
+            menu: file.menu.clone(),
+            runs,
+        }
+    }
+}
+
+/// The nodes a path entered, `a → b → c` (as in the text report).
+fn path_text(run: &Run) -> String {
+    run.failure.as_ref().map_or_else(String::new, |f| {
+        let nodes: Vec<&str> = f
+            .path
+            .iter()
+            .filter(|s| s.event == "enter")
+            .map(|s| s.node.as_str())
+            .collect();
+        nodes.join(" → ")
+    })
+}
+
+/// The JUnit XML report: a test suite per scenario file (named by its path), a test case
+/// per scenario (its name; `classname` the menu file; `time` the call time in virtual
+/// seconds). A failure has the expectation's message as `message`, and as text the
+/// `--> file:line:column` of the failing step, the message and the path the call took.
+pub fn junit(files: &[FileRuns]) -> String {
+    let mut report = Report::new("ivrsim test");
+    let mut total = Duration::ZERO;
+    for f in files {
+        let mut suite = TestSuite::new(f.file.display().to_string());
+        let mut suite_time = Duration::ZERO;
+        for r in &f.runs {
+            let status = match (&r.run.failure, &r.failure_at) {
+                (Some(fail), at) => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    let at = at.as_ref().map_or_else(|| r.location.clone(), Clone::clone);
+                    s.set_message(fail.message.as_str())
+                        .set_type("expectation")
+                        .set_description(format!("--> {at}\n{}\npath: {}", fail.message, path_text(&r.run)));
+                    s
+                }
+                (None, _) => TestCaseStatus::success(),
+            };
+            let mut case = TestCase::new(r.run.name.as_str(), status);
+            case.set_classname(f.menu.display().to_string())
+                .set_time(r.run.call_time);
+            case.add_property(("location", r.location.to_string().as_str()));
+            suite.add_test_case(case);
+            suite_time = suite_time.saturating_add(r.run.call_time);
+        }
+        suite.set_time(suite_time);
+        total = total.saturating_add(suite_time);
+        report.add_test_suite(suite);
+    }
+    report.set_time(total);
+    // Serialising to a String writes to memory: it only fails on an I/O error.
+    report.to_string().unwrap_or_default()
+}
+
+/// `--format json`: one entry per scenario, and totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonReport {
+    /// Every scenario, file by file, in file order.
+    pub scenarios: Vec<JsonScenario>,
+    /// Counts.
+    pub totals: JsonTotals,
+}
+
+/// One scenario in [`JsonReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonScenario {
+    /// Its name.
+    pub name: String,
+    /// The scenario file.
+    pub file: String,
+    /// The menu file.
+    pub menu: String,
+    /// Where the scenario is written.
+    pub location: Location,
+    /// Every expectation held.
+    pub passed: bool,
+    /// Call time at its end (or at the failing step), in virtual milliseconds.
+    pub call_time_ms: u64,
+    /// Why it failed.
+    pub failure: Option<JsonFailure>,
+}
+
+/// A failure in [`JsonScenario`].
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonFailure {
+    /// Expected and found, in words.
+    pub message: String,
+    /// The file of the failing step.
+    pub file: String,
+    /// Its line.
+    pub line: usize,
+    /// Its column.
+    pub column: usize,
+    /// The path the call took, step by step (`at_ms`, `node`, `event`).
+    pub path: Vec<crate::engine::PathStep>,
+}
+
+/// Totals in [`JsonReport`].
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct JsonTotals {
+    /// Scenario files.
+    pub files: usize,
+    /// Scenarios.
+    pub scenarios: usize,
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Call time of all scenarios, in virtual milliseconds.
+    pub call_time_ms: u64,
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The JSON report (as a struct; `serde_json::to_value`/`to_string_pretty` it, or add
+/// fields such as coverage next to it).
+pub fn json_report(files: &[FileRuns]) -> JsonReport {
+    let mut scenarios = Vec::new();
+    for f in files {
+        for r in &f.runs {
+            let failure = r.run.failure.as_ref().map(|fail| {
+                let at = r.failure_at.clone().unwrap_or_else(|| r.location.clone());
+                JsonFailure {
+                    message: fail.message.clone(),
+                    file: at.file,
+                    line: at.line,
+                    column: at.column,
+                    path: fail.path.clone(),
+                }
+            });
+            scenarios.push(JsonScenario {
+                name: r.run.name.clone(),
+                file: f.file.display().to_string(),
+                menu: f.menu.display().to_string(),
+                location: r.location.clone(),
+                passed: failure.is_none(),
+                call_time_ms: ms(r.run.call_time),
+                failure,
+            });
+        }
+    }
+    let passed = scenarios.iter().filter(|s| s.passed).count();
+    let totals = JsonTotals {
+        files: files.len(),
+        scenarios: scenarios.len(),
+        passed,
+        failed: scenarios.len() - passed,
+        call_time_ms: scenarios.iter().map(|s| s.call_time_ms).fold(0, u64::saturating_add),
+    };
+    JsonReport { scenarios, totals }
+}
+
+/// [`json_report`] as a JSON value (an object with `scenarios` and `totals`).
+pub fn json(files: &[FileRuns]) -> serde_json::Value {
+    serde_json::to_value(json_report(files)).unwrap_or(serde_json::Value::Null)
+}
+
+/// Runs every job and returns the runs in input order: on a worker per core (at most one per
+/// job) when there are [`PARALLEL_FROM`] jobs or more, else one after the other.
+pub fn run_parallel(jobs: Vec<(&Menu, &ClipLibrary, &Scenario)>) -> Vec<Run> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if jobs.len() < PARALLEL_FROM || workers < 2 {
+        return jobs.into_iter().map(|(m, c, s)| runner::run(m, c, s)).collect();
+    }
+    let chunk = jobs.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|&(m, c, s)| runner::run(m, c, s)).collect::<Vec<Run>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::load_menu;
+    use crate::scenario::load_scenarios;
+
+    const MENU: &str = r#"name: Minimal
+entry: main
+defaults:
+  fallback: operator
+  keys: { operator: "0" }
+  no_input: [{ text: "Sorry, I did not hear you." }]
+  no_match: [{ text: "Sorry, that is not a choice." }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "For help press 1." }
+    options:
+      - { key: "1", to: operator }
+  operator:
+    kind: transfer
+    queue: general
+"#;
+
+    const SCENARIOS: &str = r#"menu: menu.yaml
+scenarios:
+  - name: help reaches the general queue
+    steps:
+      - press: "1"
+      - expect: { transfer: { queue: general } }
+  - name: wrong <queue> & "quotes"
+    steps:
+      - press: "1"
+      - expect: { transfer: { queue: billing } }
+"#;
+
+    struct Loaded {
+        _dir: tempfile::TempDir,
+        sources: Sources,
+        file: ScenarioFile,
+        menu: Menu,
+        clips: ClipLibrary,
+    }
+
+    fn load() -> Loaded {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("menu.yaml"), MENU).unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, SCENARIOS).unwrap();
+        let mut sources = Sources::new();
+        let (file, diags) = load_scenarios(&path, &mut sources).unwrap();
+        let file = file.unwrap_or_else(|| panic!("{diags:?}"));
+        let menu = load_menu(&file.menu, &mut sources).unwrap().menu.unwrap();
+        let (clips, _) = ClipLibrary::load(&menu);
+        Loaded {
+            _dir: dir,
+            sources,
+            file,
+            menu,
+            clips,
+        }
+    }
+
+    fn file_runs(l: &Loaded) -> FileRuns {
+        let jobs = l.file.scenarios.iter().map(|s| (&l.menu, &l.clips, s)).collect();
+        FileRuns::new(&l.file, run_parallel(jobs), &l.sources)
+    }
+
+    #[test]
+    fn junit_has_a_suite_per_file_and_a_case_per_scenario() {
+        let l = load();
+        let fr = file_runs(&l);
+        let xml = junit(&[fr.clone(), fr]);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        assert_eq!(root.attribute("tests"), Some("4"));
+        assert_eq!(root.attribute("failures"), Some("2"));
+        let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+        assert_eq!(suites.len(), 2);
+        let suite = suites[0];
+        assert_eq!(
+            suite.attribute("name"),
+            Some(l.file.path.display().to_string().as_str())
+        );
+        assert_eq!(suite.attribute("tests"), Some("2"));
+        assert_eq!(suite.attribute("failures"), Some("1"));
+        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].attribute("name"), Some("help reaches the general queue"));
+        assert_eq!(cases[1].attribute("name"), Some("wrong <queue> & \"quotes\""));
+        let menu = l.file.menu.display().to_string();
+        assert!(cases.iter().all(|c| c.attribute("classname") == Some(menu.as_str())));
+        let time: f64 = cases[0].attribute("time").unwrap().parse().unwrap();
+        assert!(time > 0.0, "call time as the case's duration");
+        assert!(!cases[0].children().any(|n| n.has_tag_name("failure")));
+        let failure = cases[1].children().find(|n| n.has_tag_name("failure")).unwrap();
+        assert_eq!(
+            failure.attribute("message"),
+            Some("expected a transfer with queue `billing`, found `general`")
+        );
+        let text = failure.text().unwrap();
+        let want = format!("--> {}:10:9", l.file.path.display());
+        assert!(text.contains(&want), "{text}");
+        assert!(text.contains("path: main → operator"), "{text}");
+    }
+
+    #[test]
+    fn json_has_each_scenario_and_totals() {
+        let l = load();
+        let v = json(&[file_runs(&l)]);
+        assert_eq!(v["totals"]["scenarios"], 2);
+        assert_eq!(v["totals"]["passed"], 1);
+        assert_eq!(v["totals"]["failed"], 1);
+        assert_eq!(v["totals"]["files"], 1);
+        let s = &v["scenarios"];
+        assert_eq!(s[0]["name"], "help reaches the general queue");
+        assert_eq!(s[0]["passed"], true);
+        assert!(s[0]["failure"].is_null());
+        assert!(s[0]["call_time_ms"].as_u64().unwrap() > 0);
+        assert_eq!(s[0]["location"]["line"], 3);
+        assert_eq!(s[1]["passed"], false);
+        let f = &s[1]["failure"];
+        assert_eq!(
+            f["message"],
+            "expected a transfer with queue `billing`, found `general`"
+        );
+        assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(9)));
+        assert_eq!(f["path"][0]["node"], "main");
+        assert_eq!(f["path"][0]["event"], "enter");
+    }
+
+    #[test]
+    fn parallel_runs_keep_the_input_order() {
+        let l = load();
+        let jobs: Vec<_> = (0..PARALLEL_FROM * 3 + 5)
+            .map(|i| (&l.menu, &l.clips, &l.file.scenarios[i % 2]))
+            .collect();
+        let runs = run_parallel(jobs);
+        assert_eq!(runs.len(), PARALLEL_FROM * 3 + 5);
+        for (i, r) in runs.iter().enumerate() {
+            assert_eq!(r.name, l.file.scenarios[i % 2].name);
+            assert_eq!(r.failure.is_some(), i % 2 == 1);
+        }
+    }
+
+    #[test]
+    fn menus_and_clips_can_be_shared_across_threads() {
+        fn sync<T: Sync>() {}
+        sync::<Menu>();
+        sync::<ClipLibrary>();
+        sync::<Scenario>();
+    }
+}
