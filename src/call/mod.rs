@@ -5,6 +5,7 @@
 pub mod input;
 pub mod pipe;
 pub mod render;
+pub mod save;
 pub mod session;
 pub mod transcript;
 

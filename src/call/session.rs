@@ -24,6 +24,8 @@ pub struct SessionOptions {
     pub transcript: Option<PathBuf>,
     /// `--record FILE.wav`.
     pub record: Option<PathBuf>,
+    /// `--save-scenario FILE.yaml`.
+    pub save: Option<PathBuf>,
     /// How calls start (clock, language, preset variables).
     pub start: CallStart,
 }
@@ -228,6 +230,16 @@ impl<'m> Session<'m> {
     /// A message naming the file that could not be written.
     pub fn write_files(&self, end: CallTime) -> Result<(), String> {
         self.write_transcript()?;
+        if let Some(out) = &self.options.save {
+            super::save::save(
+                out,
+                self.menu,
+                self.clips,
+                &self.options.start,
+                &self.log,
+                self.call.path(),
+            )?;
+        }
         self.write_recording(end)
     }
 

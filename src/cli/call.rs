@@ -43,6 +43,9 @@ pub struct CallArgs {
     /// Write what the caller heard (prompts, DTMF tones, silences) as one 8 kHz WAV.
     #[arg(long, value_name = "FILE.wav")]
     pub record: Option<PathBuf>,
+    /// When the call ends (or on :quit and Ctrl-C), write a scenario file replaying it (for `ivrsim test`).
+    #[arg(long, value_name = "FILE.yaml")]
+    pub save_scenario: Option<PathBuf>,
     /// The caller's language (one of the menu's `languages`).
     #[arg(long, value_name = "TAG")]
     pub language: Option<String>,
@@ -153,7 +156,11 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         );
         return EXIT_USAGE;
     }
-    let outputs = [("--transcript", &args.transcript), ("--record", &args.record)];
+    let outputs = [
+        ("--transcript", &args.transcript),
+        ("--record", &args.record),
+        ("--save-scenario", &args.save_scenario),
+    ];
     for (flag, out) in outputs {
         if let Some(p) = out
             && let Err(e) = check_output(flag, p, &path)
@@ -171,6 +178,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     let options = SessionOptions {
         transcript: args.transcript.clone(),
         record: args.record.clone(),
+        save: args.save_scenario.clone(),
         start: CallStart {
             clock: args.at.map_or_else(CallClock::now_local, CallClock::new),
             language: args.language.clone(),

@@ -2,7 +2,8 @@
 //! (First part of the scenario issue: coverage, JSON/JUnit reports and generated suites come next.)
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -13,7 +14,7 @@ use crate::check::{Analysis, Overrides, Thresholds, check_menu};
 use crate::diag::{self, ColorChoice, Severity};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
-use crate::scenario::{load_scenarios, runner};
+use crate::scenario::{load_scenarios, report};
 use crate::source::{Sources, printable};
 
 /// Arguments of `ivrsim test`.
@@ -33,6 +34,21 @@ pub struct TestArgs {
     /// Write every menu's coverage as JSON to this file (for tools and menu maps).
     #[arg(long, value_name = "FILE")]
     pub coverage_json: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also write a JUnit XML report to this file (one test case per scenario), for CI systems.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+}
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A line per scenario, coverage, a summary.
+    Text,
+    /// One JSON document: scenarios, totals and coverage.
+    Json,
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -71,7 +87,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary, Coverage)>> = HashMap::new();
     let mut order: Vec<PathBuf> = Vec::new();
     let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
+    let mut all_runs = Vec::new();
     for path in files {
         let (file, diags) = match load_scenarios(&path, &mut sources) {
             Ok(x) => x,
@@ -105,8 +122,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             broken += 1;
             continue;
         };
-        for sc in &file.scenarios {
-            let run = runner::run(menu, clips, sc);
+        let runs = report::run_parallel(file.scenarios.iter().map(|sc| (&*menu, &*clips, sc)).collect());
+        for run in &runs {
             coverage.record(&run.hits);
             let secs = run.call_time.as_secs_f64();
             match &run.failure {
@@ -136,9 +153,10 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
                 }
             }
         }
+        all_runs.push(report::FileRuns::new(&file, runs, &sources));
     }
     let mut below = false;
-    let mut report = Vec::new();
+    let mut report_coverage = Vec::new();
     for path in &order {
         let Some(Some((_, _, cov))) = menus.get(path) else {
             continue;
@@ -171,16 +189,36 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             below = true;
             let _ = writeln!(out, "  {:.1}% is below --min-coverage {min}%", t.percent);
         }
-        report.push(cov.clone());
+        report_coverage.push(cov.clone());
     }
     if let Some(path) = &args.coverage_json {
-        let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report })).unwrap_or_default();
+        let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report_coverage })).unwrap_or_default();
         if let Err(e) = crate::atomic::write(path, &json) {
             eprintln!("error: cannot write `{}`: {e}", path.display());
             return EXIT_USAGE;
         }
     }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
+    if let Some(path) = &args.junit
+        && let Err(e) = crate::atomic::write(path, report::junit(&all_runs).as_bytes())
+    {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return EXIT_USAGE;
+    }
+    let printed = match args.format {
+        Format::Text => std::io::stdout().lock().write_all(out.as_bytes()),
+        Format::Json => {
+            let mut doc = report::json(&all_runs);
+            doc["coverage"] = serde_json::json!(report_coverage);
+            super::write_json(&doc)
+        }
+    };
+    if let Err(e) = printed
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write output: {e}");
+        return EXIT_USAGE;
+    }
     if broken > 0 {
         let _ = writeln!(out, "{broken} file(s) could not be loaded");
         EXIT_USAGE

@@ -9,4 +9,5 @@ mod check_codes;
 mod docs;
 mod repl_pty;
 mod robustness;
+mod scenario_steps;
 mod scenarios;

@@ -135,3 +135,24 @@ fn coverage_numbers_on_a_small_menu_match_a_hand_count() {
     let out = dir.ivrsim(&["test", "s.yaml", "--min-coverage", "100"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn junit_and_json_reports_of_the_bundled_suite() {
+    let dir = Dir::new();
+    let xml = dir.path().join("junit.xml");
+    let out = crate::support::run_in(&root(), &["test", "--format", "json", "--junit", xml.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
+    assert!(v["coverage"].as_array().is_some_and(|c| c.len() == 2), "{v}");
+    let text = std::fs::read_to_string(&xml).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed JUnit XML");
+    let root_el = doc.root_element();
+    assert_eq!(root_el.tag_name().name(), "testsuites");
+    let cases = doc.descendants().filter(|n| n.has_tag_name("testcase")).count();
+    assert_eq!(
+        root_el.attribute("tests").and_then(|t| t.parse::<usize>().ok()),
+        Some(cases)
+    );
+    assert!(cases >= 40, "{cases} test cases");
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("failure")).count(), 0);
+}

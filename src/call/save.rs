@@ -1,0 +1,168 @@
+//! `ivrsim call --save-scenario FILE`: the trainee's call written as a scenario that replays
+//! it (`docs/scenario-format.md`): the keys (with `at:` when they barged in), words, silences
+//! and hang-up, and the expectations of what happened.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::audio::ClipLibrary;
+use crate::engine::{CallStart, CallTime, Effect, PathStep};
+use crate::menu::Menu;
+use crate::scenario::generate::{Act, Sim, menu_ref, q, step_yaml};
+
+/// A caller event of the real call.
+enum Event {
+    Keys(String),
+    Say(String),
+    Hangup,
+}
+
+/// The caller's events, in time order.
+fn events(log: &[Effect], path: &[PathStep]) -> Vec<(CallTime, Event)> {
+    let mut out: Vec<(CallTime, Event)> = Vec::new();
+    for e in log {
+        if let Effect::DtmfTone { at, key } = e {
+            match out.last_mut() {
+                Some((t, Event::Keys(k))) if *t == *at => k.push(*key),
+                _ => out.push((*at, Event::Keys(key.to_string()))),
+            }
+        }
+    }
+    for s in path {
+        if let Some(w) = s.event.strip_prefix("say \"").and_then(|w| w.strip_suffix('"')) {
+            out.push((s.at, Event::Say(w.to_owned())));
+        } else if s.event == "caller hangs up" {
+            out.push((s.at, Event::Hangup));
+        }
+    }
+    out.sort_by_key(|(t, _)| *t); // stable: keys before words at one instant
+    out
+}
+
+/// The scenario file text reproducing a call with `start` whose effects were `log` and
+/// whose path was `path`; `menu_path` is written as `menu:`.
+pub fn scenario_yaml(
+    menu: &Menu,
+    clips: &ClipLibrary,
+    start: &CallStart,
+    log: &[Effect],
+    path: &[PathStep],
+    menu_path: &str,
+) -> String {
+    let mut sim = Sim::new(menu, clips, start.clone());
+    let mut steps = String::new();
+    let mut pending_expect = false;
+    // Real time minus the replay's time (the replay acts as soon as the caller's turn comes).
+    let mut shift = Duration::ZERO;
+    let mut anchor = sim.anchor();
+    for (t_real, ev) in events(log, path) {
+        if sim.call.is_ended() {
+            break;
+        }
+        let ts = t_real.saturating_sub(shift);
+        // Prompts ending and timers firing before the event.
+        loop {
+            let Some(due) = sim.call.poll_timeout() else { break };
+            if due > ts || sim.call.is_ended() {
+                break;
+            }
+            if sim.call.is_playing() {
+                sim.advance(due);
+            } else {
+                flush(&mut sim, &mut steps, &mut pending_expect);
+                step_yaml(&mut steps, &Act::Silence);
+                sim.act(&Act::Silence);
+                anchor = sim.anchor();
+            }
+        }
+        if sim.call.is_ended() {
+            break;
+        }
+        let barge = sim.call.is_playing() && !matches!(ev, Event::Hangup);
+        let act = match ev {
+            Event::Keys(k) if barge => {
+                // Whole milliseconds, as written.
+                let off = Duration::from_millis(u64::try_from(ts.saturating_sub(anchor).as_millis()).unwrap_or(0));
+                Act::Press(k, Some(off))
+            }
+            Event::Keys(k) => Act::Press(k, None),
+            Event::Say(w) => Act::Say(w),
+            Event::Hangup => Act::Hangup,
+        };
+        if !barge {
+            flush(&mut sim, &mut steps, &mut pending_expect);
+        }
+        step_yaml(&mut steps, &act);
+        sim.act(&act);
+        anchor = sim.anchor();
+        shift = t_real.saturating_sub(sim.call.now());
+        pending_expect = !matches!(act, Act::Hangup);
+    }
+    // A call that ended by itself after the last input: the silences that ended it.
+    let ended_by_itself = log.iter().any(|e| matches!(e, Effect::Ended(_)));
+    if ended_by_itself {
+        for _ in 0..64 {
+            sim.listen();
+            if sim.call.is_ended() {
+                break;
+            }
+            flush(&mut sim, &mut steps, &mut pending_expect);
+            step_yaml(&mut steps, &Act::Silence);
+            sim.act(&Act::Silence);
+        }
+    }
+    let expect = sim.final_expect();
+    let mut y = String::new();
+    y.push_str("# Recorded by `ivrsim call --save-scenario`.\n");
+    y.push_str(&format!("menu: {}\nscenarios:\n", q(menu_path)));
+    y.push_str("  - name: \"recorded call\"\n");
+    let mut start_parts = vec![format!("at: {}", start.clock.start.strftime("%Y-%m-%dT%H:%M:%S"))];
+    if let Some(l) = &start.language {
+        start_parts.push(format!("language: {}", q(l)));
+    }
+    if !start.variables.is_empty() {
+        let vars: Vec<String> = start
+            .variables
+            .iter()
+            .map(|(k, v)| format!("{}: {}", q(k), q(v)))
+            .collect();
+        start_parts.push(format!("vars: {{ {} }}", vars.join(", ")));
+    }
+    y.push_str(&format!("    start: {{ {} }}\n    steps:\n", start_parts.join(", ")));
+    y.push_str(&steps);
+    y.push_str(&format!("      - expect: {expect}\n"));
+    y
+}
+
+/// Writes the pending `expect: { node }` after an action, once the prompts after it have played.
+fn flush(sim: &mut Sim, steps: &mut String, pending: &mut bool) {
+    if !*pending {
+        return;
+    }
+    *pending = false;
+    sim.listen();
+    if let Some(n) = sim.node() {
+        steps.push_str(&format!("      - expect: {{ node: {} }}\n", q(&n)));
+    }
+}
+
+/// Writes the scenario file for a call at `out`, atomically, with `menu:` relative to its folder.
+///
+/// # Errors
+/// A message naming the file.
+pub fn save(
+    out: &Path,
+    menu: &Menu,
+    clips: &ClipLibrary,
+    start: &CallStart,
+    log: &[Effect],
+    path: &[PathStep],
+) -> Result<(), String> {
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let menu_path = menu_ref(&menu.path, dir);
+    let yaml = scenario_yaml(menu, clips, start, log, path, &menu_path);
+    crate::atomic::write(out, yaml.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", out.display()))
+}

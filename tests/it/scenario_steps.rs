@@ -1,0 +1,316 @@
+//! `ivrsim test`: every action and expectation of docs/scenario-format.md, each with a
+//! scenario that passes and one whose wrong expectation fails with what was expected, what
+//! was found and the step's `--> s.yaml:LINE:COL`.
+//!
+//! The menu's prompts are text, timed at 150 words per minute (0.4 s a word): the welcome
+//! (18 words) plays 7.2 s, "Connecting you now." 1.2 s, "Enter your case number, then hash."
+//! 2.4 s, the no-input re-prompt 2.4 s, "Goodbye." 0.4 s.
+
+use crate::support::{Dir, MINIMAL, Output};
+
+const MENU: &str = r##"name: Steps
+entry: main
+defaults:
+  fallback: operator
+  keys: { operator: "0" }
+  timeout: 5s
+  inter_digit_timeout: 3s
+  no_input: [{ text: "Sorry, I did not hear you." }]
+  no_match: [{ text: "Sorry, that is not a choice." }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "Welcome to the test line. For help press 1, for your case press 2, to leave press 3." }
+    options:
+      - { key: "1", to: operator, say: [help] }
+      - { key: "2", to: case }
+      - { key: "3", to: bye, say: [leave] }
+  case:
+    kind: collect
+    prompt: { text: "Enter your case number, then hash." }
+    digits: { min: 4, max: 8, terminator: "#" }
+    store: case_number
+    next: operator
+  operator:
+    kind: transfer
+    queue: general
+    priority: high
+    prompt: { text: "Connecting you now." }
+  bye:
+    kind: hangup
+    reason: closed
+    prompt: { text: "Goodbye." }
+"##;
+
+/// The first step is on this line of `s.yaml`; step `i` (0-based) is on `FIRST + i`.
+const FIRST: usize = 5;
+
+/// Runs one scenario whose steps are `steps` (one YAML line each, without indent) on `MENU`.
+fn run(steps: &[&str]) -> Output {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MENU);
+    let mut s = String::from("menu: menu.yaml\nscenarios:\n  - name: the scenario\n    steps:\n");
+    for line in steps {
+        s.push_str("      ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    dir.write("s.yaml", s);
+    dir.ivrsim(&["test", "s.yaml"])
+}
+
+#[track_caller]
+fn passes(steps: &[&str]) {
+    let out = run(steps);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("PASS  the scenario"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 passed, 0 failed"), "{}", out.stdout);
+}
+
+/// The scenario fails at step `step` (0-based) with `message` in its report.
+#[track_caller]
+fn fails(steps: &[&str], step: usize, message: &str) {
+    let out = run(steps);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("FAIL  the scenario"), "{}", out.stdout);
+    let at = format!("--> s.yaml:{}:9", FIRST + step);
+    assert!(out.stdout.contains(&at), "no `{at}` in:\n{}", out.stdout);
+    assert!(out.stdout.contains(message), "no `{message}` in:\n{}", out.stdout);
+    assert!(out.stdout.contains("0 passed, 1 failed"), "{}", out.stdout);
+}
+
+// Actions.
+
+#[test]
+fn press_waits_for_the_prompt_to_end() {
+    // 7.2 s welcome + 1.2 s transfer prompt.
+    passes(&[r#"- press: "1""#, "- expect: { elapsed: { min: 8.4s, max: 8.4s } }"]);
+    fails(
+        &[r#"- press: "1""#, "- expect: { elapsed: { max: 3s } }"],
+        1,
+        "expected at most 3.0 s, the call is at 8.4 s",
+    );
+}
+
+#[test]
+fn press_at_barges_in_during_the_prompt() {
+    // 1 s into the welcome + 1.2 s transfer prompt.
+    passes(&[
+        r#"- { press: "1", at: 1s }"#,
+        "- expect: { elapsed: { max: 2.2s }, transfer: { queue: general } }",
+    ]);
+    fails(
+        &[r#"- { press: "1", at: 1s }"#, "- expect: { elapsed: { min: 7s } }"],
+        1,
+        "expected at least 7.0 s, the call is at 2.2 s",
+    );
+}
+
+#[test]
+fn press_with_a_gap_spaces_the_keys() {
+    // 7.2 s + 2.4 s case prompt, 4 gaps of 500 ms, 1.2 s transfer prompt.
+    passes(&[
+        r#"- press: "2""#,
+        r##"- { press: "1234#", gap: 500ms }"##,
+        r#"- expect: { var: { case_number: "1234" }, elapsed: { min: 12.8s, max: 12.8s } }"#,
+    ]);
+    // Gaps longer than the 3 s inter-digit time-out split the entry.
+    fails(
+        &[
+            r#"- press: "2""#,
+            r##"- { press: "1234#", gap: 4s }"##,
+            r#"- expect: { var: { case_number: "1234" } }"#,
+        ],
+        2,
+        "expected `case_number` = `1234`, found unset",
+    );
+}
+
+#[test]
+fn say_matches_a_keyword() {
+    passes(&[
+        "- say: help",
+        "- expect: { transfer: { queue: general }, keys: { max: 0 } }",
+    ]);
+    fails(
+        &["- say: leave", "- expect: { transfer: { queue: general } }"],
+        1,
+        "expected a transfer, but the call has not been handed over",
+    );
+}
+
+#[test]
+fn silence_of_a_duration_shorter_than_the_timeout_changes_nothing() {
+    passes(&[
+        "- silence: 3s",
+        "- expect: { node: main, elapsed: { min: 10.2s, max: 10.2s } }",
+    ]);
+    fails(
+        &["- silence: 3s", r#"- expect: { prompt: "did not hear" }"#],
+        1,
+        r#"expected a prompt with "did not hear", the last prompt was `main`: "Welcome to the test line."#,
+    );
+}
+
+#[test]
+fn silence_until_the_timeout_hears_the_no_input_reprompt() {
+    // 7.2 s + 5 s time-out + 2.4 s re-prompt + 7.2 s welcome again.
+    passes(&[
+        "- silence: timeout",
+        r#"- expect: { node: main, prompt: "did not hear", elapsed: { min: 21.8s, max: 21.8s } }"#,
+    ]);
+    fails(
+        &["- silence: timeout", "- expect: { elapsed: { max: 12s } }"],
+        1,
+        "expected at most 12.0 s, the call is at 21.8 s",
+    );
+    // Three time-outs: the fallback.
+    passes(&[
+        "- silence: timeout",
+        "- silence: timeout",
+        "- silence: timeout",
+        "- expect: { transfer: { queue: general, reason: max_no_input } }",
+    ]);
+}
+
+#[test]
+fn hangup_ends_the_call() {
+    // The caller hangs up after the welcome.
+    passes(&[
+        "- hangup: true",
+        "- expect: { keys: { max: 0 }, elapsed: { min: 7.2s, max: 7.2s } }",
+    ]);
+    // A caller's hang-up is not the line hanging up.
+    fails(
+        &["- hangup: true", "- expect: { hangup: self-service }"],
+        1,
+        "expected the line to hang up (self-service), found Some(Abandoned)",
+    );
+}
+
+// Expectations.
+
+#[test]
+fn expect_node() {
+    passes(&[r#"- press: "2""#, "- expect: { node: case }"]);
+    // A node passed through since the last action holds too.
+    passes(&[r#"- press: "1""#, "- expect: { node: operator }"]);
+    fails(
+        &[r#"- press: "2""#, "- expect: { node: operator }"],
+        1,
+        "expected node `operator`, but the call is at `case` (passed since the last action: case)",
+    );
+}
+
+#[test]
+fn expect_prompt() {
+    passes(&[r#"- press: "2""#, r#"- expect: { prompt: "case number" }"#]);
+    fails(
+        &[r#"- press: "2""#, r#"- expect: { prompt: "postcode" }"#],
+        1,
+        r#"expected a prompt with "postcode", the last prompt was `case`: "Enter your case number, then hash.""#,
+    );
+}
+
+#[test]
+fn expect_prompt_by_clip_file_name() {
+    let dir = Dir::new();
+    crate::support::write_wav(&dir.path().join("help.wav"), 8000, 1, 8000);
+    dir.write(
+        "menu.yaml",
+        MINIMAL.replace(
+            r#"prompt: { text: "For help press 1." }"#,
+            r#"prompt: { text: "For help press 1.", audio: help.wav }"#,
+        ),
+    );
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: clip\n    steps:\n      - expect: { prompt: help.wav, elapsed: { min: 1s } }\n  \
+         - name: other clip\n    steps:\n      - expect: { prompt: other.wav }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("PASS  clip (1.0 s)"), "{}", out.stdout);
+    assert!(out.stdout.contains("FAIL  other clip"), "{}", out.stdout);
+    assert!(out.stdout.contains("--> s.yaml:8:9"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains(r#"expected a prompt with "other.wav", the last prompt was `main`: "For help press 1.""#),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn expect_var() {
+    passes(&[
+        r#"- press: "2""#,
+        r##"- press: "20261234#""##,
+        r#"- expect: { var: { case_number: "20261234" } }"#,
+    ]);
+    fails(
+        &[
+            r#"- press: "2""#,
+            r##"- press: "20261234#""##,
+            r#"- expect: { var: { case_number: "1234" } }"#,
+        ],
+        2,
+        "expected `case_number` = `1234`, found `20261234`",
+    );
+}
+
+#[test]
+fn expect_transfer() {
+    passes(&[
+        r#"- press: "1""#,
+        "- expect: { transfer: { queue: general, priority: high, reason: chosen } }",
+    ]);
+    passes(&[r#"- press: "0""#, "- expect: { transfer: { reason: operator_key } }"]);
+    fails(
+        &[r#"- press: "0""#, "- expect: { transfer: { reason: chosen } }"],
+        1,
+        "expected a transfer with reason `chosen`, found `operator_key`",
+    );
+    fails(
+        &[r#"- press: "1""#, "- expect: { transfer: { priority: urgent } }"],
+        1,
+        "expected a transfer with priority `urgent`, found `high`",
+    );
+}
+
+#[test]
+fn expect_hangup() {
+    passes(&[
+        r#"- press: "3""#,
+        "- expect: { hangup: closed, node: bye, prompt: Goodbye }",
+    ]);
+    fails(
+        &[r#"- press: "3""#, "- expect: { hangup: self-service }"],
+        1,
+        r#"expected the line to hang up (self-service), found Some(HungUp { reason: "closed" })"#,
+    );
+}
+
+#[test]
+fn expect_elapsed() {
+    passes(&["- expect: { elapsed: { min: 7.2s, max: 7.2s } }"]);
+    fails(
+        &["- expect: { elapsed: { min: 8s } }"],
+        0,
+        "expected at least 8.0 s, the call is at 7.2 s",
+    );
+}
+
+#[test]
+fn expect_keys() {
+    passes(&[
+        r#"- press: "2""#,
+        r##"- press: "1234#""##,
+        "- expect: { keys: { min: 6, max: 6 } }",
+    ]);
+    fails(
+        &[r#"- press: "0""#, "- expect: { keys: { min: 2 } }"],
+        1,
+        "expected keys between Some(2) and None, 1 were pressed",
+    );
+}
