@@ -61,8 +61,7 @@ pub fn scenario_yaml(
         }
         let ts = t_real.saturating_sub(shift);
         // Prompts ending and timers firing before the event.
-        loop {
-            let Some(due) = sim.call.poll_timeout() else { break };
+        while let Some(due) = sim.call.poll_timeout() {
             if due > ts || sim.call.is_ended() {
                 break;
             }

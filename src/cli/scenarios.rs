@@ -92,11 +92,11 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
         None => {
             use std::io::Write as _;
             let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout.write_all(suite.yaml.as_bytes()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
-                }
+            if let Err(e) = stdout.write_all(suite.yaml.as_bytes())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
             }
         }
     }

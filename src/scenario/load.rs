@@ -193,7 +193,15 @@ impl Cx<'_> {
             } else {
                 StepKind::Silence(Some(self.duration(s)?))
             }
-        } else if r.hangup.is_some() {
+        } else if let Some(h) = &r.hangup {
+            if h.value == Some(false) {
+                let sp = self.span(&h.referenced);
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, sp, "`hangup: false` does nothing")
+                        .label("write `hangup: true`, or remove the step"),
+                );
+                return None;
+            }
             StepKind::Hangup
         } else {
             StepKind::Expect(self.expect(r.expect.as_ref()?))
@@ -218,7 +226,11 @@ impl Cx<'_> {
                 priority: t.value.priority.as_ref().map(|q| q.value.clone()),
                 reason: t.value.reason.as_ref().map(|q| q.value.clone()),
             }),
-            hangup: r.hangup.as_ref().map(|h| h.value.clone()),
+            // `hangup: true` (or `yes`) expects any end by hang-up; a word expects that reason.
+            hangup: r
+                .hangup
+                .as_ref()
+                .map(|h| h.value.clone().filter(|v| !matches!(v.as_str(), "true" | "yes"))),
             elapsed: match &r.elapsed {
                 Some(b) => (bound(self, &b.value.min), bound(self, &b.value.max)),
                 None => (None, None),

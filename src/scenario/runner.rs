@@ -167,15 +167,17 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         }
     }
     if let Some(reason) = &e.hangup {
-        match c.summary.as_ref().map(|s| &s.outcome) {
-            Some(Outcome::HungUp { reason: got }) if reason.as_ref().is_none_or(|r| r == got) => {}
-            Some(Outcome::RetriesExhausted { .. }) if reason.is_none() => {}
-            other => {
-                return Err(format!(
-                    "expected the line to hang up{}, found {other:?}",
-                    reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))
-                ));
-            }
+        let ok = match c.summary.as_ref().map(|s| &s.outcome) {
+            Some(Outcome::HungUp { reason: got }) => reason.as_ref().is_none_or(|r| r == got),
+            Some(Outcome::RetriesExhausted { .. } | Outcome::Abandoned) => reason.is_none(),
+            _ => false,
+        };
+        if !ok {
+            let want = reason.as_ref().map_or(String::new(), |r| format!(" ({r})"));
+            return Err(format!(
+                "expected the line to hang up{want}, found {}",
+                outcome_words(c.summary.as_ref())
+            ));
         }
     }
     let now = c.call.now();
@@ -198,13 +200,29 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         ));
     }
     let keys = c.call.keys_pressed();
-    if e.keys.0.is_some_and(|m| keys < m) || e.keys.1.is_some_and(|m| keys > m) {
-        return Err(format!(
-            "expected keys between {:?} and {:?}, {keys} were pressed",
-            e.keys.0, e.keys.1
-        ));
+    if let Some(min) = e.keys.0
+        && keys < min
+    {
+        return Err(format!("expected at least {min} keypresses, {keys} were pressed"));
+    }
+    if let Some(max) = e.keys.1
+        && keys > max
+    {
+        return Err(format!("expected at most {max} keypresses, {keys} were pressed"));
     }
     Ok(())
+}
+
+/// How a call ended, in words, for failure messages.
+fn outcome_words(summary: Option<&Summary>) -> String {
+    match summary.map(|s| &s.outcome) {
+        None => "the call still going on".into(),
+        Some(Outcome::Transferred { queue, .. }) => format!("a transfer to `{queue}`"),
+        Some(Outcome::HungUp { reason }) => format!("a hang-up ({reason})"),
+        Some(Outcome::RetriesExhausted { node }) => format!("the end after too many failed tries at `{node}`"),
+        Some(Outcome::Abandoned) => "the caller hanging up".into(),
+        Some(Outcome::Failed { error }) => format!("a failed call: {error}"),
+    }
 }
 
 /// Runs one scenario on `menu`.
@@ -239,6 +257,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                 let t = c.when(None);
                 c.call.handle_speech(t, words);
             }
+            StepKind::Silence(_) if c.call.is_ended() => {} // nothing happens on a line that is gone
             StepKind::Silence(d) => {
                 c.listen();
                 let t = match d {

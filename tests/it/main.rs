@@ -7,6 +7,7 @@ mod call_pipe;
 mod check_cli;
 mod check_codes;
 mod docs;
+mod generate;
 mod repl_pty;
 mod robustness;
 mod scenario_steps;

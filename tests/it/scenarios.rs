@@ -156,3 +156,22 @@ fn junit_and_json_reports_of_the_bundled_suite() {
     assert!(cases >= 40, "{cases} test cases");
     assert_eq!(doc.descendants().filter(|n| n.has_tag_name("failure")).count(), 0);
 }
+
+#[test]
+fn hangup_true_expects_any_end_by_hang_up_and_hangup_false_is_refused() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: caller leaves\n    steps:\n      - hangup: true\n      - silence: 30s\n      - expect: { hangup: true, elapsed: { max: 5s } }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: x\n    steps:\n      - hangup: false\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("`hangup: false` does nothing"), "{}", out.stderr);
+}

@@ -1,0 +1,129 @@
+//! `ivrsim scenarios generate` and `ivrsim call --save-scenario`: generated and recorded
+//! scenario files pass `ivrsim test`, and a generated suite takes every target it lists.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+use crate::support::{Dir, root};
+
+/// Generates in-process for `menu`, checks every target is covered, runs the suite through the
+/// scenario runner, and returns the YAML.
+fn generate_and_run(menu_path: &Path) -> String {
+    let mut sources = ivrsim::source::Sources::new();
+    let menu = ivrsim::menu::load_menu(menu_path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let suite = ivrsim::scenario::generate::generate(&menu, &clips, &menu_path.display().to_string());
+    assert!(suite.missed.is_empty(), "{:#?}", suite.missed);
+    let covered: BTreeSet<_> = suite.scenarios.iter().flat_map(|s| s.covers.iter().cloned()).collect();
+    let missing: Vec<_> = suite.targets.difference(&covered).collect();
+    assert!(missing.is_empty(), "{missing:?}");
+    assert!(!suite.targets.is_empty());
+    // The same output every run.
+    let again = ivrsim::scenario::generate::generate(&menu, &clips, &menu_path.display().to_string());
+    assert_eq!(suite.yaml, again.yaml);
+    // Every scenario passes the runner.
+    let dir = Dir::new();
+    let file = dir.write("suite.yaml", &suite.yaml);
+    let mut sources = ivrsim::source::Sources::new();
+    let (loaded, diags) = ivrsim::scenario::load_scenarios(&file, &mut sources).unwrap();
+    let loaded = loaded.unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(loaded.scenarios.len(), suite.scenarios.len());
+    for sc in &loaded.scenarios {
+        let run = ivrsim::scenario::runner::run(&menu, &clips, sc);
+        assert!(run.failure.is_none(), "{}: {:?}", sc.name, run.failure);
+    }
+    suite.yaml
+}
+
+#[test]
+fn generated_suites_cover_the_bundled_menus_and_pass() {
+    for m in ["menus/hotline.yaml", "menus/clinic.yaml"] {
+        generate_and_run(&root().join(m));
+    }
+}
+
+#[test]
+fn a_generated_suite_covers_a_synthetic_menu_of_1000_nodes() {
+    let dir = Dir::new();
+    let menu = dir.write("big.yaml", ivrsim::synth::menu_yaml(1000));
+    generate_and_run(&menu);
+}
+
+#[test]
+fn the_cli_writes_a_suite_that_ivrsim_test_passes() {
+    let dir = Dir::new();
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    let menu = root().join("menus/hotline.yaml");
+    let out = dir.ivrsim(&[
+        "scenarios",
+        "generate",
+        menu.to_str().unwrap(),
+        "-o",
+        "scenarios/hotline.yaml",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("scenarios/hotline.yaml")).unwrap();
+    assert!(text.contains("scenarios:"), "{text}");
+    let test = dir.ivrsim(&["test", "scenarios/hotline.yaml"]);
+    assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    assert!(test.stdout.contains(" 0 failed"), "{}", test.stdout);
+    // To stdout, with the menu path as given.
+    let out = dir.ivrsim(&["scenarios", "generate", menu.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&format!("menu: \"{}\"", menu.display())),
+        "{}",
+        out.stdout
+    );
+}
+
+fn call_and_save(dir: &Dir, input: &str, extra: &[&str]) -> String {
+    let menu = root().join("menus/hotline.yaml");
+    let mut args = vec![
+        "call".to_owned(),
+        menu.to_str().unwrap().to_owned(),
+        "--at".into(),
+        "2026-03-02T10:00".into(),
+        "--save-scenario".into(),
+        "rec/saved.yaml".into(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    std::fs::create_dir_all(dir.path().join("rec")).unwrap();
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .write_stdin(input.to_owned())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("rec/saved.yaml")).unwrap();
+    let test = dir.ivrsim(&["test", "rec/saved.yaml"]);
+    assert_eq!(test.code, 0, "{text}\n{}{}", test.stdout, test.stderr);
+    assert!(test.stdout.contains("1 passed, 0 failed"), "{}", test.stdout);
+    text
+}
+
+#[test]
+fn a_saved_call_replays_as_a_passing_scenario() {
+    let dir = Dir::new();
+    let text = call_and_save(&dir, "1\n1\n", &[]);
+    assert!(text.contains("press: \"1\""), "{text}");
+    assert!(text.contains("queue: \"urgent\""), "{text}");
+    // Silences, a no-match and a fallback.
+    let text = call_and_save(&dir, "2\n2026\n\n\n\n\n", &[]);
+    assert!(text.contains("silence: timeout"), "{text}");
+}
+
+#[test]
+fn a_call_the_caller_hangs_up_is_saved_too() {
+    let dir = Dir::new();
+    let text = call_and_save(&dir, "3\n:hangup\n", &[]);
+    assert!(text.contains("hangup: true"), "{text}");
+    let text = call_and_save(&dir, "4\n", &["--var", "region=north"]);
+    assert!(text.contains("hangup: true"), "{text}");
+    assert!(text.contains("vars: {"), "{text}");
+}
