@@ -29,7 +29,7 @@ pub struct TestArgs {
     pub paths: Vec<PathBuf>,
     /// Fail (exit 1) when a menu's coverage (nodes, options and failure edges together) is
     /// below this percentage.
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
     /// Write every menu's coverage as JSON to this file (for tools and menu maps).
     #[arg(long, value_name = "FILE")]
@@ -49,6 +49,13 @@ pub enum Format {
     Text,
     /// One JSON document: scenarios, totals and coverage.
     Json,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err("a percentage from 0 to 100".into()),
+    }
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -82,6 +89,17 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             eprintln!("error: cannot read `{}`: {e}", r.display());
             return EXIT_USAGE;
         }
+    }
+    if files.is_empty() {
+        eprintln!(
+            "error: no scenario files (`*.yaml`) in {}",
+            roots
+                .iter()
+                .map(|r| format!("`{}`", r.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return EXIT_USAGE;
     }
     let mut sources = Sources::new();
     let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary, Coverage)>> = HashMap::new();

@@ -245,9 +245,13 @@ impl Call<'_> {
         // is neither type-ahead nor a second (empty) entry.
         if value.len() >= c.max as usize
             && let Some(term) = &c.terminator
-            && self.input.front().is_some_and(|k| term.as_str().starts_with(*k))
         {
-            self.input.pop_front();
+            if self.input.front().is_some_and(|k| term.as_str().starts_with(*k)) {
+                self.input.pop_front();
+            } else if let Some(k) = term.as_str().chars().next() {
+                // Pressed a moment later, it still only confirms the entry.
+                self.trailing_terminator = Some((k, t.saturating_add(c.listen.inter_digit_timeout)));
+            }
         }
         if value.len() < c.min as usize {
             self.caption(t, format!("{value}: too short (at least {} digits)", c.min));

@@ -88,6 +88,8 @@ pub struct Call<'m> {
     entered_at: (CallTime, u32),
     /// The edge the next `goto` takes (set just before it).
     via: Via,
+    /// After a collect filled to `max`: its terminator, swallowed if pressed by this time.
+    trailing_terminator: Option<(char, CallTime)>,
     ended: bool,
 }
 
@@ -117,6 +119,7 @@ impl<'m> Call<'m> {
             exhausted: false,
             entered_at: (Duration::MAX, 0),
             via: Via::Start,
+            trailing_terminator: None,
             ended: false,
         };
         let entry = menu.entry.clone();
@@ -157,7 +160,9 @@ impl<'m> Call<'m> {
             }
             self.fire(due);
         }
-        self.now = self.now.max(now);
+        if !self.ended {
+            self.now = self.now.max(now); // the clock of a call that is over stops at its end
+        }
     }
 
     /// The caller pressed `keys` at `now`, in order and at once (one key, or a burst typed
@@ -170,6 +175,14 @@ impl<'m> Call<'m> {
         for key in keys.chars() {
             self.keys_pressed += 1;
             self.effects.push_back(Effect::DtmfTone { at: now, key });
+            // The terminator a caller adds after an entry that was already complete at `max`
+            // digits only confirms it (rule 4); it must not act at the next node.
+            if let Some((term, until)) = self.trailing_terminator.take()
+                && term == key
+                && now <= until
+            {
+                continue;
+            }
             self.input.push_back(key);
         }
         self.drain_input(now);

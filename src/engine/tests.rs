@@ -644,3 +644,32 @@ nodes:
         summary(&e)
     );
 }
+
+#[test]
+fn rule4_a_terminator_pressed_just_after_a_full_entry_only_confirms_it() {
+    let m = menu(
+        r##"
+name: T
+entry: m
+defaults: { keys: { back: "#" }, fallback: op, inter_digit_timeout: 2s }
+nodes:
+  m: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: c }] }
+  c: { kind: collect, prompt: { text: "b" }, digits: { min: 4, max: 4, terminator: "#" }, store: v, next: thanks }
+  thanks: { kind: message, prompt: { text: "thank you very much" }, next: op }
+  op: { kind: transfer, queue: q }
+"##,
+    );
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "1");
+    for (i, k) in "1234".chars().enumerate() {
+        c.handle_keys(ms(1000 + 300 * i as u64), &k.to_string());
+    }
+    c.handle_keys(ms(2200), "#"); // 300 ms after the fourth digit
+    c.handle_timeout(ms(10_000));
+    let e = drain(&mut c);
+    assert_eq!(
+        handoff(&e).map(|h| h.queue.as_str()),
+        Some("q"),
+        "the `#` did not act as `back`"
+    );
+}

@@ -44,8 +44,22 @@ pub fn load_scenarios(
     let mut scenarios = Vec::new();
     match &raw.scenarios {
         Some(list) if !list.value.is_empty() => {
+            let mut names: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
             for s in &list.value {
                 if let Some(sc) = cx.scenario(s) {
+                    if let Some(first) = names.get(&sc.name) {
+                        let d = Diagnostic::new(
+                            Code::InvalidValue,
+                            sc.span,
+                            format!("two scenarios are named `{}`", sc.name),
+                        )
+                        .label("second one")
+                        .with_secondary(*first, "first one")
+                        .help("give every scenario its own name: reports tell them apart by it");
+                        cx.push(d);
+                        continue;
+                    }
+                    names.insert(sc.name.clone(), sc.span);
                     scenarios.push(sc);
                 }
             }
@@ -135,10 +149,13 @@ impl Cx<'_> {
             }
         }
         if steps.is_empty() {
-            self.push(
-                Diagnostic::new(Code::MissingField, span, format!("scenario `{name}` has no `steps`"))
-                    .label("add steps"),
-            );
+            // With steps written but all invalid, their own findings say enough.
+            if raw.steps.as_ref().is_none_or(|s| s.value.is_empty()) {
+                self.push(
+                    Diagnostic::new(Code::MissingField, span, format!("scenario `{name}` has no `steps`"))
+                        .label("add steps"),
+                );
+            }
             return None;
         }
         Some(Scenario {
@@ -170,6 +187,34 @@ impl Cx<'_> {
             );
             return None;
         }
+        let misplaced = [
+            (
+                "at",
+                r.at.as_ref().map(|v| &v.referenced),
+                r.press.is_some() || r.say.is_some(),
+            ),
+            ("gap", r.gap.as_ref().map(|v| &v.referenced), r.press.is_some()),
+        ];
+        for (field, loc, ok) in misplaced {
+            if let Some(loc) = loc
+                && !ok
+            {
+                let sp = self.span(loc);
+                self.push(
+                    Diagnostic::new(
+                        Code::FieldNotForKind,
+                        sp,
+                        format!("`{field}` does nothing on this step"),
+                    )
+                    .label(if field == "at" {
+                        "`at` goes with `press` or `say`"
+                    } else {
+                        "`gap` goes with `press`"
+                    }),
+                );
+                return None;
+            }
+        }
         let at = r.at.as_ref().and_then(|a| self.duration(a));
         let kind = if let Some(p) = &r.press {
             if let Err(e) = crate::menu::DtmfKey::parse(&p.value) {
@@ -186,7 +231,10 @@ impl Cx<'_> {
                 gap,
             }
         } else if let Some(w) = &r.say {
-            StepKind::Say(w.value.clone())
+            StepKind::Say {
+                words: w.value.clone(),
+                at,
+            }
         } else if let Some(s) = &r.silence {
             if s.value.trim() == "timeout" {
                 StepKind::Silence(None)
@@ -211,6 +259,39 @@ impl Cx<'_> {
 
     fn expect(&mut self, e: &S<RawExpect>) -> Expect {
         let r = &e.value;
+        if let Some(t) = &r.transfer {
+            let checks: [(&Option<S<String>>, &[&str], &str); 2] = [
+                (&t.value.priority, &["low", "normal", "high", "urgent"], "priority"),
+                (
+                    &t.value.reason,
+                    &["chosen", "operator_key", "max_no_input", "max_no_match"],
+                    "reason",
+                ),
+            ];
+            for (v, known, what) in checks {
+                if let Some(v) = v
+                    && !known.contains(&v.value.as_str())
+                {
+                    let sp = self.span(&v.referenced);
+                    let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value))
+                        .label(format!("expected one of {}", known.join(", ")));
+                    if let Some(h) = crate::diag::did_you_mean(&v.value, known.iter().copied()) {
+                        d = d.help(format!("did you mean `{h}`?"));
+                    }
+                    self.push(d);
+                }
+            }
+        }
+        let span = self.span(&e.referenced);
+        if let Some(k) = &r.keys
+            && let (Some(a), Some(b)) = (&k.value.min, &k.value.max)
+            && a.value > b.value
+        {
+            self.push(
+                Diagnostic::new(Code::InvalidValue, span, "`keys.min` is more than `keys.max`")
+                    .label("no count can hold"),
+            );
+        }
         let bound = |cx: &mut Self, b: &Option<S<String>>| b.as_ref().and_then(|v| cx.duration(v));
         Expect {
             node: r.node.as_ref().map(|n| n.value.clone()),

@@ -65,8 +65,13 @@ pub enum StepKind {
         /// Between two keys.
         gap: Duration,
     },
-    /// Say words.
-    Say(String),
+    /// Say words: by default once the prompt has finished; `at` from the prompt's start.
+    Say {
+        /// The words.
+        words: String,
+        /// When, from the start of the prompt playing.
+        at: Option<Duration>,
+    },
     /// Stay silent this long, or (`None`) until the line's next time-out fires.
     Silence(Option<Duration>),
     /// Hang up.

@@ -70,13 +70,13 @@ impl Caller<'_> {
             }
         }
         let path = self.call.path();
-        for s in path
+        let since = path
             .iter()
-            .rev()
-            .take_while(|s| !s.event.starts_with("key") && !s.event.starts_with("say"))
-        {
+            .rposition(|s| s.event.starts_with("key") || s.event.starts_with("say"))
+            .map_or(0, |i| i + 1);
+        for s in &path[since..] {
             if s.event == "enter" && !self.passed.contains(&s.node) {
-                self.passed.push(s.node.clone());
+                self.passed.push(s.node.clone()); // in call order
             }
         }
     }
@@ -203,12 +203,18 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(min) = e.keys.0
         && keys < min
     {
-        return Err(format!("expected at least {min} keypresses, {keys} were pressed"));
+        return Err(format!(
+            "expected at least {min} keypress{}, {keys} were pressed",
+            if min == 1 { "" } else { "es" }
+        ));
     }
     if let Some(max) = e.keys.1
         && keys > max
     {
-        return Err(format!("expected at most {max} keypresses, {keys} were pressed"));
+        return Err(format!(
+            "expected at most {max} keypress{}, {keys} were pressed",
+            if max == 1 { "" } else { "es" }
+        ));
     }
     Ok(())
 }
@@ -253,8 +259,8 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                     }
                 }
             }
-            StepKind::Say(words) => {
-                let t = c.when(None);
+            StepKind::Say { words, at } => {
+                let t = c.when(*at);
                 c.call.handle_speech(t, words);
             }
             StepKind::Silence(_) if c.call.is_ended() => {} // nothing happens on a line that is gone

@@ -175,3 +175,60 @@ fn hangup_true_expects_any_end_by_hang_up_and_hangup_false_is_refused() {
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("`hangup: false` does nothing"), "{}", out.stderr);
 }
+
+#[test]
+fn scenario_files_are_checked_before_they_run() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    let bad = [
+        (
+            "dup",
+            "  - name: t\n    steps:\n      - press: \"1\"\n  - name: t\n    steps:\n      - press: \"1\"\n",
+            "two scenarios are named `t`",
+        ),
+        (
+            "at",
+            "  - name: t\n    steps:\n      - expect: { node: main }\n        at: 1s\n",
+            "`at` does nothing on this step",
+        ),
+        (
+            "prio",
+            "  - name: t\n    steps:\n      - expect: { transfer: { priority: hi } }\n",
+            "unknown priority `hi`",
+        ),
+        (
+            "keys",
+            "  - name: t\n    steps:\n      - expect: { keys: { min: 5, max: 1 } }\n",
+            "`keys.min` is more than `keys.max`",
+        ),
+    ];
+    for (name, body, says) in bad {
+        dir.write(&format!("{name}.yaml"), format!("menu: menu.yaml\nscenarios:\n{body}"));
+        let out = dir.ivrsim(&["test", &format!("{name}.yaml")]);
+        assert_eq!(out.code, 2, "{name}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(says), "{name}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("has no `steps`"),
+            "{name}: no knock-on finding\n{}",
+            out.stderr
+        );
+    }
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = dir.ivrsim(&["test", "empty"]);
+    assert_eq!(out.code, 2, "a folder without scenarios is not a passing run");
+    assert!(out.stderr.contains("no scenario files"), "{}", out.stderr);
+    let out = dir.ivrsim(&["test", "dup.yaml", "--min-coverage", "150"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+#[test]
+fn the_call_clock_stops_when_the_call_ends() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: long silence\n    steps:\n      - silence: 10h\n      - expect: { transfer: { reason: max_no_input }, elapsed: { max: 120s } }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
