@@ -260,7 +260,9 @@ impl Cx<'_> {
     fn expect(&mut self, e: &S<RawExpect>) -> Expect {
         let r = &e.value;
         if let Some(t) = &r.transfer {
-            let checks: [(&Option<S<String>>, &[&str], &str); 2] = [
+            const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+            const REASONS: &[&str] = &["chosen", "operator_key", "max_no_input", "max_no_match"];
+            let checks = [
                 (&t.value.priority, &["low", "normal", "high", "urgent"], "priority"),
                 (
                     &t.value.reason,
