@@ -263,12 +263,8 @@ impl Cx<'_> {
             const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
             const REASONS: &[&str] = &["chosen", "operator_key", "max_no_input", "max_no_match"];
             let checks = [
-                (&t.value.priority, &["low", "normal", "high", "urgent"], "priority"),
-                (
-                    &t.value.reason,
-                    &["chosen", "operator_key", "max_no_input", "max_no_match"],
-                    "reason",
-                ),
+                (&t.value.priority, PRIORITIES, "priority"),
+                (&t.value.reason, REASONS, "reason"),
             ];
             for (v, known, what) in checks {
                 if let Some(v) = v
