@@ -19,21 +19,15 @@ pub const MAX_PROMPTS_WITHOUT_A_TURN: usize = 200;
 
 /// Plays prompts to their end: moves time on while a prompt is playing.
 fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
-    for _ in 0..MAX_PROMPTS_WITHOUT_A_TURN {
-        show(session, out)?;
-        if session.call.is_ended() || !session.call.is_playing() {
-            return Ok(());
-        }
-        match session.call.poll_timeout() {
-            Some(t) => session.call.handle_timeout(t),
-            None => return Ok(()),
-        }
-    }
+    let turn = session.call.play_to_turn(MAX_PROMPTS_WITHOUT_A_TURN);
     show(session, out)?;
-    writeln!(
-        out,
-        "           · the line has played {MAX_PROMPTS_WITHOUT_A_TURN} prompts without a pause: the next input comes during the prompt"
-    )
+    if !turn {
+        writeln!(
+            out,
+            "           · the line has played {MAX_PROMPTS_WITHOUT_A_TURN} prompts without a pause: the next input comes during the prompt"
+        )?;
+    }
+    Ok(())
 }
 
 /// Reads one line of at most `max` bytes (the rest of a longer line is read and dropped);

@@ -110,6 +110,22 @@ pub fn check_menu(menu: &Menu, clips: &ClipLibrary, analysis: &Analysis, thresho
     diags
 }
 
+/// The errors that make `menu` unusable for calls and scenarios: its clips' and every
+/// check's errors (warnings are left out), sorted. Load findings are the caller's to add.
+pub fn blocking_errors(menu: &Menu, clips_findings: Vec<Diagnostic>, clips: &ClipLibrary) -> Vec<Diagnostic> {
+    let analysis = Analysis::of(menu, clips);
+    let mut findings = clips_findings;
+    findings.extend(check_menu(
+        menu,
+        clips,
+        &analysis,
+        &Thresholds::resolve(menu, &Overrides::default()),
+    ));
+    findings.retain(|d| d.severity() == crate::diag::Severity::Error);
+    sort(&mut findings);
+    findings
+}
+
 /// Sorts findings by file, then position, then code, and removes exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {

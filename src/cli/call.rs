@@ -10,7 +10,6 @@ use clap::Args;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::call::{Session, SessionOptions, pipe};
-use crate::check::{Analysis, Overrides, Thresholds, check_menu};
 use crate::diag::{self, ColorChoice, Severity};
 use crate::engine::{CallClock, CallStart};
 use crate::menu::load_menu;
@@ -129,17 +128,9 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         return EXIT_FINDINGS;
     };
     let (clips, clip_findings) = ClipLibrary::load(&menu);
-    findings.extend(clip_findings);
-    let analysis = Analysis::of(&menu, &clips);
-    findings.extend(check_menu(
-        &menu,
-        &clips,
-        &analysis,
-        &Thresholds::resolve(&menu, &Overrides::default()),
-    ));
     findings.retain(|d| d.severity() == Severity::Error);
+    findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if !findings.is_empty() {
-        crate::check::sort(&mut findings);
         let _ = diag::render_text(&mut super::stderr(color), &sources, &findings);
         eprintln!(
             "error: `{}` has errors; a call needs a menu that `ivrsim check` passes",

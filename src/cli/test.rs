@@ -10,7 +10,6 @@ use clap::Args;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
-use crate::check::{Analysis, Overrides, Thresholds, check_menu};
 use crate::diag::{self, ColorChoice, Severity};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
@@ -257,17 +256,13 @@ fn load_checked(path: &Path, sources: &mut Sources, color: ColorChoice) -> Optio
         }
     };
     let mut findings = outcome.diagnostics;
-    let menu = outcome.menu?;
-    let (clips, clip_findings) = ClipLibrary::load(&menu);
-    findings.extend(clip_findings);
-    let analysis = Analysis::of(&menu, &clips);
-    findings.extend(check_menu(
-        &menu,
-        &clips,
-        &analysis,
-        &Thresholds::resolve(&menu, &Overrides::default()),
-    ));
     findings.retain(|d| d.severity() == Severity::Error);
+    let Some(menu) = outcome.menu else {
+        let _ = diag::render_text(&mut super::stderr(color), sources, &findings);
+        return None;
+    };
+    let (clips, clip_findings) = ClipLibrary::load(&menu);
+    findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if findings.is_empty() {
         Some((menu, clips))
     } else {

@@ -245,6 +245,23 @@ impl<'m> Call<'m> {
         self.global(now, action);
     }
 
+    /// Moves virtual time on while prompts play, as a caller who listens to each one to its
+    /// end, until it is the caller's turn (or the call ends). Returns `false` when
+    /// `max_prompts` prompts played without a turn (a menu whose messages loop); drivers in
+    /// virtual time (the pipe, scenarios) use this.
+    pub fn play_to_turn(&mut self, max_prompts: usize) -> bool {
+        for _ in 0..max_prompts {
+            if self.ended || !self.is_playing() {
+                return true;
+            }
+            match self.poll_timeout() {
+                Some(t) => self.handle_timeout(t),
+                None => return true,
+            }
+        }
+        self.ended || !self.is_playing()
+    }
+
     /// The caller hung up at `now`.
     pub fn handle_hangup(&mut self, now: CallTime) {
         self.handle_timeout(now);

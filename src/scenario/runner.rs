@@ -83,16 +83,7 @@ impl Caller<'_> {
 
     /// Plays prompts to their end.
     fn listen(&mut self) {
-        for _ in 0..MAX_PROMPTS {
-            self.absorb();
-            if self.call.is_ended() || !self.call.is_playing() {
-                return;
-            }
-            match self.call.poll_timeout() {
-                Some(t) => self.call.handle_timeout(t),
-                None => return,
-            }
-        }
+        self.call.play_to_turn(MAX_PROMPTS);
         self.absorb();
     }
 
