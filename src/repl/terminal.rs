@@ -145,6 +145,12 @@ impl Terminal {
         }
         drop(self.screen);
         let _ = self.printer.join();
+        if reading {
+            // The last lines were handed to rustyline, which prints them on the reader's
+            // thread when it next wakes; give it a moment before the process ends, or a
+            // session ended by a signal can lose its summary.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
     }
 }
 
