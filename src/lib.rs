@@ -35,6 +35,7 @@ pub mod diag;
 pub mod engine;
 pub mod graph;
 pub mod menu;
+pub mod operator;
 pub mod repl;
 pub mod scenario;
 pub mod source;

@@ -1,0 +1,4 @@
+//! The operator side of a handoff (issue in progress): the call queues call-takers answer
+//! from. The console, its protocol and training shifts build on [`queue`].
+
+pub mod queue;
