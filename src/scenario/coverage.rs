@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::engine::{Effect, PromptRole, Via};
 use crate::graph::MenuGraph;
 use crate::graph::reach::reachable_from_entry;
-use crate::menu::{Menu, NodeId, NodeKind};
+use crate::menu::{Menu, NodeKind};
 use crate::source::{Sources, Span};
 
 /// A failure edge of a node that waits for the caller.
@@ -229,9 +229,4 @@ impl Coverage {
             .chain(&self.failure_edges)
             .filter(|t| !t.covered)
     }
-}
-
-/// The node an id names, for tools that need it.
-pub fn node_of(menu: &Menu, id: &str) -> Option<NodeId> {
-    menu.find(id)
 }
