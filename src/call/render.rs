@@ -100,12 +100,6 @@ pub fn summary(s: &Summary) -> Vec<String> {
         Outcome::Abandoned => "the caller hung up".into(),
         Outcome::Failed { error } => format!("the menu failed: {}", printable(error)),
     };
-    let mut nodes: Vec<&str> = Vec::new();
-    for step in &s.path {
-        if step.event == "enter" {
-            nodes.push(&step.node);
-        }
-    }
     let mut line = format!(
         "keys pressed: {}   time in IVR: {}",
         s.keys_pressed,
@@ -117,7 +111,7 @@ pub fn summary(s: &Summary) -> Vec<String> {
     vec![
         String::new(),
         format!("=== call over: {outcome} ==="),
-        format!("path: {}", printable(&nodes.join(" → "))),
+        format!("path: {}", printable(&crate::engine::route_of(&s.path))),
         line,
     ]
 }

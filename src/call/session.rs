@@ -138,12 +138,6 @@ impl<'m> Session<'m> {
     }
 
     fn where_text(&self) -> String {
-        let mut crumbs: Vec<&str> = Vec::new();
-        for s in self.call.path() {
-            if s.event == "enter" {
-                crumbs.push(&s.node);
-            }
-        }
         let keys: Vec<&str> = self
             .call
             .path()
@@ -159,7 +153,7 @@ impl<'m> Session<'m> {
         format!(
             "{here} after {}\nway here: {}\nkeys pressed: {}",
             super::render::clock(self.call.now()),
-            crumbs.join(" → "),
+            crate::engine::route_of(self.call.path()),
             if keys.is_empty() {
                 "none".to_owned()
             } else {

@@ -160,13 +160,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
                         lc.column
                     );
                     let _ = writeln!(out, "      {}", printable(&f.message));
-                    let nodes: Vec<&str> = f
-                        .path
-                        .iter()
-                        .filter(|s| s.event == "enter")
-                        .map(|s| s.node.as_str())
-                        .collect();
-                    let _ = writeln!(out, "      path: {}", printable(&nodes.join(" → ")));
+                    let _ = writeln!(out, "      path: {}", printable(&crate::engine::route_of(&f.path)));
                 }
             }
         }

@@ -91,6 +91,16 @@ pub struct PathStep {
     pub event: String,
 }
 
+/// The nodes a path entered, in order, joined with arrows: `welcome → main_menu → operator`.
+pub fn route_of(path: &[PathStep]) -> String {
+    let nodes: Vec<&str> = path
+        .iter()
+        .filter(|s| s.event == "enter")
+        .map(|s| s.node.as_str())
+        .collect();
+    nodes.join(" → ")
+}
+
 /// What a call-taker receives with a transferred call (the "screen pop").
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Handoff {

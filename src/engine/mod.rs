@@ -20,7 +20,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 pub use clock::CallClock;
-pub use effect::{CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via};
+pub use effect::{
+    CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via, route_of,
+};
 
 use crate::audio::ClipLibrary;
 use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};

@@ -85,14 +85,6 @@ struct Cx<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
-fn duration(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err(format!("`{t}` has no unit: write `{t}s` or `{t}ms`"));
-    }
-    humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e})"))
-}
-
 impl Cx<'_> {
     fn span(&self, loc: &serde_saphyr::Location) -> Span {
         self.sources.span_of(self.file, loc)
@@ -103,7 +95,7 @@ impl Cx<'_> {
     }
 
     fn duration(&mut self, v: &S<String>) -> Option<Duration> {
-        match duration(&v.value) {
+        match crate::menu::parse_duration(&v.value) {
             Ok(d) => Some(d),
             Err(e) => {
                 let span = self.span(&v.referenced);

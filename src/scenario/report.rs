@@ -99,15 +99,9 @@ impl FileRuns {
 
 /// The nodes a path entered, `a → b → c` (as in the text report).
 fn path_text(run: &Run) -> String {
-    run.failure.as_ref().map_or_else(String::new, |f| {
-        let nodes: Vec<&str> = f
-            .path
-            .iter()
-            .filter(|s| s.event == "enter")
-            .map(|s| s.node.as_str())
-            .collect();
-        nodes.join(" → ")
-    })
+    run.failure
+        .as_ref()
+        .map_or_else(String::new, |f| crate::engine::route_of(&f.path))
 }
 
 /// The JUnit XML report: a test suite per scenario file (named by its path), a test case
