@@ -81,6 +81,7 @@ codes! {
     UnquotedKey = "E015", "unquoted-key", Error, "An unquoted `#` or `*` where a key is written: YAML reads a comment or an alias.";
     InvalidValue = "E016", "invalid-value", Error, "A value outside what the field accepts (durations, names, ranges, regexes).";
     IncludeFailed = "E017", "include-failed", Error, "An included file cannot be read, or includes form a cycle.";
+    CallbackNotCollect = "E018", "callback-not-collect", Error, "A `when_no_operator` callback that does not lead to a `collect` node (which takes the number).";
     Unreachable = "W001", "unreachable", Warning, "A node no caller can reach from `entry`.";
     InescapableLoop = "W002", "inescapable-loop", Warning, "A loop that a caller, once in it, can never leave.";
     NoInputHandling = "W003", "no-input-handling", Warning, "A menu or collect with no no-input re-prompt (its own or from `defaults`).";
@@ -94,6 +95,7 @@ codes! {
     NoFallback = "W011", "no-fallback", Warning, "A node whose retry limit ends the call because no `fallback` is set.";
     PrefixKeys = "W012", "prefix-keys", Warning, "One option's key is the start of another's, so the shorter waits for the inter-digit timeout.";
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
+    NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
 }
 
 impl std::fmt::Display for Code {

@@ -268,7 +268,11 @@ impl Recorder {
                 self.tones.push((start, *key));
                 self.saw(*at);
             }
-            Effect::Caption { at, .. } | Effect::Hangup { at } | Effect::Moved { at, .. } => self.saw(*at),
+            Effect::Caption { at, .. }
+            | Effect::Hangup { at }
+            | Effect::Moved { at, .. }
+            | Effect::LeftQueue { at, .. }
+            | Effect::CallbackRequested { at, .. } => self.saw(*at),
             Effect::Handoff(h) => self.saw(h.time_in_ivr),
             Effect::Ended(summary) => {
                 self.saw(summary.time_in_ivr);
@@ -423,6 +427,9 @@ mod tests {
             keys_pressed: 0,
             time_in_ivr: ms(at),
             time_to_operator: None,
+            time_waiting: None,
+            answered: false,
+            disposition: None,
             variables: BTreeMap::new(),
             language: "en".into(),
         })

@@ -27,6 +27,7 @@ pub fn lines(effect: &Effect) -> Vec<String> {
                 PromptRole::NoInput(n) => format!(" (no input {n})"),
                 PromptRole::NoMatch(n) => format!(" (no match {n})"),
                 PromptRole::Goodbye => " (goodbye)".into(),
+                PromptRole::Hold(n) => format!(" (hold {n})"),
             };
             vec![format!("[{}] {}{role}: {}", clock(p.at), p.node, printable(&p.text))]
         }
@@ -34,6 +35,18 @@ pub fn lines(effect: &Effect) -> Vec<String> {
         Effect::Handoff(h) => screen_pop(h),
         Effect::Hangup { at } => vec![format!("[{}] the line hangs up", clock(*at))],
         Effect::Ended(s) => summary(s),
+        Effect::LeftQueue { at, queue, reason } => vec![format!(
+            "[{}] the call leaves the `{}` queue: {}",
+            clock(*at),
+            printable(queue),
+            printable(reason)
+        )],
+        Effect::CallbackRequested { at, queue, number, .. } => vec![format!(
+            "[{}] callback requested for the `{}` queue: {}",
+            clock(*at),
+            printable(queue),
+            printable(number)
+        )],
         Effect::StopPrompt { .. } | Effect::DtmfTone { .. } | Effect::Moved { .. } => Vec::new(),
     }
 }
@@ -98,6 +111,7 @@ pub fn summary(s: &Summary) -> Vec<String> {
         Outcome::HungUp { reason } => format!("ended by the line ({})", printable(reason)),
         Outcome::RetriesExhausted { node } => format!("ended after too many failed tries at `{}`", printable(node)),
         Outcome::Abandoned => "the caller hung up".into(),
+        Outcome::NoOperator { queue } => format!("no call-taker could take it (queue {})", printable(queue)),
         Outcome::Failed { error } => format!("the menu failed: {}", printable(error)),
     };
     let mut line = format!(
@@ -107,6 +121,17 @@ pub fn summary(s: &Summary) -> Vec<String> {
     );
     if let Some(t) = s.time_to_operator {
         let _ = write!(line, "   time to operator: {}", secs(t));
+    }
+    if let Some(t) = s.time_waiting {
+        let what = if s.answered {
+            "waited for an answer"
+        } else {
+            "waited unanswered"
+        };
+        let _ = write!(line, "   {what}: {}", secs(t));
+    }
+    if let Some(d) = &s.disposition {
+        let _ = write!(line, "   disposition: {}", printable(d));
     }
     vec![
         String::new(),

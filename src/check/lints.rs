@@ -1,10 +1,11 @@
 //! Per-node lints: re-prompts (W003, W004), keys (W006, W012), menu width (W007), prompt
-//! length (W009) and missing fallbacks (W011).
+//! length (W009), missing fallbacks (W011), and transfers' plans for when no call-taker
+//! can take the call (E018, W014).
 
 use super::{Analysis, Thresholds};
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic};
-use crate::menu::{Menu, NodeKind};
+use crate::menu::{Menu, NoOperator, NodeKind, TransferNode};
 use crate::timing::{DurationSource, prompt_duration};
 
 pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
@@ -45,6 +46,9 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     .help("set `fallback` (here or in `defaults`) to an operator transfer"),
                 );
             }
+        }
+        if let NodeKind::Transfer(tr) = &node.kind {
+            transfer(menu, node, tr, diags);
         }
         let NodeKind::Menu(m) = &node.kind else {
             continue;
@@ -116,5 +120,46 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                 .help("shorten the prompt, or put the most used options first"),
             );
         }
+    }
+}
+
+/// E018 and W014: what a transfer does when no call-taker can take the call.
+fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mut Vec<Diagnostic>) {
+    match &tr.when_no_operator {
+        None => diags.push(
+            Diagnostic::new(
+                Code::NoOperatorPlan,
+                node.span,
+                format!(
+                    "transfer `{}` does not say what happens when no call-taker is available",
+                    node.id
+                ),
+            )
+            .label("callers hear a built-in \"no one can take your call\" message and are hung up on")
+            .help("add `when_no_operator:` here or in `defaults` (`action: hold`, `message`, `callback` or `goto`)"),
+        ),
+        Some(NoOperator::Callback { to }) => {
+            if let Some(id) = to.node()
+                && !matches!(menu.node(id).kind, NodeKind::Collect(_))
+            {
+                let target = menu.node(id);
+                diags.push(
+                    Diagnostic::new(
+                        Code::CallbackNotCollect,
+                        to.span,
+                        format!(
+                            "the callback of `{}` leads to `{}`, a {} node",
+                            node.id,
+                            target.id,
+                            target.kind.name()
+                        ),
+                    )
+                    .label("a callback needs a `collect` node to take the caller's number")
+                    .with_secondary(target.span, "this is not a `collect`")
+                    .help("point `to` at a `collect` node that stores the number, or use `action: goto`"),
+                );
+            }
+        }
+        Some(_) => {}
     }
 }

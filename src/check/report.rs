@@ -127,6 +127,7 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
             _ => format!("route {}", index + 1),
         },
         EdgeKind::RouteDefault => "otherwise".into(),
+        EdgeKind::NoOperator => "no call-taker available".into(),
     }
 }
 

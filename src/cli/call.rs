@@ -174,6 +174,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             clock: args.at.map_or_else(CallClock::now_local, CallClock::new),
             language: args.language.clone(),
             variables: args.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
+            operator_line: false,
         },
     };
     let mut session = Session::new(&menu, &clips, options);

@@ -27,8 +27,11 @@ pub enum PromptRole {
     NoInput(u32),
     /// The n-th no-match re-prompt (1-based).
     NoMatch(u32),
-    /// The goodbye played when retries run out with no fallback.
+    /// The goodbye played when retries run out with no fallback, or when no call-taker
+    /// can take the call.
     Goodbye,
+    /// The n-th hold announcement while waiting for a call-taker (1-based).
+    Hold(u32),
 }
 
 /// A prompt the caller hears, from `at` for `duration`.
@@ -146,8 +149,13 @@ pub enum Outcome {
         /// The node.
         node: String,
     },
-    /// The caller hung up.
+    /// The caller hung up (before or after a handoff, while waiting in a queue).
     Abandoned,
+    /// No call-taker could take the handed-off call; the line said so and hung up.
+    NoOperator {
+        /// The queue it was for.
+        queue: String,
+    },
     /// The menu could not go on (a reference to a missing node, or routes looping without end).
     Failed {
         /// What went wrong.
@@ -170,6 +178,13 @@ pub struct Summary {
     /// Time from start to the handoff, when there was one ("time to agent").
     #[serde(serialize_with = "opt_ms", rename = "time_to_operator_ms")]
     pub time_to_operator: Option<Duration>,
+    /// On an operator line: time from the handoff to the answer (or to the end, unanswered).
+    #[serde(serialize_with = "opt_ms", rename = "time_waiting_ms")]
+    pub time_waiting: Option<Duration>,
+    /// Whether a call-taker answered.
+    pub answered: bool,
+    /// The call-taker's wrap-up code, when they ended the call.
+    pub disposition: Option<String>,
     /// Variables at the end.
     pub variables: BTreeMap<String, String>,
     /// Language at the end.
@@ -205,6 +220,8 @@ pub enum Via {
     NoMatchFallback,
     /// A global key (operator, main menu, back).
     Global(crate::menu::GlobalAction),
+    /// A transfer's `when_no_operator` plan (`callback` or `goto`).
+    NoOperator,
 }
 
 /// Something the driver must do or show.
@@ -249,6 +266,28 @@ pub enum Effect {
     },
     /// The call is handed to an operator with this record.
     Handoff(Handoff),
+    /// On an operator line: the call leaves the queue it waited in (no call-taker).
+    LeftQueue {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+        /// The queue.
+        queue: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A `when_no_operator` callback took the number to call back.
+    CallbackRequested {
+        /// When.
+        #[serde(serialize_with = "ms", rename = "at_ms")]
+        at: CallTime,
+        /// The queue that could not take the call.
+        queue: String,
+        /// The number entered.
+        number: String,
+        /// The call's variables.
+        variables: BTreeMap<String, String>,
+    },
     /// The line hangs up.
     Hangup {
         /// When.

@@ -239,6 +239,7 @@ impl Call<'_> {
     pub(super) fn collect_entry_done(&mut self, t: CallTime) {
         let Some(at) = self.at.as_ref() else { return };
         let value = at.digits.clone();
+        let node_index = at.node;
         let node = self.menu.node(at.node);
         let NodeKind::Collect(c) = &node.kind else { return };
         // A terminator right after an entry that reached `max` just ends it, valid or not: it
@@ -267,7 +268,8 @@ impl Call<'_> {
         }
         let (store, next) = (c.store.clone(), c.next.clone());
         self.step(t, &node.id.clone(), format!("{store} = {value}"));
-        self.variables.insert(store, value);
+        self.variables.insert(store, value.clone());
+        self.stored(t, node_index, &value);
         self.via = Via::Next;
         self.goto(&next, t);
     }
@@ -429,9 +431,13 @@ impl Call<'_> {
             keys_pressed: self.keys_pressed,
             time_in_ivr: t,
             time_to_operator: self.handoff_at,
+            time_waiting: self.handoff_at.map(|h| self.answered_at.unwrap_or(t).saturating_sub(h)),
+            answered: self.answered_at.is_some(),
+            disposition: self.disposition.clone(),
             variables: self.variables.clone(),
             language: self.language.clone(),
         };
+        self.line = None;
         self.effects.push_back(Effect::Ended(summary));
     }
 }

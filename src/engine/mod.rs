@@ -12,6 +12,7 @@
 mod clock;
 mod effect;
 mod input;
+mod line;
 mod matching;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ pub use clock::CallClock;
 pub use effect::{
     CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via, route_of,
 };
+pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
 use crate::audio::ClipLibrary;
 use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
@@ -43,6 +45,9 @@ pub struct CallStart {
     pub language: Option<String>,
     /// Variables known before the call reaches the menu.
     pub variables: BTreeMap<String, String>,
+    /// The driver connects handed-off calls to call-takers and relays what they do
+    /// ([`Call::handle_queue`]); without, the call ends at its handoff.
+    pub operator_line: bool,
 }
 
 /// Where the call is within a node.
@@ -93,6 +98,18 @@ pub struct Call<'m> {
     /// After a collect filled to `max`: its terminator, swallowed if pressed by this time.
     trailing_terminator: Option<(char, CallTime)>,
     ended: bool,
+    /// See [`CallStart::operator_line`].
+    operator_line: bool,
+    /// After the handoff, on an operator line.
+    line: Option<line::Line>,
+    /// Hold announcements played.
+    announcements: u32,
+    /// When a call-taker first answered.
+    answered_at: Option<CallTime>,
+    /// The call-taker's wrap-up code.
+    disposition: Option<String>,
+    /// A callback is being taken: its queue and the collect node that takes the number.
+    callback: Option<(String, NodeId)>,
 }
 
 impl<'m> Call<'m> {
@@ -123,6 +140,12 @@ impl<'m> Call<'m> {
             via: Via::Start,
             trailing_terminator: None,
             ended: false,
+            operator_line: start.operator_line,
+            line: None,
+            announcements: 0,
+            answered_at: None,
+            disposition: None,
+            callback: None,
         };
         let entry = menu.entry.clone();
         call.goto(&entry, Duration::ZERO);
@@ -144,6 +167,9 @@ impl<'m> Call<'m> {
         let at = self.at.as_ref()?;
         if let Some((_, end)) = &at.playing {
             return Some(*end);
+        }
+        if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
+            return self.line_deadline(tr);
         }
         let listen = self.menu.node(at.node).kind.listen()?;
         match (at.last_digit_at, at.listening_since) {
@@ -587,6 +613,7 @@ impl<'m> Call<'m> {
             NodeKind::Menu(_) if has_digits => self.menu_entry_timeout(t),
             NodeKind::Collect(_) if has_digits => self.collect_entry_done(t),
             NodeKind::Menu(_) | NodeKind::Collect(_) => self.failure(t, Failure::NoInput),
+            NodeKind::Transfer(_) => self.line_timer(t),
             _ => {}
         }
     }
@@ -602,6 +629,9 @@ impl<'m> Call<'m> {
                 self.goto(&next, t);
             }
             NodeKind::Transfer(tr) => {
+                if self.line_prompt_done(t) {
+                    return;
+                }
                 let variables = match &tr.context {
                     Some(names) => self
                         .variables
@@ -623,6 +653,10 @@ impl<'m> Call<'m> {
                 };
                 self.handoff_at = Some(t);
                 self.effects.push_back(Effect::Handoff(handoff));
+                if self.operator_line {
+                    self.line = Some(line::Line::Handing);
+                    return;
+                }
                 let outcome = Outcome::Transferred {
                     queue: tr.queue.clone(),
                     priority: tr.priority,

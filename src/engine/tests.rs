@@ -490,6 +490,7 @@ nodes:
                 clock,
                 language: language.map(str::to_owned),
                 variables: vars,
+                operator_line: false,
             },
         );
         c.handle_timeout(ms(10_000));

@@ -43,6 +43,9 @@ pub enum EdgeKind {
     },
     /// A route node's `default`.
     RouteDefault,
+    /// A transfer's `when_no_operator` (`callback` or `goto`): taken when no call-taker can
+    /// take the call. Not a way a caller chooses: the ways to an operator never use it.
+    NoOperator,
     /// A global key (operator, main menu, back). `repeat` does not move the call and has
     /// no edge. `back` gets an edge to every menu that leads straight to the node by an
     /// option, a keyword, a fallback or a route: the caller can return to whichever of them
@@ -80,6 +83,7 @@ impl EdgeKind {
             EdgeKind::NoMatch => "invalid".into(),
             EdgeKind::Route { index } => format!("route {}", index + 1),
             EdgeKind::RouteDefault => "default".into(),
+            EdgeKind::NoOperator => "no operator".into(),
         }
     }
 }
@@ -151,7 +155,12 @@ impl MenuGraph {
                     }
                     g.edge(id, &r.default, EdgeKind::RouteDefault);
                 }
-                NodeKind::Transfer(_) | NodeKind::Hangup(_) => {}
+                NodeKind::Transfer(t) => {
+                    if let Some(to) = t.when_no_operator.as_ref().and_then(|w| w.target()) {
+                        g.edge(id, to, EdgeKind::NoOperator);
+                    }
+                }
+                NodeKind::Hangup(_) => {}
             }
         }
         // `back`: to every menu with a direct edge into the node.

@@ -131,7 +131,7 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         }
     };
     let cost = match &g.graph[e] {
-        EdgeKind::Keyword { .. } => return None,
+        EdgeKind::Keyword { .. } | EdgeKind::NoOperator => return None,
         EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
         EdgeKind::Option { key, .. } => {

@@ -92,6 +92,8 @@ pub struct Menu {
     pub schedules: IndexMap<String, Schedule>,
     /// Lint thresholds given in the file (`lint:`).
     pub lint: LintSettings,
+    /// Wrap-up codes for call-takers (`dispositions:`), in file order; empty: the built-in ones.
+    pub dispositions: Vec<Disposition>,
     /// The nodes, in file order (included files after the including file's own nodes).
     pub nodes: Vec<Node>,
     /// Node id to index.
@@ -109,15 +111,28 @@ impl Menu {
         self.ids.get(name).copied()
     }
 
-    /// Every prompt of the menu: each node's prompt and re-prompts, and `defaults.goodbye`.
-    /// Re-prompts inherited from `defaults` appear once per node that uses them.
+    /// Every prompt of the menu: each node's prompt and re-prompts, a transfer's hold
+    /// announcement and no-operator message, and `defaults.goodbye`. Prompts inherited from
+    /// `defaults` appear once per node that uses them.
     pub fn prompts(&self) -> impl Iterator<Item = &Prompt> {
         self.defaults.goodbye.iter().chain(self.nodes.iter().flat_map(|n| {
             let listen = n.kind.listen();
+            let transfer = match &n.kind {
+                NodeKind::Transfer(t) => {
+                    let plan = match &t.when_no_operator {
+                        Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),
+                        Some(NoOperator::Message { prompt }) => Some(prompt),
+                        _ => None,
+                    };
+                    t.hold.prompt.iter().chain(plan)
+                }
+                _ => None.iter().chain(None),
+            };
             n.kind
                 .prompt()
                 .into_iter()
                 .chain(listen.into_iter().flat_map(|l| l.no_input.iter().chain(&l.no_match)))
+                .chain(transfer)
         }))
     }
 
@@ -157,6 +172,17 @@ pub struct Defaults {
     pub goodbye: Option<Prompt>,
     /// Where `defaults.fallback` is written, if it is.
     pub fallback: Option<NodeRef>,
+}
+
+/// A wrap-up code a call-taker ends a call with (`dispositions:`), e.g. `report_taken`.
+#[derive(Clone, Debug)]
+pub struct Disposition {
+    /// The code, as typed at `:end`.
+    pub code: String,
+    /// What it means.
+    pub description: String,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// A global key and where it is defined.
@@ -259,6 +285,18 @@ pub struct PromptText {
 }
 
 impl Prompt {
+    /// A prompt of text only (no clip, no translations, no place in a file): the engine's
+    /// built-in announcements.
+    pub fn text_only(text: &str) -> Self {
+        Prompt {
+            text: text.to_owned(),
+            audio: None,
+            translations: IndexMap::new(),
+            span: Span::default(),
+            text_span: Span::default(),
+        }
+    }
+
     /// The prompt in `language`, falling back to the default language.
     pub fn in_language(&self, language: &str) -> (&str, Option<&ClipRef>) {
         match self.translations.get(language) {
@@ -524,6 +562,83 @@ pub struct TransferNode {
     pub prompt: Option<Prompt>,
     /// Variables passed on; `None` means all.
     pub context: Option<Vec<String>>,
+    /// What a caller waiting in the queue hears, and how often.
+    pub hold: Hold,
+    /// What happens when no call-taker can take the call (none connected or logged in, or
+    /// the queue full); `None`: the built-in message, then the line hangs up (`check` warns, W014).
+    pub when_no_operator: Option<NoOperator>,
+}
+
+/// Longest wait between two hold announcements when a menu does not say: 30 seconds, a
+/// common ACD default (callers who hear nothing for longer tend to think they were cut off).
+pub const DEFAULT_HOLD_EVERY: Duration = Duration::from_secs(30);
+
+/// The hold announcements of a transfer (`hold:`, or `defaults.hold`).
+#[derive(Clone, Debug)]
+pub struct Hold {
+    /// Time from the start of one announcement to the start of the next.
+    pub every: Duration,
+    /// The announcement; `{position}` and `{queue}` in its text are filled in. `None`: the
+    /// built-in one ("You are number 2 in the queue. …").
+    pub prompt: Option<Prompt>,
+}
+
+impl Default for Hold {
+    fn default() -> Self {
+        Hold {
+            every: DEFAULT_HOLD_EVERY,
+            prompt: None,
+        }
+    }
+}
+
+/// What a transfer does when no call-taker can take the call (`when_no_operator:`).
+#[derive(Clone, Debug)]
+pub enum NoOperator {
+    /// `action: hold`: the caller holds (in the queue, when it has a place) up to `max_wait`;
+    /// a call-taker who logs in meanwhile can answer. Then `prompt`, and the line hangs up.
+    Hold {
+        /// Longest wait.
+        max_wait: Duration,
+        /// Said when the wait ends unanswered; `None`: the built-in message.
+        prompt: Option<Prompt>,
+    },
+    /// `action: message`: a voicemail-style message, then the line hangs up.
+    Message {
+        /// The message.
+        prompt: Prompt,
+    },
+    /// `action: callback`: the call goes to `to`, a `collect` node that takes the number to
+    /// call back; the number is handed to the call-takers as a callback request.
+    Callback {
+        /// The collect node.
+        to: NodeRef,
+    },
+    /// `action: goto`: the call goes on at `to` (another menu, another transfer, …).
+    Goto {
+        /// The node.
+        to: NodeRef,
+    },
+}
+
+impl NoOperator {
+    /// The node the call goes to, for `callback` and `goto`.
+    pub fn target(&self) -> Option<&NodeRef> {
+        match self {
+            NoOperator::Callback { to } | NoOperator::Goto { to } => Some(to),
+            NoOperator::Hold { .. } | NoOperator::Message { .. } => None,
+        }
+    }
+
+    /// The action's name as written.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NoOperator::Hold { .. } => "hold",
+            NoOperator::Message { .. } => "message",
+            NoOperator::Callback { .. } => "callback",
+            NoOperator::Goto { .. } => "goto",
+        }
+    }
 }
 
 /// A `hangup` node.

@@ -61,6 +61,7 @@ pub struct RawMenu {
     pub schedules: Option<RawSchedules>,
     pub include: Option<Vec<S<String>>>,
     pub lint: Option<S<RawLint>>,
+    pub dispositions: Option<S<Entries<S<String>, S<String>>>>,
     pub nodes: Option<S<RawNodes>>,
 }
 
@@ -102,6 +103,26 @@ pub struct RawDefaults {
     pub no_input: Option<S<Vec<S<RawPrompt>>>>,
     pub no_match: Option<S<Vec<S<RawPrompt>>>>,
     pub goodbye: Option<S<RawPrompt>>,
+    pub hold: Option<S<RawHold>>,
+    pub when_no_operator: Option<S<RawNoOperator>>,
+}
+
+/// `hold:` of a transfer or of `defaults`: the announcements a waiting caller hears.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHold {
+    pub every: Option<S<String>>,
+    pub prompt: Option<S<RawPrompt>>,
+}
+
+/// `when_no_operator:` of a transfer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNoOperator {
+    pub action: Option<S<String>>,
+    pub max_wait: Option<S<String>>,
+    pub prompt: Option<S<RawPrompt>>,
+    pub to: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -221,5 +242,7 @@ raw_node! {
     queue: String,
     priority: String,
     context: Vec<S<String>>,
+    hold: RawHold,
+    when_no_operator: RawNoOperator,
     reason: String,
 }

@@ -80,7 +80,9 @@ impl Sound {
             | Effect::Handoff(_)
             | Effect::Ended(_)
             | Effect::Caption { .. }
-            | Effect::Moved { .. } => {}
+            | Effect::Moved { .. }
+            | Effect::LeftQueue { .. }
+            | Effect::CallbackRequested { .. } => {}
         }
     }
 

@@ -234,6 +234,7 @@ impl Config {
             clock: CallClock::new(self.at),
             language: self.language.clone(),
             variables: BTreeMap::new(),
+            operator_line: false,
         }
     }
 }

@@ -161,6 +161,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         let ok = match c.summary.as_ref().map(|s| &s.outcome) {
             Some(Outcome::HungUp { reason: got }) => reason.as_ref().is_none_or(|r| r == got),
             Some(Outcome::RetriesExhausted { .. } | Outcome::Abandoned) => reason.is_none(),
+            Some(Outcome::NoOperator { .. }) => reason.as_ref().is_none_or(|r| r == "no-operator"),
             _ => false,
         };
         if !ok {
@@ -218,6 +219,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
         Some(Outcome::HungUp { reason }) => format!("a hang-up ({reason})"),
         Some(Outcome::RetriesExhausted { node }) => format!("the end after too many failed tries at `{node}`"),
         Some(Outcome::Abandoned) => "the caller hanging up".into(),
+        Some(Outcome::NoOperator { queue }) => format!("a hang-up for want of a call-taker in `{queue}`"),
         Some(Outcome::Failed { error }) => format!("a failed call: {error}"),
     }
 }

@@ -30,6 +30,11 @@ impl Cx<'_> {
             no_match: d.no_match.as_ref().map(|l| self.prompts(file, l)).unwrap_or_default(),
             barge_in: d.barge_in.as_ref().is_none_or(|b| b.value),
             type_ahead: d.type_ahead.as_ref().is_some_and(|b| b.value),
+            hold: self.lower_hold(file, d.hold.as_ref(), &Hold::default()),
+            when_no_operator: d
+                .when_no_operator
+                .as_ref()
+                .and_then(|w| self.lower_no_operator(file, w)),
         }
     }
 

@@ -4,6 +4,7 @@
 mod listen;
 mod nodes;
 mod prompts;
+mod transfer;
 mod values;
 
 use std::collections::{HashMap, HashSet};
@@ -52,7 +53,7 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "message" => vec!["prompt", "next", "barge_in"],
         "collect" => vec!["prompt", "digits", "pattern", "store", "next"],
         "route" => vec!["routes", "default"],
-        "transfer" => vec!["queue", "priority", "prompt", "context"],
+        "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
         _ => vec![],
     };
@@ -88,6 +89,8 @@ struct ListenDefaults {
     no_match: Vec<Prompt>,
     barge_in: bool,
     type_ahead: bool,
+    hold: Hold,
+    when_no_operator: Option<NoOperator>,
 }
 
 pub(super) fn lower(
@@ -254,6 +257,11 @@ pub(super) fn lower(
     }
 
     let lint = cx.lower_lint(file, raw.lint.as_ref());
+    let dispositions = raw
+        .dispositions
+        .as_ref()
+        .map(|d| cx.lower_dispositions(file, d))
+        .unwrap_or_default();
     let Cx {
         ids,
         languages,
@@ -269,6 +277,7 @@ pub(super) fn lower(
         defaults,
         schedules,
         lint,
+        dispositions,
         nodes,
         ids,
     }

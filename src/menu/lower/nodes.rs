@@ -168,11 +168,18 @@ impl Cx<'_> {
                     .context
                     .as_ref()
                     .map(|c| c.value.iter().map(|v| self.identifier(file, "context", v)).collect());
+                let hold = self.lower_hold(file, n.hold.as_deref(), &ld.hold);
+                let when_no_operator = match n.when_no_operator.as_deref() {
+                    Some(w) => self.lower_no_operator(file, w),
+                    None => ld.when_no_operator.clone(),
+                };
                 NodeKind::Transfer(TransferNode {
                     queue,
                     priority,
                     prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                     context,
+                    hold,
+                    when_no_operator,
                 })
             }
             _ => NodeKind::Hangup(HangupNode {

@@ -1,0 +1,719 @@
+//! The operator line: what happens to a call after its handoff when a driver connects it to
+//! call-takers (`ivrsim call --operator`, training shifts, scenarios with
+//! `operator: unavailable`). Without an operator line the call ends at the handoff, as an
+//! IVR's part of a call does.
+//!
+//! After the transfer prompt the engine emits [`Effect::Handoff`] and waits for the driver
+//! to relay what the console says ([`QueueEvent`]):
+//! - waiting in a queue: a hold announcement with the caller's position at once, then one
+//!   every `hold.every` (start to start), until a call-taker answers or the caller hangs up
+//!   (abandons);
+//! - no call-taker available (none connected, none logged in, the queue full, the console
+//!   gone): the transfer's `when_no_operator` plan: `hold` (keep waiting, in the queue if it
+//!   has a place, up to `max_wait`, then a message and the line hangs up), `message` (a
+//!   message, then the line hangs up), `callback` (the call goes to a collect node whose
+//!   value is handed on as a callback request) or `goto` (the call goes on at another node).
+//!   Without a plan: the built-in message, then the line hangs up;
+//! - answered: the call is the call-taker's until they end it (or put it back in a queue).
+
+use std::time::Duration;
+
+use super::{Call, CallTime, Effect, Outcome, PromptPlay, PromptRole, Via};
+use crate::menu::{NoOperator, NodeId, NodeKind, Prompt, TransferNode};
+
+/// Hold announcement when the menu gives none and the caller has a place in a queue.
+pub const DEFAULT_HOLD_TEXT: &str =
+    "All our call-takers are busy. You are number {position} in the queue. Please stay on the line.";
+
+/// Hold announcement when the menu gives none and the caller has no place in a queue.
+pub const DEFAULT_HOLD_TEXT_NO_PLACE: &str = "All our call-takers are busy. Please stay on the line.";
+
+/// What the caller hears when no call-taker can take the call and the menu says nothing else.
+pub const DEFAULT_NO_OPERATOR_TEXT: &str = "No one can take your call right now. Please call again later. Goodbye.";
+
+/// What the console (through the driver) says about a handed-off call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueueEvent {
+    /// The call waits in `queue` at `position` (1 = answered next). `staffed`: a call-taker
+    /// is logged in to take it. Sent on joining and whenever one of them changes.
+    Waiting {
+        /// Queue name.
+        queue: String,
+        /// 1-based position in answer order.
+        position: usize,
+        /// Whether any call-taker is logged in.
+        staffed: bool,
+    },
+    /// No call-taker can take the call and it has no place in a queue: no console
+    /// reachable, the queue full, or the console gone.
+    Unavailable {
+        /// Why, in words (`no call-taker console is reachable`, `the queue is full`).
+        why: String,
+    },
+    /// A call-taker answered.
+    Answered {
+        /// Who (the console's name for the call-taker).
+        operator: String,
+    },
+    /// The call-taker put the caller on hold.
+    Held,
+    /// The call-taker took the caller off hold.
+    Resumed,
+    /// The call-taker ended the call.
+    Ended {
+        /// The wrap-up code.
+        disposition: String,
+    },
+}
+
+/// Where a handed-off call stands.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Line {
+    /// Handed off; no word from the console yet.
+    Handing,
+    /// Waiting for a call-taker.
+    Waiting {
+        queue: String,
+        /// `None`: no place in a queue (holding under `action: hold` with none reachable).
+        position: Option<usize>,
+        /// When the next hold announcement starts.
+        next_announcement: CallTime,
+        /// Since when no call-taker could take the call (the `hold` limit runs from here).
+        unstaffed_since: Option<CallTime>,
+    },
+    /// With a call-taker.
+    Talking {
+        queue: String,
+        operator: String,
+        held: bool,
+    },
+    /// Leaving: the closing message plays, then the line hangs up.
+    Closing { queue: String },
+}
+
+impl Call<'_> {
+    /// Relays what the console said about the handed-off call, at `now`. Ignored when the
+    /// call has no operator line or is not handed off.
+    pub fn handle_queue(&mut self, now: CallTime, event: QueueEvent) {
+        self.handle_timeout(now);
+        if self.ended || self.line.is_none() {
+            return;
+        }
+        let Some(tr) = self.transfer_here() else { return };
+        let node = self.current_id();
+        match event {
+            QueueEvent::Waiting {
+                queue,
+                position,
+                staffed,
+            } => {
+                let first =
+                    !matches!(&self.line, Some(Line::Waiting { position: Some(_), queue: q, .. }) if *q == queue);
+                let was_unstaffed = match &self.line {
+                    Some(Line::Waiting { unstaffed_since, .. }) => *unstaffed_since,
+                    _ => None,
+                };
+                if first {
+                    self.step(now, &node, format!("waiting in `{queue}` at position {position}"));
+                }
+                let unstaffed_since = if staffed { None } else { was_unstaffed.or(Some(now)) };
+                let next_announcement = match &self.line {
+                    Some(Line::Waiting { next_announcement, .. }) if !first => *next_announcement,
+                    _ => now,
+                };
+                self.line = Some(Line::Waiting {
+                    queue,
+                    position: Some(position),
+                    next_announcement,
+                    unstaffed_since,
+                });
+                if !staffed && was_unstaffed.is_none() {
+                    self.step(now, &node, "no call-taker logged in".into());
+                    self.no_operator(now, &tr, true);
+                }
+            }
+            QueueEvent::Unavailable { why } => {
+                self.step(now, &node, format!("no call-taker: {why}"));
+                self.caption(now, format!("no call-taker can take the call: {why}"));
+                let queue = tr.queue.clone();
+                let since = match &self.line {
+                    Some(Line::Waiting { unstaffed_since, .. }) => unstaffed_since.unwrap_or(now),
+                    _ => now,
+                };
+                self.line = Some(Line::Waiting {
+                    queue,
+                    position: None,
+                    next_announcement: now,
+                    unstaffed_since: Some(since),
+                });
+                self.no_operator(now, &tr, false);
+            }
+            QueueEvent::Answered { operator } => {
+                self.stop_prompt(now);
+                self.step(now, &node, format!("answered by {operator}"));
+                self.caption(now, format!("{operator} answered"));
+                self.answered_at.get_or_insert(now);
+                let queue = self.queue_now().unwrap_or_else(|| tr.queue.clone());
+                self.line = Some(Line::Talking {
+                    queue,
+                    operator,
+                    held: false,
+                });
+            }
+            QueueEvent::Held | QueueEvent::Resumed => {
+                let hold = event == QueueEvent::Held;
+                if let Some(Line::Talking { held, .. }) = self.line.as_mut() {
+                    *held = hold;
+                    let what = if hold {
+                        "put on hold by the call-taker"
+                    } else {
+                        "off hold"
+                    };
+                    self.step(now, &node, what.into());
+                    self.caption(now, what.into());
+                }
+            }
+            QueueEvent::Ended { disposition } => {
+                self.step(now, &node, format!("ended by the call-taker: {disposition}"));
+                self.disposition = Some(disposition);
+                let outcome = Outcome::Transferred {
+                    queue: self.queue_now().unwrap_or(tr.queue.clone()),
+                    priority: tr.priority,
+                    reason: self.reason,
+                };
+                self.effects.push_back(Effect::Hangup { at: now });
+                self.finish(now, outcome);
+            }
+        }
+        // An announcement due now starts now.
+        self.handle_timeout(now);
+    }
+
+    /// Whether the call has been handed off and is on the operator line (waiting, with a
+    /// call-taker, or leaving).
+    pub fn on_operator_line(&self) -> bool {
+        self.line.is_some()
+    }
+
+    /// Whether a call-taker has answered and has the call now.
+    pub fn with_operator(&self) -> bool {
+        matches!(self.line, Some(Line::Talking { .. }))
+    }
+
+    /// The queue the call waits in, or was last in.
+    fn queue_now(&self) -> Option<String> {
+        match &self.line {
+            Some(Line::Waiting { queue, .. } | Line::Closing { queue } | Line::Talking { queue, .. }) => {
+                Some(queue.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn transfer_here(&self) -> Option<TransferNode> {
+        let at = self.at.as_ref()?;
+        match &self.menu.node(at.node).kind {
+            NodeKind::Transfer(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// A prompt at the transfer has ended at `t` while the call is on the operator line (an
+    /// announcement, or the closing message). Returns `false` when the call is not on the
+    /// line yet: the transfer prompt ended, and the handoff is due.
+    pub(super) fn line_prompt_done(&mut self, t: CallTime) -> bool {
+        match &self.line {
+            None => false,
+            Some(Line::Closing { .. }) => {
+                self.close(t);
+                true
+            }
+            Some(_) => true,
+        }
+    }
+
+    /// The line's next deadline (an announcement, or the end of a `hold` wait), when no
+    /// prompt plays.
+    pub(super) fn line_deadline(&self, tr: &TransferNode) -> Option<CallTime> {
+        match &self.line {
+            Some(Line::Waiting {
+                next_announcement,
+                unstaffed_since,
+                ..
+            }) => {
+                let limit = match (&tr.when_no_operator, unstaffed_since) {
+                    (Some(NoOperator::Hold { max_wait, .. }), Some(since)) => Some(since.saturating_add(*max_wait)),
+                    _ => None,
+                };
+                Some(limit.map_or(*next_announcement, |l| l.min(*next_announcement)))
+            }
+            _ => None,
+        }
+    }
+
+    /// A line timer is due at `t`.
+    pub(super) fn line_timer(&mut self, t: CallTime) {
+        let Some(tr) = self.transfer_here() else { return };
+        let Some(Line::Waiting {
+            queue,
+            position,
+            next_announcement,
+            unstaffed_since,
+        }) = self.line.clone()
+        else {
+            return;
+        };
+        if let (Some(NoOperator::Hold { max_wait, prompt }), Some(since)) = (&tr.when_no_operator, unstaffed_since)
+            && since.saturating_add(*max_wait) <= t
+        {
+            let node = self.current_id();
+            self.step(
+                t,
+                &node,
+                format!("no call-taker within {}", humantime::format_duration(*max_wait)),
+            );
+            self.leave(t, &queue, position.is_some(), "the wait limit was reached");
+            self.closing(t, queue, prompt.as_ref());
+            return;
+        }
+        if next_announcement <= t {
+            let play = self.announcement(&tr, &queue, position);
+            self.announcements += 1;
+            self.line = Some(Line::Waiting {
+                queue,
+                position,
+                next_announcement: t.saturating_add(tr.hold.every.max(Duration::from_millis(1))),
+                unstaffed_since,
+            });
+            self.start_queue(t, std::iter::once(play).collect());
+        }
+    }
+
+    fn announcement(&self, tr: &TransferNode, queue: &str, position: Option<usize>) -> PromptPlay {
+        let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
+        let n = self.announcements;
+        let fill = |text: &str| {
+            text.replace("{position}", &position.map_or_else(|| "?".into(), |p| p.to_string()))
+                .replace("{queue}", queue)
+        };
+        let mut play = match (&tr.hold.prompt, position) {
+            (Some(p), _) => self.play(id, p, PromptRole::Hold(n + 1), false),
+            (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n + 1)),
+            (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n + 1)),
+        };
+        play.text = fill(&play.text);
+        play
+    }
+
+    /// A prompt of built-in text (no clip), timed at 150 words per minute.
+    fn text_play(&self, id: NodeId, text: &str, role: PromptRole) -> PromptPlay {
+        let prompt = Prompt::text_only(text);
+        self.play(id, &prompt, role, false)
+    }
+
+    /// No call-taker can take the call: the transfer's plan. `queued`: it has a place.
+    fn no_operator(&mut self, t: CallTime, tr: &TransferNode, queued: bool) {
+        let queue = self.queue_now().unwrap_or_else(|| tr.queue.clone());
+        match &tr.when_no_operator {
+            Some(NoOperator::Hold { .. }) => {} // keep waiting; `line_timer` ends the wait
+            Some(NoOperator::Message { prompt }) => {
+                self.leave(t, &queue, queued, "no call-taker available");
+                self.closing(t, queue, Some(prompt));
+            }
+            Some(plan @ (NoOperator::Callback { to } | NoOperator::Goto { to })) => {
+                self.leave(t, &queue, queued, "no call-taker available");
+                if matches!(plan, NoOperator::Callback { .. }) {
+                    self.callback = to.node().map(|n| (queue.clone(), n));
+                }
+                self.line = None;
+                self.handoff_at = None;
+                self.via = Via::NoOperator;
+                let to = to.clone();
+                self.goto(&to, t);
+            }
+            None => {
+                self.leave(t, &queue, queued, "no call-taker available");
+                self.closing(t, queue, None);
+            }
+        }
+    }
+
+    /// Tells the driver the call leaves its queue (when it had a place).
+    fn leave(&mut self, t: CallTime, queue: &str, queued: bool, why: &str) {
+        self.stop_prompt(t);
+        if queued {
+            self.effects.push_back(Effect::LeftQueue {
+                at: t,
+                queue: queue.to_owned(),
+                reason: why.to_owned(),
+            });
+        }
+    }
+
+    /// Plays the closing message (`prompt`, or the built-in one), then hangs up.
+    fn closing(&mut self, t: CallTime, queue: String, prompt: Option<&Prompt>) {
+        let Some(id) = self.at.as_ref().map(|a| a.node) else {
+            return;
+        };
+        let play = match prompt {
+            Some(p) => self.play(id, p, PromptRole::Goodbye, false),
+            None => self.text_play(id, DEFAULT_NO_OPERATOR_TEXT, PromptRole::Goodbye),
+        };
+        self.line = Some(Line::Closing { queue });
+        self.start_queue(t, std::iter::once(play).collect());
+    }
+
+    /// The closing message has ended.
+    fn close(&mut self, t: CallTime) {
+        let queue = self.queue_now().unwrap_or_default();
+        self.effects.push_back(Effect::Hangup { at: t });
+        self.finish(t, Outcome::NoOperator { queue });
+    }
+
+    /// A collect node stored `value`: a callback request when it is the callback's node.
+    pub(super) fn stored(&mut self, t: CallTime, node: NodeId, value: &str) {
+        if let Some((queue, n)) = &self.callback
+            && *n == node
+        {
+            self.effects.push_back(Effect::CallbackRequested {
+                at: t,
+                queue: queue.clone(),
+                number: value.to_owned(),
+                variables: self.variables.clone(),
+            });
+            self.callback = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::ClipLibrary;
+    use crate::engine::{CallStart, Handoff, Summary};
+    use crate::menu::Menu;
+    use crate::menu::testing::menu;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// `plan` is the `when_no_operator` of transfer `t` (YAML flow mapping, or empty).
+    /// Prompts have no clips: 0.4 s a word. `t`'s prompt is two words: the handoff is at 0.8 s.
+    fn hotline(plan: &str) -> Menu {
+        let plan = if plan.is_empty() {
+            String::new()
+        } else {
+            format!("    when_no_operator: {plan}\n")
+        };
+        menu(&format!(
+            r##"
+name: T
+entry: main
+defaults:
+  fallback: t
+  no_input: [{{ text: "ni" }}]
+  no_match: [{{ text: "nm" }}]
+nodes:
+  main:
+    kind: menu
+    prompt: {{ text: "press one" }}
+    options: [{{ key: "1", to: t }}]
+  t:
+    kind: transfer
+    queue: a
+    prompt: {{ text: "please hold" }}
+    hold: {{ every: 10s, prompt: {{ text: "you are number {{position}} in {{queue}}" }} }}
+{plan}  other:
+    kind: transfer
+    queue: b
+    when_no_operator: {{ action: message, prompt: {{ text: "bye now" }} }}
+  cb:
+    kind: collect
+    prompt: {{ text: "your number" }}
+    digits: {{ min: 3, max: 12, terminator: "#" }}
+    store: callback_number
+    next: done
+  done:
+    kind: hangup
+    prompt: {{ text: "we will call" }}
+"##
+        ))
+    }
+
+    struct Run<'m> {
+        call: Call<'m>,
+        effects: Vec<Effect>,
+    }
+
+    impl<'m> Run<'m> {
+        /// A call with an operator line, handed off at 0.8 s (key 1 pressed at 0).
+        fn start(m: &'m Menu, clips: &'m ClipLibrary) -> Self {
+            let start = CallStart {
+                operator_line: true,
+                ..CallStart::default()
+            };
+            let mut call = Call::new(m, clips, start);
+            call.handle_keys(ms(0), "1");
+            call.handle_timeout(ms(800));
+            let mut r = Run {
+                call,
+                effects: Vec::new(),
+            };
+            r.drain();
+            r
+        }
+
+        fn drain(&mut self) -> Vec<Effect> {
+            let new: Vec<Effect> = std::iter::from_fn(|| self.call.poll_effect()).collect();
+            self.effects.extend(new.iter().cloned());
+            new
+        }
+
+        fn to(&mut self, t: u64) -> Vec<Effect> {
+            self.call.handle_timeout(ms(t));
+            self.drain()
+        }
+
+        fn queue(&mut self, t: u64, e: QueueEvent) -> Vec<Effect> {
+            self.call.handle_queue(ms(t), e);
+            self.drain()
+        }
+
+        fn summary(&self) -> Option<&Summary> {
+            self.effects.iter().find_map(|e| match e {
+                Effect::Ended(s) => Some(s),
+                _ => None,
+            })
+        }
+    }
+
+    fn waiting(queue: &str, position: usize, staffed: bool) -> QueueEvent {
+        QueueEvent::Waiting {
+            queue: queue.into(),
+            position,
+            staffed,
+        }
+    }
+
+    /// Hold announcements in `effects`: (start ms, text).
+    fn holds(effects: &[Effect]) -> Vec<(u64, String)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::StartPrompt(p) if matches!(p.role, PromptRole::Hold(_)) => {
+                    Some((p.at.as_millis() as u64, p.text.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn goodbye(effects: &[Effect]) -> Option<(u64, String)> {
+        effects.iter().find_map(|e| match e {
+            Effect::StartPrompt(p) if p.role == PromptRole::Goodbye => Some((p.at.as_millis() as u64, p.text.clone())),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_handed_off_call_waits_hears_its_position_and_is_answered() {
+        let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        let h: Vec<&Handoff> = r
+            .effects
+            .iter()
+            .filter_map(|e| if let Effect::Handoff(h) = e { Some(h) } else { None })
+            .collect();
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].time_in_ivr, ms(800));
+        assert!(!r.call.is_ended(), "an operator line waits after the handoff");
+        assert_eq!(r.call.poll_timeout(), None, "no timer before the console answers");
+
+        r.queue(1000, waiting("a", 2, true));
+        assert_eq!(holds(&r.effects), vec![(1000, "you are number 2 in a".into())]);
+        // 5 words: 2 s. The next one starts 10 s after the first, with the position then.
+        r.queue(5000, waiting("a", 1, true));
+        assert_eq!(r.call.poll_timeout(), Some(ms(11_000)));
+        r.to(11_000);
+        assert_eq!(holds(&r.effects)[1], (11_000, "you are number 1 in a".into()));
+        // Answered during the announcement: it stops at once.
+        let e = r.queue(12_000, QueueEvent::Answered { operator: "Sam".into() });
+        assert!(e.contains(&Effect::StopPrompt { at: ms(12_000) }));
+        assert!(r.call.with_operator());
+        assert_eq!(r.call.poll_timeout(), None, "no announcements with a call-taker");
+        r.to(60_000);
+        assert_eq!(holds(&r.effects).len(), 2);
+        r.queue(
+            61_000,
+            QueueEvent::Ended {
+                disposition: "report_taken".into(),
+            },
+        );
+        let s = r.summary().expect("ended");
+        assert!(matches!(&s.outcome, Outcome::Transferred { queue, .. } if queue == "a"));
+        assert_eq!(s.time_to_operator, Some(ms(800)));
+        assert_eq!(s.time_waiting, Some(ms(11_200)));
+        assert!(s.answered);
+        assert_eq!(s.disposition.as_deref(), Some("report_taken"));
+        assert_eq!(s.time_in_ivr, ms(61_000));
+    }
+
+    #[test]
+    fn a_caller_who_hangs_up_while_waiting_abandons() {
+        let m = hotline("");
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, waiting("a", 3, true));
+        r.call.handle_hangup(ms(7000));
+        r.drain();
+        let s = r.summary().expect("ended");
+        assert_eq!(s.outcome, Outcome::Abandoned);
+        assert!(!s.answered);
+        assert_eq!(s.time_waiting, Some(ms(6200)));
+    }
+
+    #[test]
+    fn without_a_plan_the_built_in_message_plays_and_the_line_hangs_up() {
+        let m = hotline("");
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(
+            1000,
+            QueueEvent::Unavailable {
+                why: "no call-taker console is reachable".into(),
+            },
+        );
+        let (at, text) = goodbye(&r.effects).expect("a closing message");
+        assert_eq!((at, text.as_str()), (1000, DEFAULT_NO_OPERATOR_TEXT));
+        assert!(holds(&r.effects).is_empty());
+        let end = r.call.poll_timeout().expect("the message ends");
+        r.to(end.as_millis() as u64);
+        assert!(r.effects.contains(&Effect::Hangup { at: end }));
+        assert_eq!(
+            r.summary().expect("ended").outcome,
+            Outcome::NoOperator { queue: "a".into() }
+        );
+    }
+
+    #[test]
+    fn message_leaves_the_queue_when_nobody_is_logged_in() {
+        let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        let e = r.queue(1000, waiting("a", 1, false));
+        assert!(
+            e.iter()
+                .any(|e| matches!(e, Effect::LeftQueue { queue, .. } if queue == "a"))
+        );
+        assert_eq!(goodbye(&e), Some((1000, "leave a message".into())));
+        r.to(3000);
+        assert_eq!(
+            r.summary().expect("ended").outcome,
+            Outcome::NoOperator { queue: "a".into() }
+        );
+    }
+
+    #[test]
+    fn hold_waits_up_to_max_wait_then_says_goodbye() {
+        let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(
+            1000,
+            QueueEvent::Unavailable {
+                why: "the queue is full".into(),
+            },
+        );
+        r.to(25_999);
+        assert_eq!(
+            holds(&r.effects).iter().map(|h| h.0).collect::<Vec<_>>(),
+            vec![1000, 11_000, 21_000]
+        );
+        assert!(!r.call.is_ended());
+        let e = r.to(26_000);
+        assert_eq!(goodbye(&e).map(|g| g.0), Some(26_000));
+        assert!(
+            !e.iter().any(|e| matches!(e, Effect::LeftQueue { .. })),
+            "it had no place"
+        );
+        r.to(40_000);
+        assert_eq!(
+            r.summary().expect("ended").outcome,
+            Outcome::NoOperator { queue: "a".into() }
+        );
+    }
+
+    #[test]
+    fn hold_in_a_queue_is_answered_when_a_call_taker_logs_in_in_time() {
+        let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, waiting("a", 1, false));
+        r.queue(20_000, waiting("a", 1, true)); // logged in: the limit no longer runs
+        r.to(40_000);
+        assert!(!r.call.is_ended());
+        r.queue(41_000, QueueEvent::Answered { operator: "Kim".into() });
+        assert!(r.call.with_operator());
+    }
+
+    #[test]
+    fn goto_goes_on_at_another_node() {
+        let m = hotline(r#"{ action: goto, to: other }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        let e = r.queue(1000, waiting("a", 1, false));
+        assert!(e.iter().any(|e| matches!(e, Effect::LeftQueue { .. })));
+        assert!(e.contains(&Effect::Moved {
+            at: ms(1000),
+            from: Some("t".into()),
+            via: Via::NoOperator,
+            to: "other".into()
+        }));
+        // `other` has no prompt: its handoff comes at once, for its own queue.
+        assert!(e.iter().any(|e| matches!(e, Effect::Handoff(h) if h.queue == "b")));
+        assert!(r.call.on_operator_line());
+    }
+
+    #[test]
+    fn callback_takes_a_number_and_hands_it_on() {
+        let m = hotline(r#"{ action: callback, to: cb }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, QueueEvent::Unavailable { why: "none".into() });
+        r.to(1800); // "your number"
+        let e = {
+            r.call.handle_keys(ms(2000), "5551234#");
+            r.drain()
+        };
+        let req = e.iter().find_map(|e| match e {
+            Effect::CallbackRequested { queue, number, .. } => Some((queue.clone(), number.clone())),
+            _ => None,
+        });
+        assert_eq!(req, Some(("a".into(), "5551234".into())));
+        r.to(10_000);
+        assert!(matches!(&r.summary().expect("ended").outcome, Outcome::HungUp { .. }));
+    }
+
+    #[test]
+    fn a_call_put_back_in_another_queue_waits_there() {
+        let m = hotline("");
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, waiting("a", 1, true));
+        r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
+        let e = r.queue(9000, waiting("b", 4, true));
+        assert_eq!(holds(&e), vec![(9000, "you are number 4 in b".into())]);
+        r.queue(15_000, QueueEvent::Answered { operator: "Lee".into() });
+        r.queue(
+            20_000,
+            QueueEvent::Ended {
+                disposition: "x".into(),
+            },
+        );
+        let s = r.summary().expect("ended");
+        assert!(matches!(&s.outcome, Outcome::Transferred { queue, .. } if queue == "b"));
+        assert_eq!(s.time_waiting, Some(ms(1200)), "to the first answer");
+    }
+}

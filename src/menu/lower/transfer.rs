@@ -1,0 +1,178 @@
+//! Lowering of what happens around a transfer: hold announcements, the plan for when no
+//! call-taker can take the call, and the call-takers' wrap-up codes.
+
+use super::raw::{Entries, RawHold, RawNoOperator};
+use super::*;
+
+/// The actions of `when_no_operator`.
+const NO_OPERATOR_ACTIONS: [&str; 4] = ["hold", "message", "callback", "goto"];
+
+impl Cx<'_> {
+    /// `hold:` over `base` (the defaults): each field given replaces the base's.
+    pub(super) fn lower_hold(&mut self, file: FileId, raw: Option<&S<RawHold>>, base: &Hold) -> Hold {
+        let Some(raw) = raw else { return base.clone() };
+        let every = raw
+            .value
+            .every
+            .as_ref()
+            .and_then(|e| self.duration(file, "hold.every", e, false))
+            .unwrap_or(base.every);
+        let prompt = match &raw.value.prompt {
+            Some(p) => Some(self.prompt(file, p)),
+            None => base.prompt.clone(),
+        };
+        Hold { every, prompt }
+    }
+
+    /// `when_no_operator:`; `None` (with a finding) when it cannot be used.
+    pub(super) fn lower_no_operator(&mut self, file: FileId, raw: &S<RawNoOperator>) -> Option<NoOperator> {
+        let whole = self.span(file, &raw.referenced);
+        let w = &raw.value;
+        let Some(action) = &w.action else {
+            self.push(
+                Diagnostic::new(Code::MissingField, whole, "`when_no_operator` has no `action`")
+                    .label("add `action: hold`, `message`, `callback` or `goto`"),
+            );
+            return None;
+        };
+        let aspan = self.span(file, &action.referenced);
+        let name = action.value.as_str();
+        if !NO_OPERATOR_ACTIONS.contains(&name) {
+            let mut d = Diagnostic::new(Code::InvalidValue, aspan, format!("unknown action `{name}`"))
+                .label("expected `hold`, `message`, `callback` or `goto`");
+            if let Some(h) = suggest(name, NO_OPERATOR_ACTIONS) {
+                d = d.help(h);
+            }
+            self.push(d);
+            return None;
+        }
+        // Fields the action does not use.
+        let uses: &[&str] = match name {
+            "hold" => &["max_wait", "prompt"],
+            "message" => &["prompt"],
+            _ => &["to"],
+        };
+        let given = [
+            ("max_wait", w.max_wait.as_ref().map(|v| &v.referenced)),
+            ("prompt", w.prompt.as_ref().map(|v| &v.referenced)),
+            ("to", w.to.as_ref().map(|v| &v.referenced)),
+        ];
+        for (field, loc) in given {
+            if let Some(loc) = loc
+                && !uses.contains(&field)
+            {
+                let span = self.span(file, loc);
+                self.push(
+                    Diagnostic::new(
+                        Code::FieldNotForKind,
+                        span,
+                        format!("`action: {name}` does not use `{field}`"),
+                    )
+                    .label("ignored")
+                    .note(format!("`action: {name}` uses {}", uses.join(", "))),
+                );
+            }
+        }
+        let need = |cx: &mut Self, field: &str, help: &str| {
+            cx.push(
+                Diagnostic::new(Code::MissingField, aspan, format!("`action: {name}` needs `{field}`"))
+                    .label(format!("`{field}` is missing"))
+                    .help(help.to_owned()),
+            );
+        };
+        match name {
+            "hold" => {
+                let Some(mw) = &w.max_wait else {
+                    need(
+                        self,
+                        "max_wait",
+                        "add `max_wait: 2m`: how long a caller holds before the line gives up",
+                    );
+                    return None;
+                };
+                let max_wait = self.duration(file, "max_wait", mw, false)?;
+                let prompt = w.prompt.as_ref().map(|p| self.prompt(file, p));
+                Some(NoOperator::Hold { max_wait, prompt })
+            }
+            "message" => {
+                let Some(p) = &w.prompt else {
+                    need(
+                        self,
+                        "prompt",
+                        "add `prompt: { text: \"...\" }`: what the caller hears before the line hangs up",
+                    );
+                    return None;
+                };
+                Some(NoOperator::Message {
+                    prompt: self.prompt(file, p),
+                })
+            }
+            _ => {
+                let Some(to) = &w.to else {
+                    need(self, "to", "add `to: <node id>`");
+                    return None;
+                };
+                let to = self.resolve(file, to);
+                Some(if name == "callback" {
+                    NoOperator::Callback { to }
+                } else {
+                    NoOperator::Goto { to }
+                })
+            }
+        }
+    }
+
+    /// `dispositions:`: code → description.
+    pub(super) fn lower_dispositions(
+        &mut self,
+        file: FileId,
+        raw: &S<Entries<S<String>, S<String>>>,
+    ) -> Vec<Disposition> {
+        let mut out: Vec<Disposition> = Vec::new();
+        for (code, description) in &raw.value.0 {
+            let span = self.span(file, &code.referenced);
+            let ok = !code.value.is_empty()
+                && code
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("`{}` is not a disposition code", code.value),
+                    )
+                    .label("letters, digits, `_` and `-` only")
+                    .help("a call-taker types it after `:end`, e.g. `report_taken`"),
+                );
+                continue;
+            }
+            if let Some(first) = out.iter().find(|d| d.code == code.value) {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        span,
+                        format!("disposition `{}` is listed twice", code.value),
+                    )
+                    .label("second one")
+                    .with_secondary(first.span, "first one"),
+                );
+                continue;
+            }
+            out.push(Disposition {
+                code: code.value.clone(),
+                description: description.value.clone(),
+                span,
+            });
+        }
+        if raw.value.0.is_empty() {
+            let span = self.span(file, &raw.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, span, "`dispositions` is empty")
+                    .label("list at least one code, or leave `dispositions` out for the built-in ones"),
+            );
+        }
+        out
+    }
+}
