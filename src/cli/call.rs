@@ -7,13 +7,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::audio::ClipLibrary;
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::call::{Session, SessionOptions, pipe};
-use crate::diag::{self, ColorChoice, Severity};
+use crate::diag::ColorChoice;
 use crate::engine::{CallClock, CallStart};
-use crate::menu::load_menu;
-use crate::source::Sources;
 
 /// Arguments of `ivrsim call`.
 #[derive(Debug, Args)]
@@ -51,6 +48,21 @@ pub struct CallArgs {
     /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
     #[arg(long, value_name = "DATETIME", value_parser = parse_at)]
     pub at: Option<jiff::civil::DateTime>,
+    /// Hand transferred calls to the call-taker console at this address (`ivrsim operator`), e.g. 127.0.0.1:7410. The call then runs in real time, also from a pipe.
+    #[arg(long, value_name = "ADDR")]
+    pub operator: Option<String>,
+    /// The console's token, when it has one.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "IVRSIM_TOKEN",
+        hide_env_values = true,
+        requires = "operator"
+    )]
+    pub token: Option<String>,
+    /// The caller's name on the console.
+    #[arg(long, value_name = "NAME", default_value = "trainee caller", requires = "operator")]
+    pub caller: String,
     /// A variable known before the call (repeatable), e.g. `--var region=north`.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
@@ -110,34 +122,10 @@ fn check_output(flag: &str, path: &std::path::Path, menu: &std::path::Path) -> R
 /// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
 pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     let path = args.menu.clone().unwrap_or_else(super::default_menu);
-    let mut sources = Sources::new();
-    let outcome = match load_menu(&path, &mut sources) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+    let (menu, clips) = match super::load_usable(&path, color, "a call") {
+        Ok(m) => m,
+        Err(code) => return code,
     };
-    let mut findings = outcome.diagnostics;
-    let Some(menu) = outcome.menu else {
-        let _ = diag::render_text(&mut super::stderr(color), &sources, &findings);
-        eprintln!(
-            "error: `{}` cannot be used for a call; see the findings above",
-            path.display()
-        );
-        return EXIT_FINDINGS;
-    };
-    let (clips, clip_findings) = ClipLibrary::load(&menu);
-    findings.retain(|d| d.severity() == Severity::Error);
-    findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
-    if !findings.is_empty() {
-        let _ = diag::render_text(&mut super::stderr(color), &sources, &findings);
-        eprintln!(
-            "error: `{}` has errors; a call needs a menu that `ivrsim check` passes",
-            path.display()
-        );
-        return EXIT_FINDINGS;
-    }
     if let Some(l) = &args.language
         && !menu.languages.contains(l)
     {
@@ -174,19 +162,25 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             clock: args.at.map_or_else(CallClock::now_local, CallClock::new),
             language: args.language.clone(),
             variables: args.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
-            operator_line: false,
+            operator_line: args.operator.is_some(),
         },
     };
     let mut session = Session::new(&menu, &clips, options);
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let result = if terminal || args.timeouts {
-        crate::repl::run(
+    let operator = args.operator.as_ref().map(|addr| crate::repl::OperatorTarget {
+        addr: addr.clone(),
+        token: args.token.clone(),
+        caller: args.caller.clone(),
+    });
+    let result = if terminal || args.timeouts || operator.is_some() {
+        crate::repl::run_with(
             &mut session,
             &crate::repl::ReplOptions {
                 timeouts: !args.no_timeouts,
                 mute: args.mute,
                 terminal,
             },
+            operator,
         )
     } else {
         let mut out = std::io::stdout().lock();

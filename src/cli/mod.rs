@@ -8,6 +8,7 @@
 
 mod call;
 mod check;
+mod operator;
 mod prompts;
 mod scenarios;
 mod test;
@@ -46,12 +47,53 @@ pub enum Command {
     Call(call::CallArgs),
     /// Check menus before they go live: every finding, and the time to an operator.
     Check(check::CheckArgs),
+    /// The call-taker console: answer handed-off calls, take notes, wrap up; or run a training shift.
+    Operator(operator::OperatorArgs),
     /// List every prompt clip of a menu with its language and text (for rendering audio).
     Prompts(prompts::PromptsArgs),
     /// Run scripted scenarios against menus, in virtual time.
     Test(test::TestArgs),
     /// Scenario tools: `generate` a suite covering a menu.
     Scenarios(scenarios::ScenariosArgs),
+}
+
+/// Loads a menu that `purpose` (e.g. "a call") can use: no errors, clips readable. On failure
+/// the findings are shown and the exit status returned.
+pub(crate) fn load_usable(
+    path: &std::path::Path,
+    color: ColorChoice,
+    purpose: &str,
+) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), u8> {
+    use crate::diag::{self, Severity};
+    let mut sources = crate::source::Sources::new();
+    let outcome = match crate::menu::load_menu(path, &mut sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_USAGE);
+        }
+    };
+    let mut findings = outcome.diagnostics;
+    let Some(menu) = outcome.menu else {
+        let _ = diag::render_text(&mut stderr(color), &sources, &findings);
+        eprintln!(
+            "error: `{}` cannot be used for {purpose}; see the findings above",
+            path.display()
+        );
+        return Err(EXIT_FINDINGS);
+    };
+    let (clips, clip_findings) = crate::audio::ClipLibrary::load(&menu);
+    findings.retain(|d| d.severity() == Severity::Error);
+    findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
+    if !findings.is_empty() {
+        let _ = diag::render_text(&mut stderr(color), &sources, &findings);
+        eprintln!(
+            "error: `{}` has errors; {purpose} needs a menu that `ivrsim check` passes",
+            path.display()
+        );
+        return Err(EXIT_FINDINGS);
+    }
+    Ok((menu, clips))
 }
 
 /// The default menu: the bundled hotline.
@@ -65,6 +107,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
+        Command::Operator(args) => operator::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Scenarios(args) => scenarios::run(&args, cli.color),
     };

@@ -5,12 +5,17 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::menu::Priority;
 
 /// Time since the call started. The engine never reads a clock: drivers pass it in.
 pub type CallTime = Duration;
+
+/// Reads a [`CallTime`] written by [`ms`].
+pub(crate) fn de_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    <u64 as serde::Deserialize>::deserialize(d).map(Duration::from_millis)
+}
 
 /// Serializes a [`CallTime`] as whole milliseconds.
 pub(crate) fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -56,7 +61,7 @@ pub struct PromptPlay {
 }
 
 /// Why a call was handed to an operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffReason {
     /// The caller chose the way to the transfer (menu options, spoken keywords, routes).
@@ -82,10 +87,11 @@ impl HandoffReason {
 }
 
 /// One step of a call's path: at `at`, at `node`, `event` happened.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PathStep {
     /// When.
-    #[serde(serialize_with = "ms", rename = "at_ms")]
+    #[serde(serialize_with = "ms", deserialize_with = "de_ms", rename = "at_ms")]
     pub at: CallTime,
     /// Node id.
     pub node: String,
@@ -105,7 +111,8 @@ pub fn route_of(path: &[PathStep]) -> String {
 }
 
 /// What a call-taker receives with a transferred call (the "screen pop").
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Handoff {
     /// The transfer node.
     pub node: String,
@@ -122,7 +129,7 @@ pub struct Handoff {
     /// The call's language.
     pub language: String,
     /// Time from the start of the call to the handoff.
-    #[serde(serialize_with = "ms", rename = "time_in_ivr_ms")]
+    #[serde(serialize_with = "ms", deserialize_with = "de_ms", rename = "time_in_ivr_ms")]
     pub time_in_ivr: Duration,
 }
 
@@ -191,7 +198,7 @@ pub struct Summary {
     pub language: String,
 }
 
-fn opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => ms(d, s),
         None => s.serialize_none(),

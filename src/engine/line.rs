@@ -64,6 +64,12 @@ pub enum QueueEvent {
         /// The wrap-up code.
         disposition: String,
     },
+    /// The line to the console broke. Waiting, the call has no call-taker (the
+    /// `when_no_operator` plan applies); with a call-taker, the call is cut off.
+    Lost {
+        /// Why, in words.
+        why: String,
+    },
 }
 
 /// Where a handed-off call stands.
@@ -132,7 +138,18 @@ impl Call<'_> {
                     self.no_operator(now, &tr, true);
                 }
             }
-            QueueEvent::Unavailable { why } => {
+            QueueEvent::Lost { why } if matches!(self.line, Some(Line::Talking { .. })) => {
+                self.step(now, &node, format!("line to the call-taker lost: {why}"));
+                self.caption(now, format!("the line to the call-taker was lost ({why})"));
+                self.effects.push_back(Effect::Hangup { at: now });
+                self.finish(
+                    now,
+                    Outcome::Failed {
+                        error: format!("the line to the call-taker was lost ({why})"),
+                    },
+                );
+            }
+            QueueEvent::Lost { why } | QueueEvent::Unavailable { why } => {
                 self.step(now, &node, format!("no call-taker: {why}"));
                 self.caption(now, format!("no call-taker can take the call: {why}"));
                 let queue = tr.queue.clone();
@@ -175,6 +192,7 @@ impl Call<'_> {
             }
             QueueEvent::Ended { disposition } => {
                 self.step(now, &node, format!("ended by the call-taker: {disposition}"));
+                self.caption(now, format!("the call-taker ended the call ({disposition})"));
                 self.disposition = Some(disposition);
                 let outcome = Outcome::Transferred {
                     queue: self.queue_now().unwrap_or(tr.queue.clone()),
@@ -193,6 +211,21 @@ impl Call<'_> {
     /// call-taker, or leaving).
     pub fn on_operator_line(&self) -> bool {
         self.line.is_some()
+    }
+
+    /// The caller (`from_caller`) or the call-taker said `text` at `now`, on a call a
+    /// call-taker has: kept in the call's path (and so in transcripts) and shown.
+    pub fn handle_conversation(&mut self, now: CallTime, from_caller: bool, text: &str) {
+        self.handle_timeout(now);
+        if self.ended || !self.with_operator() {
+            return;
+        }
+        let node = self.current_id();
+        let who = if from_caller { "caller" } else { "call-taker" };
+        self.step(now, &node, format!("{who}: \"{text}\""));
+        if !from_caller {
+            self.caption(now, format!("call-taker: {text}"));
+        }
     }
 
     /// Whether a call-taker has answered and has the call now.

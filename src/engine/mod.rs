@@ -24,6 +24,7 @@ pub use clock::CallClock;
 pub use effect::{
     CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via, route_of,
 };
+pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
 use crate::audio::ClipLibrary;

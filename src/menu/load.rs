@@ -495,6 +495,6 @@ fn strip_location(msg: &str) -> String {
 }
 
 /// Suggests a known name for an unknown one: `did you mean `x`?`.
-pub(super) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, known).map(|s| format!("did you mean `{s}`?"))
 }

@@ -37,11 +37,12 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use super::editor::{SharedWords, menu_words};
+use super::link::{Heard, Link};
 use super::sound::Sound;
 use crate::call::Session;
 use crate::call::input::{self, Command, Input};
 use crate::call::render;
-use crate::engine::CallTime;
+use crate::engine::{CallTime, Effect};
 use crate::source::printable;
 
 /// Indent of the driver's own lines (command output, explanations), under the captions.
@@ -140,6 +141,12 @@ pub struct Driver<'a, 'm> {
     told_over: bool,
     /// The last error writing the files, shown once.
     write_error: Option<String>,
+    /// The line to a call-taker console (`--operator`).
+    link: Option<Link>,
+    /// Effects (and words) for the link, taken by the main loop.
+    to_link: Vec<Result<crate::engine::Effect, String>>,
+    /// The input has ended while the call waits for (or talks with) a call-taker.
+    input_closed: bool,
 }
 
 impl<'a, 'm> Driver<'a, 'm> {
@@ -161,7 +168,16 @@ impl<'a, 'm> Driver<'a, 'm> {
             clock: Clock::start(),
             told_over: false,
             write_error: None,
+            link: None,
+            to_link: Vec::new(),
+            input_closed: false,
         }
+    }
+
+    /// Connects handed-off calls to a call-taker console through `link`.
+    pub fn with_link(mut self, link: Link) -> Self {
+        self.link = Some(link);
+        self
     }
 
     /// Runs calls until `:quit`, [`Event::End`], the end of `events`, or `stop` (a signal)
@@ -206,19 +222,32 @@ impl<'a, 'm> Driver<'a, 'm> {
         self.show_effects()?;
         self.write_files()?;
         let mut stop = pin!(stop);
+        let mut link = self.link.take();
         loop {
+            self.service_link(&mut link).await?;
+            if self.input_closed && (self.session.call.is_ended() || link.as_ref().is_none_or(|l| !l.connected())) {
+                return Ok(());
+            }
             let wake = self.next_wake();
             tokio::select! {
                 biased;
                 () = &mut stop => return Ok(()),
-                event = events.recv() => match event {
+                heard = recv_link(&mut link) => self.heard(heard)?,
+                event = events.recv(), if !self.input_closed => match event {
                     Some(Event::Line(line)) => {
                         if self.line(&line)? == Flow::Leave {
                             return Ok(());
                         }
                         ready();
                     }
-                    Some(Event::End) | None => return Ok(()),
+                    Some(Event::End) | None => {
+                        // A caller waiting for (or talking with) a call-taker stays on the line.
+                        if self.session.call.on_operator_line() && !self.session.call.is_ended() {
+                            self.input_closed = true;
+                        } else {
+                            return Ok(());
+                        }
+                    }
                 },
                 () = sleep_until(wake.map(|(at, _)| at)) => {
                     if let Some((at, due)) = wake {
@@ -227,6 +256,46 @@ impl<'a, 'm> Driver<'a, 'm> {
                 }
             }
         }
+    }
+
+    /// Hands the link what the call did, until nothing is left to say.
+    async fn service_link(&mut self, link: &mut Option<Link>) -> io::Result<()> {
+        let Some(l) = link.as_mut() else {
+            self.to_link.clear();
+            return Ok(());
+        };
+        for _ in 0..8 {
+            if self.to_link.is_empty() {
+                break;
+            }
+            for item in std::mem::take(&mut self.to_link) {
+                match item {
+                    Ok(effect) => l.observe(&effect),
+                    Err(words) => l.say(&words),
+                }
+            }
+            if let Some(h) = l.flush().await {
+                self.heard(h)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The console said something.
+    fn heard(&mut self, heard: Heard) -> io::Result<()> {
+        let now = self.now();
+        match heard {
+            Heard::Queue(e) => self.session.call.handle_queue(now, e),
+            Heard::Said(text) => {
+                let text: String = text.chars().take(crate::operator::protocol::MAX_SAY).collect();
+                self.session.call.handle_conversation(now, false, &text);
+            }
+            Heard::Notice(text) => self.screen.show(&[format!("{INDENT}{}", printable(&text))])?,
+        }
+        if self.show_effects()? {
+            self.write_files()?;
+        }
+        Ok(())
     }
 
     /// When to wake next, and the call time due then: the engine's next deadline, unless
@@ -292,10 +361,33 @@ impl<'a, 'm> Driver<'a, 'm> {
             self.show_effects()?;
         }
         let mut out: Vec<String> = Vec::new();
+        let words = line.trim();
+        if self.session.call.with_operator() && !words.is_empty() && !words.starts_with(':') {
+            if words.chars().any(char::is_control) || words.chars().count() > crate::operator::protocol::MAX_SAY {
+                out.push(format!(
+                    "{INDENT}! not sent: control characters, or longer than {} characters",
+                    crate::operator::protocol::MAX_SAY
+                ));
+            } else {
+                self.session.call.handle_conversation(now, true, words);
+                self.to_link.push(Err(words.to_owned()));
+            }
+            if !out.is_empty() {
+                self.screen.show(&out)?;
+            }
+            self.show_effects()?;
+            self.write_files()?;
+            return Ok(Flow::Go);
+        }
         match input::parse(line) {
             Err(why) => out.push(format!("{INDENT}! {why}")),
             Ok(Input::Command(Command::Quit)) => return Ok(Flow::Leave),
             Ok(Input::Command(Command::Restart)) => {
+                if !self.session.call.is_ended() {
+                    // The call in progress is hung up first (a console hears it leave).
+                    self.session.call.handle_hangup(now);
+                    self.show_effects()?;
+                }
                 self.sound.stop();
                 self.session.restart();
                 self.clock = Clock::start();
@@ -359,6 +451,12 @@ impl<'a, 'm> Driver<'a, 'm> {
         let any = !effects.is_empty();
         for effect in effects {
             self.sound.effect(&effect);
+            if matches!(
+                effect,
+                Effect::Handoff(_) | Effect::LeftQueue { .. } | Effect::CallbackRequested { .. } | Effect::Ended(_)
+            ) {
+                self.to_link.push(Ok(effect.clone()));
+            }
             out.extend(render::lines(&effect));
         }
         if let Some(words) = &self.words {
@@ -399,6 +497,14 @@ impl<'a, 'm> Driver<'a, 'm> {
 
 fn indent(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines().map(|l| format!("{INDENT}{l}"))
+}
+
+/// What the console says next, or never (no link).
+async fn recv_link(link: &mut Option<Link>) -> Heard {
+    match link {
+        Some(l) => l.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Sleeps until `at`, or forever.

@@ -26,6 +26,19 @@ pub struct MenuWords {
     pub keys: Vec<(String, String)>,
     /// Spoken keywords of the menu's options.
     pub words: Vec<String>,
+    /// The `:commands` and what they do; empty: those of `ivrsim call`.
+    pub commands: Vec<(String, String)>,
+}
+
+impl MenuWords {
+    /// The commands to complete: [`MenuWords::commands`], or the call's.
+    fn command_list(&self) -> Vec<(&str, &str)> {
+        if self.commands.is_empty() {
+            COMMANDS.iter().map(|(_, n, w)| (*n, *w)).collect()
+        } else {
+            self.commands.iter().map(|(n, w)| (n.as_str(), w.as_str())).collect()
+        }
+    }
 }
 
 /// [`MenuWords`] shared between the driver (writer) and the line editor (reader).
@@ -72,10 +85,11 @@ pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair
     let start = before.len() - trimmed.len();
     if trimmed.starts_with(':') {
         let typed = trimmed.to_lowercase();
-        let found = COMMANDS
-            .iter()
-            .filter(|(_, name, _)| name.starts_with(&typed))
-            .map(|(_, name, what)| Pair {
+        let found = words
+            .command_list()
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(&typed))
+            .map(|(name, what)| Pair {
                 display: format!("{name:<9} {what}"),
                 replacement: (*name).to_owned(),
             })
@@ -136,13 +150,14 @@ impl Hint for CommandHint {
 }
 
 /// The hint for `line` (cursor at the end), if it is the start of exactly one command.
-pub fn command_hint(line: &str) -> Option<CommandHint> {
+pub fn command_hint(words: &MenuWords, line: &str) -> Option<CommandHint> {
     let typed = line.trim_start().to_lowercase();
     if !typed.starts_with(':') || typed.contains(char::is_whitespace) {
         return None;
     }
-    let mut found = COMMANDS.iter().filter(|(_, name, _)| name.starts_with(&typed));
-    let (_, name, what) = found.next()?;
+    let list = words.command_list();
+    let mut found = list.iter().filter(|(name, _)| name.starts_with(&typed));
+    let (name, what) = found.next()?;
     if found.next().is_some() {
         return None;
     }
@@ -177,7 +192,8 @@ impl Hinter for CallHelper {
         if pos < line.len() {
             return None;
         }
-        command_hint(line)
+        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
+        command_hint(&words, line)
     }
 }
 
@@ -248,12 +264,15 @@ mod tests {
 
     #[test]
     fn hints_finish_one_command() {
-        let h = command_hint(":wh").unwrap();
+        let h = command_hint(&MenuWords::default(), ":wh").unwrap();
         assert_eq!(h.completion(), Some("ere"));
         assert!(h.display().starts_with("ere  ("));
-        assert!(command_hint(":re").is_none(), "two commands start with :re");
-        assert!(command_hint("12").is_none());
-        assert!(command_hint(":help me").is_none());
+        assert!(
+            command_hint(&MenuWords::default(), ":re").is_none(),
+            "two commands start with :re"
+        );
+        assert!(command_hint(&MenuWords::default(), "12").is_none());
+        assert!(command_hint(&MenuWords::default(), ":help me").is_none());
     }
 
     #[test]

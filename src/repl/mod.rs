@@ -25,6 +25,7 @@
 
 pub mod driver;
 pub mod editor;
+pub mod link;
 pub mod sound;
 pub mod terminal;
 
@@ -49,6 +50,9 @@ pub struct ReplOptions {
     pub terminal: bool,
 }
 
+/// Where handed-off calls go, for [`run_with`].
+pub use link::OperatorTarget;
+
 /// The runtime the REPL runs on: tokio, current thread, with timers and signals.
 ///
 /// # Errors
@@ -62,6 +66,18 @@ pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
 /// # Errors
 /// I/O errors on the terminal.
 pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime> {
+    run_with(session, options, None)
+}
+
+/// [`run`], with handed-off calls connected to the call-taker console at `operator`.
+///
+/// # Errors
+/// I/O errors on the terminal.
+pub fn run_with(
+    session: &mut Session,
+    options: &ReplOptions,
+    operator: Option<OperatorTarget>,
+) -> io::Result<CallTime> {
     let (mut sound, notice) = Sound::open(options.mute);
     if let Some(notice) = notice {
         eprintln!("{notice}");
@@ -104,19 +120,25 @@ pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime>
             let mut ready = || {
                 let _ = ready.send(());
             };
-            let driver = Driver::new(session, screen, &mut sound, Some(words), driver_options);
+            let mut driver = Driver::new(session, screen, &mut sound, Some(words), driver_options);
+            if let Some(t) = operator.clone() {
+                driver = driver.with_link(link::Link::new(t));
+            }
             rt.block_on(driver.run(events, &mut ready, signals.wait()))
         }
         None => {
             let mut events = stdin_lines()?;
             let mut screen = StdoutScreen;
-            let driver = Driver::new(
+            let mut driver = Driver::new(
                 session,
                 &mut screen as &mut dyn Screen,
                 &mut sound,
                 None,
                 driver_options,
             );
+            if let Some(t) = operator {
+                driver = driver.with_link(link::Link::new(t));
+            }
             rt.block_on(driver.run(&mut events, &mut || {}, signals.wait()))
         }
     };
@@ -136,14 +158,14 @@ pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime>
 /// They must be registered before the line editor first reads: rustyline installs its own
 /// SIGINT handler while it reads and then puts back the one it found, so a handler
 /// registered during the first read would be undone.
-struct Signals {
+pub(crate) struct Signals {
     #[cfg(unix)]
     streams: [Option<tokio::signal::unix::Signal>; 3],
 }
 
 impl Signals {
     /// Registers the handlers; needs the runtime entered.
-    fn register() -> Self {
+    pub(crate) fn register() -> Self {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -157,7 +179,7 @@ impl Signals {
     }
 
     /// Completes when one of the signals comes.
-    async fn wait(self) {
+    pub(crate) async fn wait(self) {
         #[cfg(unix)]
         {
             async fn recv(s: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {

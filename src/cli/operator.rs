@@ -1,0 +1,230 @@
+//! `ivrsim operator [MENU]`: the call-taker console. Callers connect with
+//! `ivrsim call --operator ADDR`; in a terminal the call-taker types in a line editor, from a
+//! pipe one command a line (in virtual time, so a scripted shift scores the same every run).
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{EXIT_OK, EXIT_USAGE};
+use crate::diag::ColorChoice;
+use crate::operator::console::{COMMANDS, Console, ConsoleConfig};
+use crate::operator::protocol::DEFAULT_ADDR;
+use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
+use crate::repl::driver::Screen;
+use crate::repl::editor::{MenuWords, SharedWords};
+use crate::repl::terminal::{StdoutScreen, Terminal, stdin_lines};
+
+/// Arguments of `ivrsim operator`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Callers connect with `ivrsim call --operator 127.0.0.1:7410`. Type `:help` for the \
+commands: `:queue`, `:answer`, words to the caller, `:note FIELD TEXT`, `:end DISPOSITION`.\n\
+From a pipe: one command a line; time moves only with `:wait 30s` (virtual time)."
+)]
+pub struct OperatorArgs {
+    /// The menu whose `dispositions` the call-taker ends calls with [default: menus/hotline.yaml].
+    #[arg(value_name = "MENU")]
+    pub menu: Option<PathBuf>,
+    /// Where callers connect. Loopback unless told otherwise; any other address needs --token.
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_ADDR)]
+    pub listen: String,
+    /// A secret callers must present (`ivrsim call --token`); required off loopback.
+    #[arg(long, value_name = "TOKEN", env = "IVRSIM_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// The call-taker's name, as callers hear it.
+    #[arg(long, value_name = "NAME", default_value = "the call-taker")]
+    pub name: String,
+    /// Most calls waiting in one queue; more hear that nobody is available.
+    #[arg(long, value_name = "N")]
+    pub max_waiting: Option<usize>,
+    /// Append every finished call (record, notes, transcript) to this JSON Lines file.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub log: Option<PathBuf>,
+    /// Time: `real` (wall clock) or `virtual` (only `:wait` moves it) [default: real in a terminal, virtual from a pipe].
+    #[arg(long, value_enum)]
+    pub clock: Option<ClockArg>,
+    /// Take no network callers (a scripted shift only).
+    #[arg(long)]
+    pub no_listen: bool,
+}
+
+/// `--clock`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ClockArg {
+    /// Wall-clock time.
+    Real,
+    /// Only `:wait` moves time.
+    Virtual,
+}
+
+/// Runs the console; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
+pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
+    let path = args.menu.clone().unwrap_or_else(super::default_menu);
+    let (menu, _clips) = match super::load_usable(&path, color, "a console") {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let addr: SocketAddr = match args.listen.parse() {
+        Ok(a) => a,
+        Err(_) => {
+            eprintln!(
+                "error: --listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)",
+                args.listen
+            );
+            return EXIT_USAGE;
+        }
+    };
+    if !addr.ip().is_loopback() && args.token.is_none() && !args.no_listen {
+        eprintln!(
+            "error: --listen {addr} takes calls from other machines: give --token SECRET (callers pass it with `ivrsim call --token`)"
+        );
+        return EXIT_USAGE;
+    }
+    if args.token.as_ref().is_some_and(|t| t.trim().is_empty()) {
+        eprintln!("error: --token is empty");
+        return EXIT_USAGE;
+    }
+    let log = match args.log.clone().map(SessionLog::open).transpose() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: --log: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let mode = match args.clock {
+        Some(ClockArg::Real) => ClockMode::Real,
+        Some(ClockArg::Virtual) => ClockMode::Virtual,
+        None if terminal => ClockMode::Real,
+        None => ClockMode::Virtual,
+    };
+    let console = Console::new(ConsoleConfig {
+        operator: args.name.clone(),
+        name: menu.name.clone(),
+        dispositions: menu
+            .dispositions
+            .iter()
+            .map(|d| (d.code.clone(), d.description.clone()))
+            .collect(),
+        max_waiting: args.max_waiting,
+        token: args.token.clone(),
+    });
+    let rt = match crate::repl::runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let listener = if args.no_listen {
+        None
+    } else {
+        match rt.block_on(bind(&addr.to_string())) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let signals = {
+        let _rt = rt.enter();
+        crate::repl::Signals::register()
+    };
+    let mut intro = vec![format!("ivrsim operator console: {}", menu.name)];
+    match listener.as_ref().and_then(|l| l.local_addr().ok()) {
+        Some(a) => intro.push(format!(
+            "listening on {a}: callers connect with `ivrsim call --operator {a}`{}",
+            if args.token.is_some() { " --token …" } else { "" }
+        )),
+        None => intro.push("not listening for callers".into()),
+    }
+    if let Some(l) = &log {
+        intro.push(format!("session log: {}", l.path().display()));
+    }
+    if mode == ClockMode::Virtual {
+        intro.push("virtual time: `:wait 30s` lets time pass".into());
+    }
+    intro.push("`:help` lists the commands".into());
+
+    let words = SharedWords::default();
+    if let Ok(mut w) = words.lock() {
+        *w = MenuWords {
+            commands: COMMANDS
+                .iter()
+                .map(|(c, w)| ((*c).to_owned(), (*w).to_owned()))
+                .collect(),
+            ..MenuWords::default()
+        };
+    }
+    let saved_tty = terminal
+        .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
+        .flatten();
+    let mut term = if terminal {
+        match Terminal::start(words) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                eprintln!("(no line editing: {why})");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let result = match term.as_mut() {
+        Some(t) => {
+            let (events, screen, ready) = t.parts();
+            let mut ready = || {
+                let _ = ready.send(());
+            };
+            let _ = screen.show(&intro);
+            let desk = Desk {
+                console,
+                screen,
+                log,
+                clock: ShiftClock::new(mode),
+                echo: false,
+            };
+            rt.block_on(desk.run(listener, events, &mut ready, signals.wait()))
+        }
+        None => {
+            let mut screen = StdoutScreen;
+            if let Err(e) = screen.show(&intro) {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+            let mut events = match stdin_lines() {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_USAGE;
+                }
+            };
+            let desk = Desk {
+                console,
+                screen: &mut screen as &mut dyn Screen,
+                log,
+                clock: ShiftClock::new(mode),
+                echo: true,
+            };
+            rt.block_on(desk.run(listener, &mut events, &mut || {}, signals.wait()))
+        }
+    };
+    if let Some(t) = term {
+        t.close();
+    }
+    if let Some(saved) = saved_tty {
+        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
+    }
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! The console's I/O edge: the TCP server callers connect to, the call-taker's lines, the
+//! console's clock and the session log, all feeding one [`Console`] on a current-thread
+//! tokio runtime.
+//!
+//! Each connection runs in its own task ([`super::wire::pump`]); the console sees only
+//! events and never waits on a socket, so a slow or hostile caller cannot stall it.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::pin::pin;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::console::{ConnId, Console, Output};
+use super::protocol::{ToCaller, ToConsole};
+use super::wire::{OUTBOX, WireCmd, WireEvent, pump};
+use crate::repl::driver::{Event, Screen};
+
+/// Most connections a console keeps open at once; more are closed on arrival.
+pub const MAX_CONNECTIONS: usize = 4096;
+
+/// How the console's clock runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClockMode {
+    /// Wall-clock time since the console started (a call-taker at a terminal), plus `:wait`s.
+    Real,
+    /// Only `:wait` moves time (a scripted console reading a pipe), so a shift's scores are
+    /// the same on every run.
+    Virtual,
+}
+
+/// The console's clock: time since it started.
+#[derive(Debug)]
+pub struct ShiftClock {
+    mode: ClockMode,
+    start: Instant,
+    waited: Duration,
+}
+
+impl ShiftClock {
+    /// Time zero, now.
+    pub fn new(mode: ClockMode) -> Self {
+        ShiftClock {
+            mode,
+            start: Instant::now(),
+            waited: Duration::ZERO,
+        }
+    }
+
+    /// The time now.
+    pub fn now(&self) -> Duration {
+        match self.mode {
+            ClockMode::Real => self.start.elapsed() + self.waited,
+            ClockMode::Virtual => self.waited,
+        }
+    }
+
+    /// Moves time on by `d` (`:wait`).
+    pub fn advance(&mut self, d: Duration) {
+        self.waited = self.waited.saturating_add(d);
+    }
+
+    /// The instant console time `t` falls on (real clock), or `None` (virtual: time never
+    /// comes by itself).
+    pub fn instant(&self, t: Duration) -> Option<Instant> {
+        match self.mode {
+            ClockMode::Real => Some(self.start + t.saturating_sub(self.waited)),
+            ClockMode::Virtual => None,
+        }
+    }
+}
+
+/// The session log: JSON Lines, rewritten whole and atomically at every record, so a
+/// killed console leaves the file as it was after the last record, never half a line.
+#[derive(Debug)]
+pub struct SessionLog {
+    path: PathBuf,
+    text: String,
+}
+
+impl SessionLog {
+    /// A log appending to `path` (which may exist: its records are kept).
+    ///
+    /// # Errors
+    /// The file exists but cannot be read, or is not a regular file.
+    pub fn open(path: PathBuf) -> io::Result<Self> {
+        crate::atomic::check_target(&path)?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(e),
+        };
+        Ok(SessionLog { path, text })
+    }
+
+    /// Appends one record.
+    ///
+    /// # Errors
+    /// The file cannot be written (the record is kept for the next write).
+    pub fn append(&mut self, record: &serde_json::Value) -> io::Result<()> {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.text.push_str(&record.to_string());
+        self.text.push('\n');
+        crate::atomic::write(&self.path, self.text.as_bytes())
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+/// Binds the console's listening socket.
+///
+/// # Errors
+/// The address is taken, not local, or not an address.
+pub async fn bind(addr: &str) -> io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}
+
+/// Where a console's lines come from and go to, and what it logs.
+pub struct Desk<'a> {
+    /// The console.
+    pub console: Console,
+    /// Where lines are shown.
+    pub screen: &'a mut dyn Screen,
+    /// The session log, if any.
+    pub log: Option<SessionLog>,
+    /// The clock.
+    pub clock: ShiftClock,
+    /// Repeat each line read (`> :answer`), for input that does not echo (a pipe).
+    pub echo: bool,
+}
+
+impl Desk<'_> {
+    /// Runs the console until `:quit`, the end of `lines`, or `stop` (a signal).
+    ///
+    /// # Errors
+    /// The screen is gone.
+    pub async fn run(
+        mut self,
+        listener: Option<TcpListener>,
+        lines: &mut mpsc::UnboundedReceiver<Event>,
+        ready: &mut dyn FnMut(),
+        stop: impl Future<Output = ()>,
+    ) -> io::Result<()> {
+        let (events_tx, mut events) = mpsc::unbounded_channel::<(u64, WireEvent<ToConsole>)>();
+        let (accepted_tx, mut accepted) = mpsc::unbounded_channel();
+        let accept = listener.map(|l| tokio::spawn(accept_loop(l, accepted_tx)));
+        let mut conns: HashMap<ConnId, mpsc::Sender<WireCmd<ToCaller>>> = HashMap::new();
+        let mut next_conn: ConnId = 1;
+        let mut stop = pin!(stop);
+        let mut leaving = false;
+        self.flush(&mut conns, &mut leaving)?;
+        while !leaving {
+            let wake = self.console.poll_timeout().and_then(|t| self.clock.instant(t));
+            tokio::select! {
+                biased;
+                () = &mut stop => {
+                    let now = self.clock.now();
+                    self.console.command(now, ":quit");
+                }
+                Some((stream, peer)) = accepted.recv() => {
+                    let stream: tokio::net::TcpStream = stream;
+                    if conns.len() >= MAX_CONNECTIONS {
+                        tracing::warn!(%peer, "too many connections: closed");
+                        drop(stream);
+                    } else {
+                        let id = next_conn;
+                        next_conn += 1;
+                        let (tx, rx) = mpsc::channel(OUTBOX);
+                        conns.insert(id, tx);
+                        tokio::spawn(pump::<ToConsole, ToCaller>(id, stream, ToCaller::Ping, events_tx.clone(), rx));
+                        self.console.connected(id);
+                        tracing::debug!(%peer, id, "connected");
+                    }
+                }
+                Some((id, event)) = events.recv() => {
+                    let now = self.clock.now();
+                    match event {
+                        WireEvent::Message(m) => self.console.message(now, id, m),
+                        WireEvent::Bad(e) => self.console.bad_message(id, e.code, e.message),
+                        WireEvent::Gone(why) => {
+                            conns.remove(&id);
+                            self.console.gone(now, id, &why);
+                        }
+                    }
+                }
+                line = lines.recv() => {
+                    let now = self.clock.now();
+                    match line {
+                        Some(Event::Line(l)) => {
+                            if self.echo {
+                                self.screen.show(&[format!("> {}", crate::source::printable(&l))])?;
+                            }
+                            self.console.command(now, &l);
+                        }
+                        Some(Event::End) | None => self.console.command(now, ":quit"),
+                    }
+                    self.flush(&mut conns, &mut leaving)?;
+                    ready();
+                    continue;
+                }
+                () = sleep_until(wake) => {
+                    let now = self.clock.now();
+                    self.console.handle_timeout(now);
+                }
+            }
+            self.flush(&mut conns, &mut leaving)?;
+        }
+        if let Some(a) = accept {
+            a.abort();
+        }
+        // Let the connections write their last messages (and close) before the runtime stops.
+        let deadline = Instant::now() + Duration::from_millis(500);
+        for (_, tx) in conns.drain() {
+            let _ = tokio::time::timeout_at(deadline, tx.send(WireCmd::Close)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(())
+    }
+
+    /// Carries out what the console wants.
+    fn flush(
+        &mut self,
+        conns: &mut HashMap<ConnId, mpsc::Sender<WireCmd<ToCaller>>>,
+        leaving: &mut bool,
+    ) -> io::Result<()> {
+        let mut lines = Vec::new();
+        while let Some(out) = self.console.poll_output() {
+            match out {
+                Output::Send(id, msg) => {
+                    let full = conns
+                        .get(&id)
+                        .is_some_and(|tx| tx.try_send(WireCmd::Send(msg)).is_err());
+                    if full {
+                        // A caller that does not read is dropped rather than let pile up.
+                        conns.remove(&id);
+                        let now = self.clock.now();
+                        self.console.gone(now, id, "not reading");
+                    }
+                }
+                Output::Close(id) => {
+                    if let Some(tx) = conns.remove(&id) {
+                        let _ = tx.try_send(WireCmd::Close);
+                    }
+                }
+                Output::Show(v) => lines.extend(v),
+                Output::Record(rec) => {
+                    if let Some(log) = self.log.as_mut()
+                        && let Err(e) = log.append(&rec)
+                    {
+                        lines.push(format!(
+                            "! the session log {} cannot be written: {e}",
+                            log.path().display()
+                        ));
+                    }
+                }
+                Output::Wait(d) => {
+                    self.clock.advance(d);
+                    let now = self.clock.now();
+                    self.console.handle_timeout(now);
+                }
+                Output::Quit => *leaving = true,
+            }
+        }
+        if !lines.is_empty() {
+            self.screen.show(&lines)?;
+        }
+        Ok(())
+    }
+}
+
+async fn accept_loop(listener: TcpListener, tx: mpsc::UnboundedSender<(tokio::net::TcpStream, SocketAddr)>) {
+    loop {
+        match listener.accept().await {
+            Ok(conn) => {
+                if tx.send(conn).is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                // Out of file descriptors, or a connection reset before it was accepted: go on.
+                tracing::warn!("accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}

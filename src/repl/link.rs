@@ -1,0 +1,177 @@
+//! The caller's line to a call-taker console (`ivrsim call --operator ADDR`): what the call
+//! does that the console must hear (a handoff joins its queue, leaving it, a callback
+//! request, hanging up, the caller's words), and the connection that carries it. The
+//! connection is made when the call is handed off, one per call, as an IVR connects a
+//! transfer to the ACD; a console that cannot be reached is, for the call, no call-taker.
+
+use crate::engine::{Effect, QueueEvent};
+use crate::operator::client::{Client, ClientEvent};
+use crate::operator::protocol::{ToCaller, ToConsole};
+
+/// Where the console is.
+#[derive(Clone, Debug)]
+pub struct OperatorTarget {
+    /// `HOST:PORT`.
+    pub addr: String,
+    /// The console's token, if it needs one.
+    pub token: Option<String>,
+    /// The caller's name on the console.
+    pub caller: String,
+}
+
+/// What the console said, for the driver.
+#[derive(Debug)]
+pub enum Heard {
+    /// Something for the engine.
+    Queue(QueueEvent),
+    /// The call-taker's words.
+    Said(String),
+    /// A line for the trainee (an error the console reported).
+    Notice(String),
+}
+
+/// The link to a console, for one call at a time.
+pub struct Link {
+    target: OperatorTarget,
+    client: Option<Client>,
+    /// Messages to send; `None`: close the connection there.
+    outbox: Vec<Option<ToConsole>>,
+    connect: bool,
+}
+
+impl Link {
+    /// A link to `target`, not connected.
+    pub fn new(target: OperatorTarget) -> Self {
+        Link {
+            target,
+            client: None,
+            outbox: Vec::new(),
+            connect: false,
+        }
+    }
+
+    /// Takes note of an effect of the call (in order).
+    pub fn observe(&mut self, effect: &Effect) {
+        match effect {
+            Effect::Handoff(h) => {
+                self.close();
+                self.connect = true;
+                self.outbox.push(Some(ToConsole::Join { handoff: h.clone() }));
+            }
+            Effect::LeftQueue { reason, .. } => self.outbox.push(Some(ToConsole::Leave { reason: reason.clone() })),
+            Effect::CallbackRequested {
+                queue,
+                number,
+                variables,
+                ..
+            } => {
+                if self.client.is_none() {
+                    self.connect = true; // the request goes to the console even with no queue place
+                }
+                self.outbox.push(Some(ToConsole::Callback {
+                    queue: queue.clone(),
+                    number: number.clone(),
+                    variables: variables.clone(),
+                }));
+            }
+            Effect::Ended(s) => {
+                if s.disposition.is_none() {
+                    self.outbox.push(Some(ToConsole::Hangup));
+                }
+                self.outbox.push(None);
+            }
+            _ => {}
+        }
+    }
+
+    /// The caller's words to the call-taker.
+    pub fn say(&mut self, text: &str) {
+        self.outbox.push(Some(ToConsole::Say { text: text.to_owned() }));
+    }
+
+    /// Connects if a handoff asked for it, and sends what waits. Returns what the engine
+    /// must hear when the console cannot be reached.
+    pub async fn flush(&mut self) -> Option<Heard> {
+        let mut heard = None;
+        if std::mem::take(&mut self.connect) && self.client.is_none() {
+            match Client::connect(&self.target.addr, &self.target.caller, self.target.token.as_deref()).await {
+                Ok(c) => self.client = Some(c),
+                Err(e) => {
+                    let joined = self.outbox.iter().any(|m| matches!(m, Some(ToConsole::Join { .. })));
+                    self.outbox.clear();
+                    heard = joined.then(|| Heard::Queue(QueueEvent::Unavailable { why: e.to_string() }));
+                    if heard.is_none() {
+                        heard = Some(Heard::Notice(format!("! {e}")));
+                    }
+                }
+            }
+        }
+        let outbox = std::mem::take(&mut self.outbox);
+        if let Some(c) = self.client.as_mut() {
+            for m in outbox {
+                match m {
+                    Some(m) => c.send(m),
+                    None => {
+                        self.close();
+                        break;
+                    }
+                }
+            }
+        }
+        heard
+    }
+
+    /// What the console says next; never completes without a connection.
+    pub async fn recv(&mut self) -> Heard {
+        loop {
+            let Some(c) = self.client.as_mut() else {
+                return std::future::pending().await;
+            };
+            let Some(e) = c.recv().await else {
+                self.client = None;
+                continue;
+            };
+            return match e {
+                ClientEvent::Message(m) => match m {
+                    ToCaller::Waiting {
+                        queue,
+                        position,
+                        staffed,
+                    } => Heard::Queue(QueueEvent::Waiting {
+                        queue,
+                        position,
+                        staffed,
+                    }),
+                    ToCaller::Unavailable { why } => Heard::Queue(QueueEvent::Unavailable { why }),
+                    ToCaller::Answered { operator } => Heard::Queue(QueueEvent::Answered { operator }),
+                    ToCaller::Held => Heard::Queue(QueueEvent::Held),
+                    ToCaller::Resumed => Heard::Queue(QueueEvent::Resumed),
+                    ToCaller::Ended { disposition } => {
+                        self.close();
+                        Heard::Queue(QueueEvent::Ended { disposition })
+                    }
+                    ToCaller::Say { text } => Heard::Said(text),
+                    ToCaller::Error { message, .. } => Heard::Notice(format!("! the console says: {message}")),
+                    ToCaller::Welcome { .. } | ToCaller::Ping => continue,
+                },
+                ClientEvent::Bad(why) => Heard::Notice(format!("! unreadable message from the console: {why}")),
+                ClientEvent::Gone(why) => {
+                    self.client = None;
+                    Heard::Queue(QueueEvent::Lost { why })
+                }
+            };
+        }
+    }
+
+    /// Whether a connection is open.
+    pub fn connected(&self) -> bool {
+        self.client.is_some()
+    }
+
+    /// Drops the connection (a new call, or the end).
+    pub fn close(&mut self) {
+        if let Some(mut c) = self.client.take() {
+            c.close();
+        }
+    }
+}
