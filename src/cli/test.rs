@@ -57,6 +57,10 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A folder of training calls (`docs/training-format.md`), not scenarios: skipped when a
+/// folder is searched (`scenarios/training/`), loaded (and refused) only when named.
+const TRAINING_DIR: &str = "training";
+
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
@@ -64,6 +68,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             .collect();
         entries.sort();
         for p in entries {
+            if p.is_dir() && p.file_name().is_some_and(|n| n == TRAINING_DIR) {
+                continue;
+            }
             if p.is_dir() || p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 collect(&p, out)?;
             }

@@ -227,6 +227,7 @@ mod tests {
 
     fn words() -> MenuWords {
         MenuWords {
+            commands: Vec::new(),
             keys: vec![
                 ("1".into(), "report".into()),
                 ("12".into(), "twelve".into()),
@@ -292,6 +293,7 @@ mod wide_space_tests {
         let words = MenuWords {
             keys: Vec::new(),
             words: vec!["report".into()],
+            commands: Vec::new(),
         };
         for line in ["report\u{3000}", "x\u{a0}rep", "\u{3000}"] {
             let (start, _) = candidates(&words, line, line.len());

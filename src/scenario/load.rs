@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::format::{RawExpect, RawFile, RawStep, S};
+use super::format::{RawExpect, RawFile, RawStart, RawStep, S};
 use super::{Expect, Scenario, ScenarioFile, Step, StepKind, TransferExpect};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::{CallClock, CallStart};
@@ -79,22 +79,28 @@ pub fn load_scenarios(
     Ok((ok.then_some(out), diags))
 }
 
-struct Cx<'a> {
-    sources: &'a Sources,
-    file: FileId,
-    diags: &'a mut Vec<Diagnostic>,
+/// The reading of one file's values into the model, collecting findings; shared with the
+/// training call loader (`crate::operator::training`), which takes `start` and `steps` as
+/// scenarios write them.
+pub(crate) struct Cx<'a> {
+    pub(crate) sources: &'a Sources,
+    pub(crate) file: FileId,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
 }
 
 impl Cx<'_> {
-    fn span(&self, loc: &serde_saphyr::Location) -> Span {
+    /// The span of a value's place in this file.
+    pub(crate) fn span(&self, loc: &serde_saphyr::Location) -> Span {
         self.sources.span_of(self.file, loc)
     }
 
-    fn push(&mut self, d: Diagnostic) {
+    /// Adds a finding.
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
-    fn duration(&mut self, v: &S<String>) -> Option<Duration> {
+    /// A duration (`30s`, `1m30s`, `500ms`), or `None` with an E016 finding at its place.
+    pub(crate) fn duration(&mut self, v: &S<String>) -> Option<Duration> {
         match crate::menu::parse_duration(&v.value) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -115,25 +121,7 @@ impl Cx<'_> {
                 String::new()
             }
         };
-        let mut start = CallStart::default();
-        if let Some(st) = &raw.start {
-            if let Some(at) = &st.value.at {
-                match at.value.trim().parse::<jiff::civil::DateTime>() {
-                    Ok(dt) => start.clock = CallClock::new(dt),
-                    Err(_) => {
-                        let sp = self.span(&at.referenced);
-                        self.push(
-                            Diagnostic::new(Code::InvalidValue, sp, "invalid `at`")
-                                .label("expected a local date and time such as 2026-03-02T10:00"),
-                        );
-                    }
-                }
-            }
-            start.language = st.value.language.as_ref().map(|l| l.value.clone());
-            for (k, v) in st.value.vars.iter().flat_map(|v| v.0.iter()) {
-                start.variables.insert(k.value.clone(), v.value.clone());
-            }
-        }
+        let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
         let mut steps = Vec::new();
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
@@ -158,7 +146,31 @@ impl Cx<'_> {
         })
     }
 
-    fn step(&mut self, st: &S<RawStep>) -> Option<Step> {
+    /// `start: { at, language, vars }`: how the call starts (an invalid `at` is a finding and
+    /// leaves the default clock).
+    pub(crate) fn start(&mut self, st: &RawStart) -> CallStart {
+        let mut start = CallStart::default();
+        if let Some(at) = &st.at {
+            match at.value.trim().parse::<jiff::civil::DateTime>() {
+                Ok(dt) => start.clock = CallClock::new(dt),
+                Err(_) => {
+                    let sp = self.span(&at.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, sp, "invalid `at`")
+                            .label("expected a local date and time such as 2026-03-02T10:00"),
+                    );
+                }
+            }
+        }
+        start.language = st.language.as_ref().map(|l| l.value.clone());
+        for (k, v) in st.vars.iter().flat_map(|v| v.0.iter()) {
+            start.variables.insert(k.value.clone(), v.value.clone());
+        }
+        start
+    }
+
+    /// One step (an action or an expectation), or `None` with its findings.
+    pub(crate) fn step(&mut self, st: &S<RawStep>) -> Option<Step> {
         let span = self.span(&st.referenced);
         let r = &st.value;
         let actions = [

@@ -5,7 +5,7 @@
 pub mod coverage;
 pub(crate) mod format;
 pub mod generate;
-mod load;
+pub(crate) mod load;
 pub mod report;
 pub mod runner;
 
@@ -31,7 +31,7 @@ pub struct ScenarioFile {
 }
 
 /// One scenario: a call from its start, step by step.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// Its name.
     pub name: String,
@@ -44,7 +44,7 @@ pub struct Scenario {
 }
 
 /// One step and where it is written.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Step {
     /// Where.
     pub span: Span,
@@ -53,7 +53,7 @@ pub struct Step {
 }
 
 /// A caller action or an expectation.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StepKind {
     /// Press keys: by default once the prompt has finished; `at` is from the current prompt's
     /// start (to barge in); `gap` between keys (0: pressed together).
@@ -81,7 +81,7 @@ pub enum StepKind {
 }
 
 /// What must hold; every field given is checked.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Expect {
     /// The call is at, or has passed since the previous action, this node.
     pub node: Option<String>,
@@ -100,7 +100,7 @@ pub struct Expect {
 }
 
 /// `expect: { transfer: … }`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TransferExpect {
     /// Queue.
     pub queue: Option<String>,

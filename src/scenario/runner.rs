@@ -42,6 +42,8 @@ pub struct Run {
     pub hits: std::collections::BTreeSet<super::coverage::Hit>,
     /// Steps run (actions and expectations).
     pub steps: usize,
+    /// The handoff record (screen pop), when the call was transferred by the end of the run.
+    pub handoff: Option<Handoff>,
 }
 
 struct Caller<'m> {
@@ -283,6 +285,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                         call_time: c.call.now(),
                         hits: c.hits,
                         steps,
+                        handoff: c.handoff,
                     };
                 }
             }
@@ -299,5 +302,6 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         call_time: c.call.now(),
         hits: c.hits,
         steps: scenario.steps.len(),
+        handoff: c.handoff,
     }
 }

@@ -12,3 +12,4 @@ mod repl_pty;
 mod robustness;
 mod scenario_steps;
 mod scenarios;
+mod training;
