@@ -16,7 +16,7 @@ pub fn menu_yaml(nodes: usize) -> String {
     let _ = write!(
         s,
         "name: Synthetic menu of {nodes} nodes\nentry: n0\n\
-         defaults:\n  fallback: operator\n  keys: {{ operator: \"0\", repeat: \"*\", back: \"#\" }}\n  \
+         defaults:\n  when_no_operator: {{ action: message, prompt: {{ text: \"No one can take your call now.\" }} }}\n  fallback: operator\n  keys: {{ operator: \"0\", repeat: \"*\", back: \"#\" }}\n  \
          no_input: [{{ text: \"Sorry, I did not hear anything.\" }}]\n  \
          no_match: [{{ text: \"Sorry, that is not one of the choices.\" }}]\n\
          schedules:\n  office: [{{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}]\n\

@@ -431,7 +431,10 @@ impl Call<'_> {
             keys_pressed: self.keys_pressed,
             time_in_ivr: t,
             time_to_operator: self.handoff_at,
-            time_waiting: self.handoff_at.map(|h| self.answered_at.unwrap_or(t).saturating_sub(h)),
+            time_waiting: self
+                .handoff_at
+                .filter(|_| self.operator_line)
+                .map(|h| self.answered_at.unwrap_or(t).saturating_sub(h)),
             answered: self.answered_at.is_some(),
             disposition: self.disposition.clone(),
             variables: self.variables.clone(),

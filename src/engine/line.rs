@@ -329,7 +329,13 @@ impl Call<'_> {
             text.replace("{position}", &position.map_or_else(|| "?".into(), |p| p.to_string()))
                 .replace("{queue}", queue)
         };
-        let mut play = match (&tr.hold.prompt, position) {
+        // A prompt that tells the position cannot be said without one.
+        let usable = tr
+            .hold
+            .prompt
+            .as_ref()
+            .filter(|p| position.is_some() || !p.in_language(&self.language).0.contains("{position}"));
+        let mut play = match (usable, position) {
             (Some(p), _) => self.play(id, p, PromptRole::Hold(n + 1), false),
             (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n + 1)),
             (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n + 1)),

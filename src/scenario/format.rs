@@ -33,6 +33,7 @@ pub struct RawStart {
     pub at: Option<S<String>>,
     pub language: Option<S<String>>,
     pub vars: Option<Entries<S<String>, S<String>>>,
+    pub operator: Option<S<String>>,
 }
 
 /// One step: exactly one of the actions or `expect`.

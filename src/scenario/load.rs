@@ -166,6 +166,18 @@ impl Cx<'_> {
         for (k, v) in st.vars.iter().flat_map(|v| v.0.iter()) {
             start.variables.insert(k.value.clone(), v.value.clone());
         }
+        if let Some(op) = &st.operator {
+            if op.value == "unavailable" {
+                start.operator_line = true;
+            } else {
+                let sp = self.span(&op.referenced);
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {}`", op.value))
+                        .label("expected `unavailable`")
+                        .help("`operator: unavailable` runs the transfers' `when_no_operator` plans"),
+                );
+            }
+        }
         start
     }
 

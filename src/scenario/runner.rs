@@ -66,7 +66,21 @@ impl Caller<'_> {
                     self.heard.push(p.clone());
                     self.last_prompt = Some(p);
                 }
-                Effect::Handoff(h) => self.handoff = Some(h),
+                Effect::Handoff(h) => {
+                    if self.call.on_operator_line() {
+                        // `operator: unavailable`: no call-taker can take it.
+                        let t = h.time_in_ivr;
+                        self.handoff = Some(h);
+                        self.call.handle_queue(
+                            t,
+                            crate::engine::QueueEvent::Unavailable {
+                                why: "no call-taker (the scenario's `operator: unavailable`)".into(),
+                            },
+                        );
+                    } else {
+                        self.handoff = Some(h);
+                    }
+                }
                 Effect::Ended(s) => self.summary = Some(s),
                 _ => {}
             }

@@ -44,6 +44,7 @@ fn menu_with_options(n: usize) -> String {
         r#"name: City Water Emergency Line
 entry: main_menu
 defaults:
+  when_no_operator: { action: message, prompt: { text: "No one can take your call now. Please call again later." } }
   fallback: operator
   keys: { operator: "0" }
   no_input: [{ text: "Sorry, I did not hear a choice." }]
@@ -92,14 +93,14 @@ fn json_output_parses_and_locates_every_finding() {
     assert_eq!((e005["line"].as_u64(), e005["column"].as_u64()), (Some(3), Some(3)));
     let related = &e005["related"][0];
     assert_eq!(related["file"], "E005-duplicate-node-across-include.yaml");
-    assert_eq!(related["line"], 21);
+    assert_eq!(related["line"], 22);
     assert!(e005["help"][0].as_str().is_some_and(|h| h.contains("rename")));
 
     let w012 = &menus[1]["findings"][0];
     assert_eq!(w012["code"], "W012");
     assert_eq!(w012["severity"], "warning");
     assert_eq!(w012["file"], "W012-prefix-keys.yaml");
-    assert_eq!((w012["line"].as_u64(), w012["column"].as_u64()), (Some(14), Some(16)));
+    assert_eq!((w012["line"].as_u64(), w012["column"].as_u64()), (Some(15), Some(16)));
     // A checked menu carries its time-to-operator report; every node row has a line.
     let report = &menus[1]["report"];
     assert_eq!(report["entry"]["node"], "main_menu", "{report:#}");
@@ -137,7 +138,7 @@ fn json_for_an_unparsable_menu_has_no_report() {
     let j = json(&check_in_fixtures(&["--format", "json", "E001-yaml-syntax.yaml"]));
     let m = &j["menus"][0];
     assert_eq!(m["findings"][0]["code"], "E001");
-    assert_eq!(m["findings"][0]["line"], 13);
+    assert_eq!(m["findings"][0]["line"], 14);
     assert!(m["report"].is_null(), "{j:#}");
 }
 
@@ -218,7 +219,7 @@ fn max_options_flag_sets_the_w007_threshold() {
         "{}",
         out.stdout
     );
-    assert_eq!(places(&out.stdout), ["menu.yaml:9:3"]);
+    assert_eq!(places(&out.stdout), ["menu.yaml:10:3"]);
 
     // The flag wins over the menu's `lint.max_options`.
     dir.write(

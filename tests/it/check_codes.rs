@@ -117,6 +117,7 @@ fixtures! {
     e016_invalid_value: "E016-invalid-value" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
+    e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
     w001_unreachable: "W001-unreachable" => exit 0;
     // A loop nobody can leave cannot reach an operator either: E014 on every node of it.
     w002_inescapable_loop: "W002-inescapable-loop" => exit 1, also ["E014"];
@@ -131,6 +132,7 @@ fixtures! {
     w011_no_fallback: "W011-no-fallback" => exit 0;
     w012_prefix_keys: "W012-prefix-keys" => exit 0;
     w013_stale_clip: "W013-stale-clip" => exit 0;
+    w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in
@@ -205,6 +207,7 @@ const ONE_CLIP: &str = r#"name: City Water Emergency Line
 entry: main_menu
 audio_dir: audio
 defaults:
+  when_no_operator: { action: message, prompt: { text: "No one can take your call now. Please call again later." } }
   fallback: operator
   keys: { operator: "0" }
   no_input: [{ text: "Sorry, I did not hear a choice." }]
@@ -241,7 +244,7 @@ fn e012_junk_and_float_header_lies() {
     let out = dir.ivrsim(&["check", "menu.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(codes_in(&out.stdout), BTreeSet::from(["E012".to_owned()]));
-    assert!(out.stdout.contains("--> menu.yaml:14:14"), "{}", out.stdout);
+    assert!(out.stdout.contains("--> menu.yaml:15:14"), "{}", out.stdout);
 
     // Not a WAV at all: an MP3 renamed.
     dir.write("audio/welcome.wav", b"ID3\x03\x00\x00\x00\x00\x00\x00not a wav");
@@ -273,7 +276,7 @@ fn e013_link_pointing_outside_audio_dir() {
     let out = dir.ivrsim(&["check", "menu.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(codes_in(&out.stdout), BTreeSet::from(["E013".to_owned()]));
-    assert!(out.stdout.contains("--> menu.yaml:14:14"), "{}", out.stdout);
+    assert!(out.stdout.contains("--> menu.yaml:15:14"), "{}", out.stdout);
     insta::assert_snapshot!("E013-link-outside-audio-dir", out.stdout);
 }
 
@@ -287,7 +290,7 @@ fn e013_absolute_clip_path() {
     let out = dir.ivrsim(&["check", "menu.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(codes_in(&out.stdout), BTreeSet::from(["E013".to_owned()]));
-    assert!(out.stdout.contains("--> menu.yaml:14:14"), "{}", out.stdout);
+    assert!(out.stdout.contains("--> menu.yaml:15:14"), "{}", out.stdout);
 }
 
 #[test]
@@ -356,15 +359,15 @@ fn columns_count_characters_not_bytes() {
 #[test]
 fn duplicate_field_points_at_the_repeat() {
     let dir = Dir::new();
-    // `queue` is given twice in the `operator` transfer (lines 16 and 17).
+    // `queue` is given twice in the `operator` transfer (lines 16 and 18).
     let menu = format!("{}    queue: general-2\n", support::MINIMAL);
     dir.write("menu.yaml", &menu);
     let out = dir.ivrsim(&["check", "menu.yaml"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stdout.contains("`queue`"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("--> menu.yaml:17:5"),
-        "the finding must point at the second `queue:` (line 17), not at the mapping:\n{}",
+        out.stdout.contains("--> menu.yaml:18:5"),
+        "the finding must point at the second `queue:` (line 18), not at the mapping:\n{}",
         out.stdout
     );
 }
@@ -428,6 +431,7 @@ fn w005_help_when_the_operator_key_leads_to_a_menu() {
     let menu = r#"name: City Water Emergency Line
 entry: main_menu
 defaults:
+  when_no_operator: { action: message, prompt: { text: "No one can take your call now. Please call again later." } }
   fallback: operator
   operator: help_menu
   keys: { operator: "0" }

@@ -23,6 +23,7 @@ fn menu(timeout: &str) -> String {
         r#"name: Quick
 entry: main
 defaults:
+  when_no_operator: {{ action: message, prompt: {{ text: "No one can take your call now." }} }}
   timeout: {timeout}
   max_no_input: 9
   fallback: operator

@@ -792,7 +792,9 @@ fn include_chain(dir: &Dir, n: usize) {
         };
         dir.write(
             &format!("c{i}.yaml"),
-            format!("nodes:\n  h{i}: {{ kind: transfer, queue: q{i} }}\n{next}"),
+            format!(
+                "nodes:\n  h{i}: {{ kind: transfer, queue: q{i}, when_no_operator: {{ action: hold, max_wait: 1m }} }}\n{next}"
+            ),
         );
     }
 }
@@ -1073,7 +1075,7 @@ fn menu_is_a_named_pipe() {
 /// A menu whose message chain plays `clips` in turn (from `audio/`), then transfers.
 fn clip_menu(clips: &[&str]) -> String {
     let mut s = String::from(
-        "name: Clips\nentry: m0\naudio_dir: audio\ndefaults:\n  fallback: operator\n  keys: { operator: \"0\" }\nnodes:\n",
+        "name: Clips\nentry: m0\naudio_dir: audio\ndefaults:\n  when_no_operator: { action: message, prompt: { text: \"No one can take your call now.\" } }\n  fallback: operator\n  keys: { operator: \"0\" }\nnodes:\n",
     );
     for (i, c) in clips.iter().enumerate() {
         let next = if i + 1 < clips.len() {
@@ -1260,12 +1262,10 @@ fn dangling_symlink_out_of_audio_dir_is_not_followed() {
 
 /// A menu whose collect has `pattern: 'PATTERN'`.
 fn pattern_menu(pattern: &str) -> String {
-    MINIMAL.replace(
-        "    queue: general\n",
-        &format!(
-            "    queue: general\n  ask:\n    kind: collect\n    prompt: {{ text: \"Enter.\" }}\n    digits: {{ min: 1, max: 6, terminator: \"#\" }}\n    pattern: '{pattern}'\n    store: num\n    next: operator\n"
-        ),
-    ).replace("to: operator }", "to: ask }")
+    format!(
+        "{MINIMAL}  ask:\n    kind: collect\n    prompt: {{ text: \"Enter.\" }}\n    digits: {{ min: 1, max: 6, terminator: \"#\" }}\n    pattern: '{pattern}'\n    store: num\n    next: operator\n"
+    )
+    .replace("to: operator }", "to: ask }")
 }
 
 #[test]
@@ -1303,10 +1303,10 @@ fn huge_repetition_pattern_is_refused() {
 #[test]
 fn huge_repetition_in_route_matches_is_refused() {
     let dir = Dir::new();
-    let text = MINIMAL.replace("to: operator }", "to: route }").replace(
-        "    queue: general\n",
-        "    queue: general\n  route:\n    kind: route\n    routes:\n      - when: { var: x, matches: '(a{1000}){1000}' }\n        to: operator\n    default: operator\n",
-    );
+    let text = format!(
+        "{MINIMAL}  route:\n    kind: route\n    routes:\n      - when: {{ var: x, matches: '(a{{1000}}){{1000}}' }}\n        to: operator\n    default: operator\n"
+    )
+    .replace("to: operator }", "to: route }");
     dir.write("menu.yaml", &text);
     ivrsim(dir.path(), &["check", "menu.yaml"])
         .assert_exit(1)
@@ -1320,7 +1320,7 @@ fn huge_repetition_in_route_matches_is_refused() {
 /// transfer, with a global operator key and retry handling: clean.
 fn tree_menu(n: usize) -> String {
     let mut s = String::with_capacity(n * 140);
-    s.push_str("name: Big\nentry: m0\ndefaults:\n  fallback: operator\n  keys: { operator: \"0\" }\n");
+    s.push_str("name: Big\nentry: m0\ndefaults:\n  when_no_operator: { action: message, prompt: { text: \"No one can take your call now.\" } }\n  fallback: operator\n  keys: { operator: \"0\" }\n");
     s.push_str("  no_input: [{ text: \"Sorry, I did not hear you.\" }]\n  no_match: [{ text: \"Sorry, that is not a choice.\" }]\nnodes:\n");
     let menus = n - 1;
     for i in 0..menus {
@@ -1364,7 +1364,9 @@ fn menu_of_100000_nodes_checks_clean() {
 fn chain_of_100000_messages_checks_clean() {
     let dir = Dir::new();
     let n = 100_000;
-    let mut text = String::from("name: Chain\nentry: m0\nnodes:\n");
+    let mut text = String::from(
+        "name: Chain\nentry: m0\ndefaults:\n  when_no_operator: { action: message, prompt: { text: \"No one can take your call now.\" } }\nnodes:\n",
+    );
     for i in 0..n - 1 {
         let next = if i + 2 < n {
             format!("m{}", i + 1)

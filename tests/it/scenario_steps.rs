@@ -11,6 +11,7 @@ use crate::support::{Dir, MINIMAL, Output};
 const MENU: &str = r##"name: Steps
 entry: main
 defaults:
+  when_no_operator: { action: message, prompt: { text: "No one can take your call now. Please call again later." } }
   fallback: operator
   keys: { operator: "0" }
   timeout: 5s

@@ -90,6 +90,7 @@ nodes:
   operator:
     kind: transfer
     queue: general
+    when_no_operator: { action: message, prompt: { text: "No one can take your call now." } }
 "#;
 
 /// Writes a 16-bit PCM WAV of silence with hound (folders created).
