@@ -49,6 +49,70 @@ pub struct OperatorArgs {
     /// Take no network callers (a scripted shift only).
     #[arg(long)]
     pub no_listen: bool,
+    /// Training calls (docs/training-format.md) that call in during the shift, scored at `:end`.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub shift: Vec<PathBuf>,
+}
+
+/// Where a shift's log goes when `--log` is not given: `shifts.jsonl` in the user's data folder.
+fn default_shift_log() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ivrsim").map(|d| d.data_dir().join("shifts.jsonl"))
+}
+
+/// Loads the training calls of `--shift` and their handoffs (each through its own menu);
+/// on failure the findings are shown and the exit status returned.
+fn load_shift(
+    paths: &[PathBuf],
+    allowed: &[String],
+    color: ColorChoice,
+) -> Result<Vec<(crate::operator::training::TrainingCall, crate::engine::Handoff)>, u8> {
+    use crate::operator::training::{handoff, load_training};
+    let mut sources = crate::source::Sources::new();
+    let mut menus: std::collections::HashMap<PathBuf, (crate::menu::Menu, crate::audio::ClipLibrary)> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut failed = false;
+    for path in paths {
+        let (call, findings) = match load_training(path, &mut sources, allowed) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(super::EXIT_USAGE);
+            }
+        };
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|d| d.severity() == crate::diag::Severity::Error)
+            .cloned()
+            .collect();
+        if !findings.is_empty() {
+            let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &findings);
+        }
+        let Some(call) = call.filter(|_| errors.is_empty()) else {
+            failed = true;
+            continue;
+        };
+        if !menus.contains_key(&call.menu) {
+            let loaded = super::load_usable(&call.menu, color, "a training call")?;
+            menus.insert(call.menu.clone(), loaded);
+        }
+        let (menu, clips) = &menus[&call.menu];
+        match handoff(&call, menu, clips) {
+            Ok(h) => out.push((call, h)),
+            Err(e) => {
+                eprintln!(
+                    "error: {}: the caller's steps do not reach a call-taker: {e}",
+                    path.display()
+                );
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("error: the shift has training calls that cannot be used; see above");
+        return Err(super::EXIT_FINDINGS);
+    }
+    Ok(out)
 }
 
 /// `--clock`.
@@ -87,7 +151,33 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         eprintln!("error: --token is empty");
         return EXIT_USAGE;
     }
-    let log = match args.log.clone().map(SessionLog::open).transpose() {
+    let allowed: Vec<String> = if menu.dispositions.is_empty() {
+        crate::operator::console::BUILTIN_DISPOSITIONS
+            .iter()
+            .map(|(c, _)| (*c).to_owned())
+            .collect()
+    } else {
+        menu.dispositions.iter().map(|d| d.code.clone()).collect()
+    };
+    let shift = match load_shift(&args.shift, &allowed, color) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let log_path = args
+        .log
+        .clone()
+        .or_else(|| (!shift.is_empty()).then(default_shift_log).flatten());
+    if let Some(dir) = log_path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+        && args.log.is_none()
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return EXIT_USAGE;
+    }
+    let log = match log_path.map(SessionLog::open).transpose() {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: --log: {e}");
@@ -101,7 +191,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         None if terminal => ClockMode::Real,
         None => ClockMode::Virtual,
     };
-    let console = Console::new(ConsoleConfig {
+    let mut console = Console::new(ConsoleConfig {
         operator: args.name.clone(),
         name: menu.name.clone(),
         dispositions: menu
@@ -112,6 +202,10 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         max_waiting: args.max_waiting,
         token: args.token.clone(),
     });
+    let shift_len = shift.len();
+    for (call, handoff) in shift {
+        console.add_scripted(call, handoff);
+    }
     let rt = match crate::repl::runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -141,6 +235,12 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             if args.token.is_some() { " --token …" } else { "" }
         )),
         None => intro.push("not listening for callers".into()),
+    }
+    if shift_len > 0 {
+        intro.push(format!(
+            "training shift: {shift_len} scripted call{} (`:queue` shows who waits)",
+            if shift_len == 1 { "" } else { "s" }
+        ));
     }
     if let Some(l) = &log {
         intro.push(format!("session log: {}", l.path().display()));

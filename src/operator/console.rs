@@ -9,8 +9,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::persona::Caller;
 use super::protocol::{MAX_SAY, ToCaller, ToConsole};
 use super::queue::{CallId, Queues};
+use super::score::{Observed, Scorecard, ShiftSummary};
+use super::training::TrainingCall;
 use crate::engine::{Handoff, route_of};
 use crate::source::printable;
 
@@ -124,6 +127,9 @@ pub struct CallRecord {
     /// The connection, for a live caller.
     #[serde(skip)]
     pub conn: Option<ConnId>,
+    /// The training call, for a scripted caller (its index in the shift).
+    #[serde(skip)]
+    pub script: Option<usize>,
     /// The position last told to the caller.
     #[serde(skip)]
     told: Option<usize>,
@@ -151,6 +157,19 @@ enum Conn {
     Ready { caller: String, call: Option<CallId> },
 }
 
+/// A scripted caller of a training shift.
+struct Scripted {
+    call: TrainingCall,
+    handoff: Handoff,
+    caller: Caller,
+    /// When it joins its queue: its arrival plus its time in the IVR.
+    joins_at: Duration,
+    /// Its number at the console, once it has joined.
+    id: Option<CallId>,
+    /// Its scorecard, once it is over.
+    card: Option<Scorecard>,
+}
+
 /// The console.
 pub struct Console {
     config: ConsoleConfig,
@@ -161,6 +180,9 @@ pub struct Console {
     logged_in: bool,
     callbacks: Vec<CallbackRequest>,
     out: VecDeque<Output>,
+    /// The training shift's scripted callers, in arrival order.
+    shift: Vec<Scripted>,
+    shift_over: bool,
 }
 
 /// Console commands, for `:help` and completion.
@@ -219,18 +241,150 @@ impl Console {
             logged_in: true,
             callbacks: Vec::new(),
             out: VecDeque::new(),
+            shift: Vec::new(),
+            shift_over: false,
         }
     }
 
-    /// When the console next needs [`Console::handle_timeout`] (a scripted caller arriving
-    /// or running out of patience); `None`: nothing is due.
-    pub fn poll_timeout(&self) -> Option<Duration> {
-        None
+    /// Adds a scripted caller to the shift: it joins its queue at its `arrival` plus its
+    /// time in the IVR (`handoff.time_in_ivr`), answers the call-taker in persona, hangs up
+    /// when its patience runs out unanswered, and is scored when it ends.
+    pub fn add_scripted(&mut self, call: TrainingCall, handoff: Handoff) {
+        let joins_at = call.arrival.saturating_add(handoff.time_in_ivr);
+        let caller = Caller::new(&call);
+        self.shift.push(Scripted {
+            call,
+            handoff,
+            caller,
+            joins_at,
+            id: None,
+            card: None,
+        });
+        self.shift.sort_by_key(|s| s.joins_at);
     }
 
-    /// Time `now` has come: whatever was due happens.
+    /// The scorecards of the shift's calls that are over, in arrival order.
+    pub fn scorecards(&self) -> Vec<&Scorecard> {
+        self.shift.iter().filter_map(|s| s.card.as_ref()).collect()
+    }
+
+    /// When the console next needs [`Console::handle_timeout`]: a scripted caller joining
+    /// its queue, or running out of patience; `None`: nothing is due.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.shift.iter().filter_map(|s| self.deadline(s)).min()
+    }
+
+    fn deadline(&self, s: &Scripted) -> Option<Duration> {
+        match s.id {
+            None => Some(s.joins_at),
+            Some(id) => {
+                let c = self.calls.get(&id)?;
+                (c.state == CallState::Waiting && c.answered.is_none())
+                    .then(|| c.joined.saturating_add(s.call.persona.patience))
+            }
+        }
+    }
+
+    /// Time `now` has come: whatever was due happens, each at its own time, in order.
     pub fn handle_timeout(&mut self, now: Duration) {
-        let _ = now;
+        loop {
+            let due = self
+                .shift
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| self.deadline(s).map(|t| (t, i)))
+                .min();
+            let Some((t, i)) = due else { break };
+            if t > now {
+                break;
+            }
+            match self.shift[i].id {
+                None => {
+                    let s = &self.shift[i];
+                    let (name, handoff) = (s.call.persona.name.clone(), s.handoff.clone());
+                    match self.join(t, &name, None, handoff) {
+                        Ok(id) => {
+                            self.shift[i].id = Some(id);
+                            if let Some(c) = self.calls.get_mut(&id) {
+                                c.script = Some(i);
+                            }
+                        }
+                        Err(why) => {
+                            self.show(format!("{name} could not wait: {why}"));
+                            self.score(i, t, None);
+                        }
+                    }
+                }
+                Some(id) => {
+                    let patience = self.shift[i].call.persona.patience;
+                    self.caller_gone(
+                        t,
+                        id,
+                        &format!("the caller hung up (patience {})", secs(patience)),
+                        "abandoned",
+                    );
+                }
+            }
+        }
+    }
+
+    /// Scores scripted call `i` (ended at `now`; `call` is what the console saw, `None` if
+    /// it never got a place); after the last one, the shift summary.
+    fn score(&mut self, i: usize, now: Duration, call: Option<&CallRecord>) {
+        let s = &self.shift[i];
+        let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut observed = Observed {
+            arrived: s.joins_at,
+            answered: None,
+            ended: now,
+            notes: BTreeMap::new(),
+            questions: Vec::new(),
+            disposition: None,
+            abandoned: true,
+        };
+        if let Some(c) = call {
+            for (f, t) in &c.notes {
+                notes.entry(f.clone()).or_default().push(t.clone());
+            }
+            observed.answered = c.answered;
+            observed.abandoned = c.answered.is_none();
+            observed.notes = notes;
+            observed.questions = c
+                .transcript
+                .iter()
+                .filter(|l| l.who == "call-taker" && !l.text.starts_with('('))
+                .map(|l| l.text.clone())
+                .collect();
+            observed.disposition = c.disposition.clone();
+        }
+        let card = Scorecard::new(&s.call, &observed);
+        let mut lines = vec![String::new(), "--- scorecard ---".to_owned()];
+        lines.extend(card.to_string().lines().map(str::to_owned));
+        self.out.push_back(Output::Show(lines));
+        let mut rec = serde_json::to_value(&card).unwrap_or_default();
+        rec["record"] = "scorecard".into();
+        rec["file"] = s.call.path.display().to_string().into();
+        if let Some(c) = call {
+            rec["transcript"] = serde_json::to_value(&c.transcript).unwrap_or_default();
+        }
+        self.out.push_back(Output::Record(rec));
+        self.shift[i].card = Some(card);
+        if !self.shift_over && self.shift.iter().all(|s| s.card.is_some()) {
+            self.shift_over = true;
+            let cards: Vec<Scorecard> = self.shift.iter().filter_map(|s| s.card.clone()).collect();
+            let summary = ShiftSummary::new(&cards);
+            let mut lines = vec![String::new(), "=== shift summary ===".to_owned()];
+            lines.extend(summary.to_string().lines().map(str::to_owned));
+            self.out.push_back(Output::Show(lines));
+            let mut rec = serde_json::to_value(&summary).unwrap_or_default();
+            rec["record"] = "shift".into();
+            self.out.push_back(Output::Record(rec));
+        }
+    }
+
+    /// Whether a training shift was given and every call of it is over.
+    pub fn shift_over(&self) -> bool {
+        self.shift_over
     }
 
     /// The next output, if any. Drivers drain this after every input.
@@ -470,6 +624,7 @@ impl Console {
                 transcript: Vec::new(),
                 caller_gone: false,
                 conn,
+                script: None,
                 told: None,
             },
         );
@@ -523,6 +678,10 @@ impl Console {
         }
         if self.active == Some(id) {
             self.active = None;
+        }
+        if let Some(i) = self.calls.get(&id).and_then(|c| c.script) {
+            let call = self.calls.get(&id).cloned();
+            self.score(i, now, call.as_ref());
         }
     }
 
@@ -597,8 +756,24 @@ impl Console {
             who: "call-taker",
             text: text.clone(),
         });
-        let conn = call.conn;
-        self.send(conn, ToCaller::Say { text });
+        let (conn, script) = (call.conn, call.script);
+        self.send(conn, ToCaller::Say { text: text.clone() });
+        if let Some(i) = script {
+            let reply = self.shift[i].caller.reply(&text).text;
+            self.caller_says(now, id, reply);
+        }
+    }
+
+    /// A scripted caller says `text`.
+    fn caller_says(&mut self, now: Duration, id: CallId, text: String) {
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.transcript.push(Said {
+                at: now,
+                who: "caller",
+                text: text.clone(),
+            });
+            self.show(format!("  caller: {text}"));
+        }
     }
 
     fn list(&mut self, now: Duration) {
@@ -682,10 +857,20 @@ impl Console {
         let queue = call.queue.clone();
         let conn = call.conn;
         let lines = screen_pop(call, now);
+        let script = call.script;
+        let first = call.transcript.is_empty();
         self.active = Some(id);
         self.send(conn, ToCaller::Answered { operator });
         self.out.push_back(Output::Show(lines));
         self.tell_positions(&queue);
+        if let Some(i) = script {
+            let words = if first {
+                self.shift[i].caller.greeting()
+            } else {
+                "Hello? Yes, I'm still here.".to_owned()
+            };
+            self.caller_says(now, id, words);
+        }
     }
 
     fn with_active(&mut self) -> Option<CallId> {
@@ -846,6 +1031,13 @@ impl Console {
                 },
             );
             self.finish(now, id, "console_closed");
+        }
+        // Scripted callers who never got to a queue are scored as unanswered.
+        let pending: Vec<usize> = (0..self.shift.len())
+            .filter(|&i| self.shift[i].id.is_none() && self.shift[i].card.is_none())
+            .collect();
+        for i in pending {
+            self.score(i, now, None);
         }
         let conns: Vec<ConnId> = self.conns.keys().copied().collect();
         for c in conns {

@@ -29,9 +29,17 @@ pub const MAX_CONNECTIONS: usize = 4096;
 pub enum ClockMode {
     /// Wall-clock time since the console started (a call-taker at a terminal), plus `:wait`s.
     Real,
-    /// Only `:wait` moves time (a scripted console reading a pipe), so a shift's scores are
-    /// the same on every run.
+    /// Time moves only by what the call-taker does (a scripted console reading a pipe), so a
+    /// shift's scores are the same on every run: each line typed takes its typing time
+    /// ([`typing_time`]), and `:wait` lets time pass.
     Virtual,
+}
+
+/// Typing speed of the virtual clock: 0.2 s a character (about 60 words a minute, a fair
+/// call-taker's typing speed), at least 1 s a line (reading, thinking, pressing Enter).
+pub fn typing_time(line: &str) -> Duration {
+    let chars = u32::try_from(line.trim().chars().count()).unwrap_or(u32::MAX);
+    (Duration::from_millis(200) * chars).max(Duration::from_secs(1))
 }
 
 /// The console's clock: time since it started.
@@ -60,7 +68,12 @@ impl ShiftClock {
         }
     }
 
-    /// Moves time on by `d` (`:wait`).
+    /// The clock's mode.
+    pub fn mode(&self) -> ClockMode {
+        self.mode
+    }
+
+    /// Moves time on by `d` (`:wait`, typing).
     pub fn advance(&mut self, d: Duration) {
         self.waited = self.waited.saturating_add(d);
     }
@@ -199,6 +212,15 @@ impl Desk<'_> {
                         Some(Event::Line(l)) => {
                             if self.echo {
                                 self.screen.show(&[format!("> {}", crate::source::printable(&l))])?;
+                            }
+                            let mut now = now;
+                            let waits = l.trim_start().starts_with(":wait");
+                            if self.clock.mode() == ClockMode::Virtual && !l.trim().is_empty() && !waits {
+                                // Typing the line took time: what was due meanwhile happens first.
+                                self.clock.advance(typing_time(&l));
+                                now = self.clock.now();
+                                self.console.handle_timeout(now);
+                                self.flush(&mut conns, &mut leaving)?;
                             }
                             self.console.command(now, &l);
                         }
