@@ -12,4 +12,5 @@ mod repl_pty;
 mod robustness;
 mod scenario_steps;
 mod scenarios;
+mod shift;
 mod training;

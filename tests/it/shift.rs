@@ -1,0 +1,153 @@
+//! `ivrsim operator --shift`: a scripted call-taker (tests/fixtures/operator/model-shift.txt,
+//! read from a pipe in virtual time) works the five bundled training calls; the scorecards,
+//! the shift summary and the session log are pinned.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+use crate::support::{Dir, root};
+
+/// Runs the console on the bundled shift with `script` as its input; stdout and the log.
+fn shift(script: &str, log: &std::path::Path) -> (String, i32) {
+    let training: Vec<String> = std::fs::read_dir(root().join("scenarios/training"))
+        .expect("scenarios/training")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(training.len(), 5, "five bundled training calls");
+    let mut cmd = Command::cargo_bin("ivrsim").expect("binary");
+    cmd.current_dir(root())
+        .args(["operator", "--no-listen", "--log"])
+        .arg(log)
+        .arg("--shift")
+        .args(&training)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("write script");
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (stdout, out.status.code().unwrap_or(-1))
+}
+
+fn records(log: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .expect("log")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every log line is one JSON object"))
+        .collect()
+}
+
+#[test]
+fn a_model_call_taker_scores_every_answered_call_in_full_and_loses_the_impatient_one() {
+    let dir = Dir::new();
+    let log = dir.path().join("shift.jsonl");
+    let script = std::fs::read_to_string(root().join("tests/fixtures/operator/model-shift.txt")).expect("script");
+    let (out, code) = shift(&script, &log);
+    assert_eq!(code, 0, "{out}");
+    // The impatient caller arrives while the urgent call is being handled and hangs up.
+    assert!(
+        out.contains("call 2 left `general` after 20 s: the caller hung up (patience 20 s)"),
+        "{out}"
+    );
+    // Persona answers come from the caller's facts.
+    assert!(out.contains("caller: 14 Linden Row in Ostermere"), "{out}");
+    let scores: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("score ")).collect();
+    assert_eq!(
+        scores,
+        [
+            "  score 0% (0 of 6 checks)",
+            "  score 100% (6 of 6 checks)",
+            "  score 100% (5 of 5 checks)",
+            "  score 100% (6 of 6 checks)",
+            "  score 100% (6 of 6 checks)",
+        ],
+        "{out}"
+    );
+    assert!(out.contains("=== shift summary ==="), "{out}");
+    assert!(out.contains("shift: 5 calls, 4 answered, 1 abandoned"), "{out}");
+    assert!(out.contains("callback numbers 1/1"), "{out}");
+    assert!(out.contains("overall 80%"), "{out}");
+
+    let recs = records(&log);
+    let kinds: Vec<&str> = recs.iter().map(|r| r["record"].as_str().expect("record")).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "scorecard").count(), 5, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "call").count(), 5, "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"shift"), "the summary comes last: {kinds:?}");
+    let urgent = recs
+        .iter()
+        .find(|r| r["record"] == "call" && r["queue"] == "urgent")
+        .expect("the urgent call's record");
+    assert_eq!(urgent["disposition"], "urgent_escalated");
+    assert_eq!(urgent["handoff"]["priority"], "urgent");
+    assert!(urgent["notes"].as_array().is_some_and(|n| n.len() == 4), "{urgent:#}");
+    assert!(
+        urgent["transcript"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|l| l["who"] == "caller")),
+        "{urgent:#}"
+    );
+}
+
+#[test]
+fn the_same_script_scores_the_same_on_every_run() {
+    let dir = Dir::new();
+    let script = std::fs::read_to_string(root().join("tests/fixtures/operator/model-shift.txt")).expect("script");
+    let (a, _) = shift(&script, &dir.path().join("a.jsonl"));
+    let (b, _) = shift(&script, &dir.path().join("b.jsonl"));
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("session log:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn a_shift_left_early_scores_the_calls_still_to_come_as_unanswered() {
+    let dir = Dir::new();
+    let log = dir.path().join("early.jsonl");
+    let (out, code) = shift(":quit\n", &log);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("shift: 5 calls, 0 answered"), "{out}");
+    assert_eq!(records(&log).last().expect("records")["record"], "shift");
+}
+
+#[test]
+fn the_log_keeps_earlier_sessions_and_a_bad_training_file_is_refused_with_its_place() {
+    let dir = Dir::new();
+    let log = dir.path().join("kept.jsonl");
+    std::fs::write(&log, "{\"record\":\"earlier\"}\n").expect("seed");
+    let (_, code) = shift(":quit\n", &log);
+    assert_eq!(code, 0);
+    assert_eq!(records(&log)[0]["record"], "earlier", "an existing log is appended to");
+
+    let bad = dir.write("bad.yaml", "menu: ../../menus/hotline.yaml\nname: x\nstps: []\n");
+    let out = Command::cargo_bin("ivrsim")
+        .expect("binary")
+        .current_dir(root())
+        .args(["operator", "--no-listen", "--shift"])
+        .arg(&bad)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bad.yaml:3:1"), "{err}");
+}
