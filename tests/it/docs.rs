@@ -99,3 +99,22 @@ fn yaml_traps_section_shows_what_check_reports() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert_eq!(out.stdout.matches("error[E015]").count(), 2, "{}", out.stdout);
 }
+
+#[test]
+fn every_message_of_the_protocol_example_is_read_by_the_other_side() {
+    use ivrsim::operator::protocol::{ToCaller, ToConsole, decode, encode};
+    let doc = std::fs::read_to_string(root().join("docs/operator-protocol.md")).expect("docs/operator-protocol.md");
+    let mut seen = (0, 0);
+    for line in doc.lines() {
+        if let Some(msg) = line.strip_prefix("caller  → ") {
+            let m: ToConsole = decode(msg).unwrap_or_else(|e| panic!("{msg}: {e}"));
+            assert_eq!(decode::<ToConsole>(encode(&m).trim_end()), Ok(m), "round trip");
+            seen.0 += 1;
+        } else if let Some(msg) = line.strip_prefix("console → ") {
+            let m: ToCaller = decode(msg).unwrap_or_else(|e| panic!("{msg}: {e}"));
+            assert_eq!(decode::<ToCaller>(encode(&m).trim_end()), Ok(m), "round trip");
+            seen.1 += 1;
+        }
+    }
+    assert!(seen.0 >= 3 && seen.1 >= 6, "the example has messages both ways: {seen:?}");
+}
