@@ -138,7 +138,9 @@ impl Call<'_> {
                     self.no_operator(now, &tr, true);
                 }
             }
-            QueueEvent::Lost { why } if matches!(self.line, Some(Line::Talking { .. })) => {
+            QueueEvent::Lost { why } | QueueEvent::Unavailable { why }
+                if matches!(self.line, Some(Line::Talking { .. })) =>
+            {
                 self.step(now, &node, format!("line to the call-taker lost: {why}"));
                 self.caption(now, format!("the line to the call-taker was lost ({why})"));
                 self.effects.push_back(Effect::Hangup { at: now });
@@ -733,6 +735,29 @@ nodes:
         assert_eq!(req, Some(("a".into(), "5551234".into())));
         r.to(10_000);
         assert!(matches!(&r.summary().expect("ended").outcome, Outcome::HungUp { .. }));
+    }
+
+    #[test]
+    fn a_call_taker_who_goes_away_mid_call_cuts_the_caller_off() {
+        for event in [
+            QueueEvent::Lost { why: "closed".into() },
+            QueueEvent::Unavailable {
+                why: "the call-taker's console closed".into(),
+            },
+        ] {
+            let m = hotline(r#"{ action: goto, to: other }"#);
+            let clips = ClipLibrary::default();
+            let mut r = Run::start(&m, &clips);
+            r.queue(1000, waiting("a", 1, true));
+            r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
+            r.queue(9000, event);
+            let s = r.summary().expect("ended");
+            assert!(
+                matches!(&s.outcome, Outcome::Failed { error } if error.contains("lost")),
+                "{s:?}"
+            );
+            assert!(s.answered);
+        }
     }
 
     #[test]

@@ -116,5 +116,8 @@ fn every_message_of_the_protocol_example_is_read_by_the_other_side() {
             seen.1 += 1;
         }
     }
-    assert!(seen.0 >= 3 && seen.1 >= 6, "the example has messages both ways: {seen:?}");
+    assert!(
+        seen.0 >= 3 && seen.1 >= 6,
+        "the example has messages both ways: {seen:?}"
+    );
 }
