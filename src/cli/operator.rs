@@ -15,7 +15,7 @@ use crate::operator::protocol::DEFAULT_ADDR;
 use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
 use crate::repl::driver::Screen;
 use crate::repl::editor::{MenuWords, SharedWords};
-use crate::repl::terminal::{StdoutScreen, Terminal, stdin_lines};
+use crate::repl::terminal::{StdoutScreen, stdin_lines};
 
 /// Arguments of `ivrsim operator`.
 #[derive(Debug, Args)]
@@ -260,21 +260,8 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             ..MenuWords::default()
         };
     }
-    let saved_tty = terminal
-        .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
-        .flatten();
-    let mut term = if terminal {
-        match Terminal::start(words) {
-            Ok(t) => Some(t),
-            Err(why) => {
-                eprintln!("(no line editing: {why})");
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let result = match term.as_mut() {
+    let mut tty = crate::repl::Tty::open(terminal, words);
+    let result = match tty.term.as_mut() {
         Some(t) => {
             let (events, screen, ready) = t.parts();
             let mut ready = || {
@@ -313,12 +300,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             rt.block_on(desk.run(listener, &mut events, &mut || {}, signals.wait()))
         }
     };
-    if let Some(t) = term {
-        t.close();
-    }
-    if let Some(saved) = saved_tty {
-        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
-    }
+    tty.close();
     match result {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,

@@ -85,13 +85,13 @@ pub struct Scorecard {
     /// The caller hung up before being answered.
     pub abandoned: bool,
     /// Queue time: from joining the queue to being answered, or to hanging up.
-    #[serde(serialize_with = "ms", rename = "waited_ms")]
+    #[serde(serialize_with = "crate::engine::ms_ser", rename = "waited_ms")]
     pub waited: Duration,
     /// From joining the queue to being answered; `None` when not answered.
-    #[serde(serialize_with = "opt_ms", rename = "time_to_answer_ms")]
+    #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "time_to_answer_ms")]
     pub time_to_answer: Option<Duration>,
     /// From answering to the end; `None` when not answered.
-    #[serde(serialize_with = "opt_ms", rename = "handle_time_ms")]
+    #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "handle_time_ms")]
     pub handle_time: Option<Duration>,
     /// Questions and remarks typed to the caller.
     pub questions: usize,
@@ -226,10 +226,10 @@ pub struct ShiftSummary {
     /// Calls abandoned.
     pub abandoned: usize,
     /// Mean time to answer of the answered calls; `None` when none was.
-    #[serde(serialize_with = "opt_ms", rename = "mean_time_to_answer_ms")]
+    #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "mean_time_to_answer_ms")]
     pub mean_time_to_answer: Option<Duration>,
     /// Mean handle time of the answered calls; `None` when none was.
-    #[serde(serialize_with = "opt_ms", rename = "mean_handle_time_ms")]
+    #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "mean_handle_time_ms")]
     pub mean_handle_time: Option<Duration>,
     /// `record` fields recorded, over every call.
     pub facts_recorded: usize,
@@ -378,17 +378,6 @@ impl fmt::Display for ShiftSummary {
             self.callbacks_required
         )?;
         writeln!(f, "  overall {}%", self.score)
-    }
-}
-
-fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-fn opt_ms<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => ms(d, s),
-        None => s.serialize_none(),
     }
 }
 

@@ -92,23 +92,8 @@ pub fn run_with(
     if let Ok(mut w) = words.lock() {
         *w = menu_words(session);
     }
-    // The terminal's settings before the line editor changes them: restored at the end, since
-    // a SIGTERM can end the session while rustyline holds the terminal in raw mode.
-    let saved_tty = options
-        .terminal
-        .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
-        .flatten();
-    let mut terminal = if options.terminal {
-        match Terminal::start(words.clone()) {
-            Ok(t) => Some(t),
-            Err(why) => {
-                eprintln!("(no line editing: {why})");
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let mut tty = Tty::open(options.terminal, words.clone());
+    let terminal = &mut tty.term;
     let driver_options = DriverOptions {
         timeouts: options.timeouts,
         echo: !options.terminal,
@@ -142,13 +127,48 @@ pub fn run_with(
             rt.block_on(driver.run(&mut events, &mut || {}, signals.wait()))
         }
     };
-    if let Some(t) = terminal {
-        t.close();
-    }
-    if let Some(saved) = saved_tty {
-        let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
-    }
+    tty.close();
     result
+}
+
+/// The line editor on the terminal, and the terminal's settings from before it started:
+/// restored at the end, since a SIGTERM can end a session while rustyline holds the terminal
+/// in raw mode.
+pub(crate) struct Tty {
+    /// The line editor; `None` without a terminal, or when it cannot run (said on stderr).
+    pub(crate) term: Option<Terminal>,
+    saved: Option<rustix::termios::Termios>,
+}
+
+impl Tty {
+    /// Starts the line editor (with completion from `words`) when `on`.
+    pub(crate) fn open(on: bool, words: SharedWords) -> Self {
+        let saved = on
+            .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
+            .flatten();
+        let term = if on {
+            match Terminal::start(words) {
+                Ok(t) => Some(t),
+                Err(why) => {
+                    eprintln!("(no line editing: {why})");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Tty { term, saved }
+    }
+
+    /// Stops the line editor and puts the terminal back as it was.
+    pub(crate) fn close(self) {
+        if let Some(t) = self.term {
+            t.close();
+        }
+        if let Some(saved) = self.saved {
+            let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
+        }
+    }
 }
 
 /// The signals that end a session like `:quit`: SIGINT (Ctrl-C while the line editor is
