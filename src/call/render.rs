@@ -111,15 +111,25 @@ pub fn summary(s: &Summary) -> Vec<String> {
         Outcome::HungUp { reason } => format!("ended by the line ({})", printable(reason)),
         Outcome::RetriesExhausted { node } => format!("ended after too many failed tries at `{}`", printable(node)),
         Outcome::Abandoned => "the caller hung up".into(),
+        Outcome::CutOff { why } => format!("cut off: the line to the call-taker was lost ({})", printable(why)),
         Outcome::NoOperator { queue } => format!("no call-taker could take it (queue {})", printable(queue)),
         Outcome::Failed { error } => format!("the menu failed: {}", printable(error)),
     };
-    let mut line = format!(
-        "keys pressed: {}   time in IVR: {}",
-        s.keys_pressed,
-        secs(s.time_in_ivr)
-    );
-    if let Some(t) = s.time_to_operator {
+    let mut line = match (s.time_waiting, s.time_to_operator) {
+        // On an operator line the call went on past the IVR: its length is not time in the IVR.
+        (Some(_), Some(t)) => format!(
+            "keys pressed: {}   time in IVR (to the operator): {}   call length: {}",
+            s.keys_pressed,
+            secs(t),
+            secs(s.time_in_ivr)
+        ),
+        _ => format!(
+            "keys pressed: {}   time in IVR: {}",
+            s.keys_pressed,
+            secs(s.time_in_ivr)
+        ),
+    };
+    if let (None, Some(t)) = (s.time_waiting, s.time_to_operator) {
         let _ = write!(line, "   time to operator: {}", secs(t));
     }
     if let Some(t) = s.time_waiting {

@@ -22,6 +22,35 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
     s.join(", ")
 }
 
+/// The nodes reachable from the entry, but only through a `when_no_operator` edge: BFS from
+/// the entry with and without those edges. O(nodes + edges).
+fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
+    let n = g.graph.node_count();
+    let bfs = |with: bool| {
+        let mut seen = vec![false; n];
+        let mut stack: Vec<petgraph::graph::NodeIndex> = Vec::new();
+        if let Some(e) = g.entry {
+            seen[e.index()] = true;
+            stack.push(petgraph::graph::NodeIndex::new(e.index()));
+        }
+        while let Some(v) = stack.pop() {
+            for e in g.graph.edges(v) {
+                if !with && *e.weight() == EdgeKind::NoOperator {
+                    continue;
+                }
+                let t = e.target();
+                if !seen[t.index()] {
+                    seen[t.index()] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        seen
+    };
+    let (all, normal) = (bfs(true), bfs(false));
+    all.iter().zip(&normal).map(|(a, b)| *a && !*b).collect()
+}
+
 pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let g = &a.graph;
     let reaches = reaches_operator(menu, g);
@@ -48,10 +77,13 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         );
     }
 
+    // Nodes a call reaches only when no call-taker is available (a transfer's callback or
+    // `goto`) are where the call goes because no operator can be had: E014 does not apply.
+    let only_without_operator = only_without_operator(g);
     for id in menu.node_ids() {
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));
-        if !reaches[id.index()] && !is_hangup && !no_transfer {
+        if !reaches[id.index()] && !is_hangup && !no_transfer && !only_without_operator[id.index()] {
             let (ends, more) = &endings.as_ref().expect("computed when any node is trapped").of[comps.comp[id.index()]];
             let mut parts: Vec<String> = ends
                 .iter()

@@ -43,7 +43,7 @@ pub struct OperatorArgs {
     /// Append every finished call (record, notes, transcript) to this JSON Lines file.
     #[arg(long, value_name = "FILE.jsonl")]
     pub log: Option<PathBuf>,
-    /// Time: `real` (wall clock) or `virtual` (only `:wait` moves it) [default: real in a terminal, virtual from a pipe].
+    /// Time: `real` (wall clock) or `virtual` (typing time and `:wait` move it) [default: virtual for a --shift read from a pipe, else real].
     #[arg(long, value_enum)]
     pub clock: Option<ClockArg>,
     /// Take no network callers (a scripted shift only).
@@ -188,8 +188,10 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     let mode = match args.clock {
         Some(ClockArg::Real) => ClockMode::Real,
         Some(ClockArg::Virtual) => ClockMode::Virtual,
-        None if terminal => ClockMode::Real,
-        None => ClockMode::Virtual,
+        // A scripted shift (from a pipe) runs in virtual time, so it scores the same every run;
+        // live callers and a call-taker at a terminal live in real time.
+        None if !terminal && !args.shift.is_empty() => ClockMode::Virtual,
+        None => ClockMode::Real,
     };
     let mut console = Console::new(ConsoleConfig {
         operator: args.name.clone(),
@@ -201,6 +203,19 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             .collect(),
         max_waiting: args.max_waiting,
         token: args.token.clone(),
+        queues: {
+            let mut q: Vec<String> = menu
+                .nodes
+                .iter()
+                .filter_map(|n| match &n.kind {
+                    crate::menu::NodeKind::Transfer(t) => Some(t.queue.clone()),
+                    _ => None,
+                })
+                .collect();
+            q.sort();
+            q.dedup();
+            q
+        },
     });
     let shift_len = shift.len();
     for (call, handoff) in shift {

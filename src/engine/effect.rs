@@ -158,6 +158,12 @@ pub enum Outcome {
     },
     /// The caller hung up (before or after a handoff, while waiting in a queue).
     Abandoned,
+    /// The line to the call-taker broke while they had the call (the console closed or
+    /// went away).
+    CutOff {
+        /// Why, in words.
+        why: String,
+    },
     /// No call-taker could take the handed-off call; the line said so and hung up.
     NoOperator {
         /// The queue it was for.

@@ -122,6 +122,9 @@ impl Call<'_> {
                 if first {
                     self.step(now, &node, format!("waiting in `{queue}` at position {position}"));
                 }
+                if matches!(self.line, Some(Line::Talking { .. })) {
+                    self.caption(now, format!("the call-taker put you through to the `{queue}` queue"));
+                }
                 let unstaffed_since = if staffed { None } else { was_unstaffed.or(Some(now)) };
                 let next_announcement = match &self.line {
                     Some(Line::Waiting { next_announcement, .. }) if !first => *next_announcement,
@@ -144,12 +147,7 @@ impl Call<'_> {
                 self.step(now, &node, format!("line to the call-taker lost: {why}"));
                 self.caption(now, format!("the line to the call-taker was lost ({why})"));
                 self.effects.push_back(Effect::Hangup { at: now });
-                self.finish(
-                    now,
-                    Outcome::Failed {
-                        error: format!("the line to the call-taker was lost ({why})"),
-                    },
-                );
+                self.finish(now, Outcome::CutOff { why });
             }
             QueueEvent::Lost { why } | QueueEvent::Unavailable { why } => {
                 self.step(now, &node, format!("no call-taker: {why}"));
@@ -228,6 +226,11 @@ impl Call<'_> {
         if !from_caller {
             self.caption(now, format!("call-taker: {text}"));
         }
+    }
+
+    /// Whether the call-taker has put the caller on hold.
+    pub fn is_held(&self) -> bool {
+        matches!(self.line, Some(Line::Talking { held: true, .. }))
     }
 
     /// Whether a call-taker has answered and has the call now.
@@ -752,10 +755,7 @@ nodes:
             r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
             r.queue(9000, event);
             let s = r.summary().expect("ended");
-            assert!(
-                matches!(&s.outcome, Outcome::Failed { error } if error.contains("lost")),
-                "{s:?}"
-            );
+            assert!(matches!(&s.outcome, Outcome::CutOff { .. }), "{s:?}");
             assert!(s.answered);
         }
     }

@@ -140,6 +140,14 @@ impl Client {
         }
     }
 
+    /// Closes the connection after what was sent, and waits (up to `wait`) until it is
+    /// written and closed, for a caller that is about to exit.
+    pub async fn close_and_wait(&mut self, wait: Duration) {
+        let _ = self.tx.try_send(WireCmd::Close);
+        self.gone = true;
+        let _ = tokio::time::timeout(wait, async { while self.rx.recv().await.is_some() {} }).await;
+    }
+
     /// Closes the connection (after what was sent).
     pub fn close(&mut self) {
         let _ = self.tx.try_send(WireCmd::Close);

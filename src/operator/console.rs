@@ -42,6 +42,8 @@ pub struct ConsoleConfig {
     pub max_waiting: Option<usize>,
     /// The token callers must present in `hello`, when set.
     pub token: Option<String>,
+    /// The queues `:transfer` may name (the menu's transfer queues); empty: any.
+    pub queues: Vec<String>,
 }
 
 /// What the console wants done.
@@ -112,8 +114,9 @@ pub struct CallRecord {
     /// When it ended.
     #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "ended_ms")]
     pub ended: Option<Duration>,
-    /// How it ended: `completed`, `abandoned`, `left` (the IVR took it back), `lost`
-    /// (the connection broke).
+    /// How it ended: `completed` (`:end`), `abandoned` (the caller hung up while waiting),
+    /// `hung_up` (the caller hung up once answered), `left` (the IVR took it back: no
+    /// call-taker), `lost` (the connection broke), `console_closed` (`:quit`).
     pub end: Option<String>,
     /// The call-taker's wrap-up code.
     pub disposition: Option<String>,
@@ -168,6 +171,8 @@ struct Scripted {
     id: Option<CallId>,
     /// Its scorecard, once it is over.
     card: Option<Scorecard>,
+    /// It had not arrived when the shift ended: not scored.
+    skipped: bool,
 }
 
 /// The console.
@@ -183,6 +188,8 @@ pub struct Console {
     /// The training shift's scripted callers, in arrival order.
     shift: Vec<Scripted>,
     shift_over: bool,
+    /// `:quit` was typed once with calls open.
+    quit_armed: bool,
 }
 
 /// Console commands, for `:help` and completion.
@@ -207,7 +214,7 @@ pub const COMMANDS: [(&str, &str); 13] = [
         "`:end DISPOSITION`: wrap the call up (`:end` alone lists the codes)",
     ),
     (":pop", "the screen pop of the current call again"),
-    (":logout", "stop taking calls (callers hear that nobody is available)"),
+    (":logout", "stop taking calls (callers' `when_no_operator` plans run)"),
     (":login", "take calls again"),
     (
         ":wait",
@@ -243,6 +250,7 @@ impl Console {
             out: VecDeque::new(),
             shift: Vec::new(),
             shift_over: false,
+            quit_armed: false,
         }
     }
 
@@ -259,6 +267,7 @@ impl Console {
             joins_at,
             id: None,
             card: None,
+            skipped: false,
         });
         self.shift.sort_by_key(|s| s.joins_at);
     }
@@ -347,7 +356,8 @@ impl Console {
                 notes.entry(f.clone()).or_default().push(t.clone());
             }
             observed.answered = c.answered;
-            observed.abandoned = c.answered.is_none();
+            // Hanging up unanswered is abandoning; still waiting when the shift ends is not.
+            observed.abandoned = c.answered.is_none() && c.end.as_deref() == Some("abandoned");
             observed.notes = notes;
             observed.questions = c
                 .transcript
@@ -369,7 +379,13 @@ impl Console {
         }
         self.out.push_back(Output::Record(rec));
         self.shift[i].card = Some(card);
-        if !self.shift_over && self.shift.iter().all(|s| s.card.is_some()) {
+        self.summarize_shift();
+    }
+
+    /// After the last call of the shift (scored, or not arrived when the shift ended): the
+    /// shift summary, over the calls that arrived.
+    fn summarize_shift(&mut self) {
+        if !self.shift_over && !self.shift.is_empty() && self.shift.iter().all(|s| s.card.is_some() || s.skipped) {
             self.shift_over = true;
             let cards: Vec<Scorecard> = self.shift.iter().filter_map(|s| s.card.clone()).collect();
             let summary = ShiftSummary::new(&cards);
@@ -517,8 +533,9 @@ impl Console {
     fn call_message(&mut self, now: Duration, conn: ConnId, id: CallId, msg: ToConsole) {
         let Some(call) = self.calls.get_mut(&id) else { return };
         match msg {
+            ToConsole::Say { .. } if call.state == CallState::Held => {} // on hold: nobody hears it
             ToConsole::Say { text } => match call.state {
-                CallState::Talking | CallState::Held if self.active == Some(id) => {
+                CallState::Talking if self.active == Some(id) => {
                     let text: String = printable(&text).chars().take(MAX_SAY).collect();
                     call.transcript.push(Said {
                         at: now,
@@ -540,7 +557,7 @@ impl Console {
                 let caller = call.caller.clone();
                 self.callback(now, caller, queue, number);
             }
-            ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "abandoned"),
+            ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "hung_up"),
             ToConsole::Hello { .. } | ToConsole::Join { .. } | ToConsole::Ping => {}
         }
     }
@@ -570,7 +587,8 @@ impl Console {
             }
             CallState::Talking | CallState::Held => {
                 call.caller_gone = true;
-                call.end = Some(end.to_owned());
+                // Hanging up once answered is not abandoning: the caller was served.
+                call.end = Some(if end == "abandoned" { "hung_up" } else { end }.to_owned());
                 self.show(format!("! {what}: wrap the call up with `:end DISPOSITION`"));
             }
             CallState::Ended => {}
@@ -699,6 +717,9 @@ impl Console {
         };
         let (name, rest) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
         let rest = rest.trim();
+        if !matches!(name, "quit" | "exit") {
+            self.quit_armed = false;
+        }
         match name.to_lowercase().as_str() {
             "queue" | "q" => self.list(now),
             "answer" | "a" => self.answer(now, rest),
@@ -726,7 +747,18 @@ impl Console {
                 v.extend(COMMANDS.iter().map(|(c, what)| format!("  {c:<10} {what}")));
                 self.out.push_back(Output::Show(v));
             }
-            "quit" | "exit" => self.quit(now),
+            "quit" | "exit" => {
+                let open = self.calls.values().filter(|c| c.state != CallState::Ended).count();
+                if open > 0 && !self.quit_armed {
+                    self.quit_armed = true;
+                    self.show(format!(
+                        "! {open} call{} still open or waiting: they will hear that the console closed. `:quit` again to leave",
+                        if open == 1 { " is" } else { "s are" }
+                    ));
+                } else {
+                    self.close(now);
+                }
+            }
             other => {
                 let names: Vec<&str> = COMMANDS.iter().map(|(c, _)| &c[1..]).collect();
                 let hint = crate::menu::load::suggest(other, names)
@@ -748,6 +780,10 @@ impl Console {
         let Some(call) = self.calls.get_mut(&id) else { return };
         if call.caller_gone {
             self.show("! the caller is gone: `:end DISPOSITION` to wrap up");
+            return;
+        }
+        if call.state == CallState::Held {
+            self.show("! the caller is on hold and cannot hear you: `:resume` first");
             return;
         }
         let text: String = text.chars().take(MAX_SAY).collect();
@@ -790,13 +826,14 @@ impl Console {
             v.push("no calls waiting".into());
         } else {
             v.push(format!(
-                "{:>4}  {:<12} {:<8} {:>6}  path",
+                "     {:>4}  {:<12} {:<8} {:>6}  path   (in answer order: highest priority, then longest wait)",
                 "call", "queue", "priority", "wait"
             ));
-            for (q, w) in self.queues.waiting() {
+            for (i, (q, w)) in self.queues.in_answer_order().into_iter().enumerate() {
                 let Some(c) = self.calls.get(&w.id) else { continue };
                 v.push(format!(
-                    "{:>4}  {:<12} {:<8} {:>6}  {}",
+                    "{} {:>4}  {:<12} {:<8} {:>6}  {}",
+                    if i == 0 { "next" } else { "    " },
                     w.id,
                     q,
                     w.priority.name(),
@@ -890,7 +927,11 @@ impl Console {
             (CallState::Held, CallState::Talking, ToCaller::Resumed, "off hold")
         };
         if call.state != from {
-            self.show(format!("! the call is not {}", if hold { "live" } else { "on hold" }));
+            self.show(if hold {
+                "! the call is already on hold"
+            } else {
+                "! the call is not on hold"
+            });
             return;
         }
         call.state = to;
@@ -916,31 +957,31 @@ impl Console {
             return;
         }
         let priority = call.handoff.priority;
-        match self.queues.join(queue, priority, now, ()) {
-            Ok((ticket, _)) => {
-                // The queue's ticket is the call's new number there; keep the record under it.
-                let mut call = self.calls.remove(&id).expect("present");
+        if !self.config.queues.is_empty() && !self.config.queues.iter().any(|q| q == queue) {
+            let hint = crate::menu::load::suggest(queue, self.config.queues.iter().map(String::as_str))
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            self.show(format!(
+                "! no queue `{}`{hint} (queues: {})",
+                printable(queue),
+                self.config.queues.join(", ")
+            ));
+            return;
+        }
+        match self.queues.rejoin(id, queue, priority, now, ()) {
+            Ok(_) => {
+                let call = self.calls.get_mut(&id).expect("present");
                 call.transcript.push(Said {
                     at: now,
                     who: "call-taker",
                     text: format!("(transferred to `{queue}`)"),
                 });
-                call.id = ticket;
                 call.queue = queue.to_owned();
                 call.state = CallState::Waiting;
                 call.joined = now;
                 call.told = None;
-                let conn = call.conn;
-                self.calls.insert(ticket, call);
-                if let Some(c) = conn
-                    && let Some(Conn::Ready { call, .. }) = self.conns.get_mut(&c)
-                {
-                    *call = Some(ticket);
-                }
                 self.active = None;
-                self.show(format!(
-                    "call {id} is back in `{queue}` as call {ticket}, with its record"
-                ));
+                self.show(format!("call {id} is back in `{queue}`, with its record and notes"));
                 self.tell_positions(queue);
             }
             Err(e) => self.show(format!("! {e}; the call stays with you")),
@@ -987,8 +1028,8 @@ impl Console {
                 disposition: code.to_owned(),
             },
         );
-        self.finish(now, id, "completed");
         self.show(format!("call {id} ended: {code} (handled in {})", secs(handled)));
+        self.finish(now, id, "completed");
     }
 
     fn login(&mut self, on: bool) {
@@ -1000,7 +1041,7 @@ impl Console {
         self.show(if on {
             "logged in: taking calls"
         } else {
-            "logged out: callers hear that nobody is available"
+            "logged out: waiting and new callers are told no call-taker is logged in, and their transfer's `when_no_operator` plan runs"
         });
         let queues: Vec<String> = self.queues.waiting().map(|(q, _)| q.to_owned()).collect();
         for c in self.calls.values_mut() {
@@ -1014,7 +1055,10 @@ impl Console {
         }
     }
 
-    fn quit(&mut self, now: Duration) {
+    /// Closes the console at `now` (`:quit`, the end of its input, a signal): waiting callers
+    /// hear that nobody is available, a call in progress is cut off, scripted calls still to
+    /// come are scored as unanswered.
+    pub fn close(&mut self, now: Duration) {
         // Waiting callers hear nobody is available; a call in progress is cut.
         let open: Vec<CallId> = self
             .calls
@@ -1032,12 +1076,22 @@ impl Console {
             );
             self.finish(now, id, "console_closed");
         }
-        // Scripted callers who never got to a queue are scored as unanswered.
+        // Scripted callers who had not arrived yet are not scored.
         let pending: Vec<usize> = (0..self.shift.len())
             .filter(|&i| self.shift[i].id.is_none() && self.shift[i].card.is_none())
             .collect();
-        for i in pending {
-            self.score(i, now, None);
+        if !pending.is_empty() {
+            let names: Vec<String> = pending.iter().map(|&i| self.shift[i].call.name.clone()).collect();
+            self.show(format!(
+                "the shift ended before {} call{} arrived (not scored): {}",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join("; ")
+            ));
+            for i in pending {
+                self.shift[i].skipped = true;
+            }
+            self.summarize_shift();
         }
         let conns: Vec<ConnId> = self.conns.keys().copied().collect();
         for c in conns {
@@ -1065,6 +1119,16 @@ pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
     v[1] = format!("=== call {} from {}: screen pop ===", call.id, printable(&call.caller));
     let waited = call.answered.unwrap_or(now).saturating_sub(call.arrived);
     v.insert(4, format!("time waiting: {}", secs(waited)));
+    if call.queue != call.handoff.queue {
+        v.insert(
+            3,
+            format!(
+                "now in: {} (put back by a call-taker; the IVR sent it to {})",
+                printable(&call.queue),
+                printable(&call.handoff.queue)
+            ),
+        );
+    }
     v.push("(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)".into());
     v
 }
@@ -1082,6 +1146,7 @@ mod tests {
             dispositions: Vec::new(),
             max_waiting: Some(3),
             token: Some("s3cret".into()),
+            queues: Vec::new(),
         })
     }
 

@@ -44,6 +44,8 @@ const NAME_WORDS: &[&str] = &[
     "who is calling",
     "whos calling",
     "who is this",
+    "who are you",
+    "your name",
 ];
 /// Keywords of the persona's phone number.
 const PHONE_WORDS: &[&str] = &["phone", "number", "call you back", "reach you", "callback number"];

@@ -82,6 +82,44 @@ impl<T> Queues<T> {
         now: Duration,
         call: T,
     ) -> Result<(CallId, usize), JoinError> {
+        let id = self.next_id;
+        let joined = self.join_as(id, queue, priority, now, call)?;
+        self.next_id += 1;
+        Ok((id, joined))
+    }
+
+    /// [`Queues::join`] for a call that keeps the ticket `id` it was given before (put back
+    /// in a queue by the call-taker); returns its position.
+    ///
+    /// # Errors
+    /// [`JoinError::Full`] when the queue already holds `max_waiting` calls.
+    pub fn rejoin(
+        &mut self,
+        id: CallId,
+        queue: &str,
+        priority: Priority,
+        now: Duration,
+        call: T,
+    ) -> Result<usize, JoinError> {
+        self.join_as(id, queue, priority, now, call)
+    }
+
+    /// Every waiting call in the order a call-taker answering any queue takes them: the
+    /// highest priority first, then the longest wait.
+    pub fn in_answer_order(&self) -> Vec<(&str, &Waiting<T>)> {
+        let mut v: Vec<(&str, &Waiting<T>)> = self.waiting().collect();
+        v.sort_by_key(|(_, w)| (std::cmp::Reverse(w.priority), w.joined, w.id));
+        v
+    }
+
+    fn join_as(
+        &mut self,
+        id: CallId,
+        queue: &str,
+        priority: Priority,
+        now: Duration,
+        call: T,
+    ) -> Result<usize, JoinError> {
         let q = self.queues.entry(queue.to_owned()).or_default();
         if let Some(max) = self.max_waiting
             && q.len() >= max
@@ -91,8 +129,6 @@ impl<T> Queues<T> {
                 max,
             });
         }
-        let id = self.next_id;
-        self.next_id += 1;
         // Behind every call of the same or a higher priority: stable, first come first served.
         let at = q.iter().position(|w| w.priority < priority).unwrap_or(q.len());
         q.insert(
@@ -104,7 +140,7 @@ impl<T> Queues<T> {
                 call,
             },
         );
-        Ok((id, at + 1))
+        Ok(at + 1)
     }
 
     /// The call answered next from `queue`, removed.

@@ -178,7 +178,7 @@ impl Desk<'_> {
                 biased;
                 () = &mut stop => {
                     let now = self.clock.now();
-                    self.console.command(now, ":quit");
+                    self.console.close(now);
                 }
                 Some((stream, peer)) = accepted.recv() => {
                     let stream: tokio::net::TcpStream = stream;
@@ -224,7 +224,7 @@ impl Desk<'_> {
                             }
                             self.console.command(now, &l);
                         }
-                        Some(Event::End) | None => self.console.command(now, ":quit"),
+                        Some(Event::End) | None => self.console.close(now),
                     }
                     self.flush(&mut conns, &mut leaving)?;
                     ready();

@@ -194,7 +194,8 @@ impl<'a, 'm> Driver<'a, 'm> {
         stop: impl Future<Output = ()>,
     ) -> io::Result<CallTime> {
         self.clock = Clock::start();
-        let result = self.main_loop(events, ready, stop).await;
+        let mut link = self.link.take();
+        let result = self.main_loop(events, ready, stop, &mut link).await;
         let now = self.now();
         if !self.session.call.is_ended() {
             self.session.call.handle_hangup(now);
@@ -204,6 +205,11 @@ impl<'a, 'm> Driver<'a, 'm> {
         match result {
             Ok(()) => {
                 self.show_effects()?;
+                // The console hears the hang-up before the connection closes.
+                self.service_link(&mut link).await?;
+                if let Some(l) = link.as_mut() {
+                    l.finish().await;
+                }
                 Ok(self.end())
             }
             Err(e) => {
@@ -218,21 +224,21 @@ impl<'a, 'm> Driver<'a, 'm> {
         events: &mut UnboundedReceiver<Event>,
         ready: &mut dyn FnMut(),
         stop: impl Future<Output = ()>,
+        link: &mut Option<Link>,
     ) -> io::Result<()> {
         self.show_effects()?;
         self.write_files()?;
         let mut stop = pin!(stop);
-        let mut link = self.link.take();
         loop {
-            self.service_link(&mut link).await?;
-            if self.input_closed && (self.session.call.is_ended() || link.as_ref().is_none_or(|l| !l.connected())) {
+            self.service_link(link).await?;
+            if self.input_closed && self.session.call.is_ended() {
                 return Ok(());
             }
             let wake = self.next_wake();
             tokio::select! {
                 biased;
                 () = &mut stop => return Ok(()),
-                heard = recv_link(&mut link) => self.heard(heard)?,
+                heard = recv_link(link) => self.heard(heard)?,
                 event = events.recv(), if !self.input_closed => match event {
                     Some(Event::Line(line)) => {
                         if self.line(&line)? == Flow::Leave {
@@ -241,8 +247,12 @@ impl<'a, 'm> Driver<'a, 'm> {
                         ready();
                     }
                     Some(Event::End) | None => {
-                        // A caller waiting for (or talking with) a call-taker stays on the line.
-                        if self.session.call.on_operator_line() && !self.session.call.is_ended() {
+                        // With a console to reach, a caller whose input has ended stays on the
+                        // line, silent, until the call ends: waiting for (or talking with) a
+                        // call-taker, or on the way there as the time-outs run.
+                        let call = &self.session.call;
+                        let goes_on = call.on_operator_line() || self.options.timeouts;
+                        if link.is_some() && !call.is_ended() && goes_on {
                             self.input_closed = true;
                         } else {
                             return Ok(());
@@ -363,7 +373,10 @@ impl<'a, 'm> Driver<'a, 'm> {
         let mut out: Vec<String> = Vec::new();
         let words = line.trim();
         if self.session.call.with_operator() && !words.is_empty() && !words.starts_with(':') {
-            if words.chars().any(char::is_control) || words.chars().count() > crate::operator::protocol::MAX_SAY {
+            if self.session.call.is_held() {
+                out.push(format!("{INDENT}! you are on hold: the call-taker cannot hear you"));
+            } else if words.chars().any(char::is_control) || words.chars().count() > crate::operator::protocol::MAX_SAY
+            {
                 out.push(format!(
                     "{INDENT}! not sent: control characters, or longer than {} characters",
                     crate::operator::protocol::MAX_SAY

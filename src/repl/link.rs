@@ -112,7 +112,8 @@ impl Link {
                 match m {
                     Some(m) => c.send(m),
                     None => {
-                        self.close();
+                        // Closed once what came before is written; kept until it is over.
+                        c.close();
                         break;
                     }
                 }
@@ -166,6 +167,15 @@ impl Link {
     /// Whether a connection is open.
     pub fn connected(&self) -> bool {
         self.client.is_some()
+    }
+
+    /// Sends what waits and closes, waiting (up to half a second) for it to be written: the
+    /// last thing a caller does before exiting.
+    pub async fn finish(&mut self) {
+        let _ = self.flush().await;
+        if let Some(mut c) = self.client.take() {
+            c.close_and_wait(std::time::Duration::from_millis(500)).await;
+        }
     }
 
     /// Drops the connection (a new call, or the end).

@@ -235,6 +235,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
         Some(Outcome::HungUp { reason }) => format!("a hang-up ({reason})"),
         Some(Outcome::RetriesExhausted { node }) => format!("the end after too many failed tries at `{node}`"),
         Some(Outcome::Abandoned) => "the caller hanging up".into(),
+        Some(Outcome::CutOff { why }) => format!("a call cut off: {why}"),
         Some(Outcome::NoOperator { queue }) => format!("a hang-up for want of a call-taker in `{queue}`"),
         Some(Outcome::Failed { error }) => format!("a failed call: {error}"),
     }

@@ -462,3 +462,24 @@ nodes:
         out.stdout
     );
 }
+
+#[test]
+fn nodes_reached_only_when_no_call_taker_is_free_are_not_e014() {
+    // The callback's collect and what follows it cannot reach an operator: that is why the
+    // call is there. They are checked like any node otherwise.
+    let out = support::ivrsim(&["check", "tests/fixtures/operator/callback-menu.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(codes_in(&out.stdout).is_empty(), "{}", out.stdout);
+    // The same nodes reached by a caller's key are held to the rule.
+    let dir = Dir::new();
+    let text = std::fs::read_to_string(support::root().join("tests/fixtures/operator/callback-menu.yaml"))
+        .expect("fixture")
+        .replace(
+            r#"options: [{ key: "1", to: op }]"#,
+            r#"options: [{ key: "1", to: op }, { key: "2", to: thanks }]"#,
+        )
+        .replace("  keys: { operator: \"0\" }\n", "");
+    dir.write("menu.yaml", text);
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert!(codes_in(&out.stdout).contains("E014"), "{}", out.stdout);
+}

@@ -54,24 +54,19 @@ fn records(log: &std::path::Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
-fn a_model_call_taker_scores_every_answered_call_in_full_and_loses_the_impatient_one() {
+fn a_model_call_taker_scores_every_call_in_full() {
     let dir = Dir::new();
     let log = dir.path().join("shift.jsonl");
     let script = std::fs::read_to_string(root().join("tests/fixtures/operator/model-shift.txt")).expect("script");
     let (out, code) = shift(&script, &log);
     assert_eq!(code, 0, "{out}");
-    // The impatient caller arrives while the urgent call is being handled and hangs up.
-    assert!(
-        out.contains("call 2 left `general` after 20 s: the caller hung up (patience 20 s)"),
-        "{out}"
-    );
     // Persona answers come from the caller's facts.
     assert!(out.contains("caller: 14 Linden Row in Ostermere"), "{out}");
     let scores: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("score ")).collect();
     assert_eq!(
         scores,
         [
-            "  score 0% (0 of 6 checks)",
+            "  score 100% (6 of 6 checks)",
             "  score 100% (6 of 6 checks)",
             "  score 100% (5 of 5 checks)",
             "  score 100% (6 of 6 checks)",
@@ -80,9 +75,11 @@ fn a_model_call_taker_scores_every_answered_call_in_full_and_loses_the_impatient
         "{out}"
     );
     assert!(out.contains("=== shift summary ==="), "{out}");
-    assert!(out.contains("shift: 5 calls, 4 answered, 1 abandoned"), "{out}");
+    assert!(out.contains("shift: 5 calls, 5 answered, 0 abandoned"), "{out}");
     assert!(out.contains("callback numbers 1/1"), "{out}");
-    assert!(out.contains("overall 80%"), "{out}");
+    assert!(out.contains("overall 100%"), "{out}");
+    // The last call's end comes before the summary.
+    assert!(out.find("call 5 ended").expect("ended") < out.find("=== shift summary").expect("summary"));
 
     let recs = records(&log);
     let kinds: Vec<&str> = recs.iter().map(|r| r["record"].as_str().expect("record")).collect();
@@ -94,6 +91,7 @@ fn a_model_call_taker_scores_every_answered_call_in_full_and_loses_the_impatient
         .find(|r| r["record"] == "call" && r["queue"] == "urgent")
         .expect("the urgent call's record");
     assert_eq!(urgent["disposition"], "urgent_escalated");
+    assert_eq!(urgent["end"], "completed");
     assert_eq!(urgent["handoff"]["priority"], "urgent");
     assert!(urgent["notes"].as_array().is_some_and(|n| n.len() == 4), "{urgent:#}");
     assert!(
@@ -102,6 +100,32 @@ fn a_model_call_taker_scores_every_answered_call_in_full_and_loses_the_impatient
             .is_some_and(|t| t.iter().any(|l| l["who"] == "caller")),
         "{urgent:#}"
     );
+}
+
+#[test]
+fn a_slow_call_taker_loses_the_impatient_caller() {
+    let dir = Dir::new();
+    let log = dir.path().join("slow.jsonl");
+    // The urgent call is handled, but slowly: the impatient caller waits 20 s, then hangs up.
+    let script = ":wait 40s\n:answer\nWhere are you?\n:wait 1m\n:end urgent_escalated\n:answer\n";
+    let (out, code) = shift(script, &log);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("call 2 left `general` after 20 s: the caller hung up (patience 20 s)"),
+        "{out}"
+    );
+    assert!(out.contains("[ ] abandoned after 0:20 waiting"), "{out}");
+    // The three calls still to come when the input ends are not scored.
+    assert!(
+        out.contains("the shift ended before 3 calls arrived (not scored)"),
+        "{out}"
+    );
+    assert!(out.contains("shift: 2 calls, 1 answered, 1 abandoned"), "{out}");
+    let abandoned = records(&log)
+        .into_iter()
+        .find(|r| r["record"] == "call" && r["end"] == "abandoned")
+        .expect("the abandoned call's record");
+    assert_eq!(abandoned["queue"], "general");
 }
 
 #[test]
@@ -120,12 +144,14 @@ fn the_same_script_scores_the_same_on_every_run() {
 }
 
 #[test]
-fn a_shift_left_early_scores_the_calls_still_to_come_as_unanswered() {
+fn a_shift_left_early_scores_the_waiting_as_unanswered_and_not_the_ones_to_come() {
     let dir = Dir::new();
     let log = dir.path().join("early.jsonl");
-    let (out, code) = shift(":quit\n", &log);
+    let (out, code) = shift(":wait 45s\n", &log);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("shift: 5 calls, 0 answered"), "{out}");
+    // The urgent caller was waiting when the shift ended: not answered, not abandoned.
+    assert!(out.contains("[ ] not answered"), "{out}");
+    assert!(out.contains("shift: 1 call, 0 answered, 0 abandoned"), "{out}");
     assert_eq!(records(&log).last().expect("records")["record"], "shift");
 }
 
