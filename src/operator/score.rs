@@ -310,6 +310,14 @@ impl fmt::Display for Scorecard {
             _ if self.abandoned => writeln!(f, "  {} abandoned after {} waiting", mark(false), clock(self.waited))?,
             _ => writeln!(f, "  {} not answered ({} waiting)", mark(false), clock(self.waited))?,
         }
+        if !self.topics_asked.is_empty() {
+            let asked: Vec<String> = self
+                .topics_asked
+                .iter()
+                .map(|(t, n)| if *n > 1 { format!("{t} ×{n}") } else { t.clone() })
+                .collect();
+            writeln!(f, "      asked about: {}", asked.join(", "))?;
+        }
         for fact in &self.facts {
             let note = fact
                 .note

@@ -466,7 +466,11 @@ impl<'a, 'm> Driver<'a, 'm> {
             self.sound.effect(&effect);
             if matches!(
                 effect,
-                Effect::Handoff(_) | Effect::LeftQueue { .. } | Effect::CallbackRequested { .. } | Effect::Ended(_)
+                Effect::Handoff(_)
+                    | Effect::LeftQueue { .. }
+                    | Effect::CallbackRequested { .. }
+                    | Effect::Ended(_)
+                    | Effect::Moved { .. }
             ) {
                 self.to_link.push(Ok(effect.clone()));
             }

@@ -8,6 +8,9 @@ use crate::engine::{Effect, QueueEvent};
 use crate::operator::client::{Client, ClientEvent};
 use crate::operator::protocol::{ToCaller, ToConsole};
 
+/// How often a call that could not reach the console tries again while the caller holds.
+pub const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Where the console is.
 #[derive(Clone, Debug)]
 pub struct OperatorTarget {
@@ -34,6 +37,9 @@ pub enum Heard {
 pub struct Link {
     target: OperatorTarget,
     client: Option<Client>,
+    /// A handoff that could not reach the console: tried again every [`RETRY_EVERY`] while
+    /// the caller holds, so a console started meanwhile can still take the call.
+    retry: Option<(crate::engine::Handoff, tokio::time::Instant)>,
     /// Messages to send; `None`: close the connection there.
     outbox: Vec<Option<ToConsole>>,
     connect: bool,
@@ -45,6 +51,7 @@ impl Link {
         Link {
             target,
             client: None,
+            retry: None,
             outbox: Vec::new(),
             connect: false,
         }
@@ -55,10 +62,14 @@ impl Link {
         match effect {
             Effect::Handoff(h) => {
                 self.close();
+                self.retry = None;
                 self.connect = true;
                 self.outbox.push(Some(ToConsole::Join { handoff: h.clone() }));
             }
-            Effect::LeftQueue { reason, .. } => self.outbox.push(Some(ToConsole::Leave { reason: reason.clone() })),
+            Effect::LeftQueue { reason, .. } => {
+                self.retry = None;
+                self.outbox.push(Some(ToConsole::Leave { reason: reason.clone() }))
+            }
             Effect::CallbackRequested {
                 queue,
                 number,
@@ -74,7 +85,9 @@ impl Link {
                     variables: variables.clone(),
                 }));
             }
+            Effect::Moved { .. } => self.retry = None, // the call left the transfer
             Effect::Ended(s) => {
+                self.retry = None;
                 if s.disposition.is_none() {
                     self.outbox.push(Some(ToConsole::Hangup));
                 }
@@ -97,7 +110,12 @@ impl Link {
             match Client::connect(&self.target.addr, &self.target.caller, self.target.token.as_deref()).await {
                 Ok(c) => self.client = Some(c),
                 Err(e) => {
-                    let joined = self.outbox.iter().any(|m| matches!(m, Some(ToConsole::Join { .. })));
+                    let join = self.outbox.iter().find_map(|m| match m {
+                        Some(ToConsole::Join { handoff }) => Some(handoff.clone()),
+                        _ => None,
+                    });
+                    let joined = join.is_some();
+                    self.retry = join.map(|h| (h, tokio::time::Instant::now() + RETRY_EVERY));
                     self.outbox.clear();
                     heard = joined.then(|| Heard::Queue(QueueEvent::Unavailable { why: e.to_string() }));
                     if heard.is_none() {
@@ -122,11 +140,27 @@ impl Link {
         heard
     }
 
-    /// What the console says next; never completes without a connection.
+    /// What the console says next; never completes without a connection (but tries again
+    /// to hand over a call that could not reach the console).
     pub async fn recv(&mut self) -> Heard {
         loop {
             let Some(c) = self.client.as_mut() else {
-                return std::future::pending().await;
+                let Some((handoff, at)) = self.retry.clone() else {
+                    return std::future::pending().await;
+                };
+                tokio::time::sleep_until(at).await;
+                match Client::connect(&self.target.addr, &self.target.caller, self.target.token.as_deref()).await {
+                    Ok(mut c) => {
+                        self.retry = None;
+                        c.send(ToConsole::Join { handoff });
+                        self.client = Some(c);
+                        return Heard::Notice(format!("reached the call-taker console at {}", self.target.addr));
+                    }
+                    Err(_) => {
+                        self.retry = Some((handoff, tokio::time::Instant::now() + RETRY_EVERY));
+                        continue;
+                    }
+                }
             };
             let Some(e) = c.recv().await else {
                 self.client = None;
