@@ -101,15 +101,125 @@ fn run_to_handoff(keys: &str) -> Handoff {
 
 // ------------------------------------------------------------------ the console
 
+/// The lines a child process writes to a pipe, read by a thread, matched in order.
+pub struct Lines {
+    rx: mpsc::Receiver<String>,
+    /// Every line so far.
+    pub seen: Vec<String>,
+    /// Lines before this one have been matched by an `expect`.
+    cursor: usize,
+    /// Who writes them, for messages.
+    who: &'static str,
+}
+
+impl Lines {
+    /// Reads `pipe` line by line on a thread.
+    pub fn read(pipe: impl Read + Send + 'static, who: &'static str) -> Lines {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(pipe);
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                match r.read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {
+                        let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
+                        if tx.send(line).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        Lines {
+            rx,
+            seen: Vec::new(),
+            cursor: 0,
+            who,
+        }
+    }
+
+    fn next_line(&mut self, deadline: Instant) -> Option<String> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(l) => {
+                self.seen.push(l.clone());
+                Some(l)
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Reads until a line (after the last one matched) satisfies `pred`, within `wait`.
+    pub fn find(&mut self, wait: Duration, pred: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        if let Some(i) = self.seen[self.cursor..].iter().position(|l| pred(l)) {
+            self.cursor += i + 1;
+            return Some(self.seen[self.cursor - 1].clone());
+        }
+        loop {
+            let line = self.next_line(deadline)?;
+            if pred(&line) {
+                self.cursor = self.seen.len();
+                return Some(line);
+            }
+        }
+    }
+
+    /// Reads until a line (after the last one matched) satisfies `pred`, within [`WAIT`];
+    /// returns it, or panics with what was shown (and `stderr`).
+    pub fn expect_by(&mut self, what: &str, stderr: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.expect_within(WAIT, what, stderr, pred)
+    }
+
+    /// As [`Lines::expect_by`], within `wait`.
+    pub fn expect_within(&mut self, wait: Duration, what: &str, stderr: &str, pred: impl Fn(&str) -> bool) -> String {
+        match self.find(wait, pred) {
+            Some(l) => l,
+            None => panic!(
+                "{} did not show {what} within {} s; after the last match it showed:\n{}\n--- stderr:\n{stderr}",
+                self.who,
+                wait.as_secs(),
+                self.seen[self.cursor..].join("\n"),
+            ),
+        }
+    }
+
+    /// Lines after the last one matched.
+    pub fn unmatched(&self) -> &[String] {
+        &self.seen[self.cursor..]
+    }
+
+    /// Reads what is left until the writer is gone (or `wait` passes).
+    pub fn drain(&mut self, wait: Duration) {
+        let deadline = Instant::now() + wait;
+        while self.next_line(deadline).is_some() {}
+    }
+}
+
+/// Collects a pipe into a string on a thread.
+pub fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                return;
+            }
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    text
+}
+
 /// A running `ivrsim operator` with its stdin and stdout piped.
 pub struct Console {
     child: Child,
     stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<String>,
-    /// Every stdout line so far.
-    pub seen: Vec<String>,
-    /// Lines before this one have been matched by an `expect`.
-    cursor: usize,
+    /// What it printed.
+    pub out: Lines,
     stderr: Arc<Mutex<String>>,
     /// `127.0.0.1:PORT`.
     pub addr: String,
@@ -141,43 +251,13 @@ impl Console {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn ivrsim operator");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            let mut buf = Vec::new();
-            loop {
-                buf.clear();
-                match r.read_until(b'\n', &mut buf) {
-                    Ok(0) | Err(_) => return,
-                    Ok(_) => {
-                        let line = String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_owned();
-                        if tx.send(line).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut err = child.stderr.take().expect("stderr");
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    return;
-                }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
+        let out = Lines::read(child.stdout.take().expect("stdout"), "the console");
+        let stderr = collect(child.stderr.take().expect("stderr"));
         let stdin = child.stdin.take();
         let mut c = Console {
             child,
             stdin,
-            lines,
-            seen: Vec::new(),
-            cursor: 0,
+            out,
             stderr,
             addr: String::new(),
             log,
@@ -205,35 +285,10 @@ impl Console {
         self.expect_line(&format!("> {line}"));
     }
 
-    fn next_line(&mut self, deadline: Instant) -> Option<String> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.lines.recv_timeout(left) {
-            Ok(l) => {
-                self.seen.push(l.clone());
-                Some(l)
-            }
-            Err(_) => None,
-        }
-    }
-
     /// Reads until a line (after the last one matched) satisfies `pred`; returns it.
     pub fn expect_by(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(i) = self.seen[self.cursor..].iter().position(|l| pred(l)) {
-                let i = self.cursor + i;
-                self.cursor = i + 1;
-                return self.seen[i].clone();
-            }
-            if self.next_line(deadline).is_none() {
-                panic!(
-                    "the console did not show {what} within {} s; it showed after the last match:\n{}\n--- stderr:\n{}",
-                    WAIT.as_secs(),
-                    self.seen[self.cursor..].join("\n"),
-                    self.stderr()
-                );
-            }
-        }
+        let stderr = self.stderr();
+        self.out.expect_by(what, &stderr, pred)
     }
 
     /// Reads until a line containing `needle` (after the last one matched); returns it.
@@ -249,15 +304,10 @@ impl Console {
     /// Runs `:queue` and returns the lines it printed.
     pub fn queue(&mut self) -> Vec<String> {
         self.run(":queue");
-        let from = self.cursor;
+        let from = self.out.cursor;
         // An empty line does nothing but its echo (`> `), which bounds the block.
         self.run("");
-        self.seen[from..self.cursor - 1].to_vec()
-    }
-
-    /// Lines shown after the last one matched.
-    pub fn unmatched(&self) -> &[String] {
-        &self.seen[self.cursor..]
+        self.out.seen[from..self.out.cursor - 1].to_vec()
     }
 
     /// What the console wrote to stderr so far.
@@ -277,8 +327,7 @@ impl Console {
         let deadline = Instant::now() + WAIT;
         loop {
             if let Some(s) = self.child.try_wait().expect("try_wait") {
-                // Collect what is left of stdout.
-                while self.next_line(Instant::now() + Duration::from_millis(500)).is_some() {}
+                self.out.drain(Duration::from_secs(1));
                 return s;
             }
             assert!(
@@ -288,6 +337,16 @@ impl Console {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Closes its stdin (the end of the call-taker's input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Its stdin, to write to from another thread.
+    pub fn take_stdin(&mut self) -> ChildStdin {
+        self.stdin.take().expect("stdin open")
     }
 
     /// Kills the console process (SIGKILL) and reaps it.

@@ -10,6 +10,7 @@ mod check_codes;
 mod docs;
 mod generate;
 mod operator;
+mod operator_robustness;
 mod repl_pty;
 mod robustness;
 mod scenario_steps;
