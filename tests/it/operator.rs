@@ -429,3 +429,52 @@ fn end_with_an_unknown_code_lists_the_codes_and_keeps_the_call() {
         }
     );
 }
+
+#[test]
+fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
+    let mut c = Console::start(&[]);
+    let (mut a, _) = RawCaller::join(&c.addr, "A", reports());
+    c.expect("call 1 waits");
+    let (mut b, _) = RawCaller::join(&c.addr, "B", reports());
+    c.expect("call 2 waits");
+    // The IVR takes call 1 back (its `when_no_operator` plan), then asks for a callback.
+    a.send(&ToConsole::Leave {
+        reason: "waited too long".into(),
+    });
+    c.expect("call 1 left its queue: waited too long");
+    assert_eq!(waiting_of(&b.recv()), ("reports", 1, true));
+    a.send(&ToConsole::Callback {
+        queue: "reports".into(),
+        number: "+31 (0)20 555-0100".into(),
+        variables: Default::default(),
+    });
+    c.expect("callback requested by A for `reports`: 310205550100");
+    // A caller with no call yet can ask for one too.
+    let mut d = RawCaller::hello(&c.addr, "D");
+    d.send(&ToConsole::Callback {
+        queue: "urgent".into(),
+        number: "0612345678".into(),
+        variables: Default::default(),
+    });
+    c.expect("callback requested by D for `urgent`: 0612345678");
+    let queue = c.queue();
+    assert!(queue.contains(&"callback requests: 2".to_owned()), "{queue:?}");
+    assert!(c.quit().success());
+    let kinds: Vec<(String, String)> = c
+        .records()
+        .iter()
+        .map(|r| {
+            let what = r["end"].as_str().or(r["number"].as_str()).unwrap_or_default();
+            (r["record"].as_str().unwrap().to_owned(), what.to_owned())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("call".to_owned(), "left".to_owned()),
+            ("callback".to_owned(), "310205550100".to_owned()),
+            ("callback".to_owned(), "0612345678".to_owned()),
+            ("call".to_owned(), "console_closed".to_owned()),
+        ]
+    );
+}
