@@ -336,9 +336,7 @@ mod tests {
         let console = Console::new(ConsoleConfig {
             operator: "Dana".into(),
             name: "desk".into(),
-            dispositions: Vec::new(),
-            max_waiting: None,
-            token: None,
+            ..ConsoleConfig::default()
         });
         let mut desk = Desk {
             console,
