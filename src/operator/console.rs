@@ -30,7 +30,7 @@ pub const BUILTIN_DISPOSITIONS: [(&str, &str); 5] = [
 ];
 
 /// How a console is set up.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ConsoleConfig {
     /// The call-taker's name, as callers hear it (`Answered`).
     pub operator: String,

@@ -259,9 +259,11 @@ impl Desk<'_> {
         while let Some(out) = self.console.poll_output() {
             match out {
                 Output::Send(id, msg) => {
-                    let full = conns
-                        .get(&id)
-                        .is_some_and(|tx| tx.try_send(WireCmd::Send(msg)).is_err());
+                    // Closed (not full): the connection has just ended, and its `Gone`, with
+                    // the reason, is next in the events.
+                    let full = conns.get(&id).is_some_and(|tx| {
+                        matches!(tx.try_send(WireCmd::Send(msg)), Err(mpsc::error::TrySendError::Full(_)))
+                    });
                     if full {
                         // A caller that does not read is dropped rather than let pile up.
                         conns.remove(&id);
@@ -321,5 +323,115 @@ async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Handoff, HandoffReason};
+    use crate::menu::Priority;
+    use crate::operator::console::ConsoleConfig;
+
+    #[derive(Default)]
+    struct Shown(Vec<String>);
+
+    impl Screen for Shown {
+        fn show(&mut self, lines: &[String]) -> io::Result<()> {
+            self.0.extend_from_slice(lines);
+            Ok(())
+        }
+    }
+
+    /// A desk whose connection 1 (its command channel of `capacity`) has a call waiting, or
+    /// answered; what it showed once `then` ran.
+    fn desk_with_a_call(
+        capacity: usize,
+        answer: bool,
+        then: impl FnOnce(
+            &mut Desk,
+            &mut HashMap<ConnId, mpsc::Sender<WireCmd<ToCaller>>>,
+            mpsc::Receiver<WireCmd<ToCaller>>,
+        ),
+    ) -> Vec<String> {
+        let mut screen = Shown::default();
+        let console = Console::new(ConsoleConfig {
+            operator: "Dana".into(),
+            name: "desk".into(),
+            ..ConsoleConfig::default()
+        });
+        let mut desk = Desk {
+            console,
+            screen: &mut screen,
+            log: None,
+            clock: ShiftClock::new(ClockMode::Virtual),
+            echo: false,
+        };
+        let (tx, rx) = mpsc::channel(capacity);
+        let mut conns = HashMap::from([(1, tx)]);
+        let now = Duration::ZERO;
+        desk.console.connected(1);
+        let hello = ToConsole::Hello {
+            caller: "Ann".into(),
+            token: None,
+        };
+        desk.console.message(now, 1, hello);
+        let handoff = Handoff {
+            node: "report".into(),
+            queue: "reports".into(),
+            priority: Priority::Normal,
+            reason: HandoffReason::Chosen,
+            path: Vec::new(),
+            variables: Default::default(),
+            language: "en".into(),
+            time_in_ivr: Duration::from_secs(9),
+        };
+        desk.console.message(now, 1, ToConsole::Join { handoff });
+        if answer {
+            desk.console.command(now, ":answer");
+        }
+        then(&mut desk, &mut conns, rx);
+        drop(desk);
+        screen.0
+    }
+
+    fn lost(shown: &[String]) -> Vec<&str> {
+        shown
+            .iter()
+            .filter(|l| l.contains("line was lost"))
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn a_message_to_a_connection_that_just_ended_leaves_the_reason_to_its_gone_event() {
+        // Regression: the send failed on the closed channel and the caller was reported lost
+        // for "not reading"; the real reason came next and was ignored.
+        let shown = desk_with_a_call(OUTBOX, true, |desk, conns, rx| {
+            drop(rx); // the connection's pump has ended; its `Gone` is on its way
+            let mut leaving = false;
+            desk.flush(conns, &mut leaving).unwrap();
+            assert!(conns.contains_key(&1));
+            desk.console.gone(Duration::ZERO, 1, "closed the connection");
+            conns.remove(&1);
+            desk.flush(conns, &mut leaving).unwrap();
+        });
+        assert_eq!(
+            lost(&shown),
+            ["! the caller's line was lost (closed the connection): wrap the call up with `:end DISPOSITION`"]
+        );
+    }
+
+    #[test]
+    fn a_caller_whose_messages_pile_up_is_dropped_as_not_reading() {
+        let shown = desk_with_a_call(1, false, |desk, conns, _rx| {
+            let mut leaving = false;
+            desk.flush(conns, &mut leaving).unwrap(); // `welcome` fills the channel; `waiting` does not fit
+            assert!(!conns.contains_key(&1));
+        });
+        assert_eq!(
+            lost(&shown),
+            ["call 1 left `reports` after 0 s: the caller's line was lost (not reading)"]
+        );
     }
 }

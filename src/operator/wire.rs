@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
-use tokio_util::codec::{AnyDelimiterCodec, AnyDelimiterCodecError, FramedRead};
+use tokio_util::bytes::{Bytes, BytesMut};
+use tokio_util::codec::{AnyDelimiterCodec, AnyDelimiterCodecError, Decoder, FramedRead};
 
 use super::protocol::{DEAD_AFTER, DecodeError, HEARTBEAT, MAX_MESSAGE, decode, encode};
 
@@ -46,6 +47,40 @@ pub enum WireCmd<Out> {
     Close,
 }
 
+/// A line longer than [`MAX_MESSAGE`] (dropped).
+struct TooLong;
+
+/// The protocol's lines: [`AnyDelimiterCodec`] with its length limit, but a line too long is
+/// an item rather than the stream's error. (After a decoder error `FramedRead` ends the stream
+/// once, and leaves the bytes it has read undecoded until more arrive: the connection looked
+/// closed, or the next message waited for the peer's next write.)
+struct LineCodec(AnyDelimiterCodec);
+
+impl LineCodec {
+    fn item(
+        r: Result<Option<Bytes>, AnyDelimiterCodecError>,
+    ) -> Result<Option<Result<Bytes, TooLong>>, std::io::Error> {
+        match r {
+            Ok(line) => Ok(line.map(Ok)),
+            Err(AnyDelimiterCodecError::MaxChunkLengthExceeded) => Ok(Some(Err(TooLong))),
+            Err(AnyDelimiterCodecError::Io(e)) => Err(e),
+        }
+    }
+}
+
+impl Decoder for LineCodec {
+    type Item = Result<Bytes, TooLong>;
+    type Error = std::io::Error;
+
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
+        Self::item(self.0.decode(buf))
+    }
+
+    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
+        Self::item(self.0.decode_eof(buf))
+    }
+}
+
 /// Runs one connection until it is over; reports to `events` tagged with `id`.
 pub async fn pump<In, Out>(
     id: u64,
@@ -61,7 +96,11 @@ pub async fn pump<In, Out>(
     let (r, mut w) = stream.into_split();
     let mut lines = FramedRead::new(
         r,
-        AnyDelimiterCodec::new_with_max_length(b"\n".to_vec(), Vec::new(), MAX_MESSAGE),
+        LineCodec(AnyDelimiterCodec::new_with_max_length(
+            b"\n".to_vec(),
+            Vec::new(),
+            MAX_MESSAGE,
+        )),
     );
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -72,7 +111,7 @@ pub async fn pump<In, Out>(
             line = lines.next() => {
                 last_heard = tokio::time::Instant::now();
                 match line {
-                    Some(Ok(bytes)) => {
+                    Some(Ok(Ok(bytes))) => {
                         let text = String::from_utf8_lossy(&bytes);
                         let text = text.trim_end_matches('\r');
                         if text.trim().is_empty() {
@@ -86,7 +125,7 @@ pub async fn pump<In, Out>(
                             break None;
                         }
                     }
-                    Some(Err(AnyDelimiterCodecError::MaxChunkLengthExceeded)) => {
+                    Some(Ok(Err(TooLong))) => {
                         let e = DecodeError {
                             code: "too_long",
                             message: format!("a message longer than {MAX_MESSAGE} bytes: dropped"),
@@ -95,7 +134,7 @@ pub async fn pump<In, Out>(
                             break None;
                         }
                     }
-                    Some(Err(AnyDelimiterCodecError::Io(e))) => break Some(format!("connection broken: {e}")),
+                    Some(Err(e)) => break Some(format!("connection broken: {e}")),
                     None => break Some("closed the connection".to_owned()),
                 }
             }
@@ -130,5 +169,88 @@ async fn write<Out: Serialize>(w: &mut tokio::net::tcp::OwnedWriteHalf, msg: &Ou
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("connection broken: {e}")),
         Err(_) => Err(format!("not reading (a write took over {} s)", WRITE_TIMEOUT.as_secs())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::operator::protocol::{ToCaller, ToConsole};
+
+    /// A peer's raw socket, and the events of the console side's `pump` for it.
+    async fn pair() -> (
+        TcpStream,
+        mpsc::UnboundedReceiver<(u64, WireEvent<ToConsole>)>,
+        mpsc::Sender<WireCmd<ToCaller>>,
+    ) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let peer = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let (cmds, cmds_rx) = mpsc::channel(OUTBOX);
+        tokio::spawn(pump::<ToConsole, ToCaller>(
+            7,
+            stream,
+            ToCaller::Ping,
+            events_tx,
+            cmds_rx,
+        ));
+        (peer, events, cmds)
+    }
+
+    async fn next(events: &mut mpsc::UnboundedReceiver<(u64, WireEvent<ToConsole>)>) -> WireEvent<ToConsole> {
+        let (id, e) = tokio::time::timeout(Duration::from_secs(1), events.recv())
+            .await
+            .expect("an event within 1 s")
+            .expect("the pump reports");
+        assert_eq!(id, 7);
+        e
+    }
+
+    #[tokio::test]
+    async fn a_line_too_long_is_reported_and_the_connection_reads_on() {
+        let (mut peer, mut events, _cmds) = pair().await;
+        // Regression: `FramedRead` yields `None` once after a decoder error, which the pump
+        // took for the end of the connection.
+        for _ in 0..2 {
+            let mut bytes = vec![b'x'; 2 * MAX_MESSAGE + 17];
+            bytes.extend_from_slice(b"\n");
+            bytes.extend_from_slice(encode(&ToConsole::Say { text: "after".into() }).as_bytes());
+            peer.write_all(&bytes).await.unwrap();
+            match next(&mut events).await {
+                WireEvent::Bad(e) => assert_eq!(e.code, "too_long"),
+                other => panic!("{other:?}"),
+            }
+            match next(&mut events).await {
+                WireEvent::Message(ToConsole::Say { text }) => assert_eq!(text, "after"),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Regression: a line just over the limit with the next message in the same read; that
+        // message waited for the peer's next write.
+        for extra in [1, 100, 5000] {
+            let mut bytes = vec![b'y'; MAX_MESSAGE + extra];
+            bytes.extend_from_slice(b"\n");
+            bytes.extend_from_slice(
+                encode(&ToConsole::Say {
+                    text: format!("{extra}"),
+                })
+                .as_bytes(),
+            );
+            peer.write_all(&bytes).await.unwrap();
+            match next(&mut events).await {
+                WireEvent::Bad(e) => assert_eq!(e.code, "too_long"),
+                other => panic!("{other:?}"),
+            }
+            match next(&mut events).await {
+                WireEvent::Message(ToConsole::Say { text }) => assert_eq!(text, format!("{extra}")),
+                other => panic!("{extra}: {other:?}"),
+            }
+        }
+        drop(peer);
+        assert!(matches!(next(&mut events).await, WireEvent::Gone(_)));
     }
 }

@@ -1,5 +1,6 @@
 //! The integration tests: one binary (faster to link than one per file), one module per area.
 
+mod desk;
 mod support;
 
 mod audio;
@@ -8,6 +9,8 @@ mod check_cli;
 mod check_codes;
 mod docs;
 mod generate;
+mod operator;
+mod operator_robustness;
 mod repl_pty;
 mod robustness;
 mod scenario_steps;

@@ -1,0 +1,488 @@
+//! `ivrsim operator`, end to end: the real console binary on an ephemeral loopback port,
+//! scripted through its stdin pipe (virtual clock), with callers as raw TCP clients speaking
+//! the protocol and joining with handoff records of real calls on the hotline menu.
+
+use ivrsim::menu::Priority;
+use ivrsim::operator::protocol::{ToCaller, ToConsole};
+
+use crate::desk::{Console, HOTLINE, RawCaller, WAIT, error_of, handoff, waiting_of};
+use crate::support::Dir;
+
+/// A normal call to the `reports` queue (suspicious activity).
+fn reports() -> ivrsim::engine::Handoff {
+    handoff("12")
+}
+
+/// An urgent call to the `urgent` queue ("happening now").
+fn urgent() -> ivrsim::engine::Handoff {
+    handoff("11")
+}
+
+/// The call number in the console's screen pop header (`=== call 3 from NAME: screen pop ===`).
+fn answered_call(c: &mut Console) -> (u64, String) {
+    let line = c.expect(": screen pop ===");
+    let rest = line.strip_prefix("=== call ").expect("screen pop header");
+    let (id, rest) = rest.split_once(" from ").expect("from");
+    let name = rest.strip_suffix(": screen pop ===").expect("suffix");
+    (id.parse().expect("call number"), name.to_owned())
+}
+
+/// The calls `:queue` lists (a row per call, with its IVR path): number and queue, in order.
+fn waiting_calls(queue: &[String]) -> Vec<(u64, String)> {
+    queue
+        .iter()
+        .filter(|l| l.contains(" → "))
+        .map(|l| {
+            let mut words = l.split_whitespace().skip_while(|w| w.parse::<u64>().is_err());
+            let id = words.next().expect("a call number").parse().unwrap();
+            (id, words.next().expect("a queue").to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn the_real_handoffs_are_what_the_tests_expect() {
+    let (r, u) = (reports(), urgent());
+    assert_eq!((r.queue.as_str(), r.priority), ("reports", Priority::Normal));
+    assert_eq!((u.queue.as_str(), u.priority), ("urgent", Priority::Urgent));
+    assert_eq!(u.node, "urgent_transfer");
+    assert!(u.path.len() > 3, "{:?}", u.path);
+}
+
+#[test]
+fn hello_is_welcomed_with_the_consoles_name() {
+    let c = Console::start(&[]);
+    let mut caller = RawCaller::connect(&c.addr);
+    caller.send(&ToConsole::Hello {
+        caller: "Alice".into(),
+        token: None,
+    });
+    assert_eq!(
+        caller.recv(),
+        ToCaller::Welcome {
+            console: HOTLINE.into()
+        }
+    );
+    // A second hello is refused, but not fatally.
+    caller.send(&ToConsole::Hello {
+        caller: "Alice".into(),
+        token: None,
+    });
+    assert_eq!(error_of(&caller.recv()), ("unexpected", false));
+    // Anything before hello is refused and the connection closed.
+    let mut early = RawCaller::connect(&c.addr);
+    early.send(&ToConsole::Join { handoff: reports() });
+    let msgs = early.expect_eof(WAIT);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert_eq!(error_of(&msgs[0]), ("unexpected", true));
+}
+
+#[test]
+fn calls_are_answered_by_priority_then_arrival() {
+    let mut c = Console::start(&[]);
+    let (mut first, w) = RawCaller::join(&c.addr, "first normal", reports());
+    assert_eq!(waiting_of(&w), ("reports", 1, true));
+    c.expect("call 1 waits in `reports` (normal, chosen) at position 1: first normal: welcome → main_menu");
+    let (mut urgent_caller, w) = RawCaller::join(&c.addr, "urgent", urgent());
+    assert_eq!(waiting_of(&w), ("urgent", 1, true));
+    c.expect("call 2 waits in `urgent` (urgent, chosen) at position 1: urgent:");
+    let (mut second, w) = RawCaller::join(&c.addr, "second normal", reports());
+    assert_eq!(waiting_of(&w), ("reports", 2, true));
+    c.expect("call 3 waits in `reports` (normal, chosen) at position 2: second normal:");
+
+    let queue = c.queue();
+    let mut listed = waiting_calls(&queue);
+    listed.sort();
+    assert_eq!(
+        listed,
+        [(1, "reports".into()), (2, "urgent".into()), (3, "reports".into())],
+        "{queue:?}"
+    );
+
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        c.run(":answer");
+        order.push(answered_call(&mut c));
+        c.run(":end no_action");
+        c.expect("ended: no_action");
+    }
+    let names: Vec<&str> = order.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["urgent", "first normal", "second normal"]);
+    assert_eq!(order.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [2, 1, 3]);
+
+    let answered = ToCaller::Answered {
+        operator: "the call-taker".into(),
+    };
+    let ended = ToCaller::Ended {
+        disposition: "no_action".into(),
+    };
+    for caller in [&mut urgent_caller, &mut first] {
+        assert_eq!([caller.recv(), caller.recv()], [answered.clone(), ended.clone()]);
+    }
+    // The second normal caller moved up to position 1 once the first one was answered.
+    let moved = ToCaller::Waiting {
+        queue: "reports".into(),
+        position: 1,
+        staffed: true,
+    };
+    assert_eq!([second.recv(), second.recv(), second.recv()], [moved, answered, ended]);
+    c.run(":queue");
+    c.expect("no calls waiting");
+}
+
+#[test]
+fn positions_move_up_as_calls_ahead_are_answered() {
+    let mut c = Console::start(&["--name", "Dana"]);
+    let (mut a, w) = RawCaller::join(&c.addr, "A", reports());
+    assert_eq!(waiting_of(&w), ("reports", 1, true));
+    c.expect("call 1 waits");
+    let (mut b, w) = RawCaller::join(&c.addr, "B", reports());
+    assert_eq!(waiting_of(&w), ("reports", 2, true));
+    c.expect("call 2 waits");
+    // An urgent call in the same queue goes ahead of both.
+    let mut h = reports();
+    h.priority = Priority::Urgent;
+    let (mut u, w) = RawCaller::join(&c.addr, "U", h);
+    assert_eq!(waiting_of(&w), ("reports", 1, true));
+    c.expect("call 3 waits in `reports` (urgent, chosen) at position 1");
+    assert_eq!(waiting_of(&a.recv()), ("reports", 2, true));
+    assert_eq!(waiting_of(&b.recv()), ("reports", 3, true));
+
+    c.run(":answer");
+    assert_eq!(answered_call(&mut c), (3, "U".to_owned()));
+    assert_eq!(
+        u.recv(),
+        ToCaller::Answered {
+            operator: "Dana".into()
+        }
+    );
+    assert_eq!(waiting_of(&a.recv()), ("reports", 1, true));
+    assert_eq!(waiting_of(&b.recv()), ("reports", 2, true));
+    c.run(":end no_action");
+    assert_eq!(
+        u.recv(),
+        ToCaller::Ended {
+            disposition: "no_action".into()
+        }
+    );
+
+    c.run(":answer 2"); // by number, out of turn: A stays first
+    assert_eq!(answered_call(&mut c), (2, "B".to_owned()));
+    assert_eq!(
+        b.recv(),
+        ToCaller::Answered {
+            operator: "Dana".into()
+        }
+    );
+    a.expect_quiet(std::time::Duration::from_millis(300));
+}
+
+#[test]
+fn a_caller_who_hangs_up_or_drops_while_waiting_leaves_and_the_others_move_up() {
+    let mut c = Console::start(&[]);
+    let (a, _) = RawCaller::join(&c.addr, "A", reports());
+    c.expect("call 1 waits");
+    let (mut b, _) = RawCaller::join(&c.addr, "B", reports());
+    c.expect("call 2 waits");
+    let (mut d, _) = RawCaller::join(&c.addr, "D", reports());
+    c.expect("call 3 waits");
+    c.run(":wait 5s");
+
+    let mut a = a;
+    a.send(&ToConsole::Hangup);
+    c.expect("call 1 left `reports` after 5 s: the caller hung up");
+    assert_eq!(waiting_of(&b.recv()), ("reports", 1, true));
+    assert_eq!(waiting_of(&d.recv()), ("reports", 2, true));
+
+    b.close(); // no word: the socket just closes
+    c.expect("call 2 left `reports` after 5 s: the caller's line was lost (closed the connection)");
+    assert_eq!(waiting_of(&d.recv()), ("reports", 1, true));
+
+    let queue = c.queue();
+    assert_eq!(waiting_calls(&queue), [(3, "reports".to_owned())], "{queue:?}");
+
+    assert!(c.quit().success());
+    let records = c.records();
+    let ends: Vec<(u64, &str)> = records
+        .iter()
+        .map(|r| (r["id"].as_u64().unwrap(), r["end"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ends, [(1, "abandoned"), (2, "lost"), (3, "console_closed")]);
+    assert_eq!(
+        d.expect_eof(WAIT),
+        [ToCaller::Unavailable {
+            why: "the call-taker's console closed".into()
+        }]
+    );
+}
+
+#[test]
+fn transfer_puts_the_call_in_another_queue_with_its_record() {
+    let mut c = Console::start(&[]);
+    let (mut caller, _) = RawCaller::join(&c.addr, "Eve", reports());
+    c.expect("call 1 waits");
+    c.run(":answer");
+    assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
+    caller.send(&ToConsole::Say {
+        text: "I live in the north".into(),
+    });
+    c.expect("  caller: I live in the north");
+    c.run(":note region north");
+    c.expect("noted region");
+    c.run(":transfer national");
+    c.expect("call 1 is back in `national` as call 2, with its record");
+    assert_eq!(waiting_of(&caller.recv()), ("national", 1, true));
+
+    let queue = c.queue();
+    assert_eq!(waiting_calls(&queue), [(2, "national".to_owned())], "{queue:?}");
+    c.run(":answer");
+    c.expect("=== call 2 from Eve: screen pop ===");
+    assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
+    c.run(":end referred_to_region");
+    assert_eq!(
+        caller.recv(),
+        ToCaller::Ended {
+            disposition: "referred_to_region".into()
+        }
+    );
+    assert!(c.quit().success());
+    let records = c.records();
+    assert_eq!(records.len(), 1, "{records:?}");
+    let r = &records[0];
+    assert_eq!(r["id"], 2);
+    assert_eq!(r["queue"], "national");
+    assert_eq!(r["handoff"]["queue"], "reports", "the IVR's record travels unchanged");
+    assert_eq!(r["notes"], serde_json::json!([["region", "north"]]));
+    let said: Vec<&str> = r["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(said, ["I live in the north", "(transferred to `national`)"]);
+    assert_eq!(r["disposition"], "referred_to_region");
+}
+
+#[test]
+fn a_full_queue_answers_unavailable() {
+    let mut c = Console::start(&["--max-waiting", "1"]);
+    let (_a, w) = RawCaller::join(&c.addr, "A", reports());
+    assert_eq!(waiting_of(&w), ("reports", 1, true));
+    c.expect("call 1 waits");
+    let mut b = RawCaller::hello(&c.addr, "B");
+    b.send(&ToConsole::Join { handoff: reports() });
+    match b.recv() {
+        ToCaller::Unavailable { why } => assert_eq!(why, "the queue `reports` is full (1 waiting)"),
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+    // The limit is per queue: the urgent queue still has room.
+    let (_u, w) = RawCaller::join(&c.addr, "U", urgent());
+    assert_eq!(waiting_of(&w), ("urgent", 1, true));
+    c.expect("call 2 waits in `urgent`");
+}
+
+#[test]
+fn logout_tells_waiting_callers_nobody_is_staffed() {
+    let mut c = Console::start(&[]);
+    let (mut a, _) = RawCaller::join(&c.addr, "A", reports());
+    c.expect("call 1 waits");
+    c.run(":logout");
+    c.expect("logged out: callers hear that nobody is available");
+    assert_eq!(waiting_of(&a.recv()), ("reports", 1, false));
+    c.run(":answer");
+    c.expect("! logged out: `:login` first");
+    let (mut b, w) = RawCaller::join(&c.addr, "B", reports());
+    assert_eq!(waiting_of(&w), ("reports", 2, false));
+    c.run(":login");
+    c.expect("logged in: taking calls");
+    assert_eq!(waiting_of(&a.recv()), ("reports", 1, true));
+    assert_eq!(waiting_of(&b.recv()), ("reports", 2, true));
+}
+
+#[test]
+fn a_conversation_with_notes_is_logged_when_it_ends() {
+    let mut c = Console::start(&["--name", "Sam"]);
+    let (mut caller, _) = RawCaller::join(&c.addr, "Frank", urgent());
+    c.expect("call 1 waits in `urgent`");
+    c.run(":answer");
+    c.expect("=== call 1 from Frank: screen pop ===");
+    assert_eq!(caller.recv(), ToCaller::Answered { operator: "Sam".into() });
+    c.run("Hotline, what is happening?");
+    assert_eq!(
+        caller.recv(),
+        ToCaller::Say {
+            text: "Hotline, what is happening?".into()
+        }
+    );
+    caller.send(&ToConsole::Say {
+        text: "A fire at Harbour Road 14".into(),
+    });
+    c.expect("  caller: A fire at Harbour Road 14");
+    c.run(":hold");
+    assert_eq!(caller.recv(), ToCaller::Held);
+    c.run(":resume");
+    assert_eq!(caller.recv(), ToCaller::Resumed);
+    c.run(":note where Harbour Road 14");
+    c.expect("noted where");
+    c.run(":note what fire");
+    c.run(":wait 40s");
+    c.run(":end report_taken");
+    c.expect("call 1 ended: report_taken (handled in 40 s)");
+    assert_eq!(
+        caller.recv(),
+        ToCaller::Ended {
+            disposition: "report_taken".into()
+        }
+    );
+    assert!(c.quit().success());
+
+    let records = c.records();
+    assert_eq!(records.len(), 1, "{records:?}");
+    let r = &records[0];
+    assert_eq!(r["record"], "call");
+    assert_eq!(r["caller"], "Frank");
+    assert_eq!(r["queue"], "urgent");
+    assert_eq!(r["state"], "ended");
+    assert_eq!(r["end"], "completed");
+    assert_eq!(r["disposition"], "report_taken");
+    assert_eq!(r["answered_ms"], 0);
+    assert_eq!(r["ended_ms"], 40_000);
+    assert_eq!(
+        r["notes"],
+        serde_json::json!([["where", "Harbour Road 14"], ["what", "fire"]])
+    );
+    let said: Vec<(&str, &str)> = r["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["who"].as_str().unwrap(), s["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("call-taker", "Hotline, what is happening?"),
+            ("caller", "A fire at Harbour Road 14"),
+            ("call-taker", "(on hold)"),
+            ("call-taker", "(off hold)"),
+        ]
+    );
+    assert_eq!(r["handoff"]["node"], "urgent_transfer");
+    assert_eq!(r["handoff"]["priority"], "urgent");
+}
+
+#[test]
+fn a_token_is_required_off_loopback() {
+    let dir = Dir::new();
+    let menu = crate::support::root().join("menus/hotline.yaml");
+    let out = dir.ivrsim(&["operator", menu.to_str().unwrap(), "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("give --token SECRET"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn a_missing_or_wrong_token_is_refused_and_the_connection_closed() {
+    let mut c = Console::start(&["--token", "s3cret"]);
+    for token in [None, Some("guess")] {
+        let mut caller = RawCaller::connect(&c.addr);
+        caller.send(&ToConsole::Hello {
+            caller: "mallory".into(),
+            token: token.map(Into::into),
+        });
+        let msgs = caller.expect_eof(WAIT);
+        assert_eq!(msgs.len(), 1, "{token:?}: {msgs:?}");
+        assert_eq!(error_of(&msgs[0]), ("token", true), "{token:?}");
+    }
+    let mut ok = RawCaller::connect(&c.addr);
+    ok.send(&ToConsole::Hello {
+        caller: "alice".into(),
+        token: Some("s3cret".into()),
+    });
+    assert!(matches!(ok.recv(), ToCaller::Welcome { .. }));
+    ok.send(&ToConsole::Join { handoff: reports() });
+    assert_eq!(waiting_of(&ok.recv()), ("reports", 1, true));
+    c.expect("call 1 waits in `reports` (normal, chosen) at position 1: alice:");
+}
+
+#[test]
+fn end_with_an_unknown_code_lists_the_codes_and_keeps_the_call() {
+    let mut c = Console::start(&[]);
+    let (mut caller, _) = RawCaller::join(&c.addr, "A", reports());
+    c.expect("call 1 waits");
+    c.run(":answer");
+    assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
+    c.run(":end report_takn");
+    c.expect("! `report_takn` is not a disposition code; did you mean `report_taken`?");
+    c.expect_line("`:end CODE` with one of:");
+    for code in [
+        "report_taken",
+        "urgent_escalated",
+        "case_updated",
+        "information_given",
+        "referred_to_region",
+        "callback_scheduled",
+        "no_action",
+    ] {
+        c.expect_by(code, |l| l.trim_start().starts_with(code));
+    }
+    caller.expect_quiet(std::time::Duration::from_millis(300));
+    c.run(":end");
+    c.expect_line("`:end CODE` with one of:");
+    c.run(":end case_updated");
+    c.expect("call 1 ended: case_updated");
+    assert_eq!(
+        caller.recv(),
+        ToCaller::Ended {
+            disposition: "case_updated".into()
+        }
+    );
+}
+
+#[test]
+fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
+    let mut c = Console::start(&[]);
+    let (mut a, _) = RawCaller::join(&c.addr, "A", reports());
+    c.expect("call 1 waits");
+    let (mut b, _) = RawCaller::join(&c.addr, "B", reports());
+    c.expect("call 2 waits");
+    // The IVR takes call 1 back (its `when_no_operator` plan), then asks for a callback.
+    a.send(&ToConsole::Leave {
+        reason: "waited too long".into(),
+    });
+    c.expect("call 1 left its queue: waited too long");
+    assert_eq!(waiting_of(&b.recv()), ("reports", 1, true));
+    a.send(&ToConsole::Callback {
+        queue: "reports".into(),
+        number: "+31 (0)20 555-0100".into(),
+        variables: Default::default(),
+    });
+    c.expect("callback requested by A for `reports`: 310205550100");
+    // A caller with no call yet can ask for one too.
+    let mut d = RawCaller::hello(&c.addr, "D");
+    d.send(&ToConsole::Callback {
+        queue: "urgent".into(),
+        number: "0612345678".into(),
+        variables: Default::default(),
+    });
+    c.expect("callback requested by D for `urgent`: 0612345678");
+    let queue = c.queue();
+    assert!(queue.contains(&"callback requests: 2".to_owned()), "{queue:?}");
+    assert!(c.quit().success());
+    let kinds: Vec<(String, String)> = c
+        .records()
+        .iter()
+        .map(|r| {
+            let what = r["end"].as_str().or(r["number"].as_str()).unwrap_or_default();
+            (r["record"].as_str().unwrap().to_owned(), what.to_owned())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("call".to_owned(), "left".to_owned()),
+            ("callback".to_owned(), "310205550100".to_owned()),
+            ("callback".to_owned(), "0612345678".to_owned()),
+            ("call".to_owned(), "console_closed".to_owned()),
+        ]
+    );
+}
