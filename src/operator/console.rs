@@ -557,7 +557,7 @@ impl Console {
                 let caller = call.caller.clone();
                 self.callback(now, caller, queue, number);
             }
-            ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "hung_up"),
+            ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "abandoned"),
             ToConsole::Hello { .. } | ToConsole::Join { .. } | ToConsole::Ping => {}
         }
     }

@@ -233,6 +233,11 @@ impl Console {
     /// `ivrsim operator menus/hotline.yaml --listen 127.0.0.1:0 --log DIR/log.jsonl
     /// --clock virtual EXTRA…`, up to its `listening on` line.
     pub fn start(extra: &[&str]) -> Console {
+        Console::start_on("127.0.0.1:0", extra)
+    }
+
+    /// [`Console::start`] listening on `addr`.
+    pub fn start_on(addr: &str, extra: &[&str]) -> Console {
         let dir = Dir::new();
         let log = dir.path().join("log.jsonl");
         let menu = root().join("menus/hotline.yaml");
@@ -240,7 +245,7 @@ impl Console {
             .current_dir(dir.path())
             .arg("operator")
             .arg(&menu)
-            .args(["--listen", "127.0.0.1:0", "--clock", "virtual", "--log"])
+            .args(["--listen", addr, "--clock", "virtual", "--log"])
             .arg(&log)
             .args(extra)
             .env("NO_COLOR", "1")
@@ -578,5 +583,107 @@ pub fn waiting_of(msg: &ToCaller) -> (&str, usize, bool) {
             staffed,
         } => (queue.as_str(), *position, *staffed),
         other => panic!("expected waiting, got {other:?}"),
+    }
+}
+
+/// A real caller: `ivrsim call menus/hotline.yaml --no-timeouts --caller NAME --operator ADDR`
+/// from a pipe (real time: the prompts take as long as on a line). Killed when dropped.
+pub struct RealCaller {
+    /// What it printed.
+    pub out: Lines,
+    stdin: Option<ChildStdin>,
+    child: Child,
+    err: Arc<Mutex<String>>,
+}
+
+impl RealCaller {
+    /// Starts the caller.
+    pub fn start(addr: &str, name: &str) -> RealCaller {
+        let mut child = Command::new(bin())
+            .current_dir(root())
+            .args([
+                "call",
+                "menus/hotline.yaml",
+                "--no-timeouts",
+                "--caller",
+                name,
+                "--operator",
+                addr,
+            ])
+            .env("NO_COLOR", "1")
+            .env_remove("IVRSIM_LOG")
+            .env_remove("IVRSIM_TOKEN")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ivrsim call");
+        let out = Lines::read(child.stdout.take().expect("stdout"), "the caller");
+        let err = collect(child.stderr.take().expect("stderr"));
+        let stdin = child.stdin.take();
+        RealCaller { out, stdin, child, err }
+    }
+
+    /// What it printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.err.lock().expect("stderr").clone()
+    }
+
+    /// Types one line.
+    pub fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(line.as_bytes()).expect("write to the caller");
+        stdin.write_all(b"\n").expect("write to the caller");
+        stdin.flush().expect("flush");
+    }
+
+    /// Reads until a line containing `needle`, within `wait`.
+    pub fn expect_within(&mut self, wait: Duration, needle: &str) -> String {
+        let stderr = self.stderr();
+        self.out
+            .expect_within(wait, &format!("a line with {needle:?}"), &stderr, |l| {
+                l.contains(needle)
+            })
+    }
+
+    /// Reads until a line containing `needle`.
+    pub fn expect(&mut self, needle: &str) -> String {
+        self.expect_within(WAIT, needle)
+    }
+
+    /// Presses `1` then `keys` through the hotline to a transfer (prompts in real time) and
+    /// waits for the handoff.
+    pub fn reach(&mut self, second_key: &str) {
+        let prompts = Duration::from_secs(60);
+        self.expect_within(prompts, "] welcome: ");
+        self.type_line("1"); // type-ahead through the welcome: report a concern
+        self.expect_within(prompts, "] report_menu: ");
+        self.type_line(second_key);
+        self.expect_within(prompts, "=== handed to an operator");
+    }
+
+    /// Waits for the process to exit.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        self.stdin = None;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                self.out.drain(Duration::from_secs(1));
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the caller did not exit within {} s",
+                WAIT.as_secs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for RealCaller {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

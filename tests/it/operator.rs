@@ -230,13 +230,13 @@ fn transfer_puts_the_call_in_another_queue_with_its_record() {
     c.run(":note region north");
     c.expect("noted region");
     c.run(":transfer national");
-    c.expect("call 1 is back in `national` as call 2, with its record");
+    c.expect("call 1 is back in `national`, with its record and notes");
     assert_eq!(waiting_of(&caller.recv()), ("national", 1, true));
 
     let queue = c.queue();
-    assert_eq!(waiting_calls(&queue), [(2, "national".to_owned())], "{queue:?}");
+    assert_eq!(waiting_calls(&queue), [(1, "national".to_owned())], "{queue:?}");
     c.run(":answer");
-    c.expect("=== call 2 from Eve: screen pop ===");
+    c.expect("=== call 1 from Eve: screen pop ===");
     assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
     c.run(":end referred_to_region");
     assert_eq!(
@@ -249,7 +249,7 @@ fn transfer_puts_the_call_in_another_queue_with_its_record() {
     let records = c.records();
     assert_eq!(records.len(), 1, "{records:?}");
     let r = &records[0];
-    assert_eq!(r["id"], 2);
+    assert_eq!(r["id"], 1, "the call keeps its number");
     assert_eq!(r["queue"], "national");
     assert_eq!(r["handoff"]["queue"], "reports", "the IVR's record travels unchanged");
     assert_eq!(r["notes"], serde_json::json!([["region", "north"]]));
@@ -287,7 +287,7 @@ fn logout_tells_waiting_callers_nobody_is_staffed() {
     let (mut a, _) = RawCaller::join(&c.addr, "A", reports());
     c.expect("call 1 waits");
     c.run(":logout");
-    c.expect("logged out: callers hear that nobody is available");
+    c.expect("logged out: waiting and new callers are told no call-taker is logged in");
     assert_eq!(waiting_of(&a.recv()), ("reports", 1, false));
     c.run(":answer");
     c.expect("! logged out: `:login` first");
@@ -327,7 +327,7 @@ fn a_conversation_with_notes_is_logged_when_it_ends() {
     c.run(":note what fire");
     c.run(":wait 40s");
     c.run(":end report_taken");
-    c.expect("call 1 ended: report_taken (handled in 40 s)");
+    c.expect("call 1 ended: report_taken (handled in 60 s)");
     assert_eq!(
         caller.recv(),
         ToCaller::Ended {
@@ -345,8 +345,20 @@ fn a_conversation_with_notes_is_logged_when_it_ends() {
     assert_eq!(r["state"], "ended");
     assert_eq!(r["end"], "completed");
     assert_eq!(r["disposition"], "report_taken");
-    assert_eq!(r["answered_ms"], 0);
-    assert_eq!(r["ended_ms"], 40_000);
+    // Virtual time: every line typed takes 0.2 s a character (at least 1 s), `:wait` its time.
+    assert_eq!(r["answered_ms"], 1_400, "`:answer` is 7 characters");
+    let typed: u64 = [
+        "Hotline, what is happening?",
+        ":hold",
+        ":resume",
+        ":note where Harbour Road 14",
+        ":note what fire",
+        ":end report_taken",
+    ]
+    .iter()
+    .map(|l| (l.chars().count() as u64 * 200).max(1000))
+    .sum();
+    assert_eq!(r["ended_ms"], 1_400 + typed + 40_000);
     assert_eq!(
         r["notes"],
         serde_json::json!([["where", "Harbour Road 14"], ["what", "fire"]])
@@ -485,4 +497,65 @@ fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
             ("call".to_owned(), "console_closed".to_owned()),
         ]
     );
+}
+
+#[test]
+fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
+    let mut c = Console::start(&["--name", "Sam"]);
+    let mut caller = crate::desk::RealCaller::start(&c.addr, "Hana");
+    caller.reach("2"); // suspicious activity: the reports queue
+    c.out
+        .expect_within(std::time::Duration::from_secs(60), "the call", &c.stderr(), |l| {
+            l.contains("call 1 waits in `reports` (normal, chosen) at position 1: Hana:")
+        });
+    caller.expect("You are number 1 in the queue");
+    c.run(":answer");
+    caller.expect("Sam answered");
+    c.run("Hello, what did you see?");
+    caller.expect("call-taker: Hello, what did you see?");
+    caller.type_line("someone broke into the shed");
+    c.expect("  caller: someone broke into the shed");
+    c.run(":hold");
+    caller.expect("put on hold by the call-taker");
+    caller.type_line("hello?");
+    caller.expect("you are on hold: the call-taker cannot hear you");
+    c.run(":resume");
+    caller.expect("off hold");
+    caller.type_line(":quit");
+    c.expect("! the caller hung up: wrap the call up with `:end DISPOSITION`");
+    assert!(caller.wait_exit().success());
+    c.run(":end report_taken");
+    assert!(c.quit().success());
+    let rec = c
+        .records()
+        .into_iter()
+        .find(|r| r["record"] == "call")
+        .expect("the call");
+    assert_eq!(rec["end"], "hung_up", "{rec:#}");
+    assert_eq!(rec["disposition"], "report_taken");
+    assert_eq!(rec["caller"], "Hana");
+}
+
+#[test]
+fn a_caller_who_could_not_reach_the_console_is_taken_when_it_starts() {
+    // A free port, with nobody listening on it yet.
+    let addr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").to_string()
+    };
+    let mut caller = crate::desk::RealCaller::start(&addr, "Ivo");
+    caller.reach("2");
+    caller.expect("cannot reach a call-taker console");
+    // The hotline's plan is `hold` for 3 minutes: the caller holds and the line tries again.
+    let mut c = Console::start_on(&addr, &[]);
+    c.out
+        .expect_within(std::time::Duration::from_secs(30), "the call", &c.stderr(), |l| {
+            l.contains("call 1 waits in `reports`")
+        });
+    caller.expect("reached the call-taker console");
+    c.run(":answer");
+    caller.expect("answered");
+    c.run(":end report_taken");
+    caller.expect("the call-taker ended the call (report_taken)");
+    assert!(c.quit().success());
 }

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -12,8 +11,7 @@ use std::time::{Duration, Instant};
 use ivrsim::menu::Priority;
 use ivrsim::operator::protocol::{ToCaller, ToConsole, encode};
 
-use crate::desk::{Console, Lines, RawCaller, WAIT, bin, collect, error_of, handoff, waiting_of};
-use crate::support::root;
+use crate::desk::{Console, RawCaller, RealCaller, WAIT, error_of, handoff, waiting_of};
 
 /// "Within a few seconds": how soon a broken connection must show.
 const FEW: Duration = Duration::from_secs(5);
@@ -354,50 +352,13 @@ fn killing_the_console_mid_call_ends_the_callers_connection_within_seconds() {
 #[test]
 fn a_real_caller_hears_the_line_was_lost_when_the_console_dies() {
     let mut c = Console::start(&[]);
-    let mut child = Command::new(bin())
-        .current_dir(root())
-        .args([
-            "call",
-            "menus/hotline.yaml",
-            "--no-timeouts",
-            "--caller",
-            "Grace",
-            "--operator",
-        ])
-        .arg(&c.addr)
-        .env("NO_COLOR", "1")
-        .env_remove("IVRSIM_LOG")
-        .env_remove("IVRSIM_TOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ivrsim call");
-    struct Reap(std::process::Child);
-    impl Drop for Reap {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut out = Lines::read(child.stdout.take().unwrap(), "the caller");
-    let err = collect(child.stderr.take().unwrap());
-    let mut stdin = child.stdin.take().unwrap();
-    let mut child = Reap(child);
-    let stderr = || err.lock().unwrap().clone();
-    // The prompts run in real time: the urgent notice alone takes some 9 s.
-    let prompts = Duration::from_secs(60);
-
-    out.expect_within(prompts, "the welcome", &stderr(), |l| l.contains("] welcome: "));
-    stdin.write_all(b"1\n").unwrap(); // type-ahead through the welcome: report a concern
-    out.expect_within(prompts, "the report menu", &stderr(), |l| l.contains("] report_menu: "));
-    stdin.write_all(b"1\n").unwrap(); // happening now: the urgent queue
-    out.expect_within(prompts, "the handoff", &stderr(), |l| {
-        l.contains("=== handed to an operator")
-    });
+    let mut caller = RealCaller::start(&c.addr, "Grace");
+    caller.reach("1"); // happening now: the urgent queue
     let waits = c
         .out
-        .expect_within(prompts, "the call", &c.stderr(), |l| l.contains(" waits in `urgent`"));
+        .expect_within(Duration::from_secs(60), "the call", &c.stderr(), |l| {
+            l.contains(" waits in `urgent`")
+        });
     assert!(
         waits.contains(
             "(urgent, chosen) at position 1: Grace: welcome → main_menu → report_menu → urgent_notice → urgent_transfer"
@@ -406,26 +367,20 @@ fn a_real_caller_hears_the_line_was_lost_when_the_console_dies() {
     );
     c.run(":answer");
     c.expect("=== call 1 from Grace: screen pop ===");
-    out.expect_by("the answer", &stderr(), |l| l.contains("the call-taker answered"));
+    caller.expect("the call-taker answered");
     c.run("Hotline, what is happening?");
-    out.expect_by("the call-taker's words", &stderr(), |l| {
-        l.contains("Hotline, what is happening?")
-    });
+    caller.expect("Hotline, what is happening?");
 
     let t = Instant::now();
     c.kill();
-    let lost = out.expect_by("the line lost", &stderr(), |l| {
-        l.contains("the line to the call-taker was lost")
-    });
+    let lost = caller.expect("the line to the call-taker was lost");
     assert!(t.elapsed() < FEW, "shown after {:?}: {lost}", t.elapsed());
     assert!(
         lost.contains("closed the connection") || lost.contains("connection broken"),
         "{lost}"
     );
     // The call is over for the caller, who is told so.
-    out.expect_by("the end of the call", &stderr(), |l| l.contains("=== call over"));
-    drop(stdin);
-    let _ = child.0.wait();
+    caller.expect("=== call over: cut off");
 }
 
 #[test]
