@@ -1,0 +1,215 @@
+//! The console as a state machine, driven directly: queues, positions, tokens, transfer, conversation.
+
+use super::*;
+use crate::engine::HandoffReason;
+use crate::menu::Priority;
+
+fn console() -> Console {
+    Console::new(ConsoleConfig {
+        operator: "Sam".into(),
+        name: "test".into(),
+        dispositions: Vec::new(),
+        max_waiting: Some(3),
+        token: Some("s3cret".into()),
+        queues: Vec::new(),
+    })
+}
+
+fn handoff(queue: &str, priority: Priority) -> Handoff {
+    Handoff {
+        node: "t".into(),
+        queue: queue.into(),
+        priority,
+        reason: HandoffReason::Chosen,
+        path: Vec::new(),
+        variables: Default::default(),
+        language: "en".into(),
+        time_in_ivr: Duration::from_secs(10),
+    }
+}
+
+fn drain(c: &mut Console) -> Vec<Output> {
+    std::iter::from_fn(|| c.poll_output()).collect()
+}
+
+fn sent(out: &[Output], conn: ConnId) -> Vec<ToCaller> {
+    out.iter()
+        .filter_map(|o| match o {
+            Output::Send(c, m) if *c == conn => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Connects `conn`, says hello with the token and joins `queue` at second `t`.
+fn caller(c: &mut Console, conn: ConnId, t: u64, queue: &str, priority: Priority) -> Vec<Output> {
+    c.connected(conn);
+    let now = Duration::from_secs(t);
+    c.message(
+        now,
+        conn,
+        ToConsole::Hello {
+            caller: format!("c{conn}"),
+            token: Some("s3cret".into()),
+        },
+    );
+    c.message(
+        now,
+        conn,
+        ToConsole::Join {
+            handoff: handoff(queue, priority),
+        },
+    );
+    drain(c)
+}
+
+fn waiting(queue: &str, position: usize) -> ToCaller {
+    ToCaller::Waiting {
+        queue: queue.into(),
+        position,
+        staffed: true,
+    }
+}
+
+#[test]
+fn calls_are_answered_by_priority_then_arrival_and_positions_follow() {
+    let mut c = console();
+    let o = caller(&mut c, 1, 0, "reports", Priority::Normal);
+    assert!(sent(&o, 1).contains(&waiting("reports", 1)));
+    caller(&mut c, 2, 1, "reports", Priority::Normal);
+    let o = caller(&mut c, 3, 2, "reports", Priority::Urgent);
+    // The urgent call goes ahead: the two before it move back.
+    assert_eq!(
+        sent(&o, 3),
+        vec![ToCaller::Welcome { console: "test".into() }, waiting("reports", 1)]
+    );
+    assert_eq!(sent(&o, 1), vec![waiting("reports", 2)]);
+    assert_eq!(sent(&o, 2), vec![waiting("reports", 3)]);
+    c.command(Duration::from_secs(5), ":answer");
+    let o = drain(&mut c);
+    assert_eq!(sent(&o, 3), vec![ToCaller::Answered { operator: "Sam".into() }]);
+    assert_eq!(sent(&o, 1), vec![waiting("reports", 1)]);
+    c.command(Duration::from_secs(6), ":end nope");
+    assert!(c.active().is_some(), "an unknown code does not end the call");
+    c.command(Duration::from_secs(7), ":end resolved");
+    let o = drain(&mut c);
+    assert!(sent(&o, 3).contains(&ToCaller::Ended {
+        disposition: "resolved".into()
+    }));
+    assert!(
+        o.iter()
+            .any(|o| matches!(o, Output::Record(r) if r["record"] == "call"))
+    );
+    c.command(Duration::from_secs(8), ":answer");
+    assert_eq!(
+        sent(&drain(&mut c), 1),
+        vec![ToCaller::Answered { operator: "Sam".into() }]
+    );
+}
+
+#[test]
+fn a_full_queue_refuses_and_a_hang_up_moves_the_others_up() {
+    let mut c = console();
+    for conn in 1..=3 {
+        caller(&mut c, conn, conn, "q", Priority::Normal);
+    }
+    let o = caller(&mut c, 4, 4, "q", Priority::Normal);
+    assert!(matches!(sent(&o, 4).last(), Some(ToCaller::Unavailable { .. })));
+    c.message(Duration::from_secs(5), 1, ToConsole::Hangup);
+    let o = drain(&mut c);
+    assert_eq!(sent(&o, 2), vec![waiting("q", 1)]);
+    assert_eq!(sent(&o, 3), vec![waiting("q", 2)]);
+    c.gone(Duration::from_secs(6), 2, "closed the connection");
+    assert_eq!(sent(&drain(&mut c), 3), vec![waiting("q", 1)]);
+    assert_eq!(c.waiting(), 1);
+}
+
+#[test]
+fn a_wrong_token_or_no_hello_closes_the_connection() {
+    let mut c = console();
+    c.connected(1);
+    c.message(
+        Duration::ZERO,
+        1,
+        ToConsole::Hello {
+            caller: "x".into(),
+            token: Some("guess".into()),
+        },
+    );
+    let o = drain(&mut c);
+    assert!(matches!(&sent(&o, 1)[0], ToCaller::Error { code, fatal: true, .. } if code == "token"));
+    assert!(o.contains(&Output::Close(1)));
+    c.connected(2);
+    c.message(Duration::ZERO, 2, ToConsole::Say { text: "hi".into() });
+    assert!(drain(&mut c).contains(&Output::Close(2)));
+    // A bad line is an error reply; the connection stays.
+    let _ = caller(&mut c, 3, 0, "q", Priority::Low);
+    c.bad_message(3, "malformed", "not JSON".into());
+    let o = drain(&mut c);
+    assert!(matches!(&sent(&o, 3)[0], ToCaller::Error { fatal: false, .. }));
+    assert!(!o.contains(&Output::Close(3)));
+}
+
+#[test]
+fn transfer_puts_the_call_in_another_queue_with_its_record_and_logout_tells_the_waiting() {
+    let mut c = console();
+    caller(&mut c, 1, 0, "reports", Priority::High);
+    c.command(Duration::from_secs(1), ":answer");
+    c.command(Duration::from_secs(2), ":note where Harbour Road 14");
+    c.command(Duration::from_secs(3), ":transfer national");
+    let o = drain(&mut c);
+    assert_eq!(sent(&o, 1).last(), Some(&waiting("national", 1)));
+    assert!(c.active().is_none());
+    let call = c.calls().values().find(|r| r.queue == "national").expect("moved");
+    assert_eq!(call.notes, vec![("where".to_owned(), "Harbour Road 14".to_owned())]);
+    assert_eq!(call.handoff.priority, Priority::High);
+    c.command(Duration::from_secs(4), ":logout");
+    let o = drain(&mut c);
+    assert_eq!(
+        sent(&o, 1),
+        vec![ToCaller::Waiting {
+            queue: "national".into(),
+            position: 1,
+            staffed: false
+        }]
+    );
+    c.command(Duration::from_secs(5), ":answer");
+    assert!(c.active().is_none(), "logged out: no answering");
+}
+
+#[test]
+fn the_caller_and_the_call_taker_talk_and_a_lost_line_is_told() {
+    let mut c = console();
+    caller(&mut c, 1, 0, "q", Priority::Normal);
+    c.message(Duration::from_secs(1), 1, ToConsole::Say { text: "early".into() });
+    assert!(
+        matches!(&sent(&drain(&mut c), 1)[0], ToCaller::Error { .. }),
+        "nobody answered yet"
+    );
+    c.command(Duration::from_secs(2), ":answer");
+    c.command(Duration::from_secs(3), "Where are you?");
+    let o = drain(&mut c);
+    assert!(sent(&o, 1).contains(&ToCaller::Say {
+        text: "Where are you?".into()
+    }));
+    c.message(Duration::from_secs(4), 1, ToConsole::Say { text: "At home".into() });
+    let o = drain(&mut c);
+    assert!(o.contains(&Output::Show(vec!["  caller: At home".into()])));
+    c.gone(Duration::from_secs(5), 1, "no word for 6 s");
+    let o = drain(&mut c);
+    assert!(
+        o.iter()
+            .any(|o| matches!(o, Output::Show(v) if v[0].contains("line was lost (no word for 6 s)"))),
+        "{o:?}"
+    );
+    c.command(Duration::from_secs(6), ":end no_action");
+    let rec = drain(&mut c)
+        .into_iter()
+        .find_map(|o| match o {
+            Output::Record(r) => Some(r),
+            _ => None,
+        })
+        .expect("record");
+    assert_eq!(rec["end"], "lost");
+    assert_eq!(rec["transcript"].as_array().map(Vec::len), Some(2));
+}
