@@ -102,7 +102,8 @@ impl Call<'_> {
     /// call has no operator line or is not handed off.
     pub fn handle_queue(&mut self, now: CallTime, event: QueueEvent) {
         self.handle_timeout(now);
-        if self.ended || self.line.is_none() {
+        // Once the call is leaving (its closing message plays), the console has no say.
+        if self.ended || matches!(self.line, None | Some(Line::Closing { .. })) {
             return;
         }
         let Some(tr) = self.transfer_here() else { return };
@@ -653,6 +654,30 @@ nodes:
         );
         assert_eq!(goodbye(&e), Some((1000, "leave a message".into())));
         r.to(3000);
+        assert_eq!(
+            r.summary().expect("ended").outcome,
+            Outcome::NoOperator { queue: "a".into() }
+        );
+    }
+
+    #[test]
+    fn news_from_the_console_after_the_call_leaves_its_queue_change_nothing() {
+        let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, waiting("a", 2, false)); // leaves: the message plays
+        // A position update and a second "unavailable" already on their way.
+        r.queue(1200, waiting("a", 1, false));
+        r.queue(1300, QueueEvent::Unavailable { why: "full".into() });
+        assert_eq!(goodbye(&r.effects), Some((1000, "leave a message".into())));
+        assert_eq!(
+            r.effects
+                .iter()
+                .filter(|e| matches!(e, Effect::LeftQueue { .. }))
+                .count(),
+            1
+        );
+        r.to(10_000);
         assert_eq!(
             r.summary().expect("ended").outcome,
             Outcome::NoOperator { queue: "a".into() }

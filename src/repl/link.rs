@@ -198,11 +198,6 @@ impl Link {
         }
     }
 
-    /// Whether a connection is open.
-    pub fn connected(&self) -> bool {
-        self.client.is_some()
-    }
-
     /// Sends what waits and closes, waiting (up to half a second) for it to be written: the
     /// last thing a caller does before exiting.
     pub async fn finish(&mut self) {
