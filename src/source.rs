@@ -70,6 +70,15 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`printable`] for text that must stay on one line (names, words from the other side of a
+/// connection): line breaks and tabs become `?` too, so nobody can forge a line of the screen.
+pub fn printable_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if c.is_control() { '?' } else { c }).collect())
+}
+
 fn is_unprintable(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t' && c != '\r'
 }

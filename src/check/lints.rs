@@ -138,6 +138,15 @@ fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mu
             .label("callers hear a built-in \"no one can take your call\" message and are hung up on")
             .help("add `when_no_operator:` here or in `defaults` (`action: hold`, `message`, `callback` or `goto`)"),
         ),
+        Some(NoOperator::Goto { to }) if to.node().is_some_and(|t| menu.node(t).id == node.id) => diags.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                to.span,
+                format!("`when_no_operator` of `{}` leads back to `{}` itself", node.id, node.id),
+            )
+            .label("with no call-taker the call would go round without end")
+            .help("send the call somewhere else: another transfer, a message with other channels, or use `action: hold` or `message`"),
+        ),
         Some(NoOperator::Callback { to }) => {
             if let Some(id) = to.node()
                 && !matches!(menu.node(id).kind, NodeKind::Collect(_))

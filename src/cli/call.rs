@@ -167,6 +167,15 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     };
     let mut session = Session::new(&menu, &clips, options);
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if let Some(addr) = &args.operator {
+        use std::net::ToSocketAddrs;
+        if let Err(e) = addr.to_socket_addrs().map(|mut a| a.next().ok_or("no address")) {
+            eprintln!(
+                "error: --operator `{addr}` is not an address a console can be reached at ({e}): write HOST:PORT, e.g. 127.0.0.1:7410"
+            );
+            return EXIT_USAGE;
+        }
+    }
     let operator = args.operator.as_ref().map(|addr| crate::repl::OperatorTarget {
         addr: addr.clone(),
         token: args.token.clone(),

@@ -131,9 +131,13 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let addr: SocketAddr = match args.listen.parse() {
-        Ok(a) => a,
-        Err(_) => {
+    let resolved = {
+        use std::net::ToSocketAddrs;
+        args.listen.to_socket_addrs().ok().and_then(|mut a| a.next())
+    };
+    let addr: SocketAddr = match resolved {
+        Some(a) => a,
+        None => {
             eprintln!(
                 "error: --listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)",
                 args.listen
@@ -141,7 +145,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             return EXIT_USAGE;
         }
     };
-    if !addr.ip().is_loopback() && args.token.is_none() && !args.no_listen {
+    if !addr.ip().to_canonical().is_loopback() && args.token.is_none() && !args.no_listen {
         eprintln!(
             "error: --listen {addr} takes calls from other machines: give --token SECRET (callers pass it with `ivrsim call --token`)"
         );
@@ -177,7 +181,9 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return EXIT_USAGE;
     }
-    let log = match log_path.map(SessionLog::open).transpose() {
+    let mut inputs: Vec<&std::path::Path> = vec![path.as_path()];
+    inputs.extend(args.shift.iter().map(PathBuf::as_path));
+    let log = match log_path.map(|p| SessionLog::open(p, &inputs)).transpose() {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: --log: {e}");
@@ -245,10 +251,17 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     };
     let mut intro = vec![format!("ivrsim operator console: {}", menu.name)];
     match listener.as_ref().and_then(|l| l.local_addr().ok()) {
-        Some(a) => intro.push(format!(
-            "listening on {a}: callers connect with `ivrsim call --operator {a}`{}",
-            if args.token.is_some() { " --token …" } else { "" }
-        )),
+        Some(a) => {
+            let reach = if a.ip().is_unspecified() {
+                format!("THIS-MACHINE:{}", a.port())
+            } else {
+                a.to_string()
+            };
+            intro.push(format!(
+                "listening on {a}: callers connect with `ivrsim call --operator {reach}`{}",
+                if args.token.is_some() { " --token …" } else { "" }
+            ))
+        }
         None => intro.push("not listening for callers".into()),
     }
     if shift_len > 0 {

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::pin::pin;
 use std::time::Duration;
 
@@ -23,6 +22,10 @@ use crate::repl::driver::{Event, Screen};
 
 /// Most connections a console keeps open at once; more are closed on arrival.
 pub const MAX_CONNECTIONS: usize = 4096;
+
+/// Longest a connection may stay open without saying `hello` (heartbeats do not count), so
+/// connections that never introduce themselves cannot fill [`MAX_CONNECTIONS`].
+pub const HELLO_WITHIN: Duration = Duration::from_secs(5);
 
 /// How the console's clock runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,40 +91,64 @@ impl ShiftClock {
     }
 }
 
-/// The session log: JSON Lines, rewritten whole and atomically at every record, so a
-/// killed console leaves the file as it was after the last record, never half a line.
+/// The session log: JSON Lines, one record a line, appended. Each record is written with one
+/// `write` to a file opened in append mode, then synced to disk, so a killed console leaves
+/// every record written before intact (at worst the record being written is missing; a
+/// half-written last line from a power loss is ended before the next record), and two
+/// consoles appending to the same file interleave whole lines. The file keeps its owner and
+/// permissions; the console never rewrites or truncates it.
 #[derive(Debug)]
 pub struct SessionLog {
-    path: PathBuf,
-    text: String,
+    path: std::path::PathBuf,
+    file: std::fs::File,
 }
 
 impl SessionLog {
-    /// A log appending to `path` (which may exist: its records are kept).
+    /// Opens (or creates) the log at `path` for appending. `inputs` are files the console
+    /// reads (the menu, training calls): the log may not be one of them.
     ///
     /// # Errors
-    /// The file exists but cannot be read, or is not a regular file.
-    pub fn open(path: PathBuf) -> io::Result<Self> {
+    /// The path is a folder, device, link or pipe, one of `inputs`, or cannot be opened for
+    /// appending (a missing folder, a read-only file).
+    pub fn open(path: std::path::PathBuf, inputs: &[&std::path::Path]) -> io::Result<Self> {
+        use std::io::{Read, Seek, SeekFrom, Write};
         crate::atomic::check_target(&path)?;
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(e),
-        };
-        Ok(SessionLog { path, text })
+        if let Ok(log) = path.canonicalize()
+            && inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == log))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is one of the files the console reads", path.display()),
+            ));
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        // A last line cut short (a power loss mid-write) is ended, so the next record is whole.
+        if file.metadata()?.len() > 0 {
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::End(-1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                file.write_all(b"\n")?;
+            }
+        }
+        Ok(SessionLog { path, file })
     }
 
     /// Appends one record.
     ///
     /// # Errors
-    /// The file cannot be written (the record is kept for the next write).
+    /// The file cannot be written (a full disk).
     pub fn append(&mut self, record: &serde_json::Value) -> io::Result<()> {
-        if !self.text.is_empty() && !self.text.ends_with('\n') {
-            self.text.push('\n');
-        }
-        self.text.push_str(&record.to_string());
-        self.text.push('\n');
-        crate::atomic::write(&self.path, self.text.as_bytes())
+        use std::io::Write;
+        let mut line = record.to_string();
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.sync_data()
     }
 
     /// Where it is.
@@ -168,12 +195,15 @@ impl Desk<'_> {
         let (accepted_tx, mut accepted) = mpsc::unbounded_channel();
         let accept = listener.map(|l| tokio::spawn(accept_loop(l, accepted_tx)));
         let mut conns: HashMap<ConnId, mpsc::Sender<WireCmd<ToCaller>>> = HashMap::new();
+        // Connections yet to say hello, by when they connected (oldest first).
+        let mut unintroduced: std::collections::VecDeque<(ConnId, Instant)> = std::collections::VecDeque::new();
         let mut next_conn: ConnId = 1;
         let mut stop = pin!(stop);
         let mut leaving = false;
         self.flush(&mut conns, &mut leaving)?;
         while !leaving {
             let wake = self.console.poll_timeout().and_then(|t| self.clock.instant(t));
+            let hello_due = unintroduced.front().map(|(_, at)| *at + HELLO_WITHIN);
             tokio::select! {
                 biased;
                 () = &mut stop => {
@@ -192,6 +222,7 @@ impl Desk<'_> {
                         conns.insert(id, tx);
                         tokio::spawn(pump::<ToConsole, ToCaller>(id, stream, ToCaller::Ping, events_tx.clone(), rx));
                         self.console.connected(id);
+                        unintroduced.push_back((id, Instant::now()));
                         tracing::debug!(%peer, id, "connected");
                     }
                 }
@@ -233,6 +264,15 @@ impl Desk<'_> {
                 () = sleep_until(wake) => {
                     let now = self.clock.now();
                     self.console.handle_timeout(now);
+                }
+                () = sleep_until(hello_due) => {
+                    while let Some(&(id, at)) = unintroduced.front() {
+                        if at + HELLO_WITHIN > Instant::now() {
+                            break;
+                        }
+                        unintroduced.pop_front();
+                        self.console.no_hello(id, HELLO_WITHIN);
+                    }
                 }
             }
             self.flush(&mut conns, &mut leaving)?;

@@ -102,7 +102,8 @@ pub async fn pump<In, Out>(
             MAX_MESSAGE,
         )),
     );
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    // The first ping goes one period after the start, so a caller's `hello` comes first.
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_heard = tokio::time::Instant::now();
     let report = |e: WireEvent<In>| events.send((id, e)).is_ok();

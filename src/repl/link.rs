@@ -11,6 +11,14 @@ use crate::operator::protocol::{ToCaller, ToConsole};
 /// How often a call that could not reach the console tries again while the caller holds.
 pub const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Highest queue position a caller is told (a console saying more is not believed).
+pub const MAX_POSITION: usize = 100_000;
+
+/// Text from the console, on one line, without control characters, at most `max` characters.
+fn one_line(s: &str, max: usize) -> String {
+    crate::source::printable_line(s).chars().take(max).collect()
+}
+
 /// Where the console is.
 #[derive(Clone, Debug)]
 pub struct OperatorTarget {
@@ -173,20 +181,28 @@ impl Link {
                         position,
                         staffed,
                     } => Heard::Queue(QueueEvent::Waiting {
-                        queue,
-                        position,
+                        queue: one_line(&queue, 80),
+                        position: position.clamp(1, MAX_POSITION),
                         staffed,
                     }),
-                    ToCaller::Unavailable { why } => Heard::Queue(QueueEvent::Unavailable { why }),
-                    ToCaller::Answered { operator } => Heard::Queue(QueueEvent::Answered { operator }),
+                    ToCaller::Unavailable { why } => Heard::Queue(QueueEvent::Unavailable {
+                        why: one_line(&why, 200),
+                    }),
+                    ToCaller::Answered { operator } => Heard::Queue(QueueEvent::Answered {
+                        operator: one_line(&operator, 80),
+                    }),
                     ToCaller::Held => Heard::Queue(QueueEvent::Held),
                     ToCaller::Resumed => Heard::Queue(QueueEvent::Resumed),
                     ToCaller::Ended { disposition } => {
                         self.close();
-                        Heard::Queue(QueueEvent::Ended { disposition })
+                        Heard::Queue(QueueEvent::Ended {
+                            disposition: one_line(&disposition, 80),
+                        })
                     }
-                    ToCaller::Say { text } => Heard::Said(text),
-                    ToCaller::Error { message, .. } => Heard::Notice(format!("! the console says: {message}")),
+                    ToCaller::Say { text } => Heard::Said(one_line(&text, crate::operator::protocol::MAX_SAY)),
+                    ToCaller::Error { message, .. } => {
+                        Heard::Notice(format!("! the console says: {}", one_line(&message, 200)))
+                    }
                     ToCaller::Welcome { .. } | ToCaller::Ping => continue,
                 },
                 ClientEvent::Bad(why) => Heard::Notice(format!("! unreadable message from the console: {why}")),

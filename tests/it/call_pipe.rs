@@ -407,3 +407,13 @@ fn absurd_timeouts_are_menu_errors_not_crashes() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("E016") && err.contains("longer than 24 hours"), "{err}");
 }
+
+#[test]
+fn an_operator_address_that_cannot_be_one_is_refused_before_the_call() {
+    for addr in ["nonsense", "127.0.0.1:99999", ":::", ""] {
+        let out = crate::support::ivrsim(&["call", "--operator", addr]);
+        assert_eq!(out.code, 2, "{addr}: {}", out.stderr);
+        assert!(out.stderr.contains("is not an address"), "{addr}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "no call was started: {}", out.stdout);
+    }
+}

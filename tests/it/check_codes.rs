@@ -483,3 +483,21 @@ fn nodes_reached_only_when_no_call_taker_is_free_are_not_e014() {
     let out = dir.ivrsim(&["check", "menu.yaml"]);
     assert!(codes_in(&out.stdout).contains("E014"), "{}", out.stdout);
 }
+
+#[test]
+fn a_no_operator_plan_back_to_its_own_transfer_and_too_frequent_announcements_are_refused() {
+    let dir = Dir::new();
+    let menu = support::MINIMAL.replace(
+        "when_no_operator: { action: message, prompt: { text: \"No one can take your call now.\" } }",
+        "when_no_operator: { action: goto, to: operator }\n    hold: { every: 1ms }",
+    );
+    dir.write("menu.yaml", menu);
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("leads back to `operator` itself"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("`hold.every` is shorter than 5 seconds"),
+        "{}",
+        out.stdout
+    );
+}

@@ -426,3 +426,45 @@ fn a_caller_that_never_reads_does_not_stall_the_console() {
     stdin.flush().unwrap();
     assert_eq!(other.recv(), ToCaller::Say { text: "hello".into() });
 }
+
+#[test]
+fn a_connection_that_pings_but_never_says_hello_is_closed() {
+    let c = Console::start(&[]);
+    // It keeps up the heartbeat, so only the hello deadline can close it.
+    let mut lurker = RawCaller::connect(&c.addr);
+    let t = Instant::now();
+    let msgs = lurker.expect_eof(WAIT);
+    assert!(t.elapsed() < Duration::from_secs(10), "closed after {:?}", t.elapsed());
+    assert!(
+        msgs.iter()
+            .any(|m| matches!(m, ToCaller::Error { message, fatal: true, .. } if message.contains("no `hello`"))),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn what_a_caller_sends_cannot_forge_or_clear_console_lines() {
+    let mut c = Console::start(&[]);
+    let mut h = handoff("12");
+    h.language = "en\u{1b}[2J".into();
+    h.variables
+        .insert("note\nfake".into(), "x\r\ncall 9 waits in `x`".into());
+    let (mut caller, _) = RawCaller::join(&c.addr, "Bob\ncall 8 waits in `fake`", h);
+    c.expect("call 1 waits");
+    c.run(":answer");
+    c.expect("=== call 1 from Bob?call 8 waits in `fake`: screen pop ===");
+    assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
+    caller.send(&ToConsole::Say {
+        text: "hi\r\n> :fake".into(),
+    });
+    c.expect("  caller: hi??> :fake");
+    assert!(c.quit().success());
+    let shown = c.out.seen.join("\n");
+    assert!(!shown.contains('\u{1b}'), "an escape reached the screen");
+    assert!(
+        !c.out
+            .seen
+            .iter()
+            .any(|l| l.starts_with("call 9") || l.starts_with("call 8"))
+    );
+}

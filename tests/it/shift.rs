@@ -177,3 +177,70 @@ fn the_log_keeps_earlier_sessions_and_a_bad_training_file_is_refused_with_its_pl
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("bad.yaml:3:1"), "{err}");
 }
+
+#[test]
+fn a_training_caller_who_finds_the_queue_full_is_turned_away_once() {
+    let mut cmd = assert_cmd::Command::cargo_bin("ivrsim").expect("binary");
+    let out = cmd
+        .current_dir(root())
+        .args([
+            "operator",
+            "--no-listen",
+            "--max-waiting",
+            "0",
+            "--shift",
+            "scenarios/training/01-urgent-gas-smell.yaml",
+        ])
+        .env("NO_COLOR", "1")
+        .env("HOME", Dir::new().path())
+        .write_stdin(":wait 1m\n")
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.matches("could not wait").count(), 1, "{stdout}");
+    assert!(stdout.contains("shift: 1 call, 0 answered, 1 abandoned"), "{stdout}");
+}
+
+#[test]
+fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
+    let dir = Dir::new();
+    let run = |log: &std::path::Path| {
+        assert_cmd::Command::cargo_bin("ivrsim")
+            .expect("binary")
+            .current_dir(root())
+            .args(["operator", "--no-listen", "--log"])
+            .arg(log)
+            .args(["--shift", "scenarios/training/05-impatient-caller.yaml"])
+            .env("NO_COLOR", "1")
+            .write_stdin(":wait 3m\n")
+            .output()
+            .expect("run")
+    };
+    // Another writer's line survives: the console appends, it does not rewrite.
+    let log = dir.path().join("shared.jsonl");
+    std::fs::write(&log, "{\"record\":\"other\"}").expect("seed"); // no final newline
+    let out = run(&log);
+    assert_eq!(out.status.code(), Some(0));
+    let recs = records(&log);
+    assert_eq!(recs[0]["record"], "other");
+    assert_eq!(recs.last().expect("records")["record"], "shift");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        run(&log);
+        let mode = std::fs::metadata(&log).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the log keeps its permissions");
+    }
+    for (bad, why) in [
+        (root().join("menus/hotline.yaml"), "one of the files the console reads"),
+        (dir.path().join("no/such/folder/log.jsonl"), "No such file"),
+    ] {
+        let out = run(&bad);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", bad.display());
+        assert!(err.contains(why), "{err}");
+    }
+}

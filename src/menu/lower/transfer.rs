@@ -4,6 +4,9 @@
 use super::raw::{Entries, RawHold, RawNoOperator};
 use super::*;
 
+/// Shortest time between two hold announcements a menu may ask for.
+pub(crate) const MIN_HOLD_EVERY: Duration = Duration::from_secs(5);
+
 /// The actions of `when_no_operator`.
 const NO_OPERATOR_ACTIONS: [&str; 4] = ["hold", "message", "callback", "goto"];
 
@@ -15,7 +18,19 @@ impl Cx<'_> {
             .value
             .every
             .as_ref()
-            .and_then(|e| self.duration(file, "hold.every", e, false))
+            .and_then(|e| {
+                let d = self.duration(file, "hold.every", e, false)?;
+                if d < MIN_HOLD_EVERY {
+                    let span = self.span(file, &e.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, span, "`hold.every` is shorter than 5 seconds")
+                            .label("announcements this close would talk over each other")
+                            .help("announce every 20 to 60 seconds, e.g. `every: 30s`"),
+                    );
+                    return None;
+                }
+                Some(d)
+            })
             .unwrap_or(base.every);
         let prompt = match &raw.value.prompt {
             Some(p) => Some(self.prompt(file, p)),

@@ -40,7 +40,7 @@ impl Console {
             "wait" => match crate::menu::parse_duration(rest) {
                 Ok(d) if d <= Duration::from_secs(24 * 3600) => self.out.push_back(Output::Wait(d)),
                 Ok(_) => self.show("! `:wait` takes at most 24h"),
-                Err(e) => self.show(format!("! `:wait {rest}`: {e} (e.g. `:wait 30s`)")),
+                Err(e) => self.show(format!("! `:wait {}`: {e} (e.g. `:wait 30s`)", printable_line(rest))),
             },
             "help" | "h" | "?" => {
                 let mut v = vec!["type words and Enter to speak to the caller; commands:".to_owned()];
@@ -66,7 +66,7 @@ impl Console {
                     .unwrap_or_default();
                 self.show(format!(
                     "! unknown command `:{}`{hint} (`:help` lists them)",
-                    printable(other)
+                    printable_line(other)
                 ));
             }
         }
@@ -87,7 +87,7 @@ impl Console {
             return;
         }
         let text: String = text.chars().take(MAX_SAY).collect();
-        call.transcript.push(Said {
+        call.keep(Said {
             at: now,
             who: "call-taker",
             text: text.clone(),
@@ -103,7 +103,7 @@ impl Console {
     /// A scripted caller says `text`.
     fn caller_says(&mut self, now: Duration, id: CallId, text: String) {
         if let Some(call) = self.calls.get_mut(&id) {
-            call.transcript.push(Said {
+            call.keep(Said {
                 at: now,
                 who: "caller",
                 text: text.clone(),
@@ -171,7 +171,7 @@ impl Console {
                 Err(_) => {
                     self.show(format!(
                         "! `:answer {}`: give a call number from `:queue`",
-                        printable(arg)
+                        printable_line(arg)
                     ));
                     return;
                 }
@@ -181,7 +181,7 @@ impl Console {
             self.show(if arg.is_empty() {
                 "no calls waiting".to_owned()
             } else {
-                format!("! no call {} waiting (`:queue` lists them)", printable(arg))
+                format!("! no call {} waiting (`:queue` lists them)", printable_line(arg))
             });
             return;
         };
@@ -235,7 +235,7 @@ impl Console {
             return;
         }
         call.state = to;
-        call.transcript.push(Said {
+        call.keep(Said {
             at: now,
             who: "call-taker",
             text: format!("({what})"),
@@ -263,7 +263,7 @@ impl Console {
                 .unwrap_or_default();
             self.show(format!(
                 "! no queue `{}`{hint} (queues: {})",
-                printable(queue),
+                printable_line(queue),
                 self.config.queues.join(", ")
             ));
             return;
@@ -271,7 +271,7 @@ impl Console {
         match self.queues.rejoin(id, queue, priority, now, ()) {
             Ok(_) => {
                 let call = self.calls.get_mut(&id).expect("present");
-                call.transcript.push(Said {
+                call.keep(Said {
                     at: now,
                     who: "call-taker",
                     text: format!("(transferred to `{queue}`)"),
@@ -298,7 +298,12 @@ impl Console {
         }
         if let Some(call) = self.calls.get_mut(&id) {
             call.notes.push((field.clone(), text.chars().take(MAX_SAY).collect()));
-            self.show(format!("noted {field}"));
+            let cut = text.chars().count() > MAX_SAY;
+            self.show(if cut {
+                format!("noted {field} (its first {MAX_SAY} characters: a note is at most that long)")
+            } else {
+                format!("noted {field}")
+            });
         }
     }
 
@@ -311,7 +316,7 @@ impl Console {
                 let hint = crate::menu::load::suggest(code, self.config.dispositions.iter().map(|(c, _)| c.as_str()))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
-                v.push(format!("! `{}` is not a disposition code{hint}", printable(code)));
+                v.push(format!("! `{}` is not a disposition code{hint}", printable_line(code)));
             }
             v.push("`:end CODE` with one of:".into());
             v.extend(self.config.dispositions.iter().map(|(c, d)| format!("  {c:<20} {d}")));

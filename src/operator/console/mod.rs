@@ -22,7 +22,7 @@ use super::queue::{CallId, Queues};
 use super::score::{Observed, Scorecard, ShiftSummary};
 use super::training::TrainingCall;
 use crate::engine::{Handoff, route_of};
-use crate::source::printable;
+use crate::source::printable_line;
 
 /// A connection's number, given by the server.
 pub type ConnId = u64;
@@ -145,6 +145,21 @@ pub struct CallRecord {
     told: Option<usize>,
 }
 
+impl CallRecord {
+    /// Keeps a line of the conversation, up to [`MAX_TRANSCRIPT`] lines (then one line saying
+    /// the rest is not kept).
+    fn keep(&mut self, said: Said) {
+        match self.transcript.len() {
+            n if n < MAX_TRANSCRIPT => self.transcript.push(said),
+            n if n == MAX_TRANSCRIPT => self.transcript.push(Said {
+                text: format!("(the conversation goes on; only its first {MAX_TRANSCRIPT} lines are kept)"),
+                ..said
+            }),
+            _ => {}
+        }
+    }
+}
+
 /// A callback a caller asked for when nobody could take the call.
 #[derive(Clone, Debug, Serialize)]
 pub struct CallbackRequest {
@@ -157,6 +172,8 @@ pub struct CallbackRequest {
     pub queue: String,
     /// The number to call.
     pub number: String,
+    /// The call's variables (at most 200, each cut to 200 characters).
+    pub variables: BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -266,7 +283,7 @@ impl Console {
         self.out.pop_front()
     }
 
-    /// Every call the console has seen, by number.
+    /// The calls not yet over (waiting, or with the call-taker), by number.
     pub fn calls(&self) -> &BTreeMap<CallId, CallRecord> {
         &self.calls
     }
@@ -318,6 +335,23 @@ impl Console {
         self.conns.insert(conn, Conn::Greeting);
     }
 
+    /// Whether `conn` has said `hello`.
+    pub fn greeted(&self, conn: ConnId) -> bool {
+        matches!(self.conns.get(&conn), Some(Conn::Ready { .. }))
+    }
+
+    /// `conn` did not say `hello` in time: it is told so and closed.
+    pub fn no_hello(&mut self, conn: ConnId, within: Duration) {
+        if self.conns.contains_key(&conn) && !self.greeted(conn) {
+            self.refuse(
+                conn,
+                "unexpected",
+                format!("no `hello` within {} s", within.as_secs()),
+                true,
+            );
+        }
+    }
+
     /// A line from `conn` could not be read (`code`, `message`): the caller is told, the
     /// connection stays.
     pub fn bad_message(&mut self, conn: ConnId, code: &str, message: String) {
@@ -341,7 +375,7 @@ impl Console {
                     self.refuse(conn, "token", why.into(), true);
                     return;
                 }
-                let caller: String = printable(&caller).chars().take(80).collect();
+                let caller: String = printable_line(&caller).chars().take(80).collect();
                 self.conns.insert(conn, Conn::Ready { caller, call: None });
                 let console = self.config.name.clone();
                 self.out.push_back(Output::Send(conn, ToCaller::Welcome { console }));
@@ -367,12 +401,19 @@ impl Console {
                     Err(why) => self.send(Some(conn), ToCaller::Unavailable { why }),
                 }
             }
-            (Conn::Ready { call: None, .. }, ToConsole::Callback { queue, number, .. }) => {
+            (
+                Conn::Ready { call: None, .. },
+                ToConsole::Callback {
+                    queue,
+                    number,
+                    variables,
+                },
+            ) => {
                 let caller = match self.conns.get(&conn) {
                     Some(Conn::Ready { caller, .. }) => caller.clone(),
                     _ => String::new(),
                 };
-                self.callback(now, caller, queue, number);
+                self.callback(now, caller, queue, number, variables);
             }
             (Conn::Ready { call: None, .. }, ToConsole::Hangup) => {
                 self.conns.remove(&conn);
@@ -394,8 +435,8 @@ impl Console {
             ToConsole::Say { .. } if call.state == CallState::Held => {} // on hold: nobody hears it
             ToConsole::Say { text } => match call.state {
                 CallState::Talking if self.active == Some(id) => {
-                    let text: String = printable(&text).chars().take(MAX_SAY).collect();
-                    call.transcript.push(Said {
+                    let text: String = printable_line(&text).chars().take(MAX_SAY).collect();
+                    call.keep(Said {
                         at: now,
                         who: "caller",
                         text: text.clone(),
@@ -406,14 +447,18 @@ impl Console {
             },
             ToConsole::Leave { reason } => {
                 if call.state == CallState::Waiting {
-                    let r = printable(&reason).chars().take(200).collect::<String>();
+                    let r = printable_line(&reason).chars().take(200).collect::<String>();
                     self.show(format!("call {id} left its queue: {r}"));
                     self.finish(now, id, "left");
                 }
             }
-            ToConsole::Callback { queue, number, .. } => {
+            ToConsole::Callback {
+                queue,
+                number,
+                variables,
+            } => {
                 let caller = call.caller.clone();
-                self.callback(now, caller, queue, number);
+                self.callback(now, caller, queue, number, variables);
             }
             ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "abandoned"),
             ToConsole::Hello { .. } | ToConsole::Join { .. } | ToConsole::Ping => {}
@@ -453,15 +498,26 @@ impl Console {
         }
     }
 
-    fn callback(&mut self, now: Duration, caller: String, queue: String, number: String) {
+    fn callback(
+        &mut self,
+        now: Duration,
+        caller: String,
+        queue: String,
+        number: String,
+        variables: BTreeMap<String, String>,
+    ) {
+        let clean = |s: &str| -> String { printable_line(s).chars().take(200).collect() };
+        let variables: BTreeMap<String, String> =
+            variables.iter().take(200).map(|(k, v)| (clean(k), clean(v))).collect();
         let number: String = number.chars().filter(|c| c.is_ascii_digit()).take(32).collect();
-        let queue: String = printable(&queue).chars().take(80).collect();
+        let queue: String = printable_line(&queue).chars().take(80).collect();
         self.show(format!("callback requested by {caller} for `{queue}`: {number}"));
         let req = CallbackRequest {
             at: now,
             caller,
             queue,
             number,
+            variables,
         };
         let mut rec = serde_json::to_value(&req).unwrap_or_default();
         rec["record"] = "callback".into();
@@ -471,12 +527,13 @@ impl Console {
 
     /// Puts a handed-off call in its queue; its number, or why it cannot wait.
     fn join(&mut self, now: Duration, caller: &str, conn: Option<ConnId>, handoff: Handoff) -> Result<CallId, String> {
-        let queue: String = printable(&handoff.queue).chars().take(80).collect();
+        let handoff = sanitize(handoff);
+        let queue = handoff.queue.clone();
         let (id, position) = self
             .queues
             .join(&queue, handoff.priority, now, ())
             .map_err(|e| e.to_string())?;
-        let route = printable(&route_of(&handoff.path)).into_owned();
+        let route = printable_line(&route_of(&handoff.path)).into_owned();
         self.show(format!(
             "call {id} waits in `{queue}` ({}, {}) at position {position}: {caller}: {route}",
             handoff.priority.name(),
@@ -555,15 +612,61 @@ impl Console {
         if self.active == Some(id) {
             self.active = None;
         }
-        if let Some(i) = self.calls.get(&id).and_then(|c| c.script) {
-            let call = self.calls.get(&id).cloned();
-            self.score(i, now, call.as_ref());
+        // A call that is over lives on in the session log only: a console open for days keeps
+        // no more than the calls in progress.
+        let Some(call) = self.calls.remove(&id) else { return };
+        // Its connection (if still open) may bring another call, or a callback request.
+        if let Some(c) = call.conn
+            && let Some(Conn::Ready { call: on, .. }) = self.conns.get_mut(&c)
+            && *on == Some(id)
+        {
+            *on = None;
+        }
+        if let Some(i) = call.script {
+            self.score(i, now, Some(&call));
         }
     }
 }
 
+/// Most path steps of a handoff the console keeps (the first ones, and a last line saying so).
+pub const MAX_PATH_STEPS: usize = 1000;
+
+/// Most lines of conversation a call keeps; later ones are shown but not kept.
+pub const MAX_TRANSCRIPT: usize = 1000;
+
+/// A handoff from the other side of a connection, made safe to show and keep: every text
+/// on one line without control characters and at most 200 characters, at most
+/// [`MAX_PATH_STEPS`] path steps and 200 variables.
+fn sanitize(mut h: Handoff) -> Handoff {
+    let clean = |s: &str| -> String { printable_line(s).chars().take(200).collect() };
+    h.node = clean(&h.node);
+    h.queue = printable_line(&h.queue).chars().take(80).collect();
+    h.language = clean(&h.language);
+    h.variables = h
+        .variables
+        .iter()
+        .take(200)
+        .map(|(k, v)| (clean(k), clean(v)))
+        .collect();
+    if h.path.len() > MAX_PATH_STEPS {
+        let more = h.path.len() - MAX_PATH_STEPS;
+        h.path.truncate(MAX_PATH_STEPS);
+        if let Some(last) = h.path.last().cloned() {
+            h.path.push(crate::engine::PathStep {
+                event: format!("({more} more steps not kept)"),
+                ..last
+            });
+        }
+    }
+    for step in &mut h.path {
+        step.node = clean(&step.node);
+        step.event = clean(&step.event);
+    }
+    h
+}
+
 fn one_line(s: &str, max: usize) -> String {
-    let s = printable(s);
+    let s = printable_line(s);
     if s.chars().count() <= max {
         s.into_owned()
     } else {
@@ -576,7 +679,11 @@ fn one_line(s: &str, max: usize) -> String {
 /// What the call-taker sees on answering: the IVR's screen pop, with the time waited.
 pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
     let mut v = crate::call::render::screen_pop(&call.handoff);
-    v[1] = format!("=== call {} from {}: screen pop ===", call.id, printable(&call.caller));
+    v[1] = format!(
+        "=== call {} from {}: screen pop ===",
+        call.id,
+        printable_line(&call.caller)
+    );
     let waited = call.answered.unwrap_or(now).saturating_sub(call.arrived);
     v.insert(4, format!("time waiting: {}", secs(waited)));
     if call.queue != call.handoff.queue {
@@ -584,8 +691,8 @@ pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
             3,
             format!(
                 "now in: {} (put back by a call-taker; the IVR sent it to {})",
-                printable(&call.queue),
-                printable(&call.handoff.queue)
+                printable_line(&call.queue),
+                printable_line(&call.handoff.queue)
             ),
         );
     }

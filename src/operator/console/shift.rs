@@ -38,6 +38,9 @@ impl Console {
     }
 
     fn deadline(&self, s: &Scripted) -> Option<Duration> {
+        if s.card.is_some() || s.skipped {
+            return None; // over: scored, turned away, or not arrived when the shift ended
+        }
         match s.id {
             None => Some(s.joins_at),
             Some(id) => {
