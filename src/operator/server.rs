@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::console::{ConnId, Console, Output};
 use super::protocol::{ToCaller, ToConsole};
 use super::wire::{OUTBOX, WireCmd, WireEvent, pump};
-use crate::repl::driver::{Event, Screen};
+use crate::repl::driver::{Event, Screen, sleep_until};
 
 /// Most connections a console keeps open at once; more are closed on arrival.
 pub const MAX_CONNECTIONS: usize = 4096;
@@ -356,13 +356,6 @@ async fn accept_loop(listener: TcpListener, tx: mpsc::UnboundedSender<(tokio::ne
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-    }
-}
-
-async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
 

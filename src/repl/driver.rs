@@ -525,7 +525,7 @@ async fn recv_link(link: &mut Option<Link>) -> Heard {
 }
 
 /// Sleeps until `at`, or forever.
-async fn sleep_until(at: Option<Instant>) {
+pub(crate) async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

@@ -331,19 +331,7 @@ impl Console {
 
     /// Waits for the process to exit (by itself).
     pub fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                self.out.drain(Duration::from_secs(1));
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the console did not exit within {} s",
-                WAIT.as_secs()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for_exit(&mut self.child, &mut self.out, "the console")
     }
 
     /// Closes its stdin (the end of the call-taker's input).
@@ -665,19 +653,7 @@ impl RealCaller {
     /// Waits for the process to exit.
     pub fn wait_exit(&mut self) -> ExitStatus {
         self.stdin = None;
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                self.out.drain(Duration::from_secs(1));
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the caller did not exit within {} s",
-                WAIT.as_secs()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for_exit(&mut self.child, &mut self.out, "the caller")
     }
 }
 
@@ -685,5 +661,22 @@ impl Drop for RealCaller {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Waits (up to [`WAIT`]) for `child` to exit, then reads what it printed last into `out`.
+fn wait_for_exit(child: &mut Child, out: &mut Lines, who: &str) -> ExitStatus {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(s) = child.try_wait().expect("try_wait") {
+            out.drain(Duration::from_secs(1));
+            return s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{who} did not exit within {} s",
+            WAIT.as_secs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
