@@ -123,8 +123,40 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
     }
 }
 
+/// The placeholders a hold announcement may use.
+const HOLD_PLACEHOLDERS: [&str; 2] = ["{position}", "{queue}"];
+
+/// E016 for a hold announcement with a `{…}` that is not a placeholder (or not closed): it
+/// would be read out as written.
+fn hold_placeholders(prompt: &crate::menu::Prompt, diags: &mut Vec<Diagnostic>) {
+    let texts = std::iter::once(prompt.text.as_str()).chain(prompt.translations.values().map(|t| t.text.as_str()));
+    for text in texts {
+        let mut rest = text;
+        while let Some(i) = rest.find('{') {
+            let tail = &rest[i..];
+            let token = tail.find('}').map_or(tail, |j| &tail[..=j]);
+            if !HOLD_PLACEHOLDERS.contains(&token) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        prompt.text_span,
+                        format!("`{token}` in a hold announcement is not a placeholder"),
+                    )
+                    .label("callers would hear it as written")
+                    .help("hold announcements may use `{position}` and `{queue}`"),
+                );
+                return;
+            }
+            rest = &tail[token.len()..];
+        }
+    }
+}
+
 /// E018 and W014: what a transfer does when no call-taker can take the call.
 fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mut Vec<Diagnostic>) {
+    if let Some(p) = &tr.hold.prompt {
+        hold_placeholders(p, diags);
+    }
     match &tr.when_no_operator {
         None => diags.push(
             Diagnostic::new(

@@ -501,3 +501,30 @@ fn a_no_operator_plan_back_to_its_own_transfer_and_too_frequent_announcements_ar
         out.stdout
     );
 }
+
+#[test]
+fn a_hold_announcement_with_an_unknown_placeholder_is_refused() {
+    let dir = Dir::new();
+    let menu = support::MINIMAL.replace(
+        "    queue: general\n",
+        "    queue: general\n    hold: { prompt: { text: \"You are number {position} in {bogus}\" } }\n",
+    );
+    dir.write("menu.yaml", &menu);
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("`{bogus}` in a hold announcement is not a placeholder"),
+        "{}",
+        out.stdout
+    );
+    // The known ones are fine, and an unclosed one is caught too.
+    dir.write("menu.yaml", menu.replace("{bogus}", "{queue}"));
+    assert_eq!(dir.ivrsim(&["check", "menu.yaml"]).code, 0);
+    dir.write("menu.yaml", menu.replace("{bogus}", "{queue"));
+    assert!(
+        dir.ivrsim(&["check", "menu.yaml"])
+            .stdout
+            .contains("`{queue` in a hold announcement")
+    );
+}
