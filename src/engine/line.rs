@@ -139,6 +139,7 @@ impl Call<'_> {
                 });
                 if !staffed && was_unstaffed.is_none() {
                     self.step(now, &node, "no call-taker logged in".into());
+                    self.caption(now, "no call-taker is logged in at the moment".into());
                     self.no_operator(now, &tr, true);
                 }
             }

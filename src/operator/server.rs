@@ -451,7 +451,7 @@ mod tests {
         });
         assert_eq!(
             lost(&shown),
-            ["! the caller's line was lost (closed the connection): wrap the call up with `:end DISPOSITION`"]
+            ["! call 1: the caller's line was lost (closed the connection): wrap the call up with `:end DISPOSITION`"]
         );
     }
 

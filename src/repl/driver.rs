@@ -300,7 +300,7 @@ impl<'a, 'm> Driver<'a, 'm> {
                 let text: String = text.chars().take(crate::operator::protocol::MAX_SAY).collect();
                 self.session.call.handle_conversation(now, false, &text);
             }
-            Heard::Notice(text) => self.screen.show(&[format!("{INDENT}{}", printable(&text))])?,
+            Heard::Notice(text) => self.screen.show(&[format!("{INDENT}· {}", printable(&text))])?,
         }
         if self.show_effects()? {
             self.write_files()?;
@@ -316,7 +316,9 @@ impl<'a, 'm> Driver<'a, 'm> {
             return None;
         }
         let due = call.poll_timeout()?;
-        (self.options.timeouts || call.is_playing()).then(|| (self.clock.instant(due), due))
+        // `--no-timeouts` waits for the trainee's input only: once handed off, the hold
+        // announcements and the wait limits run in real time.
+        (self.options.timeouts || call.is_playing() || call.on_operator_line()).then(|| (self.clock.instant(due), due))
     }
 
     /// The call time for an input now (held before a pending time-out with time-outs off).
@@ -326,6 +328,7 @@ impl<'a, 'm> Driver<'a, 'm> {
         if !self.options.timeouts
             && !call.is_ended()
             && !call.is_playing()
+            && !call.on_operator_line()
             && let Some(due) = call.poll_timeout()
         {
             let hold = due.saturating_sub(HOLD_BEFORE_DEADLINE).max(call.now());

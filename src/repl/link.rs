@@ -127,7 +127,7 @@ impl Link {
                     self.outbox.clear();
                     heard = joined.then(|| Heard::Queue(QueueEvent::Unavailable { why: e.to_string() }));
                     if heard.is_none() {
-                        heard = Some(Heard::Notice(format!("! {e}")));
+                        heard = Some(Heard::Notice(e.to_string()));
                     }
                 }
             }
@@ -201,11 +201,11 @@ impl Link {
                     }
                     ToCaller::Say { text } => Heard::Said(one_line(&text, crate::operator::protocol::MAX_SAY)),
                     ToCaller::Error { message, .. } => {
-                        Heard::Notice(format!("! the console says: {}", one_line(&message, 200)))
+                        Heard::Notice(format!("the console says: {}", one_line(&message, 200)))
                     }
                     ToCaller::Welcome { .. } | ToCaller::Ping => continue,
                 },
-                ClientEvent::Bad(why) => Heard::Notice(format!("! unreadable message from the console: {why}")),
+                ClientEvent::Bad(why) => Heard::Notice(format!("unreadable message from the console: {why}")),
                 ClientEvent::Gone(why) => {
                     self.client = None;
                     Heard::Queue(QueueEvent::Lost { why })

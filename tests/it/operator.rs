@@ -230,7 +230,7 @@ fn transfer_puts_the_call_in_another_queue_with_its_record() {
     c.run(":note region north");
     c.expect("noted region");
     c.run(":transfer national");
-    c.expect("call 1 is back in `national`, with its record and notes");
+    c.expect("call 1 now waits in `national`, with its record and notes");
     assert_eq!(waiting_of(&caller.recv()), ("national", 1, true));
 
     let queue = c.queue();
@@ -522,7 +522,7 @@ fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
     c.run(":resume");
     caller.expect("off hold");
     caller.type_line(":quit");
-    c.expect("! the caller hung up: wrap the call up with `:end DISPOSITION`");
+    c.expect("! call 1: the caller hung up: wrap the call up with `:end DISPOSITION`");
     assert!(caller.wait_exit().success());
     c.run(":end report_taken");
     assert!(c.quit().success());

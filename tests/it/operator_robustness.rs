@@ -228,7 +228,7 @@ fn a_caller_dropped_mid_call_is_shown_on_the_console_within_seconds() {
 
     let t = Instant::now();
     caller.close();
-    c.expect("! the caller's line was lost (closed the connection): wrap the call up with `:end DISPOSITION`");
+    c.expect("! call 1: the caller's line was lost (closed the connection): wrap the call up with `:end DISPOSITION`");
     assert!(t.elapsed() < FEW, "shown after {:?}", t.elapsed());
     c.run("are you there?");
     c.expect("! the caller is gone: `:end DISPOSITION` to wrap up");
@@ -251,7 +251,7 @@ fn a_caller_that_goes_silent_mid_call_is_taken_for_gone_after_six_seconds() {
     assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
     let t = Instant::now();
     caller.stop_heartbeat(); // the socket stays open; nothing more comes
-    c.expect("! the caller's line was lost (no word for 6 s)");
+    c.expect("the caller's line was lost (no word for 6 s): wrap the call up");
     let after = t.elapsed();
     assert!(after >= Duration::from_secs(4) && after < WAIT, "after {after:?}");
 }
@@ -409,7 +409,7 @@ fn a_caller_that_never_reads_does_not_stall_the_console() {
         stdin
     });
     let lost = c.expect_by("the stuck caller dropped", |l| {
-        l.starts_with("! the caller's line was lost (not reading")
+        l.starts_with("! call ") && l.contains(": the caller's line was lost (not reading")
     });
     stop.store(true, Ordering::Relaxed);
     let mut stdin = writer.join().expect("writer");

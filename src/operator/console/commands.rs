@@ -281,7 +281,7 @@ impl Console {
                 call.joined = now;
                 call.told = None;
                 self.active = None;
-                self.show(format!("call {id} is back in `{queue}`, with its record and notes"));
+                self.show(format!("call {id} now waits in `{queue}`, with its record and notes"));
                 self.tell_positions(queue);
             }
             Err(e) => self.show(format!("! {e}; the call stays with you")),

@@ -492,7 +492,7 @@ impl Console {
                 call.caller_gone = true;
                 // Hanging up once answered is not abandoning: the caller was served.
                 call.end = Some(if end == "abandoned" { "hung_up" } else { end }.to_owned());
-                self.show(format!("! {what}: wrap the call up with `:end DISPOSITION`"));
+                self.show(format!("! call {id}: {what}: wrap the call up with `:end DISPOSITION`"));
             }
             CallState::Ended => {}
         }
@@ -695,6 +695,10 @@ pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
                 printable_line(&call.handoff.queue)
             ),
         );
+    }
+    if !call.notes.is_empty() {
+        v.push("notes:".into());
+        v.extend(call.notes.iter().map(|(f, t)| format!("  {f}: {}", printable_line(t))));
     }
     v.push("(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)".into());
     v

@@ -151,6 +151,13 @@ impl Console {
             self.out.push_back(Output::Show(lines));
             let mut rec = serde_json::to_value(&summary).unwrap_or_default();
             rec["record"] = "shift".into();
+            let not_arrived: Vec<&str> = self
+                .shift
+                .iter()
+                .filter(|s| s.skipped)
+                .map(|s| s.call.name.as_str())
+                .collect();
+            rec["not_arrived"] = serde_json::to_value(not_arrived).unwrap_or_default();
             self.out.push_back(Output::Record(rec));
         }
     }
