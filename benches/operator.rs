@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use ivrsim::audio::ClipLibrary;
-use ivrsim::engine::{Call, CallStart, Effect, Handoff};
+use ivrsim::engine::Handoff;
 use ivrsim::menu::load_menu;
 use ivrsim::operator::protocol::{ToCaller, ToConsole, decode, encode};
 use ivrsim::source::Sources;
@@ -35,28 +35,7 @@ fn real_handoff() -> Handoff {
         .menu
         .expect("loads");
     let (clips, _) = ClipLibrary::load(&menu);
-    let mut call = Call::new(
-        &menu,
-        &clips,
-        CallStart {
-            operator_line: true,
-            ..CallStart::default()
-        },
-    );
-    for k in ["1", "2"] {
-        call.play_to_turn(100);
-        let t = call.now();
-        call.handle_keys(t, k);
-    }
-    loop {
-        while let Some(e) = call.poll_effect() {
-            if let Effect::Handoff(h) = e {
-                return h;
-            }
-        }
-        let t = call.poll_timeout().expect("the call reaches its handoff");
-        call.handle_timeout(t);
-    }
+    ivrsim::synth::handoff_after_keys(&menu, &clips, "12").expect("the call reaches its handoff")
 }
 
 /// A console process; killed when dropped.

@@ -1,4 +1,5 @@
-//! Synthetic menus of any size, for benchmarks and scale tests.
+//! Synthetic menus of any size, for benchmarks and scale tests; and [`handoff_after_keys`],
+//! a scripted caller's handoff for benchmarks and tests of the operator side.
 //!
 //! [`menu_yaml`] writes a menu of exactly `nodes` nodes shaped like a large hotline: a tree of
 //! menus with four options each (node `k`'s options lead to nodes `4k+1` … `4k+4`), whose
@@ -63,6 +64,49 @@ pub fn menu_yaml(nodes: usize) -> String {
         };
     }
     s
+}
+
+/// The handoff a console gets from a caller who, on an operator line, presses each of `keys`
+/// at their turn (listening to every prompt to its end) and then waits: for benchmarks and
+/// tests of the operator side. `None` when the call ends, or runs 1,000 timers, without one.
+pub fn handoff_after_keys(
+    menu: &crate::menu::Menu,
+    clips: &crate::audio::ClipLibrary,
+    keys: &str,
+) -> Option<crate::engine::Handoff> {
+    use crate::engine::{Call, CallStart, Effect};
+    let mut call = Call::new(
+        menu,
+        clips,
+        CallStart {
+            operator_line: true,
+            ..CallStart::default()
+        },
+    );
+    let mut found = None;
+    let drain = |call: &mut Call, found: &mut Option<crate::engine::Handoff>| {
+        while let Some(e) = call.poll_effect() {
+            if let Effect::Handoff(h) = e {
+                *found = Some(h);
+            }
+        }
+    };
+    for k in keys.chars() {
+        call.play_to_turn(100);
+        drain(&mut call, &mut found);
+        let t = call.now();
+        call.handle_keys(t, &k.to_string());
+        drain(&mut call, &mut found);
+    }
+    for _ in 0..1000 {
+        drain(&mut call, &mut found);
+        if found.is_some() {
+            return found;
+        }
+        let t = call.poll_timeout()?;
+        call.handle_timeout(t);
+    }
+    None
 }
 
 #[cfg(test)]

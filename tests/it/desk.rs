@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use ivrsim::audio::ClipLibrary;
-use ivrsim::engine::{Call, CallStart, Effect, Handoff};
+use ivrsim::engine::Handoff;
 use ivrsim::menu::load_menu;
 use ivrsim::operator::protocol::{ToCaller, ToConsole, decode, encode};
 use ivrsim::source::Sources;
@@ -63,40 +63,7 @@ fn run_to_handoff(keys: &str) -> Handoff {
         .menu
         .expect("the hotline loads");
     let (clips, _) = ClipLibrary::load(&menu);
-    let mut call = Call::new(
-        &menu,
-        &clips,
-        CallStart {
-            operator_line: true,
-            ..CallStart::default()
-        },
-    );
-    let mut found = None;
-    let drain = |call: &mut Call, found: &mut Option<Handoff>| {
-        while let Some(e) = call.poll_effect() {
-            if let Effect::Handoff(h) = e {
-                *found = Some(h);
-            }
-        }
-    };
-    for k in keys.chars() {
-        call.play_to_turn(100);
-        drain(&mut call, &mut found);
-        let t = call.now();
-        call.handle_keys(t, &k.to_string());
-        drain(&mut call, &mut found);
-    }
-    for _ in 0..1000 {
-        drain(&mut call, &mut found);
-        if let Some(h) = found {
-            return h;
-        }
-        let t = call
-            .poll_timeout()
-            .unwrap_or_else(|| panic!("keys {keys}: the call stopped before a handoff at {:?}", call.current()));
-        call.handle_timeout(t);
-    }
-    panic!("keys {keys}: no handoff after 1000 timers");
+    ivrsim::synth::handoff_after_keys(&menu, &clips, keys).unwrap_or_else(|| panic!("keys {keys}: no handoff"))
 }
 
 // ------------------------------------------------------------------ the console
