@@ -208,24 +208,14 @@ impl Console {
         let dir = Dir::new();
         let log = dir.path().join("log.jsonl");
         let menu = root().join("menus/hotline.yaml");
-        let mut child = Command::new(bin())
-            .current_dir(dir.path())
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(dir.path())
             .arg("operator")
             .arg(&menu)
             .args(["--listen", addr, "--clock", "virtual", "--log"])
             .arg(&log)
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .env_remove("IVRSIM_LOG")
-            .env_remove("IVRSIM_TOKEN")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn ivrsim operator");
-        let out = Lines::read(child.stdout.take().expect("stdout"), "the console");
-        let stderr = collect(child.stderr.take().expect("stderr"));
-        let stdin = child.stdin.take();
+            .args(extra);
+        let (child, out, stderr, stdin) = spawn(&mut cmd, "the console");
         let mut c = Console {
             child,
             stdin,
@@ -554,28 +544,17 @@ pub struct RealCaller {
 impl RealCaller {
     /// Starts the caller.
     pub fn start(addr: &str, name: &str) -> RealCaller {
-        let mut child = Command::new(bin())
-            .current_dir(root())
-            .args([
-                "call",
-                "menus/hotline.yaml",
-                "--no-timeouts",
-                "--caller",
-                name,
-                "--operator",
-                addr,
-            ])
-            .env("NO_COLOR", "1")
-            .env_remove("IVRSIM_LOG")
-            .env_remove("IVRSIM_TOKEN")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn ivrsim call");
-        let out = Lines::read(child.stdout.take().expect("stdout"), "the caller");
-        let err = collect(child.stderr.take().expect("stderr"));
-        let stdin = child.stdin.take();
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(root()).args([
+            "call",
+            "menus/hotline.yaml",
+            "--no-timeouts",
+            "--caller",
+            name,
+            "--operator",
+            addr,
+        ]);
+        let (child, out, err, stdin) = spawn(&mut cmd, "the caller");
         RealCaller { out, stdin, child, err }
     }
 
@@ -646,4 +625,22 @@ fn wait_for_exit(child: &mut Child, out: &mut Lines, who: &str) -> ExitStatus {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Spawns `cmd` (colour off, no inherited log filter or token) with its output read line by
+/// line as `who`: the child, its stdout lines, its stderr (collected), its stdin.
+fn spawn(cmd: &mut Command, who: &'static str) -> (Child, Lines, Arc<Mutex<String>>, Option<ChildStdin>) {
+    let mut child = cmd
+        .env("NO_COLOR", "1")
+        .env_remove("IVRSIM_LOG")
+        .env_remove("IVRSIM_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {who}: {e}"));
+    let out = Lines::read(child.stdout.take().expect("stdout"), who);
+    let err = collect(child.stderr.take().expect("stderr"));
+    let stdin = child.stdin.take();
+    (child, out, err, stdin)
 }

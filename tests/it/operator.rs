@@ -426,16 +426,10 @@ fn end_with_an_unknown_code_lists_the_codes_and_keeps_the_call() {
     c.run(":end report_takn");
     c.expect("! `report_takn` is not a disposition code; did you mean `report_taken`?");
     c.expect_line("`:end CODE` with one of:");
-    for code in [
-        "report_taken",
-        "urgent_escalated",
-        "case_updated",
-        "information_given",
-        "referred_to_region",
-        "callback_scheduled",
-        "no_action",
-    ] {
-        c.expect_by(code, |l| l.trim_start().starts_with(code));
+    let codes = crate::support::hotline_dispositions();
+    assert_eq!(codes.len(), 7, "{codes:?}");
+    for code in codes {
+        c.expect_by(&code, |l| l.trim_start().starts_with(code.as_str()));
     }
     caller.expect_quiet(std::time::Duration::from_millis(300));
     c.run(":end");

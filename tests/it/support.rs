@@ -73,6 +73,16 @@ pub fn ivrsim(args: &[&str]) -> Output {
     run_in(&root(), args)
 }
 
+/// The disposition codes of the bundled hotline, in file order, read from the menu.
+pub fn hotline_dispositions() -> Vec<String> {
+    let mut sources = ivrsim::source::Sources::new();
+    let menu = ivrsim::menu::load_menu(&root().join("menus/hotline.yaml"), &mut sources)
+        .expect("read the hotline")
+        .menu
+        .expect("the hotline loads");
+    menu.dispositions.iter().map(|d| d.code.clone()).collect()
+}
+
 /// A minimal valid menu (menu → transfer, hang-up), to which a test appends nodes.
 pub const MINIMAL: &str = r#"name: Minimal
 entry: main

@@ -15,19 +15,8 @@ use ivrsim::source::Sources;
 
 use crate::support::{Dir, ivrsim, root};
 
-/// The disposition codes of the hotline (added to the menu by the console's work).
-const CODES: [&str; 7] = [
-    "report_taken",
-    "urgent_escalated",
-    "case_updated",
-    "information_given",
-    "referred_to_region",
-    "callback_scheduled",
-    "no_action",
-];
-
 fn codes() -> Vec<String> {
-    CODES.map(String::from).to_vec()
+    crate::support::hotline_dispositions()
 }
 
 fn hotline() -> (Menu, ClipLibrary) {
