@@ -34,6 +34,7 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod graph;
+pub mod map;
 pub mod menu;
 pub mod operator;
 pub mod repl;

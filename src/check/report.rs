@@ -79,7 +79,7 @@ pub struct Report {
     pub nodes: Vec<Row>,
 }
 
-fn condition(t: &Test) -> String {
+pub(crate) fn condition(t: &Test) -> String {
     match t {
         Test::Equals { var, value } => format!("{var} = {value}"),
         Test::Matches { var, pattern } => format!("{var} matches {}", pattern.as_str()),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Effect, PromptRole, Via};
 use crate::graph::MenuGraph;
@@ -13,7 +13,7 @@ use crate::menu::{Menu, NodeKind};
 use crate::source::{Sources, Span};
 
 /// A failure edge of a node that waits for the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureEdge {
     /// A no-input re-prompt played.
@@ -46,6 +46,28 @@ pub enum Hit {
     Option(String, usize),
     /// A failure edge at a node.
     Failure(String, FailureEdge),
+    /// The call moved from a node to another: `(from, via, to)`, `via` as written by
+    /// [`via_token`]. Not a coverage target; recorded so that maps can draw every edge a
+    /// scenario took (`ivrsim graph --coverage`).
+    Moved(String, String, String),
+}
+
+/// The edge a move took, as a short stable token for the coverage JSON: `option:N`,
+/// `keyword:N` (N: the option's position from 0), `next`, `route:N`, `default`,
+/// `no_input_fallback`, `no_match_fallback`, `no_operator`, `global:ACTION`, `start`.
+pub fn via_token(via: &Via) -> String {
+    match via {
+        Via::Start => "start".into(),
+        Via::Option(i) => format!("option:{i}"),
+        Via::Keyword(i) => format!("keyword:{i}"),
+        Via::Next => "next".into(),
+        Via::Route(i) => format!("route:{i}"),
+        Via::RouteDefault => "default".into(),
+        Via::NoInputFallback => "no_input_fallback".into(),
+        Via::NoMatchFallback => "no_match_fallback".into(),
+        Via::Global(a) => format!("global:{}", a.name()),
+        Via::NoOperator => "no_operator".into(),
+    }
 }
 
 /// What one effect exercised.
@@ -54,6 +76,7 @@ pub fn hits_of(effect: &Effect) -> Vec<Hit> {
         Effect::Moved { from, via, to, .. } => {
             let mut v = vec![Hit::Node(to.clone())];
             if let Some(from) = from {
+                v.push(Hit::Moved(from.clone(), via_token(via), to.clone()));
                 match via {
                     Via::Option(i) | Via::Keyword(i) => v.push(Hit::Option(from.clone(), *i)),
                     Via::NoInputFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoInputFallback)),
@@ -81,8 +104,27 @@ pub struct Target {
     pub at: String,
     /// Exercised by some scenario.
     pub covered: bool,
+    /// The node (the target itself, or the node the option or failure edge belongs to).
+    pub node: String,
+    /// For an option: its position in the menu's `options`, from 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<usize>,
+    /// For a failure edge: which one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureEdge>,
     #[serde(skip)]
     hit: Hit,
+}
+
+/// A move some scenario made: from a node, by an edge, to a node.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Transition {
+    /// The node left.
+    pub from: String,
+    /// The edge taken, see [`via_token`].
+    pub via: String,
+    /// The node entered.
+    pub to: String,
 }
 
 /// Covered and total of one kind of target.
@@ -122,6 +164,8 @@ pub struct Coverage {
     pub options: Vec<Target>,
     /// Failure edges of reachable menus and collects.
     pub failure_edges: Vec<Target>,
+    /// Every move the scenarios made, sorted, each once (not targets: for maps).
+    pub transitions: Vec<Transition>,
 }
 
 impl Coverage {
@@ -138,14 +182,25 @@ impl Coverage {
             nodes: Vec::new(),
             options: Vec::new(),
             failure_edges: Vec::new(),
+            transitions: Vec::new(),
         };
         for id in menu.node_ids().filter(|id| reachable[id.index()]) {
             let node = menu.node(id);
-            let target = |what: String, span: Span, hit: Hit| Target {
-                what,
-                at: at(span),
-                covered: false,
-                hit,
+            let target = |what: String, span: Span, hit: Hit| {
+                let (option, failure) = match &hit {
+                    Hit::Option(_, i) => (Some(*i), None),
+                    Hit::Failure(_, e) => (None, Some(*e)),
+                    _ => (None, None),
+                };
+                Target {
+                    what,
+                    at: at(span),
+                    covered: false,
+                    node: node.id.clone(),
+                    option,
+                    failure,
+                    hit,
+                }
             };
             c.nodes.push(target(
                 format!("node `{}`", node.id),
@@ -190,6 +245,18 @@ impl Coverage {
         {
             if hits.contains(&t.hit) {
                 t.covered = true;
+            }
+        }
+        for h in hits {
+            if let Hit::Moved(from, via, to) = h {
+                let t = Transition {
+                    from: from.clone(),
+                    via: via.clone(),
+                    to: to.clone(),
+                };
+                if let Err(at) = self.transitions.binary_search(&t) {
+                    self.transitions.insert(at, t);
+                }
             }
         }
     }

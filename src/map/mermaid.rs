@@ -1,0 +1,142 @@
+//! Mermaid maps (`flowchart LR`), for pasting into Markdown docs and wikis that render
+//! Mermaid (GitHub, GitLab, Obsidian, …). Nodes are named `n0`, `n1`, … (node ids may be
+//! Mermaid keywords such as `end`) and labelled with the id and the start of the prompt;
+//! shapes, colours, findings and coverage follow the SVG maps.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::{EdgeClass, Kind, Map, describe_to_operator, excerpt};
+
+/// `s` inside a Mermaid `"…"` label: quotes and angle brackets as entity codes.
+fn label(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Mermaid text of `map`.
+pub fn render(map: &Map) -> String {
+    let mut s = String::from("flowchart LR\n");
+    let mut name: HashMap<&str, String> = HashMap::new();
+    for (i, n) in map.nodes.iter().enumerate() {
+        name.insert(&n.id, format!("n{i}"));
+        let mut text = label(&n.id);
+        if !n.text.is_empty() {
+            text.push_str(&format!("<br/><i>{}</i>", label(&excerpt(&n.text, 40))));
+        }
+        if !n.reachable {
+            text.push_str("<br/>unreachable");
+        } else if n.no_operator {
+            text.push_str("<br/><b>no way to an operator</b>");
+        } else if let (Kind::Menu | Kind::Message | Kind::Collect | Kind::Route, Some(t)) = (n.kind, &n.to_operator) {
+            text.push_str(&format!("<br/>to operator: {}", describe_to_operator(t)));
+        }
+        let (open, close) = match n.kind {
+            Kind::Menu => ("(", ")"),
+            Kind::Message => ("[", "]"),
+            Kind::Collect => ("[/", "/]"),
+            Kind::Route => ("{{", "}}"),
+            Kind::Transfer => ("[[", "]]"),
+            Kind::Hangup => ("([", "])"),
+        };
+        let _ = writeln!(s, "  n{i}{open}\"{text}\"{close}");
+    }
+    let mut outside = 0;
+    for e in &map.edges {
+        if !name.contains_key(e.to.as_str()) {
+            let id = format!("x{outside}");
+            outside += 1;
+            let _ = writeln!(s, "  {id}>\"↪ {}\"]", label(&e.to));
+            name.insert(&e.to, id);
+        }
+    }
+    let mut styles = Vec::new();
+    for (i, e) in map.edges.iter().enumerate() {
+        let arrow = match (e.covered, e.class) {
+            (Some(true), _) => "-->",
+            (Some(false), _) | (None, EdgeClass::Failure | EdgeClass::NoOperator) => "-.->",
+            (None, _) => "-->",
+        };
+        let text = if e.label.is_empty() {
+            String::new()
+        } else {
+            format!("|\"{}\"|", label(&e.label))
+        };
+        let _ = writeln!(s, "  {} {arrow}{text} {}", name[e.from.as_str()], name[e.to.as_str()]);
+        let colour = match (e.covered, e.class) {
+            (Some(false), _) => Some("stroke:#b0b7c3,color:#9ca3af"),
+            (_, EdgeClass::Failure) => Some("stroke:#ea580c,color:#c2410c"),
+            (_, EdgeClass::NoOperator) => Some("stroke:#7c3aed,color:#6d28d9"),
+            (_, EdgeClass::Route) => Some("stroke:#b45309"),
+            _ => None,
+        };
+        if let Some(c) = colour {
+            styles.push(format!("  linkStyle {i} {c}"));
+        }
+    }
+    for line in styles {
+        s.push_str(&line);
+        s.push('\n');
+    }
+    let classes = [
+        ("menu", "fill:#dbeafe,stroke:#1d4ed8"),
+        ("message", "fill:#f3f4f6,stroke:#4b5563"),
+        ("collect", "fill:#ede9fe,stroke:#6d28d9"),
+        ("route", "fill:#fef3c7,stroke:#b45309"),
+        ("transfer", "fill:#dcfce7,stroke:#15803d"),
+        ("hangup", "fill:#e5e7eb,stroke:#111827"),
+        ("noOperator", "stroke:#dc2626,stroke-width:3px"),
+        ("unreachable", "stroke-dasharray:6 4,opacity:0.6"),
+        ("untested", "fill:#f9fafb,stroke:#9ca3af"),
+    ];
+    for (c, style) in classes {
+        let _ = writeln!(s, "  classDef {c} {style}");
+    }
+    for kind in Kind::ALL {
+        let members: Vec<&str> = map
+            .nodes
+            .iter()
+            .filter(|n| n.kind == kind)
+            .map(|n| name[n.id.as_str()].as_str())
+            .collect();
+        if !members.is_empty() {
+            let _ = writeln!(s, "  class {} {}", members.join(","), kind.name());
+        }
+    }
+    let flagged = |f: &dyn Fn(&super::MapNode) -> bool| -> Vec<&str> {
+        map.nodes
+            .iter()
+            .filter(|n| f(n))
+            .map(|n| name[n.id.as_str()].as_str())
+            .collect()
+    };
+    for (class, members) in [
+        ("untested", flagged(&|n| n.covered == Some(false))),
+        ("noOperator", flagged(&|n| n.no_operator)),
+        ("unreachable", flagged(&|n| !n.reachable)),
+    ] {
+        if !members.is_empty() {
+            let _ = writeln!(s, "  class {} {class}", members.join(","));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn labels_escape_quotes_and_brackets() {
+        assert_eq!(label(r#"say "a" <b>"#), "say #quot;a#quot; #lt;b#gt;");
+    }
+}

@@ -1,0 +1,464 @@
+//! Menu maps (`ivrsim graph`): the menu graph as something to look at, or as data for other
+//! tools.
+//!
+//! [`Map::build`] turns a loaded menu and its [`Analysis`] into a drawing-neutral model:
+//! nodes with their kind, prompt text, time to an operator and the two findings a map shows
+//! (no way to an operator, E014; unreachable, W001), and edges merged per pair of nodes and
+//! class (a key and its spoken keywords are one edge labelled `1 "report"`). Global keys
+//! (operator, main menu, back) are not edges of the map: they exist at nearly every node and
+//! would hide everything else; the legend names them. [`coverage`] overlays what scenarios
+//! exercised, [`Map::focus`] keeps the neighbourhood of one node, and the renderers write
+//! SVG ([`svg`], laid out by [`layout`]), Graphviz DOT ([`dot`]), Mermaid ([`mermaid`]) or
+//! JSON (the model itself, through serde).
+
+pub mod coverage;
+pub mod dot;
+pub mod layout;
+pub mod mermaid;
+pub mod svg;
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::check::Analysis;
+use crate::diag::{Code, Diagnostic};
+use crate::graph::EdgeKind;
+use crate::menu::{Menu, NoOperator, NodeKind};
+use crate::source::Sources;
+
+/// The six node kinds, as drawn (see `docs/menu-format.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Plays a prompt and waits for a key or keyword.
+    Menu,
+    /// Plays a prompt and goes on.
+    Message,
+    /// Collects digits.
+    Collect,
+    /// Decides instantly.
+    Route,
+    /// Hands the call to an operator.
+    Transfer,
+    /// Ends the call.
+    Hangup,
+}
+
+impl Kind {
+    /// All kinds, in the order the legend lists them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Menu,
+        Kind::Message,
+        Kind::Collect,
+        Kind::Route,
+        Kind::Transfer,
+        Kind::Hangup,
+    ];
+
+    /// The name as written in `kind:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Menu => "menu",
+            Kind::Message => "message",
+            Kind::Collect => "collect",
+            Kind::Route => "route",
+            Kind::Transfer => "transfer",
+            Kind::Hangup => "hangup",
+        }
+    }
+
+    fn of(kind: &NodeKind) -> Kind {
+        match kind {
+            NodeKind::Menu(_) => Kind::Menu,
+            NodeKind::Message(_) => Kind::Message,
+            NodeKind::Collect(_) => Kind::Collect,
+            NodeKind::Route(_) => Kind::Route,
+            NodeKind::Transfer(_) => Kind::Transfer,
+            NodeKind::Hangup(_) => Kind::Hangup,
+        }
+    }
+}
+
+/// The fastest way from a node to an operator (the `fastest` way of `ivrsim check`: by any
+/// caller action, silence and invalid input included).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ToOperator {
+    /// Keys pressed on the way.
+    pub keys: u32,
+    /// Seconds, prompts and time-outs included (see `docs/checks.md` for the timing model).
+    pub seconds: f64,
+}
+
+/// A node of the map.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapNode {
+    /// The node id.
+    pub id: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// What the node says or does, in full: the prompt text in the default language; for a
+    /// transfer, the queue and priority; for a route, nothing (its edges say it).
+    pub text: String,
+    /// Line of the node in its file (1-based).
+    pub line: usize,
+    /// The menu's entry.
+    pub entry: bool,
+    /// Reachable from the entry (W001 otherwise).
+    pub reachable: bool,
+    /// `check` finds no way to an operator from here (E014).
+    pub no_operator: bool,
+    /// The fastest way to an operator; `None` without one, and at transfers (which are one).
+    pub to_operator: Option<ToOperator>,
+    /// With a coverage overlay: whether some scenario entered the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<bool>,
+}
+
+/// How a call moves along an edge, as drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeClass {
+    /// A menu option: its key, its spoken keywords.
+    Choice,
+    /// The end of a message, a complete entry in a collect.
+    Next,
+    /// A route's condition, or its default.
+    Route,
+    /// The fallback after the last no-input or no-match.
+    Failure,
+    /// A transfer's `when_no_operator` (`callback` or `goto`).
+    NoOperator,
+}
+
+/// An edge of the map: every way from one node to another of one class, merged.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapEdge {
+    /// The node left.
+    pub from: String,
+    /// The node entered (with [`Map::focus`], possibly a node outside the map).
+    pub to: String,
+    /// The class.
+    pub class: EdgeClass,
+    /// The keys, keywords or conditions, e.g. `1 "report"`, `no input, no match`,
+    /// `open (office_hours)`; empty for the end of a message.
+    pub label: String,
+    /// With a coverage overlay: whether some scenario took the edge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<bool>,
+    /// The graph edges merged here, for the coverage overlay.
+    #[serde(skip)]
+    parts: Vec<EdgeKind>,
+}
+
+/// A global key, available at the nodes that listen (named in the legend, not drawn).
+#[derive(Clone, Debug, Serialize)]
+pub struct GlobalKeyNote {
+    /// The key.
+    pub key: String,
+    /// What it does: `operator`, `repeat`, `back`, `main_menu`.
+    pub action: String,
+}
+
+/// The part of the menu a focused map shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Focus {
+    /// The node in the middle.
+    pub node: String,
+    /// Edges followed from it, both ways.
+    pub depth: u32,
+    /// Nodes of the whole menu.
+    pub of_nodes: usize,
+}
+
+/// A menu map: what `ivrsim graph` draws, and what `--format json` writes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Map {
+    /// The menu's `name`.
+    pub menu: String,
+    /// The menu file, as given.
+    pub file: String,
+    /// The entry node, when it exists.
+    pub entry: Option<String>,
+    /// Nodes in file order.
+    pub nodes: Vec<MapNode>,
+    /// Edges in the order of their first part in the graph (file order of the nodes left).
+    pub edges: Vec<MapEdge>,
+    /// The global keys.
+    pub global_keys: Vec<GlobalKeyNote>,
+    /// Set when the map shows one node's neighbourhood only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus: Option<Focus>,
+    /// With a coverage overlay: the coverage file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<String>,
+}
+
+/// Why [`Map::focus`] failed.
+#[derive(Debug, thiserror::Error)]
+#[error("there is no node `{node}` in {file}{}", .suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+pub struct UnknownNode {
+    /// The node asked for.
+    pub node: String,
+    /// The menu file.
+    pub file: String,
+    /// The closest node id, by edit distance.
+    pub suggestion: Option<String>,
+}
+
+fn edge_part(from: &NodeKind, kind: &EdgeKind) -> Option<(EdgeClass, String)> {
+    Some(match kind {
+        EdgeKind::Option { key, .. } => (EdgeClass::Choice, key.to_string()),
+        EdgeKind::Keyword { word } => (EdgeClass::Choice, format!("\"{word}\"")),
+        EdgeKind::Next => (
+            EdgeClass::Next,
+            if matches!(from, NodeKind::Collect(_)) {
+                "entered".into()
+            } else {
+                String::new()
+            },
+        ),
+        EdgeKind::NoInput => (EdgeClass::Failure, "no input".into()),
+        EdgeKind::NoMatch => (EdgeClass::Failure, "no match".into()),
+        EdgeKind::Route { index } => {
+            let NodeKind::Route(r) = from else { return None };
+            let when: Vec<String> = r.routes[*index]
+                .when
+                .iter()
+                .map(crate::check::report::condition)
+                .collect();
+            (EdgeClass::Route, when.join(" and "))
+        }
+        EdgeKind::RouteDefault => (EdgeClass::Route, "otherwise".into()),
+        EdgeKind::NoOperator => {
+            let NodeKind::Transfer(t) = from else { return None };
+            let action = t.when_no_operator.as_ref().map_or("goto", NoOperator::name);
+            (EdgeClass::NoOperator, format!("no operator: {action}"))
+        }
+        // Named in the legend instead (see the module docs).
+        EdgeKind::GlobalKey { .. } => return None,
+    })
+}
+
+fn node_text(kind: &NodeKind) -> String {
+    match kind {
+        NodeKind::Transfer(t) => {
+            let mut s = format!("queue {}", t.queue);
+            if t.priority != crate::menu::Priority::Normal {
+                s.push_str(&format!(" · {}", t.priority.name()));
+            }
+            s
+        }
+        NodeKind::Route(_) => String::new(),
+        k => k.prompt().map(|p| p.text.clone()).unwrap_or_default(),
+    }
+}
+
+impl Map {
+    /// The map of `menu`. `findings` are what `check` found (only E014 and W001 are drawn, at
+    /// the node they are reported at); `analysis` gives reachability and times.
+    pub fn build(menu: &Menu, sources: &Sources, analysis: &Analysis, findings: &[Diagnostic]) -> Map {
+        let at_node = |code: Code| -> Vec<bool> {
+            menu.nodes
+                .iter()
+                .map(|n| findings.iter().any(|d| d.code == code && d.primary.span == n.span))
+                .collect()
+        };
+        let no_operator = at_node(Code::NoOperator);
+        let entry = menu.entry.node();
+        let nodes = menu
+            .node_ids()
+            .map(|id| {
+                let n = menu.node(id);
+                let i = id.index();
+                MapNode {
+                    id: n.id.clone(),
+                    kind: Kind::of(&n.kind),
+                    text: node_text(&n.kind),
+                    line: sources.line_col(n.span).line,
+                    entry: entry == Some(id),
+                    reachable: analysis.reachable[i],
+                    no_operator: no_operator[i],
+                    to_operator: match n.kind {
+                        NodeKind::Transfer(_) => None,
+                        _ => analysis.fastest.cost[i].map(|c| ToOperator {
+                            keys: c.keys,
+                            seconds: c.ms as f64 / 1000.0,
+                        }),
+                    },
+                    covered: None,
+                }
+            })
+            .collect();
+        let g = &analysis.graph.graph;
+        let mut edges: Vec<MapEdge> = Vec::new();
+        let mut index: HashMap<(usize, usize, EdgeClass), usize> = HashMap::new();
+        for e in g.edge_indices() {
+            let Some((s, t)) = g.edge_endpoints(e) else { continue };
+            let kind = &g[e];
+            let from = menu.node(g[s]);
+            let Some((class, label)) = edge_part(&from.kind, kind) else {
+                continue;
+            };
+            let slot = *index.entry((s.index(), t.index(), class)).or_insert_with(|| {
+                edges.push(MapEdge {
+                    from: from.id.clone(),
+                    to: menu.node(g[t]).id.clone(),
+                    class,
+                    label: String::new(),
+                    covered: None,
+                    parts: Vec::new(),
+                });
+                edges.len() - 1
+            });
+            let edge = &mut edges[slot];
+            if !label.is_empty() {
+                let sep = match (class, edge.label.is_empty()) {
+                    (_, true) => "",
+                    (EdgeClass::Choice, false) => " ",
+                    (EdgeClass::Route, false) => " or ",
+                    _ => ", ",
+                };
+                edge.label.push_str(sep);
+                edge.label.push_str(&label);
+            }
+            edge.parts.push(kind.clone());
+        }
+        let global_keys = menu
+            .defaults
+            .keys
+            .iter()
+            .map(|(action, k)| GlobalKeyNote {
+                key: k.key.to_string(),
+                action: action.name().to_string(),
+            })
+            .collect();
+        Map {
+            menu: menu.name.clone(),
+            file: menu.path.display().to_string(),
+            entry: entry.map(|id| menu.node(id).id.clone()),
+            nodes,
+            edges,
+            global_keys,
+            focus: None,
+            coverage: None,
+        }
+    }
+
+    /// The nodes within `depth` edges of `node` (either way along the map's edges), and the
+    /// edges that leave them; edges to nodes outside are kept (renderers draw them as
+    /// references). O(nodes + edges).
+    ///
+    /// # Errors
+    /// [`UnknownNode`] when the map has no node `node`.
+    pub fn focus(mut self, node: &str, depth: u32) -> Result<Map, UnknownNode> {
+        let pos: HashMap<&str, usize> = self.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let Some(&start) = pos.get(node) else {
+            let suggestion = self
+                .nodes
+                .iter()
+                .map(|n| (strsim::levenshtein(node, &n.id), &n.id))
+                .filter(|(d, id)| *d <= 2.max(id.len() / 3))
+                .min()
+                .map(|(_, id)| id.clone());
+            return Err(UnknownNode {
+                node: node.to_string(),
+                file: self.file.clone(),
+                suggestion,
+            });
+        };
+        let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for e in &self.edges {
+            let (a, b) = (pos[e.from.as_str()], pos[e.to.as_str()]);
+            adjacent[a].push(b);
+            adjacent[b].push(a);
+        }
+        let mut dist: Vec<Option<u32>> = vec![None; self.nodes.len()];
+        dist[start] = Some(0);
+        let mut queue = VecDeque::from([start]);
+        while let Some(v) = queue.pop_front() {
+            let d = dist[v].unwrap_or(0);
+            if d == depth {
+                continue;
+            }
+            for &w in &adjacent[v] {
+                if dist[w].is_none() {
+                    dist[w] = Some(d + 1);
+                    queue.push_back(w);
+                }
+            }
+        }
+        let keep: Vec<bool> = dist.iter().map(Option::is_some).collect();
+        let of_nodes = self.nodes.len();
+        self.edges.retain(|e| keep[pos[e.from.as_str()]]);
+        let mut i = 0;
+        self.nodes.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        self.focus = Some(Focus {
+            node: node.to_string(),
+            depth,
+            of_nodes,
+        });
+        Ok(self)
+    }
+
+    /// The node `id`, if the map shows it.
+    pub fn node(&self, id: &str) -> Option<&MapNode> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// The JSON document of `--format json`, pretty-printed, with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// `s` cut to at most `max` characters, with `…` when cut.
+pub(crate) fn excerpt(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.char_indices().nth(max.saturating_sub(1)) {
+        Some((i, _)) if s.chars().count() > max => format!("{}…", s[..i].trim_end()),
+        _ => s,
+    }
+}
+
+/// How a time to an operator reads on a map: `1 key · 14 s`, `0 keys · 1 min 5 s`.
+pub(crate) fn describe_to_operator(t: &ToOperator) -> String {
+    let keys = if t.keys == 1 {
+        "1 key".to_string()
+    } else {
+        format!("{} keys", t.keys)
+    };
+    let secs = t.seconds.round() as u64;
+    let time = if secs >= 60 {
+        format!("{} min {} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    };
+    format!("{keys} · {time}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_characters_and_squeeze_spaces() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("a  b\n c", 10), "a b c");
+        assert_eq!(excerpt("éééééééééé", 10), "éééééééééé");
+        assert_eq!(excerpt("ééééééééééé", 10), "ééééééééé…");
+        assert_eq!(excerpt("hello world again", 7), "hello…");
+    }
+
+    #[test]
+    fn times_read_in_keys_and_seconds() {
+        let t = |keys, seconds| describe_to_operator(&ToOperator { keys, seconds });
+        assert_eq!(t(1, 14.4), "1 key · 14 s");
+        assert_eq!(t(0, 65.0), "0 keys · 1 min 5 s");
+    }
+}

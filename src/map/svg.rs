@@ -1,0 +1,499 @@
+//! SVG maps: a [`Layout`] drawn with a legend, styled by CSS classes so that every kind,
+//! edge class and finding looks the same everywhere.
+//!
+//! Node boxes follow flowchart conventions (ISO 5807): a menu is a rounded box, a message a
+//! plain box, a collect (input) a parallelogram, a route (decision) a hexagon, a transfer a
+//! double-bordered box (a predefined process: the call-taker's), a hang-up a stadium
+//! (terminator). Each box shows the node id, the start of its prompt and the fastest way to
+//! an operator from there; the full text is in the box's tooltip (`<title>`).
+//!
+//! The output is deterministic (same menu, same bytes), so a committed map can be compared
+//! with a fresh one.
+
+use svg::Document;
+use svg::node::element::{Definitions, Element, Group, Marker, Path, Polygon, Rectangle, Style, Text, Title};
+
+use super::layout::{GAP_X, Item, Layout, Rect, reference_text};
+use super::{EdgeClass, Kind, Map, MapEdge, MapNode, describe_to_operator, excerpt};
+
+/// Space around the drawing, px.
+const MARGIN: f64 = 24.0;
+/// Font size of node ids, px.
+const ID_PX: f64 = 13.0;
+/// Font size of everything else, px.
+const SMALL_PX: f64 = 11.0;
+/// Average advance of a character of the sans-serif font, as a share of its size (an
+/// estimate: SVG has no text measurement; the boxes are sized for it).
+const ADVANCE: f64 = 0.6;
+
+const STYLE: &str = r#"
+text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #111827; }
+.id { font-size: 13px; font-weight: bold; }
+.small { font-size: 11px; }
+.excerpt { font-size: 11px; fill: #374151; font-style: italic; }
+.title { font-size: 18px; font-weight: bold; }
+.shape { stroke-width: 1.6; }
+.menu .shape { fill: #dbeafe; stroke: #1d4ed8; }
+.message .shape { fill: #f3f4f6; stroke: #4b5563; }
+.collect .shape { fill: #ede9fe; stroke: #6d28d9; }
+.route .shape { fill: #fef3c7; stroke: #b45309; }
+.transfer .shape { fill: #dcfce7; stroke: #15803d; }
+.hangup .shape { fill: #e5e7eb; stroke: #111827; }
+.entry .shape { stroke-width: 3; }
+.no-operator .shape { stroke: #dc2626; stroke-width: 3.5; }
+.no-operator .status { fill: #dc2626; font-weight: bold; }
+.unreachable { opacity: 0.6; }
+.unreachable .shape { stroke-dasharray: 6 4; }
+.unreachable .status { fill: #9a3412; font-weight: bold; }
+.unvisited .shape { fill: #f9fafb; stroke: #9ca3af; }
+.reference rect { fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }
+.reference text { font-size: 11px; fill: #374151; }
+.edge path { fill: none; stroke-width: 1.6; }
+.edge text { font-size: 11px; }
+.choice path { stroke: #1f2937; }
+.next path { stroke: #6b7280; }
+.route-edge path { stroke: #b45309; }
+.failure path { stroke: #ea580c; stroke-dasharray: 7 4; }
+.failure text { fill: #c2410c; }
+.no-operator-edge path { stroke: #7c3aed; stroke-dasharray: 2 3; }
+.no-operator-edge text { fill: #6d28d9; }
+.covered path { stroke-dasharray: none; }
+.not-covered path { stroke: #b0b7c3; stroke-dasharray: 5 5; }
+.not-covered text { fill: #9ca3af; }
+.legend-box { fill: #ffffff; stroke: #d1d5db; }
+"#;
+
+fn text_width(s: &str, px: f64) -> f64 {
+    s.chars().count() as f64 * px * ADVANCE
+}
+
+/// Characters of `px` text that fit in `width` px.
+fn fit(width: f64, px: f64) -> usize {
+    (width / (px * ADVANCE)).floor() as usize
+}
+
+fn r(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn text(x: f64, y: f64, class: &str, s: &str) -> Text {
+    Text::new(s).set("x", r(x)).set("y", r(y)).set("class", class)
+}
+
+fn title(s: &str) -> Title {
+    Title::new(s)
+}
+
+/// The outline of a node of `kind` filling `b`.
+fn shape(kind: Kind, b: Rect) -> Vec<Element> {
+    let (x, y, w, h) = (r(b.x), r(b.y), b.w, b.h);
+    let rect = |rx: f64| -> Element {
+        Rectangle::new()
+            .set("x", x)
+            .set("y", y)
+            .set("width", w)
+            .set("height", h)
+            .set("rx", rx)
+            .set("class", "shape")
+            .into()
+    };
+    let poly = |pts: &[(f64, f64)]| -> Element {
+        let p: Vec<String> = pts.iter().map(|(a, b)| format!("{},{}", r(*a), r(*b))).collect();
+        Polygon::new().set("points", p.join(" ")).set("class", "shape").into()
+    };
+    match kind {
+        Kind::Menu => vec![rect(10.0)],
+        Kind::Message => vec![rect(0.0)],
+        Kind::Collect => vec![poly(&[(x + 12.0, y), (x + w, y), (x + w - 12.0, y + h), (x, y + h)])],
+        Kind::Route => vec![poly(&[
+            (x + 14.0, y),
+            (x + w - 14.0, y),
+            (x + w, y + h / 2.0),
+            (x + w - 14.0, y + h),
+            (x + 14.0, y + h),
+            (x, y + h / 2.0),
+        ])],
+        Kind::Transfer => vec![
+            rect(0.0),
+            Rectangle::new()
+                .set("x", x + 8.0)
+                .set("y", y)
+                .set("width", w - 16.0)
+                .set("height", h)
+                .set("class", "shape")
+                .set("fill-opacity", 0)
+                .into(),
+        ],
+        Kind::Hangup => vec![rect(h / 2.0)],
+    }
+}
+
+fn status_line(n: &MapNode) -> String {
+    if !n.reachable {
+        return "unreachable from the entry".into();
+    }
+    if n.no_operator {
+        return "✕ no way to an operator".into();
+    }
+    match (n.kind, &n.to_operator) {
+        (Kind::Transfer, _) => "reaches an operator".into(),
+        (Kind::Hangup, _) => "ends the call".into(),
+        (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
+        (_, None) => "no way to an operator".into(),
+    }
+}
+
+fn node_classes(n: &MapNode) -> String {
+    let mut c = vec!["node", n.kind.name()];
+    if n.entry {
+        c.push("entry");
+    }
+    if n.no_operator {
+        c.push("no-operator");
+    }
+    if !n.reachable {
+        c.push("unreachable");
+    }
+    if n.covered == Some(false) {
+        c.push("unvisited");
+    }
+    c.join(" ")
+}
+
+fn node_group(n: &MapNode, b: Rect) -> Group {
+    let inner = b.w - 28.0;
+    let mut tip = format!("{} ({}, line {})", n.id, n.kind.name(), n.line);
+    if !n.text.is_empty() {
+        tip.push_str(&format!("\n{}", n.text));
+    }
+    tip.push_str(&format!("\n{}", status_line(n)));
+    if n.covered == Some(false) {
+        tip.push_str("\nno scenario enters this node");
+    }
+    let mut g = Group::new()
+        .set("class", node_classes(n))
+        .set("id", format!("node-{}", n.id))
+        .add(title(&tip));
+    for s in shape(n.kind, b) {
+        g = g.add(s);
+    }
+    let x = b.x + 14.0;
+    let mut id = excerpt(&n.id, fit(inner, ID_PX));
+    if n.entry {
+        id = excerpt(&format!("▶ {}", n.id), fit(inner, ID_PX));
+    }
+    g = g.add(text(x, b.y + 19.0, "id", &id));
+    let excerpt_line = if n.text.is_empty() {
+        n.kind.name().to_string()
+    } else {
+        excerpt(&n.text, fit(inner, SMALL_PX))
+    };
+    g = g.add(text(x, b.y + 36.0, "excerpt", &excerpt_line));
+    let mut status = status_line(n);
+    if n.covered == Some(false) {
+        status = format!("{status} · untested");
+    }
+    g.add(text(
+        x,
+        b.y + 53.0,
+        "small status",
+        &excerpt(&status, fit(inner, SMALL_PX)),
+    ))
+}
+
+fn edge_classes(e: &MapEdge) -> String {
+    let class = match e.class {
+        EdgeClass::Choice => "choice",
+        EdgeClass::Next => "next",
+        EdgeClass::Route => "route-edge",
+        EdgeClass::Failure => "failure",
+        EdgeClass::NoOperator => "no-operator-edge",
+    };
+    match e.covered {
+        Some(true) => format!("edge {class} covered"),
+        Some(false) => format!("edge {class} not-covered"),
+        None => format!("edge {class}"),
+    }
+}
+
+fn marker_for(e: &MapEdge) -> &'static str {
+    match (e.covered, e.class) {
+        (Some(false), _) => "url(#arrow-grey)",
+        (_, EdgeClass::Failure) => "url(#arrow-orange)",
+        (_, EdgeClass::NoOperator) => "url(#arrow-violet)",
+        (_, EdgeClass::Route) => "url(#arrow-amber)",
+        _ => "url(#arrow-dark)",
+    }
+}
+
+/// A horizontal S-curve from the right middle of `a` to the left middle of `b`, with the
+/// label just above its end, in the gap between the two columns.
+fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
+    let (x1, y1) = (a.x + a.w, a.y + a.h / 2.0);
+    let (x2, y2) = (b.x - 2.0, b.y + b.h / 2.0);
+    let dx = (x2 - x1) / 2.0;
+    let d = format!(
+        "M{},{} C{},{} {},{} {},{}",
+        r(x1),
+        r(y1),
+        r(x1 + dx),
+        r(y1),
+        r(x2 - dx),
+        r(y2),
+        r(x2),
+        r(y2)
+    );
+    let mut tip = format!("{} → {}", e.from, e.to);
+    if !e.label.is_empty() {
+        tip.push_str(&format!(": {}", e.label));
+    }
+    match e.covered {
+        Some(true) => tip.push_str(" (exercised by the scenarios)"),
+        Some(false) => tip.push_str(" (never exercised by the scenarios)"),
+        None => {}
+    }
+    let mut g = Group::new()
+        .set("class", edge_classes(e))
+        .add(title(&tip))
+        .add(Path::new().set("d", d).set("marker-end", marker_for(e)));
+    if !e.label.is_empty() {
+        let label = excerpt(&e.label, fit(GAP_X * 0.55, SMALL_PX));
+        g = g.add(
+            text(x2 - 8.0, y2 - 5.0, "", &label)
+                .set("text-anchor", "end")
+                .set("class", "label"),
+        );
+    }
+    g
+}
+
+fn arrow(id: &str, colour: &str) -> Marker {
+    Marker::new()
+        .set("id", id)
+        .set("viewBox", "0 0 10 10")
+        .set("refX", 9)
+        .set("refY", 5)
+        .set("markerWidth", 7)
+        .set("markerHeight", 7)
+        .set("orient", "auto")
+        .add(Path::new().set("d", "M0,0 L10,5 L0,10 z").set("fill", colour))
+}
+
+/// The legend: title, counts, node kinds, edge classes, findings, coverage, global keys.
+/// Returns the group, its height and its width (px, margins included).
+fn legend(map: &Map) -> (Group, f64, f64) {
+    let mut g = Group::new().set("class", "legend");
+    let mut y = MARGIN + 18.0;
+    let heading = format!("{} — menu map", map.menu);
+    g = g.add(text(MARGIN, y, "title", &heading));
+    y += 20.0;
+    let unreachable = map.nodes.iter().filter(|n| !n.reachable).count();
+    let trapped = map.nodes.iter().filter(|n| n.no_operator).count();
+    let mut facts = vec![format!("{}", map.file), format!("{} nodes", map.nodes.len())];
+    if let Some(f) = &map.focus {
+        facts.push(format!(
+            "within {} edges of `{}` (of {} nodes)",
+            f.depth, f.node, f.of_nodes
+        ));
+    }
+    facts.push(match trapped {
+        0 => "every node reaches an operator".into(),
+        1 => "1 node with no way to an operator".into(),
+        n => format!("{n} nodes with no way to an operator"),
+    });
+    if unreachable > 0 {
+        facts.push(format!("{unreachable} unreachable"));
+    }
+    if let (Some(file), Some((covered, total))) = (&map.coverage, map.edge_coverage()) {
+        let nodes = map.nodes.iter().filter(|n| n.covered == Some(true)).count();
+        facts.push(format!(
+            "coverage from {file}: {covered}/{total} edges, {nodes}/{} nodes exercised",
+            map.nodes.len()
+        ));
+    }
+    g = g.add(text(MARGIN, y, "small", &facts.join(" · ")));
+    y += 14.0;
+
+    // Node kinds.
+    let mut x = MARGIN;
+    let sample = |kind: Kind, x: f64, y: f64| {
+        let b = Rect { x, y, w: 92.0, h: 26.0 };
+        let mut s = Group::new().set("class", format!("node {}", kind.name()));
+        for e in shape(kind, b) {
+            s = s.add(e);
+        }
+        s.add(text(x + 12.0, y + 17.0, "small", kind.name()))
+    };
+    for kind in Kind::ALL {
+        g = g.add(sample(kind, x, y));
+        x += 104.0;
+    }
+    // Findings, beside the kinds.
+    let finding = |class: &str, label: &str, x: f64| {
+        let b = Rect { x, y, w: 34.0, h: 26.0 };
+        Group::new()
+            .set("class", format!("node menu {class}"))
+            .add(shape(Kind::Menu, b).remove(0))
+            .add(text(x + 42.0, y + 17.0, "small", label))
+    };
+    x += 16.0;
+    g = g.add(finding("no-operator", "no way to an operator (E014)", x));
+    x += 42.0 + text_width("no way to an operator (E014)", SMALL_PX) + 20.0;
+    g = g.add(finding("unreachable", "unreachable from the entry (W001)", x));
+    x += 42.0 + text_width("unreachable from the entry (W001)", SMALL_PX) + 20.0;
+    if map.coverage.is_some() {
+        g = g.add(finding("unvisited", "no scenario enters it", x));
+        x += 42.0 + text_width("no scenario enters it", SMALL_PX);
+    }
+    let mut width = x;
+    y += 40.0;
+
+    // Edge classes.
+    let mut x = MARGIN;
+    let mut edge_sample = |class: &str, marker: &str, label: &str, x: &mut f64| {
+        let d = format!("M{},{} L{},{}", r(*x), r(y), r(*x + 44.0), r(y));
+        g = std::mem::take(&mut g).add(
+            Group::new()
+                .set("class", format!("edge {class}"))
+                .add(Path::new().set("d", d).set("marker-end", marker))
+                .add(text(*x + 52.0, y + 4.0, "small", label)),
+        );
+        *x += 52.0 + text_width(label, SMALL_PX) + 22.0;
+    };
+    edge_sample("choice", "url(#arrow-dark)", "key or keyword", &mut x);
+    edge_sample("next", "url(#arrow-dark)", "next", &mut x);
+    edge_sample("route-edge", "url(#arrow-amber)", "route condition", &mut x);
+    edge_sample(
+        "failure",
+        "url(#arrow-orange)",
+        "fallback after no input / no match",
+        &mut x,
+    );
+    edge_sample("no-operator-edge", "url(#arrow-violet)", "when no operator", &mut x);
+    if map.coverage.is_some() {
+        edge_sample("choice covered", "url(#arrow-dark)", "exercised", &mut x);
+        edge_sample("choice not-covered", "url(#arrow-grey)", "never exercised", &mut x);
+    }
+    let r_text = "↪ id: goes to node id, drawn where the map first reaches it";
+    let rb = Rect {
+        x,
+        y: y - 11.0,
+        w: text_width(r_text, SMALL_PX) + 16.0,
+        h: 22.0,
+    };
+    g = g.add(
+        Group::new()
+            .set("class", "reference")
+            .add(
+                Rectangle::new()
+                    .set("x", r(rb.x))
+                    .set("y", r(rb.y))
+                    .set("width", r(rb.w))
+                    .set("height", rb.h)
+                    .set("rx", 11),
+            )
+            .add(text(rb.x + 8.0, y + 4.0, "", r_text)),
+    );
+    width = width.max(rb.x + rb.w);
+    y += 26.0;
+
+    let keys: Vec<String> = map
+        .global_keys
+        .iter()
+        .map(|k| format!("{} {}", k.key, k.action.replace('_', " ")))
+        .collect();
+    let line = if keys.is_empty() {
+        "No global keys. Times: the fastest way to an operator, by any caller action, as `ivrsim check` computes it."
+            .to_string()
+    } else {
+        format!(
+            "Global keys where the caller can press keys (not drawn): {}. Times: the fastest way to an operator, as `ivrsim check` computes it.",
+            keys.join(" · ")
+        )
+    };
+    width = width.max(MARGIN + text_width(&line, SMALL_PX));
+    g = g.add(text(MARGIN, y, "small", &line));
+    y += 20.0;
+    (g, y, width + MARGIN)
+}
+
+/// The SVG document of `map`, as text.
+pub fn render(map: &Map) -> String {
+    let layout = Layout::of(map);
+    let (legend, legend_h, legend_w) = legend(map);
+    let mut edges = Group::new().set("class", "edges");
+    let mut nodes = Group::new().set("class", "nodes");
+    for link in &layout.links {
+        let e = &map.edges[link.edge];
+        edges = edges.add(edge_group(e, layout.boxes[link.from].rect, layout.boxes[link.to].rect));
+    }
+    for placed in &layout.boxes {
+        let b = placed.rect;
+        match placed.item {
+            Item::Node(i) => nodes = nodes.add(node_group(&map.nodes[i], b)),
+            Item::Reference(e) => {
+                let edge = &map.edges[e];
+                let outside = map.node(&edge.to).is_none();
+                let tip = if outside {
+                    format!("goes to `{}`, outside this focused map", edge.to)
+                } else {
+                    format!("goes to `{}`, drawn where the map first reaches it", edge.to)
+                };
+                nodes = nodes.add(
+                    Group::new()
+                        .set("class", "reference")
+                        .add(title(&tip))
+                        .add(
+                            Rectangle::new()
+                                .set("x", r(b.x))
+                                .set("y", r(b.y))
+                                .set("width", r(b.w))
+                                .set("height", b.h)
+                                .set("rx", b.h / 2.0),
+                        )
+                        .add(text(b.x + 10.0, b.y + b.h / 2.0 + 4.0, "", &reference_text(&edge.to))),
+                );
+            }
+        }
+    }
+    let width = r((layout.width + 2.0 * MARGIN).max(legend_w));
+    let top = legend_h + MARGIN;
+    let height = r(top + layout.height + MARGIN);
+    let frame = Rectangle::new()
+        .set("x", MARGIN / 2.0)
+        .set("y", MARGIN / 2.0)
+        .set("width", r(width - MARGIN))
+        .set("height", r(legend_h - MARGIN / 2.0))
+        .set("rx", 6)
+        .set("class", "legend-box");
+    let defs = Definitions::new()
+        .add(arrow("arrow-dark", "#1f2937"))
+        .add(arrow("arrow-amber", "#b45309"))
+        .add(arrow("arrow-orange", "#ea580c"))
+        .add(arrow("arrow-violet", "#7c3aed"))
+        .add(arrow("arrow-grey", "#b0b7c3"));
+    let doc = Document::new()
+        .set("width", width)
+        .set("height", height)
+        .set("viewBox", format!("0 0 {width} {height}"))
+        .add(title(&format!("Menu map of {} ({})", map.menu, map.file)))
+        .add(Style::new(STYLE))
+        .add(defs)
+        .add(
+            Rectangle::new()
+                .set("width", "100%")
+                .set("height", "100%")
+                .set("fill", "#ffffff"),
+        )
+        .add(frame)
+        .add(legend)
+        .add(
+            Group::new()
+                .set("transform", format!("translate({MARGIN},{})", r(top)))
+                .add(edges)
+                .add(nodes),
+        );
+    let mut s = doc.to_string();
+    s.push('\n');
+    s
+}
