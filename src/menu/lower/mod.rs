@@ -46,6 +46,16 @@ const LISTEN_FIELDS: [&str; 9] = [
     "type_ahead",
 ];
 
+/// Fields each kind requires (lowering reports each missing one, E004/E011).
+const REQUIRED: [(&str, &[&str]); 6] = [
+    ("menu", &["prompt", "options"]),
+    ("message", &["prompt", "next"]),
+    ("collect", &["prompt", "digits", "store", "next"]),
+    ("route", &["routes", "default"]),
+    ("transfer", &["queue"]),
+    ("hangup", &[]),
+];
+
 /// Fields each kind uses besides `kind` and `description`.
 fn allowed(kind: &str) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = match kind {
@@ -63,6 +73,95 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         _ => {}
     }
     v
+}
+
+/// `kind:` in the menu's JSON Schema: one of [`KINDS`].
+pub(super) fn node_kind_names(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &KINDS);
+}
+
+/// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
+pub(super) fn priorities(s: &mut schemars::Schema) {
+    let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
+    super::raw::schema::one_of(s, &names);
+}
+
+/// `action:` of `when_no_operator` in the menu's JSON Schema.
+pub(super) fn no_operator_actions(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &transfer::NO_OPERATOR_ACTIONS);
+}
+
+/// The per-kind rules of a node in the menu's JSON Schema: for each kind, the fields of other
+/// kinds must be absent (E010) and its required fields given, as [`allowed`] and [`REQUIRED`]
+/// say (a YAML null counts as absent, as for the loader).
+pub(super) fn node_kinds_schema(s: &mut schemars::Schema) {
+    let fields = property_names(s);
+    let rules: Vec<serde_json::Value> = KINDS
+        .iter()
+        .map(|&kind| {
+            let ok = allowed(kind);
+            let required = REQUIRED.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, r)| *r);
+            let not_used = fields
+                .iter()
+                .filter(|f| *f != "kind" && *f != "description" && !ok.contains(&f.as_str()));
+            let rule = conditional(
+                "kind",
+                kind,
+                not_used.map(|f| (f.as_str(), format!("`{kind}` nodes do not use `{f}`"))),
+                required,
+            );
+            rule
+        })
+        .collect();
+    s.insert("allOf".into(), rules.into());
+}
+
+/// The per-action rules of `when_no_operator` in the menu's JSON Schema, as the lowering
+/// applies them ([`transfer::action_fields`]).
+pub(super) fn no_operator_schema(s: &mut schemars::Schema) {
+    let fields = property_names(s);
+    let rules: Vec<serde_json::Value> = transfer::NO_OPERATOR_ACTIONS
+        .iter()
+        .map(|&action| {
+            let (uses, required) = transfer::action_fields(action);
+            let not_used = fields.iter().filter(|f| *f != "action" && !uses.contains(&f.as_str()));
+            conditional(
+                "action",
+                action,
+                not_used.map(|f| (f.as_str(), format!("`action: {action}` does not use `{f}`"))),
+                &[required],
+            )
+        })
+        .collect();
+    s.insert("allOf".into(), rules.into());
+}
+
+fn property_names(s: &schemars::Schema) -> Vec<String> {
+    s.get("properties")
+        .and_then(serde_json::Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `if: { TAG: VALUE }, then:` the fields `absent` are null or missing and `required` are given.
+fn conditional<'a>(
+    tag: &str,
+    value: &str,
+    absent: impl Iterator<Item = (&'a str, String)>,
+    required: &[&str],
+) -> serde_json::Value {
+    use serde_json::json;
+    let mut props = serde_json::Map::new();
+    for (f, why) in absent {
+        props.insert(f.to_owned(), json!({ "type": "null", "description": why }));
+    }
+    for f in required {
+        props.insert((*f).to_owned(), json!({ "not": { "type": "null" } }));
+    }
+    json!({
+        "if": { "properties": { tag: { "const": value } }, "required": [tag] },
+        "then": { "properties": props, "required": required },
+    })
 }
 
 struct Cx<'a> {
