@@ -551,9 +551,9 @@ pub(crate) mod schema {
     /// Text with something other than white space in it.
     pub(crate) const NOT_BLANK: &str = r"\S";
     /// What serde-saphyr reads as a `u32` from a quoted string (`"3"`, `"+3"`, `"0x10"`).
-    const UINT_TEXT: &str = r"^\s*\+?[0-9][0-9A-Za-z_]*\s*$";
+    pub(crate) const UINT_TEXT: &str = r"^\s*\+?[0-9][0-9A-Za-z_]*\s*$";
     /// What serde-saphyr reads as a boolean from a quoted string (any case).
-    const BOOL_TEXT: &str =
+    pub(crate) const BOOL_TEXT: &str =
         r"^\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy]([Ee][Ss])?|[Nn][Oo]?|[Oo][Nn]|[Oo][Ff][Ff])\s*$";
 
     /// The JSON types a scalar field takes, e.g. `["string", "null"]`.
