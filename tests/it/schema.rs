@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use ivrsim::diag::{Code, Severity};
+
 use serde_json::Value;
 
 use crate::docs::yaml_blocks;
@@ -292,4 +294,115 @@ fn a_bad_format_is_a_usage_error_and_output_goes_to_a_file() {
     let out = dir.ivrsim(&["schema", "menu", "-o", "no/such/dir/m.json"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("cannot write"), "{}", out.stderr);
+}
+
+/// A value of the right type for each node field, valid in [`crate::support::MINIMAL`].
+const NODE_FIELDS: [(&str, &str); 24] = [
+    ("description", "A node."),
+    ("prompt", "{ text: \"Hi.\" }"),
+    ("options", "[{ key: \"1\", to: main }]"),
+    ("no_input", "[{ text: \"Hello?\" }]"),
+    ("no_match", "[{ text: \"Sorry?\" }]"),
+    ("timeout", "5s"),
+    ("inter_digit_timeout", "3s"),
+    ("max_no_input", "2"),
+    ("max_no_match", "2"),
+    ("fallback", "main"),
+    ("barge_in", "true"),
+    ("type_ahead", "true"),
+    ("next", "main"),
+    ("digits", "{ max: 4 }"),
+    ("pattern", "\"^1\""),
+    ("store", "v"),
+    ("routes", "[{ when: { var: v, equals: \"1\" }, to: main }]"),
+    ("default", "main"),
+    ("queue", "q"),
+    ("priority", "high"),
+    ("context", "[v]"),
+    ("hold", "{ every: 30s }"),
+    ("when_no_operator", "{ action: message, prompt: { text: \"Bye.\" } }"),
+    ("reason", "closed"),
+];
+
+/// The minimal menu with a node `x` of `kind` with `fields`; the loader's errors (codes) and
+/// the schema's findings.
+fn node_case(v: &jsonschema::Validator, kind: &str, fields: &[&str]) -> (Vec<Code>, Vec<String>) {
+    let mut yaml = format!("{}  x:\n    kind: {kind}\n", crate::support::MINIMAL);
+    for f in fields {
+        let (_, value) = NODE_FIELDS.iter().find(|(n, _)| n == f).expect("a sample value");
+        yaml.push_str(&format!("    {f}: {value}\n"));
+    }
+    let mut sources = ivrsim::source::Sources::new();
+    let outcome = ivrsim::menu::load::load_menu_text(Path::new("m.yaml"), yaml.clone(), &mut sources);
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .map(|d| d.code)
+        .collect();
+    (errors, findings(v, &yaml, &yaml))
+}
+
+#[test]
+fn node_rules_of_the_schema_are_the_loaders() {
+    // The schema's per-kind rules (if kind then: required fields, fields of other kinds null),
+    // tried field by field against the loader.
+    let v = validator("menu");
+    let schema = committed("menu");
+    let rules = schema["definitions"]["RawNode"]["allOf"]
+        .as_array()
+        .expect("per-kind rules");
+    let mut kinds = Vec::new();
+    for rule in rules {
+        let kind = rule["if"]["properties"]["kind"]["const"].as_str().expect("kind");
+        kinds.push(kind.to_owned());
+        let required: Vec<&str> = rule["then"]["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let not_used: Vec<&str> = rule["then"]["properties"]
+            .as_object()
+            .expect("properties")
+            .iter()
+            .filter(|(_, p)| p["type"] == "null")
+            .map(|(f, _)| f.as_str())
+            .collect();
+        let (errors, schema_findings) = node_case(&v, kind, &required);
+        assert!(
+            errors.is_empty() && schema_findings.is_empty(),
+            "{kind} with {required:?}: {errors:?} {schema_findings:?}"
+        );
+        for missing in &required {
+            let fields: Vec<&str> = required.iter().copied().filter(|f| f != missing).collect();
+            let (errors, schema_findings) = node_case(&v, kind, &fields);
+            assert!(!errors.is_empty(), "{kind} without {missing}: the loader accepts it");
+            assert!(
+                !schema_findings.is_empty(),
+                "{kind} without {missing}: the schema accepts it"
+            );
+        }
+        for (field, _) in NODE_FIELDS {
+            if required.contains(&field) {
+                continue;
+            }
+            let fields: Vec<&str> = required.iter().copied().chain([field]).collect();
+            let (errors, schema_findings) = node_case(&v, kind, &fields);
+            if not_used.contains(&field) {
+                assert!(
+                    errors.contains(&Code::FieldNotForKind),
+                    "{kind} with {field}: {errors:?}"
+                );
+                assert!(
+                    !schema_findings.is_empty(),
+                    "{kind} with {field}: the schema accepts it"
+                );
+            } else {
+                assert_eq!(errors, [], "{kind} with {field}");
+                assert_eq!(schema_findings, Vec::<String>::new(), "{kind} with {field}");
+            }
+        }
+    }
+    assert_eq!(kinds, ["menu", "message", "collect", "route", "transfer", "hangup"]);
 }
