@@ -713,7 +713,9 @@ pub(crate) mod schema {
                     })
                     .collect::<String>()
             })
-            .chain(warnings.iter().map(|c| regex::escape(c.slug())))
+            // Names are lowercase words and `-`, literal in a pattern (and not escaped: `\-` is
+            // not valid in the ECMA-262 regexes of editors).
+            .chain(warnings.iter().map(|c| c.slug().to_owned()))
             .collect();
         let examples: Vec<&str> = warnings.iter().map(|c| c.as_str()).collect();
         text(

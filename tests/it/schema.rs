@@ -72,6 +72,38 @@ fn schemas_are_valid_draft_07() {
         if let Err(e) = jsonschema::draft7::meta::validate(&schema) {
             panic!("{format}: not a valid draft-07 schema: {e}");
         }
+        // Editors compile patterns as ECMA-262 regexes with the `u` flag, which refuses
+        // escapes such as `\-` that other engines allow: only these are used.
+        let mut patterns = Vec::new();
+        collect_patterns(&schema, &mut patterns);
+        assert!(patterns.len() > 5, "{format}: {patterns:?}");
+        for p in patterns {
+            let mut chars = p.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    let next = chars.next();
+                    assert!(
+                        matches!(next, Some('s' | 'S' | '+' | '.' | 'd')),
+                        "{format}: the pattern {p:?} escapes {next:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn collect_patterns<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match (k.as_str(), v) {
+                    ("pattern", Value::String(p)) => out.push(p),
+                    _ => collect_patterns(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_patterns(v, out)),
+        _ => {}
     }
 }
 

@@ -648,6 +648,11 @@ mod tests {
             warning(&mut sink);
             let allow = re(sink.get("pattern").and_then(|p| p.as_str()).unwrap());
             for c in crate::diag::Code::ALL {
+                assert!(
+                    c.slug().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                    "{}",
+                    c.slug()
+                );
                 let ok = c.severity() == Severity::Warning;
                 for s in [c.as_str().to_owned(), c.as_str().to_lowercase(), c.slug().to_owned()] {
                     assert_eq!(allow.is_match(&s), ok, "{s}");
