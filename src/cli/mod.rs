@@ -11,6 +11,7 @@ mod check;
 mod operator;
 mod prompts;
 mod scenarios;
+mod schema;
 mod test;
 
 use std::path::PathBuf;
@@ -55,6 +56,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Scenario tools: `generate` a suite covering a menu.
     Scenarios(scenarios::ScenariosArgs),
+    /// Print the JSON Schema of the menu, scenario or training-call format, for editors.
+    Schema(schema::SchemaArgs),
 }
 
 /// Loads a menu that `purpose` (e.g. "a call") can use: no errors, clips readable. On failure
@@ -110,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Operator(args) => operator::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Scenarios(args) => scenarios::run(&args, cli.color),
+        Command::Schema(args) => schema::run(&args),
     };
     ExitCode::from(code)
 }

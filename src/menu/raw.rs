@@ -4,16 +4,70 @@
 //! or a field on the wrong kind of node is found by [`super::lower`], which can report
 //! all of them at once. Only what serde itself must reject (YAML syntax, unknown fields,
 //! wrong types) stops a file at its first problem.
+//!
+//! The same types give the JSON Schema of the format (`ivrsim schema menu`, committed as
+//! `docs/schema/menu.schema.json`): their doc comments are the descriptions an editor shows,
+//! and the `#[schemars(...)]` attributes narrow a value where the lowering accepts only a
+//! closed set or a fixed shape (see [`schema`]).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
 
-/// A value with its place in the file.
-pub type S<T> = Spanned<T>;
+/// A value with its place in the file: serde-saphyr's [`Spanned`], as a local type so that it
+/// can describe itself in the file's JSON Schema (a `Spanned<T>` is written as a plain `T`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct S<T> {
+    /// The value.
+    pub value: T,
+    /// Where the value is used (for an alias, the alias).
+    pub referenced: Location,
+    /// Where the value is defined (for an alias, its anchor).
+    pub defined: Location,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Spanned {
+            value,
+            referenced,
+            defined,
+        } = Spanned::deserialize(d)?;
+        Ok(S {
+            value,
+            referenced,
+            defined,
+        })
+    }
+}
+
+/// The schema of `T`, widened to the scalars serde-saphyr turns into a `T`: a text field also
+/// takes an unquoted number or boolean (`key: 1` is read as `"1"`), a number field a quoted
+/// number, a boolean field a quoted `yes`/`no`/`true`/`false`/`on`/`off`.
+impl<T: JsonSchema> JsonSchema for S<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        format!("ivrsim::S<{}>", T::schema_id()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut s = generator.subschema_for::<T>();
+        schema::as_yaml_scalar(&mut s);
+        s
+    }
+}
 
 /// A YAML mapping read as its entries in file order, duplicates kept.
 ///
@@ -49,19 +103,64 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
     }
 }
 
-/// Top level of a menu file.
-#[derive(Debug, Deserialize)]
+/// A mapping whose keys are names (JSON object keys are always text) and whose values are `V`s.
+impl<K, V: JsonSchema> JsonSchema for Entries<K, V> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        format!("ivrsim::Entries<{}>", V::schema_id()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
+/// An ivrsim hotline menu (docs/menu-format.md): the nodes a call goes through, from `entry`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "ivrsim menu")]
 pub struct RawMenu {
+    /// Display name of the hotline. Required.
+    #[schemars(required, transform = schema::not_blank)]
     pub name: Option<S<String>>,
+    /// Id of the node a call starts at (a key of `nodes`). Required.
+    #[schemars(required)]
     pub entry: Option<S<String>>,
+    /// Folder of the prompt clips, relative to the menu file. Default: the menu file's folder.
     pub audio_dir: Option<S<String>>,
+    /// Language tags the menu speaks (BCP 47, e.g. `[en, es]`). The first is the default
+    /// language, that of every prompt's own `text` and `audio`. Default: `[en]`.
+    #[schemars(transform = schema::language)]
     pub languages: Option<S<Vec<S<String>>>>,
+    /// Call-wide settings: timeouts, retry limits, fallback, global keys, re-prompts, hold
+    /// announcements, what a transfer does when no call-taker can answer.
     pub defaults: Option<S<RawDefaults>>,
+    /// Named weekly opening hours, for `when: { hours: NAME }` of route nodes: a map of name to
+    /// a list of `{ days, from, to }`.
     pub schedules: Option<RawSchedules>,
+    /// Other files (relative to this one) whose `nodes` and `schedules` join this menu. Node
+    /// ids must be unique across all files; include cycles are errors.
     pub include: Option<Vec<S<String>>>,
+    /// Thresholds of `ivrsim check` (command-line flags override them).
     pub lint: Option<S<RawLint>>,
+    /// Wrap-up codes a call-taker ends a call with in `ivrsim operator` (`:end CODE`): a map of
+    /// code (letters, digits, `_`, `-`) to what it means. Default: `resolved`, `report_taken`,
+    /// `referred`, `callback_scheduled`, `no_action`.
+    #[schemars(extend("propertyNames" = { "pattern": "^[A-Za-z0-9_-]+$" }, "minProperties" = 1))]
     pub dispositions: Option<S<Entries<S<String>, S<String>>>>,
+    /// The nodes: a map of node id to node. Ids are what `entry`, `to`, `next`, `fallback` and
+    /// `default` name. Required, with at least one node (unless included files have them).
+    #[schemars(extend("propertyNames" = { "pattern": "\\S" }))]
     pub nodes: Option<S<RawNodes>>,
 }
 
@@ -79,133 +178,265 @@ pub type RawNodes = Entries<S<String>, S<RawNode>>;
 /// `schedules:`, in file order.
 pub type RawSchedules = Entries<S<String>, S<Vec<S<RawPeriod>>>>;
 
-#[derive(Debug, Deserialize)]
+/// One period of a schedule, e.g. `{ days: mon-fri, from: "08:00", to: "18:00" }`, in the
+/// call's local time.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPeriod {
+    /// A day (`mon` ... `sun`), a range (`mon-fri`) or a comma-separated list of either
+    /// (`mon-wed,fri`). Required.
+    #[schemars(transform = schema::days)]
+    #[schemars(required)]
     pub days: Option<S<String>>,
+    /// Opening time, `HH:MM` (quote it: `"08:00"`). Must be before `to`. Required.
+    #[schemars(transform = schema::time)]
+    #[schemars(required)]
     pub from: Option<S<String>>,
+    /// Closing time, `HH:MM`, exclusive; may be `"24:00"`. Write a night shift as two periods.
+    /// Required.
+    #[schemars(transform = schema::time)]
+    #[schemars(required)]
     pub to: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Call-wide settings; a node's own fields override them.
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDefaults {
+    /// No-input timeout, counted from the end of the prompt: a duration such as `5s` or
+    /// `1500ms` (a bare number is an error). Default: `5s`.
+    #[schemars(transform = schema::duration)]
     pub timeout: Option<S<String>>,
+    /// Longest pause between two digits of one entry: a duration such as `3s`. Default: `3s`.
+    #[schemars(transform = schema::duration)]
     pub inter_digit_timeout: Option<S<String>>,
+    /// No-input events a caller may have at one node visit; the last one sends the call to
+    /// `fallback`. At least 1. Default: 3.
+    #[schemars(range(min = 1))]
     pub max_no_input: Option<S<u32>>,
+    /// Invalid entries a caller may make at one node visit; the last one sends the call to
+    /// `fallback`. At least 1. Default: 3.
+    #[schemars(range(min = 1))]
     pub max_no_match: Option<S<u32>>,
+    /// Node id taken when a retry limit is reached (usually the operator transfer). Without
+    /// one the caller hears `goodbye` and the call ends (`check` warns, W011).
     pub fallback: Option<S<String>>,
+    /// Node id the global `operator` key leads to. Default: `fallback`.
     pub operator: Option<S<String>>,
+    /// Node id the global `main_menu` key leads to. Default: `entry`.
     pub main_menu: Option<S<String>>,
+    /// Global keys, each a DTMF key, e.g. `{ operator: "0", repeat: "*", back: "#" }`.
     pub keys: Option<S<RawKeys>>,
+    /// Whether a key pressed during a prompt stops it and is used. Default: `true`.
     pub barge_in: Option<S<bool>>,
+    /// Whether keys pressed before a prompt starts carry over to it. Default: `false`.
     pub type_ahead: Option<S<bool>>,
+    /// Re-prompts for silence, for nodes that have none of their own: the n-th no-input plays
+    /// the n-th entry (the last repeats).
     pub no_input: Option<S<Vec<S<RawPrompt>>>>,
+    /// Re-prompts for invalid input, for nodes that have none of their own.
     pub no_match: Option<S<Vec<S<RawPrompt>>>>,
+    /// Prompt played when a call ends for want of a fallback.
     pub goodbye: Option<S<RawPrompt>>,
+    /// Hold announcements of every transfer. Default: every `30s`, with the built-in text.
     pub hold: Option<S<RawHold>>,
+    /// What every transfer does when no call-taker can take the call (a transfer's own
+    /// `when_no_operator` overrides it).
     pub when_no_operator: Option<S<RawNoOperator>>,
 }
 
 /// `hold:` of a transfer or of `defaults`: the announcements a waiting caller hears.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHold {
+    /// Time between two announcements, start to start: a duration of at least `5s`, such as
+    /// `30s` or `1m`. Default: `30s` (or `defaults.hold.every`).
+    #[schemars(transform = schema::duration)]
     pub every: Option<S<String>>,
+    /// The announcement. `{position}` and `{queue}` in its text are filled in; any other `{…}`
+    /// is an error (E016). Default: "All our call-takers are busy. You are number {position}
+    /// in the queue. Please stay on the line."
     pub prompt: Option<S<RawPrompt>>,
 }
 
 /// `when_no_operator:` of a transfer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::lower::no_operator_schema)]
 pub struct RawNoOperator {
+    /// What happens: `hold` (keep waiting up to `max_wait`, then `prompt` and hang up),
+    /// `message` (play `prompt`, then hang up), `callback` (go to `to`, a collect node taking
+    /// the number to call back) or `goto` (go on at `to`). Required.
+    #[schemars(transform = super::lower::no_operator_actions)]
     pub action: Option<S<String>>,
+    /// `action: hold` only, and required there: how long the caller waits, a duration such as
+    /// `2m`.
+    #[schemars(transform = schema::duration)]
     pub max_wait: Option<S<String>>,
+    /// `hold`: the goodbye after `max_wait` (default: a built-in text); `message`: the message
+    /// (required).
     pub prompt: Option<S<RawPrompt>>,
+    /// `callback` and `goto` only, and required there: the node id the call goes on at.
     pub to: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Global keys: each a DTMF key (one or more of `0`-`9`, `*`, `#`; quote it).
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKeys {
+    /// Key that leads to `defaults.operator`, e.g. `"0"`.
+    #[schemars(transform = schema::dtmf)]
     pub operator: Option<S<Option<String>>>,
+    /// Key that replays the prompt, e.g. `"*"`.
+    #[schemars(transform = schema::dtmf)]
     pub repeat: Option<S<Option<String>>>,
+    /// Key that returns to the previous menu, e.g. `"#"`.
+    #[schemars(transform = schema::dtmf)]
     pub back: Option<S<Option<String>>>,
+    /// Key that leads to `defaults.main_menu`.
+    #[schemars(transform = schema::dtmf)]
     pub main_menu: Option<S<Option<String>>>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Thresholds of `ivrsim check`.
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLint {
+    /// Warn (W007) when a menu has more options than this. At least 1. Default: 5.
+    #[schemars(range(min = 1))]
     pub max_options: Option<S<u32>>,
+    /// Warn (W008) when the fewest keypresses from a node to an operator exceed this. At least
+    /// 1. Default: 3.
+    #[schemars(range(min = 1))]
     pub max_operator_keys: Option<S<u32>>,
+    /// Warn (W009) when a menu prompt's clip is longer than this: a duration such as `10s`.
+    /// Default: `10s`.
+    #[schemars(transform = schema::duration)]
     pub max_prompt: Option<S<String>>,
+    /// Warnings not to report, by code or name, e.g. `[W007, no-fallback]`. Errors cannot be
+    /// allowed.
+    #[schemars(transform = schema::warning)]
     pub allow: Option<Vec<S<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A prompt: what the caller hears, e.g. `{ text: "Welcome.", audio: welcome.wav }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPrompt {
+    /// The words: shown as the caption, and what the clip says. Required, not empty. A prompt
+    /// without a clip is timed from its text at 150 words per minute.
+    #[schemars(required, transform = schema::not_blank)]
     pub text: Option<S<String>>,
+    /// WAV clip under `audio_dir` (mono 16-bit PCM, 8000 or 16000 Hz); must stay inside
+    /// `audio_dir`. Optional.
     pub audio: Option<S<String>>,
+    /// The prompt in the menu's other languages: a map of language tag (one of `languages`,
+    /// not the first) to `{ text, audio }`.
+    #[schemars(extend("propertyNames" = { "pattern": schema::LANGUAGE_TAG }))]
     pub translations: Option<Entries<S<String>, S<RawPromptText>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A prompt in another language.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPromptText {
+    /// The words in this language. Required, not empty.
+    #[schemars(required, transform = schema::not_blank)]
     pub text: Option<S<String>>,
+    /// WAV clip of this language under `audio_dir`. Optional.
     pub audio: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One option of a menu: `{ key, to, say, label, language }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOption {
-    /// `Option<Option<…>>` so that `key:` with nothing after it (YAML null, often an
-    /// unquoted `#`) is told apart from a missing `key`.
+    /// The DTMF key: one or more of `0`-`9`, `*`, `#`, quoted (`"1"`, `"#"`, `"12"`). Unique
+    /// in the menu. Required.
+    // `Option<Option<…>>` so that `key:` with nothing after it (YAML null, often an
+    // unquoted `#`) is told apart from a missing `key`.
+    #[schemars(transform = schema::dtmf)]
+    #[schemars(required)]
     pub key: Option<S<Option<String>>>,
+    /// Node id the option leads to. Required.
+    #[schemars(required)]
     pub to: Option<S<String>>,
+    /// Spoken keywords that also choose the option (case-insensitive), unique in the menu.
     pub say: Option<Vec<S<String>>>,
+    /// Short name of the option for reports.
     pub label: Option<S<String>>,
+    /// A language tag of `languages`: taking the option switches the call to that language
+    /// (for a language-selection menu).
+    #[schemars(transform = schema::language)]
     pub language: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The digits a collect node takes: `{ min, max, terminator }`, `1 <= min <= max <= 64`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDigits {
+    /// Fewest digits of a value. At least 1. Default: 1.
+    #[schemars(range(min = 1, max = 64))]
     pub min: Option<S<u32>>,
+    /// Most digits of a value, at most 64. Required.
+    #[schemars(range(min = 1, max = 64))]
+    #[schemars(required)]
     pub max: Option<S<u32>>,
+    /// Key that ends the entry early and is not part of the value: `"#"` or `"*"`. Optional.
+    #[schemars(transform = schema::terminator)]
     pub terminator: Option<S<Option<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One route of a route node: `{ when, to }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
+    /// The condition; every test it gives must hold. Required.
+    #[schemars(required)]
     pub when: Option<S<RawWhen>>,
+    /// Node id taken when the condition holds. Required.
+    #[schemars(required)]
     pub to: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A route's condition: `var` with one of `equals`, `matches`, `in`; `hours`; `language`.
+/// Every test given must hold; at least one is needed.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = schema::when)]
 pub struct RawWhen {
+    /// The variable tested (letters, digits, `_`, starting with a letter or `_`); needs exactly
+    /// one of `equals`, `matches`, `in`.
+    #[schemars(transform = schema::identifier)]
     pub var: Option<S<String>>,
+    /// Holds when the variable equals this value (needs `var`).
     pub equals: Option<S<String>>,
+    /// Holds when the variable matches this regular expression (regex crate syntax; write
+    /// anchors yourself, `^...$`). Needs `var`.
     pub matches: Option<S<String>>,
+    /// Holds when the variable is one of these values (needs `var`).
     #[serde(rename = "in")]
     pub one_of: Option<S<Vec<S<String>>>>,
+    /// Holds when the call's local clock is inside the open hours of this schedule (a name
+    /// under `schedules`).
     pub hours: Option<S<String>>,
+    /// Holds when the call's language is this tag (one of `languages`).
+    #[schemars(transform = schema::language)]
     pub language: Option<S<String>>,
 }
 
 macro_rules! raw_node {
-    ($($field:ident: $ty:ty,)*) => {
-        /// One node as written: the union of every kind's fields. Each field is boxed: a node
-        /// uses a handful of its two dozen fields, and a 100,000-node menu should not carry
-        /// the empty ones at full size (this halves the memory a large menu loads in).
-        #[derive(Debug, Deserialize)]
+    ($($(#[$attr:meta])* $field:ident: $ty:ty,)*) => {
+        /// A node: its `kind` and that kind's fields (a field of another kind is an error,
+        /// E010). Kinds: `menu`, `message`, `collect`, `route`, `transfer`, `hangup`.
+        // Each field is boxed: a node uses a handful of its two dozen fields, and a
+        // 100,000-node menu should not carry the empty ones at full size (this halves the
+        // memory a large menu loads in).
+        #[derive(Debug, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
+        #[schemars(transform = super::lower::node_kinds_schema)]
         pub struct RawNode {
-            $(pub $field: Option<Box<S<$ty>>>,)*
+            $($(#[$attr])* pub $field: Option<Box<S<$ty>>>,)*
         }
 
         impl RawNode {
@@ -220,29 +451,300 @@ macro_rules! raw_node {
 }
 
 raw_node! {
+    /// The node's kind: `menu` (a prompt and options), `message` (a prompt, then `next`),
+    /// `collect` (digits into a variable), `route` (a decision without a prompt), `transfer`
+    /// (to a human operator) or `hangup`. Required.
+    #[schemars(required, transform = super::lower::node_kind_names)]
     kind: String,
+    /// Free text for designers; any kind.
     description: String,
+    /// What the caller hears. Required on `menu`, `message` and `collect`; optional on
+    /// `transfer` (while being transferred) and `hangup` (goodbye).
     prompt: RawPrompt,
+    /// `menu`: the choices, a list of `{ key, to, say, label, language }`, at least one.
+    #[schemars(length(min = 1))]
     options: Vec<S<RawOption>>,
+    /// `menu`, `collect`: re-prompts for silence; the n-th no-input plays the n-th entry (the
+    /// last repeats), then the prompt again. Default: `defaults.no_input`.
     no_input: Vec<S<RawPrompt>>,
+    /// `menu`, `collect`: re-prompts for invalid input, likewise. Default: `defaults.no_match`.
     no_match: Vec<S<RawPrompt>>,
+    /// `menu`, `collect`: no-input timeout from the end of the prompt, a duration such as `5s`.
+    /// Default: `defaults.timeout`.
+    #[schemars(transform = schema::duration)]
     timeout: String,
+    /// `menu`, `collect`: longest pause between two digits, a duration such as `3s`. Default:
+    /// `defaults.inter_digit_timeout`.
+    #[schemars(transform = schema::duration)]
     inter_digit_timeout: String,
+    /// `menu`, `collect`: no-input events allowed per visit (at least 1); the last goes to
+    /// `fallback`. Default: `defaults.max_no_input`.
+    #[schemars(range(min = 1))]
     max_no_input: u32,
+    /// `menu`, `collect`: invalid entries allowed per visit (at least 1); the last goes to
+    /// `fallback`. Default: `defaults.max_no_match`.
+    #[schemars(range(min = 1))]
     max_no_match: u32,
+    /// `menu`, `collect`: node id taken when a retry limit is reached. Default:
+    /// `defaults.fallback`.
     fallback: String,
+    /// `menu`, `message`, `collect`: whether a key pressed during the prompt stops it and is
+    /// used. Default: `defaults.barge_in`.
     barge_in: bool,
+    /// `menu`: whether keys pressed before the prompt starts carry over to it. Default:
+    /// `defaults.type_ahead`.
     type_ahead: bool,
+    /// `message`, `collect`: node id the call continues at. Required there.
     next: String,
+    /// `collect`: `{ min, max, terminator }`, the digits taken. Required there.
     digits: RawDigits,
+    /// `collect`: regular expression (regex crate syntax) the whole value must match, e.g.
+    /// `"^[0-9]{6}$"`; an entry that does not is a no-match.
     pattern: String,
+    /// `collect`: variable the value is stored in (letters, digits, `_`, starting with a
+    /// letter or `_`). Required there.
+    #[schemars(transform = schema::identifier)]
     store: String,
+    /// `route`: a list of `{ when, to }`, tried in order; the first whose `when` holds is
+    /// taken. Required there.
     routes: Vec<S<RawRoute>>,
+    /// `route`: node id taken when no route holds. Required there.
     default: String,
+    /// `transfer`: the queue the call waits in. Required there.
+    #[schemars(transform = schema::not_blank)]
     queue: String,
+    /// `transfer`: `low`, `normal`, `high` or `urgent`. Default: `normal`.
+    #[schemars(transform = super::lower::priorities)]
     priority: String,
+    /// `transfer`: variables that travel with the call to the call-taker. Default: all.
+    #[schemars(transform = schema::identifier)]
     context: Vec<S<String>>,
+    /// `transfer`: `{ every, prompt }`, the announcements while the caller waits. Default:
+    /// `defaults.hold`.
     hold: RawHold,
+    /// `transfer`: what happens when no call-taker can take the call (W014 without it).
+    /// Default: `defaults.when_no_operator`.
     when_no_operator: RawNoOperator,
+    /// `hangup`: why the call ends, for reports, e.g. `closed`. Default: `self-service`.
     reason: String,
+}
+
+/// Pieces of the JSON Schema that the types alone do not say: the YAML scalars a value may be
+/// written as, and the shapes and closed sets of values the lowering accepts. Each pattern
+/// accepts at least every text the loader accepts (the tests below hold them to that), so a
+/// file `ivrsim check` passes also validates.
+pub(crate) mod schema {
+    use schemars::Schema;
+    use serde_json::{Value, json};
+
+    /// A duration: a number and a unit, possibly several (`5s`, `1500ms`, `1m 30s`). This is a
+    /// superset of what humantime reads; it rejects the usual mistake, a bare number.
+    pub(crate) const DURATION: &str = r"^\s*[0-9][0-9.\sA-Za-zµ]*[A-Za-zµ]\s*$";
+    /// A clock time `HH:MM`, `00:00` to `24:00`.
+    pub(crate) const TIME: &str = r"^(\+?[0-9]|[01][0-9]|2[0-3]):(\+[0-9]|[0-5][0-9])$|^24:(00|\+0)$";
+    /// One or more DTMF keys.
+    pub(crate) const DTMF: &str = r"^[0-9*#]+$";
+    /// A BCP 47 language tag as the loader checks it: `en`, `es`, `pt-BR`.
+    pub(crate) const LANGUAGE_TAG: &str = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$";
+    /// A variable name.
+    pub(crate) const IDENTIFIER: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+    /// Text with something other than white space in it.
+    pub(crate) const NOT_BLANK: &str = r"\S";
+    /// What serde-saphyr reads as a `u32` from a quoted string (`"3"`, `"+3"`, `"0x10"`).
+    pub(crate) const UINT_TEXT: &str = r"^\s*\+?[0-9][0-9A-Za-z_]*\s*$";
+    /// What serde-saphyr reads as a boolean from a quoted string (any case).
+    pub(crate) const BOOL_TEXT: &str =
+        r"^\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy]([Ee][Ss])?|[Nn][Oo]?|[Oo][Nn]|[Oo][Ff][Ff])\s*$";
+
+    /// The JSON types a scalar field takes, e.g. `["string", "null"]`.
+    fn types(s: &Schema) -> Vec<String> {
+        match s.get("type") {
+            Some(Value::String(t)) => vec![t.clone()],
+            Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_types(s: &mut Schema, t: Vec<String>) {
+        let v = match t.as_slice() {
+            [one] => Value::String(one.clone()),
+            _ => Value::Array(t.into_iter().map(Value::String).collect()),
+        };
+        s.insert("type".into(), v);
+    }
+
+    /// Widens a scalar's schema to what a YAML file may write for it (see [`super::S`]).
+    pub(crate) fn as_yaml_scalar(s: &mut Schema) {
+        let t = types(s);
+        let mut out = Vec::new();
+        for ty in &t {
+            match ty.as_str() {
+                "string" => out.extend(["string", "number", "boolean"]),
+                "integer" => {
+                    out.extend(["integer", "string"]);
+                    s.insert("pattern".into(), UINT_TEXT.into());
+                }
+                "boolean" => {
+                    out.extend(["boolean", "string"]);
+                    s.insert("pattern".into(), BOOL_TEXT.into());
+                }
+                other => out.push(other),
+            }
+        }
+        if out.len() != t.len() {
+            s.remove("format");
+            set_types(s, out.into_iter().map(str::to_owned).collect());
+        }
+    }
+
+    /// Applies `f` to the schema of the scalar itself: a list's items', else the value's.
+    fn on_scalar(s: &mut Schema, f: impl FnOnce(&mut Schema)) {
+        if types(s).iter().any(|t| t == "array") {
+            if let Some(items) = s.get_mut("items").and_then(|i| <&mut Schema>::try_from(i).ok()) {
+                f(items);
+            }
+            return;
+        }
+        f(s);
+    }
+
+    /// Narrows a scalar to text (keeping `null` where the field may be empty) with `extra`
+    /// keywords, e.g. a `pattern` or an `enum`.
+    fn text(s: &mut Schema, also: &[&str], extra: Value) {
+        on_scalar(s, |s| text_here(s, also, extra));
+    }
+
+    fn text_here(s: &mut Schema, also: &[&str], extra: Value) {
+        let nullable = types(s).iter().any(|t| t == "null");
+        let mut t: Vec<String> = std::iter::once("string")
+            .chain(also.iter().copied())
+            .map(str::to_owned)
+            .collect();
+        if nullable {
+            t.push("null".into());
+        }
+        set_types(s, t);
+        if let Value::Object(extra) = extra {
+            for (k, mut v) in extra {
+                if k == "enum"
+                    && nullable
+                    && let Value::Array(a) = &mut v
+                {
+                    a.push(Value::Null);
+                }
+                s.insert(k, v);
+            }
+        }
+    }
+
+    /// Text only: an unquoted number or boolean is never a valid value here.
+    pub(crate) fn text_only(s: &mut Schema) {
+        text(s, &[], json!({}));
+    }
+
+    /// A duration such as `5s`.
+    pub(crate) fn duration(s: &mut Schema) {
+        text(s, &[], json!({ "pattern": DURATION }));
+    }
+
+    /// A clock time `HH:MM`.
+    pub(crate) fn time(s: &mut Schema) {
+        text(s, &[], json!({ "pattern": TIME }));
+    }
+
+    /// Days of a schedule: `mon`, `mon-fri`, `mon-wed,fri` (any case).
+    pub(crate) fn days(s: &mut Schema) {
+        let day = "([Mm][Oo][Nn]|[Tt][Uu][Ee]|[Ww][Ee][Dd]|[Tt][Hh][Uu]|[Ff][Rr][Ii]|[Ss][Aa][Tt]|[Ss][Uu][Nn])";
+        let part = format!(r"\s*{day}\s*(-\s*{day}\s*)?");
+        text(s, &[], json!({ "pattern": format!("^{part}(,{part})*$") }));
+    }
+
+    /// DTMF keys; an unquoted number is read as its digits.
+    pub(crate) fn dtmf(s: &mut Schema) {
+        text(s, &["integer"], json!({ "pattern": DTMF, "minimum": 0 }));
+    }
+
+    /// The terminator of a collect: `#` or `*`.
+    pub(crate) fn terminator(s: &mut Schema) {
+        text(s, &[], json!({ "enum": ["#", "*"] }));
+    }
+
+    /// A language tag.
+    pub(crate) fn language(s: &mut Schema) {
+        text(s, &[], json!({ "pattern": LANGUAGE_TAG }));
+    }
+
+    /// A variable name.
+    pub(crate) fn identifier(s: &mut Schema) {
+        text(s, &[], json!({ "pattern": IDENTIFIER }));
+    }
+
+    /// Text that must not be blank (a number or boolean is read as its text).
+    pub(crate) fn not_blank(s: &mut Schema) {
+        on_scalar(s, |s| {
+            s.insert("pattern".into(), NOT_BLANK.into());
+        });
+    }
+
+    /// A closed set of words, written exactly.
+    pub(crate) fn one_of(s: &mut Schema, words: &[&str]) {
+        text(s, &[], json!({ "enum": words }));
+    }
+
+    /// A warning to allow in `lint.allow`: its code (any case) or its name.
+    pub(crate) fn warning(s: &mut Schema) {
+        use crate::diag::{Code, Severity};
+        let warnings: Vec<Code> = Code::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.severity() == Severity::Warning)
+            .collect();
+        let alternatives: Vec<String> = warnings
+            .iter()
+            .map(|c| {
+                c.as_str()
+                    .chars()
+                    .map(|ch| {
+                        if ch.is_ascii_alphabetic() {
+                            format!("[{}{}]", ch.to_ascii_uppercase(), ch.to_ascii_lowercase())
+                        } else {
+                            ch.to_string()
+                        }
+                    })
+                    .collect::<String>()
+            })
+            // Names are lowercase words and `-`, literal in a pattern (and not escaped: `\-` is
+            // not valid in the ECMA-262 regexes of editors).
+            .chain(warnings.iter().map(|c| c.slug().to_owned()))
+            .collect();
+        let examples: Vec<&str> = warnings.iter().map(|c| c.as_str()).collect();
+        text(
+            s,
+            &[],
+            json!({ "pattern": format!(r"^\s*({})\s*$", alternatives.join("|")), "examples": examples }),
+        );
+    }
+
+    /// The schema of a field that is given when it is there and not empty (YAML null counts as
+    /// absent for the loader).
+    pub(crate) fn given(field: &str) -> Value {
+        json!({ "properties": { field: { "not": { "type": "null" } } }, "required": [field] })
+    }
+
+    /// A route's `when`: `var` with exactly one of `equals`, `matches`, `in` (and those only
+    /// with `var`), and at least one of `var`, `hours`, `language`.
+    pub(crate) fn when(s: &mut Schema) {
+        let absent = json!({ "type": "null" });
+        s.insert(
+            "allOf".into(),
+            json!([
+                {
+                    "if": given("var"),
+                    "then": { "oneOf": [given("equals"), given("matches"), given("in")] },
+                    "else": { "properties": { "equals": absent, "matches": absent, "in": absent } },
+                },
+                { "anyOf": [given("var"), given("hours"), given("language")] },
+            ]),
+        );
+    }
 }

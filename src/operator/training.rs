@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 
 use crate::audio::ClipLibrary;
@@ -18,6 +19,7 @@ use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::engine::{Handoff, route_of};
 use crate::menu::Menu;
 use crate::menu::load::{ReadError, parse_file, read_text};
+use crate::menu::raw::schema;
 use crate::scenario::format::{RawStart, RawStep, S};
 use crate::scenario::load::Cx;
 use crate::scenario::{Expect, Scenario, Step, StepKind, TransferExpect};
@@ -145,47 +147,123 @@ pub struct RecordField {
     pub span: Span,
 }
 
-#[derive(Debug, Deserialize)]
+/// An ivrsim training call (docs/training-format.md): one scripted caller for a training shift
+/// of the call-taker console (`ivrsim operator --shift FILE...`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawTraining {
+#[schemars(title = "ivrsim training call")]
+pub(crate) struct RawTraining {
+    /// The menu file the call goes through, relative to this file. Required.
+    #[schemars(required, transform = schema::not_blank)]
     menu: Option<S<String>>,
+    /// The call's name, for the trainer and the scorecard. Required.
+    #[schemars(required, transform = schema::not_blank)]
     name: Option<S<String>>,
+    /// When the call starts, as a duration since the start of the shift (`30s`, `2m`,
+    /// `1m30s`). Default: `0s`.
+    #[schemars(transform = schema::duration)]
     arrival: Option<S<String>>,
+    /// How the IVR call starts, as in scenarios: `{ at, language, vars }`.
     start: Option<S<RawStart>>,
+    /// The caller's way through the IVR, as in scenarios (`press`, `say`, `silence`, `hangup`,
+    /// `expect`); afterwards the call must have been handed over. Required, at least one.
+    #[schemars(required, length(min = 1))]
     steps: Option<S<Vec<S<RawStep>>>>,
+    /// Who calls: `{ name, mood, style, patience, phone }`. Required.
+    #[schemars(required)]
     persona: Option<S<RawPersona>>,
+    /// What the caller says when answered. Required.
+    #[schemars(required, transform = schema::not_blank)]
     opening: Option<S<String>>,
+    /// What the caller knows: a list of `{ topic, keywords, answer, ask_twice }`, at least one.
+    /// Required.
+    #[schemars(required, length(min = 1))]
     facts: Option<S<Vec<S<RawFact>>>>,
+    /// What the call-taker must record: a list of `{ field, topic, expect }`, at least one, with
+    /// at least one of `when`, `where`, `who`, `what`. Required.
+    #[schemars(required, length(min = 1))]
     record: Option<S<Vec<S<RawRecord>>>>,
+    /// The disposition code the call-taker should end with (`:end CODE`), one of the menu's
+    /// `dispositions`. Required.
+    #[schemars(required, transform = schema::not_blank)]
     disposition: Option<S<String>>,
+    /// `true`: the call-taker must take a callback number (`:note callback NUMBER`), compared
+    /// with `persona.phone`. Default: `false`.
     callback: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The scripted caller.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPersona {
+    /// An invented name; the caller gives it when asked. Required.
+    #[schemars(required, transform = schema::not_blank)]
     name: Option<S<String>>,
+    /// `calm`, `anxious`, `angry` or `confused` (any case): the wording of the caller's hedges
+    /// and "I don't know"s. Required.
+    #[schemars(required, transform = moods)]
     mood: Option<S<String>>,
+    /// How the caller speaks, in words for the trainer ("short sentences"); shown, not
+    /// interpreted.
     style: Option<S<String>>,
+    /// How long the caller waits in the queue before hanging up: a duration of more than `0s`,
+    /// such as `90s`. Default: `2m`.
+    #[schemars(transform = schema::duration)]
     patience: Option<S<String>>,
+    /// The caller's number, quoted (`"0455 555 0192"`); required with `callback: true`.
+    #[schemars(extend("pattern" = "[0-9]"))]
     phone: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Something the caller knows and says when asked.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFact {
+    /// What the fact is about, unique in the file: `where`, `when`, `case`, … Required.
+    #[schemars(required, transform = schema::not_blank)]
     topic: Option<S<String>>,
+    /// Words or phrases of a question that ask for it, e.g. `[where, address, which floor]`.
+    /// Required, at least one.
+    #[schemars(required, length(min = 1))]
     keywords: Option<S<Vec<S<String>>>>,
+    /// What the caller says. Required.
+    #[schemars(required, transform = schema::not_blank)]
     answer: Option<S<String>>,
+    /// The caller only gives it when asked a second time; the first time they hedge. Default:
+    /// `false`.
     ask_twice: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A field the call-taker must record.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRecord {
+    /// The `:note` field: one word (compared case-insensitively), unique in the file. Required.
+    #[schemars(required, extend("pattern" = r"^\s*\S+\s*$"))]
     field: Option<S<String>>,
+    /// The fact that holds the answer. Default: the fact whose topic is the field's name.
     topic: Option<S<String>>,
+    /// Words or phrases the note must contain (at least half of them): `["14", Linden Row]`.
+    /// Quote numbers to keep leading zeros. Required, at least one.
+    #[schemars(required, length(min = 1))]
     expect: Option<S<Vec<S<String>>>>,
+}
+
+/// `mood:` in the schema: a [`Mood`] name, in any case, with spaces around allowed.
+fn moods(s: &mut Schema) {
+    let any_case = |name: &str| -> String {
+        name.chars()
+            .map(|c| format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase()))
+            .collect()
+    };
+    let names: Vec<&str> = Mood::ALL.iter().map(|m| m.name()).collect();
+    let pattern = format!(
+        r"^\s*({})\s*$",
+        names.iter().map(|n| any_case(n)).collect::<Vec<_>>().join("|")
+    );
+    s.insert("type".into(), "string".into());
+    s.insert("pattern".into(), pattern.into());
+    s.insert("examples".into(), names.into());
 }
 
 /// Loads the training call at `path`. `allowed` are the menu's disposition codes; an empty

@@ -10,6 +10,11 @@ use crate::engine::{CallClock, CallStart};
 use crate::menu::load::{ReadError, parse_file, read_text};
 use crate::source::{FileId, Sources, Span};
 
+/// The priorities `expect: { transfer: { priority } }` knows.
+pub(crate) const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+/// The reasons `expect: { transfer: { reason } }` knows.
+pub(crate) const REASONS: [&str; 4] = ["chosen", "operator_key", "max_no_input", "max_no_match"];
+
 /// Loads a scenario file; `None` with findings when it cannot be used.
 ///
 /// # Errors
@@ -276,11 +281,9 @@ impl Cx<'_> {
     fn expect(&mut self, e: &S<RawExpect>) -> Expect {
         let r = &e.value;
         if let Some(t) = &r.transfer {
-            const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
-            const REASONS: &[&str] = &["chosen", "operator_key", "max_no_input", "max_no_match"];
             let checks = [
-                (&t.value.priority, PRIORITIES, "priority"),
-                (&t.value.reason, REASONS, "reason"),
+                (&t.value.priority, &PRIORITIES[..], "priority"),
+                (&t.value.reason, &REASONS[..], "reason"),
             ];
             for (v, known, what) in checks {
                 if let Some(v) = v

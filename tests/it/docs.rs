@@ -4,7 +4,7 @@
 use crate::support::{Dir, root};
 
 /// The fenced ```yaml blocks of a Markdown file, with the heading they follow.
-fn yaml_blocks(markdown: &str) -> Vec<(String, String)> {
+pub(crate) fn yaml_blocks(markdown: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut heading = String::new();
     let mut block: Option<String> = None;

@@ -15,5 +15,6 @@ mod repl_pty;
 mod robustness;
 mod scenario_steps;
 mod scenarios;
+mod schema;
 mod shift;
 mod training;

@@ -46,6 +46,16 @@ const LISTEN_FIELDS: [&str; 9] = [
     "type_ahead",
 ];
 
+/// Fields each kind requires (lowering reports each missing one, E004/E011).
+const REQUIRED: [(&str, &[&str]); 6] = [
+    ("menu", &["prompt", "options"]),
+    ("message", &["prompt", "next"]),
+    ("collect", &["prompt", "digits", "store", "next"]),
+    ("route", &["routes", "default"]),
+    ("transfer", &["queue"]),
+    ("hangup", &[]),
+];
+
 /// Fields each kind uses besides `kind` and `description`.
 fn allowed(kind: &str) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = match kind {
@@ -63,6 +73,94 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         _ => {}
     }
     v
+}
+
+/// `kind:` in the menu's JSON Schema: one of [`KINDS`].
+pub(super) fn node_kind_names(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &KINDS);
+}
+
+/// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
+pub(super) fn priorities(s: &mut schemars::Schema) {
+    let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
+    super::raw::schema::one_of(s, &names);
+}
+
+/// `action:` of `when_no_operator` in the menu's JSON Schema.
+pub(super) fn no_operator_actions(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &transfer::NO_OPERATOR_ACTIONS);
+}
+
+/// The per-kind rules of a node in the menu's JSON Schema: for each kind, the fields of other
+/// kinds must be absent (E010) and its required fields given, as [`allowed`] and [`REQUIRED`]
+/// say (a YAML null counts as absent, as for the loader).
+pub(super) fn node_kinds_schema(s: &mut schemars::Schema) {
+    let fields = property_names(s);
+    let rules: Vec<serde_json::Value> = KINDS
+        .iter()
+        .map(|&kind| {
+            let ok = allowed(kind);
+            let required = REQUIRED.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, r)| *r);
+            let not_used = fields
+                .iter()
+                .filter(|f| *f != "kind" && *f != "description" && !ok.contains(&f.as_str()));
+            conditional(
+                "kind",
+                kind,
+                not_used.map(|f| (f.as_str(), format!("`{kind}` nodes do not use `{f}`"))),
+                required,
+            )
+        })
+        .collect();
+    s.insert("allOf".into(), rules.into());
+}
+
+/// The per-action rules of `when_no_operator` in the menu's JSON Schema, as the lowering
+/// applies them ([`transfer::action_fields`]).
+pub(super) fn no_operator_schema(s: &mut schemars::Schema) {
+    let fields = property_names(s);
+    let rules: Vec<serde_json::Value> = transfer::NO_OPERATOR_ACTIONS
+        .iter()
+        .map(|&action| {
+            let (uses, required) = transfer::action_fields(action);
+            let not_used = fields.iter().filter(|f| *f != "action" && !uses.contains(&f.as_str()));
+            conditional(
+                "action",
+                action,
+                not_used.map(|f| (f.as_str(), format!("`action: {action}` does not use `{f}`"))),
+                &[required],
+            )
+        })
+        .collect();
+    s.insert("allOf".into(), rules.into());
+}
+
+fn property_names(s: &schemars::Schema) -> Vec<String> {
+    s.get("properties")
+        .and_then(serde_json::Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// `if: { TAG: VALUE }, then:` the fields `absent` are null or missing and `required` are given.
+fn conditional<'a>(
+    tag: &str,
+    value: &str,
+    absent: impl Iterator<Item = (&'a str, String)>,
+    required: &[&str],
+) -> serde_json::Value {
+    use serde_json::json;
+    let mut props = serde_json::Map::new();
+    for (f, why) in absent {
+        props.insert(f.to_owned(), json!({ "type": "null", "description": why }));
+    }
+    for f in required {
+        props.insert((*f).to_owned(), json!({ "not": { "type": "null" } }));
+    }
+    json!({
+        "if": { "properties": { tag: { "const": value } }, "required": [tag] },
+        "then": { "properties": props, "required": required },
+    })
 }
 
 struct Cx<'a> {
@@ -431,5 +529,139 @@ mod tests {
         assert!(is_language_tag("en"));
         assert!(is_language_tag("pt-BR"));
         assert!(!is_language_tag("english!"));
+    }
+
+    /// The schema's patterns accept every text the loader accepts (and, where the schema says
+    /// so, nothing else), checked against the loader's own parsers.
+    mod schema_patterns {
+        use schemars::Schema;
+
+        use super::super::super::raw::schema::*;
+        use super::*;
+
+        fn re(p: &str) -> regex::Regex {
+            regex::Regex::new(p).unwrap()
+        }
+
+        /// Every string of `alphabet` up to `len` characters.
+        fn strings(alphabet: &str, len: usize) -> Vec<String> {
+            let mut all = vec![String::new()];
+            let mut last = vec![String::new()];
+            for _ in 0..len {
+                last = last
+                    .iter()
+                    .flat_map(|s| alphabet.chars().map(move |c| format!("{s}{c}")))
+                    .collect();
+                all.extend(last.iter().cloned());
+            }
+            all
+        }
+
+        #[test]
+        fn exact_patterns_agree_with_the_loader() {
+            let time = re(TIME);
+            for s in strings("0123456789:+", 5) {
+                assert_eq!(
+                    time.is_match(&s),
+                    crate::menu::schedule::parse_time(&s).is_ok(),
+                    "time {s:?}"
+                );
+            }
+            let dtmf = re(DTMF);
+            for s in strings("019*#aA -", 3) {
+                assert_eq!(dtmf.is_match(&s), DtmfKey::parse(&s).is_ok(), "key {s:?}");
+            }
+            let tag = re(LANGUAGE_TAG);
+            for s in strings("enPT1-_", 5)
+                .into_iter()
+                .chain(["pt-BR".into(), "zh-Hant-TW".into()])
+            {
+                assert_eq!(tag.is_match(&s), is_language_tag(&s), "tag {s:?}");
+            }
+            let ident = re(IDENTIFIER);
+            for s in strings("aZ_1-", 3) {
+                assert_eq!(ident.is_match(&s), is_identifier(&s), "identifier {s:?}");
+            }
+        }
+
+        #[test]
+        fn loose_patterns_accept_all_the_loader_does() {
+            let duration = re(DURATION);
+            let samples = [
+                "5s", "1500ms", "1m 30s", "1m30s", " 2m ", "1.5s", "0s", "1h", "2 hours", "3 min", "10 s", "1 0s",
+                "5µs", "1d", "5", "5.5", "", "soon", "s5", "-5s", "5s!",
+            ];
+            for s in samples {
+                if parse_duration(s).is_ok() {
+                    assert!(duration.is_match(s), "duration {s:?}");
+                }
+            }
+            for bad in ["5", "5.5", "", "soon"] {
+                assert!(!duration.is_match(bad), "not a duration: {bad:?}");
+            }
+            let days = {
+                let mut sink = Schema::default();
+                days(&mut sink);
+                re(sink.get("pattern").and_then(|p| p.as_str()).unwrap())
+            };
+            for s in strings("mon-fri,sat ", 3).into_iter().chain(
+                [
+                    "mon-fri",
+                    "Mon - FRI",
+                    "mon-wed,fri",
+                    " sat , sun ",
+                    "funday",
+                    "mon,",
+                    "fri-mon",
+                ]
+                .map(String::from),
+            ) {
+                if crate::menu::schedule::parse_days(&s).is_ok() {
+                    assert!(days.is_match(&s), "days {s:?}");
+                }
+            }
+            assert!(!days.is_match("funday") && !days.is_match("mon,"));
+        }
+
+        #[test]
+        fn scalars_read_from_quoted_text_are_accepted() {
+            let (uint, boolean) = (re(UINT_TEXT), re(BOOL_TEXT));
+            let words = [
+                "yes", "No", "TRUE", "false", "on", "Off", "y", "N", "1", "0", "maybe", " true ", "tRuE",
+            ];
+            let numbers = ["3", "+3", " 3", "0x10", "0o7", "1_000", "3.0", "-1", "x", ""];
+            for w in words.iter().chain(&numbers) {
+                let yaml = format!("'{w}'");
+                if serde_saphyr::from_str::<bool>(&yaml).is_ok() {
+                    assert!(boolean.is_match(w), "boolean {w:?}");
+                }
+                if serde_saphyr::from_str::<u32>(&yaml).is_ok() {
+                    assert!(uint.is_match(w), "number {w:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn warnings_may_be_allowed_errors_not() {
+            let mut sink = Schema::default();
+            sink.insert("type".into(), "string".into());
+            warning(&mut sink);
+            let allow = re(sink.get("pattern").and_then(|p| p.as_str()).unwrap());
+            for c in crate::diag::Code::ALL {
+                assert!(
+                    c.slug().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                    "{}",
+                    c.slug()
+                );
+                let ok = c.severity() == Severity::Warning;
+                for s in [c.as_str().to_owned(), c.as_str().to_lowercase(), c.slug().to_owned()] {
+                    assert_eq!(allow.is_match(&s), ok, "{s}");
+                    assert_eq!(
+                        crate::diag::Code::parse(&s).is_some_and(|c| c.severity() == Severity::Warning),
+                        ok
+                    );
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,16 @@ use super::*;
 pub(crate) const MIN_HOLD_EVERY: Duration = Duration::from_secs(5);
 
 /// The actions of `when_no_operator`.
-const NO_OPERATOR_ACTIONS: [&str; 4] = ["hold", "message", "callback", "goto"];
+pub(super) const NO_OPERATOR_ACTIONS: [&str; 4] = ["hold", "message", "callback", "goto"];
+
+/// The fields an action of `when_no_operator` uses besides `action`, and the one it requires.
+pub(super) fn action_fields(action: &str) -> (&'static [&'static str], &'static str) {
+    match action {
+        "hold" => (&["max_wait", "prompt"], "max_wait"),
+        "message" => (&["prompt"], "prompt"),
+        _ => (&["to"], "to"),
+    }
+}
 
 impl Cx<'_> {
     /// `hold:` over `base` (the defaults): each field given replaces the base's.
@@ -62,11 +71,7 @@ impl Cx<'_> {
             return None;
         }
         // Fields the action does not use.
-        let uses: &[&str] = match name {
-            "hold" => &["max_wait", "prompt"],
-            "message" => &["prompt"],
-            _ => &["to"],
-        };
+        let (uses, _) = action_fields(name);
         let given = [
             ("max_wait", w.max_wait.as_ref().map(|v| &v.referenced)),
             ("prompt", w.prompt.as_ref().map(|v| &v.referenced)),

@@ -1,0 +1,101 @@
+//! `ivrsim schema menu|scenario|training`: the JSON Schema (draft-07) of a file format, for
+//! editors (yaml-language-server: completion, hover help, errors as you type).
+//!
+//! The schemas are generated with schemars from the same types that load the files (the
+//! `Raw*` types of `menu::raw`, `scenario::format` and `operator::training`), so they cannot
+//! drift from the loader; copies are committed under `docs/schema/` (a test keeps them
+//! current).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use schemars::Schema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+
+use super::{EXIT_OK, EXIT_USAGE};
+
+/// A file format with a schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A menu (`menus/*.yaml`, docs/menu-format.md).
+    Menu,
+    /// A scenario file (`scenarios/*.yaml`, docs/scenario-format.md).
+    Scenario,
+    /// A training call (`scenarios/training/*.yaml`, docs/training-format.md).
+    Training,
+}
+
+/// Arguments of `ivrsim schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The format whose schema to print.
+    #[arg(value_enum)]
+    pub format: Format,
+    /// Write the schema to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The JSON Schema (draft-07) of `format`.
+pub fn schema(format: Format) -> Schema {
+    let mut settings = SchemaSettings::draft07();
+    settings
+        .transforms
+        .push(Box::new(RecursiveTransform(unwrap_description)));
+    let generator = settings.into_generator();
+    match format {
+        Format::Menu => generator.into_root_schema_for::<crate::menu::raw::RawMenu>(),
+        Format::Scenario => generator.into_root_schema_for::<crate::scenario::format::RawFile>(),
+        Format::Training => generator.into_root_schema_for::<crate::operator::training::RawTraining>(),
+    }
+}
+
+/// Joins the lines of a description that doc comments wrapped (a blank line stays a paragraph
+/// break), so editors show it as the sentence it is.
+fn unwrap_description(s: &mut Schema) {
+    if let Some(serde_json::Value::String(d)) = s.get_mut("description") {
+        *d = d
+            .split("\n\n")
+            .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+}
+
+/// Prints (or writes) the schema as pretty JSON with a trailing newline. Exit status 0, or 2
+/// when the output cannot be written.
+pub fn run(args: &SchemaArgs) -> u8 {
+    let mut json = match serde_json::to_string_pretty(&schema(args.format)) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: cannot encode the schema: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    json.push('\n');
+    let res = match &args.output {
+        Some(path) => {
+            crate::atomic::write(path, json.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        }
+        None => std::io::stdout()
+            .lock()
+            .write_all(json.as_bytes())
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| format!("cannot write output: {e}")),
+    };
+    match res {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
