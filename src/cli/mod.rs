@@ -8,6 +8,7 @@
 
 mod call;
 mod check;
+mod graph;
 mod operator;
 mod prompts;
 mod scenarios;
@@ -48,6 +49,8 @@ pub enum Command {
     Call(call::CallArgs),
     /// Check menus before they go live: every finding, and the time to an operator.
     Check(check::CheckArgs),
+    /// Draw a menu map: SVG (default), Graphviz DOT, Mermaid or JSON, with findings and coverage.
+    Graph(graph::GraphArgs),
     /// The call-taker console: answer handed-off calls, take notes, wrap up; or run a training shift.
     Operator(operator::OperatorArgs),
     /// List every prompt clip of a menu with its language and text (for rendering audio).
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Graph(args) => graph::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
         Command::Operator(args) => operator::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
@@ -128,6 +132,22 @@ pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> std::io::Result<()> 
         None => std::io::Error::other(e),
     })?;
     writeln!(out)
+}
+
+/// Writes `bytes` to `path` atomically (see [`crate::atomic`]), or to stdout when there is no
+/// path; a closed stdout pipe (as in `| head`) is not an error.
+///
+/// # Errors
+/// A message naming the file (or stdout) and the I/O error.
+pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    match path {
+        Some(path) => crate::atomic::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => match std::io::stdout().lock().write_all(bytes) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+            _ => Ok(()),
+        },
+    }
 }
 
 /// A termcolor stream for stdout honouring `--color` (auto: colour only on a terminal).

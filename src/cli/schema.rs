@@ -6,7 +6,6 @@
 //! drift from the loader; copies are committed under `docs/schema/` (a test keeps them
 //! current).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -75,22 +74,7 @@ pub fn run(args: &SchemaArgs) -> u8 {
         }
     };
     json.push('\n');
-    let res = match &args.output {
-        Some(path) => {
-            crate::atomic::write(path, json.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-        }
-        None => std::io::stdout()
-            .lock()
-            .write_all(json.as_bytes())
-            .or_else(|e| {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })
-            .map_err(|e| format!("cannot write output: {e}")),
-    };
+    let res = super::write_output(args.output.as_deref(), json.as_bytes());
     match res {
         Ok(()) => EXIT_OK,
         Err(e) => {

@@ -24,7 +24,7 @@ fn quote(s: &str) -> String {
     q
 }
 
-fn node_attrs(n: &MapNode) -> String {
+fn node_attrs(n: &MapNode, focus: bool) -> String {
     let (shape, style, fill, line) = match n.kind {
         Kind::Menu => ("box", "rounded,filled", "#dbeafe", "#1d4ed8"),
         Kind::Message => ("box", "filled", "#f3f4f6", "#4b5563"),
@@ -59,7 +59,10 @@ fn node_attrs(n: &MapNode) -> String {
     let fill = if n.covered == Some(false) { "#f9fafb" } else { fill };
     a.push(format!("style={}", quote(&style)));
     a.push(format!("fillcolor={}", quote(fill)));
-    if n.no_operator {
+    if focus {
+        a.push("color=\"#f59e0b\"".into());
+        a.push("penwidth=5".into());
+    } else if n.no_operator {
         a.push("color=\"#dc2626\"".into());
         a.push("penwidth=3".into());
     } else {
@@ -68,7 +71,7 @@ fn node_attrs(n: &MapNode) -> String {
     if n.kind == Kind::Transfer {
         a.push("peripheries=2".into());
     }
-    if n.entry {
+    if n.entry && !focus && !n.no_operator {
         a.push("penwidth=3".into());
     }
     a.push(format!("label={}", quote(&label)));
@@ -88,12 +91,12 @@ pub fn render(map: &Map) -> String {
     let _ = writeln!(s, "  node [fontname=\"Helvetica\", fontsize=11];");
     let _ = writeln!(s, "  edge [fontname=\"Helvetica\", fontsize=10];");
     for n in &map.nodes {
-        let _ = writeln!(s, "  {} [{}];", quote(&n.id), node_attrs(n));
+        let focus = map.focus.as_ref().is_some_and(|f| f.node == n.id);
+        let _ = writeln!(s, "  {} [{}];", quote(&n.id), node_attrs(n, focus));
     }
-    let mut outside: Vec<&str> = Vec::new();
+    let mut known: std::collections::HashSet<&str> = map.nodes.iter().map(|n| n.id.as_str()).collect();
     for e in &map.edges {
-        if map.node(&e.to).is_none() && !outside.contains(&e.to.as_str()) {
-            outside.push(&e.to);
+        if known.insert(&e.to) {
             let _ = writeln!(
                 s,
                 "  {} [shape=plaintext, label={}, tooltip=\"outside this focused map\"];",

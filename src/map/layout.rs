@@ -11,7 +11,7 @@
 //!
 //! Rows are given by the classic tidy-tree rule for a left-to-right tree: each subtree gets
 //! a band of rows tall enough for its node and its children's bands, and a node is centred
-//! in its band. Nothing overlaps and no edge crosses a box: every edge runs from a column
+//! on its children (level with the first of them when they span more than a screen). Nothing overlaps and no edge crosses a box: every edge runs from a column
 //! to the next, in the gap between them, to its own row. O(nodes + edges).
 //!
 //! Why not a general layered layout (Sugiyama et al. 1981, as in Graphviz `dot`)? It was
@@ -28,9 +28,12 @@ pub const NODE_H: f64 = 66.0;
 /// Height of a reference box.
 pub const STUB_H: f64 = 26.0;
 /// Gap between two columns: room for the edge labels.
-pub const GAP_X: f64 = 170.0;
+pub const GAP_X: f64 = 220.0;
 /// Gap between two rows.
 pub const GAP_Y: f64 = 16.0;
+/// A node is centred on its children when they span at most this (px, about a screen);
+/// beyond it, it is level with its first child, so that a large map starts at its top.
+pub const CENTRE_WITHIN: f64 = 1200.0;
 /// Most characters of a reference box's node id.
 pub const STUB_CHARS: usize = 30;
 
@@ -107,8 +110,8 @@ fn reference_width(to: &str) -> f64 {
 }
 
 impl Layout {
-    /// Lays out `map`. Roots, in order: the entry, a focused map's focus node, then every
-    /// node not placed yet, in file order.
+    /// Lays out `map`. Roots, in order: the entry; in a focused map, the nodes no other node
+    /// of the map leads to, then the focus node; then every node not placed yet, in file order.
     pub fn of(map: &Map) -> Layout {
         let n = map.nodes.len();
         let pos: std::collections::HashMap<&str, usize> =
@@ -132,10 +135,24 @@ impl Layout {
             children.push(Vec::new());
             boxes.len() - 1
         }
-        let first: Vec<usize> = [map.entry.as_deref(), map.focus.as_ref().map(|f| f.node.as_str())]
+        // A focused map starts at the nodes nothing in it leads to (the focus node's farthest
+        // ancestors in it), so that the way into the focus node reads left to right.
+        let mut led_to = vec![false; n];
+        for e in &map.edges {
+            if let (Some(&f), Some(&t)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str()))
+                && f != t
+            {
+                led_to[t] = true;
+            }
+        }
+        let sources = (0..n).filter(|&i| map.focus.is_some() && !led_to[i]);
+        let first: Vec<usize> = map
+            .entry
+            .as_deref()
+            .and_then(|id| pos.get(id).copied())
             .into_iter()
-            .flatten()
-            .filter_map(|id| pos.get(id).copied())
+            .chain(sources)
+            .chain(map.focus.as_ref().and_then(|f| pos.get(f.node.as_str()).copied()))
             .chain(0..n)
             .collect();
         for root in first {
@@ -174,12 +191,21 @@ impl Layout {
                 }
             }
         }
-        // Bands, children before parents: boxes are numbered in search order, so backwards.
+        // Bands and anchors (the row of a box's middle, from its band's top), children before
+        // parents: boxes are numbered in search order, so backwards.
         let mut band = vec![0.0f64; boxes.len()];
+        let mut anchor = vec![0.0f64; boxes.len()];
+        let kids_span = |b: usize, band: &[f64]| {
+            children[b].iter().map(|&c| band[c]).sum::<f64>() + GAP_Y * children[b].len().saturating_sub(1) as f64
+        };
         for b in (0..boxes.len()).rev() {
-            let kids: f64 =
-                children[b].iter().map(|&c| band[c]).sum::<f64>() + GAP_Y * children[b].len().saturating_sub(1) as f64;
-            band[b] = boxes[b].rect.h.max(kids);
+            let h = boxes[b].rect.h;
+            let kids = kids_span(b, &band);
+            band[b] = h.max(kids);
+            anchor[b] = match children[b].first() {
+                Some(&first) if kids > CENTRE_WITHIN => ((band[b] - kids) / 2.0 + anchor[first]).max(h / 2.0),
+                _ => band[b] / 2.0,
+            };
         }
         // Rows and columns, parents before children.
         let mut width: f64 = 0.0;
@@ -189,12 +215,11 @@ impl Layout {
             stack.push((r, top, 0));
             top += band[r] + GAP_Y * 2.0;
             while let Some((b, band_top, depth)) = stack.pop() {
+                let kids = kids_span(b, &band);
                 let rect = &mut boxes[b].rect;
                 rect.x = depth as f64 * (NODE_W + GAP_X);
-                rect.y = band_top + (band[b] - rect.h) / 2.0;
+                rect.y = band_top + anchor[b] - rect.h / 2.0;
                 width = width.max(rect.x + rect.w);
-                let kids: f64 = children[b].iter().map(|&c| band[c]).sum::<f64>()
-                    + GAP_Y * children[b].len().saturating_sub(1) as f64;
                 let mut t = band_top + (band[b] - kids) / 2.0;
                 for &c in &children[b] {
                     stack.push((c, t, depth + 1));

@@ -317,6 +317,7 @@ impl Map {
                     (_, true) => "",
                     (EdgeClass::Choice, false) => " ",
                     (EdgeClass::Route, false) => " or ",
+                    (EdgeClass::Failure, false) => " · ",
                     _ => ", ",
                 };
                 edge.label.push_str(sep);
@@ -345,9 +346,10 @@ impl Map {
         }
     }
 
-    /// The nodes within `depth` edges of `node` (either way along the map's edges), and the
-    /// edges that leave them; edges to nodes outside are kept (renderers draw them as
-    /// references). O(nodes + edges).
+    /// The nodes within `depth` edges of `node`: those it leads to and those that lead to it
+    /// (each way on its own, so a hub such as a fallback transfer does not pull in the whole
+    /// menu), and the edges that leave them; edges to nodes outside are kept (renderers draw
+    /// them as references). O(nodes + edges).
     ///
     /// # Errors
     /// [`UnknownNode`] when the map has no node `node`.
@@ -367,27 +369,35 @@ impl Map {
                 suggestion,
             });
         };
-        let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        // Forward and backward separately: through a hub such as the operator transfer, which
+        // every menu falls back to, an undirected search would reach the whole menu.
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        let mut pred: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
         for e in &self.edges {
             let (a, b) = (pos[e.from.as_str()], pos[e.to.as_str()]);
-            adjacent[a].push(b);
-            adjacent[b].push(a);
+            succ[a].push(b);
+            pred[b].push(a);
         }
-        let mut dist: Vec<Option<u32>> = vec![None; self.nodes.len()];
-        dist[start] = Some(0);
-        let mut queue = VecDeque::from([start]);
-        while let Some(v) = queue.pop_front() {
-            let d = dist[v].unwrap_or(0);
-            if d == depth {
-                continue;
-            }
-            for &w in &adjacent[v] {
-                if dist[w].is_none() {
-                    dist[w] = Some(d + 1);
-                    queue.push_back(w);
+        let within = |adjacent: &[Vec<usize>]| {
+            let mut dist: Vec<Option<u32>> = vec![None; adjacent.len()];
+            dist[start] = Some(0);
+            let mut queue = VecDeque::from([start]);
+            while let Some(v) = queue.pop_front() {
+                let d = dist[v].unwrap_or(0);
+                if d == depth {
+                    continue;
+                }
+                for &w in &adjacent[v] {
+                    if dist[w].is_none() {
+                        dist[w] = Some(d + 1);
+                        queue.push_back(w);
+                    }
                 }
             }
-        }
+            dist
+        };
+        let (ahead, behind) = (within(&succ), within(&pred));
+        let dist: Vec<Option<u32>> = ahead.iter().zip(&behind).map(|(a, b)| a.or(*b)).collect();
         let keep: Vec<bool> = dist.iter().map(Option::is_some).collect();
         let of_nodes = self.nodes.len();
         self.edges.retain(|e| keep[pos[e.from.as_str()]]);

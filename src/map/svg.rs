@@ -40,12 +40,14 @@ text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #1
 .transfer .shape { fill: #dcfce7; stroke: #15803d; }
 .hangup .shape { fill: #e5e7eb; stroke: #111827; }
 .entry .shape { stroke-width: 3; }
+.focus .shape { stroke: #f59e0b; stroke-width: 5; }
 .no-operator .shape { stroke: #dc2626; stroke-width: 3.5; }
 .no-operator .status { fill: #dc2626; font-weight: bold; }
 .unreachable { opacity: 0.6; }
 .unreachable .shape { stroke-dasharray: 6 4; }
 .unreachable .status { fill: #9a3412; font-weight: bold; }
 .unvisited .shape { fill: #f9fafb; stroke: #9ca3af; }
+.untested { fill: #6b7280; font-style: italic; }
 .reference rect { fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }
 .reference text { font-size: 11px; fill: #374151; }
 .edge path { fill: none; stroke-width: 1.6; }
@@ -143,8 +145,11 @@ fn status_line(n: &MapNode) -> String {
     }
 }
 
-fn node_classes(n: &MapNode) -> String {
+fn node_classes(n: &MapNode, focus: bool) -> String {
     let mut c = vec!["node", n.kind.name()];
+    if focus {
+        c.push("focus");
+    }
     if n.entry {
         c.push("entry");
     }
@@ -160,7 +165,7 @@ fn node_classes(n: &MapNode) -> String {
     c.join(" ")
 }
 
-fn node_group(n: &MapNode, b: Rect) -> Group {
+fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
     let inner = b.w - 28.0;
     let mut tip = format!("{} ({}, line {})", n.id, n.kind.name(), n.line);
     if !n.text.is_empty() {
@@ -171,17 +176,19 @@ fn node_group(n: &MapNode, b: Rect) -> Group {
         tip.push_str("\nno scenario enters this node");
     }
     let mut g = Group::new()
-        .set("class", node_classes(n))
+        .set("class", node_classes(n, focus))
         .set("id", format!("node-{}", n.id))
         .add(title(&tip));
     for s in shape(n.kind, b) {
         g = g.add(s);
     }
     let x = b.x + 14.0;
-    let mut id = excerpt(&n.id, fit(inner, ID_PX));
-    if n.entry {
-        id = excerpt(&format!("▶ {}", n.id), fit(inner, ID_PX));
-    }
+    // Room for the `untested` tag on the id's line.
+    let id_room = if n.covered == Some(false) { inner - 60.0 } else { inner };
+    let id = match n.entry {
+        true => excerpt(&format!("▶ {}", n.id), fit(id_room, ID_PX)),
+        false => excerpt(&n.id, fit(id_room, ID_PX)),
+    };
     g = g.add(text(x, b.y + 19.0, "id", &id));
     let excerpt_line = if n.text.is_empty() {
         n.kind.name().to_string()
@@ -226,19 +233,26 @@ fn marker_for(e: &MapEdge) -> &'static str {
     }
 }
 
-/// A horizontal S-curve from the right middle of `a` to the left middle of `b`, with the
-/// label just above its end, in the gap between the two columns.
+/// Length of the straight end of every edge, px: its label sits above it, so no edge
+/// crosses a label (the curves all lie left of the straight ends).
+const STRAIGHT: f64 = GAP_X * 0.62;
+
+/// An edge from the right middle of `a` to the left middle of `b`: an S-curve to the row of
+/// `b`, then straight for [`STRAIGHT`] px with the label above that part.
 fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
     let (x1, y1) = (a.x + a.w, a.y + a.h / 2.0);
     let (x2, y2) = (b.x - 2.0, b.y + b.h / 2.0);
-    let dx = (x2 - x1) / 2.0;
+    let xm = x2 - STRAIGHT;
+    let dx = (xm - x1) / 2.0;
     let d = format!(
-        "M{},{} C{},{} {},{} {},{}",
+        "M{},{} C{},{} {},{} {},{} L{},{}",
         r(x1),
         r(y1),
         r(x1 + dx),
         r(y1),
-        r(x2 - dx),
+        r(xm - dx),
+        r(y2),
+        r(xm),
         r(y2),
         r(x2),
         r(y2)
@@ -257,7 +271,7 @@ fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
         .add(title(&tip))
         .add(Path::new().set("d", d).set("marker-end", marker_for(e)));
     if !e.label.is_empty() {
-        let label = excerpt(&e.label, fit(GAP_X * 0.55, SMALL_PX));
+        let label = excerpt(&e.label, fit(STRAIGHT - 10.0, SMALL_PX));
         g = g.add(
             text(x2 - 8.0, y2 - 5.0, "", &label)
                 .set("text-anchor", "end")
@@ -420,6 +434,7 @@ fn legend(map: &Map) -> (Group, f64, f64) {
 /// The SVG document of `map`, as text.
 pub fn render(map: &Map) -> String {
     let layout = Layout::of(map);
+    let ids: std::collections::HashSet<&str> = map.nodes.iter().map(|n| n.id.as_str()).collect();
     let (legend, legend_h, legend_w) = legend(map);
     let mut edges = Group::new().set("class", "edges");
     let mut nodes = Group::new().set("class", "nodes");
@@ -430,10 +445,14 @@ pub fn render(map: &Map) -> String {
     for placed in &layout.boxes {
         let b = placed.rect;
         match placed.item {
-            Item::Node(i) => nodes = nodes.add(node_group(&map.nodes[i], b)),
+            Item::Node(i) => {
+                let n = &map.nodes[i];
+                let focus = map.focus.as_ref().is_some_and(|f| f.node == n.id);
+                nodes = nodes.add(node_group(n, b, focus));
+            }
             Item::Reference(e) => {
                 let edge = &map.edges[e];
-                let outside = map.node(&edge.to).is_none();
+                let outside = !ids.contains(edge.to.as_str());
                 let tip = if outside {
                     format!("goes to `{}`, outside this focused map", edge.to)
                 } else {

@@ -1,0 +1,159 @@
+//! `ivrsim graph MENU`: the menu map, as SVG (laid out here, no Graphviz needed), Graphviz
+//! DOT, Mermaid or JSON; with findings drawn, an optional coverage overlay and an optional
+//! focus on one node's neighbourhood. See `src/map/` and the README.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::audio::ClipLibrary;
+use crate::check::{self, Analysis, Overrides, Thresholds};
+use crate::diag::{self, ColorChoice, Severity};
+use crate::map::Map;
+use crate::menu::load_menu;
+use crate::source::Sources;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A drawing, laid out by ivrsim (open it in a browser).
+    Svg,
+    /// Graphviz DOT, for `dot -Tsvg` and other Graphviz tools.
+    Dot,
+    /// A Mermaid flowchart, for Markdown docs and wikis.
+    Mermaid,
+    /// The map as data: nodes, edges, findings, times, coverage.
+    Json,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension (`.svg`, `.dot`/`.gv`, `.mmd`/`.mermaid`, `.json`).
+    fn of_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "svg" => Format::Svg,
+            "dot" | "gv" => Format::Dot,
+            "mmd" | "mermaid" => Format::Mermaid,
+            "json" => Format::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// Arguments of `ivrsim graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The menu file.
+    #[arg(value_name = "MENU", default_value = "menus/hotline.yaml")]
+    pub menu: PathBuf,
+    /// Output format [default: from the extension of --output, else svg].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the map to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overlay test coverage from FILE, written by `ivrsim test --coverage-json FILE`:
+    /// exercised edges solid, never-exercised ones grey and dashed.
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
+    /// Draw only the nodes near NODE (for large menus).
+    #[arg(long, value_name = "NODE")]
+    pub focus: Option<String>,
+    /// With --focus: how many edges away from NODE to draw, either way.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "focus")]
+    pub depth: u32,
+}
+
+/// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
+/// the menu cannot be read as a menu at all (findings on stderr), 2 on usage or I/O errors
+/// (unknown `--focus` node, unreadable coverage file, output not writable).
+pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
+    let mut sources = Sources::new();
+    let outcome = match load_menu(&args.menu, &mut sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let Some(menu) = outcome.menu else {
+        let _ = diag::render_text(&mut super::stderr(color), &sources, &outcome.diagnostics);
+        eprintln!(
+            "error: `{}` cannot be drawn: it could not be read as a menu; see the findings above",
+            args.menu.display()
+        );
+        return EXIT_FINDINGS;
+    };
+    let (clips, mut findings) = ClipLibrary::load(&menu);
+    findings.extend(outcome.diagnostics);
+    let analysis = Analysis::of(&menu, &clips);
+    let thresholds = Thresholds::resolve(&menu, &Overrides::default());
+    findings.extend(check::check_menu(&menu, &clips, &analysis, &thresholds));
+    let mut map = Map::build(&menu, &sources, &analysis, &findings);
+    if let Some(path) = &args.coverage {
+        match map.overlay_coverage(path) {
+            Ok(stale) if !stale.unknown_nodes.is_empty() => {
+                let names: Vec<String> = stale.unknown_nodes.iter().take(5).map(|n| format!("`{n}`")).collect();
+                eprintln!(
+                    "warning: `{}` names nodes this menu does not have ({}); the menu changed since the \
+                     scenarios ran: run `ivrsim test --coverage-json` again",
+                    path.display(),
+                    names.join(", ")
+                );
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if let Some(node) = &args.focus {
+        map = match map.focus(node, args.depth) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+    }
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::of_extension))
+        .unwrap_or(Format::Svg);
+    let text = match format {
+        Format::Svg => crate::map::svg::render(&map),
+        Format::Dot => crate::map::dot::render(&map),
+        Format::Mermaid => crate::map::mermaid::render(&map),
+        Format::Json => map.to_json(),
+    };
+    if let Err(e) = super::write_output(args.output.as_deref(), text.as_bytes()) {
+        eprintln!("error: {e}");
+        return EXIT_USAGE;
+    }
+    let errors = findings.iter().filter(|d| d.severity() == Severity::Error).count();
+    if let Some(out) = &args.output {
+        let trapped = map.nodes.iter().filter(|n| n.no_operator).count();
+        let unreachable = map.nodes.iter().filter(|n| !n.reachable).count();
+        let mut line = format!(
+            "wrote {}: {} nodes, {} edges; {trapped} with no way to an operator, {unreachable} unreachable",
+            out.display(),
+            map.nodes.len(),
+            map.edges.len()
+        );
+        if let Some((covered, total)) = map.edge_coverage() {
+            line.push_str(&format!("; {covered}/{total} edges exercised"));
+        }
+        eprintln!("{line}");
+    }
+    if errors > 0 {
+        eprintln!(
+            "note: `{}` has {errors} error{} (drawn where they concern a node); run `ivrsim check {}` for all of them",
+            args.menu.display(),
+            if errors == 1 { "" } else { "s" },
+            args.menu.display()
+        );
+    }
+    EXIT_OK
+}
