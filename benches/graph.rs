@@ -18,7 +18,12 @@ fn draw(path: &std::path::Path, focus: Option<&str>) -> usize {
     let menu = outcome.menu.expect("parsed");
     let (clips, _) = ClipLibrary::load(&menu);
     let analysis = Analysis::of(&menu, &clips);
-    let findings = check_menu(&menu, &clips, &analysis, &Thresholds::resolve(&menu, &Overrides::default()));
+    let findings = check_menu(
+        &menu,
+        &clips,
+        &analysis,
+        &Thresholds::resolve(&menu, &Overrides::default()),
+    );
     let mut map = Map::build(&menu, &sources, &analysis, &findings);
     if let Some(node) = focus {
         map = map.focus(node, 2).expect("node exists");

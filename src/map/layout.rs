@@ -235,3 +235,84 @@ impl Layout {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::ClipLibrary;
+    use crate::check::{Analysis, Overrides, Thresholds, check_menu};
+    use crate::source::Sources;
+
+    fn map_of(path: &str, text: Option<String>) -> Map {
+        let mut sources = Sources::new();
+        let path = std::path::Path::new(path);
+        let outcome = match text {
+            Some(t) => crate::menu::load::load_menu_text(path, t, &mut sources),
+            None => crate::menu::load_menu(path, &mut sources).expect("readable"),
+        };
+        let menu = outcome.menu.expect("loads");
+        let (clips, _) = ClipLibrary::load(&menu);
+        let a = Analysis::of(&menu, &clips);
+        let findings = check_menu(&menu, &clips, &a, &Thresholds::resolve(&menu, &Overrides::default()));
+        Map::build(&menu, &sources, &a, &findings)
+    }
+
+    /// No two boxes overlap, every node has exactly one box, every edge is drawn once, from a
+    /// column to the next (so it runs in the gap between them, where its label is).
+    fn assert_readable(map: &Map) {
+        let l = Layout::of(map);
+        let mut seen = vec![0; map.nodes.len()];
+        for p in &l.boxes {
+            if let Item::Node(i) = p.item {
+                seen[i] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&s| s == 1), "every node once");
+        assert_eq!(l.links.len(), map.edges.len(), "every edge once");
+        // Boxes of one column, sorted by top: neighbours must not overlap.
+        let mut columns: std::collections::BTreeMap<i64, Vec<Rect>> = Default::default();
+        for p in &l.boxes {
+            columns.entry(p.rect.x as i64).or_default().push(p.rect);
+        }
+        for rects in columns.values_mut() {
+            rects.sort_by(|a, b| a.y.total_cmp(&b.y));
+            for w in rects.windows(2) {
+                assert!(!w[0].overlaps(&w[1]), "{:?} overlaps {:?}", w[0], w[1]);
+            }
+        }
+        for link in &l.links {
+            let (a, b) = (l.boxes[link.from].rect, l.boxes[link.to].rect);
+            assert!((b.x - (a.x + NODE_W + GAP_X)).abs() < 0.01, "edge to the next column");
+            assert!(b.y + b.h <= l.height + 0.01 && b.y >= 0.0);
+        }
+    }
+
+    #[test]
+    fn bundled_menus_lay_out_without_overlaps() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        assert_readable(&map_of(&format!("{root}/menus/hotline.yaml"), None));
+        assert_readable(&map_of(&format!("{root}/menus/clinic.yaml"), None));
+    }
+
+    #[test]
+    fn a_large_menu_lays_out_without_overlaps() {
+        let map = map_of("big.yaml", Some(crate::synth::menu_yaml(2000)));
+        assert_readable(&map);
+        assert_readable(&map.clone().focus("n5", 2).expect("n5"));
+        // The entry starts the map at its top, not in the middle of a tall drawing.
+        let l = Layout::of(&map);
+        let at = map.nodes.iter().position(|n| n.entry).expect("an entry");
+        let entry = l.boxes.iter().find(|p| p.item == Item::Node(at)).expect("entry placed");
+        assert!(entry.rect.y < 200.0, "{:?}", entry.rect);
+    }
+
+    #[test]
+    fn references_stand_for_the_edges_that_do_not_fit_the_tree() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let map = map_of(&format!("{root}/menus/hotline.yaml"), None);
+        let l = Layout::of(&map);
+        let references = l.boxes.iter().filter(|p| matches!(p.item, Item::Reference(_))).count();
+        // Every node but the roots is entered by one tree edge; the rest are references.
+        assert_eq!(references, map.edges.len() - (map.nodes.len() - 1));
+    }
+}

@@ -9,6 +9,7 @@ mod check_cli;
 mod check_codes;
 mod docs;
 mod generate;
+mod graph;
 mod operator;
 mod operator_robustness;
 mod repl_pty;
