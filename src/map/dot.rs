@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{EdgeClass, Kind, Map, MapNode, describe_to_operator, excerpt};
+use super::{EdgeClass, Kind, Map, MapNode, excerpt};
 
 /// `s` as a DOT quoted string (quotes and backslashes escaped, line breaks as `\n`).
 fn quote(s: &str) -> String {
@@ -25,45 +25,33 @@ fn quote(s: &str) -> String {
 }
 
 fn node_attrs(n: &MapNode, focus: bool) -> String {
-    let (shape, style, fill, line) = match n.kind {
-        Kind::Menu => ("box", "rounded,filled", "#dbeafe", "#1d4ed8"),
-        Kind::Message => ("box", "filled", "#f3f4f6", "#4b5563"),
-        Kind::Collect => ("parallelogram", "filled", "#ede9fe", "#6d28d9"),
-        Kind::Route => ("hexagon", "filled", "#fef3c7", "#b45309"),
-        Kind::Transfer => ("box", "filled", "#dcfce7", "#15803d"),
-        Kind::Hangup => ("oval", "filled", "#e5e7eb", "#111827"),
+    use super::style::{FOCUS, TRAPPED, UNTESTED, kind_colours};
+    let (shape, style) = match n.kind {
+        Kind::Menu => ("box", "rounded,filled"),
+        Kind::Message | Kind::Transfer => ("box", "filled"),
+        Kind::Collect => ("parallelogram", "filled"),
+        Kind::Route => ("hexagon", "filled"),
+        Kind::Hangup => ("oval", "filled"),
     };
+    let (fill, line) = kind_colours(n.kind);
     let mut label = n.id.clone();
     if !n.text.is_empty() {
         label.push_str(&format!("\n{}", excerpt(&n.text, 40)));
     }
-    let status = if !n.reachable {
-        "unreachable from the entry".to_string()
-    } else if n.no_operator {
-        "no way to an operator".to_string()
-    } else {
-        match (n.kind, &n.to_operator) {
-            (Kind::Transfer | Kind::Hangup, _) => String::new(),
-            (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
-            (_, None) => String::new(),
-        }
-    };
-    if !status.is_empty() {
-        label.push_str(&format!("\n{status}"));
-    }
+    label.push_str(&format!("\n{}", n.status()));
     let mut style = style.to_string();
     let mut a = vec![format!("shape={shape}")];
     if !n.reachable {
         style.push_str(",dashed");
     }
-    let fill = if n.covered == Some(false) { "#f9fafb" } else { fill };
+    let fill = if n.covered == Some(false) { UNTESTED.0 } else { fill };
     a.push(format!("style={}", quote(&style)));
     a.push(format!("fillcolor={}", quote(fill)));
     if focus {
-        a.push("color=\"#f59e0b\"".into());
+        a.push(format!("color={}", quote(FOCUS)));
         a.push("penwidth=5".into());
     } else if n.no_operator {
-        a.push("color=\"#dc2626\"".into());
+        a.push(format!("color={}", quote(TRAPPED)));
         a.push("penwidth=3".into());
     } else {
         a.push(format!("color={}", quote(line)));
@@ -106,17 +94,15 @@ pub fn render(map: &Map) -> String {
         }
     }
     for e in &map.edges {
-        let (colour, style) = match e.class {
-            EdgeClass::Choice => ("#1f2937", "solid"),
-            EdgeClass::Next => ("#6b7280", "solid"),
-            EdgeClass::Route => ("#b45309", "solid"),
-            EdgeClass::Failure => ("#ea580c", "dashed"),
-            EdgeClass::NoOperator => ("#7c3aed", "dotted"),
+        let style = match e.class {
+            EdgeClass::Failure => "dashed",
+            EdgeClass::NoOperator => "dotted",
+            _ => "solid",
         };
         let (colour, style) = match e.covered {
-            Some(true) => (colour, "solid"),
-            Some(false) => ("#b0b7c3", "dashed"),
-            None => (colour, style),
+            Some(true) => (super::style::edge_colour(e.class), "solid"),
+            Some(false) => (super::style::NOT_COVERED, "dashed"),
+            None => (super::style::edge_colour(e.class), style),
         };
         let _ = writeln!(
             s,

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{EdgeClass, Kind, Map, describe_to_operator, excerpt};
+use super::style::{NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
+use super::{EdgeClass, Kind, Map, excerpt};
 
 /// `s` inside a Mermaid `"…"` label: quotes and angle brackets as entity codes.
 fn label(s: &str) -> String {
@@ -33,13 +34,7 @@ pub fn render(map: &Map) -> String {
         if !n.text.is_empty() {
             text.push_str(&format!("<br/><i>{}</i>", label(&excerpt(&n.text, 40))));
         }
-        if !n.reachable {
-            text.push_str("<br/>unreachable");
-        } else if n.no_operator {
-            text.push_str("<br/><b>no way to an operator</b>");
-        } else if let (Kind::Menu | Kind::Message | Kind::Collect | Kind::Route, Some(t)) = (n.kind, &n.to_operator) {
-            text.push_str(&format!("<br/>to operator: {}", describe_to_operator(t)));
-        }
+        text.push_str(&format!("<br/>{}", label(&n.status())));
         let (open, close) = match n.kind {
             Kind::Menu => ("(", ")"),
             Kind::Message => ("[", "]"),
@@ -73,12 +68,11 @@ pub fn render(map: &Map) -> String {
         };
         let _ = writeln!(s, "  {} {arrow}{text} {}", name[e.from.as_str()], name[e.to.as_str()]);
         let colour = match (e.covered, e.class) {
-            (Some(false), _) => Some("stroke:#b0b7c3,color:#9ca3af"),
-            (_, EdgeClass::Failure) => Some("stroke:#ea580c,color:#c2410c"),
-            (_, EdgeClass::NoOperator) => Some("stroke:#7c3aed,color:#6d28d9"),
-            (_, EdgeClass::Route) => Some("stroke:#b45309"),
-            _ => None,
+            (Some(false), _) => Some(NOT_COVERED),
+            (_, EdgeClass::Choice | EdgeClass::Next) => None,
+            (_, class) => Some(edge_colour(class)),
         };
+        let colour = colour.map(|c| format!("stroke:{c},color:{c}"));
         if let Some(c) = colour {
             styles.push(format!("  linkStyle {i} {c}"));
         }
@@ -87,17 +81,19 @@ pub fn render(map: &Map) -> String {
         s.push_str(&line);
         s.push('\n');
     }
-    let classes = [
-        ("menu", "fill:#dbeafe,stroke:#1d4ed8"),
-        ("message", "fill:#f3f4f6,stroke:#4b5563"),
-        ("collect", "fill:#ede9fe,stroke:#6d28d9"),
-        ("route", "fill:#fef3c7,stroke:#b45309"),
-        ("transfer", "fill:#dcfce7,stroke:#15803d"),
-        ("hangup", "fill:#e5e7eb,stroke:#111827"),
-        ("noOperator", "stroke:#dc2626,stroke-width:3px"),
-        ("unreachable", "stroke-dasharray:6 4,opacity:0.6"),
-        ("untested", "fill:#f9fafb,stroke:#9ca3af"),
-    ];
+    let (untested_fill, untested_stroke) = UNTESTED;
+    let mut classes: Vec<(&str, String)> = Kind::ALL
+        .iter()
+        .map(|k| {
+            let (fill, stroke) = kind_colours(*k);
+            (k.name(), format!("fill:{fill},stroke:{stroke}"))
+        })
+        .collect();
+    classes.extend([
+        ("noOperator", format!("stroke:{TRAPPED},stroke-width:3px")),
+        ("unreachable", "stroke-dasharray:6 4,opacity:0.6".to_string()),
+        ("untested", format!("fill:{untested_fill},stroke:{untested_stroke}")),
+    ]);
     for (c, style) in classes {
         let _ = writeln!(s, "  classDef {c} {style}");
     }

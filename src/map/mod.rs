@@ -15,6 +15,7 @@ pub mod coverage;
 pub mod dot;
 pub mod layout;
 pub mod mermaid;
+pub mod style;
 pub mod svg;
 
 use std::collections::{HashMap, VecDeque};
@@ -115,6 +116,25 @@ pub struct MapNode {
     pub covered: Option<bool>,
 }
 
+impl MapNode {
+    /// The node's status line on a map: unreachable, no way to an operator, or the fastest
+    /// way to one (`to operator: 1 key · 13 s`); what a transfer or a hang-up is.
+    pub fn status(&self) -> String {
+        if !self.reachable {
+            return "unreachable from the entry".into();
+        }
+        if self.no_operator {
+            return "✕ no way to an operator".into();
+        }
+        match (self.kind, &self.to_operator) {
+            (Kind::Transfer, _) => "reaches an operator".into(),
+            (Kind::Hangup, _) => "ends the call".into(),
+            (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
+            (_, None) => "no way to an operator".into(),
+        }
+    }
+}
+
 /// How a call moves along an edge, as drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -129,6 +149,17 @@ pub enum EdgeClass {
     Failure,
     /// A transfer's `when_no_operator` (`callback` or `goto`).
     NoOperator,
+}
+
+impl EdgeClass {
+    /// All classes, in the order the legend lists them.
+    pub const ALL: [EdgeClass; 5] = [
+        EdgeClass::Choice,
+        EdgeClass::Next,
+        EdgeClass::Route,
+        EdgeClass::Failure,
+        EdgeClass::NoOperator,
+    ];
 }
 
 /// An edge of the map: every way from one node to another of one class, merged.
@@ -412,11 +443,6 @@ impl Map {
             of_nodes,
         });
         Ok(self)
-    }
-
-    /// The node `id`, if the map shows it.
-    pub fn node(&self, id: &str) -> Option<&MapNode> {
-        self.nodes.iter().find(|n| n.id == id)
     }
 
     /// The JSON document of `--format json`, pretty-printed, with a final newline.

@@ -14,7 +14,7 @@ use svg::Document;
 use svg::node::element::{Definitions, Element, Group, Marker, Path, Polygon, Rectangle, Style, Text, Title};
 
 use super::layout::{GAP_X, Item, Layout, Rect, reference_text};
-use super::{EdgeClass, Kind, Map, MapEdge, MapNode, describe_to_operator, excerpt};
+use super::{EdgeClass, Kind, Map, MapEdge, MapNode, excerpt};
 
 /// Space around the drawing, px.
 const MARGIN: f64 = 24.0;
@@ -26,44 +26,78 @@ const SMALL_PX: f64 = 11.0;
 /// estimate: SVG has no text measurement; the boxes are sized for it).
 const ADVANCE: f64 = 0.6;
 
-const STYLE: &str = r#"
+/// The style sheet: fonts, and the [`super::style`] palette by class.
+fn style_sheet() -> String {
+    use super::style::{FOCUS, NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
+    let mut css = String::from(
+        r#"
 text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #111827; }
 .id { font-size: 13px; font-weight: bold; }
 .small { font-size: 11px; }
 .excerpt { font-size: 11px; fill: #374151; font-style: italic; }
 .title { font-size: 18px; font-weight: bold; }
 .shape { stroke-width: 1.6; }
-.menu .shape { fill: #dbeafe; stroke: #1d4ed8; }
-.message .shape { fill: #f3f4f6; stroke: #4b5563; }
-.collect .shape { fill: #ede9fe; stroke: #6d28d9; }
-.route .shape { fill: #fef3c7; stroke: #b45309; }
-.transfer .shape { fill: #dcfce7; stroke: #15803d; }
-.hangup .shape { fill: #e5e7eb; stroke: #111827; }
-.entry .shape { stroke-width: 3; }
-.focus .shape { stroke: #f59e0b; stroke-width: 5; }
-.no-operator .shape { stroke: #dc2626; stroke-width: 3.5; }
-.no-operator .status { fill: #dc2626; font-weight: bold; }
-.unreachable { opacity: 0.6; }
-.unreachable .shape { stroke-dasharray: 6 4; }
-.unreachable .status { fill: #9a3412; font-weight: bold; }
-.unvisited .shape { fill: #f9fafb; stroke: #9ca3af; }
-.untested { fill: #6b7280; font-style: italic; }
-.reference rect { fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }
-.reference text { font-size: 11px; fill: #374151; }
-.edge path { fill: none; stroke-width: 1.6; }
-.edge text { font-size: 11px; }
-.choice path { stroke: #1f2937; }
-.next path { stroke: #6b7280; }
-.route-edge path { stroke: #b45309; }
-.failure path { stroke: #ea580c; stroke-dasharray: 7 4; }
-.failure text { fill: #c2410c; }
-.no-operator-edge path { stroke: #7c3aed; stroke-dasharray: 2 3; }
-.no-operator-edge text { fill: #6d28d9; }
-.covered path { stroke-dasharray: none; }
-.not-covered path { stroke: #b0b7c3; stroke-dasharray: 5 5; }
-.not-covered text { fill: #9ca3af; }
-.legend-box { fill: #ffffff; stroke: #d1d5db; }
-"#;
+"#,
+    );
+    for kind in Kind::ALL {
+        let (fill, stroke) = kind_colours(kind);
+        css.push_str(&format!(
+            ".{} .shape {{ fill: {fill}; stroke: {stroke}; }}\n",
+            kind.name()
+        ));
+    }
+    for class in EdgeClass::ALL {
+        css.push_str(&format!(
+            ".{0} path {{ stroke: {1}; }}\n.{0} text {{ fill: {1}; }}\n",
+            edge_class_name(class),
+            edge_colour(class)
+        ));
+    }
+    let (untested_fill, untested_stroke) = UNTESTED;
+    css.push_str(&format!(
+        r#".entry .shape {{ stroke-width: 3; }}
+.focus .shape {{ stroke: {FOCUS}; stroke-width: 5; }}
+.no-operator .shape {{ stroke: {TRAPPED}; stroke-width: 3.5; }}
+.no-operator .status {{ fill: {TRAPPED}; font-weight: bold; }}
+.unreachable {{ opacity: 0.6; }}
+.unreachable .shape {{ stroke-dasharray: 6 4; }}
+.unreachable .status {{ fill: #9a3412; font-weight: bold; }}
+.unvisited .shape {{ fill: {untested_fill}; stroke: {untested_stroke}; }}
+.untested {{ fill: #6b7280; font-style: italic; }}
+.reference rect {{ fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }}
+.reference text {{ font-size: 11px; fill: #374151; }}
+.edge path {{ fill: none; stroke-width: 1.6; }}
+.edge text {{ font-size: 11px; }}
+.choice text, .next text {{ fill: #111827; }}
+.failure path {{ stroke-dasharray: 7 4; }}
+.no-operator-edge path {{ stroke-dasharray: 2 3; }}
+.covered path {{ stroke-dasharray: none; }}
+.not-covered path {{ stroke: {NOT_COVERED}; stroke-dasharray: 5 5; }}
+.not-covered text {{ fill: #9ca3af; }}
+.legend-box {{ fill: #ffffff; stroke: #d1d5db; }}
+"#
+    ));
+    css
+}
+
+/// The CSS class of edges of `class`.
+fn edge_class_name(class: EdgeClass) -> &'static str {
+    match class {
+        EdgeClass::Choice => "choice",
+        EdgeClass::Next => "next",
+        EdgeClass::Route => "route-edge",
+        EdgeClass::Failure => "failure",
+        EdgeClass::NoOperator => "no-operator-edge",
+    }
+}
+
+/// The id of the arrowhead marker for edges of `class` (`None`: never exercised).
+fn marker_id(class: Option<EdgeClass>) -> &'static str {
+    match class {
+        None => "not-covered",
+        Some(c) => edge_class_name(c),
+    }
+}
 
 fn text_width(s: &str, px: f64) -> f64 {
     s.chars().count() as f64 * px * ADVANCE
@@ -130,21 +164,6 @@ fn shape(kind: Kind, b: Rect) -> Vec<Element> {
     }
 }
 
-fn status_line(n: &MapNode) -> String {
-    if !n.reachable {
-        return "unreachable from the entry".into();
-    }
-    if n.no_operator {
-        return "✕ no way to an operator".into();
-    }
-    match (n.kind, &n.to_operator) {
-        (Kind::Transfer, _) => "reaches an operator".into(),
-        (Kind::Hangup, _) => "ends the call".into(),
-        (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
-        (_, None) => "no way to an operator".into(),
-    }
-}
-
 fn node_classes(n: &MapNode, focus: bool) -> String {
     let mut c = vec!["node", n.kind.name()];
     if focus {
@@ -171,7 +190,7 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
     if !n.text.is_empty() {
         tip.push_str(&format!("\n{}", n.text));
     }
-    tip.push_str(&format!("\n{}", status_line(n)));
+    tip.push_str(&format!("\n{}", n.status()));
     if n.covered == Some(false) {
         tip.push_str("\nno scenario enters this node");
     }
@@ -196,7 +215,7 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
         excerpt(&n.text, fit(inner, SMALL_PX))
     };
     g = g.add(text(x, b.y + 36.0, "excerpt", &excerpt_line));
-    let mut status = status_line(n);
+    let mut status = n.status();
     if n.covered == Some(false) {
         status = format!("{status} · untested");
     }
@@ -209,13 +228,7 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
 }
 
 fn edge_classes(e: &MapEdge) -> String {
-    let class = match e.class {
-        EdgeClass::Choice => "choice",
-        EdgeClass::Next => "next",
-        EdgeClass::Route => "route-edge",
-        EdgeClass::Failure => "failure",
-        EdgeClass::NoOperator => "no-operator-edge",
-    };
+    let class = edge_class_name(e.class);
     match e.covered {
         Some(true) => format!("edge {class} covered"),
         Some(false) => format!("edge {class} not-covered"),
@@ -223,14 +236,9 @@ fn edge_classes(e: &MapEdge) -> String {
     }
 }
 
-fn marker_for(e: &MapEdge) -> &'static str {
-    match (e.covered, e.class) {
-        (Some(false), _) => "url(#arrow-grey)",
-        (_, EdgeClass::Failure) => "url(#arrow-orange)",
-        (_, EdgeClass::NoOperator) => "url(#arrow-violet)",
-        (_, EdgeClass::Route) => "url(#arrow-amber)",
-        _ => "url(#arrow-dark)",
-    }
+fn marker_for(e: &MapEdge) -> String {
+    let class = if e.covered == Some(false) { None } else { Some(e.class) };
+    format!("url(#arrow-{})", marker_id(class))
 }
 
 /// Length of the straight end of every edge, px: its label sits above it, so no edge
@@ -281,9 +289,9 @@ fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
     g
 }
 
-fn arrow(id: &str, colour: &str) -> Marker {
+fn arrow(name: &str, colour: &str) -> Marker {
     Marker::new()
-        .set("id", id)
+        .set("id", format!("arrow-{name}"))
         .set("viewBox", "0 0 10 10")
         .set("refX", 9)
         .set("refY", 5)
@@ -364,29 +372,36 @@ fn legend(map: &Map) -> (Group, f64, f64) {
 
     // Edge classes.
     let mut x = MARGIN;
-    let mut edge_sample = |class: &str, marker: &str, label: &str, x: &mut f64| {
+    let mut edge_sample = |class: EdgeClass, covered: Option<bool>, label: &str, x: &mut f64| {
+        let sample = MapEdge {
+            from: String::new(),
+            to: String::new(),
+            class,
+            label: String::new(),
+            covered,
+            parts: Vec::new(),
+        };
         let d = format!("M{},{} L{},{}", r(*x), r(y), r(*x + 44.0), r(y));
         g = std::mem::take(&mut g).add(
             Group::new()
-                .set("class", format!("edge {class}"))
-                .add(Path::new().set("d", d).set("marker-end", marker))
+                .set("class", edge_classes(&sample))
+                .add(Path::new().set("d", d).set("marker-end", marker_for(&sample)))
                 .add(text(*x + 52.0, y + 4.0, "small", label)),
         );
         *x += 52.0 + text_width(label, SMALL_PX) + 22.0;
     };
-    edge_sample("choice", "url(#arrow-dark)", "key or keyword", &mut x);
-    edge_sample("next", "url(#arrow-dark)", "next", &mut x);
-    edge_sample("route-edge", "url(#arrow-amber)", "route condition", &mut x);
-    edge_sample(
-        "failure",
-        "url(#arrow-orange)",
-        "fallback after no input / no match",
-        &mut x,
-    );
-    edge_sample("no-operator-edge", "url(#arrow-violet)", "when no operator", &mut x);
+    for (class, label) in [
+        (EdgeClass::Choice, "key or keyword"),
+        (EdgeClass::Next, "next"),
+        (EdgeClass::Route, "route condition"),
+        (EdgeClass::Failure, "fallback after no input / no match"),
+        (EdgeClass::NoOperator, "when no operator"),
+    ] {
+        edge_sample(class, None, label, &mut x);
+    }
     if map.coverage.is_some() {
-        edge_sample("choice covered", "url(#arrow-dark)", "exercised", &mut x);
-        edge_sample("choice not-covered", "url(#arrow-grey)", "never exercised", &mut x);
+        edge_sample(EdgeClass::Choice, Some(true), "exercised", &mut x);
+        edge_sample(EdgeClass::Choice, Some(false), "never exercised", &mut x);
     }
     let r_text = "↪ id: goes to node id, drawn where the map first reaches it";
     let rb = Rect {
@@ -485,18 +500,16 @@ pub fn render(map: &Map) -> String {
         .set("height", r(legend_h - MARGIN / 2.0))
         .set("rx", 6)
         .set("class", "legend-box");
-    let defs = Definitions::new()
-        .add(arrow("arrow-dark", "#1f2937"))
-        .add(arrow("arrow-amber", "#b45309"))
-        .add(arrow("arrow-orange", "#ea580c"))
-        .add(arrow("arrow-violet", "#7c3aed"))
-        .add(arrow("arrow-grey", "#b0b7c3"));
+    let mut defs = Definitions::new().add(arrow(marker_id(None), super::style::NOT_COVERED));
+    for class in EdgeClass::ALL {
+        defs = defs.add(arrow(marker_id(Some(class)), super::style::edge_colour(class)));
+    }
     let doc = Document::new()
         .set("width", width)
         .set("height", height)
         .set("viewBox", format!("0 0 {width} {height}"))
         .add(title(&format!("Menu map of {} ({})", map.menu, map.file)))
-        .add(Style::new(STYLE))
+        .add(Style::new(style_sheet()))
         .add(defs)
         .add(
             Rectangle::new()
