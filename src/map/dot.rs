@@ -34,17 +34,20 @@ fn node_attrs(n: &MapNode, focus: bool) -> String {
         Kind::Hangup => ("oval", "filled"),
     };
     let (fill, line) = kind_colours(n.kind);
-    let mut label = n.id.clone();
+    let mut label = if n.entry { format!("▶ {}", n.id) } else { n.id.clone() };
     if !n.text.is_empty() {
         label.push_str(&format!("\n{}", excerpt(&n.text, 40)));
     }
     label.push_str(&format!("\n{}", n.status()));
+    let untested = n.covered == Some(false);
+    if untested {
+        label.push_str("\nuntested");
+    }
     let mut style = style.to_string();
     let mut a = vec![format!("shape={shape}")];
-    if !n.reachable {
+    if !n.reachable || untested {
         style.push_str(",dashed");
     }
-    let fill = if n.covered == Some(false) { UNTESTED.0 } else { fill };
     a.push(format!("style={}", quote(&style)));
     a.push(format!("fillcolor={}", quote(fill)));
     if focus {
@@ -53,6 +56,8 @@ fn node_attrs(n: &MapNode, focus: bool) -> String {
     } else if n.no_operator {
         a.push(format!("color={}", quote(TRAPPED)));
         a.push("penwidth=3".into());
+    } else if untested {
+        a.push(format!("color={}", quote(UNTESTED)));
     } else {
         a.push(format!("color={}", quote(line)));
     }

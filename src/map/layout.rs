@@ -22,13 +22,13 @@
 use super::{Map, excerpt};
 
 /// Width of a node box, in SVG user units (px).
-pub const NODE_W: f64 = 250.0;
+pub const NODE_W: f64 = 270.0;
 /// Height of a node box.
 pub const NODE_H: f64 = 66.0;
 /// Height of a reference box.
 pub const STUB_H: f64 = 26.0;
 /// Gap between two columns: room for the edge labels.
-pub const GAP_X: f64 = 220.0;
+pub const GAP_X: f64 = 270.0;
 /// Gap between two rows.
 pub const GAP_Y: f64 = 16.0;
 /// A node is centred on its children when they span at most this (px, about a screen);

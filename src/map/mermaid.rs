@@ -9,11 +9,13 @@ use std::fmt::Write as _;
 use super::style::{NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
 use super::{EdgeClass, Kind, Map, excerpt};
 
-/// `s` inside a Mermaid `"…"` label: quotes and angle brackets as entity codes.
+/// `s` inside a Mermaid `"…"` label: `#` (which starts Mermaid's entity codes), quotes and
+/// angle brackets as entity codes.
 fn label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '#' => out.push_str("#35;"),
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
@@ -30,11 +32,18 @@ pub fn render(map: &Map) -> String {
     let mut name: HashMap<&str, String> = HashMap::new();
     for (i, n) in map.nodes.iter().enumerate() {
         name.insert(&n.id, format!("n{i}"));
-        let mut text = label(&n.id);
+        let mut text = if n.entry {
+            format!("▶ {}", label(&n.id))
+        } else {
+            label(&n.id)
+        };
         if !n.text.is_empty() {
             text.push_str(&format!("<br/><i>{}</i>", label(&excerpt(&n.text, 40))));
         }
         text.push_str(&format!("<br/>{}", label(&n.status())));
+        if n.covered == Some(false) {
+            text.push_str("<br/><i>untested</i>");
+        }
         let (open, close) = match n.kind {
             Kind::Menu => ("(", ")"),
             Kind::Message => ("[", "]"),
@@ -81,7 +90,6 @@ pub fn render(map: &Map) -> String {
         s.push_str(&line);
         s.push('\n');
     }
-    let (untested_fill, untested_stroke) = UNTESTED;
     let mut classes: Vec<(&str, String)> = Kind::ALL
         .iter()
         .map(|k| {
@@ -92,7 +100,7 @@ pub fn render(map: &Map) -> String {
     classes.extend([
         ("noOperator", format!("stroke:{TRAPPED},stroke-width:3px")),
         ("unreachable", "stroke-dasharray:6 4,opacity:0.6".to_string()),
-        ("untested", format!("fill:{untested_fill},stroke:{untested_stroke}")),
+        ("untested", format!("stroke:{UNTESTED},stroke-dasharray:3 3")),
     ]);
     for (c, style) in classes {
         let _ = writeln!(s, "  classDef {c} {style}");
@@ -134,5 +142,6 @@ mod tests {
     #[test]
     fn labels_escape_quotes_and_brackets() {
         assert_eq!(label(r#"say "a" <b>"#), "say #quot;a#quot; #lt;b#gt;");
+        assert_eq!(label("press #9; or #"), "press #35;9; or #35;");
     }
 }

@@ -81,14 +81,16 @@ impl Kind {
     }
 }
 
-/// The fastest way from a node to an operator (the `fastest` way of `ivrsim check`: by any
-/// caller action, silence and invalid input included).
+/// The way from a node to an operator, as `ivrsim check --report` gives it: the fewest
+/// keypresses (its `keys` column) and the fewest seconds (its `fastest` column), each by its
+/// own way (see `docs/checks.md` for the timing model).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ToOperator {
-    /// Keys pressed on the way.
-    pub keys: u32,
-    /// Seconds, prompts and time-outs included (see `docs/checks.md` for the timing model).
-    pub seconds: f64,
+    /// Fewest keys pressed on a way by deliberate actions (keys and what follows by itself);
+    /// `None` when only waiting or invalid input lead to an operator.
+    pub fewest_keys: Option<u32>,
+    /// Seconds of the fastest way, by any caller action (silence and invalid input included).
+    pub fastest_seconds: f64,
 }
 
 /// A node of the map.
@@ -109,7 +111,7 @@ pub struct MapNode {
     pub reachable: bool,
     /// `check` finds no way to an operator from here (E014).
     pub no_operator: bool,
-    /// The fastest way to an operator; `None` without one, and at transfers (which are one).
+    /// The ways to an operator; `None` without one, and at transfers (which are one).
     pub to_operator: Option<ToOperator>,
     /// With a coverage overlay: whether some scenario entered the node.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,38 +239,85 @@ pub struct UnknownNode {
     pub suggestion: Option<String>,
 }
 
-fn edge_part(from: &NodeKind, kind: &EdgeKind) -> Option<(EdgeClass, String)> {
+/// The class of a graph edge on the map; `None` for global keys (named in the legend).
+fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
     Some(match kind {
-        EdgeKind::Option { key, .. } => (EdgeClass::Choice, key.to_string()),
-        EdgeKind::Keyword { word } => (EdgeClass::Choice, format!("\"{word}\"")),
-        EdgeKind::Next => (
-            EdgeClass::Next,
-            if matches!(from, NodeKind::Collect(_)) {
-                "entered".into()
-            } else {
-                String::new()
-            },
-        ),
-        EdgeKind::NoInput => (EdgeClass::Failure, "no input".into()),
-        EdgeKind::NoMatch => (EdgeClass::Failure, "no match".into()),
-        EdgeKind::Route { index } => {
-            let NodeKind::Route(r) = from else { return None };
-            let when: Vec<String> = r.routes[*index]
-                .when
-                .iter()
-                .map(crate::check::report::condition)
-                .collect();
-            (EdgeClass::Route, when.join(" and "))
-        }
-        EdgeKind::RouteDefault => (EdgeClass::Route, "otherwise".into()),
-        EdgeKind::NoOperator => {
-            let NodeKind::Transfer(t) = from else { return None };
-            let action = t.when_no_operator.as_ref().map_or("goto", NoOperator::name);
-            (EdgeClass::NoOperator, format!("no operator: {action}"))
-        }
-        // Named in the legend instead (see the module docs).
+        EdgeKind::Option { .. } | EdgeKind::Keyword { .. } => EdgeClass::Choice,
+        EdgeKind::Next => EdgeClass::Next,
+        EdgeKind::NoInput | EdgeKind::NoMatch => EdgeClass::Failure,
+        EdgeKind::Route { .. } | EdgeKind::RouteDefault => EdgeClass::Route,
+        EdgeKind::NoOperator => EdgeClass::NoOperator,
         EdgeKind::GlobalKey { .. } => return None,
     })
+}
+
+/// The label of the graph edges `parts` merged into one map edge from a node of kind
+/// `from`: keys first (with the language an option sets), then spoken keywords
+/// (`1 (en), 2 (es) "english" "español"`); route conditions joined by `or`; `no input · no
+/// match`; `entered` after a collect; nothing after a message.
+fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
+    let mut keys = Vec::new();
+    let mut words = Vec::new();
+    let mut other = Vec::new();
+    for p in parts {
+        match p {
+            EdgeKind::Option { key, index } => {
+                let language = match from {
+                    NodeKind::Menu(m) => m.options.get(*index).and_then(|o| o.language.as_deref()),
+                    _ => None,
+                };
+                keys.push(match language {
+                    Some(l) => format!("{key} ({l})"),
+                    None => key.to_string(),
+                });
+            }
+            EdgeKind::Keyword { word } => words.push(format!("\"{word}\"")),
+            EdgeKind::Next if matches!(from, NodeKind::Collect(_)) => other.push("entered".to_string()),
+            EdgeKind::Next | EdgeKind::GlobalKey { .. } => {}
+            EdgeKind::NoInput => other.push("no input".into()),
+            EdgeKind::NoMatch => other.push("no match".into()),
+            EdgeKind::Route { index } => {
+                if let NodeKind::Route(r) = from {
+                    let when: Vec<String> = r.routes[*index]
+                        .when
+                        .iter()
+                        .map(crate::check::report::condition)
+                        .collect();
+                    other.push(when.join(" and "));
+                }
+            }
+            EdgeKind::RouteDefault => other.push("otherwise".into()),
+            EdgeKind::NoOperator => {
+                let action = match from {
+                    NodeKind::Transfer(t) => t.when_no_operator.as_ref().map_or("goto", NoOperator::name),
+                    _ => "goto",
+                };
+                other.push(format!("no operator: {action}"));
+            }
+        }
+    }
+    let separator = if parts
+        .iter()
+        .any(|p| matches!(p, EdgeKind::Route { .. } | EdgeKind::RouteDefault))
+    {
+        " or "
+    } else {
+        " · "
+    };
+    let mut label = keys.join(", ");
+    if !words.is_empty() {
+        if !label.is_empty() {
+            label.push(' ');
+        }
+        label.push_str(&words.join(" "));
+    }
+    if !other.is_empty() {
+        if !label.is_empty() {
+            label.push_str(separator);
+        }
+        label.push_str(&other.join(separator));
+    }
+    label
 }
 
 fn node_text(kind: &NodeKind) -> String {
@@ -313,8 +362,8 @@ impl Map {
                     to_operator: match n.kind {
                         NodeKind::Transfer(_) => None,
                         _ => analysis.fastest.cost[i].map(|c| ToOperator {
-                            keys: c.keys,
-                            seconds: c.ms as f64 / 1000.0,
+                            fewest_keys: analysis.by_keys.cost[i].map(|k| k.keys),
+                            fastest_seconds: c.ms as f64 / 1000.0,
                         }),
                     },
                     covered: None,
@@ -328,7 +377,7 @@ impl Map {
             let Some((s, t)) = g.edge_endpoints(e) else { continue };
             let kind = &g[e];
             let from = menu.node(g[s]);
-            let Some((class, label)) = edge_part(&from.kind, kind) else {
+            let Some(class) = edge_class(kind) else {
                 continue;
             };
             let slot = *index.entry((s.index(), t.index(), class)).or_insert_with(|| {
@@ -342,19 +391,11 @@ impl Map {
                 });
                 edges.len() - 1
             });
-            let edge = &mut edges[slot];
-            if !label.is_empty() {
-                let sep = match (class, edge.label.is_empty()) {
-                    (_, true) => "",
-                    (EdgeClass::Choice, false) => " ",
-                    (EdgeClass::Route, false) => " or ",
-                    (EdgeClass::Failure, false) => " · ",
-                    _ => ", ",
-                };
-                edge.label.push_str(sep);
-                edge.label.push_str(&label);
-            }
-            edge.parts.push(kind.clone());
+            edges[slot].parts.push(kind.clone());
+        }
+        for e in &mut edges {
+            let from = menu.find(&e.from).map(|id| &menu.node(id).kind);
+            e.label = from.map(|k| label(k, &e.parts)).unwrap_or_default();
         }
         let global_keys = menu
             .defaults
@@ -462,20 +503,15 @@ pub(crate) fn excerpt(s: &str, max: usize) -> String {
     }
 }
 
-/// How a time to an operator reads on a map: `1 key · 14 s`, `0 keys · 1 min 5 s`.
+/// How the ways to an operator read on a map, in the units of `check --report`:
+/// `1 key · fastest 2.4 s`, or `fastest 12.0 s` when only waiting or invalid input lead there.
 pub(crate) fn describe_to_operator(t: &ToOperator) -> String {
-    let keys = if t.keys == 1 {
-        "1 key".to_string()
-    } else {
-        format!("{} keys", t.keys)
-    };
-    let secs = t.seconds.round() as u64;
-    let time = if secs >= 60 {
-        format!("{} min {} s", secs / 60, secs % 60)
-    } else {
-        format!("{secs} s")
-    };
-    format!("{keys} · {time}")
+    let fastest = format!("fastest {:.1} s", t.fastest_seconds);
+    match t.fewest_keys {
+        Some(1) => format!("1 key · {fastest}"),
+        Some(k) => format!("{k} keys · {fastest}"),
+        None => fastest,
+    }
 }
 
 #[cfg(test)]
@@ -492,9 +528,15 @@ mod tests {
     }
 
     #[test]
-    fn times_read_in_keys_and_seconds() {
-        let t = |keys, seconds| describe_to_operator(&ToOperator { keys, seconds });
-        assert_eq!(t(1, 14.4), "1 key · 14 s");
-        assert_eq!(t(0, 65.0), "0 keys · 1 min 5 s");
+    fn ways_read_in_keys_and_seconds() {
+        let t = |fewest_keys, fastest_seconds| {
+            describe_to_operator(&ToOperator {
+                fewest_keys,
+                fastest_seconds,
+            })
+        };
+        assert_eq!(t(Some(1), 14.44), "1 key · fastest 14.4 s");
+        assert_eq!(t(Some(0), 65.0), "0 keys · fastest 65.0 s");
+        assert_eq!(t(None, 12.0), "fastest 12.0 s");
     }
 }

@@ -23,7 +23,7 @@ pub fn edge_colour(class: EdgeClass) -> &'static str {
     match class {
         EdgeClass::Choice => "#1f2937",
         EdgeClass::Next => "#6b7280",
-        EdgeClass::Route => "#b45309",
+        EdgeClass::Route => "#0e7490",
         EdgeClass::Failure => "#ea580c",
         EdgeClass::NoOperator => "#7c3aed",
     }
@@ -33,7 +33,8 @@ pub fn edge_colour(class: EdgeClass) -> &'static str {
 pub const TRAPPED: &str = "#dc2626";
 /// Outline of the focus node of a focused map.
 pub const FOCUS: &str = "#f59e0b";
-/// Fill and outline of a node no scenario entered (with a coverage overlay).
-pub const UNTESTED: (&str, &str) = ("#f9fafb", "#9ca3af");
+/// Dashed outline and `untested` tag of a node no scenario entered (with a coverage overlay);
+/// the node keeps its kind's fill.
+pub const UNTESTED: &str = "#6b7280";
 /// Lines and labels of an edge no scenario took (with a coverage overlay).
 pub const NOT_COVERED: &str = "#b0b7c3";

@@ -20,6 +20,8 @@ use super::{EdgeClass, Kind, Map, MapEdge, MapNode, excerpt};
 const MARGIN: f64 = 24.0;
 /// Font size of node ids, px.
 const ID_PX: f64 = 13.0;
+/// Font size of edge labels (bold for keys), px, with room for bold.
+const LABEL_PX: f64 = 12.5;
 /// Font size of everything else, px.
 const SMALL_PX: f64 = 11.0;
 /// Average advance of a character of the sans-serif font, as a share of its size (an
@@ -53,7 +55,6 @@ text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #1
             edge_colour(class)
         ));
     }
-    let (untested_fill, untested_stroke) = UNTESTED;
     css.push_str(&format!(
         r#".entry .shape {{ stroke-width: 3; }}
 .focus .shape {{ stroke: {FOCUS}; stroke-width: 5; }}
@@ -62,13 +63,14 @@ text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #1
 .unreachable {{ opacity: 0.6; }}
 .unreachable .shape {{ stroke-dasharray: 6 4; }}
 .unreachable .status {{ fill: #9a3412; font-weight: bold; }}
-.unvisited .shape {{ fill: {untested_fill}; stroke: {untested_stroke}; }}
-.untested {{ fill: #6b7280; font-style: italic; }}
+.unvisited .shape {{ stroke: {UNTESTED}; stroke-dasharray: 3 3; }}
+.untested {{ fill: {UNTESTED}; font-style: italic; font-weight: bold; }}
 .reference rect {{ fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }}
 .reference text {{ font-size: 11px; fill: #374151; }}
 .edge path {{ fill: none; stroke-width: 1.6; }}
 .edge text {{ font-size: 11px; }}
 .choice text, .next text {{ fill: #111827; }}
+.choice .label {{ font-size: 12px; font-weight: bold; }}
 .failure path {{ stroke-dasharray: 7 4; }}
 .no-operator-edge path {{ stroke-dasharray: 2 3; }}
 .covered path {{ stroke-dasharray: none; }}
@@ -215,15 +217,14 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
         excerpt(&n.text, fit(inner, SMALL_PX))
     };
     g = g.add(text(x, b.y + 36.0, "excerpt", &excerpt_line));
-    let mut status = n.status();
     if n.covered == Some(false) {
-        status = format!("{status} · untested");
+        g = g.add(text(b.x + b.w - 12.0, b.y + 19.0, "small untested", "untested").set("text-anchor", "end"));
     }
     g.add(text(
         x,
         b.y + 53.0,
         "small status",
-        &excerpt(&status, fit(inner, SMALL_PX)),
+        &excerpt(&n.status(), fit(inner, SMALL_PX)),
     ))
 }
 
@@ -243,7 +244,7 @@ fn marker_for(e: &MapEdge) -> String {
 
 /// Length of the straight end of every edge, px: its label sits above it, so no edge
 /// crosses a label (the curves all lie left of the straight ends).
-const STRAIGHT: f64 = GAP_X * 0.62;
+const STRAIGHT: f64 = GAP_X * 0.7;
 
 /// An edge from the right middle of `a` to the left middle of `b`: an S-curve to the row of
 /// `b`, then straight for [`STRAIGHT`] px with the label above that part.
@@ -279,7 +280,7 @@ fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
         .add(title(&tip))
         .add(Path::new().set("d", d).set("marker-end", marker_for(e)));
     if !e.label.is_empty() {
-        let label = excerpt(&e.label, fit(STRAIGHT - 10.0, SMALL_PX));
+        let label = excerpt(&e.label, fit(STRAIGHT - 10.0, LABEL_PX));
         g = g.add(
             text(x2 - 8.0, y2 - 5.0, "", &label)
                 .set("text-anchor", "end")
@@ -314,8 +315,11 @@ fn legend(map: &Map) -> (Group, f64, f64) {
     let mut facts = vec![format!("{}", map.file), format!("{} nodes", map.nodes.len())];
     if let Some(f) = &map.focus {
         facts.push(format!(
-            "within {} edges of `{}` (of {} nodes)",
-            f.depth, f.node, f.of_nodes
+            "within {} edge{} of `{}` (of {} nodes)",
+            f.depth,
+            if f.depth == 1 { "" } else { "s" },
+            f.node,
+            f.of_nodes
         ));
     }
     facts.push(match trapped {
@@ -329,7 +333,8 @@ fn legend(map: &Map) -> (Group, f64, f64) {
     if let (Some(file), Some((covered, total))) = (&map.coverage, map.edge_coverage()) {
         let nodes = map.nodes.iter().filter(|n| n.covered == Some(true)).count();
         facts.push(format!(
-            "coverage from {file}: {covered}/{total} edges, {nodes}/{} nodes exercised",
+            "coverage from {file}: {covered}/{total} edges, {nodes}/{} nodes exercised (every edge drawn counts; \
+             `ivrsim test` counts nodes, options and failure edges)",
             map.nodes.len()
         ));
     }
@@ -359,13 +364,20 @@ fn legend(map: &Map) -> (Group, f64, f64) {
             .add(text(x + 42.0, y + 17.0, "small", label))
     };
     x += 16.0;
-    g = g.add(finding("no-operator", "no way to an operator (E014)", x));
-    x += 42.0 + text_width("no way to an operator (E014)", SMALL_PX) + 20.0;
-    g = g.add(finding("unreachable", "unreachable from the entry (W001)", x));
-    x += 42.0 + text_width("unreachable from the entry (W001)", SMALL_PX) + 20.0;
+    let mut marks = vec![
+        ("entry", "▶ the entry"),
+        ("no-operator", "no way to an operator (E014)"),
+        ("unreachable", "unreachable from the entry (W001)"),
+    ];
+    if map.focus.is_some() {
+        marks.push(("focus", "the focus node"));
+    }
     if map.coverage.is_some() {
-        g = g.add(finding("unvisited", "no scenario enters it", x));
-        x += 42.0 + text_width("no scenario enters it", SMALL_PX);
+        marks.push(("unvisited", "untested: no scenario enters it"));
+    }
+    for (class, label) in marks {
+        g = g.add(finding(class, label, x));
+        x += 42.0 + text_width(label, SMALL_PX) + 20.0;
     }
     let mut width = x;
     y += 40.0;
@@ -403,7 +415,11 @@ fn legend(map: &Map) -> (Group, f64, f64) {
         edge_sample(EdgeClass::Choice, Some(true), "exercised", &mut x);
         edge_sample(EdgeClass::Choice, Some(false), "never exercised", &mut x);
     }
-    let r_text = "↪ id: goes to node id, drawn where the map first reaches it";
+    let r_text = if map.focus.is_some() {
+        "↪ id: goes to node id, drawn elsewhere on the map or outside this focused map"
+    } else {
+        "↪ id: goes to node id, drawn elsewhere on the map"
+    };
     let rb = Rect {
         x,
         y: y - 11.0,

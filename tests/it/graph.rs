@@ -122,7 +122,7 @@ fn svg_is_well_formed_and_shows_every_node_and_finding() {
         assert!(texts.contains(words), "legend lacks {words:?}");
     }
     // Times to an operator, from the same analysis as `ivrsim check`.
-    assert!(texts.contains("to operator: 1 key · 8 s"), "{texts}");
+    assert!(texts.contains("to operator: 1 key · fastest 8.0 s"), "{texts}");
 }
 
 #[test]
@@ -140,7 +140,8 @@ fn json_has_the_findings_times_and_merged_edges() {
     };
     assert_eq!(node("survey")["no_operator"], true);
     assert_eq!(node("old_menu")["reachable"], false);
-    assert_eq!(node("main")["to_operator"]["keys"], 1);
+    assert_eq!(node("main")["to_operator"]["fewest_keys"], 1);
+    assert!(node("main")["to_operator"]["fastest_seconds"].as_f64().unwrap() > 0.0);
     assert_eq!(node("sales")["kind"], "transfer");
     assert_eq!(node("sales")["text"], "queue sales · high");
     // A key and its keywords are one edge.
@@ -150,6 +151,18 @@ fn json_has_the_findings_times_and_merged_edges() {
     assert_eq!(edge(&v, "hours", "sales")["label"], "open (office)");
     assert_eq!(edge(&v, "sales", "operator")["class"], "no_operator");
     assert!(v["edges"][0].get("covered").is_none(), "no overlay asked for");
+}
+
+#[test]
+fn keys_come_first_in_merged_labels_with_the_language_they_set() {
+    let out = ivrsim(&["graph", "menus/clinic.yaml", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let label = edge(&v, "language_menu", "welcome")["label"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(label.starts_with("1 (en), 2 (es) \""), "{label}");
 }
 
 #[test]
@@ -308,7 +321,7 @@ fn a_focus_keeps_what_leads_to_and_from_the_node() {
     let doc = roxmltree::Document::parse(&svg).expect("SVG");
     assert!(class_of(&doc, "node-survey").contains("focus"));
     assert!(svg.contains("↪ news"));
-    assert!(svg.contains("within 1 edges of `survey` (of 11 nodes)"));
+    assert!(svg.contains("within 1 edge of `survey` (of 11 nodes)"));
 
     let out = dir.ivrsim(&["graph", "menu.yaml", "--focus", "survy"]);
     assert_eq!(out.code, 2);
