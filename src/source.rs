@@ -89,6 +89,12 @@ impl Sources {
         Self::default()
     }
 
+    /// The display names of the files, in the order they were added (for files read from
+    /// disk, their paths as given).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.name().as_str())
+    }
+
     /// Adds a file under its display `name` (usually the path as the user gave it).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);

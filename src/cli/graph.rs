@@ -23,7 +23,7 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart, for Markdown docs and wikis.
     Mermaid,
-    /// The map as data: nodes, edges, findings, times, coverage.
+    /// The map as data: nodes (kind, text, times, `no_operator`, `reachable`), edges, coverage.
     Json,
 }
 
@@ -50,7 +50,7 @@ pub struct GraphArgs {
     /// Output format [default: from the extension of --output, else svg].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Write the map to FILE (atomically) instead of stdout.
+    /// Write the map to FILE (atomically) instead of stdout (`-`: stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overlay test coverage from FILE, written by `ivrsim test --coverage-json FILE`:
@@ -63,6 +63,22 @@ pub struct GraphArgs {
     /// With --focus: how many edges away from NODE to draw, either way.
     #[arg(long, value_name = "N", default_value_t = 2, requires = "focus")]
     pub depth: u32,
+}
+
+/// Mermaid's default `maxTextSize` (mermaid.js configuration): longer diagrams are not drawn.
+const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// Which input of the map, if any, `out` is (the same file, by resolved path): the menu, a
+/// file it includes, or the coverage file. Writing there would destroy it.
+fn input_at(out: &Path, menu: &Path, sources: &Sources, coverage: Option<&Path>) -> Option<String> {
+    let out = out.canonicalize().ok()?;
+    let inputs = std::iter::once(menu.to_path_buf())
+        .chain(sources.names().map(PathBuf::from))
+        .chain(coverage.map(Path::to_path_buf));
+    inputs
+        .filter(|p| p.canonicalize().ok().as_ref() == Some(&out))
+        .map(|p| p.display().to_string())
+        .next()
 }
 
 /// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
@@ -118,9 +134,19 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             }
         };
     }
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(out) = output
+        && let Some(input) = input_at(out, &args.menu, &sources, args.coverage.as_deref())
+    {
+        eprintln!(
+            "error: refusing to write the map to `{}`: it is `{input}`, which the map is drawn from",
+            out.display()
+        );
+        return EXIT_USAGE;
+    }
     let format = args
         .format
-        .or_else(|| args.output.as_deref().and_then(Format::of_extension))
+        .or_else(|| output.and_then(Format::of_extension))
         .unwrap_or(Format::Svg);
     let text = match format {
         Format::Svg => crate::map::svg::render(&map),
@@ -128,12 +154,19 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         Format::Mermaid => crate::map::mermaid::render(&map),
         Format::Json => map.to_json(),
     };
-    if let Err(e) = super::write_output(args.output.as_deref(), text.as_bytes()) {
+    if format == Format::Mermaid && text.len() > MERMAID_MAX_TEXT {
+        eprintln!(
+            "note: this Mermaid text has {} characters; Mermaid renders at most {MERMAID_MAX_TEXT} unless its \
+             `maxTextSize` is raised: draw part of the menu with --focus NODE --depth N",
+            text.len()
+        );
+    }
+    if let Err(e) = super::write_output(output, text.as_bytes()) {
         eprintln!("error: {e}");
         return EXIT_USAGE;
     }
     let errors = findings.iter().filter(|d| d.severity() == Severity::Error).count();
-    if let Some(out) = &args.output {
+    if let Some(out) = output {
         let trapped = map.nodes.iter().filter(|n| n.no_operator).count();
         let unreachable = map.nodes.iter().filter(|n| !n.reachable).count();
         let mut line = format!(

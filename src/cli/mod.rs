@@ -142,7 +142,16 @@ pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> std::io::Result<()> 
 pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
     match path {
-        Some(path) => crate::atomic::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+                return Err(format!(
+                    "cannot write `{}`: there is no folder `{}`",
+                    path.display(),
+                    dir.display()
+                ));
+            }
+            crate::atomic::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        }
         None => match std::io::stdout().lock().write_all(bytes) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
             _ => Ok(()),

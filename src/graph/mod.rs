@@ -97,6 +97,9 @@ pub struct MenuGraph {
     /// `unknown_exit[i]`: node `i` has an edge to a node that could not be read, whose
     /// own finding explains it; reachability gives such nodes the benefit of the doubt.
     pub unknown_exit: Vec<bool>,
+    /// Edges whose target names no node of the menu (E006): the node left, the name
+    /// written, and the kind of edge; not in [`Self::graph`]. Maps draw them.
+    pub missing_exits: Vec<(NodeId, String, EdgeKind)>,
     /// `ends_call[i]`: at node `i` a call can end without any node (a retry limit is
     /// reached and there is no fallback).
     pub ends_call: Vec<bool>,
@@ -115,6 +118,7 @@ impl MenuGraph {
         let mut g = MenuGraph {
             graph,
             unknown_exit: vec![false; n],
+            missing_exits: Vec::new(),
             ends_call: vec![false; n],
             entry: menu.entry.node(),
         };
@@ -207,7 +211,7 @@ impl MenuGraph {
                     .add_edge(NodeIndex::new(from.index()), NodeIndex::new(t.index()), kind);
             }
             Target::Unreadable => self.unknown_exit[from.index()] = true,
-            Target::Missing => {}
+            Target::Missing => self.missing_exits.push((from, to.name.clone(), kind)),
         }
     }
 

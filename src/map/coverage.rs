@@ -20,6 +20,8 @@ struct File {
 #[derive(Debug, Deserialize)]
 struct MenuCoverage {
     menu: String,
+    #[serde(default)]
+    canonical: Option<String>,
     nodes: Vec<NodeTarget>,
     #[serde(default)]
     transitions: Vec<Transition>,
@@ -58,7 +60,7 @@ pub enum CoverageError {
         source: serde_json::Error,
     },
     /// The file has no entry for the map's menu.
-    #[error("`{path}` has no coverage of `{menu}`; it covers {}", .has.join(", "))]
+    #[error("`{path}` has no coverage of `{menu}`; it covers {}", if .has.is_empty() { "no menu".to_string() } else { .has.join(", ") })]
     OtherMenu {
         /// The file.
         path: String,
@@ -77,12 +79,15 @@ pub struct Stale {
     pub unknown_nodes: Vec<String>,
 }
 
-fn same_file(a: &str, b: &str) -> bool {
-    a == b
-        || match (Path::new(a).canonicalize(), Path::new(b).canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        }
+/// Whether the coverage of `m` is of the menu file `file` (as given on the command line):
+/// by the absolute path the coverage recorded, else by the path as written, resolved from
+/// here.
+fn covers(m: &MenuCoverage, file: &str) -> bool {
+    let here = Path::new(file).canonicalize().ok();
+    match (&m.canonical, &here) {
+        (Some(c), Some(h)) => Path::new(c) == h,
+        _ => m.menu == file || (here.is_some() && Path::new(&m.menu).canonicalize().ok() == here),
+    }
 }
 
 /// Whether the move `via` (a token of [`crate::scenario::coverage::via_token`]) is one of the
@@ -116,15 +121,16 @@ impl Map {
     /// cover this menu.
     pub fn overlay_coverage(&mut self, path: &Path) -> Result<Stale, CoverageError> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| CoverageError::Read {
+        // A regular file of bounded size only: a pipe or a device would block or never end.
+        let text = crate::menu::load::read_text(path).map_err(|source| CoverageError::Read {
             path: name.clone(),
             source,
         })?;
-        let file: File = serde_json::from_slice(&bytes).map_err(|source| CoverageError::Format {
+        let file: File = serde_json::from_str(&text.text).map_err(|source| CoverageError::Format {
             path: name.clone(),
             source,
         })?;
-        let Some(cov) = file.menus.iter().find(|m| same_file(&m.menu, &self.file)) else {
+        let Some(cov) = file.menus.iter().find(|m| covers(m, &self.file)) else {
             return Err(CoverageError::OtherMenu {
                 path: name,
                 menu: self.file.clone(),

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use super::{EdgeClass, Kind, Map, MapNode, excerpt};
 
-/// `s` as a DOT quoted string (quotes and backslashes escaped, line breaks as `\n`).
+/// `s` as a DOT quoted string (quotes and backslashes escaped, line breaks as `\n`, other
+/// control characters as `?`).
 fn quote(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
     q.push('"');
@@ -16,7 +17,7 @@ fn quote(s: &str) -> String {
             '"' => q.push_str("\\\""),
             '\\' => q.push_str("\\\\"),
             '\n' => q.push_str("\\n"),
-            '\r' => {}
+            c if c.is_control() => q.push('?'),
             c => q.push(c),
         }
     }
@@ -90,11 +91,22 @@ pub fn render(map: &Map) -> String {
     let mut known: std::collections::HashSet<&str> = map.nodes.iter().map(|n| n.id.as_str()).collect();
     for e in &map.edges {
         if known.insert(&e.to) {
+            let (label, tip, colour) = if e.missing {
+                (
+                    format!("↪ {} (missing)", e.to),
+                    "no node of the menu (E006)",
+                    super::style::TRAPPED,
+                )
+            } else {
+                (format!("↪ {}", e.to), "outside this focused map", "#374151")
+            };
             let _ = writeln!(
                 s,
-                "  {} [shape=plaintext, label={}, tooltip=\"outside this focused map\"];",
+                "  {} [shape=plaintext, label={}, fontcolor={}, tooltip={}];",
                 quote(&e.to),
-                quote(&format!("↪ {}", e.to))
+                quote(&label),
+                quote(colour),
+                quote(tip)
             );
         }
     }
@@ -132,5 +144,6 @@ mod tests {
     fn quoting_escapes_what_dot_reads_specially() {
         assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
         assert_eq!(quote("a\nb"), r#""a\nb""#);
+        assert_eq!(quote("a\rb\u{1b}"), r#""a?b?""#);
     }
 }

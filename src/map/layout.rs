@@ -19,7 +19,7 @@
 //! optimisation off and over 60 s with it on (2-core VM), and long jump edges still crossed
 //! most of the map. See `docs/architecture.md`.
 
-use super::{Map, excerpt};
+use super::{Map, MapEdge, excerpt};
 
 /// Width of a node box, in SVG user units (px).
 pub const NODE_W: f64 = 270.0;
@@ -100,13 +100,19 @@ pub struct Layout {
     pub height: f64,
 }
 
-/// The text of a reference box to node `to`.
-pub fn reference_text(to: &str) -> String {
-    format!("↪ {}", excerpt(to, STUB_CHARS))
+/// The text of the reference box of edge `e`: `↪ node`, or `↪ name (missing)` when the
+/// name is no node of the menu.
+pub fn reference_text(e: &MapEdge) -> String {
+    let to = excerpt(&e.to, STUB_CHARS);
+    if e.missing {
+        format!("↪ {to} (missing)")
+    } else {
+        format!("↪ {to}")
+    }
 }
 
-fn reference_width(to: &str) -> f64 {
-    (reference_text(to).chars().count() as f64 * 7.0 + 20.0).min(NODE_W)
+fn reference_width(e: &MapEdge) -> f64 {
+    (reference_text(e).chars().count() as f64 * 7.0 + 20.0).min(NODE_W)
 }
 
 impl Layout {
@@ -176,7 +182,7 @@ impl Layout {
                         }
                         _ => new_box(
                             Item::Reference(e),
-                            reference_width(&map.edges[e].to),
+                            reference_width(&map.edges[e]),
                             STUB_H,
                             &mut boxes,
                             &mut children,

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use super::style::{NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
 use super::{EdgeClass, Kind, Map, excerpt};
 
-/// `s` inside a Mermaid `"…"` label: `#` (which starts Mermaid's entity codes), quotes and
-/// angle brackets as entity codes.
+/// `s` inside a Mermaid `"…"` label: `#` (which starts Mermaid's entity codes), `&`, quotes
+/// and angle brackets as entity codes; line breaks as spaces, other control characters as `?`.
 fn label(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -19,7 +19,9 @@ fn label(s: &str) -> String {
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
-            '\n' | '\r' => out.push(' '),
+            '&' => out.push_str("#amp;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('?'),
             c => out.push(c),
         }
     }
@@ -59,7 +61,8 @@ pub fn render(map: &Map) -> String {
         if !name.contains_key(e.to.as_str()) {
             let id = format!("x{outside}");
             outside += 1;
-            let _ = writeln!(s, "  {id}>\"↪ {}\"]", label(&e.to));
+            let missing = if e.missing { " (missing)" } else { "" };
+            let _ = writeln!(s, "  {id}>\"↪ {}{missing}\"]", label(&e.to));
             name.insert(&e.to, id);
         }
     }
@@ -143,5 +146,6 @@ mod tests {
     fn labels_escape_quotes_and_brackets() {
         assert_eq!(label(r#"say "a" <b>"#), "say #quot;a#quot; #lt;b#gt;");
         assert_eq!(label("press #9; or #"), "press #35;9; or #35;");
+        assert_eq!(label("a &amp; b\u{1}"), "a #amp;amp; b?");
     }
 }

@@ -179,6 +179,9 @@ pub struct MapEdge {
     /// With a coverage overlay: whether some scenario took the edge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covered: Option<bool>,
+    /// `to` names no node of the menu (E006): drawn as a reference marked missing.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
     /// The graph edges merged here, for the coverage overlay.
     #[serde(skip)]
     parts: Vec<EdgeKind>,
@@ -344,7 +347,16 @@ impl Map {
                 .map(|n| findings.iter().any(|d| d.code == code && d.primary.span == n.span))
                 .collect()
         };
-        let no_operator = at_node(Code::NoOperator);
+        // With no transfer at all, `check` says so once (at the entry); on a map every node
+        // but the hang-ups is then without a way to an operator.
+        let no_transfer = !menu.nodes.iter().any(|n| matches!(n.kind, NodeKind::Transfer(_)))
+            && !analysis.graph.unknown_exit.iter().any(|&u| u)
+            && findings.iter().any(|d| d.code == Code::NoOperator);
+        let no_operator: Vec<bool> = at_node(Code::NoOperator)
+            .into_iter()
+            .zip(&menu.nodes)
+            .map(|(at, n)| at || (no_transfer && !matches!(n.kind, NodeKind::Hangup(_))))
+            .collect();
         let entry = menu.entry.node();
         let nodes = menu
             .node_ids()
@@ -387,6 +399,25 @@ impl Map {
                     class,
                     label: String::new(),
                     covered: None,
+                    missing: false,
+                    parts: Vec::new(),
+                });
+                edges.len() - 1
+            });
+            edges[slot].parts.push(kind.clone());
+        }
+        // Edges to names that are no node (E006), after the rest, merged the same way.
+        let mut missing: HashMap<(usize, &str, EdgeClass), usize> = HashMap::new();
+        for (from, name, kind) in &analysis.graph.missing_exits {
+            let Some(class) = edge_class(kind) else { continue };
+            let slot = *missing.entry((from.index(), name.as_str(), class)).or_insert_with(|| {
+                edges.push(MapEdge {
+                    from: menu.node(*from).id.clone(),
+                    to: name.clone(),
+                    class,
+                    label: String::new(),
+                    covered: None,
+                    missing: true,
                     parts: Vec::new(),
                 });
                 edges.len() - 1
@@ -446,9 +477,10 @@ impl Map {
         let mut succ: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
         let mut pred: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
         for e in &self.edges {
-            let (a, b) = (pos[e.from.as_str()], pos[e.to.as_str()]);
-            succ[a].push(b);
-            pred[b].push(a);
+            if let (Some(&a), Some(&b)) = (pos.get(e.from.as_str()), pos.get(e.to.as_str())) {
+                succ[a].push(b);
+                pred[b].push(a);
+            }
         }
         let within = |adjacent: &[Vec<usize>]| {
             let mut dist: Vec<Option<u32>> = vec![None; adjacent.len()];
@@ -472,7 +504,8 @@ impl Map {
         let dist: Vec<Option<u32>> = ahead.iter().zip(&behind).map(|(a, b)| a.or(*b)).collect();
         let keep: Vec<bool> = dist.iter().map(Option::is_some).collect();
         let of_nodes = self.nodes.len();
-        self.edges.retain(|e| keep[pos[e.from.as_str()]]);
+        self.edges
+            .retain(|e| pos.get(e.from.as_str()).is_some_and(|&i| keep[i]));
         let mut i = 0;
         self.nodes.retain(|_| {
             i += 1;

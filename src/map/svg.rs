@@ -15,6 +15,7 @@ use svg::node::element::{Definitions, Element, Group, Marker, Path, Polygon, Rec
 
 use super::layout::{GAP_X, Item, Layout, Rect, reference_text};
 use super::{EdgeClass, Kind, Map, MapEdge, MapNode, excerpt};
+use crate::source::{printable, printable_line};
 
 /// Space around the drawing, px.
 const MARGIN: f64 = 24.0;
@@ -67,6 +68,8 @@ text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #1
 .untested {{ fill: {UNTESTED}; font-style: italic; font-weight: bold; }}
 .reference rect {{ fill: #ffffff; stroke: #9ca3af; stroke-width: 1; }}
 .reference text {{ font-size: 11px; fill: #374151; }}
+.reference.missing rect {{ stroke: {TRAPPED}; stroke-width: 2; stroke-dasharray: 4 2; }}
+.reference.missing text {{ fill: {TRAPPED}; font-weight: bold; }}
 .edge path {{ fill: none; stroke-width: 1.6; }}
 .edge text {{ font-size: 11px; }}
 .choice text, .next text {{ fill: #111827; }}
@@ -114,12 +117,17 @@ fn r(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+/// A line of text; control characters (which XML 1.0 forbids) shown as `?`.
 fn text(x: f64, y: f64, class: &str, s: &str) -> Text {
-    Text::new(s).set("x", r(x)).set("y", r(y)).set("class", class)
+    Text::new(printable_line(s))
+        .set("x", r(x))
+        .set("y", r(y))
+        .set("class", class)
 }
 
+/// A tooltip; line breaks kept, other control characters shown as `?`.
 fn title(s: &str) -> Title {
-    Title::new(s)
+    Title::new(printable(s))
 }
 
 /// The outline of a node of `kind` filling `b`.
@@ -198,7 +206,7 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
     }
     let mut g = Group::new()
         .set("class", node_classes(n, focus))
-        .set("id", format!("node-{}", n.id))
+        .set("id", format!("node-{}", printable_line(&n.id)))
         .add(title(&tip));
     for s in shape(n.kind, b) {
         g = g.add(s);
@@ -391,6 +399,7 @@ fn legend(map: &Map) -> (Group, f64, f64) {
             class,
             label: String::new(),
             covered,
+            missing: false,
             parts: Vec::new(),
         };
         let d = format!("M{},{} L{},{}", r(*x), r(y), r(*x + 44.0), r(y));
@@ -483,15 +492,22 @@ pub fn render(map: &Map) -> String {
             }
             Item::Reference(e) => {
                 let edge = &map.edges[e];
-                let outside = !ids.contains(edge.to.as_str());
-                let tip = if outside {
-                    format!("goes to `{}`, outside this focused map", edge.to)
+                let (class, tip) = if edge.missing {
+                    (
+                        "reference missing",
+                        format!("`{}` is no node of the menu (E006)", edge.to),
+                    )
+                } else if !ids.contains(edge.to.as_str()) {
+                    ("reference", format!("goes to `{}`, outside this focused map", edge.to))
                 } else {
-                    format!("goes to `{}`, drawn where the map first reaches it", edge.to)
+                    (
+                        "reference",
+                        format!("goes to `{}`, drawn elsewhere on the map", edge.to),
+                    )
                 };
                 nodes = nodes.add(
                     Group::new()
-                        .set("class", "reference")
+                        .set("class", class)
                         .add(title(&tip))
                         .add(
                             Rectangle::new()
@@ -501,7 +517,7 @@ pub fn render(map: &Map) -> String {
                                 .set("height", b.h)
                                 .set("rx", b.h / 2.0),
                         )
-                        .add(text(b.x + 10.0, b.y + b.h / 2.0 + 4.0, "", &reference_text(&edge.to))),
+                        .add(text(b.x + 10.0, b.y + b.h / 2.0 + 4.0, "", &reference_text(edge))),
                 );
             }
         }

@@ -355,7 +355,7 @@ pub struct RawOption {
     /// in the menu. Required.
     // `Option<Option<…>>` so that `key:` with nothing after it (YAML null, often an
     // unquoted `#`) is told apart from a missing `key`.
-    #[schemars(transform = schema::dtmf)]
+    #[schemars(transform = schema::option_key)]
     #[schemars(required)]
     pub key: Option<S<Option<String>>>,
     /// Node id the option leads to. Required.
@@ -662,6 +662,16 @@ pub(crate) mod schema {
     /// DTMF keys; an unquoted number is read as its digits.
     pub(crate) fn dtmf(s: &mut Schema) {
         text(s, &["integer"], json!({ "pattern": DTMF, "minimum": 0 }));
+    }
+
+    /// An option's DTMF key: as [`dtmf`], never null (`key:` with nothing after it, often an
+    /// unquoted `#`, is an error: E015 or E004).
+    pub(crate) fn option_key(s: &mut Schema) {
+        dtmf(s);
+        on_scalar(s, |s| {
+            let t: Vec<String> = types(s).into_iter().filter(|t| t != "null").collect();
+            set_types(s, t);
+        });
     }
 
     /// The terminator of a collect: `#` or `*`.

@@ -156,8 +156,12 @@ fn count(targets: &[Target]) -> Count {
 /// The coverage of one menu.
 #[derive(Clone, Debug, Serialize)]
 pub struct Coverage {
-    /// The menu file.
+    /// The menu file, as the scenario file reached it.
     pub menu: String,
+    /// The menu file's absolute path with links resolved, so that a map drawn from another
+    /// folder finds it (`ivrsim graph --coverage`); absent when it cannot be resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical: Option<String>,
     /// Reachable nodes.
     pub nodes: Vec<Target>,
     /// Options of reachable menus.
@@ -179,6 +183,7 @@ impl Coverage {
         };
         let mut c = Coverage {
             menu: menu.path.display().to_string(),
+            canonical: std::fs::canonicalize(&menu.path).ok().map(|p| p.display().to_string()),
             nodes: Vec::new(),
             options: Vec::new(),
             failure_edges: Vec::new(),

@@ -385,3 +385,116 @@ fn the_committed_hotline_map_is_current() {
          cargo run -- graph menus/hotline.yaml -o docs/hotline-map.svg"
     );
 }
+
+#[test]
+fn the_map_is_never_written_over_its_own_inputs() {
+    let dir = small_without_errors();
+    dir.write("some.yaml", SOME_SCENARIOS);
+    assert_eq!(
+        dir.ivrsim(&["test", "some.yaml", "--coverage-json", "cov.json"]).code,
+        0
+    );
+    let menu_before = std::fs::read(dir.path().join("menu.yaml")).unwrap();
+    let cov_before = std::fs::read(dir.path().join("cov.json")).unwrap();
+    for (out, input) in [
+        ("menu.yaml", "menu.yaml"),
+        ("./menu.yaml", "menu.yaml"),
+        ("cov.json", "cov.json"),
+    ] {
+        let run = dir.ivrsim(&["graph", "menu.yaml", "--coverage", "cov.json", "-o", out]);
+        assert_eq!(run.code, 2, "{out}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("it is `{input}`, which the map is drawn from")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read(dir.path().join("menu.yaml")).unwrap(), menu_before);
+    assert_eq!(std::fs::read(dir.path().join("cov.json")).unwrap(), cov_before);
+    // `-o -` is stdout.
+    let run = dir.ivrsim(&["graph", "menu.yaml", "-o", "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("<svg"));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn coverage_is_found_from_another_folder() {
+    let dir = small_without_errors();
+    dir.write("some.yaml", SOME_SCENARIOS);
+    assert_eq!(
+        dir.ivrsim(&["test", "some.yaml", "--coverage-json", "cov.json"]).code,
+        0
+    );
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let run = crate::support::run_in(
+        &dir.path().join("sub"),
+        &["graph", "../menu.yaml", "--coverage", "../cov.json", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(edge(&v, "main", "survey")["covered"], true);
+    // A different file at the same relative path is not covered by it.
+    let other = Dir::new();
+    other.write("menu.yaml", SMALL);
+    let run = other.ivrsim(&[
+        "graph",
+        "menu.yaml",
+        "--coverage",
+        &dir.path().join("cov.json").display().to_string(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("has no coverage of `menu.yaml`"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_as_coverage_is_refused_not_waited_on() {
+    let dir = small();
+    let fifo = dir.path().join("cov.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let run = dir.ivrsim(&["graph", "menu.yaml", "--coverage", "cov.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+}
+
+#[test]
+fn control_characters_and_missing_targets_keep_the_outputs_valid() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: \"Odd \\u0001 menu\"\nentry: main\ndefaults: { fallback: operator }\nnodes:\n  main:\n    kind: menu\n    \
+         prompt: { text: \"press \\u001b[31m red \\u000b now & <b>\" }\n    options:\n      - { key: \"1\", to: operator }\n      \
+         - { key: \"2\", to: nowhere }\n  operator: { kind: transfer, queue: general }\n",
+    );
+    let run = dir.ivrsim(&["graph", "menu.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    roxmltree::Document::parse(&run.stdout).expect("the SVG is well-formed XML");
+    assert!(run.stdout.contains("↪ nowhere (missing)"), "a missing target is drawn");
+    let v = json_map(&dir, &[]);
+    assert_eq!(edge(&v, "main", "nowhere")["missing"], true);
+    assert_eq!(edge(&v, "main", "nowhere")["label"], "2");
+    let dot = dir.ivrsim(&["graph", "menu.yaml", "--format", "dot"]).stdout;
+    assert!(!dot.chars().any(|c| c.is_control() && c != '\n'), "{dot}");
+    assert!(dot.contains("↪ nowhere (missing)"));
+}
+
+#[test]
+fn a_menu_without_any_transfer_is_trapped_everywhere() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: No transfer\nentry: a\nnodes:\n  a:\n    kind: menu\n    prompt: { text: \"Press 1.\" }\n    fallback: op\n    \
+         options:\n      - { key: \"1\", to: b }\n  b: { kind: message, prompt: { text: \"B.\" }, next: a }\n  op: { kind: hangup }\n",
+    );
+    let v = json_map(&dir, &[]);
+    for n in v["nodes"].as_array().unwrap() {
+        let hangup = n["kind"] == "hangup";
+        assert_eq!(n["no_operator"], !hangup, "{}", n["id"]);
+    }
+}

@@ -211,6 +211,11 @@ fn a_misspelled_field_and_a_wrong_type_fail_validation() {
         ),
         ("a key that is not DTMF", "key: \"1\"", "key: \"A\""),
         (
+            "an unquoted # key (YAML null)",
+            "      - { key: \"1\", to: operator }",
+            "      - key: #\n        to: operator",
+        ),
+        (
             "an unknown priority",
             "queue: general",
             "queue: general\n    priority: asap",
