@@ -19,6 +19,7 @@ pub mod style;
 pub mod svg;
 
 use std::collections::{HashMap, VecDeque};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -105,6 +106,9 @@ pub struct MapNode {
     pub text: String,
     /// Line of the node in its file (1-based).
     pub line: usize,
+    /// The file the node is written in, when it is not the menu file (an included file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// The menu's entry.
     pub entry: bool,
     /// Reachable from the entry (W001 otherwise).
@@ -368,6 +372,9 @@ impl Map {
                     kind: Kind::of(&n.kind),
                     text: node_text(&n.kind),
                     line: sources.line_col(n.span).line,
+                    file: Some(sources.name(n.span.file))
+                        .filter(|f| Path::new(f) != menu.path)
+                        .map(str::to_string),
                     entry: entry == Some(id),
                     reachable: analysis.reachable[i],
                     no_operator: no_operator[i],

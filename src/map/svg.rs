@@ -196,7 +196,10 @@ fn node_classes(n: &MapNode, focus: bool) -> String {
 
 fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
     let inner = b.w - 28.0;
-    let mut tip = format!("{} ({}, line {})", n.id, n.kind.name(), n.line);
+    let mut tip = match &n.file {
+        Some(f) => format!("{} ({}, {f} line {})", n.id, n.kind.name(), n.line),
+        None => format!("{} ({}, line {})", n.id, n.kind.name(), n.line),
+    };
     if !n.text.is_empty() {
         tip.push_str(&format!("\n{}", n.text));
     }

@@ -498,3 +498,26 @@ fn a_menu_without_any_transfer_is_trapped_everywhere() {
         assert_eq!(n["no_operator"], !hangup, "{}", n["id"]);
     }
 }
+
+#[test]
+fn nodes_of_included_files_name_their_file() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: Inc\nentry: main\ninclude: [more.yaml]\ndefaults: { fallback: operator }\nnodes:\n  main:\n    kind: menu\n    \
+         prompt: { text: \"Press 1.\" }\n    options:\n      - { key: \"1\", to: extra }\n  operator: { kind: transfer, queue: general }\n",
+    );
+    dir.write(
+        "more.yaml",
+        "nodes:\n  extra:\n    kind: message\n    prompt: { text: \"Extra.\" }\n    next: operator\n",
+    );
+    let v = json_map(&dir, &[]);
+    let file = |id: &str| v["nodes"].as_array().unwrap().iter().find(|n| n["id"] == id).unwrap()["file"].clone();
+    assert_eq!(file("extra"), "more.yaml");
+    assert!(file("main").is_null(), "nodes of the menu file itself need no file");
+    let svg = dir.ivrsim(&["graph", "menu.yaml"]).stdout;
+    assert!(
+        svg.contains("extra (message, more.yaml line 2)"),
+        "the tooltip names the file"
+    );
+}
