@@ -144,8 +144,13 @@ pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Resu
     match path {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+                let why = if dir.exists() {
+                    "is not a folder"
+                } else {
+                    "does not exist"
+                };
                 return Err(format!(
-                    "cannot write `{}`: there is no folder `{}`",
+                    "cannot write `{}`: the folder `{}` {why}",
                     path.display(),
                     dir.display()
                 ));

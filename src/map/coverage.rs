@@ -60,13 +60,13 @@ pub enum CoverageError {
         source: serde_json::Error,
     },
     /// The file has no entry for the map's menu.
-    #[error("`{path}` has no coverage of `{menu}`; it covers {}", if .has.is_empty() { "no menu".to_string() } else { .has.join(", ") })]
+    #[error("`{path}` has no coverage of {menu}; it covers {}", if .has.is_empty() { "no menu".to_string() } else { .has.join(", ") })]
     OtherMenu {
         /// The file.
         path: String,
-        /// The map's menu file.
+        /// The map's menu file, quoted, with its resolved path when that differs.
         menu: String,
-        /// The menu files it covers.
+        /// The menu files it covers, likewise.
         has: Vec<String>,
     },
 }
@@ -131,10 +131,23 @@ impl Map {
             source,
         })?;
         let Some(cov) = file.menus.iter().find(|m| covers(m, &self.file)) else {
+            // Paths as written can look alike and still be other files: show where they lead.
+            let resolved = |written: &str, canonical: Option<String>| match canonical {
+                Some(c) if c != written => format!("`{written}` ({c})"),
+                _ => format!("`{written}`"),
+            };
+            let here = Path::new(&self.file)
+                .canonicalize()
+                .ok()
+                .map(|p| p.display().to_string());
             return Err(CoverageError::OtherMenu {
                 path: name,
-                menu: self.file.clone(),
-                has: file.menus.iter().map(|m| format!("`{}`", m.menu)).collect(),
+                menu: resolved(&self.file, here),
+                has: file
+                    .menus
+                    .iter()
+                    .map(|m| resolved(&m.menu, m.canonical.clone()))
+                    .collect(),
             });
         };
         let mut stale = Stale::default();

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 
 use super::{EdgeClass, Kind, Map, MapNode, excerpt};
 
-/// `s` as a DOT quoted string (quotes and backslashes escaped, line breaks as `\n`, other
-/// control characters as `?`).
+/// `s` as a DOT quoted string: quotes and backslashes escaped, `&` as `&amp;` (Graphviz
+/// decodes entities), line breaks as `\n`, other control characters as `?` and their code
+/// (`?1B`).
 fn quote(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
     q.push('"');
@@ -17,7 +18,10 @@ fn quote(s: &str) -> String {
             '"' => q.push_str("\\\""),
             '\\' => q.push_str("\\\\"),
             '\n' => q.push_str("\\n"),
-            c if c.is_control() => q.push('?'),
+            // Graphviz reads HTML entities in strings: `&` stays `&` only as `&amp;`.
+            '&' => q.push_str("&amp;"),
+            // Visible, and distinct for distinct characters, so ids stay apart.
+            c if c.is_control() => q.push_str(&format!("?{:02X}", u32::from(c))),
             c => q.push(c),
         }
     }
@@ -144,6 +148,7 @@ mod tests {
     fn quoting_escapes_what_dot_reads_specially() {
         assert_eq!(quote(r#"say "hi" \ now"#), r#""say \"hi\" \\ now""#);
         assert_eq!(quote("a\nb"), r#""a\nb""#);
-        assert_eq!(quote("a\rb\u{1b}"), r#""a?b?""#);
+        assert_eq!(quote("a\rb\u{1b}"), r#""a?0Db?1B""#);
+        assert_eq!(quote("a &amp; b"), r#""a &amp;amp; b""#);
     }
 }
