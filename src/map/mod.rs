@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::check::Analysis;
 use crate::diag::{Code, Diagnostic};
 use crate::graph::EdgeKind;
-use crate::menu::{Menu, NoOperator, NodeKind};
+use crate::menu::{Menu, NoOperator, NodeKind, Test};
 use crate::source::Sources;
 
 /// The six node kinds, as drawn (see `docs/menu-format.md`).
@@ -102,7 +102,8 @@ pub struct MapNode {
     /// Its kind.
     pub kind: Kind,
     /// What the node says or does, in full: the prompt text in the default language; for a
-    /// transfer, the queue and priority; for a route, nothing (its edges say it).
+    /// transfer, the queue and priority; for a route, what it decides by (`decides by opening
+    /// hours (office)`).
     pub text: String,
     /// Line of the node in its file (1-based).
     pub line: usize,
@@ -336,7 +337,22 @@ fn node_text(kind: &NodeKind) -> String {
             }
             s
         }
-        NodeKind::Route(_) => String::new(),
+        NodeKind::Route(r) => {
+            let mut by: Vec<String> = Vec::new();
+            for t in r.routes.iter().flat_map(|r| &r.when) {
+                let what = match t {
+                    Test::Hours(s) => format!("opening hours ({s})"),
+                    Test::Language(_) => "language".into(),
+                    Test::Equals { var, .. } | Test::Matches { var, .. } | Test::OneOf { var, .. } => {
+                        format!("`{var}`")
+                    }
+                };
+                if !by.contains(&what) {
+                    by.push(what);
+                }
+            }
+            format!("decides by {}", by.join(", "))
+        }
         k => k.prompt().map(|p| p.text.clone()).unwrap_or_default(),
     }
 }
