@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::check::{self, Analysis, Overrides, Thresholds};
-use crate::diag::{self, ColorChoice, Severity};
+use crate::diag::{ColorChoice, Severity};
 use crate::map::Map;
-use crate::menu::load_menu;
 use crate::source::Sources;
 
 /// Output format.
@@ -86,23 +85,12 @@ fn input_at(out: &Path, menu: &Path, sources: &Sources, coverage: Option<&Path>)
 /// (unknown `--focus` node, unreadable coverage file, output not writable).
 pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
     let mut sources = Sources::new();
-    let outcome = match load_menu(&args.menu, &mut sources) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let Some(menu) = outcome.menu else {
-        let _ = diag::render_text(&mut super::stderr(color), &sources, &outcome.diagnostics);
-        eprintln!(
-            "error: `{}` cannot be drawn: it could not be read as a menu; see the findings above",
-            args.menu.display()
-        );
-        return EXIT_FINDINGS;
+    let (menu, load_findings) = match super::load_readable(&args.menu, &mut sources, color, "drawn") {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let (clips, mut findings) = ClipLibrary::load(&menu);
-    findings.extend(outcome.diagnostics);
+    findings.extend(load_findings);
     let analysis = Analysis::of(&menu, &clips);
     let thresholds = Thresholds::resolve(&menu, &Overrides::default());
     findings.extend(check::check_menu(&menu, &clips, &analysis, &thresholds));

@@ -63,6 +63,35 @@ pub enum Command {
     Schema(schema::SchemaArgs),
 }
 
+/// Loads a menu that can at least be read as one (it may have check findings), for `purpose`
+/// (e.g. "drawn"). On failure the findings are shown and the exit status returned: 2 when the
+/// file cannot be read, 1 when it cannot be read as a menu.
+pub(crate) fn load_readable(
+    path: &std::path::Path,
+    sources: &mut crate::source::Sources,
+    color: ColorChoice,
+    purpose: &str,
+) -> Result<(crate::menu::Menu, Vec<crate::diag::Diagnostic>), u8> {
+    let outcome = match crate::menu::load_menu(path, sources) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(EXIT_USAGE);
+        }
+    };
+    match outcome.menu {
+        Some(menu) => Ok((menu, outcome.diagnostics)),
+        None => {
+            let _ = crate::diag::render_text(&mut stderr(color), sources, &outcome.diagnostics);
+            eprintln!(
+                "error: `{}` cannot be {purpose}: it could not be read as a menu; see the findings above",
+                path.display()
+            );
+            Err(EXIT_FINDINGS)
+        }
+    }
+}
+
 /// Loads a menu that `purpose` (e.g. "a call") can use: no errors, clips readable. On failure
 /// the findings are shown and the exit status returned.
 pub(crate) fn load_usable(

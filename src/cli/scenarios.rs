@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
-use crate::diag::{self, ColorChoice};
-use crate::menu::load_menu;
+use crate::diag::ColorChoice;
 use crate::scenario::generate::{generate, menu_ref};
 use crate::source::Sources;
 
@@ -50,20 +49,9 @@ pub fn run(args: &ScenariosArgs, color: ColorChoice) -> u8 {
 
 fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
     let mut sources = Sources::new();
-    let outcome = match load_menu(&args.menu, &mut sources) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let Some(menu) = outcome.menu else {
-        let _ = diag::render_text(&mut super::stderr(color), &sources, &outcome.diagnostics);
-        eprintln!(
-            "error: `{}` cannot be loaded; see the findings above",
-            args.menu.display()
-        );
-        return EXIT_FINDINGS;
+    let (menu, _) = match super::load_readable(&args.menu, &mut sources, color, "loaded") {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let (clips, _) = ClipLibrary::load(&menu);
     let menu_path = match (&args.menu_path, &args.output) {
