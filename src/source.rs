@@ -53,18 +53,25 @@ pub struct Sources {
     raw: Vec<Arc<str>>,
 }
 
-/// `s` with every control character except line feed and tab replaced by `?` (one `?` per
-/// byte, so byte offsets into the text stay valid).
+/// `s` made safe to show on a terminal, keeping its lines: every character that is not
+/// [`shows_as_itself`] except line feed, tab and carriage return is replaced by `?`, one `?`
+/// per byte, so byte offsets into the text stay valid (spans of a source file still point at
+/// the right place in the shown copy).
+///
+/// This and [`printable_line`] are the one sanitiser for everything ivrsim shows on a terminal:
+/// menu and scenario text, node ids, queue and caller names, words from the other side of a
+/// connection.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unprintable) {
+    let keep = |c: char| shows_as_itself(c) || matches!(c, '\n' | '\t' | '\r');
+    if s.chars().all(keep) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if is_unprintable(c) {
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
+        if keep(c) {
             out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
         }
     }
     Cow::Owned(out)
@@ -72,15 +79,38 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 
 /// [`printable`] for text that must stay on one line (names, words from the other side of a
 /// connection): line breaks and tabs become `?` too, so nobody can forge a line of the screen.
+/// One `?` per character replaced.
 pub fn printable_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if s.chars().all(shows_as_itself) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.chars().map(|c| if c.is_control() { '?' } else { c }).collect())
+    Cow::Owned(s.chars().map(|c| if shows_as_itself(c) { c } else { '?' }).collect())
 }
 
-fn is_unprintable(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t' && c != '\r'
+/// Whether `c` shows on a terminal as itself, with no effect on the rest of the screen.
+///
+/// Not so: control characters (C0, DEL and C1: ESC starts escape sequences, 0x9B is a one-byte
+/// CSI, BEL rings), the bidirectional formatting characters of Unicode Standard Annex #9 that
+/// reorder what follows (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: the "Trojan
+/// Source" characters, CVE-2021-42574), and invisible characters that make two different
+/// texts look the same (zero-width space, joiners, word joiner and invisible operators,
+/// U+200B-U+200D, U+2060-U+2064, the byte-order mark U+FEFF, soft hyphen U+00AD, Mongolian
+/// vowel separator U+180E, the tag characters U+E0000-U+E007F). Combining marks, emoji and
+/// variation selectors are kept.
+pub fn shows_as_itself(c: char) -> bool {
+    !(c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+                | '\u{e0000}'..='\u{e007f}'
+        ))
 }
 
 impl Sources {

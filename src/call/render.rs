@@ -6,7 +6,13 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::engine::{Effect, Handoff, Outcome, PathStep, PromptRole, Summary};
-use crate::source::printable;
+use crate::source::printable_line;
+
+/// Text from the menu or the other side of the line, made safe for one line of the screen
+/// ([`printable_line`], with line breaks and tabs shown as spaces).
+fn printable(s: &str) -> String {
+    printable_line(&s.replace(['\n', '\r', '\t'], " ")).into_owned()
+}
 
 /// `mm:ss.s` of a call time.
 pub fn clock(t: Duration) -> String {
@@ -29,7 +35,12 @@ pub fn lines(effect: &Effect) -> Vec<String> {
                 PromptRole::Goodbye => " (goodbye)".into(),
                 PromptRole::Hold(n) => format!(" (hold {n})"),
             };
-            vec![format!("[{}] {}{role}: {}", clock(p.at), p.node, printable(&p.text))]
+            vec![format!(
+                "[{}] {}{role}: {}",
+                clock(p.at),
+                printable(&p.node),
+                printable(&p.text)
+            )]
         }
         Effect::Caption { text, .. } => vec![format!("           · {}", printable(text))],
         Effect::Handoff(h) => screen_pop(h),
@@ -52,7 +63,11 @@ pub fn lines(effect: &Effect) -> Vec<String> {
 }
 
 fn path_lines(path: &[PathStep]) -> Vec<String> {
-    let w = path.iter().map(|s| s.node.len()).max().unwrap_or(4);
+    let w = path
+        .iter()
+        .map(|s| printable(&s.node).chars().count())
+        .max()
+        .unwrap_or(4);
     path.iter()
         .map(|s| {
             format!(

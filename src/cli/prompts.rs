@@ -87,7 +87,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
     let res = match args.format {
         Format::Json => super::write_json(&clips),
         Format::Tsv => clips.iter().try_for_each(|c| {
-            let clean = crate::audio::clip::one_line;
+            let clean = |t: &str| crate::source::printable_line(&crate::audio::clip::one_line(t)).into_owned();
             writeln!(out, "{}\t{}\t{}", clean(&c.path), c.language, clean(&c.text))
         }),
     };

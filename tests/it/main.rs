@@ -18,4 +18,5 @@ mod scenario_steps;
 mod scenarios;
 mod schema;
 mod shift;
+mod terminal_text;
 mod training;

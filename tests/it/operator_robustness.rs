@@ -449,18 +449,22 @@ fn what_a_caller_sends_cannot_forge_or_clear_console_lines() {
     h.language = "en\u{1b}[2J".into();
     h.variables
         .insert("note\nfake".into(), "x\r\ncall 9 waits in `x`".into());
-    let (mut caller, _) = RawCaller::join(&c.addr, "Bob\ncall 8 waits in `fake`", h);
+    let (mut caller, _) = RawCaller::join(&c.addr, "Bob\u{202e}\ncall 8 waits in `fake`", h);
     c.expect("call 1 waits");
     c.run(":answer");
-    c.expect("=== call 1 from Bob?call 8 waits in `fake`: screen pop ===");
+    c.expect("=== call 1 from Bob??call 8 waits in `fake`: screen pop ===");
     assert!(matches!(caller.recv(), ToCaller::Answered { .. }));
     caller.send(&ToConsole::Say {
-        text: "hi\r\n> :fake".into(),
+        text: "hi\r\n> :fake\u{200b}\u{2066}".into(),
     });
-    c.expect("  caller: hi??> :fake");
+    c.expect("  caller: hi??> :fake??");
     assert!(c.quit().success());
     let shown = c.out.seen.join("\n");
     assert!(!shown.contains('\u{1b}'), "an escape reached the screen");
+    assert!(
+        !shown.contains(['\u{202e}', '\u{200b}', '\u{2066}']),
+        "a bidi override or an invisible character reached the screen"
+    );
     assert!(
         !c.out
             .seen
