@@ -14,8 +14,15 @@ use crate::menu::{GlobalAction, Menu, NodeKind};
 /// How often, at most, the transcript is rewritten during a call (wall-clock time).
 pub const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Longest call `--record` writes: 4 hours (230 MB of 8 kHz 16-bit audio, rendered in memory).
-pub const MAX_RECORDING: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
+/// Longest call `--record` writes: a call's maximum length, 4 hours
+/// ([`crate::engine::MAX_CALL_LENGTH`]; 230 MB of 8 kHz 16-bit audio, rendered in memory).
+pub const MAX_RECORDING: std::time::Duration = crate::engine::MAX_CALL_LENGTH;
+
+/// The most effects a session keeps of one call for its transcript. A call at its maximum
+/// length with prompts of a few seconds has a few tens of thousands; past this (prompts of no
+/// length repeated without end) further effects are counted, not kept, except the call's end,
+/// and the transcript says how many were left out (`left_out`).
+pub const MAX_LOG_EFFECTS: usize = 100_000;
 
 /// What the trainee asked for on the command line.
 #[derive(Clone, Debug, Default)]
@@ -40,8 +47,10 @@ pub struct Session<'m> {
     pub call: Call<'m>,
     /// Options.
     pub options: SessionOptions,
-    /// Every effect of the current call, in order.
+    /// Every effect of the current call, in order (at most [`MAX_LOG_EFFECTS`]).
     pub log: Vec<Effect>,
+    /// Effects of the current call not kept in `log`.
+    pub left_out: u64,
     /// What the caller heard, when `--record` was given.
     pub recorder: Option<Recorder>,
     /// Whether the recording of the current (ended) call has been written.
@@ -63,6 +72,7 @@ impl<'m> Session<'m> {
             written: None,
             options,
             log: Vec::new(),
+            left_out: 0,
         }
     }
 
@@ -73,7 +83,11 @@ impl<'m> Session<'m> {
             if let Some(r) = self.recorder.as_mut() {
                 r.observe(&e);
             }
-            self.log.push(e.clone());
+            if self.log.len() < MAX_LOG_EFFECTS || matches!(e, Effect::Ended(_)) {
+                self.log.push(e.clone());
+            } else {
+                self.left_out += 1;
+            }
             out.push(e);
         }
         out
@@ -100,6 +114,7 @@ impl<'m> Session<'m> {
     pub fn restart(&mut self) {
         self.call = Call::new(self.menu, self.clips, self.options.start.clone());
         self.log.clear();
+        self.left_out = 0;
         self.recording_written = false;
         self.written = None;
         if self.recorder.is_some() {
@@ -248,12 +263,14 @@ impl<'m> Session<'m> {
     pub fn write_progress(&mut self, end: CallTime) -> Result<(), String> {
         // Not more than once a second, and only when something happened: a transcript is
         // rewritten whole, so writing it for every line of a fast script would be quadratic.
-        let changed = self.written.is_none_or(|(_, n)| n != self.log.len());
+        let changed = self
+            .written
+            .is_none_or(|(_, n)| n != self.log.len() + self.left_out as usize);
         let due = self.written.is_none_or(|(at, _)| at.elapsed() >= PROGRESS_EVERY);
         if !changed || !(due || self.call.is_ended()) {
             return Ok(());
         }
-        self.written = Some((std::time::Instant::now(), self.log.len()));
+        self.written = Some((std::time::Instant::now(), self.log.len() + self.left_out as usize));
         self.write_transcript()?;
         if self.call.is_ended() && !self.recording_written {
             self.write_recording(end)?;
@@ -272,6 +289,7 @@ impl<'m> Session<'m> {
             file: self.menu.path.display().to_string(),
             started: self.options.start.clock.start.to_string(),
             events: &self.log,
+            left_out: self.left_out,
             summary: self.summary(),
         };
         let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;

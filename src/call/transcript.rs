@@ -19,6 +19,9 @@ pub struct Transcript<'a> {
     pub started: String,
     /// Every effect of the call, in order, each with its time in milliseconds (`at_ms`).
     pub events: &'a [Effect],
+    /// Effects not kept (past [`super::session::MAX_LOG_EFFECTS`]); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub left_out: u64,
     /// The end of the call, if it ended (absent when the trainee quit mid-call).
     pub summary: Option<&'a Summary>,
 }
@@ -29,4 +32,8 @@ pub struct Transcript<'a> {
 /// Any I/O error; the target is then untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::atomic::write(path, bytes)
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -163,6 +163,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             language: args.language.clone(),
             variables: args.vars.iter().cloned().collect::<BTreeMap<_, _>>(),
             operator_line: args.operator.is_some(),
+            max_length: None,
         },
     };
     let mut session = Session::new(&menu, &clips, options);

@@ -575,7 +575,11 @@ nodes:
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].time_in_ivr, ms(800));
         assert!(!r.call.is_ended(), "an operator line waits after the handoff");
-        assert_eq!(r.call.poll_timeout(), None, "no timer before the console answers");
+        assert_eq!(
+            r.call.poll_timeout(),
+            Some(crate::engine::MAX_CALL_LENGTH),
+            "no timer before the console answers but the call's maximum length"
+        );
 
         r.queue(1000, waiting("a", 2, true));
         assert_eq!(holds(&r.effects), vec![(1000, "you are number 2 in a".into())]);
@@ -588,7 +592,11 @@ nodes:
         let e = r.queue(12_000, QueueEvent::Answered { operator: "Sam".into() });
         assert!(e.contains(&Effect::StopPrompt { at: ms(12_000) }));
         assert!(r.call.with_operator());
-        assert_eq!(r.call.poll_timeout(), None, "no announcements with a call-taker");
+        assert_eq!(
+            r.call.poll_timeout(),
+            Some(crate::engine::MAX_CALL_LENGTH),
+            "no announcements with a call-taker"
+        );
         r.to(60_000);
         assert_eq!(holds(&r.effects).len(), 2);
         r.queue(

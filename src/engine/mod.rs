@@ -36,6 +36,19 @@ use input::{Failure, contains_phrase, normalize};
 /// decides the call goes round without end.
 pub const MAX_INSTANT_STEPS: u32 = 1000;
 
+/// The longest a call lasts: at this call time the line hangs up, wherever the call is
+/// (`Outcome::HungUp`, reason "the call reached its maximum length"). 4 hours (14,400 s), the
+/// default `timeLimit` of a dialled call on Twilio (TwiML `<Dial>`); real platforms all end
+/// calls at some such limit. It bounds what a call can hold (its path, transcript and
+/// recording) whatever is typed or piped into it. [`CallStart::max_length`] changes it.
+pub const MAX_CALL_LENGTH: Duration = Duration::from_secs(4 * 60 * 60);
+
+/// The most steps a call's [`Call::path`] keeps. Past it the first half is kept, the steps
+/// after it are replaced by one step that counts them (`(N steps left out)`), and the latest
+/// steps are kept after that, so the path's memory does not grow with a caller who goes round
+/// and round, while the screen pop still shows how the call began and how it arrived.
+pub const MAX_PATH_STEPS: usize = 1000;
+
 /// How a call starts: its local clock (for opening hours), language and preset variables
 /// (the caller's number, region, …).
 #[derive(Clone, Debug, Default)]
@@ -49,6 +62,8 @@ pub struct CallStart {
     /// The driver connects handed-off calls to call-takers and relays what they do
     /// ([`Call::handle_queue`]); without, the call ends at its handoff.
     pub operator_line: bool,
+    /// The call's maximum length; `None`: [`MAX_CALL_LENGTH`].
+    pub max_length: Option<Duration>,
 }
 
 /// Where the call is within a node.
@@ -111,6 +126,10 @@ pub struct Call<'m> {
     disposition: Option<String>,
     /// A callback is being taken: its queue and the collect node that takes the number.
     callback: Option<(String, NodeId)>,
+    /// See [`CallStart::max_length`].
+    max_length: CallTime,
+    /// Path steps replaced by the counting step (see [`MAX_PATH_STEPS`]).
+    left_out: u64,
 }
 
 impl<'m> Call<'m> {
@@ -147,6 +166,8 @@ impl<'m> Call<'m> {
             answered_at: None,
             disposition: None,
             callback: None,
+            max_length: start.max_length.unwrap_or(MAX_CALL_LENGTH),
+            left_out: 0,
         };
         let entry = menu.entry.clone();
         call.goto(&entry, Duration::ZERO);
@@ -159,12 +180,17 @@ impl<'m> Call<'m> {
     }
 
     /// When the engine next needs [`Call::handle_timeout`]: the end of the prompt playing,
-    /// the no-input deadline or the inter-digit deadline. `None` once the call is over, or
-    /// while it waits for the caller with no timer (never, for a valid menu).
+    /// the no-input deadline, the inter-digit deadline, a timer of the operator line, or at the
+    /// latest the call's maximum length ([`MAX_CALL_LENGTH`]). `None` once the call is over.
     pub fn poll_timeout(&self) -> Option<CallTime> {
         if self.ended {
             return None;
         }
+        Some(self.next_timer().map_or(self.max_length, |t| t.min(self.max_length)))
+    }
+
+    /// The next timer of the node the call is at, if any.
+    fn next_timer(&self) -> Option<CallTime> {
         let at = self.at.as_ref()?;
         if let Some((_, end)) = &at.playing {
             return Some(*end);
@@ -387,6 +413,17 @@ impl<'m> Call<'m> {
             node: node.to_owned(),
             event,
         });
+        if self.path.len() > MAX_PATH_STEPS {
+            // Keep the first half and the latest steps; one step in between counts the rest.
+            let head = MAX_PATH_STEPS / 2;
+            let first = self.left_out == 0;
+            let gone = self.path.remove(head + 1);
+            self.left_out += if first { 2 } else { 1 };
+            let marker = &mut self.path[head];
+            marker.at = gone.at;
+            marker.node = gone.node;
+            marker.event = format!("({} steps left out)", self.left_out);
+        }
     }
 
     fn caption(&mut self, at: CallTime, text: String) {
@@ -595,6 +632,26 @@ impl<'m> Call<'m> {
     /// A timer is due at `t`.
     fn fire(&mut self, t: CallTime) {
         self.now = self.now.max(t);
+        if t >= self.max_length {
+            let id = self.current_id();
+            self.step(t, &id, "the call reached its maximum length".into());
+            self.caption(
+                t,
+                format!(
+                    "the line hangs up: the call reached its maximum length ({})",
+                    humantime::format_duration(self.max_length)
+                ),
+            );
+            self.stop_prompt(t);
+            self.effects.push_back(Effect::Hangup { at: t });
+            self.finish(
+                t,
+                Outcome::HungUp {
+                    reason: "the call reached its maximum length".into(),
+                },
+            );
+            return;
+        }
         let Some(at) = self.at.as_mut() else { return };
         if let Some((_, end)) = &at.playing
             && *end <= t

@@ -491,6 +491,7 @@ nodes:
                 language: language.map(str::to_owned),
                 variables: vars,
                 operator_line: false,
+                max_length: None,
             },
         );
         c.handle_timeout(ms(10_000));
@@ -673,4 +674,61 @@ nodes:
         Some("q"),
         "the `#` did not act as `back`"
     );
+}
+
+// The line hangs up at the call's maximum length, wherever the call is.
+#[test]
+fn the_line_hangs_up_at_the_maximum_call_length() {
+    let m = menu(MENU);
+    static CLIPS: std::sync::OnceLock<ClipLibrary> = std::sync::OnceLock::new();
+    let start = CallStart {
+        max_length: Some(ms(6000)),
+        ..CallStart::default()
+    };
+    let mut c = Call::new(&m, CLIPS.get_or_init(ClipLibrary::default), start);
+    c.handle_timeout(ms(2000)); // the prompt ends; the no-input deadline would be 7 s
+    assert_eq!(c.poll_timeout(), Some(ms(6000)), "the maximum length comes first");
+    c.handle_keys(ms(9000), "1"); // too late: the line hung up at 6 s
+    let e = drain(&mut c);
+    assert!(
+        e.iter().any(|e| matches!(e, Effect::Hangup { at } if *at == ms(6000))),
+        "{e:?}"
+    );
+    let s = summary(&e).expect("the call ended");
+    assert_eq!(s.time_in_ivr, ms(6000));
+    assert!(
+        matches!(&s.outcome, Outcome::HungUp { reason } if reason.contains("maximum length")),
+        "{:?}",
+        s.outcome
+    );
+    assert_eq!(s.keys_pressed, 0, "the key after the end was not taken");
+    assert_eq!(c.poll_timeout(), None);
+    assert_eq!(c.now(), ms(6000), "the clock of a call that is over stops at its end");
+    // By default 4 hours, as docs/call-semantics.md says.
+    assert_eq!(MAX_CALL_LENGTH, Duration::from_secs(14_400));
+}
+
+// A caller who goes round and round does not make the call's path grow without end.
+#[test]
+fn the_path_keeps_its_beginning_and_its_latest_steps() {
+    let m = menu(MENU);
+    let mut c = start(&m);
+    for i in 0..5_000u64 {
+        c.handle_keys(ms(100 + i), "*"); // repeat, barging in: no time passes for the caller
+        drain(&mut c);
+    }
+    let path = c.path();
+    assert_eq!(path.len(), MAX_PATH_STEPS, "{:?}", &path[..3]);
+    assert_eq!((path[0].node.as_str(), path[0].event.as_str()), ("main", "enter"));
+    let head = MAX_PATH_STEPS / 2;
+    let total = 1 + 2 * 5_000; // the entry, then the key and the repeat for each `*`
+    let marker = &path[head].event;
+    assert_eq!(
+        marker,
+        &format!("({} steps left out)", total - (MAX_PATH_STEPS - 1)),
+        "the step in the middle counts what was left out"
+    );
+    assert_eq!(path.last().unwrap().at, ms(100 + 4_999), "the latest step is kept");
+    // Every step after the marker is later than every step before it.
+    assert!(path[head - 1].at <= path[head].at && path[head].at <= path[head + 1].at);
 }

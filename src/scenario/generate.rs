@@ -235,6 +235,7 @@ impl Config {
             language: self.language.clone(),
             variables: BTreeMap::new(),
             operator_line: false,
+            max_length: None,
         }
     }
 }

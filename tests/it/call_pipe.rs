@@ -417,3 +417,58 @@ fn an_operator_address_that_cannot_be_one_is_refused_before_the_call() {
         assert!(out.stdout.is_empty(), "no call was started: {}", out.stdout);
     }
 }
+
+/// A caller who repeats a prompt of no length without end: the call's memory stays bounded
+/// (the transcript keeps `MAX_LOG_EFFECTS` effects and counts the rest, the path is compacted).
+#[test]
+fn endless_repeats_of_an_empty_prompt_keep_the_transcript_bounded() {
+    let dir = Dir::new();
+    crate::support::write_wav(&dir.path().join("empty.wav"), 8000, 1, 0);
+    dir.write(
+        "m.yaml",
+        MINIMAL
+            .replace(r#"keys: { operator: "0" }"#, r#"keys: { operator: "0", repeat: "*" }"#)
+            .replace(
+                r#"prompt: { text: "For help press 1." }"#,
+                r#"prompt: { text: "For help press 1.", audio: empty.wav }"#,
+            ),
+    );
+    let input = "*\n".repeat(60_000);
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "m.yaml", "--transcript", "t.json"])
+        .write_stdin(input)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("t.json")).unwrap()).unwrap();
+    let events = t["events"].as_array().unwrap();
+    assert!(
+        events.len() <= ivrsim::call::session::MAX_LOG_EFFECTS + 1,
+        "{} events kept",
+        events.len()
+    );
+    assert!(t["left_out"].as_u64().unwrap() > 0, "the effects left out are counted");
+    assert!(
+        t["summary"]["outcome"].is_object(),
+        "the call's end is kept: {}",
+        t["summary"]
+    );
+    let path = t["summary"]["path"].as_array().unwrap();
+    assert_eq!(path.len(), ivrsim::engine::MAX_PATH_STEPS);
+}
+
+/// Whatever is piped in, a call ends at its maximum length (4 hours of call time).
+#[test]
+fn a_call_ends_at_its_maximum_length() {
+    let (out, err, code) = call(&["--at", MONDAY_10], &"*\n".repeat(2_000));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("=== call over: ended by the line (the call reached its maximum length) ==="),
+        "{}",
+        &out[out.len().saturating_sub(2000)..]
+    );
+    assert!(out.contains("[240:00.0] the line hangs up"), "at 4 h exactly");
+}
