@@ -78,6 +78,7 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     if !path.is_file() {
         return Err(ClipError::Missing);
     }
+    crate::atomic::note_read(path);
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if bytes == 0 {
         return Err(ClipError::Unreadable("the file is empty (0 bytes)".into()));
@@ -139,6 +140,7 @@ impl Manifests {
         let dir = clip.parent()?.to_owned();
         let name = clip.file_name()?.to_str()?;
         let entries = self.dirs.entry(dir).or_insert_with_key(|dir| {
+            crate::atomic::note_read(&dir.join(MANIFEST));
             std::fs::read_to_string(dir.join(MANIFEST))
                 .unwrap_or_default()
                 .lines()

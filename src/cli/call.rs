@@ -93,30 +93,13 @@ fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
         .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
 }
 
-/// Refuses an output file in a folder that does not exist (or is not a folder), before the
-/// call, so a rehearsal is not lost to a typo in the path.
-fn check_output(flag: &str, path: &std::path::Path, menu: &std::path::Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!("{flag} `{}` is a folder; name a file", path.display()));
-    }
-    crate::atomic::check_target(path).map_err(|e| format!("{flag} `{}`: {e}", path.display()))?;
-    if let (Ok(a), Ok(b)) = (path.canonicalize(), menu.canonicalize())
-        && a == b
-    {
-        return Err(format!("{flag} `{}` is the menu file itself", path.display()));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    if !dir.is_dir() {
-        return Err(format!(
-            "{flag} `{}`: the folder `{}` does not exist",
-            path.display(),
-            dir.display()
-        ));
-    }
-    Ok(())
+/// Refuses an output the call could not write (a missing folder, a folder, a file the call
+/// reads: see [`crate::atomic::check_target`]) before the call, so a rehearsal is not lost to
+/// a typo in the path.
+fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    crate::atomic::check_target(path)
+        .map(|_| ())
+        .map_err(|e| format!("{flag} {}", super::output_error(path, &e)))
 }
 
 /// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
@@ -142,7 +125,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     ];
     for (flag, out) in outputs {
         if let Some(p) = out
-            && let Err(e) = check_output(flag, p, &path)
+            && let Err(e) = check_output(flag, p)
         {
             eprintln!("error: {e}");
             return EXIT_USAGE;

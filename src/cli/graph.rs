@@ -67,19 +67,6 @@ pub struct GraphArgs {
 /// Mermaid's default `maxTextSize` (mermaid.js configuration): longer diagrams are not drawn.
 const MERMAID_MAX_TEXT: usize = 50_000;
 
-/// Which input of the map, if any, `out` is (the same file, by resolved path): the menu, a
-/// file it includes, or the coverage file. Writing there would destroy it.
-fn input_at(out: &Path, menu: &Path, sources: &Sources, coverage: Option<&Path>) -> Option<String> {
-    let out = out.canonicalize().ok()?;
-    let inputs = std::iter::once(menu.to_path_buf())
-        .chain(sources.names().map(PathBuf::from))
-        .chain(coverage.map(Path::to_path_buf));
-    inputs
-        .filter(|p| p.canonicalize().ok().as_ref() == Some(&out))
-        .map(|p| p.display().to_string())
-        .next()
-}
-
 /// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
 /// the menu cannot be read as a menu at all (findings on stderr), 2 on usage or I/O errors
 /// (unknown `--focus` node, unreadable coverage file, output not writable).
@@ -123,15 +110,6 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         };
     }
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
-    if let Some(out) = output
-        && let Some(input) = input_at(out, &args.menu, &sources, args.coverage.as_deref())
-    {
-        eprintln!(
-            "error: refusing to write the map to `{}`: it is `{input}`, which the map is drawn from",
-            out.display()
-        );
-        return EXIT_USAGE;
-    }
     let format = args
         .format
         .or_else(|| output.and_then(Format::of_extension))

@@ -71,8 +71,8 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
     }
     match &args.output {
         Some(out) => {
-            if let Err(e) = crate::atomic::write(out, suite.yaml.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", out.display());
+            if let Err(e) = super::write_output(Some(out), suite.yaml.as_bytes()) {
+                eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
             eprintln!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());

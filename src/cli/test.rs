@@ -211,16 +211,16 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     }
     if let Some(path) = &args.coverage_json {
         let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report_coverage })).unwrap_or_default();
-        if let Err(e) = crate::atomic::write(path, &json) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+        if let Err(e) = super::write_output(Some(path), &json) {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     }
     let _ = writeln!(out, "{passed} passed, {failed} failed");
     if let Some(path) = &args.junit
-        && let Err(e) = crate::atomic::write(path, report::junit(&all_runs).as_bytes())
+        && let Err(e) = super::write_output(Some(path), report::junit(&all_runs).as_bytes())
     {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
+        eprintln!("error: {e}");
         return EXIT_USAGE;
     }
     let printed = match args.format {

@@ -396,16 +396,12 @@ fn the_map_is_never_written_over_its_own_inputs() {
     );
     let menu_before = std::fs::read(dir.path().join("menu.yaml")).unwrap();
     let cov_before = std::fs::read(dir.path().join("cov.json")).unwrap();
-    for (out, input) in [
-        ("menu.yaml", "menu.yaml"),
-        ("./menu.yaml", "menu.yaml"),
-        ("cov.json", "cov.json"),
-    ] {
+    for out in ["menu.yaml", "./menu.yaml", "cov.json"] {
         let run = dir.ivrsim(&["graph", "menu.yaml", "--coverage", "cov.json", "-o", out]);
         assert_eq!(run.code, 2, "{out}: {}", run.stderr);
         assert!(
             run.stderr
-                .contains(&format!("it is `{input}`, which the map is drawn from")),
+                .contains(&format!("cannot write `{out}`: it is a file this command reads")),
             "{}",
             run.stderr
         );
