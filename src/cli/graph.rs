@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::check::{self, Analysis, Overrides, Thresholds};
 use crate::diag::{ColorChoice, Severity};
@@ -68,7 +68,8 @@ pub struct GraphArgs {
 const MERMAID_MAX_TEXT: usize = 50_000;
 
 /// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
-/// the menu cannot be read as a menu at all (findings on stderr), 2 on usage or I/O errors
+/// the menu cannot be read as a menu at all or has no node that can be drawn (findings on
+/// stderr, an existing output left as it was), 2 on usage or I/O errors
 /// (unknown `--focus` node, unreadable coverage file, output not writable).
 pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
     let mut sources = Sources::new();
@@ -82,6 +83,19 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
     let thresholds = Thresholds::resolve(&menu, &Overrides::default());
     findings.extend(check::check_menu(&menu, &clips, &analysis, &thresholds));
     let mut map = Map::build(&menu, &sources, &analysis, &findings);
+    if map.nodes.is_empty() {
+        // Nothing to draw: an empty map would replace a good one with nothing.
+        let errors: Vec<_> = findings
+            .into_iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .collect();
+        let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &errors);
+        eprintln!(
+            "error: `{}` has no node that can be drawn; see the findings above (nothing was written)",
+            crate::source::printable(&args.menu.display().to_string())
+        );
+        return EXIT_FINDINGS;
+    }
     if let Some(path) = &args.coverage {
         match map.overlay_coverage(path) {
             Ok(stale) if !stale.unknown_nodes.is_empty() => {

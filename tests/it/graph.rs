@@ -517,3 +517,18 @@ fn nodes_of_included_files_name_their_file() {
         "the tooltip names the file"
     );
 }
+
+#[test]
+fn a_menu_with_nothing_to_draw_never_replaces_the_map() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", "name: X\nentry: main\nnodes:\n  main:\n    kind: bogus\n");
+    dir.write("map.svg", "a good map");
+    let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.svg"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("has no node that can be drawn"), "{}", out.stderr);
+    assert!(out.stderr.contains("bogus"), "the findings are shown: {}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("map.svg")).unwrap(),
+        "a good map"
+    );
+}
