@@ -148,7 +148,7 @@ fn json_has_the_findings_times_and_merged_edges() {
     assert_eq!(edge(&v, "main", "hours")["label"], "1 \"sales\" \"shop\"");
     assert_eq!(edge(&v, "main", "operator")["class"], "failure");
     assert_eq!(edge(&v, "main", "operator")["label"], "no input · no match");
-    assert_eq!(edge(&v, "hours", "sales")["label"], "open (office)");
+    assert_eq!(edge(&v, "hours", "sales")["label"], "within office");
     assert_eq!(edge(&v, "sales", "operator")["class"], "no_operator");
     assert!(v["edges"][0].get("covered").is_none(), "no overlay asked for");
 }
@@ -531,4 +531,20 @@ fn a_menu_with_nothing_to_draw_never_replaces_the_map() {
         std::fs::read_to_string(dir.path().join("map.svg")).unwrap(),
         "a good map"
     );
+}
+
+#[test]
+fn a_route_label_names_its_schedule_once() {
+    // A schedule named `open` read `open (open)`: the condition and its name twice.
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        SMALL
+            .replace("  office: [", "  open: [")
+            .replace("hours: office }", "hours: open }"),
+    );
+    let v = json_map(&dir, &[]);
+    assert_eq!(edge(&v, "hours", "sales")["label"], "within open");
+    let out = dir.ivrsim(&["check", "--report", "menu.yaml"]);
+    assert!(!out.stdout.contains("open (open)"), "{}", out.stdout);
 }
