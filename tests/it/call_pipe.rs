@@ -417,3 +417,21 @@ fn an_operator_address_that_cannot_be_one_is_refused_before_the_call() {
         assert!(out.stdout.is_empty(), "no call was started: {}", out.stdout);
     }
 }
+
+#[test]
+fn an_at_with_a_year_out_of_range_says_so() {
+    for at in [
+        "-0001-01-01T00:00",
+        "+12026-01-01T00:00",
+        "0000-01-01T00:00",
+        "12026-01-01T00:00",
+    ] {
+        let (_, err, code) = call(&["--at", at], "0\n");
+        assert_eq!(code, 2, "{at}: {err}");
+        assert!(!err.contains("unexpected argument"), "{at}: {err}");
+        assert!(err.contains("the year must be from 0001 to 9999"), "{at}: {err}");
+    }
+    let (_, err, code) = call(&["--at", "2026-13-01T00:00"], "0\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("such as 2026-03-02T19:30"), "{err}");
+}
