@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::audio::ClipLibrary;
 use crate::diag::ColorChoice;
 use crate::scenario::generate::{generate, menu_ref};
-use crate::source::Sources;
 
 /// Arguments of `ivrsim scenarios`.
 #[derive(Debug, Args)]
@@ -22,7 +20,8 @@ pub struct ScenariosArgs {
 /// `ivrsim scenarios` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ScenariosCommand {
-    /// Write a scenario file covering every option and failure edge of a menu (to stdout, or `-o FILE`).
+    /// Write a scenario file covering every option and failure edge of a menu (to stdout, or `-o FILE`);
+    /// a menu with errors (`ivrsim check`) is refused with its findings (exit 1).
     Generate(GenerateArgs),
 }
 
@@ -48,12 +47,11 @@ pub fn run(args: &ScenariosArgs, color: ColorChoice) -> u8 {
 }
 
 fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
-    let mut sources = Sources::new();
-    let (menu, _) = match super::load_readable(&args.menu, &mut sources, color, "loaded") {
+    // As `ivrsim test` would refuse the menu, generating for it is refused too (exit 1, findings).
+    let (menu, clips) = match super::load_usable(&args.menu, color, "generating scenarios") {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let (clips, _) = ClipLibrary::load(&menu);
     let menu_path = match (&args.menu_path, &args.output) {
         (Some(p), _) => p.clone(),
         (None, Some(out)) => {

@@ -127,3 +127,43 @@ fn a_call_the_caller_hangs_up_is_saved_too() {
     assert!(text.contains("hangup: true"), "{text}");
     assert!(text.contains("vars: {"), "{text}");
 }
+
+/// The minimal menu with key `1` twice in `main` (E008): the second option is never taken.
+fn duplicate_key_menu() -> String {
+    crate::support::MINIMAL.replace(
+        "      - { key: \"1\", to: operator }\n",
+        "      - { key: \"1\", to: operator }\n      - { key: \"1\", to: operator }\n",
+    )
+}
+
+#[test]
+fn generate_refuses_a_menu_that_check_rejects() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", duplicate_key_menu());
+    let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[E008]"),
+        "the findings are shown: {}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "s.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!dir.path().join("s.yaml").exists());
+}
+
+#[test]
+fn what_generation_misses_is_said_in_words() {
+    let dir = Dir::new();
+    let path = dir.write("menu.yaml", duplicate_key_menu());
+    let mut sources = ivrsim::source::Sources::new();
+    let menu = ivrsim::menu::load_menu(&path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let suite = ivrsim::scenario::generate::generate(&menu, &clips, "menu.yaml");
+    assert_eq!(
+        suite.missed,
+        ["`main` option 2 (key `1`) is not reached by any generated scenario"],
+        "no Rust debug text"
+    );
+}
