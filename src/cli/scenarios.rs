@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::diag::ColorChoice;
-use crate::scenario::generate::{generate, menu_ref};
+use crate::scenario::generate::{generate, menu_ref, schema_line};
 
 /// Arguments of `ivrsim scenarios`.
 #[derive(Debug, Args)]
@@ -52,18 +52,19 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    let out_dir = args
+        .output
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let menu_path = match (&args.menu_path, &args.output) {
         (Some(p), _) => p.clone(),
-        (None, Some(out)) => {
-            let dir = out
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            menu_ref(&args.menu, dir)
-        }
+        (None, Some(_)) => menu_ref(&args.menu, out_dir),
         (None, None) => args.menu.to_string_lossy().into_owned(),
     };
-    let suite = generate(&menu, &clips, &menu_path);
+    let mut suite = generate(&menu, &clips, &menu_path);
+    suite.yaml.insert_str(0, &schema_line(out_dir, &args.menu));
     for m in &suite.missed {
         eprintln!("note: {m}");
     }

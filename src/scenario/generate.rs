@@ -625,6 +625,34 @@ pub fn relative_path(to: &Path, from_dir: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// Where the scenario format's JSON Schema lives in a checkout of ivrsim.
+const SCENARIO_SCHEMA: &str = "docs/schema/scenario.schema.json";
+
+/// The first line of a scenario file written into `out_dir` for `menu`: the
+/// `yaml-language-server` schema line that the bundled files carry (docs/scenario-format.md),
+/// naming `docs/schema/scenario.schema.json` of the nearest checkout above `out_dir` (else
+/// above the menu), relative to `out_dir` (absolute when only the root is shared), with a
+/// newline; empty when no checkout holds the schema (`ivrsim schema scenario` prints it).
+pub fn schema_line(out_dir: &Path, menu: &Path) -> String {
+    let canonical = |p: &Path| {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        std::fs::canonicalize(p).ok()
+    };
+    let menu_dir = menu.parent().unwrap_or(Path::new("."));
+    let found = [out_dir, menu_dir]
+        .into_iter()
+        .filter_map(canonical)
+        .find_map(|d| d.ancestors().map(|a| a.join(SCENARIO_SCHEMA)).find(|s| s.is_file()));
+    let Some(schema) = found else {
+        return String::new();
+    };
+    let reference = relative_path(&schema, out_dir).unwrap_or(schema);
+    format!(
+        "# yaml-language-server: $schema={}\n",
+        reference.to_string_lossy().replace('\\', "/")
+    )
+}
+
 /// The path to write as `menu:` for a file in `out_dir`: relative, else absolute, else as given.
 pub fn menu_ref(menu: &Path, out_dir: &Path) -> String {
     relative_path(menu, out_dir)

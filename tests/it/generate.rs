@@ -167,3 +167,45 @@ fn what_generation_misses_is_said_in_words() {
         "no Rust debug text"
     );
 }
+
+/// A folder laid out like a checkout: `docs/schema/scenario.schema.json` and `menus/menu.yaml`.
+fn checkout_like() -> Dir {
+    let dir = Dir::new();
+    dir.write(
+        "docs/schema/scenario.schema.json",
+        std::fs::read(root().join("docs/schema/scenario.schema.json")).unwrap(),
+    );
+    dir.write("menus/menu.yaml", crate::support::MINIMAL);
+    std::fs::create_dir_all(dir.path().join("scenarios")).unwrap();
+    dir
+}
+
+#[test]
+fn generated_and_recorded_files_name_their_schema() {
+    let dir = checkout_like();
+    let line = "# yaml-language-server: $schema=../docs/schema/scenario.schema.json";
+    let out = dir.ivrsim(&["scenarios", "generate", "menus/menu.yaml", "-o", "scenarios/gen.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("scenarios/gen.yaml")).unwrap();
+    assert_eq!(text.lines().next(), Some(line), "{text}");
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "menus/menu.yaml", "--save-scenario", "scenarios/rec.yaml"])
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("scenarios/rec.yaml")).unwrap();
+    assert_eq!(text.lines().next(), Some(line), "{text}");
+    // To stdout: relative to the current folder.
+    let out = dir.ivrsim(&["scenarios", "generate", "menus/menu.yaml"]);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("# yaml-language-server: $schema=docs/schema/scenario.schema.json")
+    );
+    for f in ["scenarios/gen.yaml", "scenarios/rec.yaml"] {
+        let test = dir.ivrsim(&["test", f]);
+        assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    }
+}
