@@ -41,7 +41,7 @@ pub struct TestArgs {
     pub junit: Option<PathBuf>,
     /// Run only the scenarios whose name contains PATTERN (case-sensitive, as `cargo test`
     /// filters); coverage is then of what ran, and says so.
-    #[arg(long, value_name = "PATTERN")]
+    #[arg(long, value_name = "PATTERN", allow_hyphen_values = true)]
     pub filter: Option<String>,
     /// How much coverage to show in the text: `full` (the numbers and what no scenario
     /// exercised), `summary` (the numbers), `none`.
