@@ -78,6 +78,7 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     if !path.is_file() {
         return Err(ClipError::Missing);
     }
+    crate::atomic::note_read(path);
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if bytes == 0 {
         return Err(ClipError::Unreadable("the file is empty (0 bytes)".into()));
@@ -139,6 +140,7 @@ impl Manifests {
         let dir = clip.parent()?.to_owned();
         let name = clip.file_name()?.to_str()?;
         let entries = self.dirs.entry(dir).or_insert_with_key(|dir| {
+            crate::atomic::note_read(&dir.join(MANIFEST));
             std::fs::read_to_string(dir.join(MANIFEST))
                 .unwrap_or_default()
                 .lines()
@@ -198,7 +200,7 @@ impl ClipLibrary {
                     (Some(root), Ok(real)) if !real.starts_with(root) => Err(ClipError::Escapes),
                     _ => read_clip(&clip.path),
                 };
-                if let Some(d) = finding(clip, &result, &menu.audio_dir) {
+                if let Some(d) = finding(clip, &result, menu) {
                     diags.push(d);
                 } else if let Some(rendered) = manifests.text_of(&clip.path) {
                     let text = prompt.in_language(lang.unwrap_or(default_lang)).0;
@@ -211,7 +213,7 @@ impl ClipLibrary {
                             )
                             .label("the prompt's text changed after this clip was rendered")
                             .note(format!("the clip was rendered from: \"{rendered}\""))
-                            .help("render it again: `scripts/render-prompts.sh`"),
+                            .help(format!("render it again: `{}`", render_command(&menu.path))),
                         );
                     }
                 }
@@ -237,7 +239,17 @@ impl ClipLibrary {
     }
 }
 
-fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, audio_dir: &Path) -> Option<Diagnostic> {
+/// The command that renders the clips of the menu at `menu` (as the user named it): the
+/// render script needs the menu's path for a menu outside `menus/`.
+pub fn render_command(menu: &Path) -> String {
+    format!(
+        "scripts/render-prompts.sh {}",
+        crate::source::printable(&menu.display().to_string())
+    )
+}
+
+fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, menu: &Menu) -> Option<Diagnostic> {
+    let audio_dir = &menu.audio_dir;
     match result {
         Ok(info) if !info.is_telephony() => Some(
             Diagnostic::new(
@@ -261,7 +273,10 @@ fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, audio_dir: &Pat
                 "clips are read from `audio_dir`: {}",
                 crate::menu::display_dir(audio_dir)
             ))
-            .help("render the prompts with `scripts/render-prompts.sh`, or fix the name"),
+            .help(format!(
+                "render the prompts with `{}`, or fix the name",
+                render_command(&menu.path)
+            )),
         ),
         Err(ClipError::Escapes) => Some(
             Diagnostic::new(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::audio::ClipLibrary;
 use crate::engine::{CallStart, CallTime, Effect, PathStep};
 use crate::menu::Menu;
-use crate::scenario::generate::{Act, Sim, menu_ref, q, step_yaml};
+use crate::scenario::generate::{Act, Sim, menu_ref, q, schema_line, step_yaml};
 
 /// A caller event of the real call.
 enum Event {
@@ -162,6 +162,6 @@ pub fn save(
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let menu_path = menu_ref(&menu.path, dir);
-    let yaml = scenario_yaml(menu, clips, start, log, path, &menu_path);
+    let yaml = schema_line(dir, &menu.path) + &scenario_yaml(menu, clips, start, log, path, &menu_path);
     crate::atomic::write(out, yaml.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", out.display()))
 }

@@ -84,7 +84,7 @@ pub(crate) fn condition(t: &Test) -> String {
         Test::Equals { var, value } => format!("{var} = {value}"),
         Test::Matches { var, pattern } => format!("{var} matches {}", pattern.as_str()),
         Test::OneOf { var, values } => format!("{var} in [{}]", values.join(", ")),
-        Test::Hours(s) => format!("open ({s})"),
+        Test::Hours(s) => format!("within {s}"),
         Test::Language(l) => format!("language {l}"),
     }
 }

@@ -46,7 +46,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "TAG")]
     pub language: Option<String>,
     /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
-    #[arg(long, value_name = "DATETIME", value_parser = parse_at)]
+    #[arg(long, value_name = "DATETIME", value_parser = parse_at, allow_hyphen_values = true)]
     pub at: Option<jiff::civil::DateTime>,
     /// Hand transferred calls to the call-taker console at this address (`ivrsim operator`), e.g. 127.0.0.1:7410. The call then runs in real time, also from a pipe.
     #[arg(long, value_name = "ADDR")]
@@ -82,9 +82,18 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 }
 
 /// The call's local date and time: `2026-03-02T19:30`, without a zone or offset (schedules are
-/// in the hotline's local time).
+/// in the hotline's local time); the year has four digits, 0001 to 9999 (a signed or longer
+/// year, which ISO 8601 allows by agreement, is refused with a message about the year).
 fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
     let t = s.trim();
+    let year_field = t.trim_start_matches(['+', '-']).split('-').next().unwrap_or_default();
+    let signed = t.starts_with(['+', '-']);
+    if signed || (year_field.len() > 4 && year_field.bytes().all(|b| b.is_ascii_digit())) || year_field == "0000" {
+        return Err(format!(
+            "`{}`: the year must be from 0001 to 9999, e.g. 2026-03-02T19:30",
+            crate::source::printable(t)
+        ));
+    }
     let zoned = t.ends_with(['Z', 'z']) || t.contains('[') || t.rfind(['+', '-']).is_some_and(|i| i > 10);
     if zoned {
         return Err("write the hotline's local date and time without a zone, e.g. 2026-03-02T19:30".into());
@@ -93,30 +102,13 @@ fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
         .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
 }
 
-/// Refuses an output file in a folder that does not exist (or is not a folder), before the
-/// call, so a rehearsal is not lost to a typo in the path.
-fn check_output(flag: &str, path: &std::path::Path, menu: &std::path::Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!("{flag} `{}` is a folder; name a file", path.display()));
-    }
-    crate::atomic::check_target(path).map_err(|e| format!("{flag} `{}`: {e}", path.display()))?;
-    if let (Ok(a), Ok(b)) = (path.canonicalize(), menu.canonicalize())
-        && a == b
-    {
-        return Err(format!("{flag} `{}` is the menu file itself", path.display()));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    if !dir.is_dir() {
-        return Err(format!(
-            "{flag} `{}`: the folder `{}` does not exist",
-            path.display(),
-            dir.display()
-        ));
-    }
-    Ok(())
+/// Refuses an output the call could not write (a missing folder, a folder, a file the call
+/// reads: see [`crate::atomic::check_target`]) before the call, so a rehearsal is not lost to
+/// a typo in the path.
+fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    crate::atomic::check_target(path)
+        .map(|_| ())
+        .map_err(|e| format!("{flag} {}", super::output_error(path, &e)))
 }
 
 /// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
@@ -142,7 +134,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     ];
     for (flag, out) in outputs {
         if let Some(p) = out
-            && let Err(e) = check_output(flag, p, &path)
+            && let Err(e) = check_output(flag, p)
         {
             eprintln!("error: {e}");
             return EXIT_USAGE;

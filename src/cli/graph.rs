@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::check::{self, Analysis, Overrides, Thresholds};
 use crate::diag::{ColorChoice, Severity};
@@ -67,21 +67,9 @@ pub struct GraphArgs {
 /// Mermaid's default `maxTextSize` (mermaid.js configuration): longer diagrams are not drawn.
 const MERMAID_MAX_TEXT: usize = 50_000;
 
-/// Which input of the map, if any, `out` is (the same file, by resolved path): the menu, a
-/// file it includes, or the coverage file. Writing there would destroy it.
-fn input_at(out: &Path, menu: &Path, sources: &Sources, coverage: Option<&Path>) -> Option<String> {
-    let out = out.canonicalize().ok()?;
-    let inputs = std::iter::once(menu.to_path_buf())
-        .chain(sources.names().map(PathBuf::from))
-        .chain(coverage.map(Path::to_path_buf));
-    inputs
-        .filter(|p| p.canonicalize().ok().as_ref() == Some(&out))
-        .map(|p| p.display().to_string())
-        .next()
-}
-
 /// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
-/// the menu cannot be read as a menu at all (findings on stderr), 2 on usage or I/O errors
+/// the menu cannot be read as a menu at all or has no node that can be drawn (findings on
+/// stderr, an existing output left as it was), 2 on usage or I/O errors
 /// (unknown `--focus` node, unreadable coverage file, output not writable).
 pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
     let mut sources = Sources::new();
@@ -95,6 +83,19 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
     let thresholds = Thresholds::resolve(&menu, &Overrides::default());
     findings.extend(check::check_menu(&menu, &clips, &analysis, &thresholds));
     let mut map = Map::build(&menu, &sources, &analysis, &findings);
+    if map.nodes.is_empty() {
+        // Nothing to draw: an empty map would replace a good one with nothing.
+        let errors: Vec<_> = findings
+            .into_iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .collect();
+        let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &errors);
+        eprintln!(
+            "error: `{}` has no node that can be drawn; see the findings above (nothing was written)",
+            crate::source::printable(&args.menu.display().to_string())
+        );
+        return EXIT_FINDINGS;
+    }
     if let Some(path) = &args.coverage {
         match map.overlay_coverage(path) {
             Ok(stale) if !stale.unknown_nodes.is_empty() => {
@@ -123,15 +124,6 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         };
     }
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
-    if let Some(out) = output
-        && let Some(input) = input_at(out, &args.menu, &sources, args.coverage.as_deref())
-    {
-        eprintln!(
-            "error: refusing to write the map to `{}`: it is `{input}`, which the map is drawn from",
-            out.display()
-        );
-        return EXIT_USAGE;
-    }
     let format = args
         .format
         .or_else(|| output.and_then(Format::of_extension))

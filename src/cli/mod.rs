@@ -138,6 +138,7 @@ pub fn default_menu() -> PathBuf {
 
 /// Runs a parsed command line and returns the exit status.
 pub fn run(cli: Cli) -> ExitCode {
+    crate::atomic::track_inputs();
     let code = match cli.command {
         Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
@@ -163,34 +164,29 @@ pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> std::io::Result<()> 
     writeln!(out)
 }
 
-/// Writes `bytes` to `path` atomically (see [`crate::atomic`]), or to stdout when there is no
-/// path; a closed stdout pipe (as in `| head`) is not an error.
+/// Writes `bytes` to `path` (atomically for a file, see [`crate::atomic`], which also refuses
+/// any file this command read), or to stdout when there is no path; a closed stdout pipe (as
+/// in `| head`) is not an error.
 ///
 /// # Errors
-/// A message naming the file (or stdout) and the I/O error.
+/// A message naming the file as given (or stdout) and why.
 pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write as _;
     match path {
-        Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
-                let why = if dir.exists() {
-                    "is not a folder"
-                } else {
-                    "does not exist"
-                };
-                return Err(format!(
-                    "cannot write `{}`: the folder `{}` {why}",
-                    path.display(),
-                    dir.display()
-                ));
-            }
-            crate::atomic::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-        }
+        Some(path) => crate::atomic::write(path, bytes).map_err(|e| output_error(path, &e)),
         None => match std::io::stdout().lock().write_all(bytes) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
             _ => Ok(()),
         },
     }
+}
+
+/// "cannot write `PATH`: why", for an output refused or failed (see [`crate::atomic`]).
+pub(crate) fn output_error(path: &std::path::Path, e: &std::io::Error) -> String {
+    format!(
+        "cannot write `{}`: {e}",
+        crate::source::printable(&path.display().to_string())
+    )
 }
 
 /// A termcolor stream for stdout honouring `--color` (auto: colour only on a terminal).

@@ -181,9 +181,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return EXIT_USAGE;
     }
-    let mut inputs: Vec<&std::path::Path> = vec![path.as_path()];
-    inputs.extend(args.shift.iter().map(PathBuf::as_path));
-    let log = match log_path.map(|p| SessionLog::open(p, &inputs)).transpose() {
+    let log = match log_path.map(SessionLog::open).transpose() {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: --log: {e}");

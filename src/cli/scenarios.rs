@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use super::{EXIT_OK, EXIT_USAGE};
-use crate::audio::ClipLibrary;
 use crate::diag::ColorChoice;
-use crate::scenario::generate::{generate, menu_ref};
-use crate::source::Sources;
+use crate::scenario::generate::{generate, menu_ref, schema_line};
 
 /// Arguments of `ivrsim scenarios`.
 #[derive(Debug, Args)]
@@ -22,7 +20,8 @@ pub struct ScenariosArgs {
 /// `ivrsim scenarios` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ScenariosCommand {
-    /// Write a scenario file covering every option and failure edge of a menu (to stdout, or `-o FILE`).
+    /// Write a scenario file covering every option and failure edge of a menu (to stdout, or `-o FILE`);
+    /// a menu with errors (`ivrsim check`) is refused with its findings (exit 1).
     Generate(GenerateArgs),
 }
 
@@ -48,31 +47,31 @@ pub fn run(args: &ScenariosArgs, color: ColorChoice) -> u8 {
 }
 
 fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
-    let mut sources = Sources::new();
-    let (menu, _) = match super::load_readable(&args.menu, &mut sources, color, "loaded") {
+    // As `ivrsim test` would refuse the menu, generating for it is refused too (exit 1, findings).
+    let (menu, clips) = match super::load_usable(&args.menu, color, "generating scenarios") {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let (clips, _) = ClipLibrary::load(&menu);
+    let out_dir = args
+        .output
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let menu_path = match (&args.menu_path, &args.output) {
         (Some(p), _) => p.clone(),
-        (None, Some(out)) => {
-            let dir = out
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            menu_ref(&args.menu, dir)
-        }
+        (None, Some(_)) => menu_ref(&args.menu, out_dir),
         (None, None) => args.menu.to_string_lossy().into_owned(),
     };
-    let suite = generate(&menu, &clips, &menu_path);
+    let mut suite = generate(&menu, &clips, &menu_path);
+    suite.yaml.insert_str(0, &schema_line(out_dir, &args.menu));
     for m in &suite.missed {
         eprintln!("note: {m}");
     }
     match &args.output {
         Some(out) => {
-            if let Err(e) = crate::atomic::write(out, suite.yaml.as_bytes()) {
-                eprintln!("error: cannot write `{}`: {e}", out.display());
+            if let Err(e) = super::write_output(Some(out), suite.yaml.as_bytes()) {
+                eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
             eprintln!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());

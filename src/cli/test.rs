@@ -39,6 +39,25 @@ pub struct TestArgs {
     /// Also write a JUnit XML report to this file (one test case per scenario), for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Run only the scenarios whose name contains PATTERN (case-sensitive, as `cargo test`
+    /// filters); coverage is then of what ran, and says so.
+    #[arg(long, value_name = "PATTERN", allow_hyphen_values = true)]
+    pub filter: Option<String>,
+    /// How much coverage to show in the text: `full` (the numbers and what no scenario
+    /// exercised), `summary` (the numbers), `none`.
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = CoverageShown::Full)]
+    pub coverage: CoverageShown,
+}
+
+/// How much coverage `ivrsim test` shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageShown {
+    /// Each menu's numbers and the list of what no scenario exercised.
+    Full,
+    /// Each menu's numbers only.
+    Summary,
+    /// No coverage (`--min-coverage` cannot be used).
+    None,
 }
 
 /// Output format.
@@ -84,6 +103,10 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Runs the scenarios; see the after-help for the exit status.
 pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
+    if args.coverage == CoverageShown::None && args.min_coverage.is_some() {
+        eprintln!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
+        return EXIT_USAGE;
+    }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -110,7 +133,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     let mut sources = Sources::new();
     let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary, Coverage)>> = HashMap::new();
     let mut order: Vec<PathBuf> = Vec::new();
-    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    let (mut passed, mut failed, mut broken, mut filtered) = (0usize, 0usize, 0usize, 0usize);
+    let mut ran = HashMap::<PathBuf, usize>::new();
     let mut out = String::new();
     let mut all_runs = Vec::new();
     for path in files {
@@ -123,11 +147,20 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             }
         };
         let errors: Vec<_> = diags.into_iter().filter(|d| d.severity() == Severity::Error).collect();
-        let Some(file) = file.filter(|_| errors.is_empty()) else {
+        let Some(mut file) = file.filter(|_| errors.is_empty()) else {
             let _ = diag::render_text(&mut super::stderr(color), &sources, &errors);
             broken += 1;
             continue;
         };
+        if let Some(pattern) = &args.filter {
+            let before = file.scenarios.len();
+            file.scenarios.retain(|sc| sc.name.contains(pattern.as_str()));
+            filtered += before - file.scenarios.len();
+            if file.scenarios.is_empty() {
+                continue;
+            }
+        }
+        *ran.entry(file.menu.clone()).or_default() += file.scenarios.len();
         if !menus.contains_key(&file.menu) {
             order.push(file.menu.clone());
         }
@@ -180,9 +213,24 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             continue;
         };
         let (n, o, f, t) = (cov.node_count(), cov.option_count(), cov.failure_count(), cov.total());
+        let only = match &args.filter {
+            Some(pattern) => {
+                let k = ran.get(path).copied().unwrap_or(0);
+                format!(
+                    " ({k} scenario{} matching `{}`)",
+                    if k == 1 { "" } else { "s" },
+                    printable(pattern)
+                )
+            }
+            None => String::new(),
+        };
+        report_coverage.push(cov.clone());
+        if args.coverage == CoverageShown::None {
+            continue;
+        }
         let _ = writeln!(
             out,
-            "coverage of {}: nodes {}/{} ({:.1}%), options {}/{} ({:.1}%), failure edges {}/{} ({:.1}%)",
+            "coverage of {}{only}: nodes {}/{} ({:.1}%), options {}/{} ({:.1}%), failure edges {}/{} ({:.1}%)",
             printable(&cov.menu),
             n.covered,
             n.total,
@@ -195,7 +243,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             f.percent
         );
         let missing: Vec<_> = cov.missing().collect();
-        if !missing.is_empty() {
+        if !missing.is_empty() && args.coverage == CoverageShown::Full {
             let _ = writeln!(out, "  never exercised:");
             for m in missing {
                 let _ = writeln!(out, "    {}  {}", printable(&m.at), printable(&m.what));
@@ -207,20 +255,34 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             below = true;
             let _ = writeln!(out, "  {:.1}% is below --min-coverage {min}%", t.percent);
         }
-        report_coverage.push(cov.clone());
     }
     if let Some(path) = &args.coverage_json {
         let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report_coverage })).unwrap_or_default();
-        if let Err(e) = crate::atomic::write(path, &json) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+        if let Err(e) = super::write_output(Some(path), &json) {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
-    if let Some(path) = &args.junit
-        && let Err(e) = crate::atomic::write(path, report::junit(&all_runs).as_bytes())
+    if let Some(pattern) = &args.filter
+        && passed + failed == 0
+        && broken == 0
     {
-        eprintln!("error: cannot write `{}`: {e}", path.display());
+        eprintln!(
+            "error: no scenario name contains `{}` ({filtered} scenario{} filtered out)",
+            printable(pattern),
+            if filtered == 1 { "" } else { "s" }
+        );
+        return EXIT_USAGE;
+    }
+    let _ = write!(out, "{passed} passed, {failed} failed");
+    if args.filter.is_some() {
+        let _ = write!(out, ", {filtered} filtered out");
+    }
+    let _ = writeln!(out);
+    if let Some(path) = &args.junit
+        && let Err(e) = super::write_output(Some(path), report::junit(&all_runs).as_bytes())
+    {
+        eprintln!("error: {e}");
         return EXIT_USAGE;
     }
     let printed = match args.format {
@@ -238,7 +300,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         return EXIT_USAGE;
     }
     if broken > 0 {
-        let _ = writeln!(out, "{broken} file(s) could not be loaded");
+        eprintln!("error: {broken} file(s) could not be loaded");
         EXIT_USAGE
     } else if failed > 0 || below {
         EXIT_FINDINGS

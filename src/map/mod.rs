@@ -179,7 +179,8 @@ pub struct MapEdge {
     /// The class.
     pub class: EdgeClass,
     /// The keys, keywords or conditions, e.g. `1 "report"`, `no input, no match`,
-    /// `open (office_hours)`; empty for the end of a message.
+    /// `within office_hours` (a route on opening hours, by the schedule's name); empty for
+    /// the end of a message.
     pub label: String,
     /// With a coverage overlay: whether some scenario took the edge.
     #[serde(skip_serializing_if = "Option::is_none")]

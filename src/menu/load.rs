@@ -234,6 +234,7 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<Text> {
             "it is not a regular file (a pipe, device or socket)",
         ));
     }
+    crate::atomic::note_read_meta(path, &meta);
     let too_big = || std::io::Error::other(format!("it is larger than the {MAX_FILE_BYTES} byte limit"));
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big());

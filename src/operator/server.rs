@@ -104,22 +104,21 @@ pub struct SessionLog {
 }
 
 impl SessionLog {
-    /// Opens (or creates) the log at `path` for appending. `inputs` are files the console
-    /// reads (the menu, training calls): the log may not be one of them.
+    /// Opens (or creates) the log at `path` for appending: a regular file, or a new one in a
+    /// folder that exists, and none of the files the console read (the menu, training calls),
+    /// as [`crate::atomic::check_target`] decides.
     ///
     /// # Errors
-    /// The path is a folder, device, link or pipe, one of `inputs`, or cannot be opened for
-    /// appending (a missing folder, a read-only file).
-    pub fn open(path: std::path::PathBuf, inputs: &[&std::path::Path]) -> io::Result<Self> {
+    /// The path is a folder, device, link, pipe or kernel file (`/proc/self/mem`), a file the
+    /// console reads, or cannot be opened for appending (a missing folder, a read-only file).
+    pub fn open(path: std::path::PathBuf) -> io::Result<Self> {
         use std::io::{Read, Seek, SeekFrom, Write};
-        crate::atomic::check_target(&path)?;
-        if let Ok(log) = path.canonicalize()
-            && inputs.iter().any(|i| i.canonicalize().is_ok_and(|i| i == log))
-        {
-            return Err(io::Error::new(
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("`{}`: {e}", path.display()));
+        if crate::atomic::check_target(&path).map_err(named)? == crate::atomic::Target::Stream {
+            return Err(named(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("{} is one of the files the console reads", path.display()),
-            ));
+                "it is not a regular file (a device or pipe); name a file to append to",
+            )));
         }
         let mut file = std::fs::OpenOptions::new()
             .create(true)

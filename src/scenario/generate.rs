@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::audio::ClipLibrary;
 use crate::engine::{Call, CallClock, CallStart, CallTime, Effect, Handoff, Outcome, PromptPlay, PromptRole, Via};
 use crate::menu::{CollectNode, Menu, NodeId, NodeKind};
+use crate::scenario::coverage::via_token;
 
 /// Most prompts played in a row without a turn (as the runner).
 const MAX_PROMPTS: usize = 200;
@@ -47,15 +48,57 @@ pub struct Sim<'m> {
     pub edges: BTreeSet<(String, String)>,
 }
 
-/// Target key for an edge.
+/// Target key for an edge: the node and the edge's token ([`via_token`]: `option:N`,
+/// `route:N`, `default`, `no_input_fallback` …).
 fn edge(from: &str, via: &Via) -> (String, String) {
-    (from.to_owned(), format!("{via:?}"))
+    (from.to_owned(), via_token(via))
 }
 
-/// Target key for a re-prompt.
+/// Target key for a re-prompt: `no_input_reprompt` or `no_match_reprompt`.
 fn reprompt(node: &str, no_input: bool) -> (String, String) {
-    let what = if no_input { "NoInputReprompt" } else { "NoMatchReprompt" };
+    let what = if no_input {
+        "no_input_reprompt"
+    } else {
+        "no_match_reprompt"
+    };
     (node.to_owned(), what.to_owned())
+}
+
+/// Whether a target key is a route's branch (a condition or the default).
+fn is_route(what: &str) -> bool {
+    what.starts_with("route:") || what == "default"
+}
+
+/// A target in words, for the user: `option 2 (key `1`)`, `keyword "help" (key `1`)`, `route
+/// 1 (within office_hours)`, `the default route`, `the no-input re-prompt` ….
+fn target_words(menu: &Menu, node: &str, what: &str) -> String {
+    let kind = menu.ids.get(node).map(|&i| &menu.node(i).kind);
+    let (name, index) = match what.split_once(':') {
+        Some((name, n)) => (name, n.parse::<usize>().ok()),
+        None => (what, None),
+    };
+    match (name, kind, index) {
+        ("option", Some(NodeKind::Menu(m)), Some(i)) if i < m.options.len() => {
+            format!("option {} (key `{}`)", i + 1, m.options[i].key.as_str())
+        }
+        ("keyword", Some(NodeKind::Menu(m)), Some(i)) if i < m.options.len() => {
+            let o = &m.options[i];
+            let word = o.say.first().map_or(String::new(), |w| format!(" \"{w}\""));
+            format!("keyword{word} (key `{}`)", o.key.as_str())
+        }
+        ("route", Some(NodeKind::Route(r)), Some(i)) if i < r.routes.len() => {
+            let when: Vec<String> = r.routes[i].when.iter().map(crate::check::report::condition).collect();
+            format!("route {} ({})", i + 1, when.join(" and "))
+        }
+        ("default", ..) => "the default route".into(),
+        ("next", ..) => "a valid entry".into(),
+        _ => format!(
+            "the {}",
+            what.replace('_', " ")
+                .replace("no input", "no-input")
+                .replace("no match", "no-match")
+        ),
+    }
 }
 
 impl<'m> Sim<'m> {
@@ -331,7 +374,8 @@ pub struct Generated {
 pub struct Suite {
     /// The YAML text.
     pub yaml: String,
-    /// Every target enumerated: `(node, edge)`.
+    /// Every target enumerated: `(node, edge)`, the edge as a token (`option:0`, `route:1`,
+    /// `default`, `no_input_reprompt` …; see [`crate::scenario::coverage::via_token`]).
     pub targets: BTreeSet<(String, String)>,
     /// Targets no scenario reaches (notes for the user).
     pub missed: Vec<String>,
@@ -370,7 +414,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 sim.act(a);
             }
             sim.listen();
-            targets.extend(sim.edges.iter().filter(|e| e.1.starts_with("Route")).cloned());
+            targets.extend(sim.edges.iter().filter(|e| is_route(&e.1)).cloned());
             if sim.call.is_ended() {
                 continue;
             }
@@ -507,7 +551,12 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
     let mut missed: Vec<String> = targets
         .iter()
         .filter(|t| !covered.contains(*t))
-        .map(|(n, e)| format!("`{n}` {e} is not reached by any generated scenario"))
+        .map(|(n, e)| {
+            format!(
+                "`{n}` {} is not reached by any generated scenario",
+                target_words(menu, n, e)
+            )
+        })
         .collect();
     missed.splice(0..0, notes);
     // The YAML.
@@ -575,6 +624,34 @@ pub fn relative_path(to: &Path, from_dir: &Path) -> Option<PathBuf> {
         out.push(c.as_os_str());
     }
     Some(out)
+}
+
+/// Where the scenario format's JSON Schema lives in a checkout of ivrsim.
+const SCENARIO_SCHEMA: &str = "docs/schema/scenario.schema.json";
+
+/// The first line of a scenario file written into `out_dir` for `menu`: the
+/// `yaml-language-server` schema line that the bundled files carry (docs/scenario-format.md),
+/// naming `docs/schema/scenario.schema.json` of the nearest checkout above `out_dir` (else
+/// above the menu), relative to `out_dir` (absolute when only the root is shared), with a
+/// newline; empty when no checkout holds the schema (`ivrsim schema scenario` prints it).
+pub fn schema_line(out_dir: &Path, menu: &Path) -> String {
+    let canonical = |p: &Path| {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        std::fs::canonicalize(p).ok()
+    };
+    let menu_dir = menu.parent().unwrap_or(Path::new("."));
+    let found = [out_dir, menu_dir]
+        .into_iter()
+        .filter_map(canonical)
+        .find_map(|d| d.ancestors().map(|a| a.join(SCENARIO_SCHEMA)).find(|s| s.is_file()));
+    let Some(schema) = found else {
+        return String::new();
+    };
+    let reference = relative_path(&schema, out_dir).unwrap_or(schema);
+    format!(
+        "# yaml-language-server: $schema={}\n",
+        reference.to_string_lossy().replace('\\', "/")
+    )
 }
 
 /// The path to write as `menu:` for a file in `out_dir`: relative, else absolute, else as given.

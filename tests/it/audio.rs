@@ -105,3 +105,41 @@ fn every_bundled_clip_exists_is_telephony_and_is_fresh() {
 fn hex(bytes: impl AsRef<[u8]>) -> String {
     bytes.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn prompts_lists_text_only_prompts_with_the_clip_each_would_get() {
+    let dir = crate::support::Dir::new();
+    dir.write("menus/m.yaml", crate::support::MINIMAL);
+    let out = dir.ivrsim(&["prompts", "menus/m.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // No clip to render: stdout (what the render script reads) stays empty.
+    assert_eq!(out.stdout, "");
+    let err = &out.stderr;
+    assert!(err.contains("4 prompts have text only"), "{err}");
+    assert!(
+        err.contains("menus/m.yaml:11:13  `main` prompt (en): \"For help press 1.\"  →  audio: main.wav"),
+        "{err}"
+    );
+    // A re-prompt from `defaults` used by one node is named after that node.
+    assert!(err.contains("audio: main.no_input.1.wav"), "{err}");
+    assert!(err.contains("audio: operator.no_operator.wav"), "{err}");
+    assert!(err.contains("`scripts/render-prompts.sh menus/m.yaml`"), "{err}");
+    // A hold announcement saying the queue position cannot be a clip.
+    let out = crate::support::ivrsim(&["prompts", "menus/hotline.yaml"]);
+    assert!(out.stderr.contains("`defaults` hold (en)"), "{}", out.stderr);
+    assert!(out.stderr.contains("stays text-only: `{position}`"), "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("{position}"),
+        "the script is not asked to render it"
+    );
+    // JSON lists them too, marked.
+    let out = dir.ivrsim(&["prompts", "menus/m.yaml", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let first = &v.as_array().unwrap()[0];
+    assert_eq!(first["text_only"], true, "{v}");
+    // `audio_dir` defaults to the menu's folder.
+    assert_eq!(first["path"], "menus/main.wav", "{v}");
+    assert_eq!(first["at"], "menus/m.yaml:11:13", "{v}");
+    assert_eq!(first["audio"], "main.wav", "{v}");
+}

@@ -319,7 +319,7 @@ fn devices_links_and_the_menu_are_never_replaced_by_output_files() {
     let dir = Dir::new();
     dir.write("menu.yaml", MINIMAL);
     std::os::unix::fs::symlink(dir.path().join("menu.yaml"), dir.path().join("link.json")).unwrap();
-    for target in ["/dev/null", "link.json", "menu.yaml"] {
+    for (target, code) in [("/dev/null", 0), ("link.json", 2), ("menu.yaml", 2)] {
         let out = Command::cargo_bin("ivrsim")
             .unwrap()
             .current_dir(dir.path())
@@ -329,7 +329,7 @@ fn devices_links_and_the_menu_are_never_replaced_by_output_files() {
             .unwrap();
         assert_eq!(
             out.status.code(),
-            Some(2),
+            Some(code),
             "{target}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
@@ -471,4 +471,22 @@ fn a_call_ends_at_its_maximum_length() {
         &out[out.len().saturating_sub(2000)..]
     );
     assert!(out.contains("[240:00.0] the line hangs up"), "at 4 h exactly");
+}
+
+#[test]
+fn an_at_with_a_year_out_of_range_says_so() {
+    for at in [
+        "-0001-01-01T00:00",
+        "+12026-01-01T00:00",
+        "0000-01-01T00:00",
+        "12026-01-01T00:00",
+    ] {
+        let (_, err, code) = call(&["--at", at], "0\n");
+        assert_eq!(code, 2, "{at}: {err}");
+        assert!(!err.contains("unexpected argument"), "{at}: {err}");
+        assert!(err.contains("the year must be from 0001 to 9999"), "{at}: {err}");
+    }
+    let (_, err, code) = call(&["--at", "2026-13-01T00:00"], "0\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("such as 2026-03-02T19:30"), "{err}");
 }

@@ -127,3 +127,85 @@ fn a_call_the_caller_hangs_up_is_saved_too() {
     assert!(text.contains("hangup: true"), "{text}");
     assert!(text.contains("vars: {"), "{text}");
 }
+
+/// The minimal menu with key `1` twice in `main` (E008): the second option is never taken.
+fn duplicate_key_menu() -> String {
+    crate::support::MINIMAL.replace(
+        "      - { key: \"1\", to: operator }\n",
+        "      - { key: \"1\", to: operator }\n      - { key: \"1\", to: operator }\n",
+    )
+}
+
+#[test]
+fn generate_refuses_a_menu_that_check_rejects() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", duplicate_key_menu());
+    let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[E008]"),
+        "the findings are shown: {}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "s.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!dir.path().join("s.yaml").exists());
+}
+
+#[test]
+fn what_generation_misses_is_said_in_words() {
+    let dir = Dir::new();
+    let path = dir.write("menu.yaml", duplicate_key_menu());
+    let mut sources = ivrsim::source::Sources::new();
+    let menu = ivrsim::menu::load_menu(&path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let suite = ivrsim::scenario::generate::generate(&menu, &clips, "menu.yaml");
+    assert_eq!(
+        suite.missed,
+        ["`main` option 2 (key `1`) is not reached by any generated scenario"],
+        "no Rust debug text"
+    );
+}
+
+/// A folder laid out like a checkout: `docs/schema/scenario.schema.json` and `menus/menu.yaml`.
+fn checkout_like() -> Dir {
+    let dir = Dir::new();
+    dir.write(
+        "docs/schema/scenario.schema.json",
+        std::fs::read(root().join("docs/schema/scenario.schema.json")).unwrap(),
+    );
+    dir.write("menus/menu.yaml", crate::support::MINIMAL);
+    std::fs::create_dir_all(dir.path().join("scenarios")).unwrap();
+    dir
+}
+
+#[test]
+fn generated_and_recorded_files_name_their_schema() {
+    let dir = checkout_like();
+    let line = "# yaml-language-server: $schema=../docs/schema/scenario.schema.json";
+    let out = dir.ivrsim(&["scenarios", "generate", "menus/menu.yaml", "-o", "scenarios/gen.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("scenarios/gen.yaml")).unwrap();
+    assert_eq!(text.lines().next(), Some(line), "{text}");
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["call", "menus/menu.yaml", "--save-scenario", "scenarios/rec.yaml"])
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(dir.path().join("scenarios/rec.yaml")).unwrap();
+    assert_eq!(text.lines().next(), Some(line), "{text}");
+    // To stdout: relative to the current folder.
+    let out = dir.ivrsim(&["scenarios", "generate", "menus/menu.yaml"]);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("# yaml-language-server: $schema=docs/schema/scenario.schema.json")
+    );
+    for f in ["scenarios/gen.yaml", "scenarios/rec.yaml"] {
+        let test = dir.ivrsim(&["test", f]);
+        assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
+    }
+}

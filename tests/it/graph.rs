@@ -148,7 +148,7 @@ fn json_has_the_findings_times_and_merged_edges() {
     assert_eq!(edge(&v, "main", "hours")["label"], "1 \"sales\" \"shop\"");
     assert_eq!(edge(&v, "main", "operator")["class"], "failure");
     assert_eq!(edge(&v, "main", "operator")["label"], "no input · no match");
-    assert_eq!(edge(&v, "hours", "sales")["label"], "open (office)");
+    assert_eq!(edge(&v, "hours", "sales")["label"], "within office");
     assert_eq!(edge(&v, "sales", "operator")["class"], "no_operator");
     assert!(v["edges"][0].get("covered").is_none(), "no overlay asked for");
 }
@@ -396,16 +396,12 @@ fn the_map_is_never_written_over_its_own_inputs() {
     );
     let menu_before = std::fs::read(dir.path().join("menu.yaml")).unwrap();
     let cov_before = std::fs::read(dir.path().join("cov.json")).unwrap();
-    for (out, input) in [
-        ("menu.yaml", "menu.yaml"),
-        ("./menu.yaml", "menu.yaml"),
-        ("cov.json", "cov.json"),
-    ] {
+    for out in ["menu.yaml", "./menu.yaml", "cov.json"] {
         let run = dir.ivrsim(&["graph", "menu.yaml", "--coverage", "cov.json", "-o", out]);
         assert_eq!(run.code, 2, "{out}: {}", run.stderr);
         assert!(
             run.stderr
-                .contains(&format!("it is `{input}`, which the map is drawn from")),
+                .contains(&format!("cannot write `{out}`: it is a file this command reads")),
             "{}",
             run.stderr
         );
@@ -520,4 +516,35 @@ fn nodes_of_included_files_name_their_file() {
         svg.contains("extra (message, more.yaml line 2)"),
         "the tooltip names the file"
     );
+}
+
+#[test]
+fn a_menu_with_nothing_to_draw_never_replaces_the_map() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", "name: X\nentry: main\nnodes:\n  main:\n    kind: bogus\n");
+    dir.write("map.svg", "a good map");
+    let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.svg"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("has no node that can be drawn"), "{}", out.stderr);
+    assert!(out.stderr.contains("bogus"), "the findings are shown: {}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("map.svg")).unwrap(),
+        "a good map"
+    );
+}
+
+#[test]
+fn a_route_label_names_its_schedule_once() {
+    // A schedule named `open` read `open (open)`: the condition and its name twice.
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        SMALL
+            .replace("  office: [", "  open: [")
+            .replace("hours: office }", "hours: open }"),
+    );
+    let v = json_map(&dir, &[]);
+    assert_eq!(edge(&v, "hours", "sales")["label"], "within open");
+    let out = dir.ivrsim(&["check", "--report", "menu.yaml"]);
+    assert!(!out.stdout.contains("open (open)"), "{}", out.stdout);
 }

@@ -12,6 +12,7 @@ mod generate;
 mod graph;
 mod operator;
 mod operator_robustness;
+mod outputs;
 mod repl_pty;
 mod robustness;
 mod scenario_steps;

@@ -232,3 +232,66 @@ fn the_call_clock_stops_when_the_call_ends() {
     let out = dir.ivrsim(&["test", "s.yaml"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+/// The bundled scenario files.
+const BUNDLED: [&str; 2] = ["scenarios/hotline.yaml", "scenarios/clinic.yaml"];
+
+#[test]
+fn filter_runs_only_the_scenarios_whose_name_contains_it() {
+    // The bundled files by name: a user's own file under scenarios/ changes no count here.
+    let out = ivrsim(&["test", BUNDLED[0], BUNDLED[1], "--filter", "urgent report"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let ran: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("PASS")).collect();
+    assert_eq!(ran.len(), 1, "{}", out.stdout);
+    assert!(
+        ran[0].contains("an urgent report reaches the urgent queue"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 passed, 0 failed, 49 filtered out"),
+        "{}",
+        out.stdout
+    );
+    // Coverage only of what ran, and said so; the clinic (no scenario ran) is not reported.
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("coverage of"))
+        .expect("coverage");
+    assert!(
+        line.contains("menus/hotline.yaml (1 scenario matching `urgent report`)"),
+        "{line}"
+    );
+    assert!(!out.stdout.contains("coverage of menus/clinic.yaml"), "{}", out.stdout);
+    // A filter nothing matches is a mistake, not a pass.
+    let out = ivrsim(&["test", BUNDLED[0], BUNDLED[1], "--filter", "no such scenario at all"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("no scenario name contains `no such scenario at all`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn coverage_summary_hides_the_list_and_none_hides_coverage() {
+    let full = ivrsim(&["test", BUNDLED[0], "--filter", "urgent report"]);
+    assert!(full.stdout.contains("never exercised:"), "{}", full.stdout);
+    let summary = ivrsim(&["test", BUNDLED[0], "--filter", "urgent report", "--coverage", "summary"]);
+    assert_eq!(summary.code, 0, "{}", summary.stderr);
+    assert!(
+        summary.stdout.contains("coverage of menus/hotline.yaml"),
+        "{}",
+        summary.stdout
+    );
+    assert!(!summary.stdout.contains("never exercised"), "{}", summary.stdout);
+    let none = ivrsim(&["test", BUNDLED[0], "--filter", "urgent report", "--coverage=none"]);
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(!none.stdout.contains("coverage of"), "{}", none.stdout);
+    assert!(none.stdout.contains("1 passed, 0 failed"), "{}", none.stdout);
+    // --min-coverage needs the coverage it judges.
+    let out = ivrsim(&["test", "--coverage=none", "--min-coverage", "50"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}

@@ -235,8 +235,11 @@ fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
         assert_eq!(mode, 0o600, "the log keeps its permissions");
     }
     for (bad, why) in [
-        (root().join("menus/hotline.yaml"), "one of the files the console reads"),
-        (dir.path().join("no/such/folder/log.jsonl"), "No such file"),
+        (root().join("menus/hotline.yaml"), "a file this command reads"),
+        (
+            dir.path().join("no/such/folder/log.jsonl"),
+            "folder/log.jsonl`: the folder",
+        ),
     ] {
         let out = run(&bad);
         let err = String::from_utf8_lossy(&out.stderr);
