@@ -8,13 +8,15 @@
 //! when it is read ([`note_read`]), and [`check_target`] refuses an output that is one of them,
 //! whatever name (a hard link, `./`, a symbolic link) it is given by.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The files read in this process: (device, inode) and the name each was first read by.
-static READ: Mutex<Vec<(u64, u64, PathBuf)>> = Mutex::new(Vec::new());
+static READ: std::sync::LazyLock<Mutex<HashMap<(u64, u64), PathBuf>>> =
+    std::sync::LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Whether inputs are recorded: from [`track_inputs`] on, which the command line calls first.
 /// A program using the library for many jobs (the test suites) reads and deletes files whose
@@ -47,9 +49,7 @@ pub fn note_read_meta(path: &Path, meta: &std::fs::Metadata) {
     {
         use std::os::unix::fs::MetadataExt;
         let mut read = READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !read.iter().any(|(d, i, _)| *d == meta.dev() && *i == meta.ino()) {
-            read.push((meta.dev(), meta.ino(), path.to_owned()));
-        }
+        read.entry((meta.dev(), meta.ino())).or_insert_with(|| path.to_owned());
     }
     #[cfg(not(unix))]
     let _ = (path, meta);
@@ -61,9 +61,7 @@ fn input_named(meta: &std::fs::Metadata) -> Option<PathBuf> {
     {
         use std::os::unix::fs::MetadataExt;
         let read = READ.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        read.iter()
-            .find(|(d, i, _)| *d == meta.dev() && *i == meta.ino())
-            .map(|(_, _, p)| p.clone())
+        read.get(&(meta.dev(), meta.ino())).cloned()
     }
     #[cfg(not(unix))]
     {
