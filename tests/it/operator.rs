@@ -339,7 +339,7 @@ fn a_conversation_with_notes_is_logged_when_it_ends() {
     let records = c.records();
     assert_eq!(records.len(), 1, "{records:?}");
     let r = &records[0];
-    assert_eq!(r["record"], "call");
+    assert_eq!(r["type"], "call");
     assert_eq!(r["caller"], "Frank");
     assert_eq!(r["queue"], "urgent");
     assert_eq!(r["state"], "ended");
@@ -479,7 +479,7 @@ fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
         .iter()
         .map(|r| {
             let what = r["end"].as_str().or(r["number"].as_str()).unwrap_or_default();
-            (r["record"].as_str().unwrap().to_owned(), what.to_owned())
+            (r["type"].as_str().unwrap().to_owned(), what.to_owned())
         })
         .collect();
     assert_eq!(
@@ -523,7 +523,7 @@ fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
     let rec = c
         .records()
         .into_iter()
-        .find(|r| r["record"] == "call")
+        .find(|r| r["type"] == "call")
         .expect("the call");
     assert_eq!(rec["end"], "hung_up", "{rec:#}");
     assert_eq!(rec["disposition"], "report_taken");

@@ -82,13 +82,13 @@ fn a_model_call_taker_scores_every_call_in_full() {
     assert!(out.find("call 5 ended").expect("ended") < out.find("=== shift summary").expect("summary"));
 
     let recs = records(&log);
-    let kinds: Vec<&str> = recs.iter().map(|r| r["record"].as_str().expect("record")).collect();
+    let kinds: Vec<&str> = recs.iter().map(|r| r["type"].as_str().expect("type")).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "scorecard").count(), 5, "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| **k == "call").count(), 5, "{kinds:?}");
     assert_eq!(kinds.last(), Some(&"shift"), "the summary comes last: {kinds:?}");
     let urgent = recs
         .iter()
-        .find(|r| r["record"] == "call" && r["queue"] == "urgent")
+        .find(|r| r["type"] == "call" && r["queue"] == "urgent")
         .expect("the urgent call's record");
     assert_eq!(urgent["disposition"], "urgent_escalated");
     assert_eq!(urgent["end"], "completed");
@@ -123,7 +123,7 @@ fn a_slow_call_taker_loses_the_impatient_caller() {
     assert!(out.contains("shift: 2 calls, 1 answered, 1 abandoned"), "{out}");
     let abandoned = records(&log)
         .into_iter()
-        .find(|r| r["record"] == "call" && r["end"] == "abandoned")
+        .find(|r| r["type"] == "call" && r["end"] == "abandoned")
         .expect("the abandoned call's record");
     assert_eq!(abandoned["queue"], "general");
 }
@@ -152,17 +152,17 @@ fn a_shift_left_early_scores_the_waiting_as_unanswered_and_not_the_ones_to_come(
     // The urgent caller was waiting when the shift ended: not answered, not abandoned.
     assert!(out.contains("[ ] not answered"), "{out}");
     assert!(out.contains("shift: 1 call, 0 answered, 0 abandoned"), "{out}");
-    assert_eq!(records(&log).last().expect("records")["record"], "shift");
+    assert_eq!(records(&log).last().expect("records")["type"], "shift");
 }
 
 #[test]
 fn the_log_keeps_earlier_sessions_and_a_bad_training_file_is_refused_with_its_place() {
     let dir = Dir::new();
     let log = dir.path().join("kept.jsonl");
-    std::fs::write(&log, "{\"record\":\"earlier\"}\n").expect("seed");
+    std::fs::write(&log, "{\"type\":\"earlier\"}\n").expect("seed");
     let (_, code) = shift(":quit\n", &log);
     assert_eq!(code, 0);
-    assert_eq!(records(&log)[0]["record"], "earlier", "an existing log is appended to");
+    assert_eq!(records(&log)[0]["type"], "earlier", "an existing log is appended to");
 
     let bad = dir.write("bad.yaml", "menu: ../../menus/hotline.yaml\nname: x\nstps: []\n");
     let out = Command::cargo_bin("ivrsim")
@@ -220,12 +220,12 @@ fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
     };
     // Another writer's line survives: the console appends, it does not rewrite.
     let log = dir.path().join("shared.jsonl");
-    std::fs::write(&log, "{\"record\":\"other\"}").expect("seed"); // no final newline
+    std::fs::write(&log, "{\"type\":\"other\"}").expect("seed"); // no final newline
     let out = run(&log);
     assert_eq!(out.status.code(), Some(0));
     let recs = records(&log);
-    assert_eq!(recs[0]["record"], "other");
-    assert_eq!(recs.last().expect("records")["record"], "shift");
+    assert_eq!(recs[0]["type"], "other");
+    assert_eq!(recs.last().expect("records")["type"], "shift");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -519,9 +519,7 @@ impl Console {
             number,
             variables,
         };
-        let mut rec = serde_json::to_value(&req).unwrap_or_default();
-        rec["record"] = "callback".into();
-        self.out.push_back(Output::Record(rec));
+        self.out.push_back(Output::Record(log_record("callback", &req)));
         self.callbacks.push(req);
     }
 
@@ -602,8 +600,7 @@ impl Console {
             call.end = Some(end.to_owned());
         }
         let queue = call.queue.clone();
-        let mut rec = serde_json::to_value(&*call).unwrap_or_default();
-        rec["record"] = "call".into();
+        let rec = log_record("call", &*call);
         self.out.push_back(Output::Record(rec));
         if was_waiting {
             self.queues.take(id);
@@ -663,6 +660,17 @@ fn sanitize(mut h: Handoff) -> Handoff {
         step.event = clean(&step.event);
     }
     h
+}
+
+/// A session-log record: the fields of `value` (an object) and `"type": kind`, the kind of
+/// record: `call`, `callback`, `scorecard` or `shift` (docs/operator-protocol.md).
+pub fn log_record(kind: &str, value: &impl Serialize) -> serde_json::Value {
+    let mut rec = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    rec.insert("type".into(), kind.into());
+    serde_json::Value::Object(rec)
 }
 
 fn one_line(s: &str, max: usize) -> String {

@@ -128,8 +128,7 @@ impl Console {
         let mut lines = vec![String::new(), "--- scorecard ---".to_owned()];
         lines.extend(card.to_string().lines().map(str::to_owned));
         self.out.push_back(Output::Show(lines));
-        let mut rec = serde_json::to_value(&card).unwrap_or_default();
-        rec["record"] = "scorecard".into();
+        let mut rec = super::log_record("scorecard", &card);
         rec["file"] = s.call.path.display().to_string().into();
         if let Some(c) = call {
             rec["transcript"] = serde_json::to_value(&c.transcript).unwrap_or_default();
@@ -149,8 +148,7 @@ impl Console {
             let mut lines = vec![String::new(), "=== shift summary ===".to_owned()];
             lines.extend(summary.to_string().lines().map(str::to_owned));
             self.out.push_back(Output::Show(lines));
-            let mut rec = serde_json::to_value(&summary).unwrap_or_default();
-            rec["record"] = "shift".into();
+            let mut rec = super::log_record("shift", &summary);
             let not_arrived: Vec<&str> = self
                 .shift
                 .iter()

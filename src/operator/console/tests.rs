@@ -98,7 +98,7 @@ fn calls_are_answered_by_priority_then_arrival_and_positions_follow() {
     }));
     assert!(
         o.iter()
-            .any(|o| matches!(o, Output::Record(r) if r["record"] == "call"))
+            .any(|o| matches!(o, Output::Record(r) if r["type"] == "call"))
     );
     c.command(Duration::from_secs(8), ":answer");
     assert_eq!(
