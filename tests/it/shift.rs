@@ -244,3 +244,26 @@ fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
         assert!(err.contains(why), "{err}");
     }
 }
+
+#[test]
+fn the_help_the_readme_and_the_virtual_clock_tell_one_story() {
+    let out = Command::cargo_bin("ivrsim")
+        .expect("binary")
+        .args(["operator", "--help"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    // The behaviour: a typed line takes its typing time, `:wait` lets time pass.
+    let story = "each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass";
+    assert_eq!(
+        help.matches(story).count(),
+        2,
+        "`--clock virtual` and the closing note say it: {help}"
+    );
+    assert!(!help.contains("only `:wait`") && !help.contains("moves only"), "{help}");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(readme.contains(story), "the README tells the same story");
+}
