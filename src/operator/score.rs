@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::persona::{Caller, find_phrase, normalize};
 use super::training::TrainingCall;
+use crate::timing::duration_text;
 
 /// The `:note` field that holds the callback number.
 pub const CALLBACK_FIELD: &str = "callback";
@@ -283,12 +284,6 @@ impl ShiftSummary {
     }
 }
 
-/// A duration as `m:ss` (rounded down to the second).
-fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 fn mark(ok: bool) -> &'static str {
     if ok { "[x]" } else { "[ ]" }
 }
@@ -302,13 +297,23 @@ impl fmt::Display for Scorecard {
                 f,
                 "  {} answered after {}, handled in {}, {} question{}",
                 mark(true),
-                clock(answer),
-                clock(handle),
+                duration_text(answer),
+                duration_text(handle),
                 self.questions,
                 if self.questions == 1 { "" } else { "s" }
             )?,
-            _ if self.abandoned => writeln!(f, "  {} abandoned after {} waiting", mark(false), clock(self.waited))?,
-            _ => writeln!(f, "  {} not answered ({} waiting)", mark(false), clock(self.waited))?,
+            _ if self.abandoned => writeln!(
+                f,
+                "  {} abandoned after {} waiting",
+                mark(false),
+                duration_text(self.waited)
+            )?,
+            _ => writeln!(
+                f,
+                "  {} not answered ({} waiting)",
+                mark(false),
+                duration_text(self.waited)
+            )?,
         }
         if !self.topics_asked.is_empty() {
             let asked: Vec<String> = self
@@ -359,7 +364,7 @@ impl fmt::Display for Scorecard {
 /// The plain-text shift summary for the console.
 impl fmt::Display for ShiftSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let time = |d: Option<Duration>| d.map_or("-".to_owned(), clock);
+        let time = |d: Option<Duration>| d.map_or("-".to_owned(), duration_text);
         writeln!(
             f,
             "shift: {} call{}, {} answered, {} abandoned",
@@ -463,6 +468,16 @@ callback: true
             "{text}"
         );
         assert!(text.contains("score 100% (6 of 6 checks)"), "{text}");
+    }
+
+    #[test]
+    fn scorecard_times_round_as_the_console_does() {
+        let mut seen = perfect();
+        seen.answered = Some(Duration::from_millis(41_500));
+        seen.ended = Duration::from_millis(64_100);
+        let text = Scorecard::new(&call(), &seen).to_string();
+        // 1.5 s to answer and 22.6 s handled: 0:02 and 0:23, as `timing::duration_text` says.
+        assert!(text.contains("answered after 0:02, handled in 0:23"), "{text}");
     }
 
     #[test]

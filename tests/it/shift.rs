@@ -111,7 +111,7 @@ fn a_slow_call_taker_loses_the_impatient_caller() {
     let (out, code) = shift(script, &log);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("call 2 left `general` after 20 s: the caller hung up (patience 20 s)"),
+        out.contains("call 2 left `general` after 0:20: the caller hung up (patience 0:20)"),
         "{out}"
     );
     assert!(out.contains("[ ] abandoned after 0:20 waiting"), "{out}");
@@ -256,7 +256,8 @@ fn the_help_the_readme_and_the_virtual_clock_tell_one_story() {
     let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     // The behaviour: a typed line takes its typing time, `:wait` lets time pass.
-    let story = "each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass";
+    let story =
+        "each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass";
     assert_eq!(
         help.matches(story).count(),
         2,

@@ -137,7 +137,7 @@ impl Console {
                     w.id,
                     q,
                     w.priority.name(),
-                    secs(now.saturating_sub(c.joined)),
+                    duration_text(now.saturating_sub(c.joined)),
                     one_line(&route_of(&c.handoff.path), 60)
                 ));
             }
@@ -190,6 +190,7 @@ impl Console {
         let Some(call) = self.calls.get_mut(&id) else { return };
         call.state = CallState::Talking;
         call.answered.get_or_insert(now);
+        call.answered_here = Some(now);
         call.told = None;
         let queue = call.queue.clone();
         let conn = call.conn;
@@ -279,6 +280,7 @@ impl Console {
                 call.queue = queue.to_owned();
                 call.state = CallState::Waiting;
                 call.joined = now;
+                call.answered_here = None;
                 call.told = None;
                 self.active = None;
                 self.show(format!("call {id} now waits in `{queue}`, with its record and notes"));
@@ -333,7 +335,10 @@ impl Console {
                 disposition: code.to_owned(),
             },
         );
-        self.show(format!("call {id} ended: {code} (handled in {})", secs(handled)));
+        self.show(format!(
+            "call {id} ended: {code} (handled in {})",
+            duration_text(handled)
+        ));
         self.finish(now, id, "completed");
     }
 

@@ -23,6 +23,7 @@ use super::score::{Observed, Scorecard, ShiftSummary};
 use super::training::TrainingCall;
 use crate::engine::{Handoff, route_of};
 use crate::source::printable_line;
+use crate::timing::duration_text;
 
 /// A connection's number, given by the server.
 pub type ConnId = u64;
@@ -115,9 +116,13 @@ pub struct CallRecord {
     /// When it joined the queue it is in now.
     #[serde(skip)]
     pub joined: Duration,
-    /// When the call-taker answered.
+    /// When the call-taker first answered.
     #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "answered_ms")]
     pub answered: Option<Duration>,
+    /// When it was answered in the queue it is in now (`None` while it waits there): the end
+    /// of its "time waiting".
+    #[serde(skip)]
+    pub answered_here: Option<Duration>,
     /// When it ended.
     #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "ended_ms")]
     pub ended: Option<Duration>,
@@ -247,10 +252,6 @@ pub const COMMANDS: [(&str, &str); 13] = [
     (":help", "this list"),
     (":quit", "leave (calls waiting hear that nobody is available)"),
 ];
-
-fn secs(d: Duration) -> String {
-    format!("{:.0} s", d.as_secs_f64())
-}
 
 impl Console {
     /// A console with no calls, logged in.
@@ -485,7 +486,10 @@ impl Console {
         match call.state {
             CallState::Waiting => {
                 let (waited, queue) = (now.saturating_sub(call.joined), call.queue.clone());
-                self.show(format!("call {id} left `{queue}` after {}: {what}", secs(waited)));
+                self.show(format!(
+                    "call {id} left `{queue}` after {}: {what}",
+                    duration_text(waited)
+                ));
                 self.finish(now, id, end);
             }
             CallState::Talking | CallState::Held => {
@@ -547,6 +551,7 @@ impl Console {
                 state: CallState::Waiting,
                 arrived: now,
                 joined: now,
+                answered_here: None,
                 answered: None,
                 ended: None,
                 end: None,
@@ -684,7 +689,8 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
-/// What the call-taker sees on answering: the IVR's screen pop, with the time waited.
+/// What the call-taker sees on answering: the IVR's screen pop, with the time waiting (in
+/// the queue the call is in now, from joining it to the answer; docs/call-semantics.md, "Times").
 pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
     let mut v = crate::call::render::screen_pop(&call.handoff);
     v[1] = format!(
@@ -692,8 +698,8 @@ pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
         call.id,
         printable_line(&call.caller)
     );
-    let waited = call.answered.unwrap_or(now).saturating_sub(call.arrived);
-    v.insert(4, format!("time waiting: {}", secs(waited)));
+    let waited = call.answered_here.unwrap_or(now).saturating_sub(call.joined);
+    v.insert(4, format!("time waiting: {}", duration_text(waited)));
     if call.queue != call.handoff.queue {
         v.insert(
             3,

@@ -86,7 +86,7 @@ impl Console {
                     self.caller_gone(
                         t,
                         id,
-                        &format!("the caller hung up (patience {})", secs(patience)),
+                        &format!("the caller hung up (patience {})", duration_text(patience)),
                         "abandoned",
                     );
                 }

@@ -96,10 +96,7 @@ fn calls_are_answered_by_priority_then_arrival_and_positions_follow() {
     assert!(sent(&o, 3).contains(&ToCaller::Ended {
         disposition: "resolved".into()
     }));
-    assert!(
-        o.iter()
-            .any(|o| matches!(o, Output::Record(r) if r["type"] == "call"))
-    );
+    assert!(o.iter().any(|o| matches!(o, Output::Record(r) if r["type"] == "call")));
     c.command(Duration::from_secs(8), ":answer");
     assert_eq!(
         sent(&drain(&mut c), 1),
@@ -212,4 +209,42 @@ fn the_caller_and_the_call_taker_talk_and_a_lost_line_is_told() {
         .expect("record");
     assert_eq!(rec["end"], "lost");
     assert_eq!(rec["transcript"].as_array().map(Vec::len), Some(2));
+}
+
+fn shown(o: &[Output]) -> Vec<String> {
+    o.iter()
+        .filter_map(|o| match o {
+            Output::Show(v) => Some(v.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn times_on_screen_follow_one_rule_and_the_wait_is_in_the_queue_the_call_is_in_now() {
+    let mut c = console();
+    let ms = Duration::from_millis;
+    caller(&mut c, 1, 0, "reports", Priority::Normal);
+    drain(&mut c);
+    // Answered 1.5 s after joining: 0:02, as the scorecard rounds it (timing::duration_text).
+    c.command(ms(1_500), ":answer");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:02".to_owned()), "{o:#?}");
+    assert!(o.contains(&"language: en   time in IVR: 0:10".to_owned()), "{o:#?}");
+    // Put back in another queue at 30 s, answered again at 40.4 s: the wait is the second one.
+    c.command(ms(30_000), ":transfer national");
+    c.command(ms(40_400), ":answer");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:10".to_owned()), "{o:#?}");
+    c.command(ms(45_000), ":pop");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:10".to_owned()), "{o:#?}");
+    // Handle time: from the first answer to `:end`, 44.6 s: 0:45.
+    c.command(ms(46_100), ":end resolved");
+    let o = shown(&drain(&mut c));
+    assert!(
+        o.iter().any(|l| l == "call 1 ended: resolved (handled in 0:45)"),
+        "{o:#?}"
+    );
 }
