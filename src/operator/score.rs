@@ -9,8 +9,9 @@
 //!
 //! A field is **recorded** when the call-taker's notes for it (`:note FIELD TEXT`, every note
 //! of that field together, field names compared case-insensitively) contain at least half
-//! of its `expect` words or phrases, rounded up, each matched by
-//! [`super::persona::find_phrase`] (typos allowed, numbers exact). The **callback number**
+//! of its `expect` words or phrases, rounded up, both read through
+//! [`super::words::normalize`] (`ten` = `10`, `ten past nine` = `9:10`, `Rd` = `road`) and
+//! each matched by [`super::persona::find_phrase`] (typos allowed, numbers exact). The **callback number**
 //! is taken when the digits of one `callback` note equal the digits of `persona.phone`.
 
 use std::collections::BTreeMap;
@@ -478,6 +479,24 @@ callback: true
         let text = Scorecard::new(&call(), &seen).to_string();
         // 1.5 s to answer and 22.6 s handled: 0:02 and 0:23, as `timing::duration_text` says.
         assert!(text.contains("answered after 0:02, handled in 0:23"), "{text}");
+    }
+
+    #[test]
+    fn notes_match_numbers_times_and_abbreviations_in_any_form() {
+        let notes = |field: &str, text: &str| {
+            let mut seen = perfect();
+            seen.notes.insert(field.to_owned(), vec![text.to_owned()]);
+            Scorecard::new(&call(), &seen)
+        };
+        // Expected `Ten minutes` (the fact's answer), noted in digits.
+        let card = notes("when", "about 10 minutes ago");
+        assert!(card.facts[1].recorded, "{card}");
+        // Expected `Mill Lane`, `4`, `Ostermere`: `Ln` is Lane, `four` is 4.
+        let card = notes("where", "number four, Mill Ln, Ostermere");
+        assert_eq!(card.facts[0].found.len(), 3, "{card}");
+        // A number is still a number: 14 is not four.
+        let card = notes("where", "Mill Ln 14");
+        assert_eq!(card.facts[0].found, ["Mill Lane"], "{card}");
     }
 
     #[test]
