@@ -277,6 +277,8 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     if mode == ClockMode::Virtual {
         intro.push("virtual time: each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass".into());
     }
+    // Where the shift stands; while idle the console repeats it every 30 s (and on Enter).
+    intro.extend(console.shift_status(std::time::Duration::ZERO));
     intro.push("`:help` lists the commands".into());
 
     let words = SharedWords::default();

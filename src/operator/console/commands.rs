@@ -9,6 +9,8 @@ impl Console {
     pub fn command(&mut self, now: Duration, line: &str) {
         let line = line.trim();
         if line.is_empty() {
+            // Enter on an empty line: where the shift stands (nothing without one).
+            self.show_status(now);
             return;
         }
         let Some(cmd) = line.strip_prefix(':') else {
@@ -114,6 +116,10 @@ impl Console {
 
     fn list(&mut self, now: Duration) {
         let mut v = Vec::new();
+        if let Some(status) = self.shift_status(now) {
+            self.status_shown = now;
+            v.push(status);
+        }
         if let Some(c) = self.active.and_then(|id| self.calls.get(&id)) {
             let state = if c.state == CallState::Held {
                 "on hold"
@@ -340,6 +346,9 @@ impl Console {
             duration_text(handled)
         ));
         self.finish(now, id, "completed");
+        if self.status_due().is_some() {
+            self.show_status(now); // idle again, with calls to come
+        }
     }
 
     fn login(&mut self, on: bool) {

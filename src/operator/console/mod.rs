@@ -217,13 +217,15 @@ pub struct Console {
     /// The training shift's scripted callers, in arrival order.
     shift: Vec<Scripted>,
     shift_over: bool,
+    /// When the shift's status line ([`Console::shift_status`]) was last shown.
+    status_shown: Duration,
     /// `:quit` was typed once with calls open.
     quit_armed: bool,
 }
 
 /// Console commands, for `:help` and completion.
 pub const COMMANDS: [(&str, &str); 13] = [
-    (":queue", "the calls waiting, and callback requests"),
+    (":queue", "the calls waiting, callback requests, and the shift clock"),
     (
         ":answer",
         "answer the next call (highest priority, then longest wait), or `:answer ID`",
@@ -275,6 +277,7 @@ impl Console {
             out: VecDeque::new(),
             shift: Vec::new(),
             shift_over: false,
+            status_shown: Duration::ZERO,
             quit_armed: false,
         }
     }
