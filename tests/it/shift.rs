@@ -268,3 +268,36 @@ fn the_help_the_readme_and_the_virtual_clock_tell_one_story() {
     let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(readme.contains(story), "the README tells the same story");
 }
+
+#[test]
+fn a_real_time_shift_in_a_terminal_shows_its_clock_and_the_next_call() {
+    use rexpect::session::{Options, spawn_with_options};
+    let dir = Dir::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ivrsim"));
+    cmd.current_dir(root())
+        .args(["operator", "--no-listen", "--log"])
+        .arg(dir.path().join("log.jsonl"))
+        .args(["--shift", "scenarios/training/01-urgent-gas-smell.yaml"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"));
+    let mut p = spawn_with_options(
+        cmd,
+        Options::new().timeout_ms(Some(60_000)).strip_ansi_escape_codes(true),
+    )
+    .expect("spawn ivrsim in a pty");
+    // The caller joins after their steps through the IVR (39 s): said at the start...
+    // (rexpect reads bytes as Latin-1: the `·` is matched as any non-space.)
+    p.exp_regex(r"shift 0:00 \S+ next call in 0:39")
+        .expect("the shift clock at the start");
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    // ...and on Enter, in real time.
+    p.send("\r").expect("type");
+    p.flush().expect("flush");
+    p.exp_regex(r"shift 0:0[2-9] \S+ next call in 0:3[0-7]")
+        .expect("the shift clock on Enter, in real time");
+    p.send(":quit\r").expect("type");
+    p.flush().expect("flush");
+    p.exp_eof().expect("the console leaves");
+}
