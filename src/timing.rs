@@ -41,9 +41,40 @@ pub fn prompt_duration(prompt: &Prompt, language: Option<&str>, clips: &ClipLibr
     }
 }
 
+/// A duration as shown to users (console, caller's summary, screen pop, scorecard, shift
+/// summary): whole seconds, rounded to the nearest (a half second up), written `m:ss`, or
+/// `h:mm:ss` from an hour on (`0:02`, `3:00`, `1:00:05`). The one rule for every duration
+/// ivrsim shows; which duration is which is defined in docs/call-semantics.md ("Times").
+/// Files keep exact milliseconds (`…_ms`).
+pub fn duration_text(d: Duration) -> String {
+    let s = d.as_secs().saturating_add(u64::from(d.subsec_millis() >= 500));
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_whole_seconds_rounded_half_up_as_minutes_and_seconds() {
+        let ms = Duration::from_millis;
+        assert_eq!(duration_text(Duration::ZERO), "0:00");
+        assert_eq!(duration_text(ms(499)), "0:00");
+        assert_eq!(duration_text(ms(500)), "0:01");
+        assert_eq!(duration_text(ms(1_499)), "0:01");
+        assert_eq!(duration_text(ms(1_500)), "0:02");
+        assert_eq!(duration_text(ms(22_600)), "0:23");
+        assert_eq!(duration_text(ms(59_500)), "1:00");
+        assert_eq!(duration_text(Duration::from_secs(180)), "3:00");
+        assert_eq!(duration_text(Duration::from_secs(3_599)), "59:59");
+        assert_eq!(duration_text(Duration::from_secs(3_600)), "1:00:00");
+        assert_eq!(duration_text(Duration::from_secs(36_061)), "10:01:01");
+        assert!(!duration_text(Duration::MAX).is_empty());
+    }
 
     #[test]
     fn text_rate() {

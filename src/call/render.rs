@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::engine::{Effect, Handoff, Outcome, PathStep, PromptRole, Summary};
 use crate::source::printable_line;
+use crate::timing::duration_text;
 
 /// Text from the menu or the other side of the line, made safe for one line of the screen
 /// ([`printable_line`], with line breaks and tabs shown as spaces).
@@ -20,6 +21,8 @@ pub fn clock(t: Duration) -> String {
     format!("{:02}:{:02}.{}", tenths / 600, (tenths / 10) % 60, tenths % 10)
 }
 
+/// A time on the call's clock, as the path shows it (`12.3 s`): where a step happened, not a
+/// duration (durations are [`duration_text`]).
 fn secs(t: Duration) -> String {
     format!("{:.1} s", t.as_secs_f64())
 }
@@ -91,7 +94,11 @@ pub fn screen_pop(h: &Handoff) -> Vec<String> {
             h.priority.name(),
             h.reason.name()
         ),
-        format!("language: {}   time in IVR: {}", h.language, secs(h.time_in_ivr)),
+        format!(
+            "language: {}   time in IVR: {}",
+            h.language,
+            duration_text(h.time_in_ivr)
+        ),
     ];
     if h.variables.is_empty() {
         v.push("collected: nothing".into());
@@ -135,25 +142,25 @@ pub fn summary(s: &Summary) -> Vec<String> {
         (Some(_), Some(t)) => format!(
             "keys pressed: {}   time in IVR (to the operator): {}   call length: {}",
             s.keys_pressed,
-            secs(t),
-            secs(s.time_in_ivr)
+            duration_text(t),
+            duration_text(s.time_in_ivr)
         ),
         _ => format!(
             "keys pressed: {}   time in IVR: {}",
             s.keys_pressed,
-            secs(s.time_in_ivr)
+            duration_text(s.time_in_ivr)
         ),
     };
     if let (None, Some(t)) = (s.time_waiting, s.time_to_operator) {
-        let _ = write!(line, "   time to operator: {}", secs(t));
+        let _ = write!(line, "   time to operator: {}", duration_text(t));
     }
     if let Some(t) = s.time_waiting {
         let what = if s.answered {
-            "waited for an answer"
+            "time to answer"
         } else {
             "waited unanswered"
         };
-        let _ = write!(line, "   {what}: {}", secs(t));
+        let _ = write!(line, "   {what}: {}", duration_text(t));
     }
     if let Some(d) = &s.disposition {
         let _ = write!(line, "   disposition: {}", printable(d));

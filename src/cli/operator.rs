@@ -22,7 +22,8 @@ use crate::repl::terminal::{StdoutScreen, stdin_lines};
 #[command(
     after_help = "Callers connect with `ivrsim call --operator 127.0.0.1:7410`. Type `:help` for the \
 commands: `:queue`, `:answer`, words to the caller, `:note FIELD TEXT`, `:end DISPOSITION`.\n\
-From a pipe: one command a line; time moves only with `:wait 30s` (virtual time)."
+From a pipe: one command a line, in virtual time: each line typed takes its typing time (0.2 s \
+a character, at least 1 s) and `:wait 30s` lets time pass."
 )]
 pub struct OperatorArgs {
     /// The menu whose `dispositions` the call-taker ends calls with [default: menus/hotline.yaml].
@@ -43,7 +44,7 @@ pub struct OperatorArgs {
     /// Append every finished call (record, notes, transcript) to this JSON Lines file.
     #[arg(long, value_name = "FILE.jsonl")]
     pub log: Option<PathBuf>,
-    /// Time: `real` (wall clock) or `virtual` (typing time and `:wait` move it) [default: virtual for a --shift read from a pipe, else real].
+    /// Time: `real` (wall clock) or `virtual` [default: virtual for a --shift read from a pipe, else real].
     #[arg(long, value_enum)]
     pub clock: Option<ClockArg>,
     /// Take no network callers (a scripted shift only).
@@ -120,7 +121,7 @@ fn load_shift(
 pub enum ClockArg {
     /// Wall-clock time.
     Real,
-    /// Only `:wait` moves time.
+    /// Each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass.
     Virtual,
 }
 
@@ -272,8 +273,10 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         intro.push(format!("session log: {}", l.path().display()));
     }
     if mode == ClockMode::Virtual {
-        intro.push("virtual time: `:wait 30s` lets time pass".into());
+        intro.push("virtual time: each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass".into());
     }
+    // Where the shift stands; while idle the console repeats it every 30 s (and on Enter).
+    intro.extend(console.shift_status(std::time::Duration::ZERO));
     intro.push("`:help` lists the commands".into());
 
     let words = SharedWords::default();

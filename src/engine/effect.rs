@@ -191,7 +191,8 @@ pub struct Summary {
     /// Time from start to the handoff, when there was one ("time to agent").
     #[serde(serialize_with = "opt_ms", rename = "time_to_operator_ms")]
     pub time_to_operator: Option<Duration>,
-    /// On an operator line: time from the handoff to the answer (or to the end, unanswered).
+    /// On an operator line: the time to answer, from the handoff to the first answer (or,
+    /// never answered, to the end: time waited unanswered); docs/call-semantics.md, "Times".
     #[serde(serialize_with = "opt_ms", rename = "time_waiting_ms")]
     pub time_waiting: Option<Duration>,
     /// Whether a call-taker answered.

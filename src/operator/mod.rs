@@ -19,3 +19,4 @@ pub mod score;
 pub mod server;
 pub mod training;
 pub mod wire;
+pub mod words;

@@ -3,8 +3,8 @@
 //! replies on every run.
 //!
 //! **Matching** (`docs/training-format.md`, "How the caller understands questions"):
-//! a question and every keyword are [`normalize`]d (lowercase, apostrophes dropped, other
-//! punctuation as spaces, split into words). A keyword matches when its words appear in
+//! a question and every keyword are [`normalize`]d (lowercase words; numbers in words as
+//! digits, spoken times as `h:mm`, abbreviations as full words: [`super::words`]). A keyword matches when its words appear in
 //! the question as consecutive words, each pair at least [`WORD_SIMILARITY`] alike by
 //! [`strsim::normalized_damerau_levenshtein`] (words with digits must be equal), or when a
 //! two-word keyword is written as one word (`call back` / `callback`) or the other way round.
@@ -50,19 +50,7 @@ const NAME_WORDS: &[&str] = &[
 /// Keywords of the persona's phone number.
 const PHONE_WORDS: &[&str] = &["phone", "number", "call you back", "reach you", "callback number"];
 
-/// `text` as lowercase words: letters and digits kept, apostrophes dropped (`what's` →
-/// `whats`), anything else separates words. Empty when the text has no letter or digit.
-pub fn normalize(text: &str) -> Vec<String> {
-    let mut cleaned = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            cleaned.extend(c.to_lowercase());
-        } else if c != '\'' && c != '’' {
-            cleaned.push(' ');
-        }
-    }
-    cleaned.split_whitespace().map(str::to_owned).collect()
-}
+pub use super::words::normalize;
 
 /// How alike two normalized words are, 0 to 1: 1 when equal, 0 when they differ and either
 /// has a digit (numbers are never corrected), else normalized Damerau–Levenshtein.

@@ -9,8 +9,9 @@
 //!
 //! A field is **recorded** when the call-taker's notes for it (`:note FIELD TEXT`, every note
 //! of that field together, field names compared case-insensitively) contain at least half
-//! of its `expect` words or phrases, rounded up, each matched by
-//! [`super::persona::find_phrase`] (typos allowed, numbers exact). The **callback number**
+//! of its `expect` words or phrases, rounded up, both read through
+//! [`super::words::normalize`] (`ten` = `10`, `ten past nine` = `9:10`, `Rd` = `road`) and
+//! each matched by [`super::persona::find_phrase`] (typos allowed, numbers exact). The **callback number**
 //! is taken when the digits of one `callback` note equal the digits of `persona.phone`.
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::persona::{Caller, find_phrase, normalize};
 use super::training::TrainingCall;
+use crate::timing::duration_text;
 
 /// The `:note` field that holds the callback number.
 pub const CALLBACK_FIELD: &str = "callback";
@@ -283,12 +285,6 @@ impl ShiftSummary {
     }
 }
 
-/// A duration as `m:ss` (rounded down to the second).
-fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 fn mark(ok: bool) -> &'static str {
     if ok { "[x]" } else { "[ ]" }
 }
@@ -302,13 +298,23 @@ impl fmt::Display for Scorecard {
                 f,
                 "  {} answered after {}, handled in {}, {} question{}",
                 mark(true),
-                clock(answer),
-                clock(handle),
+                duration_text(answer),
+                duration_text(handle),
                 self.questions,
                 if self.questions == 1 { "" } else { "s" }
             )?,
-            _ if self.abandoned => writeln!(f, "  {} abandoned after {} waiting", mark(false), clock(self.waited))?,
-            _ => writeln!(f, "  {} not answered ({} waiting)", mark(false), clock(self.waited))?,
+            _ if self.abandoned => writeln!(
+                f,
+                "  {} abandoned after {} waiting",
+                mark(false),
+                duration_text(self.waited)
+            )?,
+            _ => writeln!(
+                f,
+                "  {} not answered ({} waiting)",
+                mark(false),
+                duration_text(self.waited)
+            )?,
         }
         if !self.topics_asked.is_empty() {
             let asked: Vec<String> = self
@@ -359,7 +365,7 @@ impl fmt::Display for Scorecard {
 /// The plain-text shift summary for the console.
 impl fmt::Display for ShiftSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let time = |d: Option<Duration>| d.map_or("-".to_owned(), clock);
+        let time = |d: Option<Duration>| d.map_or("-".to_owned(), duration_text);
         writeln!(
             f,
             "shift: {} call{}, {} answered, {} abandoned",
@@ -463,6 +469,34 @@ callback: true
             "{text}"
         );
         assert!(text.contains("score 100% (6 of 6 checks)"), "{text}");
+    }
+
+    #[test]
+    fn scorecard_times_round_as_the_console_does() {
+        let mut seen = perfect();
+        seen.answered = Some(Duration::from_millis(41_500));
+        seen.ended = Duration::from_millis(64_100);
+        let text = Scorecard::new(&call(), &seen).to_string();
+        // 1.5 s to answer and 22.6 s handled: 0:02 and 0:23, as `timing::duration_text` says.
+        assert!(text.contains("answered after 0:02, handled in 0:23"), "{text}");
+    }
+
+    #[test]
+    fn notes_match_numbers_times_and_abbreviations_in_any_form() {
+        let notes = |field: &str, text: &str| {
+            let mut seen = perfect();
+            seen.notes.insert(field.to_owned(), vec![text.to_owned()]);
+            Scorecard::new(&call(), &seen)
+        };
+        // Expected `Ten minutes` (the fact's answer), noted in digits.
+        let card = notes("when", "about 10 minutes ago");
+        assert!(card.facts[1].recorded, "{card}");
+        // Expected `Mill Lane`, `4`, `Ostermere`: `Ln` is Lane, `four` is 4.
+        let card = notes("where", "number four, Mill Ln, Ostermere");
+        assert_eq!(card.facts[0].found.len(), 3, "{card}");
+        // A number is still a number: 14 is not four.
+        let card = notes("where", "Mill Ln 14");
+        assert_eq!(card.facts[0].found, ["Mill Lane"], "{card}");
     }
 
     #[test]

@@ -463,7 +463,7 @@ mod tests {
         });
         assert_eq!(
             lost(&shown),
-            ["call 1 left `reports` after 0 s: the caller's line was lost (not reading)"]
+            ["call 1 left `reports` after 0:00: the caller's line was lost (not reading)"]
         );
     }
 }

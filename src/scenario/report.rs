@@ -105,8 +105,9 @@ fn path_text(run: &Run) -> String {
 }
 
 /// The JUnit XML report: a test suite per scenario file (named by its path), a test case
-/// per scenario (its name; `classname` the menu file; `time` the call time in virtual
-/// seconds). A failure has the expectation's message as `message`, and as text the
+/// per scenario (its name; `classname` the menu file; `time` the wall-clock seconds the run
+/// took, as CI dashboards read it; the simulated call time in virtual seconds as the property
+/// `call_time`, next to `location`). A failure has the expectation's message as `message`, and as text the
 /// `--> file:line:column` of the failing step, the message and the path the call took.
 pub fn junit(files: &[FileRuns]) -> String {
     let mut report = Report::new("ivrsim test");
@@ -128,10 +129,11 @@ pub fn junit(files: &[FileRuns]) -> String {
             };
             let mut case = TestCase::new(r.run.name.as_str(), status);
             case.set_classname(f.menu.display().to_string())
-                .set_time(r.run.call_time);
+                .set_time(r.run.run_time);
             case.add_property(("location", r.location.to_string().as_str()));
+            case.add_property(("call_time", format!("{:.3}", r.run.call_time.as_secs_f64()).as_str()));
             suite.add_test_case(case);
-            suite_time = suite_time.saturating_add(r.run.call_time);
+            suite_time = suite_time.saturating_add(r.run.run_time);
         }
         suite.set_time(suite_time);
         total = total.saturating_add(suite_time);
@@ -361,7 +363,20 @@ scenarios:
         let menu = l.file.menu.display().to_string();
         assert!(cases.iter().all(|c| c.attribute("classname") == Some(menu.as_str())));
         let time: f64 = cases[0].attribute("time").unwrap().parse().unwrap();
-        assert!(time > 0.0, "call time as the case's duration");
+        let call_time: f64 = cases[0]
+            .descendants()
+            .find(|n| n.has_tag_name("property") && n.attribute("name") == Some("call_time"))
+            .and_then(|n| n.attribute("value"))
+            .expect("the call time is a property")
+            .parse()
+            .unwrap();
+        assert!(call_time > 1.0, "the simulated call lasts seconds: {call_time}");
+        assert!(
+            time < call_time,
+            "`time` is the run time (CI reads it so), not the call time: {time}"
+        );
+        let suite_time: f64 = suite.attribute("time").unwrap().parse().unwrap();
+        assert!(suite_time < call_time, "{suite_time}");
         assert!(!cases[0].children().any(|n| n.has_tag_name("failure")));
         let failure = cases[1].children().find(|n| n.has_tag_name("failure")).unwrap();
         assert_eq!(

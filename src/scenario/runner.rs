@@ -36,8 +36,10 @@ pub struct Run {
     pub name: String,
     /// `None` when it passed.
     pub failure: Option<Failure>,
-    /// Call time at the end of the scenario.
+    /// Call time at the end of the scenario (simulated: virtual seconds on the call's clock).
     pub call_time: CallTime,
+    /// How long running the scenario took (wall clock): what CI reports as a test's time.
+    pub run_time: std::time::Duration,
     /// What the scenario exercised (for coverage).
     pub hits: std::collections::BTreeSet<super::coverage::Hit>,
     /// Steps run (actions and expectations).
@@ -243,6 +245,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
 
 /// Runs one scenario on `menu`.
 pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
+    let started = std::time::Instant::now();
     let mut c = Caller {
         call: Call::new(menu, clips, scenario.start.clone()),
         last_prompt: None,
@@ -298,6 +301,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                             path: c.call.path().to_vec(),
                         }),
                         call_time: c.call.now(),
+                        run_time: started.elapsed(),
                         hits: c.hits,
                         steps,
                         handoff: c.handoff,
@@ -315,6 +319,7 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         name: scenario.name.clone(),
         failure: None,
         call_time: c.call.now(),
+        run_time: started.elapsed(),
         hits: c.hits,
         steps: scenario.steps.len(),
         handoff: c.handoff,

@@ -190,12 +190,12 @@ fn a_caller_who_hangs_up_or_drops_while_waiting_leaves_and_the_others_move_up() 
 
     let mut a = a;
     a.send(&ToConsole::Hangup);
-    c.expect("call 1 left `reports` after 5 s: the caller hung up");
+    c.expect("call 1 left `reports` after 0:05: the caller hung up");
     assert_eq!(waiting_of(&b.recv()), ("reports", 1, true));
     assert_eq!(waiting_of(&d.recv()), ("reports", 2, true));
 
     b.close(); // no word: the socket just closes
-    c.expect("call 2 left `reports` after 5 s: the caller's line was lost (closed the connection)");
+    c.expect("call 2 left `reports` after 0:05: the caller's line was lost (closed the connection)");
     assert_eq!(waiting_of(&d.recv()), ("reports", 1, true));
 
     let queue = c.queue();
@@ -327,7 +327,7 @@ fn a_conversation_with_notes_is_logged_when_it_ends() {
     c.run(":note what fire");
     c.run(":wait 40s");
     c.run(":end report_taken");
-    c.expect("call 1 ended: report_taken (handled in 60 s)");
+    c.expect("call 1 ended: report_taken (handled in 1:00)");
     assert_eq!(
         caller.recv(),
         ToCaller::Ended {
@@ -339,7 +339,7 @@ fn a_conversation_with_notes_is_logged_when_it_ends() {
     let records = c.records();
     assert_eq!(records.len(), 1, "{records:?}");
     let r = &records[0];
-    assert_eq!(r["record"], "call");
+    assert_eq!(r["type"], "call");
     assert_eq!(r["caller"], "Frank");
     assert_eq!(r["queue"], "urgent");
     assert_eq!(r["state"], "ended");
@@ -479,7 +479,7 @@ fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
         .iter()
         .map(|r| {
             let what = r["end"].as_str().or(r["number"].as_str()).unwrap_or_default();
-            (r["record"].as_str().unwrap().to_owned(), what.to_owned())
+            (r["type"].as_str().unwrap().to_owned(), what.to_owned())
         })
         .collect();
     assert_eq!(
@@ -520,11 +520,7 @@ fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
     assert!(caller.wait_exit().success());
     c.run(":end report_taken");
     assert!(c.quit().success());
-    let rec = c
-        .records()
-        .into_iter()
-        .find(|r| r["record"] == "call")
-        .expect("the call");
+    let rec = c.records().into_iter().find(|r| r["type"] == "call").expect("the call");
     assert_eq!(rec["end"], "hung_up", "{rec:#}");
     assert_eq!(rec["disposition"], "report_taken");
     assert_eq!(rec["caller"], "Hana");

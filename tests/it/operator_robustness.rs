@@ -267,7 +267,7 @@ fn a_waiting_caller_that_never_pings_is_dropped_from_the_queue() {
     mute.send(&ToConsole::Join { handoff: handoff("12") });
     c.expect("call 1 waits");
     let t = Instant::now();
-    c.expect("call 1 left `reports` after 0 s: the caller's line was lost (no word for 6 s)");
+    c.expect("call 1 left `reports` after 0:00: the caller's line was lost (no word for 6 s)");
     assert!(t.elapsed() >= Duration::from_secs(4), "after {:?}", t.elapsed());
     let msgs = mute.expect_eof(FEW);
     assert!(matches!(msgs.first(), Some(ToCaller::Welcome { .. })), "{msgs:?}");

@@ -82,13 +82,13 @@ fn a_model_call_taker_scores_every_call_in_full() {
     assert!(out.find("call 5 ended").expect("ended") < out.find("=== shift summary").expect("summary"));
 
     let recs = records(&log);
-    let kinds: Vec<&str> = recs.iter().map(|r| r["record"].as_str().expect("record")).collect();
+    let kinds: Vec<&str> = recs.iter().map(|r| r["type"].as_str().expect("type")).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "scorecard").count(), 5, "{kinds:?}");
     assert_eq!(kinds.iter().filter(|k| **k == "call").count(), 5, "{kinds:?}");
     assert_eq!(kinds.last(), Some(&"shift"), "the summary comes last: {kinds:?}");
     let urgent = recs
         .iter()
-        .find(|r| r["record"] == "call" && r["queue"] == "urgent")
+        .find(|r| r["type"] == "call" && r["queue"] == "urgent")
         .expect("the urgent call's record");
     assert_eq!(urgent["disposition"], "urgent_escalated");
     assert_eq!(urgent["end"], "completed");
@@ -111,7 +111,7 @@ fn a_slow_call_taker_loses_the_impatient_caller() {
     let (out, code) = shift(script, &log);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("call 2 left `general` after 20 s: the caller hung up (patience 20 s)"),
+        out.contains("call 2 left `general` after 0:20: the caller hung up (patience 0:20)"),
         "{out}"
     );
     assert!(out.contains("[ ] abandoned after 0:20 waiting"), "{out}");
@@ -123,7 +123,7 @@ fn a_slow_call_taker_loses_the_impatient_caller() {
     assert!(out.contains("shift: 2 calls, 1 answered, 1 abandoned"), "{out}");
     let abandoned = records(&log)
         .into_iter()
-        .find(|r| r["record"] == "call" && r["end"] == "abandoned")
+        .find(|r| r["type"] == "call" && r["end"] == "abandoned")
         .expect("the abandoned call's record");
     assert_eq!(abandoned["queue"], "general");
 }
@@ -152,17 +152,17 @@ fn a_shift_left_early_scores_the_waiting_as_unanswered_and_not_the_ones_to_come(
     // The urgent caller was waiting when the shift ended: not answered, not abandoned.
     assert!(out.contains("[ ] not answered"), "{out}");
     assert!(out.contains("shift: 1 call, 0 answered, 0 abandoned"), "{out}");
-    assert_eq!(records(&log).last().expect("records")["record"], "shift");
+    assert_eq!(records(&log).last().expect("records")["type"], "shift");
 }
 
 #[test]
 fn the_log_keeps_earlier_sessions_and_a_bad_training_file_is_refused_with_its_place() {
     let dir = Dir::new();
     let log = dir.path().join("kept.jsonl");
-    std::fs::write(&log, "{\"record\":\"earlier\"}\n").expect("seed");
+    std::fs::write(&log, "{\"type\":\"earlier\"}\n").expect("seed");
     let (_, code) = shift(":quit\n", &log);
     assert_eq!(code, 0);
-    assert_eq!(records(&log)[0]["record"], "earlier", "an existing log is appended to");
+    assert_eq!(records(&log)[0]["type"], "earlier", "an existing log is appended to");
 
     let bad = dir.write("bad.yaml", "menu: ../../menus/hotline.yaml\nname: x\nstps: []\n");
     let out = Command::cargo_bin("ivrsim")
@@ -220,12 +220,12 @@ fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
     };
     // Another writer's line survives: the console appends, it does not rewrite.
     let log = dir.path().join("shared.jsonl");
-    std::fs::write(&log, "{\"record\":\"other\"}").expect("seed"); // no final newline
+    std::fs::write(&log, "{\"type\":\"other\"}").expect("seed"); // no final newline
     let out = run(&log);
     assert_eq!(out.status.code(), Some(0));
     let recs = records(&log);
-    assert_eq!(recs[0]["record"], "other");
-    assert_eq!(recs.last().expect("records")["record"], "shift");
+    assert_eq!(recs[0]["type"], "other");
+    assert_eq!(recs.last().expect("records")["type"], "shift");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -246,4 +246,61 @@ fn the_session_log_is_appended_to_and_never_one_of_the_inputs_or_unwritable() {
         assert_eq!(out.status.code(), Some(2), "{}: {err}", bad.display());
         assert!(err.contains(why), "{err}");
     }
+}
+
+#[test]
+fn the_help_the_readme_and_the_virtual_clock_tell_one_story() {
+    let out = Command::cargo_bin("ivrsim")
+        .expect("binary")
+        .args(["operator", "--help"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    // The behaviour: a typed line takes its typing time, `:wait` lets time pass.
+    let story =
+        "each line typed takes its typing time (0.2 s a character, at least 1 s) and `:wait 30s` lets time pass";
+    assert_eq!(
+        help.matches(story).count(),
+        2,
+        "`--clock virtual` and the closing note say it: {help}"
+    );
+    assert!(!help.contains("only `:wait`") && !help.contains("moves only"), "{help}");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(readme.contains(story), "the README tells the same story");
+}
+
+#[test]
+fn a_real_time_shift_in_a_terminal_shows_its_clock_and_the_next_call() {
+    use rexpect::session::{Options, spawn_with_options};
+    let dir = Dir::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ivrsim"));
+    cmd.current_dir(root())
+        .args(["operator", "--no-listen", "--log"])
+        .arg(dir.path().join("log.jsonl"))
+        .args(["--shift", "scenarios/training/01-urgent-gas-smell.yaml"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"));
+    let mut p = spawn_with_options(
+        cmd,
+        Options::new().timeout_ms(Some(60_000)).strip_ansi_escape_codes(true),
+    )
+    .expect("spawn ivrsim in a pty");
+    // The caller joins after their steps through the IVR (39 s): said at the start...
+    // (rexpect reads bytes as Latin-1: the `·` is matched as any non-space.)
+    p.exp_regex(r"shift 0:00 \S+ next call in 0:39")
+        .expect("the shift clock at the start");
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    // ...and on Enter, in real time.
+    p.send("\r").expect("type");
+    p.flush().expect("flush");
+    p.exp_regex(r"shift 0:0[2-9] \S+ next call in 0:3[0-7]")
+        .expect("the shift clock on Enter, in real time");
+    p.send(":quit\r").expect("type");
+    p.flush().expect("flush");
+    p.exp_eof().expect("the console leaves");
 }

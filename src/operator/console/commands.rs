@@ -9,6 +9,8 @@ impl Console {
     pub fn command(&mut self, now: Duration, line: &str) {
         let line = line.trim();
         if line.is_empty() {
+            // Enter on an empty line: where the shift stands (nothing without one).
+            self.show_status(now);
             return;
         }
         let Some(cmd) = line.strip_prefix(':') else {
@@ -114,6 +116,10 @@ impl Console {
 
     fn list(&mut self, now: Duration) {
         let mut v = Vec::new();
+        if let Some(status) = self.shift_status(now) {
+            self.status_shown = now;
+            v.push(status);
+        }
         if let Some(c) = self.active.and_then(|id| self.calls.get(&id)) {
             let state = if c.state == CallState::Held {
                 "on hold"
@@ -137,7 +143,7 @@ impl Console {
                     w.id,
                     q,
                     w.priority.name(),
-                    secs(now.saturating_sub(c.joined)),
+                    duration_text(now.saturating_sub(c.joined)),
                     one_line(&route_of(&c.handoff.path), 60)
                 ));
             }
@@ -190,6 +196,7 @@ impl Console {
         let Some(call) = self.calls.get_mut(&id) else { return };
         call.state = CallState::Talking;
         call.answered.get_or_insert(now);
+        call.answered_here = Some(now);
         call.told = None;
         let queue = call.queue.clone();
         let conn = call.conn;
@@ -279,6 +286,7 @@ impl Console {
                 call.queue = queue.to_owned();
                 call.state = CallState::Waiting;
                 call.joined = now;
+                call.answered_here = None;
                 call.told = None;
                 self.active = None;
                 self.show(format!("call {id} now waits in `{queue}`, with its record and notes"));
@@ -333,8 +341,14 @@ impl Console {
                 disposition: code.to_owned(),
             },
         );
-        self.show(format!("call {id} ended: {code} (handled in {})", secs(handled)));
+        self.show(format!(
+            "call {id} ended: {code} (handled in {})",
+            duration_text(handled)
+        ));
         self.finish(now, id, "completed");
+        if self.status_due().is_some() {
+            self.show_status(now); // idle again, with calls to come
+        }
     }
 
     fn login(&mut self, on: bool) {

@@ -23,6 +23,7 @@ use super::score::{Observed, Scorecard, ShiftSummary};
 use super::training::TrainingCall;
 use crate::engine::{Handoff, route_of};
 use crate::source::printable_line;
+use crate::timing::duration_text;
 
 /// A connection's number, given by the server.
 pub type ConnId = u64;
@@ -115,9 +116,13 @@ pub struct CallRecord {
     /// When it joined the queue it is in now.
     #[serde(skip)]
     pub joined: Duration,
-    /// When the call-taker answered.
+    /// When the call-taker first answered.
     #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "answered_ms")]
     pub answered: Option<Duration>,
+    /// When it was answered in the queue it is in now (`None` while it waits there): the end
+    /// of its "time waiting".
+    #[serde(skip)]
+    pub answered_here: Option<Duration>,
     /// When it ended.
     #[serde(serialize_with = "crate::engine::opt_ms_ser", rename = "ended_ms")]
     pub ended: Option<Duration>,
@@ -212,13 +217,15 @@ pub struct Console {
     /// The training shift's scripted callers, in arrival order.
     shift: Vec<Scripted>,
     shift_over: bool,
+    /// When the shift's status line ([`Console::shift_status`]) was last shown.
+    status_shown: Duration,
     /// `:quit` was typed once with calls open.
     quit_armed: bool,
 }
 
 /// Console commands, for `:help` and completion.
 pub const COMMANDS: [(&str, &str); 13] = [
-    (":queue", "the calls waiting, and callback requests"),
+    (":queue", "the calls waiting, callback requests, and the shift clock"),
     (
         ":answer",
         "answer the next call (highest priority, then longest wait), or `:answer ID`",
@@ -248,10 +255,6 @@ pub const COMMANDS: [(&str, &str); 13] = [
     (":quit", "leave (calls waiting hear that nobody is available)"),
 ];
 
-fn secs(d: Duration) -> String {
-    format!("{:.0} s", d.as_secs_f64())
-}
-
 impl Console {
     /// A console with no calls, logged in.
     pub fn new(mut config: ConsoleConfig) -> Self {
@@ -274,6 +277,7 @@ impl Console {
             out: VecDeque::new(),
             shift: Vec::new(),
             shift_over: false,
+            status_shown: Duration::ZERO,
             quit_armed: false,
         }
     }
@@ -485,7 +489,10 @@ impl Console {
         match call.state {
             CallState::Waiting => {
                 let (waited, queue) = (now.saturating_sub(call.joined), call.queue.clone());
-                self.show(format!("call {id} left `{queue}` after {}: {what}", secs(waited)));
+                self.show(format!(
+                    "call {id} left `{queue}` after {}: {what}",
+                    duration_text(waited)
+                ));
                 self.finish(now, id, end);
             }
             CallState::Talking | CallState::Held => {
@@ -519,9 +526,7 @@ impl Console {
             number,
             variables,
         };
-        let mut rec = serde_json::to_value(&req).unwrap_or_default();
-        rec["record"] = "callback".into();
-        self.out.push_back(Output::Record(rec));
+        self.out.push_back(Output::Record(log_record("callback", &req)));
         self.callbacks.push(req);
     }
 
@@ -549,6 +554,7 @@ impl Console {
                 state: CallState::Waiting,
                 arrived: now,
                 joined: now,
+                answered_here: None,
                 answered: None,
                 ended: None,
                 end: None,
@@ -602,8 +608,7 @@ impl Console {
             call.end = Some(end.to_owned());
         }
         let queue = call.queue.clone();
-        let mut rec = serde_json::to_value(&*call).unwrap_or_default();
-        rec["record"] = "call".into();
+        let rec = log_record("call", &*call);
         self.out.push_back(Output::Record(rec));
         if was_waiting {
             self.queues.take(id);
@@ -665,6 +670,17 @@ fn sanitize(mut h: Handoff) -> Handoff {
     h
 }
 
+/// A session-log record: the fields of `value` (an object) and `"type": kind`, the kind of
+/// record: `call`, `callback`, `scorecard` or `shift` (docs/operator-protocol.md).
+pub fn log_record(kind: &str, value: &impl Serialize) -> serde_json::Value {
+    let mut rec = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    rec.insert("type".into(), kind.into());
+    serde_json::Value::Object(rec)
+}
+
 fn one_line(s: &str, max: usize) -> String {
     let s = printable_line(s);
     if s.chars().count() <= max {
@@ -676,7 +692,8 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
-/// What the call-taker sees on answering: the IVR's screen pop, with the time waited.
+/// What the call-taker sees on answering: the IVR's screen pop, with the time waiting (in
+/// the queue the call is in now, from joining it to the answer; docs/call-semantics.md, "Times").
 pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
     let mut v = crate::call::render::screen_pop(&call.handoff);
     v[1] = format!(
@@ -684,8 +701,8 @@ pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
         call.id,
         printable_line(&call.caller)
     );
-    let waited = call.answered.unwrap_or(now).saturating_sub(call.arrived);
-    v.insert(4, format!("time waiting: {}", secs(waited)));
+    let waited = call.answered_here.unwrap_or(now).saturating_sub(call.joined);
+    v.insert(4, format!("time waiting: {}", duration_text(waited)));
     if call.queue != call.handoff.queue {
         v.insert(
             3,

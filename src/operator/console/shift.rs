@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use super::*;
 
+/// How often an idle training shift shows its status line (shift time).
+pub const STATUS_EVERY: Duration = Duration::from_secs(30);
+
 impl Console {
     /// Adds a scripted caller to the shift: it joins its queue at its `arrival` plus its
     /// time in the IVR (`handoff.time_in_ivr`), answers the call-taker in persona, hangs up
@@ -32,9 +35,50 @@ impl Console {
     }
 
     /// When the console next needs [`Console::handle_timeout`]: a scripted caller joining
-    /// its queue, or running out of patience; `None`: nothing is due.
+    /// its queue, or running out of patience, or the next idle status line; `None`: nothing
+    /// is due.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.shift.iter().filter_map(|s| self.deadline(s)).min()
+        self.shift
+            .iter()
+            .filter_map(|s| self.deadline(s))
+            .chain(self.status_due())
+            .min()
+    }
+
+    /// The shift's status, while calls are still to come: `shift 2:10 · next call in 0:40`
+    /// (shift time, and the time until the next scripted caller joins its queue, both as
+    /// [`duration_text`]). `None` without a shift, or once every call has come.
+    pub fn shift_status(&self, now: Duration) -> Option<String> {
+        let next = self.next_arrival()?;
+        Some(format!(
+            "shift {} · next call in {}",
+            duration_text(now),
+            duration_text(next.saturating_sub(now))
+        ))
+    }
+
+    /// When the next scripted caller joins its queue.
+    fn next_arrival(&self) -> Option<Duration> {
+        self.shift
+            .iter()
+            .filter(|s| s.id.is_none() && s.card.is_none() && !s.skipped)
+            .map(|s| s.joins_at)
+            .min()
+    }
+
+    /// Idle (no call taken, none waiting) with calls to come: the status line is due every
+    /// [`STATUS_EVERY`] after it was last shown.
+    pub(super) fn status_due(&self) -> Option<Duration> {
+        let idle = self.active.is_none() && self.queues.is_empty() && !self.shift_over;
+        (idle && self.next_arrival().is_some()).then(|| self.status_shown.saturating_add(STATUS_EVERY))
+    }
+
+    /// Shows the shift's status line at `now`, if there is one.
+    pub(super) fn show_status(&mut self, now: Duration) {
+        if let Some(line) = self.shift_status(now) {
+            self.status_shown = now;
+            self.show(line);
+        }
     }
 
     fn deadline(&self, s: &Scripted) -> Option<Duration> {
@@ -60,6 +104,14 @@ impl Console {
                 .enumerate()
                 .filter_map(|(i, s)| self.deadline(s).map(|t| (t, i)))
                 .min();
+            // A caller joining at the same time as the status line comes first.
+            if let Some(t) = self
+                .status_due()
+                .filter(|t| *t <= now && due.is_none_or(|(d, _)| *t < d))
+            {
+                self.show_status(t);
+                continue;
+            }
             let Some((t, i)) = due else { break };
             if t > now {
                 break;
@@ -86,7 +138,7 @@ impl Console {
                     self.caller_gone(
                         t,
                         id,
-                        &format!("the caller hung up (patience {})", secs(patience)),
+                        &format!("the caller hung up (patience {})", duration_text(patience)),
                         "abandoned",
                     );
                 }
@@ -128,8 +180,7 @@ impl Console {
         let mut lines = vec![String::new(), "--- scorecard ---".to_owned()];
         lines.extend(card.to_string().lines().map(str::to_owned));
         self.out.push_back(Output::Show(lines));
-        let mut rec = serde_json::to_value(&card).unwrap_or_default();
-        rec["record"] = "scorecard".into();
+        let mut rec = super::log_record("scorecard", &card);
         rec["file"] = s.call.path.display().to_string().into();
         if let Some(c) = call {
             rec["transcript"] = serde_json::to_value(&c.transcript).unwrap_or_default();
@@ -149,8 +200,7 @@ impl Console {
             let mut lines = vec![String::new(), "=== shift summary ===".to_owned()];
             lines.extend(summary.to_string().lines().map(str::to_owned));
             self.out.push_back(Output::Show(lines));
-            let mut rec = serde_json::to_value(&summary).unwrap_or_default();
-            rec["record"] = "shift".into();
+            let mut rec = super::log_record("shift", &summary);
             let not_arrived: Vec<&str> = self
                 .shift
                 .iter()

@@ -96,10 +96,7 @@ fn calls_are_answered_by_priority_then_arrival_and_positions_follow() {
     assert!(sent(&o, 3).contains(&ToCaller::Ended {
         disposition: "resolved".into()
     }));
-    assert!(
-        o.iter()
-            .any(|o| matches!(o, Output::Record(r) if r["record"] == "call"))
-    );
+    assert!(o.iter().any(|o| matches!(o, Output::Record(r) if r["type"] == "call")));
     c.command(Duration::from_secs(8), ":answer");
     assert_eq!(
         sent(&drain(&mut c), 1),
@@ -212,4 +209,98 @@ fn the_caller_and_the_call_taker_talk_and_a_lost_line_is_told() {
         .expect("record");
     assert_eq!(rec["end"], "lost");
     assert_eq!(rec["transcript"].as_array().map(Vec::len), Some(2));
+}
+
+fn shown(o: &[Output]) -> Vec<String> {
+    o.iter()
+        .filter_map(|o| match o {
+            Output::Show(v) => Some(v.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn times_on_screen_follow_one_rule_and_the_wait_is_in_the_queue_the_call_is_in_now() {
+    let mut c = console();
+    let ms = Duration::from_millis;
+    caller(&mut c, 1, 0, "reports", Priority::Normal);
+    drain(&mut c);
+    // Answered 1.5 s after joining: 0:02, as the scorecard rounds it (timing::duration_text).
+    c.command(ms(1_500), ":answer");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:02".to_owned()), "{o:#?}");
+    assert!(o.contains(&"language: en   time in IVR: 0:10".to_owned()), "{o:#?}");
+    // Put back in another queue at 30 s, answered again at 40.4 s: the wait is the second one.
+    c.command(ms(30_000), ":transfer national");
+    c.command(ms(40_400), ":answer");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:10".to_owned()), "{o:#?}");
+    c.command(ms(45_000), ":pop");
+    let o = shown(&drain(&mut c));
+    assert!(o.contains(&"time waiting: 0:10".to_owned()), "{o:#?}");
+    // Handle time: from the first answer to `:end`, 44.6 s: 0:45.
+    c.command(ms(46_100), ":end resolved");
+    let o = shown(&drain(&mut c));
+    assert!(
+        o.iter().any(|l| l == "call 1 ended: resolved (handled in 0:45)"),
+        "{o:#?}"
+    );
+}
+
+/// A training call arriving at `arrival` seconds (and 10 s in the IVR).
+fn scripted(name: &str, arrival: u64) -> (TrainingCall, Handoff) {
+    let text = format!(
+        "menu: m.yaml\nname: {name}\narrival: {arrival}s\nsteps: [{{ press: \"1\" }}]\n\
+         persona: {{ name: {name}, mood: calm, patience: 10m }}\nopening: \"Hello.\"\n\
+         facts: [{{ topic: where, keywords: [where], answer: \"Here.\" }}]\n\
+         record: [{{ field: where, expect: [here] }}]\ndisposition: resolved\n"
+    );
+    let mut sources = crate::source::Sources::new();
+    let (call, diags) =
+        crate::operator::training::load_training_text(std::path::Path::new("t.yaml"), &text, &mut sources, &[]);
+    let call = call.unwrap_or_else(|| panic!("{}", crate::diag::render_plain(&sources, &diags)));
+    (call, handoff("general", Priority::Normal))
+}
+
+#[test]
+fn an_idle_shift_shows_its_clock_and_when_the_next_call_comes() {
+    let mut c = console();
+    for (name, at) in [("Ada", 60), ("Bo", 200)] {
+        let (call, h) = scripted(name, at);
+        c.add_scripted(call, h);
+    }
+    let secs = Duration::from_secs;
+    // Idle, nothing waiting: a line every 30 s of shift time. Ada joins at 70 s (60 + 10 in the IVR).
+    assert_eq!(c.poll_timeout(), Some(secs(30)));
+    c.handle_timeout(secs(30));
+    assert_eq!(shown(&drain(&mut c)), ["shift 0:30 · next call in 0:40"]);
+    c.handle_timeout(secs(60));
+    assert_eq!(shown(&drain(&mut c)), ["shift 1:00 · next call in 0:10"]);
+    // Enter on an empty line, or `:queue`, shows it too.
+    c.command(secs(65), "");
+    assert_eq!(shown(&drain(&mut c)), ["shift 1:05 · next call in 0:05"]);
+    c.command(secs(66), ":queue");
+    let o = shown(&drain(&mut c));
+    assert_eq!(o[0], "shift 1:06 · next call in 0:04", "{o:#?}");
+    // A call waiting or taken: no ticks.
+    c.handle_timeout(secs(70));
+    drain(&mut c);
+    assert_eq!(
+        c.poll_timeout(),
+        Some(secs(210)),
+        "Bo joining next: no status line while Ada waits"
+    );
+    c.command(secs(80), ":answer");
+    drain(&mut c);
+    c.command(secs(100), ":end resolved");
+    let o = shown(&drain(&mut c));
+    // Idle again: the status follows the call's end, and ticks resume from there.
+    assert_eq!(
+        o.last().map(String::as_str),
+        Some("shift 1:40 · next call in 1:50"),
+        "{o:#?}"
+    );
+    assert_eq!(c.poll_timeout(), Some(secs(130)));
 }
