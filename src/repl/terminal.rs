@@ -7,7 +7,12 @@
 //! - The **reader thread** owns the rustyline `Editor`. It reads one line, sends it as an
 //!   [`Event`], then waits for the driver's "ready" before showing the prompt again; so
 //!   the output of a line comes before the next prompt, and when the driver ends the reader
-//!   is waiting, not inside `readline` (the terminal is left in its normal mode).
+//!   is waiting, not inside `readline` (the terminal is left in its normal mode). Keys
+//!   typed quickly (`1` Enter `2` Enter in one burst) are read by one `readline` into its
+//!   input buffer; rustyline's `buffer-redux` feature (on in Cargo.toml) hands what is left
+//!   of that buffer to the next `readline`, where without it the rest was dropped
+//!   (rustyline issue #690). Keys typed while the reader waits stay in the terminal's own
+//!   input queue until the next `readline`.
 //! - The **printer thread** writes what the driver shows with rustyline's
 //!   `ExternalPrinter`: above the line being typed while `readline` runs, straight to the
 //!   terminal otherwise. The driver only sends it strings, so it never blocks on the
