@@ -48,7 +48,8 @@ use crate::source::printable;
 /// Indent of the driver's own lines (command output, explanations), under the captions.
 const INDENT: &str = "           ";
 
-/// Shown once when a call ends, and when keys or words come after.
+/// Shown in a terminal once when a call ends, and when keys or words come after (from a
+/// pipe: nothing at the end, and [`input::AFTER_THE_END`] for a line after it).
 pub const CALL_OVER: &str = "(the call is over: `:restart` for a new one, `:quit` to leave)";
 
 /// With `--no-timeouts`, how far before a pending time-out the clock holds while the
@@ -417,7 +418,11 @@ impl<'a, 'm> Driver<'a, 'm> {
                 }
             }
             Ok(Input::Silence) => out.extend(self.silence()),
-            Ok(_) if self.session.call.is_ended() => out.push(CALL_OVER.into()),
+            Ok(_) if self.session.call.is_ended() => out.push(if self.options.editor {
+                CALL_OVER.into()
+            } else {
+                format!("{INDENT}{}", input::AFTER_THE_END)
+            }),
             Ok(Input::Keys(keys)) => self.session.call.handle_keys(now, &keys),
             Ok(Input::Speech(words)) => self.session.call.handle_speech(now, &words),
         }
@@ -447,11 +452,10 @@ impl<'a, 'm> Driver<'a, 'm> {
     }
 
     fn help(&self) -> String {
-        let mut text = input::help();
-        text.push_str(if self.options.timeouts {
-            "time-outs run in real time: to stay silent, just wait (an empty line does not skip ahead)\n"
+        let mut text = input::help(if self.options.timeouts {
+            input::Reading::RealTime
         } else {
-            "the line waits for you (--no-timeouts): an empty line skips to the next time-out\n"
+            input::Reading::WaitsForYou
         });
         if self.options.editor {
             text.push_str("Tab completes commands and this menu's keys; Ctrl-D or Ctrl-C leaves, like :quit\n");
@@ -490,7 +494,10 @@ impl<'a, 'm> Driver<'a, 'm> {
         let over = self.session.call.is_ended() && !self.told_over;
         if over {
             self.told_over = true;
-            out.push(CALL_OVER.into());
+            // From a pipe the script says what comes next: nothing to advise.
+            if self.options.editor {
+                out.push(CALL_OVER.into());
+            }
         }
         if !out.is_empty() {
             self.screen.show(&out)?;
@@ -810,6 +817,26 @@ nodes:
         assert_eq!(run.screen.lines.len(), 1 + 4, "{}", run.screen.text()); // the prompt; the summary
         assert_eq!(run.readies, 2);
         assert!(!run.screen.text().contains("no input"));
+    }
+
+    /// `:help` says one thing about an empty line, true for the mode.
+    #[tokio::test(start_paused = true)]
+    async fn help_says_one_true_thing_about_an_empty_line() {
+        for timeouts in [true, false] {
+            let run = drive(timeouts, |tx| async move {
+                send(&tx, ":help");
+                send(&tx, ":quit");
+            })
+            .await;
+            let text = run.screen.text();
+            assert_eq!(text.matches("empty line").count(), 1, "{text}");
+            let says = if timeouts {
+                "to stay silent, just wait: the time-outs run in real time (an empty line does nothing)"
+            } else {
+                "an empty line is silence: it skips to the next time-out"
+            };
+            assert!(text.contains(says), "{text}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -417,3 +417,32 @@ fn an_operator_address_that_cannot_be_one_is_refused_before_the_call() {
         assert!(out.stdout.is_empty(), "no call was started: {}", out.stdout);
     }
 }
+
+/// From a pipe the end of a call says nothing about `:quit` (the end of the input leaves);
+/// a key after the end says it is ignored and how to start again.
+#[test]
+fn a_piped_call_ends_with_what_applies_to_a_pipe() {
+    let (out, err, code) = call(&["--at", MONDAY_10], "0\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("=== call over: transferred"), "{out}");
+    assert!(!out.contains(":quit"), "{out}");
+    let (out, err, code) = call(&["--at", MONDAY_10], "0\n1\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("> 1\n           ! the call is over: this line is ignored (`:restart` starts a new call)\n"),
+        "{out}"
+    );
+    assert!(!out.contains(":quit"), "{out}");
+}
+
+/// `:help` says one true thing about an empty line, for a pipe.
+#[test]
+fn help_from_a_pipe_says_one_thing_about_an_empty_line() {
+    let (out, err, code) = call(&["--at", MONDAY_10], ":help\n");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("empty line").count(), 1, "{out}");
+    assert!(
+        out.contains("an empty line is silence until the next time-out"),
+        "{out}"
+    );
+}
