@@ -146,8 +146,6 @@ pub struct Driver<'a, 'm> {
     link: Option<Link>,
     /// Effects (and words) for the link, taken by the main loop.
     to_link: Vec<Result<crate::engine::Effect, String>>,
-    /// The input has ended while the call waits for (or talks with) a call-taker.
-    input_closed: bool,
 }
 
 impl<'a, 'm> Driver<'a, 'm> {
@@ -171,7 +169,6 @@ impl<'a, 'm> Driver<'a, 'm> {
             write_error: None,
             link: None,
             to_link: Vec::new(),
-            input_closed: false,
         }
     }
 
@@ -232,33 +229,21 @@ impl<'a, 'm> Driver<'a, 'm> {
         let mut stop = pin!(stop);
         loop {
             self.service_link(link).await?;
-            if self.input_closed && self.session.call.is_ended() {
-                return Ok(());
-            }
             let wake = self.next_wake();
             tokio::select! {
                 biased;
                 () = &mut stop => return Ok(()),
                 heard = recv_link(link) => self.heard(heard)?,
-                event = events.recv(), if !self.input_closed => match event {
+                event = events.recv() => match event {
                     Some(Event::Line(line)) => {
                         if self.line(&line)? == Flow::Leave {
                             return Ok(());
                         }
                         ready();
                     }
-                    Some(Event::End) | None => {
-                        // With a console to reach, a caller whose input has ended stays on the
-                        // line, silent, until the call ends: waiting for (or talking with) a
-                        // call-taker, or on the way there as the time-outs run.
-                        let call = &self.session.call;
-                        let goes_on = call.on_operator_line() || self.options.timeouts;
-                        if link.is_some() && !call.is_ended() && goes_on {
-                            self.input_closed = true;
-                        } else {
-                            return Ok(());
-                        }
-                    }
+                    // The end of the input hangs up, on the operator line too: a pipe
+                    // that should stay on the line keeps its input open.
+                    Some(Event::End) | None => return Ok(()),
                 },
                 () = sleep_until(wake.map(|(at, _)| at)) => {
                     if let Some((at, due)) = wake {

@@ -446,3 +446,33 @@ fn help_from_a_pipe_says_one_thing_about_an_empty_line() {
         "{out}"
     );
 }
+
+/// `call --operator` from a pipe: the end of the input hangs up, console or not (here none
+/// listens at the address), so the command ends instead of holding until killed.
+#[test]
+fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(root())
+        .args(["call", "--mute", "--at", MONDAY_10, "--operator", &addr])
+        .write_stdin("0\n")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("> 0") && stdout.contains("the caller hung up"),
+        "{stdout}"
+    );
+}
