@@ -56,6 +56,17 @@ pub const CALL_OVER: &str = "(the call is over: `:restart` for a new one, `:quit
 /// trainee thinks (the engine fires a timer at its deadline, not before).
 pub const HOLD_BEFORE_DEADLINE: Duration = Duration::from_millis(1);
 
+/// What the driver has for the line to the console, in order.
+#[derive(Debug)]
+enum ToLink {
+    /// An effect of the call the link takes note of (handoff, leaving, the end).
+    Effect(Effect),
+    /// The caller's words to the call-taker.
+    Say(String),
+    /// Keys the caller pressed while talking with the call-taker.
+    Keys(String),
+}
+
 /// What the reader thread sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -145,7 +156,7 @@ pub struct Driver<'a, 'm> {
     /// The line to a call-taker console (`--operator`).
     link: Option<Link>,
     /// Effects (and words) for the link, taken by the main loop.
-    to_link: Vec<Result<crate::engine::Effect, String>>,
+    to_link: Vec<ToLink>,
 }
 
 impl<'a, 'm> Driver<'a, 'm> {
@@ -266,8 +277,9 @@ impl<'a, 'm> Driver<'a, 'm> {
             }
             for item in std::mem::take(&mut self.to_link) {
                 match item {
-                    Ok(effect) => l.observe(&effect),
-                    Err(words) => l.say(&words),
+                    ToLink::Effect(effect) => l.observe(&effect),
+                    ToLink::Say(words) => l.say(&words),
+                    ToLink::Keys(keys) => l.keys(&keys),
                 }
             }
             if let Some(h) = l.flush().await {
@@ -370,9 +382,20 @@ impl<'a, 'm> Driver<'a, 'm> {
                     "{INDENT}! not sent: control characters, or longer than {} characters",
                     crate::operator::protocol::MAX_SAY
                 ));
+            } else if let Ok(Input::Keys(keys)) = input::parse(words) {
+                // Keys reach the call-taker as keys (DTMF), not as words.
+                if keys.chars().count() > crate::operator::protocol::MAX_KEYS {
+                    out.push(format!(
+                        "{INDENT}! not sent: more than {} keys at once",
+                        crate::operator::protocol::MAX_KEYS
+                    ));
+                } else {
+                    self.session.call.handle_keys(now, &keys);
+                    self.to_link.push(ToLink::Keys(keys));
+                }
             } else {
                 self.session.call.handle_conversation(now, true, words);
-                self.to_link.push(Err(words.to_owned()));
+                self.to_link.push(ToLink::Say(words.to_owned()));
             }
             if !out.is_empty() {
                 self.screen.show(&out)?;
@@ -464,7 +487,7 @@ impl<'a, 'm> Driver<'a, 'm> {
                     | Effect::Ended(_)
                     | Effect::Moved { .. }
             ) {
-                self.to_link.push(Ok(effect.clone()));
+                self.to_link.push(ToLink::Effect(effect.clone()));
             }
             out.extend(render::lines(&effect));
         }

@@ -91,6 +91,7 @@ impl Console {
             at: now,
             who: "call-taker",
             text: text.clone(),
+            keys: false,
         });
         let (conn, script) = (call.conn, call.script);
         self.send(conn, ToCaller::Say { text: text.clone() });
@@ -107,6 +108,7 @@ impl Console {
                 at: now,
                 who: "caller",
                 text: text.clone(),
+                keys: false,
             });
             self.show(format!("  caller: {text}"));
         }
@@ -239,6 +241,7 @@ impl Console {
             at: now,
             who: "call-taker",
             text: format!("({what})"),
+            keys: false,
         });
         let conn = call.conn;
         self.send(conn, msg);
@@ -275,6 +278,7 @@ impl Console {
                     at: now,
                     who: "call-taker",
                     text: format!("(transferred to `{queue}`)"),
+                    keys: false,
                 });
                 call.queue = queue.to_owned();
                 call.state = CallState::Waiting;
