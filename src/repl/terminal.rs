@@ -22,8 +22,9 @@
 //! its main loop; its completion modes, reverse search and a lone Esc wait for the next key
 //! without drawing, which held every re-prompt back until a key came. So Tab is bound to
 //! [`tab`], which decides at once (and lists candidates through the printer), Ctrl-R to the
-//! prefix history search, and Esc waits at most [`ESC_SEQUENCE_MS`] for the rest of a key's
-//! escape sequence.
+//! prefix history search, the prefix keys Ctrl-X, Ctrl-V and Ctrl-] to nothing, and Esc waits
+//! at most [`ESC_SEQUENCE_MS`] for the rest of a key's escape sequence. (Alt with a digit, a
+//! repeat count, still waits for the next key: rustyline reads it before any binding.)
 
 use std::io::{self, BufRead, Write};
 use std::sync::mpsc;
@@ -123,6 +124,16 @@ impl Terminal {
         );
         // Ctrl-R: the last line that starts with what is typed (no search mode to wait in).
         editor.bind_sequence(KeyEvent::ctrl('R'), EventHandler::Simple(Cmd::HistorySearchBackward));
+        // Prefix keys that wait for a second key (Ctrl-X …, quoted insert, character
+        // search) do nothing here: no command of the call needs them.
+        for key in [
+            KeyEvent::ctrl('X'),
+            KeyEvent::ctrl('V'),
+            KeyEvent::ctrl(']'),
+            KeyEvent(KeyCode::Char(']'), Modifiers::CTRL_ALT),
+        ] {
+            editor.bind_sequence(key, EventHandler::Simple(Cmd::Noop));
+        }
         editor.set_helper(Some(CallHelper {
             words,
             dim: std::env::var_os("NO_COLOR").is_none(),

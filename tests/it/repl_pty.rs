@@ -395,3 +395,24 @@ nodes:
     p.send_control('d').expect("Ctrl-D");
     assert_eq!(exit_code(p), 0);
 }
+
+/// No key leaves the line editor waiting for another without drawing: after a lone Esc,
+/// Ctrl-R, Ctrl-X, Ctrl-V and Ctrl-], each re-prompt still appears on time.
+#[test]
+fn no_key_holds_back_the_screen() {
+    let dir = Dir::new();
+    dir.write("quick.yaml", menu("300ms"));
+    let mut p = spawn_args(
+        dir.path(),
+        &["call", "quick.yaml", "--mute", "--transcript", "t.json"],
+        ON_TIME_MS,
+    );
+    expect(&mut p, "main: Press one.");
+    expect(&mut p, "> ");
+    for (i, key) in ["\x1b", "\x12", "\x18", "\x16", "\x1d"].into_iter().enumerate() {
+        type_(&mut p, key);
+        expect(&mut p, &format!("(no input {}): Hello?", i + 1));
+    }
+    p.send_control('d').expect("Ctrl-D");
+    assert_eq!(exit_code(p), 0);
+}
