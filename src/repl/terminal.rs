@@ -259,6 +259,7 @@ fn read_loop(
         }
         let read = editor.readline(PROMPT);
         state.lock().unwrap_or_else(PoisonError::into_inner).reading = false;
+        quiet_until_the_next_line();
         let event = match read {
             Ok(line) => {
                 if !line.trim().is_empty() {
@@ -286,6 +287,22 @@ fn read_loop(
         if let Err(e) = saved {
             eprintln!("(history not saved to {}: {e})", path.display());
         }
+    }
+}
+
+/// Turns the terminal's echo off between two `readline`s: keys typed while the driver shows
+/// a line's result wait in the terminal's input queue, and the next `readline` shows them on
+/// its line, instead of the terminal echoing them into the middle of the output. (rustyline
+/// restores the mode it found, so echo stays off until [`super::Tty::close`] puts the
+/// terminal back as it was at the start.)
+fn quiet_until_the_next_line() {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = rustix::stdio::stdin();
+    if let Ok(mut mode) = tcgetattr(stdin)
+        && mode.local_modes.contains(LocalModes::ECHO)
+    {
+        mode.local_modes.remove(LocalModes::ECHO);
+        let _ = tcsetattr(stdin, OptionalActions::Now, &mode);
     }
 }
 
