@@ -94,12 +94,34 @@ pub fn parse(line: &str) -> Result<Input, String> {
     Err(format!("`{t}` is neither keys (0-9, * and #) nor words"))
 }
 
-/// The `:help` text.
-pub fn help() -> String {
-    let mut s = String::from(
-        "type keys (1, 0, 4471#) and press Enter to dial them; type words to speak; \
-         an empty line is silence\n",
-    );
+/// How a call's lines are read, for what `:help` says an empty line does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// In real time with the time-outs running (a terminal, or `--timeouts`): to stay
+    /// silent is to wait; an empty line does nothing.
+    RealTime,
+    /// In real time, the line waiting for the trainee (`--no-timeouts`): an empty line is
+    /// silence up to the next time-out.
+    WaitsForYou,
+    /// From a pipe, in virtual time: an empty line is silence up to the next time-out.
+    Pipe,
+}
+
+/// What a line after the end of a call (other than a command) gets, from a pipe, where
+/// `:quit` is not needed (the end of the input leaves).
+pub const AFTER_THE_END: &str = "! the call is over: this line is ignored (`:restart` starts a new call)";
+
+/// The `:help` text for lines read as `reading`: how to type, what an empty line does (one
+/// statement, true for the mode), the commands.
+pub fn help(reading: Reading) -> String {
+    let silence = match reading {
+        Reading::RealTime => "to stay silent, just wait: the time-outs run in real time (an empty line does nothing)",
+        Reading::WaitsForYou => {
+            "an empty line is silence: it skips to the next time-out (--no-timeouts: the line waits for you)"
+        }
+        Reading::Pipe => "an empty line is silence until the next time-out",
+    };
+    let mut s = format!("type keys (1, 0, 4471#) and press Enter to dial them; type words to speak;\n{silence}\n");
     for (_, name, what) in COMMANDS {
         s.push_str(&format!("  {name:<9} {what}\n"));
     }

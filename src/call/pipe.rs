@@ -74,9 +74,6 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
     let mut buf = String::new();
     loop {
         let now = session.call.now();
-        if session.call.is_ended() {
-            writeln!(out, "(the call is over: `:restart` for a new one, `:quit` to leave)")?;
-        }
         buf.clear();
         // Four bytes a character is the most UTF-8 needs; longer lines are refused anyway.
         let Some((bytes, total)) = read_line_capped(lines, 4 * input::MAX_LINE + 8)? else {
@@ -120,7 +117,7 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
                     }
                 }
             }
-            Ok(_) if session.call.is_ended() => {}
+            Ok(_) if session.call.is_ended() => writeln!(out, "           {}", input::AFTER_THE_END)?,
             Ok(Input::Keys(keys)) => session.call.handle_keys(now, &keys),
             Ok(Input::Speech(words)) => session.call.handle_speech(now, &words),
             Ok(Input::Silence) => {

@@ -132,7 +132,7 @@ impl<'m> Session<'m> {
 
     fn command_text(&mut self, now: CallTime, cmd: Command) -> Option<String> {
         match cmd {
-            Command::Help => Some(super::input::help()),
+            Command::Help => Some(super::input::help(super::input::Reading::Pipe)),
             Command::Where => Some(self.where_text()),
             Command::Map => Some(self.map_text()),
             Command::Vars => Some(self.vars_text()),

@@ -230,6 +230,26 @@ impl Call<'_> {
         }
     }
 
+    /// The caller pressed `keys` at `now` while a call-taker has the call: the caller hears
+    /// the tones, the path keeps `caller pressed KEYS`, and a caption says where the keys
+    /// went (the driver sends them to the console, protocol message `keys`). On hold,
+    /// nobody sees them, and the caption says so.
+    pub(super) fn keys_to_operator(&mut self, now: CallTime, keys: &str) {
+        for key in keys.chars() {
+            self.effects.push_back(Effect::DtmfTone { at: now, key });
+        }
+        let node = self.current_id();
+        self.step(now, &node, format!("caller pressed {keys}"));
+        if self.is_held() {
+            self.caption(
+                now,
+                format!("you pressed {keys}: you are on hold, the call-taker does not see them"),
+            );
+        } else {
+            self.caption(now, format!("you pressed {keys}: the call-taker sees the keys"));
+        }
+    }
+
     /// Whether the call-taker has put the caller on hold.
     pub fn is_held(&self) -> bool {
         matches!(self.line, Some(Line::Talking { held: true, .. }))
@@ -560,6 +580,53 @@ nodes:
             Effect::StartPrompt(p) if p.role == PromptRole::Goodbye => Some((p.at.as_millis() as u64, p.text.clone())),
             _ => None,
         })
+    }
+
+    fn captions(effects: &[Effect]) -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Caption { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_with_a_call_taker_go_to_the_call_taker_and_waiting_they_do_nothing() {
+        let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
+        let clips = ClipLibrary::default();
+        let mut r = Run::start(&m, &clips);
+        r.queue(1000, waiting("a", 1, true));
+        r.call.handle_keys(ms(4000), "5");
+        let e = r.drain();
+        assert!(captions(&e).iter().any(|c| c.contains("ignored")), "{e:?}");
+        r.queue(5000, QueueEvent::Answered { operator: "Sam".into() });
+        r.call.handle_keys(ms(6000), "5#");
+        let e = r.drain();
+        let tones: Vec<char> = e
+            .iter()
+            .filter_map(|e| {
+                if let Effect::DtmfTone { key, .. } = e {
+                    Some(*key)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(tones, ['5', '#']);
+        assert_eq!(captions(&e), ["you pressed 5#: the call-taker sees the keys"]);
+        assert!(r.call.path().iter().any(|s| s.event == "caller pressed 5#"));
+        r.queue(7000, QueueEvent::Held);
+        r.call.handle_keys(ms(8000), "1");
+        let e = r.drain();
+        assert!(
+            captions(&e)
+                .iter()
+                .any(|c| c.contains("on hold, the call-taker does not see them")),
+            "{e:?}"
+        );
+        assert!(!r.call.is_ended());
     }
 
     #[test]

@@ -222,9 +222,15 @@ impl<'m> Call<'m> {
 
     /// The caller pressed `keys` at `now`, in order and at once (one key, or a burst typed
     /// together). Keys after one that moves the call on are type-ahead for the next node.
+    /// With a call-taker on the line, the keys go to the call-taker (the path keeps
+    /// `caller pressed KEYS`, a caption says so), not to the menu.
     pub fn handle_keys(&mut self, now: CallTime, keys: &str) {
         self.handle_timeout(now);
         if self.ended {
+            return;
+        }
+        if self.with_operator() {
+            self.keys_to_operator(now, keys);
             return;
         }
         for key in keys.chars() {

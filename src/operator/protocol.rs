@@ -30,6 +30,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7410";
 /// Longest line of conversation (`say`), in characters.
 pub const MAX_SAY: usize = 2000;
 
+/// Most keys in one `keys` message.
+pub const MAX_KEYS: usize = 64;
+
 /// From a caller to the console.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -51,6 +54,13 @@ pub enum ToConsole {
     Say {
         /// The words.
         text: String,
+    },
+    /// Keys (DTMF) the caller pressed while talking with the call-taker, as a call-taker's
+    /// desktop shows them (a number for a menu the call-taker reads out, a yes/no): `0`-`9`,
+    /// `*`, `#`, at most [`MAX_KEYS`] of them. Distinct from words (`say`).
+    Keys {
+        /// The keys, in the order pressed (`"5"`, `"20261234#"`).
+        keys: String,
     },
     /// The caller left the queue without hanging up (the IVR's `when_no_operator` plan).
     Leave {
@@ -194,6 +204,7 @@ mod tests {
                 token: Some("s3cret".into()),
             },
             ToConsole::Say { text: "hello".into() },
+            ToConsole::Keys { keys: "5#".into() },
             ToConsole::Hangup,
         ];
         for m in msgs {

@@ -48,12 +48,24 @@ use crate::source::printable;
 /// Indent of the driver's own lines (command output, explanations), under the captions.
 const INDENT: &str = "           ";
 
-/// Shown once when a call ends, and when keys or words come after.
+/// Shown in a terminal once when a call ends, and when keys or words come after (from a
+/// pipe: nothing at the end, and [`input::AFTER_THE_END`] for a line after it).
 pub const CALL_OVER: &str = "(the call is over: `:restart` for a new one, `:quit` to leave)";
 
 /// With `--no-timeouts`, how far before a pending time-out the clock holds while the
 /// trainee thinks (the engine fires a timer at its deadline, not before).
 pub const HOLD_BEFORE_DEADLINE: Duration = Duration::from_millis(1);
+
+/// What the driver has for the line to the console, in order.
+#[derive(Debug)]
+enum ToLink {
+    /// An effect of the call the link takes note of (handoff, leaving, the end).
+    Effect(Effect),
+    /// The caller's words to the call-taker.
+    Say(String),
+    /// Keys the caller pressed while talking with the call-taker.
+    Keys(String),
+}
 
 /// What the reader thread sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,9 +156,7 @@ pub struct Driver<'a, 'm> {
     /// The line to a call-taker console (`--operator`).
     link: Option<Link>,
     /// Effects (and words) for the link, taken by the main loop.
-    to_link: Vec<Result<crate::engine::Effect, String>>,
-    /// The input has ended while the call waits for (or talks with) a call-taker.
-    input_closed: bool,
+    to_link: Vec<ToLink>,
 }
 
 impl<'a, 'm> Driver<'a, 'm> {
@@ -170,7 +180,6 @@ impl<'a, 'm> Driver<'a, 'm> {
             write_error: None,
             link: None,
             to_link: Vec::new(),
-            input_closed: false,
         }
     }
 
@@ -231,33 +240,21 @@ impl<'a, 'm> Driver<'a, 'm> {
         let mut stop = pin!(stop);
         loop {
             self.service_link(link).await?;
-            if self.input_closed && self.session.call.is_ended() {
-                return Ok(());
-            }
             let wake = self.next_wake();
             tokio::select! {
                 biased;
                 () = &mut stop => return Ok(()),
                 heard = recv_link(link) => self.heard(heard)?,
-                event = events.recv(), if !self.input_closed => match event {
+                event = events.recv() => match event {
                     Some(Event::Line(line)) => {
                         if self.line(&line)? == Flow::Leave {
                             return Ok(());
                         }
                         ready();
                     }
-                    Some(Event::End) | None => {
-                        // With a console to reach, a caller whose input has ended stays on the
-                        // line, silent, until the call ends: waiting for (or talking with) a
-                        // call-taker, or on the way there as the time-outs run.
-                        let call = &self.session.call;
-                        let goes_on = call.on_operator_line() || self.options.timeouts;
-                        if link.is_some() && !call.is_ended() && goes_on {
-                            self.input_closed = true;
-                        } else {
-                            return Ok(());
-                        }
-                    }
+                    // The end of the input hangs up, on the operator line too: a pipe
+                    // that should stay on the line keeps its input open.
+                    Some(Event::End) | None => return Ok(()),
                 },
                 () = sleep_until(wake.map(|(at, _)| at)) => {
                     if let Some((at, due)) = wake {
@@ -280,8 +277,9 @@ impl<'a, 'm> Driver<'a, 'm> {
             }
             for item in std::mem::take(&mut self.to_link) {
                 match item {
-                    Ok(effect) => l.observe(&effect),
-                    Err(words) => l.say(&words),
+                    ToLink::Effect(effect) => l.observe(&effect),
+                    ToLink::Say(words) => l.say(&words),
+                    ToLink::Keys(keys) => l.keys(&keys),
                 }
             }
             if let Some(h) = l.flush().await {
@@ -384,9 +382,20 @@ impl<'a, 'm> Driver<'a, 'm> {
                     "{INDENT}! not sent: control characters, or longer than {} characters",
                     crate::operator::protocol::MAX_SAY
                 ));
+            } else if let Ok(Input::Keys(keys)) = input::parse(words) {
+                // Keys reach the call-taker as keys (DTMF), not as words.
+                if keys.chars().count() > crate::operator::protocol::MAX_KEYS {
+                    out.push(format!(
+                        "{INDENT}! not sent: more than {} keys at once",
+                        crate::operator::protocol::MAX_KEYS
+                    ));
+                } else {
+                    self.session.call.handle_keys(now, &keys);
+                    self.to_link.push(ToLink::Keys(keys));
+                }
             } else {
                 self.session.call.handle_conversation(now, true, words);
-                self.to_link.push(Err(words.to_owned()));
+                self.to_link.push(ToLink::Say(words.to_owned()));
             }
             if !out.is_empty() {
                 self.screen.show(&out)?;
@@ -417,7 +426,11 @@ impl<'a, 'm> Driver<'a, 'm> {
                 }
             }
             Ok(Input::Silence) => out.extend(self.silence()),
-            Ok(_) if self.session.call.is_ended() => out.push(CALL_OVER.into()),
+            Ok(_) if self.session.call.is_ended() => out.push(if self.options.editor {
+                CALL_OVER.into()
+            } else {
+                format!("{INDENT}{}", input::AFTER_THE_END)
+            }),
             Ok(Input::Keys(keys)) => self.session.call.handle_keys(now, &keys),
             Ok(Input::Speech(words)) => self.session.call.handle_speech(now, &words),
         }
@@ -447,11 +460,10 @@ impl<'a, 'm> Driver<'a, 'm> {
     }
 
     fn help(&self) -> String {
-        let mut text = input::help();
-        text.push_str(if self.options.timeouts {
-            "time-outs run in real time: to stay silent, just wait (an empty line does not skip ahead)\n"
+        let mut text = input::help(if self.options.timeouts {
+            input::Reading::RealTime
         } else {
-            "the line waits for you (--no-timeouts): an empty line skips to the next time-out\n"
+            input::Reading::WaitsForYou
         });
         if self.options.editor {
             text.push_str("Tab completes commands and this menu's keys; Ctrl-D or Ctrl-C leaves, like :quit\n");
@@ -475,7 +487,7 @@ impl<'a, 'm> Driver<'a, 'm> {
                     | Effect::Ended(_)
                     | Effect::Moved { .. }
             ) {
-                self.to_link.push(Ok(effect.clone()));
+                self.to_link.push(ToLink::Effect(effect.clone()));
             }
             out.extend(render::lines(&effect));
         }
@@ -490,7 +502,10 @@ impl<'a, 'm> Driver<'a, 'm> {
         let over = self.session.call.is_ended() && !self.told_over;
         if over {
             self.told_over = true;
-            out.push(CALL_OVER.into());
+            // From a pipe the script says what comes next: nothing to advise.
+            if self.options.editor {
+                out.push(CALL_OVER.into());
+            }
         }
         if !out.is_empty() {
             self.screen.show(&out)?;
@@ -810,6 +825,26 @@ nodes:
         assert_eq!(run.screen.lines.len(), 1 + 4, "{}", run.screen.text()); // the prompt; the summary
         assert_eq!(run.readies, 2);
         assert!(!run.screen.text().contains("no input"));
+    }
+
+    /// `:help` says one thing about an empty line, true for the mode.
+    #[tokio::test(start_paused = true)]
+    async fn help_says_one_true_thing_about_an_empty_line() {
+        for timeouts in [true, false] {
+            let run = drive(timeouts, |tx| async move {
+                send(&tx, ":help");
+                send(&tx, ":quit");
+            })
+            .await;
+            let text = run.screen.text();
+            assert_eq!(text.matches("empty line").count(), 1, "{text}");
+            let says = if timeouts {
+                "to stay silent, just wait: the time-outs run in real time (an empty line does nothing)"
+            } else {
+                "an empty line is silence: it skips to the next time-out"
+            };
+            assert!(text.contains(says), "{text}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -132,6 +132,60 @@ pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair
     (word_start, found)
 }
 
+/// Most candidates one Tab lists; past that it says how many more there are.
+pub const TAB_LIST_MAX: usize = 30;
+
+/// What one Tab does, decided at once: Tab never waits for another key, so what the call
+/// shows meanwhile (re-prompts, a call joining the queue) is never held back. rustyline's
+/// own completion modes wait for the next key inside `readline` without drawing what its
+/// external printer was handed, which froze the screen until a key came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TabAction {
+    /// Nothing starts with what is typed.
+    Nothing,
+    /// Replace the text before the cursor with this (the only candidate, or the longest
+    /// start all candidates share, when that adds something).
+    Complete(String),
+    /// Several candidates and nothing to add: list them (lines to show above the prompt).
+    List(Vec<String>),
+}
+
+/// What Tab does on `line` with the cursor at byte `pos`, from `words`.
+pub fn tab(words: &MenuWords, line: &str, pos: usize) -> TabAction {
+    let pos = pos.min(line.len());
+    if !line.is_char_boundary(pos) {
+        return TabAction::Nothing;
+    }
+    let (start, found) = candidates(words, line, pos);
+    let Some(first) = found.first() else {
+        return TabAction::Nothing;
+    };
+    let shared = found.iter().skip(1).fold(first.replacement.as_str(), |acc, c| {
+        let common = acc
+            .char_indices()
+            .zip(c.replacement.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(acc.len().min(c.replacement.len()), |((i, _), _)| i);
+        &acc[..common]
+    });
+    let typed = &line[start..pos];
+    if found.len() == 1 || (shared.len() > typed.len() && shared != typed) {
+        return TabAction::Complete(format!("{}{shared}", &line[..start]));
+    }
+    let mut lines: Vec<String> = found
+        .iter()
+        .take(TAB_LIST_MAX)
+        .map(|c| format!("  {}", c.display))
+        .collect();
+    if found.len() > TAB_LIST_MAX {
+        lines.push(format!(
+            "  … and {} more: type the start of one",
+            found.len() - TAB_LIST_MAX
+        ));
+    }
+    TabAction::List(lines)
+}
+
 /// A hint shown after the cursor: the rest of the only command that starts with what is
 /// typed, and what it does. Right arrow inserts the rest of the name.
 pub struct CommandHint {
@@ -261,6 +315,44 @@ mod tests {
         assert_eq!(replacements("I want to rep"), (10, vec!["report".to_owned()]));
         let (_, pairs) = candidates(&words(), "2", 1);
         assert_eq!(pairs[0].display, "   2  follow up");
+    }
+
+    #[test]
+    fn tab_completes_or_lists_at_once() {
+        assert_eq!(tab(&words(), ":he", 3), TabAction::Complete(":help".into()));
+        assert_eq!(tab(&words(), "  :HE", 5), TabAction::Complete("  :help".into()));
+        assert_eq!(tab(&words(), ":res", 4), TabAction::Complete(":restart".into()));
+        assert_eq!(
+            tab(&words(), "I want to rep", 13),
+            TabAction::Complete("I want to report".into())
+        );
+        assert_eq!(tab(&words(), ":zz", 3), TabAction::Nothing);
+        // `1` and `12`: nothing to add, so the two are listed.
+        let TabAction::List(lines) = tab(&words(), "1", 1) else {
+            panic!("a list")
+        };
+        assert_eq!(lines, ["     1  report", "    12  twelve"]);
+        let TabAction::List(lines) = tab(&words(), "", 0) else {
+            panic!("a list")
+        };
+        assert_eq!(lines.len(), 4);
+        // `:re` lists `:repeat` and `:restart`; the cursor in the middle of a character is nothing.
+        assert!(matches!(tab(&words(), ":re", 3), TabAction::List(l) if l.len() == 2));
+        assert_eq!(tab(&words(), "é", 1), TabAction::Nothing);
+    }
+
+    #[test]
+    fn a_long_tab_list_is_cut_and_says_how_many_more() {
+        let many = MenuWords {
+            words: (0..100).map(|i| format!("w{i:03}")).collect(),
+            ..MenuWords::default()
+        };
+        assert_eq!(tab(&many, "w", 1), TabAction::Complete("w0".into()));
+        let TabAction::List(lines) = tab(&many, "w0", 2) else {
+            panic!("a list")
+        };
+        assert_eq!(lines.len(), TAB_LIST_MAX + 1);
+        assert_eq!(lines.last().unwrap(), "  … and 70 more: type the start of one");
     }
 
     #[test]

@@ -110,6 +110,11 @@ impl Link {
         self.outbox.push(Some(ToConsole::Say { text: text.to_owned() }));
     }
 
+    /// Keys (DTMF) the caller pressed while talking with the call-taker.
+    pub fn keys(&mut self, keys: &str) {
+        self.outbox.push(Some(ToConsole::Keys { keys: keys.to_owned() }));
+    }
+
     /// Connects if a handoff asked for it, and sends what waits. Returns what the engine
     /// must hear when the console cannot be reached.
     pub async fn flush(&mut self) -> Option<Heard> {

@@ -7,11 +7,24 @@
 //! - The **reader thread** owns the rustyline `Editor`. It reads one line, sends it as an
 //!   [`Event`], then waits for the driver's "ready" before showing the prompt again; so
 //!   the output of a line comes before the next prompt, and when the driver ends the reader
-//!   is waiting, not inside `readline` (the terminal is left in its normal mode).
+//!   is waiting, not inside `readline` (the terminal is left in its normal mode). Keys
+//!   typed quickly (`1` Enter `2` Enter in one burst) are read by one `readline` into its
+//!   input buffer; rustyline's `buffer-redux` feature (on in Cargo.toml) hands what is left
+//!   of that buffer to the next `readline`, where without it the rest was dropped
+//!   (rustyline issue #690). Keys typed while the reader waits stay in the terminal's own
+//!   input queue until the next `readline`.
 //! - The **printer thread** writes what the driver shows with rustyline's
 //!   `ExternalPrinter`: above the line being typed while `readline` runs, straight to the
 //!   terminal otherwise. The driver only sends it strings, so it never blocks on the
 //!   terminal. All output goes this one way, so it stays in order.
+//!
+//! rustyline draws what its external printer was handed only while it waits for a key in
+//! its main loop; its completion modes, reverse search and a lone Esc wait for the next key
+//! without drawing, which held every re-prompt back until a key came. So Tab is bound to
+//! [`tab`], which decides at once (and lists candidates through the printer), Ctrl-R to the
+//! prefix history search, the prefix keys Ctrl-X, Ctrl-V and Ctrl-] to nothing, and Esc waits
+//! at most [`ESC_SEQUENCE_MS`] for the rest of a key's escape sequence. (Alt with a digit, a
+//! repeat count, still waits for the next key: rustyline reads it before any binding.)
 
 use std::io::{self, BufRead, Write};
 use std::sync::mpsc;
@@ -21,17 +34,25 @@ use std::thread::JoinHandle;
 use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
-use rustyline::{Editor, ExternalPrinter};
+use rustyline::{
+    Cmd, ConditionalEventHandler, Editor, EventContext, EventHandler, ExternalPrinter, KeyCode, KeyEvent, Modifiers,
+    Movement, RepeatCount,
+};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::driver::{Event, Screen};
-use super::editor::{CallHelper, SharedWords, history_path};
+use super::editor::{CallHelper, SharedWords, TabAction, history_path, tab};
 
 /// The prompt of the line editor.
 pub const PROMPT: &str = "> ";
 
 /// Most lines kept in the history file.
 const HISTORY_SIZE: usize = 1000;
+
+/// How long, in ms, the line editor waits after an Esc for the rest of an escape sequence
+/// (an arrow key's bytes come together). Without a limit a lone Esc waited for the next
+/// key, and nothing the call showed was drawn meanwhile.
+pub const ESC_SEQUENCE_MS: u16 = 50;
 
 /// What the reader thread is doing, as the driver needs to know when it leaves.
 #[derive(Debug, Default)]
@@ -50,7 +71,13 @@ pub struct Terminal {
     reader: JoinHandle<()>,
     printer: JoinHandle<()>,
     state: Arc<Mutex<ReaderState>>,
+    /// Tab's way to the printer; taken at [`Terminal::close`], so that the printer thread
+    /// ends even when the reader (which owns the Tab binding) cannot be stopped.
+    tab_print: TabPrint,
 }
+
+/// Tab's sender to the printer thread, while the terminal is open.
+type TabPrint = Arc<Mutex<Option<mpsc::Sender<String>>>>;
 
 /// Sends the driver's lines to the printer thread.
 pub struct PrinterScreen {
@@ -81,8 +108,32 @@ impl Terminal {
             .and_then(|b| b.max_history_size(HISTORY_SIZE))
             .map_err(|e| e.to_string())?
             .completion_type(CompletionType::List)
+            .keyseq_timeout(Some(ESC_SEQUENCE_MS))
             .build();
+        let (print_tx, print_rx) = mpsc::channel::<String>();
+        let tab_print = Arc::new(Mutex::new(Some(print_tx.clone())));
         let mut editor: Editor<CallHelper, FileHistory> = Editor::with_config(config).map_err(|e| e.to_string())?;
+        // Keys whose rustyline command waits for another key without drawing the external
+        // printer's messages are bound to commands that decide at once (see [`TabKey`]).
+        editor.bind_sequence(
+            KeyEvent(KeyCode::Tab, Modifiers::NONE),
+            EventHandler::Conditional(Box::new(TabKey {
+                words: words.clone(),
+                print: tab_print.clone(),
+            })),
+        );
+        // Ctrl-R: the last line that starts with what is typed (no search mode to wait in).
+        editor.bind_sequence(KeyEvent::ctrl('R'), EventHandler::Simple(Cmd::HistorySearchBackward));
+        // Prefix keys that wait for a second key (Ctrl-X …, quoted insert, character
+        // search) do nothing here: no command of the call needs them.
+        for key in [
+            KeyEvent::ctrl('X'),
+            KeyEvent::ctrl('V'),
+            KeyEvent::ctrl(']'),
+            KeyEvent(KeyCode::Char(']'), Modifiers::CTRL_ALT),
+        ] {
+            editor.bind_sequence(key, EventHandler::Simple(Cmd::Noop));
+        }
         editor.set_helper(Some(CallHelper {
             words,
             dim: std::env::var_os("NO_COLOR").is_none(),
@@ -97,7 +148,6 @@ impl Terminal {
         }
         let external = editor.create_external_printer().ok();
 
-        let (print_tx, print_rx) = mpsc::channel::<String>();
         let printer = std::thread::Builder::new()
             .name("ivrsim-printer".into())
             .spawn(move || print_loop(external, &print_rx))
@@ -118,6 +168,7 @@ impl Terminal {
             reader,
             printer,
             state,
+            tab_print,
         })
     }
 
@@ -137,6 +188,7 @@ impl Terminal {
             s.reading
         };
         drop(self.ready);
+        self.tab_print.lock().unwrap_or_else(PoisonError::into_inner).take();
         if !reading {
             // The reader ends and drops the editor. That also frees the printer if it was
             // stuck handing rustyline a message that `readline` left unread (rustyline takes
@@ -151,6 +203,31 @@ impl Terminal {
             // session ended by a signal can lose its summary.
             std::thread::sleep(std::time::Duration::from_millis(300));
         }
+    }
+}
+
+/// Tab: completes, or lists the candidates above the line, at once ([`tab`]). The list goes
+/// the way of all output (the printer thread), so it stays in order with the call's lines.
+struct TabKey {
+    words: SharedWords,
+    print: TabPrint,
+}
+
+impl ConditionalEventHandler for TabKey {
+    fn handle(&self, _evt: &rustyline::Event, _n: RepeatCount, _positive: bool, ctx: &EventContext) -> Option<Cmd> {
+        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
+        Some(match tab(&words, ctx.line(), ctx.pos()) {
+            TabAction::Nothing => Cmd::Noop,
+            TabAction::Complete(before) => Cmd::Replace(Movement::BeginningOfLine, Some(before)),
+            TabAction::List(lines) => {
+                let mut msg = lines.join("\n");
+                msg.push('\n');
+                if let Some(print) = self.print.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+                    let _ = print.send(msg);
+                }
+                Cmd::Noop
+            }
+        })
     }
 }
 
@@ -182,6 +259,7 @@ fn read_loop(
         }
         let read = editor.readline(PROMPT);
         state.lock().unwrap_or_else(PoisonError::into_inner).reading = false;
+        quiet_until_the_next_line();
         let event = match read {
             Ok(line) => {
                 if !line.trim().is_empty() {
@@ -209,6 +287,22 @@ fn read_loop(
         if let Err(e) = saved {
             eprintln!("(history not saved to {}: {e})", path.display());
         }
+    }
+}
+
+/// Turns the terminal's echo off between two `readline`s: keys typed while the driver shows
+/// a line's result wait in the terminal's input queue, and the next `readline` shows them on
+/// its line, instead of the terminal echoing them into the middle of the output. (rustyline
+/// restores the mode it found, so echo stays off until [`super::Tty::close`] puts the
+/// terminal back as it was at the start.)
+fn quiet_until_the_next_line() {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = rustix::stdio::stdin();
+    if let Ok(mut mode) = tcgetattr(stdin)
+        && mode.local_modes.contains(LocalModes::ECHO)
+    {
+        mode.local_modes.remove(LocalModes::ECHO);
+        let _ = tcsetattr(stdin, OptionalActions::Now, &mode);
     }
 }
 

@@ -490,3 +490,62 @@ fn an_at_with_a_year_out_of_range_says_so() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("such as 2026-03-02T19:30"), "{err}");
 }
+
+/// From a pipe the end of a call says nothing about `:quit` (the end of the input leaves);
+/// a key after the end says it is ignored and how to start again.
+#[test]
+fn a_piped_call_ends_with_what_applies_to_a_pipe() {
+    let (out, err, code) = call(&["--at", MONDAY_10], "0\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("=== call over: transferred"), "{out}");
+    assert!(!out.contains(":quit"), "{out}");
+    let (out, err, code) = call(&["--at", MONDAY_10], "0\n1\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("> 1\n           ! the call is over: this line is ignored (`:restart` starts a new call)\n"),
+        "{out}"
+    );
+    assert!(!out.contains(":quit"), "{out}");
+}
+
+/// `:help` says one true thing about an empty line, for a pipe.
+#[test]
+fn help_from_a_pipe_says_one_thing_about_an_empty_line() {
+    let (out, err, code) = call(&["--at", MONDAY_10], ":help\n");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("empty line").count(), 1, "{out}");
+    assert!(
+        out.contains("an empty line is silence until the next time-out"),
+        "{out}"
+    );
+}
+
+/// `call --operator` from a pipe: the end of the input hangs up, console or not (here none
+/// listens at the address), so the command ends instead of holding until killed.
+#[test]
+fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(root())
+        .args(["call", "--mute", "--at", MONDAY_10, "--operator", &addr])
+        .write_stdin("0\n")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("> 0") && stdout.contains("the caller hung up"),
+        "{stdout}"
+    );
+}

@@ -509,6 +509,10 @@ fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
     caller.expect("call-taker: Hello, what did you see?");
     caller.type_line("someone broke into the shed");
     c.expect("  caller: someone broke into the shed");
+    // Keys reach the call-taker as keys (DTMF), not as words.
+    caller.type_line("5");
+    caller.expect("you pressed 5: the call-taker sees the keys");
+    c.expect("  caller pressed 5");
     c.run(":hold");
     caller.expect("put on hold by the call-taker");
     caller.type_line("hello?");
@@ -524,6 +528,15 @@ fn a_real_caller_and_the_call_taker_talk_and_the_hang_up_reaches_the_console() {
     assert_eq!(rec["end"], "hung_up", "{rec:#}");
     assert_eq!(rec["disposition"], "report_taken");
     assert_eq!(rec["caller"], "Hana");
+    let keys: Vec<_> = rec["transcript"]
+        .as_array()
+        .expect("a transcript")
+        .iter()
+        .filter(|l| l["keys"] == "5")
+        .collect();
+    assert_eq!(keys.len(), 1, "{rec:#}");
+    assert_eq!(keys[0]["who"], "caller");
+    assert!(keys[0].get("text").is_none(), "{rec:#}");
 }
 
 #[test]

@@ -50,18 +50,26 @@ nodes:
 /// `ivrsim call quick.yaml --mute --transcript t.json` in a terminal, in `dir`, with the
 /// history in `dir`.
 fn spawn(dir: &Path, extra: &[&str]) -> PtySession {
+    let mut args = vec!["call", "quick.yaml", "--mute", "--transcript", "t.json"];
+    args.extend_from_slice(extra);
+    spawn_args(dir, &args, WAIT_MS)
+}
+
+/// `ivrsim ARGS` in a terminal, in `dir`, with the history in `dir`; every wait for output
+/// ends after `wait_ms`.
+fn spawn_args(dir: &Path, args: &[&str], wait_ms: u64) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ivrsim"));
     cmd.current_dir(dir)
-        .args(["call", "quick.yaml", "--mute", "--transcript", "t.json"])
-        .args(extra)
+        .args(args)
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("IVRSIM_LOG");
+        .env_remove("IVRSIM_LOG")
+        .env_remove("IVRSIM_TOKEN");
     spawn_with_options(
         cmd,
-        Options::new().timeout_ms(Some(WAIT_MS)).strip_ansi_escape_codes(true),
+        Options::new().timeout_ms(Some(wait_ms)).strip_ansi_escape_codes(true),
     )
     .expect("spawn ivrsim in a pty")
 }
@@ -249,4 +257,162 @@ fn a_pipe_with_timeouts_runs_in_real_time() {
     );
     let path = path_events(&transcript(dir.path()));
     assert_eq!(path[..2], ["0 enter", "1100 no-input 1"], "{path:?}");
+}
+
+/// How long a line shown by a timer may take to appear, in ms: the timers fire within a
+/// second or two, so a screen held back until the next keystroke (which never comes in
+/// these tests) fails the wait.
+const ON_TIME_MS: u64 = 15_000;
+
+/// One Tab (several candidates, nothing to add) must not hold back what the call shows: the
+/// re-prompts appear on time, without another keystroke. Then one Tab that completes, and
+/// Tab on a line with one candidate, leave the screen live as well.
+#[test]
+fn a_tab_does_not_freeze_the_screen_in_call() {
+    let dir = Dir::new();
+    dir.write("quick.yaml", menu("300ms"));
+    let mut p = spawn_args(
+        dir.path(),
+        &["call", "quick.yaml", "--mute", "--transcript", "t.json"],
+        ON_TIME_MS,
+    );
+    expect(&mut p, "main: Press one.");
+    expect(&mut p, "> ");
+    type_(&mut p, "\t");
+    // The one Tab lists the keys at once (nothing to add to an empty line).
+    expect(&mut p, "an operator");
+    expect(&mut p, "(no input 1): Hello?");
+    expect(&mut p, "(no input 2): Hello?");
+    type_(&mut p, ":");
+    type_(&mut p, "\t");
+    expect(&mut p, "(no input 3): Hello?");
+    type_(&mut p, "\t\t\t");
+    expect(&mut p, "(no input 4): Hello?");
+    p.send_control('u').expect("Ctrl-U");
+    type_(&mut p, ":wh\t");
+    expect(&mut p, "(no input 5): Hello?");
+    type_(&mut p, "\r");
+    expect(&mut p, "you are at `main`");
+    p.send_control('d').expect("Ctrl-D");
+    expect(&mut p, "the caller hung up");
+    assert_eq!(exit_code(p), 0);
+}
+
+/// The same at the call-taker console: `:` then Tab, and a training call still shows as it
+/// joins the queue.
+#[test]
+fn a_tab_does_not_freeze_the_operator_console() {
+    let dir = Dir::new();
+    let mut quick = menu("60s");
+    quick.push_str("dispositions:\n  done: Done.\n");
+    dir.write("quick.yaml", quick);
+    dir.write(
+        "call.yaml",
+        r#"menu: quick.yaml
+name: a quick caller
+arrival: 2s
+steps:
+  - press: "1"
+persona: { name: Ada Quill, mood: calm }
+opening: "Hello."
+facts:
+  - { topic: where, keywords: [where], answer: "Harbour Road 14." }
+record:
+  - { field: where, expect: [Harbour Road] }
+disposition: done
+"#,
+    );
+    let mut p = spawn_args(
+        dir.path(),
+        &[
+            "operator",
+            "quick.yaml",
+            "--no-listen",
+            "--log",
+            "log.jsonl",
+            "--shift",
+            "call.yaml",
+        ],
+        ON_TIME_MS,
+    );
+    expect(&mut p, "> ");
+    type_(&mut p, ":");
+    type_(&mut p, "\t");
+    expect(&mut p, "call 1 waits in `general`");
+    p.send_control('u').expect("Ctrl-U");
+    type_(&mut p, ":quit\r");
+    expect(&mut p, "`:quit` again to leave");
+    type_(&mut p, ":quit\r");
+    assert_eq!(exit_code(p), 0);
+}
+
+/// Keys typed quickly, in one write (`1` Enter `2` Enter), all reach the call.
+#[test]
+fn keys_typed_quickly_are_not_lost() {
+    let dir = Dir::new();
+    dir.write(
+        "two.yaml",
+        r#"name: Two
+entry: main
+defaults:
+  when_no_operator: { action: message, prompt: { text: "No one." } }
+  timeout: 60s
+  fallback: operator
+  no_input: [{ text: "Hello?" }]
+  no_match: [{ text: "Pardon?" }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "Press one." }
+    options:
+      - { key: "1", to: second }
+  second:
+    kind: menu
+    prompt: { text: "Press two." }
+    options:
+      - { key: "2", to: third }
+  third:
+    kind: menu
+    prompt: { text: "Press three." }
+    options:
+      - { key: "3", to: operator }
+  operator:
+    kind: transfer
+    queue: general
+"#,
+    );
+    let mut p = spawn_args(
+        dir.path(),
+        &["call", "two.yaml", "--mute", "--transcript", "t.json"],
+        WAIT_MS,
+    );
+    expect(&mut p, "main: Press one.");
+    expect(&mut p, "> ");
+    type_(&mut p, "1\r2\r");
+    expect(&mut p, "third: Press three.");
+    type_(&mut p, ":where\r");
+    expect(&mut p, "keys pressed: 1 2");
+    p.send_control('d').expect("Ctrl-D");
+    assert_eq!(exit_code(p), 0);
+}
+
+/// No key leaves the line editor waiting for another without drawing: after a lone Esc,
+/// Ctrl-R, Ctrl-X, Ctrl-V and Ctrl-], each re-prompt still appears on time.
+#[test]
+fn no_key_holds_back_the_screen() {
+    let dir = Dir::new();
+    dir.write("quick.yaml", menu("300ms"));
+    let mut p = spawn_args(
+        dir.path(),
+        &["call", "quick.yaml", "--mute", "--transcript", "t.json"],
+        ON_TIME_MS,
+    );
+    expect(&mut p, "main: Press one.");
+    expect(&mut p, "> ");
+    for (i, key) in ["\x1b", "\x12", "\x18", "\x16", "\x1d"].into_iter().enumerate() {
+        type_(&mut p, key);
+        expect(&mut p, &format!("(no input {}): Hello?", i + 1));
+    }
+    p.send_control('d').expect("Ctrl-D");
+    assert_eq!(exit_code(p), 0);
 }

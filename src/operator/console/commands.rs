@@ -93,6 +93,7 @@ impl Console {
             at: now,
             who: "call-taker",
             text: text.clone(),
+            keys: false,
         });
         let (conn, script) = (call.conn, call.script);
         self.send(conn, ToCaller::Say { text: text.clone() });
@@ -109,6 +110,7 @@ impl Console {
                 at: now,
                 who: "caller",
                 text: text.clone(),
+                keys: false,
             });
             self.show(format!("  caller: {text}"));
         }
@@ -246,6 +248,7 @@ impl Console {
             at: now,
             who: "call-taker",
             text: format!("({what})"),
+            keys: false,
         });
         let conn = call.conn;
         self.send(conn, msg);
@@ -282,6 +285,7 @@ impl Console {
                     at: now,
                     who: "call-taker",
                     text: format!("(transferred to `{queue}`)"),
+                    keys: false,
                 });
                 call.queue = queue.to_owned();
                 call.state = CallState::Waiting;

@@ -17,7 +17,7 @@ mod commands;
 mod shift;
 
 use super::persona::Caller;
-use super::protocol::{MAX_SAY, ToCaller, ToConsole};
+use super::protocol::{MAX_KEYS, MAX_SAY, ToCaller, ToConsole};
 use super::queue::{CallId, Queues};
 use super::score::{Observed, Scorecard, ShiftSummary};
 use super::training::TrainingCall;
@@ -71,16 +71,36 @@ pub enum Output {
     Quit,
 }
 
-/// One line of a call's conversation.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One line of a call's conversation: words, or keys the caller pressed. In the session
+/// log: `{"at_ms", "who", "text"}` for words, `{"at_ms", "who": "caller", "keys"}` for keys.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Said {
     /// Console time.
-    #[serde(serialize_with = "crate::engine::ms_ser", rename = "at_ms")]
     pub at: Duration,
     /// `caller` or `call-taker`.
     pub who: &'static str,
-    /// The words.
+    /// The words, or the keys (`0`-`9`, `*`, `#`) when [`Said::keys`].
     pub text: String,
+    /// The caller pressed keys (DTMF) rather than speaking.
+    pub keys: bool,
+}
+
+impl Serialize for Said {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(3))?;
+        /// The time as the rest of the log writes it (`engine::ms_ser`).
+        struct Ms<'a>(&'a Duration);
+        impl Serialize for Ms<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::engine::ms_ser(self.0, s)
+            }
+        }
+        map.serialize_entry("at_ms", &Ms(&self.at))?;
+        map.serialize_entry("who", self.who)?;
+        map.serialize_entry(if self.keys { "keys" } else { "text" }, &self.text)?;
+        map.end()
+    }
 }
 
 /// Where a call stands at the console.
@@ -436,7 +456,32 @@ impl Console {
     fn call_message(&mut self, now: Duration, conn: ConnId, id: CallId, msg: ToConsole) {
         let Some(call) = self.calls.get_mut(&id) else { return };
         match msg {
-            ToConsole::Say { .. } if call.state == CallState::Held => {} // on hold: nobody hears it
+            ToConsole::Say { .. } | ToConsole::Keys { .. } if call.state == CallState::Held => {} // on hold: nobody hears it
+            ToConsole::Keys { keys } => match call.state {
+                CallState::Talking if self.active == Some(id) => {
+                    if keys.is_empty()
+                        || keys.chars().count() > MAX_KEYS
+                        || !keys.chars().all(crate::menu::dtmf::is_dtmf)
+                    {
+                        let shown: String = printable_line(&keys).chars().take(MAX_KEYS).collect();
+                        self.refuse(
+                            conn,
+                            "malformed",
+                            format!("`{shown}` is not 1 to {MAX_KEYS} keys (0-9, * and #)"),
+                            false,
+                        );
+                        return;
+                    }
+                    call.keep(Said {
+                        at: now,
+                        who: "caller",
+                        text: keys.clone(),
+                        keys: true,
+                    });
+                    self.show(format!("  caller pressed {keys}"));
+                }
+                _ => self.refuse(conn, "unexpected", "nobody has answered yet".into(), false),
+            },
             ToConsole::Say { text } => match call.state {
                 CallState::Talking if self.active == Some(id) => {
                     let text: String = printable_line(&text).chars().take(MAX_SAY).collect();
@@ -444,6 +489,7 @@ impl Console {
                         at: now,
                         who: "caller",
                         text: text.clone(),
+                        keys: false,
                     });
                     self.show(format!("  caller: {text}"));
                 }

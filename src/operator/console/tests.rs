@@ -192,6 +192,14 @@ fn the_caller_and_the_call_taker_talk_and_a_lost_line_is_told() {
     c.message(Duration::from_secs(4), 1, ToConsole::Say { text: "At home".into() });
     let o = drain(&mut c);
     assert!(o.contains(&Output::Show(vec!["  caller: At home".into()])));
+    // Keys are shown as keys, apart from words; what is not a key is refused.
+    c.message(Duration::from_secs(4), 1, ToConsole::Keys { keys: "5#".into() });
+    let o = drain(&mut c);
+    assert!(o.contains(&Output::Show(vec!["  caller pressed 5#".into()])), "{o:?}");
+    c.message(Duration::from_secs(4), 1, ToConsole::Keys { keys: "5x".into() });
+    assert!(matches!(&sent(&drain(&mut c), 1)[0], ToCaller::Error { code, fatal: false, .. } if code == "malformed"));
+    let said = &c.calls()[&1].transcript;
+    assert_eq!(said.last().map(|s| (s.text.as_str(), s.keys)), Some(("5#", true)));
     c.gone(Duration::from_secs(5), 1, "no word for 6 s");
     let o = drain(&mut c);
     assert!(
@@ -208,7 +216,12 @@ fn the_caller_and_the_call_taker_talk_and_a_lost_line_is_told() {
         })
         .expect("record");
     assert_eq!(rec["end"], "lost");
-    assert_eq!(rec["transcript"].as_array().map(Vec::len), Some(2));
+    assert_eq!(rec["transcript"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        rec["transcript"][2],
+        serde_json::json!({"at_ms": 4000, "who": "caller", "keys": "5#"})
+    );
+    assert_eq!(rec["transcript"][1]["text"], "At home");
 }
 
 fn shown(o: &[Output]) -> Vec<String> {
