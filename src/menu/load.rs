@@ -26,6 +26,20 @@ pub struct LoadOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl LoadOutcome {
+    /// The menu, when every field of its files was read: `None` when a file could not be
+    /// parsed, and also when a node has an unknown field (E002). Such a node is read without
+    /// that field (often a misspelt `options` or `next`), so its ways on are unknown: the
+    /// graph checks, the report, maps and generated scenarios would describe a menu nobody
+    /// wrote. The lowering's own findings about it are still in [`Self::diagnostics`].
+    pub fn whole_menu(&self) -> Option<&Menu> {
+        if self.diagnostics.iter().any(|d| d.code == Code::UnknownField) {
+            return None;
+        }
+        self.menu.as_ref()
+    }
+}
+
 /// Why a menu file could not be read at all (exit status 2, not a finding).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read `{}`: {}", path.display(), describe_io(source))]

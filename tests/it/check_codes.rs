@@ -98,6 +98,7 @@ macro_rules! fixtures {
 fixtures! {
     e001_yaml_syntax: "E001-yaml-syntax" => exit 1;
     e002_unknown_field: "E002-unknown-field" => exit 1;
+    e002_several_unknown_fields: "E002-several-unknown-fields" => exit 1;
     e003_wrong_type: "E003-wrong-type" => exit 1;
     e004_missing_field: "E004-missing-field" => exit 1;
     e005_duplicate_node: "E005-duplicate-node" => exit 1;
@@ -526,5 +527,31 @@ fn a_hold_announcement_with_an_unknown_placeholder_is_refused() {
         dir.ivrsim(&["check", "menu.yaml"])
             .stdout
             .contains("`{queue` in a hold announcement")
+    );
+}
+
+/// Every misspelt node field of a file is reported, not only the first, and each finding
+/// lists the fields of its own node's kind (a `message` node's, not all of them).
+#[test]
+fn unknown_node_fields_are_all_reported_with_their_kinds_fields() {
+    let out = check_fixture_file("E002-several-unknown-fields.yaml", &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for field in ["bargein", "pattren", "priorty"] {
+        assert!(
+            out.stdout.contains(&format!("error[E002]: unknown field `{field}`")),
+            "`{field}` not reported:\n{}",
+            out.stdout
+        );
+    }
+    assert!(
+        out.stdout
+            .contains("expected one of `kind`, `description`, `prompt`, `next`, `barge_in`"),
+        "a message node's fields:\n{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("`reason`"),
+        "no list of every node field:\n{}",
+        out.stdout
     );
 }
