@@ -278,8 +278,9 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<Text> {
 /// Parses `file` as YAML into `T`, keeping serde-saphyr's safety budgets on but scaled to
 /// the input: a large hand-written menu must load, an alias bomb must not.
 ///
-/// On failure pushes the findings and returns `None`.
-pub(crate) fn parse_file<T: DeserializeOwned>(
+/// On failure pushes the findings and returns `None`. A finding an indentation mistake
+/// explains is rewritten to say so ([`super::indent`]), from `T`'s JSON Schema (its fields).
+pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
     sources: &Sources,
     file: FileId,
     invalid_utf8_at: Option<usize>,
@@ -326,7 +327,13 @@ pub(crate) fn parse_file<T: DeserializeOwned>(
             // the comment swallowed the end of a flow mapping) is already explained by E015.
             let explained = trap_lines.iter().any(|&t| (t..=t + 2).contains(&line));
             if !(d.code == Code::YamlSyntax && explained) {
-                diags.push(d);
+                // A line indented a little too much or too little is said to be that.
+                diags.push(super::indent::explain(
+                    sources,
+                    file,
+                    &super::indent::Fields::of::<T>(),
+                    d,
+                ));
             }
             None
         }

@@ -165,7 +165,7 @@ pub struct RawMenu {
 }
 
 /// Top level of an included file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFragment {
     pub nodes: Option<S<RawNodes>>,

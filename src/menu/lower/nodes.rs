@@ -27,6 +27,8 @@ impl Cx<'_> {
             Some(k) => format!("expected one of {list} (the fields of a `{k}` node)"),
             None => format!("expected one of {list}"),
         };
+        let format = crate::menu::indent::menu_fields();
+        let id_span = self.span(file, &id.referenced);
         for key in &node.value.unknown {
             let span = self.span(file, &key.referenced);
             let mut d = Diagnostic::new(Code::UnknownField, span, format!("unknown field `{}`", key.value))
@@ -34,7 +36,6 @@ impl Cx<'_> {
                 .note(note.clone());
             if let Some(s) = did_you_mean(&key.value, fields.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
-                let id_span = self.span(file, &id.referenced);
                 self.misspelt.insert((id_span, s.to_owned()));
             } else if let Some(s) = did_you_mean(&key.value, RawNode::FIELDS.iter().copied()) {
                 let users: Vec<&str> = KINDS.iter().copied().filter(|k| allowed(k).contains(&s)).collect();
@@ -43,6 +44,11 @@ impl Cx<'_> {
                     users.join(", "),
                     kind.unwrap_or_default()
                 ));
+            }
+            // `prompt:` with its `text:` under-indented: one mistake, said once.
+            if let Some((nd, parent)) = crate::menu::indent::under_empty_key(self.sources, file, format, &d) {
+                self.misspelt.insert((id_span, parent.to_owned()));
+                d = nd;
             }
             self.push(d);
         }
