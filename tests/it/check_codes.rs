@@ -555,3 +555,29 @@ fn unknown_node_fields_are_all_reported_with_their_kinds_fields() {
         out.stdout
     );
 }
+
+/// Unknown fields outside nodes (a prompt's, an option's, `defaults`') stop the parser, which
+/// is then run again with each one blanked out, so that all of them are reported too.
+#[test]
+fn unknown_fields_outside_nodes_are_all_reported() {
+    let dir = support::Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: T\nentry: main\ndefaults:\n  fallback: operator\n  timout: 5s\nnodes:\n  main:\n    kind: menu\n    prompt: { text: \"Press 1.\", audoi: main.wav }\n    options:\n      - key: \"1\"\n        ot: operator\n        to: operator\n      - { key: \"2\", to: operator, lable: two }\n  operator:\n    kind: transfer\n    queue: general\n",
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for (field, at) in [("timout", "5:3"), ("audoi", "9:33"), ("ot", "12:9"), ("lable", "14:35")] {
+        assert!(
+            out.stdout.contains(&format!("error[E002]: unknown field `{field}`")),
+            "`{field}` not reported:\n{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(&format!("menu.yaml:{at}")),
+            "`{field}` at {at}:\n{}",
+            out.stdout
+        );
+    }
+    assert_eq!(out.stdout.matches("error[").count(), 4, "{}", out.stdout);
+}
