@@ -11,6 +11,8 @@
 //!
 //! - **tab**: a YAML error on, just before or just after a line whose indentation holds a tab
 //!   (YAML forbids tabs there): the finding points at the tab.
+//! - **more than its siblings**: a YAML error at a line indented more than the `key: value`
+//!   line before it (which can have nothing under it).
 //! - **between levels**: a YAML error at a line indented less than the line before it but to a
 //!   column no line above it opens (e.g. 5 spaces between items at 6 and keys at 4), a list
 //!   item dedented to the column of mapping keys, or a key dedented to the `-` of the list item
@@ -320,6 +322,10 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
                 .note(parser_said(&d))
                 .help(help);
             }
+            // The error's line indented more than the line above, which has its value already.
+            if let Some(nd) = more_than_siblings(file, text, &all, pos) {
+                return nd.note(parser_said(&d));
+            }
             // The error's line, or the one after (the parser may stop at the line before).
             for i in [pos, pos + 1] {
                 if let Some(nd) = between_levels(file, text, &all, i) {
@@ -368,6 +374,34 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
         }
         _ => d,
     }
+}
+
+/// The finding for line `i` when it is indented more than the line before it, a `key: value`
+/// line (which can have nothing under it).
+fn more_than_siblings(file: FileId, text: &str, all: &[Line<'_>], i: usize) -> Option<Diagnostic> {
+    let l = all.get(i)?;
+    let prev = all.get(i.checked_sub(1)?)?;
+    let key = prev.key?;
+    if prev.empty || l.indent <= prev.inner {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::YamlSyntax,
+            line_span(file, text, l),
+            "this line is indented more than its siblings",
+        )
+        .label(format!("{}, more than the line above", spaces(l.indent)))
+        .with_secondary(
+            col_span(file, text, prev, prev.inner),
+            format!("`{key}` has its value on its line, so nothing goes under it"),
+        )
+        .help(format!(
+            "indent it {} to line up with `{key}` on line {}",
+            spaces(prev.inner),
+            prev.no
+        )),
+    )
 }
 
 /// The finding for line `i` when it is indented to a column between the levels open above it.

@@ -155,3 +155,12 @@ fn nodes_named_like_fields_are_not_indentation_mistakes() {
     assert!(!out.stdout.contains("indented"), "{}", out.stdout);
     assert!(out.stdout.contains("error[E003]: expected a mapping"), "{}", out.stdout);
 }
+
+#[test]
+fn field_over_indented() {
+    menu(
+        "field-over-indented",
+        "error[E001]: this line is indented more than its siblings",
+        "11:6",
+    );
+}
