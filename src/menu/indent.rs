@@ -323,7 +323,7 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
                 .help(help);
             }
             // The error's line indented more than the line above, which has its value already.
-            if let Some(nd) = more_than_siblings(file, text, &all, pos) {
+            if let Some(nd) = more_than_siblings(file, text, &all, pos).filter(|_| all[pos].no == at) {
                 return nd.note(parser_said(&d));
             }
             // The error's line, or the one after (the parser may stop at the line before).
@@ -337,7 +337,9 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
         Code::UnknownField => under_empty_key(sources, file, fields, &d).map_or(d, |(nd, _)| nd),
         Code::WrongType => {
             let l = &all[pos];
-            let Some(key) = l.key else { return d };
+            let Some(key) = l.key.filter(|_| l.no == at) else {
+                return d;
+            };
             let Some(prev) = pos.checked_sub(1).map(|p| &all[p]) else {
                 return d;
             };
