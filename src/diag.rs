@@ -75,7 +75,7 @@ codes! {
     IncompleteNode = "E009", "incomplete-node", Error, "A node lacks what its kind needs, e.g. a menu with no options.";
     FieldNotForKind = "E010", "field-not-for-kind", Error, "A field that this node kind does not use.";
     MissingClip = "E011", "missing-clip", Error, "A prompt's audio clip does not exist.";
-    BadClip = "E012", "bad-clip", Error, "A prompt's audio clip is not a readable WAV file.";
+    BadClip = "E012", "bad-clip", Error, "A prompt's audio clip is not a readable WAV file, or not at an audio sample rate.";
     ClipEscapes = "E013", "clip-escapes", Error, "A clip path leaves `audio_dir` (absolute, or `..` above it).";
     NoOperator = "E014", "no-operator", Error, "A node from which no sequence of caller actions reaches an operator.";
     UnquotedKey = "E015", "unquoted-key", Error, "An unquoted `#` or `*` where a key is written: YAML reads a comment or an alias.";

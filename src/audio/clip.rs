@@ -1,4 +1,5 @@
-//! Prompt clips: WAV files read with [hound], their length and whether they are in
+//! Prompt clips: WAV files read with [hound], their length, whether their sample rate is one
+//! ivrsim accepts ([`AUDIO_RATES`]) and whether they are in
 //! telephony format (mono, 16-bit PCM, 8000 or 16000 Hz: G.711 narrowband and G.722
 //! wideband sample rates).
 
@@ -12,6 +13,35 @@ use crate::menu::{ClipRef, Menu};
 /// Sample rates accepted as telephony: 8000 Hz (narrowband, G.711) and 16000 Hz
 /// (wideband, G.722).
 pub const TELEPHONY_RATES: [u32; 2] = [8000, 16000];
+
+/// Sample rates ivrsim accepts in a clip, in Hz: the [telephony rates](TELEPHONY_RATES) and
+/// the standard audio rates that espeak-ng (22050 Hz), sox and recorders write (11025, 22050
+/// and 44100 Hz, the CD family; 32000 and 48000 Hz, the broadcast and video family). A clip at
+/// any other rate is an error (E012): a header declaring 1 Hz would otherwise be stretched
+/// 8000-fold when a call is recorded at 8000 Hz. Clips at a non-telephony rate in this set are
+/// converted when played or recorded, with a warning (W010).
+pub const AUDIO_RATES: [u32; 7] = [8000, 11025, 16000, 22050, 32000, 44100, 48000];
+
+/// Checks what a WAV header declares before any sample is decoded: at least one channel and a
+/// sample rate in [`AUDIO_RATES`]. Shared by `check` ([`read_clip`]) and the recorder and
+/// speaker ([`super::decode_clip`]), so no clip reaches resampling at a rate that would
+/// multiply its size: every accepted rate is at least the 8000 Hz of recordings, so a
+/// recording holds at most as many samples as the clip file.
+///
+/// # Errors
+/// [`ClipError::Unreadable`] for zero channels or a zero rate, [`ClipError::Rate`] for a rate
+/// outside [`AUDIO_RATES`].
+pub fn check_header(spec: &hound::WavSpec) -> Result<(), ClipError> {
+    if spec.channels == 0 || spec.sample_rate == 0 {
+        return Err(ClipError::Unreadable(
+            "the header gives zero channels or a zero sample rate".into(),
+        ));
+    }
+    if !AUDIO_RATES.contains(&spec.sample_rate) {
+        return Err(ClipError::Rate(spec.sample_rate));
+    }
+    Ok(())
+}
 
 /// What a readable clip is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +96,9 @@ pub enum ClipError {
     /// The path leads outside `audio_dir` through a symbolic link.
     #[error("the path leads outside `audio_dir` (through a link)")]
     Escapes,
+    /// The header declares a sample rate (Hz) outside [`AUDIO_RATES`].
+    #[error("its header declares {0} Hz, not an audio sample rate")]
+    Rate(u32),
 }
 
 /// Reads a clip's header and decodes every sample, so a header that promises more data
@@ -85,11 +118,7 @@ pub fn read_clip(path: &Path) -> Result<ClipInfo, ClipError> {
     }
     let mut reader = hound::WavReader::open(path).map_err(|e| ClipError::Unreadable(header_problem(&e, bytes)))?;
     let spec = reader.spec();
-    if spec.channels == 0 || spec.sample_rate == 0 {
-        return Err(ClipError::Unreadable(
-            "the header gives zero channels or a zero sample rate".into(),
-        ));
-    }
+    check_header(&spec)?;
     let declared = u64::from(reader.len());
     let mut samples = 0u64;
     let decoded: Result<(), hound::Error> = match spec.sample_format {
@@ -239,6 +268,13 @@ impl ClipLibrary {
     }
 }
 
+/// `8000, 11025, …, 44100 or 48000`.
+fn rates_in_words() -> String {
+    let (last, rest) = AUDIO_RATES.split_last().expect("rates");
+    let rest: Vec<String> = rest.iter().map(u32::to_string).collect();
+    format!("{} or {last}", rest.join(", "))
+}
+
 /// The command that renders the clips of the menu at `menu` (as the user named it): the
 /// render script needs the menu's path for a menu outside `menus/`.
 pub fn render_command(menu: &Path) -> String {
@@ -285,6 +321,19 @@ fn finding(clip: &ClipRef, result: &Result<ClipInfo, ClipError>, menu: &Menu) ->
                 format!("clip `{}` leaves `audio_dir`", clip.name),
             )
             .label("a link inside `audio_dir` points outside it"),
+        ),
+        Err(ClipError::Rate(hz)) => Some(
+            Diagnostic::new(
+                Code::BadClip,
+                clip.span,
+                format!("clip `{}` has a sample rate of {hz} Hz", clip.name),
+            )
+            .label("not an audio sample rate")
+            .note(format!(
+                "clips are {} Hz (8000 or 16000 Hz for telephony)",
+                rates_in_words()
+            ))
+            .help("convert it: `sox in.wav -r 8000 -c 1 -b 16 -e signed-integer out.wav`"),
         ),
         Err(ClipError::Unreadable(why)) => Some(
             Diagnostic::new(

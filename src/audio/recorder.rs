@@ -73,8 +73,9 @@ impl Pcm {
 /// bits; float samples (−1.0 to 1.0) are scaled to full scale and clamped.
 ///
 /// # Errors
-/// [`ClipError::Missing`] when there is no file, [`ClipError::Unreadable`] for anything
-/// hound cannot decode.
+/// [`ClipError::Missing`] when there is no file, [`ClipError::Rate`] for a sample rate
+/// outside [`super::clip::AUDIO_RATES`] (checked before anything is decoded, see
+/// [`super::clip::check_header`]), [`ClipError::Unreadable`] for anything hound cannot decode.
 pub fn decode_clip(path: &Path) -> Result<Pcm, ClipError> {
     if !path.is_file() {
         return Err(ClipError::Missing);
@@ -82,11 +83,7 @@ pub fn decode_clip(path: &Path) -> Result<Pcm, ClipError> {
     let unreadable = |e: hound::Error| ClipError::Unreadable(e.to_string());
     let mut reader = hound::WavReader::open(path).map_err(unreadable)?;
     let spec = reader.spec();
-    if spec.channels == 0 || spec.sample_rate == 0 {
-        return Err(ClipError::Unreadable(
-            "the header gives zero channels or a zero sample rate".into(),
-        ));
-    }
+    super::clip::check_header(&spec)?;
     let interleaved: Vec<i32> = match spec.sample_format {
         hound::SampleFormat::Int => {
             let bits = u32::from(spec.bits_per_sample);

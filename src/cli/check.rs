@@ -215,16 +215,21 @@ fn check_one(
     overrides: &Overrides,
 ) -> Result<Checked, crate::menu::load::ReadError> {
     let outcome = load_menu(path, sources)?;
+    let whole = outcome.whole_menu().is_some();
     let mut diagnostics = outcome.diagnostics;
     let mut report = None;
     if let Some(menu) = &outcome.menu {
         let thresholds = Thresholds::resolve(menu, overrides);
         let (clips, clip_diags) = ClipLibrary::load(menu);
         diagnostics.extend(clip_diags);
-        let analysis = Analysis::of(menu, &clips);
-        diagnostics.extend(check::check_menu(menu, &clips, &analysis, &thresholds));
+        // Not when a node has an unknown field (see `LoadOutcome::whole_menu`), as for a
+        // YAML error.
+        if whole {
+            let analysis = Analysis::of(menu, &clips);
+            diagnostics.extend(check::check_menu(menu, &clips, &analysis, &thresholds));
+            report = Some(Report::build(menu, sources, &analysis));
+        }
         diagnostics.retain(|d| !thresholds.allow.contains(&d.code));
-        report = Some(Report::build(menu, sources, &analysis));
     } else {
         diagnostics.retain(|d| !overrides.allow.contains(&d.code));
     }

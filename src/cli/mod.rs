@@ -79,9 +79,11 @@ pub(crate) fn load_readable(
             return Err(EXIT_USAGE);
         }
     };
+    // A menu with an unknown node field is not drawn or explored either (see `whole_menu`).
+    let whole = outcome.whole_menu().is_some();
     match outcome.menu {
-        Some(menu) => Ok((menu, outcome.diagnostics)),
-        None => {
+        Some(menu) if whole => Ok((menu, outcome.diagnostics)),
+        _ => {
             let _ = crate::diag::render_text(&mut stderr(color), sources, &outcome.diagnostics);
             eprintln!(
                 "error: `{}` cannot be {purpose}: it could not be read as a menu; see the findings above",

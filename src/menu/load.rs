@@ -26,6 +26,20 @@ pub struct LoadOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl LoadOutcome {
+    /// The menu, when every field of its files was read: `None` when a file could not be
+    /// parsed, and also when a node has an unknown field (E002). Such a node is read without
+    /// that field (often a misspelt `options` or `next`), so its ways on are unknown: the
+    /// graph checks, the report, maps and generated scenarios would describe a menu nobody
+    /// wrote. The lowering's own findings about it are still in [`Self::diagnostics`].
+    pub fn whole_menu(&self) -> Option<&Menu> {
+        if self.diagnostics.iter().any(|d| d.code == Code::UnknownField) {
+            return None;
+        }
+        self.menu.as_ref()
+    }
+}
+
 /// Why a menu file could not be read at all (exit status 2, not a finding).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read `{}`: {}", path.display(), describe_io(source))]
@@ -265,8 +279,9 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<Text> {
 /// Parses `file` as YAML into `T`, keeping serde-saphyr's safety budgets on but scaled to
 /// the input: a large hand-written menu must load, an alias bomb must not.
 ///
-/// On failure pushes the findings and returns `None`.
-pub(crate) fn parse_file<T: DeserializeOwned>(
+/// On failure pushes the findings and returns `None`. A finding an indentation mistake
+/// explains is rewritten to say so ([`super::indent`]), from `T`'s JSON Schema (its fields).
+pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
     sources: &Sources,
     file: FileId,
     invalid_utf8_at: Option<usize>,
@@ -313,11 +328,152 @@ pub(crate) fn parse_file<T: DeserializeOwned>(
             // the comment swallowed the end of a flow mapping) is already explained by E015.
             let explained = trap_lines.iter().any(|&t| (t..=t + 2).contains(&line));
             if !(d.code == Code::YamlSyntax && explained) {
-                diags.push(d);
+                // A line indented a little too much or too little is said to be that.
+                let fields = super::indent::Fields::of::<T>();
+                let unknown = matches!(unaliased(&e), YamlError::SerdeUnknownField { .. });
+                let first = d.primary.span;
+                diags.push(super::indent::explain(sources, file, &fields, d));
+                if unknown {
+                    for d in more_unknown_fields::<T>(sources, file, first) {
+                        diags.push(super::indent::explain(sources, file, &fields, d));
+                    }
+                }
             }
             None
         }
     }
+}
+
+/// Most times a file is parsed again to find one more unknown field, and most bytes parsed
+/// again in all ([`more_unknown_fields`]): a small file reports up to 64 unknown fields, a
+/// 20 MB one a few, and a file never costs more than a few more parses of itself.
+const RESCANS: usize = 64;
+/// See [`RESCANS`].
+const RESCAN_BYTES: usize = 64 * 1024 * 1024;
+
+/// The unknown fields after the first (at `first`): serde stops at an unknown field, so the
+/// file is parsed again with that entry blanked out (its bytes replaced by spaces, so every
+/// offset stays true) until it parses, or fails for another reason (not reported: it may be
+/// an effect of the blanking), or the [`RESCANS`] budget is spent.
+fn more_unknown_fields<T: DeserializeOwned>(sources: &Sources, file: FileId, first: Span) -> Vec<Diagnostic> {
+    let mut text = sources.text(file).as_bytes().to_vec();
+    let mut at = first.start as usize;
+    let mut out = Vec::new();
+    let mut spent = 0;
+    for _ in 0..RESCANS {
+        spent += text.len();
+        if spent > RESCAN_BYTES || !blank_entry(&mut text, at) {
+            break;
+        }
+        let Ok(again) = std::str::from_utf8(&text) else { break };
+        let Err(e) = serde_saphyr::from_str_with_options::<S<T>>(again, options(again.len())) else {
+            break;
+        };
+        if !matches!(unaliased(&e), YamlError::SerdeUnknownField { .. }) {
+            break;
+        }
+        let d = yaml_error(sources, file, &e);
+        if d.primary.span.start as usize == at {
+            break; // Nothing was blanked after all.
+        }
+        at = d.primary.span.start as usize;
+        out.push(d);
+    }
+    out
+}
+
+/// Blanks the mapping entry whose key starts at byte `key`: in a block mapping (the key first
+/// on its line) the line and the lines of its value (indented more, or `- ` items at its
+/// column); in a flow mapping the entry up to its `,` or `}`, with one comma. `false` when the
+/// entry's extent is not clear (then nothing changes).
+fn blank_entry(text: &mut [u8], key: usize) -> bool {
+    fn blank(t: &mut [u8], from: usize, to: usize) {
+        for b in &mut t[from..to] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+    if key >= text.len() {
+        return false;
+    }
+    let line_start = text[..key].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..key];
+    if before.iter().all(|&b| b == b' ') {
+        let col = before.len();
+        let line_end = |t: &[u8], from: usize| {
+            t[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(t.len(), |i| from + i + 1)
+        };
+        let mut end = line_end(text, key);
+        while end < text.len() {
+            let next_end = line_end(text, end);
+            let line = &text[end..next_end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            let rest = &line[indent..];
+            let empty = rest.iter().all(u8::is_ascii_whitespace) || rest.starts_with(b"#");
+            let item = rest.starts_with(b"- ") || rest.starts_with(b"-\n") || rest == b"-";
+            if !(empty || indent > col || (indent == col && item)) {
+                break;
+            }
+            end = next_end;
+        }
+        blank(text, key, end);
+        return true;
+    }
+    // Flow: the entry ends at a `,` or `}` outside quotes and brackets.
+    if !before
+        .iter()
+        .rev()
+        .find(|b| **b != b' ')
+        .is_some_and(|b| matches!(b, b'{' | b','))
+    {
+        return false;
+    }
+    let (mut i, mut depth, mut quote) = (key, 0usize, None::<u8>);
+    while i < text.len() {
+        let b = text[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'{' | b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b'}' if depth > 0 => depth -= 1,
+                b',' | b'}' if depth == 0 => break,
+                b'#' => return false, // A comment inside: not worth the risk.
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if i >= text.len() {
+        return false;
+    }
+    if text[i] == b',' {
+        blank(text, key, i + 1);
+    } else {
+        // The last entry: blank the comma before it instead.
+        blank(text, key, i);
+        if let Some(c) = text[..key].iter().rposition(|b| !b.is_ascii_whitespace())
+            && text[c] == b','
+        {
+            text[c] = b' ';
+        }
+    }
+    true
+}
+
+/// The error itself, through aliases.
+fn unaliased(e: &YamlError) -> &YamlError {
+    let mut inner = e.without_snippet();
+    while let YamlError::AliasError { error, .. } = inner {
+        inner = error.without_snippet();
+    }
+    inner
 }
 
 /// serde-saphyr options: default budgets, except that the event and node counts grow with
@@ -498,4 +654,37 @@ fn strip_location(msg: &str) -> String {
 /// Suggests a known name for an unknown one: `did you mean `x`?`.
 pub(crate) fn suggest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(word, known).map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank_entry;
+
+    fn blanked(text: &str, key: &str) -> Option<String> {
+        let mut t = text.as_bytes().to_vec();
+        let at = text.find(key).expect("key");
+        blank_entry(&mut t, at).then(|| String::from_utf8(t).expect("utf-8"))
+    }
+
+    #[test]
+    fn block_entries_take_their_value_lines() {
+        let text = "a:\n  bad:\n    - x\n    - y\n  ok: 1\n";
+        assert_eq!(blanked(text, "bad").unwrap(), "a:\n      \n       \n       \n  ok: 1\n");
+        let text = "a:\n  bad:\n  - x\n  ok: 1\n";
+        assert_eq!(blanked(text, "bad").unwrap(), "a:\n      \n     \n  ok: 1\n");
+    }
+
+    #[test]
+    fn flow_entries_take_one_comma() {
+        assert_eq!(
+            blanked("{ a: 1, bad: \"x, }\", c: 2 }", "bad").unwrap(),
+            format!("{{ a: 1,{}c: 2 }}", " ".repeat(14))
+        );
+        assert_eq!(
+            blanked("{ a: 1, bad: [1, 2] }", "bad").unwrap(),
+            format!("{{ a: 1{}}}", " ".repeat(14))
+        );
+        assert_eq!(blanked("{ a: 1, bad: x # c\n}", "bad"), None);
+        assert_eq!(blanked("- bad: 1\n", "bad"), None);
+    }
 }

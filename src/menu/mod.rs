@@ -6,6 +6,7 @@
 //! later findings can point at the file.
 
 pub mod dtmf;
+pub(crate) mod indent;
 pub mod load;
 mod lower;
 pub(crate) mod raw;

@@ -165,7 +165,7 @@ pub struct RawMenu {
 }
 
 /// Top level of an included file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFragment {
     pub nodes: Option<S<RawNodes>>,
@@ -429,22 +429,69 @@ macro_rules! raw_node {
     ($($(#[$attr:meta])* $field:ident: $ty:ty,)*) => {
         /// A node: its `kind` and that kind's fields (a field of another kind is an error,
         /// E010). Kinds: `menu`, `message`, `collect`, `route`, `transfer`, `hangup`.
+        // Unlike the other raw types, a node does not stop the file at an unknown field: the
+        // unknown keys are kept in `RawNode::unknown` and the lowering reports each one (E002)
+        // with the fields of the node's own kind, so a file's misspellings in nodes are all
+        // reported at once. (Not a doc comment: that text would become the schema's.)
         // Each field is boxed: a node uses a handful of its two dozen fields, and a
         // 100,000-node menu should not carry the empty ones at full size (this halves the
         // memory a large menu loads in).
-        #[derive(Debug, Deserialize, JsonSchema)]
+        #[derive(Debug, JsonSchema)]
         #[serde(deny_unknown_fields)]
         #[schemars(transform = super::lower::node_kinds_schema)]
         pub struct RawNode {
             $($(#[$attr])* pub $field: Option<Box<S<$ty>>>,)*
+            /// Keys that are no field of any node, with where they are, in file order (their
+            /// values are skipped).
+            #[serde(skip)]
+            pub unknown: Vec<S<String>>,
         }
 
         impl RawNode {
+            /// Every field a node may have, in declaration order.
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
             /// The fields present in the file, with where they are, in declaration order.
             pub fn present(&self) -> Vec<(&'static str, &serde_saphyr::Location)> {
                 let mut v = Vec::new();
                 $(if let Some(f) = &self.$field { v.push((stringify!($field), &f.referenced)); })*
                 v
+            }
+        }
+
+        /// A mapping of fields, as `#[derive(Deserialize)]` would read it (a repeated field is
+        /// an error), except that unknown keys are collected instead of refused.
+        impl<'de> Deserialize<'de> for RawNode {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct NodeVisitor;
+                impl<'de> Visitor<'de> for NodeVisitor {
+                    type Value = RawNode;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("struct RawNode")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
+                        let mut node = RawNode {
+                            $($field: None,)*
+                            unknown: Vec::new(),
+                        };
+                        while let Some(key) = map.next_key::<S<String>>()? {
+                            match key.value.as_str() {
+                                $(stringify!($field) => {
+                                    if node.$field.is_some() {
+                                        return Err(serde::de::Error::duplicate_field(stringify!($field)));
+                                    }
+                                    node.$field = map.next_value()?;
+                                })*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                    node.unknown.push(key);
+                                }
+                            }
+                        }
+                        Ok(node)
+                    }
+                }
+                d.deserialize_struct("RawNode", RawNode::FIELDS, NodeVisitor)
             }
         }
     };

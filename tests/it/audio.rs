@@ -143,3 +143,50 @@ fn prompts_lists_text_only_prompts_with_the_clip_each_would_get() {
     assert_eq!(first["at"], "menus/m.yaml:11:13", "{v}");
     assert_eq!(first["audio"], "main.wav", "{v}");
 }
+
+/// A clip whose header declares 1 Hz: `check` refuses it (E012, not the W010 warning) and
+/// `call --record` does not start, so no recording is made from it (resampled to 8000 Hz it
+/// would be 8000 times the file's samples).
+#[test]
+fn a_clip_at_a_rate_no_sound_tool_writes_is_an_error() {
+    let dir = crate::support::Dir::new();
+    crate::support::write_wav(&dir.path().join("audio/hello.wav"), 1, 1, 2000);
+    dir.write(
+        "menu.yaml",
+        "name: T\nentry: hello\naudio_dir: audio\ndefaults: { fallback: op }\nnodes:\n  hello:\n    kind: message\n    prompt: { text: \"Hello.\", audio: hello.wav }\n    next: op\n  op:\n    kind: transfer\n    queue: general\n    when_no_operator: { action: message, prompt: { text: \"Call again.\" } }\n",
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("error[E012]"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 Hz"), "{}", out.stdout);
+    assert!(!out.stdout.contains("W010"), "{}", out.stdout);
+    let out = dir.ivrsim(&["call", "menu.yaml", "--record", "call.wav", "--at", "2026-03-02T10:00"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let written = std::fs::metadata(dir.path().join("call.wav")).map_or(0, |m| m.len());
+    assert!(written < 1_000_000, "a {written}-byte recording");
+}
+
+/// Every rate a common sound tool writes is usable; 8000 and 16000 Hz are telephony (no
+/// finding), the others a W010 warning.
+#[test]
+fn clips_at_sound_tool_rates_are_usable() {
+    for rate in ivrsim::audio::clip::AUDIO_RATES {
+        let dir = crate::support::Dir::new();
+        crate::support::write_wav(&dir.path().join("a.wav"), rate, 1, 100);
+        let info = read_clip(&dir.path().join("a.wav")).unwrap_or_else(|e| panic!("{rate} Hz: {e}"));
+        assert_eq!(
+            info.is_telephony(),
+            ivrsim::audio::clip::TELEPHONY_RATES.contains(&rate),
+            "{rate} Hz"
+        );
+    }
+    for rate in [1, 100, 7999, 8001, 96_000, 192_000, 1_000_000] {
+        let dir = crate::support::Dir::new();
+        crate::support::write_wav(&dir.path().join("a.wav"), rate, 1, 100);
+        assert!(read_clip(&dir.path().join("a.wav")).is_err(), "{rate} Hz");
+        assert!(
+            ivrsim::audio::recorder::decode_clip(&dir.path().join("a.wav")).is_err(),
+            "{rate} Hz"
+        );
+    }
+}

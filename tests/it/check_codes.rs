@@ -98,6 +98,7 @@ macro_rules! fixtures {
 fixtures! {
     e001_yaml_syntax: "E001-yaml-syntax" => exit 1;
     e002_unknown_field: "E002-unknown-field" => exit 1;
+    e002_several_unknown_fields: "E002-several-unknown-fields" => exit 1;
     e003_wrong_type: "E003-wrong-type" => exit 1;
     e004_missing_field: "E004-missing-field" => exit 1;
     e005_duplicate_node: "E005-duplicate-node" => exit 1;
@@ -527,4 +528,56 @@ fn a_hold_announcement_with_an_unknown_placeholder_is_refused() {
             .stdout
             .contains("`{queue` in a hold announcement")
     );
+}
+
+/// Every misspelt node field of a file is reported, not only the first, and each finding
+/// lists the fields of its own node's kind (a `message` node's, not all of them).
+#[test]
+fn unknown_node_fields_are_all_reported_with_their_kinds_fields() {
+    let out = check_fixture_file("E002-several-unknown-fields.yaml", &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for field in ["bargein", "pattren", "priorty"] {
+        assert!(
+            out.stdout.contains(&format!("error[E002]: unknown field `{field}`")),
+            "`{field}` not reported:\n{}",
+            out.stdout
+        );
+    }
+    assert!(
+        out.stdout
+            .contains("expected one of `kind`, `description`, `prompt`, `next`, `barge_in`"),
+        "a message node's fields:\n{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("`reason`"),
+        "no list of every node field:\n{}",
+        out.stdout
+    );
+}
+
+/// Unknown fields outside nodes (a prompt's, an option's, `defaults`') stop the parser, which
+/// is then run again with each one blanked out, so that all of them are reported too.
+#[test]
+fn unknown_fields_outside_nodes_are_all_reported() {
+    let dir = support::Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: T\nentry: main\ndefaults:\n  fallback: operator\n  timout: 5s\nnodes:\n  main:\n    kind: menu\n    prompt: { text: \"Press 1.\", audoi: main.wav }\n    options:\n      - key: \"1\"\n        ot: operator\n        to: operator\n      - { key: \"2\", to: operator, lable: two }\n  operator:\n    kind: transfer\n    queue: general\n",
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for (field, at) in [("timout", "5:3"), ("audoi", "9:33"), ("ot", "12:9"), ("lable", "14:35")] {
+        assert!(
+            out.stdout.contains(&format!("error[E002]: unknown field `{field}`")),
+            "`{field}` not reported:\n{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(&format!("menu.yaml:{at}")),
+            "`{field}` at {at}:\n{}",
+            out.stdout
+        );
+    }
+    assert_eq!(out.stdout.matches("error[").count(), 4, "{}", out.stdout);
 }

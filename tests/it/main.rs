@@ -10,6 +10,7 @@ mod check_codes;
 mod docs;
 mod generate;
 mod graph;
+mod indent;
 mod operator;
 mod operator_robustness;
 mod outputs;

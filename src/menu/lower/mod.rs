@@ -19,7 +19,7 @@ use super::load::{Fragment, suggest};
 use super::raw::{RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
 use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
 use super::*;
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::source::{FileId, Sources, Span};
 
 /// Built-in default of `defaults.timeout`.
@@ -174,6 +174,9 @@ struct Cx<'a> {
     /// Compiled patterns by source text: a menu repeats the same few patterns, and a
     /// `Regex` clone shares its compiled program.
     regexes: HashMap<String, Regex>,
+    /// Node fields reported misspelt (E002 with "did you mean"), by the node id's span: the
+    /// node is not also said to lack them (E009).
+    misspelt: HashSet<(Span, String)>,
 }
 
 /// Defaults of the listening settings, after `defaults:` is applied.
@@ -216,6 +219,7 @@ pub(super) fn lower(
         schedules: IndexMap::new(),
         audio_dir: audio_dir.clone(),
         regexes: HashMap::new(),
+        misspelt: HashSet::new(),
     };
 
     let name = match &raw.name {
@@ -275,6 +279,7 @@ pub(super) fn lower(
     let mut first_span: HashMap<&str, Span> = HashMap::new();
     let mut accepted: Vec<(FileId, &S<String>, &S<RawNode>, &'static str)> = Vec::new();
     for &(f, id, node) in &entries {
+        cx.unknown_fields(f, id, node);
         let span = cx.span(f, &id.referenced);
         if let Some(first) = first_span.get(id.value.as_str()) {
             let d = Diagnostic::new(

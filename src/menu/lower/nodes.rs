@@ -3,6 +3,57 @@
 use super::*;
 
 impl Cx<'_> {
+    /// E002 for each key of `node` that is no node field ([`RawNode::unknown`]): "expected one
+    /// of" lists the fields of the node's own kind (all node fields when its kind is missing
+    /// or unknown), and "did you mean" looks there first, then among the other kinds' fields.
+    ///
+    /// A suggestion that is one of the kind's required fields is remembered ([`Cx::misspelt`]),
+    /// so that the node is not also said to lack that field (E009): `optoins:` is one mistake.
+    pub(super) fn unknown_fields(&mut self, file: FileId, id: &S<String>, node: &S<RawNode>) {
+        if node.value.unknown.is_empty() {
+            return;
+        }
+        let kind = node
+            .value
+            .kind
+            .as_ref()
+            .and_then(|k| KINDS.iter().copied().find(|n| *n == k.value));
+        let fields: Vec<&str> = match kind {
+            Some(k) => ["kind", "description"].into_iter().chain(allowed(k)).collect(),
+            None => RawNode::FIELDS.to_vec(),
+        };
+        let list = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+        let note = match kind {
+            Some(k) => format!("expected one of {list} (the fields of a `{k}` node)"),
+            None => format!("expected one of {list}"),
+        };
+        let format = crate::menu::indent::menu_fields();
+        let id_span = self.span(file, &id.referenced);
+        for key in &node.value.unknown {
+            let span = self.span(file, &key.referenced);
+            let mut d = Diagnostic::new(Code::UnknownField, span, format!("unknown field `{}`", key.value))
+                .label("not a field here")
+                .note(note.clone());
+            if let Some(s) = did_you_mean(&key.value, fields.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+                self.misspelt.insert((id_span, s.to_owned()));
+            } else if let Some(s) = did_you_mean(&key.value, RawNode::FIELDS.iter().copied()) {
+                let users: Vec<&str> = KINDS.iter().copied().filter(|k| allowed(k).contains(&s)).collect();
+                d = d.help(format!(
+                    "did you mean `{s}`? it is a field of {} nodes, not of `{}` nodes",
+                    users.join(", "),
+                    kind.unwrap_or_default()
+                ));
+            }
+            // `prompt:` with its `text:` under-indented: one mistake, said once.
+            if let Some((nd, parent)) = crate::menu::indent::under_empty_key(self.sources, file, format, &d) {
+                self.misspelt.insert((id_span, parent.to_owned()));
+                d = nd;
+            }
+            self.push(d);
+        }
+    }
+
     /// The node's kind, or `None` (with a finding) when it is missing or unknown.
     pub(super) fn kind_of(&mut self, file: FileId, id: &S<String>, node: &S<RawNode>) -> Option<&'static str> {
         match &node.value.kind {
@@ -29,6 +80,23 @@ impl Cx<'_> {
                 None
             }
         }
+    }
+
+    /// E009: the `kind` node `id` (its id at `span`) lacks the required field `what`; unless
+    /// a misspelling of it on that node was already reported (E002).
+    fn need(&mut self, span: Span, kind: &str, id: &str, what: &str, help: &str) {
+        if self.misspelt.contains(&(span, what.to_owned())) {
+            return;
+        }
+        self.push(
+            Diagnostic::new(
+                Code::IncompleteNode,
+                span,
+                format!("`{kind}` node `{id}` has no `{what}`"),
+            )
+            .label(format!("`{what}` is required here"))
+            .help(help.to_owned()),
+        );
     }
 
     pub(super) fn lower_node(
@@ -63,17 +131,7 @@ impl Cx<'_> {
                 )),
             );
         }
-        let need = |cx: &mut Self, what: &str, help: &str| {
-            cx.push(
-                Diagnostic::new(
-                    Code::IncompleteNode,
-                    span,
-                    format!("`{kind}` node `{id}` has no `{what}`"),
-                )
-                .label(format!("`{what}` is required here"))
-                .help(help.to_owned()),
-            );
-        };
+        let need = |cx: &mut Self, what: &str, help: &str| cx.need(span, kind, id, what, help);
         let prompt = |cx: &mut Self| match &n.prompt {
             Some(p) => cx.prompt(file, p),
             None => {
@@ -194,14 +252,12 @@ impl Cx<'_> {
 
     pub(super) fn lower_options(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<MenuOption> {
         let Some(raw) = &n.options else {
-            self.push(
-                Diagnostic::new(
-                    Code::IncompleteNode,
-                    span,
-                    format!("`menu` node `{id}` has no `options`"),
-                )
-                .label("`options` is required here")
-                .help("add `options: [{ key: \"1\", to: <node id> }]`"),
+            self.need(
+                span,
+                "menu",
+                id,
+                "options",
+                "add `options: [{ key: \"1\", to: <node id> }]`",
             );
             return Vec::new();
         };

@@ -1,0 +1,166 @@
+//! Indentation mistakes (`tests/fixtures/indent/*.yaml`): each file has one line indented a
+//! little too much or too little, or with a tab, and the finding must say so at that line
+//! rather than report what the parser made of it (an unknown field, a node called `next`, "did
+//! not find expected key" about a neighbour). Menus are checked with the binary; scenario and
+//! training files, read by the same loader, through the library. Each output is pinned by an
+//! insta snapshot.
+
+use std::path::PathBuf;
+
+use ivrsim::diag::render_plain;
+use ivrsim::source::Sources;
+
+use crate::support::{self, Output};
+
+fn fixtures_dir() -> PathBuf {
+    support::root().join("tests/fixtures/indent")
+}
+
+/// `ivrsim check FILE` in the fixtures folder.
+fn check(file: &str) -> Output {
+    support::run_in(&fixtures_dir(), &["check", file])
+}
+
+/// The first finding's header line and its `--> file:line:column` line.
+fn first_finding(text: &str) -> (String, String) {
+    let mut lines = text.lines();
+    let head = lines
+        .by_ref()
+        .find(|l| l.starts_with("error["))
+        .unwrap_or_else(|| panic!("no finding in:\n{text}"))
+        .to_owned();
+    let at = lines
+        .find_map(|l| l.trim_start().strip_prefix("--> "))
+        .unwrap_or_else(|| panic!("no place in:\n{text}"))
+        .to_owned();
+    (head, at)
+}
+
+/// Checks the menu fixture `stem`: exit 1, one finding, its header and place, and a snapshot.
+fn menu(stem: &str, head: &str, at: &str) {
+    let file = format!("{stem}.yaml");
+    let out = check(&file);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout.matches("error[").count(),
+        1,
+        "one mistake, one finding:\n{}",
+        out.stdout
+    );
+    let (h, a) = first_finding(&out.stdout);
+    assert_eq!(h, head, "{}", out.stdout);
+    assert_eq!(a, format!("{file}:{at}"), "{}", out.stdout);
+    insta::assert_snapshot!(stem, out.stdout);
+}
+
+#[test]
+fn prompt_text_under_indented() {
+    menu(
+        "prompt-text-under-indented",
+        "error[E002]: `text` is indented as a sibling of `prompt`, not as its field",
+        "12:5",
+    );
+}
+
+#[test]
+fn next_dedented_to_the_node_ids() {
+    menu(
+        "next-dedented",
+        "error[E003]: this line is indented less than its siblings",
+        "12:3",
+    );
+}
+
+#[test]
+fn option_item_between_levels() {
+    menu(
+        "option-item-between-levels",
+        "error[E001]: this line is indented less than its siblings",
+        "15:6",
+    );
+}
+
+#[test]
+fn option_key_at_the_item_dash() {
+    menu(
+        "option-key-at-item-dash",
+        "error[E001]: this line is indented less than its siblings",
+        "16:7",
+    );
+}
+
+#[test]
+fn option_item_at_the_key_column() {
+    menu(
+        "option-item-at-key-column",
+        "error[E001]: this list item is indented less than its siblings",
+        "15:5",
+    );
+}
+
+#[test]
+fn tab_on_the_line_after_the_parser_stops() {
+    menu("tab", "error[E001]: this line is indented with a tab", "15:1");
+}
+
+/// Loads a scenario or training fixture through the library and renders its findings.
+fn library(stem: &str, training: bool) -> String {
+    let path = fixtures_dir().join(format!("{stem}.yaml"));
+    let mut sources = Sources::new();
+    let diags = if training {
+        ivrsim::operator::training::load_training(&path, &mut sources, &[])
+            .expect("readable")
+            .1
+    } else {
+        ivrsim::scenario::load_scenarios(&path, &mut sources)
+            .expect("readable")
+            .1
+    };
+    render_plain(&sources, &diags).replace(&fixtures_dir().display().to_string(), "[FIXTURES]")
+}
+
+#[test]
+fn scenario_start_under_indented() {
+    let out = library("scenario-start-under-indented", false);
+    let (h, a) = first_finding(&out);
+    assert_eq!(
+        h, "error[E002]: `at` is indented as a sibling of `start`, not as its field",
+        "{out}"
+    );
+    assert!(a.ends_with("scenario-start-under-indented.yaml:6:5"), "{out}");
+    insta::assert_snapshot!("scenario-start-under-indented", out);
+}
+
+#[test]
+fn training_fact_between_levels() {
+    let out = library("training-fact-between-levels", true);
+    let (h, a) = first_finding(&out);
+    assert_eq!(h, "error[E001]: this line is indented less than its siblings", "{out}");
+    assert!(a.ends_with("training-fact-between-levels.yaml:17:4"), "{out}");
+    insta::assert_snapshot!("training-fact-between-levels", out);
+}
+
+/// A node whose id is a field name but which is a real node (a mapping), and a node called
+/// `operator` (a field of `defaults`, not of nodes) given as text: neither is taken for a
+/// dedented field.
+#[test]
+fn nodes_named_like_fields_are_not_indentation_mistakes() {
+    let dir = support::Dir::new();
+    dir.write(
+        "menu.yaml",
+        "name: T\nentry: next\ndefaults: { fallback: operator }\nnodes:\n  next:\n    kind: message\n    prompt: { text: \"Hello.\" }\n    next: operator\n  operator: \"the operator\"\n",
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(!out.stdout.contains("indented"), "{}", out.stdout);
+    assert!(out.stdout.contains("error[E003]: expected a mapping"), "{}", out.stdout);
+}
+
+#[test]
+fn field_over_indented() {
+    menu(
+        "field-over-indented",
+        "error[E001]: this line is indented more than its siblings",
+        "11:6",
+    );
+}
