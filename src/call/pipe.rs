@@ -72,11 +72,26 @@ fn show(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
 pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Result<CallTime> {
     listen_to_the_end(session, out)?;
     let mut buf = String::new();
+    // Lines for the call after it ended: the first is answered, the rest counted (a script
+    // that goes on long after the end would otherwise print two lines for each).
+    let mut after_the_end: u64 = 0;
+    let said_after_the_end = |n: &mut u64, out: &mut dyn Write| -> std::io::Result<()> {
+        if *n > 1 {
+            writeln!(
+                out,
+                "           ({} more lines after the end of the call ignored)",
+                *n - 1
+            )?;
+        }
+        *n = 0;
+        Ok(())
+    };
     loop {
         let now = session.call.now();
         buf.clear();
         // Four bytes a character is the most UTF-8 needs; longer lines are refused anyway.
         let Some((bytes, total)) = read_line_capped(lines, 4 * input::MAX_LINE + 8)? else {
+            said_after_the_end(&mut after_the_end, out)?;
             if !session.call.is_ended() {
                 session.call.handle_hangup(now);
                 show(session, out)?;
@@ -94,6 +109,14 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
         } else {
             input::parse(line)
         };
+        if session.call.is_ended() && matches!(parsed, Ok(Input::Keys(_) | Input::Speech(_) | Input::Silence)) {
+            after_the_end += 1;
+            if after_the_end > 1 {
+                continue;
+            }
+        } else {
+            said_after_the_end(&mut after_the_end, out)?;
+        }
         let shown: String = line.chars().take(80).collect();
         let more = if line.chars().count() > 80 { "…" } else { "" };
         writeln!(out, "> {}{more}", crate::source::printable(&shown))?;

@@ -15,10 +15,15 @@ fn printable(s: &str) -> String {
     printable_line(&s.replace(['\n', '\r', '\t'], " ")).into_owned()
 }
 
-/// `mm:ss.s` of a call time.
+/// `mm:ss.s` of a call time, `h:mm:ss.s` from an hour on.
 pub fn clock(t: Duration) -> String {
     let tenths = (t.as_millis() + 50) / 100; // rounded, like the seconds in the path
-    format!("{:02}:{:02}.{}", tenths / 600, (tenths / 10) % 60, tenths % 10)
+    let (h, m, s, d) = (tenths / 36_000, (tenths / 600) % 60, (tenths / 10) % 60, tenths % 10);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}.{d}")
+    } else {
+        format!("{m:02}:{s:02}.{d}")
+    }
 }
 
 /// A time on the call's clock, as the path shows it (`12.3 s`): where a step happened, not a

@@ -460,6 +460,10 @@ fn endless_repeats_of_an_empty_prompt_keep_the_transcript_bounded() {
     assert_eq!(path.len(), ivrsim::engine::MAX_PATH_STEPS);
 }
 
+fn input_after_the_end() -> &'static str {
+    "! the call is over: this line is ignored"
+}
+
 /// Whatever is piped in, a call ends at its maximum length (4 hours of call time).
 #[test]
 fn a_call_ends_at_its_maximum_length() {
@@ -470,7 +474,19 @@ fn a_call_ends_at_its_maximum_length() {
         "{}",
         &out[out.len().saturating_sub(2000)..]
     );
-    assert!(out.contains("[240:00.0] the line hangs up"), "at 4 h exactly");
+    assert!(out.contains("[4:00:00.0] the line hangs up"), "at 4 h exactly");
+    // Lines after the end: the first is answered, the rest counted.
+    assert_eq!(
+        out.matches(input_after_the_end()).count(),
+        1,
+        "{}",
+        &out[out.len().saturating_sub(2000)..]
+    );
+    assert!(
+        out.contains("more lines after the end of the call ignored)"),
+        "{}",
+        &out[out.len().saturating_sub(500)..]
+    );
 }
 
 #[test]
