@@ -77,25 +77,24 @@ pub fn scenario_yaml(
         if sim.call.is_ended() {
             break;
         }
-        let barge = sim.call.is_playing() && !matches!(ev, Event::Hangup);
+        // Keys and a hang-up during a prompt keep their time in it (whole milliseconds, as
+        // written), so the replay does not hear the rest of the prompt first.
+        let during = sim.call.is_playing();
+        let off = Duration::from_millis(u64::try_from(ts.saturating_sub(anchor).as_millis()).unwrap_or(0));
         let act = match ev {
-            Event::Keys(k) if barge => {
-                // Whole milliseconds, as written.
-                let off = Duration::from_millis(u64::try_from(ts.saturating_sub(anchor).as_millis()).unwrap_or(0));
-                Act::Press(k, Some(off))
-            }
+            Event::Keys(k) if during => Act::Press(k, Some(off)),
             Event::Keys(k) => Act::Press(k, None),
             Event::Say(w) => Act::Say(w),
-            Event::Hangup => Act::Hangup,
+            Event::Hangup => Act::Hangup(during.then_some(off)),
         };
-        if !barge {
+        if !during {
             flush(&mut sim, &mut steps, &mut pending_expect);
         }
         step_yaml(&mut steps, &act);
         sim.act(&act);
         anchor = sim.anchor();
         shift = t_real.saturating_sub(sim.call.now());
-        pending_expect = !matches!(act, Act::Hangup);
+        pending_expect = !matches!(act, Act::Hangup(_));
     }
     // A call that ended by itself after the last input: the silences that ended it.
     let ended_by_itself = log.iter().any(|e| matches!(e, Effect::Ended(_)));

@@ -155,7 +155,7 @@ fn silence(s: &mut Schema) {
     );
 }
 
-/// A step is exactly one action or `expect`; `at` goes with `press` or `say`, `gap` with
+/// A step is exactly one action or `expect`; `at` goes with `press`, `say` or `hangup`, `gap` with
 /// `press` (a YAML null counts as absent, as for the loader).
 fn step_rules(s: &mut Schema) {
     let given = schema::given;
@@ -172,7 +172,7 @@ fn step_rules(s: &mut Schema) {
     s.insert(
         "allOf".into(),
         json!([
-            { "if": given("at"), "then": { "anyOf": [given("press"), given("say")] } },
+            { "if": given("at"), "then": { "anyOf": [given("press"), given("say"), given("hangup")] } },
             { "if": given("gap"), "then": given("press") },
         ]),
     );

@@ -30,8 +30,8 @@ pub enum Act {
     Say(String),
     /// `silence: timeout`.
     Silence,
-    /// `hangup: true`.
-    Hangup,
+    /// `hangup: true` (with `at:` from the start of the prompt playing, to hang up during it).
+    Hangup(Option<Duration>),
 }
 
 /// A call driven as the scenario runner drives it, recording what it does.
@@ -160,22 +160,28 @@ impl<'m> Sim<'m> {
         self.absorb();
     }
 
+    /// The time of an action with `at` (from the start of the prompt playing, the line
+    /// advanced to it), else once the prompts have played to their end; as the runner does.
+    fn when(&mut self, at: Option<Duration>) -> CallTime {
+        match at {
+            Some(offset) => {
+                let t = (self.anchor() + offset).max(self.call.now());
+                self.call.handle_timeout(t);
+                self.absorb();
+                t
+            }
+            None => {
+                self.listen();
+                self.call.now()
+            }
+        }
+    }
+
     /// Does one action as the runner does.
     pub fn act(&mut self, act: &Act) {
         match act {
             Act::Press(keys, at) => {
-                let t = match at {
-                    Some(offset) => {
-                        let t = (self.anchor() + *offset).max(self.call.now());
-                        self.call.handle_timeout(t);
-                        self.absorb();
-                        t
-                    }
-                    None => {
-                        self.listen();
-                        self.call.now()
-                    }
-                };
+                let t = self.when(*at);
                 self.call.handle_keys(t, keys);
             }
             Act::Say(words) => {
@@ -188,9 +194,8 @@ impl<'m> Sim<'m> {
                 let t = self.call.poll_timeout().unwrap_or(self.call.now());
                 self.call.handle_timeout(t);
             }
-            Act::Hangup => {
-                self.listen();
-                let t = self.call.now();
+            Act::Hangup(at) => {
+                let t = self.when(*at);
                 self.call.handle_hangup(t);
             }
         }
@@ -251,7 +256,8 @@ pub fn step_yaml(out: &mut String, act: &Act) {
         Act::Press(k, Some(at)) => writeln!(out, "      - {{ press: {}, at: {}ms }}", q(k), at.as_millis()),
         Act::Say(w) => writeln!(out, "      - say: {}", q(w)),
         Act::Silence => writeln!(out, "      - silence: timeout"),
-        Act::Hangup => writeln!(out, "      - hangup: true"),
+        Act::Hangup(None) => writeln!(out, "      - hangup: true"),
+        Act::Hangup(Some(at)) => writeln!(out, "      - {{ hangup: true, at: {}ms }}", at.as_millis()),
     };
 }
 

@@ -212,7 +212,7 @@ impl Cx<'_> {
             (
                 "at",
                 r.at.as_ref().map(|v| &v.referenced),
-                r.press.is_some() || r.say.is_some(),
+                r.press.is_some() || r.say.is_some() || r.hangup.is_some(),
             ),
             ("gap", r.gap.as_ref().map(|v| &v.referenced), r.press.is_some()),
         ];
@@ -228,7 +228,7 @@ impl Cx<'_> {
                         format!("`{field}` does nothing on this step"),
                     )
                     .label(if field == "at" {
-                        "`at` goes with `press` or `say`"
+                        "`at` goes with `press`, `say` or `hangup`"
                     } else {
                         "`gap` goes with `press`"
                     }),
@@ -271,7 +271,7 @@ impl Cx<'_> {
                 );
                 return None;
             }
-            StepKind::Hangup
+            StepKind::Hangup { at }
         } else {
             StepKind::Expect(self.expect(r.expect.as_ref()?))
         };

@@ -74,8 +74,11 @@ pub enum StepKind {
     },
     /// Stay silent this long, or (`None`) until the line's next time-out fires.
     Silence(Option<Duration>),
-    /// Hang up.
-    Hangup,
+    /// Hang up: by default once the prompt has finished; `at` from the prompt's start.
+    Hangup {
+        /// When, from the start of the prompt playing.
+        at: Option<Duration>,
+    },
     /// Check the call's state.
     Expect(Expect),
 }

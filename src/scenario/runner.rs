@@ -285,8 +285,8 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                 };
                 c.call.handle_timeout(t);
             }
-            StepKind::Hangup => {
-                let t = c.when(None);
+            StepKind::Hangup { at } => {
+                let t = c.when(*at);
                 c.call.handle_hangup(t);
             }
             StepKind::Expect(e) => {

@@ -209,3 +209,48 @@ fn generated_and_recorded_files_name_their_schema() {
         assert_eq!(test.code, 0, "{}{}", test.stdout, test.stderr);
     }
 }
+
+/// A caller who hangs up during a prompt (here the transfer's "Connecting you…", so before
+/// the handoff) is saved with the hang-up's time in that prompt, and the replay hangs up
+/// there too: no transfer is expected of a call that never reached one.
+#[test]
+fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
+    use ivrsim::engine::{Call, CallClock, CallStart, Effect};
+    let mut sources = ivrsim::source::Sources::new();
+    let menu_path = root().join("menus/hotline.yaml");
+    let menu = ivrsim::menu::load_menu(&menu_path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let start = CallStart {
+        clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
+        ..CallStart::default()
+    };
+    let mut call = Call::new(&menu, &clips, start.clone());
+    let mut log = Vec::new();
+    let settle = |call: &mut Call, log: &mut Vec<Effect>| {
+        while call.is_playing() {
+            let t = call.poll_timeout().unwrap();
+            call.handle_timeout(t);
+        }
+        log.extend(std::iter::from_fn(|| call.poll_effect()));
+    };
+    settle(&mut call, &mut log);
+    call.handle_keys(call.now(), "4");
+    settle(&mut call, &mut log);
+    call.handle_keys(call.now(), "2");
+    log.extend(std::iter::from_fn(|| call.poll_effect()));
+    assert!(call.is_playing(), "the south office's transfer prompt plays");
+    let during = call.now() + std::time::Duration::from_millis(700);
+    call.handle_hangup(during);
+    log.extend(std::iter::from_fn(|| call.poll_effect()));
+    assert!(
+        !log.iter().any(|e| matches!(e, Effect::Handoff(_))),
+        "no handoff in the real call"
+    );
+    let dir = Dir::new();
+    let yaml = ivrsim::call::save::scenario_yaml(&menu, &clips, &start, &log, call.path(), menu_path.to_str().unwrap());
+    assert!(yaml.contains("{ hangup: true, at: 700ms }"), "{yaml}");
+    assert!(!yaml.contains("transfer:"), "{yaml}");
+    dir.write("saved.yaml", &yaml);
+    let test = dir.ivrsim(&["test", "saved.yaml"]);
+    assert_eq!(test.code, 0, "{yaml}\n{}{}", test.stdout, test.stderr);
+}
