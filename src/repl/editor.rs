@@ -83,7 +83,9 @@ pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair
     let before = &line[..pos];
     let trimmed = before.trim_start();
     let start = before.len() - trimmed.len();
-    if trimmed.starts_with(':') {
+    // On an empty line: the keys, or where there are none (the console, a call between
+    // menus) the commands.
+    if trimmed.starts_with(':') || (trimmed.is_empty() && words.keys.is_empty()) {
         let typed = trimmed.to_lowercase();
         let found = words
             .command_list()
@@ -169,7 +171,8 @@ pub fn tab(words: &MenuWords, line: &str, pos: usize) -> TabAction {
         &acc[..common]
     });
     let typed = &line[start..pos];
-    if found.len() == 1 || (shared.len() > typed.len() && shared != typed) {
+    // On an empty line Tab shows what can be typed rather than adding a shared `:`.
+    if found.len() == 1 || (!typed.is_empty() && shared.len() > typed.len()) {
         return TabAction::Complete(format!("{}{shared}", &line[..start]));
     }
     let mut lines: Vec<String> = found
@@ -353,6 +356,24 @@ mod tests {
         };
         assert_eq!(lines.len(), TAB_LIST_MAX + 1);
         assert_eq!(lines.last().unwrap(), "  … and 70 more: type the start of one");
+    }
+
+    #[test]
+    fn an_empty_line_with_no_keys_lists_the_commands() {
+        let console = MenuWords {
+            commands: vec![
+                (":queue".into(), "the waiting calls".into()),
+                (":answer".into(), "take one".into()),
+            ],
+            ..MenuWords::default()
+        };
+        let (at, found) = candidates(&console, "", 0);
+        assert_eq!(at, 0);
+        let names: Vec<_> = found.iter().map(|p| p.replacement.as_str()).collect();
+        assert_eq!(names, [":queue", ":answer"]);
+        assert!(matches!(tab(&console, "", 0), TabAction::List(l) if l.len() == 2));
+        // With keys to press, an empty line lists the keys.
+        assert_eq!(replacements("").1, ["1", "12", "2", "0"]);
     }
 
     #[test]
