@@ -183,7 +183,8 @@ pub fn check_target(path: &Path) -> io::Result<Target> {
 /// renaming the file; a regular target is then untouched. Messages never name the temporary
 /// file.
 pub fn write_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
-    if check_target(path)? == Target::Stream {
+    let target = check_target(path)?;
+    if target == Target::Stream {
         let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
         write(&mut file)?;
         return io::Write::flush(&mut file);
@@ -201,6 +202,11 @@ pub fn write_with(path: &Path, write: impl FnOnce(&mut File) -> io::Result<()>) 
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(dir).map_err(|e| without_temp_name(e, dir))?;
+    if target == Target::File {
+        // A file replaced keeps its permissions: a private transcript stays private.
+        let mode = std::fs::metadata(path)?.permissions();
+        tmp.as_file().set_permissions(mode)?;
+    }
     write(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -250,6 +256,19 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("private.json");
+        write(&p, b"one").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]
