@@ -101,24 +101,30 @@ impl ShiftClock {
 pub struct SessionLog {
     path: std::path::PathBuf,
     file: std::fs::File,
+    /// A device or pipe: not synced.
+    stream: bool,
 }
 
 impl SessionLog {
     /// Opens (or creates) the log at `path` for appending: a regular file, or a new one in a
     /// folder that exists, and none of the files the console read (the menu, training calls),
-    /// as [`crate::atomic::check_target`] decides.
+    /// as [`crate::atomic::check_target`] decides; or a character device or pipe that exists
+    /// (`/dev/null` for no log), written as records come and not synced.
     ///
     /// # Errors
-    /// The path is a folder, device, link, pipe or kernel file (`/proc/self/mem`), a file the
+    /// The path is a folder, link, block device, socket or kernel file (`/proc/self/mem`), a file the
     /// console reads, or cannot be opened for appending (a missing folder, a read-only file).
     pub fn open(path: std::path::PathBuf) -> io::Result<Self> {
         use std::io::{Read, Seek, SeekFrom, Write};
         let named = |e: io::Error| io::Error::new(e.kind(), format!("`{}`: {e}", path.display()));
         if crate::atomic::check_target(&path).map_err(named)? == crate::atomic::Target::Stream {
-            return Err(named(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "it is not a regular file (a device or pipe); name a file to append to",
-            )));
+            // A device or pipe (`/dev/null` for no log): written as it comes, nothing to sync.
+            let file = std::fs::OpenOptions::new().write(true).open(&path).map_err(named)?;
+            return Ok(SessionLog {
+                path,
+                file,
+                stream: true,
+            });
         }
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -135,7 +141,11 @@ impl SessionLog {
                 file.write_all(b"\n")?;
             }
         }
-        Ok(SessionLog { path, file })
+        Ok(SessionLog {
+            path,
+            file,
+            stream: false,
+        })
     }
 
     /// Appends one record.
@@ -147,6 +157,9 @@ impl SessionLog {
         let mut line = record.to_string();
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
+        if self.stream {
+            return Ok(());
+        }
         self.file.sync_data()
     }
 
