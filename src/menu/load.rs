@@ -260,6 +260,11 @@ pub(crate) fn read_text(path: &Path) -> std::io::Result<Text> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big());
     }
+    // A UTF-8 byte order mark (editors on Windows write one) is not text: columns count from
+    // after it, and snippets do not show it.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     // Invalid UTF-8 is reported as a finding on the file, not as an I/O error.
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Text {

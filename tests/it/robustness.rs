@@ -352,6 +352,21 @@ fn terminal_escapes_in_the_file_are_not_echoed() {
 }
 
 #[test]
+fn a_utf8_byte_order_mark_does_not_shift_columns() {
+    let dir = Dir::new();
+    let text = MINIMAL.replacen("name: Minimal", "nme: Minimal", 1);
+    dir.write("bom.yaml", format!("\u{feff}{text}"));
+    let run = ivrsim(dir.path(), &["check", "bom.yaml"]);
+    run.assert_exit(1)
+        .assert_codes(&["E002"])
+        .assert_at("E002", "bom.yaml:1:1");
+    assert!(!run.stdout.contains("???nme"), "{}", run.stdout);
+    // A menu with a byte order mark loads like any other.
+    dir.write("ok.yaml", format!("\u{feff}{MINIMAL}"));
+    ivrsim(dir.path(), &["check", "ok.yaml"]).assert_exit(0);
+}
+
+#[test]
 fn utf16_with_bom() {
     let dir = Dir::new();
     let mut bytes = vec![0xff, 0xfe];
