@@ -37,6 +37,15 @@ pub enum ConnectError {
         /// What it said.
         message: String,
     },
+    /// The console's answer could not be used (not the protocol, too long, not a welcome),
+    /// or the connection ended before it came: the caller gave up, the console did not refuse.
+    #[error("the console at {addr} could not be used: {why}")]
+    Unusable {
+        /// The address.
+        addr: String,
+        /// What went wrong, from the caller's side.
+        why: String,
+    },
 }
 
 /// What a connected caller hears from the console.
@@ -97,6 +106,10 @@ impl Client {
             addr: addr.to_owned(),
             message,
         };
+        let unusable = |why: String| ConnectError::Unusable {
+            addr: addr.to_owned(),
+            why,
+        };
         match reply {
             Ok(Some((_, WireEvent::Message(ToCaller::Welcome { console })))) => Ok(Client {
                 console,
@@ -105,10 +118,16 @@ impl Client {
                 gone: false,
             }),
             Ok(Some((_, WireEvent::Message(ToCaller::Error { message, .. })))) => Err(refused(message)),
-            Ok(Some((_, WireEvent::Message(other)))) => Err(refused(format!("unexpected reply {other:?}"))),
-            Ok(Some((_, WireEvent::Bad(e)))) => Err(refused(e.message)),
-            Ok(Some((_, WireEvent::Gone(why)))) => Err(refused(why)),
-            Ok(None) => Err(refused("the connection closed".into())),
+            Ok(Some((_, WireEvent::Message(other)))) => Err(unusable(format!(
+                "it answered the hello with `{}` instead of a welcome",
+                crate::source::printable_line(&serde_json::to_string(&other).unwrap_or_default())
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            ))),
+            Ok(Some((_, WireEvent::Bad(e)))) => Err(unusable(format!("its answer was dropped: {}", e.message))),
+            Ok(Some((_, WireEvent::Gone(why)))) => Err(unusable(format!("the connection ended: {why}"))),
+            Ok(None) => Err(unusable("the connection closed before any answer".into())),
             Err(_) => Err(ConnectError::Timeout { addr: addr.to_owned() }),
         }
     }

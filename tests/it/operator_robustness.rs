@@ -472,3 +472,60 @@ fn what_a_caller_sends_cannot_forge_or_clear_console_lines() {
             .any(|l| l.starts_with("call 9") || l.starts_with("call 8"))
     );
 }
+
+/// A console whose answer to the hello is longer than a message may be: the caller says its
+/// answer was dropped, not that the console refused the call.
+#[test]
+fn an_oversized_answer_is_not_called_a_refusal() {
+    use std::io::BufRead;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        // Two connection attempts at most (the caller tries again while it holds).
+        for _ in 0..2 {
+            let Ok((stream, _)) = listener.accept() else { return };
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut hello = String::new();
+            let _ = reader.read_line(&mut hello);
+            let mut w = stream;
+            let long = format!(
+                "{{\"v\":1,\"type\":\"welcome\",\"console\":\"{}\"}}\n",
+                "x".repeat(70_000)
+            );
+            let _ = w.write_all(long.as_bytes());
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    });
+    let dir = crate::support::Dir::new();
+    dir.write("m.yaml", crate::support::MINIMAL);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ivrsim"))
+        .current_dir(dir.path())
+        .args([
+            "call",
+            "m.yaml",
+            "--mute",
+            "--at",
+            "2026-03-02T10:00",
+            "--operator",
+            &addr,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"0\n").unwrap();
+    // The input stays open while the caller is handed over and connects.
+    std::thread::sleep(Duration::from_secs(4));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("could not be used: its answer was dropped"), "{all}");
+    assert!(!all.contains("refused the connection"), "{all}");
+    drop(server);
+}
