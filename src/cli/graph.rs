@@ -124,6 +124,17 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         };
     }
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if args.format.is_none()
+        && let Some(out) = output
+        && let Some(ext) = out.extension()
+        && Format::of_extension(out).is_none()
+    {
+        eprintln!(
+            "note: `.{}` is not a map format ivrsim knows (.svg, .dot or .gv, .mmd or .mermaid, .json): \
+             writing SVG; --format chooses",
+            crate::source::printable_line(&ext.to_string_lossy())
+        );
+    }
     let format = args
         .format
         .or_else(|| output.and_then(Format::of_extension))

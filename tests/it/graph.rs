@@ -548,3 +548,21 @@ fn a_route_label_names_its_schedule_once() {
     let out = dir.ivrsim(&["check", "--report", "menu.yaml"]);
     assert!(!out.stdout.contains("open (open)"), "{}", out.stdout);
 }
+
+/// An output whose extension names no map format gets SVG, and a note says so.
+#[test]
+fn an_unknown_extension_is_named_and_gets_svg() {
+    let dir = small();
+    let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.png"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("note: `.png` is not a map format ivrsim knows"),
+        "{}",
+        out.stderr
+    );
+    let text = std::fs::read_to_string(dir.path().join("map.png")).unwrap();
+    assert!(text.contains("<svg"), "{text}");
+    // A known extension, or --format, says nothing.
+    let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.txt", "--format", "dot"]);
+    assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+}
