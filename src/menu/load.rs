@@ -534,8 +534,23 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
         )
         .label(format!("expected {expected}")),
         YamlError::InvalidScalar { ty, .. } => {
-            Diagnostic::new(Code::WrongType, span, format!("expected {}", type_name(ty)))
-                .label(format!("not {}", type_name(ty)))
+            // A whole number out of the field's range is not "not a whole number".
+            let value = sources.text(span.file).get(span.range()).unwrap_or_default().trim();
+            match (int_range(ty), value.replace('_', "").parse::<i128>()) {
+                (Some((min, max)), Ok(n)) if n < min || n > max => {
+                    let (what, bound) = if n > max {
+                        ("too large", format!("at most {max}"))
+                    } else if min == 0 {
+                        ("negative", "0 or more".to_owned())
+                    } else {
+                        ("too small", format!("at least {min}"))
+                    };
+                    Diagnostic::new(Code::WrongType, span, format!("`{value}` is {what} for this field"))
+                        .label(format!("this field takes a whole number {bound}"))
+                }
+                _ => Diagnostic::new(Code::WrongType, span, format!("expected {}", type_name(ty)))
+                    .label(format!("not {}", type_name(ty))),
+            }
         }
         YamlError::InvalidBooleanStrict { .. } => {
             Diagnostic::new(Code::WrongType, span, "expected `true` or `false`").label("not a boolean")
@@ -633,6 +648,22 @@ fn budget_words(breach: &serde_saphyr::budget::BudgetBreach) -> String {
         _ => return kind.to_owned(),
     };
     format!("{words} ({kind})")
+}
+
+/// The range of an integer type named as serde-saphyr names it.
+fn int_range(ty: &str) -> Option<(i128, i128)> {
+    Some(match ty {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        "usize" => (0, usize::MAX as i128),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    })
 }
 
 fn type_name(ty: &str) -> String {

@@ -1404,3 +1404,25 @@ fn chain_of_100000_messages_checks_clean() {
     eprintln!("100,000-message chain: {:.1} s", run.elapsed.as_secs_f64());
     run.assert_exit(0).assert_codes(&[]);
 }
+
+#[test]
+fn a_whole_number_out_of_range_is_called_so() {
+    let dir = Dir::new();
+    let text = MINIMAL.replacen("defaults:\n", "defaults:\n  max_no_input: 4294967296\n", 1);
+    dir.write("big.yaml", &text);
+    let run = ivrsim(dir.path(), &["check", "big.yaml"]);
+    run.assert_exit(1).assert_codes(&["E003"]);
+    assert!(
+        run.stdout.contains("`4294967296` is too large for this field"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("at most 4294967295"), "{}", run.stdout);
+    assert!(!run.stdout.contains("not a whole number"), "{}", run.stdout);
+    dir.write(
+        "neg.yaml",
+        MINIMAL.replacen("defaults:\n", "defaults:\n  max_no_input: -3\n", 1),
+    );
+    let run = ivrsim(dir.path(), &["check", "neg.yaml"]);
+    assert!(run.stdout.contains("`-3` is negative for this field"), "{}", run.stdout);
+}
