@@ -312,11 +312,7 @@ pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
-        let help = if std::any::type_name::<T>().ends_with("RawFragment") {
-            "an included file holds `nodes` (and optionally `schedules` and `include`); see docs/menu-format.md"
-        } else {
-            "a menu needs at least `name`, `entry` and `nodes`; see docs/menu-format.md"
-        };
+        let help = empty_file_help::<T>();
         diags.push(
             Diagnostic::new(Code::YamlSyntax, sources.whole(file), "the file is empty")
                 .label("nothing but blank lines and comments")
@@ -602,6 +598,34 @@ fn yaml_error(sources: &Sources, file: FileId, e: &YamlError) -> Diagnostic {
             .help("a text with `: ` in it, or starting with `*`, `&`, `!`, `%`, `@`, `{` or `[`, must be quoted: `text: \"...\"`"),
         _ => Diagnostic::new(Code::YamlSyntax, span, message).label("here"),
     }
+}
+
+/// What an empty file of `T` should hold: the fields its JSON Schema requires, and the doc.
+fn empty_file_help<T: schemars::JsonSchema>() -> String {
+    let name = std::any::type_name::<T>();
+    let (what, doc) = if name.ends_with("RawFragment") {
+        return "an included file holds `nodes` (and optionally `schedules` and `include`); see docs/menu-format.md"
+            .into();
+    } else if name.ends_with("RawTraining") {
+        ("a training call", "docs/training-format.md")
+    } else if name.contains("scenario") {
+        ("a scenario file", "docs/scenario-format.md")
+    } else {
+        // `nodes` may come from included files, so the schema does not require it.
+        return "a menu needs at least `name`, `entry` and `nodes`; see docs/menu-format.md".into();
+    };
+    let root = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+    let required: Vec<String> = root
+        .get("required")
+        .and_then(|r| r.as_array())
+        .map(|r| r.iter().filter_map(|v| v.as_str()).map(|f| format!("`{f}`")).collect())
+        .unwrap_or_default();
+    let fields = match required.split_last() {
+        None => return format!("see {doc} for what {what} holds"),
+        Some((one, [])) => one.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("{what} needs at least {fields}; see {doc}")
 }
 
 /// The second `field:` at or after `from` (serde reports a repeated field at the start of

@@ -173,3 +173,24 @@ fn the_documented_example_loads_and_transfers() {
     let h = handoff(&call, &menu, &clips).expect("transfers");
     assert_eq!(h.queue, "reports");
 }
+
+/// An empty file is named for what it should be: a training call, a scenario file, a menu.
+#[test]
+fn an_empty_file_says_what_its_kind_needs() {
+    let dir = Dir::new();
+    dir.write("e.yaml", "# nothing yet\n");
+    let menu = root().join("menus/hotline.yaml");
+    let out = dir.ivrsim(&["operator", menu.to_str().unwrap(), "--no-listen", "--shift", "e.yaml"]);
+    assert_ne!(out.code, 0);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("help: a training call needs at least"), "{all}");
+    assert!(!all.contains("a menu needs"), "{all}");
+    let out = dir.ivrsim(&["test", "e.yaml"]);
+    assert!(format!("{}{}", out.stdout, out.stderr).contains("a scenario file needs at least `menu` and `scenarios`"));
+    let out = dir.ivrsim(&["check", "e.yaml"]);
+    assert!(
+        out.stdout.contains("a menu needs at least `name`, `entry` and `nodes`"),
+        "{}",
+        out.stdout
+    );
+}
