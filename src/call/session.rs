@@ -157,7 +157,11 @@ impl<'m> Session<'m> {
             .call
             .path()
             .iter()
-            .filter_map(|s| s.event.strip_prefix("key ").or_else(|| s.event.strip_prefix("keys ")))
+            .filter_map(|s| {
+                (s.event.strip_prefix("key "))
+                    .or_else(|| s.event.strip_prefix("keys "))
+                    .or_else(|| s.event.strip_prefix("caller pressed "))
+            })
             .filter_map(|k| k.split_whitespace().next())
             .collect();
         let here = match self.call.current() {
@@ -169,10 +173,11 @@ impl<'m> Session<'m> {
             "{here} after {}\nway here: {}\nkeys pressed: {}",
             super::render::clock(self.call.now()),
             crate::engine::route_of(self.call.path()),
+            // The count, as the call's summary gives it, then the keys in order.
             if keys.is_empty() {
-                "none".to_owned()
+                "0".to_owned()
             } else {
-                keys.join(" ")
+                format!("{} ({})", self.call.keys_pressed(), keys.join(" "))
             }
         )
     }

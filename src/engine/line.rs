@@ -602,7 +602,9 @@ nodes:
         let e = r.drain();
         assert!(captions(&e).iter().any(|c| c.contains("ignored")), "{e:?}");
         r.queue(5000, QueueEvent::Answered { operator: "Sam".into() });
+        let before = r.call.keys_pressed();
         r.call.handle_keys(ms(6000), "5#");
+        assert_eq!(r.call.keys_pressed(), before + 2, "keys to the call-taker are counted too");
         let e = r.drain();
         let tones: Vec<char> = e
             .iter()

@@ -230,6 +230,8 @@ impl<'m> Call<'m> {
             return;
         }
         if self.with_operator() {
+            // Counted like any key: the summary's `keys pressed` is every key of the call.
+            self.keys_pressed += u32::try_from(keys.chars().count()).unwrap_or(u32::MAX);
             self.keys_to_operator(now, keys);
             return;
         }

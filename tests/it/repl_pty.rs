@@ -391,7 +391,7 @@ nodes:
     type_(&mut p, "1\r2\r");
     expect(&mut p, "third: Press three.");
     type_(&mut p, ":where\r");
-    expect(&mut p, "keys pressed: 1 2");
+    expect(&mut p, "keys pressed: 2 (1 2)");
     p.send_control('d').expect("Ctrl-D");
     assert_eq!(exit_code(p), 0);
 }
