@@ -17,6 +17,10 @@
 //!   column no line above it opens (e.g. 5 spaces between items at 6 and keys at 4), a list
 //!   item dedented to the column of mapping keys, or a key dedented to the `-` of the list item
 //!   it continues: "this line is indented less than its siblings", with the siblings shown.
+//!   The words follow the direction of the move: a line nearer the column below it (an item
+//!   at 7 after `- { ... }` at 6, a field at 5 after a nested mapping at 8) is "indented more
+//!   than its siblings". An item stands only at a `-` column, a key only at a column of keys,
+//!   and `- { ... }` or `- text` opens no column after its `-`.
 //! - **under an empty key**: an unknown field on a line right after `key:` with no value, at
 //!   the same column, when the format's `key` takes that field (`prompt:` then `text:`).
 //! - **dedented field**: a wrong-shaped value (E003) on a line indented less than the one
@@ -425,7 +429,9 @@ fn between_levels(file: FileId, text: &str, all: &[Line<'_>], i: usize) -> Optio
             open.pop();
         }
         open.push((a.indent, j, a.item));
-        if a.item {
+        // An item opens a mapping at the column after its `-` only when a key starts there
+        // (`- key: value`); `- { ... }` or `- text` has nothing that a line could continue.
+        if a.item && a.key.is_some() {
             open.push((a.inner, j, false));
         }
     }
@@ -485,20 +491,46 @@ fn between_levels(file: FileId, text: &str, all: &[Line<'_>], i: usize) -> Optio
             }
             None
         }
-        // Between two open columns.
+        // Between two open columns, or deeper than the deepest one (after an item whose value
+        // is on its line). The line moved from the nearest column it can stand at: the level
+        // above it (it is indented less) or the one below it (more); when both are as near,
+        // the one above, as the parser closed it.
         outer => {
-            let inner = closed.last()?;
-            let (sib, sib_span) = sibling_at(inner);
-            let mut nd = Diagnostic::new(Code::YamlSyntax, here, "this line is indented less than its siblings")
-                .label(format!("{}: it lines up with no line above it", spaces(l.indent)))
-                .with_secondary(sib_span, format!("{} here", spaces(inner.0)));
-            let mut help = format!("indent it {} like line {}", spaces(inner.0), sib.no);
-            // The level further out, unless the line cannot stand there (a key at a `-`).
-            if let Some(o) = outer.filter(|o| !o.2 || l.item) {
+            // An item stands at a `-` column; a key at a column of keys.
+            let up = closed.iter().rev().find(|c| c.2 == l.item);
+            let down = outer.filter(|o| !o.2 || l.item);
+            if up.is_none() && !(l.item || l.key.is_some()) {
+                return None;
+            }
+            let more = match (up, down) {
+                (Some(u), Some(o)) => l.indent - o.0 < u.0 - l.indent,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => return None,
+            };
+            let (first, second) = if more { (down?, up) } else { (up?, down) };
+            let (sib, sib_span) = sibling_at(first);
+            let (message, label) = if more {
+                (
+                    "this line is indented more than its siblings",
+                    format!("{}, {} more than line {}", spaces(l.indent), l.indent - first.0, sib.no),
+                )
+            } else {
+                (
+                    "this line is indented less than its siblings",
+                    format!("{}: it lines up with no line above it", spaces(l.indent)),
+                )
+            };
+            let mut nd = Diagnostic::new(Code::YamlSyntax, here, message)
+                .label(label)
+                .with_secondary(sib_span, format!("{} here", spaces(first.0)));
+            let mut help = format!("indent it {} like line {}", spaces(first.0), sib.no);
+            if let Some(o) = second {
                 let (osib, osib_span) = sibling_at(o);
                 nd = nd.with_secondary(osib_span, format!("{} here", spaces(o.0)));
+                let where_ = if more { "further in" } else { "further out" };
                 help.push_str(&format!(
-                    ", or {} like line {} if it belongs further out",
+                    ", or {} like line {} if it belongs {where_}",
                     spaces(o.0),
                     osib.no
                 ));
