@@ -219,3 +219,55 @@ fn lines_moved_right_between_levels_are_indented_more() {
         assert!(out.stdout.contains(help), "{}", out.stdout);
     }
 }
+
+/// A menu node's `options:` two spaces too deep, lining up with `text:` in the `prompt:` above
+/// it: not an unknown field of prompts, but a node field indented as a field of `prompt`.
+#[test]
+fn field_over_indented_into_the_mapping_above() {
+    menu(
+        "field-over-indented-into-mapping",
+        "error[E002]: `options` is indented as a field of `prompt`; it belongs to node `welcome`",
+        "13:7",
+    );
+    let out = check("field-over-indented-into-mapping.yaml").stdout;
+    assert!(
+        out.contains("help: indent it 4 spaces like `prompt:` on line 11\n"),
+        "{out}"
+    );
+}
+
+/// A menu-level field indented as a node's field (checked by the lowering, which reads a
+/// node's unknown fields itself), and fields that belong nowhere further out, or are already
+/// there, which stay plain unknown fields.
+#[test]
+fn fields_over_indented_by_a_level_or_more() {
+    let dir = support::Dir::new();
+    let head = "name: T\nentry: welcome\ndefaults: { fallback: operator }\nnodes:\n  operator:\n    kind: transfer\n    queue: general\n  welcome:\n    kind: message\n    prompt: { text: \"Hi.\" }\n    next: operator\n";
+    dir.write(
+        "schedules.yaml",
+        format!("{head}    schedules:\n      open: {{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}\n"),
+    );
+    let out = dir.ivrsim(&["check", "schedules.yaml"]);
+    let (h, a) = first_finding(&out.stdout);
+    assert_eq!(
+        h, "error[E002]: `schedules` is indented as a field of node `welcome`; it belongs to the top level",
+        "{}",
+        out.stdout
+    );
+    assert_eq!(a, "schedules.yaml:12:5", "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("help: indent it 0 spaces like `nodes:` on line 4\n"),
+        "{}",
+        out.stdout
+    );
+    for (file, extra) in [
+        ("name.yaml", "    name: Welcome\n"),
+        ("nonsense.yaml", "    colour: blue\n"),
+    ] {
+        dir.write(file, format!("{head}{extra}"));
+        let out = dir.ivrsim(&["check", file]);
+        assert!(!out.stdout.contains("indented"), "{}", out.stdout);
+        assert!(out.stdout.contains("error[E002]: unknown field"), "{}", out.stdout);
+    }
+}

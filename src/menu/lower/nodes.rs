@@ -49,6 +49,9 @@ impl Cx<'_> {
             if let Some((nd, parent)) = crate::menu::indent::under_empty_key(self.sources, file, format, &d) {
                 self.misspelt.insert((id_span, parent.to_owned()));
                 d = nd;
+            } else if let Some(nd) = crate::menu::indent::over_indented_field(self.sources, file, format, &d) {
+                self.misspelt.insert((id_span, key.value.clone()));
+                d = nd;
             }
             self.push(d);
         }
