@@ -364,12 +364,29 @@ pub fn to_json<'a>(sources: &'a Sources, d: &'a Diagnostic) -> JsonDiagnostic<'a
 }
 
 /// "did you mean `x`?" by edit distance: the closest candidate within a third of the
-/// word's length (at least 1, at most 3 edits), as cargo and just do.
+/// word's length (at least 1, at most 3 edits), as cargo and just do. The words are compared
+/// without case, `_` and `-` first, so that `maxNoInput`, `Max-No-Input` and `maxnoinput` find
+/// `max_no_input` however many such edits they are; then as written, and without case.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    fn fold(s: &str) -> String {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '-'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    }
     let limit = (word.chars().count() / 3).clamp(1, 3);
+    let folded = fold(word);
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    if let Some(c) = candidates.iter().find(|c| !folded.is_empty() && fold(c) == folded) {
+        return Some(c);
+    }
+    let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .map(|c| {
+            let d = strsim::damerau_levenshtein(word, c).min(strsim::damerau_levenshtein(&lower, c));
+            (d, c)
+        })
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
@@ -400,5 +417,20 @@ mod tests {
     fn suggestions() {
         assert_eq!(did_you_mean("optoins", ["options", "prompt"]), Some("options"));
         assert_eq!(did_you_mean("zzz", ["options", "prompt"]), None);
+        for word in [
+            "maxNoInput",
+            "Max-No-Input",
+            "maxnoinput",
+            "MAX_NO_INPUT",
+            "max_no_inptu",
+        ] {
+            assert_eq!(
+                did_you_mean(word, ["max_no_match", "max_no_input"]),
+                Some("max_no_input"),
+                "{word}"
+            );
+        }
+        assert_eq!(did_you_mean("NXET", ["next", "prompt"]), Some("next"));
+        assert_eq!(did_you_mean("", ["next"]), None);
     }
 }

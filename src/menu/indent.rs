@@ -17,8 +17,16 @@
 //!   column no line above it opens (e.g. 5 spaces between items at 6 and keys at 4), a list
 //!   item dedented to the column of mapping keys, or a key dedented to the `-` of the list item
 //!   it continues: "this line is indented less than its siblings", with the siblings shown.
+//!   The words follow the direction of the move: a line nearer the column below it (an item
+//!   at 7 after `- { ... }` at 6, a field at 5 after a nested mapping at 8) is "indented more
+//!   than its siblings". An item stands only at a `-` column, a key only at a column of keys,
+//!   and `- { ... }` or `- text` opens no column after its `-`.
 //! - **under an empty key**: an unknown field on a line right after `key:` with no value, at
 //!   the same column, when the format's `key` takes that field (`prompt:` then `text:`).
+//! - **over-indented field**: an unknown field at the column of the fields of a mapping
+//!   (`prompt:` then `text:`) whose name goes with the keys of a mapping further out (`options`
+//!   beside `prompt` in a node): "`options` is indented as a field of `prompt`; it belongs to
+//!   node `welcome`", with the column of `prompt:` to use.
 //! - **dedented field**: a wrong-shaped value (E003) on a line indented less than the one
 //!   before, whose key is a field name of the format (`next: main` at the column of node ids,
 //!   read as a node `next`).
@@ -334,7 +342,10 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
             }
             d
         }
-        Code::UnknownField => under_empty_key(sources, file, fields, &d).map_or(d, |(nd, _)| nd),
+        Code::UnknownField => match under_empty_key(sources, file, fields, &d) {
+            Some((nd, _)) => nd,
+            None => over_indented_field(sources, file, fields, &d).unwrap_or(d),
+        },
         Code::WrongType => {
             let l = &all[pos];
             let Some(key) = l.key.filter(|_| l.no == at) else {
@@ -425,7 +436,9 @@ fn between_levels(file: FileId, text: &str, all: &[Line<'_>], i: usize) -> Optio
             open.pop();
         }
         open.push((a.indent, j, a.item));
-        if a.item {
+        // An item opens a mapping at the column after its `-` only when a key starts there
+        // (`- key: value`); `- { ... }` or `- text` has nothing that a line could continue.
+        if a.item && a.key.is_some() {
             open.push((a.inner, j, false));
         }
     }
@@ -485,20 +498,46 @@ fn between_levels(file: FileId, text: &str, all: &[Line<'_>], i: usize) -> Optio
             }
             None
         }
-        // Between two open columns.
+        // Between two open columns, or deeper than the deepest one (after an item whose value
+        // is on its line). The line moved from the nearest column it can stand at: the level
+        // above it (it is indented less) or the one below it (more); when both are as near,
+        // the one above, as the parser closed it.
         outer => {
-            let inner = closed.last()?;
-            let (sib, sib_span) = sibling_at(inner);
-            let mut nd = Diagnostic::new(Code::YamlSyntax, here, "this line is indented less than its siblings")
-                .label(format!("{}: it lines up with no line above it", spaces(l.indent)))
-                .with_secondary(sib_span, format!("{} here", spaces(inner.0)));
-            let mut help = format!("indent it {} like line {}", spaces(inner.0), sib.no);
-            // The level further out, unless the line cannot stand there (a key at a `-`).
-            if let Some(o) = outer.filter(|o| !o.2 || l.item) {
+            // An item stands at a `-` column; a key at a column of keys.
+            let up = closed.iter().rev().find(|c| c.2 == l.item);
+            let down = outer.filter(|o| !o.2 || l.item);
+            if up.is_none() && !(l.item || l.key.is_some()) {
+                return None;
+            }
+            let more = match (up, down) {
+                (Some(u), Some(o)) => l.indent - o.0 < u.0 - l.indent,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (None, None) => return None,
+            };
+            let (first, second) = if more { (down?, up) } else { (up?, down) };
+            let (sib, sib_span) = sibling_at(first);
+            let (message, label) = if more {
+                (
+                    "this line is indented more than its siblings",
+                    format!("{}, {} more than line {}", spaces(l.indent), l.indent - first.0, sib.no),
+                )
+            } else {
+                (
+                    "this line is indented less than its siblings",
+                    format!("{}: it lines up with no line above it", spaces(l.indent)),
+                )
+            };
+            let mut nd = Diagnostic::new(Code::YamlSyntax, here, message)
+                .label(label)
+                .with_secondary(sib_span, format!("{} here", spaces(first.0)));
+            let mut help = format!("indent it {} like line {}", spaces(first.0), sib.no);
+            if let Some(o) = second {
                 let (osib, osib_span) = sibling_at(o);
                 nd = nd.with_secondary(osib_span, format!("{} here", spaces(o.0)));
+                let where_ = if more { "further in" } else { "further out" };
                 help.push_str(&format!(
-                    ", or {} like line {} if it belongs further out",
+                    ", or {} like line {} if it belongs {where_}",
                     spaces(o.0),
                     osib.no
                 ));
@@ -545,4 +584,140 @@ pub(crate) fn under_empty_key<'t>(
         prev.no
     ));
     Some((nd, parent))
+}
+
+/// The lines above the line starting at byte `at` (line number `no`) that hold something,
+/// nearest first; read one at a time, so that a finding per node stays cheap.
+fn lines_above(text: &str, at: usize, no: usize) -> impl Iterator<Item = Line<'_>> {
+    let (mut s, mut n) = (at.min(text.len()), no);
+    std::iter::from_fn(move || {
+        loop {
+            if s == 0 || n <= 1 {
+                return None;
+            }
+            let p = text[..s - 1].rfind('\n').map_or(0, |i| i + 1);
+            n -= 1;
+            let found = line(n, p, &text[p..s]);
+            s = p;
+            if found.is_some() {
+                return found;
+            }
+        }
+    })
+}
+
+/// How many mappings out [`over_indented_field`] looks for the one a field belongs to, and how
+/// many lines above the field it reads.
+const OVER_INDENTED_LEVELS: usize = 4;
+/// See [`OVER_INDENTED_LEVELS`].
+const OVER_INDENTED_LINES: usize = 4096;
+
+/// The index in `above` (lines nearest first, from index `from`) of the line that holds the
+/// mapping whose keys are at column `col`: the first one further left; for a `- key:` item (at
+/// `col` after its `-`) the one left of its `-`.
+fn holder(above: &[Line<'_>], from: usize, col: usize) -> Option<usize> {
+    let mut col = col;
+    for (k, a) in above.iter().enumerate().skip(from) {
+        if a.inner < col {
+            return Some(k);
+        }
+        if a.item && a.inner == col {
+            col = a.indent;
+        }
+    }
+    None
+}
+
+/// For an unknown-field finding `d`: when its line is a key indented as a field of the mapping
+/// under `parent:` (a key with no value on its line, further left above it), and the key is no
+/// field of that mapping but one of the mapping that holds `parent` (with `parent` and its
+/// siblings there), or of one further out, the finding that says so: "`options` is indented
+/// as a field of `prompt`; it belongs to node `welcome`".
+pub(crate) fn over_indented_field(
+    sources: &Sources,
+    file: FileId,
+    fields: &Fields,
+    d: &Diagnostic,
+) -> Option<Diagnostic> {
+    if d.primary.span.file != file {
+        return None;
+    }
+    let text = sources.text(file);
+    let at = sources.line_col(d.primary.span).line;
+    let offset = (d.primary.span.start as usize).min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let l = line(at, start, &text[start..end])?;
+    let field = l.key.filter(|_| !l.item)?;
+    let above: Vec<Line<'_>> = lines_above(text, start, at).take(OVER_INDENTED_LINES).collect();
+    // The mapping the field was read into, under `inside:`.
+    let first = holder(&above, 0, l.inner)?;
+    let inside = &above[first];
+    let inside_name = inside.key.filter(|_| inside.empty)?;
+    if fields.takes(inside_name, field) {
+        return None;
+    }
+    // `welcome` as "node `welcome`" when it is under `nodes:`.
+    let named = |k: usize| {
+        let a = &above[k];
+        let outer = holder(&above, k + 1, a.inner).and_then(|h| above[h].key);
+        match (a.key, outer) {
+            (Some(id), Some("nodes")) if !a.item => Some(format!("node `{id}`")),
+            (Some(key), _) if !a.item => Some(format!("`{key}`")),
+            _ => None,
+        }
+    };
+    let inside_named = named(first)?;
+    let mut p = first;
+    for _ in 0..OVER_INDENTED_LEVELS {
+        let parent = &above[p];
+        let name = parent.key.filter(|_| parent.empty)?;
+        // `parent` and the keys beside it, up to the line that holds them.
+        let owner = holder(&above, p + 1, parent.inner);
+        let mut keys = vec![name, field];
+        let mut col = parent.inner;
+        for a in &above[p + 1..owner.unwrap_or(above.len())] {
+            if a.inner == col {
+                keys.extend(a.key);
+                if a.item {
+                    col = a.indent;
+                }
+            }
+        }
+        if fields.one_mapping(&keys) && !keys[2..].contains(&field) {
+            let belongs = match owner {
+                None => "the top level".to_owned(),
+                Some(o) => named(o).unwrap_or_else(|| format!("the list item of line {}", above[o].no)),
+            };
+            let mut nd = Diagnostic::new(
+                Code::UnknownField,
+                line_span(file, text, &l),
+                format!("`{field}` is indented as a field of {inside_named}; it belongs to {belongs}"),
+            )
+            .label(format!("{}, like the fields of {inside_named}", spaces(l.inner)))
+            .with_secondary(
+                col_span(file, text, inside, inside.inner),
+                format!("{inside_named} has no field `{field}`"),
+            );
+            if p != first {
+                nd = nd.with_secondary(
+                    col_span(file, text, parent, parent.inner),
+                    format!("`{field}` goes beside `{name}`"),
+                );
+            }
+            return Some(
+                nd.note(match d.notes.first() {
+                    Some(n) => format!("read this way, `{field}` is an unknown field of {inside_named} ({n})"),
+                    None => format!("read this way, `{field}` is an unknown field of {inside_named}"),
+                })
+                .help(format!(
+                    "indent it {} like `{name}:` on line {}",
+                    spaces(parent.inner),
+                    parent.no
+                )),
+            );
+        }
+        p = owner?;
+    }
+    None
 }

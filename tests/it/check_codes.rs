@@ -99,6 +99,7 @@ fixtures! {
     e001_yaml_syntax: "E001-yaml-syntax" => exit 1;
     e002_unknown_field: "E002-unknown-field" => exit 1;
     e002_several_unknown_fields: "E002-several-unknown-fields" => exit 1;
+    e002_type_for_kind: "E002-type-for-kind" => exit 1;
     e003_wrong_type: "E003-wrong-type" => exit 1;
     e004_missing_field: "E004-missing-field" => exit 1;
     e005_duplicate_node: "E005-duplicate-node" => exit 1;
@@ -580,4 +581,26 @@ fn unknown_fields_outside_nodes_are_all_reported() {
         );
     }
     assert_eq!(out.stdout.matches("error[").count(), 4, "{}", out.stdout);
+}
+
+/// `type:` for `kind:`: one finding per node (E002 with "did you mean `kind`?"), not also
+/// E004 "node has no `kind`", nor a list of every node field.
+#[test]
+fn type_for_kind_is_one_finding_per_node() {
+    let out = check_fixture_file("E002-type-for-kind.yaml", &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.stdout.matches("error[").count(), 3, "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches("error[E002]: unknown field `type`").count(),
+        3,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout.matches("help: did you mean `kind`?").count(),
+        3,
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("`reason`"), "{}", out.stdout);
 }

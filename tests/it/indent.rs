@@ -164,3 +164,110 @@ fn field_over_indented() {
         "11:6",
     );
 }
+
+/// An option item one space deeper than the item before it (`- { ... }`, whose value is on its
+/// line, so nothing continues it): indented more, not less, and one way to fix it, not the
+/// column of the `{` and the item's line twice.
+#[test]
+fn option_item_over_indented() {
+    menu(
+        "option-item-over-indented",
+        "error[E001]: this line is indented more than its siblings",
+        "14:8",
+    );
+    let out = check("option-item-over-indented.yaml").stdout;
+    assert!(out.contains("help: indent it 6 spaces like line 13\n"), "{out}");
+    assert!(!out.contains("indented less") && !out.contains("8 spaces"), "{out}");
+}
+
+/// The same with `- key:` items (a line at 7 is between the `-` at 6 and the keys at 8, where
+/// an item cannot stand), and a node's field one space deeper than the fields after a nested
+/// mapping: the nearest column the line can stand at gives the direction.
+#[test]
+fn lines_moved_right_between_levels_are_indented_more() {
+    let dir = support::Dir::new();
+    let head = "name: T\nentry: welcome\ndefaults: { fallback: operator }\nnodes:\n  operator:\n    kind: transfer\n    queue: general\n  welcome:\n";
+    dir.write(
+        "items.yaml",
+        format!("{head}    kind: menu\n    prompt: {{ text: \"Hi.\" }}\n    options:\n      - key: \"1\"\n        to: operator\n       - key: \"0\"\n         to: operator\n"),
+    );
+    dir.write(
+        "field.yaml",
+        format!("{head}    kind: message\n    prompt:\n        text: \"Hi.\"\n     next: operator\n"),
+    );
+    for (file, at, help) in [
+        (
+            "items.yaml",
+            "items.yaml:14:8",
+            "help: indent it 6 spaces like line 12\n",
+        ),
+        (
+            "field.yaml",
+            "field.yaml:12:6",
+            "help: indent it 4 spaces like line 10, or 8 spaces like line 11 if it belongs further in\n",
+        ),
+    ] {
+        let out = dir.ivrsim(&["check", file]);
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        let (h, a) = first_finding(&out.stdout);
+        assert_eq!(
+            h, "error[E001]: this line is indented more than its siblings",
+            "{}",
+            out.stdout
+        );
+        assert_eq!(a, at, "{}", out.stdout);
+        assert!(out.stdout.contains(help), "{}", out.stdout);
+    }
+}
+
+/// A menu node's `options:` two spaces too deep, lining up with `text:` in the `prompt:` above
+/// it: not an unknown field of prompts, but a node field indented as a field of `prompt`.
+#[test]
+fn field_over_indented_into_the_mapping_above() {
+    menu(
+        "field-over-indented-into-mapping",
+        "error[E002]: `options` is indented as a field of `prompt`; it belongs to node `welcome`",
+        "13:7",
+    );
+    let out = check("field-over-indented-into-mapping.yaml").stdout;
+    assert!(
+        out.contains("help: indent it 4 spaces like `prompt:` on line 11\n"),
+        "{out}"
+    );
+}
+
+/// A menu-level field indented as a node's field (checked by the lowering, which reads a
+/// node's unknown fields itself), and fields that belong nowhere further out, or are already
+/// there, which stay plain unknown fields.
+#[test]
+fn fields_over_indented_by_a_level_or_more() {
+    let dir = support::Dir::new();
+    let head = "name: T\nentry: welcome\ndefaults: { fallback: operator }\nnodes:\n  operator:\n    kind: transfer\n    queue: general\n  welcome:\n    kind: message\n    prompt: { text: \"Hi.\" }\n    next: operator\n";
+    dir.write(
+        "schedules.yaml",
+        format!("{head}    schedules:\n      open: {{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}\n"),
+    );
+    let out = dir.ivrsim(&["check", "schedules.yaml"]);
+    let (h, a) = first_finding(&out.stdout);
+    assert_eq!(
+        h, "error[E002]: `schedules` is indented as a field of node `welcome`; it belongs to the top level",
+        "{}",
+        out.stdout
+    );
+    assert_eq!(a, "schedules.yaml:12:5", "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("help: indent it 0 spaces like `nodes:` on line 4\n"),
+        "{}",
+        out.stdout
+    );
+    for (file, extra) in [
+        ("name.yaml", "    name: Welcome\n"),
+        ("nonsense.yaml", "    colour: blue\n"),
+    ] {
+        dir.write(file, format!("{head}{extra}"));
+        let out = dir.ivrsim(&["check", file]);
+        assert!(!out.stdout.contains("indented"), "{}", out.stdout);
+        assert!(out.stdout.contains("error[E002]: unknown field"), "{}", out.stdout);
+    }
+}

@@ -526,6 +526,97 @@ mod tests {
         assert!(parse_duration("soon").is_err());
     }
 
+    /// Misspellings of every node field: a letter left out, doubled or swapped with the next,
+    /// another case, `-` or nothing for `_`, camelCase.
+    fn near_misses(field: &str) -> Vec<String> {
+        let chars: Vec<char> = field.chars().collect();
+        let mid = chars.len() / 2;
+        let mut out = Vec::new();
+        let mut dropped = chars.clone();
+        dropped.remove(mid);
+        out.push(dropped.iter().collect());
+        let mut doubled = chars.clone();
+        doubled.insert(mid, chars[mid]);
+        out.push(doubled.iter().collect());
+        let mut swapped = chars.clone();
+        swapped.swap(mid - 1, mid);
+        out.push(swapped.iter().collect());
+        out.push(field.to_uppercase());
+        let mut capital = chars.clone();
+        capital[0] = capital[0].to_ascii_uppercase();
+        out.push(capital.iter().collect());
+        if field.contains('_') {
+            out.push(field.replace('_', "-"));
+            out.push(field.replace('_', ""));
+            let camel: String = field
+                .split('_')
+                .enumerate()
+                .map(|(i, w)| {
+                    let mut w = w.to_owned();
+                    if i > 0 {
+                        w[..1].make_ascii_uppercase();
+                    }
+                    w
+                })
+                .collect();
+            out.push(camel);
+        }
+        out.retain(|v| v != field);
+        out
+    }
+
+    /// The E002 findings of a menu whose node `n` is `node` (YAML lines at 4 spaces).
+    fn unknown_field_findings(node: &str) -> (String, Vec<crate::diag::Diagnostic>) {
+        let text = format!("name: T\nentry: n\nnodes:\n  n:\n{node}");
+        let mut sources = crate::source::Sources::new();
+        let out = crate::menu::load::load_menu_text(Path::new("m.yaml"), text, &mut sources);
+        let all = crate::diag::render_plain(&sources, &out.diagnostics);
+        let e002 = out
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == Code::UnknownField)
+            .collect();
+        (all, e002)
+    }
+
+    /// Every near miss of every node field gets "did you mean" that field: on a node of each
+    /// kind that uses it, and on a node without a kind.
+    #[test]
+    fn near_misses_of_node_fields_are_suggested() {
+        for kind in KINDS.iter().map(Some).chain([None]) {
+            let fields: Vec<&str> = match kind {
+                Some(k) => ["kind", "description"].into_iter().chain(allowed(k)).collect(),
+                None => RawNode::FIELDS.to_vec(),
+            };
+            for field in fields {
+                for miss in near_misses(field) {
+                    let kind_line = kind.map_or(String::new(), |k| format!("    kind: {k}\n"));
+                    let (all, e002) = unknown_field_findings(&format!("{kind_line}    {miss}: x\n"));
+                    let said = e002.iter().any(|d| {
+                        d.message == format!("unknown field `{miss}`")
+                            && d.help
+                                .first()
+                                .is_some_and(|h| h.starts_with(&format!("did you mean `{field}`?")))
+                    });
+                    assert!(said, "`{miss}` for `{field}` on a {kind:?} node:\n{all}");
+                }
+            }
+        }
+    }
+
+    /// `type:` (and other names for `kind`) on a node without `kind`: one finding, E002 with
+    /// "did you mean `kind`?", and not also E004 "node has no `kind`".
+    #[test]
+    fn another_name_for_kind_is_one_finding() {
+        for name in ["type", "Type", "node_type", "nodeKind", "kidn", "knid", "kinds"] {
+            let (all, e002) = unknown_field_findings(&format!("    {name}: menu\n    prompt: {{ text: Hi }}\n"));
+            assert_eq!(e002.len(), 1, "{all}");
+            assert_eq!(e002[0].help, ["did you mean `kind`?"], "{all}");
+            assert!(!all.contains("E004"), "{all}");
+            assert!(!all.contains("expected one of"), "{all}");
+        }
+    }
+
     #[test]
     fn names() {
         assert!(is_identifier("case_number"));

@@ -34,7 +34,15 @@ impl Cx<'_> {
             let mut d = Diagnostic::new(Code::UnknownField, span, format!("unknown field `{}`", key.value))
                 .label("not a field here")
                 .note(note.clone());
-            if let Some(s) = did_you_mean(&key.value, fields.iter().copied()) {
+            if kind.is_none() && node.value.kind.is_none() && is_kind_alias(&key.value) {
+                // `type: menu`: the node's kind under another name, one mistake said once (the
+                // node is not also said to have no `kind`, see `kind_of`).
+                d = Diagnostic::new(Code::UnknownField, span, format!("unknown field `{}`", key.value))
+                    .label("not a field here")
+                    .note(format!("a node's kind is given by `kind:`: {}", kinds_list()))
+                    .help("did you mean `kind`?");
+                self.misspelt.insert((id_span, "kind".to_owned()));
+            } else if let Some(s) = did_you_mean(&key.value, fields.iter().copied()) {
                 d = d.help(format!("did you mean `{s}`?"));
                 self.misspelt.insert((id_span, s.to_owned()));
             } else if let Some(s) = did_you_mean(&key.value, RawNode::FIELDS.iter().copied()) {
@@ -48,6 +56,9 @@ impl Cx<'_> {
             // `prompt:` with its `text:` under-indented: one mistake, said once.
             if let Some((nd, parent)) = crate::menu::indent::under_empty_key(self.sources, file, format, &d) {
                 self.misspelt.insert((id_span, parent.to_owned()));
+                d = nd;
+            } else if let Some(nd) = crate::menu::indent::over_indented_field(self.sources, file, format, &d) {
+                self.misspelt.insert((id_span, key.value.clone()));
                 d = nd;
             }
             self.push(d);
@@ -73,6 +84,9 @@ impl Cx<'_> {
             },
             None => {
                 let span = self.span(file, &id.referenced);
+                if self.misspelt.contains(&(span, "kind".to_owned())) {
+                    return None; // Its kind is written under another name, already reported.
+                }
                 self.push(
                     Diagnostic::new(Code::MissingField, span, format!("node `{}` has no `kind`", id.value))
                         .label("add `kind: menu` (or message, collect, route, transfer, hangup)"),
@@ -566,5 +580,28 @@ impl Cx<'_> {
             );
         }
         tests
+    }
+}
+
+/// Names written for `kind` that are not near it by spelling: `type`, `node_type`, `nodeKind`
+/// (compared without case, `_` and `-`). A near spelling (`kidn`) is found by [`did_you_mean`].
+const KIND_ALIASES: [&str; 6] = ["type", "nodetype", "nodekind", "kindof", "typeof", "category"];
+
+/// Whether `key` is another name for `kind`, or a near spelling of it.
+fn is_kind_alias(key: &str) -> bool {
+    let folded: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    KIND_ALIASES.contains(&folded.as_str()) || did_you_mean(key, ["kind"]).is_some()
+}
+
+/// The node kinds, for a note: "`menu`, `message`, … or `hangup`".
+fn kinds_list() -> String {
+    let quoted: Vec<String> = KINDS.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
