@@ -181,6 +181,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
                 timeouts: !args.no_timeouts,
                 mute: args.mute,
                 terminal,
+                turns: !std::io::stdin().is_terminal(),
             },
             operator,
         )

@@ -544,8 +544,7 @@ pub struct RealCaller {
 impl RealCaller {
     /// Starts the caller.
     pub fn start(addr: &str, name: &str) -> RealCaller {
-        let mut cmd = Command::new(bin());
-        cmd.current_dir(root()).args([
+        RealCaller::start_with(&[
             "call",
             "menus/hotline.yaml",
             "--no-timeouts",
@@ -553,7 +552,13 @@ impl RealCaller {
             name,
             "--operator",
             addr,
-        ]);
+        ])
+    }
+
+    /// Starts `ivrsim ARGS` in the repository root.
+    pub fn start_with(args: &[&str]) -> RealCaller {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(root()).args(args);
         let (child, out, err, stdin) = spawn(&mut cmd, "the caller");
         RealCaller { out, stdin, child, err }
     }
