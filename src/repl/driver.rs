@@ -18,6 +18,18 @@
 //! pipe driver, [`crate::call::pipe`]). With `timeouts` on, an empty line does nothing:
 //! staying silent is not typing.
 //!
+//! # Turns
+//!
+//! With `turns` (input that is not a terminal: `call --operator` or `--timeouts` from a
+//! pipe) the caller listens as in the pipe driver ([`crate::call::pipe`]): each line (and
+//! the end of the input) is held until it is the caller's turn, when no prompt is playing,
+//! and taken in order, one at a time, checking again after each. An empty line is then
+//! silence until the next timer of the call's node has passed (a time-out; on the operator
+//! line, the next hold announcement or wait limit; none while a call-taker has the call),
+//! in real time with `timeouts` on: the lines after it wait for it. After
+//! [`MAX_PROMPTS_WITHOUT_A_TURN`] prompts in a row without a turn (messages leading round
+//! in a loop), the next line is taken during the prompt, as from a pipe.
+//!
 //! # Threads
 //!
 //! [`Driver::run`] is a future for a current-thread tokio runtime: the engine, the timers
@@ -491,7 +503,9 @@ impl<'a, 'm> Driver<'a, 'm> {
         }
         if self.options.timeouts {
             if self.options.turns {
-                self.silent_until = call.poll_timeout();
+                // Not up to the call's maximum length: talking with a call-taker, there is
+                // no time-out to wait for.
+                self.silent_until = call.poll_node_timeout();
             }
             return None;
         }
@@ -912,6 +926,17 @@ nodes:
             };
             assert!(text.contains(says), "{text}");
         }
+        // From a pipe in real time: as from any pipe.
+        let run = drive_with(piped(), |tx| async move {
+            send(&tx, ":help");
+        })
+        .await;
+        let text = run.screen.text();
+        assert_eq!(text.matches("empty line").count(), 1, "{text}");
+        assert!(
+            text.contains("an empty line is silence until the next time-out"),
+            "{text}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

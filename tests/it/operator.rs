@@ -636,6 +636,12 @@ fn a_piped_caller_on_the_operator_line_hears_each_prompt_to_its_end() {
         "{:#?}",
         &c.out.seen[from..]
     );
+    // Talking with the call-taker, an empty line has no time-out to wait for: the words after
+    // it come at once.
+    caller.expect("the call-taker answered");
+    caller.type_line("");
+    caller.type_line("Hello, this is Piper");
+    c.expect("Hello, this is Piper");
     c.run(":end no_action");
     caller.expect("the call-taker ended the call (no_action)");
 }
