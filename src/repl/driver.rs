@@ -494,8 +494,9 @@ impl<'a, 'm> Driver<'a, 'm> {
         Ok(Flow::Go)
     }
 
-    /// An empty line: nothing in real time (with `turns`, silence until the call's next
-    /// deadline has passed); with time-outs off, the next time-out now.
+    /// An empty line: nothing in real time (with `turns`, silence until the next timer of
+    /// the node has passed); with time-outs off, the next timer of the node now. Neither
+    /// waits for the call's maximum length: talking with a call-taker, it does nothing.
     fn silence(&mut self) -> Option<String> {
         let call = &mut self.session.call;
         if call.is_ended() {
@@ -514,7 +515,8 @@ impl<'a, 'm> Driver<'a, 'm> {
                 "{INDENT}(the prompt is still playing: once it ends, an empty line skips to the time-out)"
             ));
         }
-        let due = call.poll_timeout()?;
+        // A time-out, never the call's maximum length (talking with a call-taker).
+        let due = call.poll_node_timeout()?;
         self.clock.set(due);
         call.handle_timeout(due);
         None

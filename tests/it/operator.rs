@@ -581,21 +581,39 @@ fn path_steps(lines: &[String]) -> Vec<(String, String, String)> {
 /// the menu after the welcome, and the screen pop has the times of a caller who listened.
 #[test]
 fn a_piped_caller_on_the_operator_line_hears_each_prompt_to_its_end() {
+    piped_caller_on_the_operator_line(&[]);
+}
+
+/// As [`a_piped_caller_on_the_operator_line_hears_each_prompt_to_its_end`], the clock
+/// waiting for each line (an empty line skips to the next time-out, never to the call's
+/// maximum length).
+#[test]
+fn a_piped_caller_without_time_outs_hears_each_prompt_to_its_end() {
+    piped_caller_on_the_operator_line(&["--no-timeouts"]);
+}
+
+fn piped_caller_on_the_operator_line(extra: &[&str]) {
     let mut c = Console::start(&[]);
     let dir = Dir::new();
     let menu = dir.write("short.yaml", SHORT_PROMPTS);
     let menu = menu.to_str().expect("a UTF-8 path");
-    let mut caller = RealCaller::start_with(&[
-        "call",
-        menu,
-        "--mute",
-        "--at",
-        "2026-03-02T10:00",
-        "--caller",
-        "Piper",
-        "--operator",
-        &c.addr,
-    ]);
+    let mut caller = RealCaller::start_with(
+        &[
+            &[
+                "call",
+                menu,
+                "--mute",
+                "--at",
+                "2026-03-02T10:00",
+                "--caller",
+                "Piper",
+                "--operator",
+                &c.addr,
+            ],
+            extra,
+        ]
+        .concat(),
+    );
     caller.type_line("1"); // read at once, during the welcome
     caller.expect("=== handed to an operator");
     caller.expect("path:");
