@@ -199,6 +199,7 @@ fn driver_lateness() -> Vec<u64> {
             timeouts: true,
             echo: false,
             editor: false,
+            turns: false,
         };
         let driver = Driver::new(&mut session, &mut screen, &mut sound, None, options);
         // 10 rings of 210 ms: 200 timers, and a little more.

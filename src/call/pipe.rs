@@ -17,15 +17,15 @@ use crate::engine::CallTime;
 /// during the prompt (a menu whose messages lead round in a loop never pauses).
 pub const MAX_PROMPTS_WITHOUT_A_TURN: usize = 200;
 
+/// Said once [`MAX_PROMPTS_WITHOUT_A_TURN`] prompts have played without a turn.
+pub const NO_PAUSE: &str = "· the line has played 200 prompts without a pause: the next input comes during the prompt";
+
 /// Plays prompts to their end: moves time on while a prompt is playing.
 fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
     let turn = session.call.play_to_turn(MAX_PROMPTS_WITHOUT_A_TURN);
     show(session, out)?;
     if !turn {
-        writeln!(
-            out,
-            "           · the line has played {MAX_PROMPTS_WITHOUT_A_TURN} prompts without a pause: the next input comes during the prompt"
-        )?;
+        writeln!(out, "           {NO_PAUSE}")?;
     }
     Ok(())
 }

@@ -18,7 +18,8 @@ use crate::engine::{CallClock, CallStart};
     after_help = "In a terminal: type keys (1, 0, 4471#) and Enter to dial, words to speak; `:help` lists the \
 commands. Time-outs run in real time: to stay silent, just wait (with --no-timeouts the line waits for you, and an \
 empty line skips to the next time-out).\n\
-From a pipe: one input per line in virtual time, an empty line is silence, e.g. printf '1\\n\\n0\\n' | ivrsim call"
+From a pipe: one input per line in virtual time, an empty line is silence, e.g. printf '1\\n\\n0\\n' | ivrsim call \
+(with --operator or --timeouts in real time, each line waiting until the prompts playing have ended)"
 )]
 pub struct CallArgs {
     /// The menu [default: menus/hotline.yaml].
@@ -27,7 +28,7 @@ pub struct CallArgs {
     /// In a terminal: wait for the trainee instead of running no-input and inter-digit timeouts in real time.
     #[arg(long, conflicts_with = "timeouts")]
     pub no_timeouts: bool,
-    /// With input from a pipe: run the timeouts in real time, as in a terminal.
+    /// With input from a pipe: run the timeouts in real time, as in a terminal (each line still waits until the prompts playing have ended).
     #[arg(long)]
     pub timeouts: bool,
     /// Captions only, even where sound could be played.
@@ -48,7 +49,7 @@ pub struct CallArgs {
     /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
     #[arg(long, value_name = "DATETIME", value_parser = parse_at, allow_hyphen_values = true)]
     pub at: Option<jiff::civil::DateTime>,
-    /// Hand transferred calls to the call-taker console at this address (`ivrsim operator`), e.g. 127.0.0.1:7410. The call then runs in real time, also from a pipe.
+    /// Hand transferred calls to the call-taker console at this address (`ivrsim operator`), e.g. 127.0.0.1:7410. The call then runs in real time, also from a pipe (each line waiting until the prompts playing have ended).
     #[arg(long, value_name = "ADDR")]
     pub operator: Option<String>,
     /// The console's token, when it has one.
@@ -181,6 +182,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
                 timeouts: !args.no_timeouts,
                 mute: args.mute,
                 terminal,
+                turns: !std::io::stdin().is_terminal(),
             },
             operator,
         )

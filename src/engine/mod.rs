@@ -189,6 +189,12 @@ impl<'m> Call<'m> {
         Some(self.next_timer().map_or(self.max_length, |t| t.min(self.max_length)))
     }
 
+    /// [`Call::poll_timeout`] without the call's maximum length: the next timer of the node
+    /// the call is at (a prompt's end, a time-out, a timer of the operator line), if any.
+    pub fn poll_node_timeout(&self) -> Option<CallTime> {
+        if self.ended { None } else { self.next_timer() }
+    }
+
     /// The next timer of the node the call is at, if any.
     fn next_timer(&self) -> Option<CallTime> {
         let at = self.at.as_ref()?;

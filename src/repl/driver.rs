@@ -18,6 +18,18 @@
 //! pipe driver, [`crate::call::pipe`]). With `timeouts` on, an empty line does nothing:
 //! staying silent is not typing.
 //!
+//! # Turns
+//!
+//! With `turns` (input that is not a terminal: `call --operator` or `--timeouts` from a
+//! pipe) the caller listens as in the pipe driver ([`crate::call::pipe`]): each line (and
+//! the end of the input) is held until it is the caller's turn, when no prompt is playing,
+//! and taken in order, one at a time, checking again after each. An empty line is then
+//! silence until the next timer of the call's node has passed (a time-out; on the operator
+//! line, the next hold announcement or wait limit; none while a call-taker has the call),
+//! in real time with `timeouts` on: the lines after it wait for it. After
+//! [`MAX_PROMPTS_WITHOUT_A_TURN`] prompts in a row without a turn (messages leading round
+//! in a loop), the next line is taken during the prompt, as from a pipe.
+//!
 //! # Threads
 //!
 //! [`Driver::run`] is a future for a current-thread tokio runtime: the engine, the timers
@@ -41,6 +53,7 @@ use super::link::{Heard, Link};
 use super::sound::Sound;
 use crate::call::Session;
 use crate::call::input::{self, Command, Input};
+use crate::call::pipe::{MAX_PROMPTS_WITHOUT_A_TURN, NO_PAUSE};
 use crate::call::render;
 use crate::engine::{CallTime, Effect};
 use crate::source::printable;
@@ -132,6 +145,9 @@ pub struct DriverOptions {
     pub echo: bool,
     /// The trainee types in a line editor (Tab completion, Ctrl-D): for `:help`.
     pub editor: bool,
+    /// Each line waits for the caller's turn (input that is not a terminal: see the
+    /// module's "Turns").
+    pub turns: bool,
 }
 
 /// Whether to go on after a line.
@@ -157,6 +173,10 @@ pub struct Driver<'a, 'm> {
     link: Option<Link>,
     /// Effects (and words) for the link, taken by the main loop.
     to_link: Vec<ToLink>,
+    /// With `turns`, after an empty line: the call time until which the caller stays silent.
+    silent_until: Option<CallTime>,
+    /// Prompts started in a row without a turn for the caller.
+    prompts_without_turn: usize,
 }
 
 impl<'a, 'm> Driver<'a, 'm> {
@@ -180,6 +200,8 @@ impl<'a, 'm> Driver<'a, 'm> {
             write_error: None,
             link: None,
             to_link: Vec::new(),
+            silent_until: None,
+            prompts_without_turn: 0,
         }
     }
 
@@ -238,31 +260,59 @@ impl<'a, 'm> Driver<'a, 'm> {
         self.show_effects()?;
         self.write_files()?;
         let mut stop = pin!(stop);
+        // A line (or the end of the input) read but not yet taken: it waits for its turn.
+        let mut held: Option<Event> = None;
         loop {
             self.service_link(link).await?;
-            let wake = self.next_wake();
-            tokio::select! {
-                biased;
-                () = &mut stop => return Ok(()),
-                heard = recv_link(link) => self.heard(heard)?,
-                event = events.recv() => match event {
+            if held.is_some() && self.is_turn() {
+                self.prompts_without_turn = 0;
+                match held.take() {
                     Some(Event::Line(line)) => {
                         if self.line(&line)? == Flow::Leave {
                             return Ok(());
                         }
                         ready();
+                        continue;
                     }
                     // The end of the input hangs up, on the operator line too: a pipe
                     // that should stay on the line keeps its input open.
                     Some(Event::End) | None => return Ok(()),
-                },
+                }
+            }
+            let wake = self.next_wake();
+            let quiet = self
+                .silent_until
+                .filter(|_| held.is_some())
+                .map(|t| self.clock.instant(t));
+            tokio::select! {
+                biased;
+                () = &mut stop => return Ok(()),
+                heard = recv_link(link) => self.heard(heard)?,
+                event = events.recv(), if held.is_none() => held = Some(event.unwrap_or(Event::End)),
                 () = sleep_until(wake.map(|(at, _)| at)) => {
                     if let Some((at, due)) = wake {
                         self.timer(at, due)?;
                     }
                 }
+                () = sleep_until(quiet) => self.silent_until = None,
             }
         }
+    }
+
+    /// Whether a line read can be taken now: always, unless `turns`; then once no prompt
+    /// plays and the silence of an empty line is over (a timer due first goes first).
+    fn is_turn(&self) -> bool {
+        let call = &self.session.call;
+        if !self.options.turns || call.is_ended() {
+            return true;
+        }
+        if self.next_wake().is_some_and(|(at, _)| at <= Instant::now()) {
+            return false;
+        }
+        if self.prompts_without_turn >= MAX_PROMPTS_WITHOUT_A_TURN {
+            return true;
+        }
+        !call.is_playing() && self.silent_until.is_none_or(|t| self.clock.now() >= t)
     }
 
     /// Hands the link what the call did, until nothing is left to say.
@@ -417,6 +467,8 @@ impl<'a, 'm> Driver<'a, 'm> {
                 self.session.restart();
                 self.clock = Clock::start();
                 self.told_over = false;
+                self.silent_until = None;
+                self.prompts_without_turn = 0;
                 out.push(self.session.restart_notice());
             }
             Ok(Input::Command(Command::Help)) => out.extend(indent(&self.help())),
@@ -442,10 +494,20 @@ impl<'a, 'm> Driver<'a, 'm> {
         Ok(Flow::Go)
     }
 
-    /// An empty line: nothing in real time; with time-outs off, the next time-out now.
+    /// An empty line: nothing in real time (with `turns`, silence until the next timer of
+    /// the node has passed); with time-outs off, the next timer of the node now. Neither
+    /// waits for the call's maximum length: talking with a call-taker, it does nothing.
     fn silence(&mut self) -> Option<String> {
         let call = &mut self.session.call;
-        if self.options.timeouts || call.is_ended() {
+        if call.is_ended() {
+            return None;
+        }
+        if self.options.timeouts {
+            if self.options.turns {
+                // Not up to the call's maximum length: talking with a call-taker, there is
+                // no time-out to wait for.
+                self.silent_until = call.poll_node_timeout();
+            }
             return None;
         }
         if call.is_playing() {
@@ -453,14 +515,17 @@ impl<'a, 'm> Driver<'a, 'm> {
                 "{INDENT}(the prompt is still playing: once it ends, an empty line skips to the time-out)"
             ));
         }
-        let due = call.poll_timeout()?;
+        // A time-out, never the call's maximum length (talking with a call-taker).
+        let due = call.poll_node_timeout()?;
         self.clock.set(due);
         call.handle_timeout(due);
         None
     }
 
     fn help(&self) -> String {
-        let mut text = input::help(if self.options.timeouts {
+        let mut text = input::help(if self.options.timeouts && self.options.turns {
+            input::Reading::Pipe
+        } else if self.options.timeouts {
             input::Reading::RealTime
         } else {
             input::Reading::WaitsForYou
@@ -479,6 +544,12 @@ impl<'a, 'm> Driver<'a, 'm> {
         let any = !effects.is_empty();
         for effect in effects {
             self.sound.effect(&effect);
+            if matches!(effect, Effect::StartPrompt(_)) {
+                self.prompts_without_turn += 1;
+                if self.options.turns && self.prompts_without_turn == MAX_PROMPTS_WITHOUT_A_TURN {
+                    out.push(format!("{INDENT}{NO_PAUSE}"));
+                }
+            }
             if matches!(
                 effect,
                 Effect::Handoff(_)
@@ -498,6 +569,9 @@ impl<'a, 'm> Driver<'a, 'm> {
             {
                 *w = now;
             }
+        }
+        if !self.session.call.is_playing() {
+            self.prompts_without_turn = 0;
         }
         let over = self.session.call.is_ended() && !self.told_over;
         if over {
@@ -641,6 +715,20 @@ nodes:
     where
         F: Future<Output = ()>,
     {
+        let options = DriverOptions {
+            timeouts,
+            echo: false,
+            editor: true,
+            turns: false,
+        };
+        drive_with(options, script).await
+    }
+
+    /// [`drive`], with `options`.
+    async fn drive_with<F>(options: DriverOptions, script: impl FnOnce(UnboundedSender<Event>) -> F) -> Run
+    where
+        F: Future<Output = ()>,
+    {
         let menu = menu();
         let clips = ClipLibrary::default();
         let mut session = Session::new(&menu, &clips, SessionOptions::default());
@@ -654,11 +742,6 @@ nodes:
         let (tx, mut rx) = unbounded_channel();
         let mut readies = 0;
         let mut ready = || readies += 1;
-        let options = DriverOptions {
-            timeouts,
-            echo: false,
-            editor: true,
-        };
         let driver = Driver::new(&mut session, &mut screen, &mut sound, Some(words.clone()), options);
         let (end, ()) = tokio::join!(driver.run(&mut rx, &mut ready, std::future::pending()), script(tx));
         let end = end.expect("no screen error");
@@ -845,6 +928,17 @@ nodes:
             };
             assert!(text.contains(says), "{text}");
         }
+        // From a pipe in real time: as from any pipe.
+        let run = drive_with(piped(), |tx| async move {
+            send(&tx, ":help");
+        })
+        .await;
+        let text = run.screen.text();
+        assert_eq!(text.matches("empty line").count(), 1, "{text}");
+        assert!(
+            text.contains("an empty line is silence until the next time-out"),
+            "{text}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -914,6 +1008,82 @@ nodes:
         assert_eq!(run.words.keys.len(), 0);
     }
 
+    /// Options for input that is not a terminal (a pipe), time-outs on.
+    fn piped() -> DriverOptions {
+        DriverOptions {
+            timeouts: true,
+            echo: true,
+            editor: false,
+            turns: true,
+        }
+    }
+
+    /// The handoff's path: (milliseconds, node, event).
+    fn handoff_path(log: &[Effect]) -> Vec<(u128, String, String)> {
+        log.iter()
+            .find_map(|e| match e {
+                Effect::Handoff(h) => Some(h),
+                _ => None,
+            })
+            .expect("a handoff")
+            .path
+            .iter()
+            .map(|s| (s.at.as_millis(), s.node.clone(), s.event.clone()))
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn piped_lines_wait_for_the_callers_turn() {
+        // Read at once, during "Press one." (0.8 s): the key is pressed when it ends; the
+        // empty line waits for the inter-digit time-out (`12` could follow) and the handoff,
+        // and the end of the input waits its turn too.
+        let run = drive_with(piped(), |tx| async move {
+            send(&tx, "1");
+            send(&tx, "");
+            tx.send(Event::End).unwrap();
+        })
+        .await;
+        let text = run.screen.text();
+        assert_eq!(run.screen.when("> 1"), Some(800), "{text}");
+        assert_eq!(run.screen.when("handed to an operator"), Some(1300), "{text}");
+        let path = handoff_path(&run.log);
+        assert!(
+            path.iter()
+                .any(|(ms, node, e)| *ms == 800 && node == "main" && e.contains('1')),
+            "{path:?}"
+        );
+        assert!(matches!(outcome(&run.log), Some(Outcome::Transferred { .. })), "{text}");
+        assert_eq!(run.end, Duration::from_millis(1300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_piped_empty_line_is_silence_until_the_next_time_out() {
+        // The no-input time-out at 1.1 s, "Hello?" and "Press one." again to 2.3 s: then `1`.
+        let run = drive_with(piped(), |tx| async move {
+            send(&tx, "");
+            send(&tx, "1");
+        })
+        .await;
+        let text = run.screen.text();
+        assert_eq!(run.screen.when("(no input 1)"), Some(1100), "{text}");
+        assert_eq!(run.screen.when("> 1"), Some(2300), "{text}");
+        // With the time-outs off, an empty line skips to the time-out at once.
+        let run = drive_with(
+            DriverOptions {
+                timeouts: false,
+                ..piped()
+            },
+            |tx| async move {
+                send(&tx, "");
+                send(&tx, "1");
+            },
+        )
+        .await;
+        let text = run.screen.text();
+        assert_eq!(run.screen.when("(no input 1)"), Some(800), "{text}");
+        assert_eq!(run.screen.when("> 1"), Some(2000), "{text}");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_end_of_input_or_a_signal_ends_like_quit() {
         let run = drive(true, |tx| async move {
@@ -947,6 +1117,7 @@ nodes:
             timeouts: true,
             echo: true,
             editor: false,
+            turns: false,
         };
         let driver = Driver::new(&mut session, &mut screen, &mut sound, None, options);
         let end = driver
@@ -970,6 +1141,7 @@ nodes:
             timeouts: true,
             echo: true,
             editor: false,
+            turns: false,
         };
         let seen = words.clone();
         let driver = Driver::new(&mut session, &mut screen, &mut sound, Some(words), options);
@@ -1011,6 +1183,7 @@ nodes:
             timeouts: true,
             echo: false,
             editor: false,
+            turns: false,
         };
         let err = Driver::new(&mut session, &mut Broken, &mut sound, None, options)
             .run(&mut rx, &mut || {}, std::future::pending())

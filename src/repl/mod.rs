@@ -48,6 +48,9 @@ pub struct ReplOptions {
     pub mute: bool,
     /// Standard input and output are a terminal (line editing, completion, history).
     pub terminal: bool,
+    /// Each line waits for the caller's turn, as from a pipe: standard input is not a
+    /// terminal (see [`driver`]'s "Turns").
+    pub turns: bool,
 }
 
 /// Where handed-off calls go, for [`run_with`].
@@ -98,6 +101,7 @@ pub fn run_with(
         timeouts: options.timeouts,
         echo: !options.terminal,
         editor: terminal.is_some(),
+        turns: options.turns,
     };
     let result = match terminal.as_mut() {
         Some(t) => {

@@ -537,7 +537,9 @@ fn help_from_a_pipe_says_one_thing_about_an_empty_line() {
 }
 
 /// `call --operator` from a pipe: the end of the input hangs up, console or not (here none
-/// listens at the address), so the command ends instead of holding until killed.
+/// listens at the address), so the command ends instead of holding until killed. Like every
+/// piped line, it waits for the caller's turn: after the empty line's silence (the no-input
+/// time-out at 3.2 s), the re-prompt and the prompt again (to 4.4 s), in real time.
 #[test]
 fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -545,11 +547,13 @@ fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
         .expect("a free port")
         .port();
     let addr = format!("127.0.0.1:{port}");
+    let dir = Dir::new();
+    dir.write("short.yaml", crate::support::SHORT_PROMPTS);
     let out = Command::cargo_bin("ivrsim")
         .unwrap()
-        .current_dir(root())
-        .args(["call", "--mute", "--at", MONDAY_10, "--operator", &addr])
-        .write_stdin("0\n")
+        .current_dir(dir.path())
+        .args(["call", "short.yaml", "--mute", "--at", MONDAY_10, "--operator", &addr])
+        .write_stdin("\n")
         .timeout(Duration::from_secs(30))
         .output()
         .unwrap();
@@ -561,7 +565,10 @@ fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("> 0") && stdout.contains("the caller hung up"),
+        stdout.contains("[00:03.2] main_menu (no input 1): Hello?")
+            && stdout.contains("[00:03.6] main_menu: Press one.")
+            && stdout.contains("=== call over: the caller hung up ===")
+            && stdout.contains("time in IVR: 0:04"),
         "{stdout}"
     );
 }

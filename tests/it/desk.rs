@@ -544,8 +544,7 @@ pub struct RealCaller {
 impl RealCaller {
     /// Starts the caller.
     pub fn start(addr: &str, name: &str) -> RealCaller {
-        let mut cmd = Command::new(bin());
-        cmd.current_dir(root()).args([
+        RealCaller::start_with(&[
             "call",
             "menus/hotline.yaml",
             "--no-timeouts",
@@ -553,7 +552,13 @@ impl RealCaller {
             name,
             "--operator",
             addr,
-        ]);
+        ])
+    }
+
+    /// Starts `ivrsim ARGS` in the repository root.
+    pub fn start_with(args: &[&str]) -> RealCaller {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(root()).args(args);
         let (child, out, err, stdin) = spawn(&mut cmd, "the caller");
         RealCaller { out, stdin, child, err }
     }
@@ -585,12 +590,12 @@ impl RealCaller {
         self.expect_within(WAIT, needle)
     }
 
-    /// Presses `1` then `keys` through the hotline to a transfer (prompts in real time) and
-    /// waits for the handoff.
+    /// Presses `1` then `keys` through the hotline to a transfer (prompts in real time, each
+    /// key waiting for its turn, as from any pipe) and waits for the handoff.
     pub fn reach(&mut self, second_key: &str) {
         let prompts = Duration::from_secs(60);
         self.expect_within(prompts, "] welcome: ");
-        self.type_line("1"); // type-ahead through the welcome: report a concern
+        self.type_line("1"); // read during the welcome, pressed in main_menu: report a concern
         self.expect_within(prompts, "] report_menu: ");
         self.type_line(second_key);
         self.expect_within(prompts, "=== handed to an operator");

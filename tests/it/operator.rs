@@ -5,8 +5,8 @@
 use ivrsim::menu::Priority;
 use ivrsim::operator::protocol::{ToCaller, ToConsole};
 
-use crate::desk::{Console, HOTLINE, RawCaller, WAIT, error_of, handoff, waiting_of};
-use crate::support::Dir;
+use crate::desk::{Console, HOTLINE, RawCaller, RealCaller, WAIT, error_of, handoff, waiting_of};
+use crate::support::{Dir, SHORT_PROMPTS};
 
 /// A normal call to the `reports` queue (suspicious activity).
 fn reports() -> ivrsim::engine::Handoff {
@@ -561,4 +561,105 @@ fn a_caller_who_could_not_reach_the_console_is_taken_when_it_starts() {
     c.run(":end report_taken");
     caller.expect("the call-taker ended the call (report_taken)");
     assert!(c.quit().success());
+}
+
+/// The path lines of a screen pop (`  1.2 s  main_menu  key 1`): time, node, event.
+fn path_steps(lines: &[String]) -> Vec<(String, String, String)> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let (time, rest) = l.trim().split_once(" s ")?;
+            time.parse::<f64>().ok()?;
+            let (node, event) = rest.trim().split_once(char::is_whitespace)?;
+            Some((time.to_owned(), node.to_owned(), event.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// `call --operator` from a pipe follows the pipe's rules in real time: a line read at once
+/// waits for the caller's turn (the prompts playing have ended), so the key is pressed in
+/// the menu after the welcome, and the screen pop has the times of a caller who listened.
+#[test]
+fn a_piped_caller_on_the_operator_line_hears_each_prompt_to_its_end() {
+    piped_caller_on_the_operator_line(&[]);
+}
+
+/// As [`a_piped_caller_on_the_operator_line_hears_each_prompt_to_its_end`], the clock
+/// waiting for each line (an empty line skips to the next time-out, never to the call's
+/// maximum length).
+#[test]
+fn a_piped_caller_without_time_outs_hears_each_prompt_to_its_end() {
+    piped_caller_on_the_operator_line(&["--no-timeouts"]);
+}
+
+fn piped_caller_on_the_operator_line(extra: &[&str]) {
+    let mut c = Console::start(&[]);
+    let dir = Dir::new();
+    let menu = dir.write("short.yaml", SHORT_PROMPTS);
+    let menu = menu.to_str().expect("a UTF-8 path");
+    let mut caller = RealCaller::start_with(
+        &[
+            &[
+                "call",
+                menu,
+                "--mute",
+                "--at",
+                "2026-03-02T10:00",
+                "--caller",
+                "Piper",
+                "--operator",
+                &c.addr,
+            ],
+            extra,
+        ]
+        .concat(),
+    );
+    caller.type_line("1"); // read at once, during the welcome
+    caller.expect("=== handed to an operator");
+    caller.expect("path:");
+    caller.expect("  operator ");
+    let steps = path_steps(&caller.out.seen);
+    assert!(
+        steps.contains(&("1.2".into(), "main_menu".into(), "key 1".into())),
+        "{:#?}",
+        caller.out.seen
+    );
+    assert!(
+        !caller.out.seen.iter().any(|l| l.contains("type-ahead")),
+        "{:#?}",
+        caller.out.seen
+    );
+    c.expect("call 1 waits in `reports` (normal, chosen) at position 1: Piper: welcome → main_menu → operator");
+    c.run(":answer");
+    c.expect("=== call 1 from Piper: screen pop ===");
+    let pop = c.expect_by("the screen pop's last path step", |l| {
+        l.contains(" operator ") && l.contains(" s ")
+    });
+    let from = c
+        .out
+        .seen
+        .iter()
+        .position(|l| l == "=== call 1 from Piper: screen pop ===")
+        .expect("the pop");
+    let console_steps = path_steps(&c.out.seen[from..]);
+    assert!(
+        console_steps
+            .iter()
+            .any(|(t, node, _)| t != "0.0" && node == "main_menu"),
+        "{pop}\n{:#?}",
+        &c.out.seen[from..]
+    );
+    assert!(
+        console_steps.iter().any(|(t, _, _)| t != "0.0"),
+        "{:#?}",
+        &c.out.seen[from..]
+    );
+    // Talking with the call-taker, an empty line has no time-out to wait for: the words after
+    // it come at once.
+    caller.expect("the call-taker answered");
+    caller.type_line("");
+    caller.type_line("Hello, this is Piper");
+    c.expect("Hello, this is Piper");
+    c.run(":end no_action");
+    caller.expect("the call-taker ended the call (no_action)");
 }

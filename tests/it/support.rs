@@ -103,6 +103,33 @@ nodes:
     when_no_operator: { action: message, prompt: { text: "No one can take your call now." } }
 "#;
 
+/// A menu of short prompts: "Welcome." (0.4 s), "Press one." (0.8 s), then the transfer's
+/// "Connecting." (0.4 s) to the `reports` queue.
+pub const SHORT_PROMPTS: &str = r#"name: Short prompts
+entry: welcome
+defaults:
+  timeout: 2s
+  fallback: operator
+  keys: { operator: "0" }
+  no_input: [{ text: "Hello?" }]
+  no_match: [{ text: "Pardon?" }]
+nodes:
+  welcome:
+    kind: message
+    prompt: { text: "Welcome." }
+    next: main_menu
+  main_menu:
+    kind: menu
+    prompt: { text: "Press one." }
+    options:
+      - { key: "1", to: operator }
+  operator:
+    kind: transfer
+    queue: reports
+    prompt: { text: "Connecting." }
+    when_no_operator: { action: message, prompt: { text: "No one can take your call now." } }
+"#;
+
 /// Writes a 16-bit PCM WAV of silence with hound (folders created).
 pub fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
