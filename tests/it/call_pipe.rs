@@ -690,3 +690,20 @@ fn sigint_and_sigterm_end_a_call_waiting_on_an_open_pipe() {
         assert_nothing_lost(dir.path());
     }
 }
+
+#[test]
+fn sigterm_during_a_fast_script_leaves_every_file_and_no_temporary_one() {
+    let dir = Dir::new();
+    let (status, out) = killed_call(dir.path(), "-TERM", Duration::from_millis(700), |mut stdin| {
+        use std::io::Write;
+        // Until the call is gone: a script that restarts and presses 1, as fast as it can.
+        while stdin.write_all(b":restart\n1\n").is_ok() {}
+    });
+    assert_eq!(
+        status,
+        Some(143),
+        "{}",
+        out.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+    );
+    assert_nothing_lost(dir.path());
+}
