@@ -5,8 +5,17 @@
 //! or (an empty line) the caller stays silent until the line's next time-out (the no-input
 //! or inter-digit timeout). End of input hangs up a call still in progress. The transcript and
 //! recording, when asked for, are rewritten (atomically) after every line.
+//!
+//! SIGINT, SIGTERM and SIGHUP end the call like the end of input, at once: [`run_stdin`]
+//! reads standard input on a thread of its own and listens for the signals on another, both
+//! feeding one channel, so a signal is taken between two lines (never in the middle of a
+//! file being written), the call is hung up at its current time and the caller writes every
+//! file as usual.
 
 use std::io::{BufRead, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc;
 
 use super::Session;
 use super::input::{self, Command, Input};
@@ -64,12 +73,197 @@ fn show(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A signal that ends a call from a pipe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT (Ctrl-C, `kill -INT`).
+    Interrupt,
+    /// SIGTERM (`kill`, `timeout`, service managers).
+    Terminate,
+    /// SIGHUP (the terminal or session went away).
+    Hangup,
+}
+
+impl Signal {
+    /// The signal's name, `SIGINT`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+            Signal::Hangup => "SIGHUP",
+        }
+    }
+
+    /// The exit status after the files are written: 128 + the signal's number, as shells
+    /// report a command the signal ended (130, 143, 129).
+    #[must_use]
+    pub fn exit_status(self) -> u8 {
+        match self {
+            Signal::Interrupt => 130,
+            Signal::Terminate => 143,
+            Signal::Hangup => 129,
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Signal::Interrupt => 1,
+            Signal::Terminate => 2,
+            Signal::Hangup => 3,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(Signal::Interrupt),
+            2 => Some(Signal::Terminate),
+            3 => Some(Signal::Hangup),
+            _ => None,
+        }
+    }
+}
+
+/// What the driver takes next: a line, the end of input, or a signal.
+#[derive(Debug)]
+pub enum Message {
+    /// A line: the bytes kept (at most the cap, the newline included) and its full length.
+    Line(Vec<u8>, usize),
+    /// The end of input.
+    End,
+    /// A signal: the call ends now.
+    Signal(Signal),
+    /// Reading the input failed.
+    Failed(std::io::Error),
+}
+
+/// How a run from a pipe ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ending {
+    /// The call time the files run to.
+    pub end: CallTime,
+    /// The signal that ended it, if one did.
+    pub signal: Option<Signal>,
+}
+
+/// The longest line kept: four bytes a character is the most UTF-8 needs; longer lines are
+/// refused anyway.
+const LINE_CAP: usize = 4 * input::MAX_LINE + 8;
+
 /// Runs calls from `lines` until the input ends or `:quit`; returns the call time the
 /// files should run to.
 ///
 /// # Errors
 /// Only I/O errors writing `out` or reading `lines`.
 pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Result<CallTime> {
+    let mut next = || match read_line_capped(lines, LINE_CAP) {
+        Ok(Some((bytes, total))) => Message::Line(bytes, total),
+        Ok(None) => Message::End,
+        Err(e) => Message::Failed(e),
+    };
+    run_messages(session, &mut next, out).map(|e| e.end)
+}
+
+/// Runs calls from standard input, read on a thread of its own, until the input ends,
+/// `:quit`, or SIGINT, SIGTERM or SIGHUP (taken between two lines, see the module's notes).
+///
+/// # Errors
+/// Only I/O errors writing `out` or reading standard input.
+pub fn run_stdin(session: &mut Session, out: &mut dyn Write) -> std::io::Result<Ending> {
+    // Bounded, so that a fast pipe is not read far ahead of the call.
+    let (tx, rx) = mpsc::sync_channel::<Message>(64);
+    let pending = Arc::new(AtomicU8::new(0));
+    // Listen before reading: from here on the signals no longer kill the process.
+    listen_for_signals(tx.clone(), Arc::clone(&pending));
+    std::thread::Builder::new().name("ivrsim-stdin".into()).spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            let (message, last) = match read_line_capped(&mut stdin, LINE_CAP) {
+                Ok(Some((bytes, total))) => (Message::Line(bytes, total), false),
+                Ok(None) => (Message::End, true),
+                Err(e) => (Message::Failed(e), true),
+            };
+            if tx.send(message).is_err() || last {
+                return;
+            }
+        }
+    })?;
+    let mut next = || {
+        // A signal goes before lines already waiting in the channel.
+        if let Some(s) = Signal::from_code(pending.swap(0, Ordering::SeqCst)) {
+            return Message::Signal(s);
+        }
+        let got = rx.recv();
+        match Signal::from_code(pending.swap(0, Ordering::SeqCst)) {
+            Some(s) => Message::Signal(s),
+            None => got.unwrap_or(Message::End),
+        }
+    };
+    run_messages(session, &mut next, out)
+}
+
+/// Starts a thread that notes SIGINT, SIGTERM and SIGHUP in `pending` and wakes the driver
+/// through `tx`. The handlers are installed before this returns; without them (no runtime
+/// can start) the signals keep their default.
+fn listen_for_signals(tx: mpsc::SyncSender<Message>, pending: Arc<AtomicU8>) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return;
+    };
+    #[cfg(unix)]
+    let streams = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _entered = rt.enter();
+        [
+            (Signal::Interrupt, SignalKind::interrupt()),
+            (Signal::Terminate, SignalKind::terminate()),
+            (Signal::Hangup, SignalKind::hangup()),
+        ]
+        .map(|(s, kind)| (s, signal(kind).ok()))
+    };
+    let _ = std::thread::Builder::new()
+        .name("ivrsim-signals".into())
+        .spawn(move || {
+            rt.block_on(async move {
+                #[cfg(unix)]
+                let [mut int, mut term, mut hup] = streams;
+                loop {
+                    #[cfg(unix)]
+                    let signal = {
+                        async fn recv(s: &mut (Signal, Option<tokio::signal::unix::Signal>)) -> Option<Signal> {
+                            match &mut s.1 {
+                                Some(stream) => stream.recv().await.map(|()| s.0),
+                                None => std::future::pending().await,
+                            }
+                        }
+                        tokio::select! {
+                            Some(s) = recv(&mut int) => s,
+                            Some(s) = recv(&mut term) => s,
+                            Some(s) = recv(&mut hup) => s,
+                            else => return,
+                        }
+                    };
+                    #[cfg(not(unix))]
+                    let signal = match tokio::signal::ctrl_c().await {
+                        Ok(()) => Signal::Interrupt,
+                        Err(_) => return,
+                    };
+                    // The first signal counts; the driver is woken if it waits for a line.
+                    let _ = pending.compare_exchange(0, signal.code(), Ordering::SeqCst, Ordering::SeqCst);
+                    let _ = tx.try_send(Message::Signal(signal));
+                }
+            });
+        });
+}
+
+/// Runs calls from the messages `next` gives until the input ends, `:quit` or a signal.
+///
+/// # Errors
+/// Only I/O errors writing `out` or reading the input.
+pub fn run_messages(
+    session: &mut Session,
+    next: &mut dyn FnMut() -> Message,
+    out: &mut dyn Write,
+) -> std::io::Result<Ending> {
     listen_to_the_end(session, out)?;
     let mut buf = String::new();
     // Lines for the call after it ended: the first is answered, the rest counted (a script
@@ -89,14 +283,34 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
     loop {
         let now = session.call.now();
         buf.clear();
-        // Four bytes a character is the most UTF-8 needs; longer lines are refused anyway.
-        let Some((bytes, total)) = read_line_capped(lines, 4 * input::MAX_LINE + 8)? else {
-            said_after_the_end(&mut after_the_end, out)?;
-            if !session.call.is_ended() {
-                session.call.handle_hangup(now);
-                show(session, out)?;
+        let (bytes, total) = match next() {
+            Message::Line(bytes, total) => (bytes, total),
+            Message::Failed(e) => return Err(e),
+            Message::End => {
+                said_after_the_end(&mut after_the_end, out)?;
+                if !session.call.is_ended() {
+                    session.call.handle_hangup(now);
+                    show(session, out)?;
+                }
+                return Ok(Ending {
+                    end: session.call.now(),
+                    signal: None,
+                });
             }
-            return Ok(session.call.now());
+            Message::Signal(signal) => {
+                // The files are what matters now: output that cannot be written is let go.
+                let _ = said_after_the_end(&mut after_the_end, out);
+                let _ = writeln!(out, "           · {}: the call ends here", signal.name());
+                if !session.call.is_ended() {
+                    session.call.handle_hangup(now);
+                }
+                // `show` logs every effect before it prints them, so the files have the hang-up.
+                let _ = show(session, out);
+                return Ok(Ending {
+                    end: session.call.now(),
+                    signal: Some(signal),
+                });
+            }
         };
         // Bytes that are not UTF-8 become U+FFFD, which `input::parse` then refuses.
         buf.push_str(&String::from_utf8_lossy(&bytes));
@@ -127,7 +341,10 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
                     session.call.handle_hangup(now);
                     show(session, out)?;
                 }
-                return Ok(session.call.now());
+                return Ok(Ending {
+                    end: session.call.now(),
+                    signal: None,
+                });
             }
             Ok(Input::Command(Command::Restart)) => {
                 session.restart();
@@ -152,5 +369,43 @@ pub fn run(session: &mut Session, lines: &mut dyn BufRead, out: &mut dyn Write) 
         listen_to_the_end(session, out)?;
         // Keep the files current, so a kill or Ctrl-C loses nothing (the final write reports errors).
         let _ = session.write_progress(session.call.now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::ClipLibrary;
+    use crate::call::SessionOptions;
+
+    #[test]
+    fn a_signal_between_lines_hangs_up_at_once_and_says_which() {
+        let mut sources = crate::source::Sources::new();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("menus/hotline.yaml");
+        let menu = crate::menu::load_menu(&path, &mut sources)
+            .expect("read")
+            .menu
+            .expect("menu");
+        let clips = ClipLibrary::default();
+        let mut session = Session::new(&menu, &clips, SessionOptions::default());
+        let mut messages = vec![
+            Message::Line(b"1\n".to_vec(), 2),
+            Message::Signal(Signal::Terminate),
+            Message::Line(b"0\n".to_vec(), 2),
+        ]
+        .into_iter();
+        let mut next = || messages.next().unwrap_or(Message::End);
+        let mut out = Vec::new();
+        let ending = run_messages(&mut session, &mut next, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(ending.signal, Some(Signal::Terminate));
+        assert_eq!(ending.end, session.call.now());
+        assert!(session.call.is_ended(), "{out}");
+        assert!(out.contains("SIGTERM: the call ends here"), "{out}");
+        assert!(out.contains("the caller hung up"), "{out}");
+        assert!(!out.contains("> 0"), "the line after the signal is not taken: {out}");
+        assert!(messages.next().is_some(), "nothing read after the signal");
+        assert_eq!(Signal::Interrupt.exit_status(), 130);
+        assert_eq!(Signal::Terminate.exit_status(), 143);
     }
 }

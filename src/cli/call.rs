@@ -112,7 +112,8 @@ fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
         .map_err(|e| format!("{flag} {}", super::output_error(path, &e)))
 }
 
-/// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
+/// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors; from
+/// a pipe, 130, 143 or 129 when SIGINT, SIGTERM or SIGHUP ended it (the files written).
 pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     let path = args.menu.clone().unwrap_or_else(super::default_menu);
     let (menu, clips) = match super::load_usable(&path, color, "a call") {
@@ -176,7 +177,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         caller: args.caller.clone(),
     });
     let result = if terminal || args.timeouts || operator.is_some() {
-        crate::repl::run_with(
+        let repl = crate::repl::run_with(
             &mut session,
             &crate::repl::ReplOptions {
                 timeouts: !args.no_timeouts,
@@ -185,19 +186,20 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
                 turns: !std::io::stdin().is_terminal(),
             },
             operator,
-        )
+        );
+        repl.map(|end| pipe::Ending { end, signal: None })
     } else {
         let mut out = std::io::stdout().lock();
-        pipe::run(&mut session, &mut std::io::stdin().lock(), &mut out)
+        pipe::run_stdin(&mut session, &mut out)
     };
-    let end = match result {
-        Ok(end) => end,
+    let (end, signal) = match result {
+        Ok(pipe::Ending { end, signal }) => (end, signal),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
             // Nobody reads the output any more: the caller hangs up, the files say so.
             let now = session.call.now();
             session.call.handle_hangup(now);
             session.drain();
-            now
+            (now, None)
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -206,7 +208,8 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         }
     };
     match session.write_files(end) {
-        Ok(()) => EXIT_OK,
+        // Ended by a signal: every file is written, and the status says which signal (130, 143).
+        Ok(()) => signal.map_or(EXIT_OK, pipe::Signal::exit_status),
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_USAGE

@@ -572,3 +572,145 @@ fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
         "{stdout}"
     );
 }
+
+// ------------------------------------------------------------- signals: the call ends, nothing is lost
+
+/// `ivrsim call` in `dir` with every output asked for, its stdin a pipe that `feed` writes
+/// (and keeps open); once the transcript exists and `settle` has passed, `kill -SIGNAL`.
+/// Returns the exit code (it must come within 10 s) and what it printed.
+fn killed_call(
+    dir: &std::path::Path,
+    signal: &str,
+    settle: Duration,
+    feed: impl FnOnce(std::process::ChildStdin) + Send + 'static,
+) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let menu = root().join("menus/hotline.yaml");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ivrsim"))
+        .current_dir(dir)
+        .arg("call")
+        .args(["--at", MONDAY_10])
+        .arg(&menu)
+        .args([
+            "--transcript",
+            "t.json",
+            "--save-scenario",
+            "s.yaml",
+            "--record",
+            "r.wav",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || feed(stdin));
+    let mut stdout = child.stdout.take().unwrap();
+    let printed = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let start = std::time::Instant::now();
+    while !dir.join("t.json").exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no transcript after 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(settle);
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let killed = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if killed.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running 10 s after kill {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (status.code(), printed.join().unwrap())
+}
+
+/// Every output of a call ended by a signal is there and complete, and no temporary file is left.
+fn assert_nothing_lost(dir: &std::path::Path) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".part")),
+        "a temporary file was left: {names:?}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("t.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["events"].as_array().unwrap().last().unwrap()["effect"],
+        "ended",
+        "{json}"
+    );
+    assert_eq!(json["summary"]["outcome"]["kind"], "abandoned", "{json}");
+    let wav = hound::WavReader::open(dir.join("r.wav")).expect("a complete WAV");
+    assert!(wav.duration() > 0);
+    assert!(dir.join("s.yaml").exists(), "no scenario saved: {names:?}");
+    // The saved scenario replays the call, hang-up included.
+    let out = Command::cargo_bin("ivrsim")
+        .unwrap()
+        .current_dir(dir)
+        .args(["test", "s.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sigint_and_sigterm_end_a_call_waiting_on_an_open_pipe() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let dir = Dir::new();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (status, out) = killed_call(dir.path(), signal, Duration::ZERO, move |mut stdin| {
+            use std::io::Write;
+            stdin.write_all(b"1\n").unwrap();
+            // The pipe stays open: the call waits for its next line when the signal comes.
+            let _ = rx.recv();
+        });
+        drop(tx);
+        assert_eq!(status, Some(code), "kill {signal}: {out}");
+        let name = if signal == "-INT" { "SIGINT" } else { "SIGTERM" };
+        assert!(out.contains(&format!("{name}: the call ends here")), "{out}");
+        assert!(out.contains("the caller hung up"), "{out}");
+        assert_nothing_lost(dir.path());
+    }
+}
+
+#[test]
+fn sigterm_during_a_fast_script_leaves_every_file_and_no_temporary_one() {
+    let dir = Dir::new();
+    let (status, out) = killed_call(dir.path(), "-TERM", Duration::from_millis(700), |mut stdin| {
+        use std::io::Write;
+        // Until the call is gone: a script that restarts and presses 1, as fast as it can.
+        while stdin.write_all(b":restart\n1\n").is_ok() {}
+    });
+    assert_eq!(
+        status,
+        Some(143),
+        "{}",
+        out.lines().rev().take(20).collect::<Vec<_>>().join("\n")
+    );
+    assert_nothing_lost(dir.path());
+}
