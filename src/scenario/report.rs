@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::runner::{self, Run};
 use super::{Scenario, ScenarioFile};
 use crate::audio::ClipLibrary;
+use crate::map::xml::xml_safe;
 use crate::menu::Menu;
 use crate::source::{Sources, Span};
 
@@ -109,6 +110,9 @@ fn path_text(run: &Run) -> String {
 /// took, as CI dashboards read it; the simulated call time in virtual seconds as the property
 /// `call_time`, next to `location`). A failure has the expectation's message as `message`, and as text the
 /// `--> file:line:column` of the failing step, the message and the path the call took.
+///
+/// Characters XML 1.0 forbids (in scenario names, prompt texts quoted in messages) are
+/// replaced by [`xml_safe`], so the report is always well-formed.
 pub fn junit(files: &[FileRuns]) -> String {
     let mut report = Report::new("ivrsim test");
     let mut total = Duration::ZERO;
@@ -141,7 +145,8 @@ pub fn junit(files: &[FileRuns]) -> String {
     }
     report.set_time(total);
     // Serialising to a String writes to memory: it only fails on an I/O error.
-    report.to_string().unwrap_or_default()
+    let xml = report.to_string().unwrap_or_default();
+    xml_safe(&xml).into_owned()
 }
 
 /// `--format json`: one entry per scenario, and totals.
@@ -412,6 +417,23 @@ scenarios:
         assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(9)));
         assert_eq!(f["path"][0]["node"], "main");
         assert_eq!(f["path"][0]["event"], "enter");
+    }
+
+    #[test]
+    fn junit_replaces_what_xml_forbids() {
+        let l = load();
+        let mut fr = file_runs(&l);
+        fr.runs[0].run.name = "a\u{fffe}b\u{ffff}".into();
+        if let Some(f) = fr.runs[1].run.failure.as_mut() {
+            f.message = "heard `Press\u{fffe} 1`\u{0}".into();
+        }
+        let xml = junit(&[fr]);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml:?}"));
+        let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+        assert_eq!(cases[0].attribute("name"), Some("a\u{fffd}b\u{fffd}"));
+        let failure = cases[1].children().find(|n| n.has_tag_name("failure")).unwrap();
+        let message = failure.attribute("message").unwrap();
+        assert!(message.starts_with("heard `Press\u{fffd} 1`"), "{message:?}");
     }
 
     #[test]

@@ -295,3 +295,39 @@ fn coverage_summary_hides_the_list_and_none_hides_coverage() {
     let out = ivrsim(&["test", "--coverage=none", "--min-coverage", "50"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// The first element named `tag` under `node`.
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.descendants().find(|n| n.has_tag_name(tag))
+}
+
+#[test]
+fn characters_xml_forbids_leave_the_junit_report_well_formed() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        MINIMAL.replace("For help press 1.", "Press\\uFFFE 1\\u0001."),
+    );
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: \"a\\uFFFEb\\uFFFF\"\n    steps:\n      - expect: { node: main, prompt: \"nothing like it\" }\n  - name: \"c\\u0007d\"\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml", "--junit", "j.xml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("j.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text:?}"));
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].attribute("name"), Some("a\u{fffd}b\u{fffd}"));
+    assert_eq!(cases[1].attribute("name").map(|n| n.contains('d')), Some(true));
+    let failure = child(cases[0], "failure").unwrap_or_else(|| panic!("a failure\n{text}"));
+    let all = format!(
+        "{}{}",
+        failure.attribute("message").unwrap(),
+        failure.text().unwrap_or("")
+    );
+    assert!(
+        all.contains("Press\u{fffd} 1"),
+        "the prompt is quoted, made safe: {all:?}"
+    );
+}
