@@ -302,6 +302,75 @@ fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::
 }
 
 #[test]
+fn a_file_that_cannot_be_loaded_is_an_error_in_the_junit_and_json_reports() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: help\n    steps:\n      - press: \"1\"\n      - expect: { transfer: { queue: general } }\n",
+    );
+    dir.write(
+        "bad.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: typo\n    stepz:\n      - press: \"1\"\n",
+    );
+    dir.write(
+        "nomenu.yaml",
+        "menu: missing.yaml\nscenarios:\n  - name: x\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&[
+        "test",
+        "s.yaml",
+        "bad.yaml",
+        "nomenu.yaml",
+        "--junit",
+        "j.xml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+
+    let text = std::fs::read_to_string(dir.path().join("j.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let root_el = doc.root_element();
+    assert_eq!(root_el.attribute("tests"), Some("3"), "{text}");
+    assert_eq!(root_el.attribute("errors"), Some("2"), "{text}");
+    assert_eq!(root_el.attribute("failures"), Some("0"), "{text}");
+    let suites: Vec<_> = root_el.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    assert_eq!(names, ["s.yaml", "bad.yaml", "nomenu.yaml"], "{text}");
+    let bad = suites[1];
+    assert_eq!(
+        (bad.attribute("tests"), bad.attribute("errors")),
+        (Some("1"), Some("1"))
+    );
+    let error = child(bad, "error").unwrap_or_else(|| panic!("an error element\n{text}"));
+    let message = error.attribute("message").unwrap();
+    assert!(message.starts_with("bad.yaml:4:5: "), "{message}");
+    assert!(message.contains("stepz"), "{message}");
+    let error = child(suites[2], "error").unwrap_or_else(|| panic!("an error element\n{text}"));
+    let message = error.attribute("message").unwrap();
+    assert!(message.starts_with("nomenu.yaml:1:7: its menu"), "{message}");
+    assert!(error.text().unwrap_or("").contains("missing.yaml"), "{text}");
+
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(v["totals"]["files"], 3, "{v}");
+    assert_eq!(v["totals"]["load_errors"], 2, "{v}");
+    assert_eq!(v["totals"]["passed"], 1, "{v}");
+    let errors = v["load_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{v}");
+    assert_eq!(errors[0]["file"], "bad.yaml");
+    let f = &errors[0]["findings"][0];
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("bad.yaml"), Some(4), Some(5)),
+        "{v}"
+    );
+    assert!(f["message"].as_str().unwrap().contains("stepz"), "{v}");
+    assert!(f["code"].as_str().is_some_and(|c| c.starts_with('E')), "{v}");
+    assert_eq!(errors[1]["file"], "nomenu.yaml");
+}
+
+#[test]
 fn characters_xml_forbids_leave_the_junit_report_well_formed() {
     let dir = Dir::new();
     dir.write(
