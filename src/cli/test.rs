@@ -107,6 +107,15 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         eprintln!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
         return EXIT_USAGE;
     }
+    if let (Some(cov), Some(junit)) = (&args.coverage_json, &args.junit)
+        && same_file(cov, junit)
+    {
+        eprintln!(
+            "error: --coverage-json and --junit name the same file `{}`: one would overwrite the other; give each its own",
+            printable(&junit.display().to_string())
+        );
+        return EXIT_USAGE;
+    }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -331,6 +340,22 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Whether two output paths name the same file: the same path, or the same name in the same
+/// folder once both folders are resolved (`c.json`, `./c.json`, `out/../c.json`, links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    fn resolved(p: &Path) -> Option<PathBuf> {
+        if let Ok(p) = p.canonicalize() {
+            return Some(p);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(p.file_name()?))
+    }
+    a == b || resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb))
 }
 
 /// Loads a menu and refuses it (with its findings on stderr, and returned for the reports)

@@ -400,3 +400,31 @@ fn characters_xml_forbids_leave_the_junit_report_well_formed() {
         "the prompt is quoted, made safe: {all:?}"
     );
 }
+
+#[test]
+fn two_reports_on_one_file_are_refused_before_anything_runs() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: help\n    steps:\n      - press: \"1\"\n",
+    );
+    for (cov, junit) in [
+        ("c.json", "c.json"),
+        ("c.json", "./c.json"),
+        ("c.json", "sub/../c.json"),
+    ] {
+        std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+        let out = dir.ivrsim(&["test", "s.yaml", "--coverage-json", cov, "--junit", junit]);
+        assert_eq!(out.code, 2, "{cov} {junit}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("--coverage-json") && out.stderr.contains("--junit"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "nothing ran: {}", out.stdout);
+        assert!(!dir.path().join("c.json").exists(), "nothing written");
+    }
+    let out = dir.ivrsim(&["test", "s.yaml", "--coverage-json", "c.json", "--junit", "j.xml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
