@@ -107,6 +107,15 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         eprintln!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
         return EXIT_USAGE;
     }
+    if let (Some(cov), Some(junit)) = (&args.coverage_json, &args.junit)
+        && same_file(cov, junit)
+    {
+        eprintln!(
+            "error: --coverage-json and --junit name the same file `{}`: one would overwrite the other; give each its own",
+            printable(&junit.display().to_string())
+        );
+        return EXIT_USAGE;
+    }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -131,7 +140,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         return EXIT_USAGE;
     }
     let mut sources = Sources::new();
-    let mut menus: HashMap<PathBuf, Option<(Menu, ClipLibrary, Coverage)>> = HashMap::new();
+    type Usable = Result<(Menu, ClipLibrary, Coverage), Vec<report::LoadFinding>>;
+    let mut menus: HashMap<PathBuf, Usable> = HashMap::new();
     let mut order: Vec<PathBuf> = Vec::new();
     let (mut passed, mut failed, mut broken, mut filtered) = (0usize, 0usize, 0usize, 0usize);
     let mut ran = HashMap::<PathBuf, usize>::new();
@@ -143,6 +153,11 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
             Err(e) => {
                 eprintln!("error: {e}");
                 broken += 1;
+                all_runs.push(report::FileRuns::not_loaded(
+                    path,
+                    None,
+                    vec![report::LoadFinding::unplaced(e.to_string())],
+                ));
                 continue;
             }
         };
@@ -150,6 +165,14 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         let Some(mut file) = file.filter(|_| errors.is_empty()) else {
             let _ = diag::render_text(&mut super::stderr(color), &sources, &errors);
             broken += 1;
+            let mut findings: Vec<_> = errors.iter().map(|d| report::LoadFinding::of(&sources, d)).collect();
+            if findings.is_empty() {
+                findings.push(report::LoadFinding::unplaced(format!(
+                    "{}: cannot be used",
+                    path.display()
+                )));
+            }
+            all_runs.push(report::FileRuns::not_loaded(path, None, findings));
             continue;
         };
         if let Some(pattern) = &args.filter {
@@ -170,14 +193,24 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
                 (m, c, cov)
             })
         });
-        let Some((menu, clips, coverage)) = entry.as_mut() else {
-            eprintln!(
-                "error: {}: its menu `{}` cannot be used (see above)",
-                path.display(),
-                file.menu.display()
-            );
-            broken += 1;
-            continue;
+        let (menu, clips, coverage) = match entry {
+            Ok(x) => x,
+            Err(menu_findings) => {
+                eprintln!(
+                    "error: {}: its menu `{}` cannot be used (see above)",
+                    path.display(),
+                    file.menu.display()
+                );
+                broken += 1;
+                let mut findings = vec![report::LoadFinding {
+                    code: None,
+                    message: format!("its menu `{}` cannot be used", file.menu.display()),
+                    location: Some(report::Location::of(&sources, file.menu_span)),
+                }];
+                findings.extend(menu_findings.iter().cloned());
+                all_runs.push(report::FileRuns::not_loaded(path, Some(file.menu.clone()), findings));
+                continue;
+            }
         };
         let runs = report::run_parallel(file.scenarios.iter().map(|sc| (&*menu, &*clips, sc)).collect());
         for run in &runs {
@@ -209,7 +242,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     let mut below = false;
     let mut report_coverage = Vec::new();
     for path in &order {
-        let Some(Some((_, _, cov))) = menus.get(path) else {
+        let Some(Ok((_, _, cov))) = menus.get(path) else {
             continue;
         };
         let (n, o, f, t) = (cov.node_count(), cov.option_count(), cov.failure_count(), cov.total());
@@ -309,27 +342,50 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     }
 }
 
-/// Loads a menu and refuses it (with its findings on stderr) when `check` finds errors.
-fn load_checked(path: &Path, sources: &mut Sources, color: ColorChoice) -> Option<(Menu, ClipLibrary)> {
+/// Whether two output paths name the same file: the same path, or the same name in the same
+/// folder once both folders are resolved (`c.json`, `./c.json`, `out/../c.json`, links).
+fn same_file(a: &Path, b: &Path) -> bool {
+    fn resolved(p: &Path) -> Option<PathBuf> {
+        if let Ok(p) = p.canonicalize() {
+            return Some(p);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(p.file_name()?))
+    }
+    a == b || resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb))
+}
+
+/// Loads a menu and refuses it (with its findings on stderr, and returned for the reports)
+/// when `check` finds errors.
+fn load_checked(
+    path: &Path,
+    sources: &mut Sources,
+    color: ColorChoice,
+) -> Result<(Menu, ClipLibrary), Vec<report::LoadFinding>> {
     let outcome = match load_menu(path, sources) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
-            return None;
+            return Err(vec![report::LoadFinding::unplaced(e.to_string())]);
         }
     };
     let mut findings = outcome.diagnostics;
     findings.retain(|d| d.severity() == Severity::Error);
+    let refuse = |findings: &[diag::Diagnostic], sources: &Sources| {
+        let _ = diag::render_text(&mut super::stderr(color), sources, findings);
+        Err(findings.iter().map(|d| report::LoadFinding::of(sources, d)).collect())
+    };
     let Some(menu) = outcome.menu else {
-        let _ = diag::render_text(&mut super::stderr(color), sources, &findings);
-        return None;
+        return refuse(&findings, sources);
     };
     let (clips, clip_findings) = ClipLibrary::load(&menu);
     findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if findings.is_empty() {
-        Some((menu, clips))
+        Ok((menu, clips))
     } else {
-        let _ = diag::render_text(&mut super::stderr(color), sources, &findings);
-        None
+        refuse(&findings, sources)
     }
 }

@@ -604,7 +604,11 @@ nodes:
         r.queue(5000, QueueEvent::Answered { operator: "Sam".into() });
         let before = r.call.keys_pressed();
         r.call.handle_keys(ms(6000), "5#");
-        assert_eq!(r.call.keys_pressed(), before + 2, "keys to the call-taker are counted too");
+        assert_eq!(
+            r.call.keys_pressed(),
+            before + 2,
+            "keys to the call-taker are counted too"
+        );
         let e = r.drain();
         let tones: Vec<char> = e
             .iter()

@@ -9,7 +9,8 @@
 //! would hide everything else; the legend names them. [`coverage`] overlays what scenarios
 //! exercised, [`Map::focus`] keeps the neighbourhood of one node, and the renderers write
 //! SVG ([`svg`], laid out by [`layout`]), Graphviz DOT ([`dot`]), Mermaid ([`mermaid`]) or
-//! JSON (the model itself, through serde).
+//! JSON (the model itself, through serde). [`xml`] keeps the SVG (and the JUnit reports of
+//! `ivrsim test`) well-formed whatever the menu's texts hold.
 
 pub mod coverage;
 pub mod dot;
@@ -17,6 +18,7 @@ pub mod layout;
 pub mod mermaid;
 pub mod style;
 pub mod svg;
+pub mod xml;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;

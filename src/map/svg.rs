@@ -560,7 +560,9 @@ pub fn render(map: &Map) -> String {
                 .add(edges)
                 .add(nodes),
         );
-    let mut s = doc.to_string();
+    // The texts above are `printable` (no controls), but names and prompts may still hold
+    // characters XML forbids (U+FFFE, U+FFFF): the whole document goes through `xml_safe`.
+    let mut s = super::xml::xml_safe(&doc.to_string()).into_owned();
     s.push('\n');
     s
 }

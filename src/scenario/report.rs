@@ -14,6 +14,8 @@ use serde::Serialize;
 use super::runner::{self, Run};
 use super::{Scenario, ScenarioFile};
 use crate::audio::ClipLibrary;
+use crate::diag::Diagnostic;
+use crate::map::xml::xml_safe;
 use crate::menu::Menu;
 use crate::source::{Sources, Span};
 
@@ -60,15 +62,60 @@ pub struct ScenarioResult {
     pub run: Run,
 }
 
-/// The results of one scenario file, in file order.
+/// A finding that kept a scenario file from running, its place resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadFinding {
+    /// Its code (`E001`...); none for a file that cannot be read at all.
+    pub code: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// Where; none for a file that cannot be read at all (the message names it).
+    #[serde(flatten)]
+    pub location: Option<Location>,
+}
+
+impl LoadFinding {
+    /// A finding of `check` or of loading, at its primary span.
+    pub fn of(sources: &Sources, d: &Diagnostic) -> Self {
+        Self {
+            code: Some(d.code.as_str().to_owned()),
+            message: d.message.clone(),
+            location: Some(Location::of(sources, d.primary.span)),
+        }
+    }
+
+    /// A finding with no place (a file that cannot be read: the message names it).
+    pub fn unplaced(message: impl Into<String>) -> Self {
+        Self {
+            code: None,
+            message: message.into(),
+            location: None,
+        }
+    }
+}
+
+/// `file:line:column: message`, or the message alone when it has no place.
+impl std::fmt::Display for LoadFinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.location {
+            Some(at) => write!(f, "{at}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The results of one scenario file, in file order; or why it could not be run.
 #[derive(Debug, Clone)]
 pub struct FileRuns {
     /// The scenario file.
     pub file: PathBuf,
-    /// The menu it tests.
+    /// The menu it tests (empty when the file could not be loaded far enough to say).
     pub menu: PathBuf,
     /// One per scenario, in file order.
     pub runs: Vec<ScenarioResult>,
+    /// Why the file could not be loaded or its menu not used (then it has no runs, and the
+    /// reports show it as an error); empty when it ran.
+    pub load_errors: Vec<LoadFinding>,
 }
 
 impl FileRuns {
@@ -93,7 +140,28 @@ impl FileRuns {
             file: file.path.clone(),
             menu: file.menu.clone(),
             runs,
+            load_errors: Vec::new(),
         }
+    }
+
+    /// A scenario file that could not be run, with why (at least one finding; the first is
+    /// the one a JUnit report's `message` shows). `menu` when the file names one.
+    ///
+    /// # Panics
+    /// When `findings` is empty.
+    pub fn not_loaded(file: PathBuf, menu: Option<PathBuf>, findings: Vec<LoadFinding>) -> Self {
+        assert!(!findings.is_empty(), "a file that could not be loaded has a finding");
+        Self {
+            file,
+            menu: menu.unwrap_or_default(),
+            runs: Vec::new(),
+            load_errors: findings,
+        }
+    }
+
+    /// Whether the file could not be run (see [`FileRuns::load_errors`]).
+    pub fn is_broken(&self) -> bool {
+        !self.load_errors.is_empty()
     }
 }
 
@@ -109,11 +177,32 @@ fn path_text(run: &Run) -> String {
 /// took, as CI dashboards read it; the simulated call time in virtual seconds as the property
 /// `call_time`, next to `location`). A failure has the expectation's message as `message`, and as text the
 /// `--> file:line:column` of the failing step, the message and the path the call took.
+///
+/// A file that could not be loaded (or whose menu could not be used) is a test suite too,
+/// named by the file, with one test case `load` in the `error` state: its `message` is the
+/// first finding (`file:line:column: message`), its text every finding, a line each. So a
+/// CI dashboard never shows a run green that stopped at a broken file.
+///
+/// Characters XML 1.0 forbids (in scenario names, prompt texts quoted in messages) are
+/// replaced by [`xml_safe`], so the report is always well-formed.
 pub fn junit(files: &[FileRuns]) -> String {
     let mut report = Report::new("ivrsim test");
     let mut total = Duration::ZERO;
     for f in files {
         let mut suite = TestSuite::new(f.file.display().to_string());
+        if let Some(first) = f.load_errors.first() {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            let all: Vec<String> = f.load_errors.iter().map(ToString::to_string).collect();
+            status
+                .set_message(first.to_string())
+                .set_type("load error")
+                .set_description(all.join("\n"));
+            let mut case = TestCase::new("load", status);
+            case.set_classname(f.file.display().to_string());
+            suite.add_test_case(case);
+            report.add_test_suite(suite);
+            continue;
+        }
         let mut suite_time = Duration::ZERO;
         for r in &f.runs {
             let status = match (&r.run.failure, &r.failure_at) {
@@ -141,16 +230,30 @@ pub fn junit(files: &[FileRuns]) -> String {
     }
     report.set_time(total);
     // Serialising to a String writes to memory: it only fails on an I/O error.
-    report.to_string().unwrap_or_default()
+    let xml = report.to_string().unwrap_or_default();
+    xml_safe(&xml).into_owned()
 }
 
-/// `--format json`: one entry per scenario, and totals.
+/// `--format json`: one entry per scenario, one per file that could not be loaded, and
+/// totals.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonReport {
     /// Every scenario, file by file, in file order.
     pub scenarios: Vec<JsonScenario>,
+    /// Every file that could not be loaded (or whose menu could not be used), in order.
+    pub load_errors: Vec<JsonLoadError>,
     /// Counts.
     pub totals: JsonTotals,
+}
+
+/// A file that could not be run, in [`JsonReport`].
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonLoadError {
+    /// The scenario file.
+    pub file: String,
+    /// Why, every finding (`code`, `message`, `file`, `line`, `column`; no place for a file
+    /// that cannot be read at all).
+    pub findings: Vec<LoadFinding>,
 }
 
 /// One scenario in [`JsonReport`].
@@ -190,8 +293,10 @@ pub struct JsonFailure {
 /// Totals in [`JsonReport`].
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct JsonTotals {
-    /// Scenario files.
+    /// Scenario files, those that could not be loaded included.
     pub files: usize,
+    /// Scenario files that could not be loaded (or whose menu could not be used).
+    pub load_errors: usize,
     /// Scenarios.
     pub scenarios: usize,
     /// Passed.
@@ -210,6 +315,14 @@ fn ms(d: Duration) -> u64 {
 /// fields such as coverage next to it).
 pub fn json_report(files: &[FileRuns]) -> JsonReport {
     let mut scenarios = Vec::new();
+    let load_errors: Vec<JsonLoadError> = files
+        .iter()
+        .filter(|f| f.is_broken())
+        .map(|f| JsonLoadError {
+            file: f.file.display().to_string(),
+            findings: f.load_errors.clone(),
+        })
+        .collect();
     for f in files {
         for r in &f.runs {
             let failure = r.run.failure.as_ref().map(|fail| {
@@ -236,15 +349,20 @@ pub fn json_report(files: &[FileRuns]) -> JsonReport {
     let passed = scenarios.iter().filter(|s| s.passed).count();
     let totals = JsonTotals {
         files: files.len(),
+        load_errors: load_errors.len(),
         scenarios: scenarios.len(),
         passed,
         failed: scenarios.len() - passed,
         call_time_ms: scenarios.iter().map(|s| s.call_time_ms).fold(0, u64::saturating_add),
     };
-    JsonReport { scenarios, totals }
+    JsonReport {
+        scenarios,
+        load_errors,
+        totals,
+    }
 }
 
-/// [`json_report`] as a JSON value (an object with `scenarios` and `totals`).
+/// [`json_report`] as a JSON value (an object with `scenarios`, `load_errors` and `totals`).
 pub fn json(files: &[FileRuns]) -> serde_json::Value {
     serde_json::to_value(json_report(files)).unwrap_or(serde_json::Value::Null)
 }
@@ -412,6 +530,78 @@ scenarios:
         assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(9)));
         assert_eq!(f["path"][0]["node"], "main");
         assert_eq!(f["path"][0]["event"], "enter");
+    }
+
+    #[test]
+    fn junit_replaces_what_xml_forbids() {
+        let l = load();
+        let mut fr = file_runs(&l);
+        fr.runs[0].run.name = "a\u{fffe}b\u{ffff}".into();
+        if let Some(f) = fr.runs[1].run.failure.as_mut() {
+            f.message = "heard `Press\u{fffe} 1`\u{0}".into();
+        }
+        let xml = junit(&[fr]);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml:?}"));
+        let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+        assert_eq!(cases[0].attribute("name"), Some("a\u{fffd}b\u{fffd}"));
+        let failure = cases[1].children().find(|n| n.has_tag_name("failure")).unwrap();
+        let message = failure.attribute("message").unwrap();
+        assert!(message.starts_with("heard `Press\u{fffd} 1`"), "{message:?}");
+    }
+
+    #[test]
+    fn a_file_not_loaded_is_a_suite_with_one_case_in_error() {
+        let l = load();
+        let at = Location {
+            file: "bad.yaml".into(),
+            line: 4,
+            column: 5,
+        };
+        let findings = vec![
+            LoadFinding {
+                code: Some("E001".into()),
+                message: "unknown field `stepz`".into(),
+                location: Some(at),
+            },
+            LoadFinding::unplaced("a second finding"),
+        ];
+        let bad = FileRuns::not_loaded("bad.yaml".into(), None, findings);
+        assert!(bad.is_broken() && !file_runs(&l).is_broken());
+        let files = [file_runs(&l), bad];
+        let xml = junit(&files);
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        let root = doc.root_element();
+        assert_eq!(
+            (
+                root.attribute("tests"),
+                root.attribute("failures"),
+                root.attribute("errors")
+            ),
+            (Some("3"), Some("1"), Some("1"))
+        );
+        let suite = root.children().filter(|n| n.has_tag_name("testsuite")).nth(1).unwrap();
+        assert_eq!(suite.attribute("name"), Some("bad.yaml"));
+        assert_eq!(
+            (suite.attribute("tests"), suite.attribute("errors")),
+            (Some("1"), Some("1"))
+        );
+        let error = suite.descendants().find(|n| n.has_tag_name("error")).unwrap();
+        assert_eq!(error.attribute("message"), Some("bad.yaml:4:5: unknown field `stepz`"));
+        assert_eq!(
+            error.text(),
+            Some("bad.yaml:4:5: unknown field `stepz`\na second finding")
+        );
+
+        let v = json(&files);
+        assert_eq!(v["totals"]["files"], 2);
+        assert_eq!(v["totals"]["load_errors"], 1);
+        assert_eq!(v["totals"]["scenarios"], 2);
+        let e = &v["load_errors"][0];
+        assert_eq!(e["file"], "bad.yaml");
+        assert_eq!(e["findings"][0]["code"], "E001");
+        assert_eq!(e["findings"][0]["line"], 4);
+        assert_eq!(e["findings"][1]["message"], "a second finding");
+        assert!(e["findings"][1].get("line").is_none());
     }
 
     #[test]

@@ -566,3 +566,21 @@ fn an_unknown_extension_is_named_and_gets_svg() {
     let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.txt", "--format", "dot"]);
     assert!(!out.stderr.contains("is not a map format"), "{}", out.stderr);
 }
+
+#[test]
+fn characters_xml_forbids_leave_the_svg_well_formed() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        crate::support::MINIMAL
+            .replace("name: Minimal", "name: \"a\\uFFFEb\"")
+            .replace("For help press 1.", "Press\\uFFFE 1\\uFFFF."),
+    );
+    let out = dir.ivrsim(&["graph", "menu.yaml", "-o", "map.svg"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{e}"));
+    let all: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(all.contains("a\u{fffd}b"), "the menu's name, made safe");
+    assert!(all.contains("Press\u{fffd} 1\u{fffd}"), "the prompt, made safe");
+}

@@ -295,3 +295,136 @@ fn coverage_summary_hides_the_list_and_none_hides_coverage() {
     let out = ivrsim(&["test", "--coverage=none", "--min-coverage", "50"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// The first element named `tag` under `node`.
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, tag: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.descendants().find(|n| n.has_tag_name(tag))
+}
+
+#[test]
+fn a_file_that_cannot_be_loaded_is_an_error_in_the_junit_and_json_reports() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: help\n    steps:\n      - press: \"1\"\n      - expect: { transfer: { queue: general } }\n",
+    );
+    dir.write(
+        "bad.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: typo\n    stepz:\n      - press: \"1\"\n",
+    );
+    dir.write(
+        "nomenu.yaml",
+        "menu: missing.yaml\nscenarios:\n  - name: x\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&[
+        "test",
+        "s.yaml",
+        "bad.yaml",
+        "nomenu.yaml",
+        "--junit",
+        "j.xml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+
+    let text = std::fs::read_to_string(dir.path().join("j.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let root_el = doc.root_element();
+    assert_eq!(root_el.attribute("tests"), Some("3"), "{text}");
+    assert_eq!(root_el.attribute("errors"), Some("2"), "{text}");
+    assert_eq!(root_el.attribute("failures"), Some("0"), "{text}");
+    let suites: Vec<_> = root_el.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    assert_eq!(names, ["s.yaml", "bad.yaml", "nomenu.yaml"], "{text}");
+    let bad = suites[1];
+    assert_eq!(
+        (bad.attribute("tests"), bad.attribute("errors")),
+        (Some("1"), Some("1"))
+    );
+    let error = child(bad, "error").unwrap_or_else(|| panic!("an error element\n{text}"));
+    let message = error.attribute("message").unwrap();
+    assert!(message.starts_with("bad.yaml:4:5: "), "{message}");
+    assert!(message.contains("stepz"), "{message}");
+    let error = child(suites[2], "error").unwrap_or_else(|| panic!("an error element\n{text}"));
+    let message = error.attribute("message").unwrap();
+    assert!(message.starts_with("nomenu.yaml:1:7: its menu"), "{message}");
+    assert!(error.text().unwrap_or("").contains("missing.yaml"), "{text}");
+
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(v["totals"]["files"], 3, "{v}");
+    assert_eq!(v["totals"]["load_errors"], 2, "{v}");
+    assert_eq!(v["totals"]["passed"], 1, "{v}");
+    let errors = v["load_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{v}");
+    assert_eq!(errors[0]["file"], "bad.yaml");
+    let f = &errors[0]["findings"][0];
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("bad.yaml"), Some(4), Some(5)),
+        "{v}"
+    );
+    assert!(f["message"].as_str().unwrap().contains("stepz"), "{v}");
+    assert!(f["code"].as_str().is_some_and(|c| c.starts_with('E')), "{v}");
+    assert_eq!(errors[1]["file"], "nomenu.yaml");
+}
+
+#[test]
+fn characters_xml_forbids_leave_the_junit_report_well_formed() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        MINIMAL.replace("For help press 1.", "Press\\uFFFE 1\\u0001."),
+    );
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: \"a\\uFFFEb\\uFFFF\"\n    steps:\n      - expect: { node: main, prompt: \"nothing like it\" }\n  - name: \"c\\u0007d\"\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml", "--junit", "j.xml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("j.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text:?}"));
+    let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].attribute("name"), Some("a\u{fffd}b\u{fffd}"));
+    assert_eq!(cases[1].attribute("name").map(|n| n.contains('d')), Some(true));
+    let failure = child(cases[0], "failure").unwrap_or_else(|| panic!("a failure\n{text}"));
+    let all = format!(
+        "{}{}",
+        failure.attribute("message").unwrap(),
+        failure.text().unwrap_or("")
+    );
+    assert!(
+        all.contains("Press\u{fffd} 1"),
+        "the prompt is quoted, made safe: {all:?}"
+    );
+}
+
+#[test]
+fn two_reports_on_one_file_are_refused_before_anything_runs() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: help\n    steps:\n      - press: \"1\"\n",
+    );
+    for (cov, junit) in [
+        ("c.json", "c.json"),
+        ("c.json", "./c.json"),
+        ("c.json", "sub/../c.json"),
+    ] {
+        std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+        let out = dir.ivrsim(&["test", "s.yaml", "--coverage-json", cov, "--junit", junit]);
+        assert_eq!(out.code, 2, "{cov} {junit}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("--coverage-json") && out.stderr.contains("--junit"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "nothing ran: {}", out.stdout);
+        assert!(!dir.path().join("c.json").exists(), "nothing written");
+    }
+    let out = dir.ivrsim(&["test", "s.yaml", "--coverage-json", "c.json", "--junit", "j.xml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
