@@ -123,7 +123,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     if let Some(l) = &args.language
         && !menu.languages.contains(l)
     {
-        eprintln!(
+        say!(
             "error: `{l}` is not one of the menu's languages ({})",
             menu.languages.join(", ")
         );
@@ -138,14 +138,14 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         if let Some(p) = out
             && let Err(e) = check_output(flag, p)
         {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return EXIT_USAGE;
         }
     }
     if let (Some(t), Some(r)) = (&args.transcript, &args.record)
         && t == r
     {
-        eprintln!("error: --transcript and --record name the same file");
+        say!("error: --transcript and --record name the same file");
         return EXIT_USAGE;
     }
     let options = SessionOptions {
@@ -165,7 +165,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     if let Some(addr) = &args.operator {
         use std::net::ToSocketAddrs;
         if let Err(e) = addr.to_socket_addrs().map(|mut a| a.next().ok_or("no address")) {
-            eprintln!(
+            say!(
                 "error: --operator `{addr}` is not an address a console can be reached at ({e}): write HOST:PORT, e.g. 127.0.0.1:7410"
             );
             return EXIT_USAGE;
@@ -202,7 +202,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             (now, None)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             let _ = session.write_files(session.call.now());
             return EXIT_USAGE;
         }
@@ -211,7 +211,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         // Ended by a signal: every file is written, and the status says which signal (130, 143).
         Ok(()) => signal.map_or(EXIT_OK, pipe::Signal::exit_status),
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             EXIT_USAGE
         }
     }

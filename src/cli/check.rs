@@ -119,7 +119,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
             Err(e) => {
                 io_failed = true;
                 let mut err = super::stderr(color);
-                let _ = writeln!(err, "error: {e}");
+                let _ = writeln!(err, "error: {}", crate::source::printable(&e.to_string()));
                 if args.menus.is_empty() {
                     let _ = writeln!(
                         err,
@@ -163,7 +163,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("error: cannot write output: {e}");
+        say!("error: cannot write output: {e}");
         return EXIT_USAGE;
     }
     if io_failed {

@@ -90,7 +90,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             .filter(|d| d.severity() == Severity::Error)
             .collect();
         let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &errors);
-        eprintln!(
+        say!(
             "error: `{}` has no node that can be drawn; see the findings above (nothing was written)",
             crate::source::printable(&args.menu.display().to_string())
         );
@@ -100,7 +100,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         match map.overlay_coverage(path) {
             Ok(stale) if !stale.unknown_nodes.is_empty() => {
                 let names: Vec<String> = stale.unknown_nodes.iter().take(5).map(|n| format!("`{n}`")).collect();
-                eprintln!(
+                say!(
                     "warning: `{}` names nodes this menu does not have ({}); the menu changed since the \
                      scenarios ran: run `ivrsim test --coverage-json` again",
                     path.display(),
@@ -109,7 +109,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             }
             Ok(_) => {}
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -118,7 +118,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         map = match map.focus(node, args.depth) {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
         };
@@ -129,7 +129,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         && let Some(ext) = out.extension()
         && Format::of_extension(out).is_none()
     {
-        eprintln!(
+        say!(
             "note: `.{}` is not a map format ivrsim knows (.svg, .dot or .gv, .mmd or .mermaid, .json): \
              writing SVG; --format chooses",
             crate::source::printable_line(&ext.to_string_lossy())
@@ -146,14 +146,14 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         Format::Json => map.to_json(),
     };
     if format == Format::Mermaid && text.len() > MERMAID_MAX_TEXT {
-        eprintln!(
+        say!(
             "note: this Mermaid text has {} characters; Mermaid renders at most {MERMAID_MAX_TEXT} unless its \
              `maxTextSize` is raised: draw part of the menu with --focus NODE --depth N",
             text.len()
         );
     }
     if let Err(e) = super::write_output(output, text.as_bytes()) {
-        eprintln!("error: {e}");
+        say!("error: {e}");
         return EXIT_USAGE;
     }
     let errors = findings.iter().filter(|d| d.severity() == Severity::Error).count();
@@ -169,10 +169,10 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
         if let Some((covered, total)) = map.edge_coverage() {
             line.push_str(&format!("; {covered}/{total} edges exercised"));
         }
-        eprintln!("{line}");
+        say!("{line}");
     }
     if errors > 0 {
-        eprintln!(
+        say!(
             "note: `{}` has {errors} error{} (drawn where they concern a node); run `ivrsim check {}` for all of them",
             args.menu.display(),
             if errors == 1 { "" } else { "s" },

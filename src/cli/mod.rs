@@ -6,6 +6,15 @@
 //! - 1: findings that fail the run (errors, or warnings with `--deny-warnings`);
 //! - 2: usage or I/O error (bad flags, a file that cannot be read or written).
 
+/// `eprintln!` for what a command tells its user: the text goes through the one terminal
+/// sanitiser ([`crate::source::printable`]), since it may hold a file name, a node id or a
+/// value typed on the command line (`--language`, `--focus`) with escape sequences in it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::source::printable(&format!($($arg)*)))
+    };
+}
+
 mod call;
 mod check;
 mod graph;
@@ -75,7 +84,7 @@ pub(crate) fn load_readable(
     let outcome = match crate::menu::load_menu(path, sources) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return Err(EXIT_USAGE);
         }
     };
@@ -85,7 +94,7 @@ pub(crate) fn load_readable(
         Some(menu) if whole => Ok((menu, outcome.diagnostics)),
         _ => {
             let _ = crate::diag::render_text(&mut stderr(color), sources, &outcome.diagnostics);
-            eprintln!(
+            say!(
                 "error: `{}` cannot be {purpose}: it could not be read as a menu; see the findings above",
                 path.display()
             );
@@ -106,14 +115,14 @@ pub(crate) fn load_usable(
     let outcome = match crate::menu::load_menu(path, &mut sources) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return Err(EXIT_USAGE);
         }
     };
     let mut findings = outcome.diagnostics;
     let Some(menu) = outcome.menu else {
         let _ = diag::render_text(&mut stderr(color), &sources, &findings);
-        eprintln!(
+        say!(
             "error: `{}` cannot be used for {purpose}; see the findings above",
             path.display()
         );
@@ -124,7 +133,7 @@ pub(crate) fn load_usable(
     findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if !findings.is_empty() {
         let _ = diag::render_text(&mut stderr(color), &sources, &findings);
-        eprintln!(
+        say!(
             "error: `{}` has errors; {purpose} needs a menu that `ivrsim check` passes",
             path.display()
         );

@@ -77,7 +77,7 @@ fn load_shift(
         let (call, findings) = match load_training(path, &mut sources, allowed) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return Err(super::EXIT_USAGE);
             }
         };
@@ -101,7 +101,7 @@ fn load_shift(
         match handoff(&call, menu, clips) {
             Ok(h) => out.push((call, h)),
             Err(e) => {
-                eprintln!(
+                say!(
                     "error: {}: the caller's steps do not reach a call-taker: {e}",
                     path.display()
                 );
@@ -110,7 +110,7 @@ fn load_shift(
         }
     }
     if failed {
-        eprintln!("error: the shift has training calls that cannot be used; see above");
+        say!("error: the shift has training calls that cannot be used; see above");
         return Err(super::EXIT_FINDINGS);
     }
     Ok(out)
@@ -139,7 +139,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     let addr: SocketAddr = match resolved {
         Some(a) => a,
         None => {
-            eprintln!(
+            say!(
                 "error: --listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)",
                 args.listen
             );
@@ -147,13 +147,13 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         }
     };
     if !addr.ip().to_canonical().is_loopback() && args.token.is_none() && !args.no_listen {
-        eprintln!(
+        say!(
             "error: --listen {addr} takes calls from other machines: give --token SECRET (callers pass it with `ivrsim call --token`)"
         );
         return EXIT_USAGE;
     }
     if args.token.as_ref().is_some_and(|t| t.trim().is_empty()) {
-        eprintln!("error: --token is empty");
+        say!("error: --token is empty");
         return EXIT_USAGE;
     }
     let allowed: Vec<String> = if menu.dispositions.is_empty() {
@@ -179,13 +179,13 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         && args.log.is_none()
         && let Err(e) = std::fs::create_dir_all(dir)
     {
-        eprintln!("error: cannot create {}: {e}", dir.display());
+        say!("error: cannot create {}: {e}", dir.display());
         return EXIT_USAGE;
     }
     let log = match log_path.map(SessionLog::open).transpose() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: --log: {e}");
+            say!("error: --log: {e}");
             return EXIT_USAGE;
         }
     };
@@ -229,7 +229,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     let rt = match crate::repl::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -239,7 +239,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         match rt.block_on(bind(&addr.to_string())) {
             Ok(l) => Some(l),
             Err(e) => {
-                eprintln!("error: cannot listen on {addr}: {e}");
+                say!("error: cannot listen on {addr}: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -309,13 +309,13 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         None => {
             let mut screen = StdoutScreen;
             if let Err(e) = screen.show(&intro) {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
             let mut events = match stdin_lines() {
                 Ok(e) => e,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say!("error: {e}");
                     return EXIT_USAGE;
                 }
             };
@@ -334,7 +334,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -128,7 +128,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
     let outcome = match load_menu(&args.menu, &mut sources) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -195,7 +195,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
     if args.format == Format::Tsv && !text_only.is_empty() {
         let clean = |s: &str| printable(&crate::audio::clip::one_line(s)).into_owned();
         let n = text_only.len();
-        eprintln!(
+        say!(
             "note: {n} prompt{} text only (no `audio:`), so the render script has no clip to make for {}:",
             if n == 1 { " has" } else { "s have" },
             if n == 1 { "it" } else { "them" }
@@ -205,7 +205,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
                 Some(name) => format!("audio: {}", clean(name)),
                 None => "stays text-only: `{position}` is filled in during the call".into(),
             };
-            eprintln!(
+            say!(
                 "  {}  {} ({}): \"{}\"  →  {clip}",
                 clean(c.at.as_deref().unwrap_or_default()),
                 clean(&c.what),
@@ -213,7 +213,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
                 clean(&c.text),
             );
         }
-        eprintln!(
+        say!(
             "  = help: to give them clips, add each `audio:` shown to its prompt (a translation's in its \
              `translations` entry), then run `{}`",
             crate::audio::clip::render_command(&args.menu)
@@ -223,7 +223,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("error: cannot write output: {e}");
+            say!("error: cannot write output: {e}");
             EXIT_USAGE
         }
     }

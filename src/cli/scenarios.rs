@@ -66,15 +66,15 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
     let mut suite = generate(&menu, &clips, &menu_path);
     suite.yaml.insert_str(0, &schema_line(out_dir, &args.menu));
     for m in &suite.missed {
-        eprintln!("note: {m}");
+        say!("note: {m}");
     }
     match &args.output {
         Some(out) => {
             if let Err(e) = super::write_output(Some(out), suite.yaml.as_bytes()) {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
-            eprintln!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());
+            say!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());
         }
         None => {
             use std::io::Write as _;
@@ -82,7 +82,7 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
             if let Err(e) = stdout.write_all(suite.yaml.as_bytes())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return EXIT_USAGE;
             }
         }

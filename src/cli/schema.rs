@@ -69,7 +69,7 @@ pub fn run(args: &SchemaArgs) -> u8 {
     let mut json = match serde_json::to_string_pretty(&schema(args.format)) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("error: cannot encode the schema: {e}");
+            say!("error: cannot encode the schema: {e}");
             return EXIT_USAGE;
         }
     };
@@ -78,7 +78,7 @@ pub fn run(args: &SchemaArgs) -> u8 {
     match res {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             EXIT_USAGE
         }
     }

@@ -104,13 +104,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Runs the scenarios; see the after-help for the exit status.
 pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     if args.coverage == CoverageShown::None && args.min_coverage.is_some() {
-        eprintln!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
+        say!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
         return EXIT_USAGE;
     }
+    // Two reports in one file lose one; a device (`/dev/null`) takes both as they come.
     if let (Some(cov), Some(junit)) = (&args.coverage_json, &args.junit)
         && same_file(cov, junit)
+        && !matches!(crate::atomic::check_target(cov), Ok(crate::atomic::Target::Stream))
     {
-        eprintln!(
+        say!(
             "error: --coverage-json and --junit name the same file `{}`: one would overwrite the other; give each its own",
             printable(&junit.display().to_string())
         );
@@ -124,12 +126,12 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     let mut files = Vec::new();
     for r in &roots {
         if let Err(e) = collect(r, &mut files) {
-            eprintln!("error: cannot read `{}`: {e}", r.display());
+            say!("error: cannot read `{}`: {e}", r.display());
             return EXIT_USAGE;
         }
     }
     if files.is_empty() {
-        eprintln!(
+        say!(
             "error: no scenario files (`*.yaml`) in {}",
             roots
                 .iter()
@@ -151,7 +153,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         let (file, diags) = match load_scenarios(&path, &mut sources) {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 broken += 1;
                 all_runs.push(report::FileRuns::not_loaded(
                     path,
@@ -196,7 +198,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         let (menu, clips, coverage) = match entry {
             Ok(x) => x,
             Err(menu_findings) => {
-                eprintln!(
+                say!(
                     "error: {}: its menu `{}` cannot be used (see above)",
                     path.display(),
                     file.menu.display()
@@ -292,7 +294,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     if let Some(path) = &args.coverage_json {
         let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report_coverage })).unwrap_or_default();
         if let Err(e) = super::write_output(Some(path), &json) {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return EXIT_USAGE;
         }
     }
@@ -300,7 +302,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         && passed + failed == 0
         && broken == 0
     {
-        eprintln!(
+        say!(
             "error: no scenario name contains `{}` ({filtered} scenario{} filtered out)",
             printable(pattern),
             if filtered == 1 { "" } else { "s" }
@@ -315,7 +317,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     if let Some(path) = &args.junit
         && let Err(e) = super::write_output(Some(path), report::junit(&all_runs).as_bytes())
     {
-        eprintln!("error: {e}");
+        say!("error: {e}");
         return EXIT_USAGE;
     }
     let printed = match args.format {
@@ -329,11 +331,11 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     if let Err(e) = printed
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("error: cannot write output: {e}");
+        say!("error: cannot write output: {e}");
         return EXIT_USAGE;
     }
     if broken > 0 {
-        eprintln!("error: {broken} file(s) could not be loaded");
+        say!("error: {broken} file(s) could not be loaded");
         EXIT_USAGE
     } else if failed > 0 || below {
         EXIT_FINDINGS
@@ -368,7 +370,7 @@ fn load_checked(
     let outcome = match load_menu(path, sources) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return Err(vec![report::LoadFinding::unplaced(e.to_string())]);
         }
     };

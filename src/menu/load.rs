@@ -42,7 +42,7 @@ impl LoadOutcome {
 
 /// Why a menu file could not be read at all (exit status 2, not a finding).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read `{}`: {}", path.display(), describe_io(source))]
+#[error("cannot read `{}`: {}", crate::source::printable(&path.display().to_string()), describe_io(source))]
 pub struct ReadError {
     /// The file.
     pub path: PathBuf,

@@ -95,3 +95,23 @@ fn the_sanitiser_keeps_ordinary_text_and_replaces_controls() {
     assert_eq!(printable(s).len(), s.len());
     assert_eq!(printable(s), "a???b\n\tc");
 }
+
+/// What a command says about a value from its command line (a file name, `--language`,
+/// `--focus`) goes through the same sanitiser.
+#[test]
+fn messages_about_command_line_values_are_sanitised() {
+    let dir = Dir::new();
+    dir.write("m.yaml", crate::support::MINIMAL);
+    for args in [
+        &["check", "nothere\u{1b}[31m.yaml"][..],
+        &["test", "nothere\u{1b}[31m.yaml"],
+        &["call", "m.yaml", "--language", "\u{1b}]0;pwn\u{7}"],
+        &["graph", "m.yaml", "--focus", "\u{1b}[31m\u{202e}"],
+    ] {
+        let out = dir.ivrsim(args);
+        assert_ne!(out.code, 0, "{args:?}");
+        assert!(out.stderr.contains("error"), "{args:?}: {}", out.stderr);
+        assert_clean(&format!("{args:?} (stderr)"), &out.stderr);
+        assert_clean(&format!("{args:?} (stdout)"), &out.stdout);
+    }
+}
