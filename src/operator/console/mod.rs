@@ -679,8 +679,10 @@ impl Console {
     }
 }
 
-/// Most path steps of a handoff the console keeps (the first ones, and a last line saying so).
-pub const MAX_PATH_STEPS: usize = 1000;
+/// Most path steps of a handoff the console keeps (the first ones, and a last line saying so):
+/// as many as a call keeps of its own path ([`crate::engine::MAX_PATH_STEPS`]), so a handoff
+/// from ivrsim's own engine always arrives whole.
+pub const MAX_PATH_STEPS: usize = crate::engine::MAX_PATH_STEPS;
 
 /// Most lines of conversation a call keeps; later ones are shown but not kept.
 pub const MAX_TRANSCRIPT: usize = 1000;
