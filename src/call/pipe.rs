@@ -150,6 +150,18 @@ pub struct Ending {
 /// refused anyway.
 const LINE_CAP: usize = 4 * input::MAX_LINE + 8;
 
+/// The end of the input or `:quit`: the call, if still on, is hung up at `now`.
+fn hang_up(session: &mut Session, now: CallTime, out: &mut dyn Write) -> std::io::Result<Ending> {
+    if !session.call.is_ended() {
+        session.call.handle_hangup(now);
+        show(session, out)?;
+    }
+    Ok(Ending {
+        end: session.call.now(),
+        signal: None,
+    })
+}
+
 /// Runs calls from `lines` until the input ends or `:quit`; returns the call time the
 /// files should run to.
 ///
@@ -288,14 +300,7 @@ pub fn run_messages(
             Message::Failed(e) => return Err(e),
             Message::End => {
                 said_after_the_end(&mut after_the_end, out)?;
-                if !session.call.is_ended() {
-                    session.call.handle_hangup(now);
-                    show(session, out)?;
-                }
-                return Ok(Ending {
-                    end: session.call.now(),
-                    signal: None,
-                });
+                return hang_up(session, now, out);
             }
             Message::Signal(signal) => {
                 // The files are what matters now: output that cannot be written is let go.
@@ -336,16 +341,7 @@ pub fn run_messages(
         writeln!(out, "> {}{more}", crate::source::printable(&shown))?;
         match parsed {
             Err(why) => writeln!(out, "           ! {why}")?,
-            Ok(Input::Command(Command::Quit)) => {
-                if !session.call.is_ended() {
-                    session.call.handle_hangup(now);
-                    show(session, out)?;
-                }
-                return Ok(Ending {
-                    end: session.call.now(),
-                    signal: None,
-                });
-            }
+            Ok(Input::Command(Command::Quit)) => return hang_up(session, now, out),
             Ok(Input::Command(Command::Restart)) => {
                 session.restart();
                 writeln!(out, "{}", session.restart_notice())?;
