@@ -142,11 +142,18 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             return EXIT_USAGE;
         }
     }
-    if let (Some(t), Some(r)) = (&args.transcript, &args.record)
-        && t == r
-    {
-        say!("error: --transcript and --record name the same file");
-        return EXIT_USAGE;
+    for (i, (flag_a, a)) in outputs.iter().enumerate() {
+        for (flag_b, b) in &outputs[i + 1..] {
+            if let (Some(a), Some(b)) = (a, b)
+                && super::same_output(a, b)
+            {
+                say!(
+                    "error: {flag_a} and {flag_b} name the same file `{}`: one would overwrite the other; give each its own",
+                    b.display()
+                );
+                return EXIT_USAGE;
+            }
+        }
     }
     let options = SessionOptions {
         transcript: args.transcript.clone(),

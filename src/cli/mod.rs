@@ -223,3 +223,25 @@ pub(crate) fn stderr(color: ColorChoice) -> termcolor::StandardStream {
     };
     termcolor::StandardStream::stderr(choice)
 }
+
+/// Whether two output paths name the same file: the same path, or the same name in the same
+/// folder once both folders are resolved (`c.json`, `./c.json`, `out/../c.json`, links).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    fn resolved(p: &std::path::Path) -> Option<PathBuf> {
+        if let Ok(p) = p.canonicalize() {
+            return Some(p);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        Some(dir.canonicalize().ok()?.join(p.file_name()?))
+    }
+    a == b || resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb))
+}
+
+/// Whether two outputs of one command would write over each other: they name the same file
+/// (see `same_file`) and it is not a device or pipe (`/dev/null` takes both as they come).
+pub(super) fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {
+    same_file(a, b) && !matches!(crate::atomic::check_target(a), Ok(crate::atomic::Target::Stream))
+}

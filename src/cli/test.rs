@@ -109,8 +109,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     }
     // Two reports in one file lose one; a device (`/dev/null`) takes both as they come.
     if let (Some(cov), Some(junit)) = (&args.coverage_json, &args.junit)
-        && same_file(cov, junit)
-        && !matches!(crate::atomic::check_target(cov), Ok(crate::atomic::Target::Stream))
+        && super::same_output(cov, junit)
     {
         say!(
             "error: --coverage-json and --junit name the same file `{}`: one would overwrite the other; give each its own",
@@ -342,22 +341,6 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// Whether two output paths name the same file: the same path, or the same name in the same
-/// folder once both folders are resolved (`c.json`, `./c.json`, `out/../c.json`, links).
-fn same_file(a: &Path, b: &Path) -> bool {
-    fn resolved(p: &Path) -> Option<PathBuf> {
-        if let Ok(p) = p.canonicalize() {
-            return Some(p);
-        }
-        let dir = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        Some(dir.canonicalize().ok()?.join(p.file_name()?))
-    }
-    a == b || resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb))
 }
 
 /// Loads a menu and refuses it (with its findings on stderr, and returned for the reports)

@@ -145,3 +145,30 @@ fn kernel_files_are_refused_and_temporary_names_never_shown() {
         assert!(!out.stderr.contains(".part"), "{}", out.stderr);
     }
 }
+
+/// Two outputs of one `call` that name one file, however spelt, are refused before the call:
+/// one would silently replace the other. A device takes both.
+#[test]
+fn two_outputs_of_a_call_on_one_file_are_refused() {
+    let dir = setup();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    for (a, b, fa, fb) in [
+        ("--transcript", "--save-scenario", "s4.json", "./s4.json"),
+        ("--transcript", "--record", "s5.json", "sub/../s5.json"),
+        ("--record", "--save-scenario", "x.wav", "x.wav"),
+    ] {
+        let out = dir.ivrsim(&["call", "menu.yaml", a, fa, b, fb]);
+        assert_eq!(out.code, 2, "{a} {fa} {b} {fb}: {}", out.stderr);
+        assert!(out.stderr.contains("name the same file"), "{}", out.stderr);
+        assert!(!dir.path().join(fa).exists(), "nothing was written");
+    }
+    let out = dir.ivrsim(&[
+        "call",
+        "menu.yaml",
+        "--transcript",
+        "/dev/null",
+        "--record",
+        "/dev/null",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
