@@ -54,7 +54,6 @@ pub fn scenario_yaml(
     let mut pending_expect = false;
     // Real time minus the replay's time (the replay acts as soon as the caller's turn comes).
     let mut shift = Duration::ZERO;
-    let mut anchor = sim.anchor();
     for (t_real, ev) in events(log, path) {
         if sim.call.is_ended() {
             break;
@@ -71,7 +70,6 @@ pub fn scenario_yaml(
                 flush(&mut sim, &mut steps, &mut pending_expect);
                 step_yaml(&mut steps, &Act::Silence);
                 sim.act(&Act::Silence);
-                anchor = sim.anchor();
             }
         }
         if sim.call.is_ended() {
@@ -80,7 +78,7 @@ pub fn scenario_yaml(
         // Keys and a hang-up during a prompt keep their time in it (whole milliseconds, as
         // written), so the replay does not hear the rest of the prompt first.
         let during = sim.call.is_playing();
-        let off = Duration::from_millis(u64::try_from(ts.saturating_sub(anchor).as_millis()).unwrap_or(0));
+        let off = Duration::from_millis(u64::try_from(ts.saturating_sub(sim.anchor()).as_millis()).unwrap_or(0));
         let act = match ev {
             Event::Keys(k) if during => Act::Press(k, Some(off)),
             Event::Keys(k) => Act::Press(k, None),
@@ -92,7 +90,6 @@ pub fn scenario_yaml(
         }
         step_yaml(&mut steps, &act);
         sim.act(&act);
-        anchor = sim.anchor();
         shift = t_real.saturating_sub(sim.call.now());
         pending_expect = !matches!(act, Act::Hangup(_));
     }

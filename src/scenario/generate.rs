@@ -154,10 +154,14 @@ impl<'m> Sim<'m> {
         self.last_prompt.as_ref().map_or(self.call.now(), |p| p.at)
     }
 
-    /// Advances to `t` without acting (prompts end; timers due fire).
+    /// Advances to `t` without acting (prompts end; timers due fire). The prompt an `at:` is
+    /// counted from stays the one before: the runner, replaying, only learns of prompts when it
+    /// acts, so the next `at:` is counted from there ([`Sim::anchor`]).
     pub fn advance(&mut self, t: CallTime) {
+        let anchor = self.last_prompt.take();
         self.call.handle_timeout(t);
         self.absorb();
+        self.last_prompt = anchor;
     }
 
     /// The time of an action with `at` (from the start of the prompt playing, the line

@@ -254,3 +254,57 @@ fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
     let test = dir.ivrsim(&["test", "saved.yaml"]);
     assert_eq!(test.code, 0, "{yaml}\n{}{}", test.stdout, test.stderr);
 }
+
+/// Keys that barge in at several prompts, then a hang-up during one, are saved each with its
+/// own time in its prompt, and the replay takes the call's timeline (same length, same path).
+#[test]
+fn barge_ins_at_several_prompts_are_saved_at_their_times() {
+    use ivrsim::engine::{Call, CallClock, CallStart, Effect, PromptPlay};
+    let mut sources = ivrsim::source::Sources::new();
+    let menu_path = root().join("menus/hotline.yaml");
+    let menu = ivrsim::menu::load_menu(&menu_path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let start = CallStart {
+        clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
+        ..CallStart::default()
+    };
+    let mut call = Call::new(&menu, &clips, start.clone());
+    let mut log: Vec<Effect> = Vec::new();
+    // Plays until `node`'s prompt starts; returns it.
+    let until_prompt = |call: &mut Call, log: &mut Vec<Effect>, node: &str| -> PromptPlay {
+        loop {
+            while let Some(e) = call.poll_effect() {
+                log.push(e.clone());
+                if let Effect::StartPrompt(p) = e
+                    && p.node == node
+                {
+                    return p;
+                }
+            }
+            let t = call.poll_timeout().unwrap();
+            call.handle_timeout(t);
+        }
+    };
+    let ms = std::time::Duration::from_millis;
+    let main = until_prompt(&mut call, &mut log, "main_menu");
+    call.handle_keys(main.at + ms(1000), "4");
+    let regions = until_prompt(&mut call, &mut log, "regions_menu");
+    assert!(regions.duration > ms(2005));
+    call.handle_keys(regions.at + ms(2005), "2");
+    let south = until_prompt(&mut call, &mut log, "south_office");
+    call.handle_hangup(south.at + ms(1004));
+    log.extend(std::iter::from_fn(|| call.poll_effect()));
+    let length = call.now();
+    let yaml = ivrsim::call::save::scenario_yaml(&menu, &clips, &start, &log, call.path(), menu_path.to_str().unwrap());
+    assert!(yaml.contains(r#"{ press: "2", at: 2005ms }"#), "{yaml}");
+    assert!(yaml.contains("{ hangup: true, at: 1004ms }"), "{yaml}");
+    let dir = Dir::new();
+    dir.write("saved.yaml", &yaml);
+    let test = dir.ivrsim(&["test", "saved.yaml"]);
+    assert_eq!(test.code, 0, "{yaml}\n{}{}", test.stdout, test.stderr);
+    assert!(
+        test.stdout.contains(&format!("({:.1} s)", length.as_secs_f64())),
+        "the replay lasts as long as the call ({length:?}):\n{yaml}\n{}",
+        test.stdout
+    );
+}
