@@ -39,6 +39,7 @@ pub mod menu;
 pub mod operator;
 pub mod repl;
 pub mod scenario;
+pub mod signals;
 pub mod source;
 pub mod synth;
 pub mod timing;

@@ -73,56 +73,7 @@ fn show(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A signal that ends a call from a pipe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Signal {
-    /// SIGINT (Ctrl-C, `kill -INT`).
-    Interrupt,
-    /// SIGTERM (`kill`, `timeout`, service managers).
-    Terminate,
-    /// SIGHUP (the terminal or session went away).
-    Hangup,
-}
-
-impl Signal {
-    /// The signal's name, `SIGINT`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Interrupt => "SIGINT",
-            Signal::Terminate => "SIGTERM",
-            Signal::Hangup => "SIGHUP",
-        }
-    }
-
-    /// The exit status after the files are written: 128 + the signal's number, as shells
-    /// report a command the signal ended (130, 143, 129).
-    #[must_use]
-    pub fn exit_status(self) -> u8 {
-        match self {
-            Signal::Interrupt => 130,
-            Signal::Terminate => 143,
-            Signal::Hangup => 129,
-        }
-    }
-
-    fn code(self) -> u8 {
-        match self {
-            Signal::Interrupt => 1,
-            Signal::Terminate => 2,
-            Signal::Hangup => 3,
-        }
-    }
-
-    fn from_code(code: u8) -> Option<Self> {
-        match code {
-            1 => Some(Signal::Interrupt),
-            2 => Some(Signal::Terminate),
-            3 => Some(Signal::Hangup),
-            _ => None,
-        }
-    }
-}
+pub use crate::signals::Signal;
 
 /// What the driver takes next: a line, the end of input, or a signal.
 #[derive(Debug)]
@@ -221,44 +172,15 @@ fn listen_for_signals(tx: mpsc::SyncSender<Message>, pending: Arc<AtomicU8>) {
     let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
         return;
     };
-    #[cfg(unix)]
-    let streams = {
-        use tokio::signal::unix::{SignalKind, signal};
+    let mut signals = {
         let _entered = rt.enter();
-        [
-            (Signal::Interrupt, SignalKind::interrupt()),
-            (Signal::Terminate, SignalKind::terminate()),
-            (Signal::Hangup, SignalKind::hangup()),
-        ]
-        .map(|(s, kind)| (s, signal(kind).ok()))
+        crate::signals::Signals::register()
     };
     let _ = std::thread::Builder::new()
         .name("ivrsim-signals".into())
         .spawn(move || {
             rt.block_on(async move {
-                #[cfg(unix)]
-                let [mut int, mut term, mut hup] = streams;
-                loop {
-                    #[cfg(unix)]
-                    let signal = {
-                        async fn recv(s: &mut (Signal, Option<tokio::signal::unix::Signal>)) -> Option<Signal> {
-                            match &mut s.1 {
-                                Some(stream) => stream.recv().await.map(|()| s.0),
-                                None => std::future::pending().await,
-                            }
-                        }
-                        tokio::select! {
-                            Some(s) = recv(&mut int) => s,
-                            Some(s) = recv(&mut term) => s,
-                            Some(s) = recv(&mut hup) => s,
-                            else => return,
-                        }
-                    };
-                    #[cfg(not(unix))]
-                    let signal = match tokio::signal::ctrl_c().await {
-                        Ok(()) => Signal::Interrupt,
-                        Err(_) => return,
-                    };
+                while let Some(signal) = signals.next().await {
                     // The first signal counts; the driver is woken if it waits for a line.
                     let _ = pending.compare_exchange(0, signal.code(), Ordering::SeqCst, Ordering::SeqCst);
                     let _ = tx.try_send(Message::Signal(signal));

@@ -194,7 +194,11 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             },
             operator,
         );
-        repl.map(|end| pipe::Ending { end, signal: None })
+        // Ctrl-C at a terminal is the trainee's way out, not an interruption: exit 0.
+        repl.map(|(end, signal)| pipe::Ending {
+            end,
+            signal: signal.filter(|s| !(terminal && *s == crate::signals::Signal::Interrupt)),
+        })
     } else {
         let mut out = std::io::stdout().lock();
         pipe::run_stdin(&mut session, &mut out)

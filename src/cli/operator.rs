@@ -246,7 +246,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     };
     let signals = {
         let _rt = rt.enter();
-        crate::repl::Signals::register()
+        crate::signals::Signals::register()
     };
     let mut intro = vec![format!("ivrsim operator console: {}", menu.name)];
     match listener.as_ref().and_then(|l| l.local_addr().ok()) {
@@ -304,7 +304,9 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
                 clock: ShiftClock::new(mode),
                 echo: false,
             };
-            rt.block_on(desk.run(listener, events, &mut ready, signals.wait()))
+            rt.block_on(desk.run(listener, events, &mut ready, async {
+                signals.wait().await;
+            }))
         }
         None => {
             let mut screen = StdoutScreen;
@@ -326,7 +328,9 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
                 clock: ShiftClock::new(mode),
                 echo: true,
             };
-            rt.block_on(desk.run(listener, &mut events, &mut || {}, signals.wait()))
+            rt.block_on(desk.run(listener, &mut events, &mut || {}, async {
+                signals.wait().await;
+            }))
         }
     };
     tty.close();

@@ -38,6 +38,7 @@ use terminal::{StdoutScreen, Terminal, stdin_lines};
 
 use crate::call::Session;
 use crate::engine::CallTime;
+use crate::signals::{Signal, Signals};
 
 /// How the REPL runs.
 #[derive(Clone, Copy, Debug)]
@@ -64,11 +65,12 @@ pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build()
 }
 
-/// Runs calls in the terminal until `:quit`; returns the call time the files run to.
+/// Runs calls in the terminal until `:quit` or a signal; returns the call time the files run
+/// to, and the signal that ended the session if one did.
 ///
 /// # Errors
 /// I/O errors on the terminal.
-pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<CallTime> {
+pub fn run(session: &mut Session, options: &ReplOptions) -> io::Result<(CallTime, Option<Signal>)> {
     run_with(session, options, None)
 }
 
@@ -80,7 +82,7 @@ pub fn run_with(
     session: &mut Session,
     options: &ReplOptions,
     operator: Option<OperatorTarget>,
-) -> io::Result<CallTime> {
+) -> io::Result<(CallTime, Option<Signal>)> {
     let (mut sound, notice) = Sound::open(options.mute);
     if let Some(notice) = notice {
         eprintln!("{notice}");
@@ -90,6 +92,11 @@ pub fn run_with(
     let signals = {
         let _runtime = rt.enter();
         Signals::register()
+    };
+    // The signal that ended the session, if one did.
+    let got = std::cell::Cell::new(None);
+    let stop = async {
+        got.set(Some(signals.wait().await));
     };
     let words = SharedWords::default();
     if let Ok(mut w) = words.lock() {
@@ -113,7 +120,7 @@ pub fn run_with(
             if let Some(t) = operator.clone() {
                 driver = driver.with_link(link::Link::new(t));
             }
-            rt.block_on(driver.run(events, &mut ready, signals.wait()))
+            rt.block_on(driver.run(events, &mut ready, stop))
         }
         None => {
             let mut events = stdin_lines()?;
@@ -128,11 +135,11 @@ pub fn run_with(
             if let Some(t) = operator {
                 driver = driver.with_link(link::Link::new(t));
             }
-            rt.block_on(driver.run(&mut events, &mut || {}, signals.wait()))
+            rt.block_on(driver.run(&mut events, &mut || {}, stop))
         }
     };
     tty.close();
-    result
+    result.map(|end| (end, got.get()))
 }
 
 /// The line editor on the terminal, and the terminal's settings from before it started:
@@ -171,60 +178,6 @@ impl Tty {
         }
         if let Some(saved) = self.saved {
             let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
-        }
-    }
-}
-
-/// The signals that end a session like `:quit`: SIGINT (Ctrl-C while the line editor is
-/// not reading), SIGTERM and SIGHUP. Registering takes their default (killing the process)
-/// away, so the driver can hang up and the files are written.
-///
-/// They must be registered before the line editor first reads: rustyline installs its own
-/// SIGINT handler while it reads and then puts back the one it found, so a handler
-/// registered during the first read would be undone.
-pub(crate) struct Signals {
-    #[cfg(unix)]
-    streams: [Option<tokio::signal::unix::Signal>; 3],
-}
-
-impl Signals {
-    /// Registers the handlers; needs the runtime entered.
-    pub(crate) fn register() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Signals {
-                streams: [SignalKind::interrupt(), SignalKind::terminate(), SignalKind::hangup()]
-                    .map(|kind| signal(kind).ok()),
-            }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    /// Completes when one of the signals comes.
-    pub(crate) async fn wait(self) {
-        #[cfg(unix)]
-        {
-            async fn recv(s: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
-                match s {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            }
-            let [mut int, mut term, mut hup] = self.streams;
-            tokio::select! {
-                Some(()) = recv(&mut int) => {}
-                Some(()) = recv(&mut term) => {}
-                Some(()) = recv(&mut hup) => {}
-                else => std::future::pending().await,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
         }
     }
 }

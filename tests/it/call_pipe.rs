@@ -580,6 +580,7 @@ fn the_end_of_input_hangs_up_a_call_with_an_operator_line() {
 /// Returns the exit code (it must come within 10 s) and what it printed.
 fn killed_call(
     dir: &std::path::Path,
+    extra: &[&str],
     signal: &str,
     settle: Duration,
     feed: impl FnOnce(std::process::ChildStdin) + Send + 'static,
@@ -592,6 +593,7 @@ fn killed_call(
         .arg("call")
         .args(["--at", MONDAY_10])
         .arg(&menu)
+        .args(extra)
         .args([
             "--transcript",
             "t.json",
@@ -683,7 +685,7 @@ fn sigint_and_sigterm_end_a_call_waiting_on_an_open_pipe() {
     for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
         let dir = Dir::new();
         let (tx, rx) = std::sync::mpsc::channel::<()>();
-        let (status, out) = killed_call(dir.path(), signal, Duration::ZERO, move |mut stdin| {
+        let (status, out) = killed_call(dir.path(), &[], signal, Duration::ZERO, move |mut stdin| {
             use std::io::Write;
             stdin.write_all(b"1\n").unwrap();
             // The pipe stays open: the call waits for its next line when the signal comes.
@@ -701,7 +703,7 @@ fn sigint_and_sigterm_end_a_call_waiting_on_an_open_pipe() {
 #[test]
 fn sigterm_during_a_fast_script_leaves_every_file_and_no_temporary_one() {
     let dir = Dir::new();
-    let (status, out) = killed_call(dir.path(), "-TERM", Duration::from_millis(700), |mut stdin| {
+    let (status, out) = killed_call(dir.path(), &[], "-TERM", Duration::from_millis(700), |mut stdin| {
         use std::io::Write;
         // Until the call is gone: a script that restarts and presses 1, as fast as it can.
         while stdin.write_all(b":restart\n1\n").is_ok() {}
@@ -712,5 +714,26 @@ fn sigterm_during_a_fast_script_leaves_every_file_and_no_temporary_one() {
         "{}",
         out.lines().rev().take(20).collect::<Vec<_>>().join("\n")
     );
+    assert_nothing_lost(dir.path());
+}
+
+/// The real-time driver (`--timeouts` from a pipe, as `--operator` uses) ends on a signal the
+/// same way: files written, and the status says which signal (one set of signals for every
+/// driver, `ivrsim::signals`).
+#[test]
+fn a_signal_ends_a_real_time_piped_call_with_its_status() {
+    let dir = Dir::new();
+    let (status, _out) = killed_call(
+        dir.path(),
+        &["--timeouts"],
+        "-TERM",
+        Duration::from_millis(300),
+        |mut stdin| {
+            use std::io::Write;
+            let _ = stdin.write_all(b"1\n");
+            std::thread::sleep(Duration::from_secs(60));
+        },
+    );
+    assert_eq!(status, Some(143));
     assert_nothing_lost(dir.path());
 }
