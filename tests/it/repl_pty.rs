@@ -203,7 +203,11 @@ fn sigterm_hangs_up_and_writes_the_transcript() {
     expect(&mut p, "> ");
     p.process_mut().signal(Signal::SIGTERM).expect("SIGTERM");
     expect(&mut p, "the caller hung up");
-    assert_eq!(exit_code(p), 0);
+    assert_eq!(
+        exit_code(p),
+        143,
+        "a signal (not Ctrl-C at the prompt) says which: 128 + 15"
+    );
     let path = path_events(&transcript(dir.path()));
     assert!(path.last().unwrap().ends_with("caller hangs up"), "{path:?}");
 }
