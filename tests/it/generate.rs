@@ -210,20 +210,31 @@ fn generated_and_recorded_files_name_their_schema() {
     }
 }
 
+/// The bundled hotline, its clips, and the start of a call on a Monday morning (offices open).
+fn hotline_monday() -> (
+    std::path::PathBuf,
+    ivrsim::menu::Menu,
+    ivrsim::audio::ClipLibrary,
+    ivrsim::engine::CallStart,
+) {
+    let mut sources = ivrsim::source::Sources::new();
+    let menu_path = root().join("menus/hotline.yaml");
+    let menu = ivrsim::menu::load_menu(&menu_path, &mut sources).unwrap().menu.unwrap();
+    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
+    let start = ivrsim::engine::CallStart {
+        clock: ivrsim::engine::CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
+        ..ivrsim::engine::CallStart::default()
+    };
+    (menu_path, menu, clips, start)
+}
+
 /// A caller who hangs up during a prompt (here the transfer's "Connecting you…", so before
 /// the handoff) is saved with the hang-up's time in that prompt, and the replay hangs up
 /// there too: no transfer is expected of a call that never reached one.
 #[test]
 fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
-    use ivrsim::engine::{Call, CallClock, CallStart, Effect};
-    let mut sources = ivrsim::source::Sources::new();
-    let menu_path = root().join("menus/hotline.yaml");
-    let menu = ivrsim::menu::load_menu(&menu_path, &mut sources).unwrap().menu.unwrap();
-    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
-    let start = CallStart {
-        clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
-        ..CallStart::default()
-    };
+    use ivrsim::engine::{Call, Effect};
+    let (menu_path, menu, clips, start) = hotline_monday();
     let mut call = Call::new(&menu, &clips, start.clone());
     let mut log = Vec::new();
     let settle = |call: &mut Call, log: &mut Vec<Effect>| {
@@ -259,15 +270,8 @@ fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
 /// own time in its prompt, and the replay takes the call's timeline (same length, same path).
 #[test]
 fn barge_ins_at_several_prompts_are_saved_at_their_times() {
-    use ivrsim::engine::{Call, CallClock, CallStart, Effect, PromptPlay};
-    let mut sources = ivrsim::source::Sources::new();
-    let menu_path = root().join("menus/hotline.yaml");
-    let menu = ivrsim::menu::load_menu(&menu_path, &mut sources).unwrap().menu.unwrap();
-    let (clips, _) = ivrsim::audio::ClipLibrary::load(&menu);
-    let start = CallStart {
-        clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
-        ..CallStart::default()
-    };
+    use ivrsim::engine::{Call, Effect, PromptPlay};
+    let (menu_path, menu, clips, start) = hotline_monday();
     let mut call = Call::new(&menu, &clips, start.clone());
     let mut log: Vec<Effect> = Vec::new();
     // Plays until `node`'s prompt starts; returns it.
