@@ -33,6 +33,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod error;
 pub mod graph;
 pub mod map;
 pub mod menu;
@@ -43,3 +44,5 @@ pub mod signals;
 pub mod source;
 pub mod synth;
 pub mod timing;
+
+pub use error::{Error, Outcome};

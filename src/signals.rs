@@ -26,14 +26,11 @@ impl Signal {
     }
 
     /// The exit status after the files are written: 128 + the signal's number, as shells
-    /// report a command the signal ended (130, 143, 129).
+    /// report a command the signal ended (130, 143, 129), from the one table of exit statuses
+    /// ([`crate::error::exit_status`]).
     #[must_use]
     pub fn exit_status(self) -> u8 {
-        match self {
-            Signal::Interrupt => 130,
-            Signal::Terminate => 143,
-            Signal::Hangup => 129,
-        }
+        crate::error::exit_status(&Ok(crate::error::Outcome::Interrupted(self)))
     }
 
     pub(crate) fn code(self) -> u8 {

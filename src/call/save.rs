@@ -144,7 +144,7 @@ fn flush(sim: &mut Sim, steps: &mut String, pending: &mut bool) {
 /// Writes the scenario file for a call at `out`, atomically, with `menu:` relative to its folder.
 ///
 /// # Errors
-/// A message naming the file.
+/// [`crate::error::WriteError`] naming the file.
 pub fn save(
     out: &Path,
     menu: &Menu,
@@ -152,12 +152,12 @@ pub fn save(
     start: &CallStart,
     log: &[Effect],
     path: &[PathStep],
-) -> Result<(), String> {
+) -> Result<(), crate::error::WriteError> {
     let dir = out
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let menu_path = menu_ref(&menu.path, dir);
     let yaml = schema_line(dir, &menu.path) + &scenario_yaml(menu, clips, start, log, path, &menu_path);
-    crate::atomic::write(out, yaml.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", out.display()))
+    crate::atomic::write(out, yaml.as_bytes()).map_err(|e| crate::error::WriteError::file(out, e))
 }

@@ -9,6 +9,7 @@ use super::transcript::{Transcript, write_atomic};
 use crate::audio::ClipLibrary;
 use crate::audio::recorder::{Recorder, SAMPLE_RATE, write_wav_atomic};
 use crate::engine::{Call, CallStart, CallTime, Effect, Summary};
+use crate::error::WriteError;
 use crate::menu::{GlobalAction, Menu, NodeKind};
 
 /// How often, at most, the transcript is rewritten during a call (wall-clock time).
@@ -241,8 +242,8 @@ impl<'m> Session<'m> {
     /// time the files run to (the end of the call, or now if the trainee quit mid-call).
     ///
     /// # Errors
-    /// A message naming the file that could not be written.
-    pub fn write_files(&self, end: CallTime) -> Result<(), String> {
+    /// [`WriteError`] naming the file that could not be written.
+    pub fn write_files(&self, end: CallTime) -> Result<(), WriteError> {
         self.write_transcript()?;
         if let Some(out) = &self.options.save {
             super::save::save(
@@ -265,7 +266,7 @@ impl<'m> Session<'m> {
     ///
     /// # Errors
     /// As [`Session::write_files`].
-    pub fn write_progress(&mut self, end: CallTime) -> Result<(), String> {
+    pub fn write_progress(&mut self, end: CallTime) -> Result<(), WriteError> {
         // Not more than once a second, and only when something happened: a transcript is
         // rewritten whole, so writing it for every line of a fast script would be quadratic.
         let changed = self
@@ -284,7 +285,7 @@ impl<'m> Session<'m> {
         Ok(())
     }
 
-    fn write_transcript(&self) -> Result<(), String> {
+    fn write_transcript(&self) -> Result<(), WriteError> {
         let Some(path) = &self.options.transcript else {
             return Ok(());
         };
@@ -297,23 +298,22 @@ impl<'m> Session<'m> {
             left_out: self.left_out,
             summary: self.summary(),
         };
-        let json = serde_json::to_vec_pretty(&t).map_err(|e| e.to_string())?;
-        write_atomic(path, &json).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        let json = serde_json::to_vec_pretty(&t)?;
+        write_atomic(path, &json).map_err(|e| WriteError::file(path, e))
     }
 
-    fn write_recording(&self, end: CallTime) -> Result<(), String> {
+    fn write_recording(&self, end: CallTime) -> Result<(), WriteError> {
         let (Some(path), Some(rec)) = (&self.options.record, &self.recorder) else {
             return Ok(());
         };
         if end > MAX_RECORDING {
-            return Err(format!(
-                "cannot write `{}`: the call lasted {:.1} h; recordings stop at {} h",
-                path.display(),
-                end.as_secs_f64() / 3600.0,
-                MAX_RECORDING.as_secs() / 3600
-            ));
+            return Err(WriteError::TooLong {
+                path: path.clone(),
+                lasted: end,
+                limit: MAX_RECORDING,
+            });
         }
         let samples = rec.finish(self.clips, end);
-        write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        write_wav_atomic(path, &samples, SAMPLE_RATE).map_err(|e| WriteError::file(path, e))
     }
 }

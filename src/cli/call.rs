@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{EXIT_OK, EXIT_USAGE};
 use crate::call::{Session, SessionOptions, pipe};
 use crate::diag::ColorChoice;
 use crate::engine::{CallClock, CallStart};
+use crate::error::{Error, Outcome, UsageError, WriteError};
 
 /// Arguments of `ivrsim call`.
 #[derive(Debug, Args)]
@@ -106,28 +106,32 @@ fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
 /// Refuses an output the call could not write (a missing folder, a folder, a file the call
 /// reads: see [`crate::atomic::check_target`]) before the call, so a rehearsal is not lost to
 /// a typo in the path.
-fn check_output(flag: &str, path: &std::path::Path) -> Result<(), String> {
+fn check_output(flag: &'static str, path: &std::path::Path) -> Result<(), UsageError> {
     crate::atomic::check_target(path)
         .map(|_| ())
-        .map_err(|e| format!("{flag} {}", super::output_error(path, &e)))
+        .map_err(|e| UsageError::Output {
+            flag,
+            source: WriteError::file(path, e),
+        })
 }
 
-/// Runs the call; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors; from
-/// a pipe, 130, 143 or 129 when SIGINT, SIGTERM or SIGHUP ended it (the files written).
-pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
+/// Runs the call: [`Outcome::Success`] when it ran, [`Outcome::Interrupted`] when SIGINT,
+/// SIGTERM or SIGHUP ended it (the files written; Ctrl-C in a terminal is a way out, not an
+/// interruption).
+///
+/// # Errors
+/// A menu that cannot be used, a usage error, an output that cannot be written, I/O.
+pub fn run(args: &CallArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let path = args.menu.clone().unwrap_or_else(super::default_menu);
-    let (menu, clips) = match super::load_usable(&path, color, "a call") {
-        Ok(m) => m,
-        Err(code) => return code,
-    };
+    let (menu, clips) = super::load_usable(&path, color, "a call")?;
     if let Some(l) = &args.language
         && !menu.languages.contains(l)
     {
-        say!(
-            "error: `{l}` is not one of the menu's languages ({})",
-            menu.languages.join(", ")
-        );
-        return EXIT_USAGE;
+        return Err(UsageError::UnknownLanguage {
+            language: l.clone(),
+            languages: menu.languages.clone(),
+        }
+        .into());
     }
     let outputs = [
         ("--transcript", &args.transcript),
@@ -135,11 +139,8 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
         ("--save-scenario", &args.save_scenario),
     ];
     for (flag, out) in outputs {
-        if let Some(p) = out
-            && let Err(e) = check_output(flag, p)
-        {
-            say!("error: {e}");
-            return EXIT_USAGE;
+        if let Some(p) = out {
+            check_output(flag, p)?;
         }
     }
     for (i, (flag_a, a)) in outputs.iter().enumerate() {
@@ -147,11 +148,12 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             if let (Some(a), Some(b)) = (a, b)
                 && super::same_output(a, b)
             {
-                say!(
-                    "error: {flag_a} and {flag_b} name the same file `{}`: one would overwrite the other; give each its own",
-                    b.display()
-                );
-                return EXIT_USAGE;
+                return Err(UsageError::SameOutput {
+                    first: flag_a,
+                    second: flag_b,
+                    path: b.clone(),
+                }
+                .into());
             }
         }
     }
@@ -172,10 +174,11 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
     if let Some(addr) = &args.operator {
         use std::net::ToSocketAddrs;
         if let Err(e) = addr.to_socket_addrs().map(|mut a| a.next().ok_or("no address")) {
-            say!(
-                "error: --operator `{addr}` is not an address a console can be reached at ({e}): write HOST:PORT, e.g. 127.0.0.1:7410"
-            );
-            return EXIT_USAGE;
+            return Err(UsageError::OperatorAddress {
+                addr: addr.clone(),
+                why: e.to_string(),
+            }
+            .into());
         }
     }
     let operator = args.operator.as_ref().map(|addr| crate::repl::OperatorTarget {
@@ -213,17 +216,11 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> u8 {
             (now, None)
         }
         Err(e) => {
-            say!("error: {e}");
             let _ = session.write_files(session.call.now());
-            return EXIT_USAGE;
+            return Err(e.into());
         }
     };
-    match session.write_files(end) {
-        // Ended by a signal: every file is written, and the status says which signal (130, 143).
-        Ok(()) => signal.map_or(EXIT_OK, pipe::Signal::exit_status),
-        Err(e) => {
-            say!("error: {e}");
-            EXIT_USAGE
-        }
-    }
+    session.write_files(end)?;
+    // Ended by a signal: every file is written, and the status says which signal (130, 143).
+    Ok(signal.map_or(Outcome::Success, Outcome::Interrupted))
 }

@@ -8,11 +8,11 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::check::report::Report;
 use crate::check::{self, Analysis, Overrides, Thresholds};
 use crate::diag::{self, Code, ColorChoice, Diagnostic, JsonDiagnostic, Severity};
+use crate::error::{Error, Outcome, WriteError};
 use crate::menu::load_menu;
 use crate::source::{Sources, printable};
 
@@ -96,8 +96,13 @@ struct JsonMenu<'a> {
     report: Option<&'a Report>,
 }
 
-/// Checks every menu; see the module docs for the exit status.
-pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
+/// Checks every menu: [`Outcome::Findings`] when one has errors (or warnings under
+/// `--deny-warnings`), [`Outcome::Errored`] when one could not be read (said as it came; the
+/// others are still checked).
+///
+/// # Errors
+/// [`WriteError::Stdout`] when the findings cannot be printed.
+pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let mut sources = Sources::new();
     let overrides = Overrides {
         max_options: args.max_options,
@@ -118,8 +123,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
             Ok(c) => checked.push(c),
             Err(e) => {
                 io_failed = true;
+                super::report(&e.into());
                 let mut err = super::stderr(color);
-                let _ = writeln!(err, "error: {}", crate::source::printable(&e.to_string()));
                 if args.menus.is_empty() {
                     let _ = writeln!(
                         err,
@@ -163,16 +168,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> u8 {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        say!("error: cannot write output: {e}");
-        return EXIT_USAGE;
+        return Err(WriteError::Stdout(e).into());
     }
-    if io_failed {
-        EXIT_USAGE
+    Ok(if io_failed {
+        Outcome::Errored
     } else if errors > 0 || (args.deny_warnings && warnings > 0) {
-        EXIT_FINDINGS
+        Outcome::Findings
     } else {
-        EXIT_OK
-    }
+        Outcome::Success
+    })
 }
 
 fn print_text(args: &CheckArgs, color: ColorChoice, sources: &Sources, checked: &[Checked]) -> std::io::Result<()> {

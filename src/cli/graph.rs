@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::check::{self, Analysis, Overrides, Thresholds};
 use crate::diag::{ColorChoice, Severity};
+use crate::error::{Error, Outcome, UsageError};
 use crate::map::Map;
 use crate::source::Sources;
 
@@ -67,16 +67,15 @@ pub struct GraphArgs {
 /// Mermaid's default `maxTextSize` (mermaid.js configuration): longer diagrams are not drawn.
 const MERMAID_MAX_TEXT: usize = 50_000;
 
-/// Draws the map. Exit status 0 when it was written (findings are drawn, not failures), 1 when
-/// the menu cannot be read as a menu at all or has no node that can be drawn (findings on
-/// stderr, an existing output left as it was), 2 on usage or I/O errors
-/// (unknown `--focus` node, unreadable coverage file, output not writable).
-pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
+/// Draws the map: [`Outcome::Success`] when it was written (findings are drawn, not failures).
+///
+/// # Errors
+/// A menu that cannot be read as a menu at all or has no node that can be drawn (findings on
+/// stderr, an existing output left as it was; status 1); usage or I/O errors (unknown
+/// `--focus` node, unreadable coverage file, output not writable; status 2).
+pub fn run(args: &GraphArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let mut sources = Sources::new();
-    let (menu, load_findings) = match super::load_readable(&args.menu, &mut sources, color, "drawn") {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
+    let (menu, load_findings) = super::load_readable(&args.menu, &mut sources, color, "drawn")?;
     let (clips, mut findings) = ClipLibrary::load(&menu);
     findings.extend(load_findings);
     let analysis = Analysis::of(&menu, &clips);
@@ -90,11 +89,9 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             .filter(|d| d.severity() == Severity::Error)
             .collect();
         let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &errors);
-        say!(
-            "error: `{}` has no node that can be drawn; see the findings above (nothing was written)",
-            crate::source::printable(&args.menu.display().to_string())
-        );
-        return EXIT_FINDINGS;
+        return Err(Error::NothingToDraw {
+            path: args.menu.clone(),
+        });
     }
     if let Some(path) = &args.coverage {
         match map.overlay_coverage(path) {
@@ -108,20 +105,11 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
                 );
             }
             Ok(_) => {}
-            Err(e) => {
-                say!("error: {e}");
-                return EXIT_USAGE;
-            }
+            Err(e) => return Err(e.into()),
         }
     }
     if let Some(node) = &args.focus {
-        map = match map.focus(node, args.depth) {
-            Ok(m) => m,
-            Err(e) => {
-                say!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        map = map.focus(node, args.depth).map_err(UsageError::from)?;
     }
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     if args.format.is_none()
@@ -152,10 +140,7 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             text.len()
         );
     }
-    if let Err(e) = super::write_output(output, text.as_bytes()) {
-        say!("error: {e}");
-        return EXIT_USAGE;
-    }
+    super::write_output(output, text.as_bytes())?;
     let errors = findings.iter().filter(|d| d.severity() == Severity::Error).count();
     if let Some(out) = output {
         let trapped = map.nodes.iter().filter(|n| n.no_operator).count();
@@ -179,5 +164,5 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> u8 {
             args.menu.display()
         );
     }
-    EXIT_OK
+    Ok(Outcome::Success)
 }

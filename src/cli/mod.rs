@@ -1,10 +1,11 @@
 //! The command line: one file per subcommand. `main.rs` parses the arguments with clap and
 //! calls [`run`], which returns the process exit status.
 //!
-//! Exit statuses (documented in `docs/checks.md` and the README):
-//! - 0: success (warnings allowed);
-//! - 1: findings that fail the run (errors, or warnings with `--deny-warnings`);
-//! - 2: usage or I/O error (bad flags, a file that cannot be read or written).
+//! Each subcommand's `run` returns `Result<Outcome, Error>` ([`crate::error`]); [`run`] is the
+//! one place that prints an error (`error: …`, through the terminal sanitiser) and maps the
+//! result to the exit status with [`crate::error::exit_status`], whose table the README's
+//! "Exit status" section shows: 0 success, 1 findings that fail the run, 2 usage or I/O
+//! error, 129/130/143 a call ended by SIGHUP/SIGINT/SIGTERM.
 
 /// `eprintln!` for what a command tells its user: the text goes through the one terminal
 /// sanitiser ([`crate::source::printable`]), since it may hold a file name, a node id or a
@@ -30,13 +31,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::diag::ColorChoice;
-
-/// Success.
-pub const EXIT_OK: u8 = 0;
-/// Findings that fail the run.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Usage or I/O error.
-pub const EXIT_USAGE: u8 = 2;
+use crate::error::{Error, WriteError};
 
 /// ivrsim: a hotline IVR simulator. Check a menu before it goes live: can every caller reach a
 /// person, and how many keys and seconds does it take?
@@ -73,71 +68,62 @@ pub enum Command {
 }
 
 /// Loads a menu that can at least be read as one (it may have check findings), for `purpose`
-/// (e.g. "drawn"). On failure the findings are shown and the exit status returned: 2 when the
-/// file cannot be read, 1 when it cannot be read as a menu.
+/// (e.g. "drawn").
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read; [`Error::MenuUnreadable`] (the findings
+/// shown first) when it cannot be read as a menu.
 pub(crate) fn load_readable(
     path: &std::path::Path,
     sources: &mut crate::source::Sources,
     color: ColorChoice,
-    purpose: &str,
-) -> Result<(crate::menu::Menu, Vec<crate::diag::Diagnostic>), u8> {
-    let outcome = match crate::menu::load_menu(path, sources) {
-        Ok(o) => o,
-        Err(e) => {
-            say!("error: {e}");
-            return Err(EXIT_USAGE);
-        }
-    };
+    purpose: &'static str,
+) -> Result<(crate::menu::Menu, Vec<crate::diag::Diagnostic>), Error> {
+    let outcome = crate::menu::load_menu(path, sources)?;
     // A menu with an unknown node field is not drawn or explored either (see `whole_menu`).
     let whole = outcome.whole_menu().is_some();
     match outcome.menu {
         Some(menu) if whole => Ok((menu, outcome.diagnostics)),
         _ => {
             let _ = crate::diag::render_text(&mut stderr(color), sources, &outcome.diagnostics);
-            say!(
-                "error: `{}` cannot be {purpose}: it could not be read as a menu; see the findings above",
-                path.display()
-            );
-            Err(EXIT_FINDINGS)
+            Err(Error::MenuUnreadable {
+                path: path.to_owned(),
+                purpose,
+            })
         }
     }
 }
 
-/// Loads a menu that `purpose` (e.g. "a call") can use: no errors, clips readable. On failure
-/// the findings are shown and the exit status returned.
+/// Loads a menu that `purpose` (e.g. "a call") can use: no errors, clips readable.
+///
+/// # Errors
+/// [`Error::Read`] when the file cannot be read; [`Error::MenuUnusable`] or
+/// [`Error::MenuHasErrors`] (the findings shown first) when the menu cannot be used.
 pub(crate) fn load_usable(
     path: &std::path::Path,
     color: ColorChoice,
-    purpose: &str,
-) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), u8> {
+    purpose: &'static str,
+) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), Error> {
     use crate::diag::{self, Severity};
     let mut sources = crate::source::Sources::new();
-    let outcome = match crate::menu::load_menu(path, &mut sources) {
-        Ok(o) => o,
-        Err(e) => {
-            say!("error: {e}");
-            return Err(EXIT_USAGE);
-        }
-    };
+    let outcome = crate::menu::load_menu(path, &mut sources)?;
     let mut findings = outcome.diagnostics;
     let Some(menu) = outcome.menu else {
         let _ = diag::render_text(&mut stderr(color), &sources, &findings);
-        say!(
-            "error: `{}` cannot be used for {purpose}; see the findings above",
-            path.display()
-        );
-        return Err(EXIT_FINDINGS);
+        return Err(Error::MenuUnusable {
+            path: path.to_owned(),
+            purpose,
+        });
     };
     let (clips, clip_findings) = crate::audio::ClipLibrary::load(&menu);
     findings.retain(|d| d.severity() == Severity::Error);
     findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if !findings.is_empty() {
         let _ = diag::render_text(&mut stderr(color), &sources, &findings);
-        say!(
-            "error: `{}` has errors; {purpose} needs a menu that `ivrsim check` passes",
-            path.display()
-        );
-        return Err(EXIT_FINDINGS);
+        return Err(Error::MenuHasErrors {
+            path: path.to_owned(),
+            purpose,
+        });
     }
     Ok((menu, clips))
 }
@@ -147,10 +133,12 @@ pub fn default_menu() -> PathBuf {
     PathBuf::from("menus/hotline.yaml")
 }
 
-/// Runs a parsed command line and returns the exit status.
+/// Runs a parsed command line and returns the exit status: the one place where a command's
+/// error is printed ([`report`]) and its result becomes a status
+/// ([`crate::error::exit_status`]).
 pub fn run(cli: Cli) -> ExitCode {
     crate::atomic::track_inputs();
-    let code = match cli.command {
+    let result = match cli.command {
         Command::Call(args) => call::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Graph(args) => graph::run(&args, cli.color),
@@ -160,7 +148,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Scenarios(args) => scenarios::run(&args, cli.color),
         Command::Schema(args) => schema::run(&args),
     };
-    ExitCode::from(code)
+    if let Err(e) = &result {
+        report(e);
+    }
+    ExitCode::from(crate::error::exit_status(&result))
+}
+
+/// Prints an error as `error: MESSAGE` on stderr, through the terminal sanitiser: for the
+/// error a command stopped at ([`run`]), and for those a command shows as they come and goes
+/// on (a menu of `check` that cannot be read, a scenario file of `test`).
+pub(crate) fn report(e: &Error) {
+    say!("error: {e}");
 }
 
 /// Writes `value` as pretty JSON and a newline to stdout, keeping the I/O error kind (so a
@@ -180,24 +178,16 @@ pub(crate) fn write_json<T: serde::Serialize>(value: &T) -> std::io::Result<()> 
 /// in `| head`) is not an error.
 ///
 /// # Errors
-/// A message naming the file as given (or stdout) and why.
-pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
+/// [`WriteError::File`] naming the file as given, or [`WriteError::Stdout`].
+pub(crate) fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), WriteError> {
     use std::io::Write as _;
     match path {
-        Some(path) => crate::atomic::write(path, bytes).map_err(|e| output_error(path, &e)),
+        Some(path) => crate::atomic::write(path, bytes).map_err(|e| WriteError::file(path, e)),
         None => match std::io::stdout().lock().write_all(bytes) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(WriteError::Stdout(e)),
             _ => Ok(()),
         },
     }
-}
-
-/// "cannot write `PATH`: why", for an output refused or failed (see [`crate::atomic`]).
-pub(crate) fn output_error(path: &std::path::Path, e: &std::io::Error) -> String {
-    format!(
-        "cannot write `{}`: {e}",
-        crate::source::printable(&path.display().to_string())
-    )
 }
 
 /// A termcolor stream for stdout honouring `--color` (auto: colour only on a terminal).

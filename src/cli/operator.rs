@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_OK, EXIT_USAGE};
 use crate::diag::ColorChoice;
+use crate::error::{Error, Outcome, UsageError};
 use crate::operator::console::{COMMANDS, Console, ConsoleConfig};
 use crate::operator::protocol::DEFAULT_ADDR;
 use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
@@ -60,13 +60,16 @@ fn default_shift_log() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ivrsim").map(|d| d.data_dir().join("shifts.jsonl"))
 }
 
-/// Loads the training calls of `--shift` and their handoffs (each through its own menu);
-/// on failure the findings are shown and the exit status returned.
+/// Loads the training calls of `--shift` and their handoffs (each through its own menu).
+///
+/// # Errors
+/// A training file that cannot be read, a menu that cannot be used; [`Error::ShiftUnusable`]
+/// when calls cannot be used (their findings and [`Error::Handoff`]s shown first).
 fn load_shift(
     paths: &[PathBuf],
     allowed: &[String],
     color: ColorChoice,
-) -> Result<Vec<(crate::operator::training::TrainingCall, crate::engine::Handoff)>, u8> {
+) -> Result<Vec<(crate::operator::training::TrainingCall, crate::engine::Handoff)>, Error> {
     use crate::operator::training::{handoff, load_training};
     let mut sources = crate::source::Sources::new();
     let mut menus: std::collections::HashMap<PathBuf, (crate::menu::Menu, crate::audio::ClipLibrary)> =
@@ -74,13 +77,7 @@ fn load_shift(
     let mut out = Vec::new();
     let mut failed = false;
     for path in paths {
-        let (call, findings) = match load_training(path, &mut sources, allowed) {
-            Ok(r) => r,
-            Err(e) => {
-                say!("error: {e}");
-                return Err(super::EXIT_USAGE);
-            }
-        };
+        let (call, findings) = load_training(path, &mut sources, allowed)?;
         let errors: Vec<_> = findings
             .iter()
             .filter(|d| d.severity() == crate::diag::Severity::Error)
@@ -100,18 +97,17 @@ fn load_shift(
         let (menu, clips) = &menus[&call.menu];
         match handoff(&call, menu, clips) {
             Ok(h) => out.push((call, h)),
-            Err(e) => {
-                say!(
-                    "error: {}: the caller's steps do not reach a call-taker: {e}",
-                    path.display()
-                );
+            Err(source) => {
+                super::report(&Error::Handoff {
+                    path: path.clone(),
+                    source,
+                });
                 failed = true;
             }
         }
     }
     if failed {
-        say!("error: the shift has training calls that cannot be used; see above");
-        return Err(super::EXIT_FINDINGS);
+        return Err(Error::ShiftUnusable);
     }
     Ok(out)
 }
@@ -125,36 +121,23 @@ pub enum ClockArg {
     Virtual,
 }
 
-/// Runs the console; 0 when it ran, 1 when the menu has errors, 2 for usage or I/O errors.
-pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
+/// Runs the console until its input ends or a signal comes ([`Outcome::Success`]).
+///
+/// # Errors
+/// A menu or training call that cannot be used (status 1), usage or I/O errors (status 2).
+pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let path = args.menu.clone().unwrap_or_else(super::default_menu);
-    let (menu, _clips) = match super::load_usable(&path, color, "a console") {
-        Ok(m) => m,
-        Err(code) => return code,
-    };
+    let (menu, _clips) = super::load_usable(&path, color, "a console")?;
     let resolved = {
         use std::net::ToSocketAddrs;
         args.listen.to_socket_addrs().ok().and_then(|mut a| a.next())
     };
-    let addr: SocketAddr = match resolved {
-        Some(a) => a,
-        None => {
-            say!(
-                "error: --listen `{}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)",
-                args.listen
-            );
-            return EXIT_USAGE;
-        }
-    };
+    let addr: SocketAddr = resolved.ok_or_else(|| UsageError::ListenAddress(args.listen.clone()))?;
     if !addr.ip().to_canonical().is_loopback() && args.token.is_none() && !args.no_listen {
-        say!(
-            "error: --listen {addr} takes calls from other machines: give --token SECRET (callers pass it with `ivrsim call --token`)"
-        );
-        return EXIT_USAGE;
+        return Err(UsageError::TokenNeeded(addr).into());
     }
     if args.token.as_ref().is_some_and(|t| t.trim().is_empty()) {
-        say!("error: --token is empty");
-        return EXIT_USAGE;
+        return Err(UsageError::EmptyToken.into());
     }
     let allowed: Vec<String> = if menu.dispositions.is_empty() {
         crate::operator::console::BUILTIN_DISPOSITIONS
@@ -164,10 +147,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     } else {
         menu.dispositions.iter().map(|d| d.code.clone()).collect()
     };
-    let shift = match load_shift(&args.shift, &allowed, color) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    let shift = load_shift(&args.shift, &allowed, color)?;
     let log_path = args
         .log
         .clone()
@@ -177,18 +157,14 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         .and_then(|p| p.parent())
         .filter(|d| !d.as_os_str().is_empty())
         && args.log.is_none()
-        && let Err(e) = std::fs::create_dir_all(dir)
+        && let Err(source) = std::fs::create_dir_all(dir)
     {
-        say!("error: cannot create {}: {e}", dir.display());
-        return EXIT_USAGE;
+        return Err(Error::CreateDir {
+            path: dir.to_owned(),
+            source,
+        });
     }
-    let log = match log_path.map(SessionLog::open).transpose() {
-        Ok(l) => l,
-        Err(e) => {
-            say!("error: --log: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let log = log_path.map(SessionLog::open).transpose().map_err(Error::Log)?;
     let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mode = match args.clock {
         Some(ClockArg::Real) => ClockMode::Real,
@@ -226,23 +202,14 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     for (call, handoff) in shift {
         console.add_scripted(call, handoff);
     }
-    let rt = match crate::repl::runtime() {
-        Ok(rt) => rt,
-        Err(e) => {
-            say!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let rt = crate::repl::runtime()?;
     let listener = if args.no_listen {
         None
     } else {
-        match rt.block_on(bind(&addr.to_string())) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                say!("error: cannot listen on {addr}: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        let l = rt
+            .block_on(bind(&addr.to_string()))
+            .map_err(|source| Error::Listen { addr, source })?;
+        Some(l)
     };
     let signals = {
         let _rt = rt.enter();
@@ -310,17 +277,8 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
         }
         None => {
             let mut screen = StdoutScreen;
-            if let Err(e) = screen.show(&intro) {
-                say!("error: {e}");
-                return EXIT_USAGE;
-            }
-            let mut events = match stdin_lines() {
-                Ok(e) => e,
-                Err(e) => {
-                    say!("error: {e}");
-                    return EXIT_USAGE;
-                }
-            };
+            screen.show(&intro)?;
+            let mut events = stdin_lines()?;
             let desk = Desk {
                 console,
                 screen: &mut screen as &mut dyn Screen,
@@ -335,11 +293,8 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     };
     tty.close();
     match result {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            say!("error: {e}");
-            EXIT_USAGE
-        }
+        Ok(()) => Ok(Outcome::Success),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        Err(e) => Err(e.into()),
     }
 }

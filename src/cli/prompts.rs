@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diag::{self, ColorChoice, Severity};
+use crate::error::{Error, Outcome, WriteError};
 use crate::menu::{Menu, NoOperator, NodeKind, Prompt, load_menu};
 use crate::source::{Sources, Span, printable};
 
@@ -120,18 +120,15 @@ fn named_prompts(menu: &Menu) -> Vec<(&Prompt, String, String)> {
         .collect()
 }
 
-/// Lists the clips; refuses (exit 1, findings on stderr) when the menu has errors. Prompts
-/// without a clip are listed on stderr (TSV) or marked `text_only` (JSON), with the clip
-/// each would get and how to render it.
-pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
+/// Lists the clips; refuses ([`Outcome::Findings`], findings on stderr) when the menu has
+/// errors. Prompts without a clip are listed on stderr (TSV) or marked `text_only` (JSON),
+/// with the clip each would get and how to render it.
+///
+/// # Errors
+/// The menu file cannot be read, or the list cannot be written.
+pub fn run(args: &PromptsArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let mut sources = Sources::new();
-    let outcome = match load_menu(&args.menu, &mut sources) {
-        Ok(o) => o,
-        Err(e) => {
-            say!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let outcome = load_menu(&args.menu, &mut sources)?;
     let errors: Vec<_> = outcome
         .diagnostics
         .into_iter()
@@ -139,7 +136,7 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
         .collect();
     let Some(menu) = outcome.menu.filter(|_| errors.is_empty()) else {
         let _ = diag::render_text(&mut super::stderr(color), &sources, &errors);
-        return EXIT_FINDINGS;
+        return Ok(Outcome::Findings);
     };
     let default_lang = menu.languages.first().cloned().unwrap_or_default();
     let mut seen = HashSet::new();
@@ -220,11 +217,8 @@ pub fn run(args: &PromptsArgs, color: ColorChoice) -> u8 {
         );
     }
     match res {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            say!("error: cannot write output: {e}");
-            EXIT_USAGE
-        }
+        Ok(()) => Ok(Outcome::Success),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        Err(e) => Err(WriteError::Stdout(e).into()),
     }
 }

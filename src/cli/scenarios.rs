@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{EXIT_OK, EXIT_USAGE};
 use crate::diag::ColorChoice;
+use crate::error::{Error, Outcome};
 use crate::scenario::generate::{generate, menu_ref, schema_line};
 
 /// Arguments of `ivrsim scenarios`.
@@ -40,18 +40,18 @@ pub struct GenerateArgs {
 }
 
 /// Runs `ivrsim scenarios …`.
-pub fn run(args: &ScenariosArgs, color: ColorChoice) -> u8 {
+///
+/// # Errors
+/// A menu that cannot be used (status 1), an output that cannot be written.
+pub fn run(args: &ScenariosArgs, color: ColorChoice) -> Result<Outcome, Error> {
     match &args.command {
         ScenariosCommand::Generate(g) => run_generate(g, color),
     }
 }
 
-fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
+fn run_generate(args: &GenerateArgs, color: ColorChoice) -> Result<Outcome, Error> {
     // As `ivrsim test` would refuse the menu, generating for it is refused too (exit 1, findings).
-    let (menu, clips) = match super::load_usable(&args.menu, color, "generating scenarios") {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
+    let (menu, clips) = super::load_usable(&args.menu, color, "generating scenarios")?;
     let out_dir = args
         .output
         .as_deref()
@@ -70,10 +70,7 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
     }
     match &args.output {
         Some(out) => {
-            if let Err(e) = super::write_output(Some(out), suite.yaml.as_bytes()) {
-                say!("error: {e}");
-                return EXIT_USAGE;
-            }
+            super::write_output(Some(out), suite.yaml.as_bytes())?;
             say!("wrote {} scenarios to `{}`", suite.scenarios.len(), out.display());
         }
         None => {
@@ -82,10 +79,9 @@ fn run_generate(args: &GenerateArgs, color: ColorChoice) -> u8 {
             if let Err(e) = stdout.write_all(suite.yaml.as_bytes())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                say!("error: {e}");
-                return EXIT_USAGE;
+                return Err(e.into());
             }
         }
     }
-    EXIT_OK
+    Ok(Outcome::Success)
 }

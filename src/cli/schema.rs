@@ -13,7 +13,7 @@ use schemars::Schema;
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 
-use super::{EXIT_OK, EXIT_USAGE};
+use crate::error::{Error, Outcome};
 
 /// A file format with a schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -63,23 +63,13 @@ fn unwrap_description(s: &mut Schema) {
     }
 }
 
-/// Prints (or writes) the schema as pretty JSON with a trailing newline. Exit status 0, or 2
-/// when the output cannot be written.
-pub fn run(args: &SchemaArgs) -> u8 {
-    let mut json = match serde_json::to_string_pretty(&schema(args.format)) {
-        Ok(j) => j,
-        Err(e) => {
-            say!("error: cannot encode the schema: {e}");
-            return EXIT_USAGE;
-        }
-    };
+/// Prints (or writes) the schema as pretty JSON with a trailing newline.
+///
+/// # Errors
+/// The schema cannot be encoded, or the output cannot be written.
+pub fn run(args: &SchemaArgs) -> Result<Outcome, Error> {
+    let mut json = serde_json::to_string_pretty(&schema(args.format)).map_err(Error::Schema)?;
     json.push('\n');
-    let res = super::write_output(args.output.as_deref(), json.as_bytes());
-    match res {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            say!("error: {e}");
-            EXIT_USAGE
-        }
-    }
+    super::write_output(args.output.as_deref(), json.as_bytes())?;
+    Ok(Outcome::Success)
 }

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::audio::ClipLibrary;
 use crate::diag::{self, ColorChoice, Severity};
+use crate::error::{Error, Outcome, UsageError, WriteError};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
 use crate::scenario::{load_scenarios, report};
@@ -101,21 +101,26 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs the scenarios; see the after-help for the exit status.
-pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
+/// Runs the scenarios: [`Outcome::Findings`] when a scenario failed or coverage is below
+/// `--min-coverage`.
+///
+/// # Errors
+/// Usage errors, paths that cannot be read, reports that cannot be written, and
+/// [`Error::NotLoaded`] when files could not be loaded (each said as it came; the others ran).
+pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     if args.coverage == CoverageShown::None && args.min_coverage.is_some() {
-        say!("error: --min-coverage judges the coverage that --coverage=none leaves out; drop one of them");
-        return EXIT_USAGE;
+        return Err(UsageError::CoverageHidden.into());
     }
     // Two reports in one file lose one; a device (`/dev/null`) takes both as they come.
     if let (Some(cov), Some(junit)) = (&args.coverage_json, &args.junit)
         && super::same_output(cov, junit)
     {
-        say!(
-            "error: --coverage-json and --junit name the same file `{}`: one would overwrite the other; give each its own",
-            printable(&junit.display().to_string())
-        );
-        return EXIT_USAGE;
+        return Err(UsageError::SameOutput {
+            first: "--coverage-json",
+            second: "--junit",
+            path: junit.clone(),
+        }
+        .into());
     }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
@@ -124,21 +129,13 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     };
     let mut files = Vec::new();
     for r in &roots {
-        if let Err(e) = collect(r, &mut files) {
-            say!("error: cannot read `{}`: {e}", r.display());
-            return EXIT_USAGE;
-        }
+        collect(r, &mut files).map_err(|source| Error::ReadDir {
+            path: r.clone(),
+            source,
+        })?;
     }
     if files.is_empty() {
-        say!(
-            "error: no scenario files (`*.yaml`) in {}",
-            roots
-                .iter()
-                .map(|r| format!("`{}`", r.display()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return EXIT_USAGE;
+        return Err(UsageError::NoScenarioFiles(roots).into());
     }
     let mut sources = Sources::new();
     type Usable = Result<(Menu, ClipLibrary, Coverage), Vec<report::LoadFinding>>;
@@ -152,7 +149,8 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         let (file, diags) = match load_scenarios(&path, &mut sources) {
             Ok(x) => x,
             Err(e) => {
-                say!("error: {e}");
+                let e = Error::from(e);
+                super::report(&e);
                 broken += 1;
                 all_runs.push(report::FileRuns::not_loaded(
                     path,
@@ -197,11 +195,10 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
         let (menu, clips, coverage) = match entry {
             Ok(x) => x,
             Err(menu_findings) => {
-                say!(
-                    "error: {}: its menu `{}` cannot be used (see above)",
-                    path.display(),
-                    file.menu.display()
-                );
+                super::report(&Error::ScenarioMenu {
+                    path: path.clone(),
+                    menu: file.menu.clone(),
+                });
                 broken += 1;
                 let mut findings = vec![report::LoadFinding {
                     code: None,
@@ -292,32 +289,25 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     }
     if let Some(path) = &args.coverage_json {
         let json = serde_json::to_vec_pretty(&serde_json::json!({ "menus": report_coverage })).unwrap_or_default();
-        if let Err(e) = super::write_output(Some(path), &json) {
-            say!("error: {e}");
-            return EXIT_USAGE;
-        }
+        super::write_output(Some(path), &json)?;
     }
     if let Some(pattern) = &args.filter
         && passed + failed == 0
         && broken == 0
     {
-        say!(
-            "error: no scenario name contains `{}` ({filtered} scenario{} filtered out)",
-            printable(pattern),
-            if filtered == 1 { "" } else { "s" }
-        );
-        return EXIT_USAGE;
+        return Err(UsageError::NoScenarioMatches {
+            pattern: pattern.clone(),
+            filtered,
+        }
+        .into());
     }
     let _ = write!(out, "{passed} passed, {failed} failed");
     if args.filter.is_some() {
         let _ = write!(out, ", {filtered} filtered out");
     }
     let _ = writeln!(out);
-    if let Some(path) = &args.junit
-        && let Err(e) = super::write_output(Some(path), report::junit(&all_runs).as_bytes())
-    {
-        say!("error: {e}");
-        return EXIT_USAGE;
+    if let Some(path) = &args.junit {
+        super::write_output(Some(path), report::junit(&all_runs).as_bytes())?;
     }
     let printed = match args.format {
         Format::Text => std::io::stdout().lock().write_all(out.as_bytes()),
@@ -330,16 +320,14 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> u8 {
     if let Err(e) = printed
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        say!("error: cannot write output: {e}");
-        return EXIT_USAGE;
+        return Err(WriteError::Stdout(e).into());
     }
     if broken > 0 {
-        say!("error: {broken} file(s) could not be loaded");
-        EXIT_USAGE
+        Err(Error::NotLoaded(broken))
     } else if failed > 0 || below {
-        EXIT_FINDINGS
+        Ok(Outcome::Findings)
     } else {
-        EXIT_OK
+        Ok(Outcome::Success)
     }
 }
 
@@ -353,7 +341,8 @@ fn load_checked(
     let outcome = match load_menu(path, sources) {
         Ok(o) => o,
         Err(e) => {
-            say!("error: {e}");
+            let e = Error::from(e);
+            super::report(&e);
             return Err(vec![report::LoadFinding::unplaced(e.to_string())]);
         }
     };

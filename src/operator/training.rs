@@ -740,14 +740,52 @@ fn disposition(cx: &mut Cx, raw: Option<&S<String>>, top: Span, allowed: &[Strin
     Some(value)
 }
 
+/// Why a training call is not handed to a call-taker ([`handoff`]). `place` is the failing
+/// step's `file:line:column` (or the training file), `path` the route the call took.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HandoffError {
+    /// The last step (which expects a transfer) fails: the steps end elsewhere.
+    #[error("{place}: the call `{name}` is not handed to a call-taker after its steps ({why}); its path: {path}")]
+    NotHanded {
+        /// The last step's `file:line:column`.
+        place: String,
+        /// The training call's name.
+        name: String,
+        /// The failed expectation.
+        why: String,
+        /// The route the call took (`engine::route_of`).
+        path: String,
+    },
+    /// A step before the last fails its expectation.
+    #[error("{place}: a step of the call `{name}` fails: {why}; its path: {path}")]
+    StepFails {
+        /// The step's `file:line:column`.
+        place: String,
+        /// The training call's name.
+        name: String,
+        /// The failed expectation.
+        why: String,
+        /// The route the call took.
+        path: String,
+    },
+    /// The run passed but no handoff came (cannot happen: the last step expects a transfer).
+    #[error("{path}: the call `{name}` has no handoff")]
+    NoHandoff {
+        /// The training file.
+        path: String,
+        /// The training call's name.
+        name: String,
+    },
+}
+
 /// Runs the call's `start` and `steps` through the IVR (the scenario runner, in virtual time)
 /// and returns the screen pop the console shows when the call is answered.
 ///
 /// # Errors
-/// A message starting with the failing step's `file:line:column` when a step's expectation
-/// fails, or when the steps end (or the call ends) without a transfer; it gives the path the
-/// call took.
-pub fn handoff(call: &TrainingCall, menu: &Menu, clips: &ClipLibrary) -> Result<Handoff, String> {
+/// [`HandoffError`], starting with the failing step's `file:line:column`, when a step's
+/// expectation fails, or when the steps end (or the call ends) without a transfer; it gives
+/// the path the call took.
+pub fn handoff(call: &TrainingCall, menu: &Menu, clips: &ClipLibrary) -> Result<Handoff, HandoffError> {
     let run = crate::scenario::runner::run(menu, clips, &call.scenario);
     let place = |span: Span| {
         call.scenario
@@ -760,26 +798,23 @@ pub fn handoff(call: &TrainingCall, menu: &Menu, clips: &ClipLibrary) -> Result<
     };
     match (run.failure, run.handoff) {
         (None, Some(h)) => Ok(h),
-        (Some(f), _) if call.scenario.steps.last().is_some_and(|s| s.span == f.step) => Err(format!(
-            "{}: the call `{}` is not handed to a call-taker after its steps ({}); its path: {}",
-            place(f.step),
-            call.name,
-            f.message,
-            route_of(&f.path)
-        )),
-        (Some(f), _) => Err(format!(
-            "{}: a step of the call `{}` fails: {}; its path: {}",
-            place(f.step),
-            call.name,
-            f.message,
-            route_of(&f.path)
-        )),
+        (Some(f), _) if call.scenario.steps.last().is_some_and(|s| s.span == f.step) => Err(HandoffError::NotHanded {
+            place: place(f.step),
+            name: call.name.clone(),
+            why: f.message,
+            path: route_of(&f.path),
+        }),
+        (Some(f), _) => Err(HandoffError::StepFails {
+            place: place(f.step),
+            name: call.name.clone(),
+            why: f.message,
+            path: route_of(&f.path),
+        }),
         // The last step expects a transfer, so a run without failure has a handoff.
-        (None, None) => Err(format!(
-            "{}: the call `{}` has no handoff",
-            call.path.display(),
-            call.name
-        )),
+        (None, None) => Err(HandoffError::NoHandoff {
+            path: call.path.display().to_string(),
+            name: call.name.clone(),
+        }),
     }
 }
 
@@ -999,7 +1034,9 @@ callback: true
         let (menu, clips) = hotline();
         let text = GOOD.replace("  - press: \"1\"\n  - press: \"1\"\n", "  - press: \"1\"\n");
         let (call, out, _) = load_str(&text);
-        let err = handoff(&call.unwrap_or_else(|| panic!("{out}")), &menu, &clips).unwrap_err();
+        let err = handoff(&call.unwrap_or_else(|| panic!("{out}")), &menu, &clips)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("training/call.yaml:6:3: "), "{err}");
         assert!(err.contains("not handed to a call-taker"), "{err}");
         assert!(err.contains("welcome → main_menu → report_menu"), "{err}");
@@ -1013,7 +1050,9 @@ callback: true
             "  - press: \"1\"\n  - expect: { node: regions_menu }\n  - press: \"1\"\n",
         );
         let (call, out, _) = load_str(&text);
-        let err = handoff(&call.unwrap_or_else(|| panic!("{out}")), &menu, &clips).unwrap_err();
+        let err = handoff(&call.unwrap_or_else(|| panic!("{out}")), &menu, &clips)
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("training/call.yaml:7:5: a step"), "{err}");
         assert!(err.contains("expected node `regions_menu`"), "{err}");
     }

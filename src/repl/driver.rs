@@ -591,7 +591,7 @@ impl<'a, 'm> Driver<'a, 'm> {
     /// after each line and after each timer that did something (see
     /// [`Session::write_progress`]). A failure is shown once (until it changes) and the call goes on.
     fn write_files(&mut self) -> io::Result<()> {
-        match self.session.write_progress(self.end()) {
+        match self.session.write_progress(self.end()).map_err(|e| e.to_string()) {
             Ok(()) => self.write_error = None,
             Err(e) => {
                 if self.write_error.as_ref() != Some(&e) {
