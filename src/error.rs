@@ -262,7 +262,7 @@ pub enum Error {
         /// The training file.
         path: PathBuf,
         /// Where and why.
-        source: HandoffError,
+        source: Box<HandoffError>,
     },
     /// `operator --shift`: training calls that cannot be used (see the findings above).
     #[error("the shift has training calls that cannot be used; see above")]
@@ -432,10 +432,10 @@ mod tests {
                 Error::NothingToDraw { path: p() },
                 Error::Handoff {
                     path: p(),
-                    source: HandoffError::NoHandoff {
+                    source: Box::new(HandoffError::NoHandoff {
                         path: "t.yaml".into(),
                         name: "a call".into(),
-                    },
+                    }),
                 },
                 Error::ShiftUnusable,
             ]

@@ -8,4 +8,4 @@ pub mod sink;
 
 pub use clip::{ClipError, ClipInfo, ClipLibrary, read_clip};
 pub use recorder::{ClipCache, Pcm, Recorder, decode_clip, write_wav_atomic};
-pub use sink::{AudioOut, Silent, open_speaker};
+pub use sink::{AudioOut, Silent, SpeakerError, open_speaker};

@@ -36,23 +36,51 @@ impl AudioOut for Silent {
 /// telephone band, as the caller would hear them).
 pub const TONE_RATE: u32 = 8000;
 
-/// Opens the default sound output device.
-///
-/// # Errors
-/// A one-line reason: built without the `speaker` feature, no output device, or a device
-/// that cannot be opened (the usual case on a server or in a container).
-#[cfg(not(feature = "speaker"))]
-pub fn open_speaker() -> Result<Box<dyn AudioOut>, String> {
-    Err("built without the `speaker` feature: captions only (rebuild with `--features speaker` for sound)".into())
+/// Why no speaker could be opened. In each case the call goes on with captions only; the
+/// first two say so themselves, [`SpeakerError::Open`] gets `captions only, no sound: ` put
+/// before it (see `repl::sound`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpeakerError {
+    /// Built without the `speaker` feature.
+    #[error("built without the `speaker` feature: captions only (rebuild with `--features speaker` for sound)")]
+    NotBuilt,
+    /// This machine has no way to a speaker (Linux: no ALSA playback device, no PulseAudio
+    /// or PipeWire server), the usual case on a server or in a container.
+    #[error(
+        "no sound output here (no ALSA playback device in /dev/snd, no PulseAudio or PipeWire server): captions only"
+    )]
+    NoOutput,
+    /// The device could not be opened: `cannot open the sound output: ` and the error with its
+    /// causes, on one line.
+    #[error("{0}")]
+    Open(String),
+}
+
+impl SpeakerError {
+    /// Whether the message already says that the call goes on with captions only.
+    #[must_use]
+    pub fn says_captions_only(&self) -> bool {
+        matches!(self, SpeakerError::NotBuilt | SpeakerError::NoOutput)
+    }
 }
 
 /// Opens the default sound output device.
 ///
 /// # Errors
-/// A one-line reason: built without the `speaker` feature, no output device, or a device
+/// [`SpeakerError`]: built without the `speaker` feature, no output device, or a device
+/// that cannot be opened (the usual case on a server or in a container).
+#[cfg(not(feature = "speaker"))]
+pub fn open_speaker() -> Result<Box<dyn AudioOut>, SpeakerError> {
+    Err(SpeakerError::NotBuilt)
+}
+
+/// Opens the default sound output device.
+///
+/// # Errors
+/// [`SpeakerError`]: built without the `speaker` feature, no output device, or a device
 /// that cannot be opened (the usual case on a server or in a container).
 #[cfg(feature = "speaker")]
-pub fn open_speaker() -> Result<Box<dyn AudioOut>, String> {
+pub fn open_speaker() -> Result<Box<dyn AudioOut>, SpeakerError> {
     speaker::Speaker::open().map(|s| Box::new(s) as Box<dyn AudioOut>)
 }
 
@@ -63,7 +91,7 @@ mod speaker {
     use rodio::buffer::SamplesBuffer;
     use rodio::{DeviceSinkBuilder, MixerDeviceSink, Player};
 
-    use super::{AudioOut, TONE_RATE};
+    use super::{AudioOut, SpeakerError, TONE_RATE};
     use crate::audio::dtmf;
 
     /// The default output device, through rodio.
@@ -77,16 +105,12 @@ mod speaker {
     }
 
     impl Speaker {
-        pub(super) fn open() -> Result<Self, String> {
+        pub(super) fn open() -> Result<Self, SpeakerError> {
             #[cfg(target_os = "linux")]
             if !linux_sound_route() {
-                return Err(
-                    "no sound output here (no ALSA playback device in /dev/snd, no PulseAudio or \
-                            PipeWire server): captions only"
-                        .into(),
-                );
+                return Err(SpeakerError::NoOutput);
             }
-            let mut device = DeviceSinkBuilder::open_default_sink().map_err(|e| reason(&e))?;
+            let mut device = DeviceSinkBuilder::open_default_sink().map_err(|e| SpeakerError::Open(reason(&e)))?;
             device.log_on_drop(false);
             Ok(Speaker { device, prompt: None })
         }
@@ -187,6 +211,7 @@ mod tests {
                 out.play_prompt(&[], 0);
             }
             Err(why) => {
+                let why = why.to_string();
                 println!("open_speaker: {why}");
                 assert!(!why.is_empty() && !why.contains('\n'), "{why}");
                 if cfg!(not(feature = "speaker")) {

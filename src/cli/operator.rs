@@ -100,7 +100,7 @@ fn load_shift(
             Err(source) => {
                 super::report(&Error::Handoff {
                     path: path.clone(),
-                    source,
+                    source: Box::new(source),
                 });
                 failed = true;
             }

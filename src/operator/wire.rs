@@ -142,7 +142,7 @@ pub async fn pump<In, Out>(
             cmd = cmds.recv() => match cmd {
                 Some(WireCmd::Send(msg)) => {
                     if let Err(why) = write(&mut w, &msg).await {
-                        break Some(why);
+                        break Some(why.to_string());
                     }
                 }
                 Some(WireCmd::Close) | None => {
@@ -155,7 +155,7 @@ pub async fn pump<In, Out>(
                     break Some(format!("no word for {} s", DEAD_AFTER.as_secs()));
                 }
                 if let Err(why) = write(&mut w, &ping).await {
-                    break Some(why);
+                    break Some(why.to_string());
                 }
             }
         }
@@ -165,11 +165,22 @@ pub async fn pump<In, Out>(
     }
 }
 
-async fn write<Out: Serialize>(w: &mut tokio::net::tcp::OwnedWriteHalf, msg: &Out) -> Result<(), String> {
+/// Why a message could not be sent: the peer is then taken for gone, with this reason.
+#[derive(Debug, thiserror::Error)]
+enum WriteFailed {
+    /// The connection broke.
+    #[error("connection broken: {0}")]
+    Broken(std::io::Error),
+    /// The peer does not read: a write took longer than [`WRITE_TIMEOUT`].
+    #[error("not reading (a write took over {} s)", WRITE_TIMEOUT.as_secs())]
+    NotReading,
+}
+
+async fn write<Out: Serialize>(w: &mut tokio::net::tcp::OwnedWriteHalf, msg: &Out) -> Result<(), WriteFailed> {
     match tokio::time::timeout(WRITE_TIMEOUT, w.write_all(encode(msg).as_bytes())).await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("connection broken: {e}")),
-        Err(_) => Err(format!("not reading (a write took over {} s)", WRITE_TIMEOUT.as_secs())),
+        Ok(Err(e)) => Err(WriteFailed::Broken(e)),
+        Err(_) => Err(WriteFailed::NotReading),
     }
 }
 

@@ -41,7 +41,7 @@ impl Sound {
         }
         match open_speaker() {
             Ok(out) => (Sound::with(out), None),
-            Err(why) if why.contains("captions only") => (Sound::off(), Some(why)),
+            Err(why) if why.says_captions_only() => (Sound::off(), Some(why.to_string())),
             Err(why) => (Sound::off(), Some(format!("captions only, no sound: {why}"))),
         }
     }

@@ -99,20 +99,19 @@ impl Terminal {
     /// folder) and starts the reader and printer threads.
     ///
     /// # Errors
-    /// A one-line reason when the line editor cannot run here.
-    pub fn start(words: SharedWords) -> Result<Self, String> {
+    /// rustyline's error (one line) when the line editor cannot run here.
+    pub fn start(words: SharedWords) -> Result<Self, rustyline::error::ReadlineError> {
         let config = Config::builder()
             .auto_add_history(false)
             .history_ignore_space(true)
             .history_ignore_dups(true)
-            .and_then(|b| b.max_history_size(HISTORY_SIZE))
-            .map_err(|e| e.to_string())?
+            .and_then(|b| b.max_history_size(HISTORY_SIZE))?
             .completion_type(CompletionType::List)
             .keyseq_timeout(Some(ESC_SEQUENCE_MS))
             .build();
         let (print_tx, print_rx) = mpsc::channel::<String>();
         let tab_print = Arc::new(Mutex::new(Some(print_tx.clone())));
-        let mut editor: Editor<CallHelper, FileHistory> = Editor::with_config(config).map_err(|e| e.to_string())?;
+        let mut editor: Editor<CallHelper, FileHistory> = Editor::with_config(config)?;
         // Keys whose rustyline command waits for another key without drawing the external
         // printer's messages are bound to commands that decide at once (see [`TabKey`]).
         editor.bind_sequence(
@@ -151,7 +150,7 @@ impl Terminal {
         let printer = std::thread::Builder::new()
             .name("ivrsim-printer".into())
             .spawn(move || print_loop(external, &print_rx))
-            .map_err(|e| e.to_string())?;
+            .map_err(ReadlineError::Io)?;
 
         let (event_tx, events) = unbounded_channel();
         let (ready, ready_rx) = mpsc::channel();
@@ -160,7 +159,7 @@ impl Terminal {
         let reader = std::thread::Builder::new()
             .name("ivrsim-reader".into())
             .spawn(move || read_loop(editor, &event_tx, &ready_rx, &reader_state, history))
-            .map_err(|e| e.to_string())?;
+            .map_err(ReadlineError::Io)?;
         Ok(Terminal {
             events,
             screen: PrinterScreen { tx: print_tx },

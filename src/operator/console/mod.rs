@@ -422,7 +422,7 @@ impl Console {
                             *call = Some(id);
                         }
                     }
-                    Err(why) => self.send(Some(conn), ToCaller::Unavailable { why }),
+                    Err(why) => self.send(Some(conn), ToCaller::Unavailable { why: why.to_string() }),
                 }
             }
             (
@@ -577,13 +577,16 @@ impl Console {
     }
 
     /// Puts a handed-off call in its queue; its number, or why it cannot wait.
-    fn join(&mut self, now: Duration, caller: &str, conn: Option<ConnId>, handoff: Handoff) -> Result<CallId, String> {
+    fn join(
+        &mut self,
+        now: Duration,
+        caller: &str,
+        conn: Option<ConnId>,
+        handoff: Handoff,
+    ) -> Result<CallId, crate::operator::queue::JoinError> {
         let handoff = sanitize(handoff);
         let queue = handoff.queue.clone();
-        let (id, position) = self
-            .queues
-            .join(&queue, handoff.priority, now, ())
-            .map_err(|e| e.to_string())?;
+        let (id, position) = self.queues.join(&queue, handoff.priority, now, ())?;
         let route = printable_line(&route_of(&handoff.path)).into_owned();
         self.show(format!(
             "call {id} waits in `{queue}` ({}, {}) at position {position}: {caller}: {route}",
