@@ -144,7 +144,13 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let (mut passed, mut failed, mut broken, mut filtered) = (0usize, 0usize, 0usize, 0usize);
     let mut ran = HashMap::<PathBuf, usize>::new();
     let mut out = String::new();
-    let mut all_runs = Vec::new();
+    // Every file is loaded first (findings on stderr in file order), then the scenarios of all
+    // of them run together on every core, and their results are reported in file order.
+    enum Slot {
+        NotLoaded(report::FileRuns),
+        Ready(crate::scenario::ScenarioFile),
+    }
+    let mut slots = Vec::new();
     for path in files {
         let (file, diags) = match load_scenarios(&path, &mut sources) {
             Ok(x) => x,
@@ -152,11 +158,11 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
                 let e = Error::from(e);
                 super::report(&e);
                 broken += 1;
-                all_runs.push(report::FileRuns::not_loaded(
+                slots.push(Slot::NotLoaded(report::FileRuns::not_loaded(
                     path,
                     None,
                     vec![report::LoadFinding::unplaced(e.to_string())],
-                ));
+                )));
                 continue;
             }
         };
@@ -171,7 +177,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
                     path.display()
                 )));
             }
-            all_runs.push(report::FileRuns::not_loaded(path, None, findings));
+            slots.push(Slot::NotLoaded(report::FileRuns::not_loaded(path, None, findings)));
             continue;
         };
         if let Some(pattern) = &args.filter {
@@ -192,25 +198,52 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
                 (m, c, cov)
             })
         });
-        let (menu, clips, coverage) = match entry {
-            Ok(x) => x,
-            Err(menu_findings) => {
-                super::report(&Error::ScenarioMenu {
-                    path: path.clone(),
-                    menu: file.menu.clone(),
-                });
-                broken += 1;
-                let mut findings = vec![report::LoadFinding {
-                    code: None,
-                    message: format!("its menu `{}` cannot be used", file.menu.display()),
-                    location: Some(report::Location::of(&sources, file.menu_span)),
-                }];
-                findings.extend(menu_findings.iter().cloned());
-                all_runs.push(report::FileRuns::not_loaded(path, Some(file.menu.clone()), findings));
+        if let Err(menu_findings) = entry {
+            super::report(&Error::ScenarioMenu {
+                path: path.clone(),
+                menu: file.menu.clone(),
+            });
+            broken += 1;
+            let mut findings = vec![report::LoadFinding {
+                code: None,
+                message: format!("its menu `{}` cannot be used", file.menu.display()),
+                location: Some(report::Location::of(&sources, file.menu_span)),
+            }];
+            findings.extend(menu_findings.iter().cloned());
+            slots.push(Slot::NotLoaded(report::FileRuns::not_loaded(
+                path,
+                Some(file.menu.clone()),
+                findings,
+            )));
+            continue;
+        }
+        slots.push(Slot::Ready(file));
+    }
+    let jobs: Vec<_> = slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Ready(file) => match menus.get(&file.menu) {
+                Some(Ok((menu, clips, _))) => Some(file.scenarios.iter().map(move |sc| (menu, clips, sc))),
+                _ => None,
+            },
+            Slot::NotLoaded(_) => None,
+        })
+        .flatten()
+        .collect();
+    let mut runs = report::run_parallel(jobs).into_iter();
+    let mut all_runs = Vec::new();
+    for slot in slots {
+        let file = match slot {
+            Slot::NotLoaded(not_loaded) => {
+                all_runs.push(not_loaded);
                 continue;
             }
+            Slot::Ready(file) => file,
         };
-        let runs = report::run_parallel(file.scenarios.iter().map(|sc| (&*menu, &*clips, sc)).collect());
+        let Some(Ok((_, _, coverage))) = menus.get_mut(&file.menu) else {
+            continue;
+        };
+        let runs: Vec<_> = runs.by_ref().take(file.scenarios.len()).collect();
         for run in &runs {
             coverage.record(&run.hits);
             let secs = run.call_time.as_secs_f64();

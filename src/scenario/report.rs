@@ -367,24 +367,16 @@ pub fn json(files: &[FileRuns]) -> serde_json::Value {
     serde_json::to_value(json_report(files)).unwrap_or(serde_json::Value::Null)
 }
 
-/// Runs every job and returns the runs in input order: on a worker per core (at most one per
-/// job) when there are [`PARALLEL_FROM`] jobs or more, else one after the other.
+/// Runs every job and returns the runs in input order: on rayon's pool (a worker per core)
+/// when there are [`PARALLEL_FROM`] jobs or more, else one after the other. Rayon's indexed
+/// `collect` puts each run at its job's place, so the order (and every report) is the same
+/// whatever the number of cores.
 pub fn run_parallel(jobs: Vec<(&Menu, &ClipLibrary, &Scenario)>) -> Vec<Run> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if jobs.len() < PARALLEL_FROM || workers < 2 {
+    use rayon::prelude::*;
+    if jobs.len() < PARALLEL_FROM || rayon::current_num_threads() < 2 {
         return jobs.into_iter().map(|(m, c, s)| runner::run(m, c, s)).collect();
     }
-    let chunk = jobs.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|&(m, c, s)| runner::run(m, c, s)).collect::<Vec<Run>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    jobs.into_par_iter().map(|(m, c, s)| runner::run(m, c, s)).collect()
 }
 
 #[cfg(test)]
