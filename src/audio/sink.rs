@@ -190,6 +190,20 @@ mod speaker {
 mod tests {
     use super::*;
 
+    /// `repl::sound` puts "captions only, no sound: " before a reason that does not say so
+    /// itself; the variant tells, as the text did.
+    #[test]
+    fn a_speaker_error_says_captions_only_when_its_text_does() {
+        for e in [
+            SpeakerError::NotBuilt,
+            SpeakerError::NoOutput,
+            SpeakerError::Open("cannot open the sound output: no device".into()),
+        ] {
+            assert_eq!(e.says_captions_only(), e.to_string().contains("captions only"), "{e}");
+            assert!(!e.to_string().contains('\n'), "{e}");
+        }
+    }
+
     #[test]
     fn silent_does_nothing() {
         let mut out: Box<dyn AudioOut> = Box::new(Silent);
