@@ -101,7 +101,13 @@ const RULES: &[Rule] = &[
     },
     Rule {
         under: "src/terminal",
-        forbid: &["crate::repl", "crate::call", "crate::operator", "crate::engine", "crate::scenario"],
+        forbid: &[
+            "crate::repl",
+            "crate::call",
+            "crate::operator",
+            "crate::engine",
+            "crate::scenario",
+        ],
         only: &[],
         why: "the terminal module serves both `call` and `operator` and knows neither",
     },
@@ -128,7 +134,9 @@ fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
 
 /// The code of a file without its comments (line comments, doc comments, block comments).
 fn code(text: &str) -> String {
-    let no_blocks = regex::Regex::new(r"(?s)/\*.*?\*/").expect("regex").replace_all(text, "");
+    let no_blocks = regex::Regex::new(r"(?s)/\*.*?\*/")
+        .expect("regex")
+        .replace_all(text, "");
     no_blocks
         .lines()
         .map(|l| match l.find("//") {
