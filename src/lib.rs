@@ -42,4 +42,5 @@ pub mod scenario;
 pub mod signals;
 pub mod source;
 pub mod synth;
+pub mod terminal;
 pub mod timing;

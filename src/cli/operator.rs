@@ -13,9 +13,8 @@ use crate::diag::ColorChoice;
 use crate::operator::console::{COMMANDS, Console, ConsoleConfig};
 use crate::operator::protocol::DEFAULT_ADDR;
 use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
-use crate::repl::driver::Screen;
-use crate::repl::editor::{MenuWords, SharedWords};
-use crate::repl::terminal::{StdoutScreen, stdin_lines};
+use crate::repl::editor::{CallHelper, MenuWords, SharedWords, history_path};
+use crate::terminal::{Screen, StdoutScreen, Tty, stdin_lines};
 
 /// Arguments of `ivrsim operator`.
 #[derive(Debug, Args)]
@@ -226,7 +225,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
     for (call, handoff) in shift {
         console.add_scripted(call, handoff);
     }
-    let rt = match crate::repl::runtime() {
+    let rt = match crate::terminal::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             say!("error: {e}");
@@ -289,7 +288,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> u8 {
             ..MenuWords::default()
         };
     }
-    let mut tty = crate::repl::Tty::open(terminal, words);
+    let mut tty = Tty::open(terminal, CallHelper::new(words), history_path());
     let result = match tty.term.as_mut() {
         Some(t) => {
             let (events, screen, ready) = t.parts();
