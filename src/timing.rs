@@ -7,7 +7,7 @@
 //! Clip lengths come in a [`PromptTimings`] table, made once when the clips are read
 //! (`crate::audio::ClipLibrary::timings`) or built directly (tests, importers, simulations
 //! without sound files). The engine, the graph's time-to-operator and the checks take that
-//! table, so none of them depends on the audio module (docs/architecture.md, "Layers").
+//! table, so none of them depends on the audio module (docs/architecture.md, "Layers, enforced by a test").
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

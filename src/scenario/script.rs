@@ -5,7 +5,7 @@
 //! a file format ([`RawStart`], [`RawStep`]), the lowering of them to a [`Script`] (with the
 //! same findings as in a scenario file), and running a script to its handoff
 //! ([`Script::handoff`]). The scenario loader's context and the runner stay inside the
-//! module (docs/architecture.md, "Layers").
+//! module (docs/architecture.md, "Layers, enforced by a test").
 
 use super::load::Cx;
 use super::{Expect, Scenario, Step, StepKind, TransferExpect};

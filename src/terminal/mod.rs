@@ -1,7 +1,7 @@
 //! The terminal, shared by the two interactive drivers: the rehearsal REPL of `ivrsim call`
 //! ([`crate::repl`]) and the call-taker console of `ivrsim operator`
 //! ([`crate::operator::server`]). Neither borrows the other's code: both take their lines
-//! and show their output through this module (docs/architecture.md, "Layers").
+//! and show their output through this module (docs/architecture.md, "Layers, enforced by a test").
 //!
 //! - [`Event`]: what the line reader sends (a line, or the end).
 //! - [`Screen`]: where a driver's lines go, without blocking.

@@ -1,4 +1,4 @@
-//! The layering of the crate, checked on its sources (docs/architecture.md, "Layers"): until
+//! The layering of the crate, checked on its sources (docs/architecture.md, "Layers, enforced by a test"): until
 //! the crate is split into a workspace, this test is what keeps the core (model, engine,
 //! graph) free of drivers, terminals and sound, and the console free of the REPL.
 //!
