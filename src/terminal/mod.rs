@@ -5,7 +5,7 @@
 //!
 //! - [`Event`]: what the line reader sends (a line, or the end).
 //! - [`Screen`]: where a driver's lines go, without blocking.
-//! - [`line`]: where lines come from and where output goes: rustyline on a reader thread
+//! - [`line`](mod@line): where lines come from and where output goes: rustyline on a reader thread
 //!   with a printer thread ([`Terminal`]), or plain standard input and output
 //!   ([`stdin_lines`], [`StdoutScreen`]).
 //! - [`Tty`]: the line editor on the terminal, and the terminal's settings put back at the
