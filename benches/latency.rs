@@ -39,7 +39,7 @@ fn hotline() -> (Menu, ClipLibrary) {
 
 /// A call at the hotline's main menu, its prompt just started (the welcome played).
 fn at_main_menu<'m>(menu: &'m Menu, clips: &'m ClipLibrary) -> Call<'m> {
-    let mut call = Call::new(menu, clips, CallStart::default());
+    let mut call = Call::new(menu, clips.timings(), CallStart::default());
     let welcome_end = call.poll_timeout().expect("the welcome plays");
     call.handle_timeout(welcome_end);
     while call.poll_effect().is_some() {}

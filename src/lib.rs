@@ -43,6 +43,7 @@ pub mod scenario;
 pub mod signals;
 pub mod source;
 pub mod synth;
+pub mod terminal;
 pub mod timing;
 
 pub use error::{Error, Outcome};

@@ -77,7 +77,7 @@ pub fn handoff_after_keys(
     use crate::engine::{Call, CallStart, Effect};
     let mut call = Call::new(
         menu,
-        clips,
+        clips.timings(),
         CallStart {
             operator_line: true,
             ..CallStart::default()

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::diag::{Code, Diagnostic};
 use crate::menu::{ClipRef, Menu};
+use crate::timing::PromptTimings;
 
 /// Sample rates accepted as telephony: 8000 Hz (narrowband, G.711) and 16000 Hz
 /// (wideband, G.722).
@@ -203,6 +204,8 @@ fn header_problem(e: &hound::Error, bytes: u64) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct ClipLibrary {
     clips: HashMap<PathBuf, Result<ClipInfo, ClipError>>,
+    /// The lengths of the readable clips, for the engine (made as they are read).
+    timings: PromptTimings,
 }
 
 impl ClipLibrary {
@@ -246,6 +249,9 @@ impl ClipLibrary {
                         );
                     }
                 }
+                if let Ok(info) = &result {
+                    lib.timings.insert(clip.path.clone(), info.duration());
+                }
                 lib.clips.insert(clip.path.clone(), result);
             }
         }
@@ -255,6 +261,12 @@ impl ClipLibrary {
     /// The clip at `path`, if it was read and is usable.
     pub fn get(&self, path: &Path) -> Option<&ClipInfo> {
         self.clips.get(path).and_then(|r| r.as_ref().ok())
+    }
+
+    /// The playing time of every readable clip: what the engine, the graph's
+    /// time-to-operator and the checks take ([`PromptTimings`]), made once at [`ClipLibrary::load`].
+    pub fn timings(&self) -> &PromptTimings {
+        &self.timings
     }
 
     /// Number of distinct clips named.

@@ -612,7 +612,7 @@ mod tests {
             .unwrap();
         let (lib, _) = ClipLibrary::load(&menu);
         let welcome = decode_clip(&menu.audio_dir.join("welcome.wav")).unwrap();
-        let mut call = Call::new(&menu, &lib, CallStart::default());
+        let mut call = Call::new(&menu, lib.timings(), CallStart::default());
         let mut rec = Recorder::new();
         fn drain(call: &mut Call, rec: &mut Recorder) {
             while let Some(e) = call.poll_effect() {

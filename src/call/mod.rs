@@ -6,6 +6,7 @@ pub mod input;
 pub mod pipe;
 pub mod render;
 pub mod save;
+pub mod screen_pop;
 pub mod session;
 pub mod transcript;
 

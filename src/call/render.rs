@@ -11,7 +11,7 @@ use crate::timing::duration_text;
 
 /// Text from the menu or the other side of the line, made safe for one line of the screen
 /// ([`printable_line`], with line breaks and tabs shown as spaces).
-fn printable(s: &str) -> String {
+pub(crate) fn printable(s: &str) -> String {
     printable_line(&s.replace(['\n', '\r', '\t'], " ")).into_owned()
 }
 
@@ -70,7 +70,7 @@ pub fn lines(effect: &Effect) -> Vec<String> {
     }
 }
 
-fn path_lines(path: &[PathStep]) -> Vec<String> {
+pub(crate) fn path_lines(path: &[PathStep]) -> Vec<String> {
     let w = path
         .iter()
         .map(|s| printable(&s.node).chars().count())
@@ -88,36 +88,10 @@ fn path_lines(path: &[PathStep]) -> Vec<String> {
         .collect()
 }
 
-/// The call-taker's screen pop: what they see when the call is handed over.
+/// The call-taker's screen pop: what they see when the call is handed over (the IVR's
+/// [`ScreenPop`](super::screen_pop::ScreenPop)).
 pub fn screen_pop(h: &Handoff) -> Vec<String> {
-    let mut v = vec![
-        String::new(),
-        "=== handed to an operator: what the call-taker sees ===".to_owned(),
-        format!(
-            "queue: {}   priority: {}   reason: {}",
-            printable(&h.queue),
-            h.priority.name(),
-            h.reason.name()
-        ),
-        format!(
-            "language: {}   time in IVR: {}",
-            h.language,
-            duration_text(h.time_in_ivr)
-        ),
-    ];
-    if h.variables.is_empty() {
-        v.push("collected: nothing".into());
-    } else {
-        v.push("collected:".into());
-        v.extend(
-            h.variables
-                .iter()
-                .map(|(k, val)| format!("  {} = {}", printable(k), printable(val))),
-        );
-    }
-    v.push("path:".into());
-    v.extend(path_lines(&h.path));
-    v
+    super::screen_pop::ScreenPop::from_handoff(h).lines()
 }
 
 /// The end-of-call summary.

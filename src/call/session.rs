@@ -63,7 +63,7 @@ pub struct Session<'m> {
 impl<'m> Session<'m> {
     /// Starts the first call.
     pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, options: SessionOptions) -> Self {
-        let call = Call::new(menu, clips, options.start.clone());
+        let call = Call::new(menu, clips.timings(), options.start.clone());
         Session {
             menu,
             clips,
@@ -113,7 +113,7 @@ impl<'m> Session<'m> {
 
     /// Starts a new call (the files then describe the new call).
     pub fn restart(&mut self) {
-        self.call = Call::new(self.menu, self.clips, self.options.start.clone());
+        self.call = Call::new(self.menu, self.clips.timings(), self.options.start.clone());
         self.log.clear();
         self.left_out = 0;
         self.recording_written = false;

@@ -100,7 +100,7 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     .help("split the menu, or raise `lint.max_options` if the breadth is deliberate"),
             );
         }
-        let (d, src) = prompt_duration(&m.prompt, None, clips);
+        let (d, src) = prompt_duration(&m.prompt, None, clips.timings());
         if d > t.max_prompt {
             let how = match src {
                 DurationSource::Clip => "its clip lasts",

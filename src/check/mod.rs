@@ -86,7 +86,7 @@ impl Analysis {
     /// Builds the graph and computes reachability and the shortest ways.
     pub fn of(menu: &Menu, clips: &ClipLibrary) -> Self {
         let graph = MenuGraph::build(menu);
-        let timings = Timings::of(menu, clips);
+        let timings = Timings::of(menu, clips.timings());
         let by_keys = Ways::compute(menu, &graph, &timings, Goal::FewestKeys);
         let fastest = Ways::compute(menu, &graph, &timings, Goal::Fastest);
         let reachable = crate::graph::reach::reachable_from_entry(&graph);

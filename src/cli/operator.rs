@@ -13,9 +13,8 @@ use crate::error::{Error, Outcome, UsageError};
 use crate::operator::console::{COMMANDS, Console, ConsoleConfig};
 use crate::operator::protocol::DEFAULT_ADDR;
 use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
-use crate::repl::driver::Screen;
-use crate::repl::editor::{MenuWords, SharedWords};
-use crate::repl::terminal::{StdoutScreen, stdin_lines};
+use crate::repl::editor::{CallHelper, MenuWords, SharedWords, history_path};
+use crate::terminal::{Screen, StdoutScreen, Tty, stdin_lines};
 
 /// Arguments of `ivrsim operator`.
 #[derive(Debug, Args)]
@@ -202,7 +201,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
     for (call, handoff) in shift {
         console.add_scripted(call, handoff);
     }
-    let rt = crate::repl::runtime()?;
+    let rt = crate::terminal::runtime()?;
     let listener = if args.no_listen {
         None
     } else {
@@ -256,7 +255,7 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
             ..MenuWords::default()
         };
     }
-    let mut tty = crate::repl::Tty::open(terminal, words);
+    let mut tty = Tty::open(terminal, CallHelper::new(words), history_path());
     let result = match tty.term.as_mut() {
         Some(t) => {
             let (events, screen, ready) = t.parts();

@@ -455,10 +455,10 @@ impl Call<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::ClipLibrary;
     use crate::engine::{CallStart, Handoff, Summary};
     use crate::menu::Menu;
     use crate::menu::testing::menu;
+    use crate::timing::PromptTimings;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
@@ -514,7 +514,7 @@ nodes:
 
     impl<'m> Run<'m> {
         /// A call with an operator line, handed off at 0.8 s (key 1 pressed at 0).
-        fn start(m: &'m Menu, clips: &'m ClipLibrary) -> Self {
+        fn start(m: &'m Menu, clips: &'m PromptTimings) -> Self {
             let start = CallStart {
                 operator_line: true,
                 ..CallStart::default()
@@ -595,7 +595,7 @@ nodes:
     #[test]
     fn keys_with_a_call_taker_go_to_the_call_taker_and_waiting_they_do_nothing() {
         let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, waiting("a", 1, true));
         r.call.handle_keys(ms(4000), "5");
@@ -638,7 +638,7 @@ nodes:
     #[test]
     fn a_handed_off_call_waits_hears_its_position_and_is_answered() {
         let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         let h: Vec<&Handoff> = r
             .effects
@@ -690,7 +690,7 @@ nodes:
     #[test]
     fn a_caller_who_hangs_up_while_waiting_abandons() {
         let m = hotline("");
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, waiting("a", 3, true));
         r.call.handle_hangup(ms(7000));
@@ -704,7 +704,7 @@ nodes:
     #[test]
     fn without_a_plan_the_built_in_message_plays_and_the_line_hangs_up() {
         let m = hotline("");
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(
             1000,
@@ -727,7 +727,7 @@ nodes:
     #[test]
     fn message_leaves_the_queue_when_nobody_is_logged_in() {
         let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         let e = r.queue(1000, waiting("a", 1, false));
         assert!(
@@ -745,7 +745,7 @@ nodes:
     #[test]
     fn news_from_the_console_after_the_call_leaves_its_queue_change_nothing() {
         let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, waiting("a", 2, false)); // leaves: the message plays
         // A position update and a second "unavailable" already on their way.
@@ -769,7 +769,7 @@ nodes:
     #[test]
     fn hold_waits_up_to_max_wait_then_says_goodbye() {
         let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(
             1000,
@@ -799,7 +799,7 @@ nodes:
     #[test]
     fn hold_in_a_queue_is_answered_when_a_call_taker_logs_in_in_time() {
         let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, waiting("a", 1, false));
         r.queue(20_000, waiting("a", 1, true)); // logged in: the limit no longer runs
@@ -812,7 +812,7 @@ nodes:
     #[test]
     fn goto_goes_on_at_another_node() {
         let m = hotline(r#"{ action: goto, to: other }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         let e = r.queue(1000, waiting("a", 1, false));
         assert!(e.iter().any(|e| matches!(e, Effect::LeftQueue { .. })));
@@ -830,7 +830,7 @@ nodes:
     #[test]
     fn callback_takes_a_number_and_hands_it_on() {
         let m = hotline(r#"{ action: callback, to: cb }"#);
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, QueueEvent::Unavailable { why: "none".into() });
         r.to(1800); // "your number"
@@ -856,7 +856,7 @@ nodes:
             },
         ] {
             let m = hotline(r#"{ action: goto, to: other }"#);
-            let clips = ClipLibrary::default();
+            let clips = PromptTimings::text_only();
             let mut r = Run::start(&m, &clips);
             r.queue(1000, waiting("a", 1, true));
             r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
@@ -870,7 +870,7 @@ nodes:
     #[test]
     fn a_call_put_back_in_another_queue_waits_there() {
         let m = hotline("");
-        let clips = ClipLibrary::default();
+        let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
         r.queue(1000, waiting("a", 1, true));
         r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });

@@ -27,9 +27,8 @@ pub use effect::{
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
-use crate::audio::ClipLibrary;
 use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
-use crate::timing::prompt_duration;
+use crate::timing::PromptTimings;
 use input::{Failure, contains_phrase, normalize};
 
 /// Most nodes entered at one instant (routes, or messages with empty clips) before the engine
@@ -88,7 +87,8 @@ struct AtNode {
 /// One call.
 pub struct Call<'m> {
     menu: &'m Menu,
-    clips: &'m ClipLibrary,
+    /// How long each prompt plays, and which clip (made once per menu).
+    timings: &'m PromptTimings,
     clock: CallClock,
     at: Option<AtNode>,
     /// Keys not yet used: pressed while the line could not take them (a message that
@@ -135,14 +135,14 @@ pub struct Call<'m> {
 impl<'m> Call<'m> {
     /// Starts a call at time zero at the menu's entry. The first effects (the entry's
     /// prompt) are ready at once.
-    pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
+    pub fn new(menu: &'m Menu, timings: &'m PromptTimings, start: CallStart) -> Self {
         let language = start
             .language
             .filter(|l| menu.languages.contains(l))
             .unwrap_or_else(|| menu.languages.first().cloned().unwrap_or_default());
         let mut call = Call {
             menu,
-            clips,
+            timings,
             clock: start.clock,
             at: None,
             input: VecDeque::new(),
@@ -445,17 +445,15 @@ impl<'m> Call<'m> {
     }
 
     fn play(&self, node: NodeId, prompt: &Prompt, role: PromptRole, barge_in: bool) -> PromptPlay {
-        let (text, clip) = prompt.in_language(&self.language);
-        let (duration, _) = prompt_duration(prompt, Some(&self.language), self.clips);
+        let (text, _) = prompt.in_language(&self.language);
+        let timing = self.timings.of(prompt, Some(&self.language));
         PromptPlay {
             node: self.menu.node(node).id.clone(),
             role,
             text: text.to_owned(),
-            clip: clip
-                .filter(|c| self.clips.get(&c.path).is_some())
-                .map(|c| c.path.clone()),
+            clip: timing.clip.map(|c| c.path.clone()),
             at: Duration::ZERO,
-            duration,
+            duration: timing.duration,
             barge_in,
         }
     }

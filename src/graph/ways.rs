@@ -26,9 +26,8 @@ use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, MenuGraph};
-use crate::audio::ClipLibrary;
 use crate::menu::{Menu, NodeId, NodeKind, Prompt};
-use crate::timing::prompt_duration;
+use crate::timing::PromptTimings;
 
 /// Keypresses and milliseconds of a way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,8 +92,8 @@ fn ms(d: Duration) -> u64 {
 impl Timings {
     /// Durations of every node's prompts in the default language: clip lengths, or the
     /// text at the documented speaking rate (see [`crate::timing`]).
-    pub fn of(menu: &Menu, clips: &ClipLibrary) -> Self {
-        let dur = |p: &Prompt| ms(prompt_duration(p, None, clips).0);
+    pub fn of(menu: &Menu, timings: &PromptTimings) -> Self {
+        let dur = |p: &Prompt| ms(timings.of(p, None).duration);
         let mut t = Timings {
             prompt: Vec::with_capacity(menu.nodes.len()),
             no_input: Vec::with_capacity(menu.nodes.len()),
@@ -331,7 +330,7 @@ nodes:
     fn edge_costs_follow_the_documented_model() {
         let m = menu(MENU);
         let g = MenuGraph::build(&m);
-        let t = Timings::of(&m, &ClipLibrary::default());
+        let t = Timings::of(&m, &PromptTimings::text_only());
         let key = |k: &str, index| EdgeKind::Option {
             key: crate::menu::DtmfKey::parse(k).unwrap(),
             index,
@@ -383,7 +382,7 @@ nodes:
     fn shortest_ways_from_every_node() {
         let m = menu(MENU);
         let g = MenuGraph::build(&m);
-        let t = Timings::of(&m, &ClipLibrary::default());
+        let t = Timings::of(&m, &PromptTimings::text_only());
         let keys = Ways::compute(&m, &g, &t, Goal::FewestKeys);
         let fast = Ways::compute(&m, &g, &t, Goal::Fastest);
         let at = |w: &Ways, n: &str| w.cost[m.find(n).unwrap().index()];
@@ -413,7 +412,7 @@ nodes:
 "#,
         );
         let g = MenuGraph::build(&m);
-        let t = Timings::of(&m, &ClipLibrary::default());
+        let t = Timings::of(&m, &PromptTimings::text_only());
         let id = m.find("m").unwrap().index();
         assert_eq!(Ways::compute(&m, &g, &t, Goal::FewestKeys).cost[id], None);
         assert!(Ways::compute(&m, &g, &t, Goal::Fastest).cost[id].is_some());

@@ -269,7 +269,7 @@ fn own_facts(call: &TrainingCall) -> Vec<Fact> {
                 keywords: words.iter().map(|w| (*w).to_owned()).collect(),
                 answer: answer?,
                 ask_twice: false,
-                span: call.scenario.span,
+                span: call.scenario.span(),
             })
         })
         .collect()

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::console::{ConnId, Console, Output};
 use super::protocol::{ToCaller, ToConsole};
 use super::wire::{OUTBOX, WireCmd, WireEvent, pump};
-use crate::repl::driver::{Event, Screen, sleep_until};
+use crate::terminal::{Event, Screen, sleep_until};
 
 /// Most connections a console keeps open at once; more are closed on arrival.
 pub const MAX_CONNECTIONS: usize = 4096;

@@ -16,14 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
-use crate::engine::{Handoff, route_of};
+use crate::engine::Handoff;
 use crate::menu::Menu;
 use crate::menu::load::{ReadError, parse_file, read_text};
-use crate::menu::raw::schema;
-use crate::scenario::format::{RawStart, RawStep, S};
-use crate::scenario::load::Cx;
-use crate::scenario::{Expect, Scenario, Step, StepKind, TransferExpect};
-use crate::source::{Sources, Span};
+use crate::menu::raw::{S, schema};
+use crate::scenario::script::{NoHandoff, RawStart, RawStep, Script};
+use crate::source::{FileId, Sources, Span};
 
 /// The four fields of a report; a training call must record at least one of them.
 pub const CORE_FIELDS: [&str; 4] = ["when", "where", "who", "what"];
@@ -45,9 +43,9 @@ pub struct TrainingCall {
     /// When the call starts, as time since the start of the shift (default 0 s). It joins
     /// its queue `arrival + handoff.time_in_ivr` into the shift.
     pub arrival: Duration,
-    /// The IVR part as a scenario named like the call: `start` and `steps` as written, then
-    /// an implicit last step that expects a transfer (placed at `steps:`).
-    pub scenario: Scenario,
+    /// The IVR part, named like the call: `start` and `steps` as written, then an implicit
+    /// last step that expects a transfer (placed at `steps:`).
+    pub scenario: Script,
     /// Who calls.
     pub persona: Persona,
     /// What the caller says when answered.
@@ -320,6 +318,38 @@ fn load(
     (call.filter(|_| ok), diags)
 }
 
+/// The reading of one training file's values into the model, collecting findings.
+struct Cx<'a> {
+    sources: &'a Sources,
+    file: FileId,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Cx<'_> {
+    /// The span of a value's place in this file.
+    fn span(&self, loc: &serde_saphyr::Location) -> Span {
+        self.sources.span_of(self.file, loc)
+    }
+
+    /// Adds a finding.
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// A duration (`30s`, `1m30s`), or `None` with an E016 finding at its place (as in
+    /// scenario files).
+    fn duration(&mut self, v: &S<String>) -> Option<Duration> {
+        match crate::menu::parse_duration(&v.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let span = self.span(&v.referenced);
+                self.push(Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(e));
+                None
+            }
+        }
+    }
+}
+
 /// A required text: `None` with an E004 finding (at `parent`) when missing or blank.
 fn required<'v>(cx: &mut Cx, v: Option<&'v S<String>>, parent: Span, what: &str, hint: &str) -> Option<&'v str> {
     match v {
@@ -356,8 +386,15 @@ fn lower(cx: &mut Cx, path: &Path, raw: &S<RawTraining>, allowed: &[String]) -> 
         Some(a) => cx.duration(a).unwrap_or_default(),
         None => Duration::ZERO,
     };
-    let start = r.start.as_ref().map(|s| cx.start(&s.value)).unwrap_or_default();
-    let scenario = steps(cx, r.steps.as_ref(), top, &name, start);
+    let scenario = Script::lower(
+        cx.sources,
+        cx.file,
+        cx.diags,
+        &name,
+        top,
+        r.start.as_ref(),
+        r.steps.as_ref(),
+    );
     let persona = persona(cx, r.persona.as_ref(), top);
     let opening = required(
         cx,
@@ -385,9 +422,9 @@ fn lower(cx: &mut Cx, path: &Path, raw: &S<RawTraining>, allowed: &[String]) -> 
         }
         _ => false,
     };
-    let (scenario, step_places) = scenario?;
-    let step_places = step_places
-        .into_iter()
+    let scenario = scenario?;
+    let step_places = scenario
+        .step_spans()
         .map(|span| {
             let lc = cx.sources.line_col(span);
             format!("{}:{}:{}", cx.sources.name(span.file), lc.line, lc.column)
@@ -409,50 +446,6 @@ fn lower(cx: &mut Cx, path: &Path, raw: &S<RawTraining>, allowed: &[String]) -> 
         callback,
         step_places,
     })
-}
-
-/// `steps:` as a scenario, with the implicit "expect a transfer" step at `steps:` last;
-/// also the steps' places.
-fn steps(
-    cx: &mut Cx,
-    raw: Option<&S<Vec<S<RawStep>>>>,
-    top: Span,
-    name: &str,
-    start: crate::engine::CallStart,
-) -> Option<(Scenario, Vec<Span>)> {
-    let Some(list) = raw.filter(|l| !l.value.is_empty()) else {
-        let span = raw.map_or(top, |l| cx.span(&l.referenced));
-        cx.push(
-            Diagnostic::new(Code::MissingField, span, "no `steps`")
-                .label("the caller's way through the IVR to a transfer")
-                .help("write them as in a scenario, e.g. `steps: [{ press: \"1\" }, { press: \"1\" }]`"),
-        );
-        return None;
-    };
-    let mut steps = Vec::new();
-    let mut ok = true;
-    for st in &list.value {
-        match cx.step(st) {
-            Some(step) => steps.push(step),
-            None => ok = false,
-        }
-    }
-    let list_span = cx.span(&list.referenced);
-    steps.push(Step {
-        span: list_span,
-        kind: StepKind::Expect(Expect {
-            transfer: Some(TransferExpect::default()),
-            ..Expect::default()
-        }),
-    });
-    let places = steps.iter().map(|s| s.span).collect();
-    let scenario = Scenario {
-        name: name.to_owned(),
-        span: top,
-        start,
-        steps,
-    };
-    ok.then_some((scenario, places))
 }
 
 fn persona(cx: &mut Cx, raw: Option<&S<RawPersona>>, top: Span) -> Option<Persona> {
@@ -786,36 +779,29 @@ pub enum HandoffError {
 /// expectation fails, or when the steps end (or the call ends) without a transfer; it gives
 /// the path the call took.
 pub fn handoff(call: &TrainingCall, menu: &Menu, clips: &ClipLibrary) -> Result<Handoff, HandoffError> {
-    let run = crate::scenario::runner::run(menu, clips, &call.scenario);
-    let place = |span: Span| {
-        call.scenario
-            .steps
-            .iter()
-            .position(|s| s.span == span)
-            .and_then(|i| call.step_places.get(i))
+    let place = |step: Option<usize>| {
+        step.and_then(|i| call.step_places.get(i))
             .cloned()
             .unwrap_or_else(|| call.path.display().to_string())
     };
-    match (run.failure, run.handoff) {
-        (None, Some(h)) => Ok(h),
-        (Some(f), _) if call.scenario.steps.last().is_some_and(|s| s.span == f.step) => Err(HandoffError::NotHanded {
-            place: place(f.step),
+    call.scenario.handoff(menu, clips).map_err(|no| match no {
+        NoHandoff::NotTransferred { message, route } => HandoffError::NotHanded {
+            place: place(Some(call.step_places.len().saturating_sub(1))),
             name: call.name.clone(),
-            why: f.message,
-            path: route_of(&f.path),
-        }),
-        (Some(f), _) => Err(HandoffError::StepFails {
-            place: place(f.step),
+            why: message,
+            path: route,
+        },
+        NoHandoff::Step { step, message, route } => HandoffError::StepFails {
+            place: place(step),
             name: call.name.clone(),
-            why: f.message,
-            path: route_of(&f.path),
-        }),
-        // The last step expects a transfer, so a run without failure has a handoff.
-        (None, None) => Err(HandoffError::NoHandoff {
+            why: message,
+            path: route,
+        },
+        NoHandoff::Missing => HandoffError::NoHandoff {
             path: call.path.display().to_string(),
             name: call.name.clone(),
-        }),
-    }
+        },
+    })
 }
 
 #[cfg(test)]
@@ -880,7 +866,7 @@ callback: true
         assert_eq!(call.disposition, "urgent_escalated");
         assert!(call.callback);
         // Two steps as written, then the implicit transfer expectation at `steps:`.
-        assert_eq!(call.scenario.steps.len(), 3);
+        assert_eq!(call.scenario.len(), 3);
         assert_eq!(call.step_places[0], "training/call.yaml:6:5");
         assert_eq!(call.step_places[2], "training/call.yaml:6:3");
     }

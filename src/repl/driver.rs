@@ -57,6 +57,8 @@ use crate::call::pipe::{MAX_PROMPTS_WITHOUT_A_TURN, NO_PAUSE};
 use crate::call::render;
 use crate::engine::{CallTime, Effect};
 use crate::source::printable;
+use crate::terminal::sleep_until;
+pub use crate::terminal::{Event, Screen};
 
 /// Indent of the driver's own lines (command output, explanations), under the captions.
 const INDENT: &str = "           ";
@@ -78,25 +80,6 @@ enum ToLink {
     Say(String),
     /// Keys the caller pressed while talking with the call-taker.
     Keys(String),
-}
-
-/// What the reader thread sends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Event {
-    /// One line, without its line ending.
-    Line(String),
-    /// The trainee left: Ctrl-D, Ctrl-C, or the end of the input. Ends like `:quit`.
-    End,
-}
-
-/// Where the driver's lines go. `show` must return at once (a terminal printer thread, a
-/// buffer): it is called on the driver's thread between timers.
-pub trait Screen {
-    /// Shows `lines`, in order, each on its own line.
-    ///
-    /// # Errors
-    /// The output is gone (a closed pipe): the driver hangs up and returns the error.
-    fn show(&mut self, lines: &[String]) -> io::Result<()>;
 }
 
 /// The call's clock: call time now, and the instant a call time falls on.
@@ -612,14 +595,6 @@ fn indent(text: &str) -> impl Iterator<Item = String> + '_ {
 async fn recv_link(link: &mut Option<Link>) -> Heard {
     match link {
         Some(l) => l.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Sleeps until `at`, or forever.
-pub(crate) async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,
     }
 }

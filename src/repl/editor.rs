@@ -137,20 +137,8 @@ pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair
 /// Most candidates one Tab lists; past that it says how many more there are.
 pub const TAB_LIST_MAX: usize = 30;
 
-/// What one Tab does, decided at once: Tab never waits for another key, so what the call
-/// shows meanwhile (re-prompts, a call joining the queue) is never held back. rustyline's
-/// own completion modes wait for the next key inside `readline` without drawing what its
-/// external printer was handed, which froze the screen until a key came.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TabAction {
-    /// Nothing starts with what is typed.
-    Nothing,
-    /// Replace the text before the cursor with this (the only candidate, or the longest
-    /// start all candidates share, when that adds something).
-    Complete(String),
-    /// Several candidates and nothing to add: list them (lines to show above the prompt).
-    List(Vec<String>),
-}
+/// What one Tab does (the terminal module's, shared with the console).
+pub use crate::terminal::TabAction;
 
 /// What Tab does on `line` with the cursor at byte `pos`, from `words`.
 pub fn tab(words: &MenuWords, line: &str, pos: usize) -> TabAction {
@@ -226,6 +214,7 @@ pub fn command_hint(words: &MenuWords, line: &str) -> Option<CommandHint> {
 }
 
 /// The rustyline helper of the `call` prompt.
+#[derive(Clone)]
 pub struct CallHelper {
     /// The current node's keys and words.
     pub words: SharedWords,
@@ -271,6 +260,23 @@ impl Highlighter for CallHelper {
 impl Validator for CallHelper {}
 
 impl Helper for CallHelper {}
+
+impl CallHelper {
+    /// The helper for `words`, hints dimmed unless `NO_COLOR` is set.
+    pub fn new(words: SharedWords) -> Self {
+        CallHelper {
+            words,
+            dim: std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
+impl crate::terminal::LineHelper for CallHelper {
+    fn tab(&self, line: &str, pos: usize) -> TabAction {
+        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
+        tab(&words, line, pos)
+    }
+}
 
 /// The history file: `history.txt` in the user's data folder for ivrsim (on Linux
 /// `$XDG_DATA_HOME/ivrsim` or `~/.local/share/ivrsim`). `None` when there is no home.

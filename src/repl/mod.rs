@@ -5,9 +5,9 @@
 //!   current-thread tokio runtime; call time is a `Duration` since the call started
 //!   ([`CallTime`]), read from tokio's monotonic clock. Time-outs run in real time unless
 //!   `--no-timeouts`.
-//! - [`terminal`]: where lines come from (rustyline on a reader thread, or plain standard
-//!   input) and where output goes (rustyline's external printer on a printer thread, above
-//!   the line being typed; or standard output).
+//! - [`crate::terminal`] (shared with the console): where lines come from (rustyline on a
+//!   reader thread, or plain standard input) and where output goes (rustyline's external
+//!   printer on a printer thread, above the line being typed; or standard output).
 //! - [`editor`]: Tab completion of `:commands` and of the current menu's keys, command
 //!   hints, the history file.
 //! - [`sound`]: the call's effects played on the speaker (prompt clips, DTMF key tones,
@@ -27,14 +27,15 @@ pub mod driver;
 pub mod editor;
 pub mod link;
 pub mod sound;
-pub mod terminal;
 
 use std::io;
 
 use driver::{Driver, DriverOptions, Screen};
-use editor::{SharedWords, menu_words};
+use editor::{CallHelper, SharedWords, history_path, menu_words};
 use sound::Sound;
-use terminal::{StdoutScreen, Terminal, stdin_lines};
+
+pub use crate::terminal::runtime;
+use crate::terminal::{StdoutScreen, Tty, stdin_lines};
 
 use crate::call::Session;
 use crate::engine::CallTime;
@@ -56,14 +57,6 @@ pub struct ReplOptions {
 
 /// Where handed-off calls go, for [`run_with`].
 pub use link::OperatorTarget;
-
-/// The runtime the REPL runs on: tokio, current thread, with timers and signals.
-///
-/// # Errors
-/// The runtime cannot start (no threads, no signal pipe).
-pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build()
-}
 
 /// Runs calls in the terminal until `:quit` or a signal; returns the call time the files run
 /// to, and the signal that ended the session if one did.
@@ -102,7 +95,7 @@ pub fn run_with(
     if let Ok(mut w) = words.lock() {
         *w = menu_words(session);
     }
-    let mut tty = Tty::open(options.terminal, words.clone());
+    let mut tty = Tty::open(options.terminal, CallHelper::new(words.clone()), history_path());
     let terminal = &mut tty.term;
     let driver_options = DriverOptions {
         timeouts: options.timeouts,
@@ -140,44 +133,4 @@ pub fn run_with(
     };
     tty.close();
     result.map(|end| (end, got.get()))
-}
-
-/// The line editor on the terminal, and the terminal's settings from before it started:
-/// restored at the end, since a SIGTERM can end a session while rustyline holds the terminal
-/// in raw mode.
-pub(crate) struct Tty {
-    /// The line editor; `None` without a terminal, or when it cannot run (said on stderr).
-    pub(crate) term: Option<Terminal>,
-    saved: Option<rustix::termios::Termios>,
-}
-
-impl Tty {
-    /// Starts the line editor (with completion from `words`) when `on`.
-    pub(crate) fn open(on: bool, words: SharedWords) -> Self {
-        let saved = on
-            .then(|| rustix::termios::tcgetattr(rustix::stdio::stdin()).ok())
-            .flatten();
-        let term = if on {
-            match Terminal::start(words) {
-                Ok(t) => Some(t),
-                Err(why) => {
-                    eprintln!("(no line editing: {why})");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        Tty { term, saved }
-    }
-
-    /// Stops the line editor and puts the terminal back as it was.
-    pub(crate) fn close(self) {
-        if let Some(t) = self.term {
-            t.close();
-        }
-        if let Some(saved) = self.saved {
-            let _ = rustix::termios::tcsetattr(rustix::stdio::stdin(), rustix::termios::OptionalActions::Now, &saved);
-        }
-    }
 }

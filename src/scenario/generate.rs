@@ -106,7 +106,7 @@ impl<'m> Sim<'m> {
     pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
         let mut s = Sim {
             menu,
-            call: Call::new(menu, clips, start),
+            call: Call::new(menu, clips.timings(), start),
             last_prompt: None,
             handoff: None,
             outcome: None,

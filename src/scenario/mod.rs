@@ -8,6 +8,7 @@ pub mod generate;
 pub(crate) mod load;
 pub mod report;
 pub mod runner;
+pub mod script;
 
 use std::path::PathBuf;
 use std::time::Duration;

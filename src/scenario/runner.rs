@@ -247,7 +247,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
 pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     let started = std::time::Instant::now();
     let mut c = Caller {
-        call: Call::new(menu, clips, scenario.start.clone()),
+        call: Call::new(menu, clips.timings(), scenario.start.clone()),
         last_prompt: None,
         heard: Vec::new(),
         passed: Vec::new(),

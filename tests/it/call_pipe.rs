@@ -133,7 +133,7 @@ fn hotline() -> (Menu, ClipLibrary) {
 fn play(menu: &Menu, clips: &ClipLibrary, clock: CallClock, inputs: &[&str]) -> Option<Outcome> {
     let mut c = Call::new(
         menu,
-        clips,
+        clips.timings(),
         CallStart {
             clock,
             ..CallStart::default()

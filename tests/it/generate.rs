@@ -235,7 +235,7 @@ fn hotline_monday() -> (
 fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
     use ivrsim::engine::{Call, Effect};
     let (menu_path, menu, clips, start) = hotline_monday();
-    let mut call = Call::new(&menu, &clips, start.clone());
+    let mut call = Call::new(&menu, clips.timings(), start.clone());
     let mut log = Vec::new();
     let settle = |call: &mut Call, log: &mut Vec<Effect>| {
         while call.is_playing() {
@@ -272,7 +272,7 @@ fn a_hang_up_during_a_prompt_is_saved_at_its_time() {
 fn barge_ins_at_several_prompts_are_saved_at_their_times() {
     use ivrsim::engine::{Call, Effect, PromptPlay};
     let (menu_path, menu, clips, start) = hotline_monday();
-    let mut call = Call::new(&menu, &clips, start.clone());
+    let mut call = Call::new(&menu, clips.timings(), start.clone());
     let mut log: Vec<Effect> = Vec::new();
     // Plays until `node`'s prompt starts; returns it.
     let until_prompt = |call: &mut Call, log: &mut Vec<Effect>, node: &str| -> PromptPlay {

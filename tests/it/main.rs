@@ -11,6 +11,7 @@ mod docs;
 mod generate;
 mod graph;
 mod indent;
+mod layers;
 mod operator;
 mod operator_robustness;
 mod outputs;

@@ -21,6 +21,7 @@ use super::protocol::{MAX_KEYS, MAX_SAY, ToCaller, ToConsole};
 use super::queue::{CallId, Queues};
 use super::score::{Observed, Scorecard, ShiftSummary};
 use super::training::TrainingCall;
+use crate::call::screen_pop::ScreenPop;
 use crate::engine::{Handoff, route_of};
 use crate::source::printable_line;
 use crate::timing::duration_text;
@@ -746,30 +747,13 @@ fn one_line(s: &str, max: usize) -> String {
 /// What the call-taker sees on answering: the IVR's screen pop, with the time waiting (in
 /// the queue the call is in now, from joining it to the answer; docs/call-semantics.md, "Times").
 pub fn screen_pop(call: &CallRecord, now: Duration) -> Vec<String> {
-    let mut v = crate::call::render::screen_pop(&call.handoff);
-    v[1] = format!(
-        "=== call {} from {}: screen pop ===",
-        call.id,
-        printable_line(&call.caller)
-    );
-    let waited = call.answered_here.unwrap_or(now).saturating_sub(call.joined);
-    v.insert(4, format!("time waiting: {}", duration_text(waited)));
-    if call.queue != call.handoff.queue {
-        v.insert(
-            3,
-            format!(
-                "now in: {} (put back by a call-taker; the IVR sent it to {})",
-                printable_line(&call.queue),
-                printable_line(&call.handoff.queue)
-            ),
-        );
-    }
-    if !call.notes.is_empty() {
-        v.push("notes:".into());
-        v.extend(call.notes.iter().map(|(f, t)| format!("  {f}: {}", printable_line(t))));
-    }
-    v.push("(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)".into());
-    v
+    let mut pop = ScreenPop::from_handoff(&call.handoff);
+    pop.call = Some((call.id, &call.caller));
+    pop.now_in = (call.queue != call.handoff.queue).then_some(call.queue.as_str());
+    pop.waiting = Some(call.answered_here.unwrap_or(now).saturating_sub(call.joined));
+    pop.notes = &call.notes;
+    pop.hint = true;
+    pop.lines()
 }
 
 #[cfg(test)]

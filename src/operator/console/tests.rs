@@ -317,3 +317,66 @@ fn an_idle_shift_shows_its_clock_and_when_the_next_call_comes() {
     );
     assert_eq!(c.poll_timeout(), Some(secs(130)));
 }
+
+#[test]
+fn the_console_screen_pop_is_the_ivrs_with_the_call_its_queue_now_its_wait_and_notes() {
+    let mut c = console();
+    let ms = Duration::from_millis;
+    c.connected(1);
+    c.message(
+        ms(0),
+        1,
+        ToConsole::Hello {
+            caller: "Ada\u{1b}[2J".into(),
+            token: Some("s3cret".into()),
+        },
+    );
+    let mut h = handoff("reports", Priority::High);
+    h.variables.insert("member".into(), "4471".into());
+    h.variables.insert("zip".into(), "02\n139".into());
+    c.message(ms(0), 1, ToConsole::Join { handoff: h });
+    drain(&mut c);
+    c.command(ms(1_500), ":answer");
+    let first = shown(&drain(&mut c));
+    c.command(ms(2_000), ":note where 12 Main St");
+    c.command(ms(30_000), ":transfer national");
+    c.command(ms(40_400), ":answer");
+    drain(&mut c);
+    c.command(ms(45_000), ":pop");
+    let pop = shown(&drain(&mut c));
+    assert_eq!(
+        first,
+        [
+            "",
+            "=== call 1 from Ada?[2J: screen pop ===",
+            "queue: reports   priority: high   reason: chosen",
+            "language: en   time in IVR: 0:10",
+            "time waiting: 0:02",
+            "collected:",
+            "  member = 4471",
+            "  zip = 02?139",
+            "path:",
+            "(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)",
+        ],
+        "{first:#?}"
+    );
+    assert_eq!(
+        pop,
+        [
+            "",
+            "=== call 1 from Ada?[2J: screen pop ===",
+            "queue: reports   priority: high   reason: chosen",
+            "now in: national (put back by a call-taker; the IVR sent it to reports)",
+            "language: en   time in IVR: 0:10",
+            "time waiting: 0:10",
+            "collected:",
+            "  member = 4471",
+            "  zip = 02?139",
+            "path:",
+            "notes:",
+            "  where: 12 Main St",
+            "(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)",
+        ],
+        "{pop:#?}"
+    );
+}

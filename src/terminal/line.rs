@@ -21,12 +21,13 @@
 //! rustyline draws what its external printer was handed only while it waits for a key in
 //! its main loop; its completion modes, reverse search and a lone Esc wait for the next key
 //! without drawing, which held every re-prompt back until a key came. So Tab is bound to
-//! [`tab`], which decides at once (and lists candidates through the printer), Ctrl-R to the
+//! [`LineHelper::tab`], which decides at once (and lists candidates through the printer), Ctrl-R to the
 //! prefix history search, the prefix keys Ctrl-X, Ctrl-V and Ctrl-] to nothing, and Esc waits
 //! at most [`ESC_SEQUENCE_MS`] for the rest of a key's escape sequence. (Alt with a digit, a
 //! repeat count, still waits for the next key: rustyline reads it before any binding.)
 
 use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -40,8 +41,7 @@ use rustyline::{
 };
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::driver::{Event, Screen};
-use super::editor::{CallHelper, SharedWords, TabAction, history_path, tab};
+use super::{Event, LineHelper, Screen, TabAction};
 
 /// The prompt of the line editor.
 pub const PROMPT: &str = "> ";
@@ -95,12 +95,15 @@ impl Screen for PrinterScreen {
 }
 
 impl Terminal {
-    /// Sets up the line editor (completion from `words`, history from the user's data
-    /// folder) and starts the reader and printer threads.
+    /// Sets up the line editor (completion, hints and Tab from `helper`, history from the
+    /// file `history` when given) and starts the reader and printer threads.
     ///
     /// # Errors
     /// rustyline's error (one line) when the line editor cannot run here.
-    pub fn start(words: SharedWords) -> Result<Self, rustyline::error::ReadlineError> {
+    pub fn start<H: LineHelper>(
+        helper: H,
+        history: Option<PathBuf>,
+    ) -> Result<Self, rustyline::error::ReadlineError> {
         let config = Config::builder()
             .auto_add_history(false)
             .history_ignore_space(true)
@@ -111,13 +114,13 @@ impl Terminal {
             .build();
         let (print_tx, print_rx) = mpsc::channel::<String>();
         let tab_print = Arc::new(Mutex::new(Some(print_tx.clone())));
-        let mut editor: Editor<CallHelper, FileHistory> = Editor::with_config(config)?;
+        let mut editor: Editor<H, FileHistory> = Editor::with_config(config)?;
         // Keys whose rustyline command waits for another key without drawing the external
         // printer's messages are bound to commands that decide at once (see [`TabKey`]).
         editor.bind_sequence(
             KeyEvent(KeyCode::Tab, Modifiers::NONE),
             EventHandler::Conditional(Box::new(TabKey {
-                words: words.clone(),
+                helper: helper.clone(),
                 print: tab_print.clone(),
             })),
         );
@@ -133,11 +136,7 @@ impl Terminal {
         ] {
             editor.bind_sequence(key, EventHandler::Simple(Cmd::Noop));
         }
-        editor.set_helper(Some(CallHelper {
-            words,
-            dim: std::env::var_os("NO_COLOR").is_none(),
-        }));
-        let history = history_path();
+        editor.set_helper(Some(helper));
         if let Some(path) = &history {
             match editor.load_history(path) {
                 Ok(()) => {}
@@ -205,17 +204,17 @@ impl Terminal {
     }
 }
 
-/// Tab: completes, or lists the candidates above the line, at once ([`tab`]). The list goes
-/// the way of all output (the printer thread), so it stays in order with the call's lines.
-struct TabKey {
-    words: SharedWords,
+/// Tab: completes, or lists the candidates above the line, at once ([`LineHelper::tab`]). The
+/// list goes the way of all output (the printer thread), so it stays in order with the call's
+/// lines.
+struct TabKey<H> {
+    helper: H,
     print: TabPrint,
 }
 
-impl ConditionalEventHandler for TabKey {
+impl<H: LineHelper> ConditionalEventHandler for TabKey<H> {
     fn handle(&self, _evt: &rustyline::Event, _n: RepeatCount, _positive: bool, ctx: &EventContext) -> Option<Cmd> {
-        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
-        Some(match tab(&words, ctx.line(), ctx.pos()) {
+        Some(match self.helper.tab(ctx.line(), ctx.pos()) {
             TabAction::Nothing => Cmd::Noop,
             TabAction::Complete(before) => Cmd::Replace(Movement::BeginningOfLine, Some(before)),
             TabAction::List(lines) => {
@@ -241,12 +240,12 @@ fn print_loop(mut external: Option<impl ExternalPrinter>, rx: &mpsc::Receiver<St
     }
 }
 
-fn read_loop(
-    mut editor: Editor<CallHelper, FileHistory>,
+fn read_loop<H: LineHelper>(
+    mut editor: Editor<H, FileHistory>,
     events: &UnboundedSender<Event>,
     ready: &mpsc::Receiver<()>,
     state: &Mutex<ReaderState>,
-    history: Option<std::path::PathBuf>,
+    history: Option<PathBuf>,
 ) {
     loop {
         {
