@@ -204,3 +204,43 @@ fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mu
         Some(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::source::Sources;
+
+    /// The codes of the findings of loading `yaml`.
+    fn codes(yaml: &str) -> Vec<Code> {
+        let mut sources = Sources::new();
+        let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+        out.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    // Two keywords the engine cannot tell apart (case and punctuation are ignored in speech)
+    // are the same keyword twice (E008), not two keywords that then both match at call time.
+    #[test]
+    fn keywords_equal_once_normalised_are_a_duplicate() {
+        let menu = |a: &str, b: &str| {
+            format!(
+                r#"
+name: T
+entry: main
+defaults: {{ fallback: op }}
+nodes:
+  main:
+    kind: menu
+    prompt: {{ text: "a" }}
+    options:
+      - {{ key: "1", to: op, say: [{a}] }}
+      - {{ key: "2", to: op, say: [{b}] }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            )
+        };
+        assert!(codes(&menu("report", "\"Report!\"")).contains(&Code::DuplicateKey));
+        assert!(codes(&menu("report", "REPORT")).contains(&Code::DuplicateKey));
+        assert!(codes(&menu("\"water leak\"", "\"Water  leak.\"")).contains(&Code::DuplicateKey));
+        assert!(!codes(&menu("report", "\"report it\"")).contains(&Code::DuplicateKey));
+    }
+}
