@@ -38,6 +38,7 @@ pub mod map;
 pub mod menu;
 pub mod operator;
 pub mod repl;
+pub mod rules;
 pub mod scenario;
 pub mod signals;
 pub mod source;

@@ -13,7 +13,8 @@ pub mod ways;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::menu::{DtmfKey, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Target};
+use crate::menu::{DtmfKey, GlobalAction, Listen, Menu, NodeId, NodeKind, NodeRef, Target};
+use crate::rules::{self, FailureKind};
 
 /// Why a call moves along an edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,10 +139,10 @@ impl MenuGraph {
                             },
                         );
                         for w in &o.say {
-                            g.edge(id, &o.to, EdgeKind::Keyword { word: w.clone() });
+                            g.edge(id, &o.to, EdgeKind::Keyword { word: w.to_string() });
                         }
                     }
-                    g.listen_edges(id, m.listen.fallback.as_ref());
+                    g.listen_edges(id, &m.listen);
                     g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Message(m) => {
@@ -150,7 +151,7 @@ impl MenuGraph {
                 }
                 NodeKind::Collect(c) => {
                     g.edge(id, &c.next, EdgeKind::Next);
-                    g.listen_edges(id, c.listen.fallback.as_ref());
+                    g.listen_edges(id, &c.listen);
                     g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Route(r) => {
@@ -171,8 +172,7 @@ impl MenuGraph {
         if let Some(back) = &keys.back {
             let mut back_edges = Vec::new();
             for id in menu.node_ids() {
-                if !menu
-                    .active_global_keys(id)
+                if !rules::active_global_keys(menu, id)
                     .iter()
                     .any(|(a, _)| *a == GlobalAction::Back)
                 {
@@ -215,20 +215,30 @@ impl MenuGraph {
         }
     }
 
-    fn listen_edges(&mut self, id: NodeId, fallback: Option<&NodeRef>) {
-        match fallback {
-            Some(f) => {
-                self.edge(id, f, EdgeKind::NoInput);
-                self.edge(id, f, EdgeKind::NoMatch);
-            }
-            None => self.ends_call[id.index()] = true,
+    /// The fallback edges of a node that waits, by [`rules::failure_edges`] (rule 5); a node
+    /// without them can end the call when its retries run out.
+    fn listen_edges(&mut self, id: NodeId, listen: &Listen) {
+        let mut any = false;
+        for e in rules::failure_edges(listen).into_iter().filter(|e| e.is_fallback()) {
+            let (Some(f), kind) = (listen.fallback.as_ref(), e.kind()) else {
+                continue;
+            };
+            any = true;
+            let kind = match kind {
+                FailureKind::NoInput => EdgeKind::NoInput,
+                FailureKind::NoMatch => EdgeKind::NoMatch,
+            };
+            self.edge(id, f, kind);
+        }
+        if !any {
+            self.ends_call[id.index()] = true;
         }
     }
 
     /// Edges for the global keys that act at `id` and move the call (operator, main menu);
-    /// which keys act where is [`Menu::active_global_keys`], shared with the engine.
+    /// which keys act where is [`rules::active_global_keys`], shared with the engine.
     fn global_edges(&mut self, menu: &Menu, id: NodeId, main_menu: &NodeRef) {
-        for (action, k) in menu.active_global_keys(id) {
+        for (action, k) in rules::active_global_keys(menu, id) {
             let to = match action {
                 GlobalAction::Operator => menu.defaults.operator.as_ref(),
                 GlobalAction::MainMenu => Some(main_menu),
