@@ -314,7 +314,8 @@ impl Call<'_> {
             GlobalAction::Repeat => self.repeat(t),
             GlobalAction::Back => {
                 let here = self.current();
-                if here.is_some() && self.history.last().copied() == here {
+                let popped = here.is_some() && self.history.last().copied() == here;
+                if popped {
                     self.history.pop();
                 }
                 match self.history.last().copied() {
@@ -327,7 +328,9 @@ impl Call<'_> {
                         self.goto(&to, t);
                     }
                     None => {
-                        if let Some(h) = here {
+                        // At the first menu `back` repeats; a message or collect is never on
+                        // the way back (only menus are), so it is not put there.
+                        if popped && let Some(h) = here {
                             self.history.push(h);
                         }
                         self.repeat(t);

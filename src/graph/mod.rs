@@ -138,7 +138,8 @@ impl MenuGraph {
                                 index,
                             },
                         );
-                        for w in &o.say {
+                        // Only the keywords that choose the option when said alone (spoken input).
+                        for w in o.say.iter().filter(|w| rules::takes_alone(&m.options, index, w)) {
                             g.edge(id, &o.to, EdgeKind::Keyword { word: w.to_string() });
                         }
                     }
@@ -168,7 +169,7 @@ impl MenuGraph {
                 NodeKind::Hangup(_) => {}
             }
         }
-        // `back`: to every menu with a direct edge into the node.
+        // `back`: to every menu the call can have come from to the node (rule 6).
         if let Some(back) = &keys.back {
             let mut back_edges = Vec::new();
             for id in menu.node_ids() {
@@ -178,17 +179,7 @@ impl MenuGraph {
                 {
                     continue;
                 }
-                // A jump by a global key (main menu, operator) starts afresh: no way back over it.
-                let mut preds: Vec<NodeId> = g
-                    .graph
-                    .edges_directed(NodeIndex::new(id.index()), petgraph::Direction::Incoming)
-                    .filter(|e| !matches!(e.weight(), EdgeKind::GlobalKey { .. }))
-                    .map(|e| g.graph[petgraph::visit::EdgeRef::source(&e)])
-                    .filter(|p| *p != id && matches!(menu.node(*p).kind, NodeKind::Menu(_)))
-                    .collect();
-                preds.sort();
-                preds.dedup();
-                back_edges.extend(preds.into_iter().map(|p| (id, p)));
+                back_edges.extend(g.back_targets(menu, id).into_iter().map(|p| (id, p)));
             }
             for (from, to) in back_edges {
                 g.graph.add_edge(
@@ -202,6 +193,44 @@ impl MenuGraph {
             }
         }
         g
+    }
+
+    /// The menus `back` can return to from `id`: the call keeps the menus it visited, and
+    /// `back` goes to the last one before `id`. So: every menu other than `id` from which `id`
+    /// is reached through nodes that are not menus (messages, collects, routes, transfers),
+    /// by any edge but `main_menu` (which clears the way back) and `back` itself; sorted.
+    fn back_targets(&self, menu: &Menu, id: NodeId) -> Vec<NodeId> {
+        let mut seen = vec![false; menu.nodes.len()];
+        let mut stack = vec![id];
+        let mut out = Vec::new();
+        seen[id.index()] = true;
+        while let Some(n) = stack.pop() {
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(n.index()), petgraph::Direction::Incoming)
+            {
+                if matches!(
+                    e.weight(),
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::MainMenu | GlobalAction::Back,
+                        ..
+                    }
+                ) {
+                    continue;
+                }
+                let p = self.graph[petgraph::visit::EdgeRef::source(&e)];
+                if std::mem::replace(&mut seen[p.index()], true) {
+                    continue;
+                }
+                if matches!(menu.node(p).kind, NodeKind::Menu(_)) {
+                    out.push(p);
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     fn edge(&mut self, from: NodeId, to: &NodeRef, kind: EdgeKind) {

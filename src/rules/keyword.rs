@@ -75,6 +75,13 @@ pub fn options_said(options: &[MenuOption], words: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether saying keyword `k` of option `i` alone takes that option: no other option has a
+/// keyword among its words. `existing report` beside another option's `report` matches two
+/// options, a no-match, so the graph draws no edge for it.
+pub fn takes_alone(options: &[MenuOption], i: usize, k: &Keyword) -> bool {
+    options_said(options, k.as_str()) == [i]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
