@@ -171,16 +171,12 @@ impl MenuGraph {
         }
         // `back`: to every menu the call can have come from to the node (rule 6).
         if let Some(back) = &keys.back {
-            let mut back_edges = Vec::new();
-            for id in menu.node_ids() {
-                if !rules::active_global_keys(menu, id)
+            let mut back_edges = g.back_targets(menu);
+            back_edges.retain(|(from, _)| {
+                rules::active_global_keys(menu, *from)
                     .iter()
                     .any(|(a, _)| *a == GlobalAction::Back)
-                {
-                    continue;
-                }
-                back_edges.extend(g.back_targets(menu, id).into_iter().map(|p| (id, p)));
-            }
+            });
             for (from, to) in back_edges {
                 g.graph.add_edge(
                     NodeIndex::new(from.index()),
@@ -195,37 +191,39 @@ impl MenuGraph {
         g
     }
 
-    /// The menus `back` can return to from `id`: the call keeps the menus it visited, and
-    /// `back` goes to the last one before `id`. So: every menu other than `id` from which `id`
-    /// is reached through nodes that are not menus (messages, collects, routes, transfers),
-    /// by any edge but `main_menu` (which clears the way back) and `back` itself; sorted.
-    fn back_targets(&self, menu: &Menu, id: NodeId) -> Vec<NodeId> {
-        let mut seen = vec![false; menu.nodes.len()];
-        let mut stack = vec![id];
+    /// Where `back` can return to, as (node, menu) pairs sorted: the call keeps the menus it
+    /// visited, and `back` goes to the last one before the node. So a node can go back to
+    /// every other menu from which it is reached through nodes that are not menus (messages,
+    /// collects, routes, transfers), by any edge but `main_menu` (which clears the way back).
+    /// One walk per menu over the nodes after it up to the next menus: O(menus × nodes) at
+    /// worst, O(nodes + edges) for menus that do not share long stretches of other nodes.
+    fn back_targets(&self, menu: &Menu) -> Vec<(NodeId, NodeId)> {
+        let mut stamp = vec![u32::MAX; menu.nodes.len()];
         let mut out = Vec::new();
-        seen[id.index()] = true;
-        while let Some(n) = stack.pop() {
-            for e in self
-                .graph
-                .edges_directed(NodeIndex::new(n.index()), petgraph::Direction::Incoming)
-            {
-                if matches!(
-                    e.weight(),
-                    EdgeKind::GlobalKey {
-                        action: GlobalAction::MainMenu | GlobalAction::Back,
-                        ..
-                    }
-                ) {
+        let mut stack = Vec::new();
+        for m in menu.node_ids().filter(|m| matches!(menu.node(*m).kind, NodeKind::Menu(_))) {
+            let moves = |n: NodeId| {
+                self.graph
+                    .edges(NodeIndex::new(n.index()))
+                    .filter(|e| {
+                        !matches!(
+                            e.weight(),
+                            EdgeKind::GlobalKey {
+                                action: GlobalAction::MainMenu | GlobalAction::Back,
+                                ..
+                            }
+                        )
+                    })
+                    .map(|e| self.graph[petgraph::visit::EdgeRef::target(&e)])
+            };
+            stack.extend(moves(m));
+            while let Some(n) = stack.pop() {
+                if std::mem::replace(&mut stamp[n.index()], m.0) == m.0 || n == m {
                     continue;
                 }
-                let p = self.graph[petgraph::visit::EdgeRef::source(&e)];
-                if std::mem::replace(&mut seen[p.index()], true) {
-                    continue;
-                }
-                if matches!(menu.node(p).kind, NodeKind::Menu(_)) {
-                    out.push(p);
-                } else {
-                    stack.push(p);
+                out.push((n, m));
+                if !matches!(menu.node(n).kind, NodeKind::Menu(_)) {
+                    stack.extend(moves(n));
                 }
             }
         }
