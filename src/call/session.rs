@@ -196,7 +196,10 @@ impl<'m> Session<'m> {
                     let say = if o.say.is_empty() {
                         String::new()
                     } else {
-                        format!("  (say: {})", o.say.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "  (say: {})",
+                            o.say.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        )
                     };
                     let _ = writeln!(s, "  {:>4}  {label}{say}", o.key.as_str());
                 }

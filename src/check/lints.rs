@@ -61,7 +61,12 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
             .into_iter()
             .filter_map(|(k, action)| match action {
                 KeyAction::Option(i) => Some((k, m.options[i].key_span)),
-                KeyAction::Global(a) => menu.defaults.keys.iter().find(|(b, _)| *b == a).map(|(_, g)| (k, g.span)),
+                KeyAction::Global(a) => menu
+                    .defaults
+                    .keys
+                    .iter()
+                    .find(|(b, _)| *b == a)
+                    .map(|(_, g)| (k, g.span)),
                 KeyAction::Terminator => None,
             })
             .collect();
@@ -275,7 +280,7 @@ nodes:
         };
         let warnings = |keys: &str| {
             let mut sources = Sources::new();
-            let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), &yaml(keys), &mut sources);
+            let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml(keys), &mut sources);
             let menu = out.menu.expect("menu");
             let clips = crate::audio::ClipLibrary::default();
             let a = crate::check::Analysis::of(&menu, &clips);

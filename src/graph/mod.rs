@@ -201,7 +201,10 @@ impl MenuGraph {
         let mut stamp = vec![u32::MAX; menu.nodes.len()];
         let mut out = Vec::new();
         let mut stack = Vec::new();
-        for m in menu.node_ids().filter(|m| matches!(menu.node(*m).kind, NodeKind::Menu(_))) {
+        for m in menu
+            .node_ids()
+            .filter(|m| matches!(menu.node(*m).kind, NodeKind::Menu(_)))
+        {
             let moves = |n: NodeId| {
                 self.graph
                     .edges(NodeIndex::new(n.index()))

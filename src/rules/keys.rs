@@ -67,7 +67,11 @@ pub fn active_global_keys(menu: &Menu, id: NodeId) -> Vec<(GlobalAction, &Global
         NodeKind::Message(m) if m.barge_in => keys.collect(),
         NodeKind::Collect(c) => keys
             .filter(|(_, g)| {
-                !g.key.has_digit() && !c.terminator.as_ref().is_some_and(|t| g.key.as_str().starts_with(t.as_str()))
+                !g.key.has_digit()
+                    && !c
+                        .terminator
+                        .as_ref()
+                        .is_some_and(|t| g.key.as_str().starts_with(t.as_str()))
             })
             .collect(),
         _ => Vec::new(),
@@ -216,8 +220,14 @@ nodes:
             KeyMatch::ExactButLonger(KeyAction::Option(1))
         );
         assert_eq!(match_entry(&m, id("msg"), "0"), KeyMatch::Partial);
-        assert_eq!(match_entry(&m, id("msg"), "00"), KeyMatch::Now(g(GlobalAction::Operator)));
-        assert_eq!(match_entry(&m, id("msg"), "1"), KeyMatch::Now(g(GlobalAction::MainMenu)));
+        assert_eq!(
+            match_entry(&m, id("msg"), "00"),
+            KeyMatch::Now(g(GlobalAction::Operator))
+        );
+        assert_eq!(
+            match_entry(&m, id("msg"), "1"),
+            KeyMatch::Now(g(GlobalAction::MainMenu))
+        );
         assert!(node_keys(&m, id("quiet")).is_empty());
         // In the collect: the terminator wins over `repeat` on "#"; "**" is `back`.
         assert_eq!(
@@ -225,13 +235,22 @@ nodes:
             vec![("#", KeyAction::Terminator), ("**", g(GlobalAction::Back))]
         );
         assert_eq!(collect_key(&m, id("c"), "12", '3'), CollectKey::Data);
-        assert_eq!(collect_key(&m, id("c"), "12", '*'), CollectKey::Control(KeyMatch::Partial));
+        assert_eq!(
+            collect_key(&m, id("c"), "12", '*'),
+            CollectKey::Control(KeyMatch::Partial)
+        );
         assert_eq!(
             collect_key(&m, id("c"), "12*", '*'),
             CollectKey::Control(KeyMatch::Now(g(GlobalAction::Back)))
         );
-        assert_eq!(collect_key(&m, id("c"), "12*", '3'), CollectKey::Control(KeyMatch::None));
-        assert_eq!(collect_key(&m, id("c"), "12", '#'), CollectKey::Control(KeyMatch::Now(KeyAction::Terminator)));
+        assert_eq!(
+            collect_key(&m, id("c"), "12*", '3'),
+            CollectKey::Control(KeyMatch::None)
+        );
+        assert_eq!(
+            collect_key(&m, id("c"), "12", '#'),
+            CollectKey::Control(KeyMatch::Now(KeyAction::Terminator))
+        );
         assert_eq!(collect_parts("12*"), ("12", "*"));
     }
 }

@@ -27,7 +27,12 @@ const NONSENSE: &str = "xylophone quagmire";
 /// edge of the node), with why. Any other edge not driven fails the test.
 const UNDRIVABLE: &[(&str, &str, &str, &str)] = &[
     ("tests/fixtures/graph/small.yaml", "old_menu", "", UNREACHABLE),
-    ("tests/fixtures/check/W001-unreachable.yaml", "old_billing_menu", "", UNREACHABLE),
+    (
+        "tests/fixtures/check/W001-unreachable.yaml",
+        "old_billing_menu",
+        "",
+        UNREACHABLE,
+    ),
 ];
 
 /// Why the edges of a node the entry cannot reach cannot be driven.
@@ -70,7 +75,10 @@ impl<'m> Walk<'m> {
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
             if let Effect::Moved {
-                from: Some(from), via, to, ..
+                from: Some(from),
+                via,
+                to,
+                ..
             } = e
             {
                 self.moves.push((from, via, to));
@@ -80,10 +88,11 @@ impl<'m> Walk<'m> {
 
     fn settle(&mut self) {
         // An entry that could still grow: its inter-digit timeout.
-        if !self.call.is_ended() && !self.call.digits().is_empty() {
-            if let Some(t) = self.call.poll_node_timeout() {
-                self.call.handle_timeout(t);
-            }
+        if !self.call.is_ended()
+            && !self.call.digits().is_empty()
+            && let Some(t) = self.call.poll_node_timeout()
+        {
+            self.call.handle_timeout(t);
         }
     }
 
@@ -222,7 +231,10 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
                         Test::Equals { var, value } => (var, value.clone()),
                         Test::OneOf { var, values } => (var, values[0].clone()),
                         Test::Matches { var, pattern } => {
-                            let Some(v) = ["1", "12", "1234", "a", "yes", "0"].iter().find(|v| pattern.is_match(v)) else {
+                            let Some(v) = ["1", "12", "1234", "a", "yes", "0"]
+                                .iter()
+                                .find(|v| pattern.is_match(v))
+                            else {
                                 continue;
                             };
                             (var, (*v).to_owned())
@@ -291,7 +303,13 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
             }
             ways.insert(key, prefix.clone());
             for (s, kind, _) in all.iter().filter(|(s, ..)| *s == here) {
-                if matches!(kind, EdgeKind::GlobalKey { action: GlobalAction::Back, .. }) {
+                if matches!(
+                    kind,
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::Back,
+                        ..
+                    }
+                ) {
                     continue;
                 }
                 if let Some(d) = driver(menu, *s, kind) {
@@ -312,7 +330,9 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                     key,
                 } => {
                     // Back to `target`: come to `s` by way of `target` first.
-                    let Some(way) = ways.get(&(*s, Some(*target))) else { continue };
+                    let Some(way) = ways.get(&(*s, Some(*target))) else {
+                        continue;
+                    };
                     let message = matches!(menu.node(*s).kind, NodeKind::Message(_));
                     let press = if message {
                         Act::PressNow(key.to_string())
@@ -326,10 +346,11 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                     let before = w.moves.len();
                     w.act(&press);
                     record(&w, &format!("start {si}, back after {way:?}"), &mut moves);
-                    if let Some((_, v, t)) = w.moves[before..].iter().find(|(f, ..)| *f == id(*s)) {
-                        if *t == id(*target) && matches!(v, Via::Global(GlobalAction::Back)) {
-                            taken.insert((*s, kind.describe(), *target));
-                        }
+                    if let Some((_, v, t)) = w.moves[before..].iter().find(|(f, ..)| *f == id(*s))
+                        && *t == id(*target)
+                        && matches!(v, Via::Global(GlobalAction::Back))
+                    {
+                        taken.insert((*s, kind.describe(), *target));
                     }
                     continue;
                 }
@@ -342,12 +363,21 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
             for a in prefix {
                 w.act(a);
             }
-            assert_eq!(w.call.current(), Some(*s), "{name}: the way to `{}` leads there", id(*s));
+            assert_eq!(
+                w.call.current(),
+                Some(*s),
+                "{name}: the way to `{}` leads there",
+                id(*s)
+            );
             let before = w.moves.len();
             for a in &d {
                 w.act(a);
             }
-            record(&w, &format!("start {si}, edge {} from {}", kind.describe(), id(*s)), &mut moves);
+            record(
+                &w,
+                &format!("start {si}, edge {} from {}", kind.describe(), id(*s)),
+                &mut moves,
+            );
             let first = w.moves[before..].iter().find(|(f, ..)| *f == id(*s));
             match first {
                 Some((_, v, t)) if *t == id(*target) && is_edge(menu, *s, v, kind) => {
@@ -376,10 +406,14 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
         .collect();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((seed >> 33) as usize) % n.max(1)
     };
-    let keys = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "00", "**", "12", "1#", "#*"];
+    let keys = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "00", "**", "12", "1#", "#*",
+    ];
     let starts = starts(menu);
     for walk in 0..200 {
         let start = starts[next(starts.len())].clone();
@@ -403,18 +437,25 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
     // Conversely: every move is an edge.
     for (from, via, to, why) in &moves {
         let (Some(f), Some(t)) = (menu.find(from), menu.find(to)) else {
-            failures.push(format!("{name}: a move names a node that does not exist: {from} → {to}"));
+            failures.push(format!(
+                "{name}: a move names a node that does not exist: {from} → {to}"
+            ));
             continue;
         };
-        if !all.iter().any(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k)) {
+        if !all
+            .iter()
+            .any(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
+        {
             failures.push(format!(
                 "{name}: the engine moved `{from}` --{via:?}--> `{to}`, not an edge of the graph ({why})"
             ));
         }
-        if matches!(via, Via::Route(_) | Via::RouteDefault) {
-            if let Some((_, k, _)) = all.iter().find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k)) {
-                taken.insert((f, k.describe(), t));
-            }
+        if matches!(via, Via::Route(_) | Via::RouteDefault)
+            && let Some((_, k, _)) = all
+                .iter()
+                .find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
+        {
+            taken.insert((f, k.describe(), t));
         }
     }
     failures.sort();
@@ -583,10 +624,7 @@ fn every_edge_of_the_graph_is_a_move_of_the_engine_and_back() {
     for (name, menu) in &menus {
         missed.extend(check_menu(menu, name));
     }
-    let allowed: BTreeSet<String> = UNDRIVABLE
-        .iter()
-        .map(|(m, s, e, _)| format!("{m}\t{s}\t{e}"))
-        .collect();
+    let allowed: BTreeSet<String> = UNDRIVABLE.iter().map(|(m, s, e, _)| format!("{m}\t{s}\t{e}")).collect();
     let missed: Vec<&String> = missed
         .iter()
         .filter(|l| !allowed.iter().any(|a| l.starts_with(a.as_str())))
