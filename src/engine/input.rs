@@ -118,6 +118,8 @@ impl Call<'_> {
                 }
                 self.caption(t, format!("{entry}: no global key; the message is skipped"));
                 self.skip_message(t);
+                // As for keys typed together: what follows takes them as far as it can.
+                self.drain_input(t);
             }
         }
     }

@@ -111,3 +111,61 @@ pub fn failure_edges(listen: &Listen) -> Vec<FailureEdge> {
     }
     edges
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::NodeKind;
+    use crate::menu::testing::menu;
+
+    #[test]
+    fn edges_follow_what_the_failures_do() {
+        let m = menu(
+            r#"
+name: T
+entry: a
+defaults: { no_match: [{ text: "nm" }] }
+nodes:
+  a: { kind: menu, prompt: { text: "a" }, max_no_input: 1, fallback: op, options: [{ key: "1", to: b }] }
+  b: { kind: menu, prompt: { text: "b" }, max_no_match: 2, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"#,
+        );
+        let listen = |id: &str| match &m.node(m.find(id).unwrap()).kind {
+            NodeKind::Menu(menu) => menu.listen.clone(),
+            _ => unreachable!(),
+        };
+        let (a, b) = (listen("a"), listen("b"));
+        // `a`: the first silence goes to the fallback; wrong keys re-prompt first.
+        assert!(matches!(
+            after_failure(&a, FailureKind::NoInput, 1),
+            FailureStep::Fallback(_)
+        ));
+        assert!(matches!(
+            after_failure(&a, FailureKind::NoMatch, 1),
+            FailureStep::Reprompt(Some(_))
+        ));
+        assert_eq!(
+            failure_edges(&a),
+            vec![
+                FailureEdge::NoMatchReprompt,
+                FailureEdge::NoInputFallback,
+                FailureEdge::NoMatchFallback
+            ]
+        );
+        // `b`: no fallback: the limit ends the call; no no-input re-prompt to play, the
+        // prompt again.
+        assert!(matches!(
+            after_failure(&b, FailureKind::NoMatch, 2),
+            FailureStep::Exhausted
+        ));
+        assert!(matches!(
+            after_failure(&b, FailureKind::NoInput, 1),
+            FailureStep::Reprompt(None)
+        ));
+        assert_eq!(
+            failure_edges(&b),
+            vec![FailureEdge::NoInputReprompt, FailureEdge::NoMatchReprompt]
+        );
+    }
+}
