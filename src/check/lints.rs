@@ -295,4 +295,29 @@ nodes:
         let w = warnings(r#"{ operator: "0" }"#);
         assert!(w.contains(&Code::ShadowedGlobalKey) && !w.contains(&Code::PrefixKeys));
     }
+
+    // W005's help for a global operator key of several keys says so (it said an option hid it).
+    #[test]
+    fn zero_out_help_for_an_operator_key_of_two_keys() {
+        let yaml = r#"
+name: T
+entry: main
+defaults: { fallback: op, keys: { operator: "00" } }
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: sub }] }
+  sub: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"#;
+        let mut sources = Sources::new();
+        let menu = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources)
+            .menu
+            .expect("menu");
+        let clips = crate::audio::ClipLibrary::default();
+        let a = crate::check::Analysis::of(&menu, &clips);
+        let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
+        let text = crate::diag::render_plain(&sources, &diags);
+        assert!(text.contains("`00` takes 2 keys"), "{text}");
+        assert!(!text.contains("hidden here"), "{text}");
+    }
 }
