@@ -856,3 +856,28 @@ nodes:
     c.handle_timeout(ms(5000));
     assert_eq!(handoff(&drain(&mut c)).map(|h| h.queue.clone()), Some("es".into()));
 }
+
+// Rule 6: `back` returns to the last menu; a message is never on the way back, even when
+// `back` was pressed there with no menu before it.
+#[test]
+fn rule6_back_never_returns_to_a_message() {
+    let m = menu(
+        r##"
+name: T
+entry: welcome
+defaults: { fallback: op, keys: { back: "#" } }
+nodes:
+  welcome: { kind: message, prompt: { text: "w w w w w" }, next: main }
+  main: { kind: menu, prompt: { text: "a b" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"##,
+    );
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "#"); // back at the welcome message: nothing to go back to, it repeats
+    assert_eq!(at_node(&c, &m), "welcome");
+    c.handle_timeout(ms(2500)); // the message ends: `main`
+    assert_eq!(at_node(&c, &m), "main");
+    c.handle_keys(ms(3000), "#"); // back at the first menu repeats
+    assert_eq!(at_node(&c, &m), "main");
+    assert!(c.history().iter().all(|&n| m.node(n).id == "main"), "{:?}", c.history());
+}

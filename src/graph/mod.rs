@@ -393,4 +393,33 @@ nodes:
             assert_eq!(g.graph[g.ix(id)], id);
         }
     }
+
+    // `back` returns to the last menu visited, through messages, collects and routes (the
+    // graph drew only menus with a direct edge, so these ways back were missing).
+    #[test]
+    fn back_goes_through_messages_collects_and_routes() {
+        let m = menu(
+            r##"
+name: T
+entry: a
+defaults: { fallback: op, keys: { back: "*", main_menu: "9" } }
+nodes:
+  a: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: msg }, { key: "2", to: n }] }
+  msg: { kind: message, prompt: { text: "a" }, next: b }
+  n: { kind: collect, prompt: { text: "a" }, digits: { max: 2 }, store: n, next: r }
+  r: { kind: route, routes: [{ when: { var: n, equals: "11" }, to: b }], default: op }
+  b: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"##,
+        );
+        let g = MenuGraph::build(&m);
+        let back: Vec<(String, String)> = edges(&m, &g, "b")
+            .into_iter()
+            .filter(|(e, _)| e.contains("back"))
+            .collect();
+        assert_eq!(back, vec![("* (back)".to_owned(), "a".to_owned())]);
+        assert!(edges(&m, &g, "msg").contains(&("* (back)".to_owned(), "a".to_owned())));
+        // `main_menu` clears the way back: `a`, reached by it from `b`, has no way back to `b`.
+        assert!(!edges(&m, &g, "a").iter().any(|(e, _)| e.contains("back")));
+    }
 }

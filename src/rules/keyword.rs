@@ -109,4 +109,30 @@ mod tests {
         assert!(Said::new("español por favor").contains(&k("Español")));
         assert!(!Said::new("reports").contains(&k("report")));
     }
+
+    #[test]
+    fn a_keyword_containing_another_options_keyword_cannot_choose_alone() {
+        let m = crate::menu::testing::menu(
+            r#"
+name: T
+entry: main
+defaults: { fallback: op }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a" }
+    options:
+      - { key: "1", to: op, say: [report] }
+      - { key: "2", to: op, say: [existing report, follow up] }
+  op: { kind: transfer, queue: q }
+"#,
+        );
+        let crate::menu::NodeKind::Menu(menu) = &m.node(m.find("main").unwrap()).kind else {
+            unreachable!()
+        };
+        assert_eq!(options_said(&menu.options, "an EXISTING report"), vec![0, 1]);
+        assert!(takes_alone(&menu.options, 0, &k("report")));
+        assert!(!takes_alone(&menu.options, 1, &k("existing report")));
+        assert!(takes_alone(&menu.options, 1, &k("follow up")));
+    }
 }
