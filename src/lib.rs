@@ -39,6 +39,7 @@ pub mod map;
 pub mod menu;
 pub mod operator;
 pub mod repl;
+pub mod rules;
 pub mod scenario;
 pub mod signals;
 pub mod source;

@@ -92,7 +92,7 @@ pub fn handoff_after_keys(
         }
     };
     for k in keys.chars() {
-        call.play_to_turn(100);
+        call.play_to_turn(crate::rules::MAX_PROMPTS_WITHOUT_A_TURN);
         drain(&mut call, &mut found);
         let t = call.now();
         call.handle_keys(t, &k.to_string());

@@ -23,8 +23,8 @@ use super::render;
 use crate::engine::CallTime;
 
 /// Most prompts played in a row without a turn for the caller before the next input is taken
-/// during the prompt (a menu whose messages lead round in a loop never pauses).
-pub const MAX_PROMPTS_WITHOUT_A_TURN: usize = 200;
+/// during the prompt; the rule's one home is [`crate::rules::MAX_PROMPTS_WITHOUT_A_TURN`].
+pub use crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 
 /// Said once [`MAX_PROMPTS_WITHOUT_A_TURN`] prompts have played without a turn.
 pub const NO_PAUSE: &str = "· the line has played 200 prompts without a pause: the next input comes during the prompt";

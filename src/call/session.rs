@@ -197,7 +197,10 @@ impl<'m> Session<'m> {
                     let say = if o.say.is_empty() {
                         String::new()
                     } else {
-                        format!("  (say: {})", o.say.join(", "))
+                        format!(
+                            "  (say: {})",
+                            o.say.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        )
                     };
                     let _ = writeln!(s, "  {:>4}  {label}{say}", o.key.as_str());
                 }
@@ -215,7 +218,7 @@ impl<'m> Session<'m> {
                 let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
             }
         }
-        for (action, k) in self.menu.active_global_keys(id) {
+        for (action, k) in crate::rules::active_global_keys(self.menu, id) {
             let _ = writeln!(
                 s,
                 "  {:>4}  {} (works here)",

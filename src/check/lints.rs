@@ -6,11 +6,13 @@ use super::{Analysis, Thresholds};
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic};
 use crate::menu::{Menu, NoOperator, NodeKind, TransferNode};
+use crate::rules::{self, KeyAction};
+use crate::source::Span;
 use crate::timing::{DurationSource, prompt_duration};
 
 pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let _ = a;
-    for node in &menu.nodes {
+    for (id, node) in menu.node_ids().zip(&menu.nodes) {
         if let Some(l) = node.kind.listen() {
             let kind = node.kind.name();
             if l.no_input.is_empty() {
@@ -53,9 +55,25 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
         let NodeKind::Menu(m) = &node.kind else {
             continue;
         };
+        // The keys that act here, by the engine's rule (options hide global keys on the same
+        // key), with where each is written.
+        let keys: Vec<(&str, Span)> = rules::node_keys(menu, id)
+            .into_iter()
+            .filter_map(|(k, action)| match action {
+                KeyAction::Option(i) => Some((k, m.options[i].key_span)),
+                KeyAction::Global(a) => menu
+                    .defaults
+                    .keys
+                    .iter()
+                    .find(|(b, _)| *b == a)
+                    .map(|(_, g)| (k, g.span)),
+                KeyAction::Terminator => None,
+            })
+            .collect();
+        let active = rules::active_global_keys(menu, id);
         for o in &m.options {
             for (action, g) in menu.defaults.keys.iter() {
-                if g.key == o.key {
+                if g.key == o.key && !active.iter().any(|(a, _)| *a == action) {
                     diags.push(
                         Diagnostic::new(
                             Code::ShadowedGlobalKey,
@@ -73,20 +91,20 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     );
                 }
             }
-            for longer in &m.options {
-                if longer.key.len() > o.key.len() && longer.key.as_str().starts_with(o.key.as_str()) {
+            for (longer, longer_span) in &keys {
+                if longer.len() > o.key.len() && longer.starts_with(o.key.as_str()) {
                     diags.push(
                         Diagnostic::new(
                             Code::PrefixKeys,
                             o.key_span,
-                            format!("key `{}` is the start of key `{}`", o.key, longer.key),
+                            format!("key `{}` is the start of key `{}`", o.key, longer),
                         )
                         .label(format!(
                             "callers who press `{}` wait {} s (the inter-digit timeout) before it acts",
                             o.key,
                             m.listen.inter_digit_timeout.as_secs_f64()
                         ))
-                        .with_secondary(longer.key_span, "longer key here"),
+                        .with_secondary(*longer_span, "longer key here"),
                     );
                     break;
                 }
@@ -202,5 +220,104 @@ fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mu
             }
         }
         Some(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Code;
+    use crate::source::Sources;
+
+    /// The codes of the findings of loading `yaml`.
+    fn codes(yaml: &str) -> Vec<Code> {
+        let mut sources = Sources::new();
+        let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+        out.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    // Two keywords the engine cannot tell apart (case and punctuation are ignored in speech)
+    // are the same keyword twice (E008), not two keywords that then both match at call time.
+    #[test]
+    fn keywords_equal_once_normalised_are_a_duplicate() {
+        let menu = |a: &str, b: &str| {
+            format!(
+                r#"
+name: T
+entry: main
+defaults: {{ fallback: op }}
+nodes:
+  main:
+    kind: menu
+    prompt: {{ text: "a" }}
+    options:
+      - {{ key: "1", to: op, say: [{a}] }}
+      - {{ key: "2", to: op, say: [{b}] }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            )
+        };
+        assert!(codes(&menu("report", "\"Report!\"")).contains(&Code::DuplicateKey));
+        assert!(codes(&menu("report", "REPORT")).contains(&Code::DuplicateKey));
+        assert!(codes(&menu("\"water leak\"", "\"Water  leak.\"")).contains(&Code::DuplicateKey));
+        assert!(!codes(&menu("report", "\"report it\"")).contains(&Code::DuplicateKey));
+    }
+
+    // W012 by the engine's rule of which keys act: an option that starts an active global key
+    // of several keys makes its callers wait too.
+    #[test]
+    fn an_option_that_starts_a_global_key_is_a_prefix_key() {
+        let yaml = |keys: &str| {
+            format!(
+                r#"
+name: T
+entry: main
+defaults: {{ fallback: op, keys: {keys} }}
+nodes:
+  main: {{ kind: menu, prompt: {{ text: "a" }}, options: [{{ key: "0", to: op }}, {{ key: "1", to: op }}] }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            )
+        };
+        let warnings = |keys: &str| {
+            let mut sources = Sources::new();
+            let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml(keys), &mut sources);
+            let menu = out.menu.expect("menu");
+            let clips = crate::audio::ClipLibrary::default();
+            let a = crate::check::Analysis::of(&menu, &clips);
+            let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+            let mut diags = Vec::new();
+            super::check(&menu, &clips, &a, &t, &mut diags);
+            diags.iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        assert!(warnings(r#"{ operator: "00" }"#).contains(&Code::PrefixKeys));
+        assert!(!warnings(r#"{ operator: "9" }"#).contains(&Code::PrefixKeys));
+        // A global key an option hides is W006, not W012.
+        let w = warnings(r#"{ operator: "0" }"#);
+        assert!(w.contains(&Code::ShadowedGlobalKey) && !w.contains(&Code::PrefixKeys));
+    }
+
+    // W005's help for a global operator key of several keys says so (it said an option hid it).
+    #[test]
+    fn zero_out_help_for_an_operator_key_of_two_keys() {
+        let yaml = r#"
+name: T
+entry: main
+defaults: { fallback: op, keys: { operator: "00" } }
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: sub }] }
+  sub: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"#;
+        let mut sources = Sources::new();
+        let menu = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources)
+            .menu
+            .expect("menu");
+        let clips = crate::audio::ClipLibrary::default();
+        let a = crate::check::Analysis::of(&menu, &clips);
+        let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
+        let text = crate::diag::render_plain(&sources, &diags);
+        assert!(text.contains("`00` takes 2 keys"), "{text}");
+        assert!(!text.contains("hidden here"), "{text}");
     }
 }

@@ -223,6 +223,11 @@ fn zero_out_help(menu: &Menu) -> String {
             k.key,
             menu.node(t).id
         ),
+        (Some(k), Some(_)) if k.key.len() > 1 => format!(
+            "the global `operator` key `{}` takes {} keys: add an option to a `transfer`, or make the key one digit",
+            k.key,
+            k.key.len()
+        ),
         (Some(k), Some(_)) => format!(
             "the global `operator` key `{}` is hidden here by an option on the same key: move that option, or add one to a `transfer`",
             k.key

@@ -3,9 +3,9 @@
 
 use std::collections::VecDeque;
 
-use super::matching::{Match, match_entry};
 use super::{Call, CallTime, Effect, HandoffReason, Outcome, PromptPlay, PromptRole, Summary, Via};
-use crate::menu::{DtmfKey, GlobalAction, NodeKind, NodeRef};
+use crate::menu::{GlobalAction, NodeKind, NodeRef};
+use crate::rules::{self, CollectKey, FailureKind, FailureStep, KeyAction, KeyMatch};
 
 /// A failed turn at a menu or collect.
 #[derive(Debug)]
@@ -14,34 +14,6 @@ pub(super) enum Failure {
     NoInput,
     /// The caller's entry matched nothing (the entry, for the record).
     NoMatch(String),
-}
-
-/// What a complete menu entry selects.
-enum Selection {
-    Option(usize),
-    Global(GlobalAction),
-}
-
-/// Lowercase words separated by single spaces, punctuation dropped.
-pub(super) fn normalize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Whether the normalized `said` contains the keyword as whole words.
-pub(super) fn contains_phrase(said: &str, keyword: &str) -> bool {
-    let k = normalize(keyword);
-    !k.is_empty() && format!(" {said} ").contains(&format!(" {k} "))
 }
 
 impl Call<'_> {
@@ -69,22 +41,12 @@ impl Call<'_> {
                     }
                 }
                 NodeKind::Message(m) => {
-                    if !(playing && m.barge_in) {
+                    let waiting = !at.digits.is_empty();
+                    if !(m.barge_in && (playing || waiting)) {
                         break; // kept until the message ends, then typed ahead
                     }
-                    let key = self.input[0];
-                    if let Some(action) = self.single_global(key, |_| true) {
-                        self.input.pop_front();
-                        let node = self.menu.node(id).id.clone();
-                        self.step(t, &node, format!("key {key}"));
-                        self.global(t, action);
-                    } else {
-                        // Barge-in on a message skips it; the key is typed ahead to what follows.
-                        let node = self.menu.node(id).id.clone();
-                        self.step(t, &node, format!("key {key} (skips the message)"));
-                        self.stop_prompt(t);
-                        self.prompt_done(t);
-                    }
+                    let key = self.input.pop_front().expect("not empty");
+                    self.message_key(t, key);
                 }
                 NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) => {
                     let n = self.input.len();
@@ -95,14 +57,81 @@ impl Call<'_> {
         }
     }
 
-    /// The global action of a one-key global key `key`, if it is active (`allowed`).
-    fn single_global(&self, key: char, allowed: impl Fn(&DtmfKey) -> bool) -> Option<GlobalAction> {
-        self.menu
-            .defaults
-            .keys
-            .iter()
-            .find(|(_, g)| g.key.len() == 1 && g.key.as_str().starts_with(key) && allowed(&g.key))
-            .map(|(a, _)| a)
+    /// A key during a message that allows barge-in (rules 6 and 8): a global key acts; the
+    /// start of a longer global key stops the message and waits for the next key or the
+    /// inter-digit timeout; any other entry skips the message, its keys typed ahead.
+    fn message_key(&mut self, t: CallTime, key: char) {
+        let Some(at) = self.at.as_ref() else { return };
+        let id = at.node;
+        let mut entry = at.digits.clone();
+        entry.push(key);
+        let node = self.menu.node(id).id.clone();
+        match rules::match_entry(self.menu, id, &entry) {
+            KeyMatch::Now(KeyAction::Global(action)) => {
+                self.step(t, &node, format!("key {key}"));
+                if let Some(at) = self.at.as_mut() {
+                    at.digits.clear();
+                    at.last_digit_at = None;
+                }
+                self.global(t, action);
+            }
+            KeyMatch::ExactButLonger(_) | KeyMatch::Partial => {
+                self.step(t, &node, format!("key {key}"));
+                self.stop_prompt(t);
+                if let Some(at) = self.at.as_mut() {
+                    at.digits.push(key);
+                    at.last_digit_at = Some(t);
+                }
+                let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
+                self.caption(
+                    t,
+                    format!("{entry}: waiting {idt} s for more digits (a global key starts with it)"),
+                );
+            }
+            KeyMatch::Now(_) | KeyMatch::None => {
+                // Barge-in on a message skips it; the keys are typed ahead to what follows.
+                for k in entry.chars().rev() {
+                    self.input.push_front(k);
+                }
+                self.step(t, &node, format!("key {key} (skips the message)"));
+                self.skip_message(t);
+            }
+        }
+    }
+
+    /// The inter-digit timeout at a message waiting for the rest of a global key: the exact
+    /// global key acts, else the message is skipped and the keys are typed ahead.
+    pub(super) fn message_entry_timeout(&mut self, t: CallTime) {
+        let Some(at) = self.at.as_ref() else { return };
+        let (id, entry) = (at.node, at.digits.clone());
+        match rules::match_entry(self.menu, id, &entry).at_timeout() {
+            Some(KeyAction::Global(action)) => {
+                if let Some(at) = self.at.as_mut() {
+                    at.digits.clear();
+                    at.last_digit_at = None;
+                }
+                self.global(t, action);
+            }
+            _ => {
+                for k in entry.chars().rev() {
+                    self.input.push_front(k);
+                }
+                self.caption(t, format!("{entry}: no global key; the message is skipped"));
+                self.skip_message(t);
+                // As for keys typed together: what follows takes them as far as it can.
+                self.drain_input(t);
+            }
+        }
+    }
+
+    /// Ends the message playing (or waiting for keys) at `t` and goes on to what follows.
+    fn skip_message(&mut self, t: CallTime) {
+        if let Some(at) = self.at.as_mut() {
+            at.digits.clear();
+            at.last_digit_at = None;
+        }
+        self.stop_prompt(t);
+        self.prompt_done(t);
     }
 
     fn menu_key(&mut self, t: CallTime, key: char) {
@@ -113,30 +142,17 @@ impl Call<'_> {
         let id = at.node;
         let node = self.menu.node(id);
         self.step(t, &node.id.clone(), format!("key {key}"));
-        let NodeKind::Menu(m) = &node.kind else { return };
-        let globals: Vec<&str> = self
-            .menu
-            .defaults
-            .keys
-            .iter()
-            .map(|(_, g)| g.key.as_str())
-            .filter(|g| !m.options.iter().any(|o| o.key.as_str() == *g))
-            .collect();
-        let keys = m.options.iter().map(|o| o.key.as_str()).chain(globals);
-        match match_entry(&entry, keys) {
-            Match::Now(k) => {
-                let k = k.to_owned();
-                self.select(t, &k);
-            }
-            Match::ExactButLonger(_) | Match::Partial => {
+        match rules::match_entry(self.menu, id, &entry) {
+            KeyMatch::Now(action) => self.act(t, action),
+            KeyMatch::ExactButLonger(_) | KeyMatch::Partial => {
                 // The inter-digit timer decides; say so, or the line seems dead.
-                let idt = m.listen.inter_digit_timeout.as_secs_f64();
+                let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
                 self.caption(
                     t,
                     format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
                 );
             }
-            Match::None => self.failure(t, Failure::NoMatch(entry)),
+            KeyMatch::None => self.failure(t, Failure::NoMatch(entry)),
         }
     }
 
@@ -144,38 +160,20 @@ impl Call<'_> {
     pub(super) fn menu_entry_timeout(&mut self, t: CallTime) {
         let Some(at) = self.at.as_ref() else { return };
         let entry = at.digits.clone();
-        let NodeKind::Menu(m) = &self.menu.node(at.node).kind else {
-            return;
-        };
-        let globals = self.menu.defaults.keys.iter().map(|(_, g)| g.key.as_str());
-        let exact = m
-            .options
-            .iter()
-            .map(|o| o.key.as_str())
-            .chain(globals)
-            .any(|k| k == entry);
-        if exact {
-            self.select(t, &entry);
-        } else {
-            self.failure(t, Failure::NoMatch(entry));
+        match rules::match_entry(self.menu, at.node, &entry).at_timeout() {
+            Some(action) => self.act(t, action),
+            None => self.failure(t, Failure::NoMatch(entry)),
         }
     }
 
-    /// Acts on a complete key at the current menu: its option if it has one, else the global key.
-    fn select(&mut self, t: CallTime, key: &str) {
+    /// Acts on a complete key at the current menu: its option, or a global key.
+    fn act(&mut self, t: CallTime, action: KeyAction) {
         let Some(at) = self.at.as_ref() else { return };
         let NodeKind::Menu(m) = &self.menu.node(at.node).kind else {
             return;
         };
-        let selection = match m.options.iter().position(|o| o.key.as_str() == key) {
-            Some(i) => Selection::Option(i),
-            None => match self.menu.defaults.keys.iter().find(|(_, g)| g.key.as_str() == key) {
-                Some((a, _)) => Selection::Global(a),
-                None => return,
-            },
-        };
-        match selection {
-            Selection::Option(i) => {
+        match action {
+            KeyAction::Option(i) => {
                 let o = &m.options[i];
                 let (to, lang) = (o.to.clone(), o.language.clone());
                 if let Some(label) = &o.label {
@@ -185,7 +183,8 @@ impl Call<'_> {
                 }
                 self.choose(t, &to, lang, Via::Option(i));
             }
-            Selection::Global(a) => self.global(t, a),
+            KeyAction::Global(a) => self.global(t, a),
+            KeyAction::Terminator => {}
         }
     }
 
@@ -205,33 +204,40 @@ impl Call<'_> {
         let id = at.node;
         let node = self.menu.node(id);
         let NodeKind::Collect(c) = &node.kind else { return };
-        let is_terminator = c.terminator.as_ref().is_some_and(|k| k.as_str().starts_with(key));
         self.step(t, &node.id.clone(), format!("key {key}"));
-        if is_terminator {
-            if self.digits().is_empty() {
-                self.caption(t, "the terminator alone is no entry".into());
-                self.failure(t, Failure::NoInput);
-            } else {
-                self.collect_entry_done(t);
+        let entry = self.digits().to_owned();
+        match rules::collect_key(self.menu, id, &entry, key) {
+            CollectKey::Data => {
+                let max = c.max as usize;
+                let Some(at) = self.at.as_mut() else { return };
+                at.digits.push(key);
+                at.last_digit_at = Some(t);
+                if at.digits.len() >= max {
+                    self.collect_entry_done(t);
+                }
             }
-            return;
-        }
-        if key.is_ascii_digit() {
-            let max = c.max as usize;
-            let Some(at) = self.at.as_mut() else { return };
-            at.digits.push(key);
-            at.last_digit_at = Some(t);
-            if at.digits.len() >= max {
-                self.collect_entry_done(t);
+            CollectKey::Control(KeyMatch::Now(KeyAction::Terminator)) => {
+                if entry.is_empty() {
+                    self.caption(t, "the terminator alone is no entry".into());
+                    self.failure(t, Failure::NoInput);
+                } else {
+                    self.collect_entry_done(t);
+                }
             }
-            return;
-        }
-        let term = c.terminator.clone();
-        if let Some(action) = self.single_global(key, |k| !k.has_digit() && Some(k) != term.as_ref()) {
-            self.global(t, action);
-        } else {
-            let entry = format!("{}{key}", self.digits());
-            self.failure(t, Failure::NoMatch(entry));
+            CollectKey::Control(KeyMatch::Now(KeyAction::Global(action))) => self.global(t, action),
+            CollectKey::Control(KeyMatch::ExactButLonger(_) | KeyMatch::Partial) => {
+                let idt = c.listen.inter_digit_timeout.as_secs_f64();
+                let Some(at) = self.at.as_mut() else { return };
+                at.digits.push(key);
+                at.last_digit_at = Some(t);
+                self.caption(
+                    t,
+                    format!("{key}: waiting {idt} s for more keys (a global key starts with it)"),
+                );
+            }
+            CollectKey::Control(KeyMatch::Now(KeyAction::Option(_)) | KeyMatch::None) => {
+                self.failure(t, Failure::NoMatch(format!("{entry}{key}")));
+            }
         }
     }
 
@@ -242,6 +248,15 @@ impl Call<'_> {
         let node_index = at.node;
         let node = self.menu.node(at.node);
         let NodeKind::Collect(c) = &node.kind else { return };
+        let (_, control) = rules::collect_parts(&value);
+        if !control.is_empty() {
+            // The inter-digit timeout after the start of a longer global key (rule 6).
+            match rules::match_entry(self.menu, node_index, control).at_timeout() {
+                Some(KeyAction::Global(action)) => self.global(t, action),
+                _ => self.failure(t, Failure::NoMatch(value)),
+            }
+            return;
+        }
         // A terminator right after an entry that reached `max` just ends it, valid or not: it
         // is neither type-ahead nor a second (empty) entry.
         if value.len() >= c.max as usize
@@ -301,7 +316,8 @@ impl Call<'_> {
             GlobalAction::Repeat => self.repeat(t),
             GlobalAction::Back => {
                 let here = self.current();
-                if here.is_some() && self.history.last().copied() == here {
+                let popped = here.is_some() && self.history.last().copied() == here;
+                if popped {
                     self.history.pop();
                 }
                 match self.history.last().copied() {
@@ -314,7 +330,9 @@ impl Call<'_> {
                         self.goto(&to, t);
                     }
                     None => {
-                        if let Some(h) = here {
+                        // At the first menu `back` repeats; a message or collect is never on
+                        // the way back (only menus are), so it is not put there.
+                        if popped && let Some(h) = here {
                             self.history.push(h);
                         }
                         self.repeat(t);
@@ -343,13 +361,13 @@ impl Call<'_> {
         let id = at.node;
         let node = self.menu.node(id);
         let Some(listen) = node.kind.listen() else { return };
-        let (n, max, list, role, what) = match &failure {
+        let (kind, n, max, role, what) = match &failure {
             Failure::NoInput => {
                 at.no_input += 1;
                 (
+                    FailureKind::NoInput,
                     at.no_input,
                     listen.max_no_input,
-                    &listen.no_input,
                     PromptRole::NoInput(at.no_input),
                     "no input".to_owned(),
                 )
@@ -357,9 +375,9 @@ impl Call<'_> {
             Failure::NoMatch(entry) => {
                 at.no_match += 1;
                 (
+                    FailureKind::NoMatch,
                     at.no_match,
                     listen.max_no_match,
-                    &listen.no_match,
                     PromptRole::NoMatch(at.no_match),
                     format!("no match ({entry})"),
                 )
@@ -373,47 +391,48 @@ impl Call<'_> {
         };
         self.step(t, &node_id, event);
         self.caption(t, format!("{what}: {n} of {max}"));
-        if n >= max {
-            self.reason = match failure {
-                Failure::NoInput => HandoffReason::MaxNoInput,
-                Failure::NoMatch(_) => HandoffReason::MaxNoMatch,
+        let step = rules::after_failure(listen, kind, n);
+        if !matches!(step, FailureStep::Reprompt(_)) {
+            self.reason = match kind {
+                FailureKind::NoInput => HandoffReason::MaxNoInput,
+                FailureKind::NoMatch => HandoffReason::MaxNoMatch,
             };
-            match listen.fallback.clone() {
-                Some(fallback) => {
-                    self.via = match failure {
-                        Failure::NoInput => Via::NoInputFallback,
-                        Failure::NoMatch(_) => Via::NoMatchFallback,
-                    };
-                    self.caption(t, format!("limit reached: going to `{}`", fallback.name));
-                    self.goto(&fallback, t);
-                }
-                None => {
-                    self.exhausted = true;
-                    let goodbye = self
-                        .menu
-                        .defaults
-                        .goodbye
-                        .as_ref()
-                        .map(|g| self.play(id, g, PromptRole::Goodbye, false));
-                    match goodbye {
-                        Some(p) => self.start_queue(t, VecDeque::from([p])),
-                        None => {
-                            self.effects.push_back(Effect::Hangup { at: t });
-                            self.finish(t, Outcome::RetriesExhausted { node: node_id });
-                        }
+        }
+        match step {
+            FailureStep::Fallback(fallback) => {
+                self.via = match kind {
+                    FailureKind::NoInput => Via::NoInputFallback,
+                    FailureKind::NoMatch => Via::NoMatchFallback,
+                };
+                self.caption(t, format!("limit reached: going to `{}`", fallback.name));
+                self.goto(fallback, t);
+            }
+            FailureStep::Exhausted => {
+                self.exhausted = true;
+                let goodbye = self
+                    .menu
+                    .defaults
+                    .goodbye
+                    .as_ref()
+                    .map(|g| self.play(id, g, PromptRole::Goodbye, false));
+                match goodbye {
+                    Some(p) => self.start_queue(t, VecDeque::from([p])),
+                    None => {
+                        self.effects.push_back(Effect::Hangup { at: t });
+                        self.finish(t, Outcome::RetriesExhausted { node: node_id });
                     }
                 }
             }
-            return;
+            FailureStep::Reprompt(re) => {
+                let barge_in = listen.barge_in;
+                let mut queue = VecDeque::new();
+                if let Some(re) = re {
+                    queue.push_back(self.play(id, re, role, barge_in));
+                }
+                queue.extend(self.main_prompt(id));
+                self.start_queue(t, queue);
+            }
         }
-        let barge_in = listen.barge_in;
-        let mut queue = VecDeque::new();
-        if !list.is_empty() {
-            let re = &list[(n as usize - 1).min(list.len() - 1)];
-            queue.push_back(self.play(id, re, role, barge_in));
-        }
-        queue.extend(self.main_prompt(id));
-        self.start_queue(t, queue);
     }
 
     /// Ends the call with `outcome`.

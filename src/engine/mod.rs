@@ -13,7 +13,6 @@ mod clock;
 mod effect;
 mod input;
 mod line;
-mod matching;
 #[cfg(test)]
 mod tests;
 
@@ -29,11 +28,11 @@ pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATO
 
 use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
 use crate::timing::PromptTimings;
-use input::{Failure, contains_phrase, normalize};
+use input::Failure;
 
-/// Most nodes entered at one instant (routes, or messages with empty clips) before the engine
-/// decides the call goes round without end.
-pub const MAX_INSTANT_STEPS: u32 = 1000;
+/// Most nodes entered at one instant before the engine decides the call goes round without
+/// end; the rule's one home is [`crate::rules::MAX_INSTANT_STEPS`].
+pub use crate::rules::MAX_INSTANT_STEPS;
 
 /// The longest a call lasts: at this call time the line hangs up, wherever the call is
 /// (`Outcome::HungUp`, reason "the call reached its maximum length"). 4 hours (14,400 s), the
@@ -204,6 +203,11 @@ impl<'m> Call<'m> {
         if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
             return self.line_deadline(tr);
         }
+        if let NodeKind::Message(_) = &self.menu.node(at.node).kind {
+            // Waiting for the rest of a global key of several keys (rule 6).
+            let idt = crate::rules::inter_digit_timeout(self.menu, at.node);
+            return at.last_digit_at.map(|last| last.saturating_add(idt));
+        }
         let listen = self.menu.node(at.node).kind.listen()?;
         match (at.last_digit_at, at.listening_since) {
             (Some(last), _) => Some(last.saturating_add(listen.inter_digit_timeout)),
@@ -272,14 +276,7 @@ impl<'m> Call<'m> {
                 if !self.take_barge_in(now, m.listen.barge_in) {
                     return;
                 }
-                let said = normalize(words);
-                let hits: Vec<usize> = m
-                    .options
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.say.iter().any(|w| contains_phrase(&said, w)))
-                    .map(|(i, _)| i)
-                    .collect();
+                let hits = crate::rules::options_said(&m.options, words);
                 if let [i] = hits[..] {
                     let (to, lang) = (m.options[i].to.clone(), m.options[i].language.clone());
                     self.choose(now, &to, lang, Via::Keyword(i));
@@ -681,6 +678,7 @@ impl<'m> Call<'m> {
         let has_digits = !at.digits.is_empty();
         match &self.menu.node(id).kind {
             NodeKind::Menu(_) if has_digits => self.menu_entry_timeout(t),
+            NodeKind::Message(_) if has_digits => self.message_entry_timeout(t),
             NodeKind::Collect(_) if has_digits => self.collect_entry_done(t),
             NodeKind::Menu(_) | NodeKind::Collect(_) => self.failure(t, Failure::NoInput),
             NodeKind::Transfer(_) => self.line_timer(t),

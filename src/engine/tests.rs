@@ -729,3 +729,152 @@ fn the_path_keeps_its_beginning_and_its_latest_steps() {
     // Every step after the marker is later than every step before it.
     assert!(path[head - 1].at <= path[head].at && path[head].at <= path[head + 1].at);
 }
+
+/// A menu whose global keys take two presses (`operator: "00"`, `back: "**"`), with a welcome
+/// message that allows barge-in.
+const MULTI_KEY_GLOBALS: &str = r##"
+name: T
+entry: welcome
+defaults:
+  inter_digit_timeout: 2s
+  fallback: op
+  operator: op
+  keys: { operator: "00", back: "**", repeat: "9" }
+nodes:
+  welcome: { kind: message, prompt: { text: "w w w w w" }, next: main, barge_in: true }
+  main:
+    kind: menu
+    prompt: { text: "a b" }
+    options:
+      - { key: "1", to: case }
+      - { key: "5", to: five }
+  case:
+    kind: collect
+    prompt: { text: "c c" }
+    digits: { min: 2, max: 6, terminator: "#" }
+    store: case_number
+    next: done
+  done: { kind: transfer, queue: done }
+  five: { kind: transfer, queue: five }
+  op: { kind: transfer, queue: general }
+"##;
+
+// Rule 6: a global key of two presses acts during a message with barge-in, as `check --report`
+// says; the first press waits for the second (or the inter-digit timeout).
+#[test]
+fn rule6_multi_key_global_during_a_message() {
+    let m = menu(MULTI_KEY_GLOBALS);
+    // "00" in one burst during the welcome message: the operator.
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "00");
+    c.handle_timeout(ms(10_000));
+    let e = drain(&mut c);
+    let h = handoff(&e).expect("handed over");
+    assert_eq!((h.queue.as_str(), h.reason), ("general", HandoffReason::OperatorKey));
+    // "0", then "0" a second later: the first stops the message and waits for the second.
+    let mut c = start(&m);
+    drain(&mut c);
+    c.handle_keys(ms(500), "0");
+    let e = drain(&mut c);
+    assert_eq!(stops(&e), vec![500]);
+    assert_eq!(at_node(&c, &m), "welcome");
+    assert_eq!(c.poll_timeout(), Some(ms(2500)), "the inter-digit timeout");
+    c.handle_keys(ms(1500), "0");
+    c.handle_timeout(ms(10_000));
+    assert_eq!(handoff(&drain(&mut c)).unwrap().reason, HandoffReason::OperatorKey);
+    // "0" alone: at the inter-digit timeout the message is skipped, the key typed ahead (and
+    // dropped at `main`, whose type-ahead is off).
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "0");
+    c.handle_timeout(ms(2500));
+    assert_eq!(at_node(&c, &m), "main");
+    assert_eq!(c.digits(), "");
+    // "05": no global key starts so; the message is skipped, both keys typed ahead.
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "05");
+    assert_eq!(at_node(&c, &m), "main");
+    // One-key behaviour is unchanged: a key no global key starts with skips at once.
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "5");
+    assert_eq!(at_node(&c, &m), "main");
+    // ... and a one-key global acts at once.
+    let mut c = start(&m);
+    drain(&mut c);
+    c.handle_keys(ms(500), "9");
+    let e = drain(&mut c);
+    assert_eq!(prompts(&e), vec![(500, "welcome".into(), PromptRole::Main)], "repeat");
+}
+
+// Rule 6: a global key made of `*` alone, of two presses, acts inside a collect.
+#[test]
+fn rule6_multi_key_global_in_a_collect() {
+    let m = menu(MULTI_KEY_GLOBALS);
+    let mut c = start(&m);
+    c.handle_keys(ms(100), "5"); // skips the welcome message, typed ahead: dropped at `main`
+    c.handle_timeout(ms(900)); // main's prompt ends
+    c.handle_keys(ms(1000), "1");
+    assert_eq!(at_node(&c, &m), "case");
+    c.handle_keys(ms(1100), "12**");
+    assert_eq!(at_node(&c, &m), "main", "`**` is `back`");
+    // A single `*` waits for the second, then is a no-match at the inter-digit timeout.
+    c.handle_keys(ms(1200), "1");
+    c.handle_keys(ms(1300), "12*");
+    assert_eq!(at_node(&c, &m), "case");
+    c.handle_timeout(ms(3300));
+    let e = drain(&mut c);
+    assert!(c.path().iter().any(|s| s.event == "no-match 1 (12*)"), "{:?}", c.path());
+    assert!(handoff(&e).is_none());
+    // The terminator still ends the entry at once.
+    c.handle_keys(ms(5000), "1234#");
+    assert_eq!(c.variables().get("case_number").map(String::as_str), Some("1234"));
+}
+
+// Spoken input: case is ignored for every letter, not only ASCII ones.
+#[test]
+fn spoken_keywords_ignore_case_beyond_ascii() {
+    let m = menu(
+        r#"
+name: T
+entry: lang
+defaults: { fallback: op }
+nodes:
+  lang:
+    kind: menu
+    prompt: { text: "a b" }
+    options:
+      - { key: "1", to: op, say: [english] }
+      - { key: "2", to: es, say: [español] }
+  es: { kind: transfer, queue: es }
+  op: { kind: transfer, queue: general }
+"#,
+    );
+    let mut c = start(&m);
+    c.handle_speech(ms(500), "ESPAÑOL");
+    c.handle_timeout(ms(5000));
+    assert_eq!(handoff(&drain(&mut c)).map(|h| h.queue.clone()), Some("es".into()));
+}
+
+// Rule 6: `back` returns to the last menu; a message is never on the way back, even when
+// `back` was pressed there with no menu before it.
+#[test]
+fn rule6_back_never_returns_to_a_message() {
+    let m = menu(
+        r##"
+name: T
+entry: welcome
+defaults: { fallback: op, keys: { back: "#" } }
+nodes:
+  welcome: { kind: message, prompt: { text: "w w w w w" }, next: main }
+  main: { kind: menu, prompt: { text: "a b" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"##,
+    );
+    let mut c = start(&m);
+    c.handle_keys(ms(500), "#"); // back at the welcome message: nothing to go back to, it repeats
+    assert_eq!(at_node(&c, &m), "welcome");
+    c.handle_timeout(ms(2500)); // the message ends: `main`
+    assert_eq!(at_node(&c, &m), "main");
+    c.handle_keys(ms(3000), "#"); // back at the first menu repeats
+    assert_eq!(at_node(&c, &m), "main");
+    assert!(c.history().iter().all(|&n| m.node(n).id == "main"), "{:?}", c.history());
+}

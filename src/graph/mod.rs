@@ -13,7 +13,8 @@ pub mod ways;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::menu::{DtmfKey, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Target};
+use crate::menu::{DtmfKey, GlobalAction, Listen, Menu, NodeId, NodeKind, NodeRef, Target};
+use crate::rules::{self, FailureKind};
 
 /// Why a call moves along an edge.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,11 +138,12 @@ impl MenuGraph {
                                 index,
                             },
                         );
-                        for w in &o.say {
-                            g.edge(id, &o.to, EdgeKind::Keyword { word: w.clone() });
+                        // Only the keywords that choose the option when said alone (spoken input).
+                        for w in o.say.iter().filter(|w| rules::takes_alone(&m.options, index, w)) {
+                            g.edge(id, &o.to, EdgeKind::Keyword { word: w.to_string() });
                         }
                     }
-                    g.listen_edges(id, m.listen.fallback.as_ref());
+                    g.listen_edges(id, &m.listen);
                     g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Message(m) => {
@@ -150,7 +152,7 @@ impl MenuGraph {
                 }
                 NodeKind::Collect(c) => {
                     g.edge(id, &c.next, EdgeKind::Next);
-                    g.listen_edges(id, c.listen.fallback.as_ref());
+                    g.listen_edges(id, &c.listen);
                     g.global_edges(menu, id, main_menu);
                 }
                 NodeKind::Route(r) => {
@@ -167,29 +169,14 @@ impl MenuGraph {
                 NodeKind::Hangup(_) => {}
             }
         }
-        // `back`: to every menu with a direct edge into the node.
+        // `back`: to every menu the call can have come from to the node (rule 6).
         if let Some(back) = &keys.back {
-            let mut back_edges = Vec::new();
-            for id in menu.node_ids() {
-                if !menu
-                    .active_global_keys(id)
+            let mut back_edges = g.back_targets(menu);
+            back_edges.retain(|(from, _)| {
+                rules::active_global_keys(menu, *from)
                     .iter()
                     .any(|(a, _)| *a == GlobalAction::Back)
-                {
-                    continue;
-                }
-                // A jump by a global key (main menu, operator) starts afresh: no way back over it.
-                let mut preds: Vec<NodeId> = g
-                    .graph
-                    .edges_directed(NodeIndex::new(id.index()), petgraph::Direction::Incoming)
-                    .filter(|e| !matches!(e.weight(), EdgeKind::GlobalKey { .. }))
-                    .map(|e| g.graph[petgraph::visit::EdgeRef::source(&e)])
-                    .filter(|p| *p != id && matches!(menu.node(*p).kind, NodeKind::Menu(_)))
-                    .collect();
-                preds.sort();
-                preds.dedup();
-                back_edges.extend(preds.into_iter().map(|p| (id, p)));
-            }
+            });
             for (from, to) in back_edges {
                 g.graph.add_edge(
                     NodeIndex::new(from.index()),
@@ -204,6 +191,49 @@ impl MenuGraph {
         g
     }
 
+    /// Where `back` can return to, as (node, menu) pairs sorted: the call keeps the menus it
+    /// visited, and `back` goes to the last one before the node. So a node can go back to
+    /// every other menu from which it is reached through nodes that are not menus (messages,
+    /// collects, routes, transfers), by any edge but `main_menu` (which clears the way back).
+    /// One walk per menu over the nodes after it up to the next menus: O(menus × nodes) at
+    /// worst, O(nodes + edges) for menus that do not share long stretches of other nodes.
+    fn back_targets(&self, menu: &Menu) -> Vec<(NodeId, NodeId)> {
+        let mut stamp = vec![u32::MAX; menu.nodes.len()];
+        let mut out = Vec::new();
+        let mut stack = Vec::new();
+        for m in menu
+            .node_ids()
+            .filter(|m| matches!(menu.node(*m).kind, NodeKind::Menu(_)))
+        {
+            let moves = |n: NodeId| {
+                self.graph
+                    .edges(NodeIndex::new(n.index()))
+                    .filter(|e| {
+                        !matches!(
+                            e.weight(),
+                            EdgeKind::GlobalKey {
+                                action: GlobalAction::MainMenu | GlobalAction::Back,
+                                ..
+                            }
+                        )
+                    })
+                    .map(|e| self.graph[petgraph::visit::EdgeRef::target(&e)])
+            };
+            stack.extend(moves(m));
+            while let Some(n) = stack.pop() {
+                if std::mem::replace(&mut stamp[n.index()], m.0) == m.0 || n == m {
+                    continue;
+                }
+                out.push((n, m));
+                if !matches!(menu.node(n).kind, NodeKind::Menu(_)) {
+                    stack.extend(moves(n));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     fn edge(&mut self, from: NodeId, to: &NodeRef, kind: EdgeKind) {
         match to.target {
             Target::Node(t) => {
@@ -215,20 +245,30 @@ impl MenuGraph {
         }
     }
 
-    fn listen_edges(&mut self, id: NodeId, fallback: Option<&NodeRef>) {
-        match fallback {
-            Some(f) => {
-                self.edge(id, f, EdgeKind::NoInput);
-                self.edge(id, f, EdgeKind::NoMatch);
-            }
-            None => self.ends_call[id.index()] = true,
+    /// The fallback edges of a node that waits, by [`rules::failure_edges`] (rule 5); a node
+    /// without them can end the call when its retries run out.
+    fn listen_edges(&mut self, id: NodeId, listen: &Listen) {
+        let mut any = false;
+        for e in rules::failure_edges(listen).into_iter().filter(|e| e.is_fallback()) {
+            let (Some(f), kind) = (listen.fallback.as_ref(), e.kind()) else {
+                continue;
+            };
+            any = true;
+            let kind = match kind {
+                FailureKind::NoInput => EdgeKind::NoInput,
+                FailureKind::NoMatch => EdgeKind::NoMatch,
+            };
+            self.edge(id, f, kind);
+        }
+        if !any {
+            self.ends_call[id.index()] = true;
         }
     }
 
     /// Edges for the global keys that act at `id` and move the call (operator, main menu);
-    /// which keys act where is [`Menu::active_global_keys`], shared with the engine.
+    /// which keys act where is [`rules::active_global_keys`], shared with the engine.
     fn global_edges(&mut self, menu: &Menu, id: NodeId, main_menu: &NodeRef) {
-        for (action, k) in menu.active_global_keys(id) {
+        for (action, k) in rules::active_global_keys(menu, id) {
             let to = match action {
                 GlobalAction::Operator => menu.defaults.operator.as_ref(),
                 GlobalAction::MainMenu => Some(main_menu),
@@ -352,5 +392,34 @@ nodes:
         for id in m.node_ids() {
             assert_eq!(g.graph[g.ix(id)], id);
         }
+    }
+
+    // `back` returns to the last menu visited, through messages, collects and routes (the
+    // graph drew only menus with a direct edge, so these ways back were missing).
+    #[test]
+    fn back_goes_through_messages_collects_and_routes() {
+        let m = menu(
+            r##"
+name: T
+entry: a
+defaults: { fallback: op, keys: { back: "*", main_menu: "9" } }
+nodes:
+  a: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: msg }, { key: "2", to: n }] }
+  msg: { kind: message, prompt: { text: "a" }, next: b }
+  n: { kind: collect, prompt: { text: "a" }, digits: { max: 2 }, store: n, next: r }
+  r: { kind: route, routes: [{ when: { var: n, equals: "11" }, to: b }], default: op }
+  b: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"##,
+        );
+        let g = MenuGraph::build(&m);
+        let back: Vec<(String, String)> = edges(&m, &g, "b")
+            .into_iter()
+            .filter(|(e, _)| e.contains("back"))
+            .collect();
+        assert_eq!(back, vec![("* (back)".to_owned(), "a".to_owned())]);
+        assert!(edges(&m, &g, "msg").contains(&("* (back)".to_owned(), "a".to_owned())));
+        // `main_menu` clears the way back: `a`, reached by it from `b`, has no way back to `b`.
+        assert!(!edges(&m, &g, "a").iter().any(|(e, _)| e.contains("back")));
     }
 }

@@ -137,23 +137,6 @@ impl Menu {
         }))
     }
 
-    /// The global keys that act at node `id`, by the rules of `docs/call-semantics.md`
-    /// (rule 6): in a menu, those no option hides; in a message, all, if it allows barge-in;
-    /// in a collect, those made of `*`/`#` alone other than the terminator; elsewhere none.
-    pub fn active_global_keys(&self, id: NodeId) -> Vec<(GlobalAction, &GlobalKey)> {
-        let keys = self.defaults.keys.iter();
-        match &self.node(id).kind {
-            NodeKind::Menu(m) => keys
-                .filter(|(_, g)| !m.options.iter().any(|o| o.key == g.key))
-                .collect(),
-            NodeKind::Message(m) if m.barge_in => keys.collect(),
-            NodeKind::Collect(c) => keys
-                .filter(|(_, g)| !g.key.has_digit() && Some(&g.key) != c.terminator.as_ref())
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
     /// All node indices.
     pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as u32).map(NodeId)
@@ -173,6 +156,10 @@ pub struct Defaults {
     pub goodbye: Option<Prompt>,
     /// Where `defaults.fallback` is written, if it is.
     pub fallback: Option<NodeRef>,
+    /// `defaults.inter_digit_timeout` (built-in 3 s): how long a message with barge-in waits
+    /// for the rest of a global key of several keys (menus and collects have their own, in
+    /// [`Listen`]).
+    pub inter_digit_timeout: Duration,
 }
 
 /// A wrap-up code a call-taker ends a call with (`dispositions:`), e.g. `report_taken`.
@@ -435,8 +422,8 @@ pub struct MenuOption {
     pub key_span: Span,
     /// Where the option leads.
     pub to: NodeRef,
-    /// Spoken keywords (lowercase).
-    pub say: Vec<String>,
+    /// Spoken keywords, normalised ([`crate::rules::Keyword`]).
+    pub say: Vec<crate::rules::Keyword>,
     /// Short name for reports.
     pub label: Option<String>,
     /// Language the call switches to when the option is taken.

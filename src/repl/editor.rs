@@ -18,6 +18,7 @@ use rustyline::{Context, Helper};
 use crate::call::Session;
 use crate::call::input::COMMANDS;
 use crate::menu::NodeKind;
+use crate::rules::KeyAction;
 
 /// What can be typed at the node the call is at.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,23 +55,25 @@ pub fn menu_words(session: &Session) -> MenuWords {
         return out;
     };
     let node = session.menu.node(id);
-    match &node.kind {
-        NodeKind::Menu(m) => {
-            for o in &m.options {
-                let label = o.label.as_deref().unwrap_or(&o.to.name);
-                out.keys.push((o.key.as_str().to_owned(), label.to_owned()));
-                out.words.extend(o.say.iter().cloned());
-            }
-        }
-        NodeKind::Collect(_) => {}
+    let options = match &node.kind {
+        NodeKind::Menu(m) => &m.options[..],
+        NodeKind::Collect(_) => &[],
         _ => return out,
+    };
+    for o in options {
+        out.words.extend(o.say.iter().map(|k| k.as_str().to_owned()));
     }
-    for (action, k) in session.menu.active_global_keys(id) {
-        let key = k.key.as_str().to_owned();
-        if !out.keys.iter().any(|(have, _)| *have == key) {
-            out.keys
-                .push((key, format!("{} (works here)", action.name().replace('_', " "))));
-        }
+    // The keys that act here, by the engine's rules: options, then the global keys.
+    for (key, action) in crate::rules::node_keys(session.menu, id) {
+        let what = match action {
+            KeyAction::Option(i) => {
+                let o = &options[i];
+                o.label.as_deref().unwrap_or(&o.to.name).to_owned()
+            }
+            KeyAction::Global(a) => format!("{} (works here)", a.name().replace('_', " ")),
+            KeyAction::Terminator => continue,
+        };
+        out.keys.push((key.to_owned(), what));
     }
     out.words.sort();
     out.words.dedup();

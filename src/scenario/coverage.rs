@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::{Effect, PromptRole, Via};
 use crate::graph::MenuGraph;
@@ -12,30 +12,7 @@ use crate::graph::reach::reachable_from_entry;
 use crate::menu::{Menu, NodeKind};
 use crate::source::{Sources, Span};
 
-/// A failure edge of a node that waits for the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FailureEdge {
-    /// A no-input re-prompt played.
-    NoInputReprompt,
-    /// A no-match re-prompt played.
-    NoMatchReprompt,
-    /// The fallback after the last allowed no-input was taken.
-    NoInputFallback,
-    /// The fallback after the last allowed no-match was taken.
-    NoMatchFallback,
-}
-
-impl FailureEdge {
-    fn describe(self) -> &'static str {
-        match self {
-            FailureEdge::NoInputReprompt => "no-input re-prompt",
-            FailureEdge::NoMatchReprompt => "no-match re-prompt",
-            FailureEdge::NoInputFallback => "fallback after the last no-input",
-            FailureEdge::NoMatchFallback => "fallback after the last no-match",
-        }
-    }
-}
+pub use crate::rules::FailureEdge;
 
 /// Something a scenario exercised (by node id, so runs need no reference to the menu).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -220,16 +197,7 @@ impl Coverage {
                 }
             }
             if let Some(l) = node.kind.listen() {
-                let mut edges = Vec::new();
-                if l.max_no_input > 1 {
-                    edges.push(FailureEdge::NoInputReprompt);
-                }
-                if l.max_no_match > 1 {
-                    edges.push(FailureEdge::NoMatchReprompt);
-                }
-                if l.fallback.as_ref().is_some_and(|f| f.node().is_some()) {
-                    edges.extend([FailureEdge::NoInputFallback, FailureEdge::NoMatchFallback]);
-                }
+                let edges = crate::rules::failure_edges(l);
                 for e in edges {
                     let what = format!("{} at `{}`", e.describe(), node.id);
                     c.failure_edges

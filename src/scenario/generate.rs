@@ -14,10 +14,11 @@ use std::time::Duration;
 use crate::audio::ClipLibrary;
 use crate::engine::{Call, CallClock, CallStart, CallTime, Effect, Handoff, Outcome, PromptPlay, PromptRole, Via};
 use crate::menu::{CollectNode, Menu, NodeId, NodeKind};
+use crate::rules::FailureEdge;
 use crate::scenario::coverage::via_token;
 
 /// Most prompts played in a row without a turn (as the runner).
-const MAX_PROMPTS: usize = 200;
+const MAX_PROMPTS: usize = crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 /// Most `silence: timeout` steps appended to end a call.
 const MAX_SILENCES: usize = 64;
 
@@ -324,12 +325,11 @@ fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
 
 /// Keys that are no valid choice at a node: one failed attempt.
 fn invalid_entry(menu: &Menu, id: NodeId) -> Option<Vec<Act>> {
-    let globals: Vec<&str> = menu.defaults.keys.iter().map(|(_, g)| g.key.as_str()).collect();
     match &menu.node(id).kind {
-        NodeKind::Menu(m) => {
-            let used = |d: char| {
-                m.options.iter().any(|o| o.key.as_str().starts_with(d)) || globals.iter().any(|g| g.starts_with(d))
-            };
+        NodeKind::Menu(_) => {
+            // A first key that no key acting here (option or global key) starts with.
+            let keys = crate::rules::node_keys(menu, id);
+            let used = |d: char| keys.iter().any(|(k, _)| k.starts_with(d));
             "1234567890*#"
                 .chars()
                 .find(|d| !used(*d))
@@ -474,7 +474,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         vec![Act::Press(o.key.as_str().to_owned(), None)],
                     ));
                     if let Some(w) = o.say.first() {
-                        cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.clone())]));
+                        cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.to_string())]));
                     }
                 }
             }
@@ -488,15 +488,13 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             }
             if let Some(l) = listen {
                 if first {
-                    if l.max_no_input > 1 {
-                        targets.insert(reprompt(&node.id, true));
-                    }
-                    if l.max_no_match > 1 {
-                        targets.insert(reprompt(&node.id, false));
-                    }
-                    if l.fallback.is_some() {
-                        targets.insert(edge(&node.id, &Via::NoInputFallback));
-                        targets.insert(edge(&node.id, &Via::NoMatchFallback));
+                    for e in crate::rules::failure_edges(l) {
+                        targets.insert(match e {
+                            FailureEdge::NoInputReprompt => reprompt(&node.id, true),
+                            FailureEdge::NoMatchReprompt => reprompt(&node.id, false),
+                            FailureEdge::NoInputFallback => edge(&node.id, &Via::NoInputFallback),
+                            FailureEdge::NoMatchFallback => edge(&node.id, &Via::NoMatchFallback),
+                        });
                     }
                 }
                 cand.push((format!("{}: silence until the fallback", node.id), Vec::new()));

@@ -16,7 +16,7 @@ use crate::menu::Menu;
 use crate::source::Span;
 
 /// Most prompts played in a row without a turn for the caller (see the pipe driver).
-const MAX_PROMPTS: usize = 200;
+const MAX_PROMPTS: usize = crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 
 /// Why a scenario failed.
 #[derive(Debug, Clone)]

@@ -52,6 +52,13 @@ const RULES: &[Rule] = &[
         why: "the engine is sans-I/O: it takes prompt timings (crate::timing), not clips",
     },
     Rule {
+        under: "src/rules",
+        forbid: &[],
+        allow: &[],
+        only: &["crate::menu"],
+        why: "the rules are pure functions of the menu model: engine, graph, checks and drivers call them",
+    },
+    Rule {
         under: "src/timing.rs",
         forbid: &DRIVERS,
         allow: &[],

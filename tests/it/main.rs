@@ -8,6 +8,7 @@ mod call_pipe;
 mod check_cli;
 mod check_codes;
 mod docs;
+mod edges;
 mod generate;
 mod graph;
 mod indent;

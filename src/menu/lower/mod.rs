@@ -329,6 +329,7 @@ pub(super) fn lower(
         main_menu,
         goodbye,
         fallback: ld.fallback.clone(),
+        inter_digit_timeout: ld.inter_digit_timeout,
     };
 
     let entry = match &raw.entry {

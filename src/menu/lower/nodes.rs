@@ -286,7 +286,7 @@ impl Cx<'_> {
         }
         let mut out = Vec::new();
         let mut keys: HashMap<DtmfKey, Span> = HashMap::new();
-        let mut words: HashMap<String, Span> = HashMap::new();
+        let mut words: HashMap<crate::rules::Keyword, Span> = HashMap::new();
         for o in &raw.value {
             let ospan = self.span(file, &o.referenced);
             let key = match &o.value.key {
@@ -328,14 +328,13 @@ impl Cx<'_> {
             let mut say = Vec::new();
             for w in o.value.say.iter().flatten() {
                 let wspan = self.span(file, &w.referenced);
-                let word = w.value.trim().to_lowercase();
-                if word.is_empty() {
+                let Some(word) = crate::rules::Keyword::new(&w.value) else {
                     self.push(
                         Diagnostic::new(Code::InvalidValue, wspan, "empty spoken keyword")
                             .label("write a word or phrase"),
                     );
                     continue;
-                }
+                };
                 if let Some(first) = words.get(&word) {
                     let d = Diagnostic::new(
                         Code::DuplicateKey,

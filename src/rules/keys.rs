@@ -1,0 +1,256 @@
+//! Which keys act at a node, and what an entry of keys means there: rules 3 (menu keys of
+//! several digits), 4 (the terminator of a collect), 6 (global keys) and 8 (a message with
+//! barge-in) of `docs/call-semantics.md`.
+//!
+//! The keys of a node ([`node_keys`]):
+//! - a **menu**: its options, then the global keys no option hides (an option on the same key
+//!   wins);
+//! - a **message** that allows barge-in: every global key (a key that no global key can start
+//!   skips the message and is typed ahead to what follows);
+//! - a **collect**: its terminator, then the global keys made of `*` and `#` alone that do not
+//!   start with the terminator (the terminator ends the entry at once, so a global key that
+//!   starts with it could never be completed); digits are data there ([`collect_key`]);
+//! - anything else: none.
+//!
+//! An entry is matched against these keys by [`match_keys`] (rule 3): it acts at once when it
+//! is one key and cannot grow into another; it waits the inter-digit timeout
+//! ([`inter_digit_timeout`]) while a longer key could still match, and then takes the exact
+//! match ([`KeyMatch::at_timeout`]); as soon as no key can match it is a no-match.
+
+use std::time::Duration;
+
+use crate::menu::{GlobalAction, GlobalKey, Menu, NodeId, NodeKind};
+
+/// What a complete key does at a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyAction {
+    /// The menu option at this position of `options`.
+    Option(usize),
+    /// A global key's action.
+    Global(GlobalAction),
+    /// The collect's terminator: the entry ends.
+    Terminator,
+}
+
+/// What an entry of keys so far means among the keys of a node (rule 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyMatch {
+    /// Exactly one key, and no longer key starts with the entry: it acts now.
+    Now(KeyAction),
+    /// A key matches, but a longer one could still: wait the inter-digit timeout, then this acts.
+    ExactButLonger(KeyAction),
+    /// No key matches yet, but a longer one could: wait for more keys.
+    Partial,
+    /// No key can match any more.
+    None,
+}
+
+impl KeyMatch {
+    /// What acts when the entry ends at the inter-digit timeout: the exact match, if any
+    /// (`None`: a no-match).
+    pub fn at_timeout(self) -> Option<KeyAction> {
+        match self {
+            KeyMatch::Now(a) | KeyMatch::ExactButLonger(a) => Some(a),
+            KeyMatch::Partial | KeyMatch::None => None,
+        }
+    }
+}
+
+/// The global keys that act at node `id` (rule 6; see the module doc), in the order of
+/// [`crate::menu::GlobalKeys::iter`].
+pub fn active_global_keys(menu: &Menu, id: NodeId) -> Vec<(GlobalAction, &GlobalKey)> {
+    let keys = menu.defaults.keys.iter();
+    match &menu.node(id).kind {
+        NodeKind::Menu(m) => keys
+            .filter(|(_, g)| !m.options.iter().any(|o| o.key == g.key))
+            .collect(),
+        NodeKind::Message(m) if m.barge_in => keys.collect(),
+        NodeKind::Collect(c) => keys
+            .filter(|(_, g)| {
+                !g.key.has_digit()
+                    && !c
+                        .terminator
+                        .as_ref()
+                        .is_some_and(|t| g.key.as_str().starts_with(t.as_str()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every key that acts at node `id`, with what it does (see the module doc): a menu's
+/// options, a collect's terminator, then the active global keys.
+pub fn node_keys(menu: &Menu, id: NodeId) -> Vec<(&str, KeyAction)> {
+    let mut keys: Vec<(&str, KeyAction)> = match &menu.node(id).kind {
+        NodeKind::Menu(m) => m
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.key.as_str(), KeyAction::Option(i)))
+            .collect(),
+        NodeKind::Collect(c) => c
+            .terminator
+            .iter()
+            .map(|t| (t.as_str(), KeyAction::Terminator))
+            .collect(),
+        _ => Vec::new(),
+    };
+    keys.extend(
+        active_global_keys(menu, id)
+            .into_iter()
+            .map(|(a, g)| (g.key.as_str(), KeyAction::Global(a))),
+    );
+    keys
+}
+
+/// Matches `entry` against `keys` (rule 3). The first of equal keys wins (a menu's options
+/// come before the global keys in [`node_keys`]).
+pub fn match_keys<'k>(entry: &str, keys: impl IntoIterator<Item = (&'k str, KeyAction)>) -> KeyMatch {
+    let mut exact = None;
+    let mut longer = false;
+    for (k, action) in keys {
+        if k == entry {
+            exact = exact.or(Some(action));
+        } else if k.len() > entry.len() && k.starts_with(entry) {
+            longer = true;
+        }
+    }
+    match (exact, longer) {
+        (Some(a), false) => KeyMatch::Now(a),
+        (Some(a), true) => KeyMatch::ExactButLonger(a),
+        (None, true) => KeyMatch::Partial,
+        (None, false) => KeyMatch::None,
+    }
+}
+
+/// Matches `entry` (the keys entered at node `id` since its prompt or its last failure; at a
+/// collect, only the keys after the digits, see [`collect_parts`]) against the node's keys.
+pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
+    match_keys(entry, node_keys(menu, id))
+}
+
+/// A collect's entry split into its value (the digits first entered) and the keys after them
+/// that may still become the terminator or a global key.
+pub fn collect_parts(entry: &str) -> (&str, &str) {
+    let at = entry.find(|c: char| !c.is_ascii_digit()).unwrap_or(entry.len());
+    entry.split_at(at)
+}
+
+/// What a key pressed at a collect does, `entry` being the keys entered before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollectKey {
+    /// A digit of the value.
+    Data,
+    /// A key that is not data: how the keys after the value match the collect's keys (a digit
+    /// after them makes them a no-match).
+    Control(KeyMatch),
+}
+
+/// What `key` does at collect `id` after `entry` (rules 4 and 6): digits are data until a key
+/// that is not a digit is pressed; from then on the keys after the value are matched against
+/// the terminator and the active global keys.
+pub fn collect_key(menu: &Menu, id: NodeId, entry: &str, key: char) -> CollectKey {
+    let (_, control) = collect_parts(entry);
+    if control.is_empty() && key.is_ascii_digit() {
+        return CollectKey::Data;
+    }
+    let mut keys = String::with_capacity(control.len() + 1);
+    keys.push_str(control);
+    keys.push(key);
+    CollectKey::Control(match_entry(menu, id, &keys))
+}
+
+/// The inter-digit timeout at node `id`: the node's own (menus and collects), else
+/// `defaults.inter_digit_timeout` (a message waiting for the rest of a global key).
+pub fn inter_digit_timeout(menu: &Menu, id: NodeId) -> Duration {
+    menu.node(id)
+        .kind
+        .listen()
+        .map_or(menu.defaults.inter_digit_timeout, |l| l.inter_digit_timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::testing::menu;
+
+    #[test]
+    fn multi_digit_keys() {
+        let a = |i| KeyAction::Option(i);
+        let keys = [("1", a(0)), ("12", a(1)), ("2", a(2)), ("0", a(3))];
+        assert_eq!(match_keys("2", keys), KeyMatch::Now(a(2)));
+        assert_eq!(match_keys("1", keys), KeyMatch::ExactButLonger(a(0)));
+        assert_eq!(match_keys("12", keys), KeyMatch::Now(a(1)));
+        assert_eq!(match_keys("13", keys), KeyMatch::None);
+        assert_eq!(match_keys("9", keys), KeyMatch::None);
+        assert_eq!(match_keys("3", [("31", a(0)), ("32", a(1))]), KeyMatch::Partial);
+        assert_eq!(KeyMatch::Partial.at_timeout(), None);
+    }
+
+    #[test]
+    fn keys_of_each_kind_of_node() {
+        let m = menu(
+            r##"
+name: T
+entry: main
+defaults: { fallback: op, keys: { operator: "00", back: "**", repeat: "#", main_menu: "1" } }
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: msg }, { key: "0", to: c }] }
+  msg: { kind: message, prompt: { text: "a" }, next: c }
+  quiet: { kind: message, prompt: { text: "a" }, next: c, barge_in: false }
+  c: { kind: collect, prompt: { text: "a" }, digits: { max: 4, terminator: "#" }, store: n, next: op }
+  op: { kind: transfer, queue: q }
+"##,
+        );
+        let id = |s| m.find(s).unwrap();
+        let g = KeyAction::Global;
+        // The option on "1" hides the global main-menu key; "0" waits for "00".
+        assert_eq!(
+            node_keys(&m, id("main")),
+            vec![
+                ("1", KeyAction::Option(0)),
+                ("0", KeyAction::Option(1)),
+                ("00", g(GlobalAction::Operator)),
+                ("#", g(GlobalAction::Repeat)),
+                ("**", g(GlobalAction::Back)),
+            ]
+        );
+        assert_eq!(
+            match_entry(&m, id("main"), "0"),
+            KeyMatch::ExactButLonger(KeyAction::Option(1))
+        );
+        assert_eq!(match_entry(&m, id("msg"), "0"), KeyMatch::Partial);
+        assert_eq!(
+            match_entry(&m, id("msg"), "00"),
+            KeyMatch::Now(g(GlobalAction::Operator))
+        );
+        assert_eq!(
+            match_entry(&m, id("msg"), "1"),
+            KeyMatch::Now(g(GlobalAction::MainMenu))
+        );
+        assert!(node_keys(&m, id("quiet")).is_empty());
+        // In the collect: the terminator wins over `repeat` on "#"; "**" is `back`.
+        assert_eq!(
+            node_keys(&m, id("c")),
+            vec![("#", KeyAction::Terminator), ("**", g(GlobalAction::Back))]
+        );
+        assert_eq!(collect_key(&m, id("c"), "12", '3'), CollectKey::Data);
+        assert_eq!(
+            collect_key(&m, id("c"), "12", '*'),
+            CollectKey::Control(KeyMatch::Partial)
+        );
+        assert_eq!(
+            collect_key(&m, id("c"), "12*", '*'),
+            CollectKey::Control(KeyMatch::Now(g(GlobalAction::Back)))
+        );
+        assert_eq!(
+            collect_key(&m, id("c"), "12*", '3'),
+            CollectKey::Control(KeyMatch::None)
+        );
+        assert_eq!(
+            collect_key(&m, id("c"), "12", '#'),
+            CollectKey::Control(KeyMatch::Now(KeyAction::Terminator))
+        );
+        assert_eq!(collect_parts("12*"), ("12", "*"));
+    }
+}

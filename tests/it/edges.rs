@@ -1,0 +1,637 @@
+//! The graph and the engine agree (issue 12, "One home for each rule"): for every edge of the
+//! `MenuGraph` of every bundled menu, every fixture menu that loads without errors and a set
+//! of synthetic menus, a call driven with the engine's own API (virtual time) from the edge's
+//! source node takes that edge to its target; and, conversely, every move the engine makes in
+//! those walks and in seeded random walks of keys, words and silences is an edge of the graph.
+//!
+//! Route edges are taken by arriving at the route under each start tried (three clocks, each
+//! language, preset variables from the routes' own tests); the edges no walk can drive are
+//! listed in [`UNDRIVABLE`] with the reason, and the test fails if any other is missed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use ivrsim::timing::PromptTimings;
+use ivrsim::engine::{Call, CallClock, CallStart, Effect, QueueEvent, Via};
+use ivrsim::graph::{EdgeKind, MenuGraph};
+use ivrsim::menu::{GlobalAction, Menu, NodeId, NodeKind, Test};
+use ivrsim::source::Sources;
+use petgraph::visit::EdgeRef;
+
+use crate::support;
+
+/// Words no menu uses as a keyword: a no-match wherever words are heard.
+const NONSENSE: &str = "xylophone quagmire";
+
+/// Edges that no walk can drive, by (menu name, source node, edge description, `""` for every
+/// edge of the node), with why. Any other edge not driven fails the test.
+const UNDRIVABLE: &[(&str, &str, &str, &str)] = &[
+    ("tests/fixtures/graph/small.yaml", "old_menu", "", UNREACHABLE),
+    (
+        "tests/fixtures/check/W001-unreachable.yaml",
+        "old_billing_menu",
+        "",
+        UNREACHABLE,
+    ),
+];
+
+/// Why the edges of a node the entry cannot reach cannot be driven.
+const UNREACHABLE: &str = "no call reaches the node from the entry (W001): no call can stand there";
+
+/// One caller action, in virtual time.
+#[derive(Clone, Debug)]
+enum Act {
+    /// Listen to the prompts to the end (the caller's turn), then press the keys at once;
+    /// an entry left waiting gets its inter-digit timeout.
+    Press(String),
+    /// Press the keys now, during the prompt (a message's global key); as `Press` after.
+    PressNow(String),
+    /// Listen to the end, then say the words.
+    Say(String),
+    /// Listen to the end, then stay silent until the next time-out.
+    Silence,
+    /// Let the next timer fire (a message's prompt ends).
+    Tick,
+    /// Listen to the end (the transfer's prompt, the handoff), then no call-taker can take the call.
+    Unavailable,
+}
+
+/// A call and every move it made.
+struct Walk<'m> {
+    call: Call<'m>,
+    moves: Vec<(String, Via, String)>,
+}
+
+impl<'m> Walk<'m> {
+    fn new(menu: &'m Menu, clips: &'m PromptTimings, start: CallStart) -> Self {
+        let mut w = Walk {
+            call: Call::new(menu, clips, start),
+            moves: Vec::new(),
+        };
+        w.absorb();
+        w
+    }
+
+    fn absorb(&mut self) {
+        while let Some(e) = self.call.poll_effect() {
+            if let Effect::Moved {
+                from: Some(from),
+                via,
+                to,
+                ..
+            } = e
+            {
+                self.moves.push((from, via, to));
+            }
+        }
+    }
+
+    fn settle(&mut self) {
+        // An entry that could still grow: its inter-digit timeout.
+        if !self.call.is_ended()
+            && !self.call.digits().is_empty()
+            && let Some(t) = self.call.poll_node_timeout()
+        {
+            self.call.handle_timeout(t);
+        }
+    }
+
+    fn act(&mut self, act: &Act) {
+        if self.call.is_ended() {
+            return;
+        }
+        match act {
+            Act::Press(keys) => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.handle_keys(t, keys);
+                self.settle();
+            }
+            Act::PressNow(keys) => {
+                let t = self.call.now();
+                self.call.handle_keys(t, keys);
+                self.settle();
+            }
+            Act::Say(words) => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.handle_speech(t, words);
+            }
+            Act::Silence => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                if let Some(t) = self.call.poll_node_timeout() {
+                    self.call.handle_timeout(t);
+                }
+            }
+            Act::Tick => {
+                if let Some(t) = self.call.poll_node_timeout() {
+                    self.call.handle_timeout(t);
+                }
+            }
+            Act::Unavailable => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.handle_queue(
+                    t,
+                    QueueEvent::Unavailable {
+                        why: "no call-taker console is reachable".into(),
+                    },
+                );
+            }
+        }
+        self.absorb();
+    }
+}
+
+/// Whether a move by `via` from `from` to `to` is the graph edge `kind` from `from` to `to`.
+fn is_edge(menu: &Menu, from: NodeId, via: &Via, kind: &EdgeKind) -> bool {
+    match (via, kind) {
+        (Via::Option(i), EdgeKind::Option { index, .. }) => i == index,
+        (Via::Keyword(i), EdgeKind::Keyword { word }) => match &menu.node(from).kind {
+            NodeKind::Menu(m) => m.options[*i].say.iter().any(|k| k.as_str() == word),
+            _ => false,
+        },
+        (Via::Next, EdgeKind::Next)
+        | (Via::RouteDefault, EdgeKind::RouteDefault)
+        | (Via::NoInputFallback, EdgeKind::NoInput)
+        | (Via::NoMatchFallback, EdgeKind::NoMatch)
+        | (Via::NoOperator, EdgeKind::NoOperator) => true,
+        (Via::Route(i), EdgeKind::Route { index }) => i == index,
+        (Via::Global(a), EdgeKind::GlobalKey { action, .. }) => a == action,
+        _ => false,
+    }
+}
+
+/// The edges of the graph as (source, kind, target).
+fn edges(graph: &MenuGraph) -> Vec<(NodeId, EdgeKind, NodeId)> {
+    graph
+        .graph
+        .edge_references()
+        .map(|e| (graph.graph[e.source()], e.weight().clone(), graph.graph[e.target()]))
+        .collect()
+}
+
+/// A valid entry at a collect: the keys to press, or `None`.
+fn valid_entry(c: &ivrsim::menu::CollectNode) -> Option<String> {
+    let (min, max) = (c.min.max(1) as usize, c.max as usize);
+    for len in min..=max.min(min + 8) {
+        for d in ["1", "0", "9", "2", "5", "20261234"] {
+            let v: String = d.chars().cycle().take(len).collect();
+            if c.pattern.as_ref().is_some_and(|p| !p.is_match(&v)) {
+                continue;
+            }
+            return Some(match &c.terminator {
+                // At `max` too: a terminator in the same burst only confirms the entry (rule 4).
+                Some(t) => format!("{v}{t}"),
+                _ => v,
+            });
+        }
+    }
+    None
+}
+
+/// The actions that take edge `kind` from `node`, the call having just arrived there; `None`
+/// for a route's edges (taken on arrival) and back edges (which need the way there).
+fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
+    let n = menu.node(node);
+    let listen = n.kind.listen();
+    let message = matches!(n.kind, NodeKind::Message(_));
+    Some(match kind {
+        EdgeKind::Option { key, .. } => vec![Act::Press(key.to_string())],
+        EdgeKind::Keyword { word } => vec![Act::Say(word.clone())],
+        EdgeKind::GlobalKey { key, .. } if message => vec![Act::PressNow(key.to_string())],
+        EdgeKind::GlobalKey { key, .. } => vec![Act::Press(key.to_string())],
+        EdgeKind::Next if message => vec![Act::Tick],
+        EdgeKind::Next => match &n.kind {
+            NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
+            _ => return None,
+        },
+        EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input as usize],
+        EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match as usize],
+        EdgeKind::NoOperator => vec![Act::Unavailable],
+        EdgeKind::Route { .. } | EdgeKind::RouteDefault => return None,
+    })
+}
+
+/// The starts tried: three clocks (weekday morning and night, Sunday), each language, and
+/// each variable a route tests set to each value it names.
+fn starts(menu: &Menu) -> Vec<CallStart> {
+    let clocks = [
+        jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0),
+        jiff::civil::date(2026, 3, 2).at(22, 0, 0, 0),
+        jiff::civil::date(2026, 3, 1).at(10, 0, 0, 0),
+    ];
+    let mut vars: Vec<BTreeMap<String, String>> = vec![BTreeMap::new()];
+    for n in &menu.nodes {
+        if let NodeKind::Route(r) = &n.kind {
+            for route in &r.routes {
+                let mut all = BTreeMap::new();
+                for test in &route.when {
+                    let (var, value) = match test {
+                        Test::Equals { var, value } => (var, value.clone()),
+                        Test::OneOf { var, values } => (var, values[0].clone()),
+                        Test::Matches { var, pattern } => {
+                            let Some(v) = ["1", "12", "1234", "a", "yes", "0"]
+                                .iter()
+                                .find(|v| pattern.is_match(v))
+                            else {
+                                continue;
+                            };
+                            (var, (*v).to_owned())
+                        }
+                        Test::Hours(_) | Test::Language(_) => continue,
+                    };
+                    all.insert(var.clone(), value.clone());
+                    vars.push(BTreeMap::from([(var.clone(), value)]));
+                }
+                vars.push(all);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for at in clocks {
+        for lang in &menu.languages {
+            for v in &vars {
+                out.push(CallStart {
+                    clock: CallClock::new(at),
+                    language: Some(lang.clone()),
+                    variables: v.clone(),
+                    operator_line: true,
+                    max_length: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Checks one menu; returns the edges not driven, as text.
+fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
+    let clips = PromptTimings::text_only();
+    let graph = MenuGraph::build(menu);
+    let all = edges(&graph);
+    let id = |n: NodeId| menu.node(n).id.clone();
+    let mut taken: BTreeSet<(NodeId, String, NodeId)> = BTreeSet::new();
+    let mut moves: Vec<(String, Via, String, String)> = Vec::new(); // + what made it, for messages
+    let mut failures = Vec::new();
+    let record = |walk: &Walk, why: &str, moves: &mut Vec<(String, Via, String, String)>| {
+        for (f, v, t) in &walk.moves {
+            moves.push((f.clone(), *v, t.clone(), why.to_owned()));
+        }
+    };
+    for (si, start) in starts(menu).into_iter().enumerate() {
+        // The ways to each node where the call stops, by the menu `back` would return to.
+        let mut ways: BTreeMap<(NodeId, Option<NodeId>), Vec<Act>> = BTreeMap::new();
+        let mut queue: Vec<Vec<Act>> = vec![Vec::new()];
+        while let Some(prefix) = queue.pop() {
+            let mut w = Walk::new(menu, &clips, start.clone());
+            for a in &prefix {
+                w.act(a);
+            }
+            record(&w, &format!("start {si}, way {prefix:?}"), &mut moves);
+            if w.call.is_ended() {
+                continue;
+            }
+            let Some(here) = w.call.current() else { continue };
+            let mut history = w.call.history();
+            if history.last() == Some(&here) {
+                history.pop();
+            }
+            let key = (here, history.last().copied());
+            if ways.contains_key(&key) || prefix.len() > 40 {
+                continue;
+            }
+            ways.insert(key, prefix.clone());
+            for (s, kind, _) in all.iter().filter(|(s, ..)| *s == here) {
+                if matches!(
+                    kind,
+                    EdgeKind::GlobalKey {
+                        action: GlobalAction::Back,
+                        ..
+                    }
+                ) {
+                    continue;
+                }
+                if let Some(d) = driver(menu, *s, kind) {
+                    let mut p = prefix.clone();
+                    p.extend(d);
+                    queue.insert(0, p);
+                }
+            }
+        }
+        // Every edge from a node reached: drive it from there.
+        for (s, kind, target) in &all {
+            let Some(prefix) = ways.iter().find(|((n, _), _)| n == s).map(|(_, p)| p) else {
+                continue;
+            };
+            let d = match kind {
+                EdgeKind::GlobalKey {
+                    action: GlobalAction::Back,
+                    key,
+                } => {
+                    // Back to `target`: come to `s` by way of `target` first.
+                    let Some(way) = ways.get(&(*s, Some(*target))) else {
+                        continue;
+                    };
+                    let message = matches!(menu.node(*s).kind, NodeKind::Message(_));
+                    let press = if message {
+                        Act::PressNow(key.to_string())
+                    } else {
+                        Act::Press(key.to_string())
+                    };
+                    let mut w = Walk::new(menu, &clips, start.clone());
+                    for a in way {
+                        w.act(a);
+                    }
+                    let before = w.moves.len();
+                    w.act(&press);
+                    record(&w, &format!("start {si}, back after {way:?}"), &mut moves);
+                    if let Some((_, v, t)) = w.moves[before..].iter().find(|(f, ..)| *f == id(*s))
+                        && *t == id(*target)
+                        && matches!(v, Via::Global(GlobalAction::Back))
+                    {
+                        taken.insert((*s, kind.describe(), *target));
+                    }
+                    continue;
+                }
+                _ => match driver(menu, *s, kind) {
+                    Some(d) => d,
+                    None => continue,
+                },
+            };
+            let mut w = Walk::new(menu, &clips, start.clone());
+            for a in prefix {
+                w.act(a);
+            }
+            assert_eq!(
+                w.call.current(),
+                Some(*s),
+                "{name}: the way to `{}` leads there",
+                id(*s)
+            );
+            let before = w.moves.len();
+            for a in &d {
+                w.act(a);
+            }
+            record(
+                &w,
+                &format!("start {si}, edge {} from {}", kind.describe(), id(*s)),
+                &mut moves,
+            );
+            let first = w.moves[before..].iter().find(|(f, ..)| *f == id(*s));
+            match first {
+                Some((_, v, t)) if *t == id(*target) && is_edge(menu, *s, v, kind) => {
+                    taken.insert((*s, kind.describe(), *target));
+                }
+                other => failures.push(format!(
+                    "{name}: edge `{}` --{}--> `{}`: the engine moved {other:?} (driven by {d:?} after {prefix:?})",
+                    id(*s),
+                    kind.describe(),
+                    id(*target)
+                )),
+            }
+        }
+    }
+    // Seeded random walks: keys (one or a burst, at the turn or during the prompt), words,
+    // silences.
+    let words: Vec<String> = menu
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::Menu(m) => Some(m.options.iter().flat_map(|o| o.say.iter().map(|k| k.to_string()))),
+            _ => None,
+        })
+        .flatten()
+        .chain([NONSENSE.to_owned()])
+        .collect();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let keys = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#", "00", "**", "12", "1#", "#*",
+    ];
+    let starts = starts(menu);
+    for walk in 0..200 {
+        let start = starts[next(starts.len())].clone();
+        let mut w = Walk::new(menu, &clips, start);
+        let mut acts = Vec::new();
+        for _ in 0..12 {
+            let act = match next(8) {
+                0 | 1 => Act::Press(keys[next(keys.len())].into()),
+                2 => Act::PressNow(keys[next(keys.len())].into()),
+                3 => Act::Say(words[next(words.len())].clone()),
+                4 => Act::Silence,
+                5 => Act::Tick,
+                6 => Act::Unavailable,
+                _ => Act::PressNow(keys[next(12)].into()),
+            };
+            w.act(&act);
+            acts.push(act);
+        }
+        record(&w, &format!("random walk {walk}: {acts:?}"), &mut moves);
+    }
+    // Conversely: every move is an edge.
+    for (from, via, to, why) in &moves {
+        let (Some(f), Some(t)) = (menu.find(from), menu.find(to)) else {
+            failures.push(format!(
+                "{name}: a move names a node that does not exist: {from} → {to}"
+            ));
+            continue;
+        };
+        if !all
+            .iter()
+            .any(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
+        {
+            failures.push(format!(
+                "{name}: the engine moved `{from}` --{via:?}--> `{to}`, not an edge of the graph ({why})"
+            ));
+        }
+        if matches!(via, Via::Route(_) | Via::RouteDefault)
+            && let Some((_, k, _)) = all
+                .iter()
+                .find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
+        {
+            taken.insert((f, k.describe(), t));
+        }
+    }
+    failures.sort();
+    failures.dedup();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    all.iter()
+        .filter(|(s, k, t)| !taken.contains(&(*s, k.describe(), *t)))
+        .map(|(s, k, t)| format!("{name}\t{}\t{}\t→ {}", id(*s), k.describe(), id(*t)))
+        .collect()
+}
+
+/// Loads a menu file; `None` when it does not load without errors.
+fn load(path: &Path) -> Option<Menu> {
+    let mut sources = Sources::new();
+    let out = ivrsim::menu::load_menu(path, &mut sources).ok()?;
+    let errors = out
+        .diagnostics
+        .iter()
+        .any(|d| d.severity() == ivrsim::diag::Severity::Error);
+    if errors { None } else { out.menu }
+}
+
+fn load_text(yaml: &str) -> Menu {
+    let mut sources = Sources::new();
+    let out = ivrsim::menu::load_menu_text(Path::new("synthetic.yaml"), yaml, &mut sources);
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.severity() == ivrsim::diag::Severity::Error),
+        "{yaml}"
+    );
+    out.menu.expect("menu")
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Synthetic menus: keys of several digits, global keys of several keys (`00`, `**`), collects
+/// with and without terminators, messages with and without barge-in, routes on variables,
+/// language and hours, type-ahead, `back` through messages and collects.
+const SYNTHETIC: &[&str] = &[
+    r##"
+name: multi-key globals
+entry: welcome
+defaults:
+  fallback: op
+  operator: op
+  max_no_input: 2
+  max_no_match: 2
+  keys: { operator: "00", back: "**", repeat: "9", main_menu: "#*" }
+nodes:
+  welcome: { kind: message, prompt: { text: "welcome to the line" }, next: main }
+  main:
+    kind: menu
+    prompt: { text: "one or twelve or two" }
+    options:
+      - { key: "1", to: case, say: [case] }
+      - { key: "12", to: info, say: [info, "Information!"] }
+      - { key: "2", to: sub }
+      - { key: "0", to: op }
+  sub:
+    kind: menu
+    type_ahead: true
+    prompt: { text: "sub menu" }
+    options:
+      - { key: "3", to: quiet }
+      - { key: "4", to: r }
+  quiet: { kind: message, prompt: { text: "cannot stop me" }, next: sub, barge_in: false }
+  info: { kind: message, prompt: { text: "information here" }, next: case2 }
+  case:
+    kind: collect
+    prompt: { text: "your case number" }
+    digits: { min: 2, max: 6, terminator: "#" }
+    store: case_number
+    next: r
+  case2:
+    kind: collect
+    prompt: { text: "four digits" }
+    digits: { min: 4, max: 4 }
+    pattern: "^[1-9]+$"
+    store: other
+    next: main
+  r:
+    kind: route
+    routes:
+      - { when: { var: case_number, equals: "11" }, to: op }
+      - { when: { var: region, in: [north, south] }, to: bye }
+    default: main
+  op: { kind: transfer, queue: general, when_no_operator: { action: goto, to: sub } }
+  bye: { kind: hangup }
+"##,
+    r##"
+name: one-key globals, no fallback
+entry: lang
+languages: [en, fr]
+schedules:
+  open: [{ days: mon-fri, from: "08:00", to: "18:00" }]
+defaults:
+  keys: { operator: "0", back: "*", main_menu: "#" }
+  max_no_input: 1
+  max_no_match: 3
+  main_menu: lang
+  operator: op
+nodes:
+  lang:
+    kind: menu
+    prompt: { text: "language" }
+    options:
+      - { key: "1", to: hours, language: en, say: [english] }
+      - { key: "2", to: hours, language: fr, say: [français, FRENCH] }
+  hours:
+    kind: route
+    routes:
+      - { when: { hours: open }, to: open_menu }
+      - { when: { language: fr }, to: closed_fr }
+    default: closed
+  open_menu:
+    kind: menu
+    barge_in: false
+    prompt: { text: "we are open" }
+    options:
+      - { key: "1", to: num }
+      - { key: "2", to: note }
+  note: { kind: message, prompt: { text: "a note" }, next: num, barge_in: true }
+  num:
+    kind: collect
+    prompt: { text: "number" }
+    digits: { min: 1, max: 3 }
+    store: n
+    next: open_menu
+  closed: { kind: hangup, prompt: { text: "closed" } }
+  closed_fr: { kind: hangup, prompt: { text: "fermé" } }
+  op: { kind: transfer, queue: q, when_no_operator: { action: callback, to: num } }
+"##,
+];
+
+#[test]
+fn every_edge_of_the_graph_is_a_move_of_the_engine_and_back() {
+    let root = support::root();
+    let mut files = Vec::new();
+    yaml_files(&root.join("menus"), &mut files);
+    let bundled = files.len();
+    yaml_files(&root.join("tests/fixtures"), &mut files);
+    let mut menus: Vec<(String, Menu)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        match load(f) {
+            Some(m) => menus.push((f.strip_prefix(&root).unwrap_or(f).display().to_string(), m)),
+            None => assert!(i >= bundled, "bundled menu {} loads with errors", f.display()),
+        }
+    }
+    assert!(menus.len() >= 10, "fixture menus found: {}", menus.len());
+    for y in SYNTHETIC {
+        let m = load_text(y);
+        menus.push((m.name.clone(), m));
+    }
+    let mut missed = Vec::new();
+    for (name, menu) in &menus {
+        missed.extend(check_menu(menu, name));
+    }
+    let allowed: BTreeSet<String> = UNDRIVABLE.iter().map(|(m, s, e, _)| format!("{m}\t{s}\t{e}")).collect();
+    let missed: Vec<&String> = missed
+        .iter()
+        .filter(|l| !allowed.iter().any(|a| l.starts_with(a.as_str())))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "edges no walk took (drive them, or list them in UNDRIVABLE with the reason):\n{}",
+        missed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
