@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use super::matching::{Match, match_entry};
-use super::{Call, CallTime, Effect, HandoffReason, Outcome, PromptPlay, PromptRole, Summary, Via};
+use super::{Call, CallTime, Effect, HandoffReason, Outcome, PathEvent, PromptPlay, PromptRole, Summary, Via};
 use crate::menu::{DtmfKey, GlobalAction, NodeKind, NodeRef};
 
 /// A failed turn at a menu or collect.
@@ -75,13 +75,11 @@ impl Call<'_> {
                     let key = self.input[0];
                     if let Some(action) = self.single_global(key, |_| true) {
                         self.input.pop_front();
-                        let node = self.menu.node(id).id.clone();
-                        self.step(t, &node, format!("key {key}"));
+                        self.step(t, Some(id), PathEvent::Key(key));
                         self.global(t, action);
                     } else {
                         // Barge-in on a message skips it; the key is typed ahead to what follows.
-                        let node = self.menu.node(id).id.clone();
-                        self.step(t, &node, format!("key {key} (skips the message)"));
+                        self.step(t, Some(id), PathEvent::SkipsMessage(key));
                         self.stop_prompt(t);
                         self.prompt_done(t);
                     }
@@ -112,7 +110,7 @@ impl Call<'_> {
         let entry = at.digits.clone();
         let id = at.node;
         let node = self.menu.node(id);
-        self.step(t, &node.id.clone(), format!("key {key}"));
+        self.step(t, Some(id), PathEvent::Key(key));
         let NodeKind::Menu(m) = &node.kind else { return };
         let globals: Vec<&str> = self
             .menu
@@ -180,8 +178,8 @@ impl Call<'_> {
                 let (to, lang) = (o.to.clone(), o.language.clone());
                 if let Some(label) = &o.label {
                     // The call-taker reads what the caller chose, not only the key.
-                    let node = self.current_id();
-                    self.step(t, &node, format!("chose: {label}"));
+                    let node = self.current();
+                    self.step(t, node, PathEvent::Chose(label));
                 }
                 self.choose(t, &to, lang, Via::Option(i));
             }
@@ -206,7 +204,7 @@ impl Call<'_> {
         let node = self.menu.node(id);
         let NodeKind::Collect(c) = &node.kind else { return };
         let is_terminator = c.terminator.as_ref().is_some_and(|k| k.as_str().starts_with(key));
-        self.step(t, &node.id.clone(), format!("key {key}"));
+        self.step(t, Some(id), PathEvent::Key(key));
         if is_terminator {
             if self.digits().is_empty() {
                 self.caption(t, "the terminator alone is no entry".into());
@@ -267,7 +265,14 @@ impl Call<'_> {
             return;
         }
         let (store, next) = (c.store.clone(), c.next.clone());
-        self.step(t, &node.id.clone(), format!("{store} = {value}"));
+        self.step(
+            t,
+            Some(node_index),
+            PathEvent::Stored {
+                var: &c.store,
+                value: value.clone(),
+            },
+        );
         self.variables.insert(store, value.clone());
         self.stored(t, node_index, &value);
         self.via = Via::Next;
@@ -276,9 +281,9 @@ impl Call<'_> {
 
     /// A global key's action.
     pub(super) fn global(&mut self, t: CallTime, action: GlobalAction) {
-        let id = self.current_id();
+        let id = self.current();
         self.via = Via::Global(action);
-        self.step(t, &id, action.name().replace('_', " "));
+        self.step(t, id, PathEvent::Global(action));
         match action {
             GlobalAction::Operator => match self.menu.defaults.operator.clone() {
                 Some(to) => {
@@ -368,10 +373,13 @@ impl Call<'_> {
         let node_id = node.id.clone();
         self.stop_prompt(t);
         let event = match &failure {
-            Failure::NoInput => format!("no-input {n}"),
-            Failure::NoMatch(entry) => format!("no-match {n} ({entry})"),
+            Failure::NoInput => PathEvent::NoInput(n),
+            Failure::NoMatch(entry) => PathEvent::NoMatch {
+                n,
+                entry: entry.clone(),
+            },
         };
-        self.step(t, &node_id, event);
+        self.step(t, Some(id), event);
         self.caption(t, format!("{what}: {n} of {max}"));
         if n >= max {
             self.reason = match failure {
@@ -427,7 +435,7 @@ impl Call<'_> {
         self.input.clear();
         let summary = Summary {
             outcome,
-            path: self.path.clone(),
+            path: self.path_records(),
             keys_pressed: self.keys_pressed,
             time_in_ivr: t,
             time_to_operator: self.handoff_at,

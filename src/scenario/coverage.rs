@@ -2,14 +2,14 @@
 //! were taken (by key or keyword), and which failure edges were exercised: the no-input and
 //! no-match re-prompts (when the limit allows one) and the fallbacks after the limits.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Effect, PromptRole, Via};
 use crate::graph::MenuGraph;
 use crate::graph::reach::reachable_from_entry;
-use crate::menu::{Menu, NodeKind};
+use crate::menu::{Menu, NodeId, NodeKind};
 use crate::source::{Sources, Span};
 
 /// A failure edge of a node that waits for the caller.
@@ -37,20 +37,23 @@ impl FailureEdge {
     }
 }
 
-/// Something a scenario exercised (by node id, so runs need no reference to the menu).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Something a scenario exercised, by node index ([`NodeId`] of the scenario's menu) and
+/// option position: what a run records and a [`Coverage`] of the same menu marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Hit {
     /// A node was entered.
-    Node(String),
-    /// A menu's option (by position) was taken.
-    Option(String, usize),
+    Node(NodeId),
+    /// A menu's option (by position in its `options`) was taken, by key or keyword.
+    Option(NodeId, usize),
     /// A failure edge at a node.
-    Failure(String, FailureEdge),
-    /// The call moved from a node to another: `(from, via, to)`, `via` as written by
-    /// [`via_token`]. Not a coverage target; recorded so that maps can draw every edge a
-    /// scenario took (`ivrsim graph --coverage`).
-    Moved(String, String, String),
+    Failure(NodeId, FailureEdge),
+    /// The call moved from a node to another along an edge. Not a coverage target; recorded
+    /// so that maps can draw every edge a scenario took (`ivrsim graph --coverage`).
+    Moved(NodeId, Via, NodeId),
 }
+
+/// What some runs exercised.
+pub type Hits = HashSet<Hit>;
 
 /// The edge a move took, as a short stable token for the coverage JSON: `option:N`,
 /// `keyword:N` (N: the option's position from 0), `next`, `route:N`, `default`,
@@ -70,28 +73,39 @@ pub fn via_token(via: &Via) -> String {
     }
 }
 
-/// What one effect exercised.
-pub fn hits_of(effect: &Effect) -> Vec<Hit> {
+/// Adds what one effect of a call on `menu` exercised to `hits`.
+pub fn record_hits(menu: &Menu, effect: &Effect, hits: &mut Hits) {
     match effect {
         Effect::Moved { from, via, to, .. } => {
-            let mut v = vec![Hit::Node(to.clone())];
-            if let Some(from) = from {
-                v.push(Hit::Moved(from.clone(), via_token(via), to.clone()));
+            let Some(to) = menu.find(to) else { return };
+            hits.insert(Hit::Node(to));
+            if let Some(from) = from.as_deref().and_then(|f| menu.find(f)) {
+                hits.insert(Hit::Moved(from, *via, to));
                 match via {
-                    Via::Option(i) | Via::Keyword(i) => v.push(Hit::Option(from.clone(), *i)),
-                    Via::NoInputFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoInputFallback)),
-                    Via::NoMatchFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoMatchFallback)),
+                    Via::Option(i) | Via::Keyword(i) => {
+                        hits.insert(Hit::Option(from, *i));
+                    }
+                    Via::NoInputFallback => {
+                        hits.insert(Hit::Failure(from, FailureEdge::NoInputFallback));
+                    }
+                    Via::NoMatchFallback => {
+                        hits.insert(Hit::Failure(from, FailureEdge::NoMatchFallback));
+                    }
                     _ => {}
                 }
             }
-            v
         }
-        Effect::StartPrompt(p) => match p.role {
-            PromptRole::NoInput(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoInputReprompt)],
-            PromptRole::NoMatch(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoMatchReprompt)],
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
+        Effect::StartPrompt(p) => {
+            let edge = match p.role {
+                PromptRole::NoInput(_) => FailureEdge::NoInputReprompt,
+                PromptRole::NoMatch(_) => FailureEdge::NoMatchReprompt,
+                _ => return,
+            };
+            if let Some(node) = menu.find(&p.node) {
+                hits.insert(Hit::Failure(node, edge));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -170,6 +184,9 @@ pub struct Coverage {
     pub failure_edges: Vec<Target>,
     /// Every move the scenarios made, sorted, each once (not targets: for maps).
     pub transitions: Vec<Transition>,
+    /// The menu's node ids by index, to name the nodes of [`Hit::Moved`].
+    #[serde(skip)]
+    names: Vec<String>,
 }
 
 impl Coverage {
@@ -188,6 +205,7 @@ impl Coverage {
             options: Vec::new(),
             failure_edges: Vec::new(),
             transitions: Vec::new(),
+            names: menu.node_ids().map(|id| menu.node(id).id.clone()).collect(),
         };
         for id in menu.node_ids().filter(|id| reachable[id.index()]) {
             let node = menu.node(id);
@@ -207,16 +225,12 @@ impl Coverage {
                     hit,
                 }
             };
-            c.nodes.push(target(
-                format!("node `{}`", node.id),
-                node.span,
-                Hit::Node(node.id.clone()),
-            ));
+            c.nodes
+                .push(target(format!("node `{}`", node.id), node.span, Hit::Node(id)));
             if let NodeKind::Menu(m) = &node.kind {
                 for (i, o) in m.options.iter().enumerate() {
                     let what = format!("option `{}` of `{}`", o.key, node.id);
-                    c.options
-                        .push(target(what, o.key_span, Hit::Option(node.id.clone(), i)));
+                    c.options.push(target(what, o.key_span, Hit::Option(id, i)));
                 }
             }
             if let Some(l) = node.kind.listen() {
@@ -232,16 +246,15 @@ impl Coverage {
                 }
                 for e in edges {
                     let what = format!("{} at `{}`", e.describe(), node.id);
-                    c.failure_edges
-                        .push(target(what, node.span, Hit::Failure(node.id.clone(), e)));
+                    c.failure_edges.push(target(what, node.span, Hit::Failure(id, e)));
                 }
             }
         }
         c
     }
 
-    /// Marks what `hits` exercised.
-    pub fn record(&mut self, hits: &BTreeSet<Hit>) {
+    /// Marks what `hits` (of runs on this coverage's menu) exercised.
+    pub fn record(&mut self, hits: &Hits) {
         for t in self
             .nodes
             .iter_mut()
@@ -254,10 +267,11 @@ impl Coverage {
         }
         for h in hits {
             if let Hit::Moved(from, via, to) = h {
+                let name = |n: &NodeId| self.names.get(n.index()).cloned().unwrap_or_default();
                 let t = Transition {
-                    from: from.clone(),
-                    via: via.clone(),
-                    to: to.clone(),
+                    from: name(from),
+                    via: via_token(via),
+                    to: name(to),
                 };
                 if let Err(at) = self.transitions.binary_search(&t) {
                     self.transitions.insert(at, t);
