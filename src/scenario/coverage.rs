@@ -316,3 +316,68 @@ impl Coverage {
             .filter(|t| !t.covered)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{At, CallStart, VirtualCaller};
+
+    const MENU: &str = r#"
+name: T
+entry: main
+defaults:
+  max_no_match: 2
+  fallback: op
+  no_match: [{ text: "no" }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a b" }
+    options:
+      - { key: "1", to: op }
+      - { key: "2", to: bye }
+  op: { kind: transfer, queue: general }
+  bye: { kind: hangup, reason: done }
+"#;
+
+    // Hits name nodes by index and edges by their `Via`; the coverage names them only in its
+    // JSON (targets and transitions).
+    #[test]
+    fn hits_are_indices_and_the_coverage_names_them() {
+        let m = crate::menu::testing::menu(MENU);
+        let clips = crate::audio::ClipLibrary::default();
+        let mut c = VirtualCaller::new(&m, &clips, CallStart::default());
+        c.press(At::Turn, "9"); // a no-match: the re-prompt plays
+        c.press(At::Turn, "1");
+        let mut hits = Hits::new();
+        while let Some(e) = c.poll_effect() {
+            record_hits(&m, &e, &mut hits);
+        }
+        let (main, op, bye) = (m.find("main").unwrap(), m.find("op").unwrap(), m.find("bye").unwrap());
+        assert!(hits.contains(&Hit::Node(main)) && hits.contains(&Hit::Node(op)));
+        assert!(!hits.contains(&Hit::Node(bye)));
+        assert!(hits.contains(&Hit::Option(main, 0)));
+        assert!(hits.contains(&Hit::Failure(main, FailureEdge::NoMatchReprompt)));
+        assert!(hits.contains(&Hit::Moved(main, Via::Option(0), op)));
+        let mut sources = Sources::new();
+        let _ = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), MENU, &mut sources);
+        let mut cov = Coverage::new(&m, &sources);
+        cov.record(&hits);
+        let covered: Vec<&str> = cov
+            .nodes
+            .iter()
+            .filter(|t| t.covered)
+            .map(|t| t.node.as_str())
+            .collect();
+        assert_eq!(covered, ["main", "op"]);
+        assert_eq!(cov.option_count().covered, 1);
+        assert_eq!(
+            cov.transitions,
+            [Transition {
+                from: "main".into(),
+                via: "option:0".into(),
+                to: "op".into()
+            }]
+        );
+    }
+}
