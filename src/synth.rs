@@ -74,39 +74,21 @@ pub fn handoff_after_keys(
     clips: &crate::audio::ClipLibrary,
     keys: &str,
 ) -> Option<crate::engine::Handoff> {
-    use crate::engine::{Call, CallStart, Effect};
-    let mut call = Call::new(
+    use crate::engine::{At, CallStart, VirtualCaller};
+    let mut caller = VirtualCaller::new(
         menu,
         clips.timings(),
         CallStart {
             operator_line: true,
             ..CallStart::default()
         },
-    );
-    let mut found = None;
-    let drain = |call: &mut Call, found: &mut Option<crate::engine::Handoff>| {
-        while let Some(e) = call.poll_effect() {
-            if let Effect::Handoff(h) = e {
-                *found = Some(h);
-            }
-        }
-    };
+    )
+    .without_effects();
+    let mut buf = [0u8; 4];
     for k in keys.chars() {
-        call.play_to_turn(crate::rules::MAX_PROMPTS_WITHOUT_A_TURN);
-        drain(&mut call, &mut found);
-        let t = call.now();
-        call.handle_keys(t, &k.to_string());
-        drain(&mut call, &mut found);
+        caller.press(At::Turn, k.encode_utf8(&mut buf));
     }
-    for _ in 0..1000 {
-        drain(&mut call, &mut found);
-        if found.is_some() {
-            return found;
-        }
-        let t = call.poll_timeout()?;
-        call.handle_timeout(t);
-    }
-    None
+    caller.wait_for_handoff(1000).cloned()
 }
 
 #[cfg(test)]

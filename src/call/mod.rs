@@ -2,6 +2,7 @@
 //! ([`render`]), the call's records ([`transcript`]), and the driver for input that is not
 //! a terminal ([`pipe`]). The terminal REPL with real-time timers is in [`crate::repl`].
 
+pub mod dispatch;
 pub mod input;
 pub mod pipe;
 pub mod render;

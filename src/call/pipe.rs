@@ -18,9 +18,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc;
 
 use super::Session;
-use super::input::{self, Command, Input};
+use super::dispatch::{self, Next};
+use super::input::{self, Input};
 use super::render;
-use crate::engine::CallTime;
+use crate::engine::{At, CallTime};
 
 /// Most prompts played in a row without a turn for the caller before the next input is taken
 /// during the prompt; the rule's one home is [`crate::rules::MAX_PROMPTS_WITHOUT_A_TURN`].
@@ -31,7 +32,7 @@ pub const NO_PAUSE: &str = "· the line has played 200 prompts without a pause: 
 
 /// Plays prompts to their end: moves time on while a prompt is playing.
 fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
-    let turn = session.call.play_to_turn(MAX_PROMPTS_WITHOUT_A_TURN);
+    let turn = session.call.listen();
     show(session, out)?;
     if !turn {
         writeln!(out, "           {NO_PAUSE}")?;
@@ -104,7 +105,8 @@ const LINE_CAP: usize = 4 * input::MAX_LINE + 8;
 /// The end of the input or `:quit`: the call, if still on, is hung up at `now`.
 fn hang_up(session: &mut Session, now: CallTime, out: &mut dyn Write) -> std::io::Result<Ending> {
     if !session.call.is_ended() {
-        session.call.handle_hangup(now);
+        debug_assert_eq!(now, session.call.now());
+        session.call.hang_up(At::Now);
         show(session, out)?;
     }
     Ok(Ending {
@@ -229,7 +231,7 @@ pub fn run_messages(
                 let _ = said_after_the_end(&mut after_the_end, out);
                 let _ = writeln!(out, "           · {}: the call ends here", signal.name());
                 if !session.call.is_ended() {
-                    session.call.handle_hangup(now);
+                    session.call.hang_up(At::Now);
                 }
                 // `show` logs every effect before it prints them, so the files have the hang-up.
                 let _ = show(session, out);
@@ -261,28 +263,25 @@ pub fn run_messages(
         let shown: String = line.chars().take(80).collect();
         let more = if line.chars().count() > 80 { "…" } else { "" };
         writeln!(out, "> {}{more}", crate::source::printable(&shown))?;
-        match parsed {
-            Err(why) => writeln!(out, "           ! {why}")?,
-            Ok(Input::Command(Command::Quit)) => return hang_up(session, now, out),
-            Ok(Input::Command(Command::Restart)) => {
+        let show_text = |text: &str, out: &mut dyn Write| -> std::io::Result<()> {
+            for l in text.lines() {
+                writeln!(out, "           {}", crate::source::printable(l))?;
+            }
+            Ok(())
+        };
+        match dispatch::apply(session, now, parsed) {
+            Next::Done => {}
+            Next::Refused(why) => writeln!(out, "           ! {why}")?,
+            Next::Quit => return hang_up(session, now, out),
+            Next::Restart => {
                 session.restart();
                 writeln!(out, "{}", session.restart_notice())?;
             }
-            Ok(Input::Command(cmd)) => {
-                if let Some(text) = session.command(now, cmd) {
-                    for l in text.lines() {
-                        writeln!(out, "           {}", crate::source::printable(l))?;
-                    }
-                }
-            }
-            Ok(_) if session.call.is_ended() => writeln!(out, "           {}", input::AFTER_THE_END)?,
-            Ok(Input::Keys(keys)) => session.call.handle_keys(now, &keys),
-            Ok(Input::Speech(words)) => session.call.handle_speech(now, &words),
-            Ok(Input::Silence) => {
-                if let Some(t) = session.call.poll_timeout() {
-                    session.call.handle_timeout(t);
-                }
-            }
+            Next::Help => show_text(&input::help(input::Reading::Pipe), out)?,
+            Next::Show(text) => show_text(&text, out)?,
+            Next::AfterTheEnd => writeln!(out, "           {}", input::AFTER_THE_END)?,
+            Next::Silence if session.call.is_ended() => writeln!(out, "           {}", input::AFTER_THE_END)?,
+            Next::Silence => session.call.wait_for_timeout(),
         }
         listen_to_the_end(session, out)?;
         // Keep the files current, so a kill or Ctrl-C loses nothing (the final write reports errors).

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::engine::{Effect, Handoff, Outcome, PathStep, PromptRole, Summary};
+use crate::engine::{Effect, Handoff, Outcome, PromptRole, StepRecord, Summary};
 use crate::source::printable_line;
 use crate::timing::duration_text;
 
@@ -70,7 +70,7 @@ pub fn lines(effect: &Effect) -> Vec<String> {
     }
 }
 
-pub(crate) fn path_lines(path: &[PathStep]) -> Vec<String> {
+pub(crate) fn path_lines(path: &[StepRecord]) -> Vec<String> {
     let w = path
         .iter()
         .map(|s| printable(&s.node).chars().count())

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::audio::ClipLibrary;
-use crate::engine::{CallStart, CallTime, Effect, PathStep};
+use crate::engine::{CallStart, CallTime, Effect, PathEvent, PathStep};
 use crate::menu::Menu;
 use crate::scenario::generate::{Act, Sim, menu_ref, q, schema_line, step_yaml};
 
@@ -18,7 +18,7 @@ enum Event {
 }
 
 /// The caller's events, in time order.
-fn events(log: &[Effect], path: &[PathStep]) -> Vec<(CallTime, Event)> {
+fn events(log: &[Effect], path: &[PathStep<'_>]) -> Vec<(CallTime, Event)> {
     let mut out: Vec<(CallTime, Event)> = Vec::new();
     for e in log {
         if let Effect::DtmfTone { at, key } = e {
@@ -29,10 +29,10 @@ fn events(log: &[Effect], path: &[PathStep]) -> Vec<(CallTime, Event)> {
         }
     }
     for s in path {
-        if let Some(w) = s.event.strip_prefix("say \"").and_then(|w| w.strip_suffix('"')) {
-            out.push((s.at, Event::Say(w.to_owned())));
-        } else if s.event == "caller hangs up" {
-            out.push((s.at, Event::Hangup));
+        match &s.event {
+            PathEvent::Said(w) => out.push((s.at, Event::Say(w.clone()))),
+            PathEvent::CallerHangsUp => out.push((s.at, Event::Hangup)),
+            _ => {}
         }
     }
     out.sort_by_key(|(t, _)| *t); // stable: keys before words at one instant
@@ -46,7 +46,7 @@ pub fn scenario_yaml(
     clips: &ClipLibrary,
     start: &CallStart,
     log: &[Effect],
-    path: &[PathStep],
+    path: &[PathStep<'_>],
     menu_path: &str,
 ) -> String {
     let mut sim = Sim::new(menu, clips, start.clone());
@@ -151,7 +151,7 @@ pub fn save(
     clips: &ClipLibrary,
     start: &CallStart,
     log: &[Effect],
-    path: &[PathStep],
+    path: &[PathStep<'_>],
 ) -> Result<(), crate::error::WriteError> {
     let dir = out
         .parent()

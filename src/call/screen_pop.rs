@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::render::{path_lines, printable};
-use crate::engine::{Handoff, HandoffReason, PathStep};
+use crate::engine::{Handoff, HandoffReason, StepRecord};
 use crate::menu::Priority;
 use crate::source::printable_line;
 use crate::timing::duration_text;
@@ -46,7 +46,7 @@ pub struct ScreenPop<'a> {
     /// Collected and preset variables.
     pub variables: &'a BTreeMap<String, String>,
     /// The call's way through the IVR.
-    pub path: &'a [PathStep],
+    pub path: &'a [StepRecord],
     /// The call-taker's notes (`:note FIELD TEXT`), in order.
     pub notes: &'a [(String, String)],
     /// Ends with the console's [`CONSOLE_HINT`].

@@ -8,7 +8,7 @@ use super::input::Command;
 use super::transcript::{Transcript, write_atomic};
 use crate::audio::ClipLibrary;
 use crate::audio::recorder::{Recorder, SAMPLE_RATE, write_wav_atomic};
-use crate::engine::{Call, CallStart, CallTime, Effect, Summary};
+use crate::engine::{CallStart, CallTime, Effect, Summary, VirtualCaller};
 use crate::error::WriteError;
 use crate::menu::{GlobalAction, Menu, NodeKind};
 
@@ -44,8 +44,10 @@ pub struct Session<'m> {
     pub menu: &'m Menu,
     /// Its clips.
     pub clips: &'m ClipLibrary,
-    /// The call now.
-    pub call: Call<'m>,
+    /// The call now, with its caller: in virtual time (the pipe) the caller's operations
+    /// drive it; in real time (the REPL) the driver tells the call itself (through the
+    /// caller's `Deref` to the call). Its effects are taken with [`Session::drain`].
+    pub call: VirtualCaller<'m>,
     /// Options.
     pub options: SessionOptions,
     /// Every effect of the current call, in order (at most [`MAX_LOG_EFFECTS`]).
@@ -63,7 +65,7 @@ pub struct Session<'m> {
 impl<'m> Session<'m> {
     /// Starts the first call.
     pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, options: SessionOptions) -> Self {
-        let call = Call::new(menu, clips.timings(), options.start.clone());
+        let call = VirtualCaller::new(menu, clips.timings(), options.start.clone());
         Session {
             menu,
             clips,
@@ -113,7 +115,7 @@ impl<'m> Session<'m> {
 
     /// Starts a new call (the files then describe the new call).
     pub fn restart(&mut self) {
-        self.call = Call::new(self.menu, self.clips.timings(), self.options.start.clone());
+        self.call = VirtualCaller::new(self.menu, self.clips.timings(), self.options.start.clone());
         self.log.clear();
         self.left_out = 0;
         self.recording_written = false;
@@ -154,17 +156,7 @@ impl<'m> Session<'m> {
     }
 
     fn where_text(&self) -> String {
-        let keys: Vec<&str> = self
-            .call
-            .path()
-            .iter()
-            .filter_map(|s| {
-                (s.event.strip_prefix("key "))
-                    .or_else(|| s.event.strip_prefix("keys "))
-                    .or_else(|| s.event.strip_prefix("caller pressed "))
-            })
-            .filter_map(|k| k.split_whitespace().next())
-            .collect();
+        let keys: Vec<std::borrow::Cow<str>> = self.call.path().iter().filter_map(|s| s.event.keys()).collect();
         let here = match self.call.current() {
             Some(n) if !self.call.is_ended() => format!("you are at `{}`", self.menu.node(n).id),
             Some(n) => format!("the call is over; it ended at `{}`", self.menu.node(n).id),
@@ -173,7 +165,7 @@ impl<'m> Session<'m> {
         format!(
             "{here} after {}\nway here: {}\nkeys pressed: {}",
             super::render::clock(self.call.now()),
-            crate::engine::route_of(self.call.path()),
+            self.call.route(),
             // The count, as the call's summary gives it, then the keys in order.
             if keys.is_empty() {
                 "0".to_owned()

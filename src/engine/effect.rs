@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::menu::Priority;
+use crate::menu::{GlobalAction, Menu, NodeId, Priority};
 
 /// Time since the call started. The engine never reads a clock: drivers pass it in.
 pub type CallTime = Duration;
@@ -86,10 +86,181 @@ impl HandoffReason {
     }
 }
 
-/// One step of a call's path: at `at`, at `node`, `event` happened.
+/// One step of a call's path, as the engine keeps it: at `at`, at node `node`, `event`
+/// happened. Typed, with the node as an index into the call's [`Menu`]; the text form
+/// ([`StepRecord`], `{"at_ms", "node", "event"}`) is made only at the edges (handoff, summary,
+/// JSON, screen pop) by [`PathStep::record`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathStep<'m> {
+    /// When.
+    pub at: CallTime,
+    /// The node the call was at.
+    pub node: NodeId,
+    /// What happened.
+    pub event: PathEvent<'m>,
+}
+
+impl PathStep<'_> {
+    /// The step as text, with the node's id from `menu` (the menu of the call that made it).
+    pub fn record(&self, menu: &Menu) -> StepRecord {
+        StepRecord {
+            at: self.at,
+            node: menu.node(self.node).id.clone(),
+            event: self.event.to_string(),
+        }
+    }
+}
+
+/// What happened at one step of a call's path. `'m` is the menu's lifetime (option labels
+/// and variable names are borrowed from it). [`Display`](std::fmt::Display) writes the text
+/// of the step as transcripts, handoffs and screen pops show it (`key 1`, `chose: Report`,
+/// `no-match 2 (7)`, …); that text is the wire format (docs/operator-protocol.md) and does
+/// not change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathEvent<'m> {
+    /// `enter`: the call entered the node.
+    Entered,
+    /// `key K`: one key at a menu or collect (or a global key at a message).
+    Key(char),
+    /// `keys KKK`: keys pressed together at one node, at one instant (merged `key` steps).
+    Keys(String),
+    /// `key K (skips the message)`: a key that interrupted a message with barge-in.
+    SkipsMessage(char),
+    /// `chose: LABEL`: the option taken has a label (the call-taker reads it).
+    Chose(&'m str),
+    /// `say "WORDS"`: the caller spoke.
+    Said(String),
+    /// `no-input N`: the N-th failed turn without input at the node.
+    NoInput(u32),
+    /// `no-match N (ENTRY)`: the N-th invalid entry at the node (`ENTRY`: the digits, or the
+    /// words in quotes).
+    NoMatch {
+        /// Which no-match (1-based).
+        n: u32,
+        /// What the caller entered, as shown.
+        entry: String,
+    },
+    /// `VAR = VALUE`: a collect stored its entry.
+    Stored {
+        /// The variable (the collect's `store`).
+        var: &'m str,
+        /// The digits.
+        value: String,
+    },
+    /// `route N`: a route node took its N-th route (1-based).
+    Route(usize),
+    /// `default route`: no route's condition held.
+    DefaultRoute,
+    /// `operator`, `main menu`, `repeat`, `back`: a global key acted.
+    Global(GlobalAction),
+    /// `caller hangs up`.
+    CallerHangsUp,
+    /// `the call reached its maximum length`.
+    MaxLength,
+    /// `waiting in `QUEUE` at position N`: the call joined a queue.
+    Waiting {
+        /// The queue.
+        queue: String,
+        /// 1-based position.
+        position: usize,
+    },
+    /// `no call-taker logged in`.
+    Unstaffed,
+    /// `line to the call-taker lost: WHY`.
+    LineLost(String),
+    /// `no call-taker: WHY`.
+    NoCallTaker(String),
+    /// `no call-taker within DURATION` (a `when_no_operator: hold` wait limit).
+    NoCallTakerWithin(Duration),
+    /// `answered by OPERATOR`.
+    Answered(String),
+    /// `put on hold by the call-taker`.
+    Held,
+    /// `off hold`.
+    Resumed,
+    /// `ended by the call-taker: DISPOSITION`.
+    EndedByCallTaker(String),
+    /// `caller: "TEXT"` or `call-taker: "TEXT"`: conversation on an answered call.
+    Conversation {
+        /// Whether the caller said it (else the call-taker).
+        from_caller: bool,
+        /// The words.
+        text: String,
+    },
+    /// `caller pressed KEYS`: keys pressed while a call-taker has the call.
+    CallerPressed(String),
+    /// `(N steps left out)`: stands for N steps dropped from the middle of a long path
+    /// ([`crate::engine::MAX_PATH_STEPS`]).
+    LeftOut(u64),
+}
+
+impl PathEvent<'_> {
+    /// The keys of a key step (`Key`, `Keys`, `SkipsMessage`, `CallerPressed`), in order.
+    pub fn keys(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            PathEvent::Key(k) | PathEvent::SkipsMessage(k) => Some(k.to_string().into()),
+            PathEvent::Keys(k) | PathEvent::CallerPressed(k) => Some(k.as_str().into()),
+            _ => None,
+        }
+    }
+
+    /// Whether the caller acted here at the line's menu: a key (`Key`, `Keys`, `SkipsMessage`)
+    /// or words (`Said`).
+    pub fn is_caller_input(&self) -> bool {
+        matches!(
+            self,
+            PathEvent::Key(_) | PathEvent::Keys(_) | PathEvent::SkipsMessage(_) | PathEvent::Said(_)
+        )
+    }
+}
+
+impl std::fmt::Display for PathEvent<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathEvent::Entered => f.write_str("enter"),
+            PathEvent::Key(k) => write!(f, "key {k}"),
+            PathEvent::Keys(k) => write!(f, "keys {k}"),
+            PathEvent::SkipsMessage(k) => write!(f, "key {k} (skips the message)"),
+            PathEvent::Chose(label) => write!(f, "chose: {label}"),
+            PathEvent::Said(words) => write!(f, "say \"{words}\""),
+            PathEvent::NoInput(n) => write!(f, "no-input {n}"),
+            PathEvent::NoMatch { n, entry } => write!(f, "no-match {n} ({entry})"),
+            PathEvent::Stored { var, value } => write!(f, "{var} = {value}"),
+            PathEvent::Route(n) => write!(f, "route {n}"),
+            PathEvent::DefaultRoute => f.write_str("default route"),
+            PathEvent::Global(a) => match a {
+                GlobalAction::Operator => f.write_str("operator"),
+                GlobalAction::Repeat => f.write_str("repeat"),
+                GlobalAction::Back => f.write_str("back"),
+                GlobalAction::MainMenu => f.write_str("main menu"),
+            },
+            PathEvent::CallerHangsUp => f.write_str("caller hangs up"),
+            PathEvent::MaxLength => f.write_str("the call reached its maximum length"),
+            PathEvent::Waiting { queue, position } => write!(f, "waiting in `{queue}` at position {position}"),
+            PathEvent::Unstaffed => f.write_str("no call-taker logged in"),
+            PathEvent::LineLost(why) => write!(f, "line to the call-taker lost: {why}"),
+            PathEvent::NoCallTaker(why) => write!(f, "no call-taker: {why}"),
+            PathEvent::NoCallTakerWithin(d) => write!(f, "no call-taker within {}", humantime::format_duration(*d)),
+            PathEvent::Answered(who) => write!(f, "answered by {who}"),
+            PathEvent::Held => f.write_str("put on hold by the call-taker"),
+            PathEvent::Resumed => f.write_str("off hold"),
+            PathEvent::EndedByCallTaker(d) => write!(f, "ended by the call-taker: {d}"),
+            PathEvent::Conversation { from_caller, text } => {
+                let who = if *from_caller { "caller" } else { "call-taker" };
+                write!(f, "{who}: \"{text}\"")
+            }
+            PathEvent::CallerPressed(keys) => write!(f, "caller pressed {keys}"),
+            PathEvent::LeftOut(n) => write!(f, "({n} steps left out)"),
+        }
+    }
+}
+
+/// One step of a call's path as text: the form of handoffs (on the wire), summaries,
+/// transcripts and JSON reports: `{"at_ms": 0, "node": "welcome", "event": "enter"}`.
+/// `event` is a [`PathEvent`]'s text; a handoff from another program may carry any text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PathStep {
+pub struct StepRecord {
     /// When.
     #[serde(serialize_with = "ms", deserialize_with = "de_ms", rename = "at_ms")]
     pub at: CallTime,
@@ -97,15 +268,26 @@ pub struct PathStep {
     pub node: String,
     /// What: `enter`, `key 1`, `keys 2026`, `chose: <option label>`, `say "report"`, `no-input 1`,
     /// `no-match 2 (7)`, `case_number = 20261234`, `route 1`, `default route`, `repeat`, `back`, …
+    /// (see [`PathEvent`]).
     pub event: String,
 }
 
 /// The nodes a path entered, in order, joined with arrows: `welcome → main_menu → operator`.
-pub fn route_of(path: &[PathStep]) -> String {
+pub fn route_of(path: &[StepRecord]) -> String {
     let nodes: Vec<&str> = path
         .iter()
         .filter(|s| s.event == "enter")
         .map(|s| s.node.as_str())
+        .collect();
+    nodes.join(" → ")
+}
+
+/// [`route_of`] for a call's typed path (node ids from `menu`).
+pub fn route_of_steps(menu: &Menu, path: &[PathStep<'_>]) -> String {
+    let nodes: Vec<&str> = path
+        .iter()
+        .filter(|s| s.event == PathEvent::Entered)
+        .map(|s| menu.node(s.node).id.as_str())
         .collect();
     nodes.join(" → ")
 }
@@ -123,7 +305,7 @@ pub struct Handoff {
     /// Why the call was transferred.
     pub reason: HandoffReason,
     /// Every step of the call, with times.
-    pub path: Vec<PathStep>,
+    pub path: Vec<StepRecord>,
     /// Collected and preset variables, limited to the transfer's `context` when it has one.
     pub variables: BTreeMap<String, String>,
     /// The call's language.
@@ -182,7 +364,7 @@ pub struct Summary {
     /// How it ended.
     pub outcome: Outcome,
     /// Every step.
-    pub path: Vec<PathStep>,
+    pub path: Vec<StepRecord>,
     /// DTMF keys pressed.
     pub keys_pressed: u32,
     /// Time from start to end.
@@ -310,4 +492,106 @@ pub enum Effect {
     },
     /// The call is over; nothing more will happen.
     Ended(Summary),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Every event reads as the free text the path held before it was typed: that text is on
+    // the wire (docs/operator-protocol.md), in transcripts and in JSON reports.
+    #[test]
+    fn path_events_read_as_the_text_they_replace() {
+        let cases: Vec<(PathEvent<'_>, &str)> = vec![
+            (PathEvent::Entered, "enter"),
+            (PathEvent::Key('1'), "key 1"),
+            (PathEvent::Keys("2026".into()), "keys 2026"),
+            (PathEvent::SkipsMessage('#'), "key # (skips the message)"),
+            (PathEvent::Chose("Report a problem"), "chose: Report a problem"),
+            (PathEvent::Said("report".into()), "say \"report\""),
+            (PathEvent::NoInput(1), "no-input 1"),
+            (
+                PathEvent::NoMatch {
+                    n: 2,
+                    entry: "7".into(),
+                },
+                "no-match 2 (7)",
+            ),
+            (
+                PathEvent::Stored {
+                    var: "case_number",
+                    value: "20261234".into(),
+                },
+                "case_number = 20261234",
+            ),
+            (PathEvent::Route(1), "route 1"),
+            (PathEvent::DefaultRoute, "default route"),
+            (PathEvent::Global(GlobalAction::Operator), "operator"),
+            (PathEvent::Global(GlobalAction::MainMenu), "main menu"),
+            (PathEvent::Global(GlobalAction::Repeat), "repeat"),
+            (PathEvent::Global(GlobalAction::Back), "back"),
+            (PathEvent::CallerHangsUp, "caller hangs up"),
+            (PathEvent::MaxLength, "the call reached its maximum length"),
+            (
+                PathEvent::Waiting {
+                    queue: "reports".into(),
+                    position: 2,
+                },
+                "waiting in `reports` at position 2",
+            ),
+            (PathEvent::Unstaffed, "no call-taker logged in"),
+            (PathEvent::LineLost("gone".into()), "line to the call-taker lost: gone"),
+            (PathEvent::NoCallTaker("full".into()), "no call-taker: full"),
+            (
+                PathEvent::NoCallTakerWithin(Duration::from_secs(90)),
+                "no call-taker within 1m 30s",
+            ),
+            (PathEvent::Answered("ana".into()), "answered by ana"),
+            (PathEvent::Held, "put on hold by the call-taker"),
+            (PathEvent::Resumed, "off hold"),
+            (
+                PathEvent::EndedByCallTaker("resolved".into()),
+                "ended by the call-taker: resolved",
+            ),
+            (
+                PathEvent::Conversation {
+                    from_caller: true,
+                    text: "hello".into(),
+                },
+                "caller: \"hello\"",
+            ),
+            (
+                PathEvent::Conversation {
+                    from_caller: false,
+                    text: "hi".into(),
+                },
+                "call-taker: \"hi\"",
+            ),
+            (PathEvent::CallerPressed("5#".into()), "caller pressed 5#"),
+            (PathEvent::LeftOut(9001), "(9001 steps left out)"),
+        ];
+        for (event, text) in cases {
+            assert_eq!(event.to_string(), text, "{event:?}");
+        }
+    }
+
+    // A typed step becomes the record handoffs and transcripts carry, serialized as before.
+    #[test]
+    fn a_step_serializes_as_the_record_it_always_was() {
+        let m = crate::menu::testing::menu(
+            "name: t\nentry: main\nnodes:\n  main:\n    kind: menu\n    prompt: { text: Hi }\n    options:\n      - { key: '1', to: bye }\n  bye: { kind: hangup, reason: done }\n",
+        );
+        let step = PathStep {
+            at: Duration::from_millis(1500),
+            node: m.find("main").unwrap(),
+            event: PathEvent::Key('1'),
+        };
+        let record = step.record(&m);
+        assert_eq!(
+            serde_json::to_string(&record).unwrap(),
+            r#"{"at_ms":1500,"node":"main","event":"key 1"}"#
+        );
+        let back: StepRecord = serde_json::from_str(r#"{"at_ms":1500,"node":"main","event":"key 1"}"#).unwrap();
+        assert_eq!(back, record);
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::{Call, CallTime, Effect, HandoffReason, Outcome, PromptPlay, PromptRole, Summary, Via};
+use super::{Call, CallTime, Effect, HandoffReason, Outcome, PathEvent, PromptPlay, PromptRole, Summary, Via};
 use crate::menu::{GlobalAction, NodeKind, NodeRef};
 use crate::rules::{self, CollectKey, FailureKind, FailureStep, KeyAction, KeyMatch};
 
@@ -65,10 +65,9 @@ impl Call<'_> {
         let id = at.node;
         let mut entry = at.digits.clone();
         entry.push(key);
-        let node = self.menu.node(id).id.clone();
         match rules::match_entry(self.menu, id, &entry) {
             KeyMatch::Now(KeyAction::Global(action)) => {
-                self.step(t, &node, format!("key {key}"));
+                self.step(t, Some(id), PathEvent::Key(key));
                 if let Some(at) = self.at.as_mut() {
                     at.digits.clear();
                     at.last_digit_at = None;
@@ -76,7 +75,7 @@ impl Call<'_> {
                 self.global(t, action);
             }
             KeyMatch::ExactButLonger(_) | KeyMatch::Partial => {
-                self.step(t, &node, format!("key {key}"));
+                self.step(t, Some(id), PathEvent::Key(key));
                 self.stop_prompt(t);
                 if let Some(at) = self.at.as_mut() {
                     at.digits.push(key);
@@ -93,7 +92,7 @@ impl Call<'_> {
                 for k in entry.chars().rev() {
                     self.input.push_front(k);
                 }
-                self.step(t, &node, format!("key {key} (skips the message)"));
+                self.step(t, Some(id), PathEvent::SkipsMessage(key));
                 self.skip_message(t);
             }
         }
@@ -140,8 +139,7 @@ impl Call<'_> {
         at.last_digit_at = Some(t);
         let entry = at.digits.clone();
         let id = at.node;
-        let node = self.menu.node(id);
-        self.step(t, &node.id.clone(), format!("key {key}"));
+        self.step(t, Some(id), PathEvent::Key(key));
         match rules::match_entry(self.menu, id, &entry) {
             KeyMatch::Now(action) => self.act(t, action),
             KeyMatch::ExactButLonger(_) | KeyMatch::Partial => {
@@ -178,8 +176,8 @@ impl Call<'_> {
                 let (to, lang) = (o.to.clone(), o.language.clone());
                 if let Some(label) = &o.label {
                     // The call-taker reads what the caller chose, not only the key.
-                    let node = self.current_id();
-                    self.step(t, &node, format!("chose: {label}"));
+                    let node = self.current();
+                    self.step(t, node, PathEvent::Chose(label));
                 }
                 self.choose(t, &to, lang, Via::Option(i));
             }
@@ -204,7 +202,7 @@ impl Call<'_> {
         let id = at.node;
         let node = self.menu.node(id);
         let NodeKind::Collect(c) = &node.kind else { return };
-        self.step(t, &node.id.clone(), format!("key {key}"));
+        self.step(t, Some(id), PathEvent::Key(key));
         let entry = self.digits().to_owned();
         match rules::collect_key(self.menu, id, &entry, key) {
             CollectKey::Data => {
@@ -282,7 +280,14 @@ impl Call<'_> {
             return;
         }
         let (store, next) = (c.store.clone(), c.next.clone());
-        self.step(t, &node.id.clone(), format!("{store} = {value}"));
+        self.step(
+            t,
+            Some(node_index),
+            PathEvent::Stored {
+                var: &c.store,
+                value: value.clone(),
+            },
+        );
         self.variables.insert(store, value.clone());
         self.stored(t, node_index, &value);
         self.via = Via::Next;
@@ -291,9 +296,9 @@ impl Call<'_> {
 
     /// A global key's action.
     pub(super) fn global(&mut self, t: CallTime, action: GlobalAction) {
-        let id = self.current_id();
+        let id = self.current();
         self.via = Via::Global(action);
-        self.step(t, &id, action.name().replace('_', " "));
+        self.step(t, id, PathEvent::Global(action));
         match action {
             GlobalAction::Operator => match self.menu.defaults.operator.clone() {
                 Some(to) => {
@@ -386,10 +391,13 @@ impl Call<'_> {
         let node_id = node.id.clone();
         self.stop_prompt(t);
         let event = match &failure {
-            Failure::NoInput => format!("no-input {n}"),
-            Failure::NoMatch(entry) => format!("no-match {n} ({entry})"),
+            Failure::NoInput => PathEvent::NoInput(n),
+            Failure::NoMatch(entry) => PathEvent::NoMatch {
+                n,
+                entry: entry.clone(),
+            },
         };
-        self.step(t, &node_id, event);
+        self.step(t, Some(id), event);
         self.caption(t, format!("{what}: {n} of {max}"));
         let step = rules::after_failure(listen, kind, n);
         if !matches!(step, FailureStep::Reprompt(_)) {
@@ -446,7 +454,7 @@ impl Call<'_> {
         self.input.clear();
         let summary = Summary {
             outcome,
-            path: self.path.clone(),
+            path: self.path_records(),
             keys_pressed: self.keys_pressed,
             time_in_ivr: t,
             time_to_operator: self.handoff_at,

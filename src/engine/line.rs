@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use super::{Call, CallTime, Effect, Outcome, PromptPlay, PromptRole, Via};
+use super::{Call, CallTime, Effect, Outcome, PathEvent, PromptPlay, PromptRole, Via};
 use crate::menu::{NoOperator, NodeId, NodeKind, Prompt, TransferNode};
 
 /// Hold announcement when the menu gives none and the caller has a place in a queue.
@@ -107,7 +107,7 @@ impl Call<'_> {
             return;
         }
         let Some(tr) = self.transfer_here() else { return };
-        let node = self.current_id();
+        let node = self.current();
         match event {
             QueueEvent::Waiting {
                 queue,
@@ -121,7 +121,14 @@ impl Call<'_> {
                     _ => None,
                 };
                 if first {
-                    self.step(now, &node, format!("waiting in `{queue}` at position {position}"));
+                    self.step(
+                        now,
+                        node,
+                        PathEvent::Waiting {
+                            queue: queue.clone(),
+                            position,
+                        },
+                    );
                 }
                 if matches!(self.line, Some(Line::Talking { .. })) {
                     self.caption(now, format!("the call-taker put you through to the `{queue}` queue"));
@@ -138,7 +145,7 @@ impl Call<'_> {
                     unstaffed_since,
                 });
                 if !staffed && was_unstaffed.is_none() {
-                    self.step(now, &node, "no call-taker logged in".into());
+                    self.step(now, node, PathEvent::Unstaffed);
                     self.caption(now, "no call-taker is logged in at the moment".into());
                     self.no_operator(now, &tr, true);
                 }
@@ -146,13 +153,13 @@ impl Call<'_> {
             QueueEvent::Lost { why } | QueueEvent::Unavailable { why }
                 if matches!(self.line, Some(Line::Talking { .. })) =>
             {
-                self.step(now, &node, format!("line to the call-taker lost: {why}"));
+                self.step(now, node, PathEvent::LineLost(why.clone()));
                 self.caption(now, format!("the line to the call-taker was lost ({why})"));
                 self.effects.push_back(Effect::Hangup { at: now });
                 self.finish(now, Outcome::CutOff { why });
             }
             QueueEvent::Lost { why } | QueueEvent::Unavailable { why } => {
-                self.step(now, &node, format!("no call-taker: {why}"));
+                self.step(now, node, PathEvent::NoCallTaker(why.clone()));
                 self.caption(now, format!("no call-taker can take the call: {why}"));
                 let queue = tr.queue.clone();
                 let since = match &self.line {
@@ -169,7 +176,7 @@ impl Call<'_> {
             }
             QueueEvent::Answered { operator } => {
                 self.stop_prompt(now);
-                self.step(now, &node, format!("answered by {operator}"));
+                self.step(now, node, PathEvent::Answered(operator.clone()));
                 self.caption(now, format!("{operator} answered"));
                 self.answered_at.get_or_insert(now);
                 let queue = self.queue_now().unwrap_or_else(|| tr.queue.clone());
@@ -188,12 +195,12 @@ impl Call<'_> {
                     } else {
                         "off hold"
                     };
-                    self.step(now, &node, what.into());
+                    self.step(now, node, if hold { PathEvent::Held } else { PathEvent::Resumed });
                     self.caption(now, what.into());
                 }
             }
             QueueEvent::Ended { disposition } => {
-                self.step(now, &node, format!("ended by the call-taker: {disposition}"));
+                self.step(now, node, PathEvent::EndedByCallTaker(disposition.clone()));
                 self.caption(now, format!("the call-taker ended the call ({disposition})"));
                 self.disposition = Some(disposition);
                 let outcome = Outcome::Transferred {
@@ -222,9 +229,15 @@ impl Call<'_> {
         if self.ended || !self.with_operator() {
             return;
         }
-        let node = self.current_id();
-        let who = if from_caller { "caller" } else { "call-taker" };
-        self.step(now, &node, format!("{who}: \"{text}\""));
+        let node = self.current();
+        self.step(
+            now,
+            node,
+            PathEvent::Conversation {
+                from_caller,
+                text: text.to_owned(),
+            },
+        );
         if !from_caller {
             self.caption(now, format!("call-taker: {text}"));
         }
@@ -238,8 +251,8 @@ impl Call<'_> {
         for key in keys.chars() {
             self.effects.push_back(Effect::DtmfTone { at: now, key });
         }
-        let node = self.current_id();
-        self.step(now, &node, format!("caller pressed {keys}"));
+        let node = self.current();
+        self.step(now, node, PathEvent::CallerPressed(keys.to_owned()));
         if self.is_held() {
             self.caption(
                 now,
@@ -326,12 +339,8 @@ impl Call<'_> {
         if let (Some(NoOperator::Hold { max_wait, prompt }), Some(since)) = (&tr.when_no_operator, unstaffed_since)
             && since.saturating_add(*max_wait) <= t
         {
-            let node = self.current_id();
-            self.step(
-                t,
-                &node,
-                format!("no call-taker within {}", humantime::format_duration(*max_wait)),
-            );
+            let node = self.current();
+            self.step(t, node, PathEvent::NoCallTakerWithin(*max_wait));
             self.leave(t, &queue, position.is_some(), "the wait limit was reached");
             self.closing(t, queue, prompt.as_ref());
             return;
@@ -622,7 +631,12 @@ nodes:
             .collect();
         assert_eq!(tones, ['5', '#']);
         assert_eq!(captions(&e), ["you pressed 5#: the call-taker sees the keys"]);
-        assert!(r.call.path().iter().any(|s| s.event == "caller pressed 5#"));
+        assert!(
+            r.call
+                .path()
+                .iter()
+                .any(|s| s.event == PathEvent::CallerPressed("5#".into()))
+        );
         r.queue(7000, QueueEvent::Held);
         r.call.handle_keys(ms(8000), "1");
         let e = r.drain();

@@ -9,6 +9,7 @@
 //! terminal or touches a device, so every rule of `docs/call-semantics.md` is a plain unit
 //! test with exact timestamps (see `tests.rs`).
 
+mod caller;
 mod clock;
 mod effect;
 mod input;
@@ -19,9 +20,11 @@ mod tests;
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
+pub use caller::{At, VirtualCaller};
 pub use clock::CallClock;
 pub use effect::{
-    CallTime, Effect, Handoff, HandoffReason, Outcome, PathStep, PromptPlay, PromptRole, Summary, Via, route_of,
+    CallTime, Effect, Handoff, HandoffReason, Outcome, PathEvent, PathStep, PromptPlay, PromptRole, StepRecord,
+    Summary, Via, route_of, route_of_steps,
 };
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
@@ -94,7 +97,7 @@ pub struct Call<'m> {
     /// cannot be interrupted), or after the key that moved the call on (type-ahead).
     input: VecDeque<char>,
     effects: VecDeque<Effect>,
-    path: Vec<PathStep>,
+    path: Vec<PathStep<'m>>,
     variables: BTreeMap<String, String>,
     language: String,
     /// Menus visited, for the `back` key.
@@ -269,8 +272,8 @@ impl<'m> Call<'m> {
         }
         let Some(at) = self.at.as_ref() else { return };
         let node = self.menu.node(at.node);
-        let id = node.id.clone();
-        self.step(now, &id, format!("say \"{words}\""));
+        let id = at.node;
+        self.step(now, Some(id), PathEvent::Said(words.to_owned()));
         match &node.kind {
             NodeKind::Menu(m) => {
                 if !self.take_barge_in(now, m.listen.barge_in) {
@@ -334,10 +337,15 @@ impl<'m> Call<'m> {
         if self.ended {
             return;
         }
-        let id = self.current_id();
-        self.step(now, &id, "caller hangs up".into());
+        let id = self.current();
+        self.step(now, id, PathEvent::CallerHangsUp);
         self.stop_prompt(now);
         self.finish(now, Outcome::Abandoned);
+    }
+
+    /// The menu the call runs on.
+    pub fn menu(&self) -> &'m Menu {
+        self.menu
     }
 
     /// Whether the call is over.
@@ -370,9 +378,19 @@ impl<'m> Call<'m> {
         &self.language
     }
 
-    /// The path so far.
-    pub fn path(&self) -> &[PathStep] {
+    /// The path so far (typed; [`Call::path_records`] for its text form).
+    pub fn path(&self) -> &[PathStep<'m>] {
         &self.path
+    }
+
+    /// The path so far as text ([`StepRecord`]s, as handoffs and summaries carry it).
+    pub fn path_records(&self) -> Vec<StepRecord> {
+        self.path.iter().map(|s| s.record(self.menu)).collect()
+    }
+
+    /// The nodes the call entered, joined with arrows ([`route_of`]).
+    pub fn route(&self) -> String {
+        route_of_steps(self.menu, &self.path)
     }
 
     /// Keys pressed so far.
@@ -397,33 +415,30 @@ impl<'m> Call<'m> {
 
     // ---------------------------------------------------------------------- internals
 
-    fn current_id(&self) -> String {
-        self.at
-            .as_ref()
-            .map_or_else(String::new, |a| self.menu.node(a.node).id.clone())
-    }
-
-    fn step(&mut self, at: CallTime, node: &str, event: String) {
+    /// Records a step of the path at `node` (none before the call reached a node: nothing
+    /// is recorded). Keys pressed together at one node are one step (`keys 2026`); past
+    /// [`MAX_PATH_STEPS`] the middle of the path is counted, not kept.
+    fn step(&mut self, at: CallTime, node: Option<NodeId>, event: PathEvent<'m>) {
+        let Some(node) = node else { return };
         // Keys pressed together at one node are one step: `keys 2026`.
-        if let Some(key) = event.strip_prefix("key ")
-            && key.chars().count() == 1
+        if let PathEvent::Key(key) = event
             && let Some(last) = self.path.last_mut()
             && last.at == at
             && last.node == node
-            && let Some(before) = last
-                .event
-                .strip_prefix("key ")
-                .or_else(|| last.event.strip_prefix("keys "))
-            && before.chars().all(crate::menu::dtmf::is_dtmf)
         {
-            last.event = format!("keys {before}{key}");
-            return;
+            match &mut last.event {
+                PathEvent::Key(before) if crate::menu::dtmf::is_dtmf(*before) => {
+                    last.event = PathEvent::Keys(String::from_iter([*before, key]));
+                    return;
+                }
+                PathEvent::Keys(before) if before.chars().all(crate::menu::dtmf::is_dtmf) => {
+                    before.push(key);
+                    return;
+                }
+                _ => {}
+            }
         }
-        self.path.push(PathStep {
-            at,
-            node: node.to_owned(),
-            event,
-        });
+        self.path.push(PathStep { at, node, event });
         if self.path.len() > MAX_PATH_STEPS {
             // Keep the first half and the latest steps; one step in between counts the rest.
             let head = MAX_PATH_STEPS / 2;
@@ -433,7 +448,7 @@ impl<'m> Call<'m> {
             let marker = &mut self.path[head];
             marker.at = gone.at;
             marker.node = gone.node;
-            marker.event = format!("({} steps left out)", self.left_out);
+            marker.event = PathEvent::LeftOut(self.left_out);
         }
     }
 
@@ -557,7 +572,7 @@ impl<'m> Call<'m> {
             to: node.id.clone(),
         });
         self.via = Via::Next;
-        self.step(t, &node.id.clone(), "enter".into());
+        self.step(t, Some(id), PathEvent::Entered);
         self.at = Some(AtNode {
             node: id,
             playing: None,
@@ -577,14 +592,14 @@ impl<'m> Call<'m> {
                 let (to, how) = match taken {
                     Some(i) => {
                         self.via = Via::Route(i);
-                        (r.routes[i].to.clone(), format!("route {}", i + 1))
+                        (r.routes[i].to.clone(), PathEvent::Route(i + 1))
                     }
                     None => {
                         self.via = Via::RouteDefault;
-                        (r.default.clone(), "default route".into())
+                        (r.default.clone(), PathEvent::DefaultRoute)
                     }
                 };
-                self.step(t, &node.id.clone(), how);
+                self.step(t, Some(id), how);
                 return Some(to);
             }
             NodeKind::Menu(_) | NodeKind::Collect(_) => {
@@ -642,8 +657,8 @@ impl<'m> Call<'m> {
     fn fire(&mut self, t: CallTime) {
         self.now = self.now.max(t);
         if t >= self.max_length {
-            let id = self.current_id();
-            self.step(t, &id, "the call reached its maximum length".into());
+            let id = self.current();
+            self.step(t, id, PathEvent::MaxLength);
             self.caption(
                 t,
                 format!(
@@ -714,7 +729,7 @@ impl<'m> Call<'m> {
                     queue: tr.queue.clone(),
                     priority: tr.priority,
                     reason: self.reason,
-                    path: self.path.clone(),
+                    path: self.path_records(),
                     variables,
                     language: self.language.clone(),
                     time_in_ivr: t,

@@ -52,7 +52,8 @@ use super::editor::{SharedWords, menu_words};
 use super::link::{Heard, Link};
 use super::sound::Sound;
 use crate::call::Session;
-use crate::call::input::{self, Command, Input};
+use crate::call::dispatch::Next;
+use crate::call::input::{self, Input};
 use crate::call::pipe::{MAX_PROMPTS_WITHOUT_A_TURN, NO_PAUSE};
 use crate::call::render;
 use crate::engine::{CallTime, Effect};
@@ -437,10 +438,11 @@ impl<'a, 'm> Driver<'a, 'm> {
             self.write_files()?;
             return Ok(Flow::Go);
         }
-        match input::parse(line) {
-            Err(why) => out.push(format!("{INDENT}! {why}")),
-            Ok(Input::Command(Command::Quit)) => return Ok(Flow::Leave),
-            Ok(Input::Command(Command::Restart)) => {
+        match crate::call::dispatch::apply(self.session, now, input::parse(line)) {
+            Next::Done => {}
+            Next::Refused(why) => out.push(format!("{INDENT}! {why}")),
+            Next::Quit => return Ok(Flow::Leave),
+            Next::Restart => {
                 if !self.session.call.is_ended() {
                     // The call in progress is hung up first (a console hears it leave).
                     self.session.call.handle_hangup(now);
@@ -454,20 +456,14 @@ impl<'a, 'm> Driver<'a, 'm> {
                 self.prompts_without_turn = 0;
                 out.push(self.session.restart_notice());
             }
-            Ok(Input::Command(Command::Help)) => out.extend(indent(&self.help())),
-            Ok(Input::Command(cmd)) => {
-                if let Some(text) = self.session.command(now, cmd) {
-                    out.extend(indent(&text));
-                }
-            }
-            Ok(Input::Silence) => out.extend(self.silence()),
-            Ok(_) if self.session.call.is_ended() => out.push(if self.options.editor {
+            Next::Help => out.extend(indent(&self.help())),
+            Next::Show(text) => out.extend(indent(&text)),
+            Next::Silence => out.extend(self.silence()),
+            Next::AfterTheEnd => out.push(if self.options.editor {
                 CALL_OVER.into()
             } else {
                 format!("{INDENT}{}", input::AFTER_THE_END)
             }),
-            Ok(Input::Keys(keys)) => self.session.call.handle_keys(now, &keys),
-            Ok(Input::Speech(words)) => self.session.call.handle_speech(now, &words),
         }
         if !out.is_empty() {
             self.screen.show(&out)?;

@@ -2,32 +2,35 @@
 //! were taken (by key or keyword), and which failure edges were exercised: the no-input and
 //! no-match re-prompts (when the limit allows one) and the fallbacks after the limits.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::engine::{Effect, PromptRole, Via};
 use crate::graph::MenuGraph;
 use crate::graph::reach::reachable_from_entry;
-use crate::menu::{Menu, NodeKind};
+use crate::menu::{Menu, NodeId, NodeKind};
 use crate::source::{Sources, Span};
 
 pub use crate::rules::FailureEdge;
 
-/// Something a scenario exercised (by node id, so runs need no reference to the menu).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Something a scenario exercised, by node index ([`NodeId`] of the scenario's menu) and
+/// option position: what a run records and a [`Coverage`] of the same menu marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Hit {
     /// A node was entered.
-    Node(String),
-    /// A menu's option (by position) was taken.
-    Option(String, usize),
+    Node(NodeId),
+    /// A menu's option (by position in its `options`) was taken, by key or keyword.
+    Option(NodeId, usize),
     /// A failure edge at a node.
-    Failure(String, FailureEdge),
-    /// The call moved from a node to another: `(from, via, to)`, `via` as written by
-    /// [`via_token`]. Not a coverage target; recorded so that maps can draw every edge a
-    /// scenario took (`ivrsim graph --coverage`).
-    Moved(String, String, String),
+    Failure(NodeId, FailureEdge),
+    /// The call moved from a node to another along an edge. Not a coverage target; recorded
+    /// so that maps can draw every edge a scenario took (`ivrsim graph --coverage`).
+    Moved(NodeId, Via, NodeId),
 }
+
+/// What some runs exercised.
+pub type Hits = HashSet<Hit>;
 
 /// The edge a move took, as a short stable token for the coverage JSON: `option:N`,
 /// `keyword:N` (N: the option's position from 0), `next`, `route:N`, `default`,
@@ -47,28 +50,39 @@ pub fn via_token(via: &Via) -> String {
     }
 }
 
-/// What one effect exercised.
-pub fn hits_of(effect: &Effect) -> Vec<Hit> {
+/// Adds what one effect of a call on `menu` exercised to `hits`.
+pub fn record_hits(menu: &Menu, effect: &Effect, hits: &mut Hits) {
     match effect {
         Effect::Moved { from, via, to, .. } => {
-            let mut v = vec![Hit::Node(to.clone())];
-            if let Some(from) = from {
-                v.push(Hit::Moved(from.clone(), via_token(via), to.clone()));
+            let Some(to) = menu.find(to) else { return };
+            hits.insert(Hit::Node(to));
+            if let Some(from) = from.as_deref().and_then(|f| menu.find(f)) {
+                hits.insert(Hit::Moved(from, *via, to));
                 match via {
-                    Via::Option(i) | Via::Keyword(i) => v.push(Hit::Option(from.clone(), *i)),
-                    Via::NoInputFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoInputFallback)),
-                    Via::NoMatchFallback => v.push(Hit::Failure(from.clone(), FailureEdge::NoMatchFallback)),
+                    Via::Option(i) | Via::Keyword(i) => {
+                        hits.insert(Hit::Option(from, *i));
+                    }
+                    Via::NoInputFallback => {
+                        hits.insert(Hit::Failure(from, FailureEdge::NoInputFallback));
+                    }
+                    Via::NoMatchFallback => {
+                        hits.insert(Hit::Failure(from, FailureEdge::NoMatchFallback));
+                    }
                     _ => {}
                 }
             }
-            v
         }
-        Effect::StartPrompt(p) => match p.role {
-            PromptRole::NoInput(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoInputReprompt)],
-            PromptRole::NoMatch(_) => vec![Hit::Failure(p.node.clone(), FailureEdge::NoMatchReprompt)],
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
+        Effect::StartPrompt(p) => {
+            let edge = match p.role {
+                PromptRole::NoInput(_) => FailureEdge::NoInputReprompt,
+                PromptRole::NoMatch(_) => FailureEdge::NoMatchReprompt,
+                _ => return,
+            };
+            if let Some(node) = menu.find(&p.node) {
+                hits.insert(Hit::Failure(node, edge));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -147,6 +161,9 @@ pub struct Coverage {
     pub failure_edges: Vec<Target>,
     /// Every move the scenarios made, sorted, each once (not targets: for maps).
     pub transitions: Vec<Transition>,
+    /// The menu's node ids by index, to name the nodes of [`Hit::Moved`].
+    #[serde(skip)]
+    names: Vec<String>,
 }
 
 impl Coverage {
@@ -165,6 +182,7 @@ impl Coverage {
             options: Vec::new(),
             failure_edges: Vec::new(),
             transitions: Vec::new(),
+            names: menu.node_ids().map(|id| menu.node(id).id.clone()).collect(),
         };
         for id in menu.node_ids().filter(|id| reachable[id.index()]) {
             let node = menu.node(id);
@@ -184,32 +202,27 @@ impl Coverage {
                     hit,
                 }
             };
-            c.nodes.push(target(
-                format!("node `{}`", node.id),
-                node.span,
-                Hit::Node(node.id.clone()),
-            ));
+            c.nodes
+                .push(target(format!("node `{}`", node.id), node.span, Hit::Node(id)));
             if let NodeKind::Menu(m) = &node.kind {
                 for (i, o) in m.options.iter().enumerate() {
                     let what = format!("option `{}` of `{}`", o.key, node.id);
-                    c.options
-                        .push(target(what, o.key_span, Hit::Option(node.id.clone(), i)));
+                    c.options.push(target(what, o.key_span, Hit::Option(id, i)));
                 }
             }
             if let Some(l) = node.kind.listen() {
                 let edges = crate::rules::failure_edges(l);
                 for e in edges {
                     let what = format!("{} at `{}`", e.describe(), node.id);
-                    c.failure_edges
-                        .push(target(what, node.span, Hit::Failure(node.id.clone(), e)));
+                    c.failure_edges.push(target(what, node.span, Hit::Failure(id, e)));
                 }
             }
         }
         c
     }
 
-    /// Marks what `hits` exercised.
-    pub fn record(&mut self, hits: &BTreeSet<Hit>) {
+    /// Marks what `hits` (of runs on this coverage's menu) exercised.
+    pub fn record(&mut self, hits: &Hits) {
         for t in self
             .nodes
             .iter_mut()
@@ -222,10 +235,11 @@ impl Coverage {
         }
         for h in hits {
             if let Hit::Moved(from, via, to) = h {
+                let name = |n: &NodeId| self.names.get(n.index()).cloned().unwrap_or_default();
                 let t = Transition {
-                    from: from.clone(),
-                    via: via.clone(),
-                    to: to.clone(),
+                    from: name(from),
+                    via: via_token(via),
+                    to: name(to),
                 };
                 if let Err(at) = self.transitions.binary_search(&t) {
                     self.transitions.insert(at, t);
@@ -268,5 +282,70 @@ impl Coverage {
             .chain(&self.options)
             .chain(&self.failure_edges)
             .filter(|t| !t.covered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{At, CallStart, VirtualCaller};
+
+    const MENU: &str = r#"
+name: T
+entry: main
+defaults:
+  max_no_match: 2
+  fallback: op
+  no_match: [{ text: "no" }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a b" }
+    options:
+      - { key: "1", to: op }
+      - { key: "2", to: bye }
+  op: { kind: transfer, queue: general }
+  bye: { kind: hangup, reason: done }
+"#;
+
+    // Hits name nodes by index and edges by their `Via`; the coverage names them only in its
+    // JSON (targets and transitions).
+    #[test]
+    fn hits_are_indices_and_the_coverage_names_them() {
+        let m = crate::menu::testing::menu(MENU);
+        let clips = crate::timing::PromptTimings::text_only();
+        let mut c = VirtualCaller::new(&m, &clips, CallStart::default());
+        c.press(At::Turn, "9"); // a no-match: the re-prompt plays
+        c.press(At::Turn, "1");
+        let mut hits = Hits::new();
+        while let Some(e) = c.poll_effect() {
+            record_hits(&m, &e, &mut hits);
+        }
+        let (main, op, bye) = (m.find("main").unwrap(), m.find("op").unwrap(), m.find("bye").unwrap());
+        assert!(hits.contains(&Hit::Node(main)) && hits.contains(&Hit::Node(op)));
+        assert!(!hits.contains(&Hit::Node(bye)));
+        assert!(hits.contains(&Hit::Option(main, 0)));
+        assert!(hits.contains(&Hit::Failure(main, FailureEdge::NoMatchReprompt)));
+        assert!(hits.contains(&Hit::Moved(main, Via::Option(0), op)));
+        let mut sources = Sources::new();
+        let _ = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), MENU, &mut sources);
+        let mut cov = Coverage::new(&m, &sources);
+        cov.record(&hits);
+        let covered: Vec<&str> = cov
+            .nodes
+            .iter()
+            .filter(|t| t.covered)
+            .map(|t| t.node.as_str())
+            .collect();
+        assert_eq!(covered, ["main", "op"]);
+        assert_eq!(cov.option_count().covered, 1);
+        assert_eq!(
+            cov.transitions,
+            [Transition {
+                from: "main".into(),
+                via: "option:0".into(),
+                to: "op".into()
+            }]
+        );
     }
 }

@@ -12,13 +12,11 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use crate::audio::ClipLibrary;
-use crate::engine::{Call, CallClock, CallStart, CallTime, Effect, Handoff, Outcome, PromptPlay, PromptRole, Via};
+use crate::engine::{At, CallClock, CallStart, CallTime, Effect, Handoff, Outcome, PromptRole, Via, VirtualCaller};
 use crate::menu::{CollectNode, Menu, NodeId, NodeKind};
 use crate::rules::FailureEdge;
 use crate::scenario::coverage::via_token;
 
-/// Most prompts played in a row without a turn (as the runner).
-const MAX_PROMPTS: usize = crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 /// Most `silence: timeout` steps appended to end a call.
 const MAX_SILENCES: usize = 64;
 
@@ -38,15 +36,12 @@ pub enum Act {
 /// A call driven as the scenario runner drives it, recording what it does.
 pub struct Sim<'m> {
     menu: &'m Menu,
-    /// The call.
-    pub call: Call<'m>,
-    last_prompt: Option<PromptPlay>,
-    /// The handover, once there was one.
-    pub handoff: Option<Handoff>,
-    /// How the call ended, once it has.
-    pub outcome: Option<Outcome>,
+    /// The caller and its call.
+    pub call: VirtualCaller<'m>,
     /// Edges taken: (from, via).
     pub edges: BTreeSet<(String, String)>,
+    /// The route branches among them (a condition or the default).
+    pub routes: BTreeSet<(String, String)>,
 }
 
 /// Target key for an edge: the node and the edge's token ([`via_token`]: `option:N`,
@@ -63,11 +58,6 @@ fn reprompt(node: &str, no_input: bool) -> (String, String) {
         "no_match_reprompt"
     };
     (node.to_owned(), what.to_owned())
-}
-
-/// Whether a target key is a route's branch (a condition or the default).
-fn is_route(what: &str) -> bool {
-    what.starts_with("route:") || what == "default"
 }
 
 /// A target in words, for the user: `option 2 (key `1`)`, `keyword "help" (key `1`)`, `route
@@ -107,38 +97,44 @@ impl<'m> Sim<'m> {
     pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
         let mut s = Sim {
             menu,
-            call: Call::new(menu, clips.timings(), start),
-            last_prompt: None,
-            handoff: None,
-            outcome: None,
+            call: VirtualCaller::new(menu, clips.timings(), start),
             edges: BTreeSet::new(),
+            routes: BTreeSet::new(),
         };
         s.absorb();
         s
     }
 
+    /// The handover, once there was one.
+    pub fn handoff(&self) -> Option<&Handoff> {
+        self.call.handoff()
+    }
+
+    /// How the call ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.call.outcome()
+    }
+
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
             match e {
-                Effect::StartPrompt(p) => {
-                    match p.role {
-                        PromptRole::NoInput(_) => {
-                            self.edges.insert(reprompt(&p.node, true));
-                        }
-                        PromptRole::NoMatch(_) => {
-                            self.edges.insert(reprompt(&p.node, false));
-                        }
-                        _ => {}
+                Effect::StartPrompt(p) => match p.role {
+                    PromptRole::NoInput(_) => {
+                        self.edges.insert(reprompt(&p.node, true));
                     }
-                    self.last_prompt = Some(p);
-                }
+                    PromptRole::NoMatch(_) => {
+                        self.edges.insert(reprompt(&p.node, false));
+                    }
+                    _ => {}
+                },
                 Effect::Moved {
                     from: Some(from), via, ..
                 } => {
+                    if matches!(via, Via::Route(_) | Via::RouteDefault) {
+                        self.routes.insert(edge(&from, &via));
+                    }
                     self.edges.insert(edge(&from, &via));
                 }
-                Effect::Handoff(h) => self.handoff = Some(h),
-                Effect::Ended(s) => self.outcome = Some(s.outcome),
                 _ => {}
             }
         }
@@ -146,63 +142,30 @@ impl<'m> Sim<'m> {
 
     /// Plays prompts to their end (the runner's `listen`).
     pub fn listen(&mut self) {
-        self.call.play_to_turn(MAX_PROMPTS);
+        self.call.listen();
         self.absorb();
     }
 
     /// The start of the prompt an `at:` is counted from.
     pub fn anchor(&self) -> CallTime {
-        self.last_prompt.as_ref().map_or(self.call.now(), |p| p.at)
+        self.call.anchor()
     }
 
     /// Advances to `t` without acting (prompts end; timers due fire). The prompt an `at:` is
     /// counted from stays the one before: the runner, replaying, only learns of prompts when it
     /// acts, so the next `at:` is counted from there ([`Sim::anchor`]).
     pub fn advance(&mut self, t: CallTime) {
-        let anchor = self.last_prompt.take();
-        self.call.handle_timeout(t);
+        self.call.advance(t);
         self.absorb();
-        self.last_prompt = anchor;
-    }
-
-    /// The time of an action with `at` (from the start of the prompt playing, the line
-    /// advanced to it), else once the prompts have played to their end; as the runner does.
-    fn when(&mut self, at: Option<Duration>) -> CallTime {
-        match at {
-            Some(offset) => {
-                let t = (self.anchor() + offset).max(self.call.now());
-                self.call.handle_timeout(t);
-                self.absorb();
-                t
-            }
-            None => {
-                self.listen();
-                self.call.now()
-            }
-        }
     }
 
     /// Does one action as the runner does.
     pub fn act(&mut self, act: &Act) {
         match act {
-            Act::Press(keys, at) => {
-                let t = self.when(*at);
-                self.call.handle_keys(t, keys);
-            }
-            Act::Say(words) => {
-                self.listen();
-                let t = self.call.now();
-                self.call.handle_speech(t, words);
-            }
-            Act::Silence => {
-                self.listen();
-                let t = self.call.poll_timeout().unwrap_or(self.call.now());
-                self.call.handle_timeout(t);
-            }
-            Act::Hangup(at) => {
-                let t = self.when(*at);
-                self.call.handle_hangup(t);
-            }
+            Act::Press(keys, at) => self.call.press(At::from_offset(*at), keys),
+            Act::Say(words) => self.call.say(At::Turn, words),
+            Act::Silence => self.call.silence(None),
+            Act::Hangup(at) => self.call.hang_up(At::from_offset(*at)),
         }
         self.absorb();
     }
@@ -233,7 +196,7 @@ impl<'m> Sim<'m> {
         if let Some(n) = self.node() {
             parts.push(format!("node: {}", q(&n)));
         }
-        match (&self.handoff, &self.outcome) {
+        match (self.call.handoff(), self.call.outcome()) {
             (Some(h), _) => parts.push(format!(
                 "transfer: {{ queue: {}, priority: {}, reason: {} }}",
                 q(&h.queue),
@@ -424,7 +387,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 sim.act(a);
             }
             sim.listen();
-            targets.extend(sim.edges.iter().filter(|e| is_route(&e.1)).cloned());
+            targets.extend(sim.routes.iter().cloned());
             if sim.call.is_ended() {
                 continue;
             }

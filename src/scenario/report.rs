@@ -287,7 +287,7 @@ pub struct JsonFailure {
     /// Its column.
     pub column: usize,
     /// The path the call took, step by step (`at_ms`, `node`, `event`).
-    pub path: Vec<crate::engine::PathStep>,
+    pub path: Vec<crate::engine::StepRecord>,
 }
 
 /// Totals in [`JsonReport`].

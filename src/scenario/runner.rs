@@ -11,12 +11,11 @@ use std::time::Duration;
 
 use super::{Expect, Scenario, Step, StepKind};
 use crate::audio::ClipLibrary;
-use crate::engine::{Call, CallTime, Effect, Handoff, Outcome, PathStep, PromptPlay, Summary};
+use crate::engine::{
+    At, CallTime, Effect, Handoff, Outcome, PathEvent, PromptPlay, StepRecord, Summary, VirtualCaller,
+};
 use crate::menu::Menu;
 use crate::source::Span;
-
-/// Most prompts played in a row without a turn for the caller (see the pipe driver).
-const MAX_PROMPTS: usize = crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 
 /// Why a scenario failed.
 #[derive(Debug, Clone)]
@@ -26,7 +25,7 @@ pub struct Failure {
     /// Expected and actual, in words.
     pub message: String,
     /// The path the call took up to then.
-    pub path: Vec<PathStep>,
+    pub path: Vec<StepRecord>,
 }
 
 /// The result of one scenario.
@@ -41,96 +40,65 @@ pub struct Run {
     /// How long running the scenario took (wall clock): what CI reports as a test's time.
     pub run_time: std::time::Duration,
     /// What the scenario exercised (for coverage).
-    pub hits: std::collections::BTreeSet<super::coverage::Hit>,
+    pub hits: super::coverage::Hits,
     /// Steps run (actions and expectations).
     pub steps: usize,
     /// The handoff record (screen pop), when the call was transferred by the end of the run.
     pub handoff: Option<Handoff>,
 }
 
+/// The scenario's caller, and what the checks need that the call does not keep.
 struct Caller<'m> {
-    call: Call<'m>,
-    last_prompt: Option<PromptPlay>,
+    call: VirtualCaller<'m>,
     /// Prompts started since the previous action.
     heard: Vec<PromptPlay>,
-    passed: Vec<String>,
-    handoff: Option<Handoff>,
-    summary: Option<Summary>,
-    hits: std::collections::BTreeSet<super::coverage::Hit>,
+    passed: Vec<crate::menu::NodeId>,
+    hits: super::coverage::Hits,
 }
 
 impl Caller<'_> {
+    /// Takes the effects the call produced: coverage hits, prompts heard, nodes passed.
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
-            self.hits.extend(super::coverage::hits_of(&e));
-            match e {
-                Effect::StartPrompt(p) => {
-                    self.heard.push(p.clone());
-                    self.last_prompt = Some(p);
-                }
-                Effect::Handoff(h) => {
-                    if self.call.on_operator_line() {
-                        // `operator: unavailable`: no call-taker can take it.
-                        let t = h.time_in_ivr;
-                        self.handoff = Some(h);
-                        self.call.handle_queue(
-                            t,
-                            crate::engine::QueueEvent::Unavailable {
-                                why: "no call-taker (the scenario's `operator: unavailable`)".into(),
-                            },
-                        );
-                    } else {
-                        self.handoff = Some(h);
-                    }
-                }
-                Effect::Ended(s) => self.summary = Some(s),
-                _ => {}
+            super::coverage::record_hits(self.call.menu(), &e, &mut self.hits);
+            if let Effect::StartPrompt(p) = e {
+                self.heard.push(p);
             }
         }
         let path = self.call.path();
         let since = path
             .iter()
-            .rposition(|s| s.event.starts_with("key") || s.event.starts_with("say"))
+            .rposition(|s| s.event.is_caller_input())
             .map_or(0, |i| i + 1);
         for s in &path[since..] {
-            if s.event == "enter" && !self.passed.contains(&s.node) {
-                self.passed.push(s.node.clone()); // in call order
+            if s.event == PathEvent::Entered && !self.passed.contains(&s.node) {
+                self.passed.push(s.node); // in call order
             }
         }
+    }
+
+    /// Moves on to the time of an action with `at:` (from the start of the prompt playing),
+    /// else listens to the end; what was heard until then is taken before the action.
+    fn ready(&mut self, at: Option<Duration>) {
+        self.call.when(At::from_offset(at));
+        self.absorb();
     }
 
     /// Plays prompts to their end.
     fn listen(&mut self) {
-        self.call.play_to_turn(MAX_PROMPTS);
+        self.call.listen();
         self.absorb();
-    }
-
-    /// The time for an action with `at` (from the start of the prompt playing), else after
-    /// listening to the end.
-    fn when(&mut self, at: Option<Duration>) -> CallTime {
-        match at {
-            Some(offset) => {
-                let start = self.last_prompt.as_ref().map_or(self.call.now(), |p| p.at);
-                let t = (start + offset).max(self.call.now());
-                self.call.handle_timeout(t);
-                self.absorb();
-                t
-            }
-            None => {
-                self.listen();
-                self.call.now()
-            }
-        }
     }
 }
 
 fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(node) = &e.node {
         let here = c.call.current().map(|n| menu.node(n).id.clone()).unwrap_or_default();
-        if here != *node && !c.passed.contains(node) {
+        let passed: Vec<&str> = c.passed.iter().map(|&n| menu.node(n).id.as_str()).collect();
+        if here != *node && !passed.contains(&node.as_str()) {
             return Err(format!(
                 "expected node `{node}`, but the call is at `{here}` (passed since the last action: {})",
-                c.passed.join(", ")
+                passed.join(", ")
             ));
         }
     }
@@ -142,11 +110,11 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
                     .and_then(|f| f.file_name())
                     .is_some_and(|f| f.to_string_lossy() == *want)
         };
-        let ok = c.heard.iter().any(matches) || c.last_prompt.as_ref().is_some_and(matches);
+        let ok = c.heard.iter().any(matches) || c.call.last_prompt().is_some_and(matches);
         if !ok {
             let last = c
-                .last_prompt
-                .as_ref()
+                .call
+                .last_prompt()
                 .map_or("none".to_owned(), |p| format!("`{}`: \"{}\"", p.node, p.text));
             return Err(format!("expected a prompt with \"{want}\", the last prompt was {last}"));
         }
@@ -159,7 +127,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         }
     }
     if let Some(t) = &e.transfer {
-        let Some(h) = &c.handoff else {
+        let Some(h) = c.call.handoff() else {
             return Err("expected a transfer, but the call has not been handed over".into());
         };
         let checks = [
@@ -176,7 +144,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         }
     }
     if let Some(reason) = &e.hangup {
-        let ok = match c.summary.as_ref().map(|s| &s.outcome) {
+        let ok = match c.call.outcome() {
             Some(Outcome::HungUp { reason: got }) => reason.as_ref().is_none_or(|r| r == got),
             Some(Outcome::RetriesExhausted { .. } | Outcome::Abandoned) => reason.is_none(),
             Some(Outcome::NoOperator { .. }) => reason.as_ref().is_none_or(|r| r == "no-operator"),
@@ -186,7 +154,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             let want = reason.as_ref().map_or(String::new(), |r| format!(" ({r})"));
             return Err(format!(
                 "expected the line to hang up{want}, found {}",
-                outcome_words(c.summary.as_ref())
+                outcome_words(c.call.summary())
             ));
         }
     }
@@ -247,12 +215,10 @@ fn outcome_words(summary: Option<&Summary>) -> String {
 pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     let started = std::time::Instant::now();
     let mut c = Caller {
-        call: Call::new(menu, clips.timings(), scenario.start.clone()),
-        last_prompt: None,
+        call: VirtualCaller::new(menu, clips.timings(), scenario.start.clone())
+            .with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
         heard: Vec::new(),
         passed: Vec::new(),
-        handoff: None,
-        summary: None,
         hits: Default::default(),
     };
     c.absorb();
@@ -260,34 +226,20 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         let act = !matches!(kind, StepKind::Expect(_));
         match kind {
             StepKind::Press { keys, at, gap } => {
-                let mut t = c.when(*at);
-                if gap.is_zero() {
-                    c.call.handle_keys(t, keys); // pressed together: one burst
-                } else {
-                    for (i, k) in keys.chars().enumerate() {
-                        if i > 0 {
-                            t += *gap;
-                        }
-                        c.call.handle_keys(t, &k.to_string());
-                    }
-                }
+                c.ready(*at);
+                c.call.press_spaced(At::Now, keys, *gap);
             }
             StepKind::Say { words, at } => {
-                let t = c.when(*at);
-                c.call.handle_speech(t, words);
+                c.ready(*at);
+                c.call.say(At::Now, words);
             }
-            StepKind::Silence(_) if c.call.is_ended() => {} // nothing happens on a line that is gone
             StepKind::Silence(d) => {
                 c.listen();
-                let t = match d {
-                    Some(d) => c.call.now() + *d,
-                    None => c.call.poll_timeout().unwrap_or(c.call.now()),
-                };
-                c.call.handle_timeout(t);
+                c.call.silence(*d);
             }
             StepKind::Hangup { at } => {
-                let t = c.when(*at);
-                c.call.handle_hangup(t);
+                c.ready(*at);
+                c.call.hang_up(At::Now);
             }
             StepKind::Expect(e) => {
                 c.listen();
@@ -298,13 +250,13 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                         failure: Some(Failure {
                             step: *span,
                             message,
-                            path: c.call.path().to_vec(),
+                            path: c.call.path_records(),
                         }),
                         call_time: c.call.now(),
                         run_time: started.elapsed(),
                         hits: c.hits,
                         steps,
-                        handoff: c.handoff,
+                        handoff: c.call.handoff().cloned(),
                     };
                 }
             }
@@ -322,6 +274,6 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         run_time: started.elapsed(),
         hits: c.hits,
         steps: scenario.steps.len(),
-        handoff: c.handoff,
+        handoff: c.call.handoff().cloned(),
     }
 }

@@ -709,7 +709,7 @@ fn sanitize(mut h: Handoff) -> Handoff {
         let more = h.path.len() - MAX_PATH_STEPS;
         h.path.truncate(MAX_PATH_STEPS);
         if let Some(last) = h.path.last().cloned() {
-            h.path.push(crate::engine::PathStep {
+            h.path.push(crate::engine::StepRecord {
                 event: format!("({more} more steps not kept)"),
                 ..last
             });
