@@ -465,6 +465,7 @@ impl Cx<'_> {
                     file,
                     start: s,
                     end: s + field.len() as u32,
+                    pointer: None,
                 };
             }
             search_end = i;
