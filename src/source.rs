@@ -320,6 +320,7 @@ mod tests {
             file: f,
             start: 7,
             end: 8,
+            pointer: None,
         };
         assert_eq!(s.line_col(span), LineCol { line: 2, column: 4 });
     }

@@ -5,6 +5,7 @@
 //! Durations are [`std::time::Duration`]; every node and reference keeps its [`Span`] so
 //! later findings can point at the file.
 
+pub mod build;
 pub mod dtmf;
 pub(crate) mod indent;
 pub mod load;
