@@ -590,7 +590,11 @@ impl MenuBuilder {
     /// The global key of `action` (E008 when another global key has the same key: it is then
     /// left out).
     pub fn global_key(&mut self, action: GlobalAction, key: At<DtmfKey>) {
-        let same = self.keys.iter().find(|(_, g)| g.key == key.value).map(|(a, g)| (a, g.span));
+        let same = self
+            .keys
+            .iter()
+            .find(|(_, g)| g.key == key.value)
+            .map(|(a, g)| (a, g.span));
         if let Some((other, first)) = same {
             let d = Diagnostic::new(
                 Code::DuplicateKey,
@@ -945,7 +949,10 @@ impl MenuBuilder {
         };
         let ld = &self.listen;
         let listen = |l: ListenSpec| Listen {
-            timeout: l.timeout.or_else(|| ld.timeout.clone()).map_or(DEFAULT_TIMEOUT, |d| d.value),
+            timeout: l
+                .timeout
+                .or_else(|| ld.timeout.clone())
+                .map_or(DEFAULT_TIMEOUT, |d| d.value),
             inter_digit_timeout: l
                 .inter_digit_timeout
                 .or_else(|| ld.inter_digit_timeout.clone())
@@ -993,11 +1000,7 @@ impl MenuBuilder {
                         .collect(),
                     listen: listen(l),
                 }),
-                NodeSpec::Message {
-                    prompt,
-                    next,
-                    barge_in,
-                } => NodeKind::Message(MessageNode {
+                NodeSpec::Message { prompt, next, barge_in } => NodeKind::Message(MessageNode {
                     prompt,
                     next,
                     barge_in: barge_in.or(ld.barge_in).unwrap_or(true),
@@ -1122,7 +1125,10 @@ fn unknown_target(name: &str, span: Span, known: &[&str]) -> Diagnostic {
 fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
     f(&mut menu.entry);
     let d = &mut menu.defaults;
-    for r in [&mut d.operator, &mut d.main_menu, &mut d.fallback].into_iter().flatten() {
+    for r in [&mut d.operator, &mut d.main_menu, &mut d.fallback]
+        .into_iter()
+        .flatten()
+    {
         f(r);
     }
     for n in &mut menu.nodes {
@@ -1146,5 +1152,418 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
             },
             NodeKind::Hangup(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::source::Sources;
+
+    /// What a menu does, without places: ids, kinds, keys and where they lead, settings.
+    fn shape(menu: &Menu) -> String {
+        let name = |r: &NodeRef| match r.target {
+            Target::Node(id) => menu.node(id).id.clone(),
+            other => format!("{other:?}({})", r.name),
+        };
+        let listen = |l: &Listen| {
+            format!(
+                "timeout {:?} idt {:?} ni {} nm {} fallback {:?} no_input {:?} no_match {:?} barge_in {} type_ahead {}",
+                l.timeout,
+                l.inter_digit_timeout,
+                l.max_no_input,
+                l.max_no_match,
+                l.fallback.as_ref().map(name),
+                l.no_input.iter().map(|p| &p.text).collect::<Vec<_>>(),
+                l.no_match.iter().map(|p| &p.text).collect::<Vec<_>>(),
+                l.barge_in,
+                l.type_ahead
+            )
+        };
+        let mut out = format!(
+            "{} entry {} languages {:?} operator {:?} keys {:?}\n",
+            menu.name,
+            name(&menu.entry),
+            menu.languages,
+            menu.defaults.operator.as_ref().map(name),
+            menu.defaults
+                .keys
+                .iter()
+                .map(|(a, k)| (a, k.key.to_string()))
+                .collect::<Vec<_>>(),
+        );
+        for n in &menu.nodes {
+            let _ = write!(out, "{} {}: ", n.id, n.kind.name());
+            let _ = match &n.kind {
+                NodeKind::Menu(m) => writeln!(
+                    out,
+                    "{:?} {:?} {}",
+                    m.prompt.text,
+                    m.options
+                        .iter()
+                        .map(|o| (o.key.to_string(), name(&o.to), o.say.clone()))
+                        .collect::<Vec<_>>(),
+                    listen(&m.listen)
+                ),
+                NodeKind::Message(m) => {
+                    writeln!(out, "{:?} -> {} barge_in {}", m.prompt.text, name(&m.next), m.barge_in)
+                }
+                NodeKind::Collect(c) => writeln!(
+                    out,
+                    "{}..{} {:?} {} -> {} {}",
+                    c.min,
+                    c.max,
+                    c.terminator.as_ref().map(ToString::to_string),
+                    c.store,
+                    name(&c.next),
+                    listen(&c.listen)
+                ),
+                NodeKind::Route(r) => writeln!(out, "{} routes, default {}", r.routes.len(), name(&r.default)),
+                NodeKind::Transfer(t) => writeln!(
+                    out,
+                    "{} {:?} every {:?} plan {:?}",
+                    t.queue,
+                    t.priority,
+                    t.hold.every,
+                    t.when_no_operator.as_ref().map(|p| (p.name(), p.target().map(name)))
+                ),
+                NodeKind::Hangup(h) => writeln!(out, "{}", h.reason),
+            };
+        }
+        out
+    }
+
+    const YAML: &str = r##"name: Small
+entry: welcome
+defaults:
+  timeout: 4s
+  max_no_input: 2
+  fallback: operator
+  keys: { operator: "0", repeat: "*" }
+  no_input: [{ text: "Sorry?" }]
+  when_no_operator: { action: goto, to: bye }
+nodes:
+  welcome:
+    kind: message
+    prompt: { text: "Welcome." }
+    next: main
+  main:
+    kind: menu
+    prompt: { text: "Press 1 or 2." }
+    options:
+      - { key: "1", to: case, say: [" Report "] }
+      - { key: "2", to: operator }
+    max_no_match: 5
+  case:
+    kind: collect
+    prompt: { text: "Your case number?" }
+    digits: { min: 4, max: 8, terminator: "#" }
+    store: case
+    next: operator
+  operator:
+    kind: transfer
+    queue: desk
+  bye:
+    kind: hangup
+"##;
+
+    /// The menu of [`YAML`], built with the builder, each item at a JSON pointer.
+    fn built(sources: &mut Sources) -> (Menu, Vec<Diagnostic>) {
+        let file = sources.add("small.json", "{}");
+        let mut at = |p: &str| sources.pointer(file, p);
+        let key = |k: &str| DtmfKey::parse(k).unwrap();
+        let text = Prompt::text_only;
+        let mut b = MenuBuilder::new(Path::new("small.json"), "Small", at(""));
+        // Nodes first, defaults last: the builder merges them in `finish`.
+        let next = b.reference("main", at("/nodes/0/next"));
+        b.add_node(
+            At::new("welcome".into(), at("/nodes/0")),
+            None,
+            NodeSpec::Message {
+                prompt: text("Welcome."),
+                next,
+                barge_in: None,
+            },
+        );
+        let mut report = OptionSpec::new(
+            At::new(key("1"), at("/nodes/1/options/0")),
+            b.reference("case", at("/x")),
+        );
+        report.say = vec![At::new(" Report ".into(), at("/nodes/1/options/0/say/0"))];
+        let options = vec![
+            report,
+            OptionSpec::new(
+                At::new(key("2"), at("/nodes/1/options/1")),
+                b.reference("operator", at("/nodes/1/options/1/to")),
+            ),
+        ];
+        let listen = ListenSpec {
+            max_no_match: Some(At::new(5, at("/nodes/1/max_no_match"))),
+            ..ListenSpec::default()
+        };
+        b.add_node(
+            At::new("main".into(), at("/nodes/1")),
+            None,
+            NodeSpec::Menu {
+                prompt: text("Press 1 or 2."),
+                options,
+                listen,
+            },
+        );
+        let next = b.reference("operator", at("/nodes/2/next"));
+        b.add_node(
+            At::new("case".into(), at("/nodes/2")),
+            None,
+            NodeSpec::Collect {
+                prompt: text("Your case number?"),
+                digits: DigitsSpec {
+                    at: at("/nodes/2/digits"),
+                    min: Some(At::new(4, at("/nodes/2/digits/min"))),
+                    max: Some(At::new(8, at("/nodes/2/digits/max"))),
+                    terminator: Some(At::new(key("#"), at("/nodes/2/digits/terminator"))),
+                },
+                pattern: None,
+                store: "case".into(),
+                next,
+                listen: ListenSpec::default(),
+            },
+        );
+        b.add_node(
+            At::new("operator".into(), at("/nodes/3")),
+            None,
+            NodeSpec::Transfer {
+                queue: "desk".into(),
+                priority: Priority::Normal,
+                prompt: None,
+                context: None,
+                hold: None,
+                when_no_operator: None,
+            },
+        );
+        b.add_node(
+            At::new("bye".into(), at("/nodes/4")),
+            None,
+            NodeSpec::Hangup(HangupNode {
+                prompt: None,
+                reason: "self-service".into(),
+            }),
+        );
+        let entry = b.reference("welcome", at("/entry"));
+        b.entry(entry);
+        let fallback = b.reference("operator", at("/defaults/fallback"));
+        b.listen_defaults(ListenSpec {
+            timeout: Some(At::new(Duration::from_secs(4), at("/defaults/timeout"))),
+            max_no_input: Some(At::new(2, at("/defaults/max_no_input"))),
+            fallback: Some(fallback),
+            no_input: Some(vec![text("Sorry?")]),
+            ..ListenSpec::default()
+        });
+        b.global_key(GlobalAction::Operator, At::new(key("0"), at("/defaults/keys/operator")));
+        b.global_key(GlobalAction::Repeat, At::new(key("*"), at("/defaults/keys/repeat")));
+        let to = b.reference("bye", at("/defaults/when_no_operator/to"));
+        b.no_operator_default(NoOperator::Goto { to });
+        b.finish()
+    }
+
+    #[test]
+    fn a_built_menu_is_the_yaml_one() {
+        let mut sources = Sources::new();
+        let yaml = crate::menu::load_menu_text(Path::new("small.yaml"), YAML, &mut sources);
+        assert!(
+            yaml.diagnostics.is_empty(),
+            "{}",
+            crate::diag::render_plain(&sources, &yaml.diagnostics)
+        );
+        let (menu, findings) = built(&mut sources);
+        assert!(
+            findings.is_empty(),
+            "{}",
+            crate::diag::render_plain(&sources, &findings)
+        );
+        let yaml = yaml.menu.unwrap();
+        assert_eq!(shape(&menu), shape(&yaml));
+        // Spot checks of what the shape compares, so that it cannot be empty.
+        let main = menu.node(menu.find("main").unwrap());
+        let NodeKind::Menu(m) = &main.kind else {
+            panic!("{main:?}")
+        };
+        assert_eq!(m.options[0].say, ["report"]);
+        assert_eq!(
+            (m.listen.timeout, m.listen.max_no_input, m.listen.max_no_match),
+            (Duration::from_secs(4), 2, 5)
+        );
+        assert_eq!(m.listen.no_input.len(), 1);
+        assert!(
+            shape(&menu).contains("case collect: 4..8 Some(\"#\") case -> operator"),
+            "{}",
+            shape(&menu)
+        );
+    }
+
+    /// The findings of `b`, rendered.
+    fn rendered(sources: &Sources, findings: &[Diagnostic]) -> String {
+        crate::diag::render_plain(sources, findings)
+    }
+
+    /// A builder of a menu in `flow.json` whose nodes are at `/Actions/N`.
+    fn flow(sources: &mut Sources) -> (FileId, MenuBuilder) {
+        let file = sources.add("flow.json", "{\"Actions\": []}");
+        let top = sources.pointer(file, "");
+        (file, MenuBuilder::new(Path::new("flow.json"), "Flow", top))
+    }
+
+    use crate::source::FileId;
+
+    fn hangup() -> NodeSpec {
+        NodeSpec::Hangup(HangupNode {
+            prompt: None,
+            reason: "done".into(),
+        })
+    }
+
+    #[test]
+    fn a_missing_target_is_shown_at_its_json_pointer() {
+        let mut sources = Sources::new();
+        let (file, mut b) = flow(&mut sources);
+        let at = sources.pointer(file, "/Actions/3/Transitions/NextAction");
+        let next = b.reference("goodbye", at);
+        let node = sources.pointer(file, "/Actions/3");
+        b.add_node(
+            At::new("hello".into(), node),
+            None,
+            NodeSpec::Message {
+                prompt: Prompt::text_only("Hello."),
+                next,
+                barge_in: None,
+            },
+        );
+        let entry = b.reference("hello", sources.pointer(file, "/StartAction"));
+        b.entry(entry);
+        b.add_node(
+            At::new("goodby".into(), sources.pointer(file, "/Actions/4")),
+            None,
+            hangup(),
+        );
+        let (menu, findings) = b.finish();
+        assert_eq!(
+            rendered(&sources, &findings),
+            "error[E006]: no node `goodbye`\n  --> flow.json: /Actions/3/Transitions/NextAction\n   = note: unknown node id\n   = help: did you mean `goodby`?\n\n"
+        );
+        let json = serde_json::to_value(crate::diag::to_json(&sources, &findings[0])).unwrap();
+        assert_eq!(json["pointer"], "/Actions/3/Transitions/NextAction");
+        assert_eq!(json["file"], "flow.json");
+        assert!(json.get("line").is_none(), "{json}");
+        let hello = menu.node(menu.find("hello").unwrap());
+        let NodeKind::Message(m) = &hello.kind else { panic!() };
+        assert_eq!(m.next.target, Target::Missing);
+    }
+
+    #[test]
+    fn references_may_come_before_the_node() {
+        let mut sources = Sources::new();
+        let (file, mut b) = flow(&mut sources);
+        let entry = b.reference("later", sources.pointer(file, "/StartAction"));
+        b.entry(entry);
+        // Declared but never added: a node the importer could not read.
+        let unread = sources.pointer(file, "/Actions/1");
+        assert!(b.declare(&At::new("unread".into(), unread)));
+        let next = b.reference("unread", sources.pointer(file, "/Actions/0/next"));
+        let later = sources.pointer(file, "/Actions/0");
+        b.add_node(
+            At::new("later".into(), later),
+            None,
+            NodeSpec::Message {
+                prompt: Prompt::text_only("Hi."),
+                next,
+                barge_in: None,
+            },
+        );
+        let (menu, findings) = b.finish();
+        assert!(findings.is_empty(), "{}", rendered(&sources, &findings));
+        assert_eq!(menu.entry.target, Target::Node(menu.find("later").unwrap()));
+        let NodeKind::Message(m) = &menu.node(menu.find("later").unwrap()).kind else {
+            panic!()
+        };
+        assert_eq!(m.next.target, Target::Unreadable);
+    }
+
+    #[test]
+    fn duplicate_ids_are_refused_at_their_pointers() {
+        let mut sources = Sources::new();
+        let (file, mut b) = flow(&mut sources);
+        let first = sources.pointer(file, "/Actions/0");
+        let second = sources.pointer(file, "/Actions/2");
+        b.add_node(At::new("a".into(), first), None, hangup());
+        b.add_node(
+            At::new("a".into(), second),
+            None,
+            NodeSpec::Hangup(HangupNode {
+                prompt: None,
+                reason: "second".into(),
+            }),
+        );
+        let entry = b.reference("a", sources.pointer(file, "/StartAction"));
+        b.entry(entry);
+        let (menu, findings) = b.finish();
+        assert_eq!(
+            rendered(&sources, &findings),
+            "error[E005]: node id `a` is used twice\n  --> flow.json: /Actions/2\n   = note: second node with this id\n   = note: flow.json: /Actions/0: first defined here\n   = help: rename one of the nodes; ids must be unique across the menu and its includes\n\n"
+        );
+        assert_eq!(menu.nodes.len(), 1);
+        let NodeKind::Hangup(h) = &menu.nodes[0].kind else {
+            panic!()
+        };
+        assert_eq!(h.reason, "done");
+    }
+
+    #[test]
+    fn the_builder_checks_keys_keywords_ranges_and_unreported_references() {
+        let mut sources = Sources::new();
+        let (file, mut b) = flow(&mut sources);
+        let mut at = |p: &str| sources.pointer(file, p);
+        let key = |k: &str| DtmfKey::parse(k).unwrap();
+        let mut one = OptionSpec::new(At::new(key("1"), at("/o/0")), b.reference("m", at("/o/0/to")));
+        one.say = vec![At::new("Report".into(), at("/o/0/say"))];
+        let mut again = OptionSpec::new(At::new(key("1"), at("/o/1")), b.reference("m", at("/o/1/to")));
+        again.say = vec![At::new(" report ".into(), at("/o/1/say"))];
+        // A reference made by hand, not through `reference`: still reported.
+        let by_hand = NodeRef {
+            name: "ghost".into(),
+            span: at("/o/2/to"),
+            target: Target::Node(NodeId(0)),
+        };
+        let third = OptionSpec::new(At::new(key("3"), at("/o/2")), by_hand);
+        b.add_node(
+            At::new("m".into(), at("/m")),
+            None,
+            NodeSpec::Menu {
+                prompt: Prompt::text_only("Choose."),
+                options: vec![one, again, third],
+                listen: ListenSpec {
+                    timeout: Some(At::new(Duration::ZERO, at("/m/timeout"))),
+                    ..ListenSpec::default()
+                },
+            },
+        );
+        let entry = b.reference("m", at("/start"));
+        b.entry(entry);
+        let (menu, findings) = b.finish();
+        let codes: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), d.message.as_str())).collect();
+        assert_eq!(
+            codes,
+            [
+                ("E008", "key `1` is used twice in menu `m`"),
+                ("E008", "keyword `report` is used twice in menu `m`"),
+                ("E016", "`timeout` must be longer than zero"),
+                ("E006", "no node `ghost`"),
+            ]
+        );
+        let NodeKind::Menu(m) = &menu.nodes[0].kind else {
+            panic!()
+        };
+        assert_eq!(m.listen.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(m.options[2].to.target, Target::Missing);
     }
 }

@@ -39,7 +39,11 @@ impl Cx<'_> {
         self.b.listen_defaults(spec);
         let hold = self.lower_hold(file, d.hold.as_ref());
         self.b.hold_defaults(hold);
-        if let Some(w) = d.when_no_operator.as_ref().and_then(|w| self.lower_no_operator(file, w)) {
+        if let Some(w) = d
+            .when_no_operator
+            .as_ref()
+            .and_then(|w| self.lower_no_operator(file, w))
+        {
             self.b.no_operator_default(w);
         }
     }
