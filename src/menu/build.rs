@@ -1146,10 +1146,11 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
                 r.routes.iter_mut().for_each(|r| f(&mut r.to));
                 f(&mut r.default);
             }
-            NodeKind::Transfer(t) => match &mut t.when_no_operator {
-                Some(NoOperator::Callback { to } | NoOperator::Goto { to }) => f(to),
-                _ => {}
-            },
+            NodeKind::Transfer(t) => {
+                if let Some(NoOperator::Callback { to } | NoOperator::Goto { to }) = &mut t.when_no_operator {
+                    f(to);
+                }
+            }
             NodeKind::Hangup(_) => {}
         }
     }
