@@ -137,6 +137,6 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
             d.code,
         )
     };
-    diags.sort_by(|a, b| key(a).cmp(&key(b)));
+    diags.sort_by_key(key);
     diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
 }
