@@ -105,7 +105,8 @@ impl<T> At<T> {
 
 /// The timing and retry settings of a node that waits for the caller, or of the menu's
 /// defaults, as given: each `None` is taken from the defaults (for the defaults: from the
-/// built-in values, [`DEFAULT_TIMEOUT`] and the like) when the menu is finished.
+/// built-in values of `docs/menu-format.md`: a 5 s timeout, 3 s between digits, 3 retries) when
+/// the menu is finished.
 #[derive(Clone, Debug, Default)]
 pub struct ListenSpec {
     /// `timeout`: more than zero, at most 24 hours.
@@ -131,7 +132,7 @@ pub struct ListenSpec {
 /// Hold announcements as given (`hold:`): each `None` is taken from the defaults.
 #[derive(Clone, Debug, Default)]
 pub struct HoldSpec {
-    /// `every`: at least [`MIN_HOLD_EVERY`], at most 24 hours.
+    /// `every`: at least 5 seconds, at most 24 hours.
     pub every: Option<At<Duration>>,
     /// The announcement.
     pub prompt: Option<Prompt>,
@@ -176,7 +177,7 @@ pub struct DigitsSpec {
     pub at: Span,
     /// Fewest digits (default 1; at least 1).
     pub min: Option<At<u32>>,
-    /// Most digits (required; at least `min`, at most [`MAX_COLLECT_DIGITS`]).
+    /// Most digits (required; at least `min`, at most 64).
     pub max: Option<At<u32>>,
     /// Key that ends entry: `#` or `*`.
     pub terminator: Option<At<DtmfKey>>,
