@@ -271,7 +271,12 @@ fn render_without_snippet(out: &mut dyn termcolor::WriteColor, sources: &Sources
         }
     };
     writeln!(out, "  --> {}", at(d.primary.span))?;
-    if d.primary.span.pointer.is_some() {
+    // Shown here for a JSON pointer somewhere, not for its line's length: the label alone.
+    let pointer = std::iter::once(&d.primary)
+        .chain(&d.secondary)
+        .any(|l| l.span.pointer.is_some());
+    let short = d.primary.span.pointer.is_some() || sources.line_len(d.primary.span) <= MAX_SNIPPET_LINE;
+    if pointer && short {
         if !d.primary.message.is_empty() {
             writeln!(out, "   = note: {}", printable(&d.primary.message))?;
         }
@@ -442,6 +447,32 @@ mod tests {
             };
             assert_eq!(a.severity(), expected);
         }
+    }
+
+    /// A place given as a JSON pointer is shown as `file: pointer`, without a snippet; a
+    /// finding in a text file that also points at one shows its own place by line.
+    #[test]
+    fn json_pointer_places() {
+        let mut sources = Sources::new();
+        let yaml = sources.add("a.yaml", "name: A\nentry: x\n");
+        let json = sources.add("flow.json", "{}");
+        let first = sources.pointer(json, "/Actions/0");
+        let at = Span {
+            file: yaml,
+            start: 15,
+            end: 16,
+            pointer: None,
+        };
+        let d = Diagnostic::new(Code::DuplicateNode, at, "node id `x` is used twice")
+            .label("second")
+            .with_secondary(first, "first");
+        assert_eq!(
+            render_plain(&sources, &[d]),
+            "error[E005]: node id `x` is used twice\n  --> a.yaml:2:8\n   = note: second\n   = note: flow.json: /Actions/0: first\n\n"
+        );
+        assert_eq!(sources.pointer(json, "/Actions/0"), first, "one pointer, one place");
+        assert_eq!(sources.pointer_of(first), Some("/Actions/0"));
+        assert_eq!(sources.pointer_of(at), None);
     }
 
     #[test]
