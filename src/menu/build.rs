@@ -683,6 +683,34 @@ impl MenuBuilder {
         });
     }
 
+    /// A prompt written at `at` that says `text` (E004 when it is blank), with the clip
+    /// `audio` (see [`MenuBuilder::clip`]) and no translations yet (add them to
+    /// [`Prompt::translations`], their languages checked with
+    /// [`MenuBuilder::translation_language`] and their texts with [`MenuBuilder::prompt_text`]).
+    pub fn prompt(&mut self, at: Span, text: &At<String>, audio: Option<&At<String>>) -> Prompt {
+        let said = self.prompt_text(text);
+        let audio = audio.and_then(|a| self.clip(a));
+        Prompt {
+            text: said,
+            audio,
+            translations: IndexMap::new(),
+            span: at,
+            text_span: text.at,
+        }
+    }
+
+    /// The words of a prompt; E004 (and an empty text) when they are blank.
+    pub fn prompt_text(&mut self, text: &At<String>) -> String {
+        if text.value.trim().is_empty() {
+            self.report(
+                Diagnostic::new(Code::MissingField, text.at, "prompt `text` is empty")
+                    .label("write what the caller hears"),
+            );
+            return String::new();
+        }
+        text.value.clone()
+    }
+
     /// A clip named `name` under the menu's `audio_dir`; `None` (E004 empty, E013 outside
     /// `audio_dir`) when it cannot be used. Whether the file exists is checked later, with
     /// the clips.
@@ -1537,11 +1565,16 @@ nodes:
             target: Target::Node(NodeId(0)),
         };
         let third = OptionSpec::new(At::new(key("3"), at("/o/2")), by_hand);
+        let prompt = b.prompt(
+            at("/m/prompt"),
+            &At::new(" ".into(), at("/m/prompt/text")),
+            Some(&At::new("../out.wav".into(), at("/m/prompt/audio"))),
+        );
         b.add_node(
             At::new("m".into(), at("/m")),
             None,
             NodeSpec::Menu {
-                prompt: Prompt::text_only("Choose."),
+                prompt,
                 options: vec![one, again, third],
                 listen: ListenSpec {
                     timeout: Some(At::new(Duration::ZERO, at("/m/timeout"))),
@@ -1556,6 +1589,8 @@ nodes:
         assert_eq!(
             codes,
             [
+                ("E004", "prompt `text` is empty"),
+                ("E013", "clip path `../out.wav` leaves `audio_dir`"),
                 ("E008", "key `1` is used twice in menu `m`"),
                 ("E008", "keyword `report` is used twice in menu `m`"),
                 ("E016", "`timeout` must be longer than zero"),

@@ -14,14 +14,9 @@ impl Cx<'_> {
 
     pub(super) fn prompt_text(&mut self, file: FileId, whole: Span, t: &Option<S<String>>) -> String {
         match t {
-            Some(t) if !t.value.trim().is_empty() => t.value.clone(),
             Some(t) => {
-                let span = self.span(file, &t.referenced);
-                self.push(
-                    Diagnostic::new(Code::MissingField, span, "prompt `text` is empty")
-                        .label("write what the caller hears"),
-                );
-                String::new()
+                let t = self.at(file, t);
+                self.b.prompt_text(&t)
             }
             None => {
                 self.push(
