@@ -17,7 +17,8 @@
 //!   twice: E008), an option's language (E016);
 //! - value ranges: durations (zero, over 24 hours), counts of at least 1, `digits` of a
 //!   collect, hold announcement spacing (E016); global keys on one key (E008); languages,
-//!   schedules and dispositions named twice (E016); clip paths that leave `audio_dir` (E013).
+//!   schedules and dispositions named twice (E016); blank prompt texts (E004); clip paths that
+//!   leave `audio_dir` (E013).
 //!
 //! Defaults (`defaults:` of the format) are merged into the nodes in `finish`, so they may be
 //! given before or after the nodes. Syntax findings (unknown fields, wrong types, unparsable
