@@ -235,7 +235,7 @@ pub fn render_text(
     for d in diagnostics {
         let long = std::iter::once(&d.primary)
             .chain(&d.secondary)
-            .any(|l| sources.line_len(l.span) > MAX_SNIPPET_LINE);
+            .any(|l| l.span.pointer.is_some() || sources.line_len(l.span) > MAX_SNIPPET_LINE);
         if long {
             render_without_snippet(out, sources, d)?;
             continue;
@@ -250,7 +250,8 @@ pub fn render_text(
 
 /// A finding on a line too long to show: the same header, place, notes and help as the
 /// rustc style, without the source line (a 10 MB one-line file would otherwise be printed
-/// once per finding).
+/// once per finding). Also a finding with a place given as a JSON pointer
+/// ([`Sources::pointer`]), which has no line to show: its place reads `file.json: /Actions/3`.
 fn render_without_snippet(out: &mut dyn termcolor::WriteColor, sources: &Sources, d: &Diagnostic) -> io::Result<()> {
     use termcolor::{Color, ColorSpec};
     let (word, color) = match d.severity() {
@@ -262,17 +263,31 @@ fn render_without_snippet(out: &mut dyn termcolor::WriteColor, sources: &Sources
     out.set_color(ColorSpec::new().set_bold(true))?;
     writeln!(out, ": {}", printable(&d.message))?;
     out.reset()?;
-    let at = |span: Span| {
-        let lc = sources.line_col(span);
-        format!("{}:{}:{}", printable(sources.name(span.file)), lc.line, lc.column)
+    let at = |span: Span| match sources.pointer_of(span) {
+        Some(pointer) => format!("{}: {}", printable(sources.name(span.file)), printable(pointer)),
+        None => {
+            let lc = sources.line_col(span);
+            format!("{}:{}:{}", printable(sources.name(span.file)), lc.line, lc.column)
+        }
     };
     writeln!(out, "  --> {}", at(d.primary.span))?;
-    writeln!(
-        out,
-        "   = note: {} (the line is {} bytes long, too long to show)",
-        printable(&d.primary.message),
-        sources.line_len(d.primary.span)
-    )?;
+    // Shown here for a JSON pointer somewhere, not for its line's length: the label alone.
+    let pointer = std::iter::once(&d.primary)
+        .chain(&d.secondary)
+        .any(|l| l.span.pointer.is_some());
+    let short = d.primary.span.pointer.is_some() || sources.line_len(d.primary.span) <= MAX_SNIPPET_LINE;
+    if pointer && short {
+        if !d.primary.message.is_empty() {
+            writeln!(out, "   = note: {}", printable(&d.primary.message))?;
+        }
+    } else {
+        writeln!(
+            out,
+            "   = note: {} (the line is {} bytes long, too long to show)",
+            printable(&d.primary.message),
+            sources.line_len(d.primary.span)
+        )?;
+    }
     for l in &d.secondary {
         writeln!(out, "   = note: {}: {}", at(l.span), printable(&l.message))?;
     }
@@ -306,10 +321,16 @@ pub struct JsonDiagnostic<'a> {
     pub message: &'a str,
     /// Display path of the file.
     pub file: &'a str,
-    /// 1-based line of the primary place.
-    pub line: usize,
-    /// 1-based column (characters) of the primary place.
-    pub column: usize,
+    /// 1-based line of the primary place; absent when the place is a JSON pointer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (characters) of the primary place; absent when the place is a JSON
+    /// pointer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The primary place as a JSON pointer into the file (`/Actions/3`), when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<&'a str>,
     /// The label under the primary place.
     pub label: &'a str,
     /// Secondary places.
@@ -325,17 +346,30 @@ pub struct JsonDiagnostic<'a> {
 pub struct JsonLabel<'a> {
     /// Display path of the file.
     pub file: &'a str,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
+    /// 1-based line; absent when the place is a JSON pointer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column; absent when the place is a JSON pointer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The place as a JSON pointer into the file, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<&'a str>,
     /// What is said there.
     pub message: &'a str,
 }
 
 /// The JSON form of a finding.
 pub fn to_json<'a>(sources: &'a Sources, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let LineCol { line, column } = sources.line_col(d.primary.span);
+    // Line and column of a byte range; none for a JSON pointer.
+    let place = |span: Span| match sources.pointer_of(span) {
+        Some(p) => (None, None, Some(p)),
+        None => {
+            let LineCol { line, column } = sources.line_col(span);
+            (Some(line), Some(column), None)
+        }
+    };
+    let (line, column, pointer) = place(d.primary.span);
     JsonDiagnostic {
         code: d.code.as_str(),
         name: d.code.slug(),
@@ -344,16 +378,18 @@ pub fn to_json<'a>(sources: &'a Sources, d: &'a Diagnostic) -> JsonDiagnostic<'a
         file: sources.name(d.primary.span.file),
         line,
         column,
+        pointer,
         label: &d.primary.message,
         related: d
             .secondary
             .iter()
             .map(|l| {
-                let lc = sources.line_col(l.span);
+                let (line, column, pointer) = place(l.span);
                 JsonLabel {
                     file: sources.name(l.span.file),
-                    line: lc.line,
-                    column: lc.column,
+                    line,
+                    column,
+                    pointer,
                     message: &l.message,
                 }
             })
@@ -411,6 +447,32 @@ mod tests {
             };
             assert_eq!(a.severity(), expected);
         }
+    }
+
+    /// A place given as a JSON pointer is shown as `file: pointer`, without a snippet; a
+    /// finding in a text file that also points at one shows its own place by line.
+    #[test]
+    fn json_pointer_places() {
+        let mut sources = Sources::new();
+        let yaml = sources.add("a.yaml", "name: A\nentry: x\n");
+        let json = sources.add("flow.json", "{}");
+        let first = sources.pointer(json, "/Actions/0");
+        let at = Span {
+            file: yaml,
+            start: 15,
+            end: 16,
+            pointer: None,
+        };
+        let d = Diagnostic::new(Code::DuplicateNode, at, "node id `x` is used twice")
+            .label("second")
+            .with_secondary(first, "first");
+        assert_eq!(
+            render_plain(&sources, &[d]),
+            "error[E005]: node id `x` is used twice\n  --> a.yaml:2:8\n   = note: second\n   = note: flow.json: /Actions/0: first\n\n"
+        );
+        assert_eq!(sources.pointer(json, "/Actions/0"), first, "one pointer, one place");
+        assert_eq!(sources.pointer_of(first), Some("/Actions/0"));
+        assert_eq!(sources.pointer_of(at), None);
     }
 
     #[test]

@@ -15,7 +15,10 @@ use serde_saphyr::Location;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct FileId(pub u32);
 
-/// A byte range `start..end` in one source file. `end` may equal `start` for a point.
+/// A place in one source file: a byte range `start..end` (`end` may equal `start` for a
+/// point), or, when [`Span::pointer`] is set, a JSON pointer into the file (RFC 6901, e.g.
+/// `/Actions/3/Transitions/NextAction`), for files read without byte positions (the JSON of
+/// an importer). A pointer span is made by [`Sources::pointer`]; its byte range is `0..0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     /// File the span is in.
@@ -24,7 +27,13 @@ pub struct Span {
     pub start: u32,
     /// One past the last byte.
     pub end: u32,
+    /// The JSON pointer this place is, if it is one (its text is in [`Sources`]).
+    pub pointer: Option<PointerId>,
 }
+
+/// Index of a JSON pointer kept by [`Sources`] (see [`Sources::pointer`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PointerId(std::num::NonZeroU32);
 
 impl Span {
     /// The byte range, for slicing the source text.
@@ -51,6 +60,10 @@ pub struct LineCol {
 pub struct Sources {
     files: Vec<SimpleFile<String, Arc<str>>>,
     raw: Vec<Arc<str>>,
+    /// The JSON pointers of [`Sources::pointer`]: `PointerId(n)` is `pointers[n - 1]`.
+    pointers: Vec<String>,
+    /// Pointer text to its index in `pointers`.
+    pointer_ids: std::collections::HashMap<String, usize>,
 }
 
 /// `s` made safe to show on a terminal, keeping its lines: every character that is not
@@ -172,7 +185,40 @@ impl Sources {
 
     /// The whole text of `file` as a span (used for findings about a file as a whole).
     pub fn whole(&self, file: FileId) -> Span {
-        Span { file, start: 0, end: 0 }
+        Span {
+            file,
+            start: 0,
+            end: 0,
+            pointer: None,
+        }
+    }
+
+    /// A place of `file` given as a JSON pointer (RFC 6901, e.g. `/Actions/3`; `""` is the
+    /// whole document), for findings about files read without byte positions. Findings there
+    /// are shown as `file.json: /Actions/3` instead of a line and a snippet.
+    pub fn pointer(&mut self, file: FileId, pointer: &str) -> Span {
+        let n = match self.pointer_ids.get(pointer) {
+            Some(&n) => n,
+            None => {
+                self.pointers.push(pointer.to_owned());
+                self.pointer_ids.insert(pointer.to_owned(), self.pointers.len() - 1);
+                self.pointers.len() - 1
+            }
+        };
+        let id = std::num::NonZeroU32::new(n as u32 + 1).map(PointerId);
+        Span {
+            file,
+            start: 0,
+            end: 0,
+            pointer: id,
+        }
+    }
+
+    /// The JSON pointer `span` is, if it is one (see [`Sources::pointer`]).
+    pub fn pointer_of(&self, span: Span) -> Option<&str> {
+        span.pointer
+            .and_then(|PointerId(n)| self.pointers.get(n.get() as usize - 1))
+            .map(String::as_str)
     }
 
     /// Converts a serde-saphyr [`Location`] (1-based line and character column, plus a
@@ -193,6 +239,7 @@ impl Sources {
                     file,
                     start: off as u32,
                     end: (off + len) as u32,
+                    pointer: None,
                 };
             }
         }
@@ -215,6 +262,7 @@ impl Sources {
             file,
             start: (line_start + start) as u32,
             end: (line_start + end) as u32,
+            pointer: None,
         }
     }
 }
@@ -272,6 +320,7 @@ mod tests {
             file: f,
             start: 7,
             end: 8,
+            pointer: None,
         };
         assert_eq!(s.line_col(span), LineCol { line: 2, column: 4 });
     }

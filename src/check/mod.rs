@@ -126,10 +126,17 @@ pub fn blocking_errors(menu: &Menu, clips_findings: Vec<Diagnostic>, clips: &Cli
     findings
 }
 
-/// Sorts findings by file, then position, then code, and removes exact repeats.
+/// Sorts findings by file, then position (a byte offset, then a JSON pointer in the order
+/// pointers were made), then code, and removes exact repeats.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        (a.primary.span.file, a.primary.span.start, a.code).cmp(&(b.primary.span.file, b.primary.span.start, b.code))
-    });
+    let key = |d: &Diagnostic| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.pointer,
+            d.code,
+        )
+    };
+    diags.sort_by_key(key);
     diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
 }

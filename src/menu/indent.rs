@@ -266,6 +266,7 @@ fn col_span(file: FileId, text: &str, l: &Line<'_>, col: usize) -> Span {
         file,
         start: (l.start + at) as u32,
         end: (l.start + at + word) as u32,
+        pointer: None,
     }
 }
 
@@ -284,6 +285,7 @@ fn line_span(file: FileId, text: &str, l: &Line<'_>) -> Span {
         file,
         start: (l.start + lead) as u32,
         end: (l.start + lead + word) as u32,
+        pointer: None,
     }
 }
 
@@ -323,6 +325,7 @@ pub(crate) fn explain(sources: &Sources, file: FileId, fields: &Fields, d: Diagn
                         file,
                         start: t as u32,
                         end: t as u32 + 1,
+                        pointer: None,
                     },
                     "this line is indented with a tab",
                 )

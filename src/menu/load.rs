@@ -300,6 +300,7 @@ pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
             file,
             start: pos as u32,
             end: (pos + 3).min(text.len()) as u32,
+            pointer: None,
         };
         diags.push(
             Diagnostic::new(Code::YamlSyntax, span, "the file is not UTF-8 text")
@@ -649,6 +650,7 @@ fn repeated_key(sources: &Sources, from: Span, field: &str) -> Option<Span> {
                     file: from.file,
                     start: pos as u32,
                     end: (pos + field.len()) as u32,
+                    pointer: None,
                 });
             }
         }

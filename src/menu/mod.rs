@@ -1,10 +1,12 @@
 //! The menu model: what a hotline menu file means, after loading and validation.
 //!
 //! Files are read by [`load`] into the serde types of `raw` (every value with its place),
-//! then lowered into the types here, which the graph, the checks and the call engine use.
+//! then lowered into the types here through [`build::MenuBuilder`], which other formats'
+//! importers use too; the graph, the checks and the call engine use the result.
 //! Durations are [`std::time::Duration`]; every node and reference keeps its [`Span`] so
 //! later findings can point at the file.
 
+pub mod build;
 pub mod dtmf;
 pub(crate) mod indent;
 pub mod load;
@@ -75,7 +77,13 @@ pub enum Target {
 }
 
 /// A loaded menu.
+///
+/// Made only by [`build::MenuBuilder`] (the YAML loader is one of its clients), so that a menu
+/// never skips the findings of its format. The fields are public to read; `#[non_exhaustive]`
+/// keeps code outside this crate (importers, tests, benches) from writing a `Menu { .. }` of
+/// its own.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Menu {
     /// Display name (`name:`).
     pub name: String,

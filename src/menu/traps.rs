@@ -33,6 +33,7 @@ pub fn scan(sources: &Sources, file: FileId) -> (Vec<Diagnostic>, Vec<usize>) {
                     file,
                     start: (offset + value.start()) as u32,
                     end: (offset + value.start() + 1) as u32,
+                    pointer: None,
                 };
                 let what = if ch == "#" {
                     "YAML reads an unquoted `#` as the start of a comment, so the key is lost"

@@ -7,6 +7,8 @@ mod prompts;
 mod transfer;
 mod values;
 
+pub(crate) use transfer::MIN_HOLD_EVERY;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -15,6 +17,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde_saphyr::Location;
 
+use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec};
 use super::load::{Fragment, suggest};
 use super::raw::{RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
 use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
@@ -165,12 +168,8 @@ fn conditional<'a>(
 
 struct Cx<'a> {
     sources: &'a Sources,
-    diags: &'a mut Vec<Diagnostic>,
-    ids: HashMap<String, NodeId>,
-    unreadable: HashSet<String>,
-    languages: Vec<String>,
-    schedules: IndexMap<String, Schedule>,
-    audio_dir: PathBuf,
+    /// The menu being built; every finding goes through it, in order.
+    b: MenuBuilder,
     /// Compiled patterns by source text: a menu repeats the same few patterns, and a
     /// `Regex` clone shares its compiled program.
     regexes: HashMap<String, Regex>,
@@ -179,21 +178,9 @@ struct Cx<'a> {
     misspelt: HashSet<(Span, String)>,
 }
 
-/// Defaults of the listening settings, after `defaults:` is applied.
-struct ListenDefaults {
-    timeout: Duration,
-    inter_digit_timeout: Duration,
-    max_no_input: u32,
-    max_no_match: u32,
-    fallback: Option<NodeRef>,
-    no_input: Vec<Prompt>,
-    no_match: Vec<Prompt>,
-    barge_in: bool,
-    type_ahead: bool,
-    hold: Hold,
-    when_no_operator: Option<NoOperator>,
-}
-
+/// Lowers the menu `raw` read from `path` (its text is `file`) and its included `fragments`:
+/// each value read becomes a [`MenuBuilder`] call; the findings of the syntax (and the
+/// builder's) are added to `diags`.
 pub(super) fn lower(
     path: &Path,
     file: FileId,
@@ -206,21 +193,15 @@ pub(super) fn lower(
     let top = Span { end: top.start, ..top };
     let raw = raw.value;
     let menu_dir = path.parent().unwrap_or(Path::new("")).to_owned();
-    let audio_dir = normalize(&match &raw.audio_dir {
-        Some(d) => menu_dir.join(&d.value),
-        None => menu_dir.clone(),
-    });
     let mut cx = Cx {
         sources,
-        diags,
-        ids: HashMap::new(),
-        unreadable: HashSet::new(),
-        languages: Vec::new(),
-        schedules: IndexMap::new(),
-        audio_dir: audio_dir.clone(),
+        b: MenuBuilder::new(path, String::new(), top),
         regexes: HashMap::new(),
         misspelt: HashSet::new(),
     };
+    if let Some(d) = &raw.audio_dir {
+        cx.b.audio_dir(normalize(&menu_dir.join(&d.value)));
+    }
 
     let name = match &raw.name {
         Some(n) if !n.value.trim().is_empty() => n.value.clone(),
@@ -234,34 +215,25 @@ pub(super) fn lower(
             String::new()
         }
     };
+    cx.b.name(name);
 
-    cx.languages = cx.lower_languages(file, &raw);
+    cx.lower_languages(file, &raw);
 
     // Schedules, from the menu and its includes.
-    let mut schedule_spans: HashMap<String, Span> = HashMap::new();
     let schedule_sets = std::iter::once((file, raw.schedules.as_ref()))
         .chain(fragments.iter().map(|f| (f.file, f.raw.schedules.as_ref())));
     for (f, set) in schedule_sets {
         for (sname, periods) in set.iter().flat_map(|s| s.0.iter()) {
-            let span = cx.span(f, &sname.referenced);
-            if let Some(first) = schedule_spans.get(&sname.value) {
-                let d = Diagnostic::new(
-                    Code::InvalidValue,
-                    span,
-                    format!("schedule `{}` is defined twice", sname.value),
-                )
-                .label("defined again here")
-                .with_secondary(*first, "first defined here");
-                cx.push(d);
+            let name = At::new(sname.value.clone(), cx.span(f, &sname.referenced));
+            if !cx.b.declare_schedule(&name) {
                 continue;
             }
-            schedule_spans.insert(sname.value.clone(), span);
             let sched = cx.lower_schedule(f, periods);
-            cx.schedules.insert(sname.value.clone(), sched);
+            cx.b.add_schedule(name, sched);
         }
     }
 
-    // Pass 1: give every readable node an index, so references can be resolved.
+    // Pass 1: declare every node, so that nodes that cannot be read are known as such.
     let mut entries: Vec<(FileId, &S<String>, &S<RawNode>)> = Vec::new();
     let node_sets =
         std::iter::once((file, raw.nodes.as_ref())).chain(fragments.iter().map(|f| (f.file, f.raw.nodes.as_ref())));
@@ -276,36 +248,15 @@ pub(super) fn lower(
             Diagnostic::new(Code::MissingField, span, "the menu has no `nodes`").label("at least one node is needed"),
         );
     }
-    let mut first_span: HashMap<&str, Span> = HashMap::new();
     let mut accepted: Vec<(FileId, &S<String>, &S<RawNode>, &'static str)> = Vec::new();
     for &(f, id, node) in &entries {
         cx.unknown_fields(f, id, node);
         let span = cx.span(f, &id.referenced);
-        if let Some(first) = first_span.get(id.value.as_str()) {
-            let d = Diagnostic::new(
-                Code::DuplicateNode,
-                span,
-                format!("node id `{}` is used twice", id.value),
-            )
-            .label("second node with this id")
-            .with_secondary(*first, "first defined here")
-            .help("rename one of the nodes; ids must be unique across the menu and its includes");
-            cx.push(d);
+        if !cx.b.declare(&At::new(id.value.clone(), span)) {
             continue;
         }
-        first_span.insert(&id.value, span);
-        if id.value.trim().is_empty() {
-            cx.push(Diagnostic::new(Code::InvalidValue, span, "empty node id").label("give the node an id"));
-            continue;
-        }
-        match cx.kind_of(f, id, node) {
-            Some(kind) => {
-                cx.ids.insert(id.value.clone(), NodeId(accepted.len() as u32));
-                accepted.push((f, id, node, kind));
-            }
-            None => {
-                cx.unreadable.insert(id.value.clone());
-            }
+        if let Some(kind) = cx.kind_of(f, id, node) {
+            accepted.push((f, id, node, kind));
         }
     }
 
@@ -315,76 +266,55 @@ pub(super) fn lower(
         Some(d) => (&d.value, file),
         None => (&empty, file),
     };
-    let ld = cx.lower_listen_defaults(dfile, raw_defaults);
-    let keys = cx.lower_keys(dfile, raw_defaults);
-    let operator = match &raw_defaults.operator {
-        Some(o) => Some(cx.resolve(dfile, o)),
-        None => ld.fallback.clone(),
-    };
-    let main_menu = raw_defaults.main_menu.as_ref().map(|m| cx.resolve(dfile, m));
-    let goodbye = raw_defaults.goodbye.as_ref().map(|g| cx.prompt(dfile, g));
-    let defaults = Defaults {
-        keys,
-        operator,
-        main_menu,
-        goodbye,
-        fallback: ld.fallback.clone(),
-        inter_digit_timeout: ld.inter_digit_timeout,
-    };
+    cx.lower_listen_defaults(dfile, raw_defaults);
+    cx.lower_keys(dfile, raw_defaults);
+    if let Some(o) = &raw_defaults.operator {
+        let o = cx.resolve(dfile, o);
+        cx.b.operator(o);
+    }
+    if let Some(m) = &raw_defaults.main_menu {
+        let m = cx.resolve(dfile, m);
+        cx.b.main_menu(m);
+    }
+    if let Some(g) = &raw_defaults.goodbye {
+        let g = cx.prompt(dfile, g);
+        cx.b.goodbye(g);
+    }
 
-    let entry = match &raw.entry {
-        Some(e) => cx.resolve(file, e),
+    match &raw.entry {
+        Some(e) => {
+            let e = cx.resolve(file, e);
+            cx.b.entry(e);
+        }
         None => {
             cx.push(
                 Diagnostic::new(Code::MissingField, top, "missing field `entry`")
                     .label("the menu needs an `entry` node"),
             );
-            NodeRef {
+            cx.b.entry(NodeRef {
                 name: String::new(),
                 span: top,
                 target: Target::Missing,
-            }
+            });
         }
-    };
+    }
 
     // Pass 2: lower every node.
-    let mut nodes = Vec::with_capacity(accepted.len());
     for (f, id, node, kind) in accepted {
         let span = cx.span(f, &id.referenced);
-        let lowered = cx.lower_node(f, span, &id.value, &node.value, kind, &ld);
-        nodes.push(Node {
-            id: id.value.clone(),
-            span,
-            description: node.value.description.as_ref().map(|d| d.value.clone()),
-            kind: lowered,
-        });
+        let spec = cx.lower_node(f, span, &id.value, &node.value, kind);
+        let description = node.value.description.as_ref().map(|d| d.value.clone());
+        cx.b.add_node(At::new(id.value.clone(), span), description, spec);
     }
 
     let lint = cx.lower_lint(file, raw.lint.as_ref());
-    let dispositions = raw
-        .dispositions
-        .as_ref()
-        .map(|d| cx.lower_dispositions(file, d))
-        .unwrap_or_default();
-    let Cx {
-        ids,
-        languages,
-        schedules,
-        ..
-    } = cx;
-    Menu {
-        name,
-        path: path.to_owned(),
-        entry,
-        audio_dir,
-        languages,
-        defaults,
-        schedules,
-        lint,
-        dispositions,
-        nodes,
-        ids,
+    cx.b.lint(lint);
+    if let Some(d) = &raw.dispositions {
+        cx.lower_dispositions(file, d);
     }
+    let (menu, findings) = cx.b.finish();
+    diags.extend(findings);
+    menu
 }
 
 /// Removes `.` and `name/..` pairs without touching the file system, so paths in
@@ -428,7 +358,7 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn is_language_tag(s: &str) -> bool {
+pub(super) fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     parts
         .next()
@@ -438,7 +368,7 @@ fn is_language_tag(s: &str) -> bool {
 
 impl Cx<'_> {
     pub(super) fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        self.b.report(d);
     }
 
     pub(super) fn span(&self, file: FileId, loc: &Location) -> Span {
@@ -466,6 +396,7 @@ impl Cx<'_> {
                     file,
                     start: s,
                     end: s + field.len() as u32,
+                    pointer: None,
                 };
             }
             search_end = i;
@@ -473,27 +404,15 @@ impl Cx<'_> {
         value
     }
 
+    /// A reference to the node named by `s`, resolved when the menu is finished.
     pub(super) fn resolve(&mut self, file: FileId, s: &S<String>) -> NodeRef {
         let span = self.span(file, &s.referenced);
-        let target = if let Some(&id) = self.ids.get(&s.value) {
-            Target::Node(id)
-        } else if self.unreadable.contains(&s.value) {
-            Target::Unreadable
-        } else {
-            let mut d =
-                Diagnostic::new(Code::UnknownTarget, span, format!("no node `{}`", s.value)).label("unknown node id");
-            let known: Vec<&str> = self.ids.keys().map(String::as_str).collect();
-            if let Some(h) = suggest(&s.value, known) {
-                d = d.help(h);
-            }
-            self.push(d);
-            Target::Missing
-        };
-        NodeRef {
-            name: s.value.clone(),
-            span,
-            target,
-        }
+        self.b.reference(s.value.clone(), span)
+    }
+
+    /// `s` with its place.
+    pub(super) fn at<T: Clone>(&self, file: FileId, s: &S<T>) -> At<T> {
+        At::new(s.value.clone(), self.span(file, &s.referenced))
     }
 
     pub(super) fn empty_prompt(span: Span) -> Prompt {

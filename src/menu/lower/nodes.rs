@@ -120,8 +120,7 @@ impl Cx<'_> {
         id: &str,
         n: &RawNode,
         kind: &'static str,
-        ld: &ListenDefaults,
-    ) -> NodeKind {
+    ) -> NodeSpec {
         // Fields this kind does not use.
         let ok = allowed(kind);
         for (field, loc) in n.present() {
@@ -164,21 +163,21 @@ impl Cx<'_> {
             "menu" => {
                 let prompt = prompt(self);
                 let options = self.lower_options(file, span, id, n);
-                let listen = self.listen(file, n, ld);
-                NodeKind::Menu(MenuNode {
+                let listen = self.listen(file, n);
+                NodeSpec::Menu {
                     prompt,
                     options,
                     listen,
-                })
+                }
             }
-            "message" => NodeKind::Message(MessageNode {
+            "message" => NodeSpec::Message {
                 prompt: prompt(self),
                 next: next(self),
-                barge_in: n.barge_in.as_ref().map_or(ld.barge_in, |b| b.value),
-            }),
+                barge_in: n.barge_in.as_ref().map(|b| b.value),
+            },
             "collect" => {
                 let prompt = prompt(self);
-                let (min, max, terminator) = self.lower_digits(file, span, n);
+                let digits = self.lower_digits(file, span, n);
                 let pattern = n.pattern.as_ref().and_then(|p| self.regex(file, "pattern", p));
                 let store = match &n.store {
                     Some(s) => self.identifier(file, "store", s),
@@ -188,17 +187,15 @@ impl Cx<'_> {
                     }
                 };
                 let next = next(self);
-                let listen = self.listen(file, n, ld);
-                NodeKind::Collect(CollectNode {
+                let listen = self.listen(file, n);
+                NodeSpec::Collect {
                     prompt,
-                    min,
-                    max,
-                    terminator,
+                    digits,
                     pattern,
                     store,
                     next,
                     listen,
-                })
+                }
             }
             "route" => {
                 let routes = self.lower_routes(file, span, id, n);
@@ -209,7 +206,7 @@ impl Cx<'_> {
                         Self::missing_ref(span)
                     }
                 };
-                NodeKind::Route(RouteNode { routes, default })
+                NodeSpec::Route(RouteNode { routes, default })
             }
             "transfer" => {
                 let queue = match &n.queue {
@@ -240,21 +237,18 @@ impl Cx<'_> {
                     .context
                     .as_ref()
                     .map(|c| c.value.iter().map(|v| self.identifier(file, "context", v)).collect());
-                let hold = self.lower_hold(file, n.hold.as_deref(), &ld.hold);
-                let when_no_operator = match n.when_no_operator.as_deref() {
-                    Some(w) => self.lower_no_operator(file, w),
-                    None => ld.when_no_operator.clone(),
-                };
-                NodeKind::Transfer(TransferNode {
+                let hold = n.hold.as_deref().map(|h| self.lower_hold(file, Some(h)));
+                let when_no_operator = n.when_no_operator.as_deref().map(|w| self.lower_no_operator(file, w));
+                NodeSpec::Transfer {
                     queue,
                     priority,
                     prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                     context,
                     hold,
                     when_no_operator,
-                })
+                }
             }
-            _ => NodeKind::Hangup(HangupNode {
+            _ => NodeSpec::Hangup(HangupNode {
                 prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                 reason: n
                     .reason
@@ -264,7 +258,7 @@ impl Cx<'_> {
         }
     }
 
-    pub(super) fn lower_options(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<MenuOption> {
+    pub(super) fn lower_options(&mut self, file: FileId, span: Span, id: &str, n: &RawNode) -> Vec<OptionSpec> {
         let Some(raw) = &n.options else {
             self.need(
                 span,
@@ -285,8 +279,6 @@ impl Cx<'_> {
             );
         }
         let mut out = Vec::new();
-        let mut keys: HashMap<DtmfKey, Span> = HashMap::new();
-        let mut words: HashMap<crate::rules::Keyword, Span> = HashMap::new();
         for o in &raw.value {
             let ospan = self.span(file, &o.referenced);
             let key = match &o.value.key {
@@ -310,143 +302,41 @@ impl Cx<'_> {
                 }
             };
             let key_span = o.value.key.as_ref().map_or(ospan, |k| self.span(file, &k.referenced));
-            if let Some(key) = &key {
-                if let Some(first) = keys.get(key) {
-                    let d = Diagnostic::new(
-                        Code::DuplicateKey,
-                        key_span,
-                        format!("key `{key}` is used twice in menu `{id}`"),
-                    )
-                    .label("second use")
-                    .with_secondary(*first, "first use")
-                    .help("give each option its own key");
-                    self.push(d);
-                } else {
-                    keys.insert(key.clone(), key_span);
-                }
-            }
-            let mut say = Vec::new();
-            for w in o.value.say.iter().flatten() {
-                let wspan = self.span(file, &w.referenced);
-                let Some(word) = crate::rules::Keyword::new(&w.value) else {
-                    self.push(
-                        Diagnostic::new(Code::InvalidValue, wspan, "empty spoken keyword")
-                            .label("write a word or phrase"),
-                    );
-                    continue;
-                };
-                if let Some(first) = words.get(&word) {
-                    let d = Diagnostic::new(
-                        Code::DuplicateKey,
-                        wspan,
-                        format!("keyword `{word}` is used twice in menu `{id}`"),
-                    )
-                    .label("second use")
-                    .with_secondary(*first, "first use");
-                    self.push(d);
-                    continue;
-                }
-                words.insert(word.clone(), wspan);
-                say.push(word);
-            }
-            let language = o.value.language.as_ref().map(|l| {
-                if !self.languages.contains(&l.value) {
-                    let lspan = self.span(file, &l.referenced);
-                    self.push(
-                        Diagnostic::new(
-                            Code::InvalidValue,
-                            lspan,
-                            format!("`{}` is not one of the menu's languages", l.value),
-                        )
-                        .label(format!("`languages` is [{}]", self.languages.join(", "))),
-                    );
-                }
-                l.value.clone()
+            out.push(OptionSpec {
+                key: key.map(|k| At::new(k, key_span)),
+                at: ospan,
+                to,
+                say: o.value.say.iter().flatten().map(|w| self.at(file, w)).collect(),
+                label: o.value.label.as_ref().map(|l| l.value.clone()),
+                language: o.value.language.as_ref().map(|l| self.at(file, l)),
             });
-            if let Some(key) = key {
-                out.push(MenuOption {
-                    key,
-                    key_span,
-                    to,
-                    say,
-                    label: o.value.label.as_ref().map(|l| l.value.clone()),
-                    language,
-                });
-            }
         }
         out
     }
 
-    pub(super) fn lower_digits(&mut self, file: FileId, span: Span, n: &RawNode) -> (u32, u32, Option<DtmfKey>) {
+    pub(super) fn lower_digits(&mut self, file: FileId, span: Span, n: &RawNode) -> DigitsSpec {
         let Some(d) = &n.digits else {
             self.push(
                 Diagnostic::new(Code::IncompleteNode, span, "`collect` node has no `digits`")
                     .label("`digits` is required here")
                     .help("add `digits: { min: 1, max: 10, terminator: \"#\" }`"),
             );
-            return (1, 1, None);
+            return DigitsSpec {
+                at: span,
+                min: Some(At::new(1, span)),
+                max: Some(At::new(1, span)),
+                terminator: None,
+            };
         };
-        let dspan = self.span(file, &d.referenced);
-        let min = d.value.min.as_ref().map_or(1, |m| m.value);
-        let max = match &d.value.max {
-            Some(m) => m.value,
-            None => {
-                self.push(
-                    Diagnostic::new(Code::MissingField, dspan, "`digits` has no `max`")
-                        .label("add `max: <most digits>`"),
-                );
-                min.max(1)
-            }
-        };
-        let mut ok = true;
-        if min == 0 {
-            let s = d.value.min.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
-            self.push(
-                Diagnostic::new(Code::InvalidValue, s, "`min` must be at least 1")
-                    .label("an empty entry is a no-input, never a value"),
-            );
-            ok = false;
-        }
-        if max < min {
-            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
-            self.push(
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    s,
-                    format!("`max` ({max}) is less than `min` ({min})"),
-                )
-                .label("too small"),
-            );
-            ok = false;
-        }
-        if max > MAX_COLLECT_DIGITS {
-            let s = d.value.max.as_ref().map_or(dspan, |m| self.span(file, &m.referenced));
-            self.push(
-                Diagnostic::new(
-                    Code::InvalidValue,
-                    s,
-                    format!("`max` is more than {MAX_COLLECT_DIGITS} digits"),
-                )
-                .label("no caller types that many"),
-            );
-            ok = false;
-        }
         let terminator = d.value.terminator.as_ref().and_then(|t| {
             let key = self.key(file, t, "terminator")?;
-            if key.len() != 1 || key.has_digit() {
-                let s = self.span(file, &t.referenced);
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, s, format!("terminator `{key}` must be `#` or `*`"))
-                        .label("a digit (or several keys) cannot end an entry of digits"),
-                );
-                return None;
-            }
-            Some(key)
+            Some(At::new(key, self.span(file, &t.referenced)))
         });
-        if ok {
-            (min, max, terminator)
-        } else {
-            (min.max(1), max.max(min).clamp(1, MAX_COLLECT_DIGITS), terminator)
+        DigitsSpec {
+            at: self.span(file, &d.referenced),
+            min: d.value.min.as_ref().map(|m| self.at(file, m)),
+            max: d.value.max.as_ref().map(|m| self.at(file, m)),
+            terminator,
         }
     }
 
@@ -544,31 +434,15 @@ impl Cx<'_> {
             }
         }
         if let Some(h) = &w.hours {
-            if self.schedules.contains_key(&h.value) {
-                tests.push(Test::Hours(h.value.clone()));
-            } else {
-                let s = self.span(file, &h.referenced);
-                let mut d = Diagnostic::new(Code::InvalidValue, s, format!("no schedule `{}`", h.value))
-                    .label("not defined under `schedules`");
-                if let Some(help) = suggest(&h.value, self.schedules.keys().map(String::as_str)) {
-                    d = d.help(help);
-                }
-                self.push(d);
+            let h = self.at(file, h);
+            if self.b.known_schedule(&h) {
+                tests.push(Test::Hours(h.value));
             }
         }
         if let Some(l) = &w.language {
-            if self.languages.contains(&l.value) {
-                tests.push(Test::Language(l.value.clone()));
-            } else {
-                let s = self.span(file, &l.referenced);
-                self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        s,
-                        format!("`{}` is not one of the menu's languages", l.value),
-                    )
-                    .label(format!("`languages` is [{}]", self.languages.join(", "))),
-                );
+            let l = self.at(file, l);
+            if self.b.known_language(&l) {
+                tests.push(Test::Language(l.value));
             }
         }
         if w.var.is_none() && ops == 0 && w.hours.is_none() && w.language.is_none() {
@@ -604,3 +478,4 @@ fn kinds_list() -> String {
         None => String::new(),
     }
 }
+

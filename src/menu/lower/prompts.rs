@@ -8,63 +8,15 @@ impl Cx<'_> {
     }
 
     pub(super) fn clip(&mut self, file: FileId, a: &S<String>) -> Option<ClipRef> {
-        let span = self.span(file, &a.referenced);
-        if a.value.trim().is_empty() {
-            self.push(
-                Diagnostic::new(Code::MissingField, span, "`audio` is empty")
-                    .label("name a clip under `audio_dir`, or remove `audio`"),
-            );
-            return None;
-        }
-        let p = Path::new(&a.value);
-        let mut depth = 0i32;
-        let mut escapes = false;
-        for c in p.components() {
-            match c {
-                Component::Normal(_) => depth += 1,
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    depth -= 1;
-                    if depth < 0 {
-                        escapes = true;
-                    }
-                }
-                Component::RootDir | Component::Prefix(_) => escapes = true,
-            }
-        }
-        if escapes || depth <= 0 {
-            self.push(
-                Diagnostic::new(
-                    Code::ClipEscapes,
-                    span,
-                    format!("clip path `{}` leaves `audio_dir`", a.value),
-                )
-                .label("refused")
-                .note(format!(
-                    "clips are read only from inside `audio_dir` ({})",
-                    display_dir(&self.audio_dir)
-                ))
-                .help("name a file inside `audio_dir`, e.g. `welcome.wav`"),
-            );
-            return None;
-        }
-        Some(ClipRef {
-            name: a.value.clone(),
-            path: self.audio_dir.join(p),
-            span,
-        })
+        let name = self.at(file, a);
+        self.b.clip(&name)
     }
 
     pub(super) fn prompt_text(&mut self, file: FileId, whole: Span, t: &Option<S<String>>) -> String {
         match t {
-            Some(t) if !t.value.trim().is_empty() => t.value.clone(),
             Some(t) => {
-                let span = self.span(file, &t.referenced);
-                self.push(
-                    Diagnostic::new(Code::MissingField, span, "prompt `text` is empty")
-                        .label("write what the caller hears"),
-                );
-                String::new()
+                let t = self.at(file, t);
+                self.b.prompt_text(&t)
             }
             None => {
                 self.push(
@@ -84,24 +36,7 @@ impl Cx<'_> {
         let mut translations = IndexMap::new();
         for (lang, t) in p.value.translations.iter().flat_map(|t| t.0.iter()) {
             let lspan = self.span(file, &lang.referenced);
-            if !self.languages[1..].contains(&lang.value) {
-                let mut d = Diagnostic::new(
-                    Code::InvalidValue,
-                    lspan,
-                    format!("`{}` is not one of the menu's other languages", lang.value),
-                );
-                d = if self.languages.first() == Some(&lang.value) {
-                    d.label("this is the default language: write it in the prompt's own `text`")
-                } else {
-                    d.label(format!("`languages` is [{}]", self.languages.join(", ")))
-                };
-                if let Some(h) = suggest(
-                    &lang.value,
-                    self.languages.iter().map(String::as_str).chain(["text", "audio"]),
-                ) {
-                    d = d.help(h);
-                }
-                self.push(d);
+            if !self.b.translation_language(&At::new(lang.value.clone(), lspan)) {
                 continue;
             }
             if translations.contains_key(&lang.value) {

@@ -20,32 +20,17 @@ pub(super) fn action_fields(action: &str) -> (&'static [&'static str], &'static 
 }
 
 impl Cx<'_> {
-    /// `hold:` over `base` (the defaults): each field given replaces the base's.
-    pub(super) fn lower_hold(&mut self, file: FileId, raw: Option<&S<RawHold>>, base: &Hold) -> Hold {
-        let Some(raw) = raw else { return base.clone() };
-        let every = raw
-            .value
-            .every
-            .as_ref()
-            .and_then(|e| {
-                let d = self.duration(file, "hold.every", e, false)?;
-                if d < MIN_HOLD_EVERY {
-                    let span = self.span(file, &e.referenced);
-                    self.push(
-                        Diagnostic::new(Code::InvalidValue, span, "`hold.every` is shorter than 5 seconds")
-                            .label("announcements this close would talk over each other")
-                            .help("announce every 20 to 60 seconds, e.g. `every: 30s`"),
-                    );
-                    return None;
-                }
-                Some(d)
-            })
-            .unwrap_or(base.every);
-        let prompt = match &raw.value.prompt {
-            Some(p) => Some(self.prompt(file, p)),
-            None => base.prompt.clone(),
-        };
-        Hold { every, prompt }
+    /// `hold:` as given (each field left out is the defaults').
+    pub(super) fn lower_hold(&mut self, file: FileId, raw: Option<&S<RawHold>>) -> HoldSpec {
+        let Some(raw) = raw else { return HoldSpec::default() };
+        HoldSpec {
+            every: raw
+                .value
+                .every
+                .as_ref()
+                .and_then(|e| self.parse_duration_at(file, "hold.every", e)),
+            prompt: raw.value.prompt.as_ref().map(|p| self.prompt(file, p)),
+        }
     }
 
     /// `when_no_operator:`; `None` (with a finding) when it cannot be used.
@@ -110,7 +95,7 @@ impl Cx<'_> {
                     );
                     return None;
                 };
-                let max_wait = self.duration(file, "max_wait", mw, false)?;
+                let max_wait = self.duration(file, "max_wait", mw)?;
                 let prompt = w.prompt.as_ref().map(|p| self.prompt(file, p));
                 Some(NoOperator::Hold { max_wait, prompt })
             }
@@ -143,48 +128,10 @@ impl Cx<'_> {
     }
 
     /// `dispositions:`: code → description.
-    pub(super) fn lower_dispositions(
-        &mut self,
-        file: FileId,
-        raw: &S<Entries<S<String>, S<String>>>,
-    ) -> Vec<Disposition> {
-        let mut out: Vec<Disposition> = Vec::new();
+    pub(super) fn lower_dispositions(&mut self, file: FileId, raw: &S<Entries<S<String>, S<String>>>) {
         for (code, description) in &raw.value.0 {
-            let span = self.span(file, &code.referenced);
-            let ok = !code.value.is_empty()
-                && code
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            if !ok {
-                self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("`{}` is not a disposition code", code.value),
-                    )
-                    .label("letters, digits, `_` and `-` only")
-                    .help("a call-taker types it after `:end`, e.g. `report_taken`"),
-                );
-                continue;
-            }
-            if let Some(first) = out.iter().find(|d| d.code == code.value) {
-                self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("disposition `{}` is listed twice", code.value),
-                    )
-                    .label("second one")
-                    .with_secondary(first.span, "first one"),
-                );
-                continue;
-            }
-            out.push(Disposition {
-                code: code.value.clone(),
-                description: description.value.clone(),
-                span,
-            });
+            let code = self.at(file, code);
+            self.b.disposition(code, description.value.clone());
         }
         if raw.value.0.is_empty() {
             let span = self.span(file, &raw.referenced);
@@ -193,6 +140,5 @@ impl Cx<'_> {
                     .label("list at least one code, or leave `dispositions` out for the built-in ones"),
             );
         }
-        out
     }
 }

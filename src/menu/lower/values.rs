@@ -3,40 +3,11 @@
 use super::*;
 
 impl Cx<'_> {
-    pub(super) fn lower_languages(&mut self, file: FileId, raw: &RawMenu) -> Vec<String> {
-        let Some(langs) = &raw.languages else {
-            return vec!["en".into()];
-        };
-        let mut out: Vec<String> = Vec::new();
-        for l in &langs.value {
-            let span = self.span(file, &l.referenced);
-            if !is_language_tag(&l.value) {
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, span, format!("`{}` is not a language tag", l.value))
-                        .label("expected a tag such as `en`, `es` or `pt-BR` (BCP 47)"),
-                );
-            } else if out.contains(&l.value) {
-                self.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        span,
-                        format!("language `{}` is listed twice", l.value),
-                    )
-                    .label("repeated"),
-                );
-            } else {
-                out.push(l.value.clone());
-            }
-        }
-        if out.is_empty() {
-            let span = self.span(file, &langs.referenced);
-            self.push(
-                Diagnostic::new(Code::InvalidValue, span, "`languages` is empty")
-                    .label("list at least one language, e.g. `[en]`"),
-            );
-            out.push("en".into());
-        }
-        out
+    pub(super) fn lower_languages(&mut self, file: FileId, raw: &RawMenu) {
+        let Some(langs) = &raw.languages else { return };
+        let tags = langs.value.iter().map(|l| self.at(file, l)).collect();
+        let span = self.span(file, &langs.referenced);
+        self.b.languages(tags, span);
     }
 
     pub(super) fn lower_schedule(&mut self, file: FileId, periods: &S<Vec<S<super::raw::RawPeriod>>>) -> Schedule {
@@ -94,24 +65,11 @@ impl Cx<'_> {
         out
     }
 
-    pub(super) fn duration(&mut self, file: FileId, field: &str, v: &S<String>, allow_zero: bool) -> Option<Duration> {
+    /// The duration written in `v`, with its place; `None` (E016) when it is not one.
+    pub(super) fn parse_duration_at(&mut self, file: FileId, field: &str, v: &S<String>) -> Option<At<Duration>> {
         let span = self.span(file, &v.referenced);
         match parse_duration(&v.value) {
-            Ok(d) if d.is_zero() && !allow_zero => {
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be longer than zero"))
-                        .label("zero"),
-                );
-                None
-            }
-            Ok(d) if d > MAX_DURATION => {
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, span, format!("`{field}` is longer than 24 hours"))
-                        .label("no line waits that long"),
-                );
-                None
-            }
-            Ok(d) => Some(d),
+            Ok(d) => Some(At::new(d, span)),
             Err(e) => {
                 self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid duration in `{field}`")).label(e));
                 None
@@ -119,22 +77,15 @@ impl Cx<'_> {
         }
     }
 
+    /// The duration written in `v`, if it is one and in range (the builder's).
+    pub(super) fn duration(&mut self, file: FileId, field: &str, v: &S<String>) -> Option<Duration> {
+        let d = self.parse_duration_at(file, field, v)?;
+        self.b.duration(field, &d)
+    }
+
     pub(super) fn at_least_one(&mut self, file: FileId, field: &str, v: &S<u32>) -> Option<u32> {
-        if v.value == 0 {
-            let span = self.span(file, &v.referenced);
-            self.push(
-                Diagnostic::new(Code::InvalidValue, span, format!("`{field}` must be at least 1")).label(
-                    if field.starts_with("max_no_") {
-                        "0 would send every caller to the fallback before they could answer"
-                    } else {
-                        "0 would flag every menu"
-                    },
-                ),
-            );
-            None
-        } else {
-            Some(v.value)
-        }
+        let n = self.at(file, v);
+        self.b.at_least_one(field, &n)
     }
 
     /// Parses a DTMF key value; `None` (with a finding) when empty or invalid.
@@ -247,7 +198,7 @@ impl Cx<'_> {
             max_prompt: raw
                 .max_prompt
                 .as_ref()
-                .and_then(|v| self.duration(file, "max_prompt", v, false)),
+                .and_then(|v| self.duration(file, "max_prompt", v)),
             allow,
         }
     }
