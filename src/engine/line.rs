@@ -369,13 +369,8 @@ impl<'m> Call<'m> {
             (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n + 1)),
             (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n + 1)),
         };
-        // `{position}` first, then `{queue}` (a queue named `{position}` stays as it is).
-        if play.text.contains("{position}") {
-            let p = position.map_or_else(|| "?".to_owned(), |p| p.to_string());
-            play.text = play.text.replace("{position}", &p);
-        }
-        if play.text.contains("{queue}") {
-            play.text = play.text.replace("{queue}", queue);
+        if play.text.contains('{') {
+            play.text = fill_hold_text(&play.text, position, queue);
         }
         play
     }
@@ -462,6 +457,36 @@ impl<'m> Call<'m> {
             self.callback = None;
         }
     }
+}
+
+/// `text` with `{position}` (the position, `?` without one) and `{queue}` (the queue's name)
+/// filled in, in one pass into one string: a name filled in is not read again for
+/// placeholders (a queue named `{position}` is said as it is).
+fn fill_hold_text(text: &str, position: Option<usize>, queue: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + queue.len() + 20);
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("{position}") {
+            match position {
+                Some(p) => {
+                    let _ = write!(out, "{p}");
+                }
+                None => out.push('?'),
+            }
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("{queue}") {
+            out.push_str(queue);
+            rest = after;
+        } else {
+            out.push('{');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -602,6 +627,23 @@ nodes:
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn hold_text_fills_position_and_queue_once_each_in_one_pass() {
+        let t = "number {position} in {queue}, {position} again; {other} and {{position}} stay";
+        assert_eq!(
+            fill_hold_text(t, Some(12), "sales"),
+            "number 12 in sales, 12 again; {other} and {12} stay"
+        );
+        assert_eq!(
+            fill_hold_text(t, None, "q"),
+            "number ? in q, ? again; {other} and {?} stay"
+        );
+        // As two replaces in turn did: a queue's name is not read for placeholders.
+        assert_eq!(fill_hold_text("{queue}", Some(1), "{position}"), "{position}");
+        assert_eq!(fill_hold_text("no placeholder {", Some(1), "q"), "no placeholder {");
+        assert_eq!(fill_hold_text("é{queue}ü", Some(1), "ß"), "éßü");
     }
 
     #[test]
