@@ -218,11 +218,14 @@ fn reports(seen: &Seen) -> bool {
     matches!(&seen.outcome, Some(Outcome::Transferred { queue, .. }) if queue == "reports")
 }
 
+/// Runs one call.
 type Scenario = fn(&Menu, &ClipLibrary) -> Seen;
+/// Whether the call took the way its scenario describes.
+type Took = fn(&Seen) -> bool;
 
 fn main() {
     let (menu, clips) = hotline();
-    let scenarios: [(&str, Scenario, fn(&Seen) -> bool); 3] = [
+    let scenarios: [(&str, Scenario, Took); 3] = [
         ("two keys to a handoff", two_keys, |s| {
             reports(s) && s.handoffs == 1 && s.no_match + s.no_input + s.holds == 0
         }),
