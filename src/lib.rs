@@ -26,6 +26,8 @@
 //! # Ok::<(), ivrsim::menu::load::ReadError>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod atomic;
 pub mod audio;
 pub mod call;

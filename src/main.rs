@@ -1,5 +1,7 @@
 //! The `ivrsim` binary: parses the command line and hands over to [`ivrsim::cli::run`].
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -17,8 +17,8 @@ use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
 use super::{Call, CallStart, CallTime, Effect, Handoff, Outcome, PromptPlay, QueueEvent, Summary};
-use crate::timing::PromptTimings;
 use crate::menu::Menu;
+use crate::timing::PromptTimings;
 
 use crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 

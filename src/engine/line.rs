@@ -97,7 +97,7 @@ pub(super) enum Line {
     Closing { queue: String },
 }
 
-impl Call<'_> {
+impl<'m> Call<'m> {
     /// Relays what the console said about the handed-off call, at `now`. Ignored when the
     /// call has no operator line or is not handed off.
     pub fn handle_queue(&mut self, now: CallTime, event: QueueEvent) {
@@ -147,7 +147,7 @@ impl Call<'_> {
                 if !staffed && was_unstaffed.is_none() {
                     self.step(now, node, PathEvent::Unstaffed);
                     self.caption(now, "no call-taker is logged in at the moment".into());
-                    self.no_operator(now, &tr, true);
+                    self.no_operator(now, tr, true);
                 }
             }
             QueueEvent::Lost { why } | QueueEvent::Unavailable { why }
@@ -172,14 +172,14 @@ impl Call<'_> {
                     next_announcement: now,
                     unstaffed_since: Some(since),
                 });
-                self.no_operator(now, &tr, false);
+                self.no_operator(now, tr, false);
             }
             QueueEvent::Answered { operator } => {
                 self.stop_prompt(now);
                 self.step(now, node, PathEvent::Answered(operator.clone()));
                 self.caption(now, format!("{operator} answered"));
                 self.answered_at.get_or_insert(now);
-                let queue = self.queue_now().unwrap_or_else(|| tr.queue.clone());
+                let queue = self.take_queue().unwrap_or_else(|| tr.queue.clone());
                 self.line = Some(Line::Talking {
                     queue,
                     operator,
@@ -204,7 +204,7 @@ impl Call<'_> {
                 self.caption(now, format!("the call-taker ended the call ({disposition})"));
                 self.disposition = Some(disposition);
                 let outcome = Outcome::Transferred {
-                    queue: self.queue_now().unwrap_or(tr.queue.clone()),
+                    queue: self.take_queue().unwrap_or_else(|| tr.queue.clone()),
                     priority: tr.priority,
                     reason: self.reason,
                 };
@@ -273,20 +273,24 @@ impl Call<'_> {
         matches!(self.line, Some(Line::Talking { .. }))
     }
 
-    /// The queue the call waits in, or was last in.
-    fn queue_now(&self) -> Option<String> {
-        match &self.line {
+    /// The queue the call waits in, or was last in, taken out of the line (left empty): for
+    /// a line about to be replaced or ended, so the name moves on without a copy.
+    fn take_queue(&mut self) -> Option<String> {
+        match &mut self.line {
             Some(Line::Waiting { queue, .. } | Line::Closing { queue } | Line::Talking { queue, .. }) => {
-                Some(queue.clone())
+                Some(std::mem::take(queue))
             }
             _ => None,
         }
     }
 
-    fn transfer_here(&self) -> Option<TransferNode> {
+    /// The transfer the call is at, borrowed from the menu (never copied: queue events and
+    /// line timers read it on every call).
+    fn transfer_here(&self) -> Option<&'m TransferNode> {
         let at = self.at.as_ref()?;
-        match &self.menu.node(at.node).kind {
-            NodeKind::Transfer(t) => Some(t.clone()),
+        let menu: &'m crate::menu::Menu = self.menu;
+        match &menu.node(at.node).kind {
+            NodeKind::Transfer(t) => Some(t),
             _ => None,
         }
     }
@@ -328,43 +332,41 @@ impl Call<'_> {
     pub(super) fn line_timer(&mut self, t: CallTime) {
         let Some(tr) = self.transfer_here() else { return };
         let Some(Line::Waiting {
-            queue,
             position,
             next_announcement,
             unstaffed_since,
-        }) = self.line.clone()
+            ..
+        }) = &self.line
         else {
             return;
         };
+        let (position, next_announcement, unstaffed_since) = (*position, *next_announcement, *unstaffed_since);
         if let (Some(NoOperator::Hold { max_wait, prompt }), Some(since)) = (&tr.when_no_operator, unstaffed_since)
             && since.saturating_add(*max_wait) <= t
         {
             let node = self.current();
             self.step(t, node, PathEvent::NoCallTakerWithin(*max_wait));
+            let queue = self.take_queue().unwrap_or_default();
             self.leave(t, &queue, position.is_some(), "the wait limit was reached");
             self.closing(t, queue, prompt.as_ref());
             return;
         }
         if next_announcement <= t {
-            let play = self.announcement(&tr, &queue, position);
+            let Some(Line::Waiting { queue, .. }) = &self.line else {
+                return;
+            };
+            let play = self.announcement(tr, queue, position);
             self.announcements += 1;
-            self.line = Some(Line::Waiting {
-                queue,
-                position,
-                next_announcement: t.saturating_add(tr.hold.every.max(Duration::from_millis(1))),
-                unstaffed_since,
-            });
-            self.start_queue(t, std::iter::once(play).collect());
+            if let Some(Line::Waiting { next_announcement, .. }) = &mut self.line {
+                *next_announcement = t.saturating_add(tr.hold.every.max(Duration::from_millis(1)));
+            }
+            self.start_prompt(t, Some(play));
         }
     }
 
     fn announcement(&self, tr: &TransferNode, queue: &str, position: Option<usize>) -> PromptPlay {
         let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
         let n = self.announcements;
-        let fill = |text: &str| {
-            text.replace("{position}", &position.map_or_else(|| "?".into(), |p| p.to_string()))
-                .replace("{queue}", queue)
-        };
         // A prompt that tells the position cannot be said without one.
         let usable = tr
             .hold
@@ -376,7 +378,9 @@ impl Call<'_> {
             (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n + 1)),
             (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n + 1)),
         };
-        play.text = fill(&play.text);
+        if play.text.contains('{') {
+            play.text = fill_hold_text(&play.text, position, queue);
+        }
         play
     }
 
@@ -387,10 +391,14 @@ impl Call<'_> {
     }
 
     /// No call-taker can take the call: the transfer's plan. `queued`: it has a place.
-    fn no_operator(&mut self, t: CallTime, tr: &TransferNode, queued: bool) {
-        let queue = self.queue_now().unwrap_or_else(|| tr.queue.clone());
+    fn no_operator(&mut self, t: CallTime, tr: &'m TransferNode, queued: bool) {
+        if let Some(NoOperator::Hold { .. }) = &tr.when_no_operator {
+            return; // keep waiting; `line_timer` ends the wait
+        }
+        // The line is replaced below (closing, or gone): its queue name moves on.
+        let queue = self.take_queue().unwrap_or_else(|| tr.queue.clone());
         match &tr.when_no_operator {
-            Some(NoOperator::Hold { .. }) => {} // keep waiting; `line_timer` ends the wait
+            Some(NoOperator::Hold { .. }) => {}
             Some(NoOperator::Message { prompt }) => {
                 self.leave(t, &queue, queued, "no call-taker available");
                 self.closing(t, queue, Some(prompt));
@@ -398,13 +406,12 @@ impl Call<'_> {
             Some(plan @ (NoOperator::Callback { to } | NoOperator::Goto { to })) => {
                 self.leave(t, &queue, queued, "no call-taker available");
                 if matches!(plan, NoOperator::Callback { .. }) {
-                    self.callback = to.node().map(|n| (queue.clone(), n));
+                    self.callback = to.node().map(|n| (queue, n));
                 }
                 self.line = None;
                 self.handoff_at = None;
                 self.via = Via::NoOperator;
-                let to = to.clone();
-                self.goto(&to, t);
+                self.goto(to, t);
             }
             None => {
                 self.leave(t, &queue, queued, "no call-taker available");
@@ -435,12 +442,12 @@ impl Call<'_> {
             None => self.text_play(id, DEFAULT_NO_OPERATOR_TEXT, PromptRole::Goodbye),
         };
         self.line = Some(Line::Closing { queue });
-        self.start_queue(t, std::iter::once(play).collect());
+        self.start_prompt(t, Some(play));
     }
 
     /// The closing message has ended.
     fn close(&mut self, t: CallTime) {
-        let queue = self.queue_now().unwrap_or_default();
+        let queue = self.take_queue().unwrap_or_default();
         self.effects.push_back(Effect::Hangup { at: t });
         self.finish(t, Outcome::NoOperator { queue });
     }
@@ -459,6 +466,36 @@ impl Call<'_> {
             self.callback = None;
         }
     }
+}
+
+/// `text` with `{position}` (the position, `?` without one) and `{queue}` (the queue's name)
+/// filled in, in one pass into one string: a name filled in is not read again for
+/// placeholders (a queue named `{position}` is said as it is).
+fn fill_hold_text(text: &str, position: Option<usize>, queue: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + queue.len() + 20);
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("{position}") {
+            match position {
+                Some(p) => {
+                    let _ = write!(out, "{p}");
+                }
+                None => out.push('?'),
+            }
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("{queue}") {
+            out.push_str(queue);
+            rest = after;
+        } else {
+            out.push('{');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -599,6 +636,23 @@ nodes:
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn hold_text_fills_position_and_queue_once_each_in_one_pass() {
+        let t = "number {position} in {queue}, {position} again; {other} and {{position}} stay";
+        assert_eq!(
+            fill_hold_text(t, Some(12), "sales"),
+            "number 12 in sales, 12 again; {other} and {12} stay"
+        );
+        assert_eq!(
+            fill_hold_text(t, None, "q"),
+            "number ? in q, ? again; {other} and {?} stay"
+        );
+        // As two replaces in turn did: a queue's name is not read for placeholders.
+        assert_eq!(fill_hold_text("{queue}", Some(1), "{position}"), "{position}");
+        assert_eq!(fill_hold_text("no placeholder {", Some(1), "q"), "no placeholder {");
+        assert_eq!(fill_hold_text("é{queue}ü", Some(1), "ß"), "éßü");
     }
 
     #[test]

@@ -71,8 +71,9 @@ pub struct CallStart {
 #[derive(Debug)]
 struct AtNode {
     node: NodeId,
-    /// The prompt playing and when it ends.
-    playing: Option<(PromptPlay, CallTime)>,
+    /// When the prompt playing ends (the prompt itself went out in its `StartPrompt`
+    /// effect; the engine needs only its end).
+    playing: Option<CallTime>,
     /// Prompts still to play after it.
     queue: VecDeque<PromptPlay>,
     /// When the caller's turn began (the prompt ended, or was interrupted): the no-input
@@ -171,8 +172,7 @@ impl<'m> Call<'m> {
             max_length: start.max_length.unwrap_or(MAX_CALL_LENGTH),
             left_out: 0,
         };
-        let entry = menu.entry.clone();
-        call.goto(&entry, Duration::ZERO);
+        call.goto(&menu.entry, Duration::ZERO);
         call
     }
 
@@ -200,8 +200,8 @@ impl<'m> Call<'m> {
     /// The next timer of the node the call is at, if any.
     fn next_timer(&self) -> Option<CallTime> {
         let at = self.at.as_ref()?;
-        if let Some((_, end)) = &at.playing {
-            return Some(*end);
+        if let Some(end) = at.playing {
+            return Some(end);
         }
         if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
             return self.line_deadline(tr);
@@ -472,15 +472,26 @@ impl<'m> Call<'m> {
 
     /// Starts the first prompt of `queue` at `t` (or, with none, the caller's turn).
     fn start_queue(&mut self, t: CallTime, mut queue: VecDeque<PromptPlay>) {
+        let first = queue.pop_front();
+        let started = first.is_some();
+        self.start_prompt(t, first);
+        if started && let Some(at) = self.at.as_mut() {
+            at.queue = queue;
+        }
+    }
+
+    /// Starts `prompt` at `t`, with none after it (or, with none, the caller's turn): a
+    /// [`Call::start_queue`] of one prompt without building a queue for it.
+    fn start_prompt(&mut self, t: CallTime, prompt: Option<PromptPlay>) {
         let Some(at) = self.at.as_mut() else { return };
         at.playing = None;
         at.listening_since = None;
-        match queue.pop_front() {
+        match prompt {
             Some(mut p) => {
                 p.at = t;
                 let end = t.saturating_add(p.duration);
-                at.playing = Some((p.clone(), end));
-                at.queue = queue;
+                at.playing = Some(end);
+                at.queue.clear();
                 self.effects.push_back(Effect::StartPrompt(p));
             }
             None => at.listening_since = Some(t),
@@ -540,7 +551,8 @@ impl<'m> Call<'m> {
             self.finish(t, Outcome::Failed { error });
             return;
         }
-        let mut next = to.clone();
+        // Borrowed until a route gives an owned reference (no clone for a plain move).
+        let mut next = std::borrow::Cow::Borrowed(to);
         for _ in 0..MAX_INSTANT_STEPS {
             let Some(id) = next.node() else {
                 let error = format!("the menu refers to a node `{}` that does not exist", next.name);
@@ -548,7 +560,7 @@ impl<'m> Call<'m> {
                 return;
             };
             match self.enter(id, t) {
-                Some(route_to) => next = route_to,
+                Some(route_to) => next = std::borrow::Cow::Owned(route_to),
                 None => return,
             }
         }
@@ -612,11 +624,13 @@ impl<'m> Call<'m> {
                     let keys: String = self.input.iter().collect();
                     let text = format!("type-ahead: {keys} carried over to `{}`, its prompt skipped", node.id);
                     self.caption(t, text);
-                    self.start_queue(t, VecDeque::new());
+                    self.start_prompt(t, None);
                     self.drain_input(t);
                     return None;
                 }
-                self.discard_input(t, &format!("type-ahead is off at `{}`", node.id));
+                if !self.input.is_empty() {
+                    self.discard_input(t, &format!("type-ahead is off at `{}`", node.id));
+                }
             }
             // Keys typed ahead wait through a message for the menu after it (rule 8).
             NodeKind::Message(_) => {}
@@ -624,8 +638,8 @@ impl<'m> Call<'m> {
                 self.discard_input(t, "the call is being handed over or ended")
             }
         }
-        let queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
-        self.start_queue(t, queue);
+        let prompt = self.main_prompt(id);
+        self.start_prompt(t, prompt);
         if self.at.as_ref().is_some_and(|a| a.playing.is_none()) {
             // No prompt: a message goes on, a transfer or hang-up happens, at once.
             self.prompt_done(t);
@@ -677,8 +691,8 @@ impl<'m> Call<'m> {
             return;
         }
         let Some(at) = self.at.as_mut() else { return };
-        if let Some((_, end)) = &at.playing
-            && *end <= t
+        if let Some(end) = at.playing
+            && end <= t
         {
             at.playing = None;
             let queue = std::mem::take(&mut at.queue);
@@ -707,9 +721,8 @@ impl<'m> Call<'m> {
         let node = self.menu.node(id);
         match &node.kind {
             NodeKind::Message(m) => {
-                let next = m.next.clone();
                 self.via = Via::Next;
-                self.goto(&next, t);
+                self.goto(&m.next, t);
             }
             NodeKind::Transfer(tr) => {
                 if self.line_prompt_done(t) {

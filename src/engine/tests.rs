@@ -830,7 +830,11 @@ fn rule6_multi_key_global_in_a_collect() {
     assert_eq!(at_node(&c, &m), "case");
     c.handle_timeout(ms(3300));
     let e = drain(&mut c);
-    assert!(c.path().iter().any(|s| s.event.to_string() == "no-match 1 (12*)"), "{:?}", c.path());
+    assert!(
+        c.path().iter().any(|s| s.event.to_string() == "no-match 1 (12*)"),
+        "{:?}",
+        c.path()
+    );
     assert!(handoff(&e).is_none());
     // The terminator still ends the entry at once.
     c.handle_keys(ms(5000), "1234#");

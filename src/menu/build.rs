@@ -1084,8 +1084,11 @@ impl MenuBuilder {
             });
         }
         let fallback = self.listen.fallback.clone();
-        let inter_digit_timeout =
-            self.listen.inter_digit_timeout.as_ref().map_or(DEFAULT_INTER_DIGIT_TIMEOUT, |d| d.value);
+        let inter_digit_timeout = self
+            .listen
+            .inter_digit_timeout
+            .as_ref()
+            .map_or(DEFAULT_INTER_DIGIT_TIMEOUT, |d| d.value);
         let defaults = Defaults {
             keys: std::mem::take(&mut self.keys),
             operator: self.operator.take().or_else(|| fallback.clone()),

@@ -2,8 +2,14 @@
 //! priority, in arrival order (first come, first served), as ACD systems route them.
 //! A caller's position is known on joining and changes as calls ahead are answered or
 //! abandoned. Pure: times are passed in, nothing sleeps.
+//!
+//! Each queue is one first-in-first-out line per priority ([`Priority::ALL`]): joining is a
+//! push at the back of its priority's line and answering a pop at the front of the highest
+//! non-empty one, so neither moves the calls already waiting (a single `Vec` kept in answer
+//! order needed an insert in the middle, and a removal at the front, each moving every call
+//! behind).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use crate::menu::Priority;
@@ -37,10 +43,74 @@ pub enum JoinError {
     },
 }
 
+/// One queue: a first-in-first-out line per priority, indexed by [`rank`] (lowest first).
+#[derive(Debug)]
+struct Queue<T> {
+    lines: [VecDeque<Waiting<T>>; Priority::ALL.len()],
+}
+
+/// The index of `priority` in [`Priority::ALL`] (0 = lowest).
+fn rank(priority: Priority) -> usize {
+    match priority {
+        Priority::Low => 0,
+        Priority::Normal => 1,
+        Priority::High => 2,
+        Priority::Urgent => 3,
+    }
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue {
+            lines: std::array::from_fn(|_| VecDeque::new()),
+        }
+    }
+}
+
+impl<T> Queue<T> {
+    fn len(&self) -> usize {
+        self.lines.iter().map(VecDeque::len).sum()
+    }
+
+    /// Calls answered before any call of `priority`: those of every higher priority.
+    fn ahead_of(&self, priority: Priority) -> usize {
+        self.lines[rank(priority) + 1..].iter().map(VecDeque::len).sum()
+    }
+
+    /// Adds `w` behind every call of its priority or a higher one; returns its position.
+    fn push(&mut self, w: Waiting<T>) -> usize {
+        let ahead = self.ahead_of(w.priority);
+        let line = &mut self.lines[rank(w.priority)];
+        line.push_back(w);
+        ahead + line.len()
+    }
+
+    /// The waiting calls in answer order.
+    fn iter(&self) -> impl Iterator<Item = &Waiting<T>> {
+        self.lines.iter().rev().flatten()
+    }
+
+    fn first(&self) -> Option<&Waiting<T>> {
+        self.lines.iter().rev().find_map(VecDeque::front)
+    }
+
+    fn pop_first(&mut self) -> Option<Waiting<T>> {
+        self.lines.iter_mut().rev().find_map(VecDeque::pop_front)
+    }
+
+    /// Where call `id` is: (its priority's rank, its index in that line).
+    fn find(&self, id: CallId) -> Option<(usize, usize)> {
+        self.lines
+            .iter()
+            .enumerate()
+            .find_map(|(r, line)| line.iter().position(|w| w.id == id).map(|i| (r, i)))
+    }
+}
+
 /// Every queue of a console.
 #[derive(Debug)]
 pub struct Queues<T> {
-    queues: BTreeMap<String, Vec<Waiting<T>>>,
+    queues: BTreeMap<String, Queue<T>>,
     next_id: CallId,
     /// Most calls waiting in one queue (`None`: no limit).
     pub max_waiting: Option<usize>,
@@ -120,7 +190,11 @@ impl<T> Queues<T> {
         now: Duration,
         call: T,
     ) -> Result<usize, JoinError> {
-        let q = self.queues.entry(queue.to_owned()).or_default();
+        // The queue's name is copied once, when the queue is first used.
+        if !self.queues.contains_key(queue) {
+            self.queues.insert(queue.to_owned(), Queue::default());
+        }
+        let q = self.queues.get_mut(queue).expect("inserted above");
         if let Some(max) = self.max_waiting
             && q.len() >= max
         {
@@ -130,54 +204,47 @@ impl<T> Queues<T> {
             });
         }
         // Behind every call of the same or a higher priority: stable, first come first served.
-        let at = q.iter().position(|w| w.priority < priority).unwrap_or(q.len());
-        q.insert(
-            at,
-            Waiting {
-                id,
-                priority,
-                joined: now,
-                call,
-            },
-        );
-        Ok(at + 1)
+        Ok(q.push(Waiting {
+            id,
+            priority,
+            joined: now,
+            call,
+        }))
     }
 
     /// The call answered next from `queue`, removed.
     pub fn answer_next(&mut self, queue: &str) -> Option<Waiting<T>> {
-        let q = self.queues.get_mut(queue)?;
-        (!q.is_empty()).then(|| q.remove(0))
+        self.queues.get_mut(queue)?.pop_first()
     }
 
     /// The call answered next from any queue: the highest priority, then the longest wait.
     pub fn answer_any(&mut self) -> Option<Waiting<T>> {
-        let (name, _) = self
-            .queues
-            .iter()
-            .filter_map(|(n, q)| {
-                q.first()
-                    .map(|w| (n.clone(), (std::cmp::Reverse(w.priority), w.joined, w.id)))
+        self.queues
+            .values_mut()
+            .filter_map(|q| {
+                let w = q.first()?;
+                Some(((std::cmp::Reverse(w.priority), w.joined, w.id), q))
             })
-            .min_by(|a, b| a.1.cmp(&b.1))?;
-        self.answer_next(&name)
+            .min_by(|a, b| a.0.cmp(&b.0))?
+            .1
+            .pop_first()
     }
 
     /// Removes a call by ticket (answered by id, or abandoned by the caller).
     pub fn take(&mut self, id: CallId) -> Option<Waiting<T>> {
-        for q in self.queues.values_mut() {
-            if let Some(i) = q.iter().position(|w| w.id == id) {
-                return Some(q.remove(i));
-            }
-        }
-        None
+        self.queues.values_mut().find_map(|q| {
+            let (r, i) = q.find(id)?;
+            q.lines[r].remove(i)
+        })
     }
 
     /// Where call `id` stands.
     pub fn position(&self, id: CallId) -> Option<Position> {
         self.queues.iter().find_map(|(name, q)| {
-            q.iter().position(|w| w.id == id).map(|i| Position {
+            let (r, i) = q.find(id)?;
+            Some(Position {
                 queue: name.clone(),
-                position: i + 1,
+                position: q.lines[r + 1..].iter().map(VecDeque::len).sum::<usize>() + i + 1,
             })
         })
     }
@@ -189,9 +256,14 @@ impl<T> Queues<T> {
             .flat_map(|(n, q)| q.iter().map(move |w| (n.as_str(), w)))
     }
 
+    /// The calls waiting in `queue`, in answer order (the first is position 1).
+    pub fn waiting_in(&self, queue: &str) -> impl Iterator<Item = &Waiting<T>> {
+        self.queues.get(queue).into_iter().flat_map(Queue::iter)
+    }
+
     /// Number of calls waiting.
     pub fn len(&self) -> usize {
-        self.queues.values().map(Vec::len).sum()
+        self.queues.values().map(Queue::len).sum()
     }
 
     /// Whether no call waits.
@@ -249,6 +321,122 @@ mod tests {
         q.join("urgent", Priority::High, s(9), "high").unwrap();
         let order: Vec<&str> = std::iter::from_fn(|| q.answer_any().map(|w| w.call)).collect();
         assert_eq!(order, vec!["high", "early normal", "late normal"]);
+    }
+
+    /// The rule as one `Vec` per queue kept in answer order (the layout before the
+    /// per-priority lines): a new call goes in front of the first call of a lower priority.
+    #[derive(Default)]
+    struct Model {
+        queues: BTreeMap<String, Vec<(CallId, Priority, Duration)>>,
+    }
+
+    impl Model {
+        fn join(&mut self, id: CallId, queue: &str, priority: Priority, now: Duration) -> usize {
+            let q = self.queues.entry(queue.to_owned()).or_default();
+            let at = q.iter().position(|w| w.1 < priority).unwrap_or(q.len());
+            q.insert(at, (id, priority, now));
+            at + 1
+        }
+
+        fn position(&self, id: CallId) -> Option<Position> {
+            self.queues.iter().find_map(|(name, q)| {
+                q.iter().position(|w| w.0 == id).map(|i| Position {
+                    queue: name.clone(),
+                    position: i + 1,
+                })
+            })
+        }
+
+        fn take(&mut self, id: CallId) -> Option<CallId> {
+            let q = self.queues.values_mut().find(|q| q.iter().any(|w| w.0 == id))?;
+            let i = q.iter().position(|w| w.0 == id)?;
+            Some(q.remove(i).0)
+        }
+
+        fn answer_next(&mut self, queue: &str) -> Option<CallId> {
+            let q = self.queues.get_mut(queue)?;
+            (!q.is_empty()).then(|| q.remove(0).0)
+        }
+
+        fn answer_any(&mut self) -> Option<CallId> {
+            let (name, _) = self
+                .queues
+                .iter()
+                .filter_map(|(n, q)| q.first().map(|w| (n.clone(), (std::cmp::Reverse(w.1), w.2, w.0))))
+                .min_by(|a, b| a.1.cmp(&b.1))?;
+            self.answer_next(&name)
+        }
+
+        fn order(&self) -> Vec<(String, CallId)> {
+            self.queues
+                .iter()
+                .flat_map(|(n, q)| q.iter().map(move |w| (n.clone(), w.0)))
+                .collect()
+        }
+    }
+
+    #[test]
+    fn per_priority_lines_answer_and_report_positions_as_one_ordered_list_does() {
+        // 1,000 random joins, rejoins, abandons and answers over three queues, checked after
+        // each against the model: every position, the answer order, and who is answered.
+        let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let names = ["a", "b", "c"];
+        let mut q: Queues<CallId> = Queues::new();
+        let mut model = Model::default();
+        let mut ids: Vec<CallId> = Vec::new();
+        for step in 0..1000u64 {
+            let now = s(step);
+            match next(10) {
+                0..=4 => {
+                    let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                    let (id, pos) = q.join(name, p, now, 0).unwrap();
+                    assert_eq!(pos, model.join(id, name, p, now), "join at step {step}");
+                    ids.push(id);
+                }
+                5 if !ids.is_empty() => {
+                    // Put back: the same ticket joins another queue, behind its equals.
+                    let id = ids[next(ids.len() as u64) as usize];
+                    let (got, want) = (q.take(id).map(|w| w.id), model.take(id));
+                    assert_eq!(got, want, "take at step {step}");
+                    if got.is_some() {
+                        let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                        let pos = q.rejoin(id, name, p, now, 0).unwrap();
+                        assert_eq!(pos, model.join(id, name, p, now), "rejoin at step {step}");
+                    }
+                }
+                6 if !ids.is_empty() => {
+                    let id = ids[next(ids.len() as u64) as usize];
+                    assert_eq!(q.take(id).map(|w| w.id), model.take(id), "abandon at step {step}");
+                }
+                7 => {
+                    let name = names[next(3) as usize];
+                    let got = q.answer_next(name).map(|w| w.id);
+                    assert_eq!(got, model.answer_next(name), "answer_next at step {step}");
+                }
+                _ => assert_eq!(
+                    q.answer_any().map(|w| w.id),
+                    model.answer_any(),
+                    "answer_any at step {step}"
+                ),
+            }
+            let order: Vec<(String, CallId)> = q.waiting().map(|(n, w)| (n.to_owned(), w.id)).collect();
+            assert_eq!(order, model.order(), "order at step {step}");
+            for name in names {
+                let here: Vec<CallId> = q.waiting_in(name).map(|w| w.id).collect();
+                let want: Vec<CallId> = order.iter().filter(|(n, _)| n == name).map(|w| w.1).collect();
+                assert_eq!(here, want);
+            }
+            for &id in &ids {
+                assert_eq!(q.position(id), model.position(id), "position of {id} at step {step}");
+            }
+            assert_eq!(q.len(), order.len());
+        }
     }
 
     #[test]

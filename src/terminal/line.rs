@@ -100,10 +100,7 @@ impl Terminal {
     ///
     /// # Errors
     /// rustyline's error (one line) when the line editor cannot run here.
-    pub fn start<H: LineHelper>(
-        helper: H,
-        history: Option<PathBuf>,
-    ) -> Result<Self, rustyline::error::ReadlineError> {
+    pub fn start<H: LineHelper>(helper: H, history: Option<PathBuf>) -> Result<Self, rustyline::error::ReadlineError> {
         let config = Config::builder()
             .auto_add_history(false)
             .history_ignore_space(true)

@@ -11,11 +11,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use ivrsim::timing::PromptTimings;
 use ivrsim::engine::{Call, CallClock, CallStart, Effect, QueueEvent, Via};
 use ivrsim::graph::{EdgeKind, MenuGraph};
 use ivrsim::menu::{GlobalAction, Menu, NodeId, NodeKind, Test};
 use ivrsim::source::Sources;
+use ivrsim::timing::PromptTimings;
 use petgraph::visit::EdgeRef;
 
 use crate::support;

@@ -478,4 +478,3 @@ fn kinds_list() -> String {
         None => String::new(),
     }
 }
-

@@ -626,10 +626,9 @@ impl Console {
         let staffed = self.logged_in;
         let now: Vec<(CallId, usize)> = self
             .queues
-            .waiting()
-            .filter(|(q, _)| *q == queue)
+            .waiting_in(queue)
             .enumerate()
-            .map(|(i, (_, w))| (w.id, i + 1))
+            .map(|(i, w)| (w.id, i + 1))
             .collect();
         for (id, position) in now {
             let Some(call) = self.calls.get_mut(&id) else { continue };
