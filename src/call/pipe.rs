@@ -28,14 +28,18 @@ use crate::engine::{At, CallTime};
 pub use crate::rules::MAX_PROMPTS_WITHOUT_A_TURN;
 
 /// Said once [`MAX_PROMPTS_WITHOUT_A_TURN`] prompts have played without a turn.
-pub const NO_PAUSE: &str = "· the line has played 200 prompts without a pause: the next input comes during the prompt";
+pub fn no_pause() -> String {
+    format!(
+        "· the line has played {MAX_PROMPTS_WITHOUT_A_TURN} prompts without a pause: the next input comes during the prompt"
+    )
+}
 
 /// Plays prompts to their end: moves time on while a prompt is playing.
 fn listen_to_the_end(session: &mut Session, out: &mut dyn Write) -> std::io::Result<()> {
     let turn = session.call.listen();
     show(session, out)?;
     if !turn {
-        writeln!(out, "           {NO_PAUSE}")?;
+        writeln!(out, "           {}", no_pause())?;
     }
     Ok(())
 }

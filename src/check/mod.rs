@@ -140,3 +140,26 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by_key(key);
     diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::{Code, Diagnostic};
+    use crate::source::Sources;
+
+    /// Findings at JSON pointers (imported menus) sort by pointer after file and offset: all
+    /// pointer places have the byte offset 0.
+    #[test]
+    fn findings_at_pointers_sort_by_pointer() {
+        let mut sources = Sources::new();
+        let file = sources.add("flow.json", "{\"Actions\": []}");
+        let early = sources.pointer(file, "/Actions/0");
+        let late = sources.pointer(file, "/Actions/1");
+        let mut diags = vec![
+            Diagnostic::new(Code::DuplicateNode, late, "late"),
+            Diagnostic::new(Code::UnknownTarget, early, "early"),
+        ];
+        super::sort(&mut diags);
+        let order: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["early", "late"]);
+    }
+}

@@ -1610,21 +1610,4 @@ nodes:
         assert_eq!(m.listen.timeout, DEFAULT_TIMEOUT);
         assert_eq!(m.options[2].to.target, Target::Missing);
     }
-
-    /// `check` sorts findings at JSON pointers by pointer (in the order made), not only by
-    /// code: all pointer places have the byte offset 0.
-    #[test]
-    fn findings_at_pointers_sort_by_pointer() {
-        let mut sources = Sources::new();
-        let (file, _) = flow(&mut sources);
-        let early = sources.pointer(file, "/Actions/0");
-        let late = sources.pointer(file, "/Actions/1");
-        let mut diags = vec![
-            Diagnostic::new(Code::DuplicateNode, late, "late"),
-            Diagnostic::new(Code::UnknownTarget, early, "early"),
-        ];
-        crate::check::sort(&mut diags);
-        let order: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(order, ["early", "late"]);
-    }
 }

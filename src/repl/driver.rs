@@ -54,7 +54,7 @@ use super::sound::Sound;
 use crate::call::Session;
 use crate::call::dispatch::Next;
 use crate::call::input::{self, Input};
-use crate::call::pipe::{MAX_PROMPTS_WITHOUT_A_TURN, NO_PAUSE};
+use crate::call::pipe::{MAX_PROMPTS_WITHOUT_A_TURN, no_pause};
 use crate::call::render;
 use crate::engine::{CallTime, Effect};
 use crate::source::printable;
@@ -526,7 +526,7 @@ impl<'a, 'm> Driver<'a, 'm> {
             if matches!(effect, Effect::StartPrompt(_)) {
                 self.prompts_without_turn += 1;
                 if self.options.turns && self.prompts_without_turn == MAX_PROMPTS_WITHOUT_A_TURN {
-                    out.push(format!("{INDENT}{NO_PAUSE}"));
+                    out.push(format!("{INDENT}{}", no_pause()));
                 }
             }
             if matches!(
