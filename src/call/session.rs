@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::input::Command;
-use super::transcript::{Transcript, write_atomic};
+use super::transcript::{Events, Transcript, write_atomic};
 use crate::audio::ClipLibrary;
 use crate::audio::recorder::{Recorder, SAMPLE_RATE, write_wav_atomic};
 use crate::engine::{CallStart, CallTime, Effect, Summary, VirtualCaller};
@@ -289,7 +289,10 @@ impl<'m> Session<'m> {
             menu: &self.menu.name,
             file: self.menu.path.display().to_string(),
             started: self.options.start.clock.start.to_string(),
-            events: &self.log,
+            events: Events {
+                menu: self.menu,
+                effects: &self.log,
+            },
             left_out: self.left_out,
             summary: self.summary(),
         };

@@ -448,17 +448,19 @@ pub enum Effect {
         /// The text.
         text: String,
     },
-    /// The call moved along an edge of the menu (for coverage and tools; not shown).
+    /// The call moved along an edge of the menu (for coverage and tools; not shown). Nodes are
+    /// indices into the call's menu; a transcript names them (`call::transcript::Events`),
+    /// which is why this variant is not serialized on its own.
+    #[serde(skip_serializing)]
     Moved {
         /// When.
-        #[serde(serialize_with = "ms", rename = "at_ms")]
         at: CallTime,
         /// The node it left (`None` at the start).
-        from: Option<String>,
+        from: Option<NodeId>,
         /// The edge.
         via: Via,
         /// The node it entered.
-        to: String,
+        to: NodeId,
     },
     /// The call is handed to an operator with this record.
     Handoff(Handoff),

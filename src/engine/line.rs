@@ -886,9 +886,9 @@ nodes:
         assert!(e.iter().any(|e| matches!(e, Effect::LeftQueue { .. })));
         assert!(e.contains(&Effect::Moved {
             at: ms(1000),
-            from: Some("t".into()),
+            from: m.find("t"),
             via: Via::NoOperator,
-            to: "other".into()
+            to: m.find("other").unwrap()
         }));
         // `other` has no prompt: its handoff comes at once, for its own queue.
         assert!(e.iter().any(|e| matches!(e, Effect::Handoff(h) if h.queue == "b")));

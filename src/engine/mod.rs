@@ -576,12 +576,12 @@ impl<'m> Call<'m> {
     fn enter(&mut self, id: NodeId, t: CallTime) -> Option<NodeRef> {
         let node = self.menu.node(id);
         self.stop_prompt(t);
-        let from = self.at.as_ref().map(|a| self.menu.node(a.node).id.clone());
+        let from = self.at.as_ref().map(|a| a.node);
         self.effects.push_back(Effect::Moved {
             at: t,
             from,
             via: self.via,
-            to: node.id.clone(),
+            to: id,
         });
         self.via = Via::Next;
         self.step(t, Some(id), PathEvent::Entered);

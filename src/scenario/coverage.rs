@@ -54,9 +54,9 @@ pub fn via_token(via: &Via) -> String {
 pub fn record_hits(menu: &Menu, effect: &Effect, hits: &mut Hits) {
     match effect {
         Effect::Moved { from, via, to, .. } => {
-            let Some(to) = menu.find(to) else { return };
+            let to = *to;
             hits.insert(Hit::Node(to));
-            if let Some(from) = from.as_deref().and_then(|f| menu.find(f)) {
+            if let Some(from) = *from {
                 hits.insert(Hit::Moved(from, *via, to));
                 match via {
                     Via::Option(i) | Via::Keyword(i) => {

@@ -130,10 +130,11 @@ impl<'m> Sim<'m> {
                 Effect::Moved {
                     from: Some(from), via, ..
                 } => {
+                    let from = &self.menu.node(from).id;
                     if matches!(via, Via::Route(_) | Via::RouteDefault) {
-                        self.routes.insert(edge(&from, &via));
+                        self.routes.insert(edge(from, &via));
                     }
-                    self.edges.insert(edge(&from, &via));
+                    self.edges.insert(edge(from, &via));
                 }
                 _ => {}
             }

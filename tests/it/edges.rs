@@ -81,7 +81,9 @@ impl<'m> Walk<'m> {
                 ..
             } = e
             {
-                self.moves.push((from, via, to));
+                let menu = self.call.menu();
+                self.moves
+                    .push((menu.node(from).id.clone(), via, menu.node(to).id.clone()));
             }
         }
     }
