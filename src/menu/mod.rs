@@ -26,7 +26,7 @@ pub use dtmf::DtmfKey;
 pub use load::{LoadOutcome, load_menu, load_menu_text};
 pub(crate) use lower::display_dir;
 pub(crate) use lower::normalize as normalize_path;
-pub(crate) use lower::parse_duration;
+pub(crate) use lower::{duration_at, parse_duration};
 pub use schedule::Schedule;
 
 use crate::source::Span;

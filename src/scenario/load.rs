@@ -106,14 +106,8 @@ impl Cx<'_> {
 
     /// A duration (`30s`, `1m30s`, `500ms`), or `None` with an E016 finding at its place.
     pub(crate) fn duration(&mut self, v: &S<String>) -> Option<Duration> {
-        match crate::menu::parse_duration(&v.value) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                let span = self.span(&v.referenced);
-                self.push(Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(e));
-                None
-            }
-        }
+        let span = self.span(&v.referenced);
+        crate::menu::duration_at(&v.value, span).map_err(|d| self.push(d)).ok()
     }
 
     fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {

@@ -352,6 +352,12 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(t).map_err(|e| format!("`{t}` is not a duration ({e}); write e.g. `5s` or `1500ms`"))
 }
 
+/// A duration written at `span` in a scenario or training file (`30s`, `1m30s`, `500ms`), or
+/// the E016 finding "invalid duration" there, labelled with why ([`parse_duration`]).
+pub(crate) fn duration_at(text: &str, span: Span) -> Result<Duration, Diagnostic> {
+    parse_duration(text).map_err(|why| Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(why))
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
