@@ -340,7 +340,7 @@ impl Cx<'_> {
     /// scenario files).
     fn duration(&mut self, v: &S<String>) -> Option<Duration> {
         let span = self.span(&v.referenced);
-        crate::menu::duration_at(&v.value, span).map_err(|d| self.push(d)).ok()
+        crate::menu::duration_at(&v.value, span).map_err(|d| self.push(*d)).ok()
     }
 }
 

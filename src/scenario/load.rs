@@ -107,7 +107,7 @@ impl Cx<'_> {
     /// A duration (`30s`, `1m30s`, `500ms`), or `None` with an E016 finding at its place.
     pub(crate) fn duration(&mut self, v: &S<String>) -> Option<Duration> {
         let span = self.span(&v.referenced);
-        crate::menu::duration_at(&v.value, span).map_err(|d| self.push(d)).ok()
+        crate::menu::duration_at(&v.value, span).map_err(|d| self.push(*d)).ok()
     }
 
     fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {

@@ -354,8 +354,9 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// A duration written at `span` in a scenario or training file (`30s`, `1m30s`, `500ms`), or
 /// the E016 finding "invalid duration" there, labelled with why ([`parse_duration`]).
-pub(crate) fn duration_at(text: &str, span: Span) -> Result<Duration, Diagnostic> {
-    parse_duration(text).map_err(|why| Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(why))
+pub(crate) fn duration_at(text: &str, span: Span) -> Result<Duration, Box<Diagnostic>> {
+    parse_duration(text)
+        .map_err(|why| Box::new(Diagnostic::new(Code::InvalidValue, span, "invalid duration").label(why)))
 }
 
 fn is_identifier(s: &str) -> bool {
