@@ -13,7 +13,7 @@ use crate::error::{Error, Outcome, UsageError};
 use crate::operator::console::{COMMANDS, Console, ConsoleConfig};
 use crate::operator::protocol::DEFAULT_ADDR;
 use crate::operator::server::{ClockMode, Desk, SessionLog, ShiftClock, bind};
-use crate::repl::editor::{CallHelper, MenuWords, SharedWords, history_path};
+use crate::terminal::complete::{CallHelper, MenuWords, SharedWords, history_path};
 use crate::terminal::{Screen, StdoutScreen, Tty, stdin_lines};
 
 /// Arguments of `ivrsim operator`.

@@ -597,8 +597,6 @@ async fn recv_link(link: &mut Option<Link>) -> Heard {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
     use tokio::time::sleep;
 
@@ -607,7 +605,7 @@ mod tests {
     use crate::call::SessionOptions;
     use crate::engine::{Effect, Outcome};
     use crate::menu::Menu;
-    use crate::repl::editor::MenuWords;
+    use crate::repl::editor::{MenuWords, call_words, shared_call_words};
     use crate::repl::sound::tests::Log;
 
     /// A menu whose prompts last 0.8 s ("Press one.", two words at 150 wpm) and 0.4 s
@@ -709,7 +707,7 @@ nodes:
         };
         let log = Log::default();
         let mut sound = Sound::with(Box::new(log.clone()));
-        let words = SharedWords::default();
+        let words = shared_call_words();
         let (tx, mut rx) = unbounded_channel();
         let mut readies = 0;
         let mut ready = || readies += 1;
@@ -814,7 +812,11 @@ nodes:
         assert!(matches!(outcome(&run.log), Some(Outcome::Transferred { .. })));
         assert_eq!(run.end, Duration::from_millis(800), "the call ended before :quit");
         assert_eq!(run.readies, 1);
-        assert_eq!(run.words, MenuWords::default(), "nothing to complete after the call");
+        assert_eq!(
+            run.words,
+            call_words(),
+            "nothing but the commands to complete after the call"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -1106,7 +1108,7 @@ nodes:
         let mut session = Session::new(&menu, &clips, SessionOptions::default());
         let mut screen = Recorded::default();
         let mut sound = Sound::off();
-        let words: SharedWords = Arc::new(Mutex::new(MenuWords::default()));
+        let words: SharedWords = shared_call_words();
         let (tx, mut rx) = unbounded_channel();
         let options = DriverOptions {
             timeouts: true,

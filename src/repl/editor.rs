@@ -1,53 +1,39 @@
-//! The line editor's helper: Tab completion of `:commands` and of the keys (and spoken
-//! keywords) of the menu the call is at, and a hint of the rest of a command.
-//!
-//! The driver thread keeps [`SharedWords`] up to date as the call moves; the reader
-//! thread's rustyline reads it when the trainee presses Tab. The lock is held only to copy
-//! a few short strings.
+//! What the call's line editor completes: the `:commands` of `ivrsim call` and the keys (and
+//! spoken keywords) of the menu the call is at. The completion itself (Tab, hints, the
+//! rustyline helper) is the terminal module's (`crate::terminal::complete`), shared with the
+//! console; the driver thread keeps the [`SharedWords`] up to date as the call moves.
 
-use std::borrow::Cow;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-
-use rustyline::completion::{Completer, Pair};
-use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::{Hint, Hinter};
-use rustyline::validate::Validator;
-use rustyline::{Context, Helper};
 
 use crate::call::Session;
 use crate::call::input::COMMANDS;
 use crate::menu::NodeKind;
 use crate::rules::KeyAction;
 
-/// What can be typed at the node the call is at.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MenuWords {
-    /// Keys and what they do: the menu's options, then the global keys.
-    pub keys: Vec<(String, String)>,
-    /// Spoken keywords of the menu's options.
-    pub words: Vec<String>,
-    /// The `:commands` and what they do; empty: those of `ivrsim call`.
-    pub commands: Vec<(String, String)>,
-}
+pub use crate::terminal::TabAction;
+pub use crate::terminal::complete::{
+    CallHelper, CommandHint, MenuWords, SharedWords, TAB_LIST_MAX, candidates, command_hint, history_path, tab,
+};
 
-impl MenuWords {
-    /// The commands to complete: [`MenuWords::commands`], or the call's.
-    fn command_list(&self) -> Vec<(&str, &str)> {
-        if self.commands.is_empty() {
-            COMMANDS.iter().map(|(_, n, w)| (*n, *w)).collect()
-        } else {
-            self.commands.iter().map(|(n, w)| (n.as_str(), w.as_str())).collect()
-        }
+/// What can be typed in a call with no menu to complete: the call's `:commands` only.
+pub fn call_words() -> MenuWords {
+    MenuWords {
+        commands: COMMANDS
+            .iter()
+            .map(|(_, n, w)| ((*n).to_owned(), (*w).to_owned()))
+            .collect(),
+        ..MenuWords::default()
     }
 }
 
-/// [`MenuWords`] shared between the driver (writer) and the line editor (reader).
-pub type SharedWords = Arc<Mutex<MenuWords>>;
+/// [`call_words`], shared between the driver and the line editor.
+pub fn shared_call_words() -> SharedWords {
+    Arc::new(Mutex::new(call_words()))
+}
 
 /// The keys and keywords of the node `session`'s call is at (none once the call is over).
 pub fn menu_words(session: &Session) -> MenuWords {
-    let mut out = MenuWords::default();
+    let mut out = call_words();
     if session.call.is_ended() {
         return out;
     }
@@ -80,220 +66,15 @@ pub fn menu_words(session: &Session) -> MenuWords {
     out
 }
 
-/// The completions of `line` with the cursor at `pos`: where the replaced text starts, and
-/// the candidates. `:` starts a command; digits, `*` and `#` are keys; letters are words.
-pub fn candidates(words: &MenuWords, line: &str, pos: usize) -> (usize, Vec<Pair>) {
-    let before = &line[..pos];
-    let trimmed = before.trim_start();
-    let start = before.len() - trimmed.len();
-    // On an empty line: the keys, or where there are none (the console, a call between
-    // menus) the commands.
-    if trimmed.starts_with(':') || (trimmed.is_empty() && words.keys.is_empty()) {
-        let typed = trimmed.to_lowercase();
-        let found = words
-            .command_list()
-            .into_iter()
-            .filter(|(name, _)| name.starts_with(&typed))
-            .map(|(name, what)| Pair {
-                display: format!("{name:<9} {what}"),
-                replacement: (*name).to_owned(),
-            })
-            .collect();
-        return (start, found);
-    }
-    if trimmed
-        .chars()
-        .all(|c| crate::menu::dtmf::is_dtmf(c) || c.is_whitespace())
-    {
-        let typed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-        let found = words
-            .keys
-            .iter()
-            .filter(|(key, _)| key.starts_with(&typed))
-            .map(|(key, what)| Pair {
-                display: format!("{key:>4}  {}", crate::source::printable(what)),
-                replacement: key.clone(),
-            })
-            .collect();
-        return (start, found);
-    }
-    // Words: complete the last word typed against the keywords.
-    // After the last white space character, which may be more than one byte (U+3000, U+00A0).
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let typed = before[word_start..].to_lowercase();
-    let found = words
-        .words
-        .iter()
-        .filter(|w| w.starts_with(&typed))
-        .map(|w| Pair {
-            display: crate::source::printable(w).into_owned(),
-            replacement: w.clone(),
-        })
-        .collect();
-    (word_start, found)
-}
-
-/// Most candidates one Tab lists; past that it says how many more there are.
-pub const TAB_LIST_MAX: usize = 30;
-
-/// What one Tab does (the terminal module's, shared with the console).
-pub use crate::terminal::TabAction;
-
-/// What Tab does on `line` with the cursor at byte `pos`, from `words`.
-pub fn tab(words: &MenuWords, line: &str, pos: usize) -> TabAction {
-    let pos = pos.min(line.len());
-    if !line.is_char_boundary(pos) {
-        return TabAction::Nothing;
-    }
-    let (start, found) = candidates(words, line, pos);
-    let Some(first) = found.first() else {
-        return TabAction::Nothing;
-    };
-    let shared = found.iter().skip(1).fold(first.replacement.as_str(), |acc, c| {
-        let common = acc
-            .char_indices()
-            .zip(c.replacement.chars())
-            .find(|((_, a), b)| a != b)
-            .map_or(acc.len().min(c.replacement.len()), |((i, _), _)| i);
-        &acc[..common]
-    });
-    let typed = &line[start..pos];
-    // On an empty line Tab shows what can be typed rather than adding a shared `:`.
-    if found.len() == 1 || (!typed.is_empty() && shared.len() > typed.len()) {
-        return TabAction::Complete(format!("{}{shared}", &line[..start]));
-    }
-    let mut lines: Vec<String> = found
-        .iter()
-        .take(TAB_LIST_MAX)
-        .map(|c| format!("  {}", c.display))
-        .collect();
-    if found.len() > TAB_LIST_MAX {
-        lines.push(format!(
-            "  … and {} more: type the start of one",
-            found.len() - TAB_LIST_MAX
-        ));
-    }
-    TabAction::List(lines)
-}
-
-/// A hint shown after the cursor: the rest of the only command that starts with what is
-/// typed, and what it does. Right arrow inserts the rest of the name.
-pub struct CommandHint {
-    display: String,
-    complete: String,
-}
-
-impl Hint for CommandHint {
-    fn display(&self) -> &str {
-        &self.display
-    }
-
-    fn completion(&self) -> Option<&str> {
-        Some(&self.complete)
-    }
-}
-
-/// The hint for `line` (cursor at the end), if it is the start of exactly one command.
-pub fn command_hint(words: &MenuWords, line: &str) -> Option<CommandHint> {
-    let typed = line.trim_start().to_lowercase();
-    if !typed.starts_with(':') || typed.contains(char::is_whitespace) {
-        return None;
-    }
-    let list = words.command_list();
-    let mut found = list.iter().filter(|(name, _)| name.starts_with(&typed));
-    let (name, what) = found.next()?;
-    if found.next().is_some() {
-        return None;
-    }
-    let rest = &name[typed.len()..];
-    Some(CommandHint {
-        display: format!("{rest}  ({what})"),
-        complete: rest.to_owned(),
-    })
-}
-
-/// The rustyline helper of the `call` prompt.
-#[derive(Clone)]
-pub struct CallHelper {
-    /// The current node's keys and words.
-    pub words: SharedWords,
-    /// Show hints dimmed (off with `NO_COLOR`).
-    pub dim: bool,
-}
-
-impl Completer for CallHelper {
-    type Candidate = Pair;
-
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
-        Ok(candidates(&words, line, pos))
-    }
-}
-
-impl Hinter for CallHelper {
-    type Hint = CommandHint;
-
-    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<CommandHint> {
-        if pos < line.len() {
-            return None;
-        }
-        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
-        command_hint(&words, line)
-    }
-}
-
-impl Highlighter for CallHelper {
-    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        if self.dim {
-            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
-        } else {
-            Cow::Borrowed(hint)
-        }
-    }
-
-    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
-        false
-    }
-}
-
-impl Validator for CallHelper {}
-
-impl Helper for CallHelper {}
-
-impl CallHelper {
-    /// The helper for `words`, hints dimmed unless `NO_COLOR` is set.
-    pub fn new(words: SharedWords) -> Self {
-        CallHelper {
-            words,
-            dim: std::env::var_os("NO_COLOR").is_none(),
-        }
-    }
-}
-
-impl crate::terminal::LineHelper for CallHelper {
-    fn tab(&self, line: &str, pos: usize) -> TabAction {
-        let words = self.words.lock().map(|w| w.clone()).unwrap_or_default();
-        tab(&words, line, pos)
-    }
-}
-
-/// The history file: `history.txt` in the user's data folder for ivrsim (on Linux
-/// `$XDG_DATA_HOME/ivrsim` or `~/.local/share/ivrsim`). `None` when there is no home.
-pub fn history_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "ivrsim").map(|d| d.data_dir().join("history.txt"))
-}
-
 #[cfg(test)]
 mod tests {
+    use rustyline::hint::Hint as _;
+
     use super::*;
 
     fn words() -> MenuWords {
         MenuWords {
-            commands: Vec::new(),
+            commands: call_words().commands,
             keys: vec![
                 ("1".into(), "report".into()),
                 ("12".into(), "twelve".into()),
@@ -387,15 +168,15 @@ mod tests {
 
     #[test]
     fn hints_finish_one_command() {
-        let h = command_hint(&MenuWords::default(), ":wh").unwrap();
+        let h = command_hint(&call_words(), ":wh").unwrap();
         assert_eq!(h.completion(), Some("ere"));
         assert!(h.display().starts_with("ere  ("));
         assert!(
-            command_hint(&MenuWords::default(), ":re").is_none(),
+            command_hint(&call_words(), ":re").is_none(),
             "two commands start with :re"
         );
-        assert!(command_hint(&MenuWords::default(), "12").is_none());
-        assert!(command_hint(&MenuWords::default(), ":help me").is_none());
+        assert!(command_hint(&call_words(), "12").is_none());
+        assert!(command_hint(&call_words(), ":help me").is_none());
     }
 
     #[test]
@@ -415,7 +196,7 @@ mod wide_space_tests {
         let words = MenuWords {
             keys: Vec::new(),
             words: vec!["report".into()],
-            commands: Vec::new(),
+            commands: call_words().commands,
         };
         for line in ["report\u{3000}", "x\u{a0}rep", "\u{3000}"] {
             let (start, _) = candidates(&words, line, line.len());

@@ -31,7 +31,7 @@ pub mod sound;
 use std::io;
 
 use driver::{Driver, DriverOptions, Screen};
-use editor::{CallHelper, SharedWords, history_path, menu_words};
+use editor::{CallHelper, history_path, menu_words, shared_call_words};
 use sound::Sound;
 
 pub use crate::terminal::runtime;
@@ -91,7 +91,7 @@ pub fn run_with(
     let stop = async {
         got.set(Some(signals.wait().await));
     };
-    let words = SharedWords::default();
+    let words = shared_call_words();
     if let Ok(mut w) = words.lock() {
         *w = menu_words(session);
     }

@@ -17,6 +17,7 @@
 //! The completion words themselves (the keys of the menu a call is at, the console's
 //! commands) belong to the drivers.
 
+pub mod complete;
 pub mod line;
 
 use std::io;

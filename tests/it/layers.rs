@@ -126,6 +126,13 @@ const RULES: &[Rule] = &[
         why: "training calls use the scenario module's interface for embedded steps, not its loader or runner",
     },
     Rule {
+        under: "src/cli/operator.rs",
+        forbid: &["crate::repl"],
+        allow: &[],
+        only: &[],
+        why: "the console's line editor is the terminal module's (completion included), not the REPL's",
+    },
+    Rule {
         under: "src/terminal",
         forbid: &[
             "crate::repl",
