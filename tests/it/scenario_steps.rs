@@ -315,3 +315,25 @@ fn expect_keys() {
         "expected at least 2 keypresses, 1 were pressed",
     );
 }
+
+/// A silence starts once the prompts playing have finished, also a prompt the line starts in
+/// answer to the handoff: with no call-taker, the transfer's `goto` plays the welcome again
+/// (8.4 s + 7.2 s), and the second of silence comes after it (16.6 s), not during it (9.4 s,
+/// then the expect heard the welcome to its end: 15.6 s).
+#[test]
+fn silence_after_a_handoff_with_no_call_taker_starts_after_the_lines_answer() {
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        MENU.replace(
+            r#"when_no_operator: { action: message, prompt: { text: "No one can take your call now. Please call again later." } }"#,
+            "when_no_operator: { action: goto, to: main }",
+        ),
+    );
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: the scenario\n    start: { operator: unavailable }\n    steps:\n      - press: \"1\"\n      - silence: 1s\n      - expect: { node: main, elapsed: { min: 16.6s, max: 16.6s } }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
