@@ -74,12 +74,17 @@ pub fn parse(line: &str) -> Result<Input, String> {
         return Ok(Input::Silence);
     }
     if let Some(cmd) = t.strip_prefix(':') {
-        let name = cmd.split_whitespace().next().unwrap_or_default().to_lowercase();
-        return COMMANDS
+        let mut words = cmd.split_whitespace();
+        let name = words.next().unwrap_or_default().to_lowercase();
+        let (command, _, _) = COMMANDS
             .iter()
             .find(|(_, n, _)| n[1..] == name)
-            .map(|(c, _, _)| Input::Command(*c))
-            .ok_or_else(|| format!("unknown command `:{name}`; `:help` lists them"));
+            .ok_or_else(|| format!("unknown command `:{name}`; `:help` lists them"))?;
+        // No command takes an argument: `:quit 5` is a typo, not a `:quit`.
+        if words.next().is_some() {
+            return Err(format!("`:{name}` takes nothing after it: type `:{name}` alone"));
+        }
+        return Ok(Input::Command(*command));
     }
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.starts_with(|c: char| is_dtmf(c)) {
@@ -141,6 +146,12 @@ mod tests {
         assert_eq!(parse("report a problem"), Ok(Input::Speech("report a problem".into())));
         assert_eq!(parse(":where"), Ok(Input::Command(Command::Where)));
         assert!(parse(":frobnicate").unwrap_err().contains("unknown command"));
+        assert_eq!(parse(" :WHERE "), Ok(Input::Command(Command::Where)));
+        assert_eq!(
+            parse(":quit 5"),
+            Err("`:quit` takes nothing after it: type `:quit` alone".into())
+        );
+        assert!(parse(":back extra").is_err() && parse(":hangup please").is_err());
         assert!(parse("12a").unwrap_err().contains("not a key"));
         assert!(parse("\u{1b}[2J").unwrap_err().contains("control"));
         assert!(parse(&"1".repeat(10_000)).unwrap_err().contains("limit"));
