@@ -3,9 +3,11 @@
 # at commit BEFORE (default bff79cc, the commit that added the bench) in a temporary git
 # worktree and in the working tree, then runs the two alternately three times on this machine,
 # so both columns come from the same machine and the same minutes. Both builds share this
-# repository's target/ folder (dependencies are built once); as the two bench executables get
-# the same name there, each is copied out as soon as it is built (this tree's first), and the
-# next build here compiles the crate again. The worktree is removed at exit.
+# repository's target/ folder (dependencies are built once). The two builds of the crate get
+# the same file names there and cargo judges freshness by the sources' times, so each build
+# starts by touching its tree's src/lib.rs (the crate is compiled again), each executable is
+# copied out as soon as it is built, and src/lib.rs here is touched again at exit, so that a
+# later build here does not take the other tree's artifacts. The worktree is removed at exit.
 # Allocation counts are exact; calls/s vary with the machine's load: read the best of the runs.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ before=${1:-bff79cc}
 root=$(git rev-parse --show-toplevel)
 tmp=$(mktemp -d)
 cleanup() {
+  touch "$root/src/lib.rs"
   git -C "$root" worktree remove --force "$tmp/before" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -22,6 +25,7 @@ git -C "$root" worktree add --detach "$tmp/before" "$before" >/dev/null
 # Builds the bench in folder $1 and copies its executable to $2.
 build() {
   local exe
+  touch "$1/src/lib.rs"
   exe=$(cd "$1" && CARGO_TARGET_DIR="$root/target" cargo bench --bench cost --no-run --message-format=json |
     grep -o '"executable":"[^"]*/deps/cost-[^"]*"' | tail -1 | cut -d'"' -f4)
   cp "$exe" "$2"
