@@ -277,9 +277,9 @@ pub enum Error {
 /// | 0 | Success: the command did what it was asked (warnings allowed, unless `--deny-warnings`); a call ended by its caller, `:quit`, the end of its input, or Ctrl-C in a terminal. |
 /// | 1 | Findings: a menu has errors (or warnings under `--deny-warnings`) and `check` or `prompts` says so, or a command that needs a usable menu refuses it; a scenario failed, or coverage is below `--min-coverage`; a training call of `--shift` cannot be used. |
 /// | 2 | Usage or I/O error: bad flags, a file that cannot be read (missing, a folder, too large), an output that cannot be written, an address to listen on or a terminal that cannot be used. |
-/// | 129 | SIGHUP ended the call (its files are written). |
-/// | 130 | SIGINT ended the call (its files are written). |
-/// | 143 | SIGTERM ended the call (its files are written). |
+/// | 129 | SIGHUP ended the call or the console (their files are written). |
+/// | 130 | SIGINT ended the call or the console (their files are written); not Ctrl-C in a terminal. |
+/// | 143 | SIGTERM ended the call or the console (their files are written). |
 #[must_use]
 pub fn exit_status(result: &Result<Outcome, Error>) -> u8 {
     const SUCCESS: u8 = 0;

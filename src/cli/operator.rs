@@ -120,7 +120,8 @@ pub enum ClockArg {
     Virtual,
 }
 
-/// Runs the console until its input ends or a signal comes ([`Outcome::Success`]).
+/// Runs the console until its input ends ([`Outcome::Success`]) or a signal comes
+/// ([`Outcome::Interrupted`], except Ctrl-C at a terminal: the call-taker's way out).
 ///
 /// # Errors
 /// A menu or training call that cannot be used (status 1), usage or I/O errors (status 2).
@@ -256,6 +257,8 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
         };
     }
     let mut tty = Tty::open(terminal, CallHelper::new(words), history_path());
+    // The signal that ended the console, if one did (its exit status is 128 + its number).
+    let stopped_by = std::cell::Cell::new(None);
     let result = match tty.term.as_mut() {
         Some(t) => {
             let (events, screen, ready) = t.parts();
@@ -271,7 +274,11 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
                 echo: false,
             };
             rt.block_on(desk.run(listener, events, &mut ready, async {
-                signals.wait().await;
+                // Ctrl-C at a terminal is the call-taker's way out (exit 0), as in `call`.
+                let s = signals.wait().await;
+                if s != crate::signals::Signal::Interrupt {
+                    stopped_by.set(Some(s));
+                }
             }))
         }
         None => {
@@ -286,13 +293,13 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
                 echo: true,
             };
             rt.block_on(desk.run(listener, &mut events, &mut || {}, async {
-                signals.wait().await;
+                stopped_by.set(Some(signals.wait().await));
             }))
         }
     };
     tty.close();
     match result {
-        Ok(()) => Ok(Outcome::Success),
+        Ok(()) => Ok(stopped_by.get().map_or(Outcome::Success, Outcome::Interrupted)),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
         Err(e) => Err(e.into()),
     }

@@ -304,3 +304,47 @@ fn a_real_time_shift_in_a_terminal_shows_its_clock_and_the_next_call() {
     p.flush().expect("flush");
     p.exp_eof().expect("the console leaves");
 }
+
+/// A console read from a pipe that a signal ends exits 128 + the signal's number (143 for
+/// SIGTERM, 129 for SIGHUP), as `call` does; before, it exited 0.
+#[test]
+fn a_signal_ends_a_piped_shift_with_its_status() {
+    let dir = Dir::new();
+    for (signal, status) in [("-TERM", 143), ("-HUP", 129)] {
+        let mut child = Command::cargo_bin("ivrsim")
+            .expect("binary")
+            .current_dir(root())
+            .args(["operator", "--no-listen", "--log"])
+            .arg(dir.path().join("log.jsonl"))
+            .arg("--shift")
+            .arg("scenarios/training/01-urgent-gas-smell.yaml")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut stdout = child.stdout.take().expect("stdout");
+        // Signal once the console has said its first line (its handlers are in place).
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut stdout, &mut first).expect("the console starts");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let start = std::time::Instant::now();
+        let code = loop {
+            if let Some(s) = child.try_wait().expect("wait") {
+                break s.code();
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "still running after kill {signal}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        drop(child.stdin.take());
+        assert_eq!(code, Some(status), "kill {signal}");
+    }
+}
