@@ -80,17 +80,24 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 /// folder is searched (`scenarios/training/`), loaded (and refused) only when named.
 const TRAINING_DIR: &str = "training";
 
+/// The scenario files at `path`: the file itself, or the `.yaml`/`.yml` files under the folder,
+/// in name order. Inside a folder, links to folders are not followed (as `find` and ripgrep do
+/// by default), so a link back up the tree cannot make the search go round without end; a
+/// folder named on the command line is searched even when it is a link.
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let mut entries: Vec<(PathBuf, bool)> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok())
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
             .collect();
         entries.sort();
-        for p in entries {
-            if p.is_dir() && p.file_name().is_some_and(|n| n == TRAINING_DIR) {
+        for (p, is_dir) in entries {
+            if is_dir && p.file_name().is_some_and(|n| n == TRAINING_DIR) {
                 continue;
             }
-            if p.is_dir() || p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            if is_dir {
+                collect(&p, out)?;
+            } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") && !p.is_dir() {
                 collect(&p, out)?;
             }
         }

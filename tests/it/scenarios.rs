@@ -428,3 +428,23 @@ fn two_reports_on_one_file_are_refused_before_anything_runs() {
     let out = dir.ivrsim(&["test", "s.yaml", "--coverage-json", "c.json", "--junit", "j.xml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
+
+/// Links to folders inside a searched folder are not followed: two links back to the folder
+/// itself made the search go round without end (it hung, memory growing); each file runs once.
+#[cfg(unix)]
+#[test]
+fn a_folder_with_links_back_up_runs_each_file_once() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "suite/s.yaml",
+        "menu: ../menu.yaml\nscenarios:\n  - name: one\n    steps:\n      - press: \"1\"\n",
+    );
+    std::os::unix::fs::symlink(".", dir.path().join("suite/a")).unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("suite/b")).unwrap();
+    std::fs::create_dir(dir.path().join("suite/sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("suite/sub/up")).unwrap();
+    let out = dir.ivrsim(&["test", "suite"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout.matches("PASS  one").count(), 1, "{}", out.stdout);
+}
