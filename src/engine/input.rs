@@ -82,10 +82,13 @@ impl Call<'_> {
                     at.last_digit_at = Some(t);
                 }
                 let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
-                self.caption(
-                    t,
-                    format!("{entry}: waiting {idt} s for more digits (a global key starts with it)"),
-                );
+                // Keys of the same burst still to come decide at once: no wait to announce.
+                if self.input.is_empty() {
+                    self.caption(
+                        t,
+                        format!("{entry}: waiting {idt} s for more digits (a global key starts with it)"),
+                    );
+                }
             }
             KeyMatch::Now(_) | KeyMatch::None => {
                 // Barge-in on a message skips it; the keys are typed ahead to what follows.
@@ -145,10 +148,13 @@ impl Call<'_> {
             KeyMatch::ExactButLonger(_) | KeyMatch::Partial => {
                 // The inter-digit timer decides; say so, or the line seems dead.
                 let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
-                self.caption(
-                    t,
-                    format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
-                );
+                // Keys of the same burst still to come decide at once: no wait to announce.
+                if self.input.is_empty() {
+                    self.caption(
+                        t,
+                        format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
+                    );
+                }
             }
             KeyMatch::None => self.failure(t, Failure::NoMatch(entry)),
         }
@@ -228,10 +234,13 @@ impl Call<'_> {
                 let Some(at) = self.at.as_mut() else { return };
                 at.digits.push(key);
                 at.last_digit_at = Some(t);
-                self.caption(
-                    t,
-                    format!("{key}: waiting {idt} s for more keys (a global key starts with it)"),
-                );
+                // Keys of the same burst still to come decide at once: no wait to announce.
+                if self.input.is_empty() {
+                    self.caption(
+                        t,
+                        format!("{key}: waiting {idt} s for more keys (a global key starts with it)"),
+                    );
+                }
             }
             CollectKey::Control(KeyMatch::Now(KeyAction::Option(_)) | KeyMatch::None) => {
                 self.failure(t, Failure::NoMatch(format!("{entry}{key}")));
