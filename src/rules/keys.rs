@@ -140,10 +140,13 @@ pub fn key_wait(menu: &Menu, id: NodeId, key: &str) -> Duration {
     }
 }
 
+/// A key that acts at a node, with what it does (an item of [`node_keys`]).
+pub type NodeKey<'m> = (&'m str, KeyAction);
+
 /// The pairs of keys at node `id` where the first is the start of the second (both from
 /// [`node_keys`], options, terminator and active global keys alike): pressing the first waits
 /// the inter-digit timeout before it acts (rule 3). In the order of [`node_keys`].
-pub fn prefix_pairs(menu: &Menu, id: NodeId) -> Vec<((&str, KeyAction), (&str, KeyAction))> {
+pub fn prefix_pairs(menu: &Menu, id: NodeId) -> Vec<(NodeKey<'_>, NodeKey<'_>)> {
     let keys = node_keys(menu, id);
     let mut out = Vec::new();
     for &(short, a) in &keys {

@@ -710,13 +710,15 @@ nodes:
 /// The fastest way to an operator from the entry, as the graph costs it (`graph`, `check
 /// --report`), takes the engine exactly as long, to the millisecond: the call driven along
 /// the way's edges is handed over at the way's time. On the synthetic menus (with global keys
-/// that start longer ones) and the bundled ones; a way through a message's global key is
-/// skipped (the graph costs it as pressed at the prompt's end, the walk presses at its start).
+/// that start longer ones, whose fastest way must wait), the bundled menus and the fixtures
+/// that load; a way through a message's global key is skipped (the graph costs it as pressed
+/// at the prompt's end, the walk presses at its start).
 #[test]
 fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
     let root = support::root();
     let mut files = Vec::new();
     yaml_files(&root.join("menus"), &mut files);
+    yaml_files(&root.join("tests/fixtures"), &mut files);
     let mut menus: Vec<(String, Menu, bool)> = files
         .iter()
         .filter_map(|f| Some((f.display().to_string(), load(f)?, false)))
@@ -726,7 +728,7 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         menus.push((m.name.clone(), m, true));
     }
     let clips = PromptTimings::text_only();
-    let mut compared = 0;
+    let (mut compared, mut compared_waits) = (0, 0);
     for (name, menu, waits) in &menus {
         let g = MenuGraph::build(menu);
         let t = Timings::of(menu, &clips);
@@ -749,8 +751,8 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         if through_message_key {
             continue;
         }
-        assert_eq!(
-            waited, *waits,
+        assert!(
+            waited || !*waits,
             "{name}: the fastest way waits the inter-digit timeout ({acts:?})"
         );
         let start = CallStart {
@@ -772,6 +774,8 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
             "{name}: the engine's handoff and the graph's fastest time ({acts:?})"
         );
         compared += 1;
+        compared_waits += usize::from(*waits);
     }
-    assert!(compared >= PREFIX_GLOBALS.len() + 1, "menus compared: {compared}");
+    assert_eq!(compared_waits, PREFIX_GLOBALS.len(), "synthetic menus compared");
+    assert!(compared >= 20, "menus compared: {compared} of {}", menus.len());
 }
