@@ -93,7 +93,7 @@ codes! {
     PromptTooLong = "W009", "prompt-too-long", Warning, "A menu prompt clip longer than `lint.max_prompt`.";
     NotTelephony = "W010", "not-telephony", Warning, "A clip that is not mono 16-bit PCM at 8 or 16 kHz.";
     NoFallback = "W011", "no-fallback", Warning, "A node whose retry limit ends the call because no `fallback` is set.";
-    PrefixKeys = "W012", "prefix-keys", Warning, "One option's key is the start of another's, so the shorter waits for the inter-digit timeout.";
+    PrefixKeys = "W012", "prefix-keys", Warning, "A key that acts at a node (an option or a global key) is the start of another there, so the shorter waits for the inter-digit timeout.";
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
 }

@@ -5,7 +5,7 @@
 use super::{Analysis, Thresholds};
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic};
-use crate::menu::{Menu, NoOperator, NodeKind, TransferNode};
+use crate::menu::{GlobalAction, Menu, NoOperator, NodeKind, TransferNode};
 use crate::rules::{self, KeyAction};
 use crate::source::Span;
 use crate::timing::{DurationSource, prompt_duration};
@@ -137,6 +137,62 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                 ))
                 .help("shorten the prompt, or put the most used options first"),
             );
+        }
+    }
+    global_prefix_keys(menu, diags);
+}
+
+/// W012 for a global key that is the start of a longer key acting at the same node (rules 3
+/// and 6, [`rules::prefix_pairs`]): a longer option of a menu (per menu), or a longer global
+/// key (once per pair of global keys, at the first node where both act: menus with neither
+/// hidden, messages with barge-in, collects). An option that is the start of a longer key is
+/// W012 in the menu's own lint above.
+fn global_prefix_keys(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    let span_of = |a: GlobalAction| menu.defaults.keys.iter().find(|(b, _)| *b == a).map(|(_, g)| g.span);
+    let mut seen: Vec<(GlobalAction, GlobalAction)> = Vec::new();
+    for (id, node) in menu.node_ids().zip(&menu.nodes) {
+        for ((short, a), (long, b)) in rules::prefix_pairs(menu, id) {
+            let KeyAction::Global(ga) = a else { continue };
+            let Some(short_span) = span_of(ga) else { continue };
+            let (what, long_span, idt) = match b {
+                KeyAction::Global(gb) => {
+                    if seen.contains(&(ga, gb)) {
+                        continue;
+                    }
+                    seen.push((ga, gb));
+                    (
+                        format!("global `{}` key `{long}`", gb.name()),
+                        span_of(gb),
+                        menu.defaults.inter_digit_timeout,
+                    )
+                }
+                KeyAction::Option(i) => {
+                    let NodeKind::Menu(m) = &node.kind else { continue };
+                    (
+                        format!("key `{long}` of menu `{}`", node.id),
+                        Some(m.options[i].key_span),
+                        rules::inter_digit_timeout(menu, id),
+                    )
+                }
+                KeyAction::Terminator => (
+                    format!("the terminator `{long}` of collect `{}`", node.id),
+                    Some(node.span),
+                    rules::inter_digit_timeout(menu, id),
+                ),
+            };
+            let mut d = Diagnostic::new(
+                Code::PrefixKeys,
+                short_span,
+                format!("global `{}` key `{short}` is the start of {what}", ga.name()),
+            )
+            .label(format!(
+                "callers who press `{short}` wait {} s (the inter-digit timeout) before it acts",
+                idt.as_secs_f64()
+            ));
+            if let Some(sp) = long_span {
+                d = d.with_secondary(sp, "longer key here");
+            }
+            diags.push(d);
         }
     }
 }
@@ -294,6 +350,52 @@ nodes:
         // A global key an option hides is W006, not W012.
         let w = warnings(r#"{ operator: "0" }"#);
         assert!(w.contains(&Code::ShadowedGlobalKey) && !w.contains(&Code::PrefixKeys));
+    }
+
+    // W012 for a global key that a longer key acting at the same node starts with: `0` and
+    // `00` (once per pair, not per node), `*` and `**`, the global `0` and an option `01`.
+    #[test]
+    fn a_global_key_that_starts_another_active_key_is_a_prefix_key() {
+        let w012 = |keys: &str, option: &str| {
+            let yaml = format!(
+                r#"
+name: T
+entry: main
+defaults: {{ fallback: op, keys: {keys} }}
+nodes:
+  main: {{ kind: menu, prompt: {{ text: "a" }}, options: [{{ key: "{option}", to: sub }}] }}
+  sub: {{ kind: menu, prompt: {{ text: "a" }}, options: [{{ key: "1", to: op }}] }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            );
+            let mut sources = Sources::new();
+            let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+            let menu = out.menu.expect("menu");
+            let clips = crate::audio::ClipLibrary::default();
+            let a = crate::check::Analysis::of(&menu, &clips);
+            let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+            let mut diags = Vec::new();
+            super::check(&menu, &clips, &a, &t, &mut diags);
+            diags
+                .iter()
+                .filter(|d| d.code == Code::PrefixKeys)
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            w012(r#"{ operator: "0", main_menu: "00", repeat: "*", back: "**" }"#, "1"),
+            [
+                "global `operator` key `0` is the start of global `main_menu` key `00`",
+                "global `repeat` key `*` is the start of global `back` key `**`",
+            ]
+        );
+        assert_eq!(
+            w012(r#"{ operator: "0" }"#, "01"),
+            ["global `operator` key `0` is the start of key `01` of menu `main`"]
+        );
+        assert!(w012(r#"{ operator: "0", main_menu: "9" }"#, "1").is_empty());
+        // An option on `0` hides the global `0`: `00` does not make it wait (the option does).
+        assert_eq!(w012(r#"{ operator: "00" }"#, "0"), ["key `0` is the start of key `00`"]);
     }
 
     // W005's help for a global operator key of several keys says so (it said an option hid it).

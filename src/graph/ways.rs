@@ -3,8 +3,10 @@
 //!
 //! # Cost model
 //! A way is costed as a caller who listens to each prompt to its end and then acts:
-//! - a menu key costs its keypresses and the menu prompt, plus the inter-digit timeout
-//!   when the key is the start of a longer option (the menu must wait to tell them apart);
+//! - a key (an option, or a global key at a menu, a message with barge-in or a collect) costs
+//!   its keypresses and the node's prompt, plus the node's inter-digit timeout when the key is
+//!   the start of a longer key that acts there, option or global key (the engine must wait to
+//!   tell them apart: [`rules::key_wait`]);
 //! - a message costs its prompt;
 //! - a collect costs its prompt and `min` digits (plus the terminator if it has one, or
 //!   the inter-digit timeout if entry can be shorter than `max` and has no terminator);
@@ -27,6 +29,7 @@ use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, MenuGraph};
 use crate::menu::{Menu, NodeId, NodeKind, Prompt};
+use crate::rules;
 use crate::timing::PromptTimings;
 
 /// Keypresses and milliseconds of a way.
@@ -133,33 +136,20 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         EdgeKind::Keyword { .. } | EdgeKind::NoOperator => return None,
         EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
-        EdgeKind::Option { key, .. } => {
-            let wait = match kind {
-                NodeKind::Menu(m)
-                    if m.options
-                        .iter()
-                        .any(|o| o.key.len() > key.len() && o.key.as_str().starts_with(key.as_str())) =>
-                {
-                    ms(m.listen.inter_digit_timeout)
-                }
-                _ => 0,
-            };
-            Cost {
-                keys: key.len() as u32,
-                ms: p + wait,
-            }
-        }
-        EdgeKind::GlobalKey { key, .. } => Cost {
+        // A key that a longer key at the node starts with (an option's or an active global
+        // key's) acts only after the inter-digit timeout (rule 3, `rules::key_wait`).
+        EdgeKind::Option { key, .. } | EdgeKind::GlobalKey { key, .. } => Cost {
             keys: key.len() as u32,
-            ms: p,
+            ms: p + ms(rules::key_wait(menu, id, key.as_str())),
         },
         EdgeKind::Next => match kind {
             NodeKind::Collect(c) => {
                 let term = u32::from(c.terminator.is_some());
-                let wait = if c.terminator.is_none() && c.min < c.max {
-                    ms(c.listen.inter_digit_timeout)
-                } else {
-                    0
+                let wait = match &c.terminator {
+                    // The terminator waits too if a longer active key starts with it.
+                    Some(t) => ms(rules::key_wait(menu, id, t.as_str())),
+                    None if c.min < c.max => ms(c.listen.inter_digit_timeout),
+                    None => 0,
                 };
                 Cost {
                     keys: c.min + term,
@@ -396,6 +386,79 @@ nodes:
         let ends = keys.ends(&g);
         assert_eq!(ends[m.find("m").unwrap().index()], Some((m.find("op").unwrap(), 1)));
         assert_eq!(ends[m.find("op").unwrap().index()], Some((m.find("op").unwrap(), 0)));
+    }
+
+    // A global key that a longer active key starts with waits the inter-digit timeout, as the
+    // engine does (rules 3 and 6): `0` with `00` (main menu) or with an option `01`; `*` with
+    // `**` at a collect; `0` with `00` at a message with barge-in.
+    #[test]
+    fn a_global_key_that_starts_a_longer_key_waits_the_inter_digit_timeout() {
+        let yaml = |keys: &str, option: &str| {
+            format!(
+                r##"
+name: T
+entry: m
+defaults: {{ fallback: op, operator: op, inter_digit_timeout: 3s, keys: {keys} }}
+nodes:
+  m: {{ kind: menu, prompt: {{ text: "a b c d" }}, options: [{{ key: "{option}", to: c }}] }}
+  c: {{ kind: collect, prompt: {{ text: "a b" }}, digits: {{ min: 1, max: 4, terminator: "#" }}, store: x, next: w }}
+  w: {{ kind: message, prompt: {{ text: "a" }}, next: m }}
+  op: {{ kind: transfer, queue: q }}
+"##
+            )
+        };
+        let global = |m: &Menu, from: &str, action| {
+            let g = MenuGraph::build(m);
+            let t = Timings::of(m, &PromptTimings::text_only());
+            let id = m.find(from).unwrap();
+            let e = g
+                .graph
+                .edges(g.ix(id))
+                .find(|e| matches!(e.weight(), EdgeKind::GlobalKey { action: a, .. } if *a == action))
+                .unwrap()
+                .id();
+            edge_cost(m, &g, &t, Goal::Fastest, e).unwrap()
+        };
+        use crate::menu::GlobalAction::{MainMenu, Operator};
+        let a = menu(&yaml(
+            r#"{ operator: "0", main_menu: "00", repeat: "*", back: "**" }"#,
+            "1",
+        ));
+        assert_eq!(
+            global(&a, "m", Operator),
+            Cost {
+                keys: 1,
+                ms: 1600 + 3000
+            }
+        );
+        assert_eq!(global(&a, "m", MainMenu), Cost { keys: 2, ms: 1600 });
+        assert_eq!(
+            global(&a, "w", Operator),
+            Cost {
+                keys: 1,
+                ms: 400 + 3000
+            }
+        );
+        let b = menu(&yaml(r#"{ operator: "0" }"#, "01"));
+        assert_eq!(
+            global(&b, "m", Operator),
+            Cost {
+                keys: 1,
+                ms: 1600 + 3000
+            }
+        );
+        assert_eq!(global(&b, "w", Operator), Cost { keys: 1, ms: 400 });
+        // At a collect only `*`/`#` keys act: `*` (repeat) does not move, `**` (back) neither;
+        // a `#*` main-menu key starts with the terminator and is not active there.
+        let c = menu(&yaml(r#"{ operator: "*", main_menu: "**" }"#, "1"));
+        assert_eq!(
+            global(&c, "c", Operator),
+            Cost {
+                keys: 1,
+                ms: 800 + 3000
+            }
+        );
+        assert_eq!(global(&c, "c", MainMenu), Cost { keys: 2, ms: 800 });
     }
 
     #[test]

@@ -129,6 +129,40 @@ pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
     match_keys(entry, node_keys(menu, id))
 }
 
+/// How long the engine waits after `key`, pressed alone at node `id` (at a collect: before any
+/// digit), before it acts (rule 3): the node's [`inter_digit_timeout`] when the key is
+/// [`KeyMatch::ExactButLonger`] among the node's keys (a longer option or global key starts
+/// with it), else zero. The graph's way costs add it to the key's time.
+pub fn key_wait(menu: &Menu, id: NodeId, key: &str) -> Duration {
+    match match_entry(menu, id, key) {
+        KeyMatch::ExactButLonger(_) => inter_digit_timeout(menu, id),
+        _ => Duration::ZERO,
+    }
+}
+
+/// A key that acts at a node, with what it does (an item of [`node_keys`]).
+pub type NodeKey<'m> = (&'m str, KeyAction);
+
+/// The pairs of keys at node `id` where the first is the start of the second (both from
+/// [`node_keys`], options, terminator and active global keys alike): pressing the first waits
+/// the inter-digit timeout before it acts (rule 3). In the order of [`node_keys`].
+pub fn prefix_pairs(menu: &Menu, id: NodeId) -> Vec<(NodeKey<'_>, NodeKey<'_>)> {
+    let keys = node_keys(menu, id);
+    let mut out = Vec::new();
+    for &(short, a) in &keys {
+        // The first of equal keys is the one that acts (an option before a global key).
+        if keys.iter().find(|(k, _)| *k == short).is_some_and(|(_, b)| *b != a) {
+            continue;
+        }
+        for &(long, b) in &keys {
+            if long.len() > short.len() && long.starts_with(short) {
+                out.push(((short, a), (long, b)));
+            }
+        }
+    }
+    out
+}
+
 /// A collect's entry split into its value (the digits first entered) and the keys after them
 /// that may still become the terminator or a global key.
 pub fn collect_parts(entry: &str) -> (&str, &str) {

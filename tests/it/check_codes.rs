@@ -133,6 +133,10 @@ fixtures! {
     w010_not_telephony: "W010-not-telephony" => exit 0;
     w011_no_fallback: "W011-no-fallback" => exit 0;
     w012_prefix_keys: "W012-prefix-keys" => exit 0;
+    // A global key that starts another global key (`0`/`00`, `*`/`**`) or an option (`0`/`01`):
+    // W012, and the time to the operator counts the inter-digit wait (4.6 s, not 1.6 s).
+    w012_global_prefix_keys: "W012-global-prefix-keys" => exit 0;
+    w012_global_option_prefix_keys: "W012-global-option-prefix-keys" => exit 0;
     w013_stale_clip: "W013-stale-clip" => exit 0;
     w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ivrsim::engine::{Call, CallClock, CallStart, Effect, QueueEvent, Via};
+use ivrsim::graph::ways::{Goal, Timings, Ways};
 use ivrsim::graph::{EdgeKind, MenuGraph};
 use ivrsim::menu::{GlobalAction, Menu, NodeId, NodeKind, Test};
 use ivrsim::source::Sources;
@@ -60,6 +61,8 @@ enum Act {
 struct Walk<'m> {
     call: Call<'m>,
     moves: Vec<(String, Via, String)>,
+    /// When the call was handed to an operator (time in the IVR), once it was.
+    handoff: Option<std::time::Duration>,
 }
 
 impl<'m> Walk<'m> {
@@ -67,6 +70,7 @@ impl<'m> Walk<'m> {
         let mut w = Walk {
             call: Call::new(menu, clips, start),
             moves: Vec::new(),
+            handoff: None,
         };
         w.absorb();
         w
@@ -74,6 +78,9 @@ impl<'m> Walk<'m> {
 
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
+            if let Effect::Handoff(h) = &e {
+                self.handoff = Some(h.time_in_ivr);
+            }
             if let Effect::Moved {
                 from: Some(from),
                 via,
@@ -636,4 +643,139 @@ fn every_edge_of_the_graph_is_a_move_of_the_engine_and_back() {
         "edges no walk took (drive them, or list them in UNDRIVABLE with the reason):\n{}",
         missed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
     );
+}
+
+/// Synthetic menus whose global keys start longer keys that act at the same node (`0` and
+/// `00`, `*` and `**`, a global `0` and an option `01`), at a menu, after a message without
+/// barge-in, and at a collect: the fastest way to an operator waits the inter-digit timeout.
+const PREFIX_GLOBALS: &[&str] = &[
+    r##"
+name: zero and double zero
+entry: main
+defaults:
+  fallback: op
+  operator: op
+  max_no_input: 5
+  max_no_match: 5
+  inter_digit_timeout: 2500ms
+  keys: { operator: "0", main_menu: "00", repeat: "*", back: "**" }
+nodes:
+  main: { kind: menu, prompt: { text: "one for news" }, options: [{ key: "1", to: news }] }
+  news: { kind: hangup, prompt: { text: "no news" } }
+  op: { kind: transfer, queue: q, prompt: { text: "hold on please" } }
+"##,
+    r##"
+name: zero and an option zero one
+entry: welcome
+defaults:
+  fallback: op
+  operator: op
+  max_no_input: 5
+  max_no_match: 5
+  keys: { operator: "0" }
+nodes:
+  welcome: { kind: message, prompt: { text: "welcome to the line" }, next: main, barge_in: false }
+  main:
+    kind: menu
+    inter_digit_timeout: 4s
+    prompt: { text: "zero one for news" }
+    options: [{ key: "01", to: news }, { key: "2", to: news }]
+  news: { kind: hangup }
+  op: { kind: transfer, queue: q }
+"##,
+    r##"
+name: star and double star at a collect
+entry: case
+defaults:
+  fallback: op
+  operator: op
+  max_no_input: 5
+  max_no_match: 5
+  main_menu: main
+  keys: { operator: "*", main_menu: "**" }
+nodes:
+  case:
+    kind: collect
+    inter_digit_timeout: 1500ms
+    prompt: { text: "your case number then hash" }
+    digits: { min: 6, max: 8, terminator: "#" }
+    store: n
+    next: main
+  main: { kind: menu, prompt: { text: "one" }, options: [{ key: "1", to: bye }] }
+  bye: { kind: hangup }
+  op: { kind: transfer, queue: q, prompt: { text: "one moment" } }
+"##,
+];
+
+/// The fastest way to an operator from the entry, as the graph costs it (`graph`, `check
+/// --report`), takes the engine exactly as long, to the millisecond: the call driven along
+/// the way's edges is handed over at the way's time. On the synthetic menus (with global keys
+/// that start longer ones, whose fastest way must wait), the bundled menus and the fixtures
+/// that load; a way through a message's global key is skipped (the graph costs it as pressed
+/// at the prompt's end, the walk presses at its start).
+#[test]
+fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
+    let root = support::root();
+    let mut files = Vec::new();
+    yaml_files(&root.join("menus"), &mut files);
+    yaml_files(&root.join("tests/fixtures"), &mut files);
+    let mut menus: Vec<(String, Menu, bool)> = files
+        .iter()
+        .filter_map(|f| Some((f.display().to_string(), load(f)?, false)))
+        .collect();
+    for y in PREFIX_GLOBALS {
+        let m = load_text(y);
+        menus.push((m.name.clone(), m, true));
+    }
+    let clips = PromptTimings::text_only();
+    let (mut compared, mut compared_waits) = (0, 0);
+    for (name, menu, waits) in &menus {
+        let g = MenuGraph::build(menu);
+        let t = Timings::of(menu, &clips);
+        let fast = Ways::compute(menu, &g, &t, Goal::Fastest);
+        let Some(entry) = menu.entry.node() else { continue };
+        let Some(cost) = fast.cost[entry.index()] else { continue };
+        let path = fast.path(&g, entry, 64);
+        let mut acts = Vec::new();
+        let mut waited = false;
+        let mut through_message_key = false;
+        for &e in &path {
+            let (from, _) = g.graph.edge_endpoints(e).unwrap();
+            let (from, kind) = (g.graph[from], &g.graph[e]);
+            if let EdgeKind::GlobalKey { key, .. } | EdgeKind::Option { key, .. } = kind {
+                waited |= !ivrsim::rules::key_wait(menu, from, key.as_str()).is_zero();
+                through_message_key |= matches!(menu.node(from).kind, NodeKind::Message(_));
+            }
+            acts.extend(driver(menu, from, kind).unwrap_or_default());
+        }
+        if through_message_key {
+            continue;
+        }
+        assert!(
+            waited || !*waits,
+            "{name}: the fastest way waits the inter-digit timeout ({acts:?})"
+        );
+        let start = CallStart {
+            clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
+            language: None,
+            variables: BTreeMap::new(),
+            operator_line: true,
+            max_length: None,
+        };
+        let mut w = Walk::new(menu, &clips, start);
+        for a in &acts {
+            w.act(a);
+        }
+        w.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+        w.absorb();
+        assert_eq!(
+            w.handoff,
+            Some(cost.time()),
+            "{name}: the engine's handoff and the graph's fastest time ({acts:?})"
+        );
+        compared += 1;
+        compared_waits += usize::from(*waits);
+    }
+    assert_eq!(compared_waits, PREFIX_GLOBALS.len(), "synthetic menus compared");
+    assert!(compared >= 20, "menus compared: {compared} of {}", menus.len());
 }

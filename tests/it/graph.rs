@@ -584,3 +584,22 @@ fn characters_xml_forbids_leave_the_svg_well_formed() {
     assert!(all.contains("a\u{fffd}b"), "the menu's name, made safe");
     assert!(all.contains("Press\u{fffd} 1\u{fffd}"), "the prompt, made safe");
 }
+
+// A global key that a longer active key starts with waits the inter-digit timeout (3 s) in
+// the engine; the map's fastest time counts the wait (it said 1.6 s).
+#[test]
+fn the_fastest_time_counts_the_wait_of_a_global_key_that_starts_a_longer_key() {
+    for f in ["W012-global-prefix-keys.yaml", "W012-global-option-prefix-keys.yaml"] {
+        let out = ivrsim(&["graph", &format!("tests/fixtures/check/{f}"), "--format", "json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let main = v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == "main_menu")
+            .unwrap();
+        assert_eq!(main["to_operator"]["fastest_seconds"], 4.6, "{f}");
+        assert_eq!(main["to_operator"]["fewest_keys"], 1, "{f}");
+    }
+}
