@@ -96,6 +96,7 @@ codes! {
     PrefixKeys = "W012", "prefix-keys", Warning, "A key that acts at a node (an option or a global key) is the start of another there, so the shorter waits for the inter-digit timeout.";
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
+    KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
 }
 
 impl std::fmt::Display for Code {

@@ -86,14 +86,12 @@ pub fn parse(line: &str) -> Result<Input, String> {
         }
         return Ok(Input::Command(*command));
     }
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.starts_with(|c: char| is_dtmf(c)) {
-        return match compact.chars().find(|c| !is_dtmf(*c)) {
-            None => Ok(Input::Keys(compact)),
-            Some(c) => Err(format!("`{c}` is not a key on a phone: keys are 0-9, * and #")),
-        };
+    // One rule with the spoken keywords (docs/call-semantics.md, "Spoken input"): a line of
+    // only DTMF characters and spaces is keys; any other line with a letter or digit is words.
+    if t.chars().all(|c| is_dtmf(c) || c.is_whitespace()) {
+        return Ok(Input::Keys(t.chars().filter(|c| !c.is_whitespace()).collect()));
     }
-    if t.chars().any(char::is_alphabetic) {
+    if !crate::rules::normalize(t).is_empty() {
         return Ok(Input::Speech(t.to_owned()));
     }
     Err(format!("`{t}` is neither keys (0-9, * and #) nor words"))
@@ -152,7 +150,12 @@ mod tests {
             Err("`:quit` takes nothing after it: type `:quit` alone".into())
         );
         assert!(parse(":back extra").is_err() && parse(":hangup please").is_err());
-        assert!(parse("12a").unwrap_err().contains("not a key"));
+        assert_eq!(parse("12a"), Ok(Input::Speech("12a".into())));
+        assert_eq!(parse("24 hours"), Ok(Input::Speech("24 hours".into())));
+        assert_eq!(parse("٣"), Ok(Input::Speech("٣".into())));
+        assert_eq!(parse("İstanbul"), Ok(Input::Speech("İstanbul".into())));
+        assert_eq!(parse("4 2"), Ok(Input::Keys("42".into())));
+        assert_eq!(parse("*#"), Ok(Input::Keys("*#".into())));
         assert!(parse("\u{1b}[2J").unwrap_err().contains("control"));
         assert!(parse(&"1".repeat(10_000)).unwrap_err().contains("limit"));
         assert!(parse("!!!").is_err());

@@ -1,5 +1,6 @@
-//! Per-node lints: re-prompts (W003, W004), keys (W006, W012), menu width (W007), prompt
-//! length (W009), missing fallbacks (W011), and transfers' plans for when no call-taker
+//! Per-node lints: re-prompts (W003, W004), keys (W006, W012), spoken keywords that cannot
+//! choose their option alone (W015), menu width (W007), prompt length (W009), missing
+//! fallbacks (W011), and transfers' plans for when no call-taker
 //! can take the call (E018, W014).
 
 use super::{Analysis, Thresholds};
@@ -71,6 +72,7 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
             })
             .collect();
         let active = rules::active_global_keys(menu, id);
+        keywords_not_alone(&node.id, &m.options, diags);
         for o in &m.options {
             for (action, g) in menu.defaults.keys.iter() {
                 if g.key == o.key && !active.iter().any(|(a, _)| *a == action) {
@@ -202,6 +204,32 @@ const HOLD_PLACEHOLDERS: [&str; 2] = ["{position}", "{queue}"];
 
 /// E016 for a hold announcement with a `{…}` that is not a placeholder (or not closed): it
 /// would be read out as written.
+/// W015 for each spoken keyword that cannot choose its option alone ([`rules::takes_alone`],
+/// the rule by which the graph draws keyword edges): saying it also says another option's
+/// keyword (`water leak` beside `leak`), which is "more than one option matches".
+fn keywords_not_alone(id: &str, options: &[crate::menu::MenuOption], diags: &mut Vec<Diagnostic>) {
+    for (i, o) in options.iter().enumerate() {
+        for (k, span) in o.say.iter().zip(&o.say_spans) {
+            if rules::takes_alone(options, i, k) {
+                continue;
+            }
+            let said = rules::Said::new(k.as_str());
+            let mut d = Diagnostic::new(
+                Code::KeywordNotAlone,
+                *span,
+                format!("saying `{k}` in menu `{id}` matches more than one option"),
+            )
+            .label(format!("never chooses option `{}` alone", o.key));
+            for (_, other) in options.iter().enumerate().filter(|(j, _)| *j != i) {
+                if let Some((w, at)) = other.say.iter().zip(&other.say_spans).find(|(w, _)| said.contains(w)) {
+                    d = d.with_secondary(*at, format!("`{w}` of option `{}` is among its words", other.key));
+                }
+            }
+            diags.push(d.help("drop the keyword, or give the other option a keyword that is not part of it"));
+        }
+    }
+}
+
 fn hold_placeholders(prompt: &crate::menu::Prompt, diags: &mut Vec<Diagnostic>) {
     let texts = std::iter::once(prompt.text.as_str()).chain(prompt.translations.values().map(|t| t.text.as_str()));
     for text in texts {

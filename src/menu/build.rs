@@ -13,7 +13,8 @@
 //!   [`MenuBuilder::finish`], so a node may be named before it is added: unknown ids (E006,
 //!   with "did you mean"); an id that was declared but never added (a node the client could
 //!   not read) is [`Target::Unreadable`], without a finding;
-//! - menu options: the same key twice (E008), spoken keywords (normalised, empty: E016,
+//! - menu options: the same key twice (E008), spoken keywords (normalised; empty, without a
+//!   letter or digit or of only digits, which a caller's line reads as keys: E016;
 //!   twice: E008), an option's language (E016);
 //! - value ranges: durations (zero, over 24 hours), counts of at least 1, `digits` of a
 //!   collect, hold announcement spacing (E016); global keys on one key (E008); languages,
@@ -857,12 +858,26 @@ impl MenuBuilder {
             let mut say = Vec::new();
             for w in std::mem::take(&mut o.say) {
                 let Some(word) = Keyword::new(&w.value) else {
-                    self.report(
-                        Diagnostic::new(Code::InvalidValue, w.at, "empty spoken keyword")
-                            .label("write a word or phrase"),
-                    );
+                    let message = if w.value.trim().is_empty() {
+                        "empty spoken keyword"
+                    } else {
+                        "a spoken keyword needs a letter or digit"
+                    };
+                    self.report(Diagnostic::new(Code::InvalidValue, w.at, message).label("write a word or phrase"));
                     continue;
                 };
+                if word.is_typed_as_keys() {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            w.at,
+                            "a spoken keyword of only digits is typed as keys",
+                        )
+                        .label("a line of only 0-9, * and # is keys, so this cannot be said")
+                        .help("write the number in words (`forty two`), or put a word with it (`line 42`)"),
+                    );
+                    continue;
+                }
                 if let Some(first) = words.get(&word) {
                     let d = Diagnostic::new(
                         Code::DuplicateKey,
@@ -1018,11 +1033,17 @@ impl MenuBuilder {
                         .into_iter()
                         .filter_map(|o| {
                             let key = o.key?;
+                            let (say, say_spans) = o
+                                .say
+                                .into_iter()
+                                .filter_map(|w| Some((Keyword::new(&w.value)?, w.at)))
+                                .unzip();
                             Some(MenuOption {
                                 key: key.value,
                                 key_span: key.at,
                                 to: o.to,
-                                say: o.say.into_iter().filter_map(|w| Keyword::new(&w.value)).collect(),
+                                say,
+                                say_spans,
                                 label: o.label,
                                 language: o.language.map(|l| l.value),
                             })

@@ -432,6 +432,8 @@ pub struct MenuOption {
     pub to: NodeRef,
     /// Spoken keywords, normalised ([`crate::rules::Keyword`]).
     pub say: Vec<crate::rules::Keyword>,
+    /// Where each keyword of `say` is written, in the same order.
+    pub say_spans: Vec<Span>,
     /// Short name for reports.
     pub label: Option<String>,
     /// Language the call switches to when the option is taken.

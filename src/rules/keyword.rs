@@ -6,18 +6,37 @@
 
 use std::fmt;
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 use crate::menu::MenuOption;
 
-/// `text` as lowercase words (Unicode lowercase) separated by single spaces: every character
-/// that is not a letter or a digit (punctuation, symbols, white space) separates words.
-/// `"  Water-Leak! "` gives `"water leak"`, `"ESPAÑOL"` gives `"español"`.
+/// Whether `c` belongs to a word: a letter or digit (Unicode alphanumeric) or a combining mark
+/// (an accent written as its own character, as in a decomposed `"re\u{301}sume\u{301}"`).
+/// Every other character (punctuation, symbols, white space, emoji) separates words. The pipe
+/// and REPL input parser use the same test to tell words from nothing said.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// `text` as lowercase words separated by single spaces. The rule (docs/call-semantics.md,
+/// "Spoken input"): Unicode normalisation form NFKC (UAX #15: compatibility forms such as
+/// full-width letters and digits, ligatures and superscripts become their plain forms;
+/// digits of other scripts, such as Arabic-Indic `٣`, stay as they are), Unicode
+/// lowercase, NFC again (lowercasing can leave a sequence that is not composed); then every
+/// character that is not [`is_word_char`] separates words. Idempotent:
+/// `normalize(&normalize(x)) == normalize(x)`.
+/// `"  Water-Leak! "` gives `"water leak"`, `"ESPAÑOL"` gives `"español"`, `"ＦＩＲＥ"` gives
+/// `"fire"`.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    let lower: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    let composed: String = lower.nfc().collect();
+    let mut out = String::with_capacity(composed.len());
+    for word in composed.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        out.push_str(word);
     }
     out
 }
@@ -37,6 +56,13 @@ impl Keyword {
     /// The normalised words.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether the keyword is only DTMF digits (and spaces): a line of only `0`-`9`, `*`, `#`
+    /// and spaces is keys (`crate::call::input::parse`), so such a keyword can never be said
+    /// (`check` reports it, E016).
+    pub fn is_typed_as_keys(&self) -> bool {
+        self.0.chars().all(|c| c == ' ' || crate::menu::dtmf::is_dtmf(c))
     }
 }
 
@@ -97,6 +123,57 @@ mod tests {
         assert_eq!(normalize("ÉTÉ, Straße"), "été straße");
         assert_eq!(k("Report!"), k("report"));
         assert_eq!(Keyword::new(" ?! "), None);
+    }
+
+    /// Strings whose case mapping or normalisation is tricky: Turkish dotted and dotless i,
+    /// sharp s, ligatures, full-width letters, Arabic-Indic digits, decomposed accents, emoji,
+    /// right-to-left scripts, Greek final sigma, Kelvin and Ohm signs.
+    const TRICKY: &[&str] = &[
+        "İstanbul",
+        "ISTANBUL ıstanbul",
+        "Straße STRASSE ẞ",
+        "ﬁre ﬂood ﬃ",
+        "ＦＩＲＥ　ｗａｔｅｒ",
+        "٣ ٤٢ ۳",
+        "re\u{301}sume\u{301} café cafe\u{301}",
+        "🔥 fire 🚒! 👍🏽",
+        "עברית שלום, مرحبا بالعالم",
+        "ΟΔΟΣ ὈΔΥΣΣΕΎΣ",
+        "\u{212A}elvin \u{2126}hm",
+        "e-\u{301} \u{301}x \u{b4}",
+        "ǅemal Ǆ ǆ",
+        "① ㈱ ½ x²",
+        "i\u{307}stanbul I\u{307}",
+        "",
+        " ?! ",
+    ];
+
+    #[test]
+    fn normalising_twice_changes_nothing() {
+        for s in TRICKY {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+            for other in TRICKY {
+                let joined = format!("{s}{other}");
+                let once = normalize(&joined);
+                assert_eq!(normalize(&once), once, "{joined:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_forms_and_combining_marks() {
+        assert_eq!(normalize("İstanbul"), normalize("i\u{307}stanbul"));
+        assert_eq!(normalize("İstanbul").split(' ').count(), 1);
+        assert_eq!(normalize("re\u{301}sume\u{301}"), "résumé");
+        assert_eq!(k("café"), k("cafe\u{301}"));
+        assert_eq!(k("ＦＩＲＥ"), k("fire"));
+        assert_eq!(k("ﬁre"), k("fire"));
+        assert_eq!(k("٣").as_str(), "٣", "NFKC keeps Arabic-Indic digits: they are not 3");
+        assert!(Said::new("cafe\u{301} please").contains(&k("café")));
+        assert!(Said::new("résumé").contains(&k("re\u{301}sume\u{301}")));
+        assert!(Said::new("İstanbul").contains(&k("İstanbul")));
+        assert!(!Said::new("re sume").contains(&k("re\u{301}sume\u{301}")));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use keys::{
     CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, inter_digit_timeout, key_wait,
     match_entry, match_keys, node_keys, prefix_pairs,
 };
-pub use keyword::{Keyword, Said, options_said, takes_alone};
+pub use keyword::{Keyword, Said, is_word_char, normalize, options_said, takes_alone};
 
 /// Most nodes entered at one instant (routes, or messages whose clips last no time) before
 /// the engine decides the call goes round without end and ends it as failed (rule 9: "more

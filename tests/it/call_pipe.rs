@@ -9,7 +9,7 @@ use ivrsim::engine::{Call, CallClock, CallStart, Effect, Outcome};
 use ivrsim::menu::{Menu, NodeKind, load_menu};
 use ivrsim::source::Sources;
 
-use crate::support::{Dir, MINIMAL, root};
+use crate::support::{Dir, MINIMAL, UNICODE_KEYWORDS, root};
 
 /// `ivrsim call ARGS` in the repository root with `input` on stdin.
 fn call(args: &[&str], input: &str) -> (String, String, i32) {
@@ -63,12 +63,52 @@ fn bad_input_gets_one_line_and_the_call_goes_on() {
     assert!(out.contains("! unknown command `:frobnicate`"), "{out}");
     assert!(out.contains("! control characters"), "{out}");
     assert!(out.contains("the limit is 1000"), "{out}");
-    assert!(out.contains("! `a` is not a key on a phone"), "{out}");
+    // A line with a letter is words, as a spoken keyword is (it used to be refused as keys).
+    assert!(out.contains("\"12a\": no option matches"), "{out}");
+    assert!(out.contains("! `!!!` is neither keys"), "{out}");
     assert!(
         out.contains("reason: operator_key"),
         "the last line still worked:\n{out}"
     );
     assert!(!out.contains('\u{1b}'), "no escape sequence is echoed");
+}
+
+// Every keyword `check` passes can be said through the pipe, by the one keyword rule: a
+// precomposed or decomposed accent, a Turkish capital I, digits with a word, Arabic-Indic
+// digits. (Before: "İstanbul" was a no-match, the decomposed keyword matched only "re sume",
+// "24 hours" was refused as keys, "٣" as neither keys nor words.)
+#[test]
+fn every_kind_of_keyword_can_be_said_through_the_pipe() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", UNICODE_KEYWORDS);
+    let said = |line: &str| {
+        let out = Command::cargo_bin("ivrsim")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["call", "menu.yaml"])
+            .write_stdin(format!("{line}\n"))
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for (line, queue) in [
+        ("café", "q1"),
+        ("cafe\u{301}", "q1"),
+        ("CAFÉ please", "q1"),
+        ("résumé", "q2"),
+        ("re\u{301}sume\u{301}", "q2"),
+        ("İstanbul", "q3"),
+        ("24 hours", "q4"),
+        ("٣", "q5"),
+    ] {
+        let out = said(line);
+        assert!(
+            out.contains(&format!("transferred to queue {queue} (normal priority, chosen)")),
+            "{line:?}:\n{out}"
+        );
+    }
+    assert!(said("re sume").contains("no option matches"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-use crate::support::{Dir, root};
+use crate::support::{Dir, UNICODE_KEYWORDS, root};
 
 /// Generates in-process for `menu`, checks every target is covered, runs the suite through the
 /// scenario runner, and returns the YAML.
@@ -42,6 +42,19 @@ fn generated_suites_cover_the_bundled_menus_and_pass() {
     for m in ["menus/hotline.yaml", "menus/clinic.yaml"] {
         generate_and_run(&root().join(m));
     }
+}
+
+// Generated scenarios say each keyword as the menu's normalised form, which the engine takes
+// (it wrote `say: "i stanbul"` and `"re sume"`, splitting words at combining marks).
+#[test]
+fn generated_scenarios_say_unicode_keywords_whole() {
+    let dir = Dir::new();
+    let menu = dir.write("menu.yaml", UNICODE_KEYWORDS);
+    let yaml = generate_and_run(&menu);
+    for bad in ["i stanbul", "re sume", "re\u{301} sume"] {
+        assert!(!yaml.contains(bad), "{bad:?} in\n{yaml}");
+    }
+    assert!(yaml.contains("résumé"), "{yaml}");
 }
 
 #[test]

@@ -145,3 +145,31 @@ pub fn write_wav(path: &Path, rate: u32, channels: u16, frames: u32) {
     }
     w.finalize().expect("finalize wav");
 }
+
+/// A menu whose spoken keywords are hard to normalise (precomposed and decomposed accents,
+/// Turkish dotted capital I, digits with words, Arabic-Indic digits), one queue per option.
+pub const UNICODE_KEYWORDS: &str = r#"name: Unicode keywords
+entry: main
+defaults:
+  fallback: op
+  when_no_operator: { action: message, prompt: { text: "Nobody is free." } }
+  no_input: [{ text: "Sorry?" }]
+  no_match: [{ text: "Sorry?" }]
+  keys: { operator: "0" }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "Say a word." }
+    options:
+      - { key: "1", to: q1, say: ["café"] }
+      - { key: "2", to: q2, say: ["re\u0301sume\u0301"] }
+      - { key: "3", to: q3, say: ["İstanbul"] }
+      - { key: "4", to: q4, say: ["24 hours"] }
+      - { key: "5", to: q5, say: ["٣"] }
+  q1: { kind: transfer, queue: q1 }
+  q2: { kind: transfer, queue: q2 }
+  q3: { kind: transfer, queue: q3 }
+  q4: { kind: transfer, queue: q4 }
+  q5: { kind: transfer, queue: q5 }
+  op: { kind: transfer, queue: general }
+"#;
