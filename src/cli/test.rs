@@ -95,9 +95,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             if is_dir && p.file_name().is_some_and(|n| n == TRAINING_DIR) {
                 continue;
             }
-            if is_dir {
-                collect(&p, out)?;
-            } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") && !p.is_dir() {
+            let scenario_file = p.extension().is_some_and(|e| e == "yaml" || e == "yml") && !p.is_dir();
+            if is_dir || scenario_file {
                 collect(&p, out)?;
             }
         }

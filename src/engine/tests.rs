@@ -781,7 +781,8 @@ fn rule6_multi_key_global_during_a_message() {
     assert_eq!((h.queue.as_str(), h.reason), ("general", HandoffReason::OperatorKey));
     // The second key of the burst decides at once: no "waiting" caption for the first.
     assert!(
-        !e.iter().any(|e| matches!(e, Effect::Caption { text, .. } if text.contains("waiting"))),
+        !e.iter()
+            .any(|e| matches!(e, Effect::Caption { text, .. } if text.contains("waiting"))),
         "{e:?}"
     );
     // "0", then "0" a second later: the first stops the message and waits for the second.
