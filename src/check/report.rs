@@ -113,8 +113,14 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
             }
             _ => "listen".into(),
         },
-        EdgeKind::NoInput => format!("stay silent ×{}", listen.map_or(1, |l| l.max_no_input)),
-        EdgeKind::NoMatch => format!("invalid entry ×{}", listen.map_or(1, |l| l.max_no_match)),
+        EdgeKind::NoInput => format!(
+            "stay silent ×{}",
+            listen.map_or_else(|| "1".to_owned(), |l| l.max_no_input.to_string())
+        ),
+        EdgeKind::NoMatch => format!(
+            "invalid entry ×{}",
+            listen.map_or_else(|| "1".to_owned(), |l| l.max_no_match.to_string())
+        ),
         EdgeKind::Route { index } => match kind {
             Some(NodeKind::Route(r)) => {
                 let tests: Vec<String> = r

@@ -356,14 +356,15 @@ impl Call<'_> {
         }
     }
 
-    /// Plays the node's prompt again from the start; entries so far are dropped, failures kept.
+    /// Plays the node's prompt again from the start (its `short_prompt` if it has one);
+    /// entries so far are dropped, failures kept.
     fn repeat(&mut self, t: CallTime) {
         let Some(at) = self.at.as_mut() else { return };
         at.digits.clear();
         at.last_digit_at = None;
         let id = at.node;
         self.stop_prompt(t);
-        let queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
+        let queue: VecDeque<PromptPlay> = self.prompt_again(id).into_iter().collect();
         self.start_queue(t, queue);
     }
 
@@ -375,27 +376,17 @@ impl Call<'_> {
         let id = at.node;
         let node = self.menu.node(id);
         let Some(listen) = node.kind.listen() else { return };
-        let (kind, n, max, role, what) = match &failure {
-            Failure::NoInput => {
-                at.no_input += 1;
-                (
-                    FailureKind::NoInput,
-                    at.no_input,
-                    listen.max_no_input,
-                    PromptRole::NoInput(at.no_input),
-                    "no input".to_owned(),
-                )
-            }
-            Failure::NoMatch(entry) => {
-                at.no_match += 1;
-                (
-                    FailureKind::NoMatch,
-                    at.no_match,
-                    listen.max_no_match,
-                    PromptRole::NoMatch(at.no_match),
-                    format!("no match ({entry})"),
-                )
-            }
+        let (kind, what) = match &failure {
+            Failure::NoInput => (FailureKind::NoInput, "no input".to_owned()),
+            Failure::NoMatch(entry) => (FailureKind::NoMatch, format!("no match ({entry})")),
+        };
+        // The count by the node's policy (rule 5): its own kind's, or both (`shared`).
+        at.counts = at.counts.add(kind);
+        let n = at.counts.of(kind, listen.counting);
+        let max = rules::failures::limit(listen, kind);
+        let role = match kind {
+            FailureKind::NoInput => PromptRole::NoInput(n),
+            FailureKind::NoMatch => PromptRole::NoMatch(n),
         };
         let node_id = node.id.clone();
         self.stop_prompt(t);
@@ -446,7 +437,7 @@ impl Call<'_> {
                 if let Some(re) = re {
                     queue.push_back(self.play(id, re, role, barge_in));
                 }
-                queue.extend(self.main_prompt(id));
+                queue.extend(self.prompt_again(id));
                 self.start_queue(t, queue);
             }
         }

@@ -16,8 +16,10 @@ mod input;
 mod line;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fail;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 pub use caller::{At, VirtualCaller};
@@ -29,7 +31,8 @@ pub use effect::{
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
-use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
+use crate::menu::{Counting, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
+use crate::rules;
 use crate::timing::PromptTimings;
 use input::Failure;
 
@@ -83,8 +86,8 @@ struct AtNode {
     digits: String,
     /// When the last digit was entered (the inter-digit timer runs from here).
     last_digit_at: Option<CallTime>,
-    no_input: u32,
-    no_match: u32,
+    /// Failures counted here, by the node's counting policy (rule 5).
+    counts: rules::Counts,
 }
 
 /// One call.
@@ -133,6 +136,9 @@ pub struct Call<'m> {
     max_length: CallTime,
     /// Path steps replaced by the counting step (see [`MAX_PATH_STEPS`]).
     left_out: u64,
+    /// Failure counts of the nodes left so far whose `counting` keeps them (`call`,
+    /// `freeswitch`): at most one entry per node of the menu.
+    kept: HashMap<NodeId, rules::Counts>,
 }
 
 impl<'m> Call<'m> {
@@ -171,6 +177,7 @@ impl<'m> Call<'m> {
             callback: None,
             max_length: start.max_length.unwrap_or(MAX_CALL_LENGTH),
             left_out: 0,
+            kept: HashMap::new(),
         };
         call.goto(&menu.entry, Duration::ZERO);
         call
@@ -537,6 +544,45 @@ impl<'m> Call<'m> {
         node.kind.prompt().map(|p| self.play(id, p, PromptRole::Main, barge_in))
     }
 
+    /// The failure counts node `id` starts from as the call enters it by `self.via` (rule 5,
+    /// `rules::counts_on_entry`), having kept the counts of the node the call leaves when
+    /// its policy keeps them.
+    fn counts_on_entry(&mut self, id: NodeId) -> rules::Counts {
+        let by_fallback = matches!(self.via, Via::NoInputFallback | Via::NoMatchFallback);
+        if let Some(at) = &self.at
+            && let Some(l) = self.menu.node(at.node).kind.listen()
+            && matches!(l.counting, Counting::Call | Counting::FreeSwitch)
+        {
+            let left = if by_fallback {
+                rules::counts_after_fallback(l.counting, at.counts)
+            } else {
+                rules::counts_after_choice(l.counting, at.counts)
+            };
+            self.kept.insert(at.node, left);
+        }
+        let Some(l) = self.menu.node(id).kind.listen() else {
+            return rules::Counts::default();
+        };
+        let arrival = match self.via {
+            Via::Global(GlobalAction::Back | GlobalAction::MainMenu) => rules::Arrival::Return,
+            _ => rules::Arrival::Other,
+        };
+        rules::counts_on_entry(l.counting, self.kept.get(&id).copied(), arrival)
+    }
+
+    /// What the caller hears of node `id` after a failure or `repeat`: its `short_prompt`
+    /// (FreeSWITCH `greet-short`), else its prompt.
+    fn prompt_again(&self, id: NodeId) -> Option<PromptPlay> {
+        let node = self.menu.node(id);
+        match node.kind.listen() {
+            Some(l) if l.short_prompt.is_some() => l
+                .short_prompt
+                .as_ref()
+                .map(|p| self.play(id, p, PromptRole::Main, l.barge_in)),
+            _ => self.main_prompt(id),
+        }
+    }
+
     /// Moves the call to `to` at `t` and runs what happens on arrival.
     fn goto(&mut self, to: &NodeRef, t: CallTime) {
         // Nodes entered without time passing: routes, or messages whose clips last no time.
@@ -583,6 +629,7 @@ impl<'m> Call<'m> {
             via: self.via,
             to: id,
         });
+        let counts = self.counts_on_entry(id);
         self.via = Via::Next;
         self.step(t, Some(id), PathEvent::Entered);
         self.at = Some(AtNode {
@@ -592,8 +639,7 @@ impl<'m> Call<'m> {
             listening_since: None,
             digits: String::new(),
             last_digit_at: None,
-            no_input: 0,
-            no_match: 0,
+            counts,
         });
         match &node.kind {
             NodeKind::Route(r) => {

@@ -248,19 +248,19 @@ impl MenuGraph {
     /// The fallback edges of a node that waits, by [`rules::failure_edges`] (rule 5); a node
     /// without them can end the call when its retries run out.
     fn listen_edges(&mut self, id: NodeId, listen: &Listen) {
-        let mut any = false;
         for e in rules::failure_edges(listen).into_iter().filter(|e| e.is_fallback()) {
-            let (Some(f), kind) = (listen.fallback.as_ref(), e.kind()) else {
+            let Some(f) = rules::failures::fallback(listen, e.kind()) else {
                 continue;
             };
-            any = true;
-            let kind = match kind {
+            let kind = match e.kind() {
                 FailureKind::NoInput => EdgeKind::NoInput,
                 FailureKind::NoMatch => EdgeKind::NoMatch,
             };
             self.edge(id, f, kind);
         }
-        if !any {
+        // A kind whose limit has no fallback (or, `counting: call`, a limit reached twice)
+        // ends the call.
+        if rules::can_end_call(listen).is_some() {
             self.ends_call[id.index()] = true;
         }
     }

@@ -162,7 +162,9 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
             let l = kind.listen()?;
             let timeout = ms(l.timeout);
             let rp = &t.no_input[id.index()];
-            let retries: u64 = (1..l.max_no_input).map(|i| reprompt(rp, i) + p + timeout).sum();
+            // An unlimited kind has no fallback edge; a limit is at most `MAX_RETRIES`.
+            let max = l.max_no_input.limit()?;
+            let retries: u64 = (1..max).map(|i| reprompt(rp, i) + p + timeout).sum();
             Cost {
                 keys: 0,
                 ms: p + timeout + retries,
@@ -176,9 +178,10 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
                 0
             };
             let rp = &t.no_match[id.index()];
-            let retries: u64 = (1..l.max_no_match).map(|i| reprompt(rp, i) + p + extra).sum();
+            let max = l.max_no_match.limit()?;
+            let retries: u64 = (1..max).map(|i| reprompt(rp, i) + p + extra).sum();
             Cost {
-                keys: l.max_no_match,
+                keys: max,
                 ms: p + extra + retries,
             }
         }

@@ -116,12 +116,20 @@ pub struct ListenSpec {
     pub timeout: Option<At<Duration>>,
     /// `inter_digit_timeout`: more than zero, at most 24 hours.
     pub inter_digit_timeout: Option<At<Duration>>,
-    /// `max_no_input`: at least 1.
-    pub max_no_input: Option<At<u32>>,
-    /// `max_no_match`: at least 1.
-    pub max_no_match: Option<At<u32>>,
-    /// `fallback`.
+    /// `max_no_input`: at least 1, or unlimited.
+    pub max_no_input: Option<At<Retries>>,
+    /// `max_no_match`: at least 1, or unlimited.
+    pub max_no_match: Option<At<Retries>>,
+    /// `counting` (built-in: per visit).
+    pub counting: Option<At<Counting>>,
+    /// `fallback`: the one-line form of both fallbacks.
     pub fallback: Option<NodeRef>,
+    /// `fallback_no_input`.
+    pub fallback_no_input: Option<NodeRef>,
+    /// `fallback_no_match`.
+    pub fallback_no_match: Option<NodeRef>,
+    /// `short_prompt` (nodes only; `defaults` has none).
+    pub short_prompt: Option<Prompt>,
     /// `no_input` re-prompts.
     pub no_input: Option<Vec<Prompt>>,
     /// `no_match` re-prompts.
@@ -808,11 +816,30 @@ impl MenuBuilder {
             .filter(|d| self.duration("inter_digit_timeout", d).is_some());
         listen.max_no_input = listen
             .max_no_input
-            .filter(|n| self.at_least_one("max_no_input", n).is_some());
+            .filter(|n| self.retry_limit("max_no_input", n));
         listen.max_no_match = listen
             .max_no_match
-            .filter(|n| self.at_least_one("max_no_match", n).is_some());
+            .filter(|n| self.retry_limit("max_no_match", n));
+        if let (Some(f), Some(i), Some(m)) = (&listen.fallback, &listen.fallback_no_input, &listen.fallback_no_match) {
+            // Both kinds have their own: the one-line form is never taken (a contradiction
+            // in the file, reported rather than silently ignored).
+            self.report(
+                Diagnostic::new(Code::InvalidValue, f.span, "`fallback` is never taken here")
+                    .label("both `fallback_no_input` and `fallback_no_match` are set beside it")
+                    .with_secondary(i.span, "no-input fallback")
+                    .with_secondary(m.span, "no-match fallback")
+                    .help("remove `fallback`, or one of the two it stands for"),
+            );
+        }
         listen
+    }
+
+    /// Whether a retry limit is in range (a number of at least 1, or unlimited); E016 when not.
+    fn retry_limit(&mut self, field: &str, n: &At<Retries>) -> bool {
+        match n.value {
+            Retries::Unlimited => true,
+            Retries::Limit(v) => self.at_least_one(field, &At::new(v, n.at)).is_some(),
+        }
     }
 
     /// `hold` with an `every` out of range reported and dropped.
@@ -1005,12 +1032,27 @@ impl MenuBuilder {
             max_no_input: l
                 .max_no_input
                 .or_else(|| ld.max_no_input.clone())
-                .map_or(DEFAULT_MAX_RETRIES, |n| n.value),
+                .map_or(Retries::Limit(DEFAULT_MAX_RETRIES), |n| n.value),
             max_no_match: l
                 .max_no_match
                 .or_else(|| ld.max_no_match.clone())
-                .map_or(DEFAULT_MAX_RETRIES, |n| n.value),
+                .map_or(Retries::Limit(DEFAULT_MAX_RETRIES), |n| n.value),
+            counting: l.counting.or_else(|| ld.counting.clone()).map_or(Counting::Visit, |c| c.value),
+            // The node's own settings before the defaults', the kind's own before `fallback`.
+            fallback_no_input: l
+                .fallback_no_input
+                .clone()
+                .or_else(|| l.fallback.clone())
+                .or_else(|| ld.fallback_no_input.clone())
+                .or_else(|| ld.fallback.clone()),
+            fallback_no_match: l
+                .fallback_no_match
+                .clone()
+                .or_else(|| l.fallback.clone())
+                .or_else(|| ld.fallback_no_match.clone())
+                .or_else(|| ld.fallback.clone()),
             fallback: l.fallback.or_else(|| ld.fallback.clone()),
+            short_prompt: l.short_prompt,
             no_input: l.no_input.or_else(|| ld.no_input.clone()).unwrap_or_default(),
             no_match: l.no_match.or_else(|| ld.no_match.clone()).unwrap_or_default(),
             barge_in: l.barge_in.or(ld.barge_in).unwrap_or(true),
@@ -1178,6 +1220,16 @@ fn unknown_target(name: &str, span: Span, known: &[&str]) -> Diagnostic {
     d
 }
 
+/// Calls `f` on the fallbacks of a waiting node.
+fn listen_refs(l: &mut Listen, f: &mut dyn FnMut(&mut NodeRef)) {
+    for r in [&mut l.fallback, &mut l.fallback_no_input, &mut l.fallback_no_match]
+        .into_iter()
+        .flatten()
+    {
+        f(r);
+    }
+}
+
 /// Calls `f` on every node reference of `menu`.
 fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
     f(&mut menu.entry);
@@ -1192,12 +1244,12 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
         match &mut n.kind {
             NodeKind::Menu(m) => {
                 m.options.iter_mut().for_each(|o| f(&mut o.to));
-                m.listen.fallback.iter_mut().for_each(&mut *f);
+                listen_refs(&mut m.listen, f);
             }
             NodeKind::Message(m) => f(&mut m.next),
             NodeKind::Collect(c) => {
                 f(&mut c.next);
-                c.listen.fallback.iter_mut().for_each(&mut *f);
+                listen_refs(&mut c.listen, f);
             }
             NodeKind::Route(r) => {
                 r.routes.iter_mut().for_each(|r| f(&mut r.to));
@@ -1358,7 +1410,7 @@ nodes:
             ),
         ];
         let listen = ListenSpec {
-            max_no_match: Some(At::new(5, at("/nodes/1/max_no_match"))),
+            max_no_match: Some(At::new(Retries::Limit(5), at("/nodes/1/max_no_match"))),
             ..ListenSpec::default()
         };
         b.add_node(
@@ -1413,7 +1465,7 @@ nodes:
         let fallback = b.reference("operator", at("/defaults/fallback"));
         b.listen_defaults(ListenSpec {
             timeout: Some(At::new(Duration::from_secs(4), at("/defaults/timeout"))),
-            max_no_input: Some(At::new(2, at("/defaults/max_no_input"))),
+            max_no_input: Some(At::new(Retries::Limit(2), at("/defaults/max_no_input"))),
             fallback: Some(fallback),
             no_input: Some(vec![text("Sorry?")]),
             ..ListenSpec::default()
@@ -1450,7 +1502,7 @@ nodes:
         assert_eq!(m.options[0].say, [crate::rules::Keyword::new("report").unwrap()]);
         assert_eq!(
             (m.listen.timeout, m.listen.max_no_input, m.listen.max_no_match),
-            (Duration::from_secs(4), 2, 5)
+            (Duration::from_secs(4), Retries::Limit(2), Retries::Limit(5))
         );
         assert_eq!(m.listen.no_input.len(), 1);
         assert!(

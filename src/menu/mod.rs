@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod traps;
 
 use std::collections::HashMap;
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -387,6 +388,84 @@ impl NodeKind {
     }
 }
 
+/// A retry limit (`max_no_input`, `max_no_match`): a number of failures, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retries {
+    /// The n-th failure of the kind goes to the fallback (1 to [`MAX_RETRIES`]).
+    Limit(u32),
+    /// `unlimited`: the prompt is played again for ever (VoiceXML forms, Twilio Studio
+    /// self-loops); only the call's maximum length (`engine::MAX_CALL_LENGTH`) ends it.
+    Unlimited,
+}
+
+/// Largest retry limit written as a number: a caller who fails 1,000 times at one node has
+/// been on the line for hours (at the 5 s default timeout, 83 minutes); larger is `unlimited`.
+pub const MAX_RETRIES: u32 = 1000;
+
+impl Retries {
+    /// The limit as a number, `None` when unlimited.
+    pub fn limit(self) -> Option<u32> {
+        match self {
+            Retries::Limit(n) => Some(n),
+            Retries::Unlimited => None,
+        }
+    }
+
+    /// Whether a count of `n` failures reaches the limit.
+    pub fn reached(self, n: u32) -> bool {
+        self.limit().is_some_and(|max| n >= max)
+    }
+}
+
+impl fmt::Display for Retries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Retries::Limit(n) => write!(f, "{n}"),
+            Retries::Unlimited => f.write_str("unlimited"),
+        }
+    }
+}
+
+/// How a node counts its failures against `max_no_input` and `max_no_match` (`counting`).
+/// Rule 5 of `docs/call-semantics.md`; each policy is the one of the platform named.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Counting {
+    /// `visit` (default): no-inputs and no-matches counted apart, both from zero at every
+    /// entry to the node (Amazon Connect, Twilio Studio: a block's counters are its run's).
+    #[default]
+    Visit,
+    /// `shared`: one budget for both kinds, per visit: a failure's count is the no-inputs
+    /// plus the no-matches so far (Kazoo `cf_menu.erl`: `retries`, decremented by a timeout
+    /// and by an invalid entry alike, default 3).
+    Shared,
+    /// `freeswitch`: counted apart; a valid entry (an option or a global key) sets the
+    /// no-match count back to zero, never the no-input count; the counts are kept when the
+    /// call comes back to the node with `back` or `main_menu` (FreeSWITCH
+    /// `src/switch_ivr_menu.c`, `switch_ivr_menu_execute`: `errs = 0` on a match, `timeouts`
+    /// never reset, a menu resumed after `menu-back`/`menu-top` keeps both); any other entry
+    /// starts from zero (`menu-sub` runs the menu afresh).
+    FreeSwitch,
+    /// `call`: counted apart and kept for the whole call, across re-entries of the node; once
+    /// a limit has been reached, a further failure of that kind there ends the call
+    /// (`retries_exhausted`) instead of taking the fallback again.
+    Call,
+}
+
+impl Counting {
+    /// Every policy with its name in the file.
+    pub const ALL: [(Counting, &'static str); 4] = [
+        (Counting::Visit, "visit"),
+        (Counting::Shared, "shared"),
+        (Counting::FreeSwitch, "freeswitch"),
+        (Counting::Call, "call"),
+    ];
+
+    /// The name in the file: `visit`, `shared`, `freeswitch`, `call`.
+    pub fn name(self) -> &'static str {
+        Counting::ALL.iter().find(|(c, _)| *c == self).map_or("visit", |(_, n)| n)
+    }
+}
+
 /// Timing and retry settings of a node that waits for the caller, with defaults applied.
 #[derive(Clone, Debug)]
 pub struct Listen {
@@ -394,12 +473,26 @@ pub struct Listen {
     pub timeout: Duration,
     /// Longest pause between two digits.
     pub inter_digit_timeout: Duration,
-    /// No-input events allowed per visit (≥ 1); the last goes to `fallback`.
-    pub max_no_input: u32,
-    /// Invalid entries allowed per visit (≥ 1); the last goes to `fallback`.
-    pub max_no_match: u32,
-    /// Where the call goes when a limit is reached; `None` ends the call.
+    /// No-input events allowed (≥ 1, or unlimited), counted by `counting`; the last goes to
+    /// the no-input fallback.
+    pub max_no_input: Retries,
+    /// Invalid entries allowed (≥ 1, or unlimited), counted by `counting`; the last goes to
+    /// the no-match fallback.
+    pub max_no_match: Retries,
+    /// `fallback` as written (on the node, else in `defaults`): the one-line form of both
+    /// fallbacks below.
     pub fallback: Option<NodeRef>,
+    /// Where the call goes when the no-input limit is reached (`fallback_no_input`, else
+    /// `fallback`; the node's before the defaults'); `None` ends the call.
+    pub fallback_no_input: Option<NodeRef>,
+    /// Where the call goes when the no-match limit is reached (`fallback_no_match`, else
+    /// `fallback`); `None` ends the call.
+    pub fallback_no_match: Option<NodeRef>,
+    /// How failures are counted (`counting`, default [`Counting::Visit`]).
+    pub counting: Counting,
+    /// `short_prompt`: played instead of the prompt after a failure or `repeat` (FreeSWITCH
+    /// `greet-short`); `None`: the prompt again.
+    pub short_prompt: Option<Prompt>,
     /// Re-prompts for silence (the n-th failure plays the n-th; the last repeats).
     pub no_input: Vec<Prompt>,
     /// Re-prompts for invalid input.

@@ -69,6 +69,88 @@ impl<T: JsonSchema> JsonSchema for S<T> {
     }
 }
 
+/// A whole number as written (retry limits, `digits`, `lint` thresholds), kept however large:
+/// the lowering, not serde, says when it is out of range (E016, with the range), so that
+/// `4294967296` is "too large" rather than "not a whole number", and reads the words a field
+/// allows (`unlimited` for a retry limit).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawCount {
+    /// A whole number from 0 that fits in 64 bits (`3`, `"3"`, `+3`, `1_000`, `0x10`).
+    Number(u64),
+    /// Anything else, as written: a negative or larger number, a fraction, a word.
+    Text(String),
+}
+
+impl RawCount {
+    /// `text` read as a whole number the way YAML writes one (sign `+`, `_` between digits,
+    /// `0x`/`0o`/`0b`), or kept as text.
+    fn from_text(text: &str) -> RawCount {
+        let t: String = text.trim().trim_start_matches('+').replace('_', "");
+        let parsed = if let Some(h) = t.strip_prefix("0x") {
+            u64::from_str_radix(h, 16)
+        } else if let Some(o) = t.strip_prefix("0o") {
+            u64::from_str_radix(o, 8)
+        } else if let Some(b) = t.strip_prefix("0b") {
+            u64::from_str_radix(b, 2)
+        } else {
+            t.parse::<u64>()
+        };
+        match parsed {
+            Ok(n) if !t.is_empty() => RawCount::Number(n),
+            _ => RawCount::Text(text.trim().to_owned()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CountVisitor;
+        impl<'de> Visitor<'de> for CountVisitor {
+            type Value = RawCount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawCount, E> {
+                Ok(RawCount::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawCount, E> {
+                Ok(u64::try_from(v).map_or_else(|_| RawCount::Text(v.to_string()), RawCount::Number))
+            }
+            fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<RawCount, E> {
+                Ok(u64::try_from(v).map_or_else(|_| RawCount::Text(v.to_string()), RawCount::Number))
+            }
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<RawCount, E> {
+                Ok(u64::try_from(v).map_or_else(|_| RawCount::Text(v.to_string()), RawCount::Number))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawCount, E> {
+                Ok(RawCount::Text(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawCount, E> {
+                Ok(RawCount::Text(v.to_string()))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawCount, E> {
+                Ok(RawCount::from_text(v))
+            }
+        }
+        d.deserialize_any(CountVisitor)
+    }
+}
+
+/// Described as the whole number it is meant to be (widened by [`S`] as a `u32` is).
+impl JsonSchema for RawCount {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        u32::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        u32::json_schema(generator)
+    }
+}
+
 /// A YAML mapping read as its entries in file order, duplicates kept.
 ///
 /// The loader reads files with serde-saphyr's `DuplicateKeyPolicy::PassThrough`, so that a
@@ -210,17 +292,32 @@ pub struct RawDefaults {
     /// Longest pause between two digits of one entry: a duration such as `3s`. Default: `3s`.
     #[schemars(transform = schema::duration)]
     pub inter_digit_timeout: Option<S<String>>,
-    /// No-input events a caller may have at one node visit; the last one sends the call to
-    /// `fallback`. At least 1. Default: 3.
-    #[schemars(range(min = 1))]
-    pub max_no_input: Option<S<u32>>,
-    /// Invalid entries a caller may make at one node visit; the last one sends the call to
-    /// `fallback`. At least 1. Default: 3.
-    #[schemars(range(min = 1))]
-    pub max_no_match: Option<S<u32>>,
-    /// Node id taken when a retry limit is reached (usually the operator transfer). Without
-    /// one the caller hears `goodbye` and the call ends (`check` warns, W011).
+    /// No-input events a caller may have at one node (per visit, unless `counting` says
+    /// otherwise); the last one sends the call to the no-input fallback. 1 to 1000, or
+    /// `unlimited` (the prompt plays again for ever). Default: 3.
+    #[schemars(range(min = 1), transform = schema::retries)]
+    pub max_no_input: Option<S<RawCount>>,
+    /// Invalid entries a caller may make at one node (per visit, unless `counting` says
+    /// otherwise); the last one sends the call to the no-match fallback. 1 to 1000, or
+    /// `unlimited`. Default: 3.
+    #[schemars(range(min = 1), transform = schema::retries)]
+    pub max_no_match: Option<S<RawCount>>,
+    /// How failures are counted against the limits: `visit` (apart, from zero at each visit),
+    /// `shared` (one budget for both kinds, Kazoo), `freeswitch` (a valid entry resets the
+    /// no-match count, never the no-input count; kept on returning with `back`), `call` (kept
+    /// for the whole call; a limit reached again ends the call). Default: `visit`.
+    #[schemars(transform = super::lower::counting_names)]
+    pub counting: Option<S<String>>,
+    /// Node id taken when a retry limit is reached (usually the operator transfer): the
+    /// one-line form of `fallback_no_input` and `fallback_no_match`. Without one the caller
+    /// hears `goodbye` and the call ends (`check` warns, W011).
     pub fallback: Option<S<String>>,
+    /// Node id taken when the no-input limit is reached (FreeSWITCH `exec-on-max-timeouts`,
+    /// Amazon Connect's Timeout branch). Default: `fallback`.
+    pub fallback_no_input: Option<S<String>>,
+    /// Node id taken when the no-match limit is reached (FreeSWITCH `exec-on-max-failures`,
+    /// Amazon Connect's No match branch). Default: `fallback`.
+    pub fallback_no_match: Option<S<String>>,
     /// Node id the global `operator` key leads to. Default: `fallback`.
     pub operator: Option<S<String>>,
     /// Node id the global `main_menu` key leads to. Default: `entry`.
@@ -304,11 +401,11 @@ pub struct RawKeys {
 pub struct RawLint {
     /// Warn (W007) when a menu has more options than this. At least 1. Default: 5.
     #[schemars(range(min = 1))]
-    pub max_options: Option<S<u32>>,
+    pub max_options: Option<S<RawCount>>,
     /// Warn (W008) when the fewest keypresses from a node to an operator exceed this. At least
     /// 1. Default: 3.
     #[schemars(range(min = 1))]
-    pub max_operator_keys: Option<S<u32>>,
+    pub max_operator_keys: Option<S<RawCount>>,
     /// Warn (W009) when a menu prompt's clip is longer than this: a duration such as `10s`.
     /// Default: `10s`.
     #[schemars(transform = schema::duration)]
@@ -377,11 +474,11 @@ pub struct RawOption {
 pub struct RawDigits {
     /// Fewest digits of a value. At least 1. Default: 1.
     #[schemars(range(min = 1, max = 64))]
-    pub min: Option<S<u32>>,
+    pub min: Option<S<RawCount>>,
     /// Most digits of a value, at most 64. Required.
     #[schemars(range(min = 1, max = 64))]
     #[schemars(required)]
-    pub max: Option<S<u32>>,
+    pub max: Option<S<RawCount>>,
     /// Key that ends the entry early and is not part of the value: `"#"` or `"*"`. Optional.
     #[schemars(transform = schema::terminator)]
     pub terminator: Option<S<Option<String>>>,
@@ -524,17 +621,30 @@ raw_node! {
     /// `defaults.inter_digit_timeout`.
     #[schemars(transform = schema::duration)]
     inter_digit_timeout: String,
-    /// `menu`, `collect`: no-input events allowed per visit (at least 1); the last goes to
-    /// `fallback`. Default: `defaults.max_no_input`.
-    #[schemars(range(min = 1))]
-    max_no_input: u32,
-    /// `menu`, `collect`: invalid entries allowed per visit (at least 1); the last goes to
-    /// `fallback`. Default: `defaults.max_no_match`.
-    #[schemars(range(min = 1))]
-    max_no_match: u32,
-    /// `menu`, `collect`: node id taken when a retry limit is reached. Default:
-    /// `defaults.fallback`.
+    /// `menu`, `collect`: no-input events allowed (1 to 1000, or `unlimited`), counted by
+    /// `counting`; the last goes to the no-input fallback. Default: `defaults.max_no_input`.
+    #[schemars(range(min = 1), transform = schema::retries)]
+    max_no_input: RawCount,
+    /// `menu`, `collect`: invalid entries allowed (1 to 1000, or `unlimited`), counted by
+    /// `counting`; the last goes to the no-match fallback. Default: `defaults.max_no_match`.
+    #[schemars(range(min = 1), transform = schema::retries)]
+    max_no_match: RawCount,
+    /// `menu`, `collect`: how failures are counted (`visit`, `shared`, `freeswitch`, `call`;
+    /// see `defaults.counting`). Default: `defaults.counting`.
+    #[schemars(transform = super::lower::counting_names)]
+    counting: String,
+    /// `menu`, `collect`: node id taken when a retry limit is reached, the one-line form of
+    /// `fallback_no_input` and `fallback_no_match`. Default: `defaults.fallback`.
     fallback: String,
+    /// `menu`, `collect`: node id taken when the no-input limit is reached. Default: this
+    /// node's `fallback`, then `defaults.fallback_no_input`, then `defaults.fallback`.
+    fallback_no_input: String,
+    /// `menu`, `collect`: node id taken when the no-match limit is reached. Default: this
+    /// node's `fallback`, then `defaults.fallback_no_match`, then `defaults.fallback`.
+    fallback_no_match: String,
+    /// `menu`, `collect`: a shorter prompt played instead of `prompt` after a failure (after
+    /// its re-prompt) and after `repeat` (FreeSWITCH `greet-short`). Default: `prompt`.
+    short_prompt: RawPrompt,
     /// `menu`, `message`, `collect`: whether a key pressed during the prompt stops it and is
     /// used. Default: `defaults.barge_in`.
     barge_in: bool,
@@ -682,6 +792,14 @@ pub(crate) mod schema {
                 s.insert(k, v);
             }
         }
+    }
+
+    /// A retry limit: a whole number (as [`super::S`] widens it) or `unlimited`.
+    pub(crate) fn retries(s: &mut Schema) {
+        s.insert(
+            "pattern".into(),
+            format!("{}|^\\s*unlimited\\s*$", UINT_TEXT).into(),
+        );
     }
 
     /// Text only: an unquoted number or boolean is never a valid value here.

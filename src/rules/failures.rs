@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::menu::{Listen, NodeRef, Prompt};
+use crate::menu::{Counting, Listen, NodeRef, Prompt, Retries};
 
 /// The two kinds of failed turn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,29 +20,138 @@ pub enum FailureKind {
 #[derive(Clone, Copy, Debug)]
 pub enum FailureStep<'m> {
     /// Below the limit: this re-prompt (if the node has any of that kind; the last repeats),
-    /// then the node's prompt again.
+    /// then the node's prompt again (its `short_prompt` if it has one).
     Reprompt(Option<&'m Prompt>),
-    /// The limit is reached: the call goes to the node's fallback, no re-prompt.
+    /// The limit is reached: the call goes to the fallback of that kind, no re-prompt.
     Fallback(&'m NodeRef),
-    /// The limit is reached and there is no fallback: `defaults.goodbye` (if any), then the
-    /// call ends (`retries_exhausted`).
+    /// The limit is reached and there is no fallback of that kind, or (`counting: call`) it
+    /// was reached before in this call: `defaults.goodbye` (if any), then the call ends
+    /// (`retries_exhausted`).
     Exhausted,
 }
 
-/// What the `n`-th failure (from 1) of `kind` does at a node with `listen` (rule 5).
+/// The failures counted at a node: what the engine keeps, by the node's [`Counting`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// No-inputs counted.
+    pub no_input: u32,
+    /// No-matches counted.
+    pub no_match: u32,
+}
+
+impl Counts {
+    /// The counts with one more failure of `kind`.
+    pub fn add(self, kind: FailureKind) -> Counts {
+        match kind {
+            FailureKind::NoInput => Counts {
+                no_input: self.no_input.saturating_add(1),
+                ..self
+            },
+            FailureKind::NoMatch => Counts {
+                no_match: self.no_match.saturating_add(1),
+                ..self
+            },
+        }
+    }
+
+    /// The count of a failure of `kind` by `counting`: its own kind's count, or (`shared`,
+    /// Kazoo) both kinds together.
+    pub fn of(self, kind: FailureKind, counting: Counting) -> u32 {
+        match (counting, kind) {
+            (Counting::Shared, _) => self.no_input.saturating_add(self.no_match),
+            (_, FailureKind::NoInput) => self.no_input,
+            (_, FailureKind::NoMatch) => self.no_match,
+        }
+    }
+}
+
+/// How the call came to a node, as far as counting goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// By `back` or `main_menu`: returning to a menu visited before (FreeSWITCH resumes it).
+    Return,
+    /// Any other way (an option, `next`, a route, a fallback, a `goto`).
+    Other,
+}
+
+/// The counts a node starts from when the call enters it (rule 5): zero, or (`call`; and
+/// `freeswitch` when the call returns) those `kept` from before in this call.
+pub fn counts_on_entry(counting: Counting, kept: Option<Counts>, arrival: Arrival) -> Counts {
+    match counting {
+        Counting::Visit | Counting::Shared => Counts::default(),
+        Counting::Call => kept.unwrap_or_default(),
+        Counting::FreeSwitch if arrival == Arrival::Return => kept.unwrap_or_default(),
+        Counting::FreeSwitch => Counts::default(),
+    }
+}
+
+/// The counts after a valid entry at the node (an option, a global key, a collected value):
+/// `freeswitch` sets the no-match count to zero (`errs = 0` on a match in
+/// `switch_ivr_menu_execute`), every other policy keeps both.
+pub fn counts_after_choice(counting: Counting, counts: Counts) -> Counts {
+    match counting {
+        Counting::FreeSwitch => Counts { no_match: 0, ..counts },
+        _ => counts,
+    }
+}
+
+/// The counts to keep for the node when the call leaves it by its fallback: `call` keeps
+/// them (the limit stays reached); under `freeswitch` the menu's run ends there, so a later
+/// visit starts afresh.
+pub fn counts_after_fallback(counting: Counting, counts: Counts) -> Counts {
+    match counting {
+        Counting::Call => counts,
+        _ => Counts::default(),
+    }
+}
+
+/// The limit of `kind` at a node.
+pub fn limit(listen: &Listen, kind: FailureKind) -> Retries {
+    match kind {
+        FailureKind::NoInput => listen.max_no_input,
+        FailureKind::NoMatch => listen.max_no_match,
+    }
+}
+
+/// The fallback of `kind` at a node (`fallback_no_input` / `fallback_no_match`, else
+/// `fallback`).
+pub fn fallback(listen: &Listen, kind: FailureKind) -> Option<&NodeRef> {
+    match kind {
+        FailureKind::NoInput => listen.fallback_no_input.as_ref(),
+        FailureKind::NoMatch => listen.fallback_no_match.as_ref(),
+    }
+}
+
+/// What a failure of `kind` whose count is `n` (from 1, by [`Counts::of`]) does at a node
+/// with `listen` (rule 5).
 pub fn after_failure(listen: &Listen, kind: FailureKind, n: u32) -> FailureStep<'_> {
-    let (max, list) = match kind {
-        FailureKind::NoInput => (listen.max_no_input, &listen.no_input),
-        FailureKind::NoMatch => (listen.max_no_match, &listen.no_match),
+    let list = match kind {
+        FailureKind::NoInput => &listen.no_input,
+        FailureKind::NoMatch => &listen.no_match,
     };
-    if n >= max {
-        return match &listen.fallback {
-            Some(f) => FailureStep::Fallback(f),
-            None => FailureStep::Exhausted,
-        };
+    if let Some(max) = limit(listen, kind).limit() {
+        if n > max && listen.counting == Counting::Call {
+            return FailureStep::Exhausted;
+        }
+        if n >= max {
+            return match fallback(listen, kind) {
+                Some(f) => FailureStep::Fallback(f),
+                None => FailureStep::Exhausted,
+            };
+        }
     }
     let i = (n.max(1) as usize - 1).min(list.len().saturating_sub(1));
     FailureStep::Reprompt(list.get(i))
+}
+
+/// Whether a caller's failures can end the call at a node (W011, the graph's "ends the
+/// call"): a kind with a limit and no fallback, or `counting: call` with a limit (reached a
+/// second time in the call, it ends it).
+pub fn can_end_call(listen: &Listen) -> Option<FailureKind> {
+    [FailureKind::NoInput, FailureKind::NoMatch].into_iter().find(|&kind| {
+        limit(listen, kind).limit().is_some()
+            && (fallback(listen, kind).is_none() || listen.counting == Counting::Call)
+    })
 }
 
 /// A failure edge of a node that waits for the caller.
@@ -85,8 +194,10 @@ impl FailureEdge {
 }
 
 /// The failure edges of a node with `listen`, by [`after_failure`]: a re-prompt of a kind
-/// when the first failure of that kind re-prompts (its limit is above 1), and the fallbacks
-/// when the node has a fallback. Re-prompts first, no-input before no-match.
+/// when the first failure of that kind re-prompts (its limit is above 1, or unlimited), and
+/// the fallback of a kind when it has a limit and a fallback (an unlimited kind never takes
+/// its fallback). Re-prompts first, no-input before no-match. The same under every counting
+/// policy: each changes how soon the limit comes, not which steps there are.
 pub fn failure_edges(listen: &Listen) -> Vec<FailureEdge> {
     let mut edges = Vec::new();
     for (kind, edge) in [
@@ -101,9 +212,8 @@ pub fn failure_edges(listen: &Listen) -> Vec<FailureEdge> {
         (FailureKind::NoInput, FailureEdge::NoInputFallback),
         (FailureKind::NoMatch, FailureEdge::NoMatchFallback),
     ] {
-        let max = match kind {
-            FailureKind::NoInput => listen.max_no_input,
-            FailureKind::NoMatch => listen.max_no_match,
+        let Some(max) = limit(listen, kind).limit() else {
+            continue;
         };
         if matches!(after_failure(listen, kind, max), FailureStep::Fallback(_)) {
             edges.push(edge);

@@ -15,7 +15,10 @@ pub mod failures;
 pub mod keys;
 pub mod keyword;
 
-pub use failures::{FailureEdge, FailureKind, FailureStep, after_failure, failure_edges};
+pub use failures::{
+    Arrival, Counts, FailureEdge, FailureKind, FailureStep, after_failure, can_end_call, counts_after_choice,
+    counts_after_fallback, counts_on_entry, failure_edges,
+};
 pub use keys::{
     CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, inter_digit_timeout, key_wait,
     match_entry, match_keys, node_keys, prefix_pairs,

@@ -465,7 +465,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 match invalid_entry(menu, *id) {
                     Some(bad) => {
                         let mut acts = Vec::new();
-                        for _ in 0..l.max_no_match.max(1) {
+                        for _ in 0..l.max_no_match.limit().unwrap_or(1).max(1) {
                             acts.extend(bad.iter().cloned());
                         }
                         cand.push((format!("{}: wrong keys until the fallback", node.id), acts));

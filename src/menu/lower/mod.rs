@@ -19,7 +19,7 @@ use serde_saphyr::Location;
 
 use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec};
 use super::load::{Fragment, suggest};
-use super::raw::{RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
+use super::raw::{RawCount, RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
 use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
 use super::*;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
@@ -37,7 +37,7 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
 const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
-const LISTEN_FIELDS: [&str; 9] = [
+const LISTEN_FIELDS: [&str; 13] = [
     "no_input",
     "no_match",
     "timeout",
@@ -47,6 +47,10 @@ const LISTEN_FIELDS: [&str; 9] = [
     "fallback",
     "barge_in",
     "type_ahead",
+    "counting",
+    "fallback_no_input",
+    "fallback_no_match",
+    "short_prompt",
 ];
 
 /// Fields each kind requires (lowering reports each missing one, E004/E011).
@@ -86,6 +90,12 @@ pub(super) fn node_kind_names(s: &mut schemars::Schema) {
 /// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
 pub(super) fn priorities(s: &mut schemars::Schema) {
     let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
+    super::raw::schema::one_of(s, &names);
+}
+
+/// `counting:` in the menu's JSON Schema: one of the [`Counting`] names.
+pub(super) fn counting_names(s: &mut schemars::Schema) {
+    let names: Vec<&str> = Counting::ALL.iter().map(|(_, n)| *n).collect();
     super::raw::schema::one_of(s, &names);
 }
 

@@ -334,8 +334,12 @@ impl Cx<'_> {
         });
         DigitsSpec {
             at: self.span(file, &d.referenced),
-            min: d.value.min.as_ref().map(|m| self.at(file, m)),
-            max: d.value.max.as_ref().map(|m| self.at(file, m)),
+            min: d.value.min.as_ref().and_then(|m| {
+                self.count(file, "digits.min", m, u64::from(u32::MAX), &format!("1 to {MAX_COLLECT_DIGITS}"))
+            }),
+            max: d.value.max.as_ref().and_then(|m| {
+                self.count(file, "digits.max", m, u64::from(u32::MAX), &format!("1 to {MAX_COLLECT_DIGITS}"))
+            }),
             terminator,
         }
     }

@@ -83,9 +83,69 @@ impl Cx<'_> {
         self.b.duration(field, &d)
     }
 
-    pub(super) fn at_least_one(&mut self, file: FileId, field: &str, v: &S<u32>) -> Option<u32> {
-        let n = self.at(file, v);
+    pub(super) fn at_least_one(&mut self, file: FileId, field: &str, v: &S<RawCount>) -> Option<u32> {
+        let n = self.count(file, field, v, u64::from(u32::MAX), "1 to 4294967295")?;
         self.b.at_least_one(field, &n)
+    }
+
+    /// The whole number written in `v`, at most `max`; else E016 saying what the field takes
+    /// (`range`, e.g. `1 to 64`): "too large", "negative" or "not a whole number", never
+    /// serde's "expected a whole number" for a number that is only out of range.
+    pub(super) fn count(&mut self, file: FileId, field: &str, v: &S<RawCount>, max: u64, range: &str) -> Option<At<u32>> {
+        let span = self.span(file, &v.referenced);
+        let (message, label) = match &v.value {
+            RawCount::Number(n) if *n <= max => {
+                return u32::try_from(*n).ok().map(|n| At::new(n, span));
+            }
+            RawCount::Number(n) => (format!("`{field}` is too large"), format!("{n} is more than {max}")),
+            RawCount::Text(t) if t.starts_with('-') && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') => {
+                (format!("`{field}` is negative"), format!("{t} is less than 0"))
+            }
+            RawCount::Text(t) if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ',' || c == '+') => {
+                // Larger than 64 bits (`99999999999999999999`), or written with thousands
+                // separators (`4,294,967,296`).
+                (format!("`{field}` is too large"), format!("{t} is more than {max}"))
+            }
+            RawCount::Text(t) => (format!("`{field}` is not a whole number"), format!("`{t}` is not a whole number")),
+        };
+        self.push(
+            Diagnostic::new(Code::InvalidValue, span, message)
+                .label(label)
+                .help(format!("`{field}` takes {range}")),
+        );
+        None
+    }
+
+    /// A retry limit (`max_no_input`, `max_no_match`): 1 to [`MAX_RETRIES`], or `unlimited`
+    /// (0 is left to the builder, which says why it cannot be).
+    pub(super) fn retries(&mut self, file: FileId, field: &str, v: &S<RawCount>) -> Option<At<Retries>> {
+        if let RawCount::Text(t) = &v.value
+            && t.eq_ignore_ascii_case("unlimited")
+        {
+            return Some(At::new(Retries::Unlimited, self.span(file, &v.referenced)));
+        }
+        let range = format!("1 to {MAX_RETRIES}, or `unlimited` (the prompt plays again for ever)");
+        let n = self.count(file, field, v, u64::from(MAX_RETRIES), &range)?;
+        Some(At::new(Retries::Limit(n.value), n.at))
+    }
+
+    /// `counting:`, one of the [`Counting`] names; else E016 listing them.
+    pub(super) fn counting(&mut self, file: FileId, v: &S<String>) -> Option<At<Counting>> {
+        let span = self.span(file, &v.referenced);
+        if let Some((c, _)) = Counting::ALL.iter().find(|(_, n)| *n == v.value.trim()) {
+            return Some(At::new(*c, span));
+        }
+        let names: Vec<String> = Counting::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown counting policy `{}`", v.value))
+            .label("not a counting policy")
+            .note(format!("one of {}", names.join(", ")));
+        if v.value.contains([',', '+', ' ']) {
+            d = d.help("a node counts its failures one way: choose one policy");
+        } else if let Some(s) = did_you_mean(&v.value, Counting::ALL.iter().map(|(_, n)| *n)) {
+            d = d.help(format!("did you mean `{s}`?"));
+        }
+        self.push(d);
+        None
     }
 
     /// Parses a DTMF key value; `None` (with a finding) when empty or invalid.
