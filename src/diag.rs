@@ -97,6 +97,7 @@ codes! {
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
+    EndlessLoop = "W016", "endless-loop", Warning, "A caller who stays silent (or keeps pressing wrong keys) goes round without end, never reaching a person or an ending: a fallback back to its own node, unlimited retries, or fallbacks and `next`s that lead back, under the node's counting policy.";
 }
 
 impl std::fmt::Display for Code {

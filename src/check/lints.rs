@@ -7,7 +7,7 @@ use super::{Analysis, Thresholds};
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic};
 use crate::menu::{GlobalAction, Menu, NoOperator, NodeKind, TransferNode};
-use crate::rules::{self, KeyAction};
+use crate::rules::{self, FailureEdge, FailureKind, KeyAction};
 use crate::source::Span;
 use crate::timing::{DurationSource, prompt_duration};
 
@@ -16,38 +16,71 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
     for (id, node) in menu.node_ids().zip(&menu.nodes) {
         if let Some(l) = node.kind.listen() {
             let kind = node.kind.name();
-            if l.no_input.is_empty() {
+            // As the engine does it (`rules::failure_edges`): a re-prompt of a kind plays only
+            // when that kind's first failure does not already reach its limit
+            // (`max_no_input: 1` sends a silent caller on at once, with nothing to say).
+            let edges = rules::failure_edges(l);
+            let again = if l.short_prompt.is_some() {
+                "the short prompt"
+            } else {
+                "the same prompt"
+            };
+            if l.no_input.is_empty() && edges.contains(&FailureEdge::NoInputReprompt) {
                 diags.push(
                     Diagnostic::new(
                         Code::NoInputHandling,
                         node.span,
                         format!("{kind} `{}` has no no-input re-prompt", node.id),
                     )
-                    .label("a silent caller hears the same prompt again with no help")
+                    .label(format!("a silent caller hears {again} again with no help"))
                     .help("add `no_input:` re-prompts here or in `defaults`"),
                 );
             }
-            if l.no_match.is_empty() {
+            if l.no_match.is_empty() && edges.contains(&FailureEdge::NoMatchReprompt) {
                 diags.push(
                     Diagnostic::new(
                         Code::NoMatchHandling,
                         node.span,
                         format!("{kind} `{}` has no no-match re-prompt", node.id),
                     )
-                    .label("a caller who presses a wrong key is not told so")
+                    .label(if matches!(node.kind, NodeKind::Collect(_)) {
+                        "a caller whose entry is not valid is not told so"
+                    } else {
+                        "a caller who presses a wrong key is not told so"
+                    })
                     .help("add `no_match:` re-prompts here or in `defaults`"),
                 );
             }
-            if l.fallback.is_none() {
-                diags.push(
-                    Diagnostic::new(
-                        Code::NoFallback,
-                        node.span,
-                        format!("{kind} `{}` has no fallback", node.id),
-                    )
-                    .label("a caller who runs out of retries is hung up on")
-                    .help("set `fallback` (here or in `defaults`) to an operator transfer"),
-                );
+            // W011: a kind whose limit, when reached, ends the call for want of a fallback
+            // (an unlimited kind never reaches one).
+            let missing: Vec<&str> = [(FailureKind::NoInput, "no-input"), (FailureKind::NoMatch, "no-match")]
+                .into_iter()
+                .filter(|(k, _)| {
+                    rules::failures::limit(l, *k).limit().is_some() && rules::failures::fallback(l, *k).is_none()
+                })
+                .map(|(_, w)| w)
+                .collect();
+            let (title, field) = match missing.as_slice() {
+                [] => (None, ""),
+                [one] => (Some(format!("{kind} `{}` has no {one} fallback", node.id)), *one),
+                _ => (Some(format!("{kind} `{}` has no fallback", node.id)), ""),
+            };
+            if let Some(title) = title {
+                let (label, help) = match field {
+                    "no-input" => (
+                        "a caller who stays silent to the limit is hung up on",
+                        "set `fallback_no_input` or `fallback` (here or in `defaults`) to an operator transfer",
+                    ),
+                    "no-match" => (
+                        "a caller who makes wrong entries to the limit is hung up on",
+                        "set `fallback_no_match` or `fallback` (here or in `defaults`) to an operator transfer",
+                    ),
+                    _ => (
+                        "a caller who runs out of retries is hung up on",
+                        "set `fallback` (here or in `defaults`) to an operator transfer",
+                    ),
+                };
+                diags.push(Diagnostic::new(Code::NoFallback, node.span, title).label(label).help(help));
             }
         }
         if let NodeKind::Transfer(tr) = &node.kind {

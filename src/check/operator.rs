@@ -9,6 +9,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::graph::EdgeKind;
 use crate::graph::reach::{Components, Ending, Endings, reaches_operator};
 use crate::menu::{Menu, NodeId, NodeKind};
+use crate::rules::{self, FailureKind};
 
 fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
     let mut s: Vec<String> = ids
@@ -89,7 +90,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                 .iter()
                 .map(|e| match e {
                     Ending::Hangup(h) => format!("hang-up `{}`", menu.node(*h).id),
-                    Ending::RetriesEnd(n) => format!("`{}` running out of retries with no fallback", menu.node(*n).id),
+                    Ending::RetriesEnd(n) => retries_end(menu, *n),
                     Ending::Loop(c) => format!(
                         "the loop through {} with no way out",
                         names(menu, &comps.members[*c], 5)
@@ -148,6 +149,8 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         );
     }
 
+    endless_loops(menu, diags);
+
     for id in menu.node_ids() {
         let node = menu.node(id);
         // W005: a menu where no single key leads, through automatic steps only, to a transfer.
@@ -193,6 +196,77 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                 _ => {}
             }
         }
+    }
+}
+
+/// How a call ends at a node by its retries, in E014's explanation, as the engine ends it
+/// (`rules::after_failure` under the node's counting policy).
+fn retries_end(menu: &Menu, n: NodeId) -> String {
+    let node = menu.node(n);
+    let Some(l) = node.kind.listen() else {
+        return format!("`{}`", node.id);
+    };
+    let kinds: Vec<&str> = [(FailureKind::NoInput, "no-input"), (FailureKind::NoMatch, "no-match")]
+        .into_iter()
+        .filter(|(k, _)| rules::failures::limit(l, *k).limit().is_some() && rules::failures::fallback(l, *k).is_none())
+        .map(|(_, w)| w)
+        .collect();
+    match kinds.as_slice() {
+        [] => format!(
+            "`{}` reaching a retry limit a second time in the call (`counting: call`)",
+            node.id
+        ),
+        [one] => format!("`{}` running out of {one} retries with no fallback", node.id),
+        _ => format!("`{}` running out of retries with no fallback", node.id),
+    }
+}
+
+/// W016: the endless loops of [`crate::graph::loops::endless_loops`], each named with its
+/// nodes in order and the caller's behaviour.
+fn endless_loops(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    for l in crate::graph::loops::endless_loops(menu) {
+        let who = match l.behaviour.as_slice() {
+            [FailureKind::NoInput] => "a caller who stays silent",
+            [FailureKind::NoMatch] => "a caller who keeps pressing wrong keys",
+            _ => "a caller who stays silent or keeps pressing wrong keys",
+        };
+        let first = menu.node(l.cycle[0]);
+        let mut round: Vec<String> = l.cycle.iter().take(8).map(|&n| format!("`{}`", menu.node(n).id)).collect();
+        if l.cycle.len() > 8 {
+            round.push(format!("… ({} nodes)", l.cycle.len()));
+        }
+        round.push(format!("`{}`", first.id));
+        let unlimited = l.cycle.len() == 1
+            && first.kind.listen().is_some_and(|li| {
+                l.behaviour
+                    .iter()
+                    .all(|k| rules::failures::limit(li, *k).limit().is_none())
+            });
+        let how = if unlimited {
+            "its retries are `unlimited`: the prompt plays again for ever".to_owned()
+        } else if l.cycle.len() == 1 {
+            format!("the fallback of `{}` leads back to `{}`", first.id, first.id)
+        } else {
+            format!("the round is {}", round.join(" → "))
+        };
+        let policy = first.kind.listen().map_or("visit", |li| li.counting.name());
+        let why = if unlimited {
+            "never reaching a person or an ending; only the call's 4-hour limit ends it".to_owned()
+        } else {
+            format!(
+                "never reaching a person or an ending: each visit starts with fresh retries (`counting: {policy}`); only the call's 4-hour limit ends it"
+            )
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::EndlessLoop,
+                first.span,
+                format!("{who} goes round without end from `{}`", first.id),
+            )
+            .label(how)
+            .note(why)
+            .help("send the fallback to a `transfer`, give the retries a limit, or set `counting: call` so the counts run out"),
+        );
     }
 }
 

@@ -144,6 +144,40 @@ pub fn after_failure(listen: &Listen, kind: FailureKind, n: u32) -> FailureStep<
     FailureStep::Reprompt(list.get(i))
 }
 
+/// What failures of one kind do at a node when the caller keeps failing that way (silence,
+/// or wrong keys), by [`after_failure`] and the counting policy: the question behind
+/// "endless loop" (W016).
+#[derive(Clone, Copy, Debug)]
+pub enum Persisting<'m> {
+    /// The limit is unlimited: the prompt plays again for ever, the call stays at the node.
+    Stays,
+    /// The limit leads to this fallback; `again` is false when the node cannot send the
+    /// call there a second time in one call (`counting: call`: the next time the limit is
+    /// already reached and the call ends).
+    Fallback {
+        /// The fallback of the kind.
+        to: &'m NodeRef,
+        /// Whether every visit can take it again.
+        again: bool,
+    },
+    /// The limit ends the call (no fallback of that kind).
+    Ends,
+}
+
+/// What a caller who fails only by `kind` meets at a node with `listen` (see [`Persisting`]).
+pub fn persisting(listen: &Listen, kind: FailureKind) -> Persisting<'_> {
+    if limit(listen, kind).limit().is_none() {
+        return Persisting::Stays;
+    }
+    match fallback(listen, kind) {
+        Some(to) => Persisting::Fallback {
+            to,
+            again: listen.counting != Counting::Call,
+        },
+        None => Persisting::Ends,
+    }
+}
+
 /// Whether a caller's failures can end the call at a node (W011, the graph's "ends the
 /// call"): a kind with a limit and no fallback, or `counting: call` with a limit (reached a
 /// second time in the call, it ends it).

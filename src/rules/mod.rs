@@ -17,7 +17,7 @@ pub mod keyword;
 
 pub use failures::{
     Arrival, Counts, FailureEdge, FailureKind, FailureStep, after_failure, can_end_call, counts_after_choice,
-    counts_after_fallback, counts_on_entry, failure_edges,
+    counts_after_fallback, counts_on_entry, failure_edges, persisting, Persisting,
 };
 pub use keys::{
     CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, inter_digit_timeout, key_wait,

@@ -334,11 +334,19 @@ impl Cx<'_> {
         });
         DigitsSpec {
             at: self.span(file, &d.referenced),
-            min: d.value.min.as_ref().and_then(|m| {
-                self.count(file, "digits.min", m, u64::from(u32::MAX), &format!("1 to {MAX_COLLECT_DIGITS}"))
+            // A value too large (or not a number) is reported here and read as the largest
+            // allowed, so the collect is not also said to lack it.
+            min: d.value.min.as_ref().map(|m| {
+                let range = format!("1 to {MAX_COLLECT_DIGITS}");
+                let span = self.span(file, &m.referenced);
+                self.count(file, "digits.min", m, u64::from(u32::MAX), &range)
+                    .unwrap_or(At::new(1, span))
             }),
-            max: d.value.max.as_ref().and_then(|m| {
-                self.count(file, "digits.max", m, u64::from(u32::MAX), &format!("1 to {MAX_COLLECT_DIGITS}"))
+            max: d.value.max.as_ref().map(|m| {
+                let range = format!("1 to {MAX_COLLECT_DIGITS}");
+                let span = self.span(file, &m.referenced);
+                self.count(file, "digits.max", m, u64::from(u32::MAX), &range)
+                    .unwrap_or(At::new(MAX_COLLECT_DIGITS, span))
             }),
             terminator,
         }

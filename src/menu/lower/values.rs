@@ -93,18 +93,29 @@ impl Cx<'_> {
     /// serde's "expected a whole number" for a number that is only out of range.
     pub(super) fn count(&mut self, file: FileId, field: &str, v: &S<RawCount>, max: u64, range: &str) -> Option<At<u32>> {
         let span = self.span(file, &v.referenced);
+        // The number as written (a number past 64 bits reaches us as a float).
+        let written = self
+            .sources
+            .text(span.file)
+            .get(span.range())
+            .map(|t| t.trim().trim_matches(['"', '\'']).to_owned())
+            .filter(|t| !t.is_empty());
         let (message, label) = match &v.value {
             RawCount::Number(n) if *n <= max => {
                 return u32::try_from(*n).ok().map(|n| At::new(n, span));
             }
-            RawCount::Number(n) => (format!("`{field}` is too large"), format!("{n} is more than {max}")),
+            RawCount::Number(n) => (format!("`{field}` is too large"), format!("{n} is more than this field takes")),
+            RawCount::Text(t) if t.parse::<f64>().is_ok_and(|f| f.is_finite() && f >= 1e19) => (
+                format!("`{field}` is too large"),
+                format!("{} is more than this field takes", written.as_deref().unwrap_or(t)),
+            ),
             RawCount::Text(t) if t.starts_with('-') && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') => {
                 (format!("`{field}` is negative"), format!("{t} is less than 0"))
             }
             RawCount::Text(t) if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ',' || c == '+') => {
                 // Larger than 64 bits (`99999999999999999999`), or written with thousands
                 // separators (`4,294,967,296`).
-                (format!("`{field}` is too large"), format!("{t} is more than {max}"))
+                (format!("`{field}` is too large"), format!("{t} is more than this field takes"))
             }
             RawCount::Text(t) => (format!("`{field}` is not a whole number"), format!("`{t}` is not a whole number")),
         };
