@@ -118,6 +118,7 @@ fixtures! {
     e015_unquoted_terminator: "E015-unquoted-terminator" => exit 1;
     e016_invalid_value: "E016-invalid-value" => exit 1;
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1;
+    e016_retry_limit_too_large: "E016-retry-limit-too-large" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -141,6 +142,8 @@ fixtures! {
     w013_stale_clip: "W013-stale-clip" => exit 0;
     w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
     w015_keyword_not_alone: "W015-keyword-not-alone" => exit 0;
+    // A fallback back to its own node, and a fallback through a message back to its menu.
+    w016_endless_loop: "W016-endless-loop" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

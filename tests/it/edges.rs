@@ -215,8 +215,8 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
             NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
             _ => return None,
         },
-        EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input as usize],
-        EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match as usize],
+        EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input.limit()? as usize],
+        EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match.limit()? as usize],
         EdgeKind::NoOperator => vec![Act::Unavailable],
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => return None,
     })
@@ -607,6 +607,53 @@ nodes:
   closed: { kind: hangup, prompt: { text: "closed" } }
   closed_fr: { kind: hangup, prompt: { text: "fermé" } }
   op: { kind: transfer, queue: q, when_no_operator: { action: callback, to: num } }
+"##,
+    // Failure handling: separate fallbacks, each counting policy, unlimited retries, short
+    // re-prompts (issue 13).
+    r##"
+name: failure handling
+entry: main
+defaults:
+  keys: { operator: "0", back: "*", repeat: "#" }
+  operator: op
+  fallback: op
+  max_no_input: 2
+  max_no_match: 2
+nodes:
+  main:
+    kind: menu
+    counting: freeswitch
+    prompt: { text: "main menu long" }
+    short_prompt: { text: "main" }
+    fallback_no_input: quiet
+    fallback_no_match: confused
+    options:
+      - { key: "1", to: shared }
+      - { key: "2", to: kept }
+      - { key: "3", to: forever }
+  shared:
+    kind: menu
+    counting: shared
+    max_no_match: 3
+    prompt: { text: "shared budget" }
+    options: [{ key: "1", to: op }]
+  kept:
+    kind: collect
+    counting: call
+    prompt: { text: "kept counts" }
+    short_prompt: { text: "again" }
+    digits: { min: 2, max: 2 }
+    store: k
+    fallback_no_match: confused
+    next: main
+  forever:
+    kind: menu
+    max_no_input: unlimited
+    prompt: { text: "for ever" }
+    options: [{ key: "1", to: op }]
+  quiet: { kind: transfer, queue: silent }
+  confused: { kind: transfer, queue: help }
+  op: { kind: transfer, queue: q }
 "##,
 ];
 

@@ -1411,18 +1411,37 @@ fn a_whole_number_out_of_range_is_called_so() {
     let text = MINIMAL.replacen("defaults:\n", "defaults:\n  max_no_input: 4294967296\n", 1);
     dir.write("big.yaml", &text);
     let run = ivrsim(dir.path(), &["check", "big.yaml"]);
-    run.assert_exit(1).assert_codes(&["E003"]);
+    // Issue 13: a finding among others (E016), with the range the field takes.
+    run.assert_exit(1).assert_codes(&["E016"]);
+    assert!(run.stdout.contains("`max_no_input` is too large"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("`4294967296` is too large for this field"),
+        run.stdout.contains("takes 1 to 1000, or `unlimited`"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("at most 4294967295"), "{}", run.stdout);
     assert!(!run.stdout.contains("not a whole number"), "{}", run.stdout);
     dir.write(
         "neg.yaml",
         MINIMAL.replacen("defaults:\n", "defaults:\n  max_no_input: -3\n", 1),
     );
     let run = ivrsim(dir.path(), &["check", "neg.yaml"]);
-    assert!(run.stdout.contains("`-3` is negative for this field"), "{}", run.stdout);
+    assert!(run.stdout.contains("`max_no_input` is negative"), "{}", run.stdout);
+    // Larger than 64 bits, written with separators, or in `digits` and `lint`: the same.
+    for (field, value) in [
+        ("max_no_match", "99999999999999999999999"),
+        ("max_no_match", "\"4,294,967,296\""),
+    ] {
+        dir.write(
+            "huge.yaml",
+            MINIMAL.replacen("defaults:\n", &format!("defaults:\n  {field}: {value}\n"), 1),
+        );
+        let run = ivrsim(dir.path(), &["check", "huge.yaml"]);
+        run.assert_exit(1).assert_codes(&["E016"]);
+        assert!(run.stdout.contains(&format!("`{field}` is too large")), "{}", run.stdout);
+    }
+    let text = format!("{MINIMAL}lint: {{ max_options: 4294967296 }}\n");
+    dir.write("lint.yaml", &text);
+    let run = ivrsim(dir.path(), &["check", "lint.yaml"]);
+    run.assert_exit(1).assert_codes(&["E016"]);
+    assert!(run.stdout.contains("`max_options` is too large"), "{}", run.stdout);
 }

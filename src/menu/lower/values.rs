@@ -147,14 +147,31 @@ impl Cx<'_> {
             return Some(At::new(*c, span));
         }
         let names: Vec<String> = Counting::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
-        let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown counting policy `{}`", v.value))
-            .label("not a counting policy")
-            .note(format!("one of {}", names.join(", ")));
-        if v.value.contains([',', '+', ' ']) {
-            d = d.help("a node counts its failures one way: choose one policy");
-        } else if let Some(s) = did_you_mean(&v.value, Counting::ALL.iter().map(|(_, n)| *n)) {
-            d = d.help(format!("did you mean `{s}`?"));
-        }
+        let named: Vec<String> = v
+            .value
+            .split([',', '+', ' ', '/', '&'])
+            .filter(|w| Counting::ALL.iter().any(|(_, n)| n == w))
+            .map(|w| format!("`{w}`"))
+            .collect();
+        let d = if named.len() > 1 {
+            // Two policies at once contradict each other: a count is kept one way.
+            Diagnostic::new(
+                Code::InvalidValue,
+                span,
+                format!("two counting policies at once: {}", named.join(" and ")),
+            )
+            .label("a node counts its failures one way")
+            .note(format!("one of {}", names.join(", ")))
+            .help("keep the policy of the platform the menu comes from")
+        } else {
+            let d = Diagnostic::new(Code::InvalidValue, span, format!("unknown counting policy `{}`", v.value))
+                .label("not a counting policy")
+                .note(format!("one of {}", names.join(", ")));
+            match did_you_mean(&v.value, Counting::ALL.iter().map(|(_, n)| *n)) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d,
+            }
+        };
         self.push(d);
         None
     }
