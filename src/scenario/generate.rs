@@ -461,7 +461,11 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         });
                     }
                 }
-                cand.push((format!("{}: silence until the fallback", node.id), Vec::new()));
+                // With `max_no_input: unlimited` silence never reaches a fallback: a silent
+                // scenario would run to the call's 4-hour limit.
+                if l.max_no_input.limit().is_some() {
+                    cand.push((format!("{}: silence until the fallback", node.id), Vec::new()));
+                }
                 match invalid_entry(menu, *id) {
                     Some(bad) => {
                         let mut acts = Vec::new();
