@@ -459,6 +459,62 @@ nodes:
         assert_eq!(w012(r#"{ operator: "00" }"#, "0"), ["key `0` is the start of key `00`"]);
     }
 
+    // W003/W004/W011 say what the engine does (issue 13): with `max_no_input: 1` a silent
+    // caller goes to the fallback at the first silence, so no no-input re-prompt could play and
+    // W003 is not raised; W011 names the kind whose limit has no fallback; an unlimited kind
+    // never runs out, so it needs no fallback.
+    #[test]
+    fn reprompt_and_fallback_findings_follow_the_engine() {
+        let findings = |fields: &str| {
+            let yaml = format!(
+                r#"
+name: T
+entry: main
+nodes:
+  main: {{ kind: menu, prompt: {{ text: "a" }}, {fields} options: [{{ key: "1", to: op }}] }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            );
+            let mut sources = Sources::new();
+            let menu = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), &yaml, &mut sources)
+                .menu
+                .expect("menu");
+            let clips = crate::audio::ClipLibrary::default();
+            let a = crate::check::Analysis::of(&menu, &clips);
+            let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+            let mut diags = Vec::new();
+            super::check(&menu, &clips, &a, &t, &mut diags);
+            diags
+                .iter()
+                .filter(|d| matches!(d.code, Code::NoInputHandling | Code::NoMatchHandling | Code::NoFallback))
+                .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            findings("fallback: op,"),
+            [
+                "W003: menu `main` has no no-input re-prompt",
+                "W004: menu `main` has no no-match re-prompt"
+            ]
+        );
+        assert_eq!(
+            findings("fallback: op, max_no_input: 1,"),
+            ["W004: menu `main` has no no-match re-prompt"]
+        );
+        assert_eq!(
+            findings("fallback: op, max_no_input: 1, max_no_match: 1,"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings("fallback_no_match: op, max_no_input: 1, max_no_match: 1,"),
+            ["W011: menu `main` has no no-input fallback"]
+        );
+        assert_eq!(
+            findings("max_no_input: unlimited, max_no_match: 1,"),
+            ["W003: menu `main` has no no-input re-prompt", "W011: menu `main` has no no-match fallback"]
+        );
+    }
+
     // W005's help for a global operator key of several keys says so (it said an option hid it).
     #[test]
     fn zero_out_help_for_an_operator_key_of_two_keys() {

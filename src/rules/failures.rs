@@ -312,4 +312,48 @@ nodes:
             vec![FailureEdge::NoInputReprompt, FailureEdge::NoMatchReprompt]
         );
     }
+
+    #[test]
+    fn kinds_have_their_own_fallbacks_and_limits() {
+        let m = menu(
+            r#"
+name: T
+entry: a
+defaults: { fallback: op }
+nodes:
+  a: { kind: menu, prompt: { text: "a" }, max_no_input: unlimited, max_no_match: 2, fallback_no_match: b, options: [{ key: "1", to: b }] }
+  b: { kind: menu, prompt: { text: "b" }, counting: call, max_no_input: 1, options: [{ key: "1", to: op }] }
+  op: { kind: transfer, queue: q }
+"#,
+        );
+        let listen = |id: &str| m.node(m.find(id).unwrap()).kind.listen().unwrap().clone();
+        let (a, b) = (listen("a"), listen("b"));
+        // Unlimited silence: a re-prompt every time, never the fallback (no edge).
+        assert!(matches!(
+            after_failure(&a, FailureKind::NoInput, 1_000_000),
+            FailureStep::Reprompt(None)
+        ));
+        assert!(matches!(after_failure(&a, FailureKind::NoMatch, 2), FailureStep::Fallback(f) if f.name == "b"));
+        assert_eq!(
+            failure_edges(&a),
+            vec![FailureEdge::NoInputReprompt, FailureEdge::NoMatchReprompt, FailureEdge::NoMatchFallback]
+        );
+        assert_eq!(can_end_call(&a), None);
+        // `counting: call`: the limit goes to the fallback once; past it, the call ends.
+        assert!(matches!(after_failure(&b, FailureKind::NoInput, 1), FailureStep::Fallback(_)));
+        assert!(matches!(after_failure(&b, FailureKind::NoInput, 2), FailureStep::Exhausted));
+        assert_eq!(can_end_call(&b), Some(FailureKind::NoInput));
+        // Counting: `shared` adds both kinds; `freeswitch` resets no-matches on a choice.
+        let c = Counts { no_input: 2, no_match: 1 };
+        assert_eq!(c.of(FailureKind::NoMatch, Counting::Shared), 3);
+        assert_eq!(c.of(FailureKind::NoMatch, Counting::Visit), 1);
+        assert_eq!(
+            counts_after_choice(Counting::FreeSwitch, c),
+            Counts { no_input: 2, no_match: 0 }
+        );
+        assert_eq!(counts_on_entry(Counting::FreeSwitch, Some(c), Arrival::Other), Counts::default());
+        assert_eq!(counts_on_entry(Counting::FreeSwitch, Some(c), Arrival::Return), c);
+        assert_eq!(counts_on_entry(Counting::Call, Some(c), Arrival::Other), c);
+        assert_eq!(counts_on_entry(Counting::Visit, Some(c), Arrival::Return), Counts::default());
+    }
 }
