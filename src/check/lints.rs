@@ -80,7 +80,11 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                         "set `fallback` (here or in `defaults`) to an operator transfer",
                     ),
                 };
-                diags.push(Diagnostic::new(Code::NoFallback, node.span, title).label(label).help(help));
+                diags.push(
+                    Diagnostic::new(Code::NoFallback, node.span, title)
+                        .label(label)
+                        .help(help),
+                );
             }
         }
         if let NodeKind::Transfer(tr) = &node.kind {
@@ -511,7 +515,10 @@ nodes:
         );
         assert_eq!(
             findings("max_no_input: unlimited, max_no_match: 1,"),
-            ["W003: menu `main` has no no-input re-prompt", "W011: menu `main` has no no-match fallback"]
+            [
+                "W003: menu `main` has no no-input re-prompt",
+                "W011: menu `main` has no no-match fallback"
+            ]
         );
     }
 

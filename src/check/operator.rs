@@ -231,7 +231,12 @@ fn endless_loops(menu: &Menu, diags: &mut Vec<Diagnostic>) {
             _ => "a caller who stays silent or keeps pressing wrong keys",
         };
         let first = menu.node(l.cycle[0]);
-        let mut round: Vec<String> = l.cycle.iter().take(8).map(|&n| format!("`{}`", menu.node(n).id)).collect();
+        let mut round: Vec<String> = l
+            .cycle
+            .iter()
+            .take(8)
+            .map(|&n| format!("`{}`", menu.node(n).id))
+            .collect();
         if l.cycle.len() > 8 {
             round.push(format!("… ({} nodes)", l.cycle.len()));
         }

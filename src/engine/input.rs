@@ -381,7 +381,7 @@ impl Call<'_> {
             Failure::NoMatch(entry) => (FailureKind::NoMatch, format!("no match ({entry})")),
         };
         // The count by the node's policy (rule 5): its own kind's, or both (`shared`).
-        at.counts = at.counts.add(kind);
+        at.counts = at.counts.with_one_more(kind);
         let n = at.counts.of(kind, listen.counting);
         let max = rules::failures::limit(listen, kind);
         let role = match kind {

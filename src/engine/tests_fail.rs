@@ -75,7 +75,10 @@ nodes:
     c.handle_timeout(ms(60_000));
     let e = drain(&mut c);
     let h = handoff(&e).unwrap_or_else(|| panic!("handed over: {e:#?}"));
-    assert_eq!((h.queue.as_str(), h.reason), ("silent_callers", HandoffReason::MaxNoInput));
+    assert_eq!(
+        (h.queue.as_str(), h.reason),
+        ("silent_callers", HandoffReason::MaxNoInput)
+    );
     assert_eq!(h.time_in_ivr, ms(11_600));
     // Two wrong keys: to `confused`, at the second.
     let mut c = start(&m);
@@ -260,7 +263,10 @@ nodes:
     // (1.2 s), `main` again at 12.8 s (prompt to 13.6 s); no-input 3 at 18.6 s: the limit was
     // reached before: goodbye (0.4 s), the call ends at 19.0 s.
     let p = prompts(&e);
-    assert_eq!(p.last().map(|p| (p.0, p.2.clone())), Some((18_600, PromptRole::Goodbye)));
+    assert_eq!(
+        p.last().map(|p| (p.0, p.2.clone())),
+        Some((18_600, PromptRole::Goodbye))
+    );
     let s = summary(&e).expect("ended");
     assert_eq!(s.outcome, Outcome::RetriesExhausted { node: "main".into() });
     assert_eq!(s.time_in_ivr, ms(19_000));
@@ -322,7 +328,9 @@ nodes:
     assert!(handoff(&e).is_none());
     let mut c = start(&m);
     c.handle_timeout(MAX_CALL_LENGTH);
-    let s = summary(&drain(&mut c)).cloned().expect("the call ends at its maximum length");
+    let s = summary(&drain(&mut c))
+        .cloned()
+        .expect("the call ends at its maximum length");
     assert_eq!(s.time_in_ivr, MAX_CALL_LENGTH);
 }
 

@@ -191,7 +191,10 @@ nodes:
             got,
             vec![
                 // Silence: `main` → `help` → `check` (its default) → `main`.
-                (vec!["main".into(), "help".into(), "check".into()], vec![FailureKind::NoInput]),
+                (
+                    vec!["main".into(), "help".into(), "check".into()],
+                    vec![FailureKind::NoInput]
+                ),
                 // Wrong keys at `forever`: re-prompted for ever.
                 (vec!["forever".into()], vec![FailureKind::NoMatch]),
             ]

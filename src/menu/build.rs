@@ -814,12 +814,8 @@ impl MenuBuilder {
         listen.inter_digit_timeout = listen
             .inter_digit_timeout
             .filter(|d| self.duration("inter_digit_timeout", d).is_some());
-        listen.max_no_input = listen
-            .max_no_input
-            .filter(|n| self.retry_limit("max_no_input", n));
-        listen.max_no_match = listen
-            .max_no_match
-            .filter(|n| self.retry_limit("max_no_match", n));
+        listen.max_no_input = listen.max_no_input.filter(|n| self.retry_limit("max_no_input", n));
+        listen.max_no_match = listen.max_no_match.filter(|n| self.retry_limit("max_no_match", n));
         if let (Some(f), Some(i), Some(m)) = (&listen.fallback, &listen.fallback_no_input, &listen.fallback_no_match) {
             // Both kinds have their own: the one-line form is never taken (a contradiction
             // in the file, reported rather than silently ignored).
@@ -1037,7 +1033,10 @@ impl MenuBuilder {
                 .max_no_match
                 .or_else(|| ld.max_no_match.clone())
                 .map_or(Retries::Limit(DEFAULT_MAX_RETRIES), |n| n.value),
-            counting: l.counting.or_else(|| ld.counting.clone()).map_or(Counting::Visit, |c| c.value),
+            counting: l
+                .counting
+                .or_else(|| ld.counting.clone())
+                .map_or(Counting::Visit, |c| c.value),
             // The node's own settings before the defaults', the kind's own before `fallback`.
             fallback_no_input: l
                 .fallback_no_input

@@ -462,7 +462,10 @@ impl Counting {
 
     /// The name in the file: `visit`, `shared`, `freeswitch`, `call`.
     pub fn name(self) -> &'static str {
-        Counting::ALL.iter().find(|(c, _)| *c == self).map_or("visit", |(_, n)| n)
+        Counting::ALL
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("visit", |(_, n)| n)
     }
 }
 

@@ -796,10 +796,7 @@ pub(crate) mod schema {
 
     /// A retry limit: a whole number (as [`super::S`] widens it) or `unlimited`.
     pub(crate) fn retries(s: &mut Schema) {
-        s.insert(
-            "pattern".into(),
-            format!("{}|^\\s*unlimited\\s*$", UINT_TEXT).into(),
-        );
+        s.insert("pattern".into(), format!("{}|^\\s*unlimited\\s*$", UINT_TEXT).into());
     }
 
     /// Text only: an unquoted number or boolean is never a valid value here.

@@ -41,7 +41,7 @@ pub struct Counts {
 
 impl Counts {
     /// The counts with one more failure of `kind`.
-    pub fn add(self, kind: FailureKind) -> Counts {
+    pub fn with_one_more(self, kind: FailureKind) -> Counts {
         match kind {
             FailureKind::NoInput => Counts {
                 no_input: self.no_input.saturating_add(1),
@@ -183,8 +183,7 @@ pub fn persisting(listen: &Listen, kind: FailureKind) -> Persisting<'_> {
 /// second time in the call, it ends it).
 pub fn can_end_call(listen: &Listen) -> Option<FailureKind> {
     [FailureKind::NoInput, FailureKind::NoMatch].into_iter().find(|&kind| {
-        limit(listen, kind).limit().is_some()
-            && (fallback(listen, kind).is_none() || listen.counting == Counting::Call)
+        limit(listen, kind).limit().is_some() && (fallback(listen, kind).is_none() || listen.counting == Counting::Call)
     })
 }
 
@@ -336,24 +335,46 @@ nodes:
         assert!(matches!(after_failure(&a, FailureKind::NoMatch, 2), FailureStep::Fallback(f) if f.name == "b"));
         assert_eq!(
             failure_edges(&a),
-            vec![FailureEdge::NoInputReprompt, FailureEdge::NoMatchReprompt, FailureEdge::NoMatchFallback]
+            vec![
+                FailureEdge::NoInputReprompt,
+                FailureEdge::NoMatchReprompt,
+                FailureEdge::NoMatchFallback
+            ]
         );
         assert_eq!(can_end_call(&a), None);
         // `counting: call`: the limit goes to the fallback once; past it, the call ends.
-        assert!(matches!(after_failure(&b, FailureKind::NoInput, 1), FailureStep::Fallback(_)));
-        assert!(matches!(after_failure(&b, FailureKind::NoInput, 2), FailureStep::Exhausted));
+        assert!(matches!(
+            after_failure(&b, FailureKind::NoInput, 1),
+            FailureStep::Fallback(_)
+        ));
+        assert!(matches!(
+            after_failure(&b, FailureKind::NoInput, 2),
+            FailureStep::Exhausted
+        ));
         assert_eq!(can_end_call(&b), Some(FailureKind::NoInput));
         // Counting: `shared` adds both kinds; `freeswitch` resets no-matches on a choice.
-        let c = Counts { no_input: 2, no_match: 1 };
+        let c = Counts {
+            no_input: 2,
+            no_match: 1,
+        };
         assert_eq!(c.of(FailureKind::NoMatch, Counting::Shared), 3);
         assert_eq!(c.of(FailureKind::NoMatch, Counting::Visit), 1);
         assert_eq!(
             counts_after_choice(Counting::FreeSwitch, c),
-            Counts { no_input: 2, no_match: 0 }
+            Counts {
+                no_input: 2,
+                no_match: 0
+            }
         );
-        assert_eq!(counts_on_entry(Counting::FreeSwitch, Some(c), Arrival::Other), Counts::default());
+        assert_eq!(
+            counts_on_entry(Counting::FreeSwitch, Some(c), Arrival::Other),
+            Counts::default()
+        );
         assert_eq!(counts_on_entry(Counting::FreeSwitch, Some(c), Arrival::Return), c);
         assert_eq!(counts_on_entry(Counting::Call, Some(c), Arrival::Other), c);
-        assert_eq!(counts_on_entry(Counting::Visit, Some(c), Arrival::Return), Counts::default());
+        assert_eq!(
+            counts_on_entry(Counting::Visit, Some(c), Arrival::Return),
+            Counts::default()
+        );
     }
 }

@@ -16,8 +16,8 @@ pub mod keys;
 pub mod keyword;
 
 pub use failures::{
-    Arrival, Counts, FailureEdge, FailureKind, FailureStep, after_failure, can_end_call, counts_after_choice,
-    counts_after_fallback, counts_on_entry, failure_edges, persisting, Persisting,
+    Arrival, Counts, FailureEdge, FailureKind, FailureStep, Persisting, after_failure, can_end_call,
+    counts_after_choice, counts_after_fallback, counts_on_entry, failure_edges, persisting,
 };
 pub use keys::{
     CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, inter_digit_timeout, key_wait,

@@ -1414,11 +1414,7 @@ fn a_whole_number_out_of_range_is_called_so() {
     // Issue 13: a finding among others (E016), with the range the field takes.
     run.assert_exit(1).assert_codes(&["E016"]);
     assert!(run.stdout.contains("`max_no_input` is too large"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("takes 1 to 1000, or `unlimited`"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("takes 1 to 1000, or `unlimited`"), "{}", run.stdout);
     assert!(!run.stdout.contains("not a whole number"), "{}", run.stdout);
     dir.write(
         "neg.yaml",
@@ -1437,7 +1433,11 @@ fn a_whole_number_out_of_range_is_called_so() {
         );
         let run = ivrsim(dir.path(), &["check", "huge.yaml"]);
         run.assert_exit(1).assert_codes(&["E016"]);
-        assert!(run.stdout.contains(&format!("`{field}` is too large")), "{}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!("`{field}` is too large")),
+            "{}",
+            run.stdout
+        );
     }
     let text = format!("{MINIMAL}lint: {{ max_options: 4294967296 }}\n");
     dir.write("lint.yaml", &text);

@@ -91,7 +91,14 @@ impl Cx<'_> {
     /// The whole number written in `v`, at most `max`; else E016 saying what the field takes
     /// (`range`, e.g. `1 to 64`): "too large", "negative" or "not a whole number", never
     /// serde's "expected a whole number" for a number that is only out of range.
-    pub(super) fn count(&mut self, file: FileId, field: &str, v: &S<RawCount>, max: u64, range: &str) -> Option<At<u32>> {
+    pub(super) fn count(
+        &mut self,
+        file: FileId,
+        field: &str,
+        v: &S<RawCount>,
+        max: u64,
+        range: &str,
+    ) -> Option<At<u32>> {
         let span = self.span(file, &v.referenced);
         // The number as written (a number past 64 bits reaches us as a float).
         let written = self
@@ -104,20 +111,35 @@ impl Cx<'_> {
             RawCount::Number(n) if *n <= max => {
                 return u32::try_from(*n).ok().map(|n| At::new(n, span));
             }
-            RawCount::Number(n) => (format!("`{field}` is too large"), format!("{n} is more than this field takes")),
+            RawCount::Number(n) => (
+                format!("`{field}` is too large"),
+                format!("{n} is more than this field takes"),
+            ),
             RawCount::Text(t) if t.parse::<f64>().is_ok_and(|f| f.is_finite() && f >= 1e19) => (
                 format!("`{field}` is too large"),
                 format!("{} is more than this field takes", written.as_deref().unwrap_or(t)),
             ),
-            RawCount::Text(t) if t.starts_with('-') && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') => {
+            RawCount::Text(t)
+                if t.starts_with('-') && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') =>
+            {
                 (format!("`{field}` is negative"), format!("{t} is less than 0"))
             }
-            RawCount::Text(t) if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '_' || c == ',' || c == '+') => {
+            RawCount::Text(t)
+                if !t.is_empty()
+                    && t.chars()
+                        .all(|c| c.is_ascii_digit() || c == '_' || c == ',' || c == '+') =>
+            {
                 // Larger than 64 bits (`99999999999999999999`), or written with thousands
                 // separators (`4,294,967,296`).
-                (format!("`{field}` is too large"), format!("{t} is more than this field takes"))
+                (
+                    format!("`{field}` is too large"),
+                    format!("{t} is more than this field takes"),
+                )
             }
-            RawCount::Text(t) => (format!("`{field}` is not a whole number"), format!("`{t}` is not a whole number")),
+            RawCount::Text(t) => (
+                format!("`{field}` is not a whole number"),
+                format!("`{t}` is not a whole number"),
+            ),
         };
         self.push(
             Diagnostic::new(Code::InvalidValue, span, message)
@@ -164,9 +186,13 @@ impl Cx<'_> {
             .note(format!("one of {}", names.join(", ")))
             .help("keep the policy of the platform the menu comes from")
         } else {
-            let d = Diagnostic::new(Code::InvalidValue, span, format!("unknown counting policy `{}`", v.value))
-                .label("not a counting policy")
-                .note(format!("one of {}", names.join(", ")));
+            let d = Diagnostic::new(
+                Code::InvalidValue,
+                span,
+                format!("unknown counting policy `{}`", v.value),
+            )
+            .label("not a counting policy")
+            .note(format!("one of {}", names.join(", ")));
             match did_you_mean(&v.value, Counting::ALL.iter().map(|(_, n)| *n)) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d,
