@@ -96,6 +96,10 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                         names(menu, &comps.members[*c], 5)
                     ),
                     Ending::DeadEnd(n) => format!("`{}`, which leads nowhere", menu.node(*n).id),
+                    Ending::Unlimited(n) => format!(
+                        "`{}` playing its prompt again without end (`unlimited` retries)",
+                        menu.node(*n).id
+                    ),
                 })
                 .collect();
             if *more {
@@ -270,7 +274,11 @@ fn endless_loops(menu: &Menu, diags: &mut Vec<Diagnostic>) {
             )
             .label(how)
             .note(why)
-            .help("send the fallback to a `transfer`, give the retries a limit, or set `counting: call` so the counts run out"),
+            .help(if unlimited {
+                "give the retries a limit (e.g. `max_no_input: 3`) and a fallback that leads to a `transfer`"
+            } else {
+                "send the fallback to a `transfer`, or set `counting: call` so the counts run out"
+            }),
         );
     }
 }

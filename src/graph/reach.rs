@@ -131,6 +131,9 @@ pub enum Ending {
     Loop(usize),
     /// At a node with nowhere to go (its targets are missing).
     DeadEnd(NodeId),
+    /// At a node whose retries of a kind are `unlimited`: a caller who keeps failing that way
+    /// hears the prompt again without end (the call's 4-hour limit ends it).
+    Unlimited(NodeId),
 }
 
 /// Where calls end, per component, for explaining E014: at most [`Endings::MAX`] endings
@@ -168,6 +171,12 @@ impl Endings {
                 } else if g.graph.neighbors(ix).next().is_none() && !matches!(menu.node(n).kind, NodeKind::Transfer(_))
                 {
                     add(Ending::DeadEnd(n), &mut set, &mut more);
+                }
+                if menu.node(n).kind.listen().is_some_and(|l| {
+                    l.max_no_input == crate::menu::Retries::Unlimited
+                        || l.max_no_match == crate::menu::Retries::Unlimited
+                }) {
+                    add(Ending::Unlimited(n), &mut set, &mut more);
                 }
             }
             if set.is_empty() && comps.is_cyclic(g, c) && !comps.has_exit(g, c) {

@@ -144,6 +144,7 @@ fixtures! {
     w015_keyword_not_alone: "W015-keyword-not-alone" => exit 0;
     // A fallback back to its own node, and a fallback through a message back to its menu.
     w016_endless_loop: "W016-endless-loop" => exit 0;
+    w016_unlimited_retries: "W016-unlimited-retries" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in
