@@ -363,6 +363,11 @@ impl Call<'_> {
         at.digits.clear();
         at.last_digit_at = None;
         let id = at.node;
+        // `repeat` is a valid entry: under `counting: freeswitch` it sets the no-match count
+        // back to zero (a `menu-sub` to the menu itself is a match there).
+        if let Some(l) = self.menu.node(id).kind.listen() {
+            at.counts = rules::counts_after_choice(l.counting, at.counts);
+        }
         self.stop_prompt(t);
         let queue: VecDeque<PromptPlay> = self.prompt_again(id).into_iter().collect();
         self.start_queue(t, queue);

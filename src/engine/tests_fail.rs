@@ -381,3 +381,31 @@ nodes:
         ]
     );
 }
+
+/// Under `counting: freeswitch` a global key is a valid entry too: `repeat` (FreeSWITCH: a
+/// `menu-sub` to the menu itself, a match) sets the no-match count back to zero; under `visit`
+/// it keeps the counts (rule 6: `repeat` is not a failure, and not a new visit).
+#[test]
+fn repeat_resets_no_matches_only_under_freeswitch() {
+    let yaml = |counting: &str| {
+        format!(
+            r##"
+name: T
+entry: main
+defaults: {{ counting: {counting}, max_no_match: 2, fallback: op, keys: {{ repeat: "*" }} }}
+nodes:
+  main: {{ kind: menu, prompt: {{ text: "press one" }}, options: [{{ key: "1", to: op }}] }}
+  op: {{ kind: transfer, queue: q }}
+"##
+        )
+    };
+    for (counting, handed_over) in [("visit", true), ("freeswitch", false)] {
+        let m = menu(&yaml(counting));
+        let mut c = start(&m);
+        c.handle_keys(ms(1000), "7"); // no-match 1 of 2; the prompt again to 1.8 s
+        c.handle_keys(ms(2000), "*"); // repeat
+        c.handle_keys(ms(3000), "7"); // no-match: 2 of 2 (visit), 1 of 2 (freeswitch)
+        let e = drain(&mut c);
+        assert_eq!(handoff(&e).is_some(), handed_over, "{counting}");
+    }
+}
