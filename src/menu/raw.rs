@@ -123,6 +123,10 @@ impl<'de> Deserialize<'de> for RawCount {
                 Ok(u64::try_from(v).map_or_else(|_| RawCount::Text(v.to_string()), RawCount::Number))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawCount, E> {
+                // `1e3` is a whole number written as a float; `2.5` is not one.
+                if v.fract() == 0.0 && (0.0..1.8e19).contains(&v) {
+                    return Ok(RawCount::Number(v as u64));
+                }
                 Ok(RawCount::Text(v.to_string()))
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawCount, E> {

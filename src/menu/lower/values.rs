@@ -120,12 +120,17 @@ impl Cx<'_> {
                 format!("{} is more than this field takes", written.as_deref().unwrap_or(t)),
             ),
             RawCount::Text(t)
-                if t.starts_with('-') && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') =>
+                if t.starts_with('-')
+                    && t[1..].chars().any(|c| c.is_ascii_digit())
+                    && t[1..].trim().chars().all(|c| c.is_ascii_digit() || c == '_') =>
             {
-                (format!("`{field}` is negative"), format!("{t} is less than 0"))
+                (
+                    format!("`{field}` is negative"),
+                    format!("{} is less than 0", written.as_deref().unwrap_or(t)),
+                )
             }
             RawCount::Text(t)
-                if !t.is_empty()
+                if t.chars().any(|c| c.is_ascii_digit())
                     && t.chars()
                         .all(|c| c.is_ascii_digit() || c == '_' || c == ',' || c == '+') =>
             {
