@@ -49,7 +49,8 @@ fn start(m: &Menu) -> Call<'_> {
 /// Twilio Studio's Gather Input a `timeout` and a `noMatch` transition): running out of
 /// silences and running out of wrong keys lead to different places. Here `fallback_no_input`
 /// and `fallback_no_match` (with `fallback` as the one-line form of both); the handoff says
-/// which limit was reached.
+/// which limit was reached. Times: both platforms wait 5 s for the first key by default (the
+/// block's "Timeout before first entry"; `<Gather timeout="5">`), as ivrsim's built-in 5 s.
 #[test]
 fn separate_fallbacks_for_silence_and_wrong_keys() {
     let m = menu(
