@@ -37,6 +37,14 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
 const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
+/// The values of `key_match:`.
+pub(super) const KEY_MATCH_NAMES: [&str; 2] = ["early", "full_length"];
+
+/// `key_match:` in the menu's JSON Schema: one of [`KEY_MATCH_NAMES`].
+pub(super) fn key_match_names(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &KEY_MATCH_NAMES);
+}
+
 const LISTEN_FIELDS: [&str; 9] = [
     "no_input",
     "no_match",
@@ -62,16 +70,27 @@ const REQUIRED: [(&str, &[&str]); 6] = [
 /// Fields each kind uses besides `kind` and `description`.
 fn allowed(kind: &str) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = match kind {
-        "menu" => vec!["prompt", "options"],
-        "message" => vec!["prompt", "next", "barge_in"],
-        "collect" => vec!["prompt", "digits", "pattern", "store", "next"],
-        "route" => vec!["routes", "default"],
-        "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
-        "hangup" => vec!["prompt", "reason"],
+        "menu" => vec!["prompt", "options", "lint_allow"],
+        "message" => vec!["prompt", "next", "barge_in", "lint_allow"],
+        "collect" => vec!["prompt", "digits", "pattern", "store", "next", "lint_allow"],
+        "route" => vec!["routes", "default", "lint_allow"],
+        "transfer" => vec![
+            "queue",
+            "priority",
+            "prompt",
+            "context",
+            "hold",
+            "when_no_operator",
+            "lint_allow",
+        ],
+        "hangup" => vec!["prompt", "reason", "lint_allow"],
         _ => vec![],
     };
     match kind {
-        "menu" => v.extend(LISTEN_FIELDS),
+        "menu" => {
+            v.extend(LISTEN_FIELDS);
+            v.extend(["key_match", "digit_len"]);
+        }
         "collect" => v.extend(LISTEN_FIELDS.iter().filter(|f| **f != "type_ahead")),
         _ => {}
     }
@@ -304,6 +323,10 @@ pub(super) fn lower(
         let span = cx.span(f, &id.referenced);
         let spec = cx.lower_node(f, span, &id.value, &node.value, kind);
         let description = node.value.description.as_ref().map(|d| d.value.clone());
+        if let Some(list) = &node.value.lint_allow {
+            let codes = cx.allow_codes(f, list.value.iter());
+            cx.b.node_lint_allow(&id.value, codes);
+        }
         cx.b.add_node(At::new(id.value.clone(), span), description, spec);
     }
 
