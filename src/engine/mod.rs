@@ -16,6 +16,8 @@ mod input;
 mod line;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_keys;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
