@@ -67,23 +67,15 @@ const REQUIRED: [(&str, &[&str]); 6] = [
     ("hangup", &[]),
 ];
 
-/// Fields each kind uses besides `kind` and `description`.
+/// Fields each kind uses besides `kind`, `description` and `lint_allow` (any kind).
 fn allowed(kind: &str) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = match kind {
-        "menu" => vec!["prompt", "options", "lint_allow"],
-        "message" => vec!["prompt", "next", "barge_in", "lint_allow"],
-        "collect" => vec!["prompt", "digits", "pattern", "store", "next", "lint_allow"],
-        "route" => vec!["routes", "default", "lint_allow"],
-        "transfer" => vec![
-            "queue",
-            "priority",
-            "prompt",
-            "context",
-            "hold",
-            "when_no_operator",
-            "lint_allow",
-        ],
-        "hangup" => vec!["prompt", "reason", "lint_allow"],
+        "menu" => vec!["prompt", "options"],
+        "message" => vec!["prompt", "next", "barge_in"],
+        "collect" => vec!["prompt", "digits", "pattern", "store", "next"],
+        "route" => vec!["routes", "default"],
+        "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
+        "hangup" => vec!["prompt", "reason"],
         _ => vec![],
     };
     match kind {
@@ -125,7 +117,7 @@ pub(super) fn node_kinds_schema(s: &mut schemars::Schema) {
             let required = REQUIRED.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, r)| *r);
             let not_used = fields
                 .iter()
-                .filter(|f| *f != "kind" && *f != "description" && !ok.contains(&f.as_str()));
+                .filter(|f| *f != "kind" && *f != "description" && *f != "lint_allow" && !ok.contains(&f.as_str()));
             conditional(
                 "kind",
                 kind,

@@ -124,7 +124,7 @@ impl Cx<'_> {
         // Fields this kind does not use.
         let ok = allowed(kind);
         for (field, loc) in n.present() {
-            if field == "kind" || field == "description" || ok.contains(&field) {
+            if field == "kind" || field == "description" || field == "lint_allow" || ok.contains(&field) {
                 continue;
             }
             let vspan = self.span(file, loc);
