@@ -163,7 +163,7 @@ fn shadowed_pattern(
     if menu.node(id).lint_allow.contains(&Code::ShadowedPattern) {
         return;
     }
-    if rules::match_entry(menu, id, o.key.as_str()).at_timeout() == Some(KeyAction::Option(i)) {
+    if rules::option_takes(menu, id, i) {
         return;
     }
     let by = match rules::match_entry(menu, id, o.key.as_str()).at_timeout() {

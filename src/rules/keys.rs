@@ -186,6 +186,17 @@ pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
     combine(exact, longer)
 }
 
+/// Whether option `index` of menu `id` can be taken by keys: an option with a key always can
+/// (two options on one key are an error), a pattern option when the key it is shown and pressed
+/// with ([`crate::menu::MenuOption::key`]: the first entry it matches that no other key takes)
+/// is taken by it; else every entry it matches goes elsewhere (W018) and the graph draws no
+/// edge for it.
+pub fn option_takes(menu: &Menu, id: NodeId, index: usize) -> bool {
+    let NodeKind::Menu(m) = &menu.node(id).kind else { return false };
+    let Some(o) = m.options.get(index) else { return false };
+    o.pattern.is_none() || match_entry(menu, id, o.key.as_str()).at_timeout() == Some(KeyAction::Option(index))
+}
+
 /// The keys an entry takes at a `full_length` menu before it is matched at once: `digit_len`,
 /// or the longest key acting there if longer (FreeSWITCH: `max(digit-len, longest bind)`,
 /// `switch_ivr_menu_bind_action`); `None` at an `early` menu.
