@@ -40,9 +40,30 @@ use crate::source::Span;
 
 /// Verbs that announce a key.
 const VERBS: &[&str] = &[
-    "press", "dial", "select", "push", "oprima", "oprimir", "oprime", "pulse", "pulsa", "pulsar", "presione",
-    "presiona", "presionar", "marque", "marca", "marcar", "digite", "teclee", "appuyez", "tapez", "composez",
-    "drücken", "drücke", "wählen",
+    "press",
+    "dial",
+    "select",
+    "push",
+    "oprima",
+    "oprimir",
+    "oprime",
+    "pulse",
+    "pulsa",
+    "pulsar",
+    "presione",
+    "presiona",
+    "presionar",
+    "marque",
+    "marca",
+    "marcar",
+    "digite",
+    "teclee",
+    "appuyez",
+    "tapez",
+    "composez",
+    "drücken",
+    "drücke",
+    "wählen",
 ];
 
 /// Words between a verb and its key.
@@ -62,22 +83,44 @@ const HANG_UP: &[&str] = &["hang up", "cuelgue", "raccrochez", "legen sie auf"];
 
 /// Words too common to tell options apart.
 const STOP: &[&str] = &[
-    "for", "to", "the", "a", "an", "of", "on", "or", "and", "if", "you", "your", "is", "it", "in", "with", "our",
-    "us", "we", "please", "would", "like", "want", "press", "dial", "select", "this", "that", "about", "are", "be",
-    "can", "will", "now", "at", "any", "time", "para", "por", "el", "la", "los", "las", "de", "del", "un", "una",
-    "su", "con", "que", "en", "y", "o", "pour", "le", "les", "des", "du", "et", "ou", "votre", "für", "die", "der",
-    "das", "und", "oder", "sie", "ihre", "zu", "speak", "talk", "hablar", "parler", "sprechen", "hear", "escuchar",
-    "call", "calling", "line",
+    "for", "to", "the", "a", "an", "of", "on", "or", "and", "if", "you", "your", "is", "it", "in", "with", "our", "us",
+    "we", "please", "would", "like", "want", "press", "dial", "select", "this", "that", "about", "are", "be", "can",
+    "will", "now", "at", "any", "time", "para", "por", "el", "la", "los", "las", "de", "del", "un", "una", "su", "con",
+    "que", "en", "y", "o", "pour", "le", "les", "des", "du", "et", "ou", "votre", "für", "die", "der", "das", "und",
+    "oder", "sie", "ihre", "zu", "speak", "talk", "hablar", "parler", "sprechen", "hear", "escuchar", "call",
+    "calling", "line",
 ];
 
 /// Words of a global key's action, for judging what it is announced for.
 fn action_words(a: GlobalAction) -> &'static [&'static str] {
     match a {
         GlobalAction::Operator => &[
-            "operator", "representative", "staff", "agent", "person", "someone", "desk", "reception", "taker",
-            "personal", "operador", "agente", "representante", "opérateur", "conseiller", "mitarbeiter",
+            "operator",
+            "representative",
+            "staff",
+            "agent",
+            "person",
+            "someone",
+            "desk",
+            "reception",
+            "taker",
+            "personal",
+            "operador",
+            "agente",
+            "representante",
+            "opérateur",
+            "conseiller",
+            "mitarbeiter",
         ],
-        GlobalAction::Repeat => &["repeat", "again", "hear", "options", "repetir", "répéter", "wiederholen"],
+        GlobalAction::Repeat => &[
+            "repeat",
+            "again",
+            "hear",
+            "options",
+            "repetir",
+            "répéter",
+            "wiederholen",
+        ],
         GlobalAction::Back => &["back", "previous", "return", "volver", "anterior", "retour", "zurück"],
         GlobalAction::MainMenu => &["main", "menu", "start", "principal", "menú", "hauptmenü"],
     }
@@ -259,7 +302,10 @@ fn announcements(text: &str) -> Vec<Announced> {
         if tok.kind == TokenKind::Word && VERBS.contains(&tok.text.as_str()) {
             seen_verb = true;
             let mut j = i + 1;
-            while t.get(j).is_some_and(|x| x.kind == TokenKind::Word && FILLER.contains(&x.text.as_str())) {
+            while t
+                .get(j)
+                .is_some_and(|x| x.kind == TokenKind::Word && FILLER.contains(&x.text.as_str()))
+            {
                 j += 1;
             }
             let mut keys = Vec::new();
@@ -292,7 +338,10 @@ fn announcements(text: &str) -> Vec<Announced> {
             }
             let purpose = if keys.len() > 1 {
                 Vec::new()
-            } else if t.get(j).is_some_and(|x| x.kind == TokenKind::Word && PURPOSE.contains(&x.text.as_str())) {
+            } else if t
+                .get(j)
+                .is_some_and(|x| x.kind == TokenKind::Word && PURPOSE.contains(&x.text.as_str()))
+            {
                 let end = t[j..]
                     .iter()
                     .position(|x| matches!(x.kind, TokenKind::Stop | TokenKind::Comma))
@@ -310,7 +359,10 @@ fn announcements(text: &str) -> Vec<Announced> {
                 });
             }
             // What follows the keys up to the clause's end belongs to them.
-            while t.get(j).is_some_and(|x| !matches!(x.kind, TokenKind::Stop | TokenKind::Comma)) {
+            while t
+                .get(j)
+                .is_some_and(|x| !matches!(x.kind, TokenKind::Stop | TokenKind::Comma))
+            {
                 j += 1;
             }
             clause_start = j;
@@ -557,7 +609,9 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                     if purpose.is_empty() {
                         continue;
                     }
-                    let Some(own_target) = targets.iter().find(|t| t.action == action) else { continue };
+                    let Some(own_target) = targets.iter().find(|t| t.action == action) else {
+                        continue;
+                    };
                     if !own_target.resolved || score(&purpose, &own_target.all_words) > 0 {
                         continue;
                     }
@@ -567,7 +621,7 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                         .map(|t| (score(&purpose, &t.words), t))
                         .filter(|(s, _)| *s > 0)
                         .collect();
-                    scored.sort_by(|x, y| y.0.cmp(&x.0));
+                    scored.sort_by_key(|x| std::cmp::Reverse(x.0));
                     let Some(&(best, other)) = scored.first() else { continue };
                     if scored.get(1).is_some_and(|(s, _)| *s == best) {
                         continue;
@@ -585,7 +639,10 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .label(format!("`{}` is {}", a.key, own_target.name))
-                        .with_secondary(other.span, format!("\"{}\" sounds like {}", a.purpose.join(" "), other.name))
+                        .with_secondary(
+                            other.span,
+                            format!("\"{}\" sounds like {}", a.purpose.join(" "), other.name),
+                        )
                         .help("announce the key of the option the words describe, or fix the option"),
                     );
                 }
@@ -611,10 +668,7 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         Code::UnannouncedOption,
                         o.key_span,
-                        format!(
-                            "option `{}` of menu `{}` is never announced{lang}",
-                            o.key, node.id
-                        ),
+                        format!("option `{}` of menu `{}` is never announced{lang}", o.key, node.id),
                     )
                     .label(format!(
                         "no prompt or re-prompt of `{}` tells callers to press `{}`",
@@ -667,10 +721,19 @@ mod tests {
         assert_eq!(keys("Dial zero for an operator"), vec![s("0", "for an operator")]);
         assert_eq!(keys("then press hash."), vec![s("#", "then")]);
         assert_eq!(keys("press the star key to repeat"), vec![s("*", "to repeat")]);
-        assert_eq!(keys("Please press 1, 2 or 3."), vec![s("1", ""), s("2", ""), s("3", "")]);
+        assert_eq!(
+            keys("Please press 1, 2 or 3."),
+            vec![s("1", ""), s("2", ""), s("3", "")]
+        );
         assert_eq!(keys("Para citas, oprima el 1."), vec![s("1", "para citas")]);
-        assert_eq!(keys("Pour la facturation, appuyez sur la touche 3."), vec![s("3", "pour la facturation")]);
-        assert_eq!(keys("Für Rechnungen drücken Sie die 3."), vec![s("3", "für rechnungen")]);
+        assert_eq!(
+            keys("Pour la facturation, appuyez sur la touche 3."),
+            vec![s("3", "pour la facturation")]
+        );
+        assert_eq!(
+            keys("Für Rechnungen drücken Sie die 3."),
+            vec![s("3", "für rechnungen")]
+        );
         // Not keys of this menu.
         assert!(keys("If this is an emergency, hang up and dial 9 1 1.").is_empty());
         assert!(keys("Please press a key from 1 to 4.").is_empty());
@@ -701,11 +764,26 @@ mod measured {
         let silent = [
             ("menus/hotline.yaml", include_str!("../../menus/hotline.yaml")),
             ("menus/clinic.yaml", include_str!("../../menus/clinic.yaml")),
-            ("freeswitch-demo.yaml", include_str!("../../tests/fixtures/announced/freeswitch-demo.yaml")),
-            ("asterisk-demo.yaml", include_str!("../../tests/fixtures/announced/asterisk-demo.yaml")),
-            ("vxml-menu.yaml", include_str!("../../tests/fixtures/announced/vxml-menu.yaml")),
-            ("connect-flow.yaml", include_str!("../../tests/fixtures/announced/connect-flow.yaml")),
-            ("studio-flow.yaml", include_str!("../../tests/fixtures/announced/studio-flow.yaml")),
+            (
+                "freeswitch-demo.yaml",
+                include_str!("../../tests/fixtures/announced/freeswitch-demo.yaml"),
+            ),
+            (
+                "asterisk-demo.yaml",
+                include_str!("../../tests/fixtures/announced/asterisk-demo.yaml"),
+            ),
+            (
+                "vxml-menu.yaml",
+                include_str!("../../tests/fixtures/announced/vxml-menu.yaml"),
+            ),
+            (
+                "connect-flow.yaml",
+                include_str!("../../tests/fixtures/announced/connect-flow.yaml"),
+            ),
+            (
+                "studio-flow.yaml",
+                include_str!("../../tests/fixtures/announced/studio-flow.yaml"),
+            ),
         ];
         for (path, yaml) in silent {
             assert_eq!(findings(path, yaml), vec![], "{path}");

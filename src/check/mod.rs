@@ -141,9 +141,9 @@ fn node_allow(menu: &Menu, diags: &mut Vec<Diagnostic>) {
     }
     diags.retain(|d| {
         let s = d.primary.span;
-        !ranges
-            .iter()
-            .any(|(f, a, b, allow)| s.pointer.is_none() && s.file == *f && s.start >= *a && s.start < *b && allow.contains(&d.code))
+        !ranges.iter().any(|(f, a, b, allow)| {
+            s.pointer.is_none() && s.file == *f && s.start >= *a && s.start < *b && allow.contains(&d.code)
+        })
     });
 }
 

@@ -193,7 +193,9 @@ fn pattern_options_store_the_keys_dialled() {
     c.handle_keys(ms(2500), "102");
     assert_eq!(no_matches(&mut c), vec![2500]);
     // The pattern option's key (maps, generated scenarios) is its first entry no other key takes.
-    let NodeKind::Menu(mm) = &m.node(m.find("main").unwrap()).kind else { panic!() };
+    let NodeKind::Menu(mm) = &m.node(m.find("main").unwrap()).kind else {
+        panic!()
+    };
     assert_eq!(mm.options[1].key.as_str(), "7001");
     assert_eq!(mm.options[2].key.as_str(), "1000");
 }

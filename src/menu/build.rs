@@ -843,7 +843,11 @@ impl MenuBuilder {
                         n.at,
                         format!("`digit_len` must be 1 to {} keys", pattern::MAX_ENTRY),
                     )
-                    .label(if n.value == 0 { "0 keys is no entry" } else { "too large" }),
+                    .label(if n.value == 0 {
+                        "0 keys is no entry"
+                    } else {
+                        "too large"
+                    }),
                 );
                 return false;
             }
@@ -957,7 +961,10 @@ impl MenuBuilder {
                         p.at,
                         format!("pattern `{}` matches no keys a caller can press", p.value),
                     )
-                    .label("no entry of 0-9, * and # matches it")
+                    .label(format!(
+                        "no entry of 0-9, * and # (at most {} keys) matches it",
+                        pattern::MAX_ENTRY
+                    ))
                     .note(format!("the option to `{}` can never be taken", o.to.name))
                     .help("write the keys it should take, e.g. `_7XXX` or `/^7[0-9]{3}$/`"),
                 );
@@ -1049,7 +1056,9 @@ impl MenuBuilder {
             hash: keys.as_ref().is_some_and(|k| k.value.contains('#')),
         };
         let terminator = terminator.filter(|t| {
-            let Some(c) = t.value.as_str().chars().next() else { return true };
+            let Some(c) = t.value.as_str().chars().next() else {
+                return true;
+            };
             if !data.contains(c) {
                 return true;
             }
@@ -1138,28 +1147,28 @@ impl MenuBuilder {
                     options: {
                         let keys = pattern_keys(&options, &self.keys);
                         options
-                        .into_iter()
-                        .zip(keys)
-                        .filter_map(|(o, key)| {
-                            let key = o.key.or(key)?;
-                            let (say, say_spans) = o
-                                .say
-                                .into_iter()
-                                .filter_map(|w| Some((Keyword::new(&w.value)?, w.at)))
-                                .unzip();
-                            Some(MenuOption {
-                                key: key.value,
-                                key_span: key.at,
-                                to: o.to,
-                                say,
-                                say_spans,
-                                label: o.label,
-                                language: o.language.map(|l| l.value),
-                                pattern: o.pattern.map(|p| p.value),
-                                store: o.store,
+                            .into_iter()
+                            .zip(keys)
+                            .filter_map(|(o, key)| {
+                                let key = o.key.or(key)?;
+                                let (say, say_spans) = o
+                                    .say
+                                    .into_iter()
+                                    .filter_map(|w| Some((Keyword::new(&w.value)?, w.at)))
+                                    .unzip();
+                                Some(MenuOption {
+                                    key: key.value,
+                                    key_span: key.at,
+                                    to: o.to,
+                                    say,
+                                    say_spans,
+                                    label: o.label,
+                                    language: o.language.map(|l| l.value),
+                                    pattern: o.pattern.map(|p| p.value),
+                                    store: o.store,
+                                })
                             })
-                        })
-                        .collect()
+                            .collect()
                     },
                     listen: listen(l),
                 }),
@@ -1329,6 +1338,39 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
             NodeKind::Hangup(_) => {}
         }
     }
+}
+
+/// The key each pattern option of a menu is shown and pressed with (maps, generated scenarios,
+/// the edge walk): the shortest entry it matches that no other key of the menu takes (an option
+/// key, a global key, an earlier pattern: they win over it); the shortest entry at all when
+/// every one is taken (`check` warns, W018). `None` for options with a key, in order.
+fn pattern_keys(options: &[OptionSpec], globals: &GlobalKeys) -> Vec<Option<At<DtmfKey>>> {
+    let literal: Vec<&str> = options
+        .iter()
+        .filter_map(|o| o.key.as_ref().map(|k| k.value.as_str()))
+        .chain(globals.iter().map(|(_, g)| g.key.as_str()))
+        .collect();
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if o.key.is_some() {
+                return None;
+            }
+            let p = o.pattern.as_ref()?;
+            let (samples, _) = p.value.samples(64);
+            let earlier = |e: &str| {
+                options[..i]
+                    .iter()
+                    .any(|x| x.key.is_none() && x.pattern.as_ref().is_some_and(|q| q.value.matches(e)))
+            };
+            let key = samples
+                .iter()
+                .find(|e| !literal.contains(&e.as_str()) && !earlier(e))
+                .or(samples.first())?;
+            Some(At::new(DtmfKey::parse(key).ok()?, p.at))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -1750,37 +1792,4 @@ nodes:
         assert_eq!(m.listen.timeout, DEFAULT_TIMEOUT);
         assert_eq!(m.options[2].to.target, Target::Missing);
     }
-}
-
-/// The key each pattern option of a menu is shown and pressed with (maps, generated scenarios,
-/// the edge walk): the shortest entry it matches that no other key of the menu takes (an option
-/// key, a global key, an earlier pattern: they win over it); the shortest entry at all when
-/// every one is taken (`check` warns, W018). `None` for options with a key, in order.
-fn pattern_keys(options: &[OptionSpec], globals: &GlobalKeys) -> Vec<Option<At<DtmfKey>>> {
-    let literal: Vec<&str> = options
-        .iter()
-        .filter_map(|o| o.key.as_ref().map(|k| k.value.as_str()))
-        .chain(globals.iter().map(|(_, g)| g.key.as_str()))
-        .collect();
-    options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            if o.key.is_some() {
-                return None;
-            }
-            let p = o.pattern.as_ref()?;
-            let (samples, _) = p.value.samples(64);
-            let earlier = |e: &str| {
-                options[..i]
-                    .iter()
-                    .any(|x| x.key.is_none() && x.pattern.as_ref().is_some_and(|q| q.value.matches(e)))
-            };
-            let key = samples
-                .iter()
-                .find(|e| !literal.contains(&e.as_str()) && !earlier(e))
-                .or(samples.first())?;
-            Some(At::new(DtmfKey::parse(key).ok()?, p.at))
-        })
-        .collect()
 }

@@ -25,10 +25,10 @@ use regex::Regex;
 
 pub use dtmf::DtmfKey;
 pub use load::{LoadOutcome, load_menu, load_menu_text};
-pub use pattern::KeyPattern;
 pub(crate) use lower::display_dir;
 pub(crate) use lower::normalize as normalize_path;
 pub(crate) use lower::{duration_at, parse_duration};
+pub use pattern::KeyPattern;
 pub use schedule::Schedule;
 
 use crate::source::Span;

@@ -143,7 +143,11 @@ impl KeyPattern {
             // (Leaving out the sides the regex anchors itself keeps the automaton free of
             // threads that can never match, so `samples` knows when it has them all.)
             let before = if body.starts_with('^') { "" } else { "(?s:.)*?" };
-            let after = if body.ends_with('$') && !body.ends_with("\\$") { "" } else { "(?s:.)*" };
+            let after = if body.ends_with('$') && !body.ends_with("\\$") {
+                ""
+            } else {
+                "(?s:.)*"
+            };
             (PatternForm::Regex, format!("^{before}(?:{body}){after}$"))
         } else {
             return Err(
@@ -322,5 +326,67 @@ mod tests {
         let none = KeyPattern::parse("/^[a-z]+$/").unwrap();
         assert_eq!(none.samples(5), (vec![], true));
         assert!(KeyPattern::parse("/^(1/").is_err());
+    }
+}
+
+/// Bad input in the menu file: clear findings with their place, never a panic.
+#[cfg(test)]
+mod findings {
+    use crate::source::Sources;
+
+    fn load(nodes: &str) -> String {
+        let yaml = format!(
+            "name: T\nentry: main\ndefaults: {{ fallback: op, keys: {{ repeat: \"*\" }} }}\nnodes:\n{nodes}  op: {{ kind: transfer, queue: q }}\n"
+        );
+        let mut sources = Sources::new();
+        let out = crate::menu::load_menu_text(std::path::Path::new("t.yaml"), &yaml, &mut sources);
+        crate::diag::render_plain(&sources, &out.diagnostics)
+    }
+
+    #[test]
+    fn bad_patterns_and_contradictory_settings_are_findings() {
+        let menu = |options: &str, extra: &str| {
+            format!("  main:\n    kind: menu\n    prompt: {{ text: a }}\n{extra}    options: {options}\n")
+        };
+        let shown = load(&menu(r#"[{ key: "1", pattern: "_1X", to: op }]"#, ""));
+        assert!(
+            shown.contains("error[E016]: an option has a `key` or a `pattern`, not both"),
+            "{shown}"
+        );
+        assert!(shown.contains("t.yaml:8:"), "{shown}");
+        let shown = load(&menu(r#"[{ pattern: "_7Q", to: op }]"#, ""));
+        assert!(shown.contains("error[E016]: bad pattern `_7Q`"), "{shown}");
+        let shown = load(&menu(r#"[{ pattern: "/^(1/", to: op }]"#, ""));
+        assert!(shown.contains("not a valid regular expression"), "{shown}");
+        let shown = load(&menu(r#"[{ pattern: "7XXX", to: op }]"#, ""));
+        assert!(shown.contains("a pattern starts with `_`"), "{shown}");
+        let shown = load(&menu(r#"[{ pattern: "/^[a-z]+$/", to: op }]"#, ""));
+        assert!(shown.contains("error[E021]"), "{shown}");
+        // Entries longer than a menu takes (32 keys) are no entries.
+        let shown = load(&menu(r#"[{ pattern: "/^[0-9]{1000}$/", to: op }]"#, ""));
+        assert!(shown.contains("error[E021]"), "{shown}");
+        // An automaton that would blow up (the 20th key from the end is a 1: 2^20 states) is
+        // refused by the size limit, not built.
+        let shown = load(&menu(r#"[{ pattern: "/1[0-9]{20}$/", to: op }]"#, ""));
+        assert!(shown.contains("error[E016]: bad pattern"), "{shown}");
+        let opts = r#"[{ key: "1", to: op }]"#;
+        let shown = load(&menu(opts, "    key_match: early\n    digit_len: 4\n"));
+        assert!(shown.contains("two policies at once"), "{shown}");
+        let shown = load(&menu(opts, "    key_match: full_length\n    digit_len: 0\n"));
+        assert!(shown.contains("`digit_len` must be 1 to 32 keys"), "{shown}");
+        let shown = load(&menu(opts, "    key_match: full_length\n    digit_len: 4294967295\n"));
+        assert!(shown.contains("`digit_len` must be 1 to 32 keys"), "{shown}");
+        let shown = load(&menu(opts, "    key_match: fullength\n"));
+        assert!(shown.contains("unknown `key_match` `fullength`"), "{shown}");
+        let collect = "  main:\n    kind: collect\n    prompt: { text: a }\n    digits: { max: 4, terminator: \"#\", keys: \"0123456789#\" }\n    store: v\n    next: op\n";
+        let shown = load(collect);
+        assert!(shown.contains("terminator `#` is also a data key"), "{shown}");
+        let shown = load(&collect.replace("0123456789#", "0123A"));
+        assert!(shown.contains("`A` is not a DTMF key"), "{shown}");
+        let shown = load(&menu(opts, "    lint_allow: [E014, W999]\n"));
+        assert!(
+            shown.contains("cannot be allowed") && shown.contains("unknown finding code `W999`"),
+            "{shown}"
+        );
     }
 }

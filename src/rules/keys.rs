@@ -192,7 +192,9 @@ pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
 /// is taken by it; else every entry it matches goes elsewhere (W018) and the graph draws no
 /// edge for it.
 pub fn option_takes(menu: &Menu, id: NodeId, index: usize) -> bool {
-    let NodeKind::Menu(m) = &menu.node(id).kind else { return false };
+    let NodeKind::Menu(m) = &menu.node(id).kind else {
+        return false;
+    };
     let Some(o) = m.options.get(index) else { return false };
     o.pattern.is_none() || match_entry(menu, id, o.key.as_str()).at_timeout() == Some(KeyAction::Option(index))
 }
@@ -379,6 +381,15 @@ nodes:
             CollectKey::Control(KeyMatch::Now(KeyAction::Terminator))
         );
         assert_eq!(collect_parts("12*", DataKeys::default()), ("12", "*"));
-        assert_eq!(collect_parts("12*#", DataKeys { star: true, hash: false }), ("12*", "#"));
+        assert_eq!(
+            collect_parts(
+                "12*#",
+                DataKeys {
+                    star: true,
+                    hash: false
+                }
+            ),
+            ("12*", "#")
+        );
     }
 }

@@ -17,8 +17,8 @@ pub mod keyword;
 
 pub use failures::{FailureEdge, FailureKind, FailureStep, after_failure, failure_edges};
 pub use keys::{
-    CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, full_length, inter_digit_timeout, key_wait,
-    match_entry, match_keys, node_keys, option_takes, prefix_pairs,
+    CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, full_length, inter_digit_timeout,
+    key_wait, match_entry, match_keys, node_keys, option_takes, prefix_pairs,
 };
 pub use keyword::{Keyword, Said, is_word_char, normalize, options_said, takes_alone};
 

@@ -24,8 +24,9 @@ impl Cx<'_> {
                     "early" => KeyMatchPolicy::Early,
                     "full_length" => KeyMatchPolicy::FullLength { digit_len: None },
                     other => {
-                        let mut diag = Diagnostic::new(Code::InvalidValue, at, format!("unknown `key_match` `{other}`"))
-                            .label("expected `early` or `full_length`");
+                        let mut diag =
+                            Diagnostic::new(Code::InvalidValue, at, format!("unknown `key_match` `{other}`"))
+                                .label("expected `early` or `full_length`");
                         if let Some(h) = suggest(other, KEY_MATCH_NAMES.iter().copied()) {
                             diag = diag.help(h);
                         }

@@ -287,8 +287,7 @@ impl Cx<'_> {
                     Ok(k) => Some(At::new(k, at)),
                     Err(why) => {
                         self.push(
-                            Diagnostic::new(Code::InvalidValue, at, format!("bad pattern `{}`", p.value))
-                                .label(why),
+                            Diagnostic::new(Code::InvalidValue, at, format!("bad pattern `{}`", p.value)).label(why),
                         );
                         None
                     }
