@@ -98,6 +98,33 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     );
                 }
             }
+            // A pattern that can take a longer entry than the key makes it wait as well.
+            if !full_length
+                && let Some(p) = m
+                    .options
+                    .iter()
+                    .find_map(|x| x.pattern.as_ref().filter(|p| p.can_grow(o.key.as_str())))
+            {
+                let at = m
+                    .options
+                    .iter()
+                    .find(|x| x.pattern.as_ref().is_some_and(|q| q.as_str() == p.as_str()));
+                let mut d = Diagnostic::new(
+                    Code::PrefixKeys,
+                    o.key_span,
+                    format!("key `{}` is the start of entries of pattern `{p}`", o.key),
+                )
+                .label(format!(
+                    "callers who press `{}` wait {} s (the inter-digit timeout) before it acts",
+                    o.key,
+                    m.listen.inter_digit_timeout.as_secs_f64()
+                ));
+                if let Some(x) = at {
+                    d = d.with_secondary(x.key_span, "pattern here");
+                }
+                diags.push(d);
+                continue;
+            }
             for (longer, longer_span) in keys.iter().filter(|_| !full_length) {
                 if longer.len() > o.key.len() && longer.starts_with(o.key.as_str()) {
                     diags.push(

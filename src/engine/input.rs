@@ -150,10 +150,11 @@ impl Call<'_> {
                 let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
                 // Keys of the same burst still to come decide at once: no wait to announce.
                 if self.input.is_empty() {
-                    self.caption(
-                        t,
-                        format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
-                    );
+                    let why = match rules::full_length(self.menu, id) {
+                        Some(n) => format!("this menu takes up to {n} keys"),
+                        None => "a longer key starts with it".to_owned(),
+                    };
+                    self.caption(t, format!("{entry}: waiting {idt} s for more digits ({why})"));
                 }
             }
             KeyMatch::None => self.failure(t, Failure::NoMatch(entry)),
