@@ -639,6 +639,7 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .label(format!("`{}` is {}", a.key, own_target.name))
+                        .with_secondary(own_target.span, format!("`{}` leads here", a.key))
                         .with_secondary(
                             other.span,
                             format!("\"{}\" sounds like {}", a.purpose.join(" "), other.name),
