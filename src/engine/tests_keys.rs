@@ -138,6 +138,11 @@ fn early_match_acts_at_once_unless_a_longer_key_could_follow() {
     c.handle_timeout(ms(8000));
     assert_eq!(at_node(&c, &m), "long");
     assert_eq!(c.variables().get("dialled").map(String::as_str), Some("942"));
+    // `_8!` matches as early as it can (Asterisk, Pattern Matching, `!`: zero or more keys,
+    // acting as soon as no other extension can match, for overlap dialling): `8` acts at once.
+    let eager = ASTERISK.replace("_9.", "_8!");
+    let m = menu(&eager);
+    assert_eq!(press(&m, "8", 2500, 20_000), ("long".into(), Some(2500)));
 }
 
 const PATTERNS: &str = r##"

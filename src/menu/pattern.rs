@@ -3,7 +3,10 @@
 //!
 //! - **Asterisk** extension patterns, starting with `_`: `X` is any digit 0-9, `Z` 1-9, `N`
 //!   2-9, `[1-5]` / `[137]` one key of a set (ranges and single keys), `.` one or more keys of
-//!   any kind, `!` zero or more; any other `0`-`9`, `*`, `#` is itself; letters are
+//!   any kind, `!` zero or more, matching as early as it can (Asterisk's overlap dialling: a
+//!   pattern ending in `!` that matches acts as soon as no other key or pattern can still
+//!   match, without waiting for a longer entry of its own); any other `0`-`9`,
+//!   `*`, `#` is itself; letters are
 //!   case-insensitive (Asterisk wiki, "Pattern Matching",
 //!   <https://docs.asterisk.org/Configuration/Dialplan/Pattern-Matching/>);
 //! - **FreeSWITCH** regular-expression binds, written between slashes: `/^(10[01][0-9])$/`.
@@ -53,6 +56,7 @@ pub struct KeyPattern {
     form: PatternForm,
     dfa: dense::DFA<Vec<u32>>,
     start: StateID,
+    eager: bool,
 }
 
 impl fmt::Debug for KeyPattern {
@@ -173,6 +177,7 @@ impl KeyPattern {
             .start_state(&start::Config::new().anchored(Anchored::Yes))
             .map_err(|e| format!("cannot use the pattern: {e}"))?;
         Ok(KeyPattern {
+            eager: form == PatternForm::Asterisk && t.ends_with('!'),
             source: t.to_owned(),
             form,
             dfa,
@@ -183,6 +188,12 @@ impl KeyPattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// Whether an entry it matches acts at once even if a longer one could match too (an
+    /// Asterisk pattern ending in `!`).
+    pub fn is_eager(&self) -> bool {
+        self.eager
     }
 
     /// Which platform's syntax it is written in.
@@ -304,7 +315,7 @@ mod tests {
         let dot = KeyPattern::parse("_9.").unwrap();
         assert!(!dot.matches("9") && dot.matches("9123#") && dot.can_grow("9123"));
         let bang = KeyPattern::parse("_5!").unwrap();
-        assert!(bang.matches("5") && bang.matches("55"));
+        assert!(bang.matches("5") && bang.matches("55") && bang.is_eager() && !dot.is_eager());
         assert!(KeyPattern::parse("_7Q").is_err());
         assert!(KeyPattern::parse("_[]").is_err());
         assert!(KeyPattern::parse("_").is_err());

@@ -168,7 +168,9 @@ pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
         if exact.is_none() && p.matches(entry) {
             exact = Some(KeyAction::Option(i));
         }
-        longer = longer || p.can_grow(entry);
+        // An eager pattern (Asterisk `!`) that matches does not wait for a longer entry.
+        let acts_now = p.is_eager() && exact == Some(KeyAction::Option(i));
+        longer = longer || (!acts_now && p.can_grow(entry));
     }
     if entry.len() >= MAX_ENTRY {
         longer = false;
