@@ -82,6 +82,7 @@ codes! {
     InvalidValue = "E016", "invalid-value", Error, "A value outside what the field accepts (durations, names, ranges, regexes).";
     IncludeFailed = "E017", "include-failed", Error, "An included file cannot be read, or includes form a cycle.";
     CallbackNotCollect = "E018", "callback-not-collect", Error, "A `when_no_operator` callback that does not lead to a `collect` node (which takes the number).";
+    EmptyPattern = "E021", "empty-pattern", Error, "A pattern option (`pattern:`) that no entry of 0-9, * and # matches, so it can never be taken.";
     Unreachable = "W001", "unreachable", Warning, "A node no caller can reach from `entry`.";
     InescapableLoop = "W002", "inescapable-loop", Warning, "A loop that a caller, once in it, can never leave.";
     NoInputHandling = "W003", "no-input-handling", Warning, "A menu or collect with no no-input re-prompt (its own or from `defaults`).";
@@ -98,6 +99,9 @@ codes! {
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
     EndlessLoop = "W016", "endless-loop", Warning, "A caller who stays silent (or keeps pressing wrong keys) goes round without end, never reaching a person or an ending: a fallback back to its own node, unlimited retries, or fallbacks and `next`s that lead back, under the node's counting policy.";
+    ShadowedPattern = "W018", "shadowed-pattern", Warning, "A pattern option every entry of which another option, a global key or an earlier pattern takes, so it is never taken.";
+    AnnouncedKey = "W019", "announced-key", Warning, "A prompt announces a key (`press 4 for X`) that does not act at its node, or that leads somewhere other than X.";
+    UnannouncedOption = "W020", "unannounced-option", Warning, "A menu option whose key no prompt or re-prompt of its node ever announces.";
 }
 
 impl std::fmt::Display for Code {

@@ -194,7 +194,8 @@ impl<'m> Session<'m> {
                             o.say.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
                         )
                     };
-                    let _ = writeln!(s, "  {:>4}  {label}{say}", o.key.as_str());
+                    let key = o.pattern.as_ref().map_or(o.key.as_str(), |p| p.as_str());
+                    let _ = writeln!(s, "  {key:>4}  {label}{say}");
                 }
             }
             NodeKind::Collect(c) => {

@@ -110,7 +110,12 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
             .collect();
         let active = rules::active_global_keys(menu, id);
         keywords_not_alone(&node.id, &m.options, diags);
-        for o in &m.options {
+        let full_length = rules::full_length(menu, id).is_some();
+        for (i, o) in m.options.iter().enumerate() {
+            if let Some(p) = &o.pattern {
+                shadowed_pattern(menu, id, i, p, o, diags);
+                continue;
+            }
             for (action, g) in menu.defaults.keys.iter() {
                 if g.key == o.key && !active.iter().any(|(a, _)| *a == action) {
                     diags.push(
@@ -130,7 +135,34 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
                     );
                 }
             }
-            for (longer, longer_span) in &keys {
+            // A pattern that can take a longer entry than the key makes it wait as well.
+            if !full_length
+                && let Some(p) = m
+                    .options
+                    .iter()
+                    .find_map(|x| x.pattern.as_ref().filter(|p| p.can_grow(o.key.as_str())))
+            {
+                let at = m
+                    .options
+                    .iter()
+                    .find(|x| x.pattern.as_ref().is_some_and(|q| q.as_str() == p.as_str()));
+                let mut d = Diagnostic::new(
+                    Code::PrefixKeys,
+                    o.key_span,
+                    format!("key `{}` is the start of entries of pattern `{p}`", o.key),
+                )
+                .label(format!(
+                    "callers who press `{}` wait {} s (the inter-digit timeout) before it acts",
+                    o.key,
+                    m.listen.inter_digit_timeout.as_secs_f64()
+                ));
+                if let Some(x) = at {
+                    d = d.with_secondary(x.key_span, "pattern here");
+                }
+                diags.push(d);
+                continue;
+            }
+            for (longer, longer_span) in keys.iter().filter(|_| !full_length) {
                 if longer.len() > o.key.len() && longer.starts_with(o.key.as_str()) {
                     diags.push(
                         Diagnostic::new(
@@ -179,6 +211,53 @@ pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Threshol
         }
     }
     global_prefix_keys(menu, diags);
+}
+
+/// W018 for pattern option `i` of menu `id` when its key (the first entry it matches that no
+/// other key takes, `menu::build`) is not taken by it: every entry it matches is someone
+/// else's (rule 3: literal keys, then patterns in order, `rules::match_entry`).
+fn shadowed_pattern(
+    menu: &Menu,
+    id: crate::menu::NodeId,
+    i: usize,
+    p: &crate::menu::KeyPattern,
+    o: &crate::menu::MenuOption,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if menu.node(id).lint_allow.contains(&Code::ShadowedPattern) {
+        return;
+    }
+    if rules::option_takes(menu, id, i) {
+        return;
+    }
+    let by = match rules::match_entry(menu, id, o.key.as_str()).at_timeout() {
+        Some(KeyAction::Option(j)) => match &m_option(menu, id, j) {
+            Some(other) => match &other.pattern {
+                Some(q) => format!("the earlier pattern `{q}`"),
+                None => format!("option `{}`", other.key),
+            },
+            None => "another option".to_owned(),
+        },
+        Some(KeyAction::Global(a)) => format!("the global `{}` key", a.name()),
+        _ => "other keys".to_owned(),
+    };
+    diags.push(
+        Diagnostic::new(
+            Code::ShadowedPattern,
+            o.key_span,
+            format!("pattern `{p}` of menu `{}` is never taken", menu.node(id).id),
+        )
+        .label(format!("every entry it matches goes elsewhere (`{}`: {by})", o.key))
+        .note("a key equal to the entry wins over a pattern, and an earlier pattern over a later one")
+        .help("narrow the other keys or the pattern, or remove it"),
+    );
+}
+
+fn m_option(menu: &Menu, id: crate::menu::NodeId, j: usize) -> Option<&crate::menu::MenuOption> {
+    match &menu.node(id).kind {
+        NodeKind::Menu(m) => m.options.get(j),
+        _ => None,
+    }
 }
 
 /// W012 for a global key that is the start of a longer key acting at the same node (rules 3

@@ -1,10 +1,12 @@
 //! `ivrsim check`: every finding about a menu, and the time-to-operator report.
 //!
 //! [`check_menu`] runs the graph checks (`operator`: E014, W001, W002, W005, W008) and the
-//! per-node lints (`lints`: W003, W004, W006, W007, W009, W011, W012) on a loaded menu.
+//! per-node lints (`lints`: W003, W004, W006, W007, W009, W011, W012, W018) and the
+//! announced-keys check (`announced`: W019, W020) on a loaded menu.
 //! Findings from loading and from reading clips come from [`crate::menu::load_menu`] and
 //! [`crate::audio::ClipLibrary::load`]. Every code is documented in `docs/checks.md`.
 
+mod announced;
 mod lints;
 mod operator;
 pub mod report;
@@ -106,8 +108,43 @@ pub fn check_menu(menu: &Menu, clips: &ClipLibrary, analysis: &Analysis, thresho
     let mut diags = Vec::new();
     operator::check(menu, analysis, thresholds, &mut diags);
     lints::check(menu, clips, analysis, thresholds, &mut diags);
+    announced::check(menu, &mut diags);
     diags.retain(|d| !thresholds.allow.contains(&d.code));
+    node_allow(menu, &mut diags);
     diags
+}
+
+/// Drops the warnings a node's `lint_allow` names when they are placed in that node's text:
+/// from its id to the next node's id in the same file (the last node: to the end of its file).
+fn node_allow(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    if menu.nodes.iter().all(|n| n.lint_allow.is_empty()) {
+        return;
+    }
+    let mut starts: Vec<(crate::source::FileId, u32, usize)> = menu
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.span.pointer.is_none())
+        .map(|(i, n)| (n.span.file, n.span.start, i))
+        .collect();
+    starts.sort();
+    let mut ranges = Vec::new();
+    for (k, &(file, start, i)) in starts.iter().enumerate() {
+        if menu.nodes[i].lint_allow.is_empty() {
+            continue;
+        }
+        let end = starts
+            .get(k + 1)
+            .filter(|(f, _, _)| *f == file)
+            .map_or(u32::MAX, |(_, s, _)| *s);
+        ranges.push((file, start, end, &menu.nodes[i].lint_allow));
+    }
+    diags.retain(|d| {
+        let s = d.primary.span;
+        !ranges.iter().any(|(f, a, b, allow)| {
+            s.pointer.is_none() && s.file == *f && s.start >= *a && s.start < *b && allow.contains(&d.code)
+        })
+    });
 }
 
 /// The errors that make `menu` unusable for calls and scenarios: its clips' and every

@@ -150,10 +150,11 @@ impl Call<'_> {
                 let idt = rules::inter_digit_timeout(self.menu, id).as_secs_f64();
                 // Keys of the same burst still to come decide at once: no wait to announce.
                 if self.input.is_empty() {
-                    self.caption(
-                        t,
-                        format!("{entry}: waiting {idt} s for more digits (a longer key starts with it)"),
-                    );
+                    let why = match rules::full_length(self.menu, id) {
+                        Some(n) => format!("this menu takes up to {n} keys"),
+                        None => "a longer key starts with it".to_owned(),
+                    };
+                    self.caption(t, format!("{entry}: waiting {idt} s for more digits ({why})"));
                 }
             }
             KeyMatch::None => self.failure(t, Failure::NoMatch(entry)),
@@ -180,6 +181,20 @@ impl Call<'_> {
             KeyAction::Option(i) => {
                 let o = &m.options[i];
                 let (to, lang) = (o.to.clone(), o.language.clone());
+                if let Some(var) = &o.store {
+                    // A pattern option (or any option with `store`) keeps what was dialled.
+                    let value = at.digits.clone();
+                    let node = self.current();
+                    self.step(
+                        t,
+                        node,
+                        PathEvent::Stored {
+                            var,
+                            value: value.clone(),
+                        },
+                    );
+                    self.variables.insert(var.clone(), value);
+                }
                 if let Some(label) = &o.label {
                     // The call-taker reads what the caller chose, not only the key.
                     let node = self.current();
@@ -255,7 +270,7 @@ impl Call<'_> {
         let node_index = at.node;
         let node = self.menu.node(at.node);
         let NodeKind::Collect(c) = &node.kind else { return };
-        let (_, control) = rules::collect_parts(&value);
+        let (_, control) = rules::collect_parts(&value, c.data_keys);
         if !control.is_empty() {
             // The inter-digit timeout after the start of a longer global key (rule 6).
             match rules::match_entry(self.menu, node_index, control).at_timeout() {

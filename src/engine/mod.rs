@@ -18,6 +18,8 @@ mod line;
 mod tests;
 #[cfg(test)]
 mod tests_fail;
+#[cfg(test)]
+mod tests_keys;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;

@@ -131,14 +131,17 @@ impl MenuGraph {
             match &node.kind {
                 NodeKind::Menu(m) => {
                     for (index, o) in m.options.iter().enumerate() {
-                        g.edge(
-                            id,
-                            &o.to,
-                            EdgeKind::Option {
-                                key: o.key.clone(),
-                                index,
-                            },
-                        );
+                        // A pattern option every entry of which goes elsewhere has no edge (W018).
+                        if rules::option_takes(menu, id, index) {
+                            g.edge(
+                                id,
+                                &o.to,
+                                EdgeKind::Option {
+                                    key: o.key.clone(),
+                                    index,
+                                },
+                            );
+                        }
                         // Only the keywords that choose the option when said alone (spoken input).
                         for w in o.say.iter().filter(|w| rules::takes_alone(&m.options, index, w)) {
                             g.edge(id, &o.to, EdgeKind::Keyword { word: w.to_string() });

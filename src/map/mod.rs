@@ -273,13 +273,17 @@ fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
     for p in parts {
         match p {
             EdgeKind::Option { key, index } => {
-                let language = match from {
-                    NodeKind::Menu(m) => m.options.get(*index).and_then(|o| o.language.as_deref()),
+                let option = match from {
+                    NodeKind::Menu(m) => m.options.get(*index),
                     _ => None,
                 };
-                keys.push(match language {
+                // A pattern option is drawn with its pattern, not the key it is pressed with.
+                let key = option
+                    .and_then(|o| o.pattern.as_ref())
+                    .map_or_else(|| key.to_string(), |p| p.as_str().to_owned());
+                keys.push(match option.and_then(|o| o.language.as_deref()) {
                     Some(l) => format!("{key} ({l})"),
-                    None => key.to_string(),
+                    None => key,
                 });
             }
             EdgeKind::Keyword { word } => words.push(format!("\"{word}\"")),

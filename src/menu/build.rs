@@ -138,6 +138,10 @@ pub struct ListenSpec {
     pub barge_in: Option<bool>,
     /// `type_ahead` (built-in: no).
     pub type_ahead: Option<bool>,
+    /// `key_match` (built-in: early); its `digit_len` is the field below.
+    pub key_match: Option<At<KeyMatchPolicy>>,
+    /// `digit_len` of `key_match: full_length`: 1 to [`pattern::MAX_ENTRY`] keys.
+    pub digit_len: Option<At<u32>>,
 }
 
 /// Hold announcements as given (`hold:`): each `None` is taken from the defaults.
@@ -165,6 +169,11 @@ pub struct OptionSpec {
     pub label: Option<String>,
     /// Language the call switches to; one of the menu's languages.
     pub language: Option<At<String>>,
+    /// Instead of `key`: a pattern of keys ([`KeyPattern`]); one that matches no entry is an
+    /// error (E021) and the option is left out.
+    pub pattern: Option<At<KeyPattern>>,
+    /// Variable the keys dialled are stored in.
+    pub store: Option<String>,
 }
 
 impl OptionSpec {
@@ -177,6 +186,8 @@ impl OptionSpec {
             say: Vec::new(),
             label: None,
             language: None,
+            pattern: None,
+            store: None,
         }
     }
 }
@@ -192,6 +203,8 @@ pub struct DigitsSpec {
     pub max: Option<At<u32>>,
     /// Key that ends entry: `#` or `*`.
     pub terminator: Option<At<DtmfKey>>,
+    /// The keys that are data (`keys:`, e.g. `"0123456789*#"`); digits always are.
+    pub keys: Option<At<String>>,
 }
 
 /// What a node does, as given to [`MenuBuilder::add_node`]: the kinds of [`NodeKind`], with
@@ -298,6 +311,8 @@ pub struct MenuBuilder {
     when_no_operator: Option<NoOperator>,
     lint: LintSettings,
     dispositions: Vec<Disposition>,
+    /// `lint_allow` of nodes, by id.
+    lint_allow: HashMap<String, Vec<Code>>,
     /// Node ids declared, with the place of the first declaration.
     declared: HashMap<String, Span>,
     nodes: Vec<Draft>,
@@ -330,6 +345,7 @@ impl MenuBuilder {
             when_no_operator: None,
             lint: LintSettings::default(),
             dispositions: Vec::new(),
+            lint_allow: HashMap::new(),
             declared: HashMap::new(),
             nodes: Vec::new(),
             ids: HashMap::new(),
@@ -519,6 +535,13 @@ impl MenuBuilder {
             return false;
         }
         true
+    }
+
+    /// Warnings `check` does not report for node `id` (its `lint_allow:`).
+    pub fn node_lint_allow(&mut self, id: &str, codes: Vec<Code>) {
+        if !codes.is_empty() {
+            self.lint_allow.entry(id.to_owned()).or_default().extend(codes);
+        }
     }
 
     /// Adds the node `id` (declaring it, if [`MenuBuilder::declare`] did not; a node whose id
@@ -827,6 +850,39 @@ impl MenuBuilder {
                     .help("remove `fallback`, or one of the two it stands for"),
             );
         }
+        listen.digit_len = listen.digit_len.filter(|n| {
+            if n.value == 0 || n.value as usize > pattern::MAX_ENTRY {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        n.at,
+                        format!("`digit_len` must be 1 to {} keys", pattern::MAX_ENTRY),
+                    )
+                    .label(if n.value == 0 {
+                        "0 keys is no entry"
+                    } else {
+                        "too large"
+                    }),
+                );
+                return false;
+            }
+            true
+        });
+        if let (Some(d), Some(m)) = (&listen.digit_len, &listen.key_match)
+            && m.value == KeyMatchPolicy::Early
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    d.at,
+                    "`digit_len` is for `key_match: full_length`, but this says `key_match: early`",
+                )
+                .label("two policies at once")
+                .with_secondary(m.at, "early match acts on the keys without a length")
+                .help("drop `digit_len`, or write `key_match: full_length`"),
+            );
+            listen.digit_len = None;
+        }
         listen
     }
 
@@ -919,7 +975,25 @@ impl MenuBuilder {
             if let Some(l) = &o.language {
                 self.known_language(l);
             }
-            if o.key.is_some() {
+            if let Some(p) = &o.pattern
+                && p.value.sample().is_none()
+            {
+                self.report(
+                    Diagnostic::new(
+                        Code::EmptyPattern,
+                        p.at,
+                        format!("pattern `{}` matches no keys a caller can press", p.value),
+                    )
+                    .label(format!(
+                        "no entry of 0-9, * and # (at most {} keys) matches it",
+                        pattern::MAX_ENTRY
+                    ))
+                    .note(format!("the option to `{}` can never be taken", o.to.name))
+                    .help("write the keys it should take, e.g. `_7XXX` or `/^7[0-9]{3}$/`"),
+                );
+                continue;
+            }
+            if o.key.is_some() || o.pattern.is_some() {
                 out.push(o);
             }
         }
@@ -990,11 +1064,46 @@ impl MenuBuilder {
         } else {
             (min.max(1), max.max(min).clamp(1, MAX_COLLECT_DIGITS))
         };
+        let keys = d.keys.filter(|k| {
+            if let Some(c) = k.value.chars().find(|c| !matches!(c, '0'..='9' | '*' | '#')) {
+                self.report(
+                    Diagnostic::new(Code::InvalidValue, k.at, format!("`{c}` is not a DTMF key"))
+                        .label("`keys` lists keys of 0-9, * and #"),
+                );
+                return false;
+            }
+            true
+        });
+        let data = DataKeys {
+            star: keys.as_ref().is_some_and(|k| k.value.contains('*')),
+            hash: keys.as_ref().is_some_and(|k| k.value.contains('#')),
+        };
+        let terminator = terminator.filter(|t| {
+            let Some(c) = t.value.as_str().chars().next() else {
+                return true;
+            };
+            if !data.contains(c) {
+                return true;
+            }
+            let mut d = Diagnostic::new(
+                Code::InvalidValue,
+                t.at,
+                format!("terminator `{c}` is also a data key of this collect"),
+            )
+            .label("two meanings for one key")
+            .help(format!("drop `{c}` from `keys`, or the terminator"));
+            if let Some(k) = &keys {
+                d = d.with_secondary(k.at, format!("`{c}` is data here"));
+            }
+            self.report(d);
+            false
+        });
         DigitsSpec {
             at: d.at,
             min: Some(At::new(min, d.min.map_or(d.at, |m| m.at))),
             max: Some(At::new(max, max_at)),
             terminator,
+            keys,
         }
     }
 
@@ -1056,6 +1165,12 @@ impl MenuBuilder {
             no_match: l.no_match.or_else(|| ld.no_match.clone()).unwrap_or_default(),
             barge_in: l.barge_in.or(ld.barge_in).unwrap_or(true),
             type_ahead: l.type_ahead.or(ld.type_ahead).unwrap_or(false),
+            key_match: match l.key_match.as_ref().or(ld.key_match.as_ref()).map(|m| m.value) {
+                Some(KeyMatchPolicy::FullLength { .. }) => KeyMatchPolicy::FullLength {
+                    digit_len: l.digit_len.as_ref().or(ld.digit_len.as_ref()).map(|d| d.value),
+                },
+                _ => KeyMatchPolicy::Early,
+            },
         };
         let base_hold = Hold {
             every: self.hold.every.as_ref().map_or(DEFAULT_HOLD_EVERY, |e| e.value),
@@ -1070,26 +1185,32 @@ impl MenuBuilder {
                     listen: l,
                 } => NodeKind::Menu(MenuNode {
                     prompt,
-                    options: options
-                        .into_iter()
-                        .filter_map(|o| {
-                            let key = o.key?;
-                            let (say, say_spans) = o
-                                .say
-                                .into_iter()
-                                .filter_map(|w| Some((Keyword::new(&w.value)?, w.at)))
-                                .unzip();
-                            Some(MenuOption {
-                                key: key.value,
-                                key_span: key.at,
-                                to: o.to,
-                                say,
-                                say_spans,
-                                label: o.label,
-                                language: o.language.map(|l| l.value),
+                    options: {
+                        let keys = pattern_keys(&options, &self.keys);
+                        options
+                            .into_iter()
+                            .zip(keys)
+                            .filter_map(|(o, key)| {
+                                let key = o.key.or(key)?;
+                                let (say, say_spans) = o
+                                    .say
+                                    .into_iter()
+                                    .filter_map(|w| Some((Keyword::new(&w.value)?, w.at)))
+                                    .unzip();
+                                Some(MenuOption {
+                                    key: key.value,
+                                    key_span: key.at,
+                                    to: o.to,
+                                    say,
+                                    say_spans,
+                                    label: o.label,
+                                    language: o.language.map(|l| l.value),
+                                    pattern: o.pattern.map(|p| p.value),
+                                    store: o.store,
+                                })
                             })
-                        })
-                        .collect(),
+                            .collect()
+                    },
                     listen: listen(l),
                 }),
                 NodeSpec::Message { prompt, next, barge_in } => NodeKind::Message(MessageNode {
@@ -1109,6 +1230,10 @@ impl MenuBuilder {
                     min: digits.min.map_or(1, |m| m.value),
                     max: digits.max.map_or(1, |m| m.value),
                     terminator: digits.terminator.map(|t| t.value),
+                    data_keys: DataKeys {
+                        star: digits.keys.as_ref().is_some_and(|k| k.value.contains('*')),
+                        hash: digits.keys.as_ref().is_some_and(|k| k.value.contains('#')),
+                    },
                     pattern,
                     store,
                     next,
@@ -1138,7 +1263,9 @@ impl MenuBuilder {
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
             };
+            let lint_allow = self.lint_allow.remove(&d.id).unwrap_or_default();
             nodes.push(Node {
+                lint_allow,
                 id: d.id,
                 span: d.span,
                 description: d.description,
@@ -1262,6 +1389,39 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
             NodeKind::Hangup(_) => {}
         }
     }
+}
+
+/// The key each pattern option of a menu is shown and pressed with (maps, generated scenarios,
+/// the edge walk): the shortest entry it matches that no other key of the menu takes (an option
+/// key, a global key, an earlier pattern: they win over it); the shortest entry at all when
+/// every one is taken (`check` warns, W018). `None` for options with a key, in order.
+fn pattern_keys(options: &[OptionSpec], globals: &GlobalKeys) -> Vec<Option<At<DtmfKey>>> {
+    let literal: Vec<&str> = options
+        .iter()
+        .filter_map(|o| o.key.as_ref().map(|k| k.value.as_str()))
+        .chain(globals.iter().map(|(_, g)| g.key.as_str()))
+        .collect();
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            if o.key.is_some() {
+                return None;
+            }
+            let p = o.pattern.as_ref()?;
+            let (samples, _) = p.value.samples(64);
+            let earlier = |e: &str| {
+                options[..i]
+                    .iter()
+                    .any(|x| x.key.is_none() && x.pattern.as_ref().is_some_and(|q| q.value.matches(e)))
+            };
+            let key = samples
+                .iter()
+                .find(|e| !literal.contains(&e.as_str()) && !earlier(e))
+                .or(samples.first())?;
+            Some(At::new(DtmfKey::parse(key).ok()?, p.at))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -1432,6 +1592,7 @@ nodes:
                     min: Some(At::new(4, at("/nodes/2/digits/min"))),
                     max: Some(At::new(8, at("/nodes/2/digits/max"))),
                     terminator: Some(At::new(key("#"), at("/nodes/2/digits/terminator"))),
+                    keys: None,
                 },
                 pattern: None,
                 store: "case".into(),

@@ -11,6 +11,7 @@ pub mod dtmf;
 pub(crate) mod indent;
 pub mod load;
 mod lower;
+pub mod pattern;
 pub(crate) mod raw;
 pub mod schedule;
 pub mod traps;
@@ -28,6 +29,7 @@ pub use load::{LoadOutcome, load_menu, load_menu_text};
 pub(crate) use lower::display_dir;
 pub(crate) use lower::normalize as normalize_path;
 pub(crate) use lower::{duration_at, parse_duration};
+pub use pattern::KeyPattern;
 pub use schedule::Schedule;
 
 use crate::source::Span;
@@ -334,6 +336,8 @@ pub struct Node {
     pub description: Option<String>,
     /// What the node does.
     pub kind: NodeKind,
+    /// Warnings `check` does not report for this node (`lint_allow:`).
+    pub lint_allow: Vec<crate::diag::Code>,
 }
 
 /// The six kinds of node.
@@ -504,6 +508,34 @@ pub struct Listen {
     pub barge_in: bool,
     /// Whether keys pressed before the prompt carry over.
     pub type_ahead: bool,
+    /// When a menu acts on the keys entered (`key_match`, `digit_len`; collects ignore it).
+    pub key_match: KeyMatchPolicy,
+}
+
+/// When a menu acts on the keys entered (`key_match:`, docs/call-semantics.md rule 3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyMatchPolicy {
+    /// `early` (the default; Asterisk): an entry that matches one key and cannot grow into
+    /// another acts at once; one that could waits the inter-digit timeout.
+    #[default]
+    Early,
+    /// `full_length` (FreeSWITCH `digit-len`, `src/switch_ivr_menu.c`): every entry waits
+    /// until it has `digit_len` keys (or the longest option key, if longer) or for the
+    /// inter-digit timeout, then is matched exactly.
+    FullLength {
+        /// `digit_len` as given (`None`: the longest option key), 1 to 32 keys.
+        digit_len: Option<u32>,
+    },
+}
+
+impl KeyMatchPolicy {
+    /// The name as written in `key_match:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyMatchPolicy::Early => "early",
+            KeyMatchPolicy::FullLength { .. } => "full_length",
+        }
+    }
 }
 
 /// A `menu` node.
@@ -534,6 +566,11 @@ pub struct MenuOption {
     pub label: Option<String>,
     /// Language the call switches to when the option is taken.
     pub language: Option<String>,
+    /// A pattern of keys the option takes (`pattern:`); `key` is then the shortest entry it
+    /// takes at its node (what maps show and generated scenarios press). `None`: `key` alone.
+    pub pattern: Option<KeyPattern>,
+    /// Variable the keys dialled are stored in when the option is taken (`store:`).
+    pub store: Option<String>,
 }
 
 /// A `message` node.
@@ -558,6 +595,9 @@ pub struct CollectNode {
     pub max: u32,
     /// Key that ends entry (not part of the value).
     pub terminator: Option<DtmfKey>,
+    /// The keys that are data (`digits.keys`): always `0`-`9`, and `*`/`#` when the menu says
+    /// so (then they are neither the terminator nor part of a global key here).
+    pub data_keys: DataKeys,
     /// Regular expression the value must match.
     pub pattern: Option<Regex>,
     /// Variable the value is stored in.
@@ -566,6 +606,22 @@ pub struct CollectNode {
     pub next: NodeRef,
     /// Timing and retries.
     pub listen: Listen,
+}
+
+/// The keys a collect takes as data (`digits.keys`): the digits, and `*` or `#` when given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DataKeys {
+    /// `*` is data.
+    pub star: bool,
+    /// `#` is data.
+    pub hash: bool,
+}
+
+impl DataKeys {
+    /// Whether `key` is part of a value.
+    pub fn contains(self, key: char) -> bool {
+        key.is_ascii_digit() || (key == '*' && self.star) || (key == '#' && self.hash)
+    }
 }
 
 /// A `route` node.

@@ -332,6 +332,16 @@ pub struct RawDefaults {
     pub barge_in: Option<S<bool>>,
     /// Whether keys pressed before a prompt starts carry over to it. Default: `false`.
     pub type_ahead: Option<S<bool>>,
+    /// When a menu acts on the keys entered: `early` (as soon as no longer key can match,
+    /// Asterisk) or `full_length` (only when the entry reaches `digit_len` keys or at the
+    /// inter-digit timeout, FreeSWITCH). Default: `early`.
+    #[schemars(transform = super::lower::key_match_names)]
+    pub key_match: Option<S<String>>,
+    /// With `key_match: full_length`: the keys an entry takes before it is matched at once
+    /// (FreeSWITCH `digit-len`); the longest option key counts if it is longer. At least 1,
+    /// at most 32. Default: the longest option key.
+    #[schemars(range(min = 1, max = 32))]
+    pub digit_len: Option<S<u32>>,
     /// Re-prompts for silence, for nodes that have none of their own: the n-th no-input plays
     /// the n-th entry (the last repeats).
     pub no_input: Option<S<Vec<S<RawPrompt>>>>,
@@ -448,17 +458,25 @@ pub struct RawPromptText {
     pub audio: Option<S<String>>,
 }
 
-/// One option of a menu: `{ key, to, say, label, language }`.
+/// One option of a menu: `{ key, to, say, label, language }`, or `{ pattern, store, to, ... }`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOption {
     /// The DTMF key: one or more of `0`-`9`, `*`, `#`, quoted (`"1"`, `"#"`, `"12"`). Unique
-    /// in the menu. Required.
+    /// in the menu. Required, unless the option has a `pattern`.
     // `Option<Option<…>>` so that `key:` with nothing after it (YAML null, often an
     // unquoted `#`) is told apart from a missing `key`.
     #[schemars(transform = schema::option_key)]
-    #[schemars(required)]
     pub key: Option<S<Option<String>>>,
+    /// Instead of `key`: a pattern of keys the option takes, Asterisk style (`"_7XXX"`: X any
+    /// digit, Z 1-9, N 2-9, `[1-5]` a set, `.` one or more keys, `!` zero or more) or a
+    /// FreeSWITCH regular expression between slashes (`"/^(10[01][0-9])$/"`). A key of
+    /// another option that the pattern also matches wins over it.
+    pub pattern: Option<S<String>>,
+    /// Variable the keys dialled are stored in when the option is taken (letters, digits,
+    /// `_`, starting with a letter or `_`).
+    #[schemars(transform = schema::identifier)]
+    pub store: Option<S<String>>,
     /// Node id the option leads to. Required.
     #[schemars(required)]
     pub to: Option<S<String>>,
@@ -486,6 +504,11 @@ pub struct RawDigits {
     /// Key that ends the entry early and is not part of the value: `"#"` or `"*"`. Optional.
     #[schemars(transform = schema::terminator)]
     pub terminator: Option<S<Option<String>>>,
+    /// The keys that are data (part of the value), e.g. `"0123456789*#"` to take `*` and `#`
+    /// as ordinary characters. Digits are always data. Default: `"0123456789"`. A key here is
+    /// never the terminator or part of a global key in this collect.
+    #[schemars(regex(pattern = r"^[0-9*#]+$"))]
+    pub keys: Option<S<String>>,
 }
 
 /// One route of a route node: `{ when, to }`.
@@ -655,6 +678,18 @@ raw_node! {
     /// `menu`: whether keys pressed before the prompt starts carry over to it. Default:
     /// `defaults.type_ahead`.
     type_ahead: bool,
+    /// `menu`: when the menu acts on the keys entered, `early` or `full_length` (see
+    /// `defaults.key_match`). Default: `defaults.key_match`.
+    #[schemars(transform = super::lower::key_match_names)]
+    key_match: String,
+    /// `menu`: with `key_match: full_length`, the keys an entry takes before it is matched at
+    /// once (FreeSWITCH `digit-len`), 1 to 32. Default: `defaults.digit_len`.
+    #[schemars(range(min = 1, max = 32))]
+    digit_len: u32,
+    /// Any kind: warnings of `ivrsim check` not to report for this node, by code or name, e.g.
+    /// `[W019]` (the menu's `lint.allow` silences them everywhere).
+    #[schemars(transform = schema::warning)]
+    lint_allow: Vec<S<String>>,
     /// `message`, `collect`: node id the call continues at. Required there.
     next: String,
     /// `collect`: `{ min, max, terminator }`, the digits taken. Required there.

@@ -16,10 +16,29 @@
 //! is one key and cannot grow into another; it waits the inter-digit timeout
 //! ([`inter_digit_timeout`]) while a longer key could still match, and then takes the exact
 //! match ([`KeyMatch::at_timeout`]); as soon as no key can match it is a no-match.
+//!
+//! Two additions of menu format v2, both in [`match_entry`]:
+//! - **pattern options** (`pattern: "_7XXX"`, [`crate::menu::KeyPattern`]) match after the
+//!   literal keys: a literal key (option or global) equal to the entry wins over any pattern,
+//!   and among patterns the first in the file wins. Asterisk orders an exact extension before
+//!   any pattern ("the most specific match wins", Asterisk wiki, Pattern Matching); an importer
+//!   of Asterisk writes the patterns in Asterisk's order. A pattern that could still take a
+//!   longer entry makes the entry wait, as a longer key does (`_9.` always waits the
+//!   inter-digit timeout, as Asterisk waits `TIMEOUT(digit)`);
+//! - the **match policy** of a menu (`key_match`, [`KeyMatchPolicy`]): under `full_length`
+//!   (FreeSWITCH `digit-len`, `src/switch_ivr_menu.c`: the menu collects up to
+//!   `max(digit-len, longest bind)` digits, the inter-digit timeout ending a shorter entry,
+//!   then compares) an entry shorter than [`full_length`] is never matched at once: an exact
+//!   key waits the inter-digit timeout ([`KeyMatch::ExactButLonger`]) and anything else waits
+//!   for more keys ([`KeyMatch::Partial`], a no-match at the timeout); at that length the entry
+//!   is matched at once, exact or no-match.
+//!
+//! An entry stops at [`MAX_ENTRY`] keys: there it is matched as it is.
 
 use std::time::Duration;
 
-use crate::menu::{GlobalAction, GlobalKey, Menu, NodeId, NodeKind};
+use crate::menu::pattern::MAX_ENTRY;
+use crate::menu::{DataKeys, GlobalAction, GlobalKey, KeyMatchPolicy, Menu, MenuNode, NodeId, NodeKind};
 
 /// What a complete key does at a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -62,12 +81,12 @@ pub fn active_global_keys(menu: &Menu, id: NodeId) -> Vec<(GlobalAction, &Global
     let keys = menu.defaults.keys.iter();
     match &menu.node(id).kind {
         NodeKind::Menu(m) => keys
-            .filter(|(_, g)| !m.options.iter().any(|o| o.key == g.key))
+            .filter(|(_, g)| !m.options.iter().any(|o| o.pattern.is_none() && o.key == g.key))
             .collect(),
         NodeKind::Message(m) if m.barge_in => keys.collect(),
         NodeKind::Collect(c) => keys
             .filter(|(_, g)| {
-                !g.key.has_digit()
+                !g.key.as_str().chars().any(|k| c.data_keys.contains(k))
                     && !c
                         .terminator
                         .as_ref()
@@ -86,6 +105,7 @@ pub fn node_keys(menu: &Menu, id: NodeId) -> Vec<(&str, KeyAction)> {
             .options
             .iter()
             .enumerate()
+            .filter(|(_, o)| o.pattern.is_none())
             .map(|(i, o)| (o.key.as_str(), KeyAction::Option(i)))
             .collect(),
         NodeKind::Collect(c) => c
@@ -106,6 +126,12 @@ pub fn node_keys(menu: &Menu, id: NodeId) -> Vec<(&str, KeyAction)> {
 /// Matches `entry` against `keys` (rule 3). The first of equal keys wins (a menu's options
 /// come before the global keys in [`node_keys`]).
 pub fn match_keys<'k>(entry: &str, keys: impl IntoIterator<Item = (&'k str, KeyAction)>) -> KeyMatch {
+    let (exact, longer) = literal_match(entry, keys);
+    combine(exact, longer)
+}
+
+/// The first key equal to `entry`, and whether a longer key starts with it.
+fn literal_match<'k>(entry: &str, keys: impl IntoIterator<Item = (&'k str, KeyAction)>) -> (Option<KeyAction>, bool) {
     let mut exact = None;
     let mut longer = false;
     for (k, action) in keys {
@@ -115,6 +141,10 @@ pub fn match_keys<'k>(entry: &str, keys: impl IntoIterator<Item = (&'k str, KeyA
             longer = true;
         }
     }
+    (exact, longer)
+}
+
+fn combine(exact: Option<KeyAction>, longer: bool) -> KeyMatch {
     match (exact, longer) {
         (Some(a), false) => KeyMatch::Now(a),
         (Some(a), true) => KeyMatch::ExactButLonger(a),
@@ -125,8 +155,64 @@ pub fn match_keys<'k>(entry: &str, keys: impl IntoIterator<Item = (&'k str, KeyA
 
 /// Matches `entry` (the keys entered at node `id` since its prompt or its last failure; at a
 /// collect, only the keys after the digits, see [`collect_parts`]) against the node's keys.
+/// At a menu, pattern options and the match policy count too (see the module doc).
 pub fn match_entry(menu: &Menu, id: NodeId, entry: &str) -> KeyMatch {
-    match_keys(entry, node_keys(menu, id))
+    let keys = node_keys(menu, id);
+    let NodeKind::Menu(m) = &menu.node(id).kind else {
+        return match_keys(entry, keys);
+    };
+    let longest = keys.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let (mut exact, mut longer) = literal_match(entry, keys);
+    for (i, o) in m.options.iter().enumerate() {
+        let Some(p) = &o.pattern else { continue };
+        if exact.is_none() && p.matches(entry) {
+            exact = Some(KeyAction::Option(i));
+        }
+        // An eager pattern (Asterisk `!`) that matches does not wait for a longer entry.
+        let acts_now = p.is_eager() && exact == Some(KeyAction::Option(i));
+        longer = longer || (!acts_now && p.can_grow(entry));
+    }
+    if entry.len() >= MAX_ENTRY {
+        longer = false;
+    }
+    if let KeyMatchPolicy::FullLength { digit_len } = m.listen.key_match {
+        let len = (digit_len.unwrap_or(0) as usize).max(longest).clamp(1, MAX_ENTRY);
+        if entry.len() < len {
+            return match exact {
+                Some(a) => KeyMatch::ExactButLonger(a),
+                None => KeyMatch::Partial,
+            };
+        }
+        longer = false;
+    }
+    combine(exact, longer)
+}
+
+/// Whether option `index` of menu `id` can be taken by keys: an option with a key always can
+/// (two options on one key are an error), a pattern option when the key it is shown and pressed
+/// with ([`crate::menu::MenuOption::key`]: the first entry it matches that no other key takes)
+/// is taken by it; else every entry it matches goes elsewhere (W018) and the graph draws no
+/// edge for it.
+pub fn option_takes(menu: &Menu, id: NodeId, index: usize) -> bool {
+    let NodeKind::Menu(m) = &menu.node(id).kind else {
+        return false;
+    };
+    let Some(o) = m.options.get(index) else { return false };
+    o.pattern.is_none() || match_entry(menu, id, o.key.as_str()).at_timeout() == Some(KeyAction::Option(index))
+}
+
+/// The keys an entry takes at a `full_length` menu before it is matched at once: `digit_len`,
+/// or the longest key acting there if longer (FreeSWITCH: `max(digit-len, longest bind)`,
+/// `switch_ivr_menu_bind_action`); `None` at an `early` menu.
+pub fn full_length(menu: &Menu, id: NodeId) -> Option<usize> {
+    let NodeKind::Menu(MenuNode { listen, .. }) = &menu.node(id).kind else {
+        return None;
+    };
+    let KeyMatchPolicy::FullLength { digit_len } = listen.key_match else {
+        return None;
+    };
+    let longest = node_keys(menu, id).iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    Some((digit_len.unwrap_or(0) as usize).max(longest).clamp(1, MAX_ENTRY))
 }
 
 /// How long the engine waits after `key`, pressed alone at node `id` (at a collect: before any
@@ -145,8 +231,13 @@ pub type NodeKey<'m> = (&'m str, KeyAction);
 
 /// The pairs of keys at node `id` where the first is the start of the second (both from
 /// [`node_keys`], options, terminator and active global keys alike): pressing the first waits
-/// the inter-digit timeout before it acts (rule 3). In the order of [`node_keys`].
+/// the inter-digit timeout before it acts (rule 3). In the order of [`node_keys`]. None at a
+/// `full_length` menu: there every entry shorter than [`full_length`] waits the inter-digit
+/// timeout by the menu's choice, so no pair is a surprise (W012 stays silent).
 pub fn prefix_pairs(menu: &Menu, id: NodeId) -> Vec<(NodeKey<'_>, NodeKey<'_>)> {
+    if full_length(menu, id).is_some() {
+        return Vec::new();
+    }
     let keys = node_keys(menu, id);
     let mut out = Vec::new();
     for &(short, a) in &keys {
@@ -163,10 +254,11 @@ pub fn prefix_pairs(menu: &Menu, id: NodeId) -> Vec<(NodeKey<'_>, NodeKey<'_>)> 
     out
 }
 
-/// A collect's entry split into its value (the digits first entered) and the keys after them
-/// that may still become the terminator or a global key.
-pub fn collect_parts(entry: &str) -> (&str, &str) {
-    let at = entry.find(|c: char| !c.is_ascii_digit()).unwrap_or(entry.len());
+/// A collect's entry split into its value (the data keys first entered: digits, and `*`/`#`
+/// where `digits.keys` says so) and the keys after them that may still become the terminator
+/// or a global key.
+pub fn collect_parts(entry: &str, data: DataKeys) -> (&str, &str) {
+    let at = entry.find(|c: char| !data.contains(c)).unwrap_or(entry.len());
     entry.split_at(at)
 }
 
@@ -180,12 +272,17 @@ pub enum CollectKey {
     Control(KeyMatch),
 }
 
-/// What `key` does at collect `id` after `entry` (rules 4 and 6): digits are data until a key
-/// that is not a digit is pressed; from then on the keys after the value are matched against
-/// the terminator and the active global keys.
+/// What `key` does at collect `id` after `entry` (rules 4 and 6): data keys (digits, and
+/// `*`/`#` where `digits.keys` says so) are data until a key that is not is pressed; from then
+/// on the keys after the value are matched against the terminator and the active global keys.
+/// A data key is always data: it is never the terminator (E016) nor starts a global key here.
 pub fn collect_key(menu: &Menu, id: NodeId, entry: &str, key: char) -> CollectKey {
-    let (_, control) = collect_parts(entry);
-    if control.is_empty() && key.is_ascii_digit() {
+    let data = match &menu.node(id).kind {
+        NodeKind::Collect(c) => c.data_keys,
+        _ => DataKeys::default(),
+    };
+    let (_, control) = collect_parts(entry, data);
+    if control.is_empty() && data.contains(key) {
         return CollectKey::Data;
     }
     let mut keys = String::with_capacity(control.len() + 1);
@@ -285,6 +382,16 @@ nodes:
             collect_key(&m, id("c"), "12", '#'),
             CollectKey::Control(KeyMatch::Now(KeyAction::Terminator))
         );
-        assert_eq!(collect_parts("12*"), ("12", "*"));
+        assert_eq!(collect_parts("12*", DataKeys::default()), ("12", "*"));
+        assert_eq!(
+            collect_parts(
+                "12*#",
+                DataKeys {
+                    star: true,
+                    hash: false
+                }
+            ),
+            ("12*", "#")
+        );
     }
 }

@@ -20,8 +20,8 @@ pub use failures::{
     counts_after_choice, counts_after_fallback, counts_on_entry, failure_edges, persisting,
 };
 pub use keys::{
-    CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, inter_digit_timeout, key_wait,
-    match_entry, match_keys, node_keys, prefix_pairs,
+    CollectKey, KeyAction, KeyMatch, active_global_keys, collect_key, collect_parts, full_length, inter_digit_timeout,
+    key_wait, match_entry, match_keys, node_keys, option_takes, prefix_pairs,
 };
 pub use keyword::{Keyword, Said, is_word_char, normalize, options_said, takes_alone};
 

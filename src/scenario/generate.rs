@@ -291,13 +291,21 @@ fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
 fn invalid_entry(menu: &Menu, id: NodeId) -> Option<Vec<Act>> {
     match &menu.node(id).kind {
         NodeKind::Menu(_) => {
-            // A first key that no key acting here (option or global key) starts with.
-            let keys = crate::rules::node_keys(menu, id);
-            let used = |d: char| keys.iter().any(|(k, _)| k.starts_with(d));
-            "1234567890*#"
-                .chars()
-                .find(|d| !used(*d))
-                .map(|d| vec![Act::Press(d.to_string(), None)])
+            // A first key that no key acting here (option, pattern or global key) can start:
+            // a no-match at once; at a `full_length` menu, one that is a no-match when the
+            // inter-digit timeout ends it (rule 3, `rules::match_entry`).
+            use crate::rules::KeyMatch;
+            let keys = "1234567890*#".chars().map(|d| d.to_string());
+            let now = keys
+                .clone()
+                .find(|d| crate::rules::match_entry(menu, id, d) == KeyMatch::None)
+                .map(|d| vec![Act::Press(d, None)]);
+            now.or_else(|| {
+                crate::rules::full_length(menu, id)?;
+                keys.clone()
+                    .find(|d| crate::rules::match_entry(menu, id, d) == KeyMatch::Partial)
+                    .map(|d| vec![Act::Press(d, None), Act::Silence])
+            })
         }
         NodeKind::Collect(c) => {
             if c.min > 1 {

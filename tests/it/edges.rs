@@ -655,6 +655,45 @@ nodes:
   confused: { kind: transfer, queue: help }
   op: { kind: transfer, queue: q }
 "##,
+    // Menu format v2 (keys): pattern options (Asterisk and FreeSWITCH forms) beside literal
+    // keys, early match and full length, a collect taking `*` and `#` as data.
+    r##"
+name: patterns and match policies
+entry: main
+defaults:
+  fallback: op
+  operator: op
+  max_no_input: 2
+  max_no_match: 2
+  keys: { operator: "0", repeat: "*", back: "#" }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "an extension or one" }
+    options:
+      - { key: "1", to: fs }
+      - { key: "7000", to: op }
+      - { pattern: "_7XXX", store: ext, to: code }
+      - { pattern: "_9.", store: dialled, to: fs }
+  fs:
+    kind: menu
+    key_match: full_length
+    digit_len: 4
+    inter_digit_timeout: 2s
+    prompt: { text: "full length" }
+    options:
+      - { key: "1", to: main }
+      - { key: "12", to: code }
+      - { pattern: "/^(10[01][0-9])$/", store: ext, to: op }
+  code:
+    kind: collect
+    prompt: { text: "your code with stars and hashes" }
+    digits: { min: 2, max: 6, keys: "0123456789*#" }
+    store: code
+    next: bye
+  bye: { kind: hangup }
+  op: { kind: transfer, queue: q }
+"##,
 ];
 
 #[test]

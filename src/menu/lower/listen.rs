@@ -22,6 +22,25 @@ impl Cx<'_> {
             no_match: d.no_match.map(|l| self.prompts(file, l)),
             barge_in: d.barge_in.map(|b| b.value),
             type_ahead: d.type_ahead.map(|b| b.value),
+            key_match: d.key_match.and_then(|m| {
+                let at = self.span(file, &m.referenced);
+                let policy = match m.value.as_str() {
+                    "early" => KeyMatchPolicy::Early,
+                    "full_length" => KeyMatchPolicy::FullLength { digit_len: None },
+                    other => {
+                        let mut diag =
+                            Diagnostic::new(Code::InvalidValue, at, format!("unknown `key_match` `{other}`"))
+                                .label("expected `early` or `full_length`");
+                        if let Some(h) = suggest(other, KEY_MATCH_NAMES.iter().copied()) {
+                            diag = diag.help(h);
+                        }
+                        self.push(diag);
+                        return None;
+                    }
+                };
+                Some(At::new(policy, at))
+            }),
+            digit_len: d.digit_len.map(|v| self.at(file, v)),
         }
     }
 
@@ -42,6 +61,8 @@ impl Cx<'_> {
                 no_match: d.no_match.as_ref(),
                 barge_in: d.barge_in.as_ref(),
                 type_ahead: d.type_ahead.as_ref(),
+                key_match: d.key_match.as_ref(),
+                digit_len: d.digit_len.as_ref(),
             },
         );
         self.b.listen_defaults(spec);
@@ -91,6 +112,8 @@ impl Cx<'_> {
                 no_match: n.no_match.as_deref(),
                 barge_in: n.barge_in.as_deref(),
                 type_ahead: n.type_ahead.as_deref(),
+                key_match: n.key_match.as_deref(),
+                digit_len: n.digit_len.as_deref(),
             },
         )
     }
@@ -111,4 +134,6 @@ struct ListenFields<'a> {
     no_match: Option<&'a S<Vec<S<RawPrompt>>>>,
     barge_in: Option<&'a S<bool>>,
     type_ahead: Option<&'a S<bool>>,
+    key_match: Option<&'a S<String>>,
+    digit_len: Option<&'a S<u32>>,
 }

@@ -37,6 +37,14 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
 const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
+/// The values of `key_match:`.
+pub(super) const KEY_MATCH_NAMES: [&str; 2] = ["early", "full_length"];
+
+/// `key_match:` in the menu's JSON Schema: one of [`KEY_MATCH_NAMES`].
+pub(super) fn key_match_names(s: &mut schemars::Schema) {
+    super::raw::schema::one_of(s, &KEY_MATCH_NAMES);
+}
+
 const LISTEN_FIELDS: [&str; 13] = [
     "no_input",
     "no_match",
@@ -63,7 +71,7 @@ const REQUIRED: [(&str, &[&str]); 6] = [
     ("hangup", &[]),
 ];
 
-/// Fields each kind uses besides `kind` and `description`.
+/// Fields each kind uses besides `kind`, `description` and `lint_allow` (any kind).
 fn allowed(kind: &str) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = match kind {
         "menu" => vec!["prompt", "options"],
@@ -75,7 +83,10 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         _ => vec![],
     };
     match kind {
-        "menu" => v.extend(LISTEN_FIELDS),
+        "menu" => {
+            v.extend(LISTEN_FIELDS);
+            v.extend(["key_match", "digit_len"]);
+        }
         "collect" => v.extend(LISTEN_FIELDS.iter().filter(|f| **f != "type_ahead")),
         _ => {}
     }
@@ -116,7 +127,7 @@ pub(super) fn node_kinds_schema(s: &mut schemars::Schema) {
             let required = REQUIRED.iter().find(|(k, _)| *k == kind).map_or(&[][..], |(_, r)| *r);
             let not_used = fields
                 .iter()
-                .filter(|f| *f != "kind" && *f != "description" && !ok.contains(&f.as_str()));
+                .filter(|f| *f != "kind" && *f != "description" && *f != "lint_allow" && !ok.contains(&f.as_str()));
             conditional(
                 "kind",
                 kind,
@@ -314,6 +325,10 @@ pub(super) fn lower(
         let span = cx.span(f, &id.referenced);
         let spec = cx.lower_node(f, span, &id.value, &node.value, kind);
         let description = node.value.description.as_ref().map(|d| d.value.clone());
+        if let Some(list) = &node.value.lint_allow {
+            let codes = cx.allow_codes(f, list.value.iter());
+            cx.b.node_lint_allow(&id.value, codes);
+        }
         cx.b.add_node(At::new(id.value.clone(), span), description, spec);
     }
 

@@ -124,7 +124,7 @@ impl Cx<'_> {
         // Fields this kind does not use.
         let ok = allowed(kind);
         for (field, loc) in n.present() {
-            if field == "kind" || field == "description" || ok.contains(&field) {
+            if field == "kind" || field == "description" || field == "lint_allow" || ok.contains(&field) {
                 continue;
             }
             let vspan = self.span(file, loc);
@@ -281,12 +281,35 @@ impl Cx<'_> {
         let mut out = Vec::new();
         for o in &raw.value {
             let ospan = self.span(file, &o.referenced);
+            let pattern = o.value.pattern.as_ref().and_then(|p| {
+                let at = self.span(file, &p.referenced);
+                match crate::menu::KeyPattern::parse(&p.value) {
+                    Ok(k) => Some(At::new(k, at)),
+                    Err(why) => {
+                        self.push(
+                            Diagnostic::new(Code::InvalidValue, at, format!("bad pattern `{}`", p.value)).label(why),
+                        );
+                        None
+                    }
+                }
+            });
+            if let (Some(k), Some(p)) = (&o.value.key, &o.value.pattern) {
+                let at = self.span(file, &p.referenced);
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, at, "an option has a `key` or a `pattern`, not both")
+                        .label("two ways to choose one option")
+                        .with_secondary(self.span(file, &k.referenced), "the key")
+                        .help("make a second option for the pattern"),
+                );
+            }
+            let store = o.value.store.as_ref().map(|s| self.identifier(file, "store", s));
             let key = match &o.value.key {
+                _ if o.value.pattern.is_some() => None,
                 Some(k) => self.key(file, k, "key"),
                 None => {
                     self.push(
                         Diagnostic::new(Code::MissingField, ospan, "option has no `key`")
-                            .label("add `key: \"1\"`")
+                            .label("add `key: \"1\"` (or a `pattern: \"_7XXX\"`)")
                             .help("if you wrote `key: #` or `key: *`, quote the key"),
                     );
                     None
@@ -309,6 +332,8 @@ impl Cx<'_> {
                 say: o.value.say.iter().flatten().map(|w| self.at(file, w)).collect(),
                 label: o.value.label.as_ref().map(|l| l.value.clone()),
                 language: o.value.language.as_ref().map(|l| self.at(file, l)),
+                pattern,
+                store,
             });
         }
         out
@@ -326,6 +351,7 @@ impl Cx<'_> {
                 min: Some(At::new(1, span)),
                 max: Some(At::new(1, span)),
                 terminator: None,
+                keys: None,
             };
         };
         let terminator = d.value.terminator.as_ref().and_then(|t| {
@@ -349,6 +375,7 @@ impl Cx<'_> {
                     .unwrap_or(At::new(MAX_COLLECT_DIGITS, span))
             }),
             terminator,
+            keys: d.value.keys.as_ref().map(|k| self.at(file, k)),
         }
     }
 

@@ -281,13 +281,15 @@ impl Cx<'_> {
         }
     }
 
-    pub(super) fn lower_lint(&mut self, file: FileId, raw: Option<&S<super::raw::RawLint>>) -> LintSettings {
-        let Some(raw) = raw else {
-            return LintSettings::default();
-        };
-        let raw = &raw.value;
+    /// Warning codes to allow (`lint.allow`, a node's `lint_allow`): E016 for an error code or
+    /// an unknown one.
+    pub(super) fn allow_codes<'a>(
+        &mut self,
+        file: FileId,
+        list: impl IntoIterator<Item = &'a S<String>>,
+    ) -> Vec<crate::diag::Code> {
         let mut allow = Vec::new();
-        for a in raw.allow.iter().flatten() {
+        for a in list {
             let span = self.span(file, &a.referenced);
             match crate::diag::Code::parse(&a.value) {
                 Some(c) if c.severity() == Severity::Warning => allow.push(c),
@@ -305,6 +307,15 @@ impl Cx<'_> {
                 ),
             }
         }
+        allow
+    }
+
+    pub(super) fn lower_lint(&mut self, file: FileId, raw: Option<&S<super::raw::RawLint>>) -> LintSettings {
+        let Some(raw) = raw else {
+            return LintSettings::default();
+        };
+        let raw = &raw.value;
+        let allow = self.allow_codes(file, raw.allow.iter().flatten());
         LintSettings {
             max_options: raw
                 .max_options
