@@ -97,6 +97,7 @@ codes! {
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
+    NoOperatorSometimes = "W023", "no-operator-sometimes", Warning, "During some period of the week (or on a dated exception of a schedule), no way from a node leads to a person: the routes on opening hours that cannot be taken then are left out.";
 }
 
 impl std::fmt::Display for Code {

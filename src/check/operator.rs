@@ -24,7 +24,7 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
 
 /// The nodes reachable from the entry, but only through a `when_no_operator` edge: BFS from
 /// the entry with and without those edges. O(nodes + edges).
-fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
+pub(super) fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
     let n = g.graph.node_count();
     let bfs = |with: bool| {
         let mut seen = vec![false; n];
@@ -109,6 +109,9 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             if !parts.is_empty() {
                 d = d.note(format!("every way on from here ends at {}", parts.join("; ")));
             }
+            if let Some(at) = a.at {
+                d = d.note(at_note(at));
+            }
             d = d.help(no_operator_help(menu, &node.kind));
             diags.push(d);
         }
@@ -122,8 +125,15 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                 .label("no caller gets here")
                 .help("link it from a menu option, or remove it"),
             );
+            if let Some(at) = a.at
+                && let Some(d) = diags.last_mut()
+            {
+                *d = d.clone().note(at_note(at));
+            }
         }
     }
+
+    super::hours::check(menu, a, &reaches, &only_without_operator, diags);
 
     // W002: loops with no way out (and no transfer, hang-up or end inside).
     for (c, members) in comps.members.iter().enumerate() {
@@ -194,6 +204,15 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             }
         }
     }
+}
+
+/// The note of a finding made at one moment (`check --at`).
+fn at_note(at: jiff::civil::DateTime) -> String {
+    format!(
+        "at {} ({}, `--at`): only the routes that can be taken then count",
+        at.strftime("%Y-%m-%d %H:%M"),
+        crate::menu::schedule::weekday(at.date())
+    )
 }
 
 /// What to suggest for E014, by the kind of node (a message has no fallback, a route no keys).

@@ -59,3 +59,27 @@ impl CallClock {
         (day, minute)
     }
 }
+
+/// Parses a local date and time (`call --at`, `check --at`): `2026-03-02T19:30`, without a zone or offset (schedules are
+/// in the hotline's local time); the year has four digits, 0001 to 9999 (a signed or longer
+/// year, which ISO 8601 allows by agreement, is refused with a message about the year).
+///
+/// # Errors
+/// A message for the command line: a zone or offset, a year out of range, not a date-time.
+pub fn parse_local_datetime(s: &str) -> Result<jiff::civil::DateTime, String> {
+    let t = s.trim();
+    let year_field = t.trim_start_matches(['+', '-']).split('-').next().unwrap_or_default();
+    let signed = t.starts_with(['+', '-']);
+    if signed || (year_field.len() > 4 && year_field.bytes().all(|b| b.is_ascii_digit())) || year_field == "0000" {
+        return Err(format!(
+            "`{}`: the year must be from 0001 to 9999, e.g. 2026-03-02T19:30",
+            crate::source::printable(t)
+        ));
+    }
+    let zoned = t.ends_with(['Z', 'z']) || t.contains('[') || t.rfind(['+', '-']).is_some_and(|i| i > 10);
+    if zoned {
+        return Err("write the hotline's local date and time without a zone, e.g. 2026-03-02T19:30".into());
+    }
+    t.parse()
+        .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
+}

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 pub use caller::{At, VirtualCaller};
-pub use clock::CallClock;
+pub use clock::{CallClock, parse_local_datetime};
 pub use effect::{
     CallTime, Effect, Handoff, HandoffReason, Outcome, PathEvent, PathStep, PromptPlay, PromptRole, StepRecord,
     Summary, Via, route_of, route_of_steps,

@@ -1,0 +1,388 @@
+//! W023: nodes from which no person can be reached during some period of the week, or on a
+//! dated exception of a schedule (a holiday, special hours).
+//!
+//! The week is split at every boundary of the schedules that routes test (`when: { hours }`):
+//! each day into stretches with one combination of open and closed schedules; every date with
+//! an exception (`closed`, `special`) of one of them is a day of its own. Operator
+//! reachability ([`crate::graph::reach::reach_where`]) then runs once per distinct
+//! combination, with the route branches that cannot be taken then left out
+//! ([`crate::graph::hours::HoursRoutes::removed`]), not once per node: O(combinations ×
+//! (nodes + edges)), plus O(nodes × failing combinations) to group the nodes. Other route
+//! tests (variables, language) still count as going either way. A call is taken to stay in
+//! one period while it is in the menu.
+//!
+//! Nodes that fail in the same periods are one finding, placed at the one nearest the entry.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use jiff::civil::Date;
+use petgraph::graph::NodeIndex;
+
+use super::Analysis;
+use crate::diag::{Code, Diagnostic};
+use crate::graph::hours::HoursRoutes;
+use crate::graph::reach::reach_where;
+use crate::menu::schedule::{Weekday, weekday};
+use crate::menu::{Menu, NodeId, NodeKind};
+
+/// Most exception dates looked at (every date of every `closed` and `special` range of the
+/// schedules routes test); dates after these are not checked one by one.
+pub const MAX_DATES: usize = 4096;
+
+/// Which day a stretch of time is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Day {
+    /// Every ordinary `weekday` (no exception).
+    Weekly(Weekday),
+    /// One date with an exception in some schedule.
+    Dated(Date),
+}
+
+/// A stretch `from..to` (minutes after midnight) of a day with one combination of schedules.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    day: Day,
+    from: u16,
+    to: u16,
+    combo: usize,
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// The stretches of the week and of the exception dates, and the distinct combinations of
+/// open schedules (`combos[c][i]`: schedule `i` of `h.schedules` open).
+fn split(menu: &Menu, h: &HoursRoutes) -> (Vec<Slot>, Vec<Vec<bool>>) {
+    let scheds: Vec<_> = h.schedules.iter().filter_map(|s| menu.schedules.get(s)).collect();
+    let mut dates = BTreeSet::new();
+    'all: for s in &scheds {
+        for r in s.exception_dates() {
+            let mut d = r.first;
+            while d <= r.last {
+                dates.insert(d);
+                if dates.len() >= MAX_DATES {
+                    break 'all;
+                }
+                match d.tomorrow() {
+                    Ok(n) => d = n,
+                    Err(_) => break,
+                }
+            }
+        }
+    }
+    let days = WEEK
+        .iter()
+        .map(|&w| (Day::Weekly(w), w, None))
+        .chain(dates.into_iter().map(|d| (Day::Dated(d), weekday(d), Some(d))));
+    let mut combos: Vec<Vec<bool>> = Vec::new();
+    let mut ids: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut slots = Vec::new();
+    for (day, w, date) in days {
+        let open: Vec<Vec<(u16, u16)>> = scheds.iter().map(|s| s.open_minutes(w, date)).collect();
+        let mut cuts: Vec<u16> = vec![0, 1440];
+        cuts.extend(open.iter().flatten().flat_map(|&(f, t)| [f, t]));
+        cuts.sort_unstable();
+        cuts.dedup();
+        for pair in cuts.windows(2) {
+            let (from, to) = (pair[0], pair[1]);
+            let combo: Vec<bool> = open
+                .iter()
+                .map(|o| o.iter().any(|&(f, t)| f <= from && from < t))
+                .collect();
+            let next = combos.len();
+            let c = *ids.entry(combo.clone()).or_insert(next);
+            if c == next {
+                combos.push(combo);
+            }
+            match slots.last_mut() {
+                Some(Slot { day: d, to: t, combo: k, .. }) if *d == day && *t == from && *k == c => *t = to,
+                _ => slots.push(Slot { day, from, to, combo: c }),
+            }
+        }
+    }
+    (slots, combos)
+}
+
+/// Nodes in breadth-first order from the entry (then the others), to name the nearest first.
+fn order_from_entry(a: &Analysis) -> Vec<NodeId> {
+    let g = &a.graph;
+    let n = g.node_count();
+    let mut seen = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    let mut queue = VecDeque::new();
+    if let Some(e) = g.entry {
+        seen[e.index()] = true;
+        queue.push_back(g.ix(e));
+    }
+    while let Some(v) = queue.pop_front() {
+        out.push(g.graph[v]);
+        for m in g.graph.neighbors(v) {
+            if !seen[m.index()] {
+                seen[m.index()] = true;
+                queue.push_back(m);
+            }
+        }
+    }
+    out.extend((0..n).filter(|&i| !seen[i]).map(|i| g.graph[NodeIndex::new(i)]));
+    out
+}
+
+fn hhmm(m: u16) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// `all day`, `before 08:00`, `from 18:00`, `12:00–14:00`, joined by `and`.
+fn minutes_text(v: &[(u16, u16)]) -> String {
+    if v == [(0, 1440)] {
+        return "all day".into();
+    }
+    let parts: Vec<String> = v
+        .iter()
+        .map(|&(f, t)| match (f, t) {
+            (0, t) => format!("before {}", hhmm(t)),
+            (f, 1440) => format!("from {}", hhmm(f)),
+            (f, t) => format!("{}–{}", hhmm(f), hhmm(t)),
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+/// `mon-fri`, `sat`, `mon,wed-thu`, `every day`, as `days:` is written.
+fn days_text(days: &[Weekday]) -> String {
+    if days.len() == 7 {
+        return "every day".into();
+    }
+    let mut runs: Vec<(Weekday, Weekday)> = Vec::new();
+    for &d in days {
+        match runs.last_mut() {
+            Some((_, last)) if last.index() + 1 == d.index() => *last = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Most groups of dates named in one finding.
+const MAX_DATE_GROUPS: usize = 6;
+
+/// The periods made of the slots whose combination is in `failing`, said plainly:
+/// `mon-fri before 08:00 and from 18:00; sat-sun all day; on 2026-12-25 all day`.
+fn periods_text(slots: &[Slot], failing: &[bool]) -> String {
+    let mut weekly: BTreeMap<Weekday, Vec<(u16, u16)>> = BTreeMap::new();
+    let mut dated: BTreeMap<Date, Vec<(u16, u16)>> = BTreeMap::new();
+    for s in slots.iter().filter(|s| failing[s.combo]) {
+        let v = match s.day {
+            Day::Weekly(w) => weekly.entry(w).or_default(),
+            Day::Dated(d) => dated.entry(d).or_default(),
+        };
+        match v.last_mut() {
+            Some(last) if last.1 == s.from => last.1 = s.to,
+            _ => v.push((s.from, s.to)),
+        }
+    }
+    let mut parts = Vec::new();
+    // Weekdays with the same stretches, in the order of their first day.
+    let mut groups: Vec<(Vec<(u16, u16)>, Vec<Weekday>)> = Vec::new();
+    for (w, v) in &weekly {
+        match groups.iter_mut().find(|(g, _)| g == v) {
+            Some((_, days)) => days.push(*w),
+            None => groups.push((v.clone(), vec![*w])),
+        }
+    }
+    if groups.len() == 1 && groups[0].1.len() == 7 && groups[0].0 == [(0, 1440)] {
+        parts.push("at all hours of the week".to_owned());
+    } else {
+        for (v, days) in &groups {
+            parts.push(format!("{} {}", days_text(days), minutes_text(v)));
+        }
+    }
+    // Dates said only where they differ from their weekday; runs of days merged.
+    let mut runs: Vec<(Date, Date, Vec<(u16, u16)>)> = Vec::new();
+    for (d, v) in dated {
+        if weekly.get(&weekday(d)) == Some(&v) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((_, last, lv)) if last.tomorrow().ok() == Some(d) && *lv == v => *last = d,
+            _ => runs.push((d, d, v)),
+        }
+    }
+    // Include ordinary weekdays that fail nowhere but whose dates do.
+    let mut date_groups: Vec<(Vec<(u16, u16)>, Vec<String>)> = Vec::new();
+    for (a, b, v) in runs {
+        let name = if a == b { a.to_string() } else { format!("{a} to {b}") };
+        match date_groups.iter_mut().find(|(g, _)| *g == v) {
+            Some((_, names)) => names.push(name),
+            None => date_groups.push((v, vec![name])),
+        }
+    }
+    let more = date_groups.len().saturating_sub(MAX_DATE_GROUPS);
+    for (v, names) in date_groups.iter().take(MAX_DATE_GROUPS) {
+        parts.push(format!("on {} {}", names.join(", "), minutes_text(v)));
+    }
+    if more > 0 {
+        parts.push(format!("and on {more} other sets of dates"));
+    }
+    parts.join("; ")
+}
+
+/// A moment inside the first failing slot, for `check --at`: the slot's date, or the first
+/// such weekday from Monday 2026-01-05.
+fn example_moment(slots: &[Slot], failing: &[bool]) -> Option<String> {
+    let s = slots.iter().find(|s| failing[s.combo])?;
+    let date = match s.day {
+        Day::Dated(d) => d,
+        Day::Weekly(w) => jiff::civil::date(2026, 1, 5)
+            .checked_add(jiff::Span::new().days(w.index() as i64))
+            .ok()?,
+    };
+    Some(format!("{}T{}", date, hhmm(s.from)))
+}
+
+fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
+    let mut s: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|&i| format!("`{}`", menu.node(i).id))
+        .collect();
+    if ids.len() > max {
+        s.push(format!("{} more", ids.len() - max));
+    }
+    match s.len() {
+        0 => String::new(),
+        1 => s.remove(0),
+        _ => {
+            let last = s.pop().unwrap_or_default();
+            format!("{} and {last}", s.join(", "))
+        }
+    }
+}
+
+/// W023, for the nodes that reach an operator at some time (the others are E014's) and that
+/// a caller can be at in a period in which they do not.
+pub(super) fn check(
+    menu: &Menu,
+    a: &Analysis,
+    reaches: &[bool],
+    only_without_operator: &[bool],
+    diags: &mut Vec<Diagnostic>,
+) {
+    if a.at.is_some() {
+        // `check --at` looks at one moment: the graph is that moment's already.
+        return;
+    }
+    let g = &a.graph;
+    let h = HoursRoutes::of(menu, g);
+    if h.is_empty() || h.schedules.is_empty() {
+        return;
+    }
+    let (slots, combos) = split(menu, &h);
+    let candidate: Vec<bool> = menu
+        .node_ids()
+        .map(|id| {
+            let i = id.index();
+            reaches[i]
+                && a.reachable[i]
+                && !only_without_operator[i]
+                && !matches!(menu.node(id).kind, NodeKind::Hangup(_) | NodeKind::Transfer(_))
+        })
+        .collect();
+    // failing[node]: the combinations in which the node is reachable and reaches no one.
+    let mut failing: Vec<Vec<u32>> = vec![Vec::new(); menu.nodes.len()];
+    for (c, open) in combos.iter().enumerate() {
+        let removed = h.removed(g, open);
+        let (reaches, reachable) = reach_where(menu, g, &removed);
+        for i in 0..menu.nodes.len() {
+            if candidate[i] && reachable[i] && !reaches[i] {
+                failing[i].push(c as u32);
+            }
+        }
+    }
+    let mut groups: Vec<(Vec<u32>, Vec<NodeId>)> = Vec::new();
+    let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
+    for id in order_from_entry(a) {
+        let f = std::mem::take(&mut failing[id.index()]);
+        if f.is_empty() {
+            continue;
+        }
+        match index.get(&f) {
+            Some(&k) => groups[k].1.push(id),
+            None => {
+                index.insert(f.clone(), groups.len());
+                groups.push((f, vec![id]));
+            }
+        }
+    }
+    let closed_names = h.schedules.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    for (f, nodes) in groups {
+        let mut mask = vec![false; combos.len()];
+        for c in f {
+            mask[c as usize] = true;
+        }
+        let head = menu.node(nodes[0]);
+        let when = periods_text(&slots, &mask);
+        let mut d = Diagnostic::new(
+            Code::NoOperatorSometimes,
+            head.span,
+            format!("from `{}`, {when}: no way to a person", head.id),
+        )
+        .label("a caller here then can never reach a person");
+        if nodes.len() > 1 {
+            d = d.note(format!("the same holds for {}", names(menu, &nodes[1..], 5)));
+        }
+        d = d.note(format!(
+            "counted with only the routes that can be taken then, by the opening hours of {closed_names}"
+        ));
+        let moment = example_moment(&slots, &mask)
+            .map(|m| format!("; `ivrsim check --at {m}` shows one such moment"))
+            .unwrap_or_default();
+        d = d.help(format!(
+            "lead the closed branch to a person (an on-call queue, a callback), or, if the line is meant to be closed then, allow it: `lint: {{ allow: [no-operator-sometimes] }}`{moment}"
+        ));
+        diags.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_said_plainly() {
+        let w = |d: Weekday, from, to| Slot {
+            day: Day::Weekly(d),
+            from,
+            to,
+            combo: 0,
+        };
+        let mut slots: Vec<Slot> = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+            .iter()
+            .flat_map(|&d| [w(d, 0, 480), w(d, 1080, 1440)])
+            .collect();
+        slots.push(w(Weekday::Sat, 0, 1440));
+        slots.push(w(Weekday::Sun, 0, 1440));
+        let xmas: Date = "2026-12-25".parse().unwrap();
+        slots.push(Slot {
+            day: Day::Dated(xmas),
+            from: 0,
+            to: 1440,
+            combo: 0,
+        });
+        assert_eq!(
+            periods_text(&slots, &[true]),
+            "mon-fri before 08:00 and from 18:00; sat-sun all day; on 2026-12-25 all day"
+        );
+        assert_eq!(days_text(&[Weekday::Mon, Weekday::Wed, Weekday::Thu]), "mon,wed-thu");
+        assert_eq!(minutes_text(&[(720, 840)]), "12:00–14:00");
+    }
+}
