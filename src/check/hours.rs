@@ -13,102 +13,17 @@
 //!
 //! Nodes that fail in the same periods are one finding, placed at the one nearest the entry.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use jiff::civil::Date;
 use petgraph::graph::NodeIndex;
 
 use super::Analysis;
 use crate::diag::{Code, Diagnostic};
-use crate::graph::hours::HoursRoutes;
+use crate::graph::hours::{Day, HoursRoutes, Periods, Slot};
 use crate::graph::reach::reach_where;
 use crate::menu::schedule::{Weekday, weekday};
 use crate::menu::{Menu, NodeId, NodeKind};
-
-/// Most exception dates looked at (every date of every `closed` and `special` range of the
-/// schedules routes test); dates after these are not checked one by one.
-pub const MAX_DATES: usize = 4096;
-
-/// Which day a stretch of time is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Day {
-    /// Every ordinary `weekday` (no exception).
-    Weekly(Weekday),
-    /// One date with an exception in some schedule.
-    Dated(Date),
-}
-
-/// A stretch `from..to` (minutes after midnight) of a day with one combination of schedules.
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    day: Day,
-    from: u16,
-    to: u16,
-    combo: usize,
-}
-
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
-
-/// The stretches of the week and of the exception dates, and the distinct combinations of
-/// open schedules (`combos[c][i]`: schedule `i` of `h.schedules` open).
-fn split(menu: &Menu, h: &HoursRoutes) -> (Vec<Slot>, Vec<Vec<bool>>) {
-    let scheds: Vec<_> = h.schedules.iter().filter_map(|s| menu.schedules.get(s)).collect();
-    let mut dates = BTreeSet::new();
-    'all: for s in &scheds {
-        for r in s.exception_dates() {
-            let mut d = r.first;
-            while d <= r.last {
-                dates.insert(d);
-                if dates.len() >= MAX_DATES {
-                    break 'all;
-                }
-                match d.tomorrow() {
-                    Ok(n) => d = n,
-                    Err(_) => break,
-                }
-            }
-        }
-    }
-    let days = WEEK
-        .iter()
-        .map(|&w| (Day::Weekly(w), w, None))
-        .chain(dates.into_iter().map(|d| (Day::Dated(d), weekday(d), Some(d))));
-    let mut combos: Vec<Vec<bool>> = Vec::new();
-    let mut ids: HashMap<Vec<bool>, usize> = HashMap::new();
-    let mut slots = Vec::new();
-    for (day, w, date) in days {
-        let open: Vec<Vec<(u16, u16)>> = scheds.iter().map(|s| s.open_minutes(w, date)).collect();
-        let mut cuts: Vec<u16> = vec![0, 1440];
-        cuts.extend(open.iter().flatten().flat_map(|&(f, t)| [f, t]));
-        cuts.sort_unstable();
-        cuts.dedup();
-        for pair in cuts.windows(2) {
-            let (from, to) = (pair[0], pair[1]);
-            let combo: Vec<bool> = open
-                .iter()
-                .map(|o| o.iter().any(|&(f, t)| f <= from && from < t))
-                .collect();
-            let next = combos.len();
-            let c = *ids.entry(combo.clone()).or_insert(next);
-            if c == next {
-                combos.push(combo);
-            }
-            match slots.last_mut() {
-                Some(Slot { day: d, to: t, combo: k, .. }) if *d == day && *t == from && *k == c => *t = to,
-                _ => slots.push(Slot { day, from, to, combo: c }),
-            }
-        }
-    }
-    (slots, combos)
-}
 
 /// Nodes in breadth-first order from the entry (then the others), to name the nearest first.
 fn order_from_entry(a: &Analysis) -> Vec<NodeId> {
@@ -236,17 +151,10 @@ fn periods_text(slots: &[Slot], failing: &[bool]) -> String {
     parts.join("; ")
 }
 
-/// A moment inside the first failing slot, for `check --at`: the slot's date, or the first
-/// such weekday from Monday 2026-01-05.
-fn example_moment(slots: &[Slot], failing: &[bool]) -> Option<String> {
-    let s = slots.iter().find(|s| failing[s.combo])?;
-    let date = match s.day {
-        Day::Dated(d) => d,
-        Day::Weekly(w) => jiff::civil::date(2026, 1, 5)
-            .checked_add(jiff::Span::new().days(w.index() as i64))
-            .ok()?,
-    };
-    Some(format!("{}T{}", date, hhmm(s.from)))
+/// A moment inside the first failing slot, for `check --at`.
+fn example_moment(periods: &Periods, failing: &[bool]) -> Option<String> {
+    let s = periods.slots.iter().find(|s| failing[s.combo])?;
+    Some(periods.moment(s).strftime("%Y-%m-%dT%H:%M").to_string())
 }
 
 fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
@@ -286,7 +194,8 @@ pub(super) fn check(
     if h.is_empty() || h.schedules.is_empty() {
         return;
     }
-    let (slots, combos) = split(menu, &h);
+    let periods = Periods::split(menu, &h);
+    let (slots, combos) = (&periods.slots, &periods.combos);
     let candidate: Vec<bool> = menu
         .node_ids()
         .map(|id| {
@@ -323,14 +232,19 @@ pub(super) fn check(
             }
         }
     }
-    let closed_names = h.schedules.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let closed_names = h
+        .schedules
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     for (f, nodes) in groups {
         let mut mask = vec![false; combos.len()];
         for c in f {
             mask[c as usize] = true;
         }
         let head = menu.node(nodes[0]);
-        let when = periods_text(&slots, &mask);
+        let when = periods_text(slots, &mask);
         let mut d = Diagnostic::new(
             Code::NoOperatorSometimes,
             head.span,
@@ -343,7 +257,7 @@ pub(super) fn check(
         d = d.note(format!(
             "counted with only the routes that can be taken then, by the opening hours of {closed_names}"
         ));
-        let moment = example_moment(&slots, &mask)
+        let moment = example_moment(&periods, &mask)
             .map(|m| format!("; `ivrsim check --at {m}` shows one such moment"))
             .unwrap_or_default();
         d = d.help(format!(

@@ -72,7 +72,12 @@ fn transferred(o: &Outcome) -> bool {
 fn a_call_on_a_closed_date_takes_the_closed_branch() {
     let m = menu(HOLIDAYS);
     let (o, t) = outcome(&m, at(2026, 12, 25, 10, 0), ms(1000));
-    assert_eq!(o, Outcome::HungUp { reason: "closed".into() });
+    assert_eq!(
+        o,
+        Outcome::HungUp {
+            reason: "closed".into()
+        }
+    );
     assert_eq!(t, ms(0));
     // The Friday before, an ordinary day, is open at the same time.
     assert!(transferred(&outcome(&m, at(2026, 12, 18, 10, 0), ms(1000)).0));
@@ -125,7 +130,12 @@ nodes:
     let start = CallClock::new(jiff::civil::date(2026, 12, 24).at(11, 59, 58, 0));
     // hello 0.8 s, main's prompt 0.4 s, 5 s of silence: the route at 6.2 s = 12:00:04.2.
     let (o, t) = outcome(&m, start, ms(20_000));
-    assert_eq!(o, Outcome::HungUp { reason: "closed".into() });
+    assert_eq!(
+        o,
+        Outcome::HungUp {
+            reason: "closed".into()
+        }
+    );
     assert_eq!(t, ms(6200));
     // Pressing 1 at 0.9 s (main's prompt playing) reaches the route at 11:59:58.9: open.
     let clips = PromptTimings::text_only();

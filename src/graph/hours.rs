@@ -9,11 +9,14 @@
 //! and the `default` cannot be. Other tests (variables, language) may go either way. Whether
 //! a schedule is open at a moment is [`crate::menu::Schedule::is_open_at`].
 
-use jiff::civil::DateTime;
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::{Date, DateTime};
 use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, MenuGraph};
+use crate::menu::schedule::{Weekday, weekday};
 use crate::menu::{Menu, NodeKind, Test};
 
 /// One `{ when, to }` of a route node that tests opening hours.
@@ -61,7 +64,11 @@ impl HoursRoutes {
             let NodeKind::Route(r) = &menu.node(id).kind else {
                 continue;
             };
-            if !r.routes.iter().any(|b| b.when.iter().any(|t| matches!(t, Test::Hours(_)))) {
+            if !r
+                .routes
+                .iter()
+                .any(|b| b.when.iter().any(|t| matches!(t, Test::Hours(_))))
+            {
                 continue;
             }
             let mut edges = vec![None; r.routes.len()];
@@ -132,6 +139,182 @@ impl HoursRoutes {
             .map(|s| menu.schedules.get(s).is_some_and(|s| s.is_open_at(at)))
             .collect()
     }
+}
+
+/// Most exception dates looked at (every date of every `closed` and `special` range of the
+/// schedules routes test); dates after these are not checked one by one.
+pub const MAX_DATES: usize = 4096;
+
+/// Which day a stretch of time is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Day {
+    /// Every ordinary `weekday` (no exception).
+    Weekly(Weekday),
+    /// One date with an exception in some schedule.
+    Dated(Date),
+}
+
+/// A stretch `from..to` (minutes after midnight) of a day with one combination of schedules.
+#[derive(Clone, Copy, Debug)]
+pub struct Slot {
+    /// The day.
+    pub day: Day,
+    /// Start, minutes after midnight.
+    pub from: u16,
+    /// End, minutes after midnight, exclusive (at most 1440).
+    pub to: u16,
+    /// The combination of open schedules, an index into [`Periods::combos`].
+    pub combo: usize,
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// The week and the exception dates split into stretches with one combination of open
+/// schedules each.
+#[derive(Clone, Debug, Default)]
+pub struct Periods {
+    /// The stretches, day by day (the seven weekdays, then the dates in order), each day
+    /// covered from 00:00 to 24:00, adjacent stretches with one combination merged.
+    pub slots: Vec<Slot>,
+    /// The distinct combinations: `combos[c][i]` is true when schedule `i` of
+    /// [`HoursRoutes::schedules`] is open.
+    pub combos: Vec<Vec<bool>>,
+}
+
+impl Periods {
+    /// Splits the week at every opening and closing time of the schedules routes test, and
+    /// makes every date with an exception (at most [`MAX_DATES`]) a day of its own: O(days ×
+    /// periods × log periods).
+    pub fn split(menu: &Menu, h: &HoursRoutes) -> Self {
+        let scheds: Vec<_> = h.schedules.iter().filter_map(|s| menu.schedules.get(s)).collect();
+        let mut dates = BTreeSet::new();
+        'all: for s in &scheds {
+            for r in s.exception_dates() {
+                let mut d = r.first;
+                while d <= r.last {
+                    dates.insert(d);
+                    if dates.len() >= MAX_DATES {
+                        break 'all;
+                    }
+                    match d.tomorrow() {
+                        Ok(n) => d = n,
+                        Err(_) => break,
+                    }
+                }
+            }
+        }
+        let days = WEEK
+            .iter()
+            .map(|&w| (Day::Weekly(w), w, None))
+            .chain(dates.into_iter().map(|d| (Day::Dated(d), weekday(d), Some(d))));
+        let mut combos: Vec<Vec<bool>> = Vec::new();
+        let mut ids: HashMap<Vec<bool>, usize> = HashMap::new();
+        let mut slots = Vec::new();
+        for (day, w, date) in days {
+            let open: Vec<Vec<(u16, u16)>> = scheds.iter().map(|s| s.open_minutes(w, date)).collect();
+            let mut cuts: Vec<u16> = vec![0, 1440];
+            cuts.extend(open.iter().flatten().flat_map(|&(f, t)| [f, t]));
+            cuts.sort_unstable();
+            cuts.dedup();
+            for pair in cuts.windows(2) {
+                let (from, to) = (pair[0], pair[1]);
+                let combo: Vec<bool> = open
+                    .iter()
+                    .map(|o| o.iter().any(|&(f, t)| f <= from && from < t))
+                    .collect();
+                let next = combos.len();
+                let c = *ids.entry(combo.clone()).or_insert(next);
+                if c == next {
+                    combos.push(combo);
+                }
+                match slots.last_mut() {
+                    Some(Slot {
+                        day: d,
+                        to: t,
+                        combo: k,
+                        ..
+                    }) if *d == day && *t == from && *k == c => *t = to,
+                    _ => slots.push(Slot {
+                        day,
+                        from,
+                        to,
+                        combo: c,
+                    }),
+                }
+            }
+        }
+        Periods { slots, combos }
+    }
+
+    /// A local date and time inside `slot` (its start): on its date, or for an ordinary weekday
+    /// on that weekday of the first week from Monday 2026-03-02 with no exception date.
+    pub fn moment(&self, slot: &Slot) -> DateTime {
+        let date = match slot.day {
+            Day::Dated(d) => d,
+            Day::Weekly(w) => {
+                let dated: std::collections::BTreeSet<Date> = self
+                    .slots
+                    .iter()
+                    .filter_map(|s| match s.day {
+                        Day::Dated(d) => Some(d),
+                        Day::Weekly(_) => None,
+                    })
+                    .collect();
+                let mut monday = jiff::civil::date(2026, 3, 2);
+                for _ in 0..1000 {
+                    let week: Vec<Date> = (0..7)
+                        .filter_map(|i| monday.checked_add(jiff::Span::new().days(i)).ok())
+                        .collect();
+                    if !week.iter().any(|d| dated.contains(d)) {
+                        break;
+                    }
+                    match monday.checked_add(jiff::Span::new().weeks(1)) {
+                        Ok(m) => monday = m,
+                        Err(_) => break,
+                    }
+                }
+                monday
+                    .checked_add(jiff::Span::new().days(w.index() as i64))
+                    .unwrap_or(monday)
+            }
+        };
+        date.at((slot.from / 60) as i8, (slot.from % 60) as i8, 0, 0)
+    }
+
+    /// One moment per combination (inside its first stretch), in combination order: the clocks
+    /// at which a call meets every combination of the routes on opening hours.
+    pub fn moments(&self) -> Vec<DateTime> {
+        (0..self.combos.len())
+            .filter_map(|c| self.slots.iter().find(|s| s.combo == c).map(|s| self.moment(s)))
+            .collect()
+    }
+}
+
+/// The moments, besides `known`, at which a call meets a combination of open and closed
+/// schedules (of those routes test) that none of `known` meets: one per combination, for
+/// `scenarios generate` and the edge walk, so that a branch open only on a special date (or
+/// closed only on a holiday) is driven too. Empty when no route tests opening hours.
+pub fn more_moments(menu: &Menu, g: &MenuGraph, known: &[DateTime]) -> Vec<DateTime> {
+    let h = HoursRoutes::of(menu, g);
+    if h.is_empty() || h.schedules.is_empty() {
+        return Vec::new();
+    }
+    let seen: BTreeSet<Vec<bool>> = known.iter().map(|&t| h.open_at(menu, t)).collect();
+    let p = Periods::split(menu, &h);
+    p.moments()
+        .into_iter()
+        .zip(&p.combos)
+        .filter(|(_, c)| !seen.contains(*c))
+        .map(|(t, _)| t)
+        .collect()
 }
 
 /// Removes from `g` the route branches that cannot be taken at the local date and time `at`

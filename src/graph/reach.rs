@@ -37,7 +37,11 @@ fn bfs_where(
             if removed.is_some_and(|r| r[e.id().index()]) {
                 continue;
             }
-            let m = if dir == Direction::Outgoing { e.target() } else { e.source() };
+            let m = if dir == Direction::Outgoing {
+                e.target()
+            } else {
+                e.source()
+            };
             if !seen[m.index()] {
                 seen[m.index()] = true;
                 queue.push_back(m);

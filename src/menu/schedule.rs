@@ -251,7 +251,9 @@ pub fn parse_dates(s: &str) -> Result<DateRange, String> {
         let shape = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape {
             return Err(format!("`{t}` is not a date: write `YYYY-MM-DD`, e.g. `2026-12-25`"));
         }
@@ -273,10 +275,7 @@ pub fn parse_dates(s: &str) -> Result<DateRange, String> {
         }
     };
     if last < first {
-        return Err(format!(
-            "`{}` runs backwards: write the earlier date first",
-            s.trim()
-        ));
+        return Err(format!("`{}` runs backwards: write the earlier date first", s.trim()));
     }
     let days = first.until(last).map(|sp| sp.get_days()).unwrap_or(i32::MAX);
     if days >= MAX_RANGE_DAYS {
@@ -375,7 +374,14 @@ mod tests {
             })
         );
         assert_eq!(parse_dates(" 2026-12-24/2026-12-26 ").unwrap().last, d("2026-12-26"));
-        for bad in ["2026-13-01", "2026-02-30", "25.12.2026", "2026-12-5", "", "2026-12-26/2026-12-24"] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "25.12.2026",
+            "2026-12-5",
+            "",
+            "2026-12-26/2026-12-24",
+        ] {
             assert!(parse_dates(bad).is_err(), "{bad:?}");
         }
         assert!(parse_dates("2026-01-01/2026-12-31").is_ok());
@@ -416,6 +422,9 @@ mod tests {
         let dec24 = Some("2026-12-24".parse().unwrap());
         assert_eq!(s.open_minutes(Weekday::Thu, dec24), vec![(480, 720), (780, 840)]);
         assert_eq!(s.open_minutes(Weekday::Thu, None), vec![(480, 1080)]);
-        assert!(s.open_minutes(Weekday::Fri, Some("2026-12-25".parse().unwrap())).is_empty());
+        assert!(
+            s.open_minutes(Weekday::Fri, Some("2026-12-25".parse().unwrap()))
+                .is_empty()
+        );
     }
 }

@@ -365,7 +365,15 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
         vec![None]
     };
     let mut configs = Vec::new();
-    for at in clocks() {
+    // Besides the three clocks, a moment for each combination of open schedules they miss
+    // (a holiday, special hours): `graph::hours::more_moments`.
+    let mut moments = clocks().to_vec();
+    moments.extend(crate::graph::hours::more_moments(
+        menu,
+        &crate::graph::MenuGraph::build(menu),
+        &clocks(),
+    ));
+    for at in moments {
         for l in &langs {
             configs.push(Config {
                 at,

@@ -88,10 +88,7 @@ impl Cx<'_> {
                 );
                 continue;
             }
-            if let Some((_, first)) = special
-                .iter()
-                .find(|(s, _)| s.dates == r && s.from < to && from < s.to)
-            {
+            if let Some((_, first)) = special.iter().find(|(s, _)| s.dates == r && s.from < to && from < s.to) {
                 self.push(
                     Diagnostic::new(Code::InvalidValue, pspan, "special hours overlap on the same date")
                         .label(format!("these hours overlap others on {r}"))
