@@ -87,6 +87,9 @@ fn days_text(days: &[Weekday]) -> String {
         .join(",")
 }
 
+/// Stretches of one day, `(from, to)` in minutes after midnight.
+type Minutes = Vec<(u16, u16)>;
+
 /// Most groups of dates named in one finding.
 const MAX_DATE_GROUPS: usize = 6;
 
@@ -107,7 +110,7 @@ fn periods_text(slots: &[Slot], failing: &[bool]) -> String {
     }
     let mut parts = Vec::new();
     // Weekdays with the same stretches, in the order of their first day.
-    let mut groups: Vec<(Vec<(u16, u16)>, Vec<Weekday>)> = Vec::new();
+    let mut groups: Vec<(Minutes, Vec<Weekday>)> = Vec::new();
     for (w, v) in &weekly {
         match groups.iter_mut().find(|(g, _)| g == v) {
             Some((_, days)) => days.push(*w),
@@ -122,7 +125,7 @@ fn periods_text(slots: &[Slot], failing: &[bool]) -> String {
         }
     }
     // Dates said only where they differ from their weekday; runs of days merged.
-    let mut runs: Vec<(Date, Date, Vec<(u16, u16)>)> = Vec::new();
+    let mut runs: Vec<(Date, Date, Minutes)> = Vec::new();
     for (d, v) in dated {
         if weekly.get(&weekday(d)) == Some(&v) {
             continue;
@@ -132,8 +135,7 @@ fn periods_text(slots: &[Slot], failing: &[bool]) -> String {
             _ => runs.push((d, d, v)),
         }
     }
-    // Include ordinary weekdays that fail nowhere but whose dates do.
-    let mut date_groups: Vec<(Vec<(u16, u16)>, Vec<String>)> = Vec::new();
+    let mut date_groups: Vec<(Minutes, Vec<String>)> = Vec::new();
     for (a, b, v) in runs {
         let name = if a == b { a.to_string() } else { format!("{a} to {b}") };
         match date_groups.iter_mut().find(|(g, _)| *g == v) {

@@ -186,7 +186,7 @@ pub enum RawSchedule {
     /// Weekly periods only: a list of `{ days, from, to }`.
     Weekly(Vec<S<RawPeriod>>),
     /// Weekly periods with dated exceptions: `{ weekly, closed, special }`.
-    Dated(RawDatedSchedule),
+    Dated(Box<RawDatedSchedule>),
 }
 
 impl<'de> Deserialize<'de> for RawSchedule {
@@ -201,7 +201,8 @@ impl<'de> Deserialize<'de> for RawSchedule {
                 Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(RawSchedule::Weekly)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSchedule, A::Error> {
-                RawDatedSchedule::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawSchedule::Dated)
+                RawDatedSchedule::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|d| RawSchedule::Dated(Box::new(d)))
             }
         }
         d.deserialize_any(ScheduleVisitor)
