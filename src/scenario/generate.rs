@@ -398,6 +398,21 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             sim.listen();
             targets.extend(sim.routes.iter().cloned());
             if sim.call.is_ended() {
+                if prefix.is_empty() {
+                    // The call ends without waiting for the caller (a route at the entry
+                    // straight to a transfer or hang-up, e.g. on a holiday): the start alone
+                    // is the scenario.
+                    let expect = sim.final_expect();
+                    candidates.push(Generated {
+                        name: format!("the call at {}", cfg.at.strftime("%a %Y-%m-%d %H:%M")),
+                        mark: 0,
+                        config_index: ci,
+                        acts: Vec::new(),
+                        node_after: None,
+                        expect,
+                        covers: std::mem::take(&mut sim.edges),
+                    });
+                }
                 continue;
             }
             let Some(id) = sim.call.current() else { continue };

@@ -140,3 +140,15 @@ fn the_list_form_and_the_mapping_form_are_one_schedule() {
         list.stdout
     );
 }
+
+#[test]
+fn generate_reaches_branches_open_only_on_a_dated_exception() {
+    let dir = support::root().join("tests/fixtures/hours");
+    let out = support::run_in(&dir, &["scenarios", "generate", "holiday-desk.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("start: { at: 2026-12-24T08:00 }"), "{}", out.stdout);
+    assert!(out.stdout.contains("queue: \"holiday\""), "{}", out.stdout);
+    assert!(out.stdout.contains("start: { at: 2026-12-25T00:00 }"), "{}", out.stdout);
+    assert!(!out.stderr.contains("route 1"), "{}", out.stderr);
+    assert!(!out.stderr.contains("default route"), "{}", out.stderr);
+}
