@@ -208,29 +208,41 @@ pub(super) fn check(
                 && !matches!(menu.node(id).kind, NodeKind::Hangup(_) | NodeKind::Transfer(_))
         })
         .collect();
-    // failing[node]: the combinations in which the node is reachable and reaches no one.
-    let mut failing: Vec<Vec<u32>> = vec![Vec::new(); menu.nodes.len()];
+    // Partition refinement: `group[node]` names the set of combinations in which the node is
+    // reachable and reaches no one (`sets[group]`, in combination order); group 0 is the empty
+    // set. Each combination splits the groups of the nodes that fail in it: O(nodes) memory
+    // and O(nodes) time per combination, however many combinations there are.
+    let mut group: Vec<u32> = vec![0; menu.nodes.len()];
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new()];
     for (c, open) in combos.iter().enumerate() {
         let removed = h.removed(g, open);
         let (reaches, reachable) = reach_where(menu, g, &removed);
+        let mut split: HashMap<u32, u32> = HashMap::new();
         for i in 0..menu.nodes.len() {
             if candidate[i] && reachable[i] && !reaches[i] {
-                failing[i].push(c as u32);
+                let old = group[i];
+                group[i] = *split.entry(old).or_insert_with(|| {
+                    let mut set = sets[old as usize].clone();
+                    set.push(c as u32);
+                    sets.push(set);
+                    (sets.len() - 1) as u32
+                });
             }
         }
     }
-    let mut groups: Vec<(Vec<u32>, Vec<NodeId>)> = Vec::new();
-    let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
+    // The nodes of each non-empty set, nearest the entry first.
+    let mut groups: Vec<(u32, Vec<NodeId>)> = Vec::new();
+    let mut index: HashMap<u32, usize> = HashMap::new();
     for id in order_from_entry(a) {
-        let f = std::mem::take(&mut failing[id.index()]);
-        if f.is_empty() {
+        let k = group[id.index()];
+        if k == 0 {
             continue;
         }
-        match index.get(&f) {
-            Some(&k) => groups[k].1.push(id),
+        match index.get(&k) {
+            Some(&j) => groups[j].1.push(id),
             None => {
-                index.insert(f.clone(), groups.len());
-                groups.push((f, vec![id]));
+                index.insert(k, groups.len());
+                groups.push((k, vec![id]));
             }
         }
     }
@@ -240,9 +252,9 @@ pub(super) fn check(
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    for (f, nodes) in groups {
+    for (k, nodes) in groups {
         let mut mask = vec![false; combos.len()];
-        for c in f {
+        for &c in &sets[k as usize] {
             mask[c as usize] = true;
         }
         let head = menu.node(nodes[0]);
