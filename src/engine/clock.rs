@@ -43,20 +43,13 @@ impl CallClock {
         self.start.checked_add(span).unwrap_or(self.start)
     }
 
-    /// Weekday and minute of the day (0..1440) at `t`, as schedules are written.
+    /// Weekday and minute of the day (0..1440) at `t`, as weekly periods are written. Whether
+    /// a schedule is open is [`crate::menu::Schedule::is_open_at`] of [`CallClock::at`] (dated
+    /// exceptions included).
     pub fn weekday_minute(&self, t: CallTime) -> (Weekday, u16) {
         let now = self.at(t);
-        let day = match now.weekday() {
-            jiff::civil::Weekday::Monday => Weekday::Mon,
-            jiff::civil::Weekday::Tuesday => Weekday::Tue,
-            jiff::civil::Weekday::Wednesday => Weekday::Wed,
-            jiff::civil::Weekday::Thursday => Weekday::Thu,
-            jiff::civil::Weekday::Friday => Weekday::Fri,
-            jiff::civil::Weekday::Saturday => Weekday::Sat,
-            jiff::civil::Weekday::Sunday => Weekday::Sun,
-        };
         let minute = (now.hour() as u16) * 60 + now.minute() as u16;
-        (day, minute)
+        (crate::menu::schedule::weekday(now.date()), minute)
     }
 }
 
