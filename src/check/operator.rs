@@ -116,20 +116,16 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             diags.push(d);
         }
         if !a.reachable[id.index()] && a.graph.entry.is_some() {
-            diags.push(
-                Diagnostic::new(
-                    Code::Unreachable,
-                    node.span,
-                    format!("node `{}` cannot be reached from the entry", node.id),
-                )
-                .label("no caller gets here")
-                .help("link it from a menu option, or remove it"),
-            );
-            if let Some(at) = a.at
-                && let Some(d) = diags.last_mut()
-            {
-                *d = d.clone().note(at_note(at));
+            let mut d = Diagnostic::new(
+                Code::Unreachable,
+                node.span,
+                format!("node `{}` cannot be reached from the entry", node.id),
+            )
+            .label("no caller gets here");
+            if let Some(at) = a.at {
+                d = d.note(at_note(at));
             }
+            diags.push(d.help("link it from a menu option, or remove it"));
         }
     }
 
