@@ -152,3 +152,69 @@ fn generate_reaches_branches_open_only_on_a_dated_exception() {
     assert!(!out.stderr.contains("route 1"), "{}", out.stderr);
     assert!(!out.stderr.contains("default route"), "{}", out.stderr);
 }
+
+#[test]
+fn nodes_failing_in_different_periods_are_separate_findings() {
+    // `sales` is staffed on weekdays, `support` every day until 20:00; the after-hours menu is
+    // reached only at night, so only what can be reached then counts there.
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        r#"
+name: T
+entry: main
+defaults:
+  when_no_operator: { action: message, prompt: { text: "busy" } }
+  no_input: [{ text: "again" }]
+  no_match: [{ text: "again" }]
+schedules:
+  weekdays: [{ days: mon-fri, from: "09:00", to: "17:00" }]
+  daily: [{ days: mon-sun, from: "08:00", to: "20:00" }]
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "sales 1, support 2" }
+    fallback: bye
+    options: [{ key: "1", to: sales_check }, { key: "2", to: support_check }]
+  sales_check:
+    kind: route
+    routes: [{ when: { hours: weekdays }, to: sales }]
+    default: bye
+  support_check:
+    kind: route
+    routes: [{ when: { hours: daily }, to: support }]
+    default: after_hours
+  after_hours:
+    kind: menu
+    prompt: { text: "press 1 to hear this again" }
+    fallback: bye
+    options: [{ key: "1", to: after_hours }]
+  sales: { kind: transfer, queue: sales }
+  support: { kind: transfer, queue: support }
+  bye: { kind: hangup }
+"#,
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    let w023: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("warning[W023]")).collect();
+    assert_eq!(
+        w023,
+        [
+            "warning[W023]: from `main`, every day before 08:00 and from 20:00: no way to a person",
+            "warning[W023]: from `sales_check`, mon-fri before 09:00 and from 17:00; sat-sun all day: no way to a person",
+        ],
+        "{}",
+        out.stdout
+    );
+    // Nodes failing in the same periods are one finding, at the node nearest the entry.
+    assert!(
+        out.stdout.contains("note: the same holds for `support_check`\n"),
+        "{}",
+        out.stdout
+    );
+    // `after_hours` never reaches a person at all: E014, not W023.
+    assert!(
+        out.stdout.contains("no operator can be reached from `after_hours`"),
+        "{}",
+        out.stdout
+    );
+}
