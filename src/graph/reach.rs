@@ -63,22 +63,23 @@ pub fn reachable_from_entry(g: &MenuGraph) -> Vec<bool> {
 ///
 /// A backward breadth-first search from every transfer: O(nodes + edges).
 pub fn reaches_operator(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
-    let starts = menu
-        .node_ids()
+    bfs(g, operator_starts(menu, g), Direction::Incoming)
+}
+
+/// Where the backward search for an operator starts: every transfer, and every node with an
+/// edge to an unreadable node (benefit of the doubt). The one list [`reaches_operator`] and
+/// [`reach_where`] share.
+fn operator_starts<'a>(menu: &'a Menu, g: &'a MenuGraph) -> impl Iterator<Item = NodeIndex> + 'a {
+    menu.node_ids()
         .filter(|&id| matches!(menu.node(id).kind, NodeKind::Transfer(_)) || g.unknown_exit[id.index()])
-        .map(|id| g.ix(id));
-    bfs(g, starts, Direction::Incoming)
+        .map(|id| g.ix(id))
 }
 
 /// [`reaches_operator`] and [`reachable_from_entry`] with the edges `e` for which
 /// `removed[e.index()]` left out (route branches that cannot be taken in some period, see
 /// [`super::hours`]): `(reaches, reachable)`. Two breadth-first searches, O(nodes + edges).
 pub fn reach_where(menu: &Menu, g: &MenuGraph, removed: &[bool]) -> (Vec<bool>, Vec<bool>) {
-    let starts = menu
-        .node_ids()
-        .filter(|&id| matches!(menu.node(id).kind, NodeKind::Transfer(_)) || g.unknown_exit[id.index()])
-        .map(|id| g.ix(id));
-    let reaches = bfs_where(g, starts, Direction::Incoming, Some(removed));
+    let reaches = bfs_where(g, operator_starts(menu, g), Direction::Incoming, Some(removed));
     let reachable = bfs_where(g, g.entry.map(|e| g.ix(e)), Direction::Outgoing, Some(removed));
     (reaches, reachable)
 }
