@@ -1,6 +1,7 @@
 //! `cargo bench --bench check`: the whole of `ivrsim check` (load, lower, graph, every
 //! check, the time-to-operator report) on synthetic menus of 1,000, 10,000 and 100,000
-//! nodes. Time should grow linearly: 100k / 10k within 12×.
+//! nodes, and (`check-hours`) on 10,000 and 100,000 nodes with three schedules, holidays and
+//! special hours. Time should grow linearly: 100k / 10k within 12×.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -35,6 +36,16 @@ fn bench(c: &mut Criterion) {
     for n in [1_000usize, 10_000, 100_000] {
         let path = dir.path().join(format!("menu-{n}.yaml"));
         std::fs::write(&path, ivrsim::synth::menu_yaml(n)).expect("write menu");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, p| b.iter(|| check_file(p)));
+    }
+    group.finish();
+    // With three schedules, holidays and special hours (issue 13: the period split of W023).
+    let mut group = c.benchmark_group("check-hours");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    for n in [10_000usize, 100_000] {
+        let path = dir.path().join(format!("menu-hours-{n}.yaml"));
+        std::fs::write(&path, ivrsim::synth::menu_yaml_with_hours(n)).expect("write menu");
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &path, |b, p| b.iter(|| check_file(p)));
     }

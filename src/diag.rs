@@ -102,6 +102,7 @@ codes! {
     ShadowedPattern = "W018", "shadowed-pattern", Warning, "A pattern option every entry of which another option, a global key or an earlier pattern takes, so it is never taken.";
     AnnouncedKey = "W019", "announced-key", Warning, "A prompt announces a key (`press 4 for X`) that does not act at its node, or that leads somewhere other than X.";
     UnannouncedOption = "W020", "unannounced-option", Warning, "A menu option whose key no prompt or re-prompt of its node ever announces.";
+    NoOperatorSometimes = "W023", "no-operator-sometimes", Warning, "During some period of the week (or on a dated exception of a schedule), no way from a node leads to a person: the routes on opening hours that cannot be taken then are left out.";
 }
 
 impl std::fmt::Display for Code {

@@ -66,6 +66,45 @@ pub fn menu_yaml(nodes: usize) -> String {
     s
 }
 
+/// [`menu_yaml`] with opening hours as real hotlines have them: three schedules (`office`
+/// with weekly periods, closed dates, a closed range and special hours; `evening` with a
+/// closed range; `weekend` with special hours), and the routes on them in turn: on `office`
+/// alone, on `evening` then `weekend`, and on `office` with a variable then `weekend`. For
+/// timing `check`'s period split (issue 13): `cargo run --release --example synth -- 100000
+/// --hours`, `cargo bench --bench check`.
+pub fn menu_yaml_with_hours(nodes: usize) -> String {
+    let base = menu_yaml(nodes);
+    let one = "schedules:\n  office: [{ days: mon-fri, from: \"08:00\", to: \"18:00\" }]\n";
+    let three = "schedules:\n  office:\n    weekly: [{ days: mon-fri, from: \"08:00\", to: \"18:00\" }, \
+                 { days: sat, from: \"09:00\", to: \"13:00\" }]\n    \
+                 closed: [\"2026-12-25\", \"2026-12-31/2027-01-01\", \"2026-04-03\"]\n    \
+                 special: [{ date: \"2026-12-24\", from: \"08:00\", to: \"12:00\" }]\n  \
+                 evening:\n    weekly: [{ days: mon-fri, from: \"17:00\", to: \"22:00\" }]\n    \
+                 closed: [\"2026-12-24/2026-12-26\"]\n  \
+                 weekend:\n    weekly: [{ days: sat-sun, from: \"10:00\", to: \"16:00\" }]\n    \
+                 special: [{ date: \"2026-12-26\", from: \"10:00\", to: \"12:00\" }]\n";
+    let route = "routes: [{ when: { hours: office }, to: operator }]";
+    let mut out = String::with_capacity(base.len() + nodes * 10);
+    let mut k = 0usize;
+    for line in base.replacen(one, three, 1).split_inclusive('\n') {
+        if line.contains(route) {
+            k += 1;
+            let routes = match k % 3 {
+                0 => route.to_owned(),
+                1 => "routes: [{ when: { hours: evening }, to: operator }, { when: { hours: weekend }, to: operator }]"
+                    .to_owned(),
+                _ => "routes: [{ when: { hours: office, var: number, equals: \"1\" }, to: operator }, \
+                      { when: { hours: weekend }, to: bye }]"
+                    .to_owned(),
+            };
+            out.push_str(&line.replacen(route, &routes, 1));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// The handoff a console gets from a caller who, on an operator line, presses each of `keys`
 /// at their turn (listening to every prompt to its end) and then waits: for benchmarks and
 /// tests of the operator side. `None` when the call ends, or runs 1,000 timers, without one.
@@ -116,5 +155,34 @@ mod tests {
         let t = crate::check::Thresholds::resolve(&menu, &Default::default());
         let diags = crate::check::check_menu(&menu, &clips, &a, &t);
         assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
+    }
+
+    #[test]
+    fn the_variant_with_hours_loads_and_warns_per_period() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, menu_yaml_with_hours(1000)).unwrap();
+        let mut sources = Sources::new();
+        let out = load_menu(&path, &mut sources).unwrap();
+        assert!(
+            out.diagnostics.is_empty(),
+            "{}",
+            crate::diag::render_plain(&sources, &out.diagnostics)
+        );
+        let menu = out.menu.unwrap();
+        assert_eq!(menu.nodes.len(), 1000);
+        assert_eq!(menu.schedules.len(), 3);
+        let (clips, _) = crate::audio::ClipLibrary::load(&menu);
+        let a = crate::check::Analysis::of(&menu, &clips);
+        let t = crate::check::Thresholds::resolve(&menu, &Default::default());
+        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
+        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
+        // Routes on `evening`/`weekend` and on `office` (with or without a variable) fail in
+        // two different sets of periods.
+        let w023 = diags
+            .iter()
+            .filter(|d| d.code == crate::diag::Code::NoOperatorSometimes)
+            .count();
+        assert_eq!(w023, 2);
     }
 }

@@ -1,12 +1,14 @@
 //! `ivrsim check`: every finding about a menu, and the time-to-operator report.
 //!
-//! [`check_menu`] runs the graph checks (`operator`: E014, W001, W002, W005, W008) and the
-//! per-node lints (`lints`: W003, W004, W006, W007, W009, W011, W012, W018) and the
-//! announced-keys check (`announced`: W019, W020) on a loaded menu.
-//! Findings from loading and from reading clips come from [`crate::menu::load_menu`] and
-//! [`crate::audio::ClipLibrary::load`]. Every code is documented in `docs/checks.md`.
+//! [`check_menu`] runs the graph checks (`operator`: E014, W001, W002, W005, W008, W016;
+//! `hours`: W023, per period of the week), the per-node lints (`lints`: W003, W004, W006,
+//! W007, W009, W011, W012, W018) and the announced-keys check (`announced`: W019, W020) on a
+//! loaded menu. Findings from loading and from reading clips come from
+//! [`crate::menu::load_menu`] and [`crate::audio::ClipLibrary::load`]. Every code is documented
+//! in `docs/checks.md`.
 
 mod announced;
+mod hours;
 mod lints;
 mod operator;
 pub mod report;
@@ -82,12 +84,25 @@ pub struct Analysis {
     pub fastest: Ways,
     /// Nodes reachable from the entry.
     pub reachable: Vec<bool>,
+    /// The moment of `check --at` (local date and time): the graph then keeps only the route
+    /// branches that can be taken at it, and the findings speak of it. `None`: every period.
+    pub at: Option<jiff::civil::DateTime>,
 }
 
 impl Analysis {
     /// Builds the graph and computes reachability and the shortest ways.
     pub fn of(menu: &Menu, clips: &ClipLibrary) -> Self {
-        let graph = MenuGraph::build(menu);
+        Self::of_at(menu, clips, None)
+    }
+
+    /// As [`Analysis::of`], at one moment when `at` is given (`check --at`): the route
+    /// branches that cannot be taken at that local date and time are left out of the graph
+    /// ([`crate::graph::hours::keep_moment`]) before anything is computed.
+    pub fn of_at(menu: &Menu, clips: &ClipLibrary, at: Option<jiff::civil::DateTime>) -> Self {
+        let mut graph = MenuGraph::build(menu);
+        if let Some(at) = at {
+            crate::graph::hours::keep_moment(menu, &mut graph, at);
+        }
         let timings = Timings::of(menu, clips.timings());
         let by_keys = Ways::compute(menu, &graph, &timings, Goal::FewestKeys);
         let fastest = Ways::compute(menu, &graph, &timings, Goal::Fastest);
@@ -98,6 +113,7 @@ impl Analysis {
             by_keys,
             fastest,
             reachable,
+            at,
         }
     }
 }

@@ -25,7 +25,7 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
 
 /// The nodes reachable from the entry, but only through a `when_no_operator` edge: BFS from
 /// the entry with and without those edges. O(nodes + edges).
-fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
+pub(super) fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
     let n = g.graph.node_count();
     let bfs = |with: bool| {
         let mut seen = vec![false; n];
@@ -114,21 +114,27 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             if !parts.is_empty() {
                 d = d.note(format!("every way on from here ends at {}", parts.join("; ")));
             }
+            if let Some(at) = a.at {
+                d = d.note(at_note(at));
+            }
             d = d.help(no_operator_help(menu, &node.kind));
             diags.push(d);
         }
         if !a.reachable[id.index()] && a.graph.entry.is_some() {
-            diags.push(
-                Diagnostic::new(
-                    Code::Unreachable,
-                    node.span,
-                    format!("node `{}` cannot be reached from the entry", node.id),
-                )
-                .label("no caller gets here")
-                .help("link it from a menu option, or remove it"),
-            );
+            let mut d = Diagnostic::new(
+                Code::Unreachable,
+                node.span,
+                format!("node `{}` cannot be reached from the entry", node.id),
+            )
+            .label("no caller gets here");
+            if let Some(at) = a.at {
+                d = d.note(at_note(at));
+            }
+            diags.push(d.help("link it from a menu option, or remove it"));
         }
     }
+
+    super::hours::check(menu, a, &reaches, &only_without_operator, diags);
 
     // W002: loops with no way out (and no transfer, hang-up or end inside).
     for (c, members) in comps.members.iter().enumerate() {
@@ -281,6 +287,15 @@ fn endless_loops(menu: &Menu, diags: &mut Vec<Diagnostic>) {
             }),
         );
     }
+}
+
+/// The note of a finding made at one moment (`check --at`).
+fn at_note(at: jiff::civil::DateTime) -> String {
+    format!(
+        "at {} ({}, `--at`): only the routes that can be taken then count",
+        at.strftime("%Y-%m-%d %H:%M"),
+        crate::menu::schedule::weekday(at.date())
+    )
 }
 
 /// What to suggest for E014, by the kind of node (a message has no fallback, a route no keys).

@@ -47,7 +47,7 @@ pub struct CallArgs {
     #[arg(long, value_name = "TAG")]
     pub language: Option<String>,
     /// The call's local date and time, for opening hours [default: now], e.g. 2026-03-02T19:30.
-    #[arg(long, value_name = "DATETIME", value_parser = parse_at, allow_hyphen_values = true)]
+    #[arg(long, value_name = "DATETIME", value_parser = crate::engine::parse_local_datetime, allow_hyphen_values = true)]
     pub at: Option<jiff::civil::DateTime>,
     /// Hand transferred calls to the call-taker console at this address (`ivrsim operator`), e.g. 127.0.0.1:7410. The call then runs in real time, also from a pipe (each line waiting until the prompts playing have ended).
     #[arg(long, value_name = "ADDR")]
@@ -80,27 +80,6 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         ));
     }
     Ok((k.to_owned(), v.to_owned()))
-}
-
-/// The call's local date and time: `2026-03-02T19:30`, without a zone or offset (schedules are
-/// in the hotline's local time); the year has four digits, 0001 to 9999 (a signed or longer
-/// year, which ISO 8601 allows by agreement, is refused with a message about the year).
-fn parse_at(s: &str) -> Result<jiff::civil::DateTime, String> {
-    let t = s.trim();
-    let year_field = t.trim_start_matches(['+', '-']).split('-').next().unwrap_or_default();
-    let signed = t.starts_with(['+', '-']);
-    if signed || (year_field.len() > 4 && year_field.bytes().all(|b| b.is_ascii_digit())) || year_field == "0000" {
-        return Err(format!(
-            "`{}`: the year must be from 0001 to 9999, e.g. 2026-03-02T19:30",
-            crate::source::printable(t)
-        ));
-    }
-    let zoned = t.ends_with(['Z', 'z']) || t.contains('[') || t.rfind(['+', '-']).is_some_and(|i| i > 10);
-    if zoned {
-        return Err("write the hotline's local date and time without a zone, e.g. 2026-03-02T19:30".into());
-    }
-    t.parse()
-        .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
 }
 
 /// Refuses an output the call could not write (a missing folder, a folder, a file the call

@@ -57,6 +57,9 @@ pub struct CheckArgs {
     /// Do not report these warnings, by code or name: `--allow W007,no-fallback` (repeatable).
     #[arg(long, value_name = "CODE", value_parser = parse_warning, value_delimiter = ',')]
     pub allow: Vec<Code>,
+    /// Check one moment, a local date and time such as 2026-12-25T10:00 (as `call --at`): only the route branches that hold then count [default: every period of the week and every dated exception of the schedules].
+    #[arg(long, value_name = "DATETIME", value_parser = crate::engine::parse_local_datetime, allow_hyphen_values = true)]
+    pub at: Option<jiff::civil::DateTime>,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -119,7 +122,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, Error> {
         &args.menus[..]
     };
     for path in menus {
-        match check_one(path, &mut sources, &overrides) {
+        match check_one(path, &mut sources, &overrides, args.at) {
             Ok(c) => checked.push(c),
             Err(e) => {
                 io_failed = true;
@@ -217,6 +220,7 @@ fn check_one(
     path: &std::path::Path,
     sources: &mut Sources,
     overrides: &Overrides,
+    at: Option<jiff::civil::DateTime>,
 ) -> Result<Checked, crate::menu::load::ReadError> {
     let outcome = load_menu(path, sources)?;
     let whole = outcome.whole_menu().is_some();
@@ -229,7 +233,7 @@ fn check_one(
         // Not when a node has an unknown field (see `LoadOutcome::whole_menu`), as for a
         // YAML error.
         if whole {
-            let analysis = Analysis::of(menu, &clips);
+            let analysis = Analysis::of_at(menu, &clips, at);
             diagnostics.extend(check::check_menu(menu, &clips, &analysis, &thresholds));
             report = Some(Report::build(menu, sources, &analysis));
         }

@@ -43,19 +43,36 @@ impl CallClock {
         self.start.checked_add(span).unwrap_or(self.start)
     }
 
-    /// Weekday and minute of the day (0..1440) at `t`, as schedules are written.
+    /// Weekday and minute of the day (0..1440) at `t`, as weekly periods are written. Whether
+    /// a schedule is open is [`crate::menu::Schedule::is_open_at`] of [`CallClock::at`] (dated
+    /// exceptions included).
     pub fn weekday_minute(&self, t: CallTime) -> (Weekday, u16) {
         let now = self.at(t);
-        let day = match now.weekday() {
-            jiff::civil::Weekday::Monday => Weekday::Mon,
-            jiff::civil::Weekday::Tuesday => Weekday::Tue,
-            jiff::civil::Weekday::Wednesday => Weekday::Wed,
-            jiff::civil::Weekday::Thursday => Weekday::Thu,
-            jiff::civil::Weekday::Friday => Weekday::Fri,
-            jiff::civil::Weekday::Saturday => Weekday::Sat,
-            jiff::civil::Weekday::Sunday => Weekday::Sun,
-        };
         let minute = (now.hour() as u16) * 60 + now.minute() as u16;
-        (day, minute)
+        (crate::menu::schedule::weekday(now.date()), minute)
     }
+}
+
+/// Parses a local date and time (`call --at`, `check --at`): `2026-03-02T19:30`, without a zone or offset (schedules are
+/// in the hotline's local time); the year has four digits, 0001 to 9999 (a signed or longer
+/// year, which ISO 8601 allows by agreement, is refused with a message about the year).
+///
+/// # Errors
+/// A message for the command line: a zone or offset, a year out of range, not a date-time.
+pub fn parse_local_datetime(s: &str) -> Result<jiff::civil::DateTime, String> {
+    let t = s.trim();
+    let year_field = t.trim_start_matches(['+', '-']).split('-').next().unwrap_or_default();
+    let signed = t.starts_with(['+', '-']);
+    if signed || (year_field.len() > 4 && year_field.bytes().all(|b| b.is_ascii_digit())) || year_field == "0000" {
+        return Err(format!(
+            "`{}`: the year must be from 0001 to 9999, e.g. 2026-03-02T19:30",
+            crate::source::printable(t)
+        ));
+    }
+    let zoned = t.ends_with(['Z', 'z']) || t.contains('[') || t.rfind(['+', '-']).is_some_and(|i| i > 10);
+    if zoned {
+        return Err("write the hotline's local date and time without a zone, e.g. 2026-03-02T19:30".into());
+    }
+    t.parse()
+        .map_err(|_| "expected a local date and time such as 2026-03-02T19:30".to_owned())
 }

@@ -20,12 +20,14 @@ mod tests;
 mod tests_fail;
 #[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_hours;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 pub use caller::{At, VirtualCaller};
-pub use clock::CallClock;
+pub use clock::{CallClock, parse_local_datetime};
 pub use effect::{
     CallTime, Effect, Handoff, HandoffReason, Outcome, PathEvent, PathStep, PromptPlay, PromptRole, StepRecord,
     Summary, Via, route_of, route_of_steps,
@@ -707,10 +709,14 @@ impl<'m> Call<'m> {
             Test::Equals { var, value } => self.variables.get(var) == Some(value),
             Test::Matches { var, pattern } => self.variables.get(var).is_some_and(|v| pattern.is_match(v)),
             Test::OneOf { var, values } => self.variables.get(var).is_some_and(|v| values.contains(v)),
-            Test::Hours(name) => self.menu.schedules.get(name).is_some_and(|s| {
-                let (day, minute) = self.clock.weekday_minute(t);
-                s.is_open(day, minute)
-            }),
+            // Opening hours, dated exceptions included: the one rule, `Schedule::is_open_at`,
+            // at the call's local time now (a call that crossed closing time while in the
+            // menu is routed by the time it reaches the route).
+            Test::Hours(name) => self
+                .menu
+                .schedules
+                .get(name)
+                .is_some_and(|s| s.is_open_at(self.clock.at(t))),
             Test::Language(l) => &self.language == l,
         }
     }

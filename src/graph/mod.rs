@@ -8,6 +8,7 @@
 //! [`EdgeKind::RouteDefault`]). The graph is what the checks walk; the engine walks the
 //! menu itself.
 
+pub mod hours;
 pub mod loops;
 pub mod reach;
 pub mod ways;

@@ -14,6 +14,16 @@ use crate::menu::{Menu, NodeId, NodeKind};
 /// Breadth-first search from `starts`, following edges in `dir`; `seen[i]` is true for
 /// every node reached (the starts included).
 fn bfs(g: &MenuGraph, starts: impl IntoIterator<Item = NodeIndex>, dir: Direction) -> Vec<bool> {
+    bfs_where(g, starts, dir, None)
+}
+
+/// [`bfs`] over the edges `e` with `!removed[e.index()]` only (all edges when `None`).
+fn bfs_where(
+    g: &MenuGraph,
+    starts: impl IntoIterator<Item = NodeIndex>,
+    dir: Direction,
+    removed: Option<&[bool]>,
+) -> Vec<bool> {
     let mut seen = vec![false; g.node_count()];
     let mut queue = VecDeque::new();
     for s in starts {
@@ -23,7 +33,15 @@ fn bfs(g: &MenuGraph, starts: impl IntoIterator<Item = NodeIndex>, dir: Directio
         }
     }
     while let Some(n) = queue.pop_front() {
-        for m in g.graph.neighbors_directed(n, dir) {
+        for e in g.graph.edges_directed(n, dir) {
+            if removed.is_some_and(|r| r[e.id().index()]) {
+                continue;
+            }
+            let m = if dir == Direction::Outgoing {
+                e.target()
+            } else {
+                e.source()
+            };
             if !seen[m.index()] {
                 seen[m.index()] = true;
                 queue.push_back(m);
@@ -45,11 +63,25 @@ pub fn reachable_from_entry(g: &MenuGraph) -> Vec<bool> {
 ///
 /// A backward breadth-first search from every transfer: O(nodes + edges).
 pub fn reaches_operator(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
-    let starts = menu
-        .node_ids()
+    bfs(g, operator_starts(menu, g), Direction::Incoming)
+}
+
+/// Where the backward search for an operator starts: every transfer, and every node with an
+/// edge to an unreadable node (benefit of the doubt). The one list [`reaches_operator`] and
+/// [`reach_where`] share.
+fn operator_starts<'a>(menu: &'a Menu, g: &'a MenuGraph) -> impl Iterator<Item = NodeIndex> + 'a {
+    menu.node_ids()
         .filter(|&id| matches!(menu.node(id).kind, NodeKind::Transfer(_)) || g.unknown_exit[id.index()])
-        .map(|id| g.ix(id));
-    bfs(g, starts, Direction::Incoming)
+        .map(|id| g.ix(id))
+}
+
+/// [`reaches_operator`] and [`reachable_from_entry`] with the edges `e` for which
+/// `removed[e.index()]` left out (route branches that cannot be taken in some period, see
+/// [`super::hours`]): `(reaches, reachable)`. Two breadth-first searches, O(nodes + edges).
+pub fn reach_where(menu: &Menu, g: &MenuGraph, removed: &[bool]) -> (Vec<bool>, Vec<bool>) {
+    let reaches = bfs_where(g, operator_starts(menu, g), Direction::Incoming, Some(removed));
+    let reachable = bfs_where(g, g.entry.map(|e| g.ix(e)), Direction::Outgoing, Some(removed));
+    (reaches, reachable)
 }
 
 /// Strongly connected components: `comp[i]` is node `i`'s component; components are

@@ -231,8 +231,9 @@ pub struct RawMenu {
     /// Call-wide settings: timeouts, retry limits, fallback, global keys, re-prompts, hold
     /// announcements, what a transfer does when no call-taker can answer.
     pub defaults: Option<S<RawDefaults>>,
-    /// Named weekly opening hours, for `when: { hours: NAME }` of route nodes: a map of name to
-    /// a list of `{ days, from, to }`.
+    /// Named opening hours, for `when: { hours: NAME }` of route nodes: a map of name to a
+    /// list of weekly `{ days, from, to }`, or to `{ weekly, closed, special }` for dated
+    /// exceptions (holidays, special hours).
     pub schedules: Option<RawSchedules>,
     /// Other files (relative to this one) whose `nodes` and `schedules` join this menu. Node
     /// ids must be unique across all files; include cycles are errors.
@@ -262,7 +263,73 @@ pub struct RawFragment {
 /// `nodes:`, in file order.
 pub type RawNodes = Entries<S<String>, S<RawNode>>;
 /// `schedules:`, in file order.
-pub type RawSchedules = Entries<S<String>, S<Vec<S<RawPeriod>>>>;
+pub type RawSchedules = Entries<S<String>, S<RawSchedule>>;
+
+/// One schedule: a list of weekly periods (the v1 form), or a mapping with dated exceptions.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawSchedule {
+    /// Weekly periods only: a list of `{ days, from, to }`.
+    Weekly(Vec<S<RawPeriod>>),
+    /// Weekly periods with dated exceptions: `{ weekly, closed, special }`.
+    Dated(Box<RawDatedSchedule>),
+}
+
+impl<'de> Deserialize<'de> for RawSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ScheduleVisitor;
+        impl<'de> Visitor<'de> for ScheduleVisitor {
+            type Value = RawSchedule;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of `{ days, from, to }` or a mapping `{ weekly, closed, special }`")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<RawSchedule, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(RawSchedule::Weekly)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSchedule, A::Error> {
+                RawDatedSchedule::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|d| RawSchedule::Dated(Box::new(d)))
+            }
+        }
+        d.deserialize_any(ScheduleVisitor)
+    }
+}
+
+/// A schedule with dated exceptions, e.g.
+/// `{ weekly: [{ days: mon-fri, from: "08:00", to: "18:00" }], closed: ["2026-12-25"],
+/// special: [{ date: "2026-12-24", from: "08:00", to: "12:00" }] }`. On a date, a closure
+/// wins, then special hours, then the weekly periods (Amazon Connect's overrides).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatedSchedule {
+    /// The weekly open periods, as in the list form: `{ days, from, to }`. Default: none
+    /// (open only on `special` dates).
+    pub weekly: Option<S<Vec<S<RawPeriod>>>>,
+    /// Dates closed all day: `"2026-12-25"`, or a range `"2026-12-24/2026-12-26"` (both ends
+    /// included, at most 366 days). A date may appear once in a schedule (in `closed` or
+    /// `special`).
+    #[schemars(transform = schema::dates)]
+    pub closed: Option<S<Vec<S<String>>>>,
+    /// Dates with their own hours, replacing the weekly periods on those dates: a list of
+    /// `{ date, from, to }`; several entries on one date add their periods (a split day).
+    pub special: Option<S<Vec<S<RawSpecialHours>>>>,
+}
+
+/// Special hours on a date, e.g. `{ date: "2026-12-24", from: "08:00", to: "12:00" }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpecialHours {
+    /// A date `YYYY-MM-DD`, or a range `YYYY-MM-DD/YYYY-MM-DD` (both ends included, at most
+    /// 366 days). Required.
+    #[schemars(required, transform = schema::dates)]
+    pub date: Option<S<String>>,
+    /// Opening time on those dates, `HH:MM`. Must be before `to`. Required.
+    #[schemars(required, transform = schema::time)]
+    pub from: Option<S<String>>,
+    /// Closing time on those dates, `HH:MM`, exclusive; may be `"24:00"`. Required.
+    #[schemars(required, transform = schema::time)]
+    pub to: Option<S<String>>,
+}
 
 /// One period of a schedule, e.g. `{ days: mon-fri, from: "08:00", to: "18:00" }`, in the
 /// call's local time.
@@ -851,6 +918,14 @@ pub(crate) mod schema {
     /// A clock time `HH:MM`.
     pub(crate) fn time(s: &mut Schema) {
         text(s, &[], json!({ "pattern": TIME }));
+    }
+
+    /// A date `YYYY-MM-DD` or a range `YYYY-MM-DD/YYYY-MM-DD`.
+    pub(crate) const DATES: &str = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*(/\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*)?$";
+
+    /// Dates of a closure or special hours: `2026-12-25`, `2026-12-24/2026-12-26`.
+    pub(crate) fn dates(s: &mut Schema) {
+        text(s, &[], json!({ "pattern": DATES }));
     }
 
     /// Days of a schedule: `mon`, `mon-fri`, `mon-wed,fri` (any case).

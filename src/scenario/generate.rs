@@ -373,7 +373,15 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
         vec![None]
     };
     let mut configs = Vec::new();
-    for at in clocks() {
+    // Besides the three clocks, a moment for each combination of open schedules they miss
+    // (a holiday, special hours): `graph::hours::more_moments`.
+    let mut moments = clocks().to_vec();
+    moments.extend(crate::graph::hours::more_moments(
+        menu,
+        &crate::graph::MenuGraph::build(menu),
+        &clocks(),
+    ));
+    for at in moments {
         for l in &langs {
             configs.push(Config {
                 at,
@@ -398,6 +406,21 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             sim.listen();
             targets.extend(sim.routes.iter().cloned());
             if sim.call.is_ended() {
+                if prefix.is_empty() {
+                    // The call ends without waiting for the caller (a route at the entry
+                    // straight to a transfer or hang-up, e.g. on a holiday): the start alone
+                    // is the scenario.
+                    let expect = sim.final_expect();
+                    candidates.push(Generated {
+                        name: format!("the call at {}", cfg.at.strftime("%a %Y-%m-%d %H:%M")),
+                        mark: 0,
+                        config_index: ci,
+                        acts: Vec::new(),
+                        node_after: None,
+                        expect,
+                        covers: std::mem::take(&mut sim.edges),
+                    });
+                }
                 continue;
             }
             let Some(id) = sim.call.current() else { continue };

@@ -150,14 +150,12 @@ impl Cx<'_> {
     pub(crate) fn start(&mut self, st: &RawStart) -> CallStart {
         let mut start = CallStart::default();
         if let Some(at) = &st.at {
-            match at.value.trim().parse::<jiff::civil::DateTime>() {
+            // The parser of `call --at` and `check --at`: one syntax for a local date-time.
+            match crate::engine::parse_local_datetime(&at.value) {
                 Ok(dt) => start.clock = CallClock::new(dt),
-                Err(_) => {
+                Err(why) => {
                     let sp = self.span(&at.referenced);
-                    self.push(
-                        Diagnostic::new(Code::InvalidValue, sp, "invalid `at`")
-                            .label("expected a local date and time such as 2026-03-02T10:00"),
-                    );
+                    self.push(Diagnostic::new(Code::InvalidValue, sp, "invalid `at`").label(why));
                 }
             }
         }

@@ -124,6 +124,7 @@ fixtures! {
     e016_retry_limit_too_large: "E016-retry-limit-too-large" => exit 1;
     // option 2 is never announced (W019/W020 see what the error left).
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1, also ["W020"];
+    e016_schedule_dates: "E016-schedule-dates" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -155,6 +156,7 @@ fixtures! {
     w018_shadowed_pattern: "W018-shadowed-pattern" => exit 0, also ["W001"];
     w019_announced_key: "W019-announced-key" => exit 0;
     w020_unannounced_option: "W020-unannounced-option" => exit 0;
+    w023_no_operator_at_night_and_on_holidays: "W023-no-operator-at-night-and-on-holidays" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

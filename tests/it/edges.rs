@@ -257,8 +257,12 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
             }
         }
     }
+    // And a moment for each combination of open schedules the three clocks miss (holidays,
+    // special hours).
+    let graph = MenuGraph::build(menu);
+    let more = ivrsim::graph::hours::more_moments(menu, &graph, &clocks);
     let mut out = Vec::new();
-    for at in clocks {
+    for at in clocks.into_iter().chain(more) {
         for lang in &menu.languages {
             for v in &vars {
                 out.push(CallStart {
@@ -693,6 +697,35 @@ nodes:
     next: bye
   bye: { kind: hangup }
   op: { kind: transfer, queue: q }
+"##,
+    // Dated exceptions (issue 13): `holiday_desk` is open only on a special date, `office`
+    // is closed on a date that is a weekday, so the three fixed clocks never take the first
+    // branch nor see `office` closed on a weekday morning; the walk adds those moments.
+    r##"
+name: holidays and special hours
+entry: hours
+schedules:
+  office:
+    weekly: [{ days: mon-sun, from: "00:00", to: "24:00" }]
+    closed: ["2026-12-25"]
+  holiday_desk:
+    weekly: []
+    special: [{ date: "2026-12-24", from: "08:00", to: "12:00" }]
+defaults: { fallback: op, operator: op, keys: { operator: "0" } }
+nodes:
+  hours:
+    kind: route
+    routes:
+      - { when: { hours: holiday_desk }, to: holiday_op }
+      - { when: { hours: office }, to: main }
+    default: closed
+  main:
+    kind: menu
+    prompt: { text: "main" }
+    options: [{ key: "1", to: op }]
+  holiday_op: { kind: transfer, queue: holiday }
+  op: { kind: transfer, queue: q }
+  closed: { kind: hangup, prompt: { text: "closed" }, reason: closed }
 "##,
 ];
 

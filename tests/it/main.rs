@@ -7,6 +7,7 @@ mod audio;
 mod call_pipe;
 mod check_cli;
 mod check_codes;
+mod check_hours;
 mod docs;
 mod edges;
 mod generate;

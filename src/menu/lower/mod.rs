@@ -20,7 +20,7 @@ use serde_saphyr::Location;
 use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec};
 use super::load::{Fragment, suggest};
 use super::raw::{RawCount, RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
-use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
+use super::schedule::{DateRange, OpenPeriod, Schedule, SpecialHours, parse_dates, parse_days, parse_time};
 use super::*;
 use crate::diag::{Code, Diagnostic, Severity, did_you_mean};
 use crate::source::{FileId, Sources, Span};

@@ -10,9 +10,123 @@ impl Cx<'_> {
         self.b.languages(tags, span);
     }
 
-    pub(super) fn lower_schedule(&mut self, file: FileId, periods: &S<Vec<S<super::raw::RawPeriod>>>) -> Schedule {
+    pub(super) fn lower_schedule(&mut self, file: FileId, raw: &S<super::raw::RawSchedule>) -> Schedule {
+        use super::raw::RawSchedule;
         let mut out = Schedule::default();
-        for p in &periods.value {
+        let dated = match &raw.value {
+            RawSchedule::Weekly(periods) => {
+                self.lower_periods(file, periods, &mut out);
+                return out;
+            }
+            RawSchedule::Dated(d) => d,
+        };
+        if let Some(w) = &dated.weekly {
+            self.lower_periods(file, &w.value, &mut out);
+        }
+        // Every dated entry with its place, to find a date given twice.
+        let mut seen: Vec<(DateRange, Span)> = Vec::new();
+        let mut dates = |cx: &mut Self, v: &S<String>| -> Option<DateRange> {
+            let span = cx.span(file, &v.referenced);
+            match parse_dates(&v.value) {
+                Ok(r) => {
+                    if let Some((_, first)) = seen.iter().find(|(o, _)| o.overlaps(&r)) {
+                        cx.push(
+                            Diagnostic::new(Code::InvalidValue, span, "a date given twice in one schedule")
+                                .label(format!("`{}` is already in this schedule", v.value.trim()))
+                                .with_secondary(*first, "given here first")
+                                .help("a date is either closed or has special hours, once: merge the two entries"),
+                        );
+                        return None;
+                    }
+                    seen.push((r, span));
+                    Some(r)
+                }
+                Err(e) => {
+                    cx.push(Diagnostic::new(Code::InvalidValue, span, "invalid date").label(e));
+                    None
+                }
+            }
+        };
+        for c in dated.closed.iter().flat_map(|c| &c.value) {
+            if let Some(r) = dates(self, c) {
+                out.closed.push(r);
+            }
+        }
+        // Special hours: entries on the same dates are one split day, checked together below.
+        let mut special: Vec<(SpecialHours, Span)> = Vec::new();
+        for sp in dated.special.iter().flat_map(|s| &s.value) {
+            let pspan = self.span(file, &sp.referenced);
+            let r = match &sp.value.date {
+                Some(d) => {
+                    // The same dates as an earlier special entry: another period of that day.
+                    let same = parse_dates(&d.value)
+                        .ok()
+                        .filter(|r| special.iter().any(|(s, _)| s.dates == *r));
+                    match same {
+                        Some(r) => Some(r),
+                        None => dates(self, d),
+                    }
+                }
+                None => {
+                    self.push(
+                        Diagnostic::new(Code::MissingField, pspan, "missing field `date`")
+                            .label("e.g. `date: \"2026-12-24\"`"),
+                    );
+                    None
+                }
+            };
+            let from = self.schedule_time(file, pspan, "from", &sp.value.from);
+            let to = self.schedule_time(file, pspan, "to", &sp.value.to);
+            let (Some(r), Some(from), Some(to)) = (r, from, to) else {
+                continue;
+            };
+            if from >= to {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, pspan, "the special hours close before they open")
+                        .label("`from` must be before `to`")
+                        .help("to close all day, list the date under `closed`"),
+                );
+                continue;
+            }
+            if let Some((_, first)) = special.iter().find(|(s, _)| s.dates == r && s.from < to && from < s.to) {
+                self.push(
+                    Diagnostic::new(Code::InvalidValue, pspan, "special hours overlap on the same date")
+                        .label(format!("these hours overlap others on {r}"))
+                        .with_secondary(*first, "the other hours")
+                        .help("write one period per stretch of opening, e.g. `08:00`-`12:00` and `14:00`-`18:00`"),
+                );
+                continue;
+            }
+            special.push((SpecialHours { dates: r, from, to }, pspan));
+        }
+        out.special = special.into_iter().map(|(s, _)| s).collect();
+        out
+    }
+
+    /// A `from`/`to` of a period; `None` after a finding (E004 missing, E016 invalid).
+    fn schedule_time(&mut self, file: FileId, pspan: Span, field: &str, v: &Option<S<String>>) -> Option<u16> {
+        match v {
+            Some(t) => match parse_time(&t.value) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    let span = self.span(file, &t.referenced);
+                    self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid `{field}`")).label(e));
+                    None
+                }
+            },
+            None => {
+                self.push(
+                    Diagnostic::new(Code::MissingField, pspan, format!("missing field `{field}`"))
+                        .label("e.g. `from: \"08:00\"`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The weekly periods of a schedule, into `out.periods`.
+    fn lower_periods(&mut self, file: FileId, periods: &[S<super::raw::RawPeriod>], out: &mut Schedule) {
+        for p in periods {
             let pspan = self.span(file, &p.referenced);
             let days = match &p.value.days {
                 Some(d) => match parse_days(&d.value) {
@@ -31,25 +145,8 @@ impl Cx<'_> {
                     None
                 }
             };
-            let mut time = |field: &str, v: &Option<S<String>>| match v {
-                Some(t) => match parse_time(&t.value) {
-                    Ok(m) => Some(m),
-                    Err(e) => {
-                        let span = self.span(file, &t.referenced);
-                        self.push(Diagnostic::new(Code::InvalidValue, span, format!("invalid `{field}`")).label(e));
-                        None
-                    }
-                },
-                None => {
-                    self.push(
-                        Diagnostic::new(Code::MissingField, pspan, format!("missing field `{field}`"))
-                            .label("e.g. `from: \"08:00\"`"),
-                    );
-                    None
-                }
-            };
-            let from = time("from", &p.value.from);
-            let to = time("to", &p.value.to);
+            let from = self.schedule_time(file, pspan, "from", &p.value.from);
+            let to = self.schedule_time(file, pspan, "to", &p.value.to);
             if let (Some(days), Some(from), Some(to)) = (days, from, to) {
                 if from >= to {
                     self.push(
@@ -62,7 +159,6 @@ impl Cx<'_> {
                 }
             }
         }
-        out
     }
 
     /// The duration written in `v`, with its place; `None` (E016) when it is not one.
