@@ -29,6 +29,12 @@ pub(crate) use lower::normalize as normalize_path;
 pub(crate) use lower::{duration_at, parse_duration};
 pub use schedule::Schedule;
 
+/// The JSON Schema of a priority (a named level or a level 1 to 9), for other formats that
+/// name one (scenario expectations).
+pub fn raw_priority_schema(s: &mut schemars::Schema) {
+    raw::schema::priority(s);
+}
+
 use crate::source::Span;
 
 /// Index of a node in [`Menu::nodes`].
@@ -520,32 +526,146 @@ pub enum Test {
     Language(String),
 }
 
-/// How urgent a transferred call is, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    /// Low.
-    Low,
-    /// Normal (the default).
-    Normal,
-    /// High.
-    High,
-    /// Urgent.
-    Urgent,
+/// How urgent a transferred call is: a level from 1 (answered first) to 9 (answered last),
+/// Amazon Connect's convention ("Change routing priority / age": 1 is the highest, new
+/// contacts get 5; <https://docs.aws.amazon.com/connect/latest/adminguide/change-routing-priority.html>).
+/// The named levels of menu format v1 are aliases: `urgent` = 1, `high` = 3, `normal` = 5
+/// (the default), `low` = 7.
+///
+/// Ordering (`Ord`) is by urgency: a priority that is answered earlier is *greater*
+/// (`Priority::Urgent > Priority::Low`), so every place that orders calls (the console's
+/// queues, `:queue`, training, reports) sorts by this one ordering. Asterisk's `QUEUE_PRIO`
+/// (an integer, higher first, default 0; `apps/app_queue.c`) maps to level `5 - QUEUE_PRIO`,
+/// clamped to 1..=9; a Connect priority above 9 maps to 9.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Priority(u8);
+
+#[allow(non_upper_case_globals)]
+impl Priority {
+    /// Level 1, the highest.
+    pub const Urgent: Priority = Priority(1);
+    /// Level 3.
+    pub const High: Priority = Priority(3);
+    /// Level 5, the default (Amazon Connect's default for new contacts).
+    pub const Normal: Priority = Priority(5);
+    /// Level 7.
+    pub const Low: Priority = Priority(7);
+    /// The highest level (answered first).
+    pub const HIGHEST: u8 = 1;
+    /// The lowest level (answered last).
+    pub const LOWEST: u8 = 9;
+    /// Every level, lowest first (9 down to 1).
+    pub const ALL: [Priority; 9] = [
+        Priority(9),
+        Priority(8),
+        Priority(7),
+        Priority(6),
+        Priority(5),
+        Priority(4),
+        Priority(3),
+        Priority(2),
+        Priority(1),
+    ];
+    /// The named aliases with their levels.
+    pub const NAMED: [(&'static str, Priority); 4] = [
+        ("urgent", Priority::Urgent),
+        ("high", Priority::High),
+        ("normal", Priority::Normal),
+        ("low", Priority::Low),
+    ];
+
+    /// The priority of `level` (1 highest ..= 9 lowest), if in range.
+    pub fn from_level(level: u64) -> Option<Priority> {
+        (u64::from(Self::HIGHEST)..=u64::from(Self::LOWEST))
+            .contains(&level)
+            .then(|| Priority(level as u8))
+    }
+
+    /// The level: 1 (highest) to 9 (lowest).
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    /// Reads a priority as written: a named alias (`urgent`, `high`, `normal`, `low`) or a
+    /// level `1`..`9`.
+    pub fn parse(text: &str) -> Option<Priority> {
+        let t = text.trim();
+        if let Some((_, p)) = Self::NAMED.iter().find(|(n, _)| *n == t) {
+            return Some(*p);
+        }
+        if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse::<u64>().ok().and_then(Self::from_level)
+    }
+
+    /// The alias when the level has one, else the level (`normal`, `4`).
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
+        match Self::NAMED.iter().find(|(_, p)| *p == self) {
+            Some((n, _)) => (*n).into(),
+            None => self.0.to_string().into(),
+        }
+    }
+
+    /// Index from 0 (lowest, level 9) to 8 (highest, level 1): the rank in [`Priority::ALL`].
+    pub fn rank(self) -> usize {
+        usize::from(Self::LOWEST - self.0.clamp(Self::HIGHEST, Self::LOWEST))
+    }
 }
 
-impl Priority {
-    /// All priorities, lowest first.
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::Normal
+    }
+}
 
-    /// The name as written.
-    pub fn name(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
+impl PartialOrd for Priority {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Priority {
+    /// Greater = more urgent = a lower level.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.cmp(&self.0)
+    }
+}
+
+impl serde::Serialize for Priority {
+    /// The alias when the level has one (as menu format v1 and protocol v1 wrote it), else
+    /// the level as a number.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match Self::NAMED.iter().find(|(_, p)| p == self) {
+            Some((n, _)) => s.serialize_str(n),
+            None => s.serialize_u8(self.0),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Priority {
+    /// A name (`normal`) or a level (`4` or `"4"`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Priority;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a priority: `urgent`, `high`, `normal`, `low` or a level 1 to 9")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Priority, E> {
+                Priority::parse(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Priority, E> {
+                Priority::from_level(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Priority, E> {
+                u64::try_from(v)
+                    .ok()
+                    .and_then(Priority::from_level)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

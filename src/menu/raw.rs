@@ -560,8 +560,10 @@ raw_node! {
     /// `transfer`: the queue the call waits in. Required there.
     #[schemars(transform = schema::not_blank)]
     queue: String,
-    /// `transfer`: `low`, `normal`, `high` or `urgent`. Default: `normal`.
-    #[schemars(transform = super::lower::priorities)]
+    /// `transfer`: how soon the call is answered, a level from 1 (answered first) to 9
+    /// (answered last), Amazon Connect's convention, or a named level: `urgent` (1), `high`
+    /// (3), `normal` (5) or `low` (7). Default: `normal` (5).
+    #[schemars(transform = schema::priority)]
     priority: String,
     /// `transfer`: variables that travel with the call to the call-taker. Default: all.
     #[schemars(transform = schema::identifier)]
@@ -682,6 +684,15 @@ pub(crate) mod schema {
                 s.insert(k, v);
             }
         }
+    }
+
+    /// A transfer's priority: a named level or a level 1 to 9 (quoted or not).
+    pub(crate) fn priority(s: &mut Schema) {
+        text(
+            s,
+            &["integer"],
+            json!({ "pattern": r"^\s*(urgent|high|normal|low|[1-9])\s*$", "minimum": 1, "maximum": 9 }),
+        );
     }
 
     /// Text only: an unquoted number or boolean is never a valid value here.

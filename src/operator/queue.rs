@@ -49,14 +49,9 @@ struct Queue<T> {
     lines: [VecDeque<Waiting<T>>; Priority::ALL.len()],
 }
 
-/// The index of `priority` in [`Priority::ALL`] (0 = lowest).
+/// The index of `priority` in [`Priority::ALL`] (0 = lowest): [`Priority::rank`].
 fn rank(priority: Priority) -> usize {
-    match priority {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    }
+    priority.rank()
 }
 
 impl<T> Default for Queue<T> {
@@ -298,6 +293,25 @@ mod tests {
     }
 
     #[test]
+    fn numeric_levels_order_with_the_named_aliases_1_first() {
+        // Amazon Connect's convention: 1 is answered first, 5 is `normal`, 9 last.
+        let p = |t: &str| Priority::parse(t).unwrap();
+        assert_eq!(p("5"), Priority::Normal);
+        assert_eq!(p("1"), Priority::Urgent);
+        assert!(Priority::parse("0").is_none() && Priority::parse("10").is_none());
+        let mut q = Queues::new();
+        let (_, _) = q.join("q", p("9"), s(0), "nine").unwrap();
+        let (_, _) = q.join("q", p("normal"), s(1), "normal").unwrap();
+        let (_, p4) = q.join("q", p("4"), s(2), "four").unwrap();
+        let (_, p2) = q.join("q", p("2"), s(3), "two").unwrap();
+        assert_eq!((p4, p2), (1, 1), "4 goes ahead of 5 and 9, then 2 ahead of 4");
+        let order: Vec<&str> = std::iter::from_fn(|| q.answer_any().map(|w| w.call)).collect();
+        assert_eq!(order, ["two", "four", "normal", "nine"]);
+        assert_eq!(p("4").name(), "4");
+        assert_eq!(p("3").name(), "high");
+    }
+
+    #[test]
     fn abandoning_moves_the_calls_behind_up() {
         let mut q = Queues::new();
         let (a, _) = q.join("q", Priority::Normal, s(0), ()).unwrap();
@@ -394,7 +408,7 @@ mod tests {
             let now = s(step);
             match next(10) {
                 0..=4 => {
-                    let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                    let (name, p) = (names[next(3) as usize], Priority::ALL[next(9) as usize]);
                     let (id, pos) = q.join(name, p, now, 0).unwrap();
                     assert_eq!(pos, model.join(id, name, p, now), "join at step {step}");
                     ids.push(id);
@@ -405,7 +419,7 @@ mod tests {
                     let (got, want) = (q.take(id).map(|w| w.id), model.take(id));
                     assert_eq!(got, want, "take at step {step}");
                     if got.is_some() {
-                        let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                        let (name, p) = (names[next(3) as usize], Priority::ALL[next(9) as usize]);
                         let pos = q.rejoin(id, name, p, now, 0).unwrap();
                         assert_eq!(pos, model.join(id, name, p, now), "rejoin at step {step}");
                     }

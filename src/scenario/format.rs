@@ -115,8 +115,9 @@ pub struct RawExpect {
 pub struct RawTransfer {
     /// The queue the call was handed to.
     pub queue: Option<S<String>>,
-    /// The transfer's priority: `low`, `normal`, `high` or `urgent`.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &super::load::PRIORITIES))]
+    /// The transfer's priority: a level from 1 (answered first) to 9, or `urgent` (1), `high`
+    /// (3), `normal` (5) or `low` (7).
+    #[schemars(transform = crate::menu::raw_priority_schema)]
     pub priority: Option<S<String>>,
     /// Why the call was handed over: `chosen` (a menu option or route led there),
     /// `operator_key`, `max_no_input` or `max_no_match` (a retry limit's fallback).

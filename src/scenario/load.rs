@@ -10,7 +10,8 @@ use crate::engine::{CallClock, CallStart};
 use crate::menu::load::{ReadError, parse_file, read_text};
 use crate::source::{FileId, Sources, Span};
 
-/// The priorities `expect: { transfer: { priority } }` knows.
+/// The named priorities `expect: { transfer: { priority } }` knows (a level 1 to 9 is
+/// accepted too, see [`crate::menu::Priority`]).
 pub(crate) const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 /// The reasons `expect: { transfer: { reason } }` knows.
 pub(crate) const REASONS: [&str; 4] = ["chosen", "operator_key", "max_no_input", "max_no_match"];
@@ -282,6 +283,7 @@ impl Cx<'_> {
             for (v, known, what) in checks {
                 if let Some(v) = v
                     && !known.contains(&v.value.as_str())
+                    && !(what == "priority" && crate::menu::Priority::parse(&v.value).is_some())
                 {
                     let sp = self.span(&v.referenced);
                     let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value))

@@ -83,12 +83,6 @@ pub(super) fn node_kind_names(s: &mut schemars::Schema) {
     super::raw::schema::one_of(s, &KINDS);
 }
 
-/// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
-pub(super) fn priorities(s: &mut schemars::Schema) {
-    let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
-    super::raw::schema::one_of(s, &names);
-}
-
 /// `action:` of `when_no_operator` in the menu's JSON Schema.
 pub(super) fn no_operator_actions(s: &mut schemars::Schema) {
     super::raw::schema::one_of(s, &transfer::NO_OPERATOR_ACTIONS);
