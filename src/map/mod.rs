@@ -250,6 +250,17 @@ pub struct UnknownNode {
     pub suggestion: Option<String>,
 }
 
+/// A reason no call-taker can take a call, in one word for edge labels.
+fn reason_word(r: crate::menu::NoOperatorReason) -> &'static str {
+    use crate::menu::NoOperatorReason as R;
+    match r {
+        R::Unstaffed => "unstaffed",
+        R::Full => "full",
+        R::Closed => "closed",
+        R::WaitedTooLong => "waited too long",
+    }
+}
+
 /// The class of a graph edge on the map; `None` for global keys (named in the legend).
 fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
     Some(match kind {
@@ -258,6 +269,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
         EdgeKind::NoInput | EdgeKind::NoMatch => EdgeClass::Failure,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => EdgeClass::Route,
         EdgeKind::NoOperator => EdgeClass::NoOperator,
+        EdgeKind::HoldExit { .. } => EdgeClass::Choice,
         EdgeKind::GlobalKey { .. } => return None,
     })
 }
@@ -298,10 +310,26 @@ fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
                 }
             }
             EdgeKind::RouteDefault => other.push("otherwise".into()),
+            EdgeKind::HoldExit { key } => keys.push(format!("{key} (leave the queue)")),
             EdgeKind::NoOperator => {
                 let action = match from {
-                    NodeKind::Transfer(t) => t.when_no_operator.as_ref().map_or("goto", NoOperator::name),
-                    _ => "goto",
+                    NodeKind::Transfer(t) => {
+                        let plans = t.plans();
+                        let leading: Vec<_> = plans.iter().filter(|(_, p)| p.target().is_some()).collect();
+                        if plans.len() > 1 {
+                            leading
+                                .iter()
+                                .map(|(rs, p)| {
+                                    let rs: Vec<&str> = rs.iter().map(|r| reason_word(*r)).collect();
+                                    format!("{} ({})", p.name(), rs.join(", "))
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        } else {
+                            t.when_no_operator.as_ref().map_or("goto", NoOperator::name).to_owned()
+                        }
+                    }
+                    _ => "goto".to_owned(),
                 };
                 other.push(format!("no operator: {action}"));
             }

@@ -105,6 +105,8 @@ pub struct Menu {
     pub defaults: Defaults,
     /// Named weekly opening hours.
     pub schedules: IndexMap<String, Schedule>,
+    /// Per-queue settings (`queues:`), in file order; transfers carry a copy of theirs.
+    pub queues: IndexMap<String, QueueSettings>,
     /// Lint thresholds given in the file (`lint:`).
     pub lint: LintSettings,
     /// Wrap-up codes for call-takers (`dispositions:`), in file order; empty: the built-in ones.
@@ -684,7 +686,179 @@ pub struct TransferNode {
     pub hold: Hold,
     /// What happens when no call-taker can take the call (none connected or logged in, or
     /// the queue full); `None`: the built-in message, then the line hangs up (`check` warns, W014).
+    /// The one-line form for every reason: a plan the queue gives for one reason
+    /// ([`QueueSettings::plans`]) wins over it, see [`TransferNode::plan`].
     pub when_no_operator: Option<NoOperator>,
+    /// The settings of the queue (`queues:` of the menu; the built-in ones when the queue is
+    /// not listed there), copied here so that the engine, the graph and the maps read one
+    /// transfer.
+    pub settings: QueueSettings,
+}
+
+impl TransferNode {
+    /// The plan for `reason`: the queue's own plan for it (`queues.NAME.when_full`, …), else
+    /// the transfer's `when_no_operator` (itself defaulting to `defaults.when_no_operator`).
+    /// This is the one rule the engine, the graph and the checks use.
+    pub fn plan(&self, reason: NoOperatorReason) -> Option<&NoOperator> {
+        self.settings.plans.get(reason).or(self.when_no_operator.as_ref())
+    }
+
+    /// Every plan the transfer may run, with the reasons it runs for, each plan once (in the
+    /// order of [`NoOperatorReason::ALL`]).
+    pub fn plans(&self) -> Vec<(Vec<NoOperatorReason>, &NoOperator)> {
+        let mut out: Vec<(Vec<NoOperatorReason>, &NoOperator)> = Vec::new();
+        for r in NoOperatorReason::ALL {
+            if !self.settings.can_happen(r) {
+                continue;
+            }
+            let Some(p) = self.plan(r) else { continue };
+            match out.iter_mut().find(|(_, q)| std::ptr::eq(*q, p)) {
+                Some((rs, _)) => rs.push(r),
+                None => out.push((vec![r], p)),
+            }
+        }
+        out
+    }
+}
+
+/// Why no call-taker can take a call: each may have its own plan in `queues:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoOperatorReason {
+    /// Nobody is logged in to take it (or no console can be reached, or the console went
+    /// away): `when_unstaffed`.
+    Unstaffed,
+    /// The queue holds its `max_waiting` callers already (Amazon Connect's
+    /// `QueueAtCapacity` branch of "Transfer to queue"): `when_full`.
+    Full,
+    /// The queue is outside its opening hours (`hours:`): `when_closed`.
+    Closed,
+    /// The caller waited `max_wait` in the queue: `when_waited_too_long`.
+    WaitedTooLong,
+}
+
+impl NoOperatorReason {
+    /// Every reason.
+    pub const ALL: [NoOperatorReason; 4] = [
+        NoOperatorReason::Unstaffed,
+        NoOperatorReason::Full,
+        NoOperatorReason::Closed,
+        NoOperatorReason::WaitedTooLong,
+    ];
+
+    /// The field of `queues.NAME` that gives its plan (`when_unstaffed`, …).
+    pub fn field(self) -> &'static str {
+        match self {
+            NoOperatorReason::Unstaffed => "when_unstaffed",
+            NoOperatorReason::Full => "when_full",
+            NoOperatorReason::Closed => "when_closed",
+            NoOperatorReason::WaitedTooLong => "when_waited_too_long",
+        }
+    }
+
+    /// In words, for captions and the path (`the queue is full`).
+    pub fn words(self) -> &'static str {
+        match self {
+            NoOperatorReason::Unstaffed => "no call-taker is logged in",
+            NoOperatorReason::Full => "the queue is full",
+            NoOperatorReason::Closed => "the queue is closed",
+            NoOperatorReason::WaitedTooLong => "the caller waited too long",
+        }
+    }
+}
+
+/// A plan per [`NoOperatorReason`] (`None`: the transfer's `when_no_operator`).
+#[derive(Clone, Debug, Default)]
+pub struct ReasonPlans {
+    /// `when_unstaffed`.
+    pub unstaffed: Option<NoOperator>,
+    /// `when_full`.
+    pub full: Option<NoOperator>,
+    /// `when_closed`.
+    pub closed: Option<NoOperator>,
+    /// `when_waited_too_long`.
+    pub waited_too_long: Option<NoOperator>,
+}
+
+impl ReasonPlans {
+    /// The plan given for `reason`.
+    pub fn get(&self, reason: NoOperatorReason) -> Option<&NoOperator> {
+        self.slot(reason).as_ref()
+    }
+
+    fn slot(&self, reason: NoOperatorReason) -> &Option<NoOperator> {
+        match reason {
+            NoOperatorReason::Unstaffed => &self.unstaffed,
+            NoOperatorReason::Full => &self.full,
+            NoOperatorReason::Closed => &self.closed,
+            NoOperatorReason::WaitedTooLong => &self.waited_too_long,
+        }
+    }
+
+    /// The plan given for `reason`, to change.
+    pub fn slot_mut(&mut self, reason: NoOperatorReason) -> &mut Option<NoOperator> {
+        match reason {
+            NoOperatorReason::Unstaffed => &mut self.unstaffed,
+            NoOperatorReason::Full => &mut self.full,
+            NoOperatorReason::Closed => &mut self.closed,
+            NoOperatorReason::WaitedTooLong => &mut self.waited_too_long,
+        }
+    }
+}
+
+/// One queue's settings (`queues: { NAME: … }`); [`Default`] is how a queue not listed
+/// behaves (menu format v1: no limit, always open, no wait limit, the plan at once when
+/// nobody is logged in).
+#[derive(Clone, Debug)]
+pub struct QueueSettings {
+    /// Most callers waiting at once (`max_waiting`, ≥ 1); one more is refused with reason
+    /// [`NoOperatorReason::Full`]. `None`: no limit. See [`crate::rules::queue::has_room`].
+    pub max_waiting: Option<u32>,
+    /// The schedule (a name under `schedules:`) outside of which the queue is closed
+    /// (`hours`). `None`: always open.
+    pub hours: Option<String>,
+    /// Longest time a caller waits in the queue (`max_wait`), from joining it; then
+    /// [`NoOperatorReason::WaitedTooLong`]. `None`: no limit. Asterisk's `timeout` argument
+    /// of `Queue()`; Amazon Connect's "time in queue" check of a customer queue flow.
+    pub max_wait: Option<Duration>,
+    /// Whether a caller may join (and wait in) the queue while nobody is logged in
+    /// (`join_empty`; Asterisk's `joinempty`). Default `false`: the plan runs at once.
+    pub join_empty: bool,
+    /// Whether a waiting caller is taken out when the last call-taker logs out
+    /// (`leave_when_empty`; Asterisk's `leavewhenempty`). Default `true`.
+    pub leave_when_empty: bool,
+    /// The plans per reason.
+    pub plans: ReasonPlans,
+    /// Where the queue is described under `queues:` (`None`: not listed).
+    pub span: Option<Span>,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            max_waiting: None,
+            hours: None,
+            max_wait: None,
+            join_empty: false,
+            leave_when_empty: true,
+            plans: ReasonPlans::default(),
+            span: None,
+        }
+    }
+}
+
+impl QueueSettings {
+    /// Whether `reason` can happen for this queue: `full` needs `max_waiting`, `closed`
+    /// needs `hours`, `waited_too_long` needs `max_wait`; nobody staffed can always happen
+    /// (no console, or the console gone).
+    pub fn can_happen(&self, reason: NoOperatorReason) -> bool {
+        match reason {
+            NoOperatorReason::Unstaffed => true,
+            NoOperatorReason::Full => self.max_waiting.is_some(),
+            NoOperatorReason::Closed => self.hours.is_some(),
+            NoOperatorReason::WaitedTooLong => self.max_wait.is_some(),
+        }
+    }
 }
 
 /// Longest wait between two hold announcements when a menu does not say: 30 seconds, a
@@ -699,6 +873,12 @@ pub struct Hold {
     /// The announcement; `{position}` and `{queue}` in its text are filled in. `None`: the
     /// built-in one ("You are number 2 in the queue. …").
     pub prompt: Option<Prompt>,
+    /// The expected-wait announcement after each position announcement (`expected_wait`).
+    pub expected_wait: Option<ExpectedWait>,
+    /// A second announcement with its own period (`periodic`).
+    pub periodic: Option<Periodic>,
+    /// The key that takes a waiting caller out of the queue (`exit`).
+    pub exit: Option<HoldExit>,
 }
 
 impl Default for Hold {
@@ -706,8 +886,44 @@ impl Default for Hold {
         Hold {
             every: DEFAULT_HOLD_EVERY,
             prompt: None,
+            expected_wait: None,
+            periodic: None,
+            exit: None,
         }
     }
+}
+
+/// `hold.expected_wait`: how the expected wait is estimated and said
+/// ([`crate::rules::queue::expected_wait`]).
+#[derive(Clone, Debug)]
+pub struct ExpectedWait {
+    /// Average handle time of one call.
+    pub handle_time: Duration,
+    /// Call-takers answering the queue (≥ 1).
+    pub call_takers: u32,
+    /// The announcement (`{wait}` in whole minutes); `None`: the built-in one.
+    pub prompt: Option<Prompt>,
+}
+
+/// `hold.periodic`: a second announcement, first `every` after joining, then every `every`
+/// (start to start).
+#[derive(Clone, Debug)]
+pub struct Periodic {
+    /// Period, start to start (≥ 5 s).
+    pub every: Duration,
+    /// The announcement.
+    pub prompt: Prompt,
+}
+
+/// `hold.exit`: a key that takes a waiting caller out of the queue to `to`.
+#[derive(Clone, Debug)]
+pub struct HoldExit {
+    /// The key (one DTMF character).
+    pub key: char,
+    /// Where the key is written.
+    pub key_span: Span,
+    /// Where the caller goes.
+    pub to: NodeRef,
 }
 
 /// What a transfer does when no call-taker can take the call (`when_no_operator:`).

@@ -139,8 +139,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             // A priority matches by level: `normal` is `5`.
             let same = |want: &str| {
                 want == got
-                    || (what == "priority"
-                        && crate::menu::Priority::parse(want).is_some_and(|p| p == h.priority))
+                    || (what == "priority" && crate::menu::Priority::parse(want).is_some_and(|p| p == h.priority))
             };
             if let Some(want) = want
                 && !same(want)

@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde_saphyr::Location;
 
-use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec};
+use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec, QueueSpec};
 use super::load::{Fragment, suggest};
 use super::raw::{RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
 use super::schedule::{OpenPeriod, Schedule, parse_days, parse_time};
@@ -291,6 +291,10 @@ pub(super) fn lower(
                 target: Target::Missing,
             });
         }
+    }
+
+    if let Some(q) = &raw.queues {
+        cx.lower_queues(file, q);
     }
 
     // Pass 2: lower every node.
