@@ -16,6 +16,8 @@ mod input;
 mod line;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_queues;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
