@@ -107,8 +107,11 @@ impl<T> Queue<T> {
 pub struct Queues<T> {
     queues: BTreeMap<String, Queue<T>>,
     next_id: CallId,
-    /// Most calls waiting in one queue (`None`: no limit).
+    /// Most calls waiting in one queue (`None`: no limit): the console's `--max-waiting`.
     pub max_waiting: Option<usize>,
+    /// Most calls waiting in each named queue (the menu's `queues.NAME.max_waiting`); the
+    /// smaller of this and [`Queues::max_waiting`] applies.
+    pub capacity: BTreeMap<String, u32>,
 }
 
 impl<T> Default for Queues<T> {
@@ -117,6 +120,7 @@ impl<T> Default for Queues<T> {
             queues: BTreeMap::new(),
             next_id: 1,
             max_waiting: None,
+            capacity: BTreeMap::new(),
         }
     }
 }
@@ -189,13 +193,13 @@ impl<T> Queues<T> {
         if !self.queues.contains_key(queue) {
             self.queues.insert(queue.to_owned(), Queue::default());
         }
+        let limit = self.limit(queue);
         let q = self.queues.get_mut(queue).expect("inserted above");
-        if let Some(max) = self.max_waiting
-            && q.len() >= max
-        {
+        // The one rule for a full queue, shared with the engine's line.
+        if !crate::rules::queue::has_room(q.len(), limit) {
             return Err(JoinError::Full {
                 queue: queue.to_owned(),
-                max,
+                max: limit.map_or(usize::MAX, |l| l as usize),
             });
         }
         // Behind every call of the same or a higher priority: stable, first come first served.
@@ -205,6 +209,16 @@ impl<T> Queues<T> {
             joined: now,
             call,
         }))
+    }
+
+    /// The most calls `queue` holds: the smaller of `--max-waiting` and the menu's
+    /// `max_waiting` for it (`None`: no limit).
+    pub fn limit(&self, queue: &str) -> Option<u32> {
+        let console = self.max_waiting.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+        match (console, self.capacity.get(queue).copied()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The call answered next from `queue`, removed.
@@ -309,6 +323,25 @@ mod tests {
         assert_eq!(order, ["two", "four", "normal", "nine"]);
         assert_eq!(p("4").name(), "4");
         assert_eq!(p("3").name(), "high");
+    }
+
+    #[test]
+    fn a_queue_with_a_capacity_from_the_menu_refuses_one_more() {
+        let mut q = Queues::new();
+        q.capacity.insert("small".into(), 1);
+        q.max_waiting = Some(3);
+        assert!(q.join("small", Priority::Normal, s(0), ()).is_ok());
+        assert_eq!(
+            q.join("small", Priority::Normal, s(1), ()),
+            Err(JoinError::Full {
+                queue: "small".into(),
+                max: 1
+            })
+        );
+        for t in 0..3 {
+            assert!(q.join("big", Priority::Normal, s(t), ()).is_ok());
+        }
+        assert!(q.join("big", Priority::Normal, s(4), ()).is_err(), "--max-waiting");
     }
 
     #[test]

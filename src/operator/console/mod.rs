@@ -49,6 +49,8 @@ pub struct ConsoleConfig {
     pub dispositions: Vec<(String, String)>,
     /// Most calls waiting in one queue; more are refused (`unavailable`).
     pub max_waiting: Option<usize>,
+    /// Most calls waiting in each named queue (the menu's `queues.NAME.max_waiting`).
+    pub capacity: BTreeMap<String, u32>,
     /// The token callers must present in `hello`, when set.
     pub token: Option<String>,
     /// The queues `:transfer` may name (the menu's transfer queues); empty: any.
@@ -287,6 +289,7 @@ impl Console {
         }
         let mut queues = Queues::new();
         queues.max_waiting = config.max_waiting;
+        queues.capacity = config.capacity.clone();
         Console {
             config,
             queues,

@@ -10,6 +10,7 @@ fn console() -> Console {
         name: "test".into(),
         dispositions: Vec::new(),
         max_waiting: Some(3),
+        capacity: Default::default(),
         token: Some("s3cret".into()),
         queues: Vec::new(),
     })
