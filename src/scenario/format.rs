@@ -53,9 +53,13 @@ pub struct RawStart {
     /// Variables known before the call: a map of name to value, e.g. `{ region: north }`.
     pub vars: Option<Entries<S<String>, S<String>>>,
     /// `unavailable`: the call is on an operator line on which no call-taker can take it, so
-    /// transfers run their `when_no_operator` plans.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable"]))]
+    /// transfers run their `when_no_operator` plans. `busy`: the call is on an operator line
+    /// and joins its queue behind `waiting` callers, a call-taker logged in but never free, so
+    /// the queue's capacity (`when_full`), wait limit, hold announcements and exit key apply.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable", "busy"]))]
     pub operator: Option<S<String>>,
+    /// With `operator: busy`: callers already waiting in the queue (default 0).
+    pub waiting: Option<S<u32>>,
 }
 
 /// One step: exactly one of the actions (`press`, `say`, `silence`, `hangup`) or `expect`.

@@ -219,9 +219,12 @@ fn outcome_words(summary: Option<&Summary>) -> String {
 /// Runs one scenario on `menu`.
 pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     let started = std::time::Instant::now();
+    let caller = VirtualCaller::new(menu, clips.timings(), scenario.start.clone());
     let mut c = Caller {
-        call: VirtualCaller::new(menu, clips.timings(), scenario.start.clone())
-            .with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
+        call: match scenario.busy {
+            Some(ahead) => caller.with_busy_queue(ahead),
+            None => caller.with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
+        },
         heard: Vec::new(),
         passed: Vec::new(),
         hits: Default::default(),
