@@ -97,6 +97,8 @@ codes! {
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
+    UnknownQueue = "W025", "unknown-queue", Warning, "A transfer names a queue that is not under `queues:` (the menu describes its queues, and this one gets the built-in settings).";
+    PlanNeverUsed = "W026", "plan-never-used", Warning, "A queue's plan for a reason that cannot happen for it: `when_full` without `max_waiting`, `when_closed` without `hours`, `when_waited_too_long` without `max_wait`.";
 }
 
 impl std::fmt::Display for Code {

@@ -566,7 +566,11 @@ impl<'m> Call<'m> {
         {
             let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
             self.announcements += 1;
-            plays.push_back(self.play(id, &periodic.prompt, PromptRole::Hold(self.announcements), false));
+            let mut play = self.play(id, &periodic.prompt, PromptRole::Hold(self.announcements), false);
+            if play.text.contains('{') {
+                play.text = fill_hold_text(&play.text, position, &queue, None);
+            }
+            plays.push_back(play);
             next_p = Some(next_after(due, every(periodic.every), t));
         }
         if let Some(Line::Waiting {

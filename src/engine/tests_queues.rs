@@ -245,10 +245,7 @@ fn a_driver_without_a_console_joins_by_the_capacity_rule() {
 #[test]
 fn a_closed_queue_runs_its_closed_plan_at_the_handoff() {
     let clips = PromptTimings::text_only();
-    let m = hotline(
-        "    hours: office\n    when_closed: { action: goto, to: closed }",
-        HOLD,
-    );
+    let m = hotline("    hours: office\n    when_closed: { action: goto, to: closed }", HOLD);
     // Saturday 2026-03-07, 10:00: closed.
     let r = Run::start(&m, &clips, Some("2026-03-07T10:00"));
     assert!(!r.effects.iter().any(|e| matches!(e, Effect::Handoff(_))));

@@ -163,6 +163,8 @@ pub struct QueueSpec {
     pub leave_when_empty: Option<bool>,
     /// The plans per reason.
     pub plans: super::ReasonPlans,
+    /// Where each plan is written.
+    pub plan_spans: Vec<(super::NoOperatorReason, Span)>,
 }
 
 /// One option of a menu node, as given.
@@ -521,6 +523,7 @@ impl MenuBuilder {
             join_empty: spec.join_empty.unwrap_or(false),
             leave_when_empty: spec.leave_when_empty.unwrap_or(true),
             plans: spec.plans,
+            plan_spans: spec.plan_spans,
             span: Some(name.at),
         };
         self.queues.insert(name.value, settings);

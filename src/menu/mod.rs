@@ -829,6 +829,8 @@ pub struct QueueSettings {
     pub leave_when_empty: bool,
     /// The plans per reason.
     pub plans: ReasonPlans,
+    /// Where each plan of [`QueueSettings::plans`] is written, by reason.
+    pub plan_spans: Vec<(NoOperatorReason, Span)>,
     /// Where the queue is described under `queues:` (`None`: not listed).
     pub span: Option<Span>,
 }
@@ -842,6 +844,7 @@ impl Default for QueueSettings {
             join_empty: false,
             leave_when_empty: true,
             plans: ReasonPlans::default(),
+            plan_spans: Vec::new(),
             span: None,
         }
     }

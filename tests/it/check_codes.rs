@@ -118,6 +118,7 @@ fixtures! {
     e015_unquoted_terminator: "E015-unquoted-terminator" => exit 1;
     e016_invalid_value: "E016-invalid-value" => exit 1;
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1;
+    e016_queue_settings: "E016-queue-settings" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -141,6 +142,8 @@ fixtures! {
     w013_stale_clip: "W013-stale-clip" => exit 0;
     w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
     w015_keyword_not_alone: "W015-keyword-not-alone" => exit 0;
+    w025_unknown_queue: "W025-unknown-queue" => exit 0;
+    w026_plan_never_used: "W026-plan-never-used" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

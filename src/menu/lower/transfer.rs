@@ -143,6 +143,7 @@ impl Cx<'_> {
             let name = self.at(file, name);
             let q = &q.value;
             let mut plans = ReasonPlans::default();
+            let mut plan_spans = Vec::new();
             let given = [
                 (NoOperatorReason::Unstaffed, &q.when_unstaffed),
                 (NoOperatorReason::Full, &q.when_full),
@@ -151,6 +152,7 @@ impl Cx<'_> {
             ];
             for (reason, plan) in given {
                 if let Some(p) = plan {
+                    plan_spans.push((reason, self.span(file, &p.referenced)));
                     *plans.slot_mut(reason) = self.lower_no_operator(file, p);
                 }
             }
@@ -164,6 +166,7 @@ impl Cx<'_> {
                 join_empty: q.join_empty.as_ref().map(|b| b.value),
                 leave_when_empty: q.leave_when_empty.as_ref().map(|b| b.value),
                 plans,
+                plan_spans,
             };
             self.b.add_queue(name, spec);
         }
