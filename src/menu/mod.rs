@@ -134,16 +134,26 @@ impl Menu {
     pub fn prompts(&self) -> impl Iterator<Item = &Prompt> {
         self.defaults.goodbye.iter().chain(self.nodes.iter().flat_map(|n| {
             let listen = n.kind.listen();
-            let transfer = match &n.kind {
+            let transfer: Vec<&Prompt> = match &n.kind {
                 NodeKind::Transfer(t) => {
-                    let plan = match &t.when_no_operator {
-                        Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),
-                        Some(NoOperator::Message { prompt }) => Some(prompt),
-                        _ => None,
-                    };
-                    t.hold.prompt.iter().chain(plan)
+                    fn plan(p: Option<&NoOperator>) -> Option<&Prompt> {
+                        match p {
+                            Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),
+                            Some(NoOperator::Message { prompt }) => Some(prompt),
+                            _ => None,
+                        }
+                    }
+                    let reasons = NoOperatorReason::ALL.into_iter().filter_map(|r| plan(t.settings.plans.get(r)));
+                    t.hold
+                        .prompt
+                        .iter()
+                        .chain(t.hold.expected_wait.as_ref().and_then(|e| e.prompt.as_ref()))
+                        .chain(t.hold.periodic.as_ref().map(|p| &p.prompt))
+                        .chain(plan(t.when_no_operator.as_ref()))
+                        .chain(reasons)
+                        .collect()
                 }
-                _ => None.iter().chain(None),
+                _ => Vec::new(),
             };
             n.kind
                 .prompt()
