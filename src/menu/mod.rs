@@ -143,7 +143,9 @@ impl Menu {
                             _ => None,
                         }
                     }
-                    let reasons = NoOperatorReason::ALL.into_iter().filter_map(|r| plan(t.settings.plans.get(r)));
+                    let reasons = NoOperatorReason::ALL
+                        .into_iter()
+                        .filter_map(|r| plan(t.settings.plans.get(r)));
                     t.hold
                         .prompt
                         .iter()

@@ -132,5 +132,9 @@ fn queues_example_checks_clean() {
     let dir = Dir::new();
     dir.write("queues.yaml", example);
     let out = dir.ivrsim(&["check", "--deny-warnings", "--allow", "W008", "queues.yaml"]);
-    assert_eq!(out.code, 0, "the queues example must check clean:\n{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "the queues example must check clean:\n{}{}",
+        out.stdout, out.stderr
+    );
 }
