@@ -140,11 +140,11 @@ pub struct HoldSpec {
     /// The announcement.
     pub prompt: Option<Prompt>,
     /// `expected_wait`.
-    pub expected_wait: Option<super::ExpectedWait>,
+    pub expected_wait: Option<Box<super::ExpectedWait>>,
     /// `periodic` (its `every` checked like `every`'s).
-    pub periodic: Option<super::Periodic>,
+    pub periodic: Option<Box<super::Periodic>>,
     /// `exit`.
-    pub exit: Option<super::HoldExit>,
+    pub exit: Option<Box<super::HoldExit>>,
 }
 
 /// One queue's settings as given (`queues: { NAME: … }`), checked by
@@ -1190,7 +1190,7 @@ impl MenuBuilder {
                         None => base_hold.clone(),
                     },
                     when_no_operator: when_no_operator.unwrap_or_else(|| self.when_no_operator.clone()),
-                    settings: self.queues.get(&queue).cloned().unwrap_or_default(),
+                    settings: Box::new(self.queues.get(&queue).cloned().unwrap_or_default()),
                     queue,
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),

@@ -356,7 +356,12 @@ pub struct Node {
 }
 
 /// The six kinds of node.
+///
+/// A transfer is the largest kind (its hold announcements, plans and queue settings, the
+/// rarely used parts boxed), some 220 bytes more than a collect; nodes are read far more
+/// often than they are made, so the common kinds are not boxed for it.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum NodeKind {
     /// Plays a prompt and waits for a key or keyword.
     Menu(MenuNode),
@@ -592,7 +597,7 @@ impl Priority {
     pub fn from_level(level: u64) -> Option<Priority> {
         (u64::from(Self::HIGHEST)..=u64::from(Self::LOWEST))
             .contains(&level)
-            .then(|| Priority(level as u8))
+            .then_some(Priority(level as u8))
     }
 
     /// The level: 1 (highest) to 9 (lowest).
@@ -704,7 +709,7 @@ pub struct TransferNode {
     /// The settings of the queue (`queues:` of the menu; the built-in ones when the queue is
     /// not listed there), copied here so that the engine, the graph and the maps read one
     /// transfer.
-    pub settings: QueueSettings,
+    pub settings: Box<QueueSettings>,
 }
 
 impl TransferNode {
@@ -889,11 +894,11 @@ pub struct Hold {
     /// built-in one ("You are number 2 in the queue. …").
     pub prompt: Option<Prompt>,
     /// The expected-wait announcement after each position announcement (`expected_wait`).
-    pub expected_wait: Option<ExpectedWait>,
+    pub expected_wait: Option<Box<ExpectedWait>>,
     /// A second announcement with its own period (`periodic`).
-    pub periodic: Option<Periodic>,
+    pub periodic: Option<Box<Periodic>>,
     /// The key that takes a waiting caller out of the queue (`exit`).
-    pub exit: Option<HoldExit>,
+    pub exit: Option<Box<HoldExit>>,
 }
 
 impl Default for Hold {

@@ -48,11 +48,11 @@ impl Cx<'_> {
                     None => Some(1),
                 };
                 let prompt = e.value.prompt.as_ref().map(|p| self.prompt(file, p));
-                Some(ExpectedWait {
+                Some(Box::new(ExpectedWait {
                     handle_time: handle_time.filter(|h| !h.is_zero())?,
                     call_takers: call_takers?,
                     prompt,
-                })
+                }))
             }),
             periodic: raw.value.periodic.as_ref().and_then(|p| {
                 let whole = self.span(file, &p.referenced);
@@ -78,10 +78,10 @@ impl Cx<'_> {
                         None
                     }
                 };
-                Some(Periodic {
+                Some(Box::new(Periodic {
                     every: every?,
                     prompt: prompt?,
-                })
+                }))
             }),
             exit: raw.value.exit.as_ref().and_then(|x| {
                 let whole = self.span(file, &x.referenced);
@@ -132,7 +132,7 @@ impl Cx<'_> {
                     }
                 };
                 let (key, key_span) = key?;
-                Some(HoldExit { key, key_span, to: to? })
+                Some(Box::new(HoldExit { key, key_span, to: to? }))
             }),
         }
     }
