@@ -278,7 +278,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
 /// `from`: keys first (with the language an option sets), then spoken keywords
 /// (`1 (en), 2 (es) "english" "español"`); route conditions joined by `or`; `no input · no
 /// match`; `entered` after a collect; nothing after a message.
-fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
+fn label(from: &NodeKind, to: Option<crate::menu::NodeId>, parts: &[EdgeKind]) -> String {
     let mut keys = Vec::new();
     let mut words = Vec::new();
     let mut other = Vec::new();
@@ -315,7 +315,12 @@ fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
                 let action = match from {
                     NodeKind::Transfer(t) => {
                         let plans = t.plans();
-                        let leading: Vec<_> = plans.iter().filter(|(_, p)| p.target().is_some()).collect();
+                        // The plans that lead to this edge's node, with their reasons when the
+                        // queue has plans of its own.
+                        let leading: Vec<_> = plans
+                            .iter()
+                            .filter(|(_, p)| p.target().is_some_and(|x| x.node().is_some() && x.node() == to))
+                            .collect();
                         if plans.len() > 1 {
                             leading
                                 .iter()
@@ -480,7 +485,8 @@ impl Map {
         }
         for e in &mut edges {
             let from = menu.find(&e.from).map(|id| &menu.node(id).kind);
-            e.label = from.map(|k| label(k, &e.parts)).unwrap_or_default();
+            let to = menu.find(&e.to);
+            e.label = from.map(|k| label(k, to, &e.parts)).unwrap_or_default();
         }
         let global_keys = menu
             .defaults
