@@ -188,6 +188,11 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
             .iter()
             .filter_map(|(name, q)| Some((name.clone(), q.max_waiting?)))
             .collect(),
+        max_wait: menu
+            .queues
+            .iter()
+            .filter_map(|(name, q)| Some((name.clone(), q.max_wait?)))
+            .collect(),
         token: args.token.clone(),
         queues: {
             let mut q: Vec<String> = menu
