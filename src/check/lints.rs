@@ -556,4 +556,71 @@ nodes:
         assert!(text.contains("`00` takes 2 keys"), "{text}");
         assert!(!text.contains("hidden here"), "{text}");
     }
+
+    /// The findings of `check` on `yaml`, rendered.
+    fn checked(yaml: &str) -> String {
+        let mut sources = Sources::new();
+        let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+        let mut diags = out.diagnostics.clone();
+        if let Some(menu) = out.menu {
+            let clips = crate::audio::ClipLibrary::default();
+            let a = crate::check::Analysis::of(&menu, &clips);
+            let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+            diags.extend(crate::check::check_menu(&menu, &clips, &a, &t));
+        }
+        crate::diag::render_plain(&sources, &diags)
+    }
+
+    const QUEUED: &str = r#"
+name: Q
+entry: main
+defaults: { fallback: op, keys: { operator: "0" } }
+queues:
+  q:
+    max_waiting: 3
+QUEUE
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op:
+    kind: transfer
+    queue: q
+HOLD
+  bye: { kind: hangup }
+"#;
+
+    // W014 names the reasons without a plan when the queue gives some plans itself; the
+    // hold's new fields need what they need (E004), and `{wait}` is a placeholder only in
+    // the expected-wait announcement (E016 elsewhere).
+    #[test]
+    fn queue_plans_and_hold_fields_are_checked() {
+        let yaml = QUEUED
+            .replace("QUEUE", "    when_full: { action: goto, to: bye }")
+            .replace("HOLD", "");
+        let text = checked(&yaml);
+        assert!(
+            text.contains("transfer `op` does not say what happens when no call-taker is logged in"),
+            "{text}"
+        );
+        assert!(
+            text.contains("add `when_unstaffed` (no call-taker is logged in) to queue `q`"),
+            "{text}"
+        );
+
+        let yaml = QUEUED.replace("QUEUE", "").replace(
+            "HOLD",
+            "    when_no_operator: { action: goto, to: bye }\n    hold: { prompt: { text: \"about {wait}\" }, expected_wait: { prompt: { text: \"x\" } }, periodic: { every: 2s, prompt: { text: \"p\" } }, exit: { to: bye } }",
+        );
+        let text = checked(&yaml);
+        assert!(text.contains("`expected_wait` needs `handle_time`"), "{text}");
+        assert!(text.contains("`exit` needs `key`"), "{text}");
+        assert!(
+            text.contains("`hold.periodic.every` is shorter than 5 seconds"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`{wait}` in a hold announcement is not a placeholder"),
+            "{text}"
+        );
+        assert!(!text.contains("W014"), "{text}");
+    }
 }
