@@ -6,13 +6,14 @@
 use super::{Analysis, Thresholds};
 use crate::audio::ClipLibrary;
 use crate::diag::{Code, Diagnostic};
-use crate::menu::{GlobalAction, Menu, NoOperator, NodeKind, TransferNode};
+use crate::menu::{GlobalAction, Menu, NoOperator, NoOperatorReason, NodeKind, TransferNode};
 use crate::rules::{self, FailureEdge, FailureKind, KeyAction};
 use crate::source::Span;
 use crate::timing::{DurationSource, prompt_duration};
 
 pub(super) fn check(menu: &Menu, clips: &ClipLibrary, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let _ = a;
+    queue_plans(menu, diags);
     for (id, node) in menu.node_ids().zip(&menu.nodes) {
         if let Some(l) = node.kind.listen() {
             let kind = node.kind.name();
@@ -347,13 +348,22 @@ fn keywords_not_alone(id: &str, options: &[crate::menu::MenuOption], diags: &mut
 }
 
 fn hold_placeholders(prompt: &crate::menu::Prompt, diags: &mut Vec<Diagnostic>) {
+    placeholders(prompt, &HOLD_PLACEHOLDERS, diags);
+}
+
+/// Placeholders of the expected-wait announcement: those of the hold announcement and
+/// `{wait}` (whole minutes).
+const EXPECTED_WAIT_PLACEHOLDERS: [&str; 3] = ["{position}", "{queue}", "{wait}"];
+
+fn placeholders(prompt: &crate::menu::Prompt, known: &[&str], diags: &mut Vec<Diagnostic>) {
     let texts = std::iter::once(prompt.text.as_str()).chain(prompt.translations.values().map(|t| t.text.as_str()));
     for text in texts {
         let mut rest = text;
         while let Some(i) = rest.find('{') {
             let tail = &rest[i..];
             let token = tail.find('}').map_or(tail, |j| &tail[..=j]);
-            if !HOLD_PLACEHOLDERS.contains(&token) {
+            if !known.contains(&token) {
+                let may: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
                 diags.push(
                     Diagnostic::new(
                         Code::InvalidValue,
@@ -361,7 +371,7 @@ fn hold_placeholders(prompt: &crate::menu::Prompt, diags: &mut Vec<Diagnostic>) 
                         format!("`{token}` in a hold announcement is not a placeholder"),
                     )
                     .label("callers would hear it as written")
-                    .help("hold announcements may use `{position}` and `{queue}`"),
+                    .help(format!("this announcement may use {}", may.join(" and "))),
                 );
                 return;
             }
@@ -370,13 +380,47 @@ fn hold_placeholders(prompt: &crate::menu::Prompt, diags: &mut Vec<Diagnostic>) 
     }
 }
 
-/// E018 and W014: what a transfer does when no call-taker can take the call.
+/// E018 and W014: what a transfer does when no call-taker can take the call; W025: a queue
+/// not under `queues:`.
 fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mut Vec<Diagnostic>) {
     if let Some(p) = &tr.hold.prompt {
         hold_placeholders(p, diags);
     }
-    match &tr.when_no_operator {
-        None => diags.push(
+    if let Some(p) = &tr.hold.periodic {
+        hold_placeholders(&p.prompt, diags);
+    }
+    if let Some(p) = tr.hold.expected_wait.as_ref().and_then(|e| e.prompt.as_ref()) {
+        placeholders(p, &EXPECTED_WAIT_PLACEHOLDERS, diags);
+    }
+    if !menu.queues.is_empty() && !menu.queues.contains_key(&tr.queue) {
+        let mut d = Diagnostic::new(
+            Code::UnknownQueue,
+            node.span,
+            format!(
+                "transfer `{}` names queue `{}`, which is not under `queues:`",
+                node.id, tr.queue
+            ),
+        )
+        .label("this queue gets the built-in settings: no limit, always open");
+        if let Some(h) = crate::diag::did_you_mean(&tr.queue, menu.queues.keys().map(String::as_str)) {
+            d = d.help(format!("did you mean `{h}`?"));
+        } else {
+            d = d.help(format!("add `{}:` under `queues:`", tr.queue));
+        }
+        diags.push(d);
+    }
+    let unplanned: Vec<NoOperatorReason> = NoOperatorReason::ALL
+        .into_iter()
+        .filter(|r| tr.settings.can_happen(*r) && tr.plan(*r).is_none())
+        .collect();
+    if tr.when_no_operator.is_none()
+        && unplanned.len()
+            == NoOperatorReason::ALL
+                .iter()
+                .filter(|r| tr.settings.can_happen(**r))
+                .count()
+    {
+        diags.push(
             Diagnostic::new(
                 Code::NoOperatorPlan,
                 node.span,
@@ -387,39 +431,101 @@ fn transfer(menu: &Menu, node: &crate::menu::Node, tr: &TransferNode, diags: &mu
             )
             .label("callers hear a built-in \"no one can take your call\" message and are hung up on")
             .help("add `when_no_operator:` here or in `defaults` (`action: hold`, `message`, `callback` or `goto`)"),
-        ),
-        Some(NoOperator::Goto { to }) if to.node().is_some_and(|t| menu.node(t).id == node.id) => diags.push(
+        );
+    } else if !unplanned.is_empty() {
+        let fields: Vec<String> = unplanned
+            .iter()
+            .map(|r| format!("`{}` ({})", r.field(), r.words()))
+            .collect();
+        diags.push(
             Diagnostic::new(
-                Code::InvalidValue,
-                to.span,
-                format!("`when_no_operator` of `{}` leads back to `{}` itself", node.id, node.id),
+                Code::NoOperatorPlan,
+                node.span,
+                format!(
+                    "transfer `{}` does not say what happens when {}",
+                    node.id,
+                    unplanned.iter().map(|r| r.words()).collect::<Vec<_>>().join(" or ")
+                ),
             )
-            .label("with no call-taker the call would go round without end")
-            .help("send the call somewhere else: another transfer, a message with other channels, or use `action: hold` or `message`"),
-        ),
-        Some(NoOperator::Callback { to }) => {
-            if let Some(id) = to.node()
-                && !matches!(menu.node(id).kind, NodeKind::Collect(_))
-            {
-                let target = menu.node(id);
-                diags.push(
-                    Diagnostic::new(
-                        Code::CallbackNotCollect,
-                        to.span,
-                        format!(
-                            "the callback of `{}` leads to `{}`, a {} node",
-                            node.id,
-                            target.id,
-                            target.kind.name()
-                        ),
-                    )
-                    .label("a callback needs a `collect` node to take the caller's number")
-                    .with_secondary(target.span, "this is not a `collect`")
-                    .help("point `to` at a `collect` node that stores the number, or use `action: goto`"),
-                );
-            }
+            .label("callers hear a built-in \"no one can take your call\" message and are hung up on")
+            .help(format!(
+                "add {} to queue `{}`, or `when_no_operator:` here or in `defaults`",
+                fields.join(", "),
+                tr.queue
+            )),
+        );
+    }
+    let mut seen: Vec<*const NoOperator> = Vec::new();
+    for (_, plan) in tr.plans() {
+        if seen.contains(&(plan as *const NoOperator)) {
+            continue;
         }
-        Some(_) => {}
+        seen.push(plan);
+        match plan {
+            NoOperator::Goto { to } if to.node().is_some_and(|t| menu.node(t).id == node.id) => diags.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    to.span,
+                    format!("`when_no_operator` of `{}` leads back to `{}` itself", node.id, node.id),
+                )
+                .label("with no call-taker the call would go round without end")
+                .help("send the call somewhere else: another transfer, a message with other channels, or use `action: hold` or `message`"),
+            ),
+            NoOperator::Callback { to } => {
+                if let Some(id) = to.node()
+                    && !matches!(menu.node(id).kind, NodeKind::Collect(_))
+                {
+                    let target = menu.node(id);
+                    diags.push(
+                        Diagnostic::new(
+                            Code::CallbackNotCollect,
+                            to.span,
+                            format!(
+                                "the callback of `{}` leads to `{}`, a {} node",
+                                node.id,
+                                target.id,
+                                target.kind.name()
+                            ),
+                        )
+                        .label("a callback needs a `collect` node to take the caller's number")
+                        .with_secondary(target.span, "this is not a `collect`")
+                        .help("point `to` at a `collect` node that stores the number, or use `action: goto`"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// W026: a plan under `queues:` for a reason that cannot happen for that queue (`when_full`
+/// without `max_waiting`, `when_closed` without `hours`, `when_waited_too_long` without
+/// `max_wait`).
+fn queue_plans(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    for (name, q) in &menu.queues {
+        for (reason, span) in &q.plan_spans {
+            if q.can_happen(*reason) {
+                continue;
+            }
+            let (needs, never) = match reason {
+                NoOperatorReason::Full => ("max_waiting", "without `max_waiting` the queue is never full"),
+                NoOperatorReason::Closed => ("hours", "without `hours` the queue is never closed"),
+                NoOperatorReason::WaitedTooLong => ("max_wait", "without `max_wait` no wait is too long"),
+                NoOperatorReason::Unstaffed => continue,
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::PlanNeverUsed,
+                    *span,
+                    format!("queue `{name}` has `{}` but no `{needs}`", reason.field()),
+                )
+                .label(format!("this plan never runs: {never}"))
+                .help(format!(
+                    "add `{needs}:` to queue `{name}`, or remove `{}`",
+                    reason.field()
+                )),
+            );
+        }
     }
 }
 
@@ -624,5 +730,72 @@ nodes:
         let text = crate::diag::render_plain(&sources, &diags);
         assert!(text.contains("`00` takes 2 keys"), "{text}");
         assert!(!text.contains("hidden here"), "{text}");
+    }
+
+    /// The findings of `check` on `yaml`, rendered.
+    fn checked(yaml: &str) -> String {
+        let mut sources = Sources::new();
+        let out = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), yaml, &mut sources);
+        let mut diags = out.diagnostics.clone();
+        if let Some(menu) = out.menu {
+            let clips = crate::audio::ClipLibrary::default();
+            let a = crate::check::Analysis::of(&menu, &clips);
+            let t = crate::check::Thresholds::resolve(&menu, &crate::check::Overrides::default());
+            diags.extend(crate::check::check_menu(&menu, &clips, &a, &t));
+        }
+        crate::diag::render_plain(&sources, &diags)
+    }
+
+    const QUEUED: &str = r#"
+name: Q
+entry: main
+defaults: { fallback: op, keys: { operator: "0" } }
+queues:
+  q:
+    max_waiting: 3
+QUEUE
+nodes:
+  main: { kind: menu, prompt: { text: "a" }, options: [{ key: "1", to: op }] }
+  op:
+    kind: transfer
+    queue: q
+HOLD
+  bye: { kind: hangup }
+"#;
+
+    // W014 names the reasons without a plan when the queue gives some plans itself; the
+    // hold's new fields need what they need (E004), and `{wait}` is a placeholder only in
+    // the expected-wait announcement (E016 elsewhere).
+    #[test]
+    fn queue_plans_and_hold_fields_are_checked() {
+        let yaml = QUEUED
+            .replace("QUEUE", "    when_full: { action: goto, to: bye }")
+            .replace("HOLD", "");
+        let text = checked(&yaml);
+        assert!(
+            text.contains("transfer `op` does not say what happens when no call-taker is logged in"),
+            "{text}"
+        );
+        assert!(
+            text.contains("add `when_unstaffed` (no call-taker is logged in) to queue `q`"),
+            "{text}"
+        );
+
+        let yaml = QUEUED.replace("QUEUE", "").replace(
+            "HOLD",
+            "    when_no_operator: { action: goto, to: bye }\n    hold: { prompt: { text: \"about {wait}\" }, expected_wait: { prompt: { text: \"x\" } }, periodic: { every: 2s, prompt: { text: \"p\" } }, exit: { to: bye } }",
+        );
+        let text = checked(&yaml);
+        assert!(text.contains("`expected_wait` needs `handle_time`"), "{text}");
+        assert!(text.contains("`exit` needs `key`"), "{text}");
+        assert!(
+            text.contains("`hold.periodic.every` is shorter than 5 seconds"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`{wait}` in a hold announcement is not a placeholder"),
+            "{text}"
+        );
+        assert!(!text.contains("W014"), "{text}");
     }
 }

@@ -134,6 +134,7 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
         },
         EdgeKind::RouteDefault => "otherwise".into(),
         EdgeKind::NoOperator => "no call-taker available".into(),
+        EdgeKind::HoldExit { key } => format!("press {key} while waiting"),
     }
 }
 

@@ -183,6 +183,16 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
             .map(|d| (d.code.clone(), d.description.clone()))
             .collect(),
         max_waiting: args.max_waiting,
+        capacity: menu
+            .queues
+            .iter()
+            .filter_map(|(name, q)| Some((name.clone(), q.max_waiting?)))
+            .collect(),
+        max_wait: menu
+            .queues
+            .iter()
+            .filter_map(|(name, q)| Some((name.clone(), q.max_wait?)))
+            .collect(),
         token: args.token.clone(),
         queues: {
             let mut q: Vec<String> = menu

@@ -54,8 +54,22 @@ pub struct VirtualCaller<'m> {
     last_prompt: Option<PromptPlay>,
     handoff: Option<Handoff>,
     summary: Option<Summary>,
-    /// On an operator line, a handoff is answered at once with "no call-taker" for this reason.
-    no_operator: Option<String>,
+    /// On an operator line, what a handoff is answered with at once.
+    no_operator: Option<LineAnswer>,
+}
+
+/// What a handed-off call of a [`VirtualCaller`] hears from its (absent) console at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum LineAnswer {
+    /// No call-taker can take it, for this reason in words (`operator: unavailable`).
+    Unavailable(String),
+    /// It joins its queue behind `ahead` callers, with a call-taker logged in who never
+    /// gets to it (`operator: busy`): the queue's capacity, hold announcements, wait limit
+    /// and exit key apply.
+    Busy {
+        /// Callers waiting ahead.
+        ahead: usize,
+    },
 }
 
 impl<'m> VirtualCaller<'m> {
@@ -91,7 +105,15 @@ impl<'m> VirtualCaller<'m> {
     /// that no call-taker can take it (`QueueEvent::Unavailable` with `why`), so the menu's
     /// `when_no_operator` plan runs: what a scenario's `operator: unavailable` means.
     pub fn with_no_operator(mut self, why: impl Into<String>) -> Self {
-        self.no_operator = Some(why.into());
+        self.no_operator = Some(LineAnswer::Unavailable(why.into()));
+        self
+    }
+
+    /// On an operator line, the handed-off call joins its queue at once behind `ahead`
+    /// callers, a call-taker logged in but never free ([`Call::join_queue`], which applies
+    /// the queue's capacity): what a scenario's `operator: busy` means.
+    pub fn with_busy_queue(mut self, ahead: usize) -> Self {
+        self.no_operator = Some(LineAnswer::Busy { ahead });
         self
     }
 
@@ -142,11 +164,20 @@ impl<'m> VirtualCaller<'m> {
             match &e {
                 Effect::StartPrompt(p) => self.last_prompt = Some(p.clone()),
                 Effect::Handoff(h) => {
-                    if let Some(why) = &self.no_operator
+                    if let Some(answer) = &self.no_operator
                         && self.call.on_operator_line()
                     {
-                        let (t, why) = (h.time_in_ivr, why.clone());
-                        self.call.handle_queue(t, QueueEvent::Unavailable { why });
+                        let t = h.time_in_ivr;
+                        match answer.clone() {
+                            LineAnswer::Unavailable(why) => self.call.handle_queue(
+                                t,
+                                QueueEvent::Unavailable {
+                                    why,
+                                    reason: crate::menu::NoOperatorReason::Unstaffed,
+                                },
+                            ),
+                            LineAnswer::Busy { ahead } => self.call.join_queue(t, ahead, true),
+                        }
                     }
                 }
                 _ => {}

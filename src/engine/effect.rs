@@ -418,6 +418,8 @@ pub enum Via {
     Global(crate::menu::GlobalAction),
     /// A transfer's `when_no_operator` plan (`callback` or `goto`).
     NoOperator,
+    /// The exit key of a transfer's hold (`hold.exit`): the caller left the queue.
+    HoldExit,
 }
 
 /// Something the driver must do or show.

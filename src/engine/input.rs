@@ -48,6 +48,12 @@ impl Call<'_> {
                     let key = self.input.pop_front().expect("not empty");
                     self.message_key(t, key);
                 }
+                NodeKind::Transfer(_) if self.waiting_in_queue() => {
+                    let key = self.input.pop_front().expect("not empty");
+                    if !self.hold_key(t, key) {
+                        self.caption(t, format!("{key} ignored: you are waiting in the queue"));
+                    }
+                }
                 NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) => {
                     let n = self.input.len();
                     self.input.clear();

@@ -16,10 +16,11 @@
 //!   Without a plan: the built-in message, then the line hangs up;
 //! - answered: the call is the call-taker's until they end it (or put it back in a queue).
 
-use std::time::Duration;
+use std::collections::VecDeque;
 
 use super::{Call, CallTime, Effect, Outcome, PathEvent, PromptPlay, PromptRole, Via};
-use crate::menu::{NoOperator, NodeId, NodeKind, Prompt, TransferNode};
+use crate::menu::{NoOperator, NoOperatorReason, NodeId, NodeKind, Prompt, Test, TransferNode};
+use crate::rules::queue::{expected_wait, has_room, wait_minutes};
 
 /// Hold announcement when the menu gives none and the caller has a place in a queue.
 pub const DEFAULT_HOLD_TEXT: &str =
@@ -27,6 +28,9 @@ pub const DEFAULT_HOLD_TEXT: &str =
 
 /// Hold announcement when the menu gives none and the caller has no place in a queue.
 pub const DEFAULT_HOLD_TEXT_NO_PLACE: &str = "All our call-takers are busy. Please stay on the line.";
+
+/// The expected-wait announcement when `hold.expected_wait` gives no prompt.
+pub const DEFAULT_EXPECTED_WAIT_TEXT: &str = "Your expected wait is about {wait} minutes.";
 
 /// What the caller hears when no call-taker can take the call and the menu says nothing else.
 pub const DEFAULT_NO_OPERATOR_TEXT: &str = "No one can take your call right now. Please call again later. Goodbye.";
@@ -49,6 +53,9 @@ pub enum QueueEvent {
     Unavailable {
         /// Why, in words (`no call-taker console is reachable`, `the queue is full`).
         why: String,
+        /// Which plan applies: [`NoOperatorReason::Full`] when the queue refused the call,
+        /// [`NoOperatorReason::Unstaffed`] otherwise.
+        reason: NoOperatorReason,
     },
     /// A call-taker answered.
     Answered {
@@ -82,10 +89,20 @@ pub(super) enum Line {
         queue: String,
         /// `None`: no place in a queue (holding under `action: hold` with none reachable).
         position: Option<usize>,
-        /// When the next hold announcement starts.
+        /// Whether a call-taker is logged in, as the console said last.
+        staffed: bool,
+        /// When the next position announcement is due.
         next_announcement: CallTime,
-        /// Since when no call-taker could take the call (the `hold` limit runs from here).
-        unstaffed_since: Option<CallTime>,
+        /// When the next periodic announcement (`hold.periodic`) is due.
+        next_periodic: Option<CallTime>,
+        /// The end of the last announcement: one due while another played starts then.
+        free_at: CallTime,
+        /// A `hold` plan running: since when, and for which reason (its `max_wait` runs
+        /// from then).
+        holding: Option<(CallTime, NoOperatorReason)>,
+        /// When the call joined the queue it has a place in (the queue's `max_wait` runs
+        /// from then); `None` without a place, or once the limit was reached.
+        joined: Option<CallTime>,
     },
     /// With a call-taker.
     Talking {
@@ -108,6 +125,10 @@ impl<'m> Call<'m> {
         }
         let Some(tr) = self.transfer_here() else { return };
         let node = self.current();
+        let unavailable_reason = match &event {
+            QueueEvent::Unavailable { reason, .. } => *reason,
+            _ => NoOperatorReason::Unstaffed,
+        };
         match event {
             QueueEvent::Waiting {
                 queue,
@@ -116,8 +137,23 @@ impl<'m> Call<'m> {
             } => {
                 let first =
                     !matches!(&self.line, Some(Line::Waiting { position: Some(_), queue: q, .. }) if *q == queue);
-                let was_unstaffed = match &self.line {
-                    Some(Line::Waiting { unstaffed_since, .. }) => *unstaffed_since,
+                let before = match &self.line {
+                    Some(Line::Waiting {
+                        staffed,
+                        next_announcement,
+                        next_periodic,
+                        free_at,
+                        holding,
+                        joined,
+                        ..
+                    }) => Some((
+                        *staffed,
+                        *next_announcement,
+                        *next_periodic,
+                        *free_at,
+                        *holding,
+                        *joined,
+                    )),
                     _ => None,
                 };
                 if first {
@@ -133,24 +169,38 @@ impl<'m> Call<'m> {
                 if matches!(self.line, Some(Line::Talking { .. })) {
                     self.caption(now, format!("the call-taker put you through to the `{queue}` queue"));
                 }
-                let unstaffed_since = if staffed { None } else { was_unstaffed.or(Some(now)) };
-                let next_announcement = match &self.line {
-                    Some(Line::Waiting { next_announcement, .. }) if !first => *next_announcement,
-                    _ => now,
+                let periodic_first = tr.hold.periodic.as_ref().map(|p| now.saturating_add(p.every));
+                let (was_staffed, next_announcement, next_periodic, free_at, holding, joined) = match before {
+                    Some((st, na, np, fa, h, j)) if !first => (Some(st), na, np, fa, h, j),
+                    Some((st, _, _, fa, h, _)) => (Some(st), now, periodic_first, fa, h, Some(now)),
+                    None => (None, now, periodic_first, now, None, Some(now)),
                 };
+                // A call-taker logging in stops a `hold` limit.
+                let holding = if staffed { None } else { holding };
                 self.line = Some(Line::Waiting {
                     queue,
                     position: Some(position),
+                    staffed,
                     next_announcement,
-                    unstaffed_since,
+                    next_periodic,
+                    free_at,
+                    holding,
+                    joined,
                 });
-                if !staffed && was_unstaffed.is_none() {
+                // Asterisk's `joinempty` (joining) and `leavewhenempty` (the last call-taker
+                // logging out while the caller waits), see `QueueSettings`.
+                let joined_empty = !staffed && first;
+                let emptied = !staffed && !first && was_staffed == Some(true);
+                let plan_now = (joined_empty && !tr.settings.join_empty) || (emptied && tr.settings.leave_when_empty);
+                if joined_empty || emptied {
                     self.step(now, node, PathEvent::Unstaffed);
                     self.caption(now, "no call-taker is logged in at the moment".into());
-                    self.no_operator(now, tr, true);
+                }
+                if plan_now && holding.is_none() {
+                    self.no_operator(now, tr, NoOperatorReason::Unstaffed, true);
                 }
             }
-            QueueEvent::Lost { why } | QueueEvent::Unavailable { why }
+            QueueEvent::Lost { why } | QueueEvent::Unavailable { why, .. }
                 if matches!(self.line, Some(Line::Talking { .. })) =>
             {
                 self.step(now, node, PathEvent::LineLost(why.clone()));
@@ -158,21 +208,28 @@ impl<'m> Call<'m> {
                 self.effects.push_back(Effect::Hangup { at: now });
                 self.finish(now, Outcome::CutOff { why });
             }
-            QueueEvent::Lost { why } | QueueEvent::Unavailable { why } => {
+            QueueEvent::Lost { why } | QueueEvent::Unavailable { why, .. } => {
+                let reason = unavailable_reason;
                 self.step(now, node, PathEvent::NoCallTaker(why.clone()));
                 self.caption(now, format!("no call-taker can take the call: {why}"));
                 let queue = tr.queue.clone();
-                let since = match &self.line {
-                    Some(Line::Waiting { unstaffed_since, .. }) => unstaffed_since.unwrap_or(now),
-                    _ => now,
+                let (holding, free_at) = match &self.line {
+                    Some(Line::Waiting { holding, free_at, .. }) => (*holding, *free_at),
+                    _ => (None, now),
                 };
                 self.line = Some(Line::Waiting {
                     queue,
                     position: None,
+                    staffed: false,
                     next_announcement: now,
-                    unstaffed_since: Some(since),
+                    next_periodic: tr.hold.periodic.as_ref().map(|p| now.saturating_add(p.every)),
+                    free_at,
+                    holding,
+                    joined: None,
                 });
-                self.no_operator(now, tr, false);
+                if holding.is_none() {
+                    self.no_operator(now, tr, reason, false);
+                }
             }
             QueueEvent::Answered { operator } => {
                 self.stop_prompt(now);
@@ -295,37 +352,148 @@ impl<'m> Call<'m> {
         }
     }
 
+    /// A driver without a console (a scenario) puts the handed-off call in its queue with
+    /// `ahead` callers waiting before it, `staffed` or not, at `now`: the queue's capacity
+    /// is checked by the one rule ([`has_room`]); a full queue runs the plan for
+    /// [`NoOperatorReason::Full`], else the call waits at position `ahead + 1`, as with a
+    /// console's `waiting`.
+    pub fn join_queue(&mut self, now: CallTime, ahead: usize, staffed: bool) {
+        let Some(tr) = self.transfer_here() else { return };
+        if !matches!(self.line, Some(Line::Handing)) {
+            return;
+        }
+        let event = if has_room(ahead, tr.settings.max_waiting) {
+            QueueEvent::Waiting {
+                queue: tr.queue.clone(),
+                position: ahead.saturating_add(1),
+                staffed,
+            }
+        } else {
+            QueueEvent::Unavailable {
+                why: NoOperatorReason::Full.words().into(),
+                reason: NoOperatorReason::Full,
+            }
+        };
+        self.handle_queue(now, event);
+    }
+
+    /// The transfer's prompt ended at `t` on an operator line: whether the queue is closed
+    /// then (its `hours`), in which case the call never joins it: the plan for
+    /// [`NoOperatorReason::Closed`] runs at once, and there is no handoff. Returns whether
+    /// it was closed.
+    pub(super) fn closed_at_handoff(&mut self, t: CallTime, tr: &'m TransferNode) -> bool {
+        let Some(hours) = &tr.settings.hours else { return false };
+        if self.holds(&Test::Hours(hours.clone()), t) {
+            return false;
+        }
+        let node = self.current();
+        let why = format!("the queue `{}` is closed ({hours})", tr.queue);
+        self.step(t, node, PathEvent::NoCallTaker(why.clone()));
+        self.caption(t, format!("no call-taker can take the call: {why}"));
+        self.line = Some(Line::Waiting {
+            queue: tr.queue.clone(),
+            position: None,
+            staffed: false,
+            next_announcement: t,
+            next_periodic: tr.hold.periodic.as_ref().map(|p| t.saturating_add(p.every)),
+            free_at: t,
+            holding: None,
+            joined: None,
+        });
+        self.no_operator(t, tr, NoOperatorReason::Closed, false);
+        true
+    }
+
+    /// The caller pressed `key` while waiting in a queue: the transfer's `hold.exit` key takes
+    /// the call out of the queue to its node (Asterisk's queue `context`); any other key does
+    /// nothing. Returns whether the key was the exit key.
+    pub(super) fn hold_key(&mut self, t: CallTime, key: char) -> bool {
+        let Some(tr) = self.transfer_here() else { return false };
+        let Some(exit) = &tr.hold.exit else { return false };
+        let Some(Line::Waiting { position, .. }) = &self.line else {
+            return false;
+        };
+        if exit.key != key {
+            return false;
+        }
+        let queued = position.is_some();
+        let node = self.current();
+        self.step(t, node, PathEvent::Key(key));
+        self.caption(t, format!("you pressed {key}: you leave the queue"));
+        let queue = self.take_queue().unwrap_or_else(|| tr.queue.clone());
+        self.leave(t, &queue, queued, "the caller pressed the exit key");
+        self.line = None;
+        self.handoff_at = None;
+        self.via = Via::HoldExit;
+        self.goto(&exit.to, t);
+        true
+    }
+
+    /// Whether the call waits in a queue (or holds for one), where the exit key acts.
+    pub(super) fn waiting_in_queue(&self) -> bool {
+        matches!(self.line, Some(Line::Waiting { .. }))
+    }
+
     /// A prompt at the transfer has ended at `t` while the call is on the operator line (an
     /// announcement, or the closing message). Returns `false` when the call is not on the
     /// line yet: the transfer prompt ended, and the handoff is due.
     pub(super) fn line_prompt_done(&mut self, t: CallTime) -> bool {
-        match &self.line {
+        match &mut self.line {
             None => false,
             Some(Line::Closing { .. }) => {
                 self.close(t);
+                true
+            }
+            Some(Line::Waiting { free_at, .. }) => {
+                *free_at = t;
                 true
             }
             Some(_) => true,
         }
     }
 
-    /// The line's next deadline (an announcement, or the end of a `hold` wait), when no
-    /// prompt plays.
-    pub(super) fn line_deadline(&self, tr: &TransferNode) -> Option<CallTime> {
-        match &self.line {
-            Some(Line::Waiting {
-                next_announcement,
-                unstaffed_since,
-                ..
-            }) => {
-                let limit = match (&tr.when_no_operator, unstaffed_since) {
-                    (Some(NoOperator::Hold { max_wait, .. }), Some(since)) => Some(since.saturating_add(*max_wait)),
-                    _ => None,
-                };
-                Some(limit.map_or(*next_announcement, |l| l.min(*next_announcement)))
-            }
+    /// The line's limits: the end of a `hold` plan's wait and the queue's `max_wait`; they
+    /// act even while an announcement plays.
+    pub(super) fn line_limit(&self, tr: &TransferNode) -> Option<CallTime> {
+        let Some(Line::Waiting {
+            holding,
+            joined,
+            position,
+            ..
+        }) = &self.line
+        else {
+            return None;
+        };
+        let hold = holding.and_then(|(since, reason)| match tr.plan(reason) {
+            Some(NoOperator::Hold { max_wait, .. }) => Some(since.saturating_add(*max_wait)),
             _ => None,
+        });
+        let queue = match (joined, tr.settings.max_wait) {
+            (Some(j), Some(m)) if position.is_some() => Some(j.saturating_add(m)),
+            _ => None,
+        };
+        match (hold, queue) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
+    }
+
+    /// The line's next deadline when no prompt plays: a limit, or the next announcement
+    /// (not before the last one ended).
+    pub(super) fn line_deadline(&self, tr: &TransferNode) -> Option<CallTime> {
+        let Some(Line::Waiting {
+            next_announcement,
+            next_periodic,
+            free_at,
+            ..
+        }) = &self.line
+        else {
+            return None;
+        };
+        let announce = next_periodic
+            .map_or(*next_announcement, |p| p.min(*next_announcement))
+            .max(*free_at);
+        Some(self.line_limit(tr).map_or(announce, |l| l.min(announce)))
     }
 
     /// A line timer is due at `t`.
@@ -334,38 +502,94 @@ impl<'m> Call<'m> {
         let Some(Line::Waiting {
             position,
             next_announcement,
-            unstaffed_since,
+            next_periodic,
+            holding,
+            joined,
             ..
         }) = &self.line
         else {
             return;
         };
-        let (position, next_announcement, unstaffed_since) = (*position, *next_announcement, *unstaffed_since);
-        if let (Some(NoOperator::Hold { max_wait, prompt }), Some(since)) = (&tr.when_no_operator, unstaffed_since)
+        let (position, next_announcement, next_periodic, holding, joined) =
+            (*position, *next_announcement, *next_periodic, *holding, *joined);
+        let node = self.current();
+        // The `hold` plan's limit.
+        if let Some((since, reason)) = holding
+            && let Some(NoOperator::Hold { max_wait, prompt }) = tr.plan(reason)
             && since.saturating_add(*max_wait) <= t
         {
-            let node = self.current();
             self.step(t, node, PathEvent::NoCallTakerWithin(*max_wait));
             let queue = self.take_queue().unwrap_or_default();
             self.leave(t, &queue, position.is_some(), "the wait limit was reached");
             self.closing(t, queue, prompt.as_ref());
             return;
         }
-        if next_announcement <= t {
-            let Some(Line::Waiting { queue, .. }) = &self.line else {
-                return;
+        // The queue's `max_wait`: the caller leaves the queue, and the plan for it runs.
+        if let (Some(j), Some(m), Some(_)) = (joined, tr.settings.max_wait, position)
+            && j.saturating_add(m) <= t
+        {
+            let why = NoOperatorReason::WaitedTooLong.words();
+            self.step(t, node, PathEvent::NoCallTaker(why.into()));
+            self.caption(t, format!("no call-taker can take the call: {why}"));
+            let queue = match &self.line {
+                Some(Line::Waiting { queue, .. }) => queue.clone(),
+                _ => tr.queue.clone(),
             };
-            let play = self.announcement(tr, queue, position);
-            self.announcements += 1;
-            if let Some(Line::Waiting { next_announcement, .. }) = &mut self.line {
-                *next_announcement = t.saturating_add(tr.hold.every.max(Duration::from_millis(1)));
+            self.leave(t, &queue, true, why);
+            if let Some(Line::Waiting { position, joined, .. }) = &mut self.line {
+                *position = None;
+                *joined = None;
             }
-            self.start_prompt(t, Some(play));
+            self.no_operator(t, tr, NoOperatorReason::WaitedTooLong, false);
+            return;
+        }
+        if self.is_playing() {
+            return; // an announcement due now starts when this one ends
+        }
+        let every = |d: std::time::Duration| d.max(std::time::Duration::from_millis(1));
+        let mut plays = VecDeque::new();
+        let Some(Line::Waiting { queue, .. }) = &self.line else {
+            return;
+        };
+        let queue = queue.clone();
+        let mut next_a = next_announcement;
+        let mut next_p = next_periodic;
+        if next_announcement <= t {
+            plays.push_back(self.announcement(tr, &queue, position));
+            if let (Some(ew), Some(p)) = (&tr.hold.expected_wait, position) {
+                plays.push_back(self.expected_wait_play(tr, ew, &queue, p));
+            }
+            next_a = next_after(next_announcement, every(tr.hold.every), t);
+        }
+        if let (Some(due), Some(periodic)) = (next_periodic, &tr.hold.periodic)
+            && due <= t
+        {
+            let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
+            self.announcements += 1;
+            let mut play = self.play(id, &periodic.prompt, PromptRole::Hold(self.announcements), false);
+            if play.text.contains('{') {
+                play.text = fill_hold_text(&play.text, position, &queue, None);
+            }
+            plays.push_back(play);
+            next_p = Some(next_after(due, every(periodic.every), t));
+        }
+        if let Some(Line::Waiting {
+            next_announcement,
+            next_periodic,
+            ..
+        }) = &mut self.line
+        {
+            *next_announcement = next_a;
+            *next_periodic = next_p;
+        }
+        if !plays.is_empty() {
+            self.start_queue(t, plays);
         }
     }
 
-    fn announcement(&self, tr: &TransferNode, queue: &str, position: Option<usize>) -> PromptPlay {
+    fn announcement(&mut self, tr: &TransferNode, queue: &str, position: Option<usize>) -> PromptPlay {
         let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
+        self.announcements += 1;
         let n = self.announcements;
         // A prompt that tells the position cannot be said without one.
         let usable = tr
@@ -374,12 +598,36 @@ impl<'m> Call<'m> {
             .as_ref()
             .filter(|p| position.is_some() || !p.in_language(&self.language).0.contains("{position}"));
         let mut play = match (usable, position) {
-            (Some(p), _) => self.play(id, p, PromptRole::Hold(n + 1), false),
-            (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n + 1)),
-            (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n + 1)),
+            (Some(p), _) => self.play(id, p, PromptRole::Hold(n), false),
+            (None, Some(_)) => self.text_play(id, DEFAULT_HOLD_TEXT, PromptRole::Hold(n)),
+            (None, None) => self.text_play(id, DEFAULT_HOLD_TEXT_NO_PLACE, PromptRole::Hold(n)),
         };
         if play.text.contains('{') {
-            play.text = fill_hold_text(&play.text, position, queue);
+            play.text = fill_hold_text(&play.text, position, queue, None);
+        }
+        play
+    }
+
+    /// The expected-wait announcement for a caller at `position`
+    /// ([`crate::rules::queue::expected_wait`]).
+    fn expected_wait_play(
+        &mut self,
+        tr: &TransferNode,
+        ew: &crate::menu::ExpectedWait,
+        queue: &str,
+        position: usize,
+    ) -> PromptPlay {
+        let id = self.at.as_ref().map(|a| a.node).expect("at the transfer");
+        self.announcements += 1;
+        let n = self.announcements;
+        let _ = tr;
+        let mut play = match &ew.prompt {
+            Some(p) => self.play(id, p, PromptRole::Hold(n), false),
+            None => self.text_play(id, DEFAULT_EXPECTED_WAIT_TEXT, PromptRole::Hold(n)),
+        };
+        let minutes = wait_minutes(expected_wait(position, ew.handle_time, ew.call_takers));
+        if play.text.contains('{') {
+            play.text = fill_hold_text(&play.text, Some(position), queue, Some(minutes));
         }
         play
     }
@@ -390,14 +638,19 @@ impl<'m> Call<'m> {
         self.play(id, &prompt, role, false)
     }
 
-    /// No call-taker can take the call: the transfer's plan. `queued`: it has a place.
-    fn no_operator(&mut self, t: CallTime, tr: &'m TransferNode, queued: bool) {
-        if let Some(NoOperator::Hold { .. }) = &tr.when_no_operator {
-            return; // keep waiting; `line_timer` ends the wait
+    /// No call-taker can take the call, for `reason`: the plan for it ([`TransferNode::plan`]).
+    /// `queued`: it has a place (left here, unless the plan is `hold`).
+    fn no_operator(&mut self, t: CallTime, tr: &'m TransferNode, reason: NoOperatorReason, queued: bool) {
+        if let Some(NoOperator::Hold { .. }) = tr.plan(reason) {
+            // Keep waiting; `line_timer` ends the wait.
+            if let Some(Line::Waiting { holding, .. }) = &mut self.line {
+                holding.get_or_insert((t, reason));
+            }
+            return;
         }
         // The line is replaced below (closing, or gone): its queue name moves on.
         let queue = self.take_queue().unwrap_or_else(|| tr.queue.clone());
-        match &tr.when_no_operator {
+        match tr.plan(reason) {
             Some(NoOperator::Hold { .. }) => {}
             Some(NoOperator::Message { prompt }) => {
                 self.leave(t, &queue, queued, "no call-taker available");
@@ -468,10 +721,19 @@ impl<'m> Call<'m> {
     }
 }
 
-/// `text` with `{position}` (the position, `?` without one) and `{queue}` (the queue's name)
-/// filled in, in one pass into one string: a name filled in is not read again for
-/// placeholders (a queue named `{position}` is said as it is).
-fn fill_hold_text(text: &str, position: Option<usize>, queue: &str) -> String {
+/// The next due time of an announcement due at `due` and played at `t`: `due + every`, or
+/// `t + every` when that has passed already (the announcements keep their period, start to
+/// start, and never pile up).
+fn next_after(due: CallTime, every: std::time::Duration, t: CallTime) -> CallTime {
+    let next = due.saturating_add(every);
+    if next <= t { t.saturating_add(every) } else { next }
+}
+
+/// `text` with `{position}` (the position, `?` without one), `{queue}` (the queue's name) and
+/// `{wait}` (the expected wait in whole minutes, `?` without one) filled in, in one pass into
+/// one string: a name filled in is not read again for placeholders (a queue named
+/// `{position}` is said as it is).
+fn fill_hold_text(text: &str, position: Option<usize>, queue: &str, wait: Option<u64>) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(text.len() + queue.len() + 20);
     let mut rest = text;
@@ -489,6 +751,14 @@ fn fill_hold_text(text: &str, position: Option<usize>, queue: &str) -> String {
         } else if let Some(after) = rest.strip_prefix("{queue}") {
             out.push_str(queue);
             rest = after;
+        } else if let Some(after) = rest.strip_prefix("{wait}") {
+            match wait {
+                Some(w) => {
+                    let _ = write!(out, "{w}");
+                }
+                None => out.push('?'),
+            }
+            rest = after;
         } else {
             out.push('{');
             rest = &rest[1..];
@@ -500,6 +770,8 @@ fn fill_hold_text(text: &str, position: Option<usize>, queue: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::engine::{CallStart, Handoff, Summary};
     use crate::menu::Menu;
@@ -642,17 +914,20 @@ nodes:
     fn hold_text_fills_position_and_queue_once_each_in_one_pass() {
         let t = "number {position} in {queue}, {position} again; {other} and {{position}} stay";
         assert_eq!(
-            fill_hold_text(t, Some(12), "sales"),
+            fill_hold_text(t, Some(12), "sales", None),
             "number 12 in sales, 12 again; {other} and {12} stay"
         );
         assert_eq!(
-            fill_hold_text(t, None, "q"),
+            fill_hold_text(t, None, "q", None),
             "number ? in q, ? again; {other} and {?} stay"
         );
         // As two replaces in turn did: a queue's name is not read for placeholders.
-        assert_eq!(fill_hold_text("{queue}", Some(1), "{position}"), "{position}");
-        assert_eq!(fill_hold_text("no placeholder {", Some(1), "q"), "no placeholder {");
-        assert_eq!(fill_hold_text("é{queue}ü", Some(1), "ß"), "éßü");
+        assert_eq!(fill_hold_text("{queue}", Some(1), "{position}", None), "{position}");
+        assert_eq!(
+            fill_hold_text("no placeholder {", Some(1), "q", None),
+            "no placeholder {"
+        );
+        assert_eq!(fill_hold_text("é{queue}ü", Some(1), "ß", None), "éßü");
     }
 
     #[test]
@@ -778,6 +1053,7 @@ nodes:
             1000,
             QueueEvent::Unavailable {
                 why: "no call-taker console is reachable".into(),
+                reason: NoOperatorReason::Unstaffed,
             },
         );
         let (at, text) = goodbye(&r.effects).expect("a closing message");
@@ -818,7 +1094,13 @@ nodes:
         r.queue(1000, waiting("a", 2, false)); // leaves: the message plays
         // A position update and a second "unavailable" already on their way.
         r.queue(1200, waiting("a", 1, false));
-        r.queue(1300, QueueEvent::Unavailable { why: "full".into() });
+        r.queue(
+            1300,
+            QueueEvent::Unavailable {
+                why: "full".into(),
+                reason: NoOperatorReason::Full,
+            },
+        );
         assert_eq!(goodbye(&r.effects), Some((1000, "leave a message".into())));
         assert_eq!(
             r.effects
@@ -843,6 +1125,7 @@ nodes:
             1000,
             QueueEvent::Unavailable {
                 why: "the queue is full".into(),
+                reason: NoOperatorReason::Unstaffed,
             },
         );
         r.to(25_999);
@@ -900,7 +1183,13 @@ nodes:
         let m = hotline(r#"{ action: callback, to: cb }"#);
         let clips = PromptTimings::text_only();
         let mut r = Run::start(&m, &clips);
-        r.queue(1000, QueueEvent::Unavailable { why: "none".into() });
+        r.queue(
+            1000,
+            QueueEvent::Unavailable {
+                why: "none".into(),
+                reason: NoOperatorReason::Unstaffed,
+            },
+        );
         r.to(1800); // "your number"
         let e = {
             r.call.handle_keys(ms(2000), "5551234#");
@@ -921,6 +1210,7 @@ nodes:
             QueueEvent::Lost { why: "closed".into() },
             QueueEvent::Unavailable {
                 why: "the call-taker's console closed".into(),
+                reason: NoOperatorReason::Unstaffed,
             },
         ] {
             let m = hotline(r#"{ action: goto, to: other }"#);

@@ -22,6 +22,8 @@ mod tests_fail;
 mod tests_keys;
 #[cfg(test)]
 mod tests_hours;
+#[cfg(test)]
+mod tests_queues;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
@@ -212,6 +214,12 @@ impl<'m> Call<'m> {
     fn next_timer(&self) -> Option<CallTime> {
         let at = self.at.as_ref()?;
         if let Some(end) = at.playing {
+            // The line's limits (a `hold` plan's, the queue's `max_wait`) cut an announcement.
+            if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind
+                && let Some(limit) = self.line_limit(tr)
+            {
+                return Some(end.min(limit));
+            }
             return Some(end);
         }
         if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
@@ -780,6 +788,9 @@ impl<'m> Call<'m> {
             }
             NodeKind::Transfer(tr) => {
                 if self.line_prompt_done(t) {
+                    return;
+                }
+                if self.operator_line && self.closed_at_handoff(t, tr) {
                     return;
                 }
                 let variables = match &tr.context {

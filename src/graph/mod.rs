@@ -49,6 +49,13 @@ pub enum EdgeKind {
     /// A transfer's `when_no_operator` (`callback` or `goto`): taken when no call-taker can
     /// take the call. Not a way a caller chooses: the ways to an operator never use it.
     NoOperator,
+    /// A transfer's hold exit key (`hold.exit`): a caller waiting in the queue presses it and
+    /// leaves the queue for the exit's node. Like [`EdgeKind::NoOperator`], it leads away
+    /// from a call-taker, so the ways to an operator never use it.
+    HoldExit {
+        /// The key.
+        key: char,
+    },
     /// A global key (operator, main menu, back). `repeat` does not move the call and has
     /// no edge. `back` gets an edge to every menu that leads straight to the node by an
     /// option, a keyword, a fallback or a route: the caller can return to whichever of them
@@ -87,6 +94,7 @@ impl EdgeKind {
             EdgeKind::Route { index } => format!("route {}", index + 1),
             EdgeKind::RouteDefault => "default".into(),
             EdgeKind::NoOperator => "no operator".into(),
+            EdgeKind::HoldExit { key } => format!("{key} (leave the queue)"),
         }
     }
 }
@@ -167,8 +175,18 @@ impl MenuGraph {
                     g.edge(id, &r.default, EdgeKind::RouteDefault);
                 }
                 NodeKind::Transfer(t) => {
-                    if let Some(to) = t.when_no_operator.as_ref().and_then(|w| w.target()) {
-                        g.edge(id, to, EdgeKind::NoOperator);
+                    // One edge per node a plan leads to, whichever reasons run it.
+                    let mut seen: Vec<&crate::menu::NodeRef> = Vec::new();
+                    for (_, plan) in t.plans() {
+                        if let Some(to) = plan.target()
+                            && !seen.iter().any(|s| s.node() == to.node() && s.name == to.name)
+                        {
+                            seen.push(to);
+                            g.edge(id, to, EdgeKind::NoOperator);
+                        }
+                    }
+                    if let Some(exit) = &t.hold.exit {
+                        g.edge(id, &exit.to, EdgeKind::HoldExit { key: exit.key });
                     }
                 }
                 NodeKind::Hangup(_) => {}

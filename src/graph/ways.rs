@@ -133,7 +133,7 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         }
     };
     let cost = match &g.graph[e] {
-        EdgeKind::Keyword { .. } | EdgeKind::NoOperator => return None,
+        EdgeKind::Keyword { .. } | EdgeKind::NoOperator | EdgeKind::HoldExit { .. } => return None,
         EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
         // A key that a longer key at the node starts with (an option's or an active global

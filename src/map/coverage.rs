@@ -106,6 +106,7 @@ fn takes(parts: &[EdgeKind], via: &str) -> bool {
         (EdgeKind::Route { index: i }, "route") => Some(*i) == index,
         (EdgeKind::RouteDefault, "default") => true,
         (EdgeKind::NoOperator, "no_operator") => true,
+        (EdgeKind::HoldExit { .. }, "hold_exit") => true,
         _ => false,
     })
 }

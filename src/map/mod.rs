@@ -250,6 +250,17 @@ pub struct UnknownNode {
     pub suggestion: Option<String>,
 }
 
+/// A reason no call-taker can take a call, in one word for edge labels.
+fn reason_word(r: crate::menu::NoOperatorReason) -> &'static str {
+    use crate::menu::NoOperatorReason as R;
+    match r {
+        R::Unstaffed => "unstaffed",
+        R::Full => "full",
+        R::Closed => "closed",
+        R::WaitedTooLong => "waited too long",
+    }
+}
+
 /// The class of a graph edge on the map; `None` for global keys (named in the legend).
 fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
     Some(match kind {
@@ -258,6 +269,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
         EdgeKind::NoInput | EdgeKind::NoMatch => EdgeClass::Failure,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => EdgeClass::Route,
         EdgeKind::NoOperator => EdgeClass::NoOperator,
+        EdgeKind::HoldExit { .. } => EdgeClass::Choice,
         EdgeKind::GlobalKey { .. } => return None,
     })
 }
@@ -266,7 +278,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
 /// `from`: keys first (with the language an option sets), then spoken keywords
 /// (`1 (en), 2 (es) "english" "español"`); route conditions joined by `or`; `no input · no
 /// match`; `entered` after a collect; nothing after a message.
-fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
+fn label(from: &NodeKind, to: Option<crate::menu::NodeId>, parts: &[EdgeKind]) -> String {
     let mut keys = Vec::new();
     let mut words = Vec::new();
     let mut other = Vec::new();
@@ -302,10 +314,31 @@ fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
                 }
             }
             EdgeKind::RouteDefault => other.push("otherwise".into()),
+            EdgeKind::HoldExit { key } => keys.push(format!("{key} (leave the queue)")),
             EdgeKind::NoOperator => {
                 let action = match from {
-                    NodeKind::Transfer(t) => t.when_no_operator.as_ref().map_or("goto", NoOperator::name),
-                    _ => "goto",
+                    NodeKind::Transfer(t) => {
+                        let plans = t.plans();
+                        // The plans that lead to this edge's node, with their reasons when the
+                        // queue has plans of its own.
+                        let leading: Vec<_> = plans
+                            .iter()
+                            .filter(|(_, p)| p.target().is_some_and(|x| x.node().is_some() && x.node() == to))
+                            .collect();
+                        if plans.len() > 1 {
+                            leading
+                                .iter()
+                                .map(|(rs, p)| {
+                                    let rs: Vec<&str> = rs.iter().map(|r| reason_word(*r)).collect();
+                                    format!("{} ({})", p.name(), rs.join(", "))
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        } else {
+                            t.when_no_operator.as_ref().map_or("goto", NoOperator::name).to_owned()
+                        }
+                    }
+                    _ => "goto".to_owned(),
                 };
                 other.push(format!("no operator: {action}"));
             }
@@ -456,7 +489,8 @@ impl Map {
         }
         for e in &mut edges {
             let from = menu.find(&e.from).map(|id| &menu.node(id).kind);
-            e.label = from.map(|k| label(k, &e.parts)).unwrap_or_default();
+            let to = menu.find(&e.to);
+            e.label = from.map(|k| label(k, to, &e.parts)).unwrap_or_default();
         }
         let global_keys = menu
             .defaults

@@ -151,6 +151,32 @@ pub struct HoldSpec {
     pub every: Option<At<Duration>>,
     /// The announcement.
     pub prompt: Option<Prompt>,
+    /// `expected_wait`.
+    pub expected_wait: Option<Box<super::ExpectedWait>>,
+    /// `periodic` (its `every` checked like `every`'s).
+    pub periodic: Option<Box<super::Periodic>>,
+    /// `exit`.
+    pub exit: Option<Box<super::HoldExit>>,
+}
+
+/// One queue's settings as given (`queues: { NAME: … }`), checked by
+/// [`MenuBuilder::add_queue`].
+#[derive(Clone, Debug, Default)]
+pub struct QueueSpec {
+    /// `max_waiting` (≥ 1).
+    pub max_waiting: Option<At<u32>>,
+    /// `hours`: a schedule name.
+    pub hours: Option<At<String>>,
+    /// `max_wait`.
+    pub max_wait: Option<At<Duration>>,
+    /// `join_empty` (built-in: no).
+    pub join_empty: Option<bool>,
+    /// `leave_when_empty` (built-in: yes).
+    pub leave_when_empty: Option<bool>,
+    /// The plans per reason.
+    pub plans: super::ReasonPlans,
+    /// Where each plan is written.
+    pub plan_spans: Vec<(super::NoOperatorReason, Span)>,
 }
 
 /// One option of a menu node, as given.
@@ -302,6 +328,7 @@ pub struct MenuBuilder {
     languages: Vec<String>,
     schedules: IndexMap<String, Schedule>,
     schedule_spans: HashMap<String, Span>,
+    queues: IndexMap<String, super::QueueSettings>,
     keys: GlobalKeys,
     operator: Option<NodeRef>,
     main_menu: Option<NodeRef>,
@@ -335,6 +362,7 @@ impl MenuBuilder {
             entry: None,
             languages: vec!["en".into()],
             schedules: IndexMap::new(),
+            queues: IndexMap::new(),
             schedule_spans: HashMap::new(),
             keys: GlobalKeys::default(),
             operator: None,
@@ -476,6 +504,53 @@ impl MenuBuilder {
         if self.declare_schedule(&name) {
             self.schedules.insert(name.value, schedule);
         }
+    }
+
+    /// Adds the settings of queue `name` (`queues:`): `max_waiting` of 0 and a `max_wait`
+    /// out of range are reported (E016) and dropped, `hours` must name a schedule (E016,
+    /// so add schedules first), a queue named twice is reported (E016) and the first kept.
+    pub fn add_queue(&mut self, name: At<String>, spec: QueueSpec) {
+        if let Some(first) = self.queues.get(&name.value).and_then(|q| q.span) {
+            self.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    name.at,
+                    format!("queue `{}` is described twice", name.value),
+                )
+                .label("described again here")
+                .with_secondary(first, "first described here"),
+            );
+            return;
+        }
+        let max_waiting = spec.max_waiting.and_then(|m| {
+            if m.value == 0 {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        m.at,
+                        "`max_waiting: 0`: no caller could ever wait in this queue",
+                    )
+                    .label("at least 1")
+                    .help("leave `max_waiting` out for a queue without a limit"),
+                );
+                None
+            } else {
+                Some(m.value)
+            }
+        });
+        let max_wait = spec.max_wait.and_then(|d| self.duration("max_wait", &d));
+        let hours = spec.hours.filter(|h| self.known_schedule(h)).map(|h| h.value);
+        let settings = super::QueueSettings {
+            max_waiting,
+            hours,
+            max_wait,
+            join_empty: spec.join_empty.unwrap_or(false),
+            leave_when_empty: spec.leave_when_empty.unwrap_or(true),
+            plans: spec.plans,
+            plan_spans: spec.plan_spans,
+            span: Some(name.at),
+        };
+        self.queues.insert(name.value, settings);
     }
 
     /// Whether the schedule `name` is defined; E016 at its place if not.
@@ -910,6 +985,22 @@ impl MenuBuilder {
             }
             true
         });
+        hold.periodic = hold.periodic.filter(|p| {
+            if p.every < MIN_HOLD_EVERY {
+                let at = p.prompt.span;
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        at,
+                        "`hold.periodic.every` is shorter than 5 seconds",
+                    )
+                    .label("announcements this close would talk over each other")
+                    .help("e.g. `every: 60s`"),
+                );
+                return false;
+            }
+            true
+        });
         hold
     }
 
@@ -1175,6 +1266,9 @@ impl MenuBuilder {
         let base_hold = Hold {
             every: self.hold.every.as_ref().map_or(DEFAULT_HOLD_EVERY, |e| e.value),
             prompt: self.hold.prompt.clone(),
+            expected_wait: self.hold.expected_wait.clone(),
+            periodic: self.hold.periodic.clone(),
+            exit: self.hold.exit.clone(),
         };
         let mut nodes: Vec<Node> = Vec::with_capacity(self.nodes.len());
         for d in std::mem::take(&mut self.nodes) {
@@ -1248,7 +1342,6 @@ impl MenuBuilder {
                     hold,
                     when_no_operator,
                 } => NodeKind::Transfer(TransferNode {
-                    queue,
                     priority,
                     prompt,
                     context,
@@ -1256,10 +1349,15 @@ impl MenuBuilder {
                         Some(h) => Hold {
                             every: h.every.map_or(base_hold.every, |e| e.value),
                             prompt: h.prompt.or_else(|| base_hold.prompt.clone()),
+                            expected_wait: h.expected_wait.or_else(|| base_hold.expected_wait.clone()),
+                            periodic: h.periodic.or_else(|| base_hold.periodic.clone()),
+                            exit: h.exit.or_else(|| base_hold.exit.clone()),
                         },
                         None => base_hold.clone(),
                     },
                     when_no_operator: when_no_operator.unwrap_or_else(|| self.when_no_operator.clone()),
+                    settings: Box::new(self.queues.get(&queue).cloned().unwrap_or_default()),
+                    queue,
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
             };
@@ -1294,6 +1392,7 @@ impl MenuBuilder {
             languages: self.languages,
             defaults,
             schedules: self.schedules,
+            queues: std::mem::take(&mut self.queues),
             lint: self.lint,
             dispositions: self.dispositions,
             nodes,
@@ -1384,6 +1483,14 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
             NodeKind::Transfer(t) => {
                 if let Some(NoOperator::Callback { to } | NoOperator::Goto { to }) = &mut t.when_no_operator {
                     f(to);
+                }
+                for r in super::NoOperatorReason::ALL {
+                    if let Some(NoOperator::Callback { to } | NoOperator::Goto { to }) = t.settings.plans.slot_mut(r) {
+                        f(to);
+                    }
+                }
+                if let Some(exit) = &mut t.hold.exit {
+                    f(&mut exit.to);
                 }
             }
             NodeKind::Hangup(_) => {}

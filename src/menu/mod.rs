@@ -32,6 +32,12 @@ pub(crate) use lower::{duration_at, parse_duration};
 pub use pattern::KeyPattern;
 pub use schedule::Schedule;
 
+/// The JSON Schema of a priority (a named level or a level 1 to 9), for other formats that
+/// name one (scenario expectations).
+pub fn raw_priority_schema(s: &mut schemars::Schema) {
+    raw::schema::priority(s);
+}
+
 use crate::source::Span;
 
 /// Index of a node in [`Menu::nodes`].
@@ -102,6 +108,8 @@ pub struct Menu {
     pub defaults: Defaults,
     /// Named weekly opening hours.
     pub schedules: IndexMap<String, Schedule>,
+    /// Per-queue settings (`queues:`), in file order; transfers carry a copy of theirs.
+    pub queues: IndexMap<String, QueueSettings>,
     /// Lint thresholds given in the file (`lint:`).
     pub lint: LintSettings,
     /// Wrap-up codes for call-takers (`dispositions:`), in file order; empty: the built-in ones.
@@ -129,16 +137,28 @@ impl Menu {
     pub fn prompts(&self) -> impl Iterator<Item = &Prompt> {
         self.defaults.goodbye.iter().chain(self.nodes.iter().flat_map(|n| {
             let listen = n.kind.listen();
-            let transfer = match &n.kind {
+            let transfer: Vec<&Prompt> = match &n.kind {
                 NodeKind::Transfer(t) => {
-                    let plan = match &t.when_no_operator {
-                        Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),
-                        Some(NoOperator::Message { prompt }) => Some(prompt),
-                        _ => None,
-                    };
-                    t.hold.prompt.iter().chain(plan)
+                    fn plan(p: Option<&NoOperator>) -> Option<&Prompt> {
+                        match p {
+                            Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),
+                            Some(NoOperator::Message { prompt }) => Some(prompt),
+                            _ => None,
+                        }
+                    }
+                    let reasons = NoOperatorReason::ALL
+                        .into_iter()
+                        .filter_map(|r| plan(t.settings.plans.get(r)));
+                    t.hold
+                        .prompt
+                        .iter()
+                        .chain(t.hold.expected_wait.as_ref().and_then(|e| e.prompt.as_ref()))
+                        .chain(t.hold.periodic.as_ref().map(|p| &p.prompt))
+                        .chain(plan(t.when_no_operator.as_ref()))
+                        .chain(reasons)
+                        .collect()
                 }
-                _ => None.iter().chain(None),
+                _ => Vec::new(),
             };
             n.kind
                 .prompt()
@@ -341,7 +361,12 @@ pub struct Node {
 }
 
 /// The six kinds of node.
+///
+/// A transfer is the largest kind (its hold announcements, plans and queue settings, the
+/// rarely used parts boxed), some 220 bytes more than a collect; nodes are read far more
+/// often than they are made, so the common kinds are not boxed for it.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum NodeKind {
     /// Plays a prompt and waits for a key or keyword.
     Menu(MenuNode),
@@ -672,32 +697,146 @@ pub enum Test {
     Language(String),
 }
 
-/// How urgent a transferred call is, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    /// Low.
-    Low,
-    /// Normal (the default).
-    Normal,
-    /// High.
-    High,
-    /// Urgent.
-    Urgent,
+/// How urgent a transferred call is: a level from 1 (answered first) to 9 (answered last),
+/// Amazon Connect's convention ("Change routing priority / age": 1 is the highest, new
+/// contacts get 5; <https://docs.aws.amazon.com/connect/latest/adminguide/change-routing-priority.html>).
+/// The named levels of menu format v1 are aliases: `urgent` = 1, `high` = 3, `normal` = 5
+/// (the default), `low` = 7.
+///
+/// Ordering (`Ord`) is by urgency: a priority that is answered earlier is *greater*
+/// (`Priority::Urgent > Priority::Low`), so every place that orders calls (the console's
+/// queues, `:queue`, training, reports) sorts by this one ordering. Asterisk's `QUEUE_PRIO`
+/// (an integer, higher first, default 0; `apps/app_queue.c`) maps to level `5 - QUEUE_PRIO`,
+/// clamped to 1..=9; a Connect priority above 9 maps to 9.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Priority(u8);
+
+#[allow(non_upper_case_globals)]
+impl Priority {
+    /// Level 1, the highest.
+    pub const Urgent: Priority = Priority(1);
+    /// Level 3.
+    pub const High: Priority = Priority(3);
+    /// Level 5, the default (Amazon Connect's default for new contacts).
+    pub const Normal: Priority = Priority(5);
+    /// Level 7.
+    pub const Low: Priority = Priority(7);
+    /// The highest level (answered first).
+    pub const HIGHEST: u8 = 1;
+    /// The lowest level (answered last).
+    pub const LOWEST: u8 = 9;
+    /// Every level, lowest first (9 down to 1).
+    pub const ALL: [Priority; 9] = [
+        Priority(9),
+        Priority(8),
+        Priority(7),
+        Priority(6),
+        Priority(5),
+        Priority(4),
+        Priority(3),
+        Priority(2),
+        Priority(1),
+    ];
+    /// The named aliases with their levels.
+    pub const NAMED: [(&'static str, Priority); 4] = [
+        ("urgent", Priority::Urgent),
+        ("high", Priority::High),
+        ("normal", Priority::Normal),
+        ("low", Priority::Low),
+    ];
+
+    /// The priority of `level` (1 highest ..= 9 lowest), if in range.
+    pub fn from_level(level: u64) -> Option<Priority> {
+        (u64::from(Self::HIGHEST)..=u64::from(Self::LOWEST))
+            .contains(&level)
+            .then_some(Priority(level as u8))
+    }
+
+    /// The level: 1 (highest) to 9 (lowest).
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    /// Reads a priority as written: a named alias (`urgent`, `high`, `normal`, `low`) or a
+    /// level `1`..`9`.
+    pub fn parse(text: &str) -> Option<Priority> {
+        let t = text.trim();
+        if let Some((_, p)) = Self::NAMED.iter().find(|(n, _)| *n == t) {
+            return Some(*p);
+        }
+        if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse::<u64>().ok().and_then(Self::from_level)
+    }
+
+    /// The alias when the level has one, else the level (`normal`, `4`).
+    pub fn name(self) -> std::borrow::Cow<'static, str> {
+        match Self::NAMED.iter().find(|(_, p)| *p == self) {
+            Some((n, _)) => (*n).into(),
+            None => self.0.to_string().into(),
+        }
+    }
+
+    /// Index from 0 (lowest, level 9) to 8 (highest, level 1): the rank in [`Priority::ALL`].
+    pub fn rank(self) -> usize {
+        usize::from(Self::LOWEST - self.0.clamp(Self::HIGHEST, Self::LOWEST))
+    }
 }
 
-impl Priority {
-    /// All priorities, lowest first.
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::Normal
+    }
+}
 
-    /// The name as written.
-    pub fn name(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
+impl PartialOrd for Priority {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Priority {
+    /// Greater = more urgent = a lower level.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.cmp(&self.0)
+    }
+}
+
+impl serde::Serialize for Priority {
+    /// The alias when the level has one (as menu format v1 and protocol v1 wrote it), else
+    /// the level as a number.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match Self::NAMED.iter().find(|(_, p)| p == self) {
+            Some((n, _)) => s.serialize_str(n),
+            None => s.serialize_u8(self.0),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Priority {
+    /// A name (`normal`) or a level (`4` or `"4"`).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Priority;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a priority: `urgent`, `high`, `normal`, `low` or a level 1 to 9")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Priority, E> {
+                Priority::parse(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Priority, E> {
+                Priority::from_level(v).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Priority, E> {
+                u64::try_from(v)
+                    .ok()
+                    .and_then(Priority::from_level)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -716,7 +855,182 @@ pub struct TransferNode {
     pub hold: Hold,
     /// What happens when no call-taker can take the call (none connected or logged in, or
     /// the queue full); `None`: the built-in message, then the line hangs up (`check` warns, W014).
+    /// The one-line form for every reason: a plan the queue gives for one reason
+    /// ([`QueueSettings::plans`]) wins over it, see [`TransferNode::plan`].
     pub when_no_operator: Option<NoOperator>,
+    /// The settings of the queue (`queues:` of the menu; the built-in ones when the queue is
+    /// not listed there), copied here so that the engine, the graph and the maps read one
+    /// transfer.
+    pub settings: Box<QueueSettings>,
+}
+
+impl TransferNode {
+    /// The plan for `reason`: the queue's own plan for it (`queues.NAME.when_full`, …), else
+    /// the transfer's `when_no_operator` (itself defaulting to `defaults.when_no_operator`).
+    /// This is the one rule the engine, the graph and the checks use.
+    pub fn plan(&self, reason: NoOperatorReason) -> Option<&NoOperator> {
+        self.settings.plans.get(reason).or(self.when_no_operator.as_ref())
+    }
+
+    /// Every plan the transfer may run, with the reasons it runs for, each plan once (in the
+    /// order of [`NoOperatorReason::ALL`]).
+    pub fn plans(&self) -> Vec<(Vec<NoOperatorReason>, &NoOperator)> {
+        let mut out: Vec<(Vec<NoOperatorReason>, &NoOperator)> = Vec::new();
+        for r in NoOperatorReason::ALL {
+            if !self.settings.can_happen(r) {
+                continue;
+            }
+            let Some(p) = self.plan(r) else { continue };
+            match out.iter_mut().find(|(_, q)| std::ptr::eq(*q, p)) {
+                Some((rs, _)) => rs.push(r),
+                None => out.push((vec![r], p)),
+            }
+        }
+        out
+    }
+}
+
+/// Why no call-taker can take a call: each may have its own plan in `queues:`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoOperatorReason {
+    /// Nobody is logged in to take it (or no console can be reached, or the console went
+    /// away): `when_unstaffed`.
+    Unstaffed,
+    /// The queue holds its `max_waiting` callers already (Amazon Connect's
+    /// `QueueAtCapacity` branch of "Transfer to queue"): `when_full`.
+    Full,
+    /// The queue is outside its opening hours (`hours:`): `when_closed`.
+    Closed,
+    /// The caller waited `max_wait` in the queue: `when_waited_too_long`.
+    WaitedTooLong,
+}
+
+impl NoOperatorReason {
+    /// Every reason.
+    pub const ALL: [NoOperatorReason; 4] = [
+        NoOperatorReason::Unstaffed,
+        NoOperatorReason::Full,
+        NoOperatorReason::Closed,
+        NoOperatorReason::WaitedTooLong,
+    ];
+
+    /// The field of `queues.NAME` that gives its plan (`when_unstaffed`, …).
+    pub fn field(self) -> &'static str {
+        match self {
+            NoOperatorReason::Unstaffed => "when_unstaffed",
+            NoOperatorReason::Full => "when_full",
+            NoOperatorReason::Closed => "when_closed",
+            NoOperatorReason::WaitedTooLong => "when_waited_too_long",
+        }
+    }
+
+    /// In words, for captions and the path (`the queue is full`).
+    pub fn words(self) -> &'static str {
+        match self {
+            NoOperatorReason::Unstaffed => "no call-taker is logged in",
+            NoOperatorReason::Full => "the queue is full",
+            NoOperatorReason::Closed => "the queue is closed",
+            NoOperatorReason::WaitedTooLong => "the caller waited too long",
+        }
+    }
+}
+
+/// A plan per [`NoOperatorReason`] (`None`: the transfer's `when_no_operator`).
+#[derive(Clone, Debug, Default)]
+pub struct ReasonPlans {
+    /// `when_unstaffed`.
+    pub unstaffed: Option<NoOperator>,
+    /// `when_full`.
+    pub full: Option<NoOperator>,
+    /// `when_closed`.
+    pub closed: Option<NoOperator>,
+    /// `when_waited_too_long`.
+    pub waited_too_long: Option<NoOperator>,
+}
+
+impl ReasonPlans {
+    /// The plan given for `reason`.
+    pub fn get(&self, reason: NoOperatorReason) -> Option<&NoOperator> {
+        self.slot(reason).as_ref()
+    }
+
+    fn slot(&self, reason: NoOperatorReason) -> &Option<NoOperator> {
+        match reason {
+            NoOperatorReason::Unstaffed => &self.unstaffed,
+            NoOperatorReason::Full => &self.full,
+            NoOperatorReason::Closed => &self.closed,
+            NoOperatorReason::WaitedTooLong => &self.waited_too_long,
+        }
+    }
+
+    /// The plan given for `reason`, to change.
+    pub fn slot_mut(&mut self, reason: NoOperatorReason) -> &mut Option<NoOperator> {
+        match reason {
+            NoOperatorReason::Unstaffed => &mut self.unstaffed,
+            NoOperatorReason::Full => &mut self.full,
+            NoOperatorReason::Closed => &mut self.closed,
+            NoOperatorReason::WaitedTooLong => &mut self.waited_too_long,
+        }
+    }
+}
+
+/// One queue's settings (`queues: { NAME: … }`); [`Default`] is how a queue not listed
+/// behaves (menu format v1: no limit, always open, no wait limit, the plan at once when
+/// nobody is logged in).
+#[derive(Clone, Debug)]
+pub struct QueueSettings {
+    /// Most callers waiting at once (`max_waiting`, ≥ 1); one more is refused with reason
+    /// [`NoOperatorReason::Full`]. `None`: no limit. See [`crate::rules::queue::has_room`].
+    pub max_waiting: Option<u32>,
+    /// The schedule (a name under `schedules:`) outside of which the queue is closed
+    /// (`hours`). `None`: always open.
+    pub hours: Option<String>,
+    /// Longest time a caller waits in the queue (`max_wait`), from joining it; then
+    /// [`NoOperatorReason::WaitedTooLong`]. `None`: no limit. Asterisk's `timeout` argument
+    /// of `Queue()`; Amazon Connect's "time in queue" check of a customer queue flow.
+    pub max_wait: Option<Duration>,
+    /// Whether a caller may join (and wait in) the queue while nobody is logged in
+    /// (`join_empty`; Asterisk's `joinempty`). Default `false`: the plan runs at once.
+    pub join_empty: bool,
+    /// Whether a waiting caller is taken out when the last call-taker logs out
+    /// (`leave_when_empty`; Asterisk's `leavewhenempty`). Default `true`.
+    pub leave_when_empty: bool,
+    /// The plans per reason.
+    pub plans: ReasonPlans,
+    /// Where each plan of [`QueueSettings::plans`] is written, by reason.
+    pub plan_spans: Vec<(NoOperatorReason, Span)>,
+    /// Where the queue is described under `queues:` (`None`: not listed).
+    pub span: Option<Span>,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            max_waiting: None,
+            hours: None,
+            max_wait: None,
+            join_empty: false,
+            leave_when_empty: true,
+            plans: ReasonPlans::default(),
+            plan_spans: Vec::new(),
+            span: None,
+        }
+    }
+}
+
+impl QueueSettings {
+    /// Whether `reason` can happen for this queue: `full` needs `max_waiting`, `closed`
+    /// needs `hours`, `waited_too_long` needs `max_wait`; nobody staffed can always happen
+    /// (no console, or the console gone).
+    pub fn can_happen(&self, reason: NoOperatorReason) -> bool {
+        match reason {
+            NoOperatorReason::Unstaffed => true,
+            NoOperatorReason::Full => self.max_waiting.is_some(),
+            NoOperatorReason::Closed => self.hours.is_some(),
+            NoOperatorReason::WaitedTooLong => self.max_wait.is_some(),
+        }
+    }
 }
 
 /// Longest wait between two hold announcements when a menu does not say: 30 seconds, a
@@ -731,6 +1045,12 @@ pub struct Hold {
     /// The announcement; `{position}` and `{queue}` in its text are filled in. `None`: the
     /// built-in one ("You are number 2 in the queue. …").
     pub prompt: Option<Prompt>,
+    /// The expected-wait announcement after each position announcement (`expected_wait`).
+    pub expected_wait: Option<Box<ExpectedWait>>,
+    /// A second announcement with its own period (`periodic`).
+    pub periodic: Option<Box<Periodic>>,
+    /// The key that takes a waiting caller out of the queue (`exit`).
+    pub exit: Option<Box<HoldExit>>,
 }
 
 impl Default for Hold {
@@ -738,8 +1058,44 @@ impl Default for Hold {
         Hold {
             every: DEFAULT_HOLD_EVERY,
             prompt: None,
+            expected_wait: None,
+            periodic: None,
+            exit: None,
         }
     }
+}
+
+/// `hold.expected_wait`: how the expected wait is estimated and said
+/// ([`crate::rules::queue::expected_wait`]).
+#[derive(Clone, Debug)]
+pub struct ExpectedWait {
+    /// Average handle time of one call.
+    pub handle_time: Duration,
+    /// Call-takers answering the queue (≥ 1).
+    pub call_takers: u32,
+    /// The announcement (`{wait}` in whole minutes); `None`: the built-in one.
+    pub prompt: Option<Prompt>,
+}
+
+/// `hold.periodic`: a second announcement, first `every` after joining, then every `every`
+/// (start to start).
+#[derive(Clone, Debug)]
+pub struct Periodic {
+    /// Period, start to start (≥ 5 s).
+    pub every: Duration,
+    /// The announcement.
+    pub prompt: Prompt,
+}
+
+/// `hold.exit`: a key that takes a waiting caller out of the queue to `to`.
+#[derive(Clone, Debug)]
+pub struct HoldExit {
+    /// The key (one DTMF character).
+    pub key: char,
+    /// Where the key is written.
+    pub key_span: Span,
+    /// Where the caller goes.
+    pub to: NodeRef,
 }
 
 /// What a transfer does when no call-taker can take the call (`when_no_operator:`).

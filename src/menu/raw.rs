@@ -240,6 +240,12 @@ pub struct RawMenu {
     pub include: Option<Vec<S<String>>>,
     /// Thresholds of `ivrsim check` (command-line flags override them).
     pub lint: Option<S<RawLint>>,
+    /// Per-queue settings: a map of queue name (as transfers name it in `queue:`) to its
+    /// capacity, opening hours, wait limit, whether callers may wait while nobody is logged in,
+    /// and what a caller gets for each reason no call-taker can take the call. A queue not
+    /// listed has no limit, is always open, and runs the transfer's `when_no_operator` at once
+    /// when nobody is logged in.
+    pub queues: Option<S<Entries<S<String>, S<RawQueue>>>>,
     /// Wrap-up codes a call-taker ends a call with in `ivrsim operator` (`:end CODE`): a map of
     /// code (letters, digits, `_`, `-`) to what it means. Default: `resolved`, `report_taken`,
     /// `referred`, `callback_scheduled`, `no_action`.
@@ -435,6 +441,87 @@ pub struct RawHold {
     /// is an error (E016). Default: "All our call-takers are busy. You are number {position}
     /// in the queue. Please stay on the line."
     pub prompt: Option<S<RawPrompt>>,
+    /// An expected-wait announcement played right after each position announcement:
+    /// `{ handle_time, call_takers, prompt }`. The wait is position × `handle_time` ÷
+    /// `call_takers`, said in whole minutes, rounded up, in `{wait}`.
+    pub expected_wait: Option<S<RawExpectedWait>>,
+    /// A second announcement with its own period, `{ every, prompt }` (Asterisk's
+    /// `periodic-announce` and `periodic-announce-frequency`): first `every` after joining.
+    pub periodic: Option<S<RawPeriodic>>,
+    /// A key that takes a waiting caller out of the queue to a node, `{ key, to }` (Asterisk's
+    /// queue `context`: a one-digit exit), e.g. "press 1 to leave a message".
+    pub exit: Option<S<RawHoldExit>>,
+}
+
+/// `hold.expected_wait`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectedWait {
+    /// Average time a call-taker spends on a call, a duration such as `4m`. Required.
+    #[schemars(transform = schema::duration)]
+    pub handle_time: Option<S<String>>,
+    /// Call-takers answering the queue (at least 1). Default: 1.
+    #[schemars(range(min = 1))]
+    pub call_takers: Option<S<RawCount>>,
+    /// The announcement; `{wait}` (whole minutes), `{position}` and `{queue}` are filled in.
+    /// Default: "Your expected wait is about {wait} minutes."
+    pub prompt: Option<S<RawPrompt>>,
+}
+
+/// `hold.periodic`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriodic {
+    /// Time between two of these announcements, start to start, at least `5s`. Required.
+    #[schemars(transform = schema::duration)]
+    pub every: Option<S<String>>,
+    /// The announcement. Required.
+    pub prompt: Option<S<RawPrompt>>,
+}
+
+/// `hold.exit`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoldExit {
+    /// The key, one of `0`-`9`, `*`, `#` (quote it). Required.
+    #[schemars(transform = schema::dtmf)]
+    pub key: Option<S<String>>,
+    /// The node the caller goes to. Required.
+    pub to: Option<S<String>>,
+}
+
+/// One queue under `queues:`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    /// Most callers waiting at once (at least 1); one more is refused as `full` (Amazon
+    /// Connect's `QueueAtCapacity` branch; Asterisk's `maxlen`). Default: no limit.
+    #[schemars(range(min = 1))]
+    pub max_waiting: Option<S<RawCount>>,
+    /// A schedule name (under `schedules:`): outside its hours the queue is `closed` and the
+    /// caller does not join it. Default: always open.
+    pub hours: Option<S<String>>,
+    /// Longest time a caller waits in the queue, from joining it, a duration such as `10m`;
+    /// then `when_waited_too_long` (Asterisk's `Queue()` timeout). Default: no limit.
+    #[schemars(transform = schema::duration)]
+    pub max_wait: Option<S<String>>,
+    /// Whether a caller may join and wait while no call-taker is logged in (Asterisk's
+    /// `joinempty = yes`). Default: `false` (the plan for `unstaffed` runs at once).
+    pub join_empty: Option<S<bool>>,
+    /// Whether a waiting caller is taken out of the queue (and gets the plan for `unstaffed`)
+    /// when the last call-taker logs out (Asterisk's `leavewhenempty`). Default: `true`.
+    pub leave_when_empty: Option<S<bool>>,
+    /// What a caller gets when nobody is logged in (or no console can be reached). Default: the
+    /// transfer's `when_no_operator`.
+    pub when_unstaffed: Option<S<RawNoOperator>>,
+    /// What a caller gets when the queue holds `max_waiting` callers. Default: the transfer's
+    /// `when_no_operator`.
+    pub when_full: Option<S<RawNoOperator>>,
+    /// What a caller gets outside `hours`. Default: the transfer's `when_no_operator`.
+    pub when_closed: Option<S<RawNoOperator>>,
+    /// What a caller gets after waiting `max_wait`. Default: the transfer's
+    /// `when_no_operator`.
+    pub when_waited_too_long: Option<S<RawNoOperator>>,
 }
 
 /// `when_no_operator:` of a transfer.
@@ -776,8 +863,10 @@ raw_node! {
     /// `transfer`: the queue the call waits in. Required there.
     #[schemars(transform = schema::not_blank)]
     queue: String,
-    /// `transfer`: `low`, `normal`, `high` or `urgent`. Default: `normal`.
-    #[schemars(transform = super::lower::priorities)]
+    /// `transfer`: how soon the call is answered, a level from 1 (answered first) to 9
+    /// (answered last), Amazon Connect's convention, or a named level: `urgent` (1), `high`
+    /// (3), `normal` (5) or `low` (7). Default: `normal` (5).
+    #[schemars(transform = schema::priority)]
     priority: String,
     /// `transfer`: variables that travel with the call to the call-taker. Default: all.
     #[schemars(transform = schema::identifier)]
@@ -903,6 +992,15 @@ pub(crate) mod schema {
     /// A retry limit: a whole number (as [`super::S`] widens it) or `unlimited`.
     pub(crate) fn retries(s: &mut Schema) {
         s.insert("pattern".into(), format!("{}|^\\s*unlimited\\s*$", UINT_TEXT).into());
+    }
+
+    /// A transfer's priority: a named level or a level 1 to 9 (quoted or not).
+    pub(crate) fn priority(s: &mut Schema) {
+        text(
+            s,
+            &["integer"],
+            json!({ "pattern": r"^\s*(urgent|high|normal|low|[1-9])\s*$", "minimum": 1, "maximum": 9 }),
+        );
     }
 
     /// Text only: an unquoted number or boolean is never a valid value here.

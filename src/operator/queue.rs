@@ -49,14 +49,9 @@ struct Queue<T> {
     lines: [VecDeque<Waiting<T>>; Priority::ALL.len()],
 }
 
-/// The index of `priority` in [`Priority::ALL`] (0 = lowest).
+/// The index of `priority` in [`Priority::ALL`] (0 = lowest): [`Priority::rank`].
 fn rank(priority: Priority) -> usize {
-    match priority {
-        Priority::Low => 0,
-        Priority::Normal => 1,
-        Priority::High => 2,
-        Priority::Urgent => 3,
-    }
+    priority.rank()
 }
 
 impl<T> Default for Queue<T> {
@@ -112,8 +107,11 @@ impl<T> Queue<T> {
 pub struct Queues<T> {
     queues: BTreeMap<String, Queue<T>>,
     next_id: CallId,
-    /// Most calls waiting in one queue (`None`: no limit).
+    /// Most calls waiting in one queue (`None`: no limit): the console's `--max-waiting`.
     pub max_waiting: Option<usize>,
+    /// Most calls waiting in each named queue (the menu's `queues.NAME.max_waiting`); the
+    /// smaller of this and [`Queues::max_waiting`] applies.
+    pub capacity: BTreeMap<String, u32>,
 }
 
 impl<T> Default for Queues<T> {
@@ -122,6 +120,7 @@ impl<T> Default for Queues<T> {
             queues: BTreeMap::new(),
             next_id: 1,
             max_waiting: None,
+            capacity: BTreeMap::new(),
         }
     }
 }
@@ -194,13 +193,13 @@ impl<T> Queues<T> {
         if !self.queues.contains_key(queue) {
             self.queues.insert(queue.to_owned(), Queue::default());
         }
+        let limit = self.limit(queue);
         let q = self.queues.get_mut(queue).expect("inserted above");
-        if let Some(max) = self.max_waiting
-            && q.len() >= max
-        {
+        // The one rule for a full queue, shared with the engine's line.
+        if !crate::rules::queue::has_room(q.len(), limit) {
             return Err(JoinError::Full {
                 queue: queue.to_owned(),
-                max,
+                max: limit.map_or(usize::MAX, |l| l as usize),
             });
         }
         // Behind every call of the same or a higher priority: stable, first come first served.
@@ -210,6 +209,16 @@ impl<T> Queues<T> {
             joined: now,
             call,
         }))
+    }
+
+    /// The most calls `queue` holds: the smaller of `--max-waiting` and the menu's
+    /// `max_waiting` for it (`None`: no limit).
+    pub fn limit(&self, queue: &str) -> Option<u32> {
+        let console = self.max_waiting.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+        match (console, self.capacity.get(queue).copied()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The call answered next from `queue`, removed.
@@ -295,6 +304,44 @@ mod tests {
         assert_eq!(q.answer_next("general").unwrap().call, "b");
         assert_eq!(q.answer_next("general").unwrap().call, "d");
         assert!(q.answer_next("general").is_none() && q.is_empty());
+    }
+
+    #[test]
+    fn numeric_levels_order_with_the_named_aliases_1_first() {
+        // Amazon Connect's convention: 1 is answered first, 5 is `normal`, 9 last.
+        let p = |t: &str| Priority::parse(t).unwrap();
+        assert_eq!(p("5"), Priority::Normal);
+        assert_eq!(p("1"), Priority::Urgent);
+        assert!(Priority::parse("0").is_none() && Priority::parse("10").is_none());
+        let mut q = Queues::new();
+        let (_, _) = q.join("q", p("9"), s(0), "nine").unwrap();
+        let (_, _) = q.join("q", p("normal"), s(1), "normal").unwrap();
+        let (_, p4) = q.join("q", p("4"), s(2), "four").unwrap();
+        let (_, p2) = q.join("q", p("2"), s(3), "two").unwrap();
+        assert_eq!((p4, p2), (1, 1), "4 goes ahead of 5 and 9, then 2 ahead of 4");
+        let order: Vec<&str> = std::iter::from_fn(|| q.answer_any().map(|w| w.call)).collect();
+        assert_eq!(order, ["two", "four", "normal", "nine"]);
+        assert_eq!(p("4").name(), "4");
+        assert_eq!(p("3").name(), "high");
+    }
+
+    #[test]
+    fn a_queue_with_a_capacity_from_the_menu_refuses_one_more() {
+        let mut q = Queues::new();
+        q.capacity.insert("small".into(), 1);
+        q.max_waiting = Some(3);
+        assert!(q.join("small", Priority::Normal, s(0), ()).is_ok());
+        assert_eq!(
+            q.join("small", Priority::Normal, s(1), ()),
+            Err(JoinError::Full {
+                queue: "small".into(),
+                max: 1
+            })
+        );
+        for t in 0..3 {
+            assert!(q.join("big", Priority::Normal, s(t), ()).is_ok());
+        }
+        assert!(q.join("big", Priority::Normal, s(4), ()).is_err(), "--max-waiting");
     }
 
     #[test]
@@ -394,7 +441,7 @@ mod tests {
             let now = s(step);
             match next(10) {
                 0..=4 => {
-                    let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                    let (name, p) = (names[next(3) as usize], Priority::ALL[next(9) as usize]);
                     let (id, pos) = q.join(name, p, now, 0).unwrap();
                     assert_eq!(pos, model.join(id, name, p, now), "join at step {step}");
                     ids.push(id);
@@ -405,7 +452,7 @@ mod tests {
                     let (got, want) = (q.take(id).map(|w| w.id), model.take(id));
                     assert_eq!(got, want, "take at step {step}");
                     if got.is_some() {
-                        let (name, p) = (names[next(3) as usize], Priority::ALL[next(4) as usize]);
+                        let (name, p) = (names[next(3) as usize], Priority::ALL[next(9) as usize]);
                         let pos = q.rejoin(id, name, p, now, 0).unwrap();
                         assert_eq!(pos, model.join(id, name, p, now), "rejoin at step {step}");
                     }

@@ -5,6 +5,7 @@
 //! transfer to the ACD; a console that cannot be reached is, for the call, no call-taker.
 
 use crate::engine::{Effect, QueueEvent};
+use crate::menu::NoOperatorReason;
 use crate::operator::client::{Client, ClientEvent};
 use crate::operator::protocol::{ToCaller, ToConsole};
 
@@ -51,6 +52,10 @@ pub struct Link {
     /// Messages to send; `None`: close the connection there.
     outbox: Vec<Option<ToConsole>>,
     connect: bool,
+    /// Whether the console placed the call joined last in a queue (`waiting`): an
+    /// `unavailable` before that is the answer to `join`, which the console gives only when
+    /// the queue is full (docs/operator-protocol.md), so the plan for a full queue applies.
+    placed: bool,
 }
 
 impl Link {
@@ -62,6 +67,7 @@ impl Link {
             retry: None,
             outbox: Vec::new(),
             connect: false,
+            placed: false,
         }
     }
 
@@ -72,6 +78,7 @@ impl Link {
                 self.close();
                 self.retry = None;
                 self.connect = true;
+                self.placed = false;
                 self.outbox.push(Some(ToConsole::Join { handoff: h.clone() }));
             }
             Effect::LeftQueue { reason, .. } => {
@@ -130,7 +137,12 @@ impl Link {
                     let joined = join.is_some();
                     self.retry = join.map(|h| (h, tokio::time::Instant::now() + RETRY_EVERY));
                     self.outbox.clear();
-                    heard = joined.then(|| Heard::Queue(QueueEvent::Unavailable { why: e.to_string() }));
+                    heard = joined.then(|| {
+                        Heard::Queue(QueueEvent::Unavailable {
+                            why: e.to_string(),
+                            reason: NoOperatorReason::Unstaffed,
+                        })
+                    });
                     if heard.is_none() {
                         heard = Some(Heard::Notice(e.to_string()));
                     }
@@ -186,12 +198,20 @@ impl Link {
                         position,
                         staffed,
                     } => Heard::Queue(QueueEvent::Waiting {
-                        queue: one_line(&queue, 80),
+                        queue: {
+                            self.placed = true;
+                            one_line(&queue, 80)
+                        },
                         position: position.clamp(1, MAX_POSITION),
                         staffed,
                     }),
                     ToCaller::Unavailable { why } => Heard::Queue(QueueEvent::Unavailable {
                         why: one_line(&why, 200),
+                        reason: if self.placed {
+                            NoOperatorReason::Unstaffed
+                        } else {
+                            NoOperatorReason::Full
+                        },
                     }),
                     ToCaller::Answered { operator } => Heard::Queue(QueueEvent::Answered {
                         operator: one_line(&operator, 80),

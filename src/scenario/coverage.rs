@@ -34,7 +34,8 @@ pub type Hits = HashSet<Hit>;
 
 /// The edge a move took, as a short stable token for the coverage JSON: `option:N`,
 /// `keyword:N` (N: the option's position from 0), `next`, `route:N`, `default`,
-/// `no_input_fallback`, `no_match_fallback`, `no_operator`, `global:ACTION`, `start`.
+/// `no_input_fallback`, `no_match_fallback`, `no_operator`, `hold_exit`, `global:ACTION`,
+/// `start`.
 pub fn via_token(via: &Via) -> String {
     match via {
         Via::Start => "start".into(),
@@ -47,6 +48,7 @@ pub fn via_token(via: &Via) -> String {
         Via::NoMatchFallback => "no_match_fallback".into(),
         Via::Global(a) => format!("global:{}", a.name()),
         Via::NoOperator => "no_operator".into(),
+        Via::HoldExit => "hold_exit".into(),
     }
 }
 

@@ -53,9 +53,13 @@ pub struct RawStart {
     /// Variables known before the call: a map of name to value, e.g. `{ region: north }`.
     pub vars: Option<Entries<S<String>, S<String>>>,
     /// `unavailable`: the call is on an operator line on which no call-taker can take it, so
-    /// transfers run their `when_no_operator` plans.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable"]))]
+    /// transfers run their `when_no_operator` plans. `busy`: the call is on an operator line
+    /// and joins its queue behind `waiting` callers, a call-taker logged in but never free, so
+    /// the queue's capacity (`when_full`), wait limit, hold announcements and exit key apply.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable", "busy"]))]
     pub operator: Option<S<String>>,
+    /// With `operator: busy`: callers already waiting in the queue (default 0).
+    pub waiting: Option<S<u32>>,
 }
 
 /// One step: exactly one of the actions (`press`, `say`, `silence`, `hangup`) or `expect`.
@@ -115,8 +119,9 @@ pub struct RawExpect {
 pub struct RawTransfer {
     /// The queue the call was handed to.
     pub queue: Option<S<String>>,
-    /// The transfer's priority: `low`, `normal`, `high` or `urgent`.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &super::load::PRIORITIES))]
+    /// The transfer's priority: a level from 1 (answered first) to 9, or `urgent` (1), `high`
+    /// (3), `normal` (5) or `low` (7).
+    #[schemars(transform = crate::menu::raw_priority_schema)]
     pub priority: Option<S<String>>,
     /// Why the call was handed over: `chosen` (a menu option or route led there),
     /// `operator_key`, `max_no_input` or `max_no_match` (a retry limit's fallback).

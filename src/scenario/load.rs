@@ -10,7 +10,8 @@ use crate::engine::{CallClock, CallStart};
 use crate::menu::load::{ReadError, parse_file, read_text};
 use crate::source::{FileId, Sources, Span};
 
-/// The priorities `expect: { transfer: { priority } }` knows.
+/// The named priorities `expect: { transfer: { priority } }` knows (a level 1 to 9 is
+/// accepted too, see [`crate::menu::Priority`]).
 pub(crate) const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 /// The reasons `expect: { transfer: { reason } }` knows.
 pub(crate) const REASONS: [&str; 4] = ["chosen", "operator_key", "max_no_input", "max_no_match"];
@@ -121,6 +122,7 @@ impl Cx<'_> {
             }
         };
         let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
+        let busy = raw.start.as_ref().and_then(|st| self.busy(&st.value));
         let mut steps = Vec::new();
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
@@ -141,6 +143,7 @@ impl Cx<'_> {
             name,
             span,
             start,
+            busy,
             steps,
         })
     }
@@ -164,18 +167,38 @@ impl Cx<'_> {
             start.variables.insert(k.value.clone(), v.value.clone());
         }
         if let Some(op) = &st.operator {
-            if op.value == "unavailable" {
+            if op.value == "unavailable" || op.value == "busy" {
                 start.operator_line = true;
             } else {
                 let sp = self.span(&op.referenced);
                 self.push(
                     Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {}`", op.value))
-                        .label("expected `unavailable`")
-                        .help("`operator: unavailable` runs the transfers' `when_no_operator` plans"),
+                        .label("expected `unavailable` or `busy`")
+                        .help(
+                            "`operator: unavailable` runs the transfers' `when_no_operator` plans; \
+                             `operator: busy` waits in the queue",
+                        ),
                 );
             }
         }
         start
+    }
+
+    /// `start: { operator: busy, waiting }`: the callers ahead, when the call waits in a busy
+    /// queue.
+    pub(crate) fn busy(&mut self, st: &RawStart) -> Option<usize> {
+        let busy = st.operator.as_ref().is_some_and(|o| o.value == "busy");
+        if let Some(w) = &st.waiting
+            && !busy
+        {
+            let sp = self.span(&w.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "`waiting` needs `operator: busy`")
+                    .label("callers ahead in a queue nobody answers")
+                    .help("add `operator: busy`"),
+            );
+        }
+        busy.then(|| st.waiting.as_ref().map_or(0, |w| w.value as usize))
     }
 
     /// One step (an action or an expectation), or `None` with its findings.
@@ -280,6 +303,7 @@ impl Cx<'_> {
             for (v, known, what) in checks {
                 if let Some(v) = v
                     && !known.contains(&v.value.as_str())
+                    && !(what == "priority" && crate::menu::Priority::parse(&v.value).is_some())
                 {
                     let sp = self.span(&v.referenced);
                     let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value))

@@ -40,6 +40,10 @@ pub struct Scenario {
     pub span: Span,
     /// How the call starts.
     pub start: CallStart,
+    /// `operator: busy` (with `waiting: N`): on the operator line, a handed-off call joins its
+    /// queue behind this many callers, a call-taker logged in but never free, instead of
+    /// hearing that no call-taker can take it (`operator: unavailable`).
+    pub busy: Option<usize>,
     /// The steps, in order.
     pub steps: Vec<Step>,
 }

@@ -97,6 +97,7 @@ impl Script {
                 name: name.to_owned(),
                 span: top,
                 start,
+                busy: None,
                 steps,
             },
         })

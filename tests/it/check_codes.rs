@@ -125,6 +125,7 @@ fixtures! {
     // option 2 is never announced (W019/W020 see what the error left).
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1, also ["W020"];
     e016_schedule_dates: "E016-schedule-dates" => exit 1;
+    e016_queue_settings: "E016-queue-settings" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -157,6 +158,8 @@ fixtures! {
     w019_announced_key: "W019-announced-key" => exit 0;
     w020_unannounced_option: "W020-unannounced-option" => exit 0;
     w023_no_operator_at_night_and_on_holidays: "W023-no-operator-at-night-and-on-holidays" => exit 0;
+    w025_unknown_queue: "W025-unknown-queue" => exit 0;
+    w026_plan_never_used: "W026-plan-never-used" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

@@ -121,3 +121,20 @@ fn every_message_of_the_protocol_example_is_read_by_the_other_side() {
         "the example has messages both ways: {seen:?}"
     );
 }
+
+#[test]
+fn queues_example_checks_clean() {
+    let blocks = yaml_blocks(&menu_format());
+    let (_, example) = blocks
+        .iter()
+        .find(|(h, _)| h == "`queues`")
+        .expect("docs/menu-format.md has a `queues` example");
+    let dir = Dir::new();
+    dir.write("queues.yaml", example);
+    let out = dir.ivrsim(&["check", "--deny-warnings", "--allow", "W008", "queues.yaml"]);
+    assert_eq!(
+        out.code, 0,
+        "the queues example must check clean:\n{}{}",
+        out.stdout, out.stderr
+    );
+}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use ivrsim::engine::{Call, CallClock, CallStart, Effect, QueueEvent, Via};
 use ivrsim::graph::ways::{Goal, Timings, Ways};
 use ivrsim::graph::{EdgeKind, MenuGraph};
-use ivrsim::menu::{GlobalAction, Menu, NodeId, NodeKind, Test};
+use ivrsim::menu::{GlobalAction, Menu, NoOperatorReason, NodeId, NodeKind, Test};
 use ivrsim::source::Sources;
 use ivrsim::timing::PromptTimings;
 use petgraph::visit::EdgeRef;
@@ -55,6 +55,15 @@ enum Act {
     Tick,
     /// Listen to the end (the transfer's prompt, the handoff), then no call-taker can take the call.
     Unavailable,
+    /// Listen to the end (the handoff: a closed queue's plan runs then).
+    Listen,
+    /// Listen to the end, then join the queue behind this many callers (a full queue).
+    Full(usize),
+    /// Listen to the end, join the queue first in line, and wait until the call moves on
+    /// (the queue's `max_wait`).
+    WaitTooLong,
+    /// Listen to the end, join the queue first in line, and press the hold exit key.
+    Exit(char),
 }
 
 /// A call and every move it made.
@@ -144,8 +153,38 @@ impl<'m> Walk<'m> {
                     t,
                     QueueEvent::Unavailable {
                         why: "no call-taker console is reachable".into(),
+                        reason: NoOperatorReason::Unstaffed,
                     },
                 );
+            }
+            Act::Listen => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+            }
+            Act::Full(ahead) => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.join_queue(t, *ahead, true);
+            }
+            Act::WaitTooLong => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.join_queue(t, 0, true);
+                let at = self.call.current();
+                for _ in 0..100_000 {
+                    if self.call.is_ended() || self.call.current() != at {
+                        break;
+                    }
+                    match self.call.poll_node_timeout() {
+                        Some(t) => self.call.handle_timeout(t),
+                        None => break,
+                    }
+                }
+            }
+            Act::Exit(key) => {
+                self.call.play_to_turn(ivrsim::rules::MAX_PROMPTS_WITHOUT_A_TURN);
+                let t = self.call.now();
+                self.call.join_queue(t, 0, true);
+                self.call.handle_keys(t, &key.to_string());
             }
         }
         self.absorb();
@@ -164,7 +203,8 @@ fn is_edge(menu: &Menu, from: NodeId, via: &Via, kind: &EdgeKind) -> bool {
         | (Via::RouteDefault, EdgeKind::RouteDefault)
         | (Via::NoInputFallback, EdgeKind::NoInput)
         | (Via::NoMatchFallback, EdgeKind::NoMatch)
-        | (Via::NoOperator, EdgeKind::NoOperator) => true,
+        | (Via::NoOperator, EdgeKind::NoOperator)
+        | (Via::HoldExit, EdgeKind::HoldExit { .. }) => true,
         (Via::Route(i), EdgeKind::Route { index }) => i == index,
         (Via::Global(a), EdgeKind::GlobalKey { action, .. }) => a == action,
         _ => false,
@@ -199,9 +239,18 @@ fn valid_entry(c: &ivrsim::menu::CollectNode) -> Option<String> {
     None
 }
 
-/// The actions that take edge `kind` from `node`, the call having just arrived there; `None`
-/// for a route's edges (taken on arrival) and back edges (which need the way there).
-fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
+/// Whether transfer `tr`'s queue is closed at the start of a call from `start` (its `hours`).
+fn closed(menu: &Menu, tr: &ivrsim::menu::TransferNode, start: &CallStart) -> bool {
+    tr.settings.hours.as_ref().is_some_and(|h| {
+        let (day, minute) = start.clock.weekday_minute(std::time::Duration::ZERO);
+        !menu.schedules.get(h).is_some_and(|s| s.is_open(day, minute))
+    })
+}
+
+/// The actions that take edge `kind` from `node` to `target`, the call having just arrived
+/// there from `start`; `None` for a route's edges (taken on arrival), back edges (which need
+/// the way there) and a queue's edges that the clock rules out (a closed queue, or an open one).
+fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, target: NodeId, start: &CallStart) -> Option<Vec<Act>> {
     let n = menu.node(node);
     let listen = n.kind.listen();
     let message = matches!(n.kind, NodeKind::Message(_));
@@ -217,7 +266,29 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
         },
         EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input.limit()? as usize],
         EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match.limit()? as usize],
-        EdgeKind::NoOperator => vec![Act::Unavailable],
+        EdgeKind::NoOperator => {
+            let NodeKind::Transfer(tr) = &n.kind else { return None };
+            let closed = closed(menu, tr, start);
+            let reasons: Vec<NoOperatorReason> = tr
+                .plans()
+                .into_iter()
+                .filter(|(_, p)| p.target().and_then(|t| t.node()) == Some(target))
+                .flat_map(|(rs, _)| rs)
+                .collect();
+            let reason = reasons
+                .into_iter()
+                .find(|r| (*r == NoOperatorReason::Closed) == closed)?;
+            vec![match reason {
+                NoOperatorReason::Unstaffed => Act::Unavailable,
+                NoOperatorReason::Full => Act::Full(tr.settings.max_waiting? as usize),
+                NoOperatorReason::Closed => Act::Listen,
+                NoOperatorReason::WaitedTooLong => Act::WaitTooLong,
+            }]
+        }
+        EdgeKind::HoldExit { key } => match &n.kind {
+            NodeKind::Transfer(tr) if !closed(menu, tr, start) => vec![Act::Exit(*key)],
+            _ => return None,
+        },
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => return None,
     })
 }
@@ -315,7 +386,7 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                 continue;
             }
             ways.insert(key, prefix.clone());
-            for (s, kind, _) in all.iter().filter(|(s, ..)| *s == here) {
+            for (s, kind, target) in all.iter().filter(|(s, ..)| *s == here) {
                 if matches!(
                     kind,
                     EdgeKind::GlobalKey {
@@ -325,7 +396,7 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                 ) {
                     continue;
                 }
-                if let Some(d) = driver(menu, *s, kind) {
+                if let Some(d) = driver(menu, *s, kind, *target, &start) {
                     let mut p = prefix.clone();
                     p.extend(d);
                     queue.insert(0, p);
@@ -367,7 +438,7 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                     }
                     continue;
                 }
-                _ => match driver(menu, *s, kind) {
+                _ => match driver(menu, *s, kind, *target, &start) {
                     Some(d) => d,
                     None => continue,
                 },
@@ -463,7 +534,8 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                 "{name}: the engine moved `{from}` --{via:?}--> `{to}`, not an edge of the graph ({why})"
             ));
         }
-        if matches!(via, Via::Route(_) | Via::RouteDefault)
+        // Routes, and a closed queue's plan, are taken on arrival.
+        if matches!(via, Via::Route(_) | Via::RouteDefault | Via::NoOperator)
             && let Some((_, k, _)) = all
                 .iter()
                 .find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
@@ -727,6 +799,57 @@ nodes:
   op: { kind: transfer, queue: q }
   closed: { kind: hangup, prompt: { text: "closed" }, reason: closed }
 "##,
+    r##"
+name: queues with a plan per reason, hours, a wait limit and an exit key
+entry: main
+schedules:
+  open: [{ days: mon-fri, from: "08:00", to: "18:00" }]
+defaults:
+  fallback: op
+  keys: { operator: "0" }
+queues:
+  q:
+    max_waiting: 2
+    hours: open
+    max_wait: 1m
+    when_full: { action: goto, to: full }
+    when_closed: { action: goto, to: closed }
+    when_waited_too_long: { action: callback, to: num }
+  r:
+    join_empty: true
+    when_unstaffed: { action: goto, to: main }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "main" }
+    options:
+      - { key: "1", to: op }
+      - { key: "2", to: other }
+  op:
+    kind: transfer
+    queue: q
+    priority: 2
+    hold:
+      every: 20s
+      expected_wait: { handle_time: 3m }
+      periodic: { every: 45s, prompt: { text: "still there" } }
+      exit: { key: "1", to: note }
+    when_no_operator: { action: goto, to: other }
+  other:
+    kind: transfer
+    queue: r
+    priority: low
+    hold: { exit: { key: "9", to: main } }
+  full: { kind: hangup, prompt: { text: "full" } }
+  closed: { kind: hangup, prompt: { text: "closed" } }
+  note: { kind: hangup, prompt: { text: "a note" } }
+  num:
+    kind: collect
+    prompt: { text: "number" }
+    digits: { min: 3, max: 5, terminator: "#" }
+    store: n
+    next: note
+"##,
 ];
 
 #[test]
@@ -859,13 +982,13 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         let mut waited = false;
         let mut through_message_key = false;
         for &e in &path {
-            let (from, _) = g.graph.edge_endpoints(e).unwrap();
-            let (from, kind) = (g.graph[from], &g.graph[e]);
+            let (from, to) = g.graph.edge_endpoints(e).unwrap();
+            let (from, to, kind) = (g.graph[from], g.graph[to], &g.graph[e]);
             if let EdgeKind::GlobalKey { key, .. } | EdgeKind::Option { key, .. } = kind {
                 waited |= !ivrsim::rules::key_wait(menu, from, key.as_str()).is_zero();
                 through_message_key |= matches!(menu.node(from).kind, NodeKind::Message(_));
             }
-            acts.extend(driver(menu, from, kind).unwrap_or_default());
+            acts.extend(driver(menu, from, kind, to, &CallStart::default()).unwrap_or_default());
         }
         if through_message_key {
             continue;

@@ -66,7 +66,7 @@ fn two_hundred_callers_at_once_are_queued_and_answered_in_priority_then_arrival_
     assert_eq!(ids, (1..=N as u64).collect(), "call numbers 1..=200, one each");
     for i in 0..N {
         let (_, p) = &queued[&format!("caller-{i:03}")];
-        assert_eq!(p, Priority::ALL[i % 4].name(), "caller-{i:03}");
+        assert_eq!(p, &Priority::ALL[i % 4].name(), "caller-{i:03}");
     }
     let rows = c.queue().iter().filter(|l| l.contains("welcome → ")).count();
     assert_eq!(rows, N);

@@ -337,3 +337,41 @@ fn silence_after_a_handoff_with_no_call_taker_starts_after_the_lines_answer() {
     let out = dir.ivrsim(&["test", "s.yaml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
+
+/// `operator: busy` with `waiting: N`: the call joins its queue behind N callers by the
+/// queue's capacity rule; full, the queue's `when_full` plan runs; with room, the caller
+/// waits, hears its position and leaves by the hold exit key.
+#[test]
+fn a_busy_queue_applies_its_capacity_and_its_exit_key() {
+    let dir = Dir::new();
+    let menu = MENU
+        .replace(
+            "nodes:\n",
+            "queues:\n  general:\n    max_waiting: 3\n    when_full: { action: goto, to: bye }\nnodes:\n",
+        )
+        .replace(
+            "    priority: high\n",
+            "    priority: 2\n    hold: { prompt: { text: \"You are number {position}.\" }, exit: { key: \"1\", to: bye } }\n",
+        );
+    dir.write("menu.yaml", menu);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: full\n    start: { operator: busy, waiting: 3 }\n    steps:\n      - press: \"1\"\n      - expect: { node: bye, transfer: { priority: \"2\" } }\n  - name: exit\n    start: { operator: busy, waiting: 2 }\n    steps:\n      - press: \"1\"\n      - expect: { prompt: \"You are number 3.\" }\n      - press: \"1\"\n      - expect: { node: bye, hangup: closed }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("2 passed, 0 failed"), "{}", out.stdout);
+    dir.write(
+        "bad.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: bad\n    start: { waiting: 2 }\n    steps:\n      - press: \"1\"\n",
+    );
+    let out = dir.ivrsim(&["test", "bad.yaml"]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stdout.contains("`waiting` needs `operator: busy`")
+            || out.stderr.contains("`waiting` needs `operator: busy`"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}

@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde_saphyr::Location;
 
-use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec};
+use super::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec, QueueSpec};
 use super::load::{Fragment, suggest};
 use super::raw::{RawCount, RawDefaults, RawMenu, RawNode, RawPrompt, RawPromptText, S};
 use super::schedule::{DateRange, OpenPeriod, Schedule, SpecialHours, parse_dates, parse_days, parse_time};
@@ -96,12 +96,6 @@ fn allowed(kind: &str) -> Vec<&'static str> {
 /// `kind:` in the menu's JSON Schema: one of [`KINDS`].
 pub(super) fn node_kind_names(s: &mut schemars::Schema) {
     super::raw::schema::one_of(s, &KINDS);
-}
-
-/// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
-pub(super) fn priorities(s: &mut schemars::Schema) {
-    let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
-    super::raw::schema::one_of(s, &names);
 }
 
 /// `counting:` in the menu's JSON Schema: one of the [`Counting`] names.
@@ -318,6 +312,10 @@ pub(super) fn lower(
                 target: Target::Missing,
             });
         }
+    }
+
+    if let Some(q) = &raw.queues {
+        cx.lower_queues(file, q);
     }
 
     // Pass 2: lower every node.

@@ -217,14 +217,24 @@ impl Cx<'_> {
                     }
                 };
                 let priority = match &n.priority {
-                    Some(p) => match Priority::ALL.iter().find(|x| x.name() == p.value) {
-                        Some(&x) => x,
+                    Some(p) => match Priority::parse(&p.value) {
+                        Some(x) => x,
                         None => {
                             let pspan = self.span(file, &p.referenced);
-                            let mut d =
+                            let digits =
+                                !p.value.trim().is_empty() && p.value.trim().bytes().all(|b| b.is_ascii_digit());
+                            let mut d = if digits {
+                                Diagnostic::new(
+                                    Code::InvalidValue,
+                                    pspan,
+                                    format!("priority `{}` is out of range", p.value.trim()),
+                                )
+                                .label("a level from 1 (answered first) to 9 (answered last)")
+                            } else {
                                 Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
-                                    .label("expected `low`, `normal`, `high` or `urgent`");
-                            if let Some(h) = suggest(&p.value, Priority::ALL.iter().map(|x| x.name())) {
+                                    .label("expected `urgent`, `high`, `normal`, `low` or a level 1 to 9")
+                            };
+                            if !digits && let Some(h) = suggest(&p.value, Priority::NAMED.iter().map(|x| x.0)) {
                                 d = d.help(h);
                             }
                             self.push(d);

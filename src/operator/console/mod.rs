@@ -49,6 +49,12 @@ pub struct ConsoleConfig {
     pub dispositions: Vec<(String, String)>,
     /// Most calls waiting in one queue; more are refused (`unavailable`).
     pub max_waiting: Option<usize>,
+    /// Most calls waiting in each named queue (the menu's `queues.NAME.max_waiting`).
+    pub capacity: BTreeMap<String, u32>,
+    /// Longest wait in each named queue (the menu's `queues.NAME.max_wait`): a training
+    /// shift's scripted caller who waits that long leaves the queue (`left`), as a live
+    /// caller's engine takes it out and tells the console (`leave`).
+    pub max_wait: BTreeMap<String, Duration>,
     /// The token callers must present in `hello`, when set.
     pub token: Option<String>,
     /// The queues `:transfer` may name (the menu's transfer queues); empty: any.
@@ -287,6 +293,7 @@ impl Console {
         }
         let mut queues = Queues::new();
         queues.max_waiting = config.max_waiting;
+        queues.capacity = config.capacity.clone();
         Console {
             config,
             queues,

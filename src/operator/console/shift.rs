@@ -81,6 +81,11 @@ impl Console {
         }
     }
 
+    /// When a waiting call reaches its queue's `max_wait` (the menu's `queues:`), if it has one.
+    fn queue_limit(&self, c: &CallRecord) -> Option<Duration> {
+        self.config.max_wait.get(&c.queue).map(|m| c.joined.saturating_add(*m))
+    }
+
     fn deadline(&self, s: &Scripted) -> Option<Duration> {
         if s.card.is_some() || s.skipped {
             return None; // over: scored, turned away, or not arrived when the shift ended
@@ -89,8 +94,10 @@ impl Console {
             None => Some(s.joins_at),
             Some(id) => {
                 let c = self.calls.get(&id)?;
-                (c.state == CallState::Waiting && c.answered.is_none())
-                    .then(|| c.joined.saturating_add(s.call.persona.patience))
+                (c.state == CallState::Waiting && c.answered.is_none()).then(|| {
+                    let patience = c.joined.saturating_add(s.call.persona.patience);
+                    self.queue_limit(c).map_or(patience, |l| l.min(patience))
+                })
             }
         }
     }
@@ -135,6 +142,27 @@ impl Console {
                 }
                 Some(id) => {
                     let patience = self.shift[i].call.persona.patience;
+                    let limit = self.calls.get(&id).and_then(|c| self.queue_limit(c));
+                    if let Some(l) = limit
+                        && l <= t
+                    {
+                        let max = self
+                            .config
+                            .max_wait
+                            .get(&self.calls[&id].queue)
+                            .copied()
+                            .unwrap_or_default();
+                        self.caller_gone(
+                            t,
+                            id,
+                            &format!(
+                                "the caller waited the queue's longest wait ({}): the IVR's plan takes the call",
+                                duration_text(max)
+                            ),
+                            "left",
+                        );
+                        continue;
+                    }
                     self.caller_gone(
                         t,
                         id,

@@ -10,6 +10,8 @@ fn console() -> Console {
         name: "test".into(),
         dispositions: Vec::new(),
         max_waiting: Some(3),
+        capacity: Default::default(),
+        max_wait: Default::default(),
         token: Some("s3cret".into()),
         queues: Vec::new(),
     })
@@ -378,5 +380,34 @@ fn the_console_screen_pop_is_the_ivrs_with_the_call_its_queue_now_its_wait_and_n
             "(type to speak to the caller; `:note FIELD TEXT`, `:end DISPOSITION`)",
         ],
         "{pop:#?}"
+    );
+}
+
+/// A training caller waiting in a queue with the menu's `max_wait` (2 min) leaves it then,
+/// before its patience (10 min) runs out: the IVR's plan takes the call (`left`).
+#[test]
+fn a_training_caller_leaves_a_queue_at_its_max_wait() {
+    let mut c = Console::new(ConsoleConfig {
+        operator: "Sam".into(),
+        name: "test".into(),
+        max_wait: [("general".to_owned(), Duration::from_secs(120))].into(),
+        ..ConsoleConfig::default()
+    });
+    let (call, h) = scripted("Ada", 60);
+    c.add_scripted(call, h);
+    let secs = Duration::from_secs;
+    c.handle_timeout(secs(70));
+    drain(&mut c);
+    c.command(secs(71), ":logout");
+    drain(&mut c);
+    c.handle_timeout(secs(189));
+    assert!(!shown(&drain(&mut c)).iter().any(|l| l.contains("left")));
+    c.handle_timeout(secs(190));
+    let o = shown(&drain(&mut c));
+    assert!(
+        o.iter()
+            .any(|l| l
+                .starts_with("call 1 left `general` after 2:00: the caller waited the queue's longest wait (2:00)")),
+        "{o:#?}"
     );
 }
