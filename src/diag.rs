@@ -97,6 +97,7 @@ codes! {
     StaleClip = "W013", "stale-clip", Warning, "A clip rendered from another text than its prompt has now (by the render script's manifest).";
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
+    UnsetVariable = "W021", "unset-variable", Warning, "A prompt's `{name}`, a `set` or a route reads a variable that nothing in the menu sets (nor `variables:` lists).";
 }
 
 impl std::fmt::Display for Code {

@@ -86,6 +86,16 @@ pub(crate) fn condition(t: &Test) -> String {
         Test::OneOf { var, values } => format!("{var} in [{}]", values.join(", ")),
         Test::Hours(s) => format!("within {s}"),
         Test::Language(l) => format!("language {l}"),
+        Test::Compare { var, op, value } => {
+            let sign = match op {
+                crate::menu::CompareOp::Less => "<",
+                crate::menu::CompareOp::AtMost => "<=",
+                crate::menu::CompareOp::Greater => ">",
+                crate::menu::CompareOp::AtLeast => ">=",
+            };
+            format!("{var} {sign} {value}")
+        }
+        Test::Between { var, low, high } => format!("{var} between {low} and {high}"),
     }
 }
 
@@ -113,6 +123,7 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
             }
             _ => "listen".into(),
         },
+        EdgeKind::External { result } => format!("if the step's result is {}", result.name()),
         EdgeKind::NoInput => format!("stay silent ×{}", listen.map_or(1, |l| l.max_no_input)),
         EdgeKind::NoMatch => format!("invalid entry ×{}", listen.map_or(1, |l| l.max_no_match)),
         EdgeKind::Route { index } => match kind {
@@ -183,7 +194,10 @@ impl Report {
         };
         let rows: Vec<Row> = menu
             .node_ids()
-            .filter(|&id| !matches!(menu.node(id).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_)))
+            .filter(|&id| {
+                let k = &menu.node(id).kind;
+                !matches!(k, NodeKind::Hangup(_)) && !k.hands_over()
+            })
             .map(row)
             .collect();
         // Worst cases over where callers navigate: menus and messages (a collect's keys are

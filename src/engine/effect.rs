@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::menu::{GlobalAction, Menu, NodeId, Priority};
+use crate::menu::{ExternalApp, ExternalResult, GlobalAction, Menu, NodeId, Priority};
 
 /// Time since the call started. The engine never reads a clock: drivers pass it in.
 pub type CallTime = Duration;
@@ -192,6 +192,16 @@ pub enum PathEvent<'m> {
     /// `(N steps left out)`: stands for N steps dropped from the middle of a long path
     /// ([`crate::engine::MAX_PATH_STEPS`]).
     LeftOut(u64),
+    /// `handed to voicemail `box`` (the IVR's part ends), or `application `pay`: success`
+    /// (the step came back with a result): an `external` node acted.
+    External {
+        /// What took the call.
+        app: ExternalApp,
+        /// Which one.
+        name: &'m str,
+        /// The result, for a step that comes back.
+        result: Option<ExternalResult>,
+    },
 }
 
 impl PathEvent<'_> {
@@ -251,6 +261,10 @@ impl std::fmt::Display for PathEvent<'_> {
             }
             PathEvent::CallerPressed(keys) => write!(f, "caller pressed {keys}"),
             PathEvent::LeftOut(n) => write!(f, "({n} steps left out)"),
+            PathEvent::External { app, name, result } => match result {
+                Some(r) => write!(f, "{} `{name}`: {}", app.name(), r.name()),
+                None => write!(f, "handed to {} `{name}`", app.name()),
+            },
         }
     }
 }
@@ -351,6 +365,14 @@ pub enum Outcome {
         /// The queue it was for.
         queue: String,
     },
+    /// Handed to something that is not a person (an `external` node without `on`): voicemail,
+    /// an application, another flow. The IVR's part of the call ends here by design.
+    External {
+        /// What took the call.
+        app: ExternalApp,
+        /// Which one.
+        name: String,
+    },
     /// The menu could not go on (a reference to a missing node, or routes looping without end).
     Failed {
         /// What went wrong.
@@ -418,6 +440,8 @@ pub enum Via {
     Global(crate::menu::GlobalAction),
     /// A transfer's `when_no_operator` plan (`callback` or `goto`).
     NoOperator,
+    /// An external step's result (`on.success` or `on.error`).
+    External(ExternalResult),
 }
 
 /// Something the driver must do or show.

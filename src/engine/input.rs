@@ -48,7 +48,7 @@ impl Call<'_> {
                     let key = self.input.pop_front().expect("not empty");
                     self.message_key(t, key);
                 }
-                NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) => {
+                NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) | NodeKind::External(_) => {
                     let n = self.input.len();
                     self.input.clear();
                     self.caption(t, format!("{n} key(s) ignored: the call is being handed over or ended"));
@@ -195,6 +195,14 @@ impl Call<'_> {
     /// The caller chose the way to `to` (an option or a keyword).
     pub(super) fn choose(&mut self, t: CallTime, to: &NodeRef, language: Option<String>, via: Via) {
         self.reason = HandoffReason::Chosen;
+        // The option's `set:` (rule 13), before the call moves on.
+        if let Via::Option(i) | Via::Keyword(i) = via
+            && let Some(id) = self.current()
+            && let NodeKind::Menu(m) = &self.menu.node(id).kind
+            && let Some(o) = m.options.get(i)
+        {
+            self.apply_sets(t, id, &o.set);
+        }
         self.via = via;
         if let Some(l) = language {
             self.caption(t, format!("language: {l}"));

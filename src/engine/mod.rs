@@ -16,6 +16,8 @@ mod input;
 mod line;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_kinds;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -29,7 +31,7 @@ pub use effect::{
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
-use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
+use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Prompt, SetVar, Test};
 use crate::timing::PromptTimings;
 use input::Failure;
 
@@ -459,14 +461,35 @@ impl<'m> Call<'m> {
     fn play(&self, node: NodeId, prompt: &Prompt, role: PromptRole, barge_in: bool) -> PromptPlay {
         let (text, _) = prompt.in_language(&self.language);
         let timing = self.timings.of(prompt, Some(&self.language));
+        let (text, duration) = if text.contains('{') && !matches!(role, PromptRole::Hold(_)) {
+            // Variables read back (rule 13): the caption shows the filled text; a prompt
+            // without a clip is timed from the words as spoken. Hold announcements fill
+            // their own `{position}` and `{queue}` (rule 11).
+            let filled = crate::rules::vars::fill(text, &self.variables);
+            let duration = match timing.source {
+                crate::timing::DurationSource::Clip => timing.duration,
+                crate::timing::DurationSource::Text => crate::timing::text_duration(&filled.spoken),
+            };
+            (filled.caption, duration)
+        } else {
+            (text.to_owned(), timing.duration)
+        };
         PromptPlay {
             node: self.menu.node(node).id.clone(),
             role,
-            text: text.to_owned(),
+            text,
             clip: timing.clip.map(|c| c.path.clone()),
             at: Duration::ZERO,
-            duration: timing.duration,
+            duration,
             barge_in,
+        }
+    }
+
+    /// Applies `set:` entries at `node` (rule 13), each a path step `VAR = VALUE`.
+    fn apply_sets(&mut self, t: CallTime, node: NodeId, sets: &'m [SetVar]) {
+        for s in sets {
+            let value = crate::rules::vars::apply_set(&mut self.variables, s);
+            self.step(t, Some(node), PathEvent::Stored { var: &s.var, value });
         }
     }
 
@@ -585,6 +608,7 @@ impl<'m> Call<'m> {
         });
         self.via = Via::Next;
         self.step(t, Some(id), PathEvent::Entered);
+        self.apply_sets(t, id, &node.set);
         self.at = Some(AtNode {
             node: id,
             playing: None,
@@ -634,7 +658,7 @@ impl<'m> Call<'m> {
             }
             // Keys typed ahead wait through a message for the menu after it (rule 8).
             NodeKind::Message(_) => {}
-            NodeKind::Transfer(_) | NodeKind::Hangup(_) => {
+            NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::External(_) => {
                 self.discard_input(t, "the call is being handed over or ended")
             }
         }
@@ -664,6 +688,16 @@ impl<'m> Call<'m> {
                 s.is_open(day, minute)
             }),
             Test::Language(l) => &self.language == l,
+            Test::Compare { var, op, value } => self
+                .variables
+                .get(var)
+                .and_then(|v| crate::rules::vars::number(v))
+                .is_some_and(|n| op.holds(n, *value)),
+            Test::Between { var, low, high } => self
+                .variables
+                .get(var)
+                .and_then(|v| crate::rules::vars::number(v))
+                .is_some_and(|n| *low <= n && n <= *high),
         }
     }
 
@@ -767,6 +801,52 @@ impl<'m> Call<'m> {
                 self.effects.push_back(Effect::Hangup { at: t });
                 self.finish(t, outcome);
             }
+            NodeKind::External(e) => match &e.on {
+                // Rule 14: the step comes back with a result and the call goes on.
+                Some(on) => {
+                    let result = crate::rules::vars::external_result(&self.variables, &e.store);
+                    self.variables.insert(e.store.clone(), result.name().to_owned());
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::External {
+                            app: e.app,
+                            name: &e.name,
+                            result: Some(result),
+                        },
+                    );
+                    self.caption(t, format!("{} `{}` came back: {}", e.app.name(), e.name, result.name()));
+                    self.via = Via::External(result);
+                    self.goto(on.of(result), t);
+                }
+                // The IVR part of the call ends here, by design.
+                None => {
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::External {
+                            app: e.app,
+                            name: &e.name,
+                            result: None,
+                        },
+                    );
+                    self.caption(
+                        t,
+                        format!(
+                            "the call is handed to {} `{}`: the IVR's part ends here",
+                            e.app.name(),
+                            e.name
+                        ),
+                    );
+                    self.finish(
+                        t,
+                        Outcome::External {
+                            app: e.app,
+                            name: e.name.clone(),
+                        },
+                    );
+                }
+            },
             NodeKind::Menu(_) | NodeKind::Collect(_) => {
                 if let Some(at) = self.at.as_mut() {
                     at.listening_since = Some(t);

@@ -47,6 +47,12 @@ pub enum EdgeKind {
     /// A transfer's `when_no_operator` (`callback` or `goto`): taken when no call-taker can
     /// take the call. Not a way a caller chooses: the ways to an operator never use it.
     NoOperator,
+    /// An external step's result: `on.success` or `on.error` of an `external` node (taken
+    /// by itself when the step comes back; the result is `rules::vars::external_result`).
+    External {
+        /// Which result.
+        result: crate::menu::ExternalResult,
+    },
     /// A global key (operator, main menu, back). `repeat` does not move the call and has
     /// no edge. `back` gets an edge to every menu that leads straight to the node by an
     /// option, a keyword, a fallback or a route: the caller can return to whichever of them
@@ -62,7 +68,10 @@ pub enum EdgeKind {
 impl EdgeKind {
     /// Whether taking the edge needs no caller action at all (routes, end of a message).
     pub fn is_automatic(&self) -> bool {
-        matches!(self, EdgeKind::Route { .. } | EdgeKind::RouteDefault)
+        matches!(
+            self,
+            EdgeKind::Route { .. } | EdgeKind::RouteDefault | EdgeKind::External { .. }
+        )
     }
 
     /// Whether the edge is taken by pressing keys.
@@ -85,6 +94,7 @@ impl EdgeKind {
             EdgeKind::Route { index } => format!("route {}", index + 1),
             EdgeKind::RouteDefault => "default".into(),
             EdgeKind::NoOperator => "no operator".into(),
+            EdgeKind::External { result } => result.name().into(),
         }
     }
 }
@@ -167,6 +177,13 @@ impl MenuGraph {
                     }
                 }
                 NodeKind::Hangup(_) => {}
+                NodeKind::External(e) => {
+                    if let Some(on) = &e.on {
+                        for result in [crate::menu::ExternalResult::Success, crate::menu::ExternalResult::Error] {
+                            g.edge(id, on.of(result), EdgeKind::External { result });
+                        }
+                    }
+                }
             }
         }
         // `back`: to every menu the call can have come from to the node (rule 6).

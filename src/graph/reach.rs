@@ -52,6 +52,17 @@ pub fn reaches_operator(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
     bfs(g, starts, Direction::Incoming)
 }
 
+/// `result[i]`: from node `i` some sequence of caller actions reaches a node that hands the
+/// call over by design ([`NodeKind::hands_over`]: a `transfer`, or an `external` node that
+/// does not come back), or an unreadable node. What E014 asks for. O(nodes + edges).
+pub fn reaches_handoff(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
+    let starts = menu
+        .node_ids()
+        .filter(|&id| menu.node(id).kind.hands_over() || g.unknown_exit[id.index()])
+        .map(|id| g.ix(id));
+    bfs(g, starts, Direction::Incoming)
+}
+
 /// Strongly connected components: `comp[i]` is node `i`'s component; components are
 /// numbered so that every edge goes from a component to one with a smaller or equal
 /// number (sinks first, reverse topological order).
@@ -165,8 +176,7 @@ impl Endings {
                     add(Ending::Hangup(n), &mut set, &mut more);
                 } else if g.ends_call[n.index()] {
                     add(Ending::RetriesEnd(n), &mut set, &mut more);
-                } else if g.graph.neighbors(ix).next().is_none() && !matches!(menu.node(n).kind, NodeKind::Transfer(_))
-                {
+                } else if g.graph.neighbors(ix).next().is_none() && !menu.node(n).kind.hands_over() {
                     add(Ending::DeadEnd(n), &mut set, &mut more);
                 }
             }

@@ -106,6 +106,7 @@ fn takes(parts: &[EdgeKind], via: &str) -> bool {
         (EdgeKind::Route { index: i }, "route") => Some(*i) == index,
         (EdgeKind::RouteDefault, "default") => true,
         (EdgeKind::NoOperator, "no_operator") => true,
+        (EdgeKind::External { result }, "external") => via.split_once(':').map(|(_, r)| r) == Some(result.name()),
         _ => false,
     })
 }

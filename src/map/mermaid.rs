@@ -53,6 +53,7 @@ pub fn render(map: &Map) -> String {
             Kind::Route => ("{{", "}}"),
             Kind::Transfer => ("[[", "]]"),
             Kind::Hangup => ("([", "])"),
+            Kind::External => (">", "]"),
         };
         let _ = writeln!(s, "  n{i}{open}\"{text}\"{close}");
     }

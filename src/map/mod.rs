@@ -47,17 +47,20 @@ pub enum Kind {
     Transfer,
     /// Ends the call.
     Hangup,
+    /// Hands the call to something that is not a person (voicemail, an application, a flow).
+    External,
 }
 
 impl Kind {
     /// All kinds, in the order the legend lists them.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Menu,
         Kind::Message,
         Kind::Collect,
         Kind::Route,
         Kind::Transfer,
         Kind::Hangup,
+        Kind::External,
     ];
 
     /// The name as written in `kind:`.
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Route => "route",
             Kind::Transfer => "transfer",
             Kind::Hangup => "hangup",
+            Kind::External => "external",
         }
     }
 
@@ -80,6 +84,7 @@ impl Kind {
             NodeKind::Route(_) => Kind::Route,
             NodeKind::Transfer(_) => Kind::Transfer,
             NodeKind::Hangup(_) => Kind::Hangup,
+            NodeKind::External(_) => Kind::External,
         }
     }
 }
@@ -138,6 +143,7 @@ impl MapNode {
         match (self.kind, &self.to_operator) {
             (Kind::Transfer, _) => "reaches an operator".into(),
             (Kind::Hangup, _) => "ends the call".into(),
+            (Kind::External, None) => "hands the call over (by design)".into(),
             (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
             (_, None) => "no way to an operator".into(),
         }
@@ -256,7 +262,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
         EdgeKind::Option { .. } | EdgeKind::Keyword { .. } => EdgeClass::Choice,
         EdgeKind::Next => EdgeClass::Next,
         EdgeKind::NoInput | EdgeKind::NoMatch => EdgeClass::Failure,
-        EdgeKind::Route { .. } | EdgeKind::RouteDefault => EdgeClass::Route,
+        EdgeKind::Route { .. } | EdgeKind::RouteDefault | EdgeKind::External { .. } => EdgeClass::Route,
         EdgeKind::NoOperator => EdgeClass::NoOperator,
         EdgeKind::GlobalKey { .. } => return None,
     })
@@ -298,6 +304,7 @@ fn label(from: &NodeKind, parts: &[EdgeKind]) -> String {
                 }
             }
             EdgeKind::RouteDefault => other.push("otherwise".into()),
+            EdgeKind::External { result } => other.push(result.name().into()),
             EdgeKind::NoOperator => {
                 let action = match from {
                     NodeKind::Transfer(t) => t.when_no_operator.as_ref().map_or("goto", NoOperator::name),
@@ -346,7 +353,11 @@ fn node_text(kind: &NodeKind) -> String {
                 let what = match t {
                     Test::Hours(s) => format!("opening hours ({s})"),
                     Test::Language(_) => "language".into(),
-                    Test::Equals { var, .. } | Test::Matches { var, .. } | Test::OneOf { var, .. } => {
+                    Test::Equals { var, .. }
+                    | Test::Matches { var, .. }
+                    | Test::OneOf { var, .. }
+                    | Test::Compare { var, .. }
+                    | Test::Between { var, .. } => {
                         format!("`{var}`")
                     }
                 };
@@ -372,7 +383,7 @@ impl Map {
         };
         // With no transfer at all, `check` says so once (at the entry); on a map every node
         // but the hang-ups is then without a way to an operator.
-        let no_transfer = !menu.nodes.iter().any(|n| matches!(n.kind, NodeKind::Transfer(_)))
+        let no_transfer = !menu.nodes.iter().any(|n| n.kind.hands_over())
             && !analysis.graph.unknown_exit.iter().any(|&u| u)
             && findings.iter().any(|d| d.code == Code::NoOperator);
         let no_operator: Vec<bool> = at_node(Code::NoOperator)

@@ -15,6 +15,7 @@ pub fn kind_colours(kind: Kind) -> (&'static str, &'static str) {
         Kind::Route => ("#fef3c7", "#b45309"),
         Kind::Transfer => ("#dcfce7", "#15803d"),
         Kind::Hangup => ("#e5e7eb", "#111827"),
+        Kind::External => ("#fce7f3", "#be185d"),
     }
 }
 

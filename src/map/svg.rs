@@ -171,6 +171,14 @@ fn shape(kind: Kind, b: Rect) -> Vec<Element> {
                 .into(),
         ],
         Kind::Hangup => vec![rect(h / 2.0)],
+        // A tag shape (an arrow pointing out of the IVR).
+        Kind::External => vec![poly(&[
+            (x, y),
+            (x + w - h / 2.0, y),
+            (x + w, y + h / 2.0),
+            (x + w - h / 2.0, y + h),
+            (x, y + h),
+        ])],
     }
 }
 

@@ -157,6 +157,8 @@ pub struct OptionSpec {
     pub label: Option<String>,
     /// Language the call switches to; one of the menu's languages.
     pub language: Option<At<String>>,
+    /// Variables set when the option is taken.
+    pub set: Vec<SetVar>,
 }
 
 impl OptionSpec {
@@ -169,6 +171,7 @@ impl OptionSpec {
             say: Vec::new(),
             label: None,
             language: None,
+            set: Vec::new(),
         }
     }
 }
@@ -243,6 +246,8 @@ pub enum NodeSpec {
     },
     /// A `hangup` node.
     Hangup(HangupNode),
+    /// An `external` node.
+    External(ExternalNode),
 }
 
 impl NodeSpec {
@@ -296,6 +301,10 @@ pub struct MenuBuilder {
     ids: HashMap<String, NodeId>,
     refs: Vec<(String, Span)>,
     findings: Vec<Finding>,
+    /// `set:` of nodes, by node id.
+    node_sets: HashMap<String, Vec<SetVar>>,
+    self_service: bool,
+    preset_variables: Vec<String>,
 }
 
 impl MenuBuilder {
@@ -327,6 +336,9 @@ impl MenuBuilder {
             ids: HashMap::new(),
             refs: Vec::new(),
             findings: Vec::new(),
+            node_sets: HashMap::new(),
+            self_service: false,
+            preset_variables: Vec::new(),
         }
     }
 
@@ -574,6 +586,24 @@ impl MenuBuilder {
             description,
             spec,
         });
+    }
+
+    /// Variables set when the call enters node `id` (`set:`), in order; for a node added with
+    /// [`MenuBuilder::add_node`] (others are ignored).
+    pub fn node_set(&mut self, id: &str, set: Vec<SetVar>) {
+        if self.ids.contains_key(id) {
+            self.node_sets.entry(id.to_owned()).or_default().extend(set);
+        }
+    }
+
+    /// `self_service:` the menu is self-service by design (no E014).
+    pub fn self_service(&mut self, yes: bool) {
+        self.self_service = yes;
+    }
+
+    /// `variables:` names of variables a call may bring with it.
+    pub fn preset_variables(&mut self, names: Vec<String>) {
+        self.preset_variables = names;
     }
 
     /// The settings of `defaults` for waiting nodes, checked as a node's are.
@@ -1046,6 +1076,7 @@ impl MenuBuilder {
                                 say_spans,
                                 label: o.label,
                                 language: o.language.map(|l| l.value),
+                                set: o.set,
                             })
                         })
                         .collect(),
@@ -1096,12 +1127,15 @@ impl MenuBuilder {
                     when_no_operator: when_no_operator.unwrap_or_else(|| self.when_no_operator.clone()),
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
+                NodeSpec::External(e) => NodeKind::External(e),
             };
+            let set = self.node_sets.remove(&d.id).unwrap_or_default();
             nodes.push(Node {
                 id: d.id,
                 span: d.span,
                 description: d.description,
                 kind,
+                set,
             });
         }
         let fallback = self.listen.fallback.clone();
@@ -1130,6 +1164,8 @@ impl MenuBuilder {
             dispositions: self.dispositions,
             nodes,
             ids: self.ids,
+            self_service: self.self_service,
+            variables: self.preset_variables,
         };
 
         // References: resolved by name, each reported where it was made.
@@ -1209,6 +1245,12 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
                 }
             }
             NodeKind::Hangup(_) => {}
+            NodeKind::External(e) => {
+                if let Some(on) = &mut e.on {
+                    f(&mut on.success);
+                    f(&mut on.error);
+                }
+            }
         }
     }
 }
@@ -1288,6 +1330,7 @@ mod tests {
                     t.when_no_operator.as_ref().map(|p| (p.name(), p.target().map(name)))
                 ),
                 NodeKind::Hangup(h) => writeln!(out, "{}", h.reason),
+                NodeKind::External(e) => writeln!(out, "{} {}", e.app.name(), e.name),
             };
         }
         out

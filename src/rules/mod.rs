@@ -14,6 +14,7 @@
 pub mod failures;
 pub mod keys;
 pub mod keyword;
+pub mod vars;
 
 pub use failures::{FailureEdge, FailureKind, FailureStep, after_failure, failure_edges};
 pub use keys::{

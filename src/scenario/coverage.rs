@@ -47,6 +47,7 @@ pub fn via_token(via: &Via) -> String {
         Via::NoMatchFallback => "no_match_fallback".into(),
         Via::Global(a) => format!("global:{}", a.name()),
         Via::NoOperator => "no_operator".into(),
+        Via::External(r) => format!("external:{}", r.name()),
     }
 }
 

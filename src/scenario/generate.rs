@@ -82,6 +82,7 @@ fn target_words(menu: &Menu, node: &str, what: &str) -> String {
             format!("route {} ({})", i + 1, when.join(" and "))
         }
         ("default", ..) => "the default route".into(),
+        ("external", _, _) => format!("the {} result", what.split_once(':').map_or(what, |(_, r)| r)),
         ("next", ..) => "a valid entry".into(),
         _ => format!(
             "the {}",
@@ -131,7 +132,7 @@ impl<'m> Sim<'m> {
                     from: Some(from), via, ..
                 } => {
                     let from = &self.menu.node(from).id;
-                    if matches!(via, Via::Route(_) | Via::RouteDefault) {
+                    if matches!(via, Via::Route(_) | Via::RouteDefault | Via::External(_)) {
                         self.routes.insert(edge(from, &via));
                     }
                     self.edges.insert(edge(from, &via));
@@ -244,6 +245,9 @@ fn clocks() -> [jiff::civil::DateTime; 3] {
 struct Config {
     at: jiff::civil::DateTime,
     language: Option<String>,
+    /// Preset variables: an external step's `store` set to `error`, so that its error
+    /// branch is taken (rule 14, `rules::vars::external_result`).
+    variables: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -251,7 +255,7 @@ impl Config {
         CallStart {
             clock: CallClock::new(self.at),
             language: self.language.clone(),
-            variables: BTreeMap::new(),
+            variables: self.variables.clone(),
             operator_line: false,
             max_length: None,
         }
@@ -370,8 +374,26 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             configs.push(Config {
                 at,
                 language: l.clone(),
+                variables: BTreeMap::new(),
             });
         }
+    }
+    // External steps that come back: one more start per variable they read their result
+    // from, with `error` preset, to take their error branches.
+    let stores: BTreeSet<&str> = menu
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::External(e) if e.on.is_some() => Some(e.store.as_str()),
+            _ => None,
+        })
+        .collect();
+    for store in stores {
+        configs.push(Config {
+            at: clocks()[0],
+            language: None,
+            variables: BTreeMap::from([(store.to_owned(), "error".to_owned())]),
+        });
     }
     let mut targets: BTreeSet<(String, String)> = BTreeSet::new();
     let mut notes = Vec::new();
@@ -554,7 +576,17 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             .language
             .as_ref()
             .map_or(String::new(), |l| format!(", language: {}", q(l)));
-        let _ = writeln!(y, "    start: {{ at: {}{lang} }}", cfg.at.strftime("%Y-%m-%dT%H:%M"));
+        let vars = if cfg.variables.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = cfg.variables.iter().map(|(k, v)| format!("{k}: {}", q(v))).collect();
+            format!(", vars: {{ {} }}", pairs.join(", "))
+        };
+        let _ = writeln!(
+            y,
+            "    start: {{ at: {}{lang}{vars} }}",
+            cfg.at.strftime("%Y-%m-%dT%H:%M")
+        );
         let _ = writeln!(y, "    steps:");
         for (i, a) in c.acts.iter().enumerate() {
             step_yaml(&mut y, a);

@@ -208,6 +208,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
         Some(Outcome::CutOff { why }) => format!("a call cut off: {why}"),
         Some(Outcome::NoOperator { queue }) => format!("a hang-up for want of a call-taker in `{queue}`"),
         Some(Outcome::Failed { error }) => format!("a failed call: {error}"),
+        Some(Outcome::External { app, name }) => format!("a handoff to {} `{name}`", app.name()),
     }
 }
 

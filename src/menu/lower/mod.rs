@@ -36,7 +36,7 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
-const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
+const KINDS: [&str; 7] = ["menu", "message", "collect", "route", "transfer", "hangup", "external"];
 const LISTEN_FIELDS: [&str; 9] = [
     "no_input",
     "no_match",
@@ -50,13 +50,14 @@ const LISTEN_FIELDS: [&str; 9] = [
 ];
 
 /// Fields each kind requires (lowering reports each missing one, E004/E011).
-const REQUIRED: [(&str, &[&str]); 6] = [
+const REQUIRED: [(&str, &[&str]); 7] = [
     ("menu", &["prompt", "options"]),
     ("message", &["prompt", "next"]),
     ("collect", &["prompt", "digits", "store", "next"]),
     ("route", &["routes", "default"]),
     ("transfer", &["queue"]),
     ("hangup", &[]),
+    ("external", &["app", "name"]),
 ];
 
 /// Fields each kind uses besides `kind` and `description`.
@@ -68,8 +69,12 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "route" => vec!["routes", "default"],
         "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
+        "external" => vec!["app", "name", "prompt", "on", "store"],
         _ => vec![],
     };
+    if KINDS.contains(&kind) {
+        v.push("set");
+    }
     match kind {
         "menu" => v.extend(LISTEN_FIELDS),
         "collect" => v.extend(LISTEN_FIELDS.iter().filter(|f| **f != "type_ahead")),
@@ -86,6 +91,12 @@ pub(super) fn node_kind_names(s: &mut schemars::Schema) {
 /// `priority:` in the menu's JSON Schema: one of the [`Priority`] names.
 pub(super) fn priorities(s: &mut schemars::Schema) {
     let names: Vec<&str> = Priority::ALL.iter().map(|p| p.name()).collect();
+    super::raw::schema::one_of(s, &names);
+}
+
+/// `app:` of an external node in the menu's JSON Schema.
+pub(super) fn external_apps(s: &mut schemars::Schema) {
+    let names: Vec<&str> = crate::menu::ExternalApp::ALL.iter().map(|a| a.name()).collect();
     super::raw::schema::one_of(s, &names);
 }
 
@@ -304,7 +315,23 @@ pub(super) fn lower(
         let span = cx.span(f, &id.referenced);
         let spec = cx.lower_node(f, span, &id.value, &node.value, kind);
         let description = node.value.description.as_ref().map(|d| d.value.clone());
+        let set = node
+            .value
+            .set
+            .as_deref()
+            .map(|s| cx.lower_set(f, &s.value))
+            .unwrap_or_default();
         cx.b.add_node(At::new(id.value.clone(), span), description, spec);
+        if !set.is_empty() {
+            cx.b.node_set(&id.value, set);
+        }
+    }
+    if let Some(s) = &raw.self_service {
+        cx.b.self_service(s.value);
+    }
+    if let Some(vars) = &raw.variables {
+        let names = vars.iter().map(|v| cx.identifier(file, "variables", v)).collect();
+        cx.b.preset_variables(names);
     }
 
     let lint = cx.lower_lint(file, raw.lint.as_ref());

@@ -74,7 +74,7 @@ impl Cx<'_> {
                     let span = self.span(file, &k.referenced);
                     let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown node kind `{}`", k.value))
                         .label("not a node kind")
-                        .note("kinds are `menu`, `message`, `collect`, `route`, `transfer` and `hangup`");
+                        .note(format!("kinds are {}", kinds_list()));
                     if let Some(h) = suggest(&k.value, KINDS) {
                         d = d.help(h);
                     }
@@ -248,6 +248,75 @@ impl Cx<'_> {
                     when_no_operator,
                 }
             }
+            "external" => {
+                let app = match &n.app {
+                    Some(a) => match ExternalApp::ALL.iter().find(|x| x.name() == a.value) {
+                        Some(&x) => x,
+                        None => {
+                            let aspan = self.span(file, &a.referenced);
+                            let names: Vec<&str> = ExternalApp::ALL.iter().map(|x| x.name()).collect();
+                            let mut d = Diagnostic::new(
+                                Code::InvalidValue,
+                                aspan,
+                                format!("unknown external app `{}`", a.value),
+                            )
+                            .label("expected `voicemail`, `application` or `flow`");
+                            if let Some(h) = suggest(&a.value, names.iter().copied()) {
+                                d = d.help(h);
+                            }
+                            self.push(d);
+                            ExternalApp::Application
+                        }
+                    },
+                    None => {
+                        need(
+                            self,
+                            "app",
+                            "add `app: voicemail` (or `application`, `flow`) for what takes the call",
+                        );
+                        ExternalApp::Application
+                    }
+                };
+                let name = match &n.name {
+                    Some(x) if !x.value.trim().is_empty() => x.value.clone(),
+                    _ => {
+                        need(
+                            self,
+                            "name",
+                            "add `name: <box, application or flow>` for which one takes the call",
+                        );
+                        String::new()
+                    }
+                };
+                let on = n.on.as_ref().map(|o| {
+                    let ospan = self.span(file, &o.referenced);
+                    let branch = |cx: &mut Self, r: &Option<S<String>>, which: &str| match r {
+                        Some(t) => cx.resolve(file, t),
+                        None => {
+                            cx.push(
+                                Diagnostic::new(Code::MissingField, ospan, format!("`on` has no `{which}`"))
+                                    .label(format!("add `{which}: <node id>`"))
+                                    .help("an external step that comes back needs both `success` and `error`"),
+                            );
+                            Self::missing_ref(ospan)
+                        }
+                    };
+                    let success = branch(self, &o.value.success, "success");
+                    let error = branch(self, &o.value.error, "error");
+                    ExternalBranches { success, error }
+                });
+                let store = match &n.store {
+                    Some(s) => self.identifier(file, "store", s),
+                    None => DEFAULT_EXTERNAL_STORE.to_owned(),
+                };
+                NodeSpec::External(ExternalNode {
+                    app,
+                    name,
+                    prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                    on,
+                    store,
+                })
+            }
             _ => NodeSpec::Hangup(HangupNode {
                 prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                 reason: n
@@ -309,6 +378,12 @@ impl Cx<'_> {
                 say: o.value.say.iter().flatten().map(|w| self.at(file, w)).collect(),
                 label: o.value.label.as_ref().map(|l| l.value.clone()),
                 language: o.value.language.as_ref().map(|l| self.at(file, l)),
+                set: o
+                    .value
+                    .set
+                    .as_ref()
+                    .map(|s| self.lower_set(file, s))
+                    .unwrap_or_default(),
             });
         }
         out
@@ -385,10 +460,19 @@ impl Cx<'_> {
         let wspan = self.span(file, &w.referenced);
         let w = &w.value;
         let mut tests = Vec::new();
-        let ops = [w.equals.is_some(), w.matches.is_some(), w.one_of.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
+        let ops = [
+            w.equals.is_some(),
+            w.matches.is_some(),
+            w.one_of.is_some(),
+            w.less_than.is_some(),
+            w.at_most.is_some(),
+            w.greater_than.is_some(),
+            w.at_least.is_some(),
+            w.between.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
         match (&w.var, ops) {
             (Some(v), 1) => {
                 let var = self.identifier(file, "var", v);
@@ -406,6 +490,52 @@ impl Cx<'_> {
                         var,
                         values: values.value.iter().map(|v| v.value.clone()).collect(),
                     });
+                } else if let Some(b) = &w.between {
+                    let bspan = self.span(file, &b.referenced);
+                    match b.value.as_slice() {
+                        [low, high] if low.value.is_finite() && high.value.is_finite() && low.value <= high.value => {
+                            tests.push(Test::Between {
+                                var,
+                                low: low.value,
+                                high: high.value,
+                            });
+                        }
+                        [low, high] if low.value.is_finite() && high.value.is_finite() => self.push(
+                            Diagnostic::new(Code::InvalidValue, bspan, "`between` runs backwards")
+                                .label(format!(
+                                    "{} is more than {}: no value is between them",
+                                    low.value, high.value
+                                ))
+                                .help(format!("write `between: [{}, {}]`", high.value, low.value)),
+                        ),
+                        _ => self.push(
+                            Diagnostic::new(Code::InvalidValue, bspan, "`between` needs two numbers")
+                                .label("write `between: [low, high]`, both included"),
+                        ),
+                    }
+                } else {
+                    let (op, v) = [
+                        (CompareOp::Less, &w.less_than),
+                        (CompareOp::AtMost, &w.at_most),
+                        (CompareOp::Greater, &w.greater_than),
+                        (CompareOp::AtLeast, &w.at_least),
+                    ]
+                    .into_iter()
+                    .find_map(|(op, v)| v.as_ref().map(|v| (op, v)))
+                    .expect("one comparison is given");
+                    if v.value.is_finite() {
+                        tests.push(Test::Compare {
+                            var,
+                            op,
+                            value: v.value,
+                        });
+                    } else {
+                        let vspan = self.span(file, &v.referenced);
+                        self.push(
+                            Diagnostic::new(Code::InvalidValue, vspan, format!("`{}` needs a number", op.name()))
+                                .label("not a finite number"),
+                        );
+                    }
                 }
             }
             (Some(v), 0) => {
@@ -416,13 +546,14 @@ impl Cx<'_> {
                         s,
                         format!("`var: {}` needs a comparison", v.value),
                     )
-                    .label("add `equals`, `matches` or `in`"),
+                    .label("add `equals`, `matches`, `in`, `less_than`, `at_most`, `greater_than`, `at_least` or `between`"),
                 );
             }
             (Some(_), _) => {
                 self.push(
-                    Diagnostic::new(Code::InvalidValue, wspan, "more than one of `equals`, `matches`, `in`")
-                        .label("give exactly one"),
+                    Diagnostic::new(Code::InvalidValue, wspan, "more than one comparison for one `var`")
+                        .label("give exactly one of `equals`, `matches`, `in`, `less_than`, `at_most`, `greater_than`, `at_least`, `between`")
+                    .help("for a range, write `between: [low, high]`; for several conditions, one route each"),
                 );
             }
             (None, 0) => {}
@@ -453,6 +584,29 @@ impl Cx<'_> {
             );
         }
         tests
+    }
+}
+
+impl Cx<'_> {
+    /// A `set:` map (of a node or an option): each entry's name must be a variable name, and a
+    /// `+N`/`-N` must fit (E016).
+    pub(super) fn lower_set(&mut self, file: FileId, set: &super::raw::Entries<S<String>, S<String>>) -> Vec<SetVar> {
+        let mut out = Vec::with_capacity(set.0.len());
+        for (name, value) in &set.0 {
+            let var = self.identifier(file, "set", name);
+            let span = self.span(file, &name.referenced);
+            match crate::rules::vars::parse_set_value(&value.value) {
+                Ok(v) => out.push(SetVar { var, value: v, span }),
+                Err(why) => {
+                    let vspan = self.span(file, &value.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, vspan, format!("`set` of `{}`: {why}", name.value))
+                            .label("does not fit a 64-bit whole number"),
+                    );
+                }
+            }
+        }
+        out
     }
 }
 

@@ -1,0 +1,280 @@
+//! Engine tests of the `kinds` rules of docs/call-semantics.md, with exact times: external
+//! steps (rule 14), variables set during a call, numeric routes and variables read back in
+//! prompts (rule 13). Prompts have no clips: 0.4 s per word (150 words per minute).
+
+use std::time::Duration;
+
+use super::*;
+use crate::menu::testing::menu;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn drain(call: &mut Call) -> Vec<Effect> {
+    std::iter::from_fn(|| call.poll_effect()).collect()
+}
+
+fn summary(effects: &[Effect]) -> Option<&Summary> {
+    effects.iter().find_map(|e| match e {
+        Effect::Ended(s) => Some(s),
+        _ => None,
+    })
+}
+
+/// (start ms, node, caption text, duration ms) of every prompt.
+fn prompts(effects: &[Effect]) -> Vec<(u64, String, String, u64)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::StartPrompt(p) => Some((
+                p.at.as_millis() as u64,
+                p.node.clone(),
+                p.text.clone(),
+                p.duration.as_millis() as u64,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+fn moves(effects: &[Effect], m: &Menu) -> Vec<(u64, String, Via)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Moved { at, via, to, .. } => Some((at.as_millis() as u64, m.node(*to).id.clone(), *via)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn start(vars: &[(&str, &str)]) -> CallStart {
+    CallStart {
+        variables: vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        ..CallStart::default()
+    }
+}
+
+const EXTERNAL: &str = r##"
+name: T
+entry: main
+defaults: { fallback: op }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "one two" }
+    options:
+      - { key: "1", to: vm }
+      - { key: "2", to: pay }
+  vm:
+    kind: external
+    app: voicemail
+    name: reports
+    prompt: { text: "leave a message after the tone" }
+  pay:
+    kind: external
+    app: application
+    name: payments
+    prompt: { text: "one moment please" }
+    on: { success: paid, error: op }
+  paid: { kind: hangup, prompt: { text: "paid thank you" }, reason: paid }
+  op: { kind: transfer, queue: q }
+"##;
+
+// Rule 14: an external node without `on` plays its prompt, then the IVR's part of the call
+// ends there by design: outcome `external` (not a hang-up, not "no operator"), no handoff to
+// a call-taker, the path says where it went. Keys pressed during its prompt are dropped.
+#[test]
+fn an_external_step_without_on_ends_the_ivr_part_at_the_end_of_its_prompt() {
+    let m = menu(EXTERNAL);
+    let t = PromptTimings::text_only();
+    let mut call = Call::new(&m, &t, CallStart::default());
+    call.handle_keys(ms(800), "1");
+    call.handle_keys(ms(1000), "5");
+    call.handle_timeout(ms(10_000));
+    let fx = drain(&mut call);
+    // "leave a message after the tone": 6 words, 2.4 s from 0.8 s.
+    assert_eq!(
+        prompts(&fx).last().map(|p| (p.0, p.1.as_str(), p.3)),
+        Some((800, "vm", 2400))
+    );
+    let s = summary(&fx).expect("ended");
+    assert_eq!(
+        s.outcome,
+        Outcome::External {
+            app: crate::menu::ExternalApp::Voicemail,
+            name: "reports".into()
+        }
+    );
+    assert_eq!(s.time_in_ivr, ms(3200));
+    assert_eq!(s.time_to_operator, None);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Handoff(_))));
+    let last = s.path.last().unwrap();
+    assert_eq!(
+        (last.at, last.event.as_str()),
+        (ms(3200), "handed to voicemail `reports`")
+    );
+}
+
+// Rule 14, modelled on Amazon Connect's "AWS Lambda function" block (synchronous): the contact
+// goes on to the next block when the invocation completes, by its Success or Error branch
+// (https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html).
+// Here the step's prompt plays (3 words, 1.2 s), then the result is taken at once: `success`
+// unless the call's `external_result` is `error`; it is stored there for routes after it.
+#[test]
+fn an_external_step_with_on_comes_back_by_its_result_like_a_connect_lambda_block() {
+    let m = menu(EXTERNAL);
+    let t = PromptTimings::text_only();
+    for (vars, to, result) in [
+        (vec![], "paid", "success"),
+        (vec![("external_result", "error")], "op", "error"),
+        (vec![("external_result", "anything else")], "paid", "success"),
+    ] {
+        let mut call = Call::new(&m, &t, start(&vars));
+        call.handle_keys(ms(800), "2");
+        call.handle_timeout(ms(2000));
+        let fx = drain(&mut call);
+        let mv = moves(&fx, &m);
+        let last = mv.last().unwrap();
+        assert_eq!((last.0, last.1.as_str()), (2000, to), "{vars:?}");
+        let expected = if result == "error" {
+            crate::menu::ExternalResult::Error
+        } else {
+            crate::menu::ExternalResult::Success
+        };
+        assert_eq!(last.2, Via::External(expected));
+        assert_eq!(
+            call.variables().get("external_result").map(String::as_str),
+            Some(result)
+        );
+        let step = call
+            .path_records()
+            .into_iter()
+            .find(|s| s.event.starts_with("application"))
+            .expect("the step is in the path");
+        assert_eq!(
+            (step.at, step.event),
+            (ms(2000), format!("application `payments`: {result}"))
+        );
+    }
+}
+
+const VARS: &str = r##"
+name: T
+entry: main
+defaults: { fallback: op }
+nodes:
+  main:
+    kind: menu
+    set: { visits: "+1", greeting: "hello" }
+    prompt: { text: "visit {visits:ordinal}" }
+    options:
+      - { key: "1", to: main, set: { tries: "+1", copy: "{greeting} again" } }
+      - { key: "2", to: case }
+  case:
+    kind: collect
+    prompt: { text: "enter" }
+    digits: { min: 1, max: 4, terminator: "#" }
+    store: n
+    next: check
+  check:
+    kind: route
+    routes:
+      - { when: { var: n, less_than: 10 }, to: small }
+      - { when: { var: n, between: [10, 99] }, to: medium }
+      - { when: { var: n, at_least: 100 }, to: large }
+    default: op
+  small: { kind: message, prompt: { text: "case {n:digits} is {n}" }, next: op }
+  medium: { kind: message, prompt: { text: "medium" }, next: op }
+  large: { kind: message, prompt: { text: "you are {n:ordinal}" }, next: op }
+  op: { kind: transfer, queue: q }
+"##;
+
+// Rule 13: a node's `set` applies each time the call enters it, before its prompt (so the
+// prompt reads the new value); an option's `set` applies when it is taken. `+1` counts,
+// text is filled from the variables. Each is a path step `VAR = VALUE` at that instant.
+#[test]
+fn set_on_nodes_and_options_counts_and_copies() {
+    let m = menu(VARS);
+    let t = PromptTimings::text_only();
+    let mut call = Call::new(&m, &t, CallStart::default());
+    call.handle_keys(ms(500), "1");
+    call.handle_keys(ms(1000), "1");
+    let fx = drain(&mut call);
+    let p: Vec<(u64, String)> = prompts(&fx).into_iter().map(|p| (p.0, p.2)).collect();
+    assert_eq!(
+        p,
+        vec![
+            (0, "visit 1st".into()),
+            (500, "visit 2nd".into()),
+            (1000, "visit 3rd".into())
+        ]
+    );
+    let v = call.variables();
+    assert_eq!(v.get("visits").map(String::as_str), Some("3"));
+    assert_eq!(v.get("tries").map(String::as_str), Some("2"));
+    assert_eq!(v.get("copy").map(String::as_str), Some("hello again"));
+    let steps: Vec<(Duration, String)> = call
+        .path_records()
+        .into_iter()
+        .filter(|s| s.event.contains(" = "))
+        .map(|s| (s.at, s.event))
+        .collect();
+    assert_eq!(steps[0], (ms(0), "visits = 1".into()));
+    assert_eq!(steps[2], (ms(500), "tries = 1".into()));
+    assert_eq!(steps[3], (ms(500), "copy = hello again".into()));
+    assert_eq!(steps[4], (ms(500), "visits = 2".into()));
+}
+
+// Rule 13: `less_than`, `between` (both ends included) and `at_least` compare the variable
+// read as a number; routes decide at the instant the collect ends.
+#[test]
+fn routes_compare_numbers() {
+    let m = menu(VARS);
+    let t = PromptTimings::text_only();
+    for (entry, to) in [
+        ("7#", "small"),
+        ("10#", "medium"),
+        ("99#", "medium"),
+        ("100#", "large"),
+        ("0100#", "large"),
+    ] {
+        let mut call = Call::new(&m, &t, CallStart::default());
+        call.handle_keys(ms(1000), "2");
+        call.handle_keys(ms(2000), entry);
+        let fx = drain(&mut call);
+        let mv = moves(&fx, &m);
+        assert_eq!(mv.last().map(|m| (m.0, m.1.as_str())), Some((2000, to)), "{entry}");
+    }
+}
+
+// Rule 13: `{n:digits}` reads one word per digit, `{n}` a whole number as its English words,
+// `{n:ordinal}` likewise; the caption shows the filled text and the prompt lasts 0.4 s per
+// spoken word.
+#[test]
+fn prompts_read_variables_back_and_are_timed_by_the_words_spoken() {
+    let m = menu(VARS);
+    let t = PromptTimings::text_only();
+    // `7`: "case 7 is seven": 4 words, 1.6 s.
+    let mut call = Call::new(&m, &t, CallStart::default());
+    call.handle_keys(ms(1000), "2");
+    call.handle_keys(ms(2000), "7#");
+    let fx = drain(&mut call);
+    assert_eq!(
+        prompts(&fx).last().cloned(),
+        Some((2000, "small".into(), "case 7 is 7".into(), 1600))
+    );
+    // `1234`: "you are one thousand two hundred thirty-four": 7 words, 2.8 s.
+    let mut call = Call::new(&m, &t, CallStart::default());
+    call.handle_keys(ms(1000), "2");
+    call.handle_keys(ms(2000), "1234");
+    call.handle_timeout(ms(2000));
+    let fx = drain(&mut call);
+    assert_eq!(
+        prompts(&fx).last().cloned(),
+        Some((2000, "large".into(), "you are 1234th".into(), 2800))
+    );
+    // `case {n:digits} is {n}` with `n = 2026`... read digit by digit in a collect-free start.
+    let filled = crate::rules::vars::fill("case {n:digits}", &start(&[("n", "2026")]).variables);
+    assert_eq!(crate::timing::text_duration(&filled.spoken), ms(2000));
+}
