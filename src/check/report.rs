@@ -219,9 +219,12 @@ impl Report {
             .filter_map(|r| r.fastest.as_ref().map(|w| (((w.seconds * 1000.0) as u64, w.keys), r)))
             .max_by_key(|(k, _)| *k)
             .map(|(_, r)| r.clone());
+        // As E014 sees it: no way to a person nor to another handoff by design, in a menu
+        // that is not self-service.
+        let handed = crate::graph::reach::reaches_handoff(menu, &a.graph);
         let no_operator = rows
             .iter()
-            .filter(|r| r.reachable && r.fastest.is_none() && !a.graph.unknown_exit[menu.ids[&r.node].index()])
+            .filter(|r| !menu.self_service && r.reachable && !handed[menu.ids[&r.node].index()])
             .map(|r| r.node.clone())
             .collect();
         Report {

@@ -108,6 +108,7 @@ fixtures! {
     e007_invalid_key: "E007-invalid-key" => exit 1;
     e008_duplicate_key: "E008-duplicate-key" => exit 1;
     e009_incomplete_node: "E009-incomplete-node" => exit 1;
+    e009_external_incomplete: "E009-external-incomplete" => exit 1, also ["E004"];
     e010_field_not_for_kind: "E010-field-not-for-kind" => exit 1;
     e011_missing_clip: "E011-missing-clip" => exit 1;
     e012_bad_clip: "E012-bad-clip" => exit 1;
@@ -118,6 +119,7 @@ fixtures! {
     e015_unquoted_terminator: "E015-unquoted-terminator" => exit 1;
     e016_invalid_value: "E016-invalid-value" => exit 1;
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1;
+    e016_bad_variable_reading: "E016-bad-variable-reading" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -141,6 +143,7 @@ fixtures! {
     w013_stale_clip: "W013-stale-clip" => exit 0;
     w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
     w015_keyword_not_alone: "W015-keyword-not-alone" => exit 0;
+    w021_unset_variable: "W021-unset-variable" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

@@ -167,6 +167,7 @@ fn is_edge(menu: &Menu, from: NodeId, via: &Via, kind: &EdgeKind) -> bool {
         | (Via::NoOperator, EdgeKind::NoOperator) => true,
         (Via::Route(i), EdgeKind::Route { index }) => i == index,
         (Via::Global(a), EdgeKind::GlobalKey { action, .. }) => a == action,
+        (Via::External(r), EdgeKind::External { result }) => r == result,
         _ => false,
     }
 }
@@ -201,7 +202,7 @@ fn valid_entry(c: &ivrsim::menu::CollectNode) -> Option<String> {
 
 /// The actions that take edge `kind` from `node`, the call having just arrived there; `None`
 /// for a route's edges (taken on arrival) and back edges (which need the way there).
-fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
+fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, start: &CallStart) -> Option<Vec<Act>> {
     let n = menu.node(node);
     let listen = n.kind.listen();
     let message = matches!(n.kind, NodeKind::Message(_));
@@ -218,6 +219,14 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind) -> Option<Vec<Act>> {
         EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input as usize],
         EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match as usize],
         EdgeKind::NoOperator => vec![Act::Unavailable],
+        // Taken at the end of the step's prompt, when the start's variables give its result
+        // (`starts`; rule 14).
+        EdgeKind::External { result } => match &n.kind {
+            NodeKind::External(e) if ivrsim::rules::vars::external_result(&start.variables, &e.store) == *result => {
+                vec![Act::Tick]
+            }
+            _ => return None,
+        },
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => return None,
     })
 }
@@ -248,6 +257,15 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
                             };
                             (var, (*v).to_owned())
                         }
+                        Test::Compare { var, op, value } => {
+                            let v = match op {
+                                ivrsim::menu::CompareOp::Less => value - 1.0,
+                                ivrsim::menu::CompareOp::Greater => value + 1.0,
+                                ivrsim::menu::CompareOp::AtMost | ivrsim::menu::CompareOp::AtLeast => *value,
+                            };
+                            (var, v.to_string())
+                        }
+                        Test::Between { var, low, .. } => (var, low.to_string()),
                         Test::Hours(_) | Test::Language(_) => continue,
                     };
                     all.insert(var.clone(), value.clone());
@@ -255,6 +273,14 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
                 }
                 vars.push(all);
             }
+        }
+    }
+    // An external step that comes back takes `error` when its variable says so (rule 14).
+    for n in &menu.nodes {
+        if let NodeKind::External(e) = &n.kind
+            && e.on.is_some()
+        {
+            vars.push(BTreeMap::from([(e.store.clone(), "error".to_owned())]));
         }
     }
     let mut out = Vec::new();
@@ -321,7 +347,7 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                 ) {
                     continue;
                 }
-                if let Some(d) = driver(menu, *s, kind) {
+                if let Some(d) = driver(menu, *s, kind, &start) {
                     let mut p = prefix.clone();
                     p.extend(d);
                     queue.insert(0, p);
@@ -363,7 +389,7 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                     }
                     continue;
                 }
-                _ => match driver(menu, *s, kind) {
+                _ => match driver(menu, *s, kind, &start) {
                     Some(d) => d,
                     None => continue,
                 },
@@ -608,6 +634,45 @@ nodes:
   closed_fr: { kind: hangup, prompt: { text: "fermé" } }
   op: { kind: transfer, queue: q, when_no_operator: { action: callback, to: num } }
 "##,
+    r##"
+name: externals, set and numeric routes
+entry: main
+variables: [caller_id, level]
+defaults: { fallback: op, keys: { operator: "0" } }
+nodes:
+  main:
+    kind: menu
+    set: { visits: "+1" }
+    prompt: { text: "visit {visits:ordinal}: pay, count or message" }
+    options:
+      - { key: "1", to: pay, set: { chose: pay } }
+      - { key: "2", to: count }
+      - { key: "3", to: r }
+  pay:
+    kind: external
+    app: application
+    name: payments
+    prompt: { text: "one moment" }
+    store: paid
+    on: { success: thanks, error: main }
+  count:
+    kind: collect
+    prompt: { text: "how many" }
+    digits: { min: 1, max: 3, terminator: "#" }
+    store: n
+    next: few
+  r:
+    kind: route
+    routes:
+      - { when: { var: level, less_than: 5 }, to: few }
+      - { when: { var: level, between: [5, 50] }, to: main }
+      - { when: { var: level, greater_than: 50 }, to: op }
+    default: vm
+  few: { kind: message, prompt: { text: "only {n} for {caller_id:digits}" }, next: main }
+  thanks: { kind: hangup, prompt: { text: "thanks" }, reason: paid }
+  vm: { kind: external, app: voicemail, name: reports, prompt: { text: "after the tone" } }
+  op: { kind: transfer, queue: q, when_no_operator: { action: goto, to: vm } }
+"##,
 ];
 
 #[test]
@@ -734,6 +799,14 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         let t = Timings::of(menu, &clips);
         let fast = Ways::compute(menu, &g, &t, Goal::Fastest);
         let Some(entry) = menu.entry.node() else { continue };
+        // A prompt that reads variables back lasts as long as the values spoken (rule 13),
+        // which the graph cannot know: it counts each `{name}` as one word.
+        if menu
+            .prompts()
+            .any(|p| !ivrsim::rules::vars::placeholders(&p.text).is_empty())
+        {
+            continue;
+        }
         let Some(cost) = fast.cost[entry.index()] else { continue };
         let path = fast.path(&g, entry, 64);
         let mut acts = Vec::new();
@@ -746,7 +819,7 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
                 waited |= !ivrsim::rules::key_wait(menu, from, key.as_str()).is_zero();
                 through_message_key |= matches!(menu.node(from).kind, NodeKind::Message(_));
             }
-            acts.extend(driver(menu, from, kind).unwrap_or_default());
+            acts.extend(driver(menu, from, kind, &CallStart::default()).unwrap_or_default());
         }
         if through_message_key {
             continue;
