@@ -206,6 +206,22 @@ impl<'m> Session<'m> {
                 };
                 let _ = writeln!(s, "`{}` wants {n} digits{term}; here 0-9 are data", node.id);
             }
+            NodeKind::External(e) => {
+                let how = match &e.on {
+                    Some(on) => format!(
+                        "comes back: success to `{}`, error to `{}` (by `{}`)",
+                        on.success.name, on.error.name, e.store
+                    ),
+                    None => "the IVR's part of the call ends there".into(),
+                };
+                let _ = writeln!(
+                    s,
+                    "`{}` hands the call to {} `{}`: {how}",
+                    node.id,
+                    e.app.name(),
+                    e.name
+                );
+            }
             other => {
                 let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
             }

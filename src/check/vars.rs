@@ -1,4 +1,4 @@
-//! Variables (rule 13 of docs/call-semantics.md): a prompt's `{name}` or a `set:` or route
+//! Variables ("Variables set during a call" in docs/call-semantics.md): a prompt's `{name}` or a `set:` or route
 //! that reads a variable nothing in the menu sets (W021), and a `{name:how}` with a way of
 //! reading that does not exist (E016). The placeholders are found by
 //! [`crate::rules::vars::placeholders`], the rule the engine fills them by.

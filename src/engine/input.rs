@@ -195,7 +195,7 @@ impl Call<'_> {
     /// The caller chose the way to `to` (an option or a keyword).
     pub(super) fn choose(&mut self, t: CallTime, to: &NodeRef, language: Option<String>, via: Via) {
         self.reason = HandoffReason::Chosen;
-        // The option's `set:` (rule 13), before the call moves on.
+        // The option's `set:` ("Variables set during a call"), before the call moves on.
         if let Via::Option(i) | Via::Keyword(i) = via
             && let Some(id) = self.current()
             && let NodeKind::Menu(m) = &self.menu.node(id).kind

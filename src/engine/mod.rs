@@ -462,7 +462,7 @@ impl<'m> Call<'m> {
         let (text, _) = prompt.in_language(&self.language);
         let timing = self.timings.of(prompt, Some(&self.language));
         let (text, duration) = if text.contains('{') && !matches!(role, PromptRole::Hold(_)) {
-            // Variables read back (rule 13): the caption shows the filled text; a prompt
+            // Variables read back ("Variables set during a call"): the caption shows the filled text; a prompt
             // without a clip is timed from the words as spoken. Hold announcements fill
             // their own `{position}` and `{queue}` (rule 11).
             let filled = crate::rules::vars::fill(text, &self.variables);
@@ -485,7 +485,7 @@ impl<'m> Call<'m> {
         }
     }
 
-    /// Applies `set:` entries at `node` (rule 13), each a path step `VAR = VALUE`.
+    /// Applies `set:` entries at `node` ("Variables set during a call"), each a path step `VAR = VALUE`.
     fn apply_sets(&mut self, t: CallTime, node: NodeId, sets: &'m [SetVar]) {
         for s in sets {
             let value = crate::rules::vars::apply_set(&mut self.variables, s);
@@ -802,7 +802,7 @@ impl<'m> Call<'m> {
                 self.finish(t, outcome);
             }
             NodeKind::External(e) => match &e.on {
-                // Rule 14: the step comes back with a result and the call goes on.
+                // "External steps": the step comes back with a result and the call goes on.
                 Some(on) => {
                     let result = crate::rules::vars::external_result(&self.variables, &e.store);
                     self.variables.insert(e.store.clone(), result.name().to_owned());

@@ -1,6 +1,6 @@
 //! Engine tests of the `kinds` rules of docs/call-semantics.md, with exact times: external
-//! steps (rule 14), variables set during a call, numeric routes and variables read back in
-//! prompts (rule 13). Prompts have no clips: 0.4 s per word (150 words per minute).
+//! steps ("External steps"), variables set during a call, numeric routes and variables read back in
+//! prompts ("Variables set during a call"). Prompts have no clips: 0.4 s per word (150 words per minute).
 
 use std::time::Duration;
 
@@ -81,7 +81,7 @@ nodes:
   op: { kind: transfer, queue: q }
 "##;
 
-// Rule 14: an external node without `on` plays its prompt, then the IVR's part of the call
+// "External steps": an external node without `on` plays its prompt, then the IVR's part of the call
 // ends there by design: outcome `external` (not a hang-up, not "no operator"), no handoff to
 // a call-taker, the path says where it went. Keys pressed during its prompt are dropped.
 #[test]
@@ -116,7 +116,7 @@ fn an_external_step_without_on_ends_the_ivr_part_at_the_end_of_its_prompt() {
     );
 }
 
-// Rule 14, modelled on Amazon Connect's "AWS Lambda function" block (synchronous): the contact
+// "External steps", modelled on Amazon Connect's "AWS Lambda function" block (synchronous): the contact
 // goes on to the next block when the invocation completes, by its Success or Error branch
 // (https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html).
 // Here the step's prompt plays (3 words, 1.2 s), then the result is taken at once: `success`
@@ -190,7 +190,7 @@ nodes:
   op: { kind: transfer, queue: q }
 "##;
 
-// Rule 13: a node's `set` applies each time the call enters it, before its prompt (so the
+// "Variables set during a call": a node's `set` applies each time the call enters it, before its prompt (so the
 // prompt reads the new value); an option's `set` applies when it is taken. `+1` counts,
 // text is filled from the variables. Each is a path step `VAR = VALUE` at that instant.
 #[test]
@@ -226,7 +226,7 @@ fn set_on_nodes_and_options_counts_and_copies() {
     assert_eq!(steps[4], (ms(500), "visits = 2".into()));
 }
 
-// Rule 13: `less_than`, `between` (both ends included) and `at_least` compare the variable
+// "Variables set during a call": `less_than`, `between` (both ends included) and `at_least` compare the variable
 // read as a number; routes decide at the instant the collect ends.
 #[test]
 fn routes_compare_numbers() {
@@ -248,7 +248,7 @@ fn routes_compare_numbers() {
     }
 }
 
-// Rule 13: `{n:digits}` reads one word per digit, `{n}` a whole number as its English words,
+// "Variables set during a call": `{n:digits}` reads one word per digit, `{n}` a whole number as its English words,
 // `{n:ordinal}` likewise; the caption shows the filled text and the prompt lasts 0.4 s per
 // spoken word.
 #[test]

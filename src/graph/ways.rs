@@ -136,7 +136,7 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         EdgeKind::Keyword { .. } | EdgeKind::NoOperator => return None,
         EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
-        // An external step that comes back: its prompt, then the result (rule 14).
+        // An external step that comes back: its prompt, then the result ("External steps").
         EdgeKind::External { .. } => Cost { keys: 0, ms: p },
         // A key that a longer key at the node starts with (an option's or an active global
         // key's) acts only after the inter-digit timeout (rule 3, `rules::key_wait`).

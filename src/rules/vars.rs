@@ -1,4 +1,4 @@
-//! Variables set during a call (docs/call-semantics.md, rule 13): what a `set:` entry does
+//! Variables set during a call (docs/call-semantics.md, "Variables set during a call"): what a `set:` entry does
 //! ([`apply_set`]), how a prompt reads variables back and how long that takes ([`fill`]),
 //! how a route compares numbers ([`number`]), and which result an external step takes
 //! ([`external_result`]). The engine acts on these; the checks read [`placeholders`].
@@ -170,7 +170,7 @@ fn ordinal_suffix(n: i64) -> &'static str {
     }
 }
 
-/// The English words of `n` as a speech synthesiser reads it, tens and units hyphenated as
+/// The English words of `n`, tens and units hyphenated as
 /// one word: `1234` is `one thousand two hundred thirty-four` (5 words), `-7` `minus seven`.
 pub fn number_words(n: i64) -> Vec<String> {
     const ONES: [&str; 20] = [
@@ -352,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn number_words_as_a_synthesiser_says_them() {
+    fn number_words_in_english() {
         assert_eq!(number_words(0), ["zero"]);
         assert_eq!(number_words(42), ["forty-two"]);
         assert_eq!(number_words(-7), ["minus", "seven"]);

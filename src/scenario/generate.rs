@@ -246,7 +246,7 @@ struct Config {
     at: jiff::civil::DateTime,
     language: Option<String>,
     /// Preset variables: an external step's `store` set to `error`, so that its error
-    /// branch is taken (rule 14, `rules::vars::external_result`).
+    /// branch is taken ("External steps", `rules::vars::external_result`).
     variables: BTreeMap<String, String>,
 }
 

@@ -220,7 +220,7 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, start: &CallStart) -> Opti
         EdgeKind::NoMatch => vec![Act::Say(NONSENSE.into()); listen?.max_no_match as usize],
         EdgeKind::NoOperator => vec![Act::Unavailable],
         // Taken at the end of the step's prompt, when the start's variables give its result
-        // (`starts`; rule 14).
+        // (`starts`; "External steps").
         EdgeKind::External { result } => match &n.kind {
             NodeKind::External(e) if ivrsim::rules::vars::external_result(&start.variables, &e.store) == *result => {
                 vec![Act::Tick]
@@ -275,7 +275,7 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
             }
         }
     }
-    // An external step that comes back takes `error` when its variable says so (rule 14).
+    // An external step that comes back takes `error` when its variable says so ("External steps").
     for n in &menu.nodes {
         if let NodeKind::External(e) = &n.kind
             && e.on.is_some()
@@ -799,7 +799,7 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         let t = Timings::of(menu, &clips);
         let fast = Ways::compute(menu, &g, &t, Goal::Fastest);
         let Some(entry) = menu.entry.node() else { continue };
-        // A prompt that reads variables back lasts as long as the values spoken (rule 13),
+        // A prompt that reads variables back lasts as long as the values spoken ("Variables set during a call"),
         // which the graph cannot know: it counts each `{name}` as one word.
         if menu
             .prompts()
