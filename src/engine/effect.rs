@@ -192,6 +192,16 @@ pub enum PathEvent<'m> {
     /// `(N steps left out)`: stands for N steps dropped from the middle of a long path
     /// ([`crate::engine::MAX_PATH_STEPS`]).
     LeftOut(u64),
+    /// `recorded 12.345 s (silence)`: a recording ended, by `why` (`silence`, `a key`, `its
+    /// maximum length`).
+    Recorded {
+        /// Its length.
+        length: Duration,
+        /// What ended it.
+        why: &'static str,
+    },
+    /// `no speech: nothing recorded`.
+    NoSpeech,
     /// `handed to voicemail `box`` (the IVR's part ends), or `application `pay`: success`
     /// (the step came back with a result): an `external` node acted.
     External {
@@ -261,6 +271,13 @@ impl std::fmt::Display for PathEvent<'_> {
             }
             PathEvent::CallerPressed(keys) => write!(f, "caller pressed {keys}"),
             PathEvent::LeftOut(n) => write!(f, "({n} steps left out)"),
+            PathEvent::Recorded { length, why } => write!(
+                f,
+                "recorded {}.{:03} s ({why})",
+                length.as_secs(),
+                length.subsec_millis()
+            ),
+            PathEvent::NoSpeech => f.write_str("no speech: nothing recorded"),
             PathEvent::External { app, name, result } => match result {
                 Some(r) => write!(f, "{} `{name}`: {}", app.name(), r.name()),
                 None => write!(f, "handed to {} `{name}`", app.name()),

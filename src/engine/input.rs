@@ -48,6 +48,18 @@ impl Call<'_> {
                     let key = self.input.pop_front().expect("not empty");
                     self.message_key(t, key);
                 }
+                NodeKind::Record(r) => {
+                    let key = self.input.pop_front().expect("not empty");
+                    let ends = r.terminator.as_ref().is_none_or(|k| k.as_str().starts_with(key));
+                    if at.recording.is_some() && ends {
+                        self.step(t, Some(id), PathEvent::Key(key));
+                        self.end_recording(t, "a key");
+                    } else if at.recording.is_some() {
+                        self.caption(t, format!("key {key} ignored: only the terminator ends the recording"));
+                    } else {
+                        self.caption(t, format!("key {key} ignored: the recording has not started"));
+                    }
+                }
                 NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) | NodeKind::External(_) => {
                     let n = self.input.len();
                     self.input.clear();

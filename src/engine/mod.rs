@@ -87,6 +87,18 @@ struct AtNode {
     last_digit_at: Option<CallTime>,
     no_input: u32,
     no_match: u32,
+    /// At a `record` node, once the beep has ended: the recording.
+    recording: Option<Recording>,
+}
+
+/// A recording in progress ("Recording a message" in docs/call-semantics.md).
+#[derive(Clone, Copy, Debug)]
+struct Recording {
+    /// When it started (the end of the beep, or of the prompt).
+    started: CallTime,
+    /// When the caller's latest speech ends (each `say` lasts its words at 150 words per
+    /// minute from when it is said); `None`: nothing said yet.
+    speech_until: Option<CallTime>,
 }
 
 /// One call.
@@ -208,6 +220,9 @@ impl<'m> Call<'m> {
         if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
             return self.line_deadline(tr);
         }
+        if let NodeKind::Record(r) = &self.menu.node(at.node).kind {
+            return at.recording.map(|rec| record_deadline(r, rec));
+        }
         if let NodeKind::Message(_) = &self.menu.node(at.node).kind {
             // Waiting for the rest of a global key of several keys (rule 6).
             let idt = crate::rules::inter_digit_timeout(self.menu, at.node);
@@ -301,6 +316,13 @@ impl<'m> Call<'m> {
                     self.failure(now, Failure::NoMatch(format!("\"{words}\"")));
                 }
             }
+            NodeKind::Record(_) => match self.at.as_mut().and_then(|a| a.recording.as_mut()) {
+                Some(rec) => {
+                    let until = now.saturating_add(crate::timing::text_duration(words));
+                    rec.speech_until = Some(rec.speech_until.map_or(until, |u| u.max(until)));
+                }
+                None => self.caption(now, "the recording starts after the beep: not recorded".into()),
+            },
             _ => self.caption(now, "nobody is listening for words here".into()),
         }
     }
@@ -618,6 +640,7 @@ impl<'m> Call<'m> {
             last_digit_at: None,
             no_input: 0,
             no_match: 0,
+            recording: None,
         });
         match &node.kind {
             NodeKind::Route(r) => {
@@ -660,6 +683,26 @@ impl<'m> Call<'m> {
             NodeKind::Message(_) => {}
             NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::External(_) => {
                 self.discard_input(t, "the call is being handed over or ended")
+            }
+            NodeKind::Record(r) => {
+                self.discard_input(t, "the recording has not started");
+                let mut queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
+                if r.beep {
+                    queue.push_back(PromptPlay {
+                        node: node.id.clone(),
+                        role: PromptRole::Main,
+                        text: "(beep)".into(),
+                        clip: None,
+                        at: Duration::ZERO,
+                        duration: crate::menu::BEEP_LENGTH,
+                        barge_in: false,
+                    });
+                }
+                self.start_queue(t, queue);
+                if self.at.as_ref().is_some_and(|a| a.playing.is_none()) {
+                    self.prompt_done(t);
+                }
+                return None;
             }
         }
         let prompt = self.main_prompt(id);
@@ -745,6 +788,7 @@ impl<'m> Call<'m> {
             NodeKind::Collect(_) if has_digits => self.collect_entry_done(t),
             NodeKind::Menu(_) | NodeKind::Collect(_) => self.failure(t, Failure::NoInput),
             NodeKind::Transfer(_) => self.line_timer(t),
+            NodeKind::Record(_) => self.record_timer(t),
             _ => {}
         }
     }
@@ -800,6 +844,15 @@ impl<'m> Call<'m> {
                 };
                 self.effects.push_back(Effect::Hangup { at: t });
                 self.finish(t, outcome);
+            }
+            NodeKind::Record(_) => {
+                if let Some(at) = self.at.as_mut() {
+                    at.recording = Some(Recording {
+                        started: t,
+                        speech_until: None,
+                    });
+                }
+                self.caption(t, "recording: speak now".into());
             }
             NodeKind::External(e) => match &e.on {
                 // "External steps": the step comes back with a result and the call goes on.
@@ -859,6 +912,84 @@ impl<'m> Call<'m> {
                 }
             }
             NodeKind::Route(_) => {}
+        }
+    }
+}
+
+/// When a recording ends by itself: at its maximum length, or `final_silence` after the
+/// caller's speech ends, or, with no speech at all, `timeout` after it started.
+fn record_deadline(r: &crate::menu::RecordNode, rec: Recording) -> CallTime {
+    let max = rec.started.saturating_add(r.max_length);
+    let quiet = match rec.speech_until {
+        Some(until) => until.saturating_add(r.final_silence),
+        None => rec.started.saturating_add(r.timeout),
+    };
+    max.min(quiet)
+}
+
+impl Call<'_> {
+    /// A recording's timer is due at `t`: its maximum length, the final silence, or no
+    /// speech at all.
+    fn record_timer(&mut self, t: CallTime) {
+        let Some(at) = self.at.as_ref() else { return };
+        let (Some(rec), NodeKind::Record(r)) = (at.recording, &self.menu.node(at.node).kind) else {
+            return;
+        };
+        if t >= rec.started.saturating_add(r.max_length) {
+            self.end_recording(t, "its maximum length");
+        } else if rec.speech_until.is_some() {
+            self.end_recording(t, "silence");
+        } else {
+            self.no_speech(t);
+        }
+    }
+
+    /// The recording ends at `t` (by `why`): its length is stored and the call goes on.
+    pub(super) fn end_recording(&mut self, t: CallTime, why: &'static str) {
+        let Some(at) = self.at.as_mut() else { return };
+        let id = at.node;
+        let Some(rec) = at.recording.take() else { return };
+        let NodeKind::Record(r) = &self.menu.node(id).kind else {
+            return;
+        };
+        let length = t.saturating_sub(rec.started);
+        self.variables.insert(
+            r.store.clone(),
+            format!("{}.{:03}", length.as_secs(), length.subsec_millis()),
+        );
+        self.step(t, Some(id), PathEvent::Recorded { length, why });
+        self.caption(
+            t,
+            format!(
+                "recording ended by {why}: {}.{:03} s",
+                length.as_secs(),
+                length.subsec_millis()
+            ),
+        );
+        self.via = Via::Next;
+        self.goto(&r.next, t);
+    }
+
+    /// Nothing was said within the recording's `timeout`: `no_speech` (or `next`), length 0.
+    fn no_speech(&mut self, t: CallTime) {
+        let Some(at) = self.at.as_mut() else { return };
+        let id = at.node;
+        at.recording = None;
+        let NodeKind::Record(r) = &self.menu.node(id).kind else {
+            return;
+        };
+        self.variables.insert(r.store.clone(), "0.000".into());
+        self.step(t, Some(id), PathEvent::NoSpeech);
+        self.caption(t, "no speech: nothing recorded".into());
+        match &r.no_speech {
+            Some(to) => {
+                self.via = Via::NoInputFallback;
+                self.goto(to, t);
+            }
+            None => {
+                self.via = Via::Next;
+                self.goto(&r.next, t);
+            }
         }
     }
 }

@@ -177,6 +177,13 @@ impl MenuGraph {
                     }
                 }
                 NodeKind::Hangup(_) => {}
+                NodeKind::Record(r) => {
+                    g.edge(id, &r.next, EdgeKind::Next);
+                    // No speech at all: a no-input of its own ("Recording a message").
+                    if let Some(to) = &r.no_speech {
+                        g.edge(id, to, EdgeKind::NoInput);
+                    }
+                }
                 NodeKind::External(e) => {
                     if let Some(on) = &e.on {
                         for result in [crate::menu::ExternalResult::Success, crate::menu::ExternalResult::Error] {

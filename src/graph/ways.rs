@@ -144,7 +144,16 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
             keys: key.len() as u32,
             ms: p + ms(rules::key_wait(menu, id, key.as_str())),
         },
+        EdgeKind::NoInput if let NodeKind::Record(r) = kind => Cost {
+            keys: 0,
+            ms: p + beep(r) + ms(r.timeout),
+        },
         EdgeKind::Next => match kind {
+            // The fastest recording: the terminator (or any key) right after the beep.
+            NodeKind::Record(r) => Cost {
+                keys: 1,
+                ms: p + beep(r),
+            },
             NodeKind::Collect(c) => {
                 let term = u32::from(c.terminator.is_some());
                 let wait = match &c.terminator {
@@ -186,6 +195,11 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         }
     };
     Some(cost)
+}
+
+/// The beep of a record node, in ms.
+fn beep(r: &crate::menu::RecordNode) -> u64 {
+    if r.beep { ms(crate::menu::BEEP_LENGTH) } else { 0 }
 }
 
 /// Shortest ways from every node to an operator, for one [`Goal`].

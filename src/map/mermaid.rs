@@ -54,6 +54,7 @@ pub fn render(map: &Map) -> String {
             Kind::Transfer => ("[[", "]]"),
             Kind::Hangup => ("([", "])"),
             Kind::External => (">", "]"),
+            Kind::Record => ("[(", ")]"),
         };
         let _ = writeln!(s, "  n{i}{open}\"{text}\"{close}");
     }

@@ -49,11 +49,13 @@ pub enum Kind {
     Hangup,
     /// Hands the call to something that is not a person (voicemail, an application, a flow).
     External,
+    /// Records a message.
+    Record,
 }
 
 impl Kind {
     /// All kinds, in the order the legend lists them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Menu,
         Kind::Message,
         Kind::Collect,
@@ -61,6 +63,7 @@ impl Kind {
         Kind::Transfer,
         Kind::Hangup,
         Kind::External,
+        Kind::Record,
     ];
 
     /// The name as written in `kind:`.
@@ -73,6 +76,7 @@ impl Kind {
             Kind::Transfer => "transfer",
             Kind::Hangup => "hangup",
             Kind::External => "external",
+            Kind::Record => "record",
         }
     }
 
@@ -85,6 +89,7 @@ impl Kind {
             NodeKind::Transfer(_) => Kind::Transfer,
             NodeKind::Hangup(_) => Kind::Hangup,
             NodeKind::External(_) => Kind::External,
+            NodeKind::Record(_) => Kind::Record,
         }
     }
 }

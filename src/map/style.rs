@@ -16,6 +16,7 @@ pub fn kind_colours(kind: Kind) -> (&'static str, &'static str) {
         Kind::Transfer => ("#dcfce7", "#15803d"),
         Kind::Hangup => ("#e5e7eb", "#111827"),
         Kind::External => ("#fce7f3", "#be185d"),
+        Kind::Record => ("#ffedd5", "#c2410c"),
     }
 }
 

@@ -171,6 +171,7 @@ fn shape(kind: Kind, b: Rect) -> Vec<Element> {
                 .into(),
         ],
         Kind::Hangup => vec![rect(h / 2.0)],
+        Kind::Record => vec![rect(h / 4.0)],
         // A tag shape (an arrow pointing out of the IVR).
         Kind::External => vec![poly(&[
             (x, y),

@@ -248,6 +248,14 @@ pub enum NodeSpec {
     Hangup(HangupNode),
     /// An `external` node.
     External(ExternalNode),
+    /// A `record` node.
+    Record {
+        /// The node; its `timeout` is replaced by that of the defaults when `timeout` is
+        /// `None`.
+        record: RecordNode,
+        /// The node's own `timeout`, if it gives one.
+        timeout: Option<Duration>,
+    },
 }
 
 impl NodeSpec {
@@ -1128,6 +1136,12 @@ impl MenuBuilder {
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
                 NodeSpec::External(e) => NodeKind::External(e),
+                NodeSpec::Record { mut record, timeout } => {
+                    record.timeout = timeout
+                        .or_else(|| ld.timeout.as_ref().map(|t| t.value))
+                        .unwrap_or(DEFAULT_TIMEOUT);
+                    NodeKind::Record(record)
+                }
             };
             let set = self.node_sets.remove(&d.id).unwrap_or_default();
             nodes.push(Node {
@@ -1251,6 +1265,10 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
                     f(&mut on.error);
                 }
             }
+            NodeKind::Record(r) => {
+                f(&mut r.next);
+                r.no_speech.iter_mut().for_each(&mut *f);
+            }
         }
     }
 }
@@ -1331,6 +1349,7 @@ mod tests {
                 ),
                 NodeKind::Hangup(h) => writeln!(out, "{}", h.reason),
                 NodeKind::External(e) => writeln!(out, "{} {}", e.app.name(), e.name),
+                NodeKind::Record(r) => writeln!(out, "record -> {}", r.next.name),
             };
         }
         out

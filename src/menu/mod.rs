@@ -386,6 +386,8 @@ pub enum NodeKind {
     /// flow): it ends the IVR part of the call by design, or, with `on`, comes back with a
     /// result and goes on.
     External(ExternalNode),
+    /// Records a message from the caller (voicemail, "leave your report after the tone").
+    Record(RecordNode),
 }
 
 impl NodeKind {
@@ -399,6 +401,7 @@ impl NodeKind {
             NodeKind::Transfer(_) => "transfer",
             NodeKind::Hangup(_) => "hangup",
             NodeKind::External(_) => "external",
+            NodeKind::Record(_) => "record",
         }
     }
 
@@ -412,6 +415,7 @@ impl NodeKind {
             NodeKind::Transfer(t) => t.prompt.as_ref(),
             NodeKind::Hangup(h) => h.prompt.as_ref(),
             NodeKind::External(e) => e.prompt.as_ref(),
+            NodeKind::Record(r) => r.prompt.as_ref(),
         }
     }
 
@@ -841,7 +845,43 @@ impl ExternalBranches {
     }
 }
 
-/// Helpers for unit tests across the crate.
+/// How long the beep before a recording lasts: 500 ms. ivrsim's choice (VoiceXML 2.1
+/// §2.3.6 `<record beep="true">` leaves the tone to the platform); the recording starts at
+/// its end.
+pub const BEEP_LENGTH: Duration = Duration::from_millis(500);
+/// A recording's longest length when the node does not say (`max_length`): 2 minutes.
+pub const DEFAULT_MAX_RECORDING: Duration = Duration::from_secs(120);
+/// Silence after speech that ends a recording when the node does not say (`final_silence`):
+/// 3 seconds.
+pub const DEFAULT_FINAL_SILENCE: Duration = Duration::from_secs(3);
+/// Variable a recording's length is stored in when the node does not say (`store`).
+pub const DEFAULT_RECORDING_STORE: &str = "recording_length";
+
+/// A `record` node: the caller leaves a message (VoiceXML `<record>`, Asterisk `Record()`).
+/// Rule: docs/call-semantics.md, "Recording a message".
+#[derive(Clone, Debug)]
+pub struct RecordNode {
+    /// What the caller hears first ("leave your report after the tone").
+    pub prompt: Option<Prompt>,
+    /// Whether a beep ([`BEEP_LENGTH`]) plays after the prompt.
+    pub beep: bool,
+    /// Longest recording (VoiceXML `maxtime`).
+    pub max_length: Duration,
+    /// Silence after the caller's speech that ends the recording (VoiceXML `finalsilence`).
+    pub final_silence: Duration,
+    /// No speech at all within this time of the recording's start is "no speech" (VoiceXML
+    /// `noinput`).
+    pub timeout: Duration,
+    /// The key that ends the recording; `None`: any key (VoiceXML `dtmfterm="true"`).
+    pub terminator: Option<DtmfKey>,
+    /// Variable the recorded length is stored in, in seconds with milliseconds (`12.345`).
+    pub store: String,
+    /// Where the call goes after a recording.
+    pub next: NodeRef,
+    /// Where the call goes when the caller said nothing; `None`: `next` (with a length 0).
+    pub no_speech: Option<NodeRef>,
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;

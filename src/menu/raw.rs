@@ -541,7 +541,8 @@ macro_rules! raw_node {
 raw_node! {
     /// The node's kind: `menu` (a prompt and options), `message` (a prompt, then `next`),
     /// `collect` (digits into a variable), `route` (a decision without a prompt), `transfer`
-    /// (to a human operator), `hangup` or `external` (voicemail, an application, another flow).
+    /// (to a human operator), `hangup`, `external` (voicemail, an application, another flow)
+    /// or `record` (the caller leaves a message).
     /// Required.
     #[schemars(required, transform = super::lower::node_kind_names)]
     kind: String,
@@ -561,7 +562,8 @@ raw_node! {
     /// `menu`, `collect`: re-prompts for invalid input, likewise. Default: `defaults.no_match`.
     no_match: Vec<S<RawPrompt>>,
     /// `menu`, `collect`: no-input timeout from the end of the prompt, a duration such as `5s`.
-    /// Default: `defaults.timeout`.
+    /// Default: `defaults.timeout`. `record`: no speech within this time of the beep is "no
+    /// speech" (`no_speech`).
     #[schemars(transform = schema::duration)]
     timeout: String,
     /// `menu`, `collect`: longest pause between two digits, a duration such as `3s`. Default:
@@ -585,7 +587,7 @@ raw_node! {
     /// `menu`: whether keys pressed before the prompt starts carry over to it. Default:
     /// `defaults.type_ahead`.
     type_ahead: bool,
-    /// `message`, `collect`: node id the call continues at. Required there.
+    /// `message`, `collect`, `record`: node id the call continues at. Required there.
     next: String,
     /// `collect`: `{ min, max, terminator }`, the digits taken. Required there.
     digits: RawDigits,
@@ -630,6 +632,22 @@ raw_node! {
     /// `external`: `{ success, error }`, node ids: the step comes back with a result and the
     /// call goes on there. Without it the IVR part of the call ends at the node, by design.
     on: RawExternalOn,
+    /// `record`: whether a beep (500 ms) plays after the prompt, the recording starting at
+    /// its end. Default: `true`.
+    beep: bool,
+    /// `record`: the longest recording, a duration such as `2m`. Default: `2m`.
+    #[schemars(transform = schema::duration)]
+    max_length: String,
+    /// `record`: silence after the caller's speech that ends the recording, a duration such
+    /// as `3s`. Default: `3s`.
+    #[schemars(transform = schema::duration)]
+    final_silence: String,
+    /// `record`: the key that ends the recording (quote it: `"#"`). Default: any key.
+    #[schemars(transform = schema::dtmf)]
+    terminator: Option<String>,
+    /// `record`: node id the call goes to when the caller said nothing within `timeout`.
+    /// Default: `next`.
+    no_speech: String,
     /// Any kind: variables set when the call enters the node, before its prompt: a map of
     /// variable name to value (text with `{name}` filled in, or `"+N"` / `"-N"` to add).
     #[schemars(extend("propertyNames" = { "pattern": schema::IDENTIFIER }))]

@@ -36,7 +36,9 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
-const KINDS: [&str; 7] = ["menu", "message", "collect", "route", "transfer", "hangup", "external"];
+const KINDS: [&str; 8] = [
+    "menu", "message", "collect", "route", "transfer", "hangup", "external", "record",
+];
 const LISTEN_FIELDS: [&str; 9] = [
     "no_input",
     "no_match",
@@ -50,7 +52,7 @@ const LISTEN_FIELDS: [&str; 9] = [
 ];
 
 /// Fields each kind requires (lowering reports each missing one, E004/E011).
-const REQUIRED: [(&str, &[&str]); 7] = [
+const REQUIRED: [(&str, &[&str]); 8] = [
     ("menu", &["prompt", "options"]),
     ("message", &["prompt", "next"]),
     ("collect", &["prompt", "digits", "store", "next"]),
@@ -58,6 +60,7 @@ const REQUIRED: [(&str, &[&str]); 7] = [
     ("transfer", &["queue"]),
     ("hangup", &[]),
     ("external", &["app", "name"]),
+    ("record", &["next"]),
 ];
 
 /// Fields each kind uses besides `kind` and `description`.
@@ -70,6 +73,17 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
         "external" => vec!["app", "name", "prompt", "on", "store"],
+        "record" => vec![
+            "prompt",
+            "beep",
+            "max_length",
+            "final_silence",
+            "timeout",
+            "terminator",
+            "store",
+            "next",
+            "no_speech",
+        ],
         _ => vec![],
     };
     if KINDS.contains(&kind) {

@@ -317,6 +317,51 @@ impl Cx<'_> {
                     store,
                 })
             }
+            "record" => {
+                let dur = |cx: &mut Self, field: &str, v: &Option<Box<S<String>>>| {
+                    v.as_deref().and_then(|v| cx.duration(file, field, v))
+                };
+                let max_length = dur(self, "max_length", &n.max_length).unwrap_or(DEFAULT_MAX_RECORDING);
+                let final_silence = dur(self, "final_silence", &n.final_silence).unwrap_or(DEFAULT_FINAL_SILENCE);
+                let timeout = dur(self, "timeout", &n.timeout);
+                let terminator = n.terminator.as_deref().and_then(|t| {
+                    let key = self.key(file, t, "terminator")?;
+                    if key.as_str().chars().count() != 1 {
+                        let span = self.span(file, &t.referenced);
+                        self.push(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                span,
+                                format!("`terminator` `{key}` is more than one key"),
+                            )
+                            .label("a recording ends at one key")
+                            .help("write one key, e.g. `terminator: \"#\"`, or leave it out so that any key ends it"),
+                        );
+                        return None;
+                    }
+                    Some(key)
+                });
+                let store = match &n.store {
+                    Some(s) => self.identifier(file, "store", s),
+                    None => DEFAULT_RECORDING_STORE.to_owned(),
+                };
+                let next = next(self);
+                let no_speech = n.no_speech.as_deref().map(|t| self.resolve(file, t));
+                NodeSpec::Record {
+                    record: RecordNode {
+                        prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                        beep: n.beep.as_ref().is_none_or(|b| b.value),
+                        max_length,
+                        final_silence,
+                        timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        terminator,
+                        store,
+                        next,
+                        no_speech,
+                    },
+                    timeout,
+                }
+            }
             _ => NodeSpec::Hangup(HangupNode {
                 prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                 reason: n
