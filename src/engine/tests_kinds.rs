@@ -2,6 +2,7 @@
 //! steps ("External steps"), variables set during a call, numeric routes and variables read back in
 //! prompts ("Variables set during a call"). Prompts have no clips: 0.4 s per word (150 words per minute).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::*;
@@ -277,4 +278,122 @@ fn prompts_read_variables_back_and_are_timed_by_the_words_spoken() {
     // `case {n:digits} is {n}` with `n = 2026`... read digit by digit in a collect-free start.
     let filled = crate::rules::vars::fill("case {n:digits}", &start(&[("n", "2026")]).variables);
     assert_eq!(crate::timing::text_duration(&filled.spoken), ms(2000));
+}
+
+const RECORD: &str = r##"
+name: T
+entry: rec
+defaults: { fallback: op, timeout: 5s }
+nodes:
+  rec:
+    kind: record
+    prompt: { text: "leave a report" }
+    max_length: 8s
+    final_silence: 2s
+    terminator: "#"
+    store: len
+    next: thanks
+    no_speech: op
+  thanks: { kind: hangup, prompt: { text: "thanks" } }
+  op: { kind: transfer, queue: q }
+"##;
+
+fn recording(keys_and_words: &[(u64, &str, bool)], until: u64) -> (Vec<Effect>, BTreeMap<String, String>, Vec<String>) {
+    let m = menu(RECORD);
+    let t = PromptTimings::text_only();
+    let mut call = Call::new(&m, &t, CallStart::default());
+    for (at, what, key) in keys_and_words {
+        if *key {
+            call.handle_keys(ms(*at), what);
+        } else {
+            call.handle_speech(ms(*at), what);
+        }
+    }
+    call.handle_timeout(ms(until));
+    let fx = drain(&mut call);
+    let path = call
+        .path_records()
+        .into_iter()
+        .map(|s| format!("{} {} {}", s.at.as_millis(), s.node, s.event))
+        .collect();
+    (fx, call.variables().clone(), path)
+}
+
+// "Recording a message", after VoiceXML's `<record>` (W3C VoiceXML 2.0 §2.3.6,
+// https://www.w3.org/TR/voicexml20/#dml2.3.6, kept by VoiceXML 2.1: `beep`, `maxtime` the
+// longest recording, `finalsilence` the silence that ends speech, `dtmfterm` a key ends it, a
+// `noinput` when nothing is said) and Asterisk's RECORD FILE (escape digits, a maximum time,
+// `beep`, `s=` seconds of silence; https://docs.asterisk.org/Asterisk_18_Documentation/API_Documentation/AGI_Commands/record_file/).
+// The prompt (3 words, 1.2 s), then the beep (0.5 s); the recording
+// starts at 1.7 s. Each `say` is speech lasting its words at 150 words per minute from when
+// it is said; 2 s of silence after it (`final_silence`) ends the recording, whose length
+// (from 1.7 s) is stored with milliseconds and in the path.
+#[test]
+fn a_recording_ends_after_the_final_silence_with_its_length_stored() {
+    // "a b c d e" at 2.0 s: speech to 4.0 s; silence to 6.0 s: 4.3 s recorded.
+    let (fx, vars, path) = recording(&[(2000, "a b c d e", false)], 20_000);
+    assert_eq!(vars.get("len").map(String::as_str), Some("4.300"));
+    assert!(
+        path.contains(&"6000 rec recorded 4.300 s (silence)".to_owned()),
+        "{path:?}"
+    );
+    let p = prompts(&fx);
+    assert_eq!((p[1].0, p[1].2.as_str(), p[1].3), (1200, "(beep)", 500));
+    assert_eq!((p[2].0, p[2].1.as_str()), (6000, "thanks"));
+    // Speech again before the silence is over extends it: "f g" at 3.5 s lasts to 4.3 s,
+    // "h" at 5.0 s to 5.4 s; the recording ends 2 s later, at 7.4 s: 5.7 s recorded.
+    let (_, vars, _) = recording(
+        &[(2000, "a b c d e", false), (3500, "f g", false), (5000, "h", false)],
+        20_000,
+    );
+    assert_eq!(vars.get("len").map(String::as_str), Some("5.700"));
+}
+
+// VoiceXML `maxtime`: the recording stops at its maximum length (8 s from 1.7 s) even while
+// the caller speaks.
+#[test]
+fn a_recording_stops_at_its_maximum_length() {
+    let words = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twenty-one twenty-two twenty-three twenty-four twenty-five";
+    let (_, vars, path) = recording(&[(2000, words, false)], 30_000);
+    assert_eq!(vars.get("len").map(String::as_str), Some("8.000"));
+    assert!(
+        path.contains(&"9700 rec recorded 8.000 s (its maximum length)".to_owned()),
+        "{path:?}"
+    );
+}
+
+// VoiceXML `dtmfterm`: the terminator ends the recording at once (other keys are ignored);
+// keys and words during the prompt and the beep are not recorded.
+#[test]
+fn the_terminator_ends_a_recording_and_other_keys_do_not() {
+    let (fx, vars, path) = recording(&[(500, "hello", false), (2500, "5", true), (3000, "#", true)], 4000);
+    assert_eq!(vars.get("len").map(String::as_str), Some("1.300"));
+    assert!(
+        path.contains(&"3000 rec recorded 1.300 s (a key)".to_owned()),
+        "{path:?}"
+    );
+    let captions: Vec<&str> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Caption { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(captions.contains(&"the recording starts after the beep: not recorded"));
+    assert!(captions.contains(&"key 5 ignored: only the terminator ends the recording"));
+}
+
+// VoiceXML `noinput` of `<record>`: nothing said within `timeout` (5 s from 1.7 s) goes to
+// `no_speech`, with a length of 0.
+#[test]
+fn no_speech_within_the_timeout_takes_no_speech() {
+    let m = menu(RECORD);
+    let (fx, vars, path) = recording(&[], 10_000);
+    assert_eq!(vars.get("len").map(String::as_str), Some("0.000"));
+    assert!(
+        path.contains(&"6700 rec no speech: nothing recorded".to_owned()),
+        "{path:?}"
+    );
+    let mv = moves(&fx, &m);
+    assert_eq!(mv.last().cloned(), Some((6700, "op".to_owned(), Via::NoInputFallback)));
 }

@@ -427,6 +427,17 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         queue.push_back(p);
                     }
                 }
+                // A report, then the final silence; or nothing said ("Recording a message").
+                NodeKind::Record(r) => {
+                    let mut p = prefix.clone();
+                    p.extend([Act::Say("this is my report".into()), Act::Silence]);
+                    queue.push_back(p);
+                    if r.no_speech.is_some() {
+                        let mut p = prefix.clone();
+                        p.push(Act::Silence);
+                        queue.push_back(p);
+                    }
+                }
                 NodeKind::Collect(c) => match valid_entry(c) {
                     Some(v) => {
                         let mut p = prefix.clone();
@@ -462,6 +473,21 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     if let Some(w) = o.say.first() {
                         cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.to_string())]));
                     }
+                }
+            }
+            if let NodeKind::Record(r) = &node.kind {
+                if first {
+                    targets.insert(edge(&node.id, &Via::Next));
+                    if r.no_speech.is_some() {
+                        targets.insert(edge(&node.id, &Via::NoInputFallback));
+                    }
+                }
+                cand.push((
+                    format!("{}: a report, then silence", node.id),
+                    vec![Act::Say("this is my report".into()), Act::Silence],
+                ));
+                if r.no_speech.is_some() {
+                    cand.push((format!("{}: nothing said", node.id), vec![Act::Silence]));
                 }
             }
             if let NodeKind::Collect(c) = &node.kind {
@@ -518,6 +544,9 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 let expect = sim.final_expect();
                 let name = if ci == 0 {
                     name
+                } else if !cfg.variables.is_empty() {
+                    let vars: Vec<String> = cfg.variables.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                    format!("{name} ({})", vars.join(", "))
                 } else {
                     format!("{name} ({})", cfg.at.strftime("%a %H:%M"))
                 };

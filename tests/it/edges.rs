@@ -212,8 +212,11 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, start: &CallStart) -> Opti
         EdgeKind::GlobalKey { key, .. } if message => vec![Act::PressNow(key.to_string())],
         EdgeKind::GlobalKey { key, .. } => vec![Act::Press(key.to_string())],
         EdgeKind::Next if message => vec![Act::Tick],
+        EdgeKind::NoInput if matches!(n.kind, NodeKind::Record(_)) => vec![Act::Silence],
         EdgeKind::Next => match &n.kind {
             NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
+            // Speech, then the final silence ends the recording ("Recording a message").
+            NodeKind::Record(_) => vec![Act::Say("there is a leak".into()), Act::Silence],
             _ => return None,
         },
         EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input as usize],
@@ -648,6 +651,7 @@ nodes:
       - { key: "1", to: pay, set: { chose: pay } }
       - { key: "2", to: count }
       - { key: "3", to: r }
+      - { key: "4", to: report }
   pay:
     kind: external
     app: application
@@ -671,6 +675,13 @@ nodes:
   few: { kind: message, prompt: { text: "only {n} for {caller_id:digits}" }, next: main }
   thanks: { kind: hangup, prompt: { text: "thanks" }, reason: paid }
   vm: { kind: external, app: voicemail, name: reports, prompt: { text: "after the tone" } }
+  report:
+    kind: record
+    prompt: { text: "your report after the tone" }
+    final_silence: 2s
+    terminator: "#"
+    next: thanks
+    no_speech: op
   op: { kind: transfer, queue: q, when_no_operator: { action: goto, to: vm } }
 "##,
 ];
