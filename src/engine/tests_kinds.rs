@@ -70,12 +70,12 @@ nodes:
   vm:
     kind: external
     app: voicemail
-    name: reports
+    target: reports
     prompt: { text: "leave a message after the tone" }
   pay:
     kind: external
     app: application
-    name: payments
+    target: payments
     prompt: { text: "one moment please" }
     on: { success: paid, error: op }
   paid: { kind: hangup, prompt: { text: "paid thank you" }, reason: paid }

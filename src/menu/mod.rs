@@ -814,7 +814,8 @@ pub const DEFAULT_EXTERNAL_STORE: &str = "external_result";
 pub struct ExternalNode {
     /// What kind of thing takes the call.
     pub app: ExternalApp,
-    /// Which one: the voicemail box, the application or the flow, as the platform names it.
+    /// Which one (`target:`): the voicemail box, the application or the flow, as the
+    /// platform names it.
     pub name: String,
     /// What the caller hears before the handoff.
     pub prompt: Option<Prompt>,

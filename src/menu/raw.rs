@@ -625,10 +625,10 @@ raw_node! {
     /// system, a function) or `flow` (another flow or document). Required there.
     #[schemars(transform = super::lower::external_apps)]
     app: String,
-    /// `external`: which voicemail box, application or flow, as the platform names it.
-    /// Required there.
+    /// `external`: which voicemail box, application or flow, as the platform names it (a
+    /// mailbox, a function's name, a flow's name). Required there.
     #[schemars(transform = schema::not_blank)]
-    name: String,
+    target: String,
     /// `external`: `{ success, error }`, node ids: the step comes back with a result and the
     /// call goes on there. Without it the IVR part of the call ends at the node, by design.
     on: RawExternalOn,

@@ -655,7 +655,7 @@ nodes:
   pay:
     kind: external
     app: application
-    name: payments
+    target: payments
     prompt: { text: "one moment" }
     store: paid
     on: { success: thanks, error: main }
@@ -674,7 +674,7 @@ nodes:
     default: vm
   few: { kind: message, prompt: { text: "only {n} for {caller_id:digits}" }, next: main }
   thanks: { kind: hangup, prompt: { text: "thanks" }, reason: paid }
-  vm: { kind: external, app: voicemail, name: reports, prompt: { text: "after the tone" } }
+  vm: { kind: external, app: voicemail, target: reports, prompt: { text: "after the tone" } }
   report:
     kind: record
     prompt: { text: "your report after the tone" }

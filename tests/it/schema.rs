@@ -355,7 +355,7 @@ fn a_bad_format_is_a_usage_error_and_output_goes_to_a_file() {
 }
 
 /// A value of the right type for each node field, valid in [`crate::support::MINIMAL`].
-const NODE_FIELDS: [(&str, &str); 28] = [
+const NODE_FIELDS: [(&str, &str); 33] = [
     ("description", "A node."),
     ("prompt", "{ text: \"Hi.\" }"),
     ("options", "[{ key: \"1\", to: main }]"),
@@ -381,9 +381,14 @@ const NODE_FIELDS: [(&str, &str); 28] = [
     ("when_no_operator", "{ action: message, prompt: { text: \"Bye.\" } }"),
     ("reason", "closed"),
     ("app", "voicemail"),
-    ("name", "box"),
+    ("target", "box"),
     ("on", "{ success: main, error: main }"),
     ("set", "{ v: \"+1\" }"),
+    ("beep", "false"),
+    ("max_length", "1m"),
+    ("final_silence", "2s"),
+    ("terminator", "\"#\""),
+    ("no_speech", "main"),
 ];
 
 /// The minimal menu with a node `x` of `kind` with `fields`; the loader's errors (codes) and
@@ -468,6 +473,8 @@ fn node_rules_of_the_schema_are_the_loaders() {
     }
     assert_eq!(
         kinds,
-        ["menu", "message", "collect", "route", "transfer", "hangup", "external"]
+        [
+            "menu", "message", "collect", "route", "transfer", "hangup", "external", "record"
+        ]
     );
 }

@@ -59,7 +59,7 @@ const REQUIRED: [(&str, &[&str]); 8] = [
     ("route", &["routes", "default"]),
     ("transfer", &["queue"]),
     ("hangup", &[]),
-    ("external", &["app", "name"]),
+    ("external", &["app", "target"]),
     ("record", &["next"]),
 ];
 
@@ -72,7 +72,7 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "route" => vec!["routes", "default"],
         "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
-        "external" => vec!["app", "name", "prompt", "on", "store"],
+        "external" => vec!["app", "target", "prompt", "on", "store"],
         "record" => vec![
             "prompt",
             "beep",

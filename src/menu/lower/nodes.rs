@@ -277,13 +277,13 @@ impl Cx<'_> {
                         ExternalApp::Application
                     }
                 };
-                let name = match &n.name {
+                let name = match &n.target {
                     Some(x) if !x.value.trim().is_empty() => x.value.clone(),
                     _ => {
                         need(
                             self,
-                            "name",
-                            "add `name: <box, application or flow>` for which one takes the call",
+                            "target",
+                            "add `target: <box, application or flow>` for which one takes the call",
                         );
                         String::new()
                     }
