@@ -22,9 +22,10 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
     s.join(", ")
 }
 
-/// The nodes reachable from the entry, but only through a `when_no_operator` edge: BFS from
-/// the entry with and without those edges. O(nodes + edges).
-fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
+/// The nodes reachable from the entry, but only through a `when_no_operator` edge or after a
+/// recording (a `record` node's ways on: its thank-you and goodbye): BFS from the entry with
+/// and without those edges. O(nodes + edges).
+fn only_without_operator(menu: &Menu, g: &crate::graph::MenuGraph) -> Vec<bool> {
     let n = g.graph.node_count();
     let bfs = |with: bool| {
         let mut seen = vec![false; n];
@@ -34,8 +35,9 @@ fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
             stack.push(petgraph::graph::NodeIndex::new(e.index()));
         }
         while let Some(v) = stack.pop() {
+            let after_recording = matches!(menu.node(g.graph[v]).kind, NodeKind::Record(_));
             for e in g.graph.edges(v) {
-                if !with && *e.weight() == EdgeKind::NoOperator {
+                if !with && (*e.weight() == EdgeKind::NoOperator || after_recording) {
                     continue;
                 }
                 let t = e.target();
@@ -71,7 +73,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
     // With no transfer at all, one finding says it better than one per node.
     let no_transfer = !menu.nodes.is_empty()
         && !menu.self_service
-        && !menu.nodes.iter().any(|n| n.kind.hands_over())
+        && !menu.nodes.iter().any(|n| n.kind.ends_by_design())
         && !g.unknown_exit.iter().any(|&u| u);
     if no_transfer {
         diags.push(
@@ -84,7 +86,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
 
     // Nodes a call reaches only when no call-taker is available (a transfer's callback or
     // `goto`) are where the call goes because no operator can be had: E014 does not apply.
-    let only_without_operator = only_without_operator(g);
+    let only_without_operator = only_without_operator(menu, g);
     for id in menu.node_ids() {
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));

@@ -52,13 +52,14 @@ pub fn reaches_operator(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
     bfs(g, starts, Direction::Incoming)
 }
 
-/// `result[i]`: from node `i` some sequence of caller actions reaches a node that hands the
-/// call over by design ([`NodeKind::hands_over`]: a `transfer`, or an `external` node that
-/// does not come back), or an unreadable node. What E014 asks for. O(nodes + edges).
+/// `result[i]`: from node `i` some sequence of caller actions reaches a node that ends the
+/// call's IVR part by design ([`NodeKind::ends_by_design`]: a `transfer`, an `external` node
+/// that does not come back, a `record`), or an unreadable node. What E014 asks for.
+/// O(nodes + edges).
 pub fn reaches_handoff(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
     let starts = menu
         .node_ids()
-        .filter(|&id| menu.node(id).kind.hands_over() || g.unknown_exit[id.index()])
+        .filter(|&id| menu.node(id).kind.ends_by_design() || g.unknown_exit[id.index()])
         .map(|id| g.ix(id));
     bfs(g, starts, Direction::Incoming)
 }

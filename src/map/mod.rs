@@ -388,7 +388,7 @@ impl Map {
         };
         // With no transfer at all, `check` says so once (at the entry); on a map every node
         // but the hang-ups is then without a way to an operator.
-        let no_transfer = !menu.nodes.iter().any(|n| n.kind.hands_over())
+        let no_transfer = !menu.nodes.iter().any(|n| n.kind.ends_by_design())
             && !analysis.graph.unknown_exit.iter().any(|&u| u)
             && findings.iter().any(|d| d.code == Code::NoOperator);
         let no_operator: Vec<bool> = at_node(Code::NoOperator)

@@ -430,6 +430,13 @@ impl NodeKind {
         }
     }
 
+    /// Whether reaching the node fulfils the call by design, for E014: it [hands the call
+    /// over](NodeKind::hands_over), or it records the caller's message (`record`: the message
+    /// is delivered; the nodes after it are its thank-you and goodbye).
+    pub fn ends_by_design(&self) -> bool {
+        self.hands_over() || matches!(self, NodeKind::Record(_))
+    }
+
     /// The retry and timing settings of a node that waits for input.
     pub fn listen(&self) -> Option<&Listen> {
         match self {
