@@ -35,7 +35,7 @@ fn only_without_operator(menu: &Menu, g: &crate::graph::MenuGraph) -> Vec<bool> 
             stack.push(petgraph::graph::NodeIndex::new(e.index()));
         }
         while let Some(v) = stack.pop() {
-            let after_recording = matches!(menu.node(g.graph[v]).kind, NodeKind::Record(_));
+            let after_recording = matches!(menu.node(g.graph[v]).kind, NodeKind::Record(_) | NodeKind::Callback(_));
             for e in g.graph.edges(v) {
                 if !with && (*e.weight() == EdgeKind::NoOperator || after_recording) {
                     continue;

@@ -105,6 +105,9 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                 }
                 _ => {}
             },
+            NodeKind::Callback(c) if !known.contains(c.number.as_str()) => {
+                diags.push(unset(&c.number, n.span, &format!("callback `{}`", n.id)));
+            }
             NodeKind::Route(r) => {
                 for test in r.routes.iter().flat_map(|r| &r.when) {
                     let var = match test {

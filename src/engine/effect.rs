@@ -202,6 +202,15 @@ pub enum PathEvent<'m> {
     },
     /// `no speech: nothing recorded`.
     NoSpeech,
+    /// `callback requested: `QUEUE`, NUMBER`: a `callback` node asked for one.
+    CallbackRequested {
+        /// The queue.
+        queue: &'m str,
+        /// The number.
+        number: String,
+    },
+    /// `no callback: `VAR` holds no number`.
+    NoCallbackNumber(&'m str),
     /// `handed to voicemail `box`` (the IVR's part ends), or `application `pay`: success`
     /// (the step came back with a result): an `external` node acted.
     External {
@@ -278,6 +287,8 @@ impl std::fmt::Display for PathEvent<'_> {
                 length.subsec_millis()
             ),
             PathEvent::NoSpeech => f.write_str("no speech: nothing recorded"),
+            PathEvent::CallbackRequested { queue, number } => write!(f, "callback requested: `{queue}`, {number}"),
+            PathEvent::NoCallbackNumber(var) => write!(f, "no callback: `{var}` holds no number"),
             PathEvent::External { app, name, result } => match result {
                 Some(r) => write!(f, "{} `{name}`: {}", app.name(), r.name()),
                 None => write!(f, "handed to {} `{name}`", app.name()),
@@ -515,7 +526,8 @@ pub enum Effect {
         /// Why, in words.
         reason: String,
     },
-    /// A `when_no_operator` callback took the number to call back.
+    /// A callback is requested: a `when_no_operator` callback took the number to call back, or
+    /// the caller chose one at a `callback` node.
     CallbackRequested {
         /// When.
         #[serde(serialize_with = "ms", rename = "at_ms")]
@@ -524,6 +536,8 @@ pub enum Effect {
         queue: String,
         /// The number entered.
         number: String,
+        /// The priority of the request: the transfer's, or the `callback` node's.
+        priority: Priority,
         /// The call's variables.
         variables: BTreeMap<String, String>,
     },

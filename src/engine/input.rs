@@ -48,6 +48,9 @@ impl Call<'_> {
                     let key = self.input.pop_front().expect("not empty");
                     self.message_key(t, key);
                 }
+                // Kept until the callback's prompt ends, then typed ahead (as at a message
+                // that cannot be interrupted).
+                NodeKind::Callback(_) => break,
                 NodeKind::Record(r) => {
                     let key = self.input.pop_front().expect("not empty");
                     let ends = r.terminator.as_ref().is_none_or(|k| k.as_str().starts_with(key));

@@ -142,7 +142,7 @@ pub struct Call<'m> {
     /// The call-taker's wrap-up code.
     disposition: Option<String>,
     /// A callback is being taken: its queue and the collect node that takes the number.
-    callback: Option<(String, NodeId)>,
+    callback: Option<(String, NodeId, crate::menu::Priority)>,
     /// See [`CallStart::max_length`].
     max_length: CallTime,
     /// Path steps replaced by the counting step (see [`MAX_PATH_STEPS`]).
@@ -681,6 +681,31 @@ impl<'m> Call<'m> {
             }
             // Keys typed ahead wait through a message for the menu after it (rule 8).
             NodeKind::Message(_) => {}
+            // "A callback the caller chooses": the request goes at once, then the prompt.
+            NodeKind::Callback(c) => match self.variables.get(&c.number).filter(|v| !v.trim().is_empty()) {
+                Some(number) => {
+                    let number = number.trim().to_owned();
+                    self.effects.push_back(Effect::CallbackRequested {
+                        at: t,
+                        queue: c.queue.clone(),
+                        number: number.clone(),
+                        priority: c.priority,
+                        variables: self.variables.clone(),
+                    });
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::CallbackRequested {
+                            queue: &c.queue,
+                            number,
+                        },
+                    );
+                }
+                None => {
+                    self.caption(t, format!("no callback: `{}` holds no number", c.number));
+                    self.step(t, Some(id), PathEvent::NoCallbackNumber(&c.number));
+                }
+            },
             NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::External(_) => {
                 self.discard_input(t, "the call is being handed over or ended")
             }
@@ -844,6 +869,10 @@ impl<'m> Call<'m> {
                 };
                 self.effects.push_back(Effect::Hangup { at: t });
                 self.finish(t, outcome);
+            }
+            NodeKind::Callback(c) => {
+                self.via = Via::Next;
+                self.goto(&c.next, t);
             }
             NodeKind::Record(_) => {
                 if let Some(at) = self.at.as_mut() {

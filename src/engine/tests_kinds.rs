@@ -397,3 +397,85 @@ fn no_speech_within_the_timeout_takes_no_speech() {
     let mv = moves(&fx, &m);
     assert_eq!(mv.last().cloned(), Some((6700, "op".to_owned(), Via::NoInputFallback)));
 }
+
+const CALLBACK: &str = r##"
+name: T
+entry: offer
+variables: [caller_id]
+defaults: { fallback: op }
+nodes:
+  offer:
+    kind: menu
+    prompt: { text: "call you on {caller_id:digits}? 1 yes 2 another" }
+    options:
+      - { key: "1", to: cb_caller }
+      - { key: "2", to: other }
+  other:
+    kind: collect
+    prompt: { text: "number then hash" }
+    digits: { min: 4, max: 12, terminator: "#" }
+    store: other_number
+    next: cb_other
+  cb_caller: { kind: callback, queue: reports, number: caller_id, priority: high, prompt: { text: "we will call you" }, next: bye }
+  cb_other: { kind: callback, queue: reports, number: other_number, next: bye }
+  bye: { kind: hangup }
+  op: { kind: transfer, queue: q }
+"##;
+
+fn callbacks(effects: &[Effect]) -> Vec<(u64, String, String, crate::menu::Priority)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::CallbackRequested {
+                at,
+                queue,
+                number,
+                priority,
+                ..
+            } => Some((at.as_millis() as u64, queue.clone(), number.clone(), *priority)),
+            _ => None,
+        })
+        .collect()
+}
+
+// "A callback the caller chooses": the caller confirms the number the call brought (the menu
+// reads it back digit by digit: "call you on 0 4 5 5 ? 1 yes 2 another", 11 words, 4.4 s) or
+// enters another; the `callback` node requests the callback at the instant it is entered,
+// with its queue, number and priority (the request the console gets, as a
+// `when_no_operator` callback's), then plays its prompt (4 words, 1.6 s) and goes on.
+#[test]
+fn a_callback_the_caller_chooses_is_requested_with_the_confirmed_or_entered_number() {
+    let m = menu(CALLBACK);
+    let t = PromptTimings::text_only();
+    let mut call = Call::new(&m, &t, start(&[("caller_id", "0455")]));
+    call.handle_keys(ms(4400), "1");
+    call.handle_timeout(ms(10_000));
+    let fx = drain(&mut call);
+    assert_eq!(prompts(&fx)[0].2, "call you on 0 4 5 5? 1 yes 2 another");
+    assert_eq!(prompts(&fx)[0].3, 4400);
+    assert_eq!(
+        callbacks(&fx),
+        vec![(4400, "reports".into(), "0455".into(), crate::menu::Priority::High)]
+    );
+    let mv = moves(&fx, &m);
+    assert_eq!(mv.last().map(|m| (m.0, m.1.as_str())), Some((6000, "bye")));
+    // Another number: entered at 6.0 s, the request at once, with the default priority.
+    let mut call = Call::new(&m, &t, start(&[("caller_id", "0455")]));
+    call.handle_keys(ms(4400), "2");
+    call.handle_keys(ms(6000), "0466999#");
+    let fx = drain(&mut call);
+    assert_eq!(
+        callbacks(&fx),
+        vec![(6000, "reports".into(), "0466999".into(), crate::menu::Priority::Normal)]
+    );
+    // No number in the variable: no request; the path says so.
+    let mut call = Call::new(&m, &t, CallStart::default());
+    call.handle_keys(ms(2000), "1");
+    let fx = drain(&mut call);
+    assert!(callbacks(&fx).is_empty());
+    assert!(
+        call.path_records()
+            .iter()
+            .any(|s| s.event == "no callback: `caller_id` holds no number")
+    );
+}

@@ -177,6 +177,7 @@ impl MenuGraph {
                     }
                 }
                 NodeKind::Hangup(_) => {}
+                NodeKind::Callback(c) => g.edge(id, &c.next, EdgeKind::Next),
                 NodeKind::Record(r) => {
                     g.edge(id, &r.next, EdgeKind::Next);
                     // No speech at all: a no-input of its own ("Recording a message").

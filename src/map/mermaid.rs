@@ -55,6 +55,7 @@ pub fn render(map: &Map) -> String {
             Kind::Hangup => ("([", "])"),
             Kind::External => (">", "]"),
             Kind::Record => ("[(", ")]"),
+            Kind::Callback => ("[/", "\\]"),
         };
         let _ = writeln!(s, "  n{i}{open}\"{text}\"{close}");
     }

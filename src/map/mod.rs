@@ -51,11 +51,13 @@ pub enum Kind {
     External,
     /// Records a message.
     Record,
+    /// Requests a callback.
+    Callback,
 }
 
 impl Kind {
     /// All kinds, in the order the legend lists them.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Menu,
         Kind::Message,
         Kind::Collect,
@@ -64,6 +66,7 @@ impl Kind {
         Kind::Hangup,
         Kind::External,
         Kind::Record,
+        Kind::Callback,
     ];
 
     /// The name as written in `kind:`.
@@ -77,6 +80,7 @@ impl Kind {
             Kind::Hangup => "hangup",
             Kind::External => "external",
             Kind::Record => "record",
+            Kind::Callback => "callback",
         }
     }
 
@@ -90,6 +94,7 @@ impl Kind {
             NodeKind::Hangup(_) => Kind::Hangup,
             NodeKind::External(_) => Kind::External,
             NodeKind::Record(_) => Kind::Record,
+            NodeKind::Callback(_) => Kind::Callback,
         }
     }
 }

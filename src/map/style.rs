@@ -17,6 +17,7 @@ pub fn kind_colours(kind: Kind) -> (&'static str, &'static str) {
         Kind::Hangup => ("#e5e7eb", "#111827"),
         Kind::External => ("#fce7f3", "#be185d"),
         Kind::Record => ("#ffedd5", "#c2410c"),
+        Kind::Callback => ("#cffafe", "#0e7490"),
     }
 }
 

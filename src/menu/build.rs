@@ -248,6 +248,8 @@ pub enum NodeSpec {
     Hangup(HangupNode),
     /// An `external` node.
     External(ExternalNode),
+    /// A `callback` node.
+    Callback(CallbackNode),
     /// A `record` node.
     Record {
         /// The node; its `timeout` is replaced by that of the defaults when `timeout` is
@@ -1136,6 +1138,7 @@ impl MenuBuilder {
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
                 NodeSpec::External(e) => NodeKind::External(e),
+                NodeSpec::Callback(c) => NodeKind::Callback(c),
                 NodeSpec::Record { mut record, timeout } => {
                     record.timeout = timeout
                         .or_else(|| ld.timeout.as_ref().map(|t| t.value))
@@ -1265,6 +1268,7 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
                     f(&mut on.error);
                 }
             }
+            NodeKind::Callback(c) => f(&mut c.next),
             NodeKind::Record(r) => {
                 f(&mut r.next);
                 r.no_speech.iter_mut().for_each(&mut *f);
@@ -1350,6 +1354,7 @@ mod tests {
                 NodeKind::Hangup(h) => writeln!(out, "{}", h.reason),
                 NodeKind::External(e) => writeln!(out, "{} {}", e.app.name(), e.name),
                 NodeKind::Record(r) => writeln!(out, "record -> {}", r.next.name),
+                NodeKind::Callback(c) => writeln!(out, "callback {} -> {}", c.queue, c.next.name),
             };
         }
         out

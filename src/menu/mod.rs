@@ -388,6 +388,8 @@ pub enum NodeKind {
     External(ExternalNode),
     /// Records a message from the caller (voicemail, "leave your report after the tone").
     Record(RecordNode),
+    /// Requests a callback the caller chose, with the number in a variable, and goes on.
+    Callback(CallbackNode),
 }
 
 impl NodeKind {
@@ -402,6 +404,7 @@ impl NodeKind {
             NodeKind::Hangup(_) => "hangup",
             NodeKind::External(_) => "external",
             NodeKind::Record(_) => "record",
+            NodeKind::Callback(_) => "callback",
         }
     }
 
@@ -416,6 +419,7 @@ impl NodeKind {
             NodeKind::Hangup(h) => h.prompt.as_ref(),
             NodeKind::External(e) => e.prompt.as_ref(),
             NodeKind::Record(r) => r.prompt.as_ref(),
+            NodeKind::Callback(c) => c.prompt.as_ref(),
         }
     }
 
@@ -434,7 +438,7 @@ impl NodeKind {
     /// over](NodeKind::hands_over), or it records the caller's message (`record`: the message
     /// is delivered; the nodes after it are its thank-you and goodbye).
     pub fn ends_by_design(&self) -> bool {
-        self.hands_over() || matches!(self, NodeKind::Record(_))
+        self.hands_over() || matches!(self, NodeKind::Record(_) | NodeKind::Callback(_))
     }
 
     /// The retry and timing settings of a node that waits for input.
@@ -851,6 +855,24 @@ impl ExternalBranches {
             ExternalResult::Error => &self.error,
         }
     }
+}
+
+/// A `callback` node: the caller chose to be called back (after confirming the number a
+/// variable holds, `caller_id`, or entering another with a collect); the request goes to the
+/// call-takers as a `when_no_operator` callback's does. Rule: docs/call-semantics.md,
+/// "A callback the caller chooses".
+#[derive(Clone, Debug)]
+pub struct CallbackNode {
+    /// The queue whose call-takers call back.
+    pub queue: String,
+    /// The variable holding the number to call.
+    pub number: String,
+    /// The request's priority.
+    pub priority: Priority,
+    /// What the caller hears ("we will call you back").
+    pub prompt: Option<Prompt>,
+    /// Where the call goes on.
+    pub next: NodeRef,
 }
 
 /// How long the beep before a recording lasts: 500 ms. ivrsim's choice (VoiceXML 2.1

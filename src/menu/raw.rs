@@ -542,7 +542,7 @@ raw_node! {
     /// The node's kind: `menu` (a prompt and options), `message` (a prompt, then `next`),
     /// `collect` (digits into a variable), `route` (a decision without a prompt), `transfer`
     /// (to a human operator), `hangup`, `external` (voicemail, an application, another flow)
-    /// or `record` (the caller leaves a message).
+    /// `record` (the caller leaves a message) or `callback` (a callback the caller chose).
     /// Required.
     #[schemars(required, transform = super::lower::node_kind_names)]
     kind: String,
@@ -587,7 +587,8 @@ raw_node! {
     /// `menu`: whether keys pressed before the prompt starts carry over to it. Default:
     /// `defaults.type_ahead`.
     type_ahead: bool,
-    /// `message`, `collect`, `record`: node id the call continues at. Required there.
+    /// `message`, `collect`, `record`, `callback`: node id the call continues at. Required
+    /// there.
     next: String,
     /// `collect`: `{ min, max, terminator }`, the digits taken. Required there.
     digits: RawDigits,
@@ -604,10 +605,11 @@ raw_node! {
     routes: Vec<S<RawRoute>>,
     /// `route`: node id taken when no route holds. Required there.
     default: String,
-    /// `transfer`: the queue the call waits in. Required there.
+    /// `transfer`: the queue the call waits in. `callback`: the queue whose call-takers call
+    /// back. Required there.
     #[schemars(transform = schema::not_blank)]
     queue: String,
-    /// `transfer`: `low`, `normal`, `high` or `urgent`. Default: `normal`.
+    /// `transfer`, `callback`: `low`, `normal`, `high` or `urgent`. Default: `normal`.
     #[schemars(transform = super::lower::priorities)]
     priority: String,
     /// `transfer`: variables that travel with the call to the call-taker. Default: all.
@@ -632,6 +634,10 @@ raw_node! {
     /// `external`: `{ success, error }`, node ids: the step comes back with a result and the
     /// call goes on there. Without it the IVR part of the call ends at the node, by design.
     on: RawExternalOn,
+    /// `callback`: the variable holding the number to call back (e.g. `caller_id`, or a
+    /// collect's `store`). Required there.
+    #[schemars(transform = schema::identifier)]
+    number: String,
     /// `record`: whether a beep (500 ms) plays after the prompt, the recording starting at
     /// its end. Default: `true`.
     beep: bool,

@@ -211,7 +211,7 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, start: &CallStart) -> Opti
         EdgeKind::Keyword { word } => vec![Act::Say(word.clone())],
         EdgeKind::GlobalKey { key, .. } if message => vec![Act::PressNow(key.to_string())],
         EdgeKind::GlobalKey { key, .. } => vec![Act::Press(key.to_string())],
-        EdgeKind::Next if message => vec![Act::Tick],
+        EdgeKind::Next if message || matches!(n.kind, NodeKind::Callback(_)) => vec![Act::Tick],
         EdgeKind::NoInput if matches!(n.kind, NodeKind::Record(_)) => vec![Act::Silence],
         EdgeKind::Next => match &n.kind {
             NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
@@ -488,7 +488,9 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
                 "{name}: the engine moved `{from}` --{via:?}--> `{to}`, not an edge of the graph ({why})"
             ));
         }
-        if matches!(via, Via::Route(_) | Via::RouteDefault)
+        // A callback without a prompt goes on as it is entered, as a route does.
+        let instant = matches!(via, Via::Next) && matches!(menu.node(f).kind, NodeKind::Callback(_));
+        if (matches!(via, Via::Route(_) | Via::RouteDefault) || instant)
             && let Some((_, k, _)) = all
                 .iter()
                 .find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
@@ -652,6 +654,7 @@ nodes:
       - { key: "2", to: count }
       - { key: "3", to: r }
       - { key: "4", to: report }
+      - { key: "5", to: offer }
   pay:
     kind: external
     app: application
@@ -675,6 +678,20 @@ nodes:
   few: { kind: message, prompt: { text: "only {n} for {caller_id:digits}" }, next: main }
   thanks: { kind: hangup, prompt: { text: "thanks" }, reason: paid }
   vm: { kind: external, app: voicemail, target: reports, prompt: { text: "after the tone" } }
+  offer:
+    kind: menu
+    prompt: { text: "call you back on {caller_id:digits}: 1 yes, 2 another" }
+    options:
+      - { key: "1", to: cb_caller }
+      - { key: "2", to: other }
+  other:
+    kind: collect
+    prompt: { text: "the number then hash" }
+    digits: { min: 4, max: 12, terminator: "#" }
+    store: other_number
+    next: cb_other
+  cb_caller: { kind: callback, queue: q, number: caller_id, priority: high, prompt: { text: "we will call" }, next: thanks }
+  cb_other: { kind: callback, queue: q, number: other_number, next: thanks }
   report:
     kind: record
     prompt: { text: "your report after the tone" }

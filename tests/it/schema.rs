@@ -355,7 +355,7 @@ fn a_bad_format_is_a_usage_error_and_output_goes_to_a_file() {
 }
 
 /// A value of the right type for each node field, valid in [`crate::support::MINIMAL`].
-const NODE_FIELDS: [(&str, &str); 33] = [
+const NODE_FIELDS: [(&str, &str); 34] = [
     ("description", "A node."),
     ("prompt", "{ text: \"Hi.\" }"),
     ("options", "[{ key: \"1\", to: main }]"),
@@ -389,6 +389,7 @@ const NODE_FIELDS: [(&str, &str); 33] = [
     ("final_silence", "2s"),
     ("terminator", "\"#\""),
     ("no_speech", "main"),
+    ("number", "v"),
 ];
 
 /// The minimal menu with a node `x` of `kind` with `fields`; the loader's errors (codes) and
@@ -474,7 +475,7 @@ fn node_rules_of_the_schema_are_the_loaders() {
     assert_eq!(
         kinds,
         [
-            "menu", "message", "collect", "route", "transfer", "hangup", "external", "record"
+            "menu", "message", "collect", "route", "transfer", "hangup", "external", "record", "callback"
         ]
     );
 }

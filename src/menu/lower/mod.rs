@@ -36,8 +36,8 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
-const KINDS: [&str; 8] = [
-    "menu", "message", "collect", "route", "transfer", "hangup", "external", "record",
+const KINDS: [&str; 9] = [
+    "menu", "message", "collect", "route", "transfer", "hangup", "external", "record", "callback",
 ];
 const LISTEN_FIELDS: [&str; 9] = [
     "no_input",
@@ -52,7 +52,7 @@ const LISTEN_FIELDS: [&str; 9] = [
 ];
 
 /// Fields each kind requires (lowering reports each missing one, E004/E011).
-const REQUIRED: [(&str, &[&str]); 8] = [
+const REQUIRED: [(&str, &[&str]); 9] = [
     ("menu", &["prompt", "options"]),
     ("message", &["prompt", "next"]),
     ("collect", &["prompt", "digits", "store", "next"]),
@@ -61,6 +61,7 @@ const REQUIRED: [(&str, &[&str]); 8] = [
     ("hangup", &[]),
     ("external", &["app", "target"]),
     ("record", &["next"]),
+    ("callback", &["queue", "number", "next"]),
 ];
 
 /// Fields each kind uses besides `kind` and `description`.
@@ -73,6 +74,7 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
         "external" => vec!["app", "target", "prompt", "on", "store"],
+        "callback" => vec!["queue", "number", "priority", "prompt", "next"],
         "record" => vec![
             "prompt",
             "beep",

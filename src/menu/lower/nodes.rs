@@ -216,23 +216,7 @@ impl Cx<'_> {
                         String::new()
                     }
                 };
-                let priority = match &n.priority {
-                    Some(p) => match Priority::ALL.iter().find(|x| x.name() == p.value) {
-                        Some(&x) => x,
-                        None => {
-                            let pspan = self.span(file, &p.referenced);
-                            let mut d =
-                                Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
-                                    .label("expected `low`, `normal`, `high` or `urgent`");
-                            if let Some(h) = suggest(&p.value, Priority::ALL.iter().map(|x| x.name())) {
-                                d = d.help(h);
-                            }
-                            self.push(d);
-                            Priority::Normal
-                        }
-                    },
-                    None => Priority::Normal,
-                };
+                let priority = self.priority(file, n);
                 let context = n
                     .context
                     .as_ref()
@@ -315,6 +299,34 @@ impl Cx<'_> {
                     prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
                     on,
                     store,
+                })
+            }
+            "callback" => {
+                let queue = match &n.queue {
+                    Some(q) if !q.value.trim().is_empty() => q.value.clone(),
+                    _ => {
+                        need(self, "queue", "add `queue: <queue name>` for who calls back");
+                        String::new()
+                    }
+                };
+                let number = match &n.number {
+                    Some(v) => self.identifier(file, "number", v),
+                    None => {
+                        need(
+                            self,
+                            "number",
+                            "add `number: caller_id` (the variable holding the number)",
+                        );
+                        String::new()
+                    }
+                };
+                let priority = self.priority(file, n);
+                NodeSpec::Callback(CallbackNode {
+                    queue,
+                    number,
+                    priority,
+                    prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                    next: next(self),
                 })
             }
             "record" => {
@@ -633,6 +645,26 @@ impl Cx<'_> {
 }
 
 impl Cx<'_> {
+    /// A node's `priority` (`transfer`, `callback`); `normal` when absent or unknown (E016).
+    fn priority(&mut self, file: FileId, n: &RawNode) -> Priority {
+        match &n.priority {
+            Some(p) => match Priority::ALL.iter().find(|x| x.name() == p.value) {
+                Some(&x) => x,
+                None => {
+                    let pspan = self.span(file, &p.referenced);
+                    let mut d = Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
+                        .label("expected `low`, `normal`, `high` or `urgent`");
+                    if let Some(h) = suggest(&p.value, Priority::ALL.iter().map(|x| x.name())) {
+                        d = d.help(h);
+                    }
+                    self.push(d);
+                    Priority::Normal
+                }
+            },
+            None => Priority::Normal,
+        }
+    }
+
     /// A `set:` map (of a node or an option): each entry's name must be a variable name, and a
     /// `+N`/`-N` must fit (E016).
     pub(super) fn lower_set(&mut self, file: FileId, set: &super::raw::Entries<S<String>, S<String>>) -> Vec<SetVar> {
