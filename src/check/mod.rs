@@ -8,6 +8,8 @@
 mod lints;
 mod operator;
 pub mod report;
+#[cfg(test)]
+mod tests_kinds;
 mod vars;
 
 use std::time::Duration;
