@@ -217,7 +217,7 @@ pub fn number_words(n: i64) -> Vec<String> {
         }
         if r < 20 {
             out.push(ONES[r as usize].to_owned());
-        } else if r % 10 == 0 {
+        } else if r.is_multiple_of(10) {
             out.push(TENS[(r / 10) as usize].to_owned());
         } else {
             out.push(format!("{}-{}", TENS[(r / 10) as usize], ONES[(r % 10) as usize]));

@@ -61,7 +61,7 @@ fn call_rehearses_a_menu_whose_only_errors_are_design_findings() {
     );
     assert!(out.contains("hours: We are open nine to five."), "{out}");
     // Any other error still refuses the menu, as do scenarios and generation.
-    dir.write("broken.yaml", &DESIGN_ONLY.replace("next: bye }", "next: byee }"));
+    dir.write("broken.yaml", DESIGN_ONLY.replace("next: bye }", "next: byee }"));
     let (_, err, code) = call(&dir, &["broken.yaml"], "1\n");
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[E006]"), "{err}");
