@@ -199,5 +199,11 @@ mod tests {
         assert!(takes(&[EdgeKind::Route { index: 1 }], "route:1"));
         assert!(!takes(&[EdgeKind::Route { index: 1 }], "route:x"));
         assert!(!takes(&[EdgeKind::Next], "global:operator"));
+        let external = |r| EdgeKind::External { result: r };
+        assert!(takes(&[external(crate::menu::ExternalResult::Error)], "external:error"));
+        assert!(!takes(
+            &[external(crate::menu::ExternalResult::Error)],
+            "external:success"
+        ));
     }
 }

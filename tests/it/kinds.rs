@@ -120,3 +120,27 @@ fn a_recording_and_a_voicemail_in_a_piped_call() {
         serde_json::json!({ "kind": "external", "app": "voicemail", "name": "reports-box" })
     );
 }
+
+#[test]
+fn maps_draw_the_new_kinds_and_their_edges() {
+    let dir = Dir::new();
+    dir.write(
+        "m.yaml",
+        &format!(
+            "{}  pay: {{ kind: external, app: application, target: pay, on: {{ success: thanks, error: main }} }}\n  cb: {{ kind: callback, queue: q, number: caller_id, next: thanks }}\n",
+            VOICEMAIL.replace("      - { key: \"2\", to: vm }", "      - { key: \"2\", to: vm }\n      - { key: \"3\", to: pay }\n      - { key: \"4\", to: cb }")
+        ),
+    );
+    let out = dir.ivrsim(&["graph", "--format", "mermaid", "m.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for class in ["external", "record", "callback"] {
+        assert!(out.stdout.contains(&format!("classDef {class} ")), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout.contains("success") && out.stdout.contains("error"),
+        "{}",
+        out.stdout
+    );
+    let svg = dir.ivrsim(&["graph", "m.yaml", "-o", "m.svg"]);
+    assert_eq!(svg.code, 0, "{}", svg.stderr);
+}
