@@ -206,6 +206,7 @@ impl<'m> Sim<'m> {
                 h.reason.name()
             )),
             (None, Some(Outcome::HungUp { reason })) => parts.push(format!("hangup: {}", q(reason))),
+            (None, Some(Outcome::External { name, .. })) => parts.push(format!("external: {}", q(name))),
             _ => {}
         }
         let k = self.call.keys_pressed();

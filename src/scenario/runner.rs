@@ -158,6 +158,15 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             ));
         }
     }
+    if let Some(target) = &e.external {
+        let ok = matches!(c.call.outcome(), Some(Outcome::External { name, .. }) if name == target);
+        if !ok {
+            return Err(format!(
+                "expected a handoff to `{target}`, found {}",
+                outcome_words(c.call.summary())
+            ));
+        }
+    }
     let now = c.call.now();
     if let Some(min) = e.elapsed.0
         && now < min
