@@ -222,6 +222,15 @@ impl<'m> Session<'m> {
                     e.name
                 );
             }
+            NodeKind::Record(r) => {
+                let key = r.terminator.as_ref().map_or("any key".to_owned(), |k| format!("{k}"));
+                let _ = writeln!(
+                    s,
+                    "`{}` records after the beep: speak, then stay silent {} s, or press {key}",
+                    node.id,
+                    r.final_silence.as_secs_f64()
+                );
+            }
             other => {
                 let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
             }

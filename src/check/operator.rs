@@ -22,37 +22,6 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
     s.join(", ")
 }
 
-/// The nodes reachable from the entry, but only through a `when_no_operator` edge or after a
-/// recording (a `record` node's ways on: its thank-you and goodbye): BFS from the entry with
-/// and without those edges. O(nodes + edges).
-fn only_without_operator(menu: &Menu, g: &crate::graph::MenuGraph) -> Vec<bool> {
-    let n = g.graph.node_count();
-    let bfs = |with: bool| {
-        let mut seen = vec![false; n];
-        let mut stack: Vec<petgraph::graph::NodeIndex> = Vec::new();
-        if let Some(e) = g.entry {
-            seen[e.index()] = true;
-            stack.push(petgraph::graph::NodeIndex::new(e.index()));
-        }
-        while let Some(v) = stack.pop() {
-            let after_recording = matches!(menu.node(g.graph[v]).kind, NodeKind::Record(_) | NodeKind::Callback(_));
-            for e in g.graph.edges(v) {
-                if !with && (*e.weight() == EdgeKind::NoOperator || after_recording) {
-                    continue;
-                }
-                let t = e.target();
-                if !seen[t.index()] {
-                    seen[t.index()] = true;
-                    stack.push(t);
-                }
-            }
-        }
-        seen
-    };
-    let (all, normal) = (bfs(true), bfs(false));
-    all.iter().zip(&normal).map(|(a, b)| *a && !*b).collect()
-}
-
 pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let g = &a.graph;
     let reaches = reaches_operator(menu, g);
@@ -86,7 +55,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
 
     // Nodes a call reaches only when no call-taker is available (a transfer's callback or
     // `goto`) are where the call goes because no operator can be had: E014 does not apply.
-    let only_without_operator = only_without_operator(menu, g);
+    let only_without_operator = crate::graph::reach::only_after_a_design_end(menu, g);
     for id in menu.node_ids() {
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));

@@ -222,9 +222,13 @@ impl Report {
         // As E014 sees it: no way to a person nor to another handoff by design, in a menu
         // that is not self-service.
         let handed = crate::graph::reach::reaches_handoff(menu, &a.graph);
+        let after = crate::graph::reach::only_after_a_design_end(menu, &a.graph);
         let no_operator = rows
             .iter()
-            .filter(|r| !menu.self_service && r.reachable && !handed[menu.ids[&r.node].index()])
+            .filter(|r| {
+                let i = menu.ids[&r.node].index();
+                !menu.self_service && r.reachable && !handed[i] && !after[i]
+            })
             .map(|r| r.node.clone())
             .collect();
         Report {

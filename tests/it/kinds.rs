@@ -126,7 +126,7 @@ fn maps_draw_the_new_kinds_and_their_edges() {
     let dir = Dir::new();
     dir.write(
         "m.yaml",
-        &format!(
+        format!(
             "{}  pay: {{ kind: external, app: application, target: pay, on: {{ success: thanks, error: main }} }}\n  cb: {{ kind: callback, queue: q, number: caller_id, next: thanks }}\n",
             VOICEMAIL.replace("      - { key: \"2\", to: vm }", "      - { key: \"2\", to: vm }\n      - { key: \"3\", to: pay }\n      - { key: \"4\", to: cb }")
         ),
