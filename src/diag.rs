@@ -105,6 +105,7 @@ codes! {
     NoOperatorSometimes = "W023", "no-operator-sometimes", Warning, "During some period of the week (or on a dated exception of a schedule), no way from a node leads to a person: the routes on opening hours that cannot be taken then are left out.";
     UnknownQueue = "W025", "unknown-queue", Warning, "A transfer names a queue that is not under `queues:` (the menu describes its queues, and this one gets the built-in settings).";
     PlanNeverUsed = "W026", "plan-never-used", Warning, "A queue's plan for a reason that cannot happen for it: `when_full` without `max_waiting`, `when_closed` without `hours`, `when_waited_too_long` without `max_wait`.";
+    UnsetVariable = "W021", "unset-variable", Warning, "A prompt's `{name}`, a `set` or a route reads a variable that nothing in the menu sets (nor `variables:` lists).";
 }
 
 impl std::fmt::Display for Code {

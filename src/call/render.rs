@@ -115,6 +115,7 @@ pub fn summary(s: &Summary) -> Vec<String> {
         Outcome::CutOff { why } => format!("cut off: the line to the call-taker was lost ({})", printable(why)),
         Outcome::NoOperator { queue } => format!("no call-taker could take it (queue {})", printable(queue)),
         Outcome::Failed { error } => format!("the menu failed: {}", printable(error)),
+        Outcome::External { app, name } => format!("handed to {} `{}` (by design)", app.name(), printable(name)),
     };
     let mut line = match (s.time_waiting, s.time_to_operator) {
         // On an operator line the call went on past the IVR: its length is not time in the IVR.

@@ -207,6 +207,31 @@ impl<'m> Session<'m> {
                 };
                 let _ = writeln!(s, "`{}` wants {n} digits{term}; here 0-9 are data", node.id);
             }
+            NodeKind::External(e) => {
+                let how = match &e.on {
+                    Some(on) => format!(
+                        "comes back: success to `{}`, error to `{}` (by `{}`)",
+                        on.success.name, on.error.name, e.store
+                    ),
+                    None => "the IVR's part of the call ends there".into(),
+                };
+                let _ = writeln!(
+                    s,
+                    "`{}` hands the call to {} `{}`: {how}",
+                    node.id,
+                    e.app.name(),
+                    e.name
+                );
+            }
+            NodeKind::Record(r) => {
+                let key = r.terminator.as_ref().map_or("any key".to_owned(), |k| format!("{k}"));
+                let _ = writeln!(
+                    s,
+                    "`{}` records after the beep: speak, then stay silent {} s, or press {key}",
+                    node.id,
+                    r.final_silence.as_secs_f64()
+                );
+            }
             other => {
                 let _ = writeln!(s, "`{}` is a {} node: no options", node.id, other.name());
             }

@@ -187,8 +187,9 @@ pub(super) fn check(
     only_without_operator: &[bool],
     diags: &mut Vec<Diagnostic>,
 ) {
-    if a.at.is_some() {
-        // `check --at` looks at one moment: the graph is that moment's already.
+    if a.at.is_some() || menu.self_service {
+        // `check --at` looks at one moment: the graph is that moment's already. A
+        // self-service menu has no person to reach at any time.
         return;
     }
     let g = &a.graph;

@@ -12,6 +12,9 @@ mod hours;
 mod lints;
 mod operator;
 pub mod report;
+#[cfg(test)]
+mod tests_kinds;
+mod vars;
 
 use std::time::Duration;
 
@@ -125,6 +128,7 @@ pub fn check_menu(menu: &Menu, clips: &ClipLibrary, analysis: &Analysis, thresho
     operator::check(menu, analysis, thresholds, &mut diags);
     lints::check(menu, clips, analysis, thresholds, &mut diags);
     announced::check(menu, &mut diags);
+    vars::check(menu, &mut diags);
     diags.retain(|d| !thresholds.allow.contains(&d.code));
     node_allow(menu, &mut diags);
     diags
@@ -177,6 +181,18 @@ pub fn blocking_errors(menu: &Menu, clips_findings: Vec<Diagnostic>, clips: &Cli
     findings.retain(|d| d.severity() == crate::diag::Severity::Error);
     sort(&mut findings);
     findings
+}
+
+/// The error codes that are *design findings*: found by the graph checks of a menu that
+/// loaded whole, about where calls can go (E014: a node from which no person can be reached),
+/// not about what the file says. Every way through such a menu is still well defined, so
+/// `ivrsim call` rehearses it, saying once that it has them (docs/checks.md, "Design
+/// findings"); scenarios, generation and training still refuse it.
+pub const DESIGN_FINDINGS: [crate::diag::Code; 1] = [crate::diag::Code::NoOperator];
+
+/// Whether `code` is a design finding ([`DESIGN_FINDINGS`]).
+pub fn is_design_finding(code: crate::diag::Code) -> bool {
+    DESIGN_FINDINGS.contains(&code)
 }
 
 /// Sorts findings by file, then position (a byte offset, then a JSON pointer in the order

@@ -7,7 +7,7 @@ use petgraph::visit::EdgeRef;
 use super::{Analysis, Thresholds};
 use crate::diag::{Code, Diagnostic};
 use crate::graph::EdgeKind;
-use crate::graph::reach::{Components, Ending, Endings, reaches_operator};
+use crate::graph::reach::{Components, Ending, Endings, reaches_handoff, reaches_operator};
 use crate::menu::{Menu, NodeId, NodeKind};
 use crate::rules::{self, FailureKind};
 
@@ -23,42 +23,17 @@ fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
     s.join(", ")
 }
 
-/// The nodes reachable from the entry, but only through a `when_no_operator` edge: BFS from
-/// the entry with and without those edges. O(nodes + edges).
-pub(super) fn only_without_operator(g: &crate::graph::MenuGraph) -> Vec<bool> {
-    let n = g.graph.node_count();
-    let bfs = |with: bool| {
-        let mut seen = vec![false; n];
-        let mut stack: Vec<petgraph::graph::NodeIndex> = Vec::new();
-        if let Some(e) = g.entry {
-            seen[e.index()] = true;
-            stack.push(petgraph::graph::NodeIndex::new(e.index()));
-        }
-        while let Some(v) = stack.pop() {
-            for e in g.graph.edges(v) {
-                if !with && *e.weight() == EdgeKind::NoOperator {
-                    continue;
-                }
-                let t = e.target();
-                if !seen[t.index()] {
-                    seen[t.index()] = true;
-                    stack.push(t);
-                }
-            }
-        }
-        seen
-    };
-    let (all, normal) = (bfs(true), bfs(false));
-    all.iter().zip(&normal).map(|(a, b)| *a && !*b).collect()
-}
-
 pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let g = &a.graph;
     let reaches = reaches_operator(menu, g);
+    // E014 asks for a way to a person or to another handoff by design (voicemail, an
+    // application, a flow); a self-service menu asks for neither.
+    let handed = reaches_handoff(menu, g);
     let comps = Components::of(g);
-    let any_trapped = menu
-        .node_ids()
-        .any(|id| !reaches[id.index()] && !matches!(menu.node(id).kind, NodeKind::Hangup(_)));
+    let any_trapped = !menu.self_service
+        && menu
+            .node_ids()
+            .any(|id| !handed[id.index()] && !matches!(menu.node(id).kind, NodeKind::Hangup(_)));
     let endings = if any_trapped {
         Some(Endings::of(menu, g, &comps))
     } else {
@@ -67,7 +42,8 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
 
     // With no transfer at all, one finding says it better than one per node.
     let no_transfer = !menu.nodes.is_empty()
-        && !menu.nodes.iter().any(|n| matches!(n.kind, NodeKind::Transfer(_)))
+        && !menu.self_service
+        && !menu.nodes.iter().any(|n| n.kind.ends_by_design())
         && !g.unknown_exit.iter().any(|&u| u);
     if no_transfer {
         diags.push(
@@ -80,11 +56,12 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
 
     // Nodes a call reaches only when no call-taker is available (a transfer's callback or
     // `goto`) are where the call goes because no operator can be had: E014 does not apply.
-    let only_without_operator = only_without_operator(g);
+    let only_without_operator = crate::graph::reach::only_after_a_design_end(menu, g);
     for id in menu.node_ids() {
         let node = menu.node(id);
         let is_hangup = matches!(node.kind, NodeKind::Hangup(_));
-        if !reaches[id.index()] && !is_hangup && !no_transfer && !only_without_operator[id.index()] {
+        if !handed[id.index()] && !is_hangup && !no_transfer && !menu.self_service && !only_without_operator[id.index()]
+        {
             let (ends, more) = &endings.as_ref().expect("computed when any node is trapped").of[comps.comp[id.index()]];
             let mut parts: Vec<String> = ends
                 .iter()
@@ -142,7 +119,8 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
             continue;
         }
         let ends_inside = members.iter().any(|&n| {
-            matches!(menu.node(n).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_))
+            matches!(menu.node(n).kind, NodeKind::Hangup(_))
+                || menu.node(n).kind.hands_over()
                 || g.ends_call[n.index()]
                 || g.unknown_exit[n.index()]
         });
@@ -165,6 +143,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         let node = menu.node(id);
         // W005: a menu where no single key leads, through automatic steps only, to a transfer.
         if let NodeKind::Menu(_) = node.kind
+            && !menu.self_service
             && reaches[id.index()]
             && !zero_out(menu, a, id)
         {
@@ -180,7 +159,11 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         }
         // W008: fewest keys to an operator above the threshold, for menus (a collect's keys
         // are the data it asks for, not a detour).
-        if matches!(node.kind, NodeKind::Menu(_)) && reaches[id.index()] && a.reachable[id.index()] {
+        if matches!(node.kind, NodeKind::Menu(_))
+            && !menu.self_service
+            && reaches[id.index()]
+            && a.reachable[id.index()]
+        {
             match a.by_keys.cost[id.index()] {
                 Some(c) if c.keys > t.max_operator_keys => diags.push(
                     Diagnostic::new(

@@ -86,6 +86,16 @@ pub(crate) fn condition(t: &Test) -> String {
         Test::OneOf { var, values } => format!("{var} in [{}]", values.join(", ")),
         Test::Hours(s) => format!("within {s}"),
         Test::Language(l) => format!("language {l}"),
+        Test::Compare { var, op, value } => {
+            let sign = match op {
+                crate::menu::CompareOp::Less => "<",
+                crate::menu::CompareOp::AtMost => "<=",
+                crate::menu::CompareOp::Greater => ">",
+                crate::menu::CompareOp::AtLeast => ">=",
+            };
+            format!("{var} {sign} {value}")
+        }
+        Test::Between { var, low, high } => format!("{var} between {low} and {high}"),
     }
 }
 
@@ -113,6 +123,7 @@ fn action(menu: &Menu, a: &Analysis, e: EdgeIndex) -> String {
             }
             _ => "listen".into(),
         },
+        EdgeKind::External { result } => format!("if the step's result is {}", result.name()),
         EdgeKind::NoInput => format!(
             "stay silent ×{}",
             listen.map_or_else(|| "1".to_owned(), |l| l.max_no_input.to_string())
@@ -190,7 +201,10 @@ impl Report {
         };
         let rows: Vec<Row> = menu
             .node_ids()
-            .filter(|&id| !matches!(menu.node(id).kind, NodeKind::Transfer(_) | NodeKind::Hangup(_)))
+            .filter(|&id| {
+                let k = &menu.node(id).kind;
+                !matches!(k, NodeKind::Hangup(_)) && !k.hands_over()
+            })
             .map(row)
             .collect();
         // Worst cases over where callers navigate: menus and messages (a collect's keys are
@@ -212,9 +226,16 @@ impl Report {
             .filter_map(|r| r.fastest.as_ref().map(|w| (((w.seconds * 1000.0) as u64, w.keys), r)))
             .max_by_key(|(k, _)| *k)
             .map(|(_, r)| r.clone());
+        // As E014 sees it: no way to a person nor to another handoff by design, in a menu
+        // that is not self-service.
+        let handed = crate::graph::reach::reaches_handoff(menu, &a.graph);
+        let after = crate::graph::reach::only_after_a_design_end(menu, &a.graph);
         let no_operator = rows
             .iter()
-            .filter(|r| r.reachable && r.fastest.is_none() && !a.graph.unknown_exit[menu.ids[&r.node].index()])
+            .filter(|r| {
+                let i = menu.ids[&r.node].index();
+                !menu.self_service && r.reachable && !handed[i] && !after[i]
+            })
             .map(|r| r.node.clone())
             .collect();
         Report {

@@ -102,7 +102,7 @@ fn check_output(flag: &'static str, path: &std::path::Path) -> Result<(), UsageE
 /// A menu that cannot be used, a usage error, an output that cannot be written, I/O.
 pub fn run(args: &CallArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let path = args.menu.clone().unwrap_or_else(super::default_menu);
-    let (menu, clips) = super::load_usable(&path, color, "a call")?;
+    let (menu, clips) = super::load_rehearsable(&path, color, "a call")?;
     if let Some(l) = &args.language
         && !menu.languages.contains(l)
     {

@@ -104,6 +104,26 @@ pub(crate) fn load_usable(
     color: ColorChoice,
     purpose: &'static str,
 ) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), Error> {
+    load_checked(path, color, purpose, false)
+}
+
+/// [`load_usable`] for a rehearsal (`ivrsim call`): a menu whose only errors are design
+/// findings ([`crate::check::DESIGN_FINDINGS`], E014) is used, and a one-line note on
+/// standard error says so once, so a trainee can rehearse a menu still being designed.
+pub(crate) fn load_rehearsable(
+    path: &std::path::Path,
+    color: ColorChoice,
+    purpose: &'static str,
+) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), Error> {
+    load_checked(path, color, purpose, true)
+}
+
+fn load_checked(
+    path: &std::path::Path,
+    color: ColorChoice,
+    purpose: &'static str,
+    design_ok: bool,
+) -> Result<(crate::menu::Menu, crate::audio::ClipLibrary), Error> {
     use crate::diag::{self, Severity};
     let mut sources = crate::source::Sources::new();
     let outcome = crate::menu::load_menu(path, &mut sources)?;
@@ -118,6 +138,21 @@ pub(crate) fn load_usable(
     let (clips, clip_findings) = crate::audio::ClipLibrary::load(&menu);
     findings.retain(|d| d.severity() == Severity::Error);
     findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
+    if design_ok && !findings.is_empty() && findings.iter().all(|d| crate::check::is_design_finding(d.code)) {
+        let mut codes: Vec<&str> = findings.iter().map(|d| d.code.as_str()).collect();
+        codes.dedup();
+        let _ = std::io::Write::write_fmt(
+            &mut stderr(color),
+            format_args!(
+                "note: `{}` has {} design finding{} ({}); the call runs anyway (`ivrsim check` shows them)\n",
+                crate::source::printable_line(&path.display().to_string()),
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                codes.join(", ")
+            ),
+        );
+        return Ok((menu, clips));
+    }
     if !findings.is_empty() {
         let _ = diag::render_text(&mut stderr(color), &sources, &findings);
         return Err(Error::MenuHasErrors {

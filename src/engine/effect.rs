@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::menu::{GlobalAction, Menu, NodeId, Priority};
+use crate::menu::{ExternalApp, ExternalResult, GlobalAction, Menu, NodeId, Priority};
 
 /// Time since the call started. The engine never reads a clock: drivers pass it in.
 pub type CallTime = Duration;
@@ -192,6 +192,35 @@ pub enum PathEvent<'m> {
     /// `(N steps left out)`: stands for N steps dropped from the middle of a long path
     /// ([`crate::engine::MAX_PATH_STEPS`]).
     LeftOut(u64),
+    /// `recorded 12.345 s (silence)`: a recording ended, by `why` (`silence`, `a key`, `its
+    /// maximum length`).
+    Recorded {
+        /// Its length.
+        length: Duration,
+        /// What ended it.
+        why: &'static str,
+    },
+    /// `no speech: nothing recorded`.
+    NoSpeech,
+    /// `callback requested: `QUEUE`, NUMBER`: a `callback` node asked for one.
+    CallbackRequested {
+        /// The queue.
+        queue: &'m str,
+        /// The number.
+        number: String,
+    },
+    /// `no callback: `VAR` holds no number`.
+    NoCallbackNumber(&'m str),
+    /// `handed to voicemail `box`` (the IVR's part ends), or `application `pay`: success`
+    /// (the step came back with a result): an `external` node acted.
+    External {
+        /// What took the call.
+        app: ExternalApp,
+        /// Which one.
+        name: &'m str,
+        /// The result, for a step that comes back.
+        result: Option<ExternalResult>,
+    },
 }
 
 impl PathEvent<'_> {
@@ -251,6 +280,19 @@ impl std::fmt::Display for PathEvent<'_> {
             }
             PathEvent::CallerPressed(keys) => write!(f, "caller pressed {keys}"),
             PathEvent::LeftOut(n) => write!(f, "({n} steps left out)"),
+            PathEvent::Recorded { length, why } => write!(
+                f,
+                "recorded {}.{:03} s ({why})",
+                length.as_secs(),
+                length.subsec_millis()
+            ),
+            PathEvent::NoSpeech => f.write_str("no speech: nothing recorded"),
+            PathEvent::CallbackRequested { queue, number } => write!(f, "callback requested: `{queue}`, {number}"),
+            PathEvent::NoCallbackNumber(var) => write!(f, "no callback: `{var}` holds no number"),
+            PathEvent::External { app, name, result } => match result {
+                Some(r) => write!(f, "{} `{name}`: {}", app.name(), r.name()),
+                None => write!(f, "handed to {} `{name}`", app.name()),
+            },
         }
     }
 }
@@ -351,6 +393,14 @@ pub enum Outcome {
         /// The queue it was for.
         queue: String,
     },
+    /// Handed to something that is not a person (an `external` node without `on`): voicemail,
+    /// an application, another flow. The IVR's part of the call ends here by design.
+    External {
+        /// What took the call.
+        app: ExternalApp,
+        /// Which one.
+        name: String,
+    },
     /// The menu could not go on (a reference to a missing node, or routes looping without end).
     Failed {
         /// What went wrong.
@@ -420,6 +470,8 @@ pub enum Via {
     NoOperator,
     /// The exit key of a transfer's hold (`hold.exit`): the caller left the queue.
     HoldExit,
+    /// An external step's result (`on.success` or `on.error`).
+    External(ExternalResult),
 }
 
 /// Something the driver must do or show.
@@ -476,7 +528,8 @@ pub enum Effect {
         /// Why, in words.
         reason: String,
     },
-    /// A `when_no_operator` callback took the number to call back.
+    /// A callback is requested: a `when_no_operator` callback took the number to call back, or
+    /// the caller chose one at a `callback` node.
     CallbackRequested {
         /// When.
         #[serde(serialize_with = "ms", rename = "at_ms")]
@@ -485,6 +538,8 @@ pub enum Effect {
         queue: String,
         /// The number entered.
         number: String,
+        /// The priority of the request: the transfer's, or the `callback` node's.
+        priority: Priority,
         /// The call's variables.
         variables: BTreeMap<String, String>,
     },

@@ -54,7 +54,22 @@ impl Call<'_> {
                         self.caption(t, format!("{key} ignored: you are waiting in the queue"));
                     }
                 }
-                NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) => {
+                // Kept until the callback's prompt ends, then typed ahead (as at a message
+                // that cannot be interrupted).
+                NodeKind::Callback(_) => break,
+                NodeKind::Record(r) => {
+                    let key = self.input.pop_front().expect("not empty");
+                    let ends = r.terminator.as_ref().is_none_or(|k| k.as_str().starts_with(key));
+                    if at.recording.is_some() && ends {
+                        self.step(t, Some(id), PathEvent::Key(key));
+                        self.end_recording(t, "a key");
+                    } else if at.recording.is_some() {
+                        self.caption(t, format!("key {key} ignored: only the terminator ends the recording"));
+                    } else {
+                        self.caption(t, format!("key {key} ignored: the recording has not started"));
+                    }
+                }
+                NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::Route(_) | NodeKind::External(_) => {
                     let n = self.input.len();
                     self.input.clear();
                     self.caption(t, format!("{n} key(s) ignored: the call is being handed over or ended"));
@@ -216,6 +231,14 @@ impl Call<'_> {
     /// The caller chose the way to `to` (an option or a keyword).
     pub(super) fn choose(&mut self, t: CallTime, to: &NodeRef, language: Option<String>, via: Via) {
         self.reason = HandoffReason::Chosen;
+        // The option's `set:` ("Variables set during a call"), before the call moves on.
+        if let Via::Option(i) | Via::Keyword(i) = via
+            && let Some(id) = self.current()
+            && let NodeKind::Menu(m) = &self.menu.node(id).kind
+            && let Some(o) = m.options.get(i)
+        {
+            self.apply_sets(t, id, &o.set);
+        }
         self.via = via;
         if let Some(l) = language {
             self.caption(t, format!("language: {l}"));

@@ -659,7 +659,7 @@ impl<'m> Call<'m> {
             Some(plan @ (NoOperator::Callback { to } | NoOperator::Goto { to })) => {
                 self.leave(t, &queue, queued, "no call-taker available");
                 if matches!(plan, NoOperator::Callback { .. }) {
-                    self.callback = to.node().map(|n| (queue, n));
+                    self.callback = to.node().map(|n| (queue, n, tr.priority));
                 }
                 self.line = None;
                 self.handoff_at = None;
@@ -707,13 +707,14 @@ impl<'m> Call<'m> {
 
     /// A collect node stored `value`: a callback request when it is the callback's node.
     pub(super) fn stored(&mut self, t: CallTime, node: NodeId, value: &str) {
-        if let Some((queue, n)) = &self.callback
+        if let Some((queue, n, priority)) = &self.callback
             && *n == node
         {
             self.effects.push_back(Effect::CallbackRequested {
                 at: t,
                 queue: queue.clone(),
                 number: value.to_owned(),
+                priority: *priority,
                 variables: self.variables.clone(),
             });
             self.callback = None;

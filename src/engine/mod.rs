@@ -24,6 +24,8 @@ mod tests_keys;
 mod tests_hours;
 #[cfg(test)]
 mod tests_queues;
+#[cfg(test)]
+mod tests_kinds;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
@@ -37,7 +39,7 @@ pub use effect::{
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
 pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
 
-use crate::menu::{Counting, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Prompt, Test};
+use crate::menu::{Counting, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Prompt, SetVar, Test};
 use crate::rules;
 use crate::timing::PromptTimings;
 use input::Failure;
@@ -94,6 +96,18 @@ struct AtNode {
     last_digit_at: Option<CallTime>,
     /// Failures counted here, by the node's counting policy (rule 5).
     counts: rules::Counts,
+    /// At a `record` node, once the beep has ended: the recording.
+    recording: Option<Recording>,
+}
+
+/// A recording in progress ("Recording a message" in docs/call-semantics.md).
+#[derive(Clone, Copy, Debug)]
+struct Recording {
+    /// When it started (the end of the beep, or of the prompt).
+    started: CallTime,
+    /// When the caller's latest speech ends (each `say` lasts its words at 150 words per
+    /// minute from when it is said); `None`: nothing said yet.
+    speech_until: Option<CallTime>,
 }
 
 /// One call.
@@ -137,7 +151,7 @@ pub struct Call<'m> {
     /// The call-taker's wrap-up code.
     disposition: Option<String>,
     /// A callback is being taken: its queue and the collect node that takes the number.
-    callback: Option<(String, NodeId)>,
+    callback: Option<(String, NodeId, crate::menu::Priority)>,
     /// See [`CallStart::max_length`].
     max_length: CallTime,
     /// Path steps replaced by the counting step (see [`MAX_PATH_STEPS`]).
@@ -224,6 +238,9 @@ impl<'m> Call<'m> {
         }
         if let NodeKind::Transfer(tr) = &self.menu.node(at.node).kind {
             return self.line_deadline(tr);
+        }
+        if let NodeKind::Record(r) = &self.menu.node(at.node).kind {
+            return at.recording.map(|rec| record_deadline(r, rec));
         }
         if let NodeKind::Message(_) = &self.menu.node(at.node).kind {
             // Waiting for the rest of a global key of several keys (rule 6).
@@ -318,6 +335,13 @@ impl<'m> Call<'m> {
                     self.failure(now, Failure::NoMatch(format!("\"{words}\"")));
                 }
             }
+            NodeKind::Record(_) => match self.at.as_mut().and_then(|a| a.recording.as_mut()) {
+                Some(rec) => {
+                    let until = now.saturating_add(crate::timing::text_duration(words));
+                    rec.speech_until = Some(rec.speech_until.map_or(until, |u| u.max(until)));
+                }
+                None => self.caption(now, "the recording starts after the beep: not recorded".into()),
+            },
             _ => self.caption(now, "nobody is listening for words here".into()),
         }
     }
@@ -478,14 +502,35 @@ impl<'m> Call<'m> {
     fn play(&self, node: NodeId, prompt: &Prompt, role: PromptRole, barge_in: bool) -> PromptPlay {
         let (text, _) = prompt.in_language(&self.language);
         let timing = self.timings.of(prompt, Some(&self.language));
+        let (text, duration) = if text.contains('{') && !matches!(role, PromptRole::Hold(_)) {
+            // Variables read back ("Variables set during a call"): the caption shows the filled text; a prompt
+            // without a clip is timed from the words as spoken. Hold announcements fill
+            // their own `{position}` and `{queue}` (rule 11).
+            let filled = crate::rules::vars::fill(text, &self.variables);
+            let duration = match timing.source {
+                crate::timing::DurationSource::Clip => timing.duration,
+                crate::timing::DurationSource::Text => crate::timing::text_duration(&filled.spoken),
+            };
+            (filled.caption, duration)
+        } else {
+            (text.to_owned(), timing.duration)
+        };
         PromptPlay {
             node: self.menu.node(node).id.clone(),
             role,
-            text: text.to_owned(),
+            text,
             clip: timing.clip.map(|c| c.path.clone()),
             at: Duration::ZERO,
-            duration: timing.duration,
+            duration,
             barge_in,
+        }
+    }
+
+    /// Applies `set:` entries at `node` ("Variables set during a call"), each a path step `VAR = VALUE`.
+    fn apply_sets(&mut self, t: CallTime, node: NodeId, sets: &'m [SetVar]) {
+        for s in sets {
+            let value = crate::rules::vars::apply_set(&mut self.variables, s);
+            self.step(t, Some(node), PathEvent::Stored { var: &s.var, value });
         }
     }
 
@@ -644,6 +689,7 @@ impl<'m> Call<'m> {
         let counts = self.counts_on_entry(id);
         self.via = Via::Next;
         self.step(t, Some(id), PathEvent::Entered);
+        self.apply_sets(t, id, &node.set);
         self.at = Some(AtNode {
             node: id,
             playing: None,
@@ -652,6 +698,7 @@ impl<'m> Call<'m> {
             digits: String::new(),
             last_digit_at: None,
             counts,
+            recording: None,
         });
         match &node.kind {
             NodeKind::Route(r) => {
@@ -692,8 +739,53 @@ impl<'m> Call<'m> {
             }
             // Keys typed ahead wait through a message for the menu after it (rule 8).
             NodeKind::Message(_) => {}
-            NodeKind::Transfer(_) | NodeKind::Hangup(_) => {
+            // "A callback the caller chooses": the request goes at once, then the prompt.
+            NodeKind::Callback(c) => match self.variables.get(&c.number).filter(|v| !v.trim().is_empty()) {
+                Some(number) => {
+                    let number = number.trim().to_owned();
+                    self.effects.push_back(Effect::CallbackRequested {
+                        at: t,
+                        queue: c.queue.clone(),
+                        number: number.clone(),
+                        priority: c.priority,
+                        variables: self.variables.clone(),
+                    });
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::CallbackRequested {
+                            queue: &c.queue,
+                            number,
+                        },
+                    );
+                }
+                None => {
+                    self.caption(t, format!("no callback: `{}` holds no number", c.number));
+                    self.step(t, Some(id), PathEvent::NoCallbackNumber(&c.number));
+                }
+            },
+            NodeKind::Transfer(_) | NodeKind::Hangup(_) | NodeKind::External(_) => {
                 self.discard_input(t, "the call is being handed over or ended")
+            }
+            NodeKind::Record(r) => {
+                self.discard_input(t, "the recording has not started");
+                let mut queue: VecDeque<PromptPlay> = self.main_prompt(id).into_iter().collect();
+                if r.beep {
+                    queue.push_back(PromptPlay {
+                        node: node.id.clone(),
+                        role: PromptRole::Main,
+                        text: "(beep)".into(),
+                        clip: None,
+                        at: Duration::ZERO,
+                        duration: crate::menu::BEEP_LENGTH,
+                        barge_in: false,
+                    });
+                }
+                self.start_queue(t, queue);
+                if self.at.as_ref().is_some_and(|a| a.playing.is_none()) {
+                    self.prompt_done(t);
+                }
+                return None;
             }
         }
         let prompt = self.main_prompt(id);
@@ -726,6 +818,16 @@ impl<'m> Call<'m> {
                 .get(name)
                 .is_some_and(|s| s.is_open_at(self.clock.at(t))),
             Test::Language(l) => &self.language == l,
+            Test::Compare { var, op, value } => self
+                .variables
+                .get(var)
+                .and_then(|v| crate::rules::vars::number(v))
+                .is_some_and(|n| op.holds(n, *value)),
+            Test::Between { var, low, high } => self
+                .variables
+                .get(var)
+                .and_then(|v| crate::rules::vars::number(v))
+                .is_some_and(|n| *low <= n && n <= *high),
         }
     }
 
@@ -773,6 +875,7 @@ impl<'m> Call<'m> {
             NodeKind::Collect(_) if has_digits => self.collect_entry_done(t),
             NodeKind::Menu(_) | NodeKind::Collect(_) => self.failure(t, Failure::NoInput),
             NodeKind::Transfer(_) => self.line_timer(t),
+            NodeKind::Record(_) => self.record_timer(t),
             _ => {}
         }
     }
@@ -832,6 +935,65 @@ impl<'m> Call<'m> {
                 self.effects.push_back(Effect::Hangup { at: t });
                 self.finish(t, outcome);
             }
+            NodeKind::Callback(c) => {
+                self.via = Via::Next;
+                self.goto(&c.next, t);
+            }
+            NodeKind::Record(_) => {
+                if let Some(at) = self.at.as_mut() {
+                    at.recording = Some(Recording {
+                        started: t,
+                        speech_until: None,
+                    });
+                }
+                self.caption(t, "recording: speak now".into());
+            }
+            NodeKind::External(e) => match &e.on {
+                // "External steps": the step comes back with a result and the call goes on.
+                Some(on) => {
+                    let result = crate::rules::vars::external_result(&self.variables, &e.store);
+                    self.variables.insert(e.store.clone(), result.name().to_owned());
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::External {
+                            app: e.app,
+                            name: &e.name,
+                            result: Some(result),
+                        },
+                    );
+                    self.caption(t, format!("{} `{}` came back: {}", e.app.name(), e.name, result.name()));
+                    self.via = Via::External(result);
+                    self.goto(on.of(result), t);
+                }
+                // The IVR part of the call ends here, by design.
+                None => {
+                    self.step(
+                        t,
+                        Some(id),
+                        PathEvent::External {
+                            app: e.app,
+                            name: &e.name,
+                            result: None,
+                        },
+                    );
+                    self.caption(
+                        t,
+                        format!(
+                            "the call is handed to {} `{}`: the IVR's part ends here",
+                            e.app.name(),
+                            e.name
+                        ),
+                    );
+                    self.finish(
+                        t,
+                        Outcome::External {
+                            app: e.app,
+                            name: e.name.clone(),
+                        },
+                    );
+                }
+            },
             NodeKind::Menu(_) | NodeKind::Collect(_) => {
                 if let Some(at) = self.at.as_mut() {
                     at.listening_since = Some(t);
@@ -844,6 +1006,84 @@ impl<'m> Call<'m> {
                 }
             }
             NodeKind::Route(_) => {}
+        }
+    }
+}
+
+/// When a recording ends by itself: at its maximum length, or `final_silence` after the
+/// caller's speech ends, or, with no speech at all, `timeout` after it started.
+fn record_deadline(r: &crate::menu::RecordNode, rec: Recording) -> CallTime {
+    let max = rec.started.saturating_add(r.max_length);
+    let quiet = match rec.speech_until {
+        Some(until) => until.saturating_add(r.final_silence),
+        None => rec.started.saturating_add(r.timeout),
+    };
+    max.min(quiet)
+}
+
+impl Call<'_> {
+    /// A recording's timer is due at `t`: its maximum length, the final silence, or no
+    /// speech at all.
+    fn record_timer(&mut self, t: CallTime) {
+        let Some(at) = self.at.as_ref() else { return };
+        let (Some(rec), NodeKind::Record(r)) = (at.recording, &self.menu.node(at.node).kind) else {
+            return;
+        };
+        if t >= rec.started.saturating_add(r.max_length) {
+            self.end_recording(t, "its maximum length");
+        } else if rec.speech_until.is_some() {
+            self.end_recording(t, "silence");
+        } else {
+            self.no_speech(t);
+        }
+    }
+
+    /// The recording ends at `t` (by `why`): its length is stored and the call goes on.
+    pub(super) fn end_recording(&mut self, t: CallTime, why: &'static str) {
+        let Some(at) = self.at.as_mut() else { return };
+        let id = at.node;
+        let Some(rec) = at.recording.take() else { return };
+        let NodeKind::Record(r) = &self.menu.node(id).kind else {
+            return;
+        };
+        let length = t.saturating_sub(rec.started);
+        self.variables.insert(
+            r.store.clone(),
+            format!("{}.{:03}", length.as_secs(), length.subsec_millis()),
+        );
+        self.step(t, Some(id), PathEvent::Recorded { length, why });
+        self.caption(
+            t,
+            format!(
+                "recording ended by {why}: {}.{:03} s",
+                length.as_secs(),
+                length.subsec_millis()
+            ),
+        );
+        self.via = Via::Next;
+        self.goto(&r.next, t);
+    }
+
+    /// Nothing was said within the recording's `timeout`: `no_speech` (or `next`), length 0.
+    fn no_speech(&mut self, t: CallTime) {
+        let Some(at) = self.at.as_mut() else { return };
+        let id = at.node;
+        at.recording = None;
+        let NodeKind::Record(r) = &self.menu.node(id).kind else {
+            return;
+        };
+        self.variables.insert(r.store.clone(), "0.000".into());
+        self.step(t, Some(id), PathEvent::NoSpeech);
+        self.caption(t, "no speech: nothing recorded".into());
+        match &r.no_speech {
+            Some(to) => {
+                self.via = Via::NoInputFallback;
+                self.goto(to, t);
+            }
+            None => {
+                self.via = Via::Next;
+                self.goto(&r.next, t);
+            }
         }
     }
 }

@@ -83,6 +83,17 @@ fn way_graph(menu: &Menu, kind: FailureKind) -> DiGraph<(), ()> {
                 }
                 edge(&mut g, id, &r.default);
             }
+            // A step that comes back goes on by its result, which the caller does not choose:
+            // either may come round.
+            NodeKind::External(e) => {
+                if let Some(on) = &e.on {
+                    edge(&mut g, id, &on.success);
+                    edge(&mut g, id, &on.error);
+                }
+            }
+            // A silent caller records nothing: `no_speech`, else `next`.
+            NodeKind::Record(r) => edge(&mut g, id, r.no_speech.as_ref().unwrap_or(&r.next)),
+            NodeKind::Callback(c) => edge(&mut g, id, &c.next),
             NodeKind::Transfer(_) | NodeKind::Hangup(_) => {}
         }
     }

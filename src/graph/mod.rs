@@ -56,6 +56,12 @@ pub enum EdgeKind {
         /// The key.
         key: char,
     },
+    /// An external step's result: `on.success` or `on.error` of an `external` node (taken
+    /// by itself when the step comes back; the result is `rules::vars::external_result`).
+    External {
+        /// Which result.
+        result: crate::menu::ExternalResult,
+    },
     /// A global key (operator, main menu, back). `repeat` does not move the call and has
     /// no edge. `back` gets an edge to every menu that leads straight to the node by an
     /// option, a keyword, a fallback or a route: the caller can return to whichever of them
@@ -71,7 +77,10 @@ pub enum EdgeKind {
 impl EdgeKind {
     /// Whether taking the edge needs no caller action at all (routes, end of a message).
     pub fn is_automatic(&self) -> bool {
-        matches!(self, EdgeKind::Route { .. } | EdgeKind::RouteDefault)
+        matches!(
+            self,
+            EdgeKind::Route { .. } | EdgeKind::RouteDefault | EdgeKind::External { .. }
+        )
     }
 
     /// Whether the edge is taken by pressing keys.
@@ -95,6 +104,7 @@ impl EdgeKind {
             EdgeKind::RouteDefault => "default".into(),
             EdgeKind::NoOperator => "no operator".into(),
             EdgeKind::HoldExit { key } => format!("{key} (leave the queue)"),
+            EdgeKind::External { result } => result.name().into(),
         }
     }
 }
@@ -190,6 +200,21 @@ impl MenuGraph {
                     }
                 }
                 NodeKind::Hangup(_) => {}
+                NodeKind::Callback(c) => g.edge(id, &c.next, EdgeKind::Next),
+                NodeKind::Record(r) => {
+                    g.edge(id, &r.next, EdgeKind::Next);
+                    // No speech at all: a no-input of its own ("Recording a message").
+                    if let Some(to) = &r.no_speech {
+                        g.edge(id, to, EdgeKind::NoInput);
+                    }
+                }
+                NodeKind::External(e) => {
+                    if let Some(on) = &e.on {
+                        for result in [crate::menu::ExternalResult::Success, crate::menu::ExternalResult::Error] {
+                            g.edge(id, on.of(result), EdgeKind::External { result });
+                        }
+                    }
+                }
             }
         }
         // `back`: to every menu the call can have come from to the node (rule 6).

@@ -84,6 +84,51 @@ pub fn reach_where(menu: &Menu, g: &MenuGraph, removed: &[bool]) -> (Vec<bool>, 
     (reaches, reachable)
 }
 
+/// `result[i]`: from node `i` some sequence of caller actions reaches a node that ends the
+/// call's IVR part by design ([`NodeKind::ends_by_design`]: a `transfer`, an `external` node
+/// that does not come back, a `record`), or an unreadable node. What E014 asks for.
+/// O(nodes + edges).
+pub fn reaches_handoff(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
+    let starts = menu
+        .node_ids()
+        .filter(|&id| menu.node(id).kind.ends_by_design() || g.unknown_exit[id.index()])
+        .map(|id| g.ix(id));
+    bfs(g, starts, Direction::Incoming)
+}
+
+/// The nodes reachable from the entry, but only through a `when_no_operator` edge or after a
+/// recording or a callback request (a `record` or `callback` node's ways on: its thank-you
+/// and goodbye): where a call goes once its way to a person or its message has been had.
+/// E014 does not apply to them. BFS from the entry with and without those edges:
+/// O(nodes + edges).
+pub fn only_after_a_design_end(menu: &Menu, g: &MenuGraph) -> Vec<bool> {
+    let n = g.graph.node_count();
+    let bfs = |with: bool| {
+        let mut seen = vec![false; n];
+        let mut stack: Vec<NodeIndex> = Vec::new();
+        if let Some(e) = g.entry {
+            seen[e.index()] = true;
+            stack.push(NodeIndex::new(e.index()));
+        }
+        while let Some(v) = stack.pop() {
+            let after = matches!(menu.node(g.graph[v]).kind, NodeKind::Record(_) | NodeKind::Callback(_));
+            for e in g.graph.edges(v) {
+                if !with && (*e.weight() == crate::graph::EdgeKind::NoOperator || after) {
+                    continue;
+                }
+                let t = e.target();
+                if !seen[t.index()] {
+                    seen[t.index()] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        seen
+    };
+    let (all, normal) = (bfs(true), bfs(false));
+    all.iter().zip(&normal).map(|(a, b)| *a && !*b).collect()
+}
+
 /// Strongly connected components: `comp[i]` is node `i`'s component; components are
 /// numbered so that every edge goes from a component to one with a smaller or equal
 /// number (sinks first, reverse topological order).
@@ -200,8 +245,7 @@ impl Endings {
                     add(Ending::Hangup(n), &mut set, &mut more);
                 } else if g.ends_call[n.index()] {
                     add(Ending::RetriesEnd(n), &mut set, &mut more);
-                } else if g.graph.neighbors(ix).next().is_none() && !matches!(menu.node(n).kind, NodeKind::Transfer(_))
-                {
+                } else if g.graph.neighbors(ix).next().is_none() && !menu.node(n).kind.hands_over() {
                     add(Ending::DeadEnd(n), &mut set, &mut more);
                 }
                 if menu.node(n).kind.listen().is_some_and(|l| {

@@ -136,13 +136,24 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         EdgeKind::Keyword { .. } | EdgeKind::NoOperator | EdgeKind::HoldExit { .. } => return None,
         EdgeKind::NoInput | EdgeKind::NoMatch if goal == Goal::FewestKeys => return None,
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => Cost::default(),
+        // An external step that comes back: its prompt, then the result ("External steps").
+        EdgeKind::External { .. } => Cost { keys: 0, ms: p },
         // A key that a longer key at the node starts with (an option's or an active global
         // key's) acts only after the inter-digit timeout (rule 3, `rules::key_wait`).
         EdgeKind::Option { key, .. } | EdgeKind::GlobalKey { key, .. } => Cost {
             keys: key.len() as u32,
             ms: p + ms(rules::key_wait(menu, id, key.as_str())),
         },
+        EdgeKind::NoInput if let NodeKind::Record(r) = kind => Cost {
+            keys: 0,
+            ms: p + beep(r) + ms(r.timeout),
+        },
         EdgeKind::Next => match kind {
+            // The fastest recording: the terminator (or any key) right after the beep.
+            NodeKind::Record(r) => Cost {
+                keys: 1,
+                ms: p + beep(r),
+            },
             NodeKind::Collect(c) => {
                 let term = u32::from(c.terminator.is_some());
                 let wait = match &c.terminator {
@@ -187,6 +198,11 @@ pub fn edge_cost(menu: &Menu, g: &MenuGraph, t: &Timings, goal: Goal, e: EdgeInd
         }
     };
     Some(cost)
+}
+
+/// The beep of a record node, in ms.
+fn beep(r: &crate::menu::RecordNode) -> u64 {
+    if r.beep { ms(crate::menu::BEEP_LENGTH) } else { 0 }
 }
 
 /// Shortest ways from every node to an operator, for one [`Goal`].

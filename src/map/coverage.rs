@@ -107,6 +107,7 @@ fn takes(parts: &[EdgeKind], via: &str) -> bool {
         (EdgeKind::RouteDefault, "default") => true,
         (EdgeKind::NoOperator, "no_operator") => true,
         (EdgeKind::HoldExit { .. }, "hold_exit") => true,
+        (EdgeKind::External { result }, "external") => via.split_once(':').map(|(_, r)| r) == Some(result.name()),
         _ => false,
     })
 }
@@ -199,5 +200,11 @@ mod tests {
         assert!(takes(&[EdgeKind::Route { index: 1 }], "route:1"));
         assert!(!takes(&[EdgeKind::Route { index: 1 }], "route:x"));
         assert!(!takes(&[EdgeKind::Next], "global:operator"));
+        let external = |r| EdgeKind::External { result: r };
+        assert!(takes(&[external(crate::menu::ExternalResult::Error)], "external:error"));
+        assert!(!takes(
+            &[external(crate::menu::ExternalResult::Error)],
+            "external:success"
+        ));
     }
 }

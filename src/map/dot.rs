@@ -37,6 +37,9 @@ fn node_attrs(n: &MapNode, focus: bool) -> String {
         Kind::Collect => ("parallelogram", "filled"),
         Kind::Route => ("hexagon", "filled"),
         Kind::Hangup => ("oval", "filled"),
+        Kind::External => ("cds", "filled"),
+        Kind::Record => ("cylinder", "filled"),
+        Kind::Callback => ("note", "filled"),
     };
     let (fill, line) = kind_colours(n.kind);
     let mut label = if n.entry { format!("▶ {}", n.id) } else { n.id.clone() };

@@ -53,6 +53,9 @@ pub fn render(map: &Map) -> String {
             Kind::Route => ("{{", "}}"),
             Kind::Transfer => ("[[", "]]"),
             Kind::Hangup => ("([", "])"),
+            Kind::External => (">", "]"),
+            Kind::Record => ("[(", ")]"),
+            Kind::Callback => ("[/", "\\]"),
         };
         let _ = writeln!(s, "  n{i}{open}\"{text}\"{close}");
     }

@@ -47,17 +47,26 @@ pub enum Kind {
     Transfer,
     /// Ends the call.
     Hangup,
+    /// Hands the call to something that is not a person (voicemail, an application, a flow).
+    External,
+    /// Records a message.
+    Record,
+    /// Requests a callback.
+    Callback,
 }
 
 impl Kind {
     /// All kinds, in the order the legend lists them.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Menu,
         Kind::Message,
         Kind::Collect,
         Kind::Route,
         Kind::Transfer,
         Kind::Hangup,
+        Kind::External,
+        Kind::Record,
+        Kind::Callback,
     ];
 
     /// The name as written in `kind:`.
@@ -69,6 +78,9 @@ impl Kind {
             Kind::Route => "route",
             Kind::Transfer => "transfer",
             Kind::Hangup => "hangup",
+            Kind::External => "external",
+            Kind::Record => "record",
+            Kind::Callback => "callback",
         }
     }
 
@@ -80,6 +92,9 @@ impl Kind {
             NodeKind::Route(_) => Kind::Route,
             NodeKind::Transfer(_) => Kind::Transfer,
             NodeKind::Hangup(_) => Kind::Hangup,
+            NodeKind::External(_) => Kind::External,
+            NodeKind::Record(_) => Kind::Record,
+            NodeKind::Callback(_) => Kind::Callback,
         }
     }
 }
@@ -138,6 +153,7 @@ impl MapNode {
         match (self.kind, &self.to_operator) {
             (Kind::Transfer, _) => "reaches an operator".into(),
             (Kind::Hangup, _) => "ends the call".into(),
+            (Kind::External, None) => "hands the call over (by design)".into(),
             (_, Some(t)) => format!("to operator: {}", describe_to_operator(t)),
             (_, None) => "no way to an operator".into(),
         }
@@ -267,7 +283,7 @@ fn edge_class(kind: &EdgeKind) -> Option<EdgeClass> {
         EdgeKind::Option { .. } | EdgeKind::Keyword { .. } => EdgeClass::Choice,
         EdgeKind::Next => EdgeClass::Next,
         EdgeKind::NoInput | EdgeKind::NoMatch => EdgeClass::Failure,
-        EdgeKind::Route { .. } | EdgeKind::RouteDefault => EdgeClass::Route,
+        EdgeKind::Route { .. } | EdgeKind::RouteDefault | EdgeKind::External { .. } => EdgeClass::Route,
         EdgeKind::NoOperator => EdgeClass::NoOperator,
         EdgeKind::HoldExit { .. } => EdgeClass::Choice,
         EdgeKind::GlobalKey { .. } => return None,
@@ -315,6 +331,7 @@ fn label(from: &NodeKind, to: Option<crate::menu::NodeId>, parts: &[EdgeKind]) -
             }
             EdgeKind::RouteDefault => other.push("otherwise".into()),
             EdgeKind::HoldExit { key } => keys.push(format!("{key} (leave the queue)")),
+            EdgeKind::External { result } => other.push(result.name().into()),
             EdgeKind::NoOperator => {
                 let action = match from {
                     NodeKind::Transfer(t) => {
@@ -383,7 +400,11 @@ fn node_text(kind: &NodeKind) -> String {
                 let what = match t {
                     Test::Hours(s) => format!("opening hours ({s})"),
                     Test::Language(_) => "language".into(),
-                    Test::Equals { var, .. } | Test::Matches { var, .. } | Test::OneOf { var, .. } => {
+                    Test::Equals { var, .. }
+                    | Test::Matches { var, .. }
+                    | Test::OneOf { var, .. }
+                    | Test::Compare { var, .. }
+                    | Test::Between { var, .. } => {
                         format!("`{var}`")
                     }
                 };
@@ -409,7 +430,7 @@ impl Map {
         };
         // With no transfer at all, `check` says so once (at the entry); on a map every node
         // but the hang-ups is then without a way to an operator.
-        let no_transfer = !menu.nodes.iter().any(|n| matches!(n.kind, NodeKind::Transfer(_)))
+        let no_transfer = !menu.nodes.iter().any(|n| n.kind.ends_by_design())
             && !analysis.graph.unknown_exit.iter().any(|&u| u)
             && findings.iter().any(|d| d.code == Code::NoOperator);
         let no_operator: Vec<bool> = at_node(Code::NoOperator)

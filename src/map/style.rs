@@ -15,6 +15,9 @@ pub fn kind_colours(kind: Kind) -> (&'static str, &'static str) {
         Kind::Route => ("#fef3c7", "#b45309"),
         Kind::Transfer => ("#dcfce7", "#15803d"),
         Kind::Hangup => ("#e5e7eb", "#111827"),
+        Kind::External => ("#fce7f3", "#be185d"),
+        Kind::Record => ("#ffedd5", "#c2410c"),
+        Kind::Callback => ("#cffafe", "#0e7490"),
     }
 }
 

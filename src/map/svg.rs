@@ -171,6 +171,16 @@ fn shape(kind: Kind, b: Rect) -> Vec<Element> {
                 .into(),
         ],
         Kind::Hangup => vec![rect(h / 2.0)],
+        Kind::Record => vec![rect(h / 4.0)],
+        Kind::Callback => vec![poly(&[(x, y), (x + w, y), (x + w - 12.0, y + h), (x + 12.0, y + h)])],
+        // A tag shape (an arrow pointing out of the IVR).
+        Kind::External => vec![poly(&[
+            (x, y),
+            (x + w - h / 2.0, y),
+            (x + w, y + h / 2.0),
+            (x + w - h / 2.0, y + h),
+            (x, y + h),
+        ])],
     }
 }
 

@@ -200,6 +200,8 @@ pub struct OptionSpec {
     pub pattern: Option<At<KeyPattern>>,
     /// Variable the keys dialled are stored in.
     pub store: Option<String>,
+    /// Variables set when the option is taken.
+    pub set: Vec<SetVar>,
 }
 
 impl OptionSpec {
@@ -214,6 +216,7 @@ impl OptionSpec {
             language: None,
             pattern: None,
             store: None,
+            set: Vec::new(),
         }
     }
 }
@@ -290,6 +293,18 @@ pub enum NodeSpec {
     },
     /// A `hangup` node.
     Hangup(HangupNode),
+    /// An `external` node.
+    External(ExternalNode),
+    /// A `callback` node.
+    Callback(CallbackNode),
+    /// A `record` node.
+    Record {
+        /// The node; its `timeout` is replaced by that of the defaults when `timeout` is
+        /// `None`.
+        record: RecordNode,
+        /// The node's own `timeout`, if it gives one.
+        timeout: Option<Duration>,
+    },
 }
 
 impl NodeSpec {
@@ -346,6 +361,10 @@ pub struct MenuBuilder {
     ids: HashMap<String, NodeId>,
     refs: Vec<(String, Span)>,
     findings: Vec<Finding>,
+    /// `set:` of nodes, by node id.
+    node_sets: HashMap<String, Vec<SetVar>>,
+    self_service: bool,
+    preset_variables: Vec<String>,
 }
 
 impl MenuBuilder {
@@ -379,6 +398,9 @@ impl MenuBuilder {
             ids: HashMap::new(),
             refs: Vec::new(),
             findings: Vec::new(),
+            node_sets: HashMap::new(),
+            self_service: false,
+            preset_variables: Vec::new(),
         }
     }
 
@@ -680,6 +702,24 @@ impl MenuBuilder {
             description,
             spec,
         });
+    }
+
+    /// Variables set when the call enters node `id` (`set:`), in order; for a node added with
+    /// [`MenuBuilder::add_node`] (others are ignored).
+    pub fn node_set(&mut self, id: &str, set: Vec<SetVar>) {
+        if self.ids.contains_key(id) {
+            self.node_sets.entry(id.to_owned()).or_default().extend(set);
+        }
+    }
+
+    /// `self_service:` the menu is self-service by design (no E014).
+    pub fn self_service(&mut self, yes: bool) {
+        self.self_service = yes;
+    }
+
+    /// `variables:` names of variables a call may bring with it.
+    pub fn preset_variables(&mut self, names: Vec<String>) {
+        self.preset_variables = names;
     }
 
     /// The settings of `defaults` for waiting nodes, checked as a node's are.
@@ -1301,6 +1341,7 @@ impl MenuBuilder {
                                     language: o.language.map(|l| l.value),
                                     pattern: o.pattern.map(|p| p.value),
                                     store: o.store,
+                                    set: o.set,
                                 })
                             })
                             .collect()
@@ -1360,14 +1401,24 @@ impl MenuBuilder {
                     queue,
                 }),
                 NodeSpec::Hangup(h) => NodeKind::Hangup(h),
+                NodeSpec::External(e) => NodeKind::External(e),
+                NodeSpec::Callback(c) => NodeKind::Callback(c),
+                NodeSpec::Record { mut record, timeout } => {
+                    record.timeout = timeout
+                        .or_else(|| ld.timeout.as_ref().map(|t| t.value))
+                        .unwrap_or(DEFAULT_TIMEOUT);
+                    NodeKind::Record(record)
+                }
             };
             let lint_allow = self.lint_allow.remove(&d.id).unwrap_or_default();
+            let set = self.node_sets.remove(&d.id).unwrap_or_default();
             nodes.push(Node {
                 lint_allow,
                 id: d.id,
                 span: d.span,
                 description: d.description,
                 kind,
+                set,
             });
         }
         let fallback = self.listen.fallback.clone();
@@ -1397,6 +1448,8 @@ impl MenuBuilder {
             dispositions: self.dispositions,
             nodes,
             ids: self.ids,
+            self_service: self.self_service,
+            variables: self.preset_variables,
         };
 
         // References: resolved by name, each reported where it was made.
@@ -1494,6 +1547,17 @@ fn for_each_ref(menu: &mut Menu, f: &mut dyn FnMut(&mut NodeRef)) {
                 }
             }
             NodeKind::Hangup(_) => {}
+            NodeKind::External(e) => {
+                if let Some(on) = &mut e.on {
+                    f(&mut on.success);
+                    f(&mut on.error);
+                }
+            }
+            NodeKind::Callback(c) => f(&mut c.next),
+            NodeKind::Record(r) => {
+                f(&mut r.next);
+                r.no_speech.iter_mut().for_each(&mut *f);
+            }
         }
     }
 }
@@ -1606,6 +1670,9 @@ mod tests {
                     t.when_no_operator.as_ref().map(|p| (p.name(), p.target().map(name)))
                 ),
                 NodeKind::Hangup(h) => writeln!(out, "{}", h.reason),
+                NodeKind::External(e) => writeln!(out, "{} {}", e.app.name(), e.name),
+                NodeKind::Record(r) => writeln!(out, "record -> {}", r.next.name),
+                NodeKind::Callback(c) => writeln!(out, "callback {} -> {}", c.queue, c.next.name),
             };
         }
         out

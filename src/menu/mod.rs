@@ -118,6 +118,15 @@ pub struct Menu {
     pub nodes: Vec<Node>,
     /// Node id to index.
     pub ids: HashMap<String, NodeId>,
+    /// `self_service: true`: the menu is self-service by design (no call is meant to reach a
+    /// person), so `check` does not ask for a way to a `transfer` (E014); its traps and loops
+    /// (W002, …) are still reported.
+    pub self_service: bool,
+    /// `variables:`: names of variables a call may bring with it (preset by the telephony
+    /// platform, `call --var`, a scenario's `start.variables`), besides those the menu sets
+    /// (collects' `store`, `set`, external steps' `store`). Read by the unset-variable check
+    /// (W021).
+    pub variables: Vec<String>,
 }
 
 impl Menu {
@@ -358,13 +367,32 @@ pub struct Node {
     pub kind: NodeKind,
     /// Warnings `check` does not report for this node (`lint_allow:`).
     pub lint_allow: Vec<crate::diag::Code>,
+    /// Variables set when the call enters the node (`set:`).
+    pub set: Vec<SetVar>,
 }
 
-/// The six kinds of node.
-///
-/// A transfer is the largest kind (its hold announcements, plans and queue settings, the
-/// rarely used parts boxed), some 220 bytes more than a collect; nodes are read far more
-/// often than they are made, so the common kinds are not boxed for it.
+/// One entry of a `set:` (on a node or a menu option): a variable and what it becomes.
+#[derive(Clone, Debug)]
+pub struct SetVar {
+    /// The variable's name.
+    pub var: String,
+    /// Its new value.
+    pub value: SetValue,
+    /// Where the entry is written.
+    pub span: Span,
+}
+
+/// What a `set:` entry gives its variable (rule: `crate::rules::vars::apply_set`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetValue {
+    /// Text, with `{name}` filled in from the call's variables as they are at that moment
+    /// (`"{case_number}"` copies a collected value; plain text is a constant).
+    Text(String),
+    /// `+N` or `-N`: the variable as a whole number (unset or not a number: 0) plus `N`.
+    Add(i64),
+}
+
+/// The kinds of node.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum NodeKind {
@@ -380,6 +408,14 @@ pub enum NodeKind {
     Transfer(TransferNode),
     /// Ends the call.
     Hangup(HangupNode),
+    /// Hands the call to something that is not a person (voicemail, an application, another
+    /// flow): it ends the IVR part of the call by design, or, with `on`, comes back with a
+    /// result and goes on.
+    External(ExternalNode),
+    /// Records a message from the caller (voicemail, "leave your report after the tone").
+    Record(RecordNode),
+    /// Requests a callback the caller chose, with the number in a variable, and goes on.
+    Callback(CallbackNode),
 }
 
 impl NodeKind {
@@ -392,6 +428,9 @@ impl NodeKind {
             NodeKind::Route(_) => "route",
             NodeKind::Transfer(_) => "transfer",
             NodeKind::Hangup(_) => "hangup",
+            NodeKind::External(_) => "external",
+            NodeKind::Record(_) => "record",
+            NodeKind::Callback(_) => "callback",
         }
     }
 
@@ -404,7 +443,28 @@ impl NodeKind {
             NodeKind::Route(_) => None,
             NodeKind::Transfer(t) => t.prompt.as_ref(),
             NodeKind::Hangup(h) => h.prompt.as_ref(),
+            NodeKind::External(e) => e.prompt.as_ref(),
+            NodeKind::Record(r) => r.prompt.as_ref(),
+            NodeKind::Callback(c) => c.prompt.as_ref(),
         }
+    }
+
+    /// Whether the IVR's part of a call ends here by handing it over: a `transfer` (to a
+    /// person) or an `external` node without `on` (voicemail, an application, another flow).
+    /// `check` counts reaching either as a way out by design (E014).
+    pub fn hands_over(&self) -> bool {
+        match self {
+            NodeKind::Transfer(_) => true,
+            NodeKind::External(e) => e.on.is_none(),
+            _ => false,
+        }
+    }
+
+    /// Whether reaching the node fulfils the call by design, for E014: it [hands the call
+    /// over](NodeKind::hands_over), or it records the caller's message (`record`: the message
+    /// is delivered; the nodes after it are its thank-you and goodbye).
+    pub fn ends_by_design(&self) -> bool {
+        self.hands_over() || matches!(self, NodeKind::Record(_) | NodeKind::Callback(_))
     }
 
     /// The retry and timing settings of a node that waits for input.
@@ -596,6 +656,8 @@ pub struct MenuOption {
     pub pattern: Option<KeyPattern>,
     /// Variable the keys dialled are stored in when the option is taken (`store:`).
     pub store: Option<String>,
+    /// Variables set when the option is taken (`set:`), before the call moves on.
+    pub set: Vec<SetVar>,
 }
 
 /// A `message` node.
@@ -695,6 +757,60 @@ pub enum Test {
     Hours(String),
     /// The call's language is this tag.
     Language(String),
+    /// `var` read as a number compares with `value` (`less_than`, `at_most`, `greater_than`,
+    /// `at_least`); a variable unset or not a number never holds.
+    Compare {
+        /// Variable name.
+        var: String,
+        /// The comparison.
+        op: CompareOp,
+        /// The number compared with.
+        value: f64,
+    },
+    /// `between: [low, high]`: `var` read as a number is in `low..=high` (both included).
+    Between {
+        /// Variable name.
+        var: String,
+        /// Lowest value that holds.
+        low: f64,
+        /// Highest value that holds.
+        high: f64,
+    },
+}
+
+/// A numeric comparison of a route's `when` (`Test::Compare`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `less_than`: `<`.
+    Less,
+    /// `at_most`: `<=`.
+    AtMost,
+    /// `greater_than`: `>`.
+    Greater,
+    /// `at_least`: `>=`.
+    AtLeast,
+}
+
+impl CompareOp {
+    /// The YAML name: `less_than`, `at_most`, `greater_than`, `at_least`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompareOp::Less => "less_than",
+            CompareOp::AtMost => "at_most",
+            CompareOp::Greater => "greater_than",
+            CompareOp::AtLeast => "at_least",
+        }
+    }
+
+    /// Whether `a OP b` holds.
+    pub fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            CompareOp::Less => a < b,
+            CompareOp::AtMost => a <= b,
+            CompareOp::Greater => a > b,
+            CompareOp::AtLeast => a >= b,
+        }
+    }
 }
 
 /// How urgent a transferred call is: a level from 1 (answered first) to 9 (answered last),
@@ -1156,7 +1272,150 @@ pub struct HangupNode {
     pub reason: String,
 }
 
-/// Helpers for unit tests across the crate.
+/// What an `external` node hands the call to (`app:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExternalApp {
+    /// A voicemail box (Asterisk `VoiceMail()`, FreeSWITCH `voicemail`).
+    Voicemail,
+    /// An application: an echo test, a payment system, a function (FreeSWITCH
+    /// `menu-exec-app`, Amazon Connect `InvokeLambdaFunction`, Twilio Studio `run-function`).
+    Application,
+    /// Another flow or document (Asterisk `Goto` to another context, VoiceXML `<goto>` or
+    /// `<submit>` to another document, Amazon Connect `TransferToFlow`).
+    Flow,
+}
+
+impl ExternalApp {
+    /// All apps, as written.
+    pub const ALL: [ExternalApp; 3] = [ExternalApp::Voicemail, ExternalApp::Application, ExternalApp::Flow];
+
+    /// The name as written in `app:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExternalApp::Voicemail => "voicemail",
+            ExternalApp::Application => "application",
+            ExternalApp::Flow => "flow",
+        }
+    }
+}
+
+/// The result of an external step with `on:` branches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExternalResult {
+    /// `success`.
+    Success,
+    /// `error`.
+    Error,
+}
+
+impl ExternalResult {
+    /// The name: `success` or `error` (also the value stored in the node's variable).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExternalResult::Success => "success",
+            ExternalResult::Error => "error",
+        }
+    }
+}
+
+/// Variable an external step reads its result from, and stores it in, when the node gives
+/// none (`store:`).
+pub const DEFAULT_EXTERNAL_STORE: &str = "external_result";
+
+/// An `external` node.
+#[derive(Clone, Debug)]
+pub struct ExternalNode {
+    /// What kind of thing takes the call.
+    pub app: ExternalApp,
+    /// Which one (`target:`): the voicemail box, the application or the flow, as the
+    /// platform names it.
+    pub name: String,
+    /// What the caller hears before the handoff.
+    pub prompt: Option<Prompt>,
+    /// `on: { success, error }`: the step comes back with a result and the call goes on
+    /// there. `None`: the IVR part of the call ends here by design.
+    pub on: Option<ExternalBranches>,
+    /// The variable the result is read from (when the call already has it, preset or set,
+    /// as `success` or `error`) and stored in (rule: `crate::rules::vars::external_result`).
+    pub store: String,
+}
+
+/// Where an external step goes on, by its result.
+#[derive(Clone, Debug)]
+pub struct ExternalBranches {
+    /// After `success`.
+    pub success: NodeRef,
+    /// After `error`.
+    pub error: NodeRef,
+}
+
+impl ExternalBranches {
+    /// The branch of `result`.
+    pub fn of(&self, result: ExternalResult) -> &NodeRef {
+        match result {
+            ExternalResult::Success => &self.success,
+            ExternalResult::Error => &self.error,
+        }
+    }
+}
+
+/// A `callback` node: the caller chose to be called back (after confirming the number a
+/// variable holds, `caller_id`, or entering another with a collect); the request goes to the
+/// call-takers as a `when_no_operator` callback's does. Rule: docs/call-semantics.md,
+/// "A callback the caller chooses".
+#[derive(Clone, Debug)]
+pub struct CallbackNode {
+    /// The queue whose call-takers call back.
+    pub queue: String,
+    /// The variable holding the number to call.
+    pub number: String,
+    /// The request's priority.
+    pub priority: Priority,
+    /// What the caller hears ("we will call you back").
+    pub prompt: Option<Prompt>,
+    /// Where the call goes on.
+    pub next: NodeRef,
+}
+
+/// How long the beep before a recording lasts: 500 ms. ivrsim's choice (VoiceXML 2.1
+/// §2.3.6 `<record beep="true">` leaves the tone to the platform); the recording starts at
+/// its end.
+pub const BEEP_LENGTH: Duration = Duration::from_millis(500);
+/// A recording's longest length when the node does not say (`max_length`): 2 minutes.
+pub const DEFAULT_MAX_RECORDING: Duration = Duration::from_secs(120);
+/// Silence after speech that ends a recording when the node does not say (`final_silence`):
+/// 3 seconds.
+pub const DEFAULT_FINAL_SILENCE: Duration = Duration::from_secs(3);
+/// Variable a recording's length is stored in when the node does not say (`store`).
+pub const DEFAULT_RECORDING_STORE: &str = "recording_length";
+
+/// A `record` node: the caller leaves a message (VoiceXML `<record>`, Asterisk `Record()`).
+/// Rule: docs/call-semantics.md, "Recording a message".
+#[derive(Clone, Debug)]
+pub struct RecordNode {
+    /// What the caller hears first ("leave your report after the tone").
+    pub prompt: Option<Prompt>,
+    /// Whether a beep ([`BEEP_LENGTH`]) plays after the prompt.
+    pub beep: bool,
+    /// Longest recording (VoiceXML `maxtime`).
+    pub max_length: Duration,
+    /// Silence after the caller's speech that ends the recording (VoiceXML `finalsilence`).
+    pub final_silence: Duration,
+    /// No speech at all within this time of the recording's start is "no speech" (VoiceXML
+    /// `noinput`).
+    pub timeout: Duration,
+    /// The key that ends the recording; `None`: any key (VoiceXML `dtmfterm="true"`).
+    pub terminator: Option<DtmfKey>,
+    /// Variable the recorded length is stored in, in seconds with milliseconds (`12.345`).
+    pub store: String,
+    /// Where the call goes after a recording.
+    pub next: NodeRef,
+    /// Where the call goes when the caller said nothing; `None`: `next` (with a length 0).
+    pub no_speech: Option<NodeRef>,
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;

@@ -255,6 +255,15 @@ pub struct RawMenu {
     /// `default` name. Required, with at least one node (unless included files have them).
     #[schemars(extend("propertyNames" = { "pattern": "\\S" }))]
     pub nodes: Option<S<RawNodes>>,
+    /// `true`: the menu is self-service by design (no call is meant to reach a person), so
+    /// `check` does not ask for a way to a `transfer` (E014); traps and loops are still
+    /// reported. Default: `false`.
+    pub self_service: Option<S<bool>>,
+    /// Variables a call may bring with it (preset by the platform, `call --var`, a scenario's
+    /// `start.variables`), e.g. `[caller_id, region]`: names a prompt's `{name}` or a `set` may
+    /// read without the menu setting them (W021 otherwise).
+    #[schemars(transform = schema::identifier)]
+    pub variables: Option<Vec<S<String>>>,
 }
 
 /// Top level of an included file.
@@ -642,6 +651,11 @@ pub struct RawOption {
     /// (for a language-selection menu).
     #[schemars(transform = schema::language)]
     pub language: Option<S<String>>,
+    /// Variables set when the option is taken: a map of variable name to value. A value is
+    /// text, with `{name}` filled in from the call's variables (`"{case_number}"` copies one),
+    /// or `+N` / `-N` to add to a counter (quote it: `"+1"`).
+    #[schemars(extend("propertyNames" = { "pattern": schema::IDENTIFIER }))]
+    pub set: Option<Entries<S<String>, S<String>>>,
 }
 
 /// The digits a collect node takes: `{ min, max, terminator }`, `1 <= min <= max <= 64`.
@@ -677,14 +691,16 @@ pub struct RawRoute {
     pub to: Option<S<String>>,
 }
 
-/// A route's condition: `var` with one of `equals`, `matches`, `in`; `hours`; `language`.
+/// A route's condition: `var` with one of `equals`, `matches`, `in`, `less_than`, `at_most`,
+/// `greater_than`, `at_least`, `between`; `hours`; `language`.
 /// Every test given must hold; at least one is needed.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = schema::when)]
 pub struct RawWhen {
     /// The variable tested (letters, digits, `_`, starting with a letter or `_`); needs exactly
-    /// one of `equals`, `matches`, `in`.
+    /// one of `equals`, `matches`, `in`, `less_than`, `at_most`, `greater_than`, `at_least`,
+    /// `between`.
     #[schemars(transform = schema::identifier)]
     pub var: Option<S<String>>,
     /// Holds when the variable equals this value (needs `var`).
@@ -701,6 +717,31 @@ pub struct RawWhen {
     /// Holds when the call's language is this tag (one of `languages`).
     #[schemars(transform = schema::language)]
     pub language: Option<S<String>>,
+    /// Holds when the variable, read as a number, is less than this (needs `var`). A variable
+    /// unset or not a number never holds.
+    pub less_than: Option<S<f64>>,
+    /// Holds when the variable, read as a number, is at most this (`<=`; needs `var`).
+    pub at_most: Option<S<f64>>,
+    /// Holds when the variable, read as a number, is greater than this (needs `var`).
+    pub greater_than: Option<S<f64>>,
+    /// Holds when the variable, read as a number, is at least this (`>=`; needs `var`).
+    pub at_least: Option<S<f64>>,
+    /// `[low, high]`: holds when the variable, read as a number, is between them, both
+    /// included (needs `var`; `low <= high`).
+    #[schemars(length(min = 2, max = 2))]
+    pub between: Option<S<Vec<S<f64>>>>,
+}
+
+/// `on:` of an `external` node: where the call goes on by the step's result.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExternalOn {
+    /// Node id the call goes on at when the step succeeds. Required.
+    #[schemars(required)]
+    pub success: Option<S<String>>,
+    /// Node id the call goes on at when the step fails. Required.
+    #[schemars(required)]
+    pub error: Option<S<String>>,
 }
 
 macro_rules! raw_node {
@@ -778,13 +819,17 @@ macro_rules! raw_node {
 raw_node! {
     /// The node's kind: `menu` (a prompt and options), `message` (a prompt, then `next`),
     /// `collect` (digits into a variable), `route` (a decision without a prompt), `transfer`
-    /// (to a human operator) or `hangup`. Required.
+    /// (to a human operator), `hangup`, `external` (voicemail, an application, another flow)
+    /// `record` (the caller leaves a message) or `callback` (a callback the caller chose).
+    /// Required.
     #[schemars(required, transform = super::lower::node_kind_names)]
     kind: String,
     /// Free text for designers; any kind.
     description: String,
     /// What the caller hears. Required on `menu`, `message` and `collect`; optional on
-    /// `transfer` (while being transferred) and `hangup` (goodbye).
+    /// `transfer` (while being transferred), `hangup` (goodbye) and `external` (before the
+    /// handoff). `{name}` reads a variable back (`{name:digits}`, `{name:number}`,
+    /// `{name:ordinal}`).
     prompt: RawPrompt,
     /// `menu`: the choices, a list of `{ key, to, say, label, language }`, at least one.
     #[schemars(length(min = 1))]
@@ -795,7 +840,8 @@ raw_node! {
     /// `menu`, `collect`: re-prompts for invalid input, likewise. Default: `defaults.no_match`.
     no_match: Vec<S<RawPrompt>>,
     /// `menu`, `collect`: no-input timeout from the end of the prompt, a duration such as `5s`.
-    /// Default: `defaults.timeout`.
+    /// Default: `defaults.timeout`. `record`: no speech within this time of the beep is "no
+    /// speech" (`no_speech`).
     #[schemars(transform = schema::duration)]
     timeout: String,
     /// `menu`, `collect`: longest pause between two digits, a duration such as `3s`. Default:
@@ -844,7 +890,8 @@ raw_node! {
     /// `[W019]` (the menu's `lint.allow` silences them everywhere).
     #[schemars(transform = schema::warning)]
     lint_allow: Vec<S<String>>,
-    /// `message`, `collect`: node id the call continues at. Required there.
+    /// `message`, `collect`, `record`, `callback`: node id the call continues at. Required
+    /// there.
     next: String,
     /// `collect`: `{ min, max, terminator }`, the digits taken. Required there.
     digits: RawDigits,
@@ -852,7 +899,8 @@ raw_node! {
     /// `"^[0-9]{6}$"`; an entry that does not is a no-match.
     pattern: String,
     /// `collect`: variable the value is stored in (letters, digits, `_`, starting with a
-    /// letter or `_`). Required there.
+    /// letter or `_`). Required there. `external`: variable the result is read from and
+    /// stored in (`success` or `error`; default `external_result`).
     #[schemars(transform = schema::identifier)]
     store: String,
     /// `route`: a list of `{ when, to }`, tried in order; the first whose `when` holds is
@@ -860,10 +908,11 @@ raw_node! {
     routes: Vec<S<RawRoute>>,
     /// `route`: node id taken when no route holds. Required there.
     default: String,
-    /// `transfer`: the queue the call waits in. Required there.
+    /// `transfer`: the queue the call waits in. `callback`: the queue whose call-takers call
+    /// back. Required there.
     #[schemars(transform = schema::not_blank)]
     queue: String,
-    /// `transfer`: how soon the call is answered, a level from 1 (answered first) to 9
+    /// `transfer`, `callback`: how soon the call is answered, a level from 1 (answered first) to 9
     /// (answered last), Amazon Connect's convention, or a named level: `urgent` (1), `high`
     /// (3), `normal` (5) or `low` (7). Default: `normal` (5).
     #[schemars(transform = schema::priority)]
@@ -879,6 +928,41 @@ raw_node! {
     when_no_operator: RawNoOperator,
     /// `hangup`: why the call ends, for reports, e.g. `closed`. Default: `self-service`.
     reason: String,
+    /// `external`: what takes the call: `voicemail`, `application` (an echo test, a payment
+    /// system, a function) or `flow` (another flow or document). Required there.
+    #[schemars(transform = super::lower::external_apps)]
+    app: String,
+    /// `external`: which voicemail box, application or flow, as the platform names it (a
+    /// mailbox, a function's name, a flow's name). Required there.
+    #[schemars(transform = schema::not_blank)]
+    target: String,
+    /// `external`: `{ success, error }`, node ids: the step comes back with a result and the
+    /// call goes on there. Without it the IVR part of the call ends at the node, by design.
+    on: RawExternalOn,
+    /// `callback`: the variable holding the number to call back (e.g. `caller_id`, or a
+    /// collect's `store`). Required there.
+    #[schemars(transform = schema::identifier)]
+    number: String,
+    /// `record`: whether a beep (500 ms) plays after the prompt, the recording starting at
+    /// its end. Default: `true`.
+    beep: bool,
+    /// `record`: the longest recording, a duration such as `2m`. Default: `2m`.
+    #[schemars(transform = schema::duration)]
+    max_length: String,
+    /// `record`: silence after the caller's speech that ends the recording, a duration such
+    /// as `3s`. Default: `3s`.
+    #[schemars(transform = schema::duration)]
+    final_silence: String,
+    /// `record`: the key that ends the recording (quote it: `"#"`). Default: any key.
+    #[schemars(transform = schema::dtmf)]
+    terminator: Option<String>,
+    /// `record`: node id the call goes to when the caller said nothing within `timeout`.
+    /// Default: `next`.
+    no_speech: String,
+    /// Any kind: variables set when the call enters the node, before its prompt: a map of
+    /// variable name to value (text with `{name}` filled in, or `"+N"` / `"-N"` to add).
+    #[schemars(extend("propertyNames" = { "pattern": schema::IDENTIFIER }))]
+    set: Entries<S<String>, S<String>>,
 }
 
 /// Pieces of the JSON Schema that the types alone do not say: the YAML scalars a value may be
@@ -1124,8 +1208,8 @@ pub(crate) mod schema {
             json!([
                 {
                     "if": given("var"),
-                    "then": { "oneOf": [given("equals"), given("matches"), given("in")] },
-                    "else": { "properties": { "equals": absent, "matches": absent, "in": absent } },
+                    "then": { "oneOf": [given("equals"), given("matches"), given("in"), given("less_than"), given("at_most"), given("greater_than"), given("at_least"), given("between")] },
+                    "else": { "properties": { "equals": absent, "matches": absent, "in": absent, "less_than": absent, "at_most": absent, "greater_than": absent, "at_least": absent, "between": absent } },
                 },
                 { "anyOf": [given("var"), given("hours"), given("language")] },
             ]),

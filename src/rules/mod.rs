@@ -15,6 +15,7 @@ pub mod failures;
 pub mod keys;
 pub mod keyword;
 pub mod queue;
+pub mod vars;
 
 pub use failures::{
     Arrival, Counts, FailureEdge, FailureKind, FailureStep, Persisting, after_failure, can_end_call,

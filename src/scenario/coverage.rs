@@ -49,6 +49,7 @@ pub fn via_token(via: &Via) -> String {
         Via::Global(a) => format!("global:{}", a.name()),
         Via::NoOperator => "no_operator".into(),
         Via::HoldExit => "hold_exit".into(),
+        Via::External(r) => format!("external:{}", r.name()),
     }
 }
 

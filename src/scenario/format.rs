@@ -107,6 +107,9 @@ pub struct RawExpect {
     /// `true`: the call ended by a hang-up (the line's or the caller's); a word: the line hung
     /// up at a `hangup` node with that `reason`, e.g. `self-service`.
     pub hangup: Option<S<Option<String>>>,
+    /// The IVR's part of the call ended at an `external` node without `on` that hands the
+    /// call to this `target` (a voicemail box, an application, a flow).
+    pub external: Option<S<String>>,
     /// The call time is within `{ min, max }` (durations).
     pub elapsed: Option<S<RawBounds>>,
     /// The keypresses so far are within `{ min, max }`.

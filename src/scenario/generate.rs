@@ -82,6 +82,7 @@ fn target_words(menu: &Menu, node: &str, what: &str) -> String {
             format!("route {} ({})", i + 1, when.join(" and "))
         }
         ("default", ..) => "the default route".into(),
+        ("external", _, _) => format!("the {} result", what.split_once(':').map_or(what, |(_, r)| r)),
         ("next", ..) => "a valid entry".into(),
         _ => format!(
             "the {}",
@@ -131,7 +132,7 @@ impl<'m> Sim<'m> {
                     from: Some(from), via, ..
                 } => {
                     let from = &self.menu.node(from).id;
-                    if matches!(via, Via::Route(_) | Via::RouteDefault) {
+                    if matches!(via, Via::Route(_) | Via::RouteDefault | Via::External(_)) {
                         self.routes.insert(edge(from, &via));
                     }
                     self.edges.insert(edge(from, &via));
@@ -205,6 +206,7 @@ impl<'m> Sim<'m> {
                 h.reason.name()
             )),
             (None, Some(Outcome::HungUp { reason })) => parts.push(format!("hangup: {}", q(reason))),
+            (None, Some(Outcome::External { name, .. })) => parts.push(format!("external: {}", q(name))),
             _ => {}
         }
         let k = self.call.keys_pressed();
@@ -244,6 +246,9 @@ fn clocks() -> [jiff::civil::DateTime; 3] {
 struct Config {
     at: jiff::civil::DateTime,
     language: Option<String>,
+    /// Preset variables: an external step's `store` set to `error`, so that its error
+    /// branch is taken ("External steps", `rules::vars::external_result`).
+    variables: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -251,7 +256,7 @@ impl Config {
         CallStart {
             clock: CallClock::new(self.at),
             language: self.language.clone(),
-            variables: BTreeMap::new(),
+            variables: self.variables.clone(),
             operator_line: false,
             max_length: None,
         }
@@ -386,8 +391,26 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             configs.push(Config {
                 at,
                 language: l.clone(),
+                variables: BTreeMap::new(),
             });
         }
+    }
+    // External steps that come back: one more start per variable they read their result
+    // from, with `error` preset, to take their error branches.
+    let stores: BTreeSet<&str> = menu
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            NodeKind::External(e) if e.on.is_some() => Some(e.store.as_str()),
+            _ => None,
+        })
+        .collect();
+    for store in stores {
+        configs.push(Config {
+            at: clocks()[0],
+            language: None,
+            variables: BTreeMap::from([(store.to_owned(), "error".to_owned())]),
+        });
     }
     let mut targets: BTreeSet<(String, String)> = BTreeSet::new();
     let mut notes = Vec::new();
@@ -436,6 +459,17 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         queue.push_back(p);
                     }
                 }
+                // A report, then the final silence; or nothing said ("Recording a message").
+                NodeKind::Record(r) => {
+                    let mut p = prefix.clone();
+                    p.extend([Act::Say("this is my report".into()), Act::Silence]);
+                    queue.push_back(p);
+                    if r.no_speech.is_some() {
+                        let mut p = prefix.clone();
+                        p.push(Act::Silence);
+                        queue.push_back(p);
+                    }
+                }
                 NodeKind::Collect(c) => match valid_entry(c) {
                     Some(v) => {
                         let mut p = prefix.clone();
@@ -471,6 +505,21 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     if let Some(w) = o.say.first() {
                         cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.to_string())]));
                     }
+                }
+            }
+            if let NodeKind::Record(r) = &node.kind {
+                if first {
+                    targets.insert(edge(&node.id, &Via::Next));
+                    if r.no_speech.is_some() {
+                        targets.insert(edge(&node.id, &Via::NoInputFallback));
+                    }
+                }
+                cand.push((
+                    format!("{}: a report, then silence", node.id),
+                    vec![Act::Say("this is my report".into()), Act::Silence],
+                ));
+                if r.no_speech.is_some() {
+                    cand.push((format!("{}: nothing said", node.id), vec![Act::Silence]));
                 }
             }
             if let NodeKind::Collect(c) = &node.kind {
@@ -531,6 +580,9 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 let expect = sim.final_expect();
                 let name = if ci == 0 {
                     name
+                } else if !cfg.variables.is_empty() {
+                    let vars: Vec<String> = cfg.variables.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                    format!("{name} ({})", vars.join(", "))
                 } else {
                     format!("{name} ({})", cfg.at.strftime("%a %H:%M"))
                 };
@@ -589,7 +641,17 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             .language
             .as_ref()
             .map_or(String::new(), |l| format!(", language: {}", q(l)));
-        let _ = writeln!(y, "    start: {{ at: {}{lang} }}", cfg.at.strftime("%Y-%m-%dT%H:%M"));
+        let vars = if cfg.variables.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = cfg.variables.iter().map(|(k, v)| format!("{k}: {}", q(v))).collect();
+            format!(", vars: {{ {} }}", pairs.join(", "))
+        };
+        let _ = writeln!(
+            y,
+            "    start: {{ at: {}{lang}{vars} }}",
+            cfg.at.strftime("%Y-%m-%dT%H:%M")
+        );
         let _ = writeln!(y, "    steps:");
         for (i, a) in c.acts.iter().enumerate() {
             step_yaml(&mut y, a);

@@ -345,6 +345,7 @@ impl Cx<'_> {
                 .hangup
                 .as_ref()
                 .map(|h| h.value.clone().filter(|v| !matches!(v.as_str(), "true" | "yes"))),
+            external: r.external.as_ref().map(|x| x.value.clone()),
             elapsed: match &r.elapsed {
                 Some(b) => (bound(self, &b.value.min), bound(self, &b.value.max)),
                 None => (None, None),

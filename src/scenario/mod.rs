@@ -101,6 +101,8 @@ pub struct Expect {
     pub transfer: Option<TransferExpect>,
     /// The call ended at a hang-up (with this reason, if given).
     pub hangup: Option<Option<String>>,
+    /// The call was handed to this external target (an `external` node's `target`).
+    pub external: Option<String>,
     /// Bounds of the call time so far.
     pub elapsed: (Option<Duration>, Option<Duration>),
     /// Bounds of the keypresses so far.

@@ -163,6 +163,15 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             ));
         }
     }
+    if let Some(target) = &e.external {
+        let ok = matches!(c.call.outcome(), Some(Outcome::External { name, .. }) if name == target);
+        if !ok {
+            return Err(format!(
+                "expected a handoff to `{target}`, found {}",
+                outcome_words(c.call.summary())
+            ));
+        }
+    }
     let now = c.call.now();
     if let Some(min) = e.elapsed.0
         && now < min
@@ -213,6 +222,7 @@ fn outcome_words(summary: Option<&Summary>) -> String {
         Some(Outcome::CutOff { why }) => format!("a call cut off: {why}"),
         Some(Outcome::NoOperator { queue }) => format!("a hang-up for want of a call-taker in `{queue}`"),
         Some(Outcome::Failed { error }) => format!("a failed call: {error}"),
+        Some(Outcome::External { app, name }) => format!("a handoff to {} `{name}`", app.name()),
     }
 }
 

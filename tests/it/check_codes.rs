@@ -110,6 +110,7 @@ fixtures! {
     // the prompt's `press 3` finds no key: the option meant for 3 says 2 again (W019/W020 see what the error left).
     e008_duplicate_key: "E008-duplicate-key" => exit 1, also ["W019"];
     e009_incomplete_node: "E009-incomplete-node" => exit 1;
+    e009_external_incomplete: "E009-external-incomplete" => exit 1, also ["E004"];
     e010_field_not_for_kind: "E010-field-not-for-kind" => exit 1;
     e011_missing_clip: "E011-missing-clip" => exit 1;
     e012_bad_clip: "E012-bad-clip" => exit 1;
@@ -126,6 +127,7 @@ fixtures! {
     e016_keyword_of_digits: "E016-keyword-of-digits" => exit 1, also ["W020"];
     e016_schedule_dates: "E016-schedule-dates" => exit 1;
     e016_queue_settings: "E016-queue-settings" => exit 1;
+    e016_bad_variable_reading: "E016-bad-variable-reading" => exit 1;
     e017_include_missing: "E017-include-missing" => exit 1;
     e017_include_cycle: "E017-include-cycle" => exit 1;
     e018_callback_not_collect: "E018-callback-not-collect" => exit 1;
@@ -160,6 +162,7 @@ fixtures! {
     w023_no_operator_at_night_and_on_holidays: "W023-no-operator-at-night-and-on-holidays" => exit 0;
     w025_unknown_queue: "W025-unknown-queue" => exit 0;
     w026_plan_never_used: "W026-plan-never-used" => exit 0;
+    w021_unset_variable: "W021-unset-variable" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

@@ -207,6 +207,7 @@ fn is_edge(menu: &Menu, from: NodeId, via: &Via, kind: &EdgeKind) -> bool {
         | (Via::HoldExit, EdgeKind::HoldExit { .. }) => true,
         (Via::Route(i), EdgeKind::Route { index }) => i == index,
         (Via::Global(a), EdgeKind::GlobalKey { action, .. }) => a == action,
+        (Via::External(r), EdgeKind::External { result }) => r == result,
         _ => false,
     }
 }
@@ -259,9 +260,12 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, target: NodeId, start: &Ca
         EdgeKind::Keyword { word } => vec![Act::Say(word.clone())],
         EdgeKind::GlobalKey { key, .. } if message => vec![Act::PressNow(key.to_string())],
         EdgeKind::GlobalKey { key, .. } => vec![Act::Press(key.to_string())],
-        EdgeKind::Next if message => vec![Act::Tick],
+        EdgeKind::Next if message || matches!(n.kind, NodeKind::Callback(_)) => vec![Act::Tick],
+        EdgeKind::NoInput if matches!(n.kind, NodeKind::Record(_)) => vec![Act::Silence],
         EdgeKind::Next => match &n.kind {
             NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
+            // Speech, then the final silence ends the recording ("Recording a message").
+            NodeKind::Record(_) => vec![Act::Say("there is a leak".into()), Act::Silence],
             _ => return None,
         },
         EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input.limit()? as usize],
@@ -287,6 +291,14 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, target: NodeId, start: &Ca
         }
         EdgeKind::HoldExit { key } => match &n.kind {
             NodeKind::Transfer(tr) if !closed(menu, tr, start) => vec![Act::Exit(*key)],
+            _ => return None,
+        },
+        // Taken at the end of the step's prompt, when the start's variables give its result
+        // (`starts`; "External steps").
+        EdgeKind::External { result } => match &n.kind {
+            NodeKind::External(e) if ivrsim::rules::vars::external_result(&start.variables, &e.store) == *result => {
+                vec![Act::Tick]
+            }
             _ => return None,
         },
         EdgeKind::Route { .. } | EdgeKind::RouteDefault => return None,
@@ -319,6 +331,15 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
                             };
                             (var, (*v).to_owned())
                         }
+                        Test::Compare { var, op, value } => {
+                            let v = match op {
+                                ivrsim::menu::CompareOp::Less => value - 1.0,
+                                ivrsim::menu::CompareOp::Greater => value + 1.0,
+                                ivrsim::menu::CompareOp::AtMost | ivrsim::menu::CompareOp::AtLeast => *value,
+                            };
+                            (var, v.to_string())
+                        }
+                        Test::Between { var, low, .. } => (var, low.to_string()),
                         Test::Hours(_) | Test::Language(_) => continue,
                     };
                     all.insert(var.clone(), value.clone());
@@ -332,6 +353,14 @@ fn starts(menu: &Menu) -> Vec<CallStart> {
     // special hours).
     let graph = MenuGraph::build(menu);
     let more = ivrsim::graph::hours::more_moments(menu, &graph, &clocks);
+    // An external step that comes back takes `error` when its variable says so ("External steps").
+    for n in &menu.nodes {
+        if let NodeKind::External(e) = &n.kind
+            && e.on.is_some()
+        {
+            vars.push(BTreeMap::from([(e.store.clone(), "error".to_owned())]));
+        }
+    }
     let mut out = Vec::new();
     for at in clocks.into_iter().chain(more) {
         for lang in &menu.languages {
@@ -535,7 +564,9 @@ fn check_menu(menu: &Menu, name: &str) -> Vec<String> {
             ));
         }
         // Routes, and a closed queue's plan, are taken on arrival.
-        if matches!(via, Via::Route(_) | Via::RouteDefault | Via::NoOperator)
+        // A callback without a prompt goes on as it is entered, as a route does.
+        let instant = matches!(via, Via::Next) && matches!(menu.node(f).kind, NodeKind::Callback(_));
+        if (matches!(via, Via::Route(_) | Via::RouteDefault | Via::NoOperator) || instant)
             && let Some((_, k, _)) = all
                 .iter()
                 .find(|(s, k, tt)| *s == f && *tt == t && is_edge(menu, f, via, k))
@@ -850,6 +881,68 @@ nodes:
     store: n
     next: note
 "##,
+    r##"
+name: externals, set and numeric routes
+entry: main
+variables: [caller_id, level]
+defaults: { fallback: op, keys: { operator: "0" } }
+nodes:
+  main:
+    kind: menu
+    set: { visits: "+1" }
+    prompt: { text: "visit {visits:ordinal}: pay, count or message" }
+    options:
+      - { key: "1", to: pay, set: { chose: pay } }
+      - { key: "2", to: count }
+      - { key: "3", to: r }
+      - { key: "4", to: report }
+      - { key: "5", to: offer }
+  pay:
+    kind: external
+    app: application
+    target: payments
+    prompt: { text: "one moment" }
+    store: paid
+    on: { success: thanks, error: main }
+  count:
+    kind: collect
+    prompt: { text: "how many" }
+    digits: { min: 1, max: 3, terminator: "#" }
+    store: n
+    next: few
+  r:
+    kind: route
+    routes:
+      - { when: { var: level, less_than: 5 }, to: few }
+      - { when: { var: level, between: [5, 50] }, to: main }
+      - { when: { var: level, greater_than: 50 }, to: op }
+    default: vm
+  few: { kind: message, prompt: { text: "only {n} for {caller_id:digits}" }, next: main }
+  thanks: { kind: hangup, prompt: { text: "thanks" }, reason: paid }
+  vm: { kind: external, app: voicemail, target: reports, prompt: { text: "after the tone" } }
+  offer:
+    kind: menu
+    prompt: { text: "call you back on {caller_id:digits}: 1 yes, 2 another" }
+    options:
+      - { key: "1", to: cb_caller }
+      - { key: "2", to: other }
+  other:
+    kind: collect
+    prompt: { text: "the number then hash" }
+    digits: { min: 4, max: 12, terminator: "#" }
+    store: other_number
+    next: cb_other
+  cb_caller: { kind: callback, queue: q, number: caller_id, priority: high, prompt: { text: "we will call" }, next: thanks }
+  cb_other: { kind: callback, queue: q, number: other_number, next: thanks }
+  report:
+    kind: record
+    prompt: { text: "your report after the tone" }
+    final_silence: 2s
+    terminator: "#"
+    next: thanks
+    no_speech: op
+  op: { kind: transfer, queue: q, when_no_operator: { action: goto, to: vm } }
+"##,
 ];
 
 #[test]
@@ -976,6 +1069,14 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
         let t = Timings::of(menu, &clips);
         let fast = Ways::compute(menu, &g, &t, Goal::Fastest);
         let Some(entry) = menu.entry.node() else { continue };
+        // A prompt that reads variables back lasts as long as the values spoken ("Variables set during a call"),
+        // which the graph cannot know: it counts each `{name}` as one word.
+        if menu
+            .prompts()
+            .any(|p| !ivrsim::rules::vars::placeholders(&p.text).is_empty())
+        {
+            continue;
+        }
         let Some(cost) = fast.cost[entry.index()] else { continue };
         let path = fast.path(&g, entry, 64);
         let mut acts = Vec::new();

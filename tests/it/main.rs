@@ -13,6 +13,7 @@ mod edges;
 mod generate;
 mod graph;
 mod indent;
+mod kinds;
 mod layers;
 mod operator;
 mod operator_robustness;

@@ -355,7 +355,7 @@ fn a_bad_format_is_a_usage_error_and_output_goes_to_a_file() {
 }
 
 /// A value of the right type for each node field, valid in [`crate::support::MINIMAL`].
-const NODE_FIELDS: [(&str, &str); 24] = [
+const NODE_FIELDS: [(&str, &str); 34] = [
     ("description", "A node."),
     ("prompt", "{ text: \"Hi.\" }"),
     ("options", "[{ key: \"1\", to: main }]"),
@@ -380,6 +380,16 @@ const NODE_FIELDS: [(&str, &str); 24] = [
     ("hold", "{ every: 30s }"),
     ("when_no_operator", "{ action: message, prompt: { text: \"Bye.\" } }"),
     ("reason", "closed"),
+    ("app", "voicemail"),
+    ("target", "box"),
+    ("on", "{ success: main, error: main }"),
+    ("set", "{ v: \"+1\" }"),
+    ("beep", "false"),
+    ("max_length", "1m"),
+    ("final_silence", "2s"),
+    ("terminator", "\"#\""),
+    ("no_speech", "main"),
+    ("number", "v"),
 ];
 
 /// The minimal menu with a node `x` of `kind` with `fields`; the loader's errors (codes) and
@@ -462,5 +472,10 @@ fn node_rules_of_the_schema_are_the_loaders() {
             }
         }
     }
-    assert_eq!(kinds, ["menu", "message", "collect", "route", "transfer", "hangup"]);
+    assert_eq!(
+        kinds,
+        [
+            "menu", "message", "collect", "route", "transfer", "hangup", "external", "record", "callback"
+        ]
+    );
 }

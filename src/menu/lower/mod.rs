@@ -36,7 +36,9 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 /// Largest `digits.max` of a collect (a phone number with country code is 15 digits, E.164).
 pub const MAX_COLLECT_DIGITS: u32 = 64;
 
-const KINDS: [&str; 6] = ["menu", "message", "collect", "route", "transfer", "hangup"];
+const KINDS: [&str; 9] = [
+    "menu", "message", "collect", "route", "transfer", "hangup", "external", "record", "callback",
+];
 /// The values of `key_match:`.
 pub(super) const KEY_MATCH_NAMES: [&str; 2] = ["early", "full_length"];
 
@@ -62,13 +64,16 @@ const LISTEN_FIELDS: [&str; 13] = [
 ];
 
 /// Fields each kind requires (lowering reports each missing one, E004/E011).
-const REQUIRED: [(&str, &[&str]); 6] = [
+const REQUIRED: [(&str, &[&str]); 9] = [
     ("menu", &["prompt", "options"]),
     ("message", &["prompt", "next"]),
     ("collect", &["prompt", "digits", "store", "next"]),
     ("route", &["routes", "default"]),
     ("transfer", &["queue"]),
     ("hangup", &[]),
+    ("external", &["app", "target"]),
+    ("record", &["next"]),
+    ("callback", &["queue", "number", "next"]),
 ];
 
 /// Fields each kind uses besides `kind`, `description` and `lint_allow` (any kind).
@@ -80,8 +85,24 @@ fn allowed(kind: &str) -> Vec<&'static str> {
         "route" => vec!["routes", "default"],
         "transfer" => vec!["queue", "priority", "prompt", "context", "hold", "when_no_operator"],
         "hangup" => vec!["prompt", "reason"],
+        "external" => vec!["app", "target", "prompt", "on", "store"],
+        "callback" => vec!["queue", "number", "priority", "prompt", "next"],
+        "record" => vec![
+            "prompt",
+            "beep",
+            "max_length",
+            "final_silence",
+            "timeout",
+            "terminator",
+            "store",
+            "next",
+            "no_speech",
+        ],
         _ => vec![],
     };
+    if KINDS.contains(&kind) {
+        v.push("set");
+    }
     match kind {
         "menu" => {
             v.extend(LISTEN_FIELDS);
@@ -101,6 +122,12 @@ pub(super) fn node_kind_names(s: &mut schemars::Schema) {
 /// `counting:` in the menu's JSON Schema: one of the [`Counting`] names.
 pub(super) fn counting_names(s: &mut schemars::Schema) {
     let names: Vec<&str> = Counting::ALL.iter().map(|(_, n)| *n).collect();
+    super::raw::schema::one_of(s, &names);
+}
+
+/// `app:` of an external node in the menu's JSON Schema.
+pub(super) fn external_apps(s: &mut schemars::Schema) {
+    let names: Vec<&str> = crate::menu::ExternalApp::ALL.iter().map(|a| a.name()).collect();
     super::raw::schema::one_of(s, &names);
 }
 
@@ -327,7 +354,23 @@ pub(super) fn lower(
             let codes = cx.allow_codes(f, list.value.iter());
             cx.b.node_lint_allow(&id.value, codes);
         }
+        let set = node
+            .value
+            .set
+            .as_deref()
+            .map(|s| cx.lower_set(f, &s.value))
+            .unwrap_or_default();
         cx.b.add_node(At::new(id.value.clone(), span), description, spec);
+        if !set.is_empty() {
+            cx.b.node_set(&id.value, set);
+        }
+    }
+    if let Some(s) = &raw.self_service {
+        cx.b.self_service(s.value);
+    }
+    if let Some(vars) = &raw.variables {
+        let names = vars.iter().map(|v| cx.identifier(file, "variables", v)).collect();
+        cx.b.preset_variables(names);
     }
 
     let lint = cx.lower_lint(file, raw.lint.as_ref());

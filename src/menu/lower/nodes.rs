@@ -74,7 +74,7 @@ impl Cx<'_> {
                     let span = self.span(file, &k.referenced);
                     let mut d = Diagnostic::new(Code::InvalidValue, span, format!("unknown node kind `{}`", k.value))
                         .label("not a node kind")
-                        .note("kinds are `menu`, `message`, `collect`, `route`, `transfer` and `hangup`");
+                        .note(format!("kinds are {}", kinds_list()));
                     if let Some(h) = suggest(&k.value, KINDS) {
                         d = d.help(h);
                     }
@@ -216,33 +216,7 @@ impl Cx<'_> {
                         String::new()
                     }
                 };
-                let priority = match &n.priority {
-                    Some(p) => match Priority::parse(&p.value) {
-                        Some(x) => x,
-                        None => {
-                            let pspan = self.span(file, &p.referenced);
-                            let digits =
-                                !p.value.trim().is_empty() && p.value.trim().bytes().all(|b| b.is_ascii_digit());
-                            let mut d = if digits {
-                                Diagnostic::new(
-                                    Code::InvalidValue,
-                                    pspan,
-                                    format!("priority `{}` is out of range", p.value.trim()),
-                                )
-                                .label("a level from 1 (answered first) to 9 (answered last)")
-                            } else {
-                                Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
-                                    .label("expected `urgent`, `high`, `normal`, `low` or a level 1 to 9")
-                            };
-                            if !digits && let Some(h) = suggest(&p.value, Priority::NAMED.iter().map(|x| x.0)) {
-                                d = d.help(h);
-                            }
-                            self.push(d);
-                            Priority::Normal
-                        }
-                    },
-                    None => Priority::Normal,
-                };
+                let priority = self.priority(file, n);
                 let context = n
                     .context
                     .as_ref()
@@ -256,6 +230,148 @@ impl Cx<'_> {
                     context,
                     hold,
                     when_no_operator,
+                }
+            }
+            "external" => {
+                let app = match &n.app {
+                    Some(a) => match ExternalApp::ALL.iter().find(|x| x.name() == a.value) {
+                        Some(&x) => x,
+                        None => {
+                            let aspan = self.span(file, &a.referenced);
+                            let names: Vec<&str> = ExternalApp::ALL.iter().map(|x| x.name()).collect();
+                            let mut d = Diagnostic::new(
+                                Code::InvalidValue,
+                                aspan,
+                                format!("unknown external app `{}`", a.value),
+                            )
+                            .label("expected `voicemail`, `application` or `flow`");
+                            if let Some(h) = suggest(&a.value, names.iter().copied()) {
+                                d = d.help(h);
+                            }
+                            self.push(d);
+                            ExternalApp::Application
+                        }
+                    },
+                    None => {
+                        need(
+                            self,
+                            "app",
+                            "add `app: voicemail` (or `application`, `flow`) for what takes the call",
+                        );
+                        ExternalApp::Application
+                    }
+                };
+                let name = match &n.target {
+                    Some(x) if !x.value.trim().is_empty() => x.value.clone(),
+                    _ => {
+                        need(
+                            self,
+                            "target",
+                            "add `target: <box, application or flow>` for which one takes the call",
+                        );
+                        String::new()
+                    }
+                };
+                let on = n.on.as_ref().map(|o| {
+                    let ospan = self.span(file, &o.referenced);
+                    let branch = |cx: &mut Self, r: &Option<S<String>>, which: &str| match r {
+                        Some(t) => cx.resolve(file, t),
+                        None => {
+                            cx.push(
+                                Diagnostic::new(Code::MissingField, ospan, format!("`on` has no `{which}`"))
+                                    .label(format!("add `{which}: <node id>`"))
+                                    .help("an external step that comes back needs both `success` and `error`"),
+                            );
+                            Self::missing_ref(ospan)
+                        }
+                    };
+                    let success = branch(self, &o.value.success, "success");
+                    let error = branch(self, &o.value.error, "error");
+                    ExternalBranches { success, error }
+                });
+                let store = match &n.store {
+                    Some(s) => self.identifier(file, "store", s),
+                    None => DEFAULT_EXTERNAL_STORE.to_owned(),
+                };
+                NodeSpec::External(ExternalNode {
+                    app,
+                    name,
+                    prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                    on,
+                    store,
+                })
+            }
+            "callback" => {
+                let queue = match &n.queue {
+                    Some(q) if !q.value.trim().is_empty() => q.value.clone(),
+                    _ => {
+                        need(self, "queue", "add `queue: <queue name>` for who calls back");
+                        String::new()
+                    }
+                };
+                let number = match &n.number {
+                    Some(v) => self.identifier(file, "number", v),
+                    None => {
+                        need(
+                            self,
+                            "number",
+                            "add `number: caller_id` (the variable holding the number)",
+                        );
+                        String::new()
+                    }
+                };
+                let priority = self.priority(file, n);
+                NodeSpec::Callback(CallbackNode {
+                    queue,
+                    number,
+                    priority,
+                    prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                    next: next(self),
+                })
+            }
+            "record" => {
+                let dur = |cx: &mut Self, field: &str, v: &Option<Box<S<String>>>| {
+                    v.as_deref().and_then(|v| cx.duration(file, field, v))
+                };
+                let max_length = dur(self, "max_length", &n.max_length).unwrap_or(DEFAULT_MAX_RECORDING);
+                let final_silence = dur(self, "final_silence", &n.final_silence).unwrap_or(DEFAULT_FINAL_SILENCE);
+                let timeout = dur(self, "timeout", &n.timeout);
+                let terminator = n.terminator.as_deref().and_then(|t| {
+                    let key = self.key(file, t, "terminator")?;
+                    if key.as_str().chars().count() != 1 {
+                        let span = self.span(file, &t.referenced);
+                        self.push(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                span,
+                                format!("`terminator` `{key}` is more than one key"),
+                            )
+                            .label("a recording ends at one key")
+                            .help("write one key, e.g. `terminator: \"#\"`, or leave it out so that any key ends it"),
+                        );
+                        return None;
+                    }
+                    Some(key)
+                });
+                let store = match &n.store {
+                    Some(s) => self.identifier(file, "store", s),
+                    None => DEFAULT_RECORDING_STORE.to_owned(),
+                };
+                let next = next(self);
+                let no_speech = n.no_speech.as_deref().map(|t| self.resolve(file, t));
+                NodeSpec::Record {
+                    record: RecordNode {
+                        prompt: n.prompt.as_ref().map(|p| self.prompt(file, p)),
+                        beep: n.beep.as_ref().is_none_or(|b| b.value),
+                        max_length,
+                        final_silence,
+                        timeout: timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        terminator,
+                        store,
+                        next,
+                        no_speech,
+                    },
+                    timeout,
                 }
             }
             _ => NodeSpec::Hangup(HangupNode {
@@ -344,6 +460,12 @@ impl Cx<'_> {
                 language: o.value.language.as_ref().map(|l| self.at(file, l)),
                 pattern,
                 store,
+                set: o
+                    .value
+                    .set
+                    .as_ref()
+                    .map(|s| self.lower_set(file, s))
+                    .unwrap_or_default(),
             });
         }
         out
@@ -434,10 +556,19 @@ impl Cx<'_> {
         let wspan = self.span(file, &w.referenced);
         let w = &w.value;
         let mut tests = Vec::new();
-        let ops = [w.equals.is_some(), w.matches.is_some(), w.one_of.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
+        let ops = [
+            w.equals.is_some(),
+            w.matches.is_some(),
+            w.one_of.is_some(),
+            w.less_than.is_some(),
+            w.at_most.is_some(),
+            w.greater_than.is_some(),
+            w.at_least.is_some(),
+            w.between.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
         match (&w.var, ops) {
             (Some(v), 1) => {
                 let var = self.identifier(file, "var", v);
@@ -455,6 +586,52 @@ impl Cx<'_> {
                         var,
                         values: values.value.iter().map(|v| v.value.clone()).collect(),
                     });
+                } else if let Some(b) = &w.between {
+                    let bspan = self.span(file, &b.referenced);
+                    match b.value.as_slice() {
+                        [low, high] if low.value.is_finite() && high.value.is_finite() && low.value <= high.value => {
+                            tests.push(Test::Between {
+                                var,
+                                low: low.value,
+                                high: high.value,
+                            });
+                        }
+                        [low, high] if low.value.is_finite() && high.value.is_finite() => self.push(
+                            Diagnostic::new(Code::InvalidValue, bspan, "`between` runs backwards")
+                                .label(format!(
+                                    "{} is more than {}: no value is between them",
+                                    low.value, high.value
+                                ))
+                                .help(format!("write `between: [{}, {}]`", high.value, low.value)),
+                        ),
+                        _ => self.push(
+                            Diagnostic::new(Code::InvalidValue, bspan, "`between` needs two numbers")
+                                .label("write `between: [low, high]`, both included"),
+                        ),
+                    }
+                } else {
+                    let (op, v) = [
+                        (CompareOp::Less, &w.less_than),
+                        (CompareOp::AtMost, &w.at_most),
+                        (CompareOp::Greater, &w.greater_than),
+                        (CompareOp::AtLeast, &w.at_least),
+                    ]
+                    .into_iter()
+                    .find_map(|(op, v)| v.as_ref().map(|v| (op, v)))
+                    .expect("one comparison is given");
+                    if v.value.is_finite() {
+                        tests.push(Test::Compare {
+                            var,
+                            op,
+                            value: v.value,
+                        });
+                    } else {
+                        let vspan = self.span(file, &v.referenced);
+                        self.push(
+                            Diagnostic::new(Code::InvalidValue, vspan, format!("`{}` needs a number", op.name()))
+                                .label("not a finite number"),
+                        );
+                    }
                 }
             }
             (Some(v), 0) => {
@@ -465,13 +642,14 @@ impl Cx<'_> {
                         s,
                         format!("`var: {}` needs a comparison", v.value),
                     )
-                    .label("add `equals`, `matches` or `in`"),
+                    .label("add `equals`, `matches`, `in`, `less_than`, `at_most`, `greater_than`, `at_least` or `between`"),
                 );
             }
             (Some(_), _) => {
                 self.push(
-                    Diagnostic::new(Code::InvalidValue, wspan, "more than one of `equals`, `matches`, `in`")
-                        .label("give exactly one"),
+                    Diagnostic::new(Code::InvalidValue, wspan, "more than one comparison for one `var`")
+                        .label("give exactly one of `equals`, `matches`, `in`, `less_than`, `at_most`, `greater_than`, `at_least`, `between`")
+                    .help("for a range, write `between: [low, high]`; for several conditions, one route each"),
                 );
             }
             (None, 0) => {}
@@ -502,6 +680,60 @@ impl Cx<'_> {
             );
         }
         tests
+    }
+}
+
+impl Cx<'_> {
+    /// A node's `priority` (`transfer`, `callback`); `normal` when absent or unknown (E016).
+    fn priority(&mut self, file: FileId, n: &RawNode) -> Priority {
+        match &n.priority {
+            Some(p) => match Priority::parse(&p.value) {
+                Some(x) => x,
+                None => {
+                    let pspan = self.span(file, &p.referenced);
+                    let digits =
+                        !p.value.trim().is_empty() && p.value.trim().bytes().all(|b| b.is_ascii_digit());
+                    let mut d = if digits {
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            pspan,
+                            format!("priority `{}` is out of range", p.value.trim()),
+                        )
+                        .label("a level from 1 (answered first) to 9 (answered last)")
+                    } else {
+                        Diagnostic::new(Code::InvalidValue, pspan, format!("unknown priority `{}`", p.value))
+                            .label("expected `urgent`, `high`, `normal`, `low` or a level 1 to 9")
+                    };
+                    if !digits && let Some(h) = suggest(&p.value, Priority::NAMED.iter().map(|x| x.0)) {
+                        d = d.help(h);
+                    }
+                    self.push(d);
+                    Priority::Normal
+                }
+            },
+            None => Priority::Normal,
+        }
+    }
+
+    /// A `set:` map (of a node or an option): each entry's name must be a variable name, and a
+    /// `+N`/`-N` must fit (E016).
+    pub(super) fn lower_set(&mut self, file: FileId, set: &super::raw::Entries<S<String>, S<String>>) -> Vec<SetVar> {
+        let mut out = Vec::with_capacity(set.0.len());
+        for (name, value) in &set.0 {
+            let var = self.identifier(file, "set", name);
+            let span = self.span(file, &name.referenced);
+            match crate::rules::vars::parse_set_value(&value.value) {
+                Ok(v) => out.push(SetVar { var, value: v, span }),
+                Err(why) => {
+                    let vspan = self.span(file, &value.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, vspan, format!("`set` of `{}`: {why}", name.value))
+                            .label("does not fit a 64-bit whole number"),
+                    );
+                }
+            }
+        }
+        out
     }
 }
 
