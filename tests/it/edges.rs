@@ -1098,8 +1098,20 @@ fn the_fastest_way_to_an_operator_takes_the_engine_the_time_the_graph_says() {
             waited || !*waits,
             "{name}: the fastest way waits the inter-digit timeout ({acts:?})"
         );
+        // A Monday at 10:00, or else the first moment of the period split at which every
+        // route branch on opening hours the way takes can be taken (issue 13: a desk open
+        // only on a special date).
+        let monday = jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0);
+        let hours = ivrsim::graph::hours::HoursRoutes::of(menu, &g);
+        let at = std::iter::once(monday)
+            .chain(ivrsim::graph::hours::more_moments(menu, &g, &[monday]))
+            .find(|&t| {
+                let removed = hours.removed(&g, &hours.open_at(menu, t));
+                path.iter().all(|e| !removed[e.index()])
+            })
+            .unwrap_or(monday);
         let start = CallStart {
-            clock: CallClock::new(jiff::civil::date(2026, 3, 2).at(10, 0, 0, 0)),
+            clock: CallClock::new(at),
             language: None,
             variables: BTreeMap::new(),
             operator_line: true,
