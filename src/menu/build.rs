@@ -1277,21 +1277,18 @@ impl MenuBuilder {
                 .counting
                 .or_else(|| ld.counting.clone())
                 .map_or(Counting::Visit, |c| c.value),
-            // The node's own settings before the defaults', the kind's own before `fallback`.
+            // The node's own settings before the defaults', the kind's own before `fallback`;
+            // kept only where it is not `fallback` (no copy per node in the usual menu).
             fallback_no_input: l
                 .fallback_no_input
                 .clone()
-                .or_else(|| l.fallback.clone())
-                .or_else(|| ld.fallback_no_input.clone())
-                .or_else(|| ld.fallback.clone()),
+                .or_else(|| l.fallback.is_none().then(|| ld.fallback_no_input.clone()).flatten()),
             fallback_no_match: l
                 .fallback_no_match
                 .clone()
-                .or_else(|| l.fallback.clone())
-                .or_else(|| ld.fallback_no_match.clone())
-                .or_else(|| ld.fallback.clone()),
+                .or_else(|| l.fallback.is_none().then(|| ld.fallback_no_match.clone()).flatten()),
             fallback: l.fallback.or_else(|| ld.fallback.clone()),
-            short_prompt: l.short_prompt,
+            short_prompt: l.short_prompt.map(Box::new),
             no_input: l.no_input.or_else(|| ld.no_input.clone()).unwrap_or_default(),
             no_match: l.no_match.or_else(|| ld.no_match.clone()).unwrap_or_default(),
             barge_in: l.barge_in.or(ld.barge_in).unwrap_or(true),

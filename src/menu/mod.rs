@@ -574,17 +574,18 @@ pub struct Listen {
     /// `fallback` as written (on the node, else in `defaults`): the one-line form of both
     /// fallbacks below.
     pub fallback: Option<NodeRef>,
-    /// Where the call goes when the no-input limit is reached (`fallback_no_input`, else
-    /// `fallback`; the node's before the defaults'); `None` ends the call.
+    /// `fallback_no_input` where it wins over `fallback` (the node's, else the defaults' when
+    /// the node has no `fallback`). Read the no-input fallback with
+    /// `rules::failures::fallback`: this, else `fallback`; neither ends the call.
     pub fallback_no_input: Option<NodeRef>,
-    /// Where the call goes when the no-match limit is reached (`fallback_no_match`, else
-    /// `fallback`); `None` ends the call.
+    /// `fallback_no_match` where it wins over `fallback`, likewise.
     pub fallback_no_match: Option<NodeRef>,
     /// How failures are counted (`counting`, default [`Counting::Visit`]).
     pub counting: Counting,
     /// `short_prompt`: played instead of the prompt after a failure or `repeat` (FreeSWITCH
-    /// `greet-short`); `None`: the prompt again.
-    pub short_prompt: Option<Prompt>,
+    /// `greet-short`); `None`: the prompt again. Boxed: few nodes have one, and a large menu
+    /// should not carry an empty prompt's room in every node.
+    pub short_prompt: Option<Box<Prompt>>,
     /// Re-prompts for silence (the n-th failure plays the n-th; the last repeats).
     pub no_input: Vec<Prompt>,
     /// Re-prompts for invalid input.

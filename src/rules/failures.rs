@@ -117,8 +117,8 @@ pub fn limit(listen: &Listen, kind: FailureKind) -> Retries {
 /// `fallback`).
 pub fn fallback(listen: &Listen, kind: FailureKind) -> Option<&NodeRef> {
     match kind {
-        FailureKind::NoInput => listen.fallback_no_input.as_ref(),
-        FailureKind::NoMatch => listen.fallback_no_match.as_ref(),
+        FailureKind::NoInput => listen.fallback_no_input.as_ref().or(listen.fallback.as_ref()),
+        FailureKind::NoMatch => listen.fallback_no_match.as_ref().or(listen.fallback.as_ref()),
     }
 }
 
