@@ -19,13 +19,13 @@ mod tests;
 #[cfg(test)]
 mod tests_fail;
 #[cfg(test)]
-mod tests_keys;
-#[cfg(test)]
 mod tests_hours;
 #[cfg(test)]
-mod tests_queues;
+mod tests_keys;
 #[cfg(test)]
 mod tests_kinds;
+#[cfg(test)]
+mod tests_queues;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;

@@ -129,7 +129,7 @@ pub struct ListenSpec {
     /// `fallback_no_match`.
     pub fallback_no_match: Option<NodeRef>,
     /// `short_prompt` (nodes only; `defaults` has none).
-    pub short_prompt: Option<Prompt>,
+    pub short_prompt: Option<Box<Prompt>>,
     /// `no_input` re-prompts.
     pub no_input: Option<Vec<Prompt>>,
     /// `no_match` re-prompts.
@@ -1288,7 +1288,7 @@ impl MenuBuilder {
                 .clone()
                 .or_else(|| l.fallback.is_none().then(|| ld.fallback_no_match.clone()).flatten()),
             fallback: l.fallback.or_else(|| ld.fallback.clone()),
-            short_prompt: l.short_prompt.map(Box::new),
+            short_prompt: l.short_prompt,
             no_input: l.no_input.or_else(|| ld.no_input.clone()).unwrap_or_default(),
             no_match: l.no_match.or_else(|| ld.no_match.clone()).unwrap_or_default(),
             barge_in: l.barge_in.or(ld.barge_in).unwrap_or(true),

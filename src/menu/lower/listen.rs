@@ -17,7 +17,7 @@ impl Cx<'_> {
             fallback: d.fallback.map(|f| self.resolve(file, f)),
             fallback_no_input: d.fallback_no_input.map(|f| self.resolve(file, f)),
             fallback_no_match: d.fallback_no_match.map(|f| self.resolve(file, f)),
-            short_prompt: d.short_prompt.map(|p| self.prompt(file, p)),
+            short_prompt: d.short_prompt.map(|p| Box::new(self.prompt(file, p))),
             no_input: d.no_input.map(|l| self.prompts(file, l)),
             no_match: d.no_match.map(|l| self.prompts(file, l)),
             barge_in: d.barge_in.map(|b| b.value),

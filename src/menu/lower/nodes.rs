@@ -691,8 +691,7 @@ impl Cx<'_> {
                 Some(x) => x,
                 None => {
                     let pspan = self.span(file, &p.referenced);
-                    let digits =
-                        !p.value.trim().is_empty() && p.value.trim().bytes().all(|b| b.is_ascii_digit());
+                    let digits = !p.value.trim().is_empty() && p.value.trim().bytes().all(|b| b.is_ascii_digit());
                     let mut d = if digits {
                         Diagnostic::new(
                             Code::InvalidValue,

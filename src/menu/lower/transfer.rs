@@ -157,7 +157,10 @@ impl Cx<'_> {
                 }
             }
             let spec = QueueSpec {
-                max_waiting: q.max_waiting.as_ref().and_then(|m| self.count(file, "max_waiting", m, u64::from(u32::MAX), "1 to 4294967295")),
+                max_waiting: q
+                    .max_waiting
+                    .as_ref()
+                    .and_then(|m| self.count(file, "max_waiting", m, u64::from(u32::MAX), "1 to 4294967295")),
                 hours: q.hours.as_ref().map(|h| self.at(file, h)),
                 max_wait: q
                     .max_wait
