@@ -98,6 +98,7 @@ codes! {
     NoOperatorPlan = "W014", "no-operator-plan", Warning, "A transfer that does not say what happens when no call-taker can take the call (`when_no_operator`).";
     KeywordNotAlone = "W015", "keyword-not-alone", Warning, "A spoken keyword that also says another option's keyword, so saying it matches two options and never chooses its own.";
     UnsetVariable = "W021", "unset-variable", Warning, "A prompt's `{name}`, a `set` or a route reads a variable that nothing in the menu sets (nor `variables:` lists).";
+    RecordingLimits = "W022", "recording-limits", Warning, "A `record` node whose `final_silence` or `timeout` is not shorter than its `max_length`, so silence never ends the recording before its maximum length.";
 }
 
 impl std::fmt::Display for Code {

@@ -144,6 +144,7 @@ fixtures! {
     w014_no_operator_plan: "W014-no-operator-plan" => exit 0;
     w015_keyword_not_alone: "W015-keyword-not-alone" => exit 0;
     w021_unset_variable: "W021-unset-variable" => exit 0;
+    w022_recording_limits: "W022-recording-limits" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in
