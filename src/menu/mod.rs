@@ -641,12 +641,13 @@ impl CompareOp {
 }
 
 /// How urgent a transferred call is, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Low.
     Low,
     /// Normal (the default).
+    #[default]
     Normal,
     /// High.
     High,
