@@ -106,6 +106,7 @@ codes! {
     UnknownQueue = "W025", "unknown-queue", Warning, "A transfer names a queue that is not under `queues:` (the menu describes its queues, and this one gets the built-in settings).";
     PlanNeverUsed = "W026", "plan-never-used", Warning, "A queue's plan for a reason that cannot happen for it: `when_full` without `max_waiting`, `when_closed` without `hours`, `when_waited_too_long` without `max_wait`.";
     UnsetVariable = "W021", "unset-variable", Warning, "A prompt's `{name}`, a `set` or a route reads a variable that nothing in the menu sets (nor `variables:` lists).";
+    RecordingLimits = "W022", "recording-limits", Warning, "A `record` node whose `final_silence` or `timeout` is not shorter than its `max_length`, so silence never ends the recording before its maximum length.";
 }
 
 impl std::fmt::Display for Code {

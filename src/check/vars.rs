@@ -1,4 +1,4 @@
-//! Variables ("Variables set during a call" in docs/call-semantics.md): a prompt's `{name}` or a `set:` or route
+//! Recordings whose limits contradict each other (W022), and variables ("Variables set during a call" in docs/call-semantics.md): a prompt's `{name}` or a `set:` or route
 //! that reads a variable nothing in the menu sets (W021), and a `{name:how}` with a way of
 //! reading that does not exist (E016). The placeholders are found by
 //! [`crate::rules::vars::placeholders`], the rule the engine fills them by.
@@ -71,7 +71,35 @@ fn prompt(p: &Prompt, known: &HashSet<&str>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// W022: a recording that silence can never end before its maximum length ("Recording a
+/// message" in docs/call-semantics.md): its `final_silence`, or its `timeout` (no speech),
+/// is not shorter than its `max_length`.
+fn recording_limits(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    for n in &menu.nodes {
+        let NodeKind::Record(r) = &n.kind else { continue };
+        for (field, d) in [("final_silence", r.final_silence), ("timeout", r.timeout)] {
+            if d >= r.max_length {
+                diags.push(
+                    Diagnostic::new(
+                        Code::RecordingLimits,
+                        n.span,
+                        format!(
+                            "`{field}` of record `{}` ({}) is not shorter than its `max_length` ({})",
+                            n.id,
+                            humantime::format_duration(d),
+                            humantime::format_duration(r.max_length)
+                        ),
+                    )
+                    .label("silence never ends this recording: it always runs to its maximum length")
+                    .help(format!("make `{field}` shorter than `max_length`")),
+                );
+            }
+        }
+    }
+}
+
 pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
+    recording_limits(menu, diags);
     let known = set_somewhere(menu);
     if let Some(g) = &menu.defaults.goodbye {
         prompt(g, &known, diags);

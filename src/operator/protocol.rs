@@ -67,12 +67,16 @@ pub enum ToConsole {
         /// Why, in words.
         reason: String,
     },
-    /// The caller asked to be called back (a `when_no_operator` callback).
+    /// The caller asked to be called back (a `when_no_operator` callback, or a `callback`
+    /// node the caller chose).
     Callback {
-        /// The queue that could not take the call.
+        /// The queue that could not take the call, or whose call-takers call back.
         queue: String,
         /// The number to call.
         number: String,
+        /// The request's priority; absent: `normal` (sent only when it is another).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority: Option<crate::menu::Priority>,
         /// The call's variables.
         #[serde(default)]
         variables: BTreeMap<String, String>,

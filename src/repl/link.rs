@@ -88,6 +88,7 @@ impl Link {
             Effect::CallbackRequested {
                 queue,
                 number,
+                priority,
                 variables,
                 ..
             } => {
@@ -97,6 +98,7 @@ impl Link {
                 self.outbox.push(Some(ToConsole::Callback {
                     queue: queue.clone(),
                     number: number.clone(),
+                    priority: Some(*priority).filter(|p| *p != crate::menu::Priority::Normal),
                     variables: variables.clone(),
                 }));
             }

@@ -163,6 +163,7 @@ fixtures! {
     w025_unknown_queue: "W025-unknown-queue" => exit 0;
     w026_plan_never_used: "W026-plan-never-used" => exit 0;
     w021_unset_variable: "W021-unset-variable" => exit 0;
+    w022_recording_limits: "W022-recording-limits" => exit 0;
 }
 
 /// The fixture menus in the folder (top-level `*.yaml`; included files live in

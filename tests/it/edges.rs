@@ -264,8 +264,12 @@ fn driver(menu: &Menu, node: NodeId, kind: &EdgeKind, target: NodeId, start: &Ca
         EdgeKind::NoInput if matches!(n.kind, NodeKind::Record(_)) => vec![Act::Silence],
         EdgeKind::Next => match &n.kind {
             NodeKind::Collect(c) => vec![Act::Press(valid_entry(c)?)],
-            // Speech, then the final silence ends the recording ("Recording a message").
-            NodeKind::Record(_) => vec![Act::Say("there is a leak".into()), Act::Silence],
+            // The terminator (any key without one) right after the beep ends the recording, as
+            // the graph costs it ("Recording a message"); speech and silence are the random
+            // walks' and the engine tests'.
+            NodeKind::Record(r) => vec![Act::Press(
+                r.terminator.as_ref().map_or_else(|| "1".to_owned(), |k| k.to_string()),
+            )],
             _ => return None,
         },
         EdgeKind::NoInput => vec![Act::Silence; listen?.max_no_input.limit()? as usize],

@@ -460,6 +460,7 @@ fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
     a.send(&ToConsole::Callback {
         queue: "reports".into(),
         number: "+31 (0)20 555-0100".into(),
+        priority: None,
         variables: Default::default(),
     });
     c.expect("callback requested by A for `reports`: 310205550100");
@@ -468,9 +469,10 @@ fn leaving_the_queue_and_callback_requests_are_shown_and_logged() {
     d.send(&ToConsole::Callback {
         queue: "urgent".into(),
         number: "0612345678".into(),
+        priority: Some(ivrsim::menu::Priority::High),
         variables: Default::default(),
     });
-    c.expect("callback requested by D for `urgent`: 0612345678");
+    c.expect("callback requested by D for `urgent`: 0612345678 (high priority)");
     let queue = c.queue();
     assert!(queue.contains(&"callback requests: 2".to_owned()), "{queue:?}");
     assert!(c.quit().success());

@@ -153,7 +153,12 @@ impl Console {
         if !self.callbacks.is_empty() {
             v.push(format!("callback requests: {}", self.callbacks.len()));
             for r in &self.callbacks {
-                v.push(format!("  {} for `{}`: {}", r.caller, r.queue, r.number));
+                let urgency = if r.priority == crate::menu::Priority::Normal {
+                    String::new()
+                } else {
+                    format!(" ({} priority)", r.priority.name())
+                };
+                v.push(format!("  {} for `{}`: {}{urgency}", r.caller, r.queue, r.number));
             }
         }
         if !self.logged_in {

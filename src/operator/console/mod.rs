@@ -204,6 +204,8 @@ pub struct CallbackRequest {
     pub queue: String,
     /// The number to call.
     pub number: String,
+    /// The request's priority.
+    pub priority: crate::menu::Priority,
     /// The call's variables (at most 200, each cut to 200 characters).
     pub variables: BTreeMap<String, String>,
 }
@@ -438,6 +440,7 @@ impl Console {
                 ToConsole::Callback {
                     queue,
                     number,
+                    priority,
                     variables,
                 },
             ) => {
@@ -445,7 +448,7 @@ impl Console {
                     Some(Conn::Ready { caller, .. }) => caller.clone(),
                     _ => String::new(),
                 };
-                self.callback(now, caller, queue, number, variables);
+                self.callback(now, caller, queue, number, priority.unwrap_or_default(), variables);
             }
             (Conn::Ready { call: None, .. }, ToConsole::Hangup) => {
                 self.conns.remove(&conn);
@@ -513,10 +516,11 @@ impl Console {
             ToConsole::Callback {
                 queue,
                 number,
+                priority,
                 variables,
             } => {
                 let caller = call.caller.clone();
-                self.callback(now, caller, queue, number, variables);
+                self.callback(now, caller, queue, number, priority.unwrap_or_default(), variables);
             }
             ToConsole::Hangup => self.caller_gone(now, id, "the caller hung up", "abandoned"),
             ToConsole::Hello { .. } | ToConsole::Join { .. } | ToConsole::Ping => {}
@@ -565,6 +569,7 @@ impl Console {
         caller: String,
         queue: String,
         number: String,
+        priority: crate::menu::Priority,
         variables: BTreeMap<String, String>,
     ) {
         let clean = |s: &str| -> String { printable_line(s).chars().take(200).collect() };
@@ -572,12 +577,20 @@ impl Console {
             variables.iter().take(200).map(|(k, v)| (clean(k), clean(v))).collect();
         let number: String = number.chars().filter(|c| c.is_ascii_digit()).take(32).collect();
         let queue: String = printable_line(&queue).chars().take(80).collect();
-        self.show(format!("callback requested by {caller} for `{queue}`: {number}"));
+        let urgency = if priority == crate::menu::Priority::Normal {
+            String::new()
+        } else {
+            format!(" ({} priority)", priority.name())
+        };
+        self.show(format!(
+            "callback requested by {caller} for `{queue}`: {number}{urgency}"
+        ));
         let req = CallbackRequest {
             at: now,
             caller,
             queue,
             number,
+            priority,
             variables,
         };
         self.out.push_back(Output::Record(log_record("callback", &req)));
