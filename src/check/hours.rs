@@ -217,7 +217,8 @@ pub(super) fn check(
     let mut sets: Vec<Vec<u32>> = vec![Vec::new()];
     for (c, open) in combos.iter().enumerate() {
         let removed = h.removed(g, open);
-        let (reaches, reachable) = reach_where(menu, g, &removed);
+        let closed = h.closed_queues(menu.nodes.len(), open);
+        let (reaches, reachable) = reach_where(menu, g, &removed, &closed);
         let mut split: HashMap<u32, u32> = HashMap::new();
         for i in 0..menu.nodes.len() {
             if candidate[i] && reachable[i] && !reaches[i] {

@@ -17,7 +17,7 @@ use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, MenuGraph};
 use crate::menu::schedule::{Weekday, weekday};
-use crate::menu::{Menu, NodeKind, Test};
+use crate::menu::{Menu, NodeId, NodeKind, Test};
 
 /// One `{ when, to }` of a route node that tests opening hours.
 #[derive(Clone, Debug)]
@@ -38,12 +38,17 @@ struct HoursRoute {
     default: Option<EdgeIndex>,
 }
 
-/// The route branches of a menu that depend on opening hours.
+/// The route branches of a menu that depend on opening hours, and the transfers whose queue
+/// has opening hours (`queues.NAME.hours`: outside them no call-taker answers, call-semantics
+/// "Queues").
 #[derive(Clone, Debug, Default)]
 pub struct HoursRoutes {
-    /// The schedules some `when: { hours }` names and the menu defines, in `schedules:` order.
+    /// The schedules some `when: { hours }` or some transfer's queue names and the menu
+    /// defines, in `schedules:` order.
     pub schedules: Vec<String>,
     routes: Vec<HoursRoute>,
+    /// Transfers whose queue has `hours`, with that schedule (index into `schedules`).
+    queues: Vec<(NodeId, usize)>,
 }
 
 impl HoursRoutes {
@@ -55,10 +60,21 @@ impl HoursRoutes {
                     .routes
                     .iter()
                     .any(|b| b.when.iter().any(|t| matches!(t, Test::Hours(h) if h == name))),
+                NodeKind::Transfer(t) => t.settings.hours.as_deref() == Some(name),
                 _ => false,
             })
         };
         let schedules: Vec<String> = menu.schedules.keys().filter(|s| used(s)).cloned().collect();
+        let queues = menu
+            .node_ids()
+            .filter_map(|id| match &menu.node(id).kind {
+                NodeKind::Transfer(t) => {
+                    let h = t.settings.hours.as_deref()?;
+                    Some((id, schedules.iter().position(|s| s == h)?))
+                }
+                _ => None,
+            })
+            .collect();
         let mut routes = Vec::new();
         for id in menu.node_ids() {
             let NodeKind::Route(r) = &menu.node(id).kind else {
@@ -99,12 +115,27 @@ impl HoursRoutes {
                 .collect();
             routes.push(HoursRoute { branches, default });
         }
-        HoursRoutes { schedules, routes }
+        HoursRoutes {
+            schedules,
+            routes,
+            queues,
+        }
     }
 
-    /// Whether no route depends on opening hours (then every period is the same).
+    /// Whether neither a route nor a queue depends on opening hours (then every period is the
+    /// same).
     pub fn is_empty(&self) -> bool {
-        self.routes.is_empty()
+        self.routes.is_empty() && self.queues.is_empty()
+    }
+
+    /// `closed[i]` for every node `i`: a transfer whose queue is closed while exactly the
+    /// schedules with `open[j]` are open; no call-taker answers there then. O(nodes).
+    pub fn closed_queues(&self, nodes: usize, open: &[bool]) -> Vec<bool> {
+        let mut closed = vec![false; nodes];
+        for &(id, s) in &self.queues {
+            closed[id.index()] = !open[s];
+        }
+        closed
     }
 
     /// `removed[e]` for every edge index `e` of `g`: the route branches (and defaults) that

@@ -77,9 +77,11 @@ fn operator_starts<'a>(menu: &'a Menu, g: &'a MenuGraph) -> impl Iterator<Item =
 
 /// [`reaches_operator`] and [`reachable_from_entry`] with the edges `e` for which
 /// `removed[e.index()]` left out (route branches that cannot be taken in some period, see
-/// [`super::hours`]): `(reaches, reachable)`. Two breadth-first searches, O(nodes + edges).
-pub fn reach_where(menu: &Menu, g: &MenuGraph, removed: &[bool]) -> (Vec<bool>, Vec<bool>) {
-    let reaches = bfs_where(g, operator_starts(menu, g), Direction::Incoming, Some(removed));
+/// [`super::hours`]), and the transfers with `closed[i]` (their queue is closed then) not
+/// counted as operators: `(reaches, reachable)`. Two breadth-first searches, O(nodes + edges).
+pub fn reach_where(menu: &Menu, g: &MenuGraph, removed: &[bool], closed: &[bool]) -> (Vec<bool>, Vec<bool>) {
+    let starts = operator_starts(menu, g).filter(|n| !closed[n.index()]);
+    let reaches = bfs_where(g, starts, Direction::Incoming, Some(removed));
     let reachable = bfs_where(g, g.entry.map(|e| g.ix(e)), Direction::Outgoing, Some(removed));
     (reaches, reachable)
 }

@@ -218,3 +218,45 @@ nodes:
         out.stdout
     );
 }
+
+#[test]
+fn a_queue_with_opening_hours_is_no_person_while_it_is_closed() {
+    // No route tests the hours: the only transfer's queue is closed at night and at weekends,
+    // so from `main` nobody answers then (its closed plan is a message, not a person).
+    let dir = Dir::new();
+    let menu = |plan: &str| {
+        format!(
+            r#"
+name: T
+entry: main
+defaults: {{ fallback: desk, operator: desk, keys: {{ operator: "0" }} }}
+schedules:
+  day: [{{ days: mon-fri, from: "08:00", to: "18:00" }}]
+queues:
+  desk:
+    hours: day
+    when_unstaffed: {{ action: message, prompt: {{ text: "busy" }} }}
+    when_closed: {plan}
+nodes:
+  main:
+    kind: menu
+    prompt: {{ text: "For the desk, press 1." }}
+    options: [{{ key: "1", to: desk }}]
+  desk: {{ kind: transfer, queue: desk }}
+  night: {{ kind: transfer, queue: night }}
+"#
+        )
+    };
+    dir.write("closed.yaml", menu(r#"{ action: message, prompt: { text: "closed" } }"#));
+    let out = dir.ivrsim(&["check", "closed.yaml"]);
+    assert!(
+        out.stdout
+            .contains("from `main`, mon-fri before 08:00 and from 18:00; sat-sun all day: no way to a person"),
+        "{}",
+        out.stdout
+    );
+    // A closed plan that goes on to a queue without hours: someone answers at any time.
+    dir.write("night.yaml", menu("{ action: goto, to: night }"));
+    let out = dir.ivrsim(&["check", "night.yaml"]);
+    assert!(!codes_in(&out.stdout).contains("W023"), "{}", out.stdout);
+}
