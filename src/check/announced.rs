@@ -550,7 +550,9 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
         };
         let allow_w019 = !node.lint_allow.contains(&Code::AnnouncedKey);
         let allow_w020 = !node.lint_allow.contains(&Code::UnannouncedOption);
-        let targets = targets(menu, id);
+        // What each key is for, computed once per node and only when an announcement needs
+        // judging (most nodes of a large menu announce nothing that needs it).
+        let mut targets_of: Option<Vec<Target>> = None;
         let prompts: Vec<&Prompt> = std::iter::once(prompt)
             .chain(listen.no_input.iter())
             .chain(listen.no_match.iter())
@@ -609,6 +611,7 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                     if purpose.is_empty() {
                         continue;
                     }
+                    let targets = targets_of.get_or_insert_with(|| targets(menu, id));
                     let Some(own_target) = targets.iter().find(|t| t.action == action) else {
                         continue;
                     };

@@ -29,8 +29,14 @@ pub fn is_word_char(c: char) -> bool {
 /// `"  Water-Leak! "` gives `"water leak"`, `"ESPAÑOL"` gives `"español"`, `"ＦＩＲＥ"` gives
 /// `"fire"`.
 pub fn normalize(text: &str) -> String {
-    let lower: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    let composed: String = lower.nfc().collect();
+    // ASCII is its own NFKC and NFC, and lowercases to ASCII: skip the Unicode tables (most
+    // prompts and keywords are ASCII, and `check` reads every prompt of a menu).
+    let composed: String = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        let lower: String = text.nfkc().flat_map(char::to_lowercase).collect();
+        lower.nfc().collect()
+    };
     let mut out = String::with_capacity(composed.len());
     for word in composed.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
