@@ -159,25 +159,6 @@ fn example_moment(periods: &Periods, failing: &[bool]) -> Option<String> {
     Some(periods.moment(s).strftime("%Y-%m-%dT%H:%M").to_string())
 }
 
-fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
-    let mut s: Vec<String> = ids
-        .iter()
-        .take(max)
-        .map(|&i| format!("`{}`", menu.node(i).id))
-        .collect();
-    if ids.len() > max {
-        s.push(format!("{} more", ids.len() - max));
-    }
-    match s.len() {
-        0 => String::new(),
-        1 => s.remove(0),
-        _ => {
-            let last = s.pop().unwrap_or_default();
-            format!("{} and {last}", s.join(", "))
-        }
-    }
-}
-
 /// W023, for the nodes that reach an operator at some time (the others are E014's) and that
 /// a caller can be at in a period in which they do not.
 pub(super) fn check(
@@ -268,7 +249,7 @@ pub(super) fn check(
         )
         .label("a caller here then can never reach a person");
         if nodes.len() > 1 {
-            d = d.note(format!("the same holds for {}", names(menu, &nodes[1..], 5)));
+            d = d.note(format!("the same holds for {}", super::names(menu, &nodes[1..], 5)));
         }
         d = d.note(format!(
             "counted with only the routes that can be taken then, by the opening hours of {closed_names}"

@@ -210,6 +210,26 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
 }
 
+/// Up to `max` node ids in backticks, then how many more: "`a`, `b` and 3 more".
+pub(crate) fn names(menu: &Menu, ids: &[crate::menu::NodeId], max: usize) -> String {
+    let mut s: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|&i| format!("`{}`", menu.node(i).id))
+        .collect();
+    if ids.len() > max {
+        s.push(format!("{} more", ids.len() - max));
+    }
+    match s.len() {
+        0 => String::new(),
+        1 => s.remove(0),
+        _ => {
+            let last = s.pop().unwrap_or_default();
+            format!("{} and {last}", s.join(", "))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diag::{Code, Diagnostic};

@@ -11,18 +11,6 @@ use crate::graph::reach::{Components, Ending, Endings, reaches_handoff, reaches_
 use crate::menu::{Menu, NodeId, NodeKind};
 use crate::rules::{self, FailureKind};
 
-fn names(menu: &Menu, ids: &[NodeId], max: usize) -> String {
-    let mut s: Vec<String> = ids
-        .iter()
-        .take(max)
-        .map(|&i| format!("`{}`", menu.node(i).id))
-        .collect();
-    if ids.len() > max {
-        s.push(format!("and {} more", ids.len() - max));
-    }
-    s.join(", ")
-}
-
 pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<Diagnostic>) {
     let g = &a.graph;
     let reaches = reaches_operator(menu, g);
@@ -70,7 +58,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
                     Ending::RetriesEnd(n) => retries_end(menu, *n),
                     Ending::Loop(c) => format!(
                         "the loop through {} with no way out",
-                        names(menu, &comps.members[*c], 5)
+                        super::names(menu, &comps.members[*c], 5)
                     ),
                     Ending::DeadEnd(n) => format!("`{}`, which leads nowhere", menu.node(*n).id),
                     Ending::Unlimited(n) => format!(
@@ -132,7 +120,7 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         let first = menu.node(sorted[0]);
         diags.push(
             Diagnostic::new(Code::InescapableLoop, first.span, "a loop that callers can never leave")
-                .label(format!("callers go round {} forever", names(menu, &sorted, 6)))
+                .label(format!("callers go round {} forever", super::names(menu, &sorted, 6)))
                 .help("add a way out of the loop: a key, a `fallback`, or a `next` that leaves it"),
         );
     }

@@ -43,31 +43,7 @@ pub const ABBREVIATIONS: &[(&str, &str)] = &[
     ("yo", "years old"),
 ];
 
-const UNITS: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+use crate::rules::vars::{ONES as UNITS, TENS};
 
 /// Words after which `A to B` is a range, not a time (`5 to 10 minutes`).
 const UNIT_WORDS: &[&str] = &[
@@ -112,7 +88,9 @@ fn unit(w: &str) -> Option<u64> {
 }
 
 fn ten(w: &str) -> Option<u64> {
-    TENS.iter().position(|t| *t == w).map(|n| 20 + 10 * n as u64)
+    TENS.iter()
+        .position(|t| !t.is_empty() && *t == w)
+        .map(|n| 10 * n as u64)
 }
 
 /// A number below 100 in words at `words[i..]`: its value and the words it took.

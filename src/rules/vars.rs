@@ -170,34 +170,37 @@ fn ordinal_suffix(n: i64) -> &'static str {
     }
 }
 
+/// The English words of 0 to 19 (also read by the operator console's word parser).
+pub(crate) const ONES: [&str; 20] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+/// The English words of the tens (index × 10; 0 and 1 have none).
+pub(crate) const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 /// The English words of `n`, tens and units hyphenated as
 /// one word: `1234` is `one thousand two hundred thirty-four` (5 words), `-7` `minus seven`.
 pub fn number_words(n: i64) -> Vec<String> {
-    const ONES: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = [
-        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
     const SCALES: [(u64, &str); 6] = [
         (1_000_000_000_000_000_000, "quintillion"),
         (1_000_000_000_000_000, "quadrillion"),

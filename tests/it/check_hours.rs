@@ -247,7 +247,10 @@ nodes:
 "#
         )
     };
-    dir.write("closed.yaml", menu(r#"{ action: message, prompt: { text: "closed" } }"#));
+    dir.write(
+        "closed.yaml",
+        menu(r#"{ action: message, prompt: { text: "closed" } }"#),
+    );
     let out = dir.ivrsim(&["check", "closed.yaml"]);
     assert!(
         out.stdout
