@@ -102,10 +102,16 @@ pub fn summary(s: &Summary) -> Vec<String> {
             priority,
             reason,
         } => {
+            // `normal priority`, but `priority 2` for a level without a name.
+            let name = priority.name();
+            let priority = if name.bytes().all(|b| b.is_ascii_digit()) {
+                format!("priority {name}")
+            } else {
+                format!("{name} priority")
+            };
             format!(
-                "transferred to queue {} ({} priority, {})",
+                "transferred to queue {} ({priority}, {})",
                 printable(queue),
-                priority.name(),
                 reason.name()
             )
         }

@@ -461,6 +461,8 @@ struct Target {
     all_words: Vec<String>,
     /// Whether its target is a node of the menu (an unknown target is not judged).
     resolved: bool,
+    /// The node it leads to, when it leads to one.
+    to: Option<NodeId>,
     /// Where it is written.
     span: Span,
     /// How to name it.
@@ -480,6 +482,7 @@ fn targets(menu: &Menu, id: NodeId) -> Vec<Target> {
                 all_words: content(w.iter().cloned().chain(p)),
                 words: content(w),
                 resolved: o.to.node().is_some(),
+                to: o.to.node(),
                 span: o.key_span,
                 name: match &o.label {
                     Some(l) => format!("option `{}` ({l}), to `{}`", o.key, o.to.name),
@@ -502,6 +505,7 @@ fn targets(menu: &Menu, id: NodeId) -> Vec<Target> {
             all_words: content(w.iter().cloned().chain(p)),
             words: content(w),
             resolved: true,
+            to,
             span: g.span,
             name: format!("the global `{}` key `{}`", a.name(), g.key),
         });
@@ -626,7 +630,11 @@ pub(super) fn check(menu: &Menu, diags: &mut Vec<Diagnostic>) {
                         .collect();
                     scored.sort_by_key(|x| std::cmp::Reverse(x.0));
                     let Some(&(best, other)) = scored.first() else { continue };
-                    if scored.get(1).is_some_and(|(s, _)| *s == best) {
+                    // Two keys that lead to the same place ("press 5 for an operator" beside a
+                    // global operator key 0 to the same transfer) do not lead elsewhere.
+                    if scored.get(1).is_some_and(|(s, _)| *s == best)
+                        || (other.to.is_some() && other.to == own_target.to)
+                    {
                         continue;
                     }
                     reported.push((a.key.clone(), span));
@@ -800,5 +808,36 @@ mod measured {
         // Silenced at the node.
         let allowed = wrong.replace("    kind: menu\n", "    kind: menu\n    lint_allow: [W019]\n");
         assert_eq!(findings("W019-announced-key.yaml", &allowed), vec![]);
+    }
+}
+
+#[cfg(test)]
+mod same_place {
+    use crate::audio::ClipLibrary;
+    use crate::diag::Code;
+    use crate::menu::testing::menu;
+
+    fn codes(yaml: &str) -> Vec<Code> {
+        let m = menu(yaml);
+        let clips = ClipLibrary::default();
+        let a = crate::check::Analysis::of(&m, &clips);
+        let t = crate::check::Thresholds::resolve(&m, &crate::check::Overrides::default());
+        crate::check::check_menu(&m, &clips, &a, &t)
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    // "Press 5 for an operator" with option 5 and the global operator key 0 both leading to
+    // the operator: nothing leads elsewhere (a false W019 found by trying it).
+    #[test]
+    fn two_keys_to_the_same_place_are_no_wrong_announcement() {
+        let yaml = |to: &str| {
+            format!(
+                "name: T\nentry: main\ndefaults: {{ fallback: op, operator: op, keys: {{ operator: \"0\" }} }}\nnodes:\n  main:\n    kind: menu\n    prompt: {{ text: \"For billing, press 1. To speak to an operator, press 5.\" }}\n    options: [{{ key: \"1\", to: bill, label: billing }}, {{ key: \"5\", to: {to} }}]\n  bill: {{ kind: transfer, queue: billing }}\n  op: {{ kind: transfer, queue: general }}\n  sales: {{ kind: transfer, queue: sales }}\n"
+            )
+        };
+        assert!(!codes(&yaml("op")).contains(&Code::AnnouncedKey));
+        assert!(codes(&yaml("sales")).contains(&Code::AnnouncedKey));
     }
 }

@@ -28,17 +28,22 @@ pub(super) fn check(menu: &Menu, a: &Analysis, t: &Thresholds, diags: &mut Vec<D
         None
     };
 
-    // With no transfer at all, one finding says it better than one per node.
+    // With no transfer at all, one finding says it better than one per node. A menu whose
+    // only handoffs are voicemail, applications or recordings is self-service: it must say so
+    // (`self_service: true`), so that a transfer deleted by mistake is not taken for a design.
     let no_transfer = !menu.nodes.is_empty()
         && !menu.self_service
-        && !menu.nodes.iter().any(|n| n.kind.ends_by_design())
+        && !menu
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::Transfer(_) | NodeKind::Callback(_)))
         && !g.unknown_exit.iter().any(|&u| u);
     if no_transfer {
         diags.push(
             Diagnostic::new(Code::NoOperator, menu.entry.span, "this menu has no `transfer` node")
                 .label("no caller can ever reach an operator")
                 .note(format!("none of the {} nodes can hand a call to a person", menu.nodes.len()))
-                .help("add a node with `kind: transfer` and `queue: <name>`, and lead to it from every menu, e.g. with a global `operator` key and `defaults.operator`"),
+                .help("add a node with `kind: transfer` and `queue: <name>`, and lead to it from every menu, e.g. with a global `operator` key and `defaults.operator`; or, if no person is part of the design (voicemail, an information line), say `self_service: true` at the top of the menu"),
         );
     }
 

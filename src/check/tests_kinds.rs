@@ -38,9 +38,22 @@ fn handoffs_by_design_are_not_no_operator() {
   thanks: {{ kind: message, prompt: {{ text: thanks }}, next: bye }}
   pay: {{ kind: external, app: application, target: pay, on: {{ success: bye, error: main }} }}
   bye: {{ kind: hangup }}
+  op: {{ kind: transfer, queue: q }}
 "
     );
     let found = codes(&yaml);
+    assert!(!found.iter().any(|(c, _)| *c == Code::NoOperator), "{found:?}");
+    // With no transfer at all, a menu of handoffs by design must say it is self-service:
+    // one E014 says so (a transfer deleted by mistake is not taken for a design).
+    let no_person = yaml.replace("  op: { kind: transfer, queue: q }\n", "");
+    let found = codes(&no_person);
+    assert_eq!(
+        found.iter().filter(|(c, _)| *c == Code::NoOperator).count(),
+        1,
+        "{found:?}"
+    );
+    let declared = no_person.replace("entry: main\n", "entry: main\nself_service: true\n");
+    let found = codes(&declared);
     assert!(!found.iter().any(|(c, _)| *c == Code::NoOperator), "{found:?}");
     // Without the voicemail, the recording and the loop back, `pay`'s success ends at a
     // hang-up: E014 there.

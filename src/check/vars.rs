@@ -11,7 +11,8 @@ use crate::rules::vars::{ReadAs, placeholders};
 use crate::source::Span;
 
 /// Every variable some part of the menu sets: `variables:`, collects' `store`, external
-/// steps' `store` (those that come back), and every `set:`.
+/// steps' `store` (those that come back), recordings' `store` (the length), pattern options'
+/// `store` (the keys dialled), and every `set:`.
 fn set_somewhere(menu: &Menu) -> HashSet<&str> {
     let mut set: HashSet<&str> = menu.variables.iter().map(String::as_str).collect();
     for n in &menu.nodes {
@@ -23,8 +24,12 @@ fn set_somewhere(menu: &Menu) -> HashSet<&str> {
             NodeKind::External(e) if e.on.is_some() => {
                 set.insert(&e.store);
             }
+            NodeKind::Record(r) => {
+                set.insert(&r.store);
+            }
             NodeKind::Menu(m) => {
                 set.extend(m.options.iter().flat_map(|o| o.set.iter().map(|s| s.var.as_str())));
+                set.extend(m.options.iter().filter_map(|o| o.store.as_deref()));
             }
             _ => {}
         }

@@ -938,8 +938,10 @@ impl MenuBuilder {
             Diagnostic::new(Code::InvalidValue, n.at, format!("`{field}` must be at least 1")).label(
                 if field.starts_with("max_no_") {
                     "0 would send every caller to the fallback before they could answer"
-                } else {
+                } else if field.starts_with("max_options") || field.starts_with("max_operator_keys") {
                     "0 would flag every menu"
+                } else {
+                    "0 is none at all"
                 },
             ),
         );

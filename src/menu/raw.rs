@@ -423,7 +423,7 @@ pub struct RawDefaults {
     /// (FreeSWITCH `digit-len`); the longest option key counts if it is longer. At least 1,
     /// at most 32. Default: the longest option key.
     #[schemars(range(min = 1, max = 32))]
-    pub digit_len: Option<S<u32>>,
+    pub digit_len: Option<S<RawCount>>,
     /// Re-prompts for silence, for nodes that have none of their own: the n-th no-input plays
     /// the n-th entry (the last repeats).
     pub no_input: Option<S<Vec<S<RawPrompt>>>>,
@@ -885,7 +885,7 @@ raw_node! {
     /// `menu`: with `key_match: full_length`, the keys an entry takes before it is matched at
     /// once (FreeSWITCH `digit-len`), 1 to 32. Default: `defaults.digit_len`.
     #[schemars(range(min = 1, max = 32))]
-    digit_len: u32,
+    digit_len: RawCount,
     /// Any kind: warnings of `ivrsim check` not to report for this node, by code or name, e.g.
     /// `[W019]` (the menu's `lint.allow` silences them everywhere).
     #[schemars(transform = schema::warning)]

@@ -71,6 +71,8 @@ fn call_rehearses_a_menu_whose_only_errors_are_design_findings() {
 
 const VOICEMAIL: &str = r#"name: Reports line
 entry: main
+# No person in this design: it says so.
+self_service: true
 variables: [caller_id]
 defaults:
   no_input: [{ text: "Sorry." }]

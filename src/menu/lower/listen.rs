@@ -40,7 +40,9 @@ impl Cx<'_> {
                 };
                 Some(At::new(policy, at))
             }),
-            digit_len: d.digit_len.map(|v| self.at(file, v)),
+            digit_len: d
+                .digit_len
+                .and_then(|v| self.count(file, "digit_len", v, u64::from(u32::MAX), "1 to 32")),
         }
     }
 
@@ -135,5 +137,5 @@ struct ListenFields<'a> {
     barge_in: Option<&'a S<bool>>,
     type_ahead: Option<&'a S<bool>>,
     key_match: Option<&'a S<String>>,
-    digit_len: Option<&'a S<u32>>,
+    digit_len: Option<&'a S<RawCount>>,
 }
