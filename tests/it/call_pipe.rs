@@ -312,7 +312,8 @@ fn the_recording_is_as_long_as_the_call() {
 
 #[test]
 fn after_hours_a_regional_call_goes_to_the_national_line() {
-    let (out, _, code) = call(&["--at", SUNDAY_10], "4\n1\n");
+    // Closed: the after-hours menu offers a recorded report (1) or the national line (2).
+    let (out, _, code) = call(&["--at", SUNDAY_10], "4\n1\n2\n");
     assert_eq!(code, 0);
     assert!(out.contains("regions_closed"), "{out}");
     assert!(out.contains("transferred to queue national"), "{out}");
@@ -507,7 +508,8 @@ fn input_after_the_end() -> &'static str {
 /// Whatever is piped in, a call ends at its maximum length (4 hours of call time).
 #[test]
 fn a_call_ends_at_its_maximum_length() {
-    let (out, err, code) = call(&["--at", MONDAY_10], &"*\n".repeat(2_000));
+    // `*` replays the main menu's short prompt: 4,000 of them run past 4 hours.
+    let (out, err, code) = call(&["--at", MONDAY_10], &"*\n".repeat(4_000));
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("=== call over: ended by the line (the call reached its maximum length) ==="),

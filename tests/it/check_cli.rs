@@ -471,6 +471,11 @@ impl MenuModel {
                     }
                     out.push(s(&n["default"]));
                 }
+                "record" => {
+                    out.push(s(&n["next"]));
+                    out.push(s(&n["no_speech"]));
+                }
+                "callback" => out.push(s(&n["next"])),
                 _ => {}
             }
             edges
@@ -509,11 +514,12 @@ impl MenuModel {
                 edges.entry(from).or_default().insert(to);
             }
         }
-        // Backward breadth-first search from every transfer.
+        // Backward breadth-first search from every transfer, and from every node that ends the
+        // IVR's part by design or reaches a call-taker otherwise (recording, callback request).
         let mut reaches: BTreeSet<String> = self
             .order
             .iter()
-            .filter(|id| self.kind(id) == "transfer")
+            .filter(|id| matches!(self.kind(id), "transfer" | "record" | "callback" | "external"))
             .cloned()
             .collect();
         let mut queue: VecDeque<String> = reaches.iter().cloned().collect();

@@ -249,7 +249,7 @@ fn filter_runs_only_the_scenarios_whose_name_contains_it() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("1 passed, 0 failed, 49 filtered out"),
+        out.stdout.contains("1 passed, 0 failed, 62 filtered out"),
         "{}",
         out.stdout
     );
