@@ -72,6 +72,9 @@ fn named_prompts(menu: &Menu) -> Vec<(&Prompt, String, String)> {
             list.push((p, id.clone(), format!("`{id}` prompt"), "prompt".to_owned()));
         }
         if let Some(l) = n.kind.listen() {
+            if let Some(p) = l.short_prompt.as_deref() {
+                list.push((p, format!("{id}.short"), format!("`{id}` short_prompt"), "short".to_owned()));
+            }
             for (role, prompts) in [("no_input", &l.no_input), ("no_match", &l.no_match)] {
                 for (i, p) in prompts.iter().enumerate() {
                     let role = format!("{role}.{}", i + 1);
@@ -82,6 +85,14 @@ fn named_prompts(menu: &Menu) -> Vec<(&Prompt, String, String)> {
         if let NodeKind::Transfer(t) = &n.kind {
             if let Some(p) = &t.hold.prompt {
                 list.push((p, format!("{id}.hold"), format!("`{id}` hold"), "hold".to_owned()));
+            }
+            if let Some(p) = t.hold.expected_wait.as_ref().and_then(|e| e.prompt.as_ref()) {
+                let role = "expected_wait".to_owned();
+                list.push((p, format!("{id}.{role}"), format!("`{id}` hold.expected_wait"), role));
+            }
+            if let Some(p) = t.hold.periodic.as_ref().map(|p| &p.prompt) {
+                let role = "periodic".to_owned();
+                list.push((p, format!("{id}.{role}"), format!("`{id}` hold.periodic"), role));
             }
             let plan = match &t.when_no_operator {
                 Some(NoOperator::Hold { prompt, .. }) => prompt.as_ref(),

@@ -172,7 +172,9 @@ impl Menu {
             n.kind
                 .prompt()
                 .into_iter()
-                .chain(listen.into_iter().flat_map(|l| l.no_input.iter().chain(&l.no_match)))
+                .chain(listen.into_iter().flat_map(|l| {
+                    l.short_prompt.as_deref().into_iter().chain(&l.no_input).chain(&l.no_match)
+                }))
                 .chain(transfer)
         }))
     }
