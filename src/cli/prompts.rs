@@ -73,7 +73,12 @@ fn named_prompts(menu: &Menu) -> Vec<(&Prompt, String, String)> {
         }
         if let Some(l) = n.kind.listen() {
             if let Some(p) = l.short_prompt.as_deref() {
-                list.push((p, format!("{id}.short"), format!("`{id}` short_prompt"), "short".to_owned()));
+                list.push((
+                    p,
+                    format!("{id}.short"),
+                    format!("`{id}` short_prompt"),
+                    "short".to_owned(),
+                ));
             }
             for (role, prompts) in [("no_input", &l.no_input), ("no_match", &l.no_match)] {
                 for (i, p) in prompts.iter().enumerate() {

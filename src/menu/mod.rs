@@ -173,7 +173,11 @@ impl Menu {
                 .prompt()
                 .into_iter()
                 .chain(listen.into_iter().flat_map(|l| {
-                    l.short_prompt.as_deref().into_iter().chain(&l.no_input).chain(&l.no_match)
+                    l.short_prompt
+                        .as_deref()
+                        .into_iter()
+                        .chain(&l.no_input)
+                        .chain(&l.no_match)
                 }))
                 .chain(transfer)
         }))
