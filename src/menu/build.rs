@@ -967,6 +967,28 @@ impl MenuBuilder {
                     .help("remove `fallback`, or one of the two it stands for"),
             );
         }
+        // A kind's own fallback beside `unlimited` retries of that kind is never taken.
+        for (limit, fallback, kind) in [
+            (&listen.max_no_input, &listen.fallback_no_input, "no_input"),
+            (&listen.max_no_match, &listen.fallback_no_match, "no_match"),
+        ] {
+            if let (Some(l), Some(f)) = (limit, fallback)
+                && l.value == Retries::Unlimited
+            {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        f.span,
+                        format!("`fallback_{kind}` is never taken here"),
+                    )
+                    .label(format!(
+                        "`max_{kind}` is `unlimited`: the prompt plays again after every failure"
+                    ))
+                    .with_secondary(l.at, "unlimited retries")
+                    .help(format!("give `max_{kind}` a limit, or remove `fallback_{kind}`")),
+                );
+            }
+        }
         listen.digit_len = listen.digit_len.filter(|n| {
             if n.value == 0 || n.value as usize > pattern::MAX_ENTRY {
                 self.report(

@@ -760,3 +760,31 @@ fn a_reader_that_stops_early_is_not_an_error() {
         assert!(!stderr.contains("Broken pipe"), "{format}: {stderr}");
     }
 }
+
+#[test]
+fn a_fallback_of_a_kind_with_unlimited_retries_is_never_taken() {
+    // Found by trying it: the fallback was silently ignored (no edge, no finding).
+    let dir = Dir::new();
+    dir.write(
+        "menu.yaml",
+        r#"name: T
+entry: main
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "For the desk, press 1." }
+    max_no_input: unlimited
+    fallback_no_input: desk
+    options: [{ key: "1", to: desk }]
+  desk: { kind: transfer, queue: desk }
+"#,
+    );
+    let out = dir.ivrsim(&["check", "menu.yaml"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("error[E016]: `fallback_no_input` is never taken here\n  --> menu.yaml:8:24"),
+        "{}",
+        out.stdout
+    );
+}
