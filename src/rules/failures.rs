@@ -255,6 +255,22 @@ pub fn failure_edges(listen: &Listen) -> Vec<FailureEdge> {
     edges
 }
 
+/// The failure edges a scenario can be seen to take at a node with `listen`: the
+/// [`failure_edges`], less a re-prompt of a kind the node has no re-prompt for (there the
+/// prompt simply plays again, and nothing tells that failure's re-prompt apart). What
+/// coverage counts as targets and `scenarios generate` aims at, so that every target can be
+/// reached (issue 14: "targets are only what can happen").
+pub fn coverage_edges(listen: &Listen) -> Vec<FailureEdge> {
+    failure_edges(listen)
+        .into_iter()
+        .filter(|e| match e {
+            FailureEdge::NoInputReprompt => !listen.no_input.is_empty(),
+            FailureEdge::NoMatchReprompt => !listen.no_match.is_empty(),
+            FailureEdge::NoInputFallback | FailureEdge::NoMatchFallback => true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

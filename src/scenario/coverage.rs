@@ -220,7 +220,7 @@ impl Coverage {
                 }
             }
             if let Some(l) = node.kind.listen() {
-                let edges = crate::rules::failure_edges(l);
+                let edges = crate::rules::failures::coverage_edges(l);
                 for e in edges {
                     let what = format!("{} at `{}`", e.describe(), node.id);
                     c.failure_edges.push(target(what, node.span, Hit::Failure(id, e)));

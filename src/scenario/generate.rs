@@ -532,7 +532,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             }
             if let Some(l) = listen {
                 if first {
-                    for e in crate::rules::failure_edges(l) {
+                    for e in crate::rules::failures::coverage_edges(l) {
                         targets.insert(match e {
                             FailureEdge::NoInputReprompt => reprompt(&node.id, true),
                             FailureEdge::NoMatchReprompt => reprompt(&node.id, false),

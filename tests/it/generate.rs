@@ -325,3 +325,47 @@ fn barge_ins_at_several_prompts_are_saved_at_their_times() {
         test.stdout
     );
 }
+
+// Issue 14: coverage targets are only what can happen. A menu with no re-prompts at all (the
+// prompt simply plays again) has no re-prompt targets, so a generated suite covers it whole,
+// under every counting policy.
+#[test]
+fn a_menu_without_reprompts_is_covered_whole_under_every_counting_policy() {
+    for counting in ["visit", "shared", "freeswitch", "call"] {
+        let dir = Dir::new();
+        let menu = dir.write(
+            "menu.yaml",
+            format!(
+                r#"name: T
+entry: main
+defaults: {{ fallback: op, operator: op, keys: {{ operator: "0" }}, counting: {counting} }}
+nodes:
+  main:
+    kind: menu
+    prompt: {{ text: "For billing, press 1. For an operator, press 0." }}
+    options: [{{ key: "1", to: bill }}]
+  bill:
+    kind: collect
+    prompt: {{ text: "Your account number, please." }}
+    digits: {{ min: 4, max: 4 }}
+    store: account
+    next: op
+  op: {{ kind: transfer, queue: q, when_no_operator: {{ action: message, prompt: {{ text: "busy" }} }} }}
+"#
+            ),
+        );
+        generate_and_run(&menu);
+        let suite = dir.path().join("suite.yaml");
+        let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "suite.yaml"]);
+        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
+        assert!(suite.exists());
+        let out = dir.ivrsim(&["test", "suite.yaml", "--coverage", "summary"]);
+        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout
+                .contains("nodes 3/3 (100.0%), options 1/1 (100.0%), failure edges 4/4 (100.0%)"),
+            "{counting}: {}",
+            out.stdout
+        );
+    }
+}
