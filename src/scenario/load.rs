@@ -30,6 +30,10 @@ pub fn load_scenarios(
     })?;
     let file = sources.add(path.display().to_string(), text.text);
     let mut diags = Vec::new();
+    if let Some(d) = menu_file_instead(sources, file) {
+        diags.push(d);
+        return Ok((None, diags));
+    }
     let Some(raw) = parse_file::<RawFile>(sources, file, text.invalid_utf8_at, &mut diags) else {
         return Ok((None, diags));
     };
@@ -359,4 +363,39 @@ impl Cx<'_> {
             },
         }
     }
+}
+
+/// A menu file given where a scenario file is expected (a folder of menus and scenarios given
+/// to `ivrsim test`): one finding that says so, instead of "unknown field `name`" for each of
+/// its fields. A file whose top level has `entry` or `nodes` and neither `menu` nor
+/// `scenarios` is a menu.
+fn menu_file_instead(sources: &Sources, file: crate::source::FileId) -> Option<Diagnostic> {
+    let text = sources.text(file);
+    let keys: std::collections::HashMap<String, serde::de::IgnoredAny> = serde_saphyr::from_str(text).ok()?;
+    let menu_like = keys.contains_key("entry") || keys.contains_key("nodes");
+    if !menu_like || keys.contains_key("menu") || keys.contains_key("scenarios") {
+        return None;
+    }
+    let at = ["\nnodes:", "\nentry:"]
+        .iter()
+        .filter_map(|k| text.find(k).map(|i| i + 1))
+        .min()
+        .or_else(|| ["nodes:", "entry:"].iter().find(|k| text.starts_with(**k)).map(|_| 0))
+        .unwrap_or(0);
+    let end = text[at..].find(':').map_or(at, |i| at + i);
+    Some(
+        Diagnostic::new(
+            Code::UnknownField,
+            Span {
+                file,
+                start: at as u32,
+                end: end as u32,
+                pointer: None,
+            },
+            "this is a menu file, not a scenario file",
+        )
+        .label("a menu's field")
+        .note("a scenario file has `menu:` (the menu it tests) and `scenarios:`")
+        .help("check a menu with `ivrsim check`; give `ivrsim test` scenario files, or a folder of them"),
+    )
 }

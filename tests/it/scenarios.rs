@@ -448,3 +448,21 @@ fn a_folder_with_links_back_up_runs_each_file_once() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(out.stdout.matches("PASS  one").count(), 1, "{}", out.stdout);
 }
+
+// Issue 14: a folder that holds menus beside scenarios says which file is a menu, once,
+// instead of "unknown field `name`" for each of its fields; the scenarios still run.
+#[test]
+fn a_menu_file_in_a_folder_of_scenarios_is_named_as_one() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "suite.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: hang up\n    steps: [{ hangup: true }]\n",
+    );
+    let out = dir.ivrsim(&["test", "."]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("this is a menu file, not a scenario file"), "{all}");
+    assert!(!all.contains("unknown field `name`"), "{all}");
+    assert!(all.contains("1 passed, 0 failed"), "{all}");
+}
