@@ -330,6 +330,19 @@ impl Cx<'_> {
             );
         }
         let bound = |cx: &mut Self, b: &Option<S<String>>| b.as_ref().and_then(|v| cx.duration(v));
+        let elapsed = match &r.elapsed {
+            Some(b) => (bound(self, &b.value.min), bound(self, &b.value.max)),
+            None => (None, None),
+        };
+        if let (Some(min), Some(max)) = elapsed
+            && min > max
+        {
+            let at = r.elapsed.as_ref().map_or(span, |b| self.span(&b.referenced));
+            self.push(
+                Diagnostic::new(Code::InvalidValue, at, "`elapsed.min` is more than `elapsed.max`")
+                    .label("no time can hold"),
+            );
+        }
         Expect {
             node: r.node.as_ref().map(|n| n.value.clone()),
             prompt: r.prompt.as_ref().map(|p| p.value.clone()),
@@ -350,10 +363,7 @@ impl Cx<'_> {
                 .as_ref()
                 .map(|h| h.value.clone().filter(|v| !matches!(v.as_str(), "true" | "yes"))),
             external: r.external.as_ref().map(|x| x.value.clone()),
-            elapsed: match &r.elapsed {
-                Some(b) => (bound(self, &b.value.min), bound(self, &b.value.max)),
-                None => (None, None),
-            },
+            elapsed,
             keys: match &r.keys {
                 Some(k) => (
                     k.value.min.as_ref().map(|v| v.value),

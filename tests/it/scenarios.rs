@@ -466,3 +466,35 @@ fn a_menu_file_in_a_folder_of_scenarios_is_named_as_one() {
     assert!(!all.contains("unknown field `name`"), "{all}");
     assert!(all.contains("1 passed, 0 failed"), "{all}");
 }
+
+// Issue 14: expectations that can never hold are load-time findings with file:line:column,
+// not failures found by running: a node the menu does not have, `elapsed.min` > `max`.
+#[test]
+fn expectations_that_can_never_hold_are_refused_at_load() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MINIMAL);
+    dir.write(
+        "unknown.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: a\n    steps:\n      - expect: { node: nowhere }\n",
+    );
+    let out = dir.ivrsim(&["test", "unknown.yaml"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains(
+            "error[E006]: this expectation names node `nowhere`, which the menu does not have\n  --> unknown.yaml:5:9"
+        ),
+        "{all}"
+    );
+    dir.write(
+        "elapsed.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: a\n    steps:\n      - expect: { elapsed: { min: 10s, max: 2s } }\n",
+    );
+    let out = dir.ivrsim(&["test", "elapsed.yaml"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains("error[E016]: `elapsed.min` is more than `elapsed.max`\n  --> elapsed.yaml:5:28"),
+        "{all}"
+    );
+}
