@@ -59,10 +59,21 @@ fn no_command_prints_terminal_controls_from_a_menu() {
 
     dir.write(
         "hostile-test.yaml",
-        "menu: hostile.yaml\nscenarios:\n  - name: \"a\\e]0;x\\a\\u202Eb\"\n    start: { at: 2026-03-02T10:00 }\n    steps:\n      - press: \"1\"\n      - expect: { node: \"n\\e[2J\\u200B\" }\n",
+        "menu: hostile.yaml\nscenarios:\n  - name: \"a\\e]0;x\\a\\u202Eb\"\n    start: { at: 2026-03-02T10:00 }\n    steps:\n      - press: \"1\"\n      - expect: { prompt: \"n\\e[2J\\u200B\" }\n",
     );
     let test = dir.ivrsim(&["test", "hostile-test.yaml"]);
     assert_eq!(test.code, 1, "{}{}", test.stdout, test.stderr);
+    assert_clean("test (stdout)", &test.stdout);
+    assert_clean("test (stderr)", &test.stderr);
+    // An expectation naming a node the menu does not have is refused at load, its name
+    // shown without its controls.
+    dir.write(
+        "hostile-node.yaml",
+        "menu: hostile.yaml\nscenarios:\n  - name: a\n    steps:\n      - expect: { node: \"n\\e[2J\\u200B\" }\n",
+    );
+    let test = dir.ivrsim(&["test", "hostile-node.yaml"]);
+    assert_eq!(test.code, 2, "{}{}", test.stdout, test.stderr);
+    assert!(test.stderr.contains("E006"), "{}", test.stderr);
     assert_clean("test (stdout)", &test.stdout);
     assert_clean("test (stderr)", &test.stderr);
 
