@@ -774,7 +774,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::{CallStart, Handoff, Summary};
+    use crate::engine::Handoff;
     use crate::menu::Menu;
     use crate::menu::testing::menu;
     use crate::timing::PromptTimings;
@@ -826,52 +826,7 @@ nodes:
         ))
     }
 
-    struct Run<'m> {
-        call: Call<'m>,
-        effects: Vec<Effect>,
-    }
-
-    impl<'m> Run<'m> {
-        /// A call with an operator line, handed off at 0.8 s (key 1 pressed at 0).
-        fn start(m: &'m Menu, clips: &'m PromptTimings) -> Self {
-            let start = CallStart {
-                operator_line: true,
-                ..CallStart::default()
-            };
-            let mut call = Call::new(m, clips, start);
-            call.handle_keys(ms(0), "1");
-            call.handle_timeout(ms(800));
-            let mut r = Run {
-                call,
-                effects: Vec::new(),
-            };
-            r.drain();
-            r
-        }
-
-        fn drain(&mut self) -> Vec<Effect> {
-            let new: Vec<Effect> = std::iter::from_fn(|| self.call.poll_effect()).collect();
-            self.effects.extend(new.iter().cloned());
-            new
-        }
-
-        fn to(&mut self, t: u64) -> Vec<Effect> {
-            self.call.handle_timeout(ms(t));
-            self.drain()
-        }
-
-        fn queue(&mut self, t: u64, e: QueueEvent) -> Vec<Effect> {
-            self.call.handle_queue(ms(t), e);
-            self.drain()
-        }
-
-        fn summary(&self) -> Option<&Summary> {
-            self.effects.iter().find_map(|e| match e {
-                Effect::Ended(s) => Some(s),
-                _ => None,
-            })
-        }
-    }
+    use crate::engine::tests_queues::Run;
 
     fn waiting(queue: &str, position: usize, staffed: bool) -> QueueEvent {
         QueueEvent::Waiting {
@@ -935,7 +890,7 @@ nodes:
     fn keys_with_a_call_taker_go_to_the_call_taker_and_waiting_they_do_nothing() {
         let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(1000, waiting("a", 1, true));
         r.call.handle_keys(ms(4000), "5");
         let e = r.drain();
@@ -983,7 +938,7 @@ nodes:
     fn a_handed_off_call_waits_hears_its_position_and_is_answered() {
         let m = hotline(r#"{ action: message, prompt: { text: "sorry" } }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         let h: Vec<&Handoff> = r
             .effects
             .iter()
@@ -1035,7 +990,7 @@ nodes:
     fn a_caller_who_hangs_up_while_waiting_abandons() {
         let m = hotline("");
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(1000, waiting("a", 3, true));
         r.call.handle_hangup(ms(7000));
         r.drain();
@@ -1049,7 +1004,7 @@ nodes:
     fn without_a_plan_the_built_in_message_plays_and_the_line_hangs_up() {
         let m = hotline("");
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(
             1000,
             QueueEvent::Unavailable {
@@ -1073,7 +1028,7 @@ nodes:
     fn message_leaves_the_queue_when_nobody_is_logged_in() {
         let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         let e = r.queue(1000, waiting("a", 1, false));
         assert!(
             e.iter()
@@ -1091,7 +1046,7 @@ nodes:
     fn news_from_the_console_after_the_call_leaves_its_queue_change_nothing() {
         let m = hotline(r#"{ action: message, prompt: { text: "leave a message" } }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(1000, waiting("a", 2, false)); // leaves: the message plays
         // A position update and a second "unavailable" already on their way.
         r.queue(1200, waiting("a", 1, false));
@@ -1121,7 +1076,7 @@ nodes:
     fn hold_waits_up_to_max_wait_then_says_goodbye() {
         let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(
             1000,
             QueueEvent::Unavailable {
@@ -1152,7 +1107,7 @@ nodes:
     fn hold_in_a_queue_is_answered_when_a_call_taker_logs_in_in_time() {
         let m = hotline(r#"{ action: hold, max_wait: 25s }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(1000, waiting("a", 1, false));
         r.queue(20_000, waiting("a", 1, true)); // logged in: the limit no longer runs
         r.to(40_000);
@@ -1165,7 +1120,7 @@ nodes:
     fn goto_goes_on_at_another_node() {
         let m = hotline(r#"{ action: goto, to: other }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         let e = r.queue(1000, waiting("a", 1, false));
         assert!(e.iter().any(|e| matches!(e, Effect::LeftQueue { .. })));
         assert!(e.contains(&Effect::Moved {
@@ -1183,7 +1138,7 @@ nodes:
     fn callback_takes_a_number_and_hands_it_on() {
         let m = hotline(r#"{ action: callback, to: cb }"#);
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(
             1000,
             QueueEvent::Unavailable {
@@ -1216,7 +1171,7 @@ nodes:
         ] {
             let m = hotline(r#"{ action: goto, to: other }"#);
             let clips = PromptTimings::text_only();
-            let mut r = Run::start(&m, &clips);
+            let mut r = Run::start(&m, &clips, None);
             r.queue(1000, waiting("a", 1, true));
             r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
             r.queue(9000, event);
@@ -1230,7 +1185,7 @@ nodes:
     fn a_call_put_back_in_another_queue_waits_there() {
         let m = hotline("");
         let clips = PromptTimings::text_only();
-        let mut r = Run::start(&m, &clips);
+        let mut r = Run::start(&m, &clips, None);
         r.queue(1000, waiting("a", 1, true));
         r.queue(2000, QueueEvent::Answered { operator: "Sam".into() });
         let e = r.queue(9000, waiting("b", 4, true));

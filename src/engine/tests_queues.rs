@@ -51,14 +51,15 @@ nodes:
 
 const HOLD: &str = r#"{ every: 20s, prompt: { text: "you are number {position}" } }"#;
 
-struct Run<'m> {
-    call: Call<'m>,
-    effects: Vec<Effect>,
+/// A call on an operator line and the effects it gave; shared with `line`'s own tests.
+pub(super) struct Run<'m> {
+    pub(super) call: Call<'m>,
+    pub(super) effects: Vec<Effect>,
 }
 
 impl<'m> Run<'m> {
     /// A call on an operator line at `clock`, handed off at 0.8 s.
-    fn start(m: &'m Menu, clips: &'m PromptTimings, clock: Option<&str>) -> Self {
+    pub(super) fn start(m: &'m Menu, clips: &'m PromptTimings, clock: Option<&str>) -> Self {
         let mut start = CallStart {
             operator_line: true,
             ..CallStart::default()
@@ -77,29 +78,29 @@ impl<'m> Run<'m> {
         r
     }
 
-    fn drain(&mut self) -> Vec<Effect> {
+    pub(super) fn drain(&mut self) -> Vec<Effect> {
         let new: Vec<Effect> = std::iter::from_fn(|| self.call.poll_effect()).collect();
         self.effects.extend(new.iter().cloned());
         new
     }
 
-    fn to(&mut self, t: u64) -> Vec<Effect> {
+    pub(super) fn to(&mut self, t: u64) -> Vec<Effect> {
         self.call.handle_timeout(ms(t));
         self.drain()
     }
 
-    fn queue(&mut self, t: u64, e: QueueEvent) -> Vec<Effect> {
+    pub(super) fn queue(&mut self, t: u64, e: QueueEvent) -> Vec<Effect> {
         self.call.handle_queue(ms(t), e);
         self.drain()
     }
 
-    fn keys(&mut self, t: u64, k: &str) -> Vec<Effect> {
+    pub(super) fn keys(&mut self, t: u64, k: &str) -> Vec<Effect> {
         self.call.handle_keys(ms(t), k);
         self.drain()
     }
 
     /// Prompts started at the transfer and after it: (start ms, text).
-    fn heard(&self) -> Vec<(u64, String)> {
+    pub(super) fn heard(&self) -> Vec<(u64, String)> {
         self.effects
             .iter()
             .filter_map(|e| match e {
@@ -109,7 +110,7 @@ impl<'m> Run<'m> {
             .collect()
     }
 
-    fn left(&self) -> Vec<(u64, String)> {
+    pub(super) fn left(&self) -> Vec<(u64, String)> {
         self.effects
             .iter()
             .filter_map(|e| match e {
@@ -119,7 +120,7 @@ impl<'m> Run<'m> {
             .collect()
     }
 
-    fn moved_to(&self, m: &Menu) -> Vec<(u64, String, Via)> {
+    pub(super) fn moved_to(&self, m: &Menu) -> Vec<(u64, String, Via)> {
         self.effects
             .iter()
             .filter_map(|e| match e {
@@ -131,7 +132,14 @@ impl<'m> Run<'m> {
             .collect()
     }
 
-    fn outcome(&self) -> Option<&Outcome> {
+    pub(super) fn summary(&self) -> Option<&crate::engine::Summary> {
+        self.effects.iter().find_map(|e| match e {
+            Effect::Ended(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    pub(super) fn outcome(&self) -> Option<&Outcome> {
         self.effects.iter().find_map(|e| match e {
             Effect::Ended(s) => Some(&s.outcome),
             _ => None,
