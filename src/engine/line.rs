@@ -320,6 +320,12 @@ impl<'m> Call<'m> {
         }
     }
 
+    /// Whether the handed-off call waits for a call-taker (in its queue, or holding under a
+    /// `hold` plan): where a hold exit key acts.
+    pub fn is_waiting(&self) -> bool {
+        matches!(self.line, Some(Line::Waiting { .. }))
+    }
+
     /// Whether the call-taker has put the caller on hold.
     pub fn is_held(&self) -> bool {
         matches!(self.line, Some(Line::Talking { held: true, .. }))

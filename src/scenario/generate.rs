@@ -50,6 +50,11 @@ fn edge(from: &str, via: &Via) -> (String, String) {
     (from.to_owned(), via_token(via))
 }
 
+/// Target key for a node: `(node, "node")`, entered.
+fn entered(node: &str) -> (String, String) {
+    (node.to_owned(), "node".to_owned())
+}
+
 /// Target key for a re-prompt: `no_input_reprompt` or `no_match_reprompt`.
 fn reprompt(node: &str, no_input: bool) -> (String, String) {
     let what = if no_input {
@@ -82,6 +87,7 @@ fn target_words(menu: &Menu, node: &str, what: &str) -> String {
             format!("route {} ({})", i + 1, when.join(" and "))
         }
         ("default", ..) => "the default route".into(),
+        ("node", ..) => "itself (the node)".into(),
         ("external", _, _) => format!("the {} result", what.split_once(':').map_or(what, |(_, r)| r)),
         ("next", ..) => "a valid entry".into(),
         _ => format!(
@@ -94,11 +100,27 @@ fn target_words(menu: &Menu, node: &str, what: &str) -> String {
 }
 
 impl<'m> Sim<'m> {
-    /// Starts a call.
+    /// Starts a call (on an operator line when `start.operator_line`, answered as a
+    /// scenario's `operator: unavailable`).
     pub fn new(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart) -> Self {
+        Self::on_line(menu, clips, start, None)
+    }
+
+    /// Starts a call; `busy`: on an operator line, the handed-off call joins its queue behind
+    /// that many callers (a scenario's `operator: busy` with `waiting:`), else a call on an
+    /// operator line hears that no call-taker can take it (`operator: unavailable`), as the
+    /// scenario runner answers them.
+    pub fn on_line(menu: &'m Menu, clips: &'m ClipLibrary, start: CallStart, busy: Option<usize>) -> Self {
+        let line = start.operator_line;
+        let caller = VirtualCaller::new(menu, clips.timings(), start);
+        let call = match (line, busy) {
+            (false, _) => caller,
+            (true, Some(ahead)) => caller.with_busy_queue(ahead),
+            (true, None) => caller.with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
+        };
         let mut s = Sim {
             menu,
-            call: VirtualCaller::new(menu, clips.timings(), start),
+            call,
             edges: BTreeSet::new(),
             routes: BTreeSet::new(),
         };
@@ -128,9 +150,16 @@ impl<'m> Sim<'m> {
                     }
                     _ => {}
                 },
+                Effect::Moved { from: None, to, .. } => {
+                    self.edges.insert(entered(&self.menu.node(to).id));
+                }
                 Effect::Moved {
-                    from: Some(from), via, ..
+                    from: Some(from),
+                    via,
+                    to,
+                    ..
                 } => {
+                    self.edges.insert(entered(&self.menu.node(to).id));
                     let from = &self.menu.node(from).id;
                     if matches!(via, Via::Route(_) | Via::RouteDefault | Via::External(_)) {
                         self.routes.insert(edge(from, &via));
@@ -249,6 +278,18 @@ struct Config {
     /// Preset variables: an external step's `store` set to `error`, so that its error
     /// branch is taken ("External steps", `rules::vars::external_result`).
     variables: BTreeMap<String, String>,
+    /// On an operator line: what the handed-off call hears.
+    line: Option<Line>,
+}
+
+/// How a generated scenario's operator line answers a handoff (its `start.operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Line {
+    /// `operator: unavailable`: the transfers' plans for an unstaffed (or closed) queue run.
+    Unavailable,
+    /// `operator: busy` with `waiting: N`: the call waits in its queue behind N callers (a
+    /// full queue's plan when N is its `max_waiting`; the wait limit's when the caller stays).
+    Busy(usize),
 }
 
 impl Config {
@@ -257,16 +298,100 @@ impl Config {
             clock: CallClock::new(self.at),
             language: self.language.clone(),
             variables: self.variables.clone(),
-            operator_line: false,
+            operator_line: self.line.is_some(),
             max_length: None,
         }
     }
+
+    /// A call with this start, answered on its operator line as the scenario will be.
+    fn sim<'m>(&self, menu: &'m Menu, clips: &'m ClipLibrary) -> Sim<'m> {
+        let busy = match self.line {
+            Some(Line::Busy(n)) => Some(n),
+            _ => None,
+        };
+        Sim::on_line(menu, clips, self.start(), busy)
+    }
+
+    /// The `operator` fields of `start:` (with their leading comma), or nothing.
+    fn line_yaml(&self) -> String {
+        match self.line {
+            None => String::new(),
+            Some(Line::Unavailable) => ", operator: unavailable".into(),
+            Some(Line::Busy(0)) => ", operator: busy".into(),
+            Some(Line::Busy(n)) => format!(", operator: busy, waiting: {n}"),
+        }
+    }
+
+    /// A short note of the start for a scenario's name (`Mon 22:00`, `error = x`,
+    /// `no call-taker`, `queue full`), or `None` for the first, plain start.
+    fn words(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if !self.variables.is_empty() {
+            let vars: Vec<String> = self.variables.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            w.push(vars.join(", "));
+        }
+        match self.line {
+            None => {}
+            Some(Line::Unavailable) => w.push("no call-taker".into()),
+            Some(Line::Busy(0)) => w.push("call-takers busy".into()),
+            Some(Line::Busy(n)) => w.push(format!("{n} waiting")),
+        }
+        w
+    }
+}
+
+/// The operator lines a menu's transfers can tell apart (see [`Line`]): `unavailable` when a
+/// plan of some transfer leads to a node (an unstaffed or closed queue's `goto` or
+/// `callback`), `busy` when one waits in a queue that has a wait limit or a hold exit key, and
+/// `busy` behind `max_waiting` callers for each queue that can be full, so that the nodes
+/// only those plans lead to are covered too.
+fn lines(menu: &Menu) -> Vec<Line> {
+    use crate::menu::NoOperatorReason as R;
+    let mut out = Vec::new();
+    let mut add = |l: Line| {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    };
+    for n in &menu.nodes {
+        let NodeKind::Transfer(t) = &n.kind else { continue };
+        for (reasons, plan) in t.plans() {
+            if plan.target().is_none() {
+                continue;
+            }
+            for r in reasons {
+                match r {
+                    R::Unstaffed | R::Closed => add(Line::Unavailable),
+                    R::Full => {
+                        if let Some(max) = t.settings.max_waiting {
+                            add(Line::Busy(max as usize));
+                        }
+                    }
+                    R::WaitedTooLong => add(Line::Busy(0)),
+                }
+            }
+        }
+        if t.hold.exit.is_some() {
+            add(Line::Busy(0));
+        }
+    }
+    out
 }
 
 /// A valid entry for a collect: the keys to press (one action), or `None`.
 fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
+    valid_entries(c).into_iter().next()
+}
+
+/// Valid entries for a collect, each the keys to press (then a silence where the entry ends
+/// at the inter-digit timeout), distinct, at most [`MAX_ENTRIES`]: values of the lengths it
+/// takes that its pattern accepts (all zeros, all ones, `200…`, all nines, `2026…`), so that
+/// routes on the value (`less_than`, `between` …) can take each of their branches.
+fn valid_entries(c: &CollectNode) -> Vec<Vec<Act>> {
     let min = c.min.max(1) as usize;
     let max = (c.max as usize).max(min);
+    let mut out: Vec<Vec<Act>> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
     for len in min..=max.min(min + 4) {
         let mut candidates = vec![
             "0".repeat(len),
@@ -277,19 +402,50 @@ fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
         let base = "20261234";
         candidates.push(base.chars().cycle().take(len).collect());
         for v in candidates {
-            if v.len() != len || !c.pattern.as_ref().is_none_or(|p| p.is_match(&v)) {
+            if v.len() != len || values.contains(&v) || !c.pattern.as_ref().is_none_or(|p| p.is_match(&v)) {
                 continue;
             }
-            if len >= c.max as usize {
-                return Some(vec![Act::Press(v, None)]);
-            }
-            return Some(match &c.terminator {
-                Some(t) => vec![Act::Press(format!("{v}{}", t.as_str()), None)],
-                None => vec![Act::Press(v, None), Act::Silence],
+            values.push(v.clone());
+            out.push(if len >= c.max as usize {
+                vec![Act::Press(v, None)]
+            } else {
+                match &c.terminator {
+                    Some(t) => vec![Act::Press(format!("{v}{}", t.as_str()), None)],
+                    None => vec![Act::Press(v, None), Act::Silence],
+                }
             });
+            if out.len() == MAX_ENTRIES {
+                return out;
+            }
         }
     }
-    None
+    out
+}
+
+/// Most valid entries tried at a collect ([`valid_entries`]).
+const MAX_ENTRIES: usize = 5;
+
+/// Pressing `key` to take an option at menu `id`: the key, then (at a menu that waits for a
+/// longer entry after it: `full_length`, or a longer key starting with it) a silence while the
+/// inter-digit timeout runs out, so that the option acts (rule 3, `rules::match_entry`).
+fn choose(menu: &Menu, id: NodeId, key: &str) -> Vec<Act> {
+    use crate::rules::KeyMatch;
+    let mut acts = vec![Act::Press(key.to_owned(), None)];
+    if matches!(crate::rules::match_entry(menu, id, key), KeyMatch::ExactButLonger(_)) {
+        acts.push(Act::Silence);
+    }
+    acts
+}
+
+/// A way on from node `id` for a caller who must leave it: its first option, its valid
+/// entry or a report (when silence would keep the call there for ever).
+fn way_on(menu: &Menu, id: NodeId) -> Option<Vec<Act>> {
+    match &menu.node(id).kind {
+        NodeKind::Menu(m) => m.options.first().map(|o| choose(menu, id, o.key.as_str())),
+        NodeKind::Collect(c) => valid_entry(c),
+        NodeKind::Record(_) => Some(vec![Act::Say("this is my report".into()), Act::Silence]),
+        _ => None,
+    }
 }
 
 /// Keys that are no valid choice at a node: one failed attempt.
@@ -392,6 +548,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 at,
                 language: l.clone(),
                 variables: BTreeMap::new(),
+                line: None,
             });
         }
     }
@@ -410,9 +567,29 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             at: clocks()[0],
             language: None,
             variables: BTreeMap::from([(store.to_owned(), "error".to_owned())]),
+            line: None,
         });
     }
-    let mut targets: BTreeSet<(String, String)> = BTreeSet::new();
+    // Operator lines, at every moment (a queue closed at some of them runs its closed plan).
+    let plain = configs.len();
+    for line in lines(menu) {
+        for i in 0..plain {
+            if configs[i].variables.is_empty() {
+                configs.push(Config {
+                    line: Some(line),
+                    ..configs[i].clone()
+                });
+            }
+        }
+    }
+    // Every node a call can reach is a target, as for coverage (`scenario::coverage`).
+    let graph = crate::graph::MenuGraph::build(menu);
+    let reachable = crate::graph::reach::reachable_from_entry(&graph);
+    let mut targets: BTreeSet<(String, String)> = menu
+        .node_ids()
+        .filter(|id| reachable[id.index()])
+        .map(|id| entered(&menu.node(id).id))
+        .collect();
     let mut notes = Vec::new();
     let mut candidates: Vec<Generated> = Vec::new();
     let mut seen_nodes: BTreeSet<String> = BTreeSet::new();
@@ -422,7 +599,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
         let mut found: BTreeSet<(u32, String)> = BTreeSet::new();
         let mut queue: VecDeque<Vec<Act>> = VecDeque::from([Vec::new()]);
         while let Some(prefix) = queue.pop_front() {
-            let mut sim = Sim::new(menu, clips, cfg.start());
+            let mut sim = cfg.sim(menu, clips);
             for a in &prefix {
                 sim.act(a);
             }
@@ -455,7 +632,17 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 NodeKind::Menu(m) => {
                     for o in &m.options {
                         let mut p = prefix.clone();
-                        p.push(Act::Press(o.key.as_str().to_owned(), None));
+                        p.extend(choose(menu, id, o.key.as_str()));
+                        queue.push_back(p);
+                    }
+                }
+                // Waiting in a queue with an exit key: the caller leaves the queue.
+                NodeKind::Transfer(t) => {
+                    if let Some(exit) = &t.hold.exit
+                        && sim.call.is_waiting()
+                    {
+                        let mut p = prefix.clone();
+                        p.push(Act::Press(exit.key.to_string(), None));
                         queue.push_back(p);
                     }
                 }
@@ -470,13 +657,15 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         queue.push_back(p);
                     }
                 }
-                NodeKind::Collect(c) => match valid_entry(c) {
-                    Some(v) => {
-                        let mut p = prefix.clone();
-                        p.extend(v);
-                        queue.push_back(p);
+                NodeKind::Collect(c) => match valid_entries(c) {
+                    entries if !entries.is_empty() => {
+                        for v in entries {
+                            let mut p = prefix.clone();
+                            p.extend(v);
+                            queue.push_back(p);
+                        }
                     }
-                    None => notes.push(format!(
+                    _ => notes.push(format!(
                         "`{}`: no valid entry found for its digits and pattern; the nodes after it are not covered",
                         menu.node(id).id
                     )),
@@ -492,17 +681,23 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             let listen = node.kind.listen();
             if let NodeKind::Menu(m) = &node.kind {
                 for (i, o) in m.options.iter().enumerate() {
+                    if !crate::rules::option_takes(menu, *id, i) {
+                        continue; // a pattern no entry reaches (W018): nothing to cover
+                    }
+                    // A keyword that also says another option's (W015) never takes this
+                    // option: the first that does alone is said, if any.
+                    let word = o.say.iter().find(|k| crate::rules::takes_alone(&m.options, i, k));
                     if first {
                         targets.insert(edge(&node.id, &Via::Option(i)));
-                        if !o.say.is_empty() {
+                        if word.is_some() {
                             targets.insert(edge(&node.id, &Via::Keyword(i)));
                         }
                     }
                     cand.push((
                         format!("{}: key {}", node.id, o.key.as_str()),
-                        vec![Act::Press(o.key.as_str().to_owned(), None)],
+                        choose(menu, *id, o.key.as_str()),
                     ));
-                    if let Some(w) = o.say.first() {
+                    if let Some(w) = word {
                         cand.push((format!("{}: say \"{w}\"", node.id), vec![Act::Say(w.to_string())]));
                     }
                 }
@@ -526,8 +721,12 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 if first {
                     targets.insert(edge(&node.id, &Via::Next));
                 }
-                if let Some(v) = valid_entry(c) {
-                    cand.push((format!("{}: a valid entry", node.id), v));
+                for (i, v) in valid_entries(c).into_iter().enumerate() {
+                    let name = match i {
+                        0 => format!("{}: a valid entry", node.id),
+                        _ => format!("{}: valid entry {}", node.id, i + 1),
+                    };
+                    cand.push((name, v));
                 }
             }
             if let Some(l) = listen {
@@ -545,6 +744,9 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                 // scenario would run to the call's 4-hour limit.
                 if l.max_no_input.limit().is_some() {
                     cand.push((format!("{}: silence until the fallback", node.id), Vec::new()));
+                } else {
+                    // Its re-prompt: one silence, then a way on.
+                    cand.push((format!("{}: a silence", node.id), vec![Act::Silence]));
                 }
                 match invalid_entry(menu, *id) {
                     Some(bad) => {
@@ -561,30 +763,74 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     None => {}
                 }
             }
+            // The global keys acting here (the operator key, main menu, back …): a node only
+            // they lead to is covered by pressing them.
+            if listen.is_some() {
+                for (action, key) in crate::rules::keys::active_global_keys(menu, *id) {
+                    cand.push((
+                        format!("{}: the {} key", node.id, action.name()),
+                        choose(menu, *id, key.key.as_str()),
+                    ));
+                }
+            }
+            if let NodeKind::Transfer(t) = &node.kind
+                && let Some(exit) = &t.hold.exit
+            {
+                cand.push((
+                    format!("{}: leaves the queue with {}", node.id, exit.key),
+                    vec![Act::Press(exit.key.to_string(), None)],
+                ));
+            }
             for (name, tail) in cand {
-                let mut sim = Sim::new(menu, clips, cfg.start());
-                let mut acts = prefix.clone();
-                for a in &acts {
-                    sim.act(a);
-                }
-                for a in &tail {
-                    sim.act(a);
-                }
-                acts.extend(tail);
-                sim.listen();
-                let node_after = (!acts.is_empty()).then(|| sim.node()).flatten();
-                let mark = acts.len();
-                if !sim.silence_to_end(&mut acts) {
+                // The actions, then silence to the end; where silence alone never ends the
+                // call (`unlimited` retries), a way on from where the actions left it first.
+                // `silences`: how many before the way on (`None`: no way on).
+                let run = |silences: Option<usize>| {
+                    let mut sim = cfg.sim(menu, clips);
+                    let mut acts = prefix.clone();
+                    acts.extend(tail.iter().cloned());
+                    for a in &acts {
+                        sim.act(a);
+                    }
+                    sim.listen();
+                    let node_after = (!acts.is_empty()).then(|| sim.node()).flatten();
+                    let mark = acts.len();
+                    if let Some(n) = silences {
+                        for _ in 0..n {
+                            sim.act(&Act::Silence);
+                            acts.push(Act::Silence);
+                        }
+                        sim.listen();
+                        let here = sim.call.current()?;
+                        for a in way_on(menu, here)? {
+                            sim.act(&a);
+                            acts.push(a);
+                        }
+                    }
+                    sim.silence_to_end(&mut acts).then_some((sim, acts, mark, node_after))
+                };
+                // A fallback that leads back (W016) takes the node's no-input limit of
+                // silences to reach; then the way on.
+                let to_fallback = listen.and_then(|l| l.max_no_input.limit()).map_or(0, |n| n as usize);
+                let Some((mut sim, acts, mark, node_after)) = run(None)
+                    .or_else(|| (to_fallback > 0).then(|| run(Some(to_fallback))).flatten())
+                    .or_else(|| run(Some(0)))
+                else {
                     continue;
-                }
+                };
                 let expect = sim.final_expect();
-                let name = if ci == 0 {
+                let mut words = cfg.words();
+                if ci != 0 && cfg.variables.is_empty() && cfg.at != configs[0].at {
+                    words.insert(0, cfg.at.strftime("%a %H:%M").to_string());
+                }
+                if ci != 0 && words.is_empty() {
+                    // Another language at the first moment: named by it, as before.
+                    words.push(cfg.at.strftime("%a %H:%M").to_string());
+                }
+                let name = if words.is_empty() {
                     name
-                } else if !cfg.variables.is_empty() {
-                    let vars: Vec<String> = cfg.variables.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-                    format!("{name} ({})", vars.join(", "))
                 } else {
-                    format!("{name} ({})", cfg.at.strftime("%a %H:%M"))
+                    format!("{name} ({})", words.join(", "))
                 };
                 candidates.push(Generated {
                     name,
@@ -649,8 +895,9 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
         };
         let _ = writeln!(
             y,
-            "    start: {{ at: {}{lang}{vars} }}",
-            cfg.at.strftime("%Y-%m-%dT%H:%M")
+            "    start: {{ at: {}{lang}{vars}{} }}",
+            cfg.at.strftime("%Y-%m-%dT%H:%M"),
+            cfg.line_yaml()
         );
         let _ = writeln!(y, "    steps:");
         for (i, a) in c.acts.iter().enumerate() {
