@@ -355,19 +355,23 @@ nodes:
             ),
         );
         generate_and_run(&menu);
-        let suite = dir.path().join("suite.yaml");
-        let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "suite.yaml"]);
-        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
-        assert!(suite.exists());
-        let out = dir.ivrsim(&["test", "suite.yaml", "--coverage", "summary"]);
-        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
-        assert!(
-            out.stdout
-                .contains("nodes 3/3 (100.0%), options 1/1 (100.0%), failure edges 4/4 (100.0%)"),
-            "{counting}: {}",
-            out.stdout
+        generated_by_the_cli_covers(
+            &dir,
+            counting,
+            "nodes 3/3 (100.0%), options 1/1 (100.0%), failure edges 4/4 (100.0%)",
         );
     }
+}
+
+/// `ivrsim scenarios generate menu.yaml -o suite.yaml` in `dir`, then `ivrsim test` of the
+/// suite, which passes with the coverage `summary` (`nodes 3/3 (100.0%), …`).
+fn generated_by_the_cli_covers(dir: &Dir, counting: &str, summary: &str) {
+    let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "suite.yaml"]);
+    assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
+    assert!(dir.path().join("suite.yaml").exists());
+    let out = dir.ivrsim(&["test", "suite.yaml", "--coverage", "summary"]);
+    assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains(summary), "{counting}: {}", out.stdout);
 }
 
 // Issue 14: a generated suite covers every target of a menu that uses every construct of menu
@@ -383,15 +387,10 @@ fn a_suite_generated_for_every_construct_covers_it_whole_under_every_counting_po
         let dir = Dir::new();
         dir.write("menu.yaml", template.replace("COUNTING", counting));
         generate_and_run(&dir.path().join("menu.yaml"));
-        let out = dir.ivrsim(&["scenarios", "generate", "menu.yaml", "-o", "suite.yaml"]);
-        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
-        let out = dir.ivrsim(&["test", "suite.yaml", "--coverage", "summary"]);
-        assert_eq!(out.code, 0, "{counting}: {}{}", out.stdout, out.stderr);
-        assert!(
-            out.stdout
-                .contains("nodes 20/20 (100.0%), options 7/7 (100.0%), failure edges 19/19 (100.0%)"),
-            "{counting}: {}",
-            out.stdout
+        generated_by_the_cli_covers(
+            &dir,
+            counting,
+            "nodes 20/20 (100.0%), options 7/7 (100.0%), failure edges 19/19 (100.0%)",
         );
         // The operator lines it needed are written as starts.
         let suite = std::fs::read_to_string(dir.path().join("suite.yaml")).unwrap();
