@@ -89,6 +89,7 @@ impl Script {
             span: list_span,
             kind: StepKind::Expect(Expect {
                 transfer: Some(TransferExpect::default()),
+                listen: true,
                 ..Expect::default()
             }),
         });
@@ -99,6 +100,7 @@ impl Script {
                 start,
                 busy: None,
                 steps,
+                language_at: None,
             },
         })
     }
