@@ -129,15 +129,19 @@ pub fn scenario_yaml(
     y
 }
 
-/// Writes the pending `expect: { node }` after an action, once the prompts after it have played.
+/// Writes the pending `expect: { at_node }` after an action: where the call is once the
+/// prompts after it have played (with `listen: true` when it moved on meanwhile, as after a
+/// message: an expectation checks the present).
 fn flush(sim: &mut Sim, steps: &mut String, pending: &mut bool) {
     if !*pending {
         return;
     }
     *pending = false;
+    let before = sim.node();
     sim.listen();
     if let Some(n) = sim.node() {
-        steps.push_str(&format!("      - expect: {{ node: {} }}\n", q(&n)));
+        let listen = if before.as_ref() == Some(&n) { "" } else { "listen: true, " };
+        steps.push_str(&format!("      - expect: {{ {listen}at_node: {} }}\n", q(&n)));
     }
 }
 

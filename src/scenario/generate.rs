@@ -42,6 +42,9 @@ pub struct Sim<'m> {
     pub edges: BTreeSet<(String, String)>,
     /// The route branches among them (a condition or the default).
     pub routes: BTreeSet<(String, String)>,
+    /// Whether the call had ended right after the last action (or the start), before any
+    /// listening: else the final expectation needs `listen: true`.
+    ended_by_action: bool,
 }
 
 /// Target key for an edge: the node and the edge's token ([`via_token`]: `option:N`,
@@ -101,8 +104,10 @@ impl<'m> Sim<'m> {
             call: VirtualCaller::new(menu, clips.timings(), start),
             edges: BTreeSet::new(),
             routes: BTreeSet::new(),
+            ended_by_action: false,
         };
         s.absorb();
+        s.ended_by_action = s.call.is_ended();
         s
     }
 
@@ -170,6 +175,7 @@ impl<'m> Sim<'m> {
             Act::Hangup(at) => self.call.hang_up(At::from_offset(*at)),
         }
         self.absorb();
+        self.ended_by_action = self.call.is_ended();
     }
 
     /// The node the call is at.
@@ -191,12 +197,17 @@ impl<'m> Sim<'m> {
         self.call.is_ended()
     }
 
-    /// The final expectation, as YAML flow mapping text.
+    /// The final expectation, as YAML flow mapping text: `listen: true` when the call had
+    /// not ended before the prompts played (an expectation checks the present).
     pub fn final_expect(&mut self) -> String {
+        let ended = self.ended_by_action;
         self.listen();
         let mut parts = Vec::new();
+        if !ended {
+            parts.push("listen: true".to_owned());
+        }
         if let Some(n) = self.node() {
-            parts.push(format!("node: {}", q(&n)));
+            parts.push(format!("at_node: {}", q(&n)));
         }
         match (self.call.handoff(), self.call.outcome()) {
             (Some(h), _) => parts.push(format!(
@@ -348,8 +359,11 @@ pub struct Generated {
     pub acts: Vec<Act>,
     /// How many actions lead to and make the targeted action.
     pub mark: usize,
-    /// The node reached by the targeted action.
+    /// The node reached by the targeted action (once the prompts after it have played).
     pub node_after: Option<String>,
+    /// Whether the call reaches `node_after` only once the prompts after the action have
+    /// played (a message before it): its expectation then says `listen: true`.
+    pub listen_after: bool,
     /// The final `expect:` (YAML flow mapping).
     pub expect: String,
     /// The targets it covers.
@@ -440,6 +454,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         config_index: ci,
                         acts: Vec::new(),
                         node_after: None,
+                        listen_after: false,
                         expect,
                         covers: std::mem::take(&mut sim.edges),
                     });
@@ -571,8 +586,10 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     sim.act(a);
                 }
                 acts.extend(tail);
+                let before = sim.node();
                 sim.listen();
                 let node_after = (!acts.is_empty()).then(|| sim.node()).flatten();
+                let listen_after = before != node_after;
                 let mark = acts.len();
                 if !sim.silence_to_end(&mut acts) {
                     continue;
@@ -592,6 +609,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     config_index: ci,
                     acts,
                     node_after,
+                    listen_after,
                     expect,
                     covers: std::mem::take(&mut sim.edges),
                 });
@@ -658,7 +676,8 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             if i + 1 == c.mark
                 && let Some(n) = &c.node_after
             {
-                let _ = writeln!(y, "      - expect: {{ node: {} }}", q(n));
+                let listen = if c.listen_after { "listen: true, " } else { "" };
+                let _ = writeln!(y, "      - expect: {{ {listen}at_node: {} }}", q(n));
             }
         }
         let _ = writeln!(y, "      - expect: {}", c.expect);

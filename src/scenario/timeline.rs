@@ -389,9 +389,16 @@ fn end_of(p: &PromptPlay) -> CallTime {
     p.at.saturating_add(p.duration)
 }
 
-/// A call time in seconds with milliseconds, as messages write it: `1.500 s`.
+/// A call time in seconds as messages write it: milliseconds at least (`1.500 s`), and every
+/// further digit the time has (`30.334125 s`, the end of a clip of 8 kHz samples), so a time
+/// read in a message can be written back as `at:` and compared exactly.
 pub fn secs(t: Duration) -> String {
-    format!("{}.{:03} s", t.as_secs(), t.subsec_millis())
+    let nanos = t.subsec_nanos();
+    let mut frac = format!("{nanos:09}");
+    while frac.len() > 3 && frac.ends_with('0') {
+        frac.pop();
+    }
+    format!("{}.{frac} s", t.as_secs())
 }
 
 /// The first words of a prompt's text, for messages.

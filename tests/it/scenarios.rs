@@ -482,7 +482,7 @@ fn expectations_that_can_never_hold_are_refused_at_load() {
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(
         all.contains(
-            "error[E006]: this expectation names node `nowhere`, which the menu does not have\n  --> unknown.yaml:5:9"
+            "error[E006]: this expectation names node `nowhere`, which the menu does not have\n  --> unknown.yaml:5:25"
         ),
         "{all}"
     );
