@@ -140,7 +140,11 @@ fn flush(sim: &mut Sim, steps: &mut String, pending: &mut bool) {
     let before = sim.node();
     sim.listen();
     if let Some(n) = sim.node() {
-        let listen = if before.as_ref() == Some(&n) { "" } else { "listen: true, " };
+        let listen = if before.as_ref() == Some(&n) {
+            ""
+        } else {
+            "listen: true, "
+        };
         steps.push_str(&format!("      - expect: {{ {listen}at_node: {} }}\n", q(&n)));
     }
 }

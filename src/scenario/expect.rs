@@ -14,12 +14,8 @@ pub fn menu_findings(file: &ScenarioFile, menu: &Menu) -> Vec<Diagnostic> {
         if let (Some(lang), Some(at)) = (&sc.start.language, sc.language_at)
             && !menu.languages.contains(lang)
         {
-            let mut d = Diagnostic::new(
-                Code::InvalidValue,
-                at,
-                format!("the menu has no language `{lang}`"),
-            )
-            .label(format!("the menu's languages: {}", menu.languages.join(", ")));
+            let mut d = Diagnostic::new(Code::InvalidValue, at, format!("the menu has no language `{lang}`"))
+                .label(format!("the menu's languages: {}", menu.languages.join(", ")));
             if let Some(h) = did_you_mean(lang, menu.languages.iter().map(String::as_str)) {
                 d = d.help(format!("did you mean `{h}`?"));
             }

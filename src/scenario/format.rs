@@ -152,6 +152,7 @@ pub struct RawExpect {
 /// start). Without `at` and `within`, at any time so far.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = event_rules)]
 pub struct RawEvent {
     /// The node id the event happened at.
     pub node: Option<S<String>>,
@@ -242,6 +243,18 @@ fn step_rules(s: &mut Schema) {
         json!([
             { "if": given("at"), "then": { "anyOf": [given("press"), given("say"), given("hangup")] } },
             { "if": given("gap"), "then": given("press") },
+        ]),
+    );
+}
+
+/// A timed expectation: `tolerance` goes with `at`; `at` and `within` exclude each other.
+fn event_rules(s: &mut Schema) {
+    let given = schema::given;
+    s.insert(
+        "allOf".into(),
+        json!([
+            { "if": given("tolerance"), "then": given("at") },
+            { "not": { "allOf": [given("at"), given("within")] } },
         ]),
     );
 }

@@ -136,3 +136,6 @@ pub struct TransferExpect {
     /// Reason name (`chosen`, `operator_key`, `max_no_input`, `max_no_match`).
     pub reason: Option<String>,
 }
+
+#[cfg(test)]
+mod tests_timed;

@@ -67,16 +67,24 @@ struct Caller<'m> {
 impl Caller<'_> {
     /// Takes the effects the call produced: coverage hits, prompts heard, nodes passed.
     fn absorb(&mut self) {
-        if let Some(t) = &mut self.timeline {
-            t.take_path(self.call.menu(), self.call.path());
-        }
+        // The timeline takes the path before the effects of the same moment (to tell a
+        // barge-in, and a queue position, which polling may add: a busy line's answer).
+        let mut pending = Vec::new();
         while let Some(e) = self.call.poll_effect() {
             super::coverage::record_hits(self.call.menu(), &e, &mut self.hits);
-            if let Some(t) = &mut self.timeline {
-                t.take_effect(&e);
-            }
-            if let Effect::StartPrompt(p) = e {
+            if self.timeline.is_some() {
+                if let Effect::StartPrompt(p) = &e {
+                    self.heard.push(p.clone());
+                }
+                pending.push(e);
+            } else if let Effect::StartPrompt(p) = e {
                 self.heard.push(p);
+            }
+        }
+        if let Some(t) = &mut self.timeline {
+            t.take_path(self.call.menu(), self.call.path());
+            for e in &pending {
+                t.take_effect(e);
             }
         }
         let path = self.call.path();

@@ -155,8 +155,8 @@ pub struct Timeline {
     playing: Option<usize>,
     /// Path steps taken so far (counting those the path left out).
     seen: u64,
-    /// The latest instant the caller pressed a key or said words.
-    last_input: Option<CallTime>,
+    /// The instants the caller pressed a key or said words, in order.
+    inputs: Vec<CallTime>,
     /// When the caller hung up.
     hung_up_at: Option<CallTime>,
     /// Queue positions as they were announced on the path: (since, position).
@@ -174,7 +174,9 @@ impl Timeline {
             _ => 0,
         };
         let total = path.len() as u64 + left_out;
-        let new = usize::try_from(total.saturating_sub(self.seen)).unwrap_or(usize::MAX).min(path.len());
+        let new = usize::try_from(total.saturating_sub(self.seen))
+            .unwrap_or(usize::MAX)
+            .min(path.len());
         self.seen = total;
         for s in &path[path.len() - new..] {
             let node = || menu.node(s.node).id.clone();
@@ -192,7 +194,7 @@ impl Timeline {
                 }
                 PathEvent::Waiting { position, .. } => self.positions.push((s.at, *position)),
                 PathEvent::Key(_) | PathEvent::Keys(_) | PathEvent::SkipsMessage(_) | PathEvent::Said(_) => {
-                    self.last_input = Some(self.last_input.map_or(s.at, |t| t.max(s.at)));
+                    self.input_at(s.at);
                 }
                 PathEvent::CallerHangsUp => self.hung_up_at = Some(s.at),
                 _ => {}
@@ -237,7 +239,7 @@ impl Timeline {
                     let end = end_of(&self.prompts[i]);
                     let by = if *at >= end {
                         "end"
-                    } else if self.last_input == Some(*at) {
+                    } else if self.inputs.iter().rev().any(|t| t == at) {
                         "barge_in"
                     } else if self.hung_up_at == Some(*at) {
                         "hangup"
@@ -247,8 +249,10 @@ impl Timeline {
                     self.stopped(i, (*at).min(end), by);
                 }
             }
-            Effect::DtmfTone { at, .. } => self.last_input = Some(self.last_input.map_or(*at, |t| t.max(*at))),
-            Effect::Handoff(h) => self.events.push(Event::new(EventKind::Handoff, h.time_in_ivr, h.node.clone())),
+            Effect::DtmfTone { at, .. } => self.input_at(*at),
+            Effect::Handoff(h) => self
+                .events
+                .push(Event::new(EventKind::Handoff, h.time_in_ivr, h.node.clone())),
             Effect::Ended(s) => {
                 let by = match s.outcome {
                     Outcome::Abandoned => Some("caller"),
@@ -274,6 +278,13 @@ impl Timeline {
         {
             self.playing = None;
             self.stopped(i, end_of(&self.prompts[i]), "end");
+        }
+    }
+
+    /// The caller acted at `t` (a key or words).
+    fn input_at(&mut self, t: CallTime) {
+        if self.inputs.last() != Some(&t) {
+            self.inputs.push(t);
         }
     }
 
@@ -336,7 +347,10 @@ impl Timeline {
             let _ = write!(msg, ", but there was none by {} (the call's clock)", secs(now));
         } else {
             let what = if matching.is_empty() {
-                format!("none matches; of that kind there {}", if found.len() == 1 { "was" } else { "were" })
+                format!(
+                    "none matches; of that kind there {}",
+                    if found.len() == 1 { "was" } else { "were" }
+                )
             } else {
                 "found".to_owned()
             };

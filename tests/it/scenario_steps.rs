@@ -85,7 +85,10 @@ fn fails(steps: &[&str], step: usize, message: &str) {
 #[test]
 fn press_waits_for_the_prompt_to_end() {
     // 7.2 s welcome + 1.2 s transfer prompt.
-    passes(&[r#"- press: "1""#, "- expect: { listen: true, elapsed: { min: 8.4s, max: 8.4s } }"]);
+    passes(&[
+        r#"- press: "1""#,
+        "- expect: { listen: true, elapsed: { min: 8.4s, max: 8.4s } }",
+    ]);
     // Without `listen`, the expectation checks the present: the key at 7.2 s.
     passes(&[r#"- press: "1""#, "- expect: { elapsed: { min: 7.2s, max: 7.2s } }"]);
     fails(
@@ -103,7 +106,10 @@ fn press_at_barges_in_during_the_prompt() {
         "- expect: { listen: true, elapsed: { max: 2.2s }, transfer: { queue: general } }",
     ]);
     fails(
-        &[r#"- { press: "1", at: 1s }"#, "- expect: { listen: true, elapsed: { min: 7s } }"],
+        &[
+            r#"- { press: "1", at: 1s }"#,
+            "- expect: { listen: true, elapsed: { min: 7s } }",
+        ],
         1,
         "expected at least 7.0 s, the call is at 2.2 s",
     );
@@ -136,7 +142,10 @@ fn say_matches_a_keyword() {
         "- expect: { listen: true, transfer: { queue: general }, keys: { max: 0 } }",
     ]);
     fails(
-        &["- say: leave", "- expect: { listen: true, transfer: { queue: general } }"],
+        &[
+            "- say: leave",
+            "- expect: { listen: true, transfer: { queue: general } }",
+        ],
         1,
         "expected a transfer, but the call has not been handed over",
     );
@@ -163,7 +172,10 @@ fn silence_until_the_timeout_hears_the_no_input_reprompt() {
         r#"- expect: { listen: true, node: main, prompt: "did not hear", elapsed: { min: 21.8s, max: 21.8s } }"#,
     ]);
     fails(
-        &["- silence: timeout", "- expect: { listen: true, elapsed: { max: 12s } }"],
+        &[
+            "- silence: timeout",
+            "- expect: { listen: true, elapsed: { max: 12s } }",
+        ],
         1,
         "expected at most 12.0 s, the call is at 21.8 s",
     );
@@ -268,14 +280,23 @@ fn expect_transfer() {
         r#"- press: "1""#,
         "- expect: { listen: true, transfer: { queue: general, priority: high, reason: chosen } }",
     ]);
-    passes(&[r#"- press: "0""#, "- expect: { listen: true, transfer: { reason: operator_key } }"]);
+    passes(&[
+        r#"- press: "0""#,
+        "- expect: { listen: true, transfer: { reason: operator_key } }",
+    ]);
     fails(
-        &[r#"- press: "0""#, "- expect: { listen: true, transfer: { reason: chosen } }"],
+        &[
+            r#"- press: "0""#,
+            "- expect: { listen: true, transfer: { reason: chosen } }",
+        ],
         1,
         "expected a transfer with reason `chosen`, found `operator_key`",
     );
     fails(
-        &[r#"- press: "1""#, "- expect: { listen: true, transfer: { priority: urgent } }"],
+        &[
+            r#"- press: "1""#,
+            "- expect: { listen: true, transfer: { priority: urgent } }",
+        ],
         1,
         "expected a transfer with priority `urgent`, found `high`",
     );

@@ -30,7 +30,7 @@ fn the_documented_example_passes() {
     );
     let out = dir.ivrsim(&["test", "example.yaml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("2 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }
 
 #[test]
