@@ -299,7 +299,7 @@ impl Cx<'_> {
             }
             StepKind::Hangup { at }
         } else {
-            StepKind::Expect(self.expect(r.expect.as_ref()?))
+            StepKind::Expect(Box::new(self.expect(r.expect.as_ref()?)))
         };
         Some(Step { span, kind })
     }

@@ -90,7 +90,7 @@ pub enum StepKind {
         at: Option<Duration>,
     },
     /// Check the call's state.
-    Expect(Expect),
+    Expect(Box<Expect>),
 }
 
 /// What must hold; every field given is checked, at the current instant of the call's clock

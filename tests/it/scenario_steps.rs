@@ -400,3 +400,43 @@ fn a_busy_queue_applies_its_capacity_and_its_exit_key() {
         out.stderr
     );
 }
+
+// Issue 14: timed expectations, on the call's clock. The welcome plays 7.2 s; a key at 1.5 s
+// stops it (barge-in); two silences leave the caller at `main`, re-prompted at 12.2 s (7.2 s +
+// 5 s) and at 26.8 s (12.2 s + 2.4 s re-prompt + 7.2 s welcome + 5 s).
+#[test]
+fn timed_expectations_name_their_event_and_time() {
+    passes(&[
+        r#"- { press: "1", at: 1.5s }"#,
+        "- expect: { prompt_stopped: { node: main, by: barge_in, at: 1.5s }, handoff: { node: operator, at: 2.7s } }",
+    ]);
+    fails(
+        &[
+            r#"- { press: "1", at: 1.5s }"#,
+            "- expect: { prompt_stopped: { node: main, at: 1.6s } }",
+        ],
+        1,
+        "expected a prompt stopped at `main` at 1.600 s ± 0; found: prompt of `main` stopped at 1.500 s (barge-in)",
+    );
+    passes(&[
+        "- silence: timeout",
+        "- silence: timeout",
+        "- expect: { at_node: main, reprompt: { kind: no_input, node: main, at: 26.8s } }",
+        "- expect: { no_input: { node: main, at: 12.2s } }",
+    ]);
+    // An `at:` whose time has passed is refused at its step.
+    fails(
+        &["- silence: 10s", r#"- { press: "1", at: 1s }"#],
+        1,
+        "but the call is already at 17.200 s: the time has passed",
+    );
+}
+
+// A misplaced timed field is refused before anything runs, at its place.
+#[test]
+fn a_misplaced_timed_field_is_a_load_time_finding() {
+    let out = run(&["- expect: { handoff: { tolerance: 100ms } }"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("`tolerance` without `at`"), "{}", out.stderr);
+    assert!(out.stderr.contains("s.yaml:5:41"), "{}", out.stderr);
+}
