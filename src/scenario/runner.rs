@@ -369,8 +369,15 @@ fn expect(c: &mut Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         && t > c.call.now()
         && !c.call.is_ended()
     {
-        c.call.handle_timeout(t);
-        c.absorb();
+        // Taking the effects can start timers due by `t` (a busy line's answer to the handoff
+        // joins the queue then, with its announcements and limits): they fire too.
+        for _ in 0..crate::rules::MAX_PROMPTS_WITHOUT_A_TURN {
+            c.call.handle_timeout(t);
+            c.absorb();
+            if c.call.poll_timeout().is_none_or(|due| due > t) {
+                break;
+            }
+        }
     }
     check(c, menu, e)
 }

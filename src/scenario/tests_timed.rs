@@ -245,6 +245,27 @@ fn a_hold_announcement_with_its_position() {
     );
 }
 
+// A prompt the line cuts before its end was stopped by a `move`: the queue's `max_wait` (2 s
+// after joining at 3.2 s) ends a hold announcement of 4 s (10 words) at 5.2 s.
+#[test]
+fn a_prompt_cut_by_the_line_stopped_by_a_move() {
+    let menu = MENU
+        .replace(
+            "nodes:\n",
+            "queues:\n  general:\n    max_wait: 2s\n    when_waited_too_long: { action: goto, to: bye }\nnodes:\n",
+        )
+        .replace(
+            "You are number {position}.",
+            "You are number {position} in the queue, please hold on.",
+        );
+    let r = run_on(
+        &menu,
+        "    start: { operator: busy }\n",
+        "      - press: \"1\"\n      - expect: { prompt_stopped: { node: op, prompt: \"please hold on\", by: move, at: 5.2s }, entered: { node: bye, at: 5.2s } }\n",
+    );
+    assert!(r.failure.is_none(), "{:?}", r.failure.map(|f| f.message));
+}
+
 // The timeline of a call answered by a call-taker (on an operator line, told by its driver).
 #[test]
 fn the_timeline_has_the_answer_of_a_call_taker() {
