@@ -78,7 +78,10 @@ pub fn scenario_yaml(
         // Keys and a hang-up during a prompt keep their time in it (whole milliseconds, as
         // written), so the replay does not hear the rest of the prompt first.
         let during = sim.call.is_playing();
-        let off = Duration::from_millis(u64::try_from(ts.saturating_sub(sim.anchor()).as_millis()).unwrap_or(0));
+        // Rounded up to the millisecond, so the time written is never before now: a replay
+        // refuses an `at:` whose time has passed.
+        let since = ts.saturating_sub(sim.anchor()).as_nanos().div_ceil(1_000_000);
+        let off = Duration::from_millis(u64::try_from(since).unwrap_or(0));
         let act = match ev {
             Event::Keys(k) if during => Act::Press(k, Some(off)),
             Event::Keys(k) => Act::Press(k, None),
@@ -129,15 +132,23 @@ pub fn scenario_yaml(
     y
 }
 
-/// Writes the pending `expect: { node }` after an action, once the prompts after it have played.
+/// Writes the pending `expect: { at_node }` after an action: where the call is once the
+/// prompts after it have played (with `listen: true` when it moved on meanwhile, as after a
+/// message: an expectation checks the present).
 fn flush(sim: &mut Sim, steps: &mut String, pending: &mut bool) {
     if !*pending {
         return;
     }
     *pending = false;
+    let before = sim.node();
     sim.listen();
     if let Some(n) = sim.node() {
-        steps.push_str(&format!("      - expect: {{ node: {} }}\n", q(&n)));
+        let listen = if before.as_ref() == Some(&n) {
+            ""
+        } else {
+            "listen: true, "
+        };
+        steps.push_str(&format!("      - expect: {{ {listen}at_node: {} }}\n", q(&n)));
     }
 }
 

@@ -226,27 +226,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
         // Expectations that name a node the menu does not have can never hold: a load-time
         // finding at the step, not a failure found by running.
         if let Some(Ok((menu, ..))) = menus.get(&file.menu) {
-            let unknown: Vec<diag::Diagnostic> = file
-                .scenarios
-                .iter()
-                .flat_map(|sc| &sc.steps)
-                .filter_map(|step| match &step.kind {
-                    crate::scenario::StepKind::Expect(e) => {
-                        let n = e.node.as_ref().filter(|n| menu.find(n).is_none())?;
-                        let mut d = diag::Diagnostic::new(
-                            diag::Code::UnknownTarget,
-                            step.span,
-                            format!("this expectation names node `{n}`, which the menu does not have"),
-                        )
-                        .label("no call can be there");
-                        if let Some(h) = diag::did_you_mean(n, menu.nodes.iter().map(|x| x.id.as_str())) {
-                            d = d.help(format!("did you mean `{h}`?"));
-                        }
-                        Some(d)
-                    }
-                    _ => None,
-                })
-                .collect();
+            let unknown = crate::scenario::expect::menu_findings(&file, menu);
             if !unknown.is_empty() {
                 let _ = diag::render_text(&mut super::stderr(color), &sources, &unknown);
                 broken += 1;

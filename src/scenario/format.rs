@@ -86,7 +86,8 @@ pub struct RawStep {
     pub silence: Option<S<String>>,
     /// `true`: hang up. Nothing happens on the line after it.
     pub hangup: Option<S<Option<bool>>>,
-    /// What must hold once the prompts before it have played; every field given must hold.
+    /// What must hold now, at the current instant of the call's clock (with `listen: true`,
+    /// once the prompts playing have played); every field given must hold.
     pub expect: Option<S<RawExpect>>,
 }
 
@@ -94,7 +95,14 @@ pub struct RawStep {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
+    /// `true`: play the prompts to the caller's turn first (time moves on while they play),
+    /// then check. Default `false`: check the call as it is now.
+    pub listen: Option<S<bool>>,
+    /// The call is at this node now (strict).
+    pub at_node: Option<S<String>>,
     /// The call is at this node, or passed through it since the caller's last key or word.
+    pub passed: Option<S<String>>,
+    /// The old name of `passed` (same meaning; still accepted).
     pub node: Option<S<String>>,
     /// A prompt heard since the previous action contains this text, or its clip has this file
     /// name.
@@ -114,6 +122,59 @@ pub struct RawExpect {
     pub elapsed: Option<S<RawBounds>>,
     /// The keypresses so far are within `{ min, max }`.
     pub keys: Option<S<RawCount>>,
+    /// A prompt started: `{ node, prompt, at | within, tolerance }` (times on the call's clock).
+    pub prompt_started: Option<S<RawEvent>>,
+    /// A prompt stopped: `{ node, prompt, by, at | within, tolerance }`; `by` is `barge_in`
+    /// (a key or words of the caller), `end` (played to its end), `hangup` (the caller hung up)
+    /// or `move` (the line moved on before its end).
+    pub prompt_stopped: Option<S<RawEvent>>,
+    /// A re-prompt played: `{ kind: no_input | no_match, node, prompt, at | within, tolerance }`.
+    pub reprompt: Option<S<RawEvent>>,
+    /// A no-input (the time-out passed without a key or word): `{ node, at | within, tolerance }`.
+    pub no_input: Option<S<RawEvent>>,
+    /// A no-match (an entry that is not a choice): `{ node, at | within, tolerance }`.
+    pub no_match: Option<S<RawEvent>>,
+    /// The call was handed over to a call-taker's queue: `{ node, at | within, tolerance }`.
+    pub handoff: Option<S<RawEvent>>,
+    /// The call ended by a hang-up (the line's or the caller's): `{ node, by: caller | line,
+    /// at | within, tolerance }`.
+    pub hung_up: Option<S<RawEvent>>,
+    /// A hold announcement started: `{ position, node, prompt, at | within, tolerance }`.
+    pub hold_announcement: Option<S<RawEvent>>,
+    /// A call-taker answered the call: `{ node, at | within, tolerance }`.
+    pub answered: Option<S<RawEvent>>,
+    /// The call entered a node: `{ node, at | within, tolerance }`.
+    pub entered: Option<S<RawEvent>>,
+}
+
+/// A timed expectation: an event of the call matching the filters given, at `at` (within
+/// `tolerance`, default 0) or inside `within`, on the call's clock (from 0 at the call's
+/// start). Without `at` and `within`, at any time so far.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = event_rules)]
+pub struct RawEvent {
+    /// The node id the event happened at.
+    pub node: Option<S<String>>,
+    /// Prompt events: the prompt's text contains this, or its clip has this file name.
+    pub prompt: Option<S<String>>,
+    /// `reprompt`: `no_input` or `no_match`.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["no_input", "no_match"]))]
+    pub kind: Option<S<String>>,
+    /// `prompt_stopped`: `barge_in`, `end`, `hangup` or `move`; `hung_up`: `caller` or `line`.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["barge_in", "end", "hangup", "move", "caller", "line"]))]
+    pub by: Option<S<String>>,
+    /// `hold_announcement`: the caller's position in the queue (1 = answered next).
+    pub position: Option<S<u32>>,
+    /// When, on the call's clock: a duration such as `1.5s`.
+    #[schemars(transform = schema::duration)]
+    pub at: Option<S<String>>,
+    /// With `at`: how far from it the event may be, a duration such as `100ms`. Default 0:
+    /// exactly at `at`.
+    #[schemars(transform = schema::duration)]
+    pub tolerance: Option<S<String>>,
+    /// Instead of `at`: the event happened within `{ min, max }` on the call's clock.
+    pub within: Option<S<RawBounds>>,
 }
 
 /// `transfer:` expectations; each field given must match.
@@ -182,6 +243,18 @@ fn step_rules(s: &mut Schema) {
         json!([
             { "if": given("at"), "then": { "anyOf": [given("press"), given("say"), given("hangup")] } },
             { "if": given("gap"), "then": given("press") },
+        ]),
+    );
+}
+
+/// A timed expectation: `tolerance` goes with `at`; `at` and `within` exclude each other.
+fn event_rules(s: &mut Schema) {
+    let given = schema::given;
+    s.insert(
+        "allOf".into(),
+        json!([
+            { "if": given("tolerance"), "then": given("at") },
+            { "not": { "allOf": [given("at"), given("within")] } },
         ]),
     );
 }

@@ -42,6 +42,9 @@ pub struct Sim<'m> {
     pub edges: BTreeSet<(String, String)>,
     /// The route branches among them (a condition or the default).
     pub routes: BTreeSet<(String, String)>,
+    /// Whether the call had ended right after the last action (or the start), before any
+    /// listening: else the final expectation needs `listen: true`.
+    ended_by_action: bool,
 }
 
 /// Target key for an edge: the node and the edge's token ([`via_token`]: `option:N`,
@@ -123,8 +126,10 @@ impl<'m> Sim<'m> {
             call,
             edges: BTreeSet::new(),
             routes: BTreeSet::new(),
+            ended_by_action: false,
         };
         s.absorb();
+        s.ended_by_action = s.call.is_ended();
         s
     }
 
@@ -199,6 +204,7 @@ impl<'m> Sim<'m> {
             Act::Hangup(at) => self.call.hang_up(At::from_offset(*at)),
         }
         self.absorb();
+        self.ended_by_action = self.call.is_ended();
     }
 
     /// The node the call is at.
@@ -220,12 +226,17 @@ impl<'m> Sim<'m> {
         self.call.is_ended()
     }
 
-    /// The final expectation, as YAML flow mapping text.
+    /// The final expectation, as YAML flow mapping text: `listen: true` when the call had
+    /// not ended before the prompts played (an expectation checks the present).
     pub fn final_expect(&mut self) -> String {
+        let ended = self.ended_by_action;
         self.listen();
         let mut parts = Vec::new();
+        if !ended {
+            parts.push("listen: true".to_owned());
+        }
         if let Some(n) = self.node() {
-            parts.push(format!("node: {}", q(&n)));
+            parts.push(format!("at_node: {}", q(&n)));
         }
         match (self.call.handoff(), self.call.outcome()) {
             (Some(h), _) => parts.push(format!(
@@ -504,8 +515,11 @@ pub struct Generated {
     pub acts: Vec<Act>,
     /// How many actions lead to and make the targeted action.
     pub mark: usize,
-    /// The node reached by the targeted action.
+    /// The node reached by the targeted action (once the prompts after it have played).
     pub node_after: Option<String>,
+    /// Whether the call reaches `node_after` only once the prompts after the action have
+    /// played (a message before it): its expectation then says `listen: true`.
+    pub listen_after: bool,
     /// The final `expect:` (YAML flow mapping).
     pub expect: String,
     /// The targets it covers.
@@ -617,6 +631,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                         config_index: ci,
                         acts: Vec::new(),
                         node_after: None,
+                        listen_after: false,
                         expect,
                         covers: std::mem::take(&mut sim.edges),
                     });
@@ -792,8 +807,10 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     for a in &acts {
                         sim.act(a);
                     }
+                    let before = sim.node();
                     sim.listen();
                     let node_after = (!acts.is_empty()).then(|| sim.node()).flatten();
+                    let listen_after = before != node_after;
                     let mark = acts.len();
                     if let Some(n) = silences {
                         for _ in 0..n {
@@ -807,12 +824,13 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                             acts.push(a);
                         }
                     }
-                    sim.silence_to_end(&mut acts).then_some((sim, acts, mark, node_after))
+                    sim.silence_to_end(&mut acts)
+                        .then_some((sim, acts, mark, node_after, listen_after))
                 };
                 // A fallback that leads back (W016) takes the node's no-input limit of
                 // silences to reach; then the way on.
                 let to_fallback = listen.and_then(|l| l.max_no_input.limit()).map_or(0, |n| n as usize);
-                let Some((mut sim, acts, mark, node_after)) = run(None)
+                let Some((mut sim, acts, mark, node_after, listen_after)) = run(None)
                     .or_else(|| (to_fallback > 0).then(|| run(Some(to_fallback))).flatten())
                     .or_else(|| run(Some(0)))
                 else {
@@ -838,6 +856,7 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
                     config_index: ci,
                     acts,
                     node_after,
+                    listen_after,
                     expect,
                     covers: std::mem::take(&mut sim.edges),
                 });
@@ -905,7 +924,8 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             if i + 1 == c.mark
                 && let Some(n) = &c.node_after
             {
-                let _ = writeln!(y, "      - expect: {{ node: {} }}", q(n));
+                let listen = if c.listen_after { "listen: true, " } else { "" };
+                let _ = writeln!(y, "      - expect: {{ {listen}at_node: {} }}", q(n));
             }
         }
         let _ = writeln!(y, "      - expect: {}", c.expect);

@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::format::{RawExpect, RawFile, RawStart, RawStep, S};
+use super::format::{RawEvent, RawExpect, RawFile, RawStart, RawStep, S};
+use super::timeline::{EventExpect, EventKind, When};
 use super::{Expect, Scenario, ScenarioFile, Step, StepKind, TransferExpect};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::{CallClock, CallStart};
@@ -143,12 +144,18 @@ impl Cx<'_> {
             }
             return None;
         }
+        let language_at = raw
+            .start
+            .as_ref()
+            .and_then(|st| st.value.language.as_ref())
+            .map(|l| self.span(&l.referenced));
         Some(Scenario {
             name,
             span,
             start,
             busy,
             steps,
+            language_at,
         })
     }
 
@@ -292,7 +299,7 @@ impl Cx<'_> {
             }
             StepKind::Hangup { at }
         } else {
-            StepKind::Expect(self.expect(r.expect.as_ref()?))
+            StepKind::Expect(Box::new(self.expect(r.expect.as_ref()?)))
         };
         Some(Step { span, kind })
     }
@@ -343,8 +350,54 @@ impl Cx<'_> {
                     .label("no time can hold"),
             );
         }
+        if let (Some(p), Some(n)) = (&r.passed, &r.node) {
+            let sp = self.span(&n.referenced);
+            let first = self.span(&p.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "both `passed` and `node`")
+                    .label("`node` is the old name of `passed`")
+                    .with_secondary(first, "`passed` given here")
+                    .help("keep one: `passed` (at the node or passed through it), or `at_node` (at it now)"),
+            );
+        }
+        let passed = r.passed.as_ref().or(r.node.as_ref());
+        let mut names = Vec::new();
+        if let Some(n) = &r.at_node {
+            names.push(("at_node", n.value.clone(), self.span(&n.referenced)));
+        }
+        if let Some(n) = passed {
+            let field = if r.passed.is_some() { "passed" } else { "node" };
+            names.push((field, n.value.clone(), self.span(&n.referenced)));
+        }
+        let raw_events = [
+            &r.prompt_started,
+            &r.prompt_stopped,
+            &r.reprompt,
+            &r.no_input,
+            &r.no_match,
+            &r.handoff,
+            &r.hung_up,
+            &r.hold_announcement,
+            &r.answered,
+            &r.entered,
+        ];
+        let mut events = Vec::new();
+        for (raw, (kind, _)) in raw_events.into_iter().zip(super::timeline::EventKind::ALL) {
+            if let Some(raw) = raw
+                && let Some(x) = self.event(kind, raw)
+            {
+                if let (Some(n), Some(at)) = (&x.node, &raw.value.node) {
+                    names.push((kind.name(), n.clone(), self.span(&at.referenced)));
+                }
+                events.push(x);
+            }
+        }
         Expect {
-            node: r.node.as_ref().map(|n| n.value.clone()),
+            listen: r.listen.as_ref().is_some_and(|l| l.value),
+            at_node: r.at_node.as_ref().map(|n| n.value.clone()),
+            events,
+            names,
+            node: passed.map(|n| n.value.clone()),
             prompt: r.prompt.as_ref().map(|p| p.value.clone()),
             vars: r
                 .var
@@ -372,6 +425,126 @@ impl Cx<'_> {
                 None => (None, None),
             },
         }
+    }
+}
+
+impl Cx<'_> {
+    /// A timed expectation of `kind` (`prompt_stopped: { node, by, at, tolerance }`), or
+    /// `None` with its findings: a filter that does not apply to the kind (E010), a value it
+    /// does not take, `tolerance` without `at`, both `at` and `within`, `within.min` more than
+    /// `within.max` (E016).
+    fn event(&mut self, kind: EventKind, e: &S<RawEvent>) -> Option<EventExpect> {
+        let r = &e.value;
+        let span = self.span(&e.referenced);
+        let mut ok = true;
+        let name = kind.name();
+        let filters = [
+            ("prompt", r.prompt.as_ref().map(|v| &v.referenced)),
+            ("kind", r.kind.as_ref().map(|v| &v.referenced)),
+            ("by", r.by.as_ref().map(|v| &v.referenced)),
+            ("position", r.position.as_ref().map(|v| &v.referenced)),
+        ];
+        for (field, loc) in filters {
+            if let Some(loc) = loc
+                && !kind.filters().contains(&field)
+            {
+                let sp = self.span(loc);
+                let takes: Vec<String> = ["node"]
+                    .iter()
+                    .chain(kind.filters())
+                    .chain(&["at", "tolerance", "within"])
+                    .map(|f| format!("`{f}`"))
+                    .collect();
+                self.push(
+                    Diagnostic::new(Code::FieldNotForKind, sp, format!("`{field}` does nothing on `{name}`"))
+                        .label(format!("`{name}` takes {}", takes.join(", "))),
+                );
+                ok = false;
+            }
+        }
+        let mut word = |cx: &mut Self, v: &Option<S<String>>, known: &[&'static str], what: &str| {
+            let v = v.as_ref()?;
+            match known.iter().find(|k| **k == v.value) {
+                Some(k) => Some(*k),
+                None => {
+                    let sp = cx.span(&v.referenced);
+                    let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                    let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value))
+                        .label(format!("`{name}` takes {}", list.join(", ")));
+                    if let Some(h) = crate::diag::did_you_mean(&v.value, known.iter().copied()) {
+                        d = d.help(format!("did you mean `{h}`?"));
+                    }
+                    cx.push(d);
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let reprompt = if kind == EventKind::Reprompt {
+            word(self, &r.kind, &["no_input", "no_match"], "kind")
+        } else {
+            None
+        };
+        let by = if kind.by_values().is_empty() {
+            None
+        } else {
+            word(self, &r.by, kind.by_values(), "`by`")
+        };
+        let at = r.at.as_ref().and_then(|a| self.duration(a));
+        let tolerance = r.tolerance.as_ref().and_then(|a| self.duration(a));
+        if let Some(t) = &r.tolerance
+            && r.at.is_none()
+        {
+            let sp = self.span(&t.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "`tolerance` without `at`")
+                    .label("a tolerance is around a time")
+                    .help("add `at: …`, or write a window as `within: { min, max }`"),
+            );
+            ok = false;
+        }
+        if let (Some(a), Some(w)) = (&r.at, &r.within) {
+            let sp = self.span(&w.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "both `at` and `within`")
+                    .label("give one")
+                    .with_secondary(self.span(&a.referenced), "`at` given here")
+                    .help("`at` (with `tolerance`) is a time, `within: { min, max }` a window"),
+            );
+            ok = false;
+        }
+        let when = match (&r.at, &r.within) {
+            (Some(_), _) => When::At {
+                at: at?,
+                tolerance: tolerance.unwrap_or_default(),
+            },
+            (None, Some(w)) => {
+                let min = w.value.min.as_ref().and_then(|v| self.duration(v));
+                let max = w.value.max.as_ref().and_then(|v| self.duration(v));
+                if let (Some(a), Some(b)) = (min, max)
+                    && a > b
+                {
+                    let sp = self.span(&w.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, sp, "`within.min` is more than `within.max`")
+                            .label("no time can hold"),
+                    );
+                    ok = false;
+                }
+                When::Within { min, max }
+            }
+            (None, None) => When::Any,
+        };
+        ok.then(|| EventExpect {
+            span,
+            kind,
+            node: r.node.as_ref().map(|n| n.value.clone()),
+            prompt: r.prompt.as_ref().map(|n| n.value.clone()),
+            reprompt,
+            by,
+            position: r.position.as_ref().map(|p| p.value as usize),
+            when,
+        })
     }
 }
 

@@ -3,12 +3,14 @@
 //! (`docs/scenario-format.md`).
 
 pub mod coverage;
+pub mod expect;
 pub(crate) mod format;
 pub mod generate;
 pub(crate) mod load;
 pub mod report;
 pub mod runner;
 pub mod script;
+pub mod timeline;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,6 +48,9 @@ pub struct Scenario {
     pub busy: Option<usize>,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// Where `start.language` is written, when it is: checked against the menu's languages
+    /// once the menu is loaded ([`timeline::menu_findings`]).
+    pub language_at: Option<Span>,
 }
 
 /// One step and where it is written.
@@ -85,14 +90,26 @@ pub enum StepKind {
         at: Option<Duration>,
     },
     /// Check the call's state.
-    Expect(Expect),
+    Expect(Box<Expect>),
 }
 
-/// What must hold; every field given is checked.
+/// What must hold; every field given is checked, at the current instant of the call's clock
+/// (after playing the prompts to the caller's turn with `listen`, and after moving the clock
+/// on to the latest time a timed expectation names).
 #[derive(Clone, Debug, Default)]
 pub struct Expect {
-    /// The call is at, or has passed since the previous action, this node.
+    /// `listen: true`: play the prompts to the caller's turn before checking.
+    pub listen: bool,
+    /// `at_node`: the call is at this node now.
+    pub at_node: Option<String>,
+    /// `passed` (or its old name `node`): the call is at, or has passed since the caller's
+    /// last key or word, this node.
     pub node: Option<String>,
+    /// Timed expectations: events of the call at given times (`prompt_stopped`, `reprompt`, …).
+    pub events: Vec<timeline::EventExpect>,
+    /// Every node id the expectation names, with the field and where it is written (checked
+    /// against the menu at load: E006).
+    pub names: Vec<(&'static str, String, Span)>,
     /// The latest prompt's text contains this, or its clip is named this.
     pub prompt: Option<String>,
     /// Variables with these values.
@@ -119,3 +136,6 @@ pub struct TransferExpect {
     /// Reason name (`chosen`, `operator_key`, `max_no_input`, `max_no_match`).
     pub reason: Option<String>,
 }
+
+#[cfg(test)]
+mod tests_timed;

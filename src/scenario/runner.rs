@@ -1,14 +1,20 @@
 //! Running a scenario: the call engine in virtual time, driven the way a caller acts.
 //!
-//! The caller hears each prompt to its end before acting, unless a `press` or `say` gives
-//! `at:` (a time from the start of the prompt playing), which barges in. An expectation is
-//! checked once the prompts before it have played (the caller keeps listening, so `elapsed`
-//! includes them); `node:` holds if the call is at the node or passed through it since the
-//! caller's last key or word, and `prompt:` if any prompt heard since the previous action has
-//! the text (so a message that plays and moves on can be expected too).
+//! The caller hears each prompt to its end before acting, unless a `press`, `say` or
+//! `hangup` gives `at:` (a time from the start of the prompt heard last), which barges in; an
+//! `at:` whose time has already passed fails the step instead of acting late. An expectation
+//! checks the call as it is now, at the current instant of the call's clock: with
+//! `listen: true` once the prompts have played to the caller's turn, and after moving the
+//! clock on (the caller silent, timers firing) to the latest time a timed expectation names
+//! when that is later than now. `at_node:` holds if the call is at the node now; `passed:`
+//! (old name `node:`) if it is at the node or passed through it since the caller's last key
+//! or word; `prompt:` if any prompt heard since the previous action has the text (so a
+//! message that plays and moves on can be expected too). Timed expectations are checked
+//! against the call's [`Timeline`].
 
 use std::time::Duration;
 
+use super::timeline::{Timeline, secs};
 use super::{Expect, Scenario, Step, StepKind};
 use crate::audio::ClipLibrary;
 use crate::engine::{
@@ -54,15 +60,31 @@ struct Caller<'m> {
     heard: Vec<PromptPlay>,
     passed: Vec<crate::menu::NodeId>,
     hits: super::coverage::Hits,
+    /// The call's timed events, kept only when the scenario has timed expectations.
+    timeline: Option<Timeline>,
 }
 
 impl Caller<'_> {
     /// Takes the effects the call produced: coverage hits, prompts heard, nodes passed.
     fn absorb(&mut self) {
+        // The timeline takes the path before the effects of the same moment (to tell a
+        // barge-in, and a queue position, which polling may add: a busy line's answer).
+        let mut pending = Vec::new();
         while let Some(e) = self.call.poll_effect() {
             super::coverage::record_hits(self.call.menu(), &e, &mut self.hits);
-            if let Effect::StartPrompt(p) = e {
+            if self.timeline.is_some() {
+                if let Effect::StartPrompt(p) = &e {
+                    self.heard.push(p.clone());
+                }
+                pending.push(e);
+            } else if let Effect::StartPrompt(p) = e {
                 self.heard.push(p);
+            }
+        }
+        if let Some(t) = &mut self.timeline {
+            t.take_path(self.call.menu(), self.call.path());
+            for e in &pending {
+                t.take_effect(e);
             }
         }
         let path = self.call.path();
@@ -75,13 +97,38 @@ impl Caller<'_> {
                 self.passed.push(s.node); // in call order
             }
         }
+        if let Some(t) = &mut self.timeline {
+            t.settle(self.call.now());
+        }
     }
 
-    /// Moves on to the time of an action with `at:` (from the start of the prompt playing),
-    /// else listens to the end; what was heard until then is taken before the action.
-    fn ready(&mut self, at: Option<Duration>) {
+    /// Moves on to the time of an action with `at:` (from the start of the prompt heard
+    /// last), else listens to the end; what was heard until then is taken before the action.
+    ///
+    /// # Errors
+    /// An `at:` whose time has already passed (the call's clock is later), in words.
+    fn ready(&mut self, at: Option<Duration>) -> Result<(), String> {
+        if let Some(offset) = at {
+            let anchor = self.call.anchor();
+            let t = anchor + offset;
+            let now = self.call.now();
+            if t < now {
+                let from = self.call.last_prompt().map_or("the call's start".to_owned(), |p| {
+                    format!("the start of the prompt of `{}` heard last, at {}", p.node, secs(p.at))
+                });
+                return Err(format!(
+                    "`at: {}` is {} on the call's clock ({} after {from}), but the call is already at {}: \
+                     the time has passed, so the step cannot act then",
+                    humantime::format_duration(offset),
+                    secs(t),
+                    secs(offset),
+                    secs(now)
+                ));
+            }
+        }
         self.call.when(At::from_offset(at));
         self.absorb();
+        Ok(())
     }
 
     /// Plays prompts to their end.
@@ -92,6 +139,20 @@ impl Caller<'_> {
 }
 
 fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
+    if let Some(node) = &e.at_node {
+        let here = c.call.current().map_or("nowhere", |n| menu.node(n).id.as_str());
+        if here != node {
+            let when = if c.call.is_ended() { "ended" } else { "is" };
+            return Err(format!(
+                "expected the call at `{node}` now ({}), but it {when} at `{here}`",
+                secs(c.call.now())
+            ));
+        }
+    }
+    for x in &e.events {
+        let Some(t) = &c.timeline else { break };
+        t.check(x, c.call.now())?;
+    }
     if let Some(node) = &e.node {
         let here = c.call.current().map(|n| menu.node(n).id.clone()).unwrap_or_default();
         let passed: Vec<&str> = c.passed.iter().map(|&n| menu.node(n).id.as_str()).collect();
@@ -230,6 +291,10 @@ fn outcome_words(summary: Option<&Summary>) -> String {
 pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     let started = std::time::Instant::now();
     let caller = VirtualCaller::new(menu, clips.timings(), scenario.start.clone());
+    let timed = scenario
+        .steps
+        .iter()
+        .any(|s| matches!(&s.kind, StepKind::Expect(e) if !e.events.is_empty()));
     let mut c = Caller {
         call: match scenario.busy {
             Some(ahead) => caller.with_busy_queue(ahead),
@@ -238,46 +303,40 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         heard: Vec::new(),
         passed: Vec::new(),
         hits: Default::default(),
+        timeline: timed.then(Timeline::default),
     };
     c.absorb();
-    for Step { span, kind } in &scenario.steps {
+    for (i, Step { span, kind }) in scenario.steps.iter().enumerate() {
         let act = !matches!(kind, StepKind::Expect(_));
-        match kind {
-            StepKind::Press { keys, at, gap } => {
-                c.ready(*at);
-                c.call.press_spaced(At::Now, keys, *gap);
-            }
-            StepKind::Say { words, at } => {
-                c.ready(*at);
-                c.call.say(At::Now, words);
-            }
+        let result = match kind {
+            StepKind::Press { keys, at, gap } => c.ready(*at).map(|()| c.call.press_spaced(At::Now, keys, *gap)),
+            StepKind::Say { words, at } => c.ready(*at).map(|()| c.call.say(At::Now, words)),
             StepKind::Silence(d) => {
                 c.listen();
                 c.call.silence(*d);
+                Ok(())
             }
-            StepKind::Hangup { at } => {
-                c.ready(*at);
-                c.call.hang_up(At::Now);
+            StepKind::Hangup { at } => c.ready(*at).map(|()| c.call.hang_up(At::Now)),
+            StepKind::Expect(e) => expect(&mut c, menu, e),
+        };
+        if let Err(mut message) = result {
+            let (path, call_time, handoff) = (c.call.path_records(), c.call.now(), c.call.handoff().cloned());
+            if let StepKind::Expect(e) = kind {
+                message = hint(&mut c, menu, e, message);
             }
-            StepKind::Expect(e) => {
-                c.listen();
-                if let Err(message) = check(&c, menu, e) {
-                    let steps = scenario.steps.iter().position(|s| s.span == *span).map_or(0, |i| i + 1);
-                    return Run {
-                        name: scenario.name.clone(),
-                        failure: Some(Failure {
-                            step: *span,
-                            message,
-                            path: c.call.path_records(),
-                        }),
-                        call_time: c.call.now(),
-                        run_time: started.elapsed(),
-                        hits: c.hits,
-                        steps,
-                        handoff: c.call.handoff().cloned(),
-                    };
-                }
-            }
+            return Run {
+                name: scenario.name.clone(),
+                failure: Some(Failure {
+                    step: *span,
+                    message,
+                    path,
+                }),
+                call_time,
+                run_time: started.elapsed(),
+                hits: c.hits,
+                steps: i + 1,
+                handoff,
+            };
         }
         if act {
             c.passed.clear();
@@ -294,4 +353,55 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         steps: scenario.steps.len(),
         handoff: c.call.handoff().cloned(),
     }
+}
+
+/// An `expect` step: listens first with `listen: true`, moves the clock on to the latest time
+/// a timed expectation names (when later than now), then checks.
+///
+/// # Errors
+/// The failure's message.
+fn expect(c: &mut Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
+    if e.listen {
+        c.listen();
+    }
+    let latest = e.events.iter().filter_map(|x| x.when.latest()).max();
+    if let Some(t) = latest
+        && t > c.call.now()
+        && !c.call.is_ended()
+    {
+        // Taking the effects can start timers due by `t` (a busy line's answer to the handoff
+        // joins the queue then, with its announcements and limits): they fire too.
+        for _ in 0..crate::rules::MAX_PROMPTS_WITHOUT_A_TURN {
+            c.call.handle_timeout(t);
+            c.absorb();
+            if c.call.poll_timeout().is_none_or(|due| due > t) {
+                break;
+            }
+        }
+    }
+    check(c, menu, e)
+}
+
+/// The failure `message` of expectation `e`, with a hint when it would hold once the prompts
+/// playing have played: it says so and suggests `listen: true`. Looks ahead on the call, so
+/// only once the scenario has failed (what the run reports was taken before; the coverage
+/// keeps only what ran before).
+fn hint(c: &mut Caller, menu: &Menu, e: &Expect, message: String) -> String {
+    if e.listen || c.call.is_ended() || !c.call.is_playing() {
+        return message;
+    }
+    let playing = c.call.last_prompt().map(|p| (p.node.clone(), p.at + p.duration));
+    let hits = std::mem::take(&mut c.hits);
+    c.listen();
+    c.hits = hits;
+    if check(c, menu, e).is_err() {
+        return message;
+    }
+    let until = playing.map_or(String::new(), |(node, end)| {
+        format!("the prompt of `{node}` plays until {}; ", secs(end))
+    });
+    format!(
+        "{message} ({until}it holds once the prompts have played, at {}: add `listen: true` to check then)",
+        secs(c.call.now())
+    )
 }

@@ -87,10 +87,11 @@ impl Script {
         let list_span = cx.span(&list.referenced);
         steps.push(Step {
             span: list_span,
-            kind: StepKind::Expect(Expect {
+            kind: StepKind::Expect(Box::new(Expect {
                 transfer: Some(TransferExpect::default()),
+                listen: true,
                 ..Expect::default()
-            }),
+            })),
         });
         ok.then(|| Script {
             scenario: Scenario {
@@ -99,6 +100,7 @@ impl Script {
                 start,
                 busy: None,
                 steps,
+                language_at: None,
             },
         })
     }

@@ -210,13 +210,13 @@ scenarios:
     steps:
       - press: "2"
       - press: "1"
-      - expect: { node: main }
+      - expect: { listen: true, at_node: main }
   - name: silence goes to the operator
     steps:
       - silence: timeout
       - silence: timeout
       - silence: timeout
-      - expect: { transfer: { queue: general } }
+      - expect: { listen: true, transfer: { queue: general } }
 "#;
 
 #[test]

@@ -85,9 +85,14 @@ fn fails(steps: &[&str], step: usize, message: &str) {
 #[test]
 fn press_waits_for_the_prompt_to_end() {
     // 7.2 s welcome + 1.2 s transfer prompt.
-    passes(&[r#"- press: "1""#, "- expect: { elapsed: { min: 8.4s, max: 8.4s } }"]);
+    passes(&[
+        r#"- press: "1""#,
+        "- expect: { listen: true, elapsed: { min: 8.4s, max: 8.4s } }",
+    ]);
+    // Without `listen`, the expectation checks the present: the key at 7.2 s.
+    passes(&[r#"- press: "1""#, "- expect: { elapsed: { min: 7.2s, max: 7.2s } }"]);
     fails(
-        &[r#"- press: "1""#, "- expect: { elapsed: { max: 3s } }"],
+        &[r#"- press: "1""#, "- expect: { listen: true, elapsed: { max: 3s } }"],
         1,
         "expected at most 3.0 s, the call is at 8.4 s",
     );
@@ -98,10 +103,13 @@ fn press_at_barges_in_during_the_prompt() {
     // 1 s into the welcome + 1.2 s transfer prompt.
     passes(&[
         r#"- { press: "1", at: 1s }"#,
-        "- expect: { elapsed: { max: 2.2s }, transfer: { queue: general } }",
+        "- expect: { listen: true, elapsed: { max: 2.2s }, transfer: { queue: general } }",
     ]);
     fails(
-        &[r#"- { press: "1", at: 1s }"#, "- expect: { elapsed: { min: 7s } }"],
+        &[
+            r#"- { press: "1", at: 1s }"#,
+            "- expect: { listen: true, elapsed: { min: 7s } }",
+        ],
         1,
         "expected at least 7.0 s, the call is at 2.2 s",
     );
@@ -113,7 +121,7 @@ fn press_with_a_gap_spaces_the_keys() {
     passes(&[
         r#"- press: "2""#,
         r##"- { press: "1234#", gap: 500ms }"##,
-        r#"- expect: { var: { case_number: "1234" }, elapsed: { min: 12.8s, max: 12.8s } }"#,
+        r#"- expect: { listen: true, var: { case_number: "1234" }, elapsed: { min: 12.8s, max: 12.8s } }"#,
     ]);
     // Gaps longer than the 3 s inter-digit time-out split the entry.
     fails(
@@ -131,10 +139,13 @@ fn press_with_a_gap_spaces_the_keys() {
 fn say_matches_a_keyword() {
     passes(&[
         "- say: help",
-        "- expect: { transfer: { queue: general }, keys: { max: 0 } }",
+        "- expect: { listen: true, transfer: { queue: general }, keys: { max: 0 } }",
     ]);
     fails(
-        &["- say: leave", "- expect: { transfer: { queue: general } }"],
+        &[
+            "- say: leave",
+            "- expect: { listen: true, transfer: { queue: general } }",
+        ],
         1,
         "expected a transfer, but the call has not been handed over",
     );
@@ -158,10 +169,13 @@ fn silence_until_the_timeout_hears_the_no_input_reprompt() {
     // 7.2 s + 5 s time-out + 2.4 s re-prompt + 7.2 s welcome again.
     passes(&[
         "- silence: timeout",
-        r#"- expect: { node: main, prompt: "did not hear", elapsed: { min: 21.8s, max: 21.8s } }"#,
+        r#"- expect: { listen: true, node: main, prompt: "did not hear", elapsed: { min: 21.8s, max: 21.8s } }"#,
     ]);
     fails(
-        &["- silence: timeout", "- expect: { elapsed: { max: 12s } }"],
+        &[
+            "- silence: timeout",
+            "- expect: { listen: true, elapsed: { max: 12s } }",
+        ],
         1,
         "expected at most 12.0 s, the call is at 21.8 s",
     );
@@ -170,7 +184,7 @@ fn silence_until_the_timeout_hears_the_no_input_reprompt() {
         "- silence: timeout",
         "- silence: timeout",
         "- silence: timeout",
-        "- expect: { transfer: { queue: general, reason: max_no_input } }",
+        "- expect: { listen: true, transfer: { queue: general, reason: max_no_input } }",
     ]);
 }
 
@@ -226,7 +240,7 @@ fn expect_prompt_by_clip_file_name() {
     );
     dir.write(
         "s.yaml",
-        "menu: menu.yaml\nscenarios:\n  - name: clip\n    steps:\n      - expect: { prompt: help.wav, elapsed: { min: 1s } }\n  \
+        "menu: menu.yaml\nscenarios:\n  - name: clip\n    steps:\n      - expect: { listen: true, prompt: help.wav, elapsed: { min: 1s } }\n  \
          - name: other clip\n    steps:\n      - expect: { prompt: other.wav }\n",
     );
     let out = dir.ivrsim(&["test", "s.yaml"]);
@@ -264,16 +278,25 @@ fn expect_var() {
 fn expect_transfer() {
     passes(&[
         r#"- press: "1""#,
-        "- expect: { transfer: { queue: general, priority: high, reason: chosen } }",
+        "- expect: { listen: true, transfer: { queue: general, priority: high, reason: chosen } }",
     ]);
-    passes(&[r#"- press: "0""#, "- expect: { transfer: { reason: operator_key } }"]);
+    passes(&[
+        r#"- press: "0""#,
+        "- expect: { listen: true, transfer: { reason: operator_key } }",
+    ]);
     fails(
-        &[r#"- press: "0""#, "- expect: { transfer: { reason: chosen } }"],
+        &[
+            r#"- press: "0""#,
+            "- expect: { listen: true, transfer: { reason: chosen } }",
+        ],
         1,
         "expected a transfer with reason `chosen`, found `operator_key`",
     );
     fails(
-        &[r#"- press: "1""#, "- expect: { transfer: { priority: urgent } }"],
+        &[
+            r#"- press: "1""#,
+            "- expect: { listen: true, transfer: { priority: urgent } }",
+        ],
         1,
         "expected a transfer with priority `urgent`, found `high`",
     );
@@ -283,10 +306,10 @@ fn expect_transfer() {
 fn expect_hangup() {
     passes(&[
         r#"- press: "3""#,
-        "- expect: { hangup: closed, node: bye, prompt: Goodbye }",
+        "- expect: { listen: true, hangup: closed, node: bye, prompt: Goodbye }",
     ]);
     fails(
-        &[r#"- press: "3""#, "- expect: { hangup: self-service }"],
+        &[r#"- press: "3""#, "- expect: { listen: true, hangup: self-service }"],
         1,
         r#"expected the line to hang up (self-service), found a hang-up (closed)"#,
     );
@@ -294,9 +317,11 @@ fn expect_hangup() {
 
 #[test]
 fn expect_elapsed() {
-    passes(&["- expect: { elapsed: { min: 7.2s, max: 7.2s } }"]);
+    passes(&["- expect: { listen: true, elapsed: { min: 7.2s, max: 7.2s } }"]);
+    // Without `listen`: the present, the call's start.
+    passes(&["- expect: { elapsed: { max: 0s } }"]);
     fails(
-        &["- expect: { elapsed: { min: 8s } }"],
+        &["- expect: { listen: true, elapsed: { min: 8s } }"],
         0,
         "expected at least 8.0 s, the call is at 7.2 s",
     );
@@ -356,7 +381,7 @@ fn a_busy_queue_applies_its_capacity_and_its_exit_key() {
     dir.write("menu.yaml", menu);
     dir.write(
         "s.yaml",
-        "menu: menu.yaml\nscenarios:\n  - name: full\n    start: { operator: busy, waiting: 3 }\n    steps:\n      - press: \"1\"\n      - expect: { node: bye, transfer: { priority: \"2\" } }\n  - name: exit\n    start: { operator: busy, waiting: 2 }\n    steps:\n      - press: \"1\"\n      - expect: { prompt: \"You are number 3.\" }\n      - press: \"1\"\n      - expect: { node: bye, hangup: closed }\n",
+        "menu: menu.yaml\nscenarios:\n  - name: full\n    start: { operator: busy, waiting: 3 }\n    steps:\n      - press: \"1\"\n      - expect: { listen: true, node: bye, transfer: { priority: \"2\" } }\n  - name: exit\n    start: { operator: busy, waiting: 2 }\n    steps:\n      - press: \"1\"\n      - expect: { listen: true, prompt: \"You are number 3.\" }\n      - press: \"1\"\n      - expect: { listen: true, node: bye, hangup: closed }\n",
     );
     let out = dir.ivrsim(&["test", "s.yaml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -374,4 +399,44 @@ fn a_busy_queue_applies_its_capacity_and_its_exit_key() {
         out.stdout,
         out.stderr
     );
+}
+
+// Issue 14: timed expectations, on the call's clock. The welcome plays 7.2 s; a key at 1.5 s
+// stops it (barge-in); two silences leave the caller at `main`, re-prompted at 12.2 s (7.2 s +
+// 5 s) and at 26.8 s (12.2 s + 2.4 s re-prompt + 7.2 s welcome + 5 s).
+#[test]
+fn timed_expectations_name_their_event_and_time() {
+    passes(&[
+        r#"- { press: "1", at: 1.5s }"#,
+        "- expect: { prompt_stopped: { node: main, by: barge_in, at: 1.5s }, handoff: { node: operator, at: 2.7s } }",
+    ]);
+    fails(
+        &[
+            r#"- { press: "1", at: 1.5s }"#,
+            "- expect: { prompt_stopped: { node: main, at: 1.6s } }",
+        ],
+        1,
+        "expected a prompt stopped at `main` at 1.600 s ± 0; found: prompt of `main` stopped at 1.500 s (barge-in)",
+    );
+    passes(&[
+        "- silence: timeout",
+        "- silence: timeout",
+        "- expect: { at_node: main, reprompt: { kind: no_input, node: main, at: 26.8s } }",
+        "- expect: { no_input: { node: main, at: 12.2s } }",
+    ]);
+    // An `at:` whose time has passed is refused at its step.
+    fails(
+        &["- silence: 10s", r#"- { press: "1", at: 1s }"#],
+        1,
+        "but the call is already at 17.200 s: the time has passed",
+    );
+}
+
+// A misplaced timed field is refused before anything runs, at its place.
+#[test]
+fn a_misplaced_timed_field_is_a_load_time_finding() {
+    let out = run(&["- expect: { handoff: { tolerance: 100ms } }"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("`tolerance` without `at`"), "{}", out.stderr);
+    assert!(out.stderr.contains("s.yaml:5:41"), "{}", out.stderr);
 }

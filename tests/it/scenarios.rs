@@ -30,7 +30,7 @@ fn the_documented_example_passes() {
     );
     let out = dir.ivrsim(&["test", "example.yaml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("2 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }
 
 #[test]
@@ -482,7 +482,7 @@ fn expectations_that_can_never_hold_are_refused_at_load() {
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(
         all.contains(
-            "error[E006]: this expectation names node `nowhere`, which the menu does not have\n  --> unknown.yaml:5:9"
+            "error[E006]: this expectation names node `nowhere`, which the menu does not have\n  --> unknown.yaml:5:25"
         ),
         "{all}"
     );
