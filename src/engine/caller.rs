@@ -69,7 +69,11 @@ enum LineAnswer {
     Busy {
         /// Callers waiting ahead.
         ahead: usize,
+        /// Whether a call-taker is logged in (`false`: the queue's `join_empty` rule applies).
+        staffed: bool,
     },
+    /// The queue refuses it: it is full (the plan for [`crate::menu::NoOperatorReason::Full`]).
+    Full,
 }
 
 impl<'m> VirtualCaller<'m> {
@@ -112,8 +116,24 @@ impl<'m> VirtualCaller<'m> {
     /// On an operator line, the handed-off call joins its queue at once behind `ahead`
     /// callers, a call-taker logged in but never free ([`Call::join_queue`], which applies
     /// the queue's capacity): what a scenario's `operator: busy` means.
-    pub fn with_busy_queue(mut self, ahead: usize) -> Self {
-        self.no_operator = Some(LineAnswer::Busy { ahead });
+    pub fn with_busy_queue(self, ahead: usize) -> Self {
+        self.with_queue(ahead, true)
+    }
+
+    /// On an operator line, the handed-off call joins its queue at once behind `ahead`
+    /// callers ([`Call::join_queue`]: the queue's capacity applies), with call-takers logged
+    /// in (`staffed`) or none (the queue's `join_empty` rule applies). A scenario's
+    /// `operator: { staffed: N, waiting: M }`.
+    pub fn with_queue(mut self, ahead: usize, staffed: bool) -> Self {
+        self.no_operator = Some(LineAnswer::Busy { ahead, staffed });
+        self
+    }
+
+    /// On an operator line, the handed-off call is refused at once by a full queue
+    /// (`QueueEvent::Unavailable` for [`crate::menu::NoOperatorReason::Full`], what a console
+    /// says when its queue holds `max_waiting` callers): a scenario's `operator: full`.
+    pub fn with_full_queue(mut self) -> Self {
+        self.no_operator = Some(LineAnswer::Full);
         self
     }
 
@@ -176,7 +196,14 @@ impl<'m> VirtualCaller<'m> {
                                     reason: crate::menu::NoOperatorReason::Unstaffed,
                                 },
                             ),
-                            LineAnswer::Busy { ahead } => self.call.join_queue(t, ahead, true),
+                            LineAnswer::Busy { ahead, staffed } => self.call.join_queue(t, ahead, staffed),
+                            LineAnswer::Full => self.call.handle_queue(
+                                t,
+                                QueueEvent::Unavailable {
+                                    why: crate::menu::NoOperatorReason::Full.words().into(),
+                                    reason: crate::menu::NoOperatorReason::Full,
+                                },
+                            ),
                         }
                     }
                 }

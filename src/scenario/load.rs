@@ -127,11 +127,24 @@ impl Cx<'_> {
         };
         let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
         let busy = raw.start.as_ref().and_then(|st| self.busy(&st.value));
+        let line = raw.start.as_ref().and_then(|st| self.line_start(&st.value));
         let mut steps = Vec::new();
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
                 steps.push(step);
             }
+        }
+        // Operator steps script a call-taker console: without an operator line the call
+        // ends at its handoff, and there is nobody to script.
+        if !start.operator_line
+            && let Some(step) = steps.iter().find(|s| matches!(s.kind, StepKind::Operator(_)))
+        {
+            self.push(
+                Diagnostic::new(Code::InvalidValue, step.span, "an operator step needs an operator line")
+                    .label("without one, the call ends at its handoff")
+                    .help("say how the queue takes the call, e.g. `start: { operator: { staffed: 1 } }`"),
+            );
+            return None;
         }
         if steps.is_empty() {
             // With steps written but all invalid, their own findings say enough.
@@ -148,6 +161,7 @@ impl Cx<'_> {
             span,
             start,
             busy,
+            line,
             steps,
         })
     }
@@ -171,18 +185,23 @@ impl Cx<'_> {
             start.variables.insert(k.value.clone(), v.value.clone());
         }
         if let Some(op) = &st.operator {
-            if op.value == "unavailable" || op.value == "busy" {
-                start.operator_line = true;
-            } else {
-                let sp = self.span(&op.referenced);
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {}`", op.value))
-                        .label("expected `unavailable` or `busy`")
-                        .help(
-                            "`operator: unavailable` runs the transfers' `when_no_operator` plans; \
-                             `operator: busy` waits in the queue",
-                        ),
-                );
+            match &op.value {
+                super::format::RawOperatorStart::Word(w) if matches!(w.as_str(), "unavailable" | "busy" | "full") => {
+                    start.operator_line = true;
+                }
+                super::format::RawOperatorStart::Line(_) => start.operator_line = true,
+                super::format::RawOperatorStart::Word(w) => {
+                    let sp = self.span(&op.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {w}`"))
+                            .label("expected `unavailable`, `busy`, `full` or `{ staffed, waiting }`")
+                            .help(
+                                "`operator: unavailable` runs the transfers' `when_no_operator` plans; \
+                                 `operator: busy` waits in the queue; `operator: full` is refused by it; \
+                                 `operator: { staffed: 2, waiting: 3 }` scripts the call-takers",
+                            ),
+                    );
+                }
             }
         }
         start
@@ -191,9 +210,17 @@ impl Cx<'_> {
     /// `start: { operator: busy, waiting }`: the callers ahead, when the call waits in a busy
     /// queue.
     pub(crate) fn busy(&mut self, st: &RawStart) -> Option<usize> {
-        let busy = st.operator.as_ref().is_some_and(|o| o.value == "busy");
+        let busy = st
+            .operator
+            .as_ref()
+            .is_some_and(|o| matches!(&o.value, super::format::RawOperatorStart::Word(w) if w == "busy"));
+        let line = st
+            .operator
+            .as_ref()
+            .is_some_and(|o| matches!(o.value, super::format::RawOperatorStart::Line(_)));
         if let Some(w) = &st.waiting
             && !busy
+            && !line
         {
             let sp = self.span(&w.referenced);
             self.push(
@@ -215,13 +242,14 @@ impl Cx<'_> {
             r.silence.is_some(),
             r.hangup.is_some(),
             r.expect.is_some(),
+            r.operator.is_some(),
         ];
         if actions.iter().filter(|a| **a).count() != 1 {
             self.push(
                 Diagnostic::new(
                     Code::InvalidValue,
                     span,
-                    "a step is one of `press`, `say`, `silence`, `hangup`, `expect`",
+                    "a step is one of `press`, `say`, `silence`, `hangup`, `expect`, `operator`",
                 )
                 .label("give exactly one"),
             );
@@ -291,6 +319,8 @@ impl Cx<'_> {
                 return None;
             }
             StepKind::Hangup { at }
+        } else if let Some(o) = &r.operator {
+            StepKind::Operator(self.operator_step(o)?)
         } else {
             StepKind::Expect(self.expect(r.expect.as_ref()?))
         };
@@ -371,6 +401,7 @@ impl Cx<'_> {
                 ),
                 None => (None, None),
             },
+            line: self.line_expect(r),
         }
     }
 }

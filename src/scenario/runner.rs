@@ -54,6 +54,8 @@ struct Caller<'m> {
     heard: Vec<PromptPlay>,
     passed: Vec<crate::menu::NodeId>,
     hits: super::coverage::Hits,
+    /// What the operator side's checks need from the effects.
+    seen: super::line::Seen,
 }
 
 impl Caller<'_> {
@@ -61,6 +63,7 @@ impl Caller<'_> {
     fn absorb(&mut self) {
         while let Some(e) = self.call.poll_effect() {
             super::coverage::record_hits(self.call.menu(), &e, &mut self.hits);
+            self.seen.observe(&e);
             if let Effect::StartPrompt(p) = e {
                 self.heard.push(p);
             }
@@ -191,6 +194,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             now.as_secs_f64()
         ));
     }
+    super::line::check(&c.call, &c.seen, &e.line)?;
     let keys = c.call.keys_pressed();
     if let Some(min) = e.keys.0
         && keys < min
@@ -231,13 +235,11 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     let started = std::time::Instant::now();
     let caller = VirtualCaller::new(menu, clips.timings(), scenario.start.clone());
     let mut c = Caller {
-        call: match scenario.busy {
-            Some(ahead) => caller.with_busy_queue(ahead),
-            None => caller.with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
-        },
+        call: super::line::caller(caller, scenario.line.as_ref(), scenario.busy),
         heard: Vec::new(),
         passed: Vec::new(),
         hits: Default::default(),
+        seen: Default::default(),
     };
     c.absorb();
     for Step { span, kind } in &scenario.steps {
@@ -258,6 +260,27 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
             StepKind::Hangup { at } => {
                 c.ready(*at);
                 c.call.hang_up(At::Now);
+            }
+            StepKind::Operator(op) => {
+                c.absorb();
+                let done = super::line::act(&mut c.call, &c.seen, op);
+                c.absorb();
+                if let Err(message) = done {
+                    let steps = scenario.steps.iter().position(|s| s.span == *span).map_or(0, |i| i + 1);
+                    return Run {
+                        name: scenario.name.clone(),
+                        failure: Some(Failure {
+                            step: *span,
+                            message,
+                            path: c.call.path_records(),
+                        }),
+                        call_time: c.call.now(),
+                        run_time: started.elapsed(),
+                        hits: c.hits,
+                        steps,
+                        handoff: c.call.handoff().cloned(),
+                    };
+                }
             }
             StepKind::Expect(e) => {
                 c.listen();

@@ -1,0 +1,1 @@
+//! Tests of the operator side of scenarios, with exact times.
