@@ -119,7 +119,8 @@ impl<'de> Deserialize<'de> for RawOperatorStart {
                 Ok(RawOperatorStart::Word(v.to_owned()))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawOperatorStart, A::Error> {
-                RawOperatorLine::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawOperatorStart::Line)
+                RawOperatorLine::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawOperatorStart::Line)
             }
         }
         d.deserialize_any(V)

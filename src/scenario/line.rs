@@ -192,12 +192,18 @@ fn line_words(call: &VirtualCaller, seen: &Seen) -> String {
             "waiting in `{queue}` at position {p} ({})",
             if staffed { "staffed" } else { "nobody logged in" }
         ),
-        Some(LineView::Waiting { queue, position: None, .. }) => format!("holding for `{queue}` with no place in it"),
+        Some(LineView::Waiting {
+            queue, position: None, ..
+        }) => format!("holding for `{queue}` with no place in it"),
         Some(LineView::Talking { operator, held, .. }) => {
             format!("with call-taker `{operator}`{}", if held { ", on hold" } else { "" })
         }
         Some(LineView::Closing { .. }) => "hearing the closing message (no call-taker)".into(),
-        None => format!("{} (outcome `{}`)", if call.is_ended() { "ended" } else { "in the menu" }, outcome_of(call, seen)),
+        None => format!(
+            "{} (outcome `{}`)",
+            if call.is_ended() { "ended" } else { "in the menu" },
+            outcome_of(call, seen)
+        ),
     }
 }
 
@@ -249,7 +255,9 @@ pub(super) fn act(call: &mut VirtualCaller, seen: &Seen, step: &OperatorStep) ->
         call.listen(); // the transfer prompt, to its end
     }
     let Some(handoff) = call.handoff().map(|h| h.time_in_ivr) else {
-        let here = call.current().map_or("nowhere".to_owned(), |n| format!("`{}`", call.menu().node(n).id));
+        let here = call
+            .current()
+            .map_or("nowhere".to_owned(), |n| format!("`{}`", call.menu().node(n).id));
         return Err(format!(
             "the call has not been handed over yet (it is at {here}, {}): operator steps act on a handed-off call",
             outcome_of(call, seen)
@@ -360,6 +368,7 @@ pub(super) fn act(call: &mut VirtualCaller, seen: &Seen, step: &OperatorStep) ->
         (LineAction::Lost(_), _) => return misfit("the line to the console breaks"),
     };
     call.call_mut().handle_queue(t, event);
+    call.advance(t); // takes the effects: the handoff and summary are noted
     Ok(())
 }
 
@@ -392,7 +401,11 @@ pub(super) fn check(call: &VirtualCaller, seen: &Seen, e: &LineExpect) -> Result
                 want.push(format!("at position {p}"));
             }
             if let Some(s) = q.staffed {
-                want.push(if s { "staffed".into() } else { "with nobody logged in".into() });
+                want.push(if s {
+                    "staffed".into()
+                } else {
+                    "with nobody logged in".into()
+                });
             }
             return Err(format!(
                 "expected the call to wait {}, but it is {} at {}",
@@ -465,8 +478,12 @@ impl Cx<'_> {
                 if let Some(w) = &st.waiting {
                     let sp = self.span(&w.referenced);
                     self.push(
-                        Diagnostic::new(Code::FieldNotForKind, sp, "`waiting` goes inside `operator: { staffed, waiting }`")
-                            .label("outside it, `waiting` is for `operator: busy`"),
+                        Diagnostic::new(
+                            Code::FieldNotForKind,
+                            sp,
+                            "`waiting` goes inside `operator: { staffed, waiting }`",
+                        )
+                        .label("outside it, `waiting` is for `operator: busy`"),
                     );
                 }
                 let Some(staffed) = &l.staffed else {
@@ -493,12 +510,16 @@ impl Cx<'_> {
         if let Some(f) = &r.full {
             let sp = self.span(&f.referenced);
             self.push(
-                Diagnostic::new(Code::InvalidValue, sp, "a queue refuses a caller only as the caller joins it")
-                    .label("not a step")
-                    .help(
-                        "write `start: { operator: full }`, or `start: { operator: { staffed: 1, waiting: N } }` \
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    sp,
+                    "a queue refuses a caller only as the caller joins it",
+                )
+                .label("not a step")
+                .help(
+                    "write `start: { operator: full }`, or `start: { operator: { staffed: 1, waiting: N } }` \
                          with N at the queue's `max_waiting`",
-                    ),
+                ),
             );
             return None;
         }

@@ -264,7 +264,6 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
             StepKind::Operator(op) => {
                 c.absorb();
                 let done = super::line::act(&mut c.call, &c.seen, op);
-                c.absorb();
                 if let Err(message) = done {
                     let steps = scenario.steps.iter().position(|s| s.span == *span).map_or(0, |i| i + 1);
                     return Run {
