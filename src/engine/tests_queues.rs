@@ -386,7 +386,12 @@ fn call_takers_known_to_the_driver_set_the_expected_wait_and_the_line_view_follo
             held: false
         })
     );
-    r.queue(40_000, QueueEvent::Ended { disposition: "done".into() });
+    r.queue(
+        40_000,
+        QueueEvent::Ended {
+            disposition: "done".into(),
+        },
+    );
     assert_eq!(r.call.disposition(), Some("done"));
     assert_eq!(r.call.line_view(), None, "ended");
 }

@@ -401,7 +401,7 @@ impl Cx<'_> {
                 ),
                 None => (None, None),
             },
-            line: self.line_expect(r),
+            line: Some(self.line_expect(r)).filter(|l| !l.is_empty()).map(Box::new),
         }
     }
 }

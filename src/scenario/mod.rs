@@ -114,8 +114,9 @@ pub struct Expect {
     /// Bounds of the keypresses so far.
     pub keys: (Option<u32>, Option<u32>),
     /// The operator side: the queue the call waits in, its outcome, who answered when, the
-    /// disposition (see [`line::LineExpect`]).
-    pub line: line::LineExpect,
+    /// disposition (see [`line::LineExpect`]); `None` when none of them is given (boxed: most
+    /// expectations have none).
+    pub line: Option<Box<line::LineExpect>>,
 }
 
 /// `expect: { transfer: … }`.

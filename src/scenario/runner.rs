@@ -194,7 +194,9 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             now.as_secs_f64()
         ));
     }
-    super::line::check(&c.call, &c.seen, &e.line)?;
+    if let Some(line) = &e.line {
+        super::line::check(&c.call, &c.seen, line)?;
+    }
     let keys = c.call.keys_pressed();
     if let Some(min) = e.keys.0
         && keys < min

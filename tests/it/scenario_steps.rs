@@ -411,7 +411,11 @@ fn operator_steps_script_the_call_takers_in_time() {
     let out = dir.ivrsim(&["test", "late.yaml"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("--> late.yaml:8:9"), "{}", out.stdout);
-    assert!(out.stdout.contains("`at: 20.0 s` has passed: the call is at "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("`at: 20.0 s` has passed: the call is at "),
+        "{}",
+        out.stdout
+    );
 }
 
 /// Misplaced operator fields are refused before the run (exit 2) at their file:line:column.
@@ -427,7 +431,7 @@ fn misplaced_operator_fields_are_refused_at_their_place() {
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(all.contains("`at` and `after` together"), "{all}");
-    assert!(all.contains("s.yaml:7:42"), "{all}");
+    assert!(all.contains("s.yaml:7:49"), "{all}");
     assert!(all.contains("an operator step needs an operator line"), "{all}");
     assert!(all.contains("s.yaml:11:9"), "{all}");
 }
