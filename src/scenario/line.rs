@@ -354,11 +354,14 @@ pub(super) fn act(call: &mut VirtualCaller, seen: &Seen, step: &OperatorStep) ->
         (LineAction::Hold, _) => return misfit("the call-taker puts the caller on hold"),
         (LineAction::Resume, Some(LineView::Talking { held: true, .. })) => QueueEvent::Resumed,
         (LineAction::Resume, _) => return misfit("the call-taker takes the caller off hold"),
-        (LineAction::Transfer { queue, position }, Some(LineView::Talking { .. })) => QueueEvent::Waiting {
-            queue: queue.clone(),
-            position: *position,
-            staffed: true,
-        },
+        (LineAction::Transfer { queue, position }, Some(LineView::Talking { .. })) => {
+            transfer_allowed(call.menu(), queue, *position)?;
+            QueueEvent::Waiting {
+                queue: queue.clone(),
+                position: *position,
+                staffed: true,
+            }
+        }
         (LineAction::Transfer { queue, .. }, _) => return misfit(&format!("a transfer to `{queue}`")),
         (LineAction::End(d), Some(LineView::Talking { .. })) => QueueEvent::Ended { disposition: d.clone() },
         (LineAction::End(d), _) => return misfit(&format!("the call-taker ends the call ({d})")),
@@ -369,6 +372,40 @@ pub(super) fn act(call: &mut VirtualCaller, seen: &Seen, step: &OperatorStep) ->
     };
     call.call_mut().handle_queue(t, event);
     call.advance(t); // takes the effects: the handoff and summary are noted
+    Ok(())
+}
+
+/// Whether the console takes the call-taker's transfer to `queue` at `position`, as its
+/// `:transfer` does (`operator::console`): a queue the menu's transfers name, with room for
+/// the call behind `position - 1` callers by the one capacity rule
+/// ([`crate::rules::queue::has_room`] with the queue's `max_waiting`). Refused, the call
+/// would stay with the call-taker: the step cannot happen as written, and fails.
+fn transfer_allowed(menu: &crate::menu::Menu, queue: &str, position: usize) -> Result<(), String> {
+    let mut known: Vec<&str> = menu
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            crate::menu::NodeKind::Transfer(t) => Some(t.queue.as_str()),
+            _ => None,
+        })
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    if !known.contains(&queue) {
+        return Err(format!(
+            "the console refuses a transfer to `{queue}`: the menu's transfers go to {}",
+            known.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let max = menu.queues.get(queue).and_then(|q| q.max_waiting);
+    if !crate::rules::queue::has_room(position - 1, max) {
+        return Err(format!(
+            "the console refuses a transfer to `{queue}` at position {position}: the queue is full \
+             ({} waiting, `max_waiting: {}`), and the call stays with the call-taker",
+            position - 1,
+            max.unwrap_or_default()
+        ));
+    }
     Ok(())
 }
 

@@ -26,12 +26,13 @@ queues:
   reports:
     max_waiting: 3
     when_full: { action: message, prompt: { text: "the queue is full goodbye" } }
-  billing: {}
+  billing: { max_waiting: 2 }
 nodes:
   main:
     kind: menu
     prompt: { text: "press one" }
-    options: [{ key: "1", to: t }]
+    options: [{ key: "1", to: t }, { key: "2", to: b }]
+  b: { kind: transfer, queue: billing }
   t:
     kind: transfer
     queue: reports
@@ -513,5 +514,28 @@ fn misplaced_operator_fields_are_load_time_findings_at_their_place() {
     assert_eq!(
         one("{ operator: crowded }", "expect: { outcome: waiting }")[0].0,
         "unknown `operator: crowded`"
+    );
+}
+
+#[test]
+fn the_console_refuses_a_transfer_to_a_full_or_unknown_queue_and_the_step_fails() {
+    let st = "{ operator: { staffed: 1 } }";
+    // `billing` has `max_waiting: 2`: position 2 (1 waiting) has room, position 3 does not.
+    assert_eq!(
+        fails(
+            st,
+            &format!(
+                "{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ transfer: billing, position: 3 }}\n"
+            )
+        ),
+        "the console refuses a transfer to `billing` at position 3: the queue is full (2 waiting, `max_waiting: 2`), \
+         and the call stays with the call-taker"
+    );
+    assert_eq!(
+        fails(
+            st,
+            &format!("{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ transfer: biling }}\n")
+        ),
+        "the console refuses a transfer to `biling`: the menu's transfers go to `billing`, `reports`"
     );
 }
