@@ -539,3 +539,39 @@ fn the_console_refuses_a_transfer_to_a_full_or_unknown_queue_and_the_step_fails(
         "the console refuses a transfer to `biling`: the menu's transfers go to `billing`, `reports`"
     );
 }
+
+/// Outcomes are the engine's, named: a voicemail box and another application are told apart
+/// by the `external` node's `app`; a call never handed over is `in_menu`, then `hung_up` at
+/// a hang-up node; with no operator line a transfer ends the call as `transferred`.
+#[test]
+fn outcomes_name_the_engines_outcome() {
+    let m = crate::menu::testing::menu(
+        r#"
+name: O
+entry: main
+defaults: { fallback: t, no_input: [{ text: "again" }], no_match: [{ text: "again" }] }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "press one" }
+    options: [{ key: "1", to: vm }, { key: "2", to: app }, { key: "3", to: bye }, { key: "4", to: t }]
+  vm: { kind: external, app: voicemail, target: box }
+  app: { kind: external, app: application, target: pay }
+  bye: { kind: hangup, reason: done }
+  t: { kind: transfer, queue: q }
+"#,
+    );
+    let timings = crate::timing::PromptTimings::text_only();
+    for (key, want) in [
+        ("1", "voicemail"),
+        ("2", "external"),
+        ("3", "hung_up"),
+        ("4", "transferred"),
+    ] {
+        let mut c = VirtualCaller::new(&m, &timings, CallStart::default());
+        assert_eq!(outcome_of(&c, &Seen::default()), "in_menu");
+        c.press(crate::engine::At::Turn, key);
+        c.listen();
+        assert_eq!(outcome_of(&c, &Seen::default()), want, "key {key}");
+    }
+}
