@@ -575,3 +575,29 @@ nodes:
         assert_eq!(outcome_of(&c, &Seen::default()), want, "key {key}");
     }
 }
+
+/// `staffed: 0`: nobody logged in as the call joins; without `join_empty` the plan for nobody
+/// staffed runs at once (here `hold` for 1 minute, in its place), so the goodbye starts at
+/// 61.6 s; a call-taker who logs in before then stops the limit.
+#[test]
+fn nobody_staffed_runs_the_unstaffed_plan_from_the_handoff() {
+    let l = load("");
+    let mut c = handed_over(&l.menu, &l.clips, staffed(0, 0));
+    assert!(
+        c.path()
+            .iter()
+            .any(|p| p.event == PathEvent::Unstaffed && p.at == s(1.6))
+    );
+    c.advance(s(100.0));
+    let goodbye: Vec<(u64, String, PromptRole)> = prompts(&mut c)
+        .into_iter()
+        .filter(|p| p.2 == PromptRole::Goodbye)
+        .collect();
+    assert_eq!(goodbye, [(61_600, "nobody came goodbye".into(), PromptRole::Goodbye)]);
+    passes(
+        "{ operator: { staffed: 0 } }",
+        &format!(
+            "{PRESS}      - operator: {{ log_in: true, at: 30s }}\n      - silence: 2m\n      - expect: {{ outcome: waiting, queue: {{ staffed: true, position: 1 }} }}\n"
+        ),
+    );
+}
