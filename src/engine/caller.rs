@@ -69,7 +69,11 @@ enum LineAnswer {
     Busy {
         /// Callers waiting ahead.
         ahead: usize,
+        /// Whether a call-taker is logged in (`false`: the queue's `join_empty` rule applies).
+        staffed: bool,
     },
+    /// The queue refuses it: it is full (the plan for [`crate::menu::NoOperatorReason::Full`]).
+    Full,
 }
 
 impl<'m> VirtualCaller<'m> {
@@ -112,8 +116,24 @@ impl<'m> VirtualCaller<'m> {
     /// On an operator line, the handed-off call joins its queue at once behind `ahead`
     /// callers, a call-taker logged in but never free ([`Call::join_queue`], which applies
     /// the queue's capacity): what a scenario's `operator: busy` means.
-    pub fn with_busy_queue(mut self, ahead: usize) -> Self {
-        self.no_operator = Some(LineAnswer::Busy { ahead });
+    pub fn with_busy_queue(self, ahead: usize) -> Self {
+        self.with_queue(ahead, true)
+    }
+
+    /// On an operator line, the handed-off call joins its queue at once behind `ahead`
+    /// callers ([`Call::join_queue`]: the queue's capacity applies), with call-takers logged
+    /// in (`staffed`) or none (the queue's `join_empty` rule applies). A scenario's
+    /// `operator: { staffed: N, waiting: M }`.
+    pub fn with_queue(mut self, ahead: usize, staffed: bool) -> Self {
+        self.no_operator = Some(LineAnswer::Busy { ahead, staffed });
+        self
+    }
+
+    /// On an operator line, the handed-off call is refused at once by a full queue
+    /// (`QueueEvent::Unavailable` for [`crate::menu::NoOperatorReason::Full`], what a console
+    /// says when its queue holds `max_waiting` callers): a scenario's `operator: full`.
+    pub fn with_full_queue(mut self) -> Self {
+        self.no_operator = Some(LineAnswer::Full);
         self
     }
 
@@ -176,7 +196,14 @@ impl<'m> VirtualCaller<'m> {
                                     reason: crate::menu::NoOperatorReason::Unstaffed,
                                 },
                             ),
-                            LineAnswer::Busy { ahead } => self.call.join_queue(t, ahead, true),
+                            LineAnswer::Busy { ahead, staffed } => self.call.join_queue(t, ahead, staffed),
+                            LineAnswer::Full => self.call.handle_queue(
+                                t,
+                                QueueEvent::Unavailable {
+                                    why: crate::menu::NoOperatorReason::Full.words().into(),
+                                    reason: crate::menu::NoOperatorReason::Full,
+                                },
+                            ),
                         }
                     }
                 }
@@ -221,9 +248,23 @@ impl<'m> VirtualCaller<'m> {
     /// action still counts from the prompt heard before.
     pub fn advance(&mut self, t: CallTime) {
         let anchor = self.last_prompt.take();
-        self.call.handle_timeout(t);
-        self.pump();
+        self.run_until(t);
         self.last_prompt = anchor;
+    }
+
+    /// Moves virtual time on to `t`: every timer due by then fires, also those that taking
+    /// the effects starts (a handoff answered on an operator line joins the queue then, with
+    /// its announcements and limits), at most [`MAX_PROMPTS_WITHOUT_A_TURN`] rounds. The
+    /// prompts that start become the anchor of `At::IntoPrompt` (see [`Self::advance`] for
+    /// a move that keeps it).
+    pub fn run_until(&mut self, t: CallTime) {
+        for _ in 0..MAX_PROMPTS_WITHOUT_A_TURN {
+            self.call.handle_timeout(t);
+            self.pump();
+            if self.call.poll_timeout().is_none_or(|due| due > t) {
+                break;
+            }
+        }
     }
 
     /// The time of an action `at`, with virtual time moved on to it.
@@ -236,8 +277,7 @@ impl<'m> VirtualCaller<'m> {
             }
             At::IntoPrompt(offset) => {
                 let t = (self.anchor() + offset).max(self.call.now());
-                self.call.handle_timeout(t);
-                self.pump();
+                self.run_until(t);
                 t
             }
         }
@@ -300,8 +340,7 @@ impl<'m> VirtualCaller<'m> {
         match d {
             Some(d) => {
                 let t = self.call.now() + d;
-                self.call.handle_timeout(t);
-                self.pump();
+                self.run_until(t);
             }
             None => self.wait_for_timeout(),
         }

@@ -79,6 +79,38 @@ pub enum QueueEvent {
     },
 }
 
+/// Where a handed-off call stands, as a driver reads it ([`Call::line_view`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineView<'a> {
+    /// Handed off; no word from the console yet.
+    Handing,
+    /// Waiting for a call-taker in `queue`, at `position` (1 = answered next; `None`: no
+    /// place in a queue, holding under a `hold` plan); `staffed`: a call-taker is logged in,
+    /// as the console said last.
+    Waiting {
+        /// Queue name.
+        queue: &'a str,
+        /// 1-based position, if the call has a place.
+        position: Option<usize>,
+        /// Whether a call-taker is logged in.
+        staffed: bool,
+    },
+    /// With the call-taker `operator` (on hold or not) for `queue`.
+    Talking {
+        /// Queue name.
+        queue: &'a str,
+        /// Who answered last.
+        operator: &'a str,
+        /// Whether the call-taker put the caller on hold.
+        held: bool,
+    },
+    /// Leaving: the closing message of a `when_no_operator` plan plays, then the line hangs up.
+    Closing {
+        /// Queue name.
+        queue: &'a str,
+    },
+}
+
 /// Where a handed-off call stands.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Line {
@@ -271,6 +303,52 @@ impl<'m> Call<'m> {
         }
         // An announcement due now starts now.
         self.handle_timeout(now);
+    }
+
+    /// Where the handed-off call stands on the operator line; `None` before the handoff,
+    /// without an operator line, or once the call left the line (it ended, or a plan took it
+    /// back into the menu).
+    pub fn line_view(&self) -> Option<LineView<'_>> {
+        if self.ended {
+            return None;
+        }
+        Some(match self.line.as_ref()? {
+            Line::Handing => LineView::Handing,
+            Line::Waiting {
+                queue,
+                position,
+                staffed,
+                ..
+            } => LineView::Waiting {
+                queue,
+                position: *position,
+                staffed: *staffed,
+            },
+            Line::Talking { queue, operator, held } => LineView::Talking {
+                queue,
+                operator,
+                held: *held,
+            },
+            Line::Closing { queue } => LineView::Closing { queue },
+        })
+    }
+
+    /// When a call-taker first answered (on the call's clock), if one did.
+    pub fn answered_at(&self) -> Option<CallTime> {
+        self.answered_at
+    }
+
+    /// The call-taker's wrap-up code, once they ended the call.
+    pub fn disposition(&self) -> Option<&str> {
+        self.disposition.as_deref()
+    }
+
+    /// Tells the call how many call-takers are logged in (a driver that knows, such as a
+    /// scenario's `operator: { staffed: N }`): the expected-wait announcement then divides
+    /// by `n` ([`expected_wait`]) instead of the menu's `hold.expected_wait.call_takers`
+    /// estimate. `None` goes back to the menu's figure.
+    pub fn set_call_takers(&mut self, n: Option<u32>) {
+        self.call_takers = n;
     }
 
     /// Whether the call has been handed off and is on the operator line (waiting, with a
@@ -631,7 +709,8 @@ impl<'m> Call<'m> {
             Some(p) => self.play(id, p, PromptRole::Hold(n), false),
             None => self.text_play(id, DEFAULT_EXPECTED_WAIT_TEXT, PromptRole::Hold(n)),
         };
-        let minutes = wait_minutes(expected_wait(position, ew.handle_time, ew.call_takers));
+        let call_takers = self.call_takers.unwrap_or(ew.call_takers);
+        let minutes = wait_minutes(expected_wait(position, ew.handle_time, call_takers));
         if play.text.contains('{') {
             play.text = fill_hold_text(&play.text, Some(position), queue, Some(minutes));
         }

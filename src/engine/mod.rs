@@ -37,7 +37,7 @@ pub use effect::{
     Summary, Via, route_of, route_of_steps,
 };
 pub(crate) use effect::{ms as ms_ser, opt_ms as opt_ms_ser};
-pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, QueueEvent};
+pub use line::{DEFAULT_HOLD_TEXT, DEFAULT_HOLD_TEXT_NO_PLACE, DEFAULT_NO_OPERATOR_TEXT, LineView, QueueEvent};
 
 use crate::menu::{Counting, GlobalAction, Menu, NodeId, NodeKind, NodeRef, Prompt, SetVar, Test};
 use crate::rules;
@@ -148,6 +148,9 @@ pub struct Call<'m> {
     announcements: u32,
     /// When a call-taker first answered.
     answered_at: Option<CallTime>,
+    /// Call-takers logged in, when the driver knows (a scenario's `staffed: N`): the
+    /// expected wait divides by it instead of `hold.expected_wait.call_takers`.
+    call_takers: Option<u32>,
     /// The call-taker's wrap-up code.
     disposition: Option<String>,
     /// A callback is being taken: its queue and the collect node that takes the number.
@@ -193,6 +196,7 @@ impl<'m> Call<'m> {
             line: None,
             announcements: 0,
             answered_at: None,
+            call_takers: None,
             disposition: None,
             callback: None,
             max_length: start.max_length.unwrap_or(MAX_CALL_LENGTH),

@@ -348,3 +348,50 @@ fn the_exit_key_leaves_the_queue_for_its_node() {
     r.to(10_000);
     assert!(matches!(r.outcome(), Some(Outcome::HungUp { .. })));
 }
+
+/// A driver that knows how many call-takers are logged in (a scenario's `staffed: N`) sets
+/// it: the expected wait divides by it instead of the menu's `call_takers` (3 × 4 min ÷ 4 =
+/// 3 min, where the menu's 2 say 6); `None` goes back to the menu's figure. The line as a
+/// driver reads it follows the console's events.
+#[test]
+fn call_takers_known_to_the_driver_set_the_expected_wait_and_the_line_view_follows() {
+    let clips = PromptTimings::text_only();
+    let hold = r#"{ every: 20s, prompt: { text: "you are number {position}" },
+      expected_wait: { handle_time: 4m, call_takers: 2, prompt: { text: "about {wait} minutes" } } }"#;
+    let m = hotline("", hold);
+    let mut r = Run::start(&m, &clips, None);
+    assert_eq!(r.call.line_view(), Some(LineView::Handing));
+    r.call.set_call_takers(Some(4));
+    r.queue(1000, waiting(3, true));
+    assert_eq!(
+        r.call.line_view(),
+        Some(LineView::Waiting {
+            queue: "a",
+            position: Some(3),
+            staffed: true
+        })
+    );
+    r.to(20_000);
+    assert_eq!(r.heard()[1], (2600, s("about 3 minutes")));
+    r.call.set_call_takers(None);
+    r.to(23_000);
+    assert_eq!(r.heard()[3], (22_600, s("about 6 minutes")));
+    r.queue(30_000, QueueEvent::Answered { operator: "ana".into() });
+    assert_eq!(r.call.answered_at(), Some(ms(30_000)));
+    assert_eq!(
+        r.call.line_view(),
+        Some(LineView::Talking {
+            queue: "a",
+            operator: "ana",
+            held: false
+        })
+    );
+    r.queue(
+        40_000,
+        QueueEvent::Ended {
+            disposition: "done".into(),
+        },
+    );
+    assert_eq!(r.call.disposition(), Some("done"));
+    assert_eq!(r.call.line_view(), None, "ended");
+}

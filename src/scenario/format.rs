@@ -52,12 +52,14 @@ pub struct RawStart {
     pub language: Option<S<String>>,
     /// Variables known before the call: a map of name to value, e.g. `{ region: north }`.
     pub vars: Option<Entries<S<String>, S<String>>>,
-    /// `unavailable`: the call is on an operator line on which no call-taker can take it, so
-    /// transfers run their `when_no_operator` plans. `busy`: the call is on an operator line
-    /// and joins its queue behind `waiting` callers, a call-taker logged in but never free, so
-    /// the queue's capacity (`when_full`), wait limit, hold announcements and exit key apply.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable", "busy"]))]
-    pub operator: Option<S<String>>,
+    /// The operator line behind the menu's transfers (docs/scenario-format.md, "The operator
+    /// side"). `unavailable`: no call-taker can take a handed-off call, so transfers run
+    /// their `when_no_operator` plans. `busy`: the call joins its queue behind `waiting`
+    /// callers, a call-taker logged in but never free. `full`: the queue refuses the call
+    /// (the plan for a full queue). `{ staffed, waiting }`: `staffed` call-takers logged in
+    /// (0: nobody) and `waiting` callers ahead; the queue's capacity, `join_empty` and hold
+    /// announcements apply, and `operator:` steps script what the call-takers do.
+    pub operator: Option<S<RawOperatorStart>>,
     /// With `operator: busy`: callers already waiting in the queue (default 0).
     pub waiting: Option<S<u32>>,
 }
@@ -89,6 +91,101 @@ pub struct RawStep {
     /// What must hold now, at the current instant of the call's clock (with `listen: true`,
     /// once the prompts playing have played); every field given must hold.
     pub expect: Option<S<RawExpect>>,
+    /// What the call-taker side does, at a time: `{ answer: ana, after: 45s }`, `{ position:
+    /// 2, at: 40s }`, `{ log_out: true }`, `{ hold: true }`, `{ transfer: billing }`, `{ end:
+    /// resolved }`, `{ lost: "console crashed" }`. Needs `start: { operator: … }`.
+    pub operator: Option<S<RawOperatorStep>>,
+}
+
+/// `start: { operator }`: a word (`unavailable`, `busy`, `full`) or `{ staffed, waiting }`.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawOperatorStart {
+    /// `unavailable`, `busy` or `full`.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["unavailable", "busy", "full"]))]
+    Word(String),
+    /// `{ staffed, waiting }`.
+    Line(RawOperatorLine),
+}
+
+impl<'de> Deserialize<'de> for RawOperatorStart {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawOperatorStart;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`unavailable`, `busy`, `full` or a mapping `{ staffed, waiting }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawOperatorStart, E> {
+                Ok(RawOperatorStart::Word(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawOperatorStart, A::Error> {
+                RawOperatorLine::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawOperatorStart::Line)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `start: { operator: { staffed, waiting } }`: the queue when the call is handed over.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperatorLine {
+    /// Call-takers logged in (0: nobody; the queue's `join_empty` decides whether the caller
+    /// may wait). With `hold.expected_wait`, the expected wait divides by it. Required.
+    #[schemars(required)]
+    pub staffed: Option<S<u32>>,
+    /// Callers already waiting ahead (default 0); at the queue's `max_waiting` the queue is
+    /// full and refuses the call.
+    pub waiting: Option<S<u32>>,
+}
+
+/// An `operator:` step: exactly one action, and when (`at` or `after`, default now).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperatorStep {
+    /// When, on the call's clock (from the start of the call), a duration such as `40s`.
+    #[schemars(transform = schema::duration)]
+    pub at: Option<S<String>>,
+    /// When, counted from the handoff (the end of the transfer prompt), a duration.
+    #[schemars(transform = schema::duration)]
+    pub after: Option<S<String>>,
+    /// The call's new place in its queue (1 = answered next): callers ahead were answered
+    /// or left. With `transfer`: the place in the new queue (default 1).
+    pub position: Option<S<u32>>,
+    /// `true`: the last call-taker logs out while the caller waits (the queue's
+    /// `leave_when_empty` decides whether the plan for nobody staffed runs).
+    pub log_out: Option<S<bool>>,
+    /// `true`: a call-taker logs in while the caller waits.
+    pub log_in: Option<S<bool>>,
+    /// A call-taker, by this name, answers the waiting call.
+    pub answer: Option<S<String>>,
+    /// `true`: the call-taker puts the caller on hold.
+    pub hold: Option<S<bool>>,
+    /// `true`: the call-taker takes the caller off hold.
+    pub resume: Option<S<bool>>,
+    /// The call-taker puts the call in this queue, where it waits again.
+    pub transfer: Option<S<String>>,
+    /// The call-taker ends the call with this disposition (wrap-up code).
+    pub end: Option<S<String>>,
+    /// The line to the call-taker console breaks, for this reason in words.
+    pub lost: Option<S<String>>,
+    /// Not a step: a queue refuses a caller only as it joins; write `start: { operator:
+    /// full }` or a `waiting` at the queue's `max_waiting`. Refused with a finding.
+    pub full: Option<S<bool>>,
+}
+
+/// `expect: { queue }`: the call waits in a queue; each field given must match.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueueExpect {
+    /// The queue's name.
+    pub name: Option<S<String>>,
+    /// The place in it (1 = answered next).
+    pub position: Option<S<u32>>,
+    /// Whether a call-taker is logged in.
+    pub staffed: Option<S<bool>>,
 }
 
 /// What must hold after the steps before.
@@ -141,10 +238,20 @@ pub struct RawExpect {
     pub hung_up: Option<S<RawEvent>>,
     /// A hold announcement started: `{ position, node, prompt, at | within, tolerance }`.
     pub hold_announcement: Option<S<RawEvent>>,
-    /// A call-taker answered the call: `{ node, at | within, tolerance }`.
+    /// A call-taker answered the call: `{ by, node, at | within, tolerance }`; `by` is the
+    /// call-taker's name (as an `operator: { answer: NAME }` step gives it).
     pub answered: Option<S<RawEvent>>,
     /// The call entered a node: `{ node, at | within, tolerance }`.
     pub entered: Option<S<RawEvent>>,
+    /// The call waits in a queue: `{ name, position, staffed }`.
+    pub queue: Option<S<RawQueueExpect>>,
+    /// Where the caller's call stands or how it ended, from the engine's outcome: `waiting`,
+    /// `answered`, `abandoned`, `callback`, `voicemail`, `no_operator`, `transferred`,
+    /// `hung_up`, `cut_off`, `external`, `retries_exhausted`, `failed`, `in_menu`.
+    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &super::line::OUTCOMES))]
+    pub outcome: Option<S<String>>,
+    /// The call-taker ended the call with this disposition.
+    pub disposition: Option<S<String>>,
 }
 
 /// A timed expectation: an event of the call matching the filters given, at `at` (within
@@ -161,8 +268,8 @@ pub struct RawEvent {
     /// `reprompt`: `no_input` or `no_match`.
     #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["no_input", "no_match"]))]
     pub kind: Option<S<String>>,
-    /// `prompt_stopped`: `barge_in`, `end`, `hangup` or `move`; `hung_up`: `caller` or `line`.
-    #[schemars(transform = |s: &mut Schema| schema::one_of(s, &["barge_in", "end", "hangup", "move", "caller", "line"]))]
+    /// `prompt_stopped`: `barge_in`, `end`, `hangup` or `move`; `hung_up`: `caller` or `line`;
+    /// `answered`: the call-taker's name.
     pub by: Option<S<String>>,
     /// `hold_announcement`: the caller's position in the queue (1 = answered next).
     pub position: Option<S<u32>>,
@@ -235,7 +342,8 @@ fn step_rules(s: &mut Schema) {
             given("say"),
             given("silence"),
             given("hangup"),
-            given("expect")
+            given("expect"),
+            given("operator")
         ]),
     );
     s.insert(

@@ -128,11 +128,24 @@ impl Cx<'_> {
         };
         let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
         let busy = raw.start.as_ref().and_then(|st| self.busy(&st.value));
+        let line = raw.start.as_ref().and_then(|st| self.line_start(&st.value));
         let mut steps = Vec::new();
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
                 steps.push(step);
             }
+        }
+        // Operator steps script a call-taker console: without an operator line the call
+        // ends at its handoff, and there is nobody to script.
+        if !start.operator_line
+            && let Some(step) = steps.iter().find(|s| matches!(s.kind, StepKind::Operator(_)))
+        {
+            self.push(
+                Diagnostic::new(Code::InvalidValue, step.span, "an operator step needs an operator line")
+                    .label("without one, the call ends at its handoff")
+                    .help("say how the queue takes the call, e.g. `start: { operator: { staffed: 1 } }`"),
+            );
+            return None;
         }
         if steps.is_empty() {
             // With steps written but all invalid, their own findings say enough.
@@ -154,6 +167,7 @@ impl Cx<'_> {
             span,
             start,
             busy,
+            line,
             steps,
             language_at,
         })
@@ -178,18 +192,23 @@ impl Cx<'_> {
             start.variables.insert(k.value.clone(), v.value.clone());
         }
         if let Some(op) = &st.operator {
-            if op.value == "unavailable" || op.value == "busy" {
-                start.operator_line = true;
-            } else {
-                let sp = self.span(&op.referenced);
-                self.push(
-                    Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {}`", op.value))
-                        .label("expected `unavailable` or `busy`")
-                        .help(
-                            "`operator: unavailable` runs the transfers' `when_no_operator` plans; \
-                             `operator: busy` waits in the queue",
-                        ),
-                );
+            match &op.value {
+                super::format::RawOperatorStart::Word(w) if matches!(w.as_str(), "unavailable" | "busy" | "full") => {
+                    start.operator_line = true;
+                }
+                super::format::RawOperatorStart::Line(_) => start.operator_line = true,
+                super::format::RawOperatorStart::Word(w) => {
+                    let sp = self.span(&op.referenced);
+                    self.push(
+                        Diagnostic::new(Code::InvalidValue, sp, format!("unknown `operator: {w}`"))
+                            .label("expected `unavailable`, `busy`, `full` or `{ staffed, waiting }`")
+                            .help(
+                                "`operator: unavailable` runs the transfers' `when_no_operator` plans; \
+                                 `operator: busy` waits in the queue; `operator: full` is refused by it; \
+                                 `operator: { staffed: 2, waiting: 3 }` scripts the call-takers",
+                            ),
+                    );
+                }
             }
         }
         start
@@ -198,9 +217,17 @@ impl Cx<'_> {
     /// `start: { operator: busy, waiting }`: the callers ahead, when the call waits in a busy
     /// queue.
     pub(crate) fn busy(&mut self, st: &RawStart) -> Option<usize> {
-        let busy = st.operator.as_ref().is_some_and(|o| o.value == "busy");
+        let busy = st
+            .operator
+            .as_ref()
+            .is_some_and(|o| matches!(&o.value, super::format::RawOperatorStart::Word(w) if w == "busy"));
+        let line = st
+            .operator
+            .as_ref()
+            .is_some_and(|o| matches!(o.value, super::format::RawOperatorStart::Line(_)));
         if let Some(w) = &st.waiting
             && !busy
+            && !line
         {
             let sp = self.span(&w.referenced);
             self.push(
@@ -222,13 +249,14 @@ impl Cx<'_> {
             r.silence.is_some(),
             r.hangup.is_some(),
             r.expect.is_some(),
+            r.operator.is_some(),
         ];
         if actions.iter().filter(|a| **a).count() != 1 {
             self.push(
                 Diagnostic::new(
                     Code::InvalidValue,
                     span,
-                    "a step is one of `press`, `say`, `silence`, `hangup`, `expect`",
+                    "a step is one of `press`, `say`, `silence`, `hangup`, `expect`, `operator`",
                 )
                 .label("give exactly one"),
             );
@@ -298,6 +326,8 @@ impl Cx<'_> {
                 return None;
             }
             StepKind::Hangup { at }
+        } else if let Some(o) = &r.operator {
+            StepKind::Operator(self.operator_step(o)?)
         } else {
             StepKind::Expect(Box::new(self.expect(r.expect.as_ref()?)))
         };
@@ -424,6 +454,7 @@ impl Cx<'_> {
                 ),
                 None => (None, None),
             },
+            line: Some(self.line_expect(r)).filter(|l| !l.is_empty()).map(Box::new),
         }
     }
 }
@@ -485,11 +516,15 @@ impl Cx<'_> {
         } else {
             None
         };
+        // `by` on `answered` is a call-taker's name; on the others, one of their words.
         let by = if kind.by_values().is_empty() {
             None
         } else {
             word(self, &r.by, kind.by_values(), "`by`")
         };
+        let who = (kind == EventKind::Answered)
+            .then(|| r.by.as_ref().map(|b| b.value.clone()))
+            .flatten();
         let at = r.at.as_ref().and_then(|a| self.duration(a));
         let tolerance = r.tolerance.as_ref().and_then(|a| self.duration(a));
         if let Some(t) = &r.tolerance
@@ -542,6 +577,7 @@ impl Cx<'_> {
             prompt: r.prompt.as_ref().map(|n| n.value.clone()),
             reprompt,
             by,
+            who,
             position: r.position.as_ref().map(|p| p.value as usize),
             when,
         })

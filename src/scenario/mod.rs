@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod expect;
 pub(crate) mod format;
 pub mod generate;
+pub mod line;
 pub(crate) mod load;
 pub mod report;
 pub mod runner;
@@ -46,6 +47,9 @@ pub struct Scenario {
     /// queue behind this many callers, a call-taker logged in but never free, instead of
     /// hearing that no call-taker can take it (`operator: unavailable`).
     pub busy: Option<usize>,
+    /// `operator: full` or `operator: { staffed, waiting }`: how the queue takes the handed-off
+    /// call (see [`line::LineStart`]); `None`: as `busy` says, else `unavailable`.
+    pub line: Option<line::LineStart>,
     /// The steps, in order.
     pub steps: Vec<Step>,
     /// Where `start.language` is written, when it is: checked against the menu's languages
@@ -91,6 +95,8 @@ pub enum StepKind {
     },
     /// Check the call's state.
     Expect(Box<Expect>),
+    /// What the call-taker side does, at a time (see [`line::OperatorStep`]).
+    Operator(line::OperatorStep),
 }
 
 /// What must hold; every field given is checked, at the current instant of the call's clock
@@ -124,6 +130,10 @@ pub struct Expect {
     pub elapsed: (Option<Duration>, Option<Duration>),
     /// Bounds of the keypresses so far.
     pub keys: (Option<u32>, Option<u32>),
+    /// The operator side: the queue the call waits in, its outcome, who answered when, the
+    /// disposition (see [`line::LineExpect`]); `None` when none of them is given (boxed: most
+    /// expectations have none).
+    pub line: Option<Box<line::LineExpect>>,
 }
 
 /// `expect: { transfer: … }`.

@@ -62,6 +62,8 @@ struct Caller<'m> {
     hits: super::coverage::Hits,
     /// The call's timed events, kept only when the scenario has timed expectations.
     timeline: Option<Timeline>,
+    /// What the operator side's checks need from the effects.
+    seen: super::line::Seen,
 }
 
 impl Caller<'_> {
@@ -72,6 +74,7 @@ impl Caller<'_> {
         let mut pending = Vec::new();
         while let Some(e) = self.call.poll_effect() {
             super::coverage::record_hits(self.call.menu(), &e, &mut self.hits);
+            self.seen.observe(&e);
             if self.timeline.is_some() {
                 if let Effect::StartPrompt(p) = &e {
                     self.heard.push(p.clone());
@@ -252,6 +255,9 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             now.as_secs_f64()
         ));
     }
+    if let Some(line) = &e.line {
+        super::line::check(&c.call, &c.seen, line)?;
+    }
     let keys = c.call.keys_pressed();
     if let Some(min) = e.keys.0
         && keys < min
@@ -296,14 +302,12 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
         .iter()
         .any(|s| matches!(&s.kind, StepKind::Expect(e) if !e.events.is_empty()));
     let mut c = Caller {
-        call: match scenario.busy {
-            Some(ahead) => caller.with_busy_queue(ahead),
-            None => caller.with_no_operator("no call-taker (the scenario's `operator: unavailable`)"),
-        },
+        call: super::line::caller(caller, scenario.line.as_ref(), scenario.busy),
         heard: Vec::new(),
         passed: Vec::new(),
         hits: Default::default(),
         timeline: timed.then(Timeline::default),
+        seen: Default::default(),
     };
     c.absorb();
     for (i, Step { span, kind }) in scenario.steps.iter().enumerate() {
@@ -317,6 +321,10 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
                 Ok(())
             }
             StepKind::Hangup { at } => c.ready(*at).map(|()| c.call.hang_up(At::Now)),
+            StepKind::Operator(op) => {
+                c.absorb();
+                super::line::act(&mut c.call, &c.seen, op)
+            }
             StepKind::Expect(e) => expect(&mut c, menu, e),
         };
         if let Err(mut message) = result {
@@ -369,15 +377,10 @@ fn expect(c: &mut Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         && t > c.call.now()
         && !c.call.is_ended()
     {
-        // Taking the effects can start timers due by `t` (a busy line's answer to the handoff
-        // joins the queue then, with its announcements and limits): they fire too.
-        for _ in 0..crate::rules::MAX_PROMPTS_WITHOUT_A_TURN {
-            c.call.handle_timeout(t);
-            c.absorb();
-            if c.call.poll_timeout().is_none_or(|due| due > t) {
-                break;
-            }
-        }
+        // Timers that taking the effects starts (a busy line's answer to the handoff joins
+        // the queue then, with its announcements and limits) fire too.
+        c.call.run_until(t);
+        c.absorb();
     }
     check(c, menu, e)
 }

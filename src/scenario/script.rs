@@ -80,6 +80,18 @@ impl Script {
         let mut ok = true;
         for st in &list.value {
             match cx.step(st) {
+                // The call-taker here is the trainee at the console, not a script.
+                Some(Step {
+                    span,
+                    kind: StepKind::Operator(_),
+                }) => {
+                    cx.push(
+                        Diagnostic::new(Code::InvalidValue, span, "a training call has no `operator` steps")
+                            .label("the call-taker is the trainee at the console")
+                            .help("`operator` steps are for scenario files (`ivrsim test`)"),
+                    );
+                    ok = false;
+                }
                 Some(step) => steps.push(step),
                 None => ok = false,
             }
@@ -99,6 +111,7 @@ impl Script {
                 span: top,
                 start,
                 busy: None,
+                line: None,
                 steps,
                 language_at: None,
             },

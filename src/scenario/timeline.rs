@@ -78,6 +78,7 @@ impl EventKind {
             EventKind::Reprompt => &["prompt", "kind"],
             EventKind::HungUp => &["by"],
             EventKind::HoldAnnouncement => &["prompt", "position"],
+            EventKind::Answered => &["by"],
             _ => &[],
         }
     }
@@ -391,6 +392,9 @@ impl Timeline {
         if x.by.is_some() && x.by != e.by {
             return false;
         }
+        if x.who.is_some() && x.who != e.who {
+            return false;
+        }
         if x.position.is_some() && x.position != e.position {
             return false;
         }
@@ -498,6 +502,8 @@ pub struct EventExpect {
     pub reprompt: Option<&'static str>,
     /// `prompt_stopped`: `barge_in`, `end`, `hangup`, `move`; `hung_up`: `caller`, `line`.
     pub by: Option<&'static str>,
+    /// `answered`: the call-taker's name (`by:` there).
+    pub who: Option<String>,
     /// `hold_announcement`: the queue position announced.
     pub position: Option<usize>,
     /// When.
@@ -507,9 +513,10 @@ pub struct EventExpect {
 impl EventExpect {
     /// What is expected, in words: `a prompt stopped at `main` (barge-in) at 1.500 s ± 0`.
     pub fn words(&self) -> String {
-        let mut s = match (self.kind, self.reprompt) {
-            (EventKind::Reprompt, Some(k)) => format!("a {} re-prompt", k.replace('_', "-")),
-            (k, _) => k.words().to_owned(),
+        let mut s = match (self.kind, self.reprompt, &self.who) {
+            (EventKind::Reprompt, Some(k), _) => format!("a {} re-prompt", k.replace('_', "-")),
+            (EventKind::Answered, _, Some(who)) => format!("an answer by `{who}`"),
+            (k, ..) => k.words().to_owned(),
         };
         if let Some(n) = &self.node {
             let _ = write!(s, " at `{n}`");

@@ -6,7 +6,7 @@
 //! (18 words) plays 7.2 s, "Connecting you now." 1.2 s, "Enter your case number, then hash."
 //! 2.4 s, the no-input re-prompt 2.4 s, "Goodbye." 0.4 s.
 
-use crate::support::{Dir, MINIMAL, Output};
+use crate::support::{Dir, MINIMAL, Output, root};
 
 const MENU: &str = r##"name: Steps
 entry: main
@@ -439,4 +439,87 @@ fn a_misplaced_timed_field_is_a_load_time_finding() {
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("`tolerance` without `at`"), "{}", out.stderr);
     assert!(out.stderr.contains("s.yaml:5:41"), "{}", out.stderr);
+}
+
+/// The operator side (docs/scenario-format.md, "The operator side"): `operator` steps at
+/// their times, and a failing expectation on the answer says what was expected and found at
+/// its step's `--> s.yaml:LINE:COL`. The handoff is at 8.4 s (7.2 s of welcome, then 1.2 s of
+/// "Connecting you now."), so `after: 45s` answers at 53.4 s.
+#[test]
+fn operator_steps_script_the_call_takers_in_time() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MENU);
+    let scenario = |answered_at: &str| {
+        format!(
+            "menu: menu.yaml\nscenarios:\n  - name: answered\n    start: {{ operator: {{ staffed: 1, waiting: 1 }} }}\n    steps:\n      - press: \"1\"\n      - operator: {{ position: 1, at: 30s }}\n      - expect: {{ queue: {{ name: general, position: 1 }} }}\n      - operator: {{ answer: ana, after: 45s }}\n      - expect: {{ outcome: answered, answered: {{ by: ana, at: {answered_at} }} }}\n      - operator: {{ end: resolved, at: 1m }}\n      - expect: {{ disposition: resolved, elapsed: {{ min: 1m, max: 1m }} }}\n"
+        )
+    };
+    dir.write("s.yaml", scenario("53.4s"));
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("PASS  answered (60.0 s)"), "{}", out.stdout);
+    dir.write("s.yaml", scenario("50s"));
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("--> s.yaml:10:9"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("expected an answer by `ana` at 50.000 s ± 0; found: answered by ana at `operator` at 53.400 s"),
+        "{}",
+        out.stdout
+    );
+    // An action at a time already past fails at its step, never acting "now".
+    dir.write(
+        "late.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: late\n    start: { operator: { staffed: 1 } }\n    steps:\n      - press: \"1\"\n      - silence: 30s\n      - operator: { answer: ana, at: 20s }\n",
+    );
+    let out = dir.ivrsim(&["test", "late.yaml"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("--> late.yaml:8:9"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("`at: 20.0 s` has passed: the call is at "),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Misplaced operator fields are refused before the run (exit 2) at their file:line:column.
+#[test]
+fn misplaced_operator_fields_are_refused_at_their_place() {
+    let dir = Dir::new();
+    dir.write("menu.yaml", MENU);
+    dir.write(
+        "s.yaml",
+        "menu: menu.yaml\nscenarios:\n  - name: both\n    start: { operator: { staffed: 1 } }\n    steps:\n      - press: \"1\"\n      - operator: { answer: ana, at: 5s, after: 3s }\n  - name: no line\n    steps:\n      - press: \"1\"\n      - operator: { end: done }\n",
+    );
+    let out = dir.ivrsim(&["test", "s.yaml"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("`at` and `after` together"), "{all}");
+    assert!(all.contains("s.yaml:7:49"), "{all}");
+    assert!(all.contains("an operator step needs an operator line"), "{all}");
+    assert!(all.contains("s.yaml:11:9"), "{all}");
+}
+
+/// The example of "The operator side" in docs/scenario-format.md passes on the bundled hotline.
+#[test]
+fn the_documented_operator_example_passes() {
+    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
+    let start = doc.find("## The operator side").unwrap();
+    let yaml = doc[start..]
+        .split("```yaml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = Dir::new();
+    let menu = root().join("menus/hotline.yaml");
+    dir.write(
+        "example.yaml",
+        yaml.replace("../menus/hotline.yaml", menu.to_str().unwrap()),
+    );
+    let out = dir.ivrsim(&["test", "example.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }
