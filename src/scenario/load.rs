@@ -7,7 +7,8 @@ use super::format::{RawExpect, RawFile, RawStart, RawStep, S};
 use super::{Expect, Scenario, ScenarioFile, Step, StepKind, TransferExpect};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::{CallClock, CallStart};
-use crate::menu::load::{ReadError, parse_file, read_text};
+use crate::menu::load::parse_file_with;
+use crate::menu::load::{ReadError, read_text};
 use crate::source::{FileId, Sources, Span};
 
 /// The named priorities `expect: { transfer: { priority } }` knows (a level 1 to 9 is
@@ -34,49 +35,34 @@ pub fn load_scenarios(
         diags.push(d);
         return Ok((None, diags));
     }
-    let Some(raw) = parse_file::<RawFile>(sources, file, text.invalid_utf8_at, &mut diags) else {
+    // Each scenario is lowered as soon as it is read (see `stream`), so the raw tree of the
+    // whole file never exists: memory and time stay linear in the file, and small.
+    let streamed = parse_file_with::<RawFile, _>(sources, file, text.invalid_utf8_at, &mut diags, |text, options| {
+        let mut st = stream::Stream::new(sources, file);
+        let top = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+            serde::de::DeserializeSeed::deserialize(stream::Placed(stream::FileSeed(&mut st)), de)
+        })?;
+        Ok((top, st))
+    });
+    let Some(((menu, top), st)) = streamed else {
         return Ok((None, diags));
     };
-    let mut cx = Cx {
-        sources,
-        file,
-        diags: &mut diags,
-    };
-    let top = cx.span(&raw.referenced);
-    let raw = raw.value;
-    let Some(menu) = raw.menu else {
-        cx.push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
+    diags.extend(st.diags);
+    let scenarios = st.scenarios;
+    let top = sources.span_of(file, &top);
+    let Some(menu) = menu else {
+        diags
+            .push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
         return Ok((None, diags));
     };
-    let menu_span = cx.span(&menu.referenced);
+    let menu_span = sources.span_of(file, &menu.referenced);
     let dir = path.parent().unwrap_or(Path::new(""));
     let menu_path = crate::menu::normalize_path(&dir.join(&menu.value));
-    let mut scenarios = Vec::new();
-    match &raw.scenarios {
-        Some(list) if !list.value.is_empty() => {
-            let mut names: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
-            for s in &list.value {
-                if let Some(sc) = cx.scenario(s) {
-                    if let Some(first) = names.get(&sc.name) {
-                        let d = Diagnostic::new(
-                            Code::InvalidValue,
-                            sc.span,
-                            format!("two scenarios are named `{}`", sc.name),
-                        )
-                        .label("second one")
-                        .with_secondary(*first, "first one")
-                        .help("give every scenario its own name: reports tell them apart by it");
-                        cx.push(d);
-                        continue;
-                    }
-                    names.insert(sc.name.clone(), sc.span);
-                    scenarios.push(sc);
-                }
-            }
-        }
+    match st.list {
+        Some((_, n)) if n > 0 => {}
         other => {
-            let span = other.as_ref().map_or(top, |l| cx.span(&l.referenced));
-            cx.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
+            let span = other.map_or(top, |(at, _)| sources.span_of(file, &at));
+            diags.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
         }
     }
     let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
@@ -115,7 +101,7 @@ impl Cx<'_> {
         crate::menu::duration_at(&v.value, span).map_err(|d| self.push(*d)).ok()
     }
 
-    fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {
+    pub(crate) fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {
         let span = self.span(&s.referenced);
         let raw = &s.value;
         let name = match &raw.name {
@@ -381,6 +367,12 @@ impl Cx<'_> {
 /// `scenarios` is a menu.
 fn menu_file_instead(sources: &Sources, file: crate::source::FileId) -> Option<Diagnostic> {
     let text = sources.text(file);
+    // A top-level `menu:` or `scenarios:` (at the start of a line) says it is no menu file,
+    // without reading the file a second time as YAML (a cost linear in a big suite).
+    let top_key = |k: &str| text.starts_with(k) || text.contains(&format!("\n{k}"));
+    if top_key("scenarios:") || top_key("menu:") {
+        return None;
+    }
     let keys: std::collections::HashMap<String, serde::de::IgnoredAny> = serde_saphyr::from_str(text).ok()?;
     let menu_like = keys.contains_key("entry") || keys.contains_key("nodes");
     if !menu_like || keys.contains_key("menu") || keys.contains_key("scenarios") {
@@ -408,4 +400,223 @@ fn menu_file_instead(sources: &Sources, file: crate::source::FileId) -> Option<D
         .note("a scenario file has `menu:` (the menu it tests) and `scenarios:`")
         .help("check a menu with `ivrsim check`; give `ivrsim test` scenario files, or a folder of them"),
     )
+}
+
+/// Reading a scenario file as a stream: serde seeds that lower each scenario to a
+/// [`Scenario`] as soon as serde-saphyr has read it, so only one raw scenario exists at a
+/// time (the raw tree of a 100,000-scenario file would take gigabytes). The findings and
+/// their places are those of reading the whole [`RawFile`] and lowering it after.
+mod stream {
+    use std::collections::HashMap;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_saphyr::Location;
+
+    use super::super::Scenario;
+    use super::super::format::RawScenario;
+    use super::{Code, Cx, Diagnostic, S};
+    use crate::source::{FileId, Sources, Span};
+
+    /// What the stream has read: the lowered scenarios, their findings, and the
+    /// `scenarios` list's place and length (items read, valid or not).
+    pub(super) struct Stream<'s> {
+        sources: &'s Sources,
+        file: FileId,
+        pub(super) diags: Vec<Diagnostic>,
+        pub(super) scenarios: Vec<Scenario>,
+        pub(super) list: Option<(Location, usize)>,
+        names: HashMap<String, Span>,
+    }
+
+    impl<'s> Stream<'s> {
+        pub(super) fn new(sources: &'s Sources, file: FileId) -> Self {
+            Self {
+                sources,
+                file,
+                diags: Vec::new(),
+                scenarios: Vec::new(),
+                list: None,
+                names: HashMap::new(),
+            }
+        }
+
+        /// Lowers one scenario; a second one of the same name is a finding.
+        fn take(&mut self, s: &S<RawScenario>) {
+            let mut cx = Cx {
+                sources: self.sources,
+                file: self.file,
+                diags: &mut self.diags,
+            };
+            let Some(sc) = cx.scenario(s) else {
+                return;
+            };
+            if let Some(first) = self.names.get(&sc.name) {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    sc.span,
+                    format!("two scenarios are named `{}`", sc.name),
+                )
+                .label("second one")
+                .with_secondary(*first, "first one")
+                .help("give every scenario its own name: reports tell them apart by it");
+                self.diags.push(d);
+                return;
+            }
+            self.names.insert(sc.name.clone(), sc.span);
+            self.scenarios.push(sc);
+        }
+    }
+
+    /// serde-saphyr's marker of a value with its place (`Spanned`'s protocol).
+    const SPANNED: &str = "__yaml_spanned";
+    const MARKER: &str = "__serde_saphyr_private_spanned";
+
+    /// A seed's value with the place it is written at, as serde-saphyr's `Spanned` reads it.
+    pub(super) struct Placed<T>(pub(super) T);
+
+    impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de> for Placed<T> {
+        type Value = (T::Value, Location);
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_newtype_struct(SPANNED, PlacedVisitor(self.0))
+        }
+    }
+
+    struct PlacedVisitor<T>(T);
+
+    impl<'de, T: DeserializeSeed<'de>> Visitor<'de> for PlacedVisitor<T> {
+        type Value = (T::Value, Location);
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a span-aware newtype wrapper")
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(PlacedMap(self.0))
+        }
+    }
+
+    struct PlacedMap<T>(T);
+
+    impl<'de, T: DeserializeSeed<'de>> Visitor<'de> for PlacedMap<T> {
+        type Value = (T::Value, Location);
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a value with its place")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            if map.next_key::<String>()?.as_deref() != Some(MARKER) {
+                return Err(de::Error::custom("a value without its place"));
+            }
+            map.next_value::<IgnoredAny>()?;
+            let (mut seed, mut value, mut at) = (Some(self.0), None, Location::UNKNOWN);
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "value" => {
+                        let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("value"))?;
+                        value = Some(map.next_value_seed(seed)?);
+                    }
+                    "referenced" => at = map.next_value::<Location>()?,
+                    // Places are read as places (serde-saphyr reads no other way).
+                    _ => {
+                        map.next_value::<Location>()?;
+                    }
+                }
+            }
+            Ok((value.ok_or_else(|| de::Error::missing_field("value"))?, at))
+        }
+    }
+
+    /// The file's top level, as [`super::RawFile`] (`deny_unknown_fields`): `menu` read,
+    /// `scenarios` streamed.
+    pub(super) struct FileSeed<'a, 's>(pub(super) &'a mut Stream<'s>);
+
+    const FIELDS: &[&str] = &["menu", "scenarios"];
+
+    impl<'de> DeserializeSeed<'de> for FileSeed<'_, '_> {
+        type Value = Option<S<String>>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_struct("RawFile", FIELDS, self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for FileSeed<'_, '_> {
+        type Value = Option<S<String>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("struct RawFile")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut menu = None;
+            let mut seen_list = false;
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "menu" => {
+                        if menu.is_some() {
+                            return Err(de::Error::duplicate_field("menu"));
+                        }
+                        menu = Some(map.next_value::<Option<S<String>>>()?);
+                    }
+                    "scenarios" => {
+                        if seen_list {
+                            return Err(de::Error::duplicate_field("scenarios"));
+                        }
+                        seen_list = true;
+                        let ((), at) = map.next_value_seed(Placed(ListSeed(&mut *self.0)))?;
+                        if let Some(list) = self.0.list.as_mut() {
+                            list.0 = at;
+                        }
+                    }
+                    other => return Err(de::Error::unknown_field(other, FIELDS)),
+                }
+            }
+            Ok(menu.flatten())
+        }
+    }
+
+    /// The `scenarios` list: each item read and lowered in turn.
+    struct ListSeed<'a, 's>(&'a mut Stream<'s>);
+
+    impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_option(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ListSeed<'_, '_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            self.0.list = Some((Location::UNKNOWN, 0));
+            while let Some(s) = seq.next_element::<S<RawScenario>>()? {
+                if let Some(list) = self.0.list.as_mut() {
+                    list.1 += 1;
+                }
+                self.0.take(&s);
+            }
+            Ok(())
+        }
+    }
 }
