@@ -508,4 +508,50 @@ nodes:
             }]
         );
     }
+
+    // Marks made on several workers and merged are the marks made on one: targets by index,
+    // moves once each; recording looks up each hit, not each target.
+    #[test]
+    fn marks_of_several_workers_merge_to_the_marks_of_one() {
+        let m = crate::menu::testing::menu(MENU);
+        let clips = crate::timing::PromptTimings::text_only();
+        let hits_of = |input: &[&str]| {
+            let mut c = VirtualCaller::new(&m, &clips, CallStart::default());
+            for k in input {
+                c.press(At::Turn, k);
+            }
+            let mut hits = Hits::new();
+            while let Some(e) = c.poll_effect() {
+                record_hits(&m, &e, &mut hits);
+            }
+            hits
+        };
+        let runs = [hits_of(&["9", "1"]), hits_of(&["2"]), hits_of(&["1"])];
+        let mut sources = Sources::new();
+        let _ = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), MENU, &mut sources);
+        let mut one = Coverage::new(&m, &sources);
+        for h in &runs {
+            one.record(h);
+        }
+        let mut many = Coverage::new(&m, &sources);
+        let (mut a, mut b) = (many.marks(), many.marks());
+        many.mark(&mut a, &runs[0]);
+        many.mark(&mut b, &runs[1]);
+        many.mark(&mut b, &runs[2]);
+        a.merge(b);
+        many.apply(a);
+        let json = |c: &Coverage| serde_json::to_string(c).unwrap();
+        assert_eq!(json(&one), json(&many));
+        assert_eq!(many.node_count().covered, 3);
+        assert_eq!(many.option_count().covered, 2);
+        let t = many.transitions();
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t.windows(2).all(|w| w[0] < w[1]), "sorted: {t:?}");
+        // The JSON keeps its shape: the transitions named, next to the targets.
+        let v: serde_json::Value = serde_json::from_str(&json(&many)).unwrap();
+        assert_eq!(v["transitions"][0]["from"], "main");
+        assert_eq!(v["nodes"].as_array().map(Vec::len), Some(3));
+        // A re-prompt is the node's, found without its name: the no-match at `main`.
+        assert!(runs[0].contains(&Hit::Failure(m.find("main").unwrap(), FailureEdge::NoMatchReprompt)));
+    }
 }

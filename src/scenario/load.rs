@@ -113,7 +113,8 @@ impl Cx<'_> {
         };
         let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
         let busy = raw.start.as_ref().and_then(|st| self.busy(&st.value));
-        let mut steps = Vec::new();
+        // Exactly as many as written (a suite keeps every scenario's steps until it has run).
+        let mut steps = Vec::with_capacity(raw.steps.as_ref().map_or(0, |s| s.value.len()));
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
                 steps.push(step);
@@ -278,7 +279,7 @@ impl Cx<'_> {
             }
             StepKind::Hangup { at }
         } else {
-            StepKind::Expect(self.expect(r.expect.as_ref()?))
+            StepKind::Expect(Box::new(self.expect(r.expect.as_ref()?)))
         };
         Some(Step { span, kind })
     }

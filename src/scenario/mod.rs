@@ -84,8 +84,9 @@ pub enum StepKind {
         /// When, from the start of the prompt playing.
         at: Option<Duration>,
     },
-    /// Check the call's state.
-    Expect(Expect),
+    /// Check the call's state (boxed: an expectation is many times the size of an action, and
+    /// a suite of 100,000 scenarios keeps a million steps until they have run).
+    Expect(Box<Expect>),
 }
 
 /// What must hold; every field given is checked.

@@ -306,6 +306,9 @@ pub struct JsonTotals {
     pub failed: usize,
     /// Call time of all scenarios, in virtual milliseconds.
     pub call_time_ms: u64,
+    /// Steps run, all scenarios together (actions and expectations; a failed scenario's up
+    /// to its failing step), as the text summary's `(N steps)`.
+    pub steps: usize,
 }
 
 fn ms(d: Duration) -> u64 {
@@ -355,6 +358,7 @@ pub fn json_report(files: &[FileRuns]) -> JsonReport {
         passed,
         failed: scenarios.len() - passed,
         call_time_ms: scenarios.iter().map(|s| s.call_time_ms).fold(0, u64::saturating_add),
+        steps: files.iter().flat_map(|f| &f.runs).map(|r| r.run.steps).sum(),
     };
     JsonReport {
         scenarios,

@@ -87,10 +87,10 @@ impl Script {
         let list_span = cx.span(&list.referenced);
         steps.push(Step {
             span: list_span,
-            kind: StepKind::Expect(Expect {
+            kind: StepKind::Expect(Box::new(Expect {
                 transfer: Some(TransferExpect::default()),
                 ..Expect::default()
-            }),
+            })),
         });
         ok.then(|| Script {
             scenario: Scenario {
