@@ -13,7 +13,8 @@ use crate::diag::{self, ColorChoice, Severity};
 use crate::error::{Error, Outcome, UsageError, WriteError};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
-use crate::scenario::{load_scenarios, report};
+use crate::scenario::load::load_scenarios_on;
+use crate::scenario::report;
 use crate::source::{Sources, printable};
 
 /// Arguments of `ivrsim test`.
@@ -119,6 +120,19 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Usage errors, paths that cannot be read, reports that cannot be written, and
 /// [`Error::NotLoaded`] when files could not be loaded (each said as it came; the others ran).
 pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
+    // Everything (loading the files in parts, running, marking coverage) on one pool of
+    // `--jobs` workers; one worker is the main thread alone.
+    let workers = args.jobs.map_or_else(report::default_workers, usize::from);
+    if workers > 1
+        && let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(workers).build()
+    {
+        return pool.install(|| run_on(args, color, workers));
+    }
+    run_on(args, color, 1)
+}
+
+/// [`run`] with `workers` workers (the current rayon pool's, when more than one).
+fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome, Error> {
     if args.coverage == CoverageShown::None && args.min_coverage.is_some() {
         return Err(UsageError::CoverageHidden.into());
     }
@@ -163,7 +177,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     }
     let mut slots = Vec::new();
     for path in files {
-        let (file, diags) = match load_scenarios(&path, &mut sources) {
+        let (file, diags) = match load_scenarios_on(&path, &mut sources, workers) {
             Ok(x) => x,
             Err(e) => {
                 let e = Error::from(e);
@@ -285,7 +299,6 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
                 _ => None,
             })
             .collect();
-        let workers = args.jobs.map_or_else(report::default_workers, usize::from);
         let bar = progress_bar(jobs.len());
         let tick = || bar.inc(1);
         let out = report::run_and_cover(jobs, &coverages, workers, &tick);

@@ -497,7 +497,7 @@ fn unaliased(e: &YamlError) -> &YamlError {
 /// serde-saphyr options: default budgets, except that the event and node counts grow with
 /// the input (one per byte at most, which plain YAML cannot exceed without aliases, and
 /// aliases keep their default limits), and duplicate keys pass through to [`super::raw::Entries`].
-fn options(len: usize) -> serde_saphyr::Options {
+pub(crate) fn options(len: usize) -> serde_saphyr::Options {
     let defaults = serde_saphyr::Budget::default();
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {

@@ -11,6 +11,10 @@ use crate::menu::load::parse_file_with;
 use crate::menu::load::{ReadError, read_text};
 use crate::source::{FileId, Sources, Span};
 
+/// From this size of file on (in bytes), [`load_scenarios_on`] reads a file in parts on
+/// several threads.
+pub const PARALLEL_BYTES: usize = 1 << 20;
+
 /// The named priorities `expect: { transfer: { priority } }` knows (a level 1 to 9 is
 /// accepted too, see [`crate::menu::Priority`]).
 pub(crate) const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
@@ -25,6 +29,25 @@ pub fn load_scenarios(
     path: &Path,
     sources: &mut Sources,
 ) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
+    load_scenarios_on(path, sources, 1)
+}
+
+/// [`load_scenarios`] on up to `workers` threads of the current rayon pool: a large file
+/// (over [`PARALLEL_BYTES`]) whose `scenarios` list is a block sequence at the end of the file
+/// is read in `workers` parts, each on its own thread (every scenario lowered as it is read,
+/// with its true `file:line:column`: a part is parsed with the text before it blanked out, so
+/// offsets, lines and columns are the file's). When a part cannot be read, or has any finding,
+/// or two scenarios share a name, the file is read again whole, one scenario after the other,
+/// so the findings are exactly those of [`load_scenarios`]; only a clean file is read in
+/// parts. `ivrsim test --jobs N` loads with N workers.
+///
+/// # Errors
+/// [`ReadError`] when the file cannot be read at all.
+pub fn load_scenarios_on(
+    path: &Path,
+    sources: &mut Sources,
+    workers: usize,
+) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
     let text = read_text(path).map_err(|source| ReadError {
         path: path.to_owned(),
         source,
@@ -38,6 +61,12 @@ pub fn load_scenarios(
     // Each scenario is lowered as soon as it is read (see `stream`), so the raw tree of the
     // whole file never exists: memory and time stay linear in the file, and small.
     let streamed = parse_file_with::<RawFile, _>(sources, file, text.invalid_utf8_at, &mut diags, |text, options| {
+        if workers > 1
+            && text.len() > PARALLEL_BYTES
+            && let Some(done) = stream::in_parts(sources, file, text, &options, workers)
+        {
+            return Ok(done);
+        }
         let mut st = stream::Stream::new(sources, file);
         let top = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
             serde::de::DeserializeSeed::deserialize(stream::Placed(stream::FileSeed(&mut st)), de)
@@ -618,6 +647,221 @@ mod stream {
                 self.0.take(&s);
             }
             Ok(())
+        }
+    }
+
+    /// The `scenarios` items of `text` when the list is a block sequence that runs to the end
+    /// of the file: the byte offset of each item's line. `None` for any other shape.
+    fn items(text: &str) -> Option<Vec<usize>> {
+        let key = if text.starts_with("scenarios:") {
+            0
+        } else {
+            text.find("\nscenarios:")? + 1
+        };
+        // The rest of the key's line must be empty (or a comment).
+        let line_end = text[key..].find('\n').map_or(text.len(), |i| key + i + 1);
+        let rest = text[key + "scenarios:".len()..line_end].trim();
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        let mut starts = Vec::new();
+        let mut indent = None;
+        let mut at = line_end;
+        while at < text.len() {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let line = &text[at..end];
+            let body = line.trim_start_matches(' ');
+            let depth = line.len() - body.len();
+            let blank = body.trim().is_empty() || body.starts_with('#');
+            if !blank {
+                if body.starts_with('\t') {
+                    return None;
+                }
+                let item = body.starts_with("- ") || body.trim_end() == "-";
+                match indent {
+                    None if item => indent = Some(depth),
+                    None => return None,
+                    Some(d) if depth < d || (depth == d && !item) => return None,
+                    _ => {}
+                }
+                if item && Some(depth) == indent {
+                    starts.push(at);
+                }
+            }
+            at = end;
+        }
+        Some(starts)
+    }
+
+    /// [`items`], for tests.
+    #[cfg(test)]
+    pub(super) fn items_for_test(text: &str) -> Option<Vec<usize>> {
+        items(text)
+    }
+
+    /// Reads the file in `parts` parts on the current rayon pool, or `None` when it cannot be
+    /// read so (see [`super::load_scenarios_on`]): then it is read whole.
+    pub(super) fn in_parts<'s>(
+        sources: &'s Sources,
+        file: FileId,
+        text: &str,
+        options: &serde_saphyr::Options,
+        parts: usize,
+    ) -> Option<((Option<S<String>>, Location), Stream<'s>)> {
+        use rayon::prelude::*;
+        let starts = items(text)?;
+        if starts.len() < 2 * parts {
+            return None;
+        }
+        // The top level (`menu`, the `scenarios` key) from the text before the first item.
+        let head = &text[..starts[0]];
+        let mut top_stream = Stream::new(sources, file);
+        let top = serde_saphyr::with_deserializer_from_str_with_options(head, options.clone(), |de| {
+            DeserializeSeed::deserialize(Placed(FileSeed(&mut top_stream)), de)
+        })
+        .ok()?;
+        if !top_stream.diags.is_empty() || top_stream.list.is_some() {
+            return None;
+        }
+        let per = starts.len().div_ceil(parts);
+        let bounds: Vec<(usize, usize)> = starts
+            .chunks(per)
+            .enumerate()
+            .map(|(i, c)| {
+                let end = starts.get((i + 1) * per).copied().unwrap_or(text.len());
+                (c[0], end)
+            })
+            .collect();
+        let streams: Vec<Option<Stream<'s>>> = bounds
+            .par_iter()
+            .map(|&(from, to)| {
+                // The text before the part blanked (line breaks kept): the same offsets,
+                // lines and columns as in the file.
+                let mut doc = String::with_capacity(to);
+                doc.extend(text.as_bytes()[..from].iter().map(|&b| match b {
+                    b'\n' | b'\r' => b as char,
+                    _ => ' ',
+                }));
+                doc.push_str(&text[from..to]);
+                let mut st = Stream::new(sources, file);
+                let options = crate::menu::load::options(doc.len());
+                let read = serde_saphyr::with_deserializer_from_str_with_options(&doc, options, |de| {
+                    DeserializeSeed::deserialize(Placed(ListSeed(&mut st)), de)
+                });
+                (read.is_ok() && st.diags.is_empty()).then_some(st)
+            })
+            .collect();
+        let mut all = Stream::new(sources, file);
+        let mut count = 0;
+        let mut at = Location::UNKNOWN;
+        for st in streams {
+            let st = st?;
+            let (loc, n) = st.list?;
+            if count == 0 {
+                at = loc;
+            }
+            count += n;
+            for sc in st.scenarios {
+                if all.names.insert(sc.name.clone(), sc.span).is_some() {
+                    return None; // a name twice: the whole reading says where
+                }
+                all.scenarios.push(sc);
+            }
+        }
+        all.list = Some((at, count));
+        Some((top, all))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario file of `n` scenarios (over [`PARALLEL_BYTES`] for a few thousand), with
+    /// `bad` written into the scenario at `bad_at`.
+    fn big(n: usize, bad_at: usize, bad: &str) -> String {
+        let mut s = String::from("# a suite\nmenu: menu.yaml\nscenarios:\n");
+        for i in 0..n {
+            let keys = if i == bad_at { bad } else { "1" };
+            s.push_str(&format!(
+                "  - name: \"scénario {i}\"\n    steps:\n      - press: \"{keys}\"\n      - silence: 2s\n      - expect: {{ node: n{i}, elapsed: {{ max: 1m }} }}\n"
+            ));
+        }
+        s
+    }
+
+    fn load_with(text: &str, workers: usize) -> (Option<ScenarioFile>, Vec<Diagnostic>, Sources) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, text).unwrap();
+        let mut sources = Sources::new();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().unwrap();
+        let (file, diags) = pool
+            .install(|| load_scenarios_on(&path, &mut sources, workers))
+            .unwrap();
+        (file, diags, sources)
+    }
+
+    fn places(file: &ScenarioFile, sources: &Sources) -> Vec<String> {
+        let at = |sp: Span| {
+            let lc = sources.line_col(sp);
+            format!("{}:{}", lc.line, lc.column)
+        };
+        file.scenarios
+            .iter()
+            .flat_map(|sc| {
+                let steps = sc.steps.iter().map(move |st| format!("{} {:?}", at(st.span), st.kind));
+                std::iter::once(format!("{} {}", at(sc.span), sc.name)).chain(steps)
+            })
+            .collect()
+    }
+
+    // A large file read in parts on several threads is the file read whole: the same
+    // scenarios, steps and places, in file order.
+    #[test]
+    fn a_large_file_read_in_parts_is_the_file_read_whole() {
+        let text = big(10_000, usize::MAX, "");
+        assert!(text.len() > PARALLEL_BYTES);
+        assert_eq!(stream::items_for_test(&text).map(|v| v.len()), Some(10_000));
+        let (one, d1, s1) = load_with(&text, 1);
+        let (four, d4, s4) = load_with(&text, 4);
+        let (one, four) = (one.unwrap(), four.unwrap());
+        assert!(d1.is_empty() && d4.is_empty());
+        assert_eq!(four.scenarios.len(), 10_000);
+        assert_eq!(places(&one, &s1), places(&four, &s4));
+        assert_eq!(one.menu_span, four.menu_span);
+        assert!(read_in_parts(&text), "a clean file is read in parts");
+    }
+
+    /// Whether `text` is read in parts on 4 workers (not read whole again).
+    fn read_in_parts(text: &str) -> bool {
+        let mut sources = Sources::new();
+        let f = sources.add("s.yaml", text.to_owned());
+        let options = crate::menu::load::options(text.len());
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        pool.install(|| stream::in_parts(&sources, f, text, &options, 4))
+            .is_some()
+    }
+
+    // A finding in a later part: the file is read whole again, so the findings are exactly
+    // those of one worker (here an invalid key, and a name written twice across parts).
+    #[test]
+    fn a_file_with_findings_gives_the_same_findings_on_any_number_of_workers() {
+        for text in [
+            big(10_000, 8_000, "x"),
+            big(10_000, usize::MAX, "").replace("\"scénario 9999\"", "\"scénario 1\""),
+        ] {
+            let (one, d1, s1) = load_with(&text, 1);
+            let (four, d4, s4) = load_with(&text, 4);
+            assert!(one.is_none() && four.is_none());
+            let show = |d: &[Diagnostic], s: &Sources| {
+                d.iter()
+                    .map(|d| format!("{:?} {} {:?}", d.code, d.message, s.line_col(d.primary.span)))
+                    .collect::<Vec<_>>()
+            };
+            assert!(!d1.is_empty());
+            assert!(!read_in_parts(&text), "read whole again");
+            assert_eq!(show(&d1, &s1), show(&d4, &s4));
         }
     }
 }

@@ -5,7 +5,7 @@
 pub mod coverage;
 pub(crate) mod format;
 pub mod generate;
-pub(crate) mod load;
+pub mod load;
 pub mod report;
 pub mod runner;
 pub mod script;

@@ -439,11 +439,15 @@ pub fn run_and_cover(
         a
     };
     let n = jobs.len();
-    let pool = (workers > 1)
+    let parallel = |jobs: Vec<Job<'_>>| jobs.into_par_iter().enumerate().fold(empty, step).reduce(empty, merge);
+    // Already on a pool of `workers` threads (`ivrsim test` loads and runs on one): use it.
+    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() == workers;
+    let pool = (workers > 1 && !in_pool)
         .then(|| rayon::ThreadPoolBuilder::new().num_threads(workers).build().ok())
         .flatten();
     let (mut runs, marks) = match pool {
-        Some(pool) => pool.install(|| jobs.into_par_iter().enumerate().fold(empty, step).reduce(empty, merge)),
+        Some(pool) => pool.install(|| parallel(jobs)),
+        None if workers > 1 && in_pool => parallel(jobs),
         None => jobs.into_iter().enumerate().fold(empty(), step),
     };
     // Workers finish in any order: put every run back at its job's place.
