@@ -837,10 +837,11 @@ mod tests {
     fn read_in_parts(text: &str) -> bool {
         let mut sources = Sources::new();
         let f = sources.add("s.yaml", text.to_owned());
-        let options = crate::menu::load::options(text.len());
         let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
-        pool.install(|| stream::in_parts(&sources, f, text, &options, 4))
-            .is_some()
+        pool.install(|| {
+            let options = crate::menu::load::options(text.len());
+            stream::in_parts(&sources, f, text, &options, 4).is_some()
+        })
     }
 
     // A finding in a later part: the file is read whole again, so the findings are exactly
