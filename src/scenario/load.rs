@@ -609,7 +609,7 @@ mod stream {
     }
 
     /// The `scenarios` list: each item read and lowered in turn.
-    struct ListSeed<'a, 's>(&'a mut Stream<'s>);
+    pub(super) struct ListSeed<'a, 's>(pub(super) &'a mut Stream<'s>);
 
     impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
         type Value = ();
