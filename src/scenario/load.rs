@@ -699,6 +699,9 @@ mod stream {
         items(text)
     }
 
+    /// The top level read: `menu` (if written) and where the top-level mapping is.
+    pub(super) type Top = (Option<S<String>>, Location);
+
     /// Reads the file in `parts` parts on the current rayon pool, or `None` when it cannot be
     /// read so (see [`super::load_scenarios_on`]): then it is read whole.
     pub(super) fn in_parts<'s>(
@@ -707,7 +710,7 @@ mod stream {
         text: &str,
         options: &serde_saphyr::Options,
         parts: usize,
-    ) -> Option<((Option<S<String>>, Location), Stream<'s>)> {
+    ) -> Option<(Top, Stream<'s>)> {
         use rayon::prelude::*;
         let starts = items(text)?;
         if starts.len() < 2 * parts {
