@@ -46,7 +46,7 @@ declare -A one
 for n in $sizes; do
   menu=$dir/m$n.yaml suite=$dir/s$n.yaml
   [[ -s $menu ]] || target/release/examples/synth "$n" >"$menu"
-  [[ -s $suite ]] || "$bin" scenarios generate "$menu" -o "$suite" >/dev/null
+  [[ -s $suite ]] || "$bin" scenarios generate "$menu" -o "$suite" >/dev/null 2>&1
   count=$(grep -c '^  - name:' "$suite")
   for c in 1 "$cores"; do
     if [[ $c == 1 ]]; then
