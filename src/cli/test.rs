@@ -13,7 +13,8 @@ use crate::diag::{self, ColorChoice, Severity};
 use crate::error::{Error, Outcome, UsageError, WriteError};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
-use crate::scenario::{load_scenarios, report};
+use crate::scenario::load::load_scenarios_on;
+use crate::scenario::report;
 use crate::source::{Sources, printable};
 
 /// Arguments of `ivrsim test`.
@@ -47,6 +48,11 @@ pub struct TestArgs {
     /// exercised), `summary` (the numbers), `none`.
     #[arg(long, value_enum, value_name = "HOW", default_value_t = CoverageShown::Full)]
     pub coverage: CoverageShown,
+    /// Run scenarios on N workers (threads that steal scenarios from each other); 1 runs them
+    /// one after the other on the main thread. Reports are the same, in the same order,
+    /// whatever N is. [default: one per core]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 /// How much coverage `ivrsim test` shows.
@@ -114,6 +120,19 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Usage errors, paths that cannot be read, reports that cannot be written, and
 /// [`Error::NotLoaded`] when files could not be loaded (each said as it came; the others ran).
 pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
+    // Everything (loading the files in parts, running, marking coverage) on one pool of
+    // `--jobs` workers; one worker is the main thread alone.
+    let workers = args.jobs.map_or_else(report::default_workers, usize::from);
+    if workers > 1
+        && let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(workers).build()
+    {
+        return pool.install(|| run_on(args, color, workers));
+    }
+    run_on(args, color, 1)
+}
+
+/// [`run`] with `workers` workers (the current rayon pool's, when more than one).
+fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome, Error> {
     if args.coverage == CoverageShown::None && args.min_coverage.is_some() {
         return Err(UsageError::CoverageHidden.into());
     }
@@ -158,7 +177,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     }
     let mut slots = Vec::new();
     for path in files {
-        let (file, diags) = match load_scenarios(&path, &mut sources) {
+        let (file, diags) = match load_scenarios_on(&path, &mut sources, workers) {
             Ok(x) => x,
             Err(e) => {
                 let e = Error::from(e);
@@ -241,19 +260,39 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
         }
         slots.push(Slot::Ready(file));
     }
-    let jobs: Vec<_> = slots
-        .iter()
-        .filter_map(|slot| match slot {
-            Slot::Ready(file) => match menus.get(&file.menu) {
-                Some(Ok((menu, clips, _))) => Some(file.scenarios.iter().map(move |sc| (menu, clips, sc))),
+    // Every menu's coverage, by its place in `order`: the jobs name it by that index.
+    let at: HashMap<&PathBuf, usize> = order.iter().enumerate().map(|(i, p)| (p, i)).collect();
+    let mut jobs: Vec<report::Job> = Vec::new();
+    for slot in &slots {
+        if let Slot::Ready(file) = slot
+            && let Some(Ok((menu, clips, _))) = menus.get(&file.menu)
+        {
+            let k = at[&file.menu];
+            jobs.extend(file.scenarios.iter().map(|sc| (menu, clips, sc, k)));
+        }
+    }
+    let (runs, marks) = {
+        let coverages: Vec<Option<&Coverage>> = order
+            .iter()
+            .map(|p| match menus.get(p) {
+                Some(Ok((_, _, cov))) => Some(cov),
                 _ => None,
-            },
-            Slot::NotLoaded(_) => None,
-        })
-        .flatten()
-        .collect();
-    let mut runs = report::run_parallel(jobs).into_iter();
+            })
+            .collect();
+        let bar = progress_bar(jobs.len());
+        let tick = || bar.inc(1);
+        let out = report::run_and_cover(jobs, &coverages, workers, &tick);
+        bar.finish_and_clear();
+        out
+    };
+    for (path, marks) in order.iter().zip(marks) {
+        if let (Some(Ok((_, _, cov))), Some(marks)) = (menus.get_mut(path), marks) {
+            cov.apply(marks);
+        }
+    }
+    let mut runs = runs.into_iter();
     let mut all_runs = Vec::new();
+    let mut steps = 0usize;
     for slot in slots {
         let file = match slot {
             Slot::NotLoaded(not_loaded) => {
@@ -262,12 +301,12 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
             }
             Slot::Ready(file) => file,
         };
-        let Some(Ok((_, _, coverage))) = menus.get_mut(&file.menu) else {
+        if !matches!(menus.get(&file.menu), Some(Ok(_))) {
             continue;
-        };
+        }
         let runs: Vec<_> = runs.by_ref().take(file.scenarios.len()).collect();
         for run in &runs {
-            coverage.record(&run.hits);
+            steps += run.steps;
             let secs = run.call_time.as_secs_f64();
             match &run.failure {
                 None => {
@@ -360,7 +399,7 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     if args.filter.is_some() {
         let _ = write!(out, ", {filtered} filtered out");
     }
-    let _ = writeln!(out);
+    let _ = writeln!(out, " ({steps} step{})", if steps == 1 { "" } else { "s" });
     if let Some(path) = &args.junit {
         super::write_output(Some(path), report::junit(&all_runs).as_bytes())?;
     }
@@ -384,6 +423,24 @@ pub fn run(args: &TestArgs, color: ColorChoice) -> Result<Outcome, Error> {
     } else {
         Ok(Outcome::Success)
     }
+}
+
+/// A progress bar on stderr for `total` scenarios, drawn only when stderr is a terminal
+/// (nothing is written to a pipe or a file, so JSON, JUnit and logs stay as they are) and
+/// the run is long enough to need one.
+fn progress_bar(total: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal as _;
+    const FROM: usize = 2_000;
+    if total < FROM || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(total as u64), indicatif::ProgressDrawTarget::stderr_with_hz(10));
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios ({per_sec}, {eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Loads a menu and refuses it (with its findings on stderr, and returned for the reports)

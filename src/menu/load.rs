@@ -292,6 +292,22 @@ pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
     invalid_utf8_at: Option<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<S<T>> {
+    parse_file_with::<T, S<T>>(sources, file, invalid_utf8_at, diags, |text, options| {
+        serde_saphyr::from_str_with_options::<S<T>>(text, options)
+    })
+}
+
+/// [`parse_file`] with the deserialization given: `parse` gets the text and the options and
+/// returns what it read (a loader that lowers values as they are read, without the whole
+/// file's raw tree, passes a `DeserializeSeed` here). `T` is the file's raw type, whose
+/// fields explain findings (indentation, more unknown fields) when `parse` fails.
+pub(crate) fn parse_file_with<T: DeserializeOwned + schemars::JsonSchema, R>(
+    sources: &Sources,
+    file: FileId,
+    invalid_utf8_at: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+    parse: impl FnOnce(&str, serde_saphyr::Options) -> Result<R, YamlError>,
+) -> Option<R> {
     let text = sources.text(file);
     let (trap_diags, trap_lines) = traps::scan(sources, file);
     diags.extend(trap_diags);
@@ -321,7 +337,7 @@ pub(crate) fn parse_file<T: DeserializeOwned + schemars::JsonSchema>(
         );
         return None;
     }
-    match serde_saphyr::from_str_with_options::<S<T>>(text, options(text.len())) {
+    match parse(text, options(text.len())) {
         Ok(v) => Some(v),
         Err(e) => {
             let d = yaml_error(sources, file, &e);
@@ -481,7 +497,7 @@ fn unaliased(e: &YamlError) -> &YamlError {
 /// serde-saphyr options: default budgets, except that the event and node counts grow with
 /// the input (one per byte at most, which plain YAML cannot exceed without aliases, and
 /// aliases keep their default limits), and duplicate keys pass through to [`super::raw::Entries`].
-fn options(len: usize) -> serde_saphyr::Options {
+pub(crate) fn options(len: usize) -> serde_saphyr::Options {
     let defaults = serde_saphyr::Budget::default();
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {

@@ -2,7 +2,7 @@
 //! were taken (by key or keyword), and which failure edges were exercised: the no-input and
 //! no-match re-prompts (when the limit allows one) and the fallbacks after the limits.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -29,8 +29,50 @@ pub enum Hit {
     Moved(NodeId, Via, NodeId),
 }
 
-/// What some runs exercised.
-pub type Hits = HashSet<Hit>;
+/// What one run exercised, in the order the call did it: a list of [`Hit`]s (node indices,
+/// option positions, edges), recorded in time linear in the call's effects, with no string
+/// in it (see [`record_hits`]). A hit repeated back to back is kept once; other repeats are
+/// kept and cost nothing more than a lookup when recorded ([`Coverage::mark`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hits {
+    list: Vec<Hit>,
+    /// The node the call is at (the last one entered): the node of a re-prompt.
+    at: Option<NodeId>,
+}
+
+impl Hits {
+    /// No hits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a hit.
+    pub fn insert(&mut self, h: Hit) {
+        if self.list.last() != Some(&h) {
+            self.list.push(h);
+        }
+    }
+
+    /// Whether `h` was hit (a scan: for tests and single checks, not for recording).
+    pub fn contains(&self, h: &Hit) -> bool {
+        self.list.contains(h)
+    }
+
+    /// The hits, in call order (repeats possible).
+    pub fn iter(&self) -> impl Iterator<Item = &Hit> {
+        self.list.iter()
+    }
+
+    /// How many hits are kept.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether nothing was hit.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
 
 /// The edge a move took, as a short stable token for the coverage JSON: `option:N`,
 /// `keyword:N` (N: the option's position from 0), `next`, `route:N`, `default`,
@@ -53,11 +95,13 @@ pub fn via_token(via: &Via) -> String {
     }
 }
 
-/// Adds what one effect of a call on `menu` exercised to `hits`.
+/// Adds what one effect of a call on `menu` exercised to `hits`: constant time per effect,
+/// no string compared or hashed (a re-prompt is at the node the call last entered).
 pub fn record_hits(menu: &Menu, effect: &Effect, hits: &mut Hits) {
     match effect {
         Effect::Moved { from, via, to, .. } => {
             let to = *to;
+            hits.at = Some(to);
             hits.insert(Hit::Node(to));
             if let Some(from) = *from {
                 hits.insert(Hit::Moved(from, *via, to));
@@ -81,7 +125,13 @@ pub fn record_hits(menu: &Menu, effect: &Effect, hits: &mut Hits) {
                 PromptRole::NoMatch(_) => FailureEdge::NoMatchReprompt,
                 _ => return,
             };
-            if let Some(node) = menu.find(&p.node) {
+            // The node last entered; a prompt of a node not entered through an effect
+            // (none today) falls back to a lookup by name.
+            let node = match hits.at {
+                Some(at) if menu.node(at).id == p.node => Some(at),
+                _ => menu.find(&p.node),
+            };
+            if let Some(node) = node {
                 hits.insert(Hit::Failure(node, edge));
             }
         }
@@ -147,14 +197,21 @@ fn count(targets: &[Target]) -> Count {
     }
 }
 
-/// The coverage of one menu.
-#[derive(Clone, Debug, Serialize)]
+/// The coverage of one menu: its targets (computed once, by [`Coverage::new`]) and which
+/// were exercised.
+///
+/// Recording is linear in what the runs did: each target has a dense index (nodes, then
+/// options, then failure edges) found from a [`Hit`] by one hash lookup of integers, so a
+/// run's [`Hits`] are marked without scanning the targets; the moves are kept as index
+/// triples and named only when the coverage is written (its JSON has `transitions`, sorted).
+/// Runs on many workers mark a [`Marks`] each ([`Coverage::mark`]), merged with
+/// [`Marks::merge`] and applied with [`Coverage::apply`].
+#[derive(Clone, Debug)]
 pub struct Coverage {
     /// The menu file, as the scenario file reached it.
     pub menu: String,
     /// The menu file's absolute path with links resolved, so that a map drawn from another
     /// folder finds it (`ivrsim graph --coverage`); absent when it cannot be resolved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
     /// Reachable nodes.
     pub nodes: Vec<Target>,
@@ -162,11 +219,65 @@ pub struct Coverage {
     pub options: Vec<Target>,
     /// Failure edges of reachable menus and collects.
     pub failure_edges: Vec<Target>,
-    /// Every move the scenarios made, sorted, each once (not targets: for maps).
-    pub transitions: Vec<Transition>,
-    /// The menu's node ids by index, to name the nodes of [`Hit::Moved`].
-    #[serde(skip)]
+    /// Every move the runs made, each once, by node index and edge.
+    moves: HashSet<(NodeId, Via, NodeId)>,
+    /// The menu's node ids by index, to name the moves.
     names: Vec<String>,
+    /// Each target's dense index: nodes from 0, then options, then failure edges.
+    index: HashMap<Hit, u32>,
+}
+
+/// What runs on one worker exercised of one menu's [`Coverage`]: a flag per target (by its
+/// dense index) and the moves. Start with [`Coverage::marks`]; merge workers' marks with
+/// [`Marks::merge`].
+#[derive(Clone, Debug, Default)]
+pub struct Marks {
+    covered: Vec<bool>,
+    moves: HashSet<(NodeId, Via, NodeId)>,
+}
+
+impl Marks {
+    /// Adds what `other` (marks of the same coverage) exercised.
+    pub fn merge(&mut self, other: Marks) {
+        if self.covered.len() < other.covered.len() {
+            self.covered.resize(other.covered.len(), false);
+        }
+        for (c, o) in self.covered.iter_mut().zip(other.covered) {
+            *c |= o;
+        }
+        if self.moves.len() < other.moves.len() {
+            let mine = std::mem::replace(&mut self.moves, other.moves);
+            self.moves.extend(mine);
+        } else {
+            self.moves.extend(other.moves);
+        }
+    }
+}
+
+/// The coverage JSON of one menu (`--coverage-json`, `--format json`): menu, canonical,
+/// nodes, options, failure_edges and transitions (sorted, named).
+impl Serialize for Coverage {
+    fn serialize<Ser: serde::Serializer>(&self, ser: Ser) -> Result<Ser::Ok, Ser::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            menu: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            canonical: &'a Option<String>,
+            nodes: &'a [Target],
+            options: &'a [Target],
+            failure_edges: &'a [Target],
+            transitions: Vec<Transition>,
+        }
+        View {
+            menu: &self.menu,
+            canonical: &self.canonical,
+            nodes: &self.nodes,
+            options: &self.options,
+            failure_edges: &self.failure_edges,
+            transitions: self.transitions(),
+        }
+        .serialize(ser)
+    }
 }
 
 impl Coverage {
@@ -184,8 +295,9 @@ impl Coverage {
             nodes: Vec::new(),
             options: Vec::new(),
             failure_edges: Vec::new(),
-            transitions: Vec::new(),
+            moves: HashSet::new(),
             names: menu.node_ids().map(|id| menu.node(id).id.clone()).collect(),
+            index: HashMap::new(),
         };
         for id in menu.node_ids().filter(|id| reachable[id.index()]) {
             let node = menu.node(id);
@@ -227,34 +339,69 @@ impl Coverage {
                 }
             }
         }
+        let all = c.nodes.iter().chain(&c.options).chain(&c.failure_edges);
+        c.index = all.enumerate().map(|(i, t)| (t.hit, i as u32)).collect();
         c
     }
 
-    /// Marks what `hits` (of runs on this coverage's menu) exercised.
-    pub fn record(&mut self, hits: &Hits) {
-        for t in self
+    /// Empty marks for this coverage (nothing exercised yet).
+    pub fn marks(&self) -> Marks {
+        Marks {
+            covered: vec![false; self.index.len()],
+            moves: HashSet::new(),
+        }
+    }
+
+    /// Marks what `hits` (of a run on this coverage's menu) exercised: a lookup per hit, no
+    /// scan of the targets.
+    pub fn mark(&self, marks: &mut Marks, hits: &Hits) {
+        if marks.covered.len() < self.index.len() {
+            marks.covered.resize(self.index.len(), false);
+        }
+        for h in hits.iter() {
+            if let Hit::Moved(from, via, to) = *h {
+                marks.moves.insert((from, via, to));
+            } else if let Some(&i) = self.index.get(h) {
+                marks.covered[i as usize] = true;
+            }
+        }
+    }
+
+    /// Applies marks (of this coverage) to the targets.
+    pub fn apply(&mut self, marks: Marks) {
+        let targets = self
             .nodes
             .iter_mut()
             .chain(&mut self.options)
-            .chain(&mut self.failure_edges)
-        {
-            if hits.contains(&t.hit) {
-                t.covered = true;
-            }
+            .chain(&mut self.failure_edges);
+        for (t, c) in targets.zip(marks.covered) {
+            t.covered |= c;
         }
-        for h in hits {
-            if let Hit::Moved(from, via, to) = h {
-                let name = |n: &NodeId| self.names.get(n.index()).cloned().unwrap_or_default();
-                let t = Transition {
-                    from: name(from),
-                    via: via_token(via),
-                    to: name(to),
-                };
-                if let Err(at) = self.transitions.binary_search(&t) {
-                    self.transitions.insert(at, t);
-                }
-            }
-        }
+        self.moves.extend(marks.moves);
+    }
+
+    /// Marks what `hits` (of runs on this coverage's menu) exercised: [`Coverage::mark`] and
+    /// [`Coverage::apply`] in one.
+    pub fn record(&mut self, hits: &Hits) {
+        let mut marks = self.marks();
+        self.mark(&mut marks, hits);
+        self.apply(marks);
+    }
+
+    /// Every move the runs made, each once, named and sorted (the JSON's `transitions`).
+    pub fn transitions(&self) -> Vec<Transition> {
+        let name = |n: NodeId| self.names.get(n.index()).cloned().unwrap_or_default();
+        let mut all: Vec<Transition> = self
+            .moves
+            .iter()
+            .map(|&(from, via, to)| Transition {
+                from: name(from),
+                via: via_token(&via),
+                to: name(to),
+            })
+            .collect();
+        all.sort();
+        all
     }
 
     /// Nodes covered.
@@ -274,14 +421,18 @@ impl Coverage {
 
     /// Everything together, in percent: what `--min-coverage` compares.
     pub fn total(&self) -> Count {
-        let all: Vec<Target> = self
-            .nodes
-            .iter()
-            .chain(&self.options)
-            .chain(&self.failure_edges)
-            .cloned()
-            .collect();
-        count(&all)
+        let (n, o, f) = (self.node_count(), self.option_count(), self.failure_count());
+        let (covered, total) = (n.covered + o.covered + f.covered, n.total + o.total + f.total);
+        let percent = if total == 0 {
+            100.0
+        } else {
+            100.0 * covered as f64 / total as f64
+        };
+        Count {
+            covered,
+            total,
+            percent,
+        }
     }
 
     /// What no scenario exercised.
@@ -349,12 +500,58 @@ nodes:
         assert_eq!(covered, ["main", "op"]);
         assert_eq!(cov.option_count().covered, 1);
         assert_eq!(
-            cov.transitions,
+            cov.transitions(),
             [Transition {
                 from: "main".into(),
                 via: "option:0".into(),
                 to: "op".into()
             }]
         );
+    }
+
+    // Marks made on several workers and merged are the marks made on one: targets by index,
+    // moves once each; recording looks up each hit, not each target.
+    #[test]
+    fn marks_of_several_workers_merge_to_the_marks_of_one() {
+        let m = crate::menu::testing::menu(MENU);
+        let clips = crate::timing::PromptTimings::text_only();
+        let hits_of = |input: &[&str]| {
+            let mut c = VirtualCaller::new(&m, &clips, CallStart::default());
+            for k in input {
+                c.press(At::Turn, k);
+            }
+            let mut hits = Hits::new();
+            while let Some(e) = c.poll_effect() {
+                record_hits(&m, &e, &mut hits);
+            }
+            hits
+        };
+        let runs = [hits_of(&["9", "1"]), hits_of(&["2"]), hits_of(&["1"])];
+        let mut sources = Sources::new();
+        let _ = crate::menu::load_menu_text(std::path::Path::new("test.yaml"), MENU, &mut sources);
+        let mut one = Coverage::new(&m, &sources);
+        for h in &runs {
+            one.record(h);
+        }
+        let mut many = Coverage::new(&m, &sources);
+        let (mut a, mut b) = (many.marks(), many.marks());
+        many.mark(&mut a, &runs[0]);
+        many.mark(&mut b, &runs[1]);
+        many.mark(&mut b, &runs[2]);
+        a.merge(b);
+        many.apply(a);
+        let json = |c: &Coverage| serde_json::to_string(c).unwrap();
+        assert_eq!(json(&one), json(&many));
+        assert_eq!(many.node_count().covered, 3);
+        assert_eq!(many.option_count().covered, 2);
+        let t = many.transitions();
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert!(t.windows(2).all(|w| w[0] < w[1]), "sorted: {t:?}");
+        // The JSON keeps its shape: the transitions named, next to the targets.
+        let v: serde_json::Value = serde_json::from_str(&json(&many)).unwrap();
+        assert_eq!(v["transitions"][0]["from"], "main");
+        assert_eq!(v["nodes"].as_array().map(Vec::len), Some(3));
+        // A re-prompt is the node's, found without its name: the no-match at `main`.
+        assert!(runs[0].contains(&Hit::Failure(m.find("main").unwrap(), FailureEdge::NoMatchReprompt)));
     }
 }

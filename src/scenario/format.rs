@@ -16,6 +16,10 @@ use crate::menu::raw::{Entries, schema};
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "ivrsim scenarios")]
+#[allow(
+    dead_code,
+    reason = "read field by field by the loader's stream (load.rs), which lowers each scenario as it is read; this type gives the schema and the fields findings name"
+)]
 pub struct RawFile {
     /// The menu file the scenarios test, relative to this file. Required.
     #[schemars(required)]

@@ -8,8 +8,13 @@ use super::timeline::{EventExpect, EventKind, When};
 use super::{Expect, Scenario, ScenarioFile, Step, StepKind, TransferExpect};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::{CallClock, CallStart};
-use crate::menu::load::{ReadError, parse_file, read_text};
+use crate::menu::load::parse_file_with;
+use crate::menu::load::{ReadError, read_text};
 use crate::source::{FileId, Sources, Span};
+
+/// From this size of file on (in bytes), [`load_scenarios_on`] reads a file in parts on
+/// several threads.
+pub const PARALLEL_BYTES: usize = 1 << 20;
 
 /// The named priorities `expect: { transfer: { priority } }` knows (a level 1 to 9 is
 /// accepted too, see [`crate::menu::Priority`]).
@@ -25,6 +30,25 @@ pub fn load_scenarios(
     path: &Path,
     sources: &mut Sources,
 ) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
+    load_scenarios_on(path, sources, 1)
+}
+
+/// [`load_scenarios`] on up to `workers` threads of the current rayon pool: a large file
+/// (over [`PARALLEL_BYTES`]) whose `scenarios` list is a block sequence at the end of the file
+/// is read in `workers` parts, each on its own thread (every scenario lowered as it is read,
+/// with its true `file:line:column`: a part is parsed with the text before it blanked out, so
+/// offsets, lines and columns are the file's). When a part cannot be read, or has any finding,
+/// or two scenarios share a name, the file is read again whole, one scenario after the other,
+/// so the findings are exactly those of [`load_scenarios`]; only a clean file is read in
+/// parts. `ivrsim test --jobs N` loads with N workers.
+///
+/// # Errors
+/// [`ReadError`] when the file cannot be read at all.
+pub fn load_scenarios_on(
+    path: &Path,
+    sources: &mut Sources,
+    workers: usize,
+) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
     let text = read_text(path).map_err(|source| ReadError {
         path: path.to_owned(),
         source,
@@ -35,49 +59,40 @@ pub fn load_scenarios(
         diags.push(d);
         return Ok((None, diags));
     }
-    let Some(raw) = parse_file::<RawFile>(sources, file, text.invalid_utf8_at, &mut diags) else {
+    // Each scenario is lowered as soon as it is read (see `stream`), so the raw tree of the
+    // whole file never exists: memory and time stay linear in the file, and small.
+    let streamed = parse_file_with::<RawFile, _>(sources, file, text.invalid_utf8_at, &mut diags, |text, options| {
+        if workers > 1
+            && text.len() > PARALLEL_BYTES
+            && let Some(done) = stream::in_parts(sources, file, text, &options, workers)
+        {
+            return Ok(done);
+        }
+        let mut st = stream::Stream::new(sources, file);
+        let top = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+            serde::de::DeserializeSeed::deserialize(stream::Placed(stream::FileSeed(&mut st)), de)
+        })?;
+        Ok((top, st))
+    });
+    let Some(((menu, top), st)) = streamed else {
         return Ok((None, diags));
     };
-    let mut cx = Cx {
-        sources,
-        file,
-        diags: &mut diags,
-    };
-    let top = cx.span(&raw.referenced);
-    let raw = raw.value;
-    let Some(menu) = raw.menu else {
-        cx.push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
+    diags.extend(st.diags);
+    let scenarios = st.scenarios;
+    let top = sources.span_of(file, &top);
+    let Some(menu) = menu else {
+        diags
+            .push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
         return Ok((None, diags));
     };
-    let menu_span = cx.span(&menu.referenced);
+    let menu_span = sources.span_of(file, &menu.referenced);
     let dir = path.parent().unwrap_or(Path::new(""));
     let menu_path = crate::menu::normalize_path(&dir.join(&menu.value));
-    let mut scenarios = Vec::new();
-    match &raw.scenarios {
-        Some(list) if !list.value.is_empty() => {
-            let mut names: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
-            for s in &list.value {
-                if let Some(sc) = cx.scenario(s) {
-                    if let Some(first) = names.get(&sc.name) {
-                        let d = Diagnostic::new(
-                            Code::InvalidValue,
-                            sc.span,
-                            format!("two scenarios are named `{}`", sc.name),
-                        )
-                        .label("second one")
-                        .with_secondary(*first, "first one")
-                        .help("give every scenario its own name: reports tell them apart by it");
-                        cx.push(d);
-                        continue;
-                    }
-                    names.insert(sc.name.clone(), sc.span);
-                    scenarios.push(sc);
-                }
-            }
-        }
+    match st.list {
+        Some((_, n)) if n > 0 => {}
         other => {
-            let span = other.as_ref().map_or(top, |l| cx.span(&l.referenced));
-            cx.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
+            let span = other.map_or(top, |(at, _)| sources.span_of(file, &at));
+            diags.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
         }
     }
     let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
@@ -116,7 +131,7 @@ impl Cx<'_> {
         crate::menu::duration_at(&v.value, span).map_err(|d| self.push(*d)).ok()
     }
 
-    fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {
+    pub(crate) fn scenario(&mut self, s: &S<super::format::RawScenario>) -> Option<Scenario> {
         let span = self.span(&s.referenced);
         let raw = &s.value;
         let name = match &raw.name {
@@ -129,7 +144,8 @@ impl Cx<'_> {
         let start = raw.start.as_ref().map(|st| self.start(&st.value)).unwrap_or_default();
         let busy = raw.start.as_ref().and_then(|st| self.busy(&st.value));
         let line = raw.start.as_ref().and_then(|st| self.line_start(&st.value));
-        let mut steps = Vec::new();
+        // Exactly as many as written (a suite keeps every scenario's steps until it has run).
+        let mut steps = Vec::with_capacity(raw.steps.as_ref().map_or(0, |s| s.value.len()));
         for st in raw.steps.iter().flat_map(|s| s.value.iter()) {
             if let Some(step) = self.step(st) {
                 steps.push(step);
@@ -590,6 +606,12 @@ impl Cx<'_> {
 /// `scenarios` is a menu.
 fn menu_file_instead(sources: &Sources, file: crate::source::FileId) -> Option<Diagnostic> {
     let text = sources.text(file);
+    // A top-level `menu:` or `scenarios:` (at the start of a line) says it is no menu file,
+    // without reading the file a second time as YAML (a cost linear in a big suite).
+    let top_key = |k: &str| text.starts_with(k) || text.contains(&format!("\n{k}"));
+    if top_key("scenarios:") || top_key("menu:") {
+        return None;
+    }
     let keys: std::collections::HashMap<String, serde::de::IgnoredAny> = serde_saphyr::from_str(text).ok()?;
     let menu_like = keys.contains_key("entry") || keys.contains_key("nodes");
     if !menu_like || keys.contains_key("menu") || keys.contains_key("scenarios") {
@@ -617,4 +639,442 @@ fn menu_file_instead(sources: &Sources, file: crate::source::FileId) -> Option<D
         .note("a scenario file has `menu:` (the menu it tests) and `scenarios:`")
         .help("check a menu with `ivrsim check`; give `ivrsim test` scenario files, or a folder of them"),
     )
+}
+
+/// Reading a scenario file as a stream: serde seeds that lower each scenario to a
+/// [`Scenario`] as soon as serde-saphyr has read it, so only one raw scenario exists at a
+/// time (the raw tree of a 100,000-scenario file would take gigabytes). The findings and
+/// their places are those of reading the whole [`RawFile`] and lowering it after.
+mod stream {
+    use std::collections::HashMap;
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_saphyr::Location;
+
+    use super::super::Scenario;
+    use super::super::format::RawScenario;
+    use super::{Code, Cx, Diagnostic, S};
+    use crate::source::{FileId, Sources, Span};
+
+    /// What the stream has read: the lowered scenarios, their findings, and the
+    /// `scenarios` list's place and length (items read, valid or not).
+    pub(super) struct Stream<'s> {
+        sources: &'s Sources,
+        file: FileId,
+        pub(super) diags: Vec<Diagnostic>,
+        pub(super) scenarios: Vec<Scenario>,
+        pub(super) list: Option<(Location, usize)>,
+        names: HashMap<String, Span>,
+    }
+
+    impl<'s> Stream<'s> {
+        pub(super) fn new(sources: &'s Sources, file: FileId) -> Self {
+            Self {
+                sources,
+                file,
+                diags: Vec::new(),
+                scenarios: Vec::new(),
+                list: None,
+                names: HashMap::new(),
+            }
+        }
+
+        /// Lowers one scenario; a second one of the same name is a finding.
+        fn take(&mut self, s: &S<RawScenario>) {
+            let mut cx = Cx {
+                sources: self.sources,
+                file: self.file,
+                diags: &mut self.diags,
+            };
+            let Some(sc) = cx.scenario(s) else {
+                return;
+            };
+            if let Some(first) = self.names.get(&sc.name) {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    sc.span,
+                    format!("two scenarios are named `{}`", sc.name),
+                )
+                .label("second one")
+                .with_secondary(*first, "first one")
+                .help("give every scenario its own name: reports tell them apart by it");
+                self.diags.push(d);
+                return;
+            }
+            self.names.insert(sc.name.clone(), sc.span);
+            self.scenarios.push(sc);
+        }
+    }
+
+    /// serde-saphyr's marker of a value with its place (`Spanned`'s protocol).
+    const SPANNED: &str = "__yaml_spanned";
+    const MARKER: &str = "__serde_saphyr_private_spanned";
+
+    /// A seed's value with the place it is written at, as serde-saphyr's `Spanned` reads it.
+    pub(super) struct Placed<T>(pub(super) T);
+
+    impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de> for Placed<T> {
+        type Value = (T::Value, Location);
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_newtype_struct(SPANNED, PlacedVisitor(self.0))
+        }
+    }
+
+    struct PlacedVisitor<T>(T);
+
+    impl<'de, T: DeserializeSeed<'de>> Visitor<'de> for PlacedVisitor<T> {
+        type Value = (T::Value, Location);
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a span-aware newtype wrapper")
+        }
+
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(PlacedMap(self.0))
+        }
+    }
+
+    struct PlacedMap<T>(T);
+
+    impl<'de, T: DeserializeSeed<'de>> Visitor<'de> for PlacedMap<T> {
+        type Value = (T::Value, Location);
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a value with its place")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            if map.next_key::<String>()?.as_deref() != Some(MARKER) {
+                return Err(de::Error::custom("a value without its place"));
+            }
+            map.next_value::<IgnoredAny>()?;
+            let (mut seed, mut value, mut at) = (Some(self.0), None, Location::UNKNOWN);
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "value" => {
+                        let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("value"))?;
+                        value = Some(map.next_value_seed(seed)?);
+                    }
+                    "referenced" => at = map.next_value::<Location>()?,
+                    // Places are read as places (serde-saphyr reads no other way).
+                    _ => {
+                        map.next_value::<Location>()?;
+                    }
+                }
+            }
+            Ok((value.ok_or_else(|| de::Error::missing_field("value"))?, at))
+        }
+    }
+
+    /// The file's top level, as [`super::RawFile`] (`deny_unknown_fields`): `menu` read,
+    /// `scenarios` streamed.
+    pub(super) struct FileSeed<'a, 's>(pub(super) &'a mut Stream<'s>);
+
+    const FIELDS: &[&str] = &["menu", "scenarios"];
+
+    impl<'de> DeserializeSeed<'de> for FileSeed<'_, '_> {
+        type Value = Option<S<String>>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_struct("RawFile", FIELDS, self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for FileSeed<'_, '_> {
+        type Value = Option<S<String>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("struct RawFile")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut menu = None;
+            let mut seen_list = false;
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "menu" => {
+                        if menu.is_some() {
+                            return Err(de::Error::duplicate_field("menu"));
+                        }
+                        menu = Some(map.next_value::<Option<S<String>>>()?);
+                    }
+                    "scenarios" => {
+                        if seen_list {
+                            return Err(de::Error::duplicate_field("scenarios"));
+                        }
+                        seen_list = true;
+                        let ((), at) = map.next_value_seed(Placed(ListSeed(&mut *self.0)))?;
+                        if let Some(list) = self.0.list.as_mut() {
+                            list.0 = at;
+                        }
+                    }
+                    other => return Err(de::Error::unknown_field(other, FIELDS)),
+                }
+            }
+            Ok(menu.flatten())
+        }
+    }
+
+    /// The `scenarios` list: each item read and lowered in turn.
+    pub(super) struct ListSeed<'a, 's>(pub(super) &'a mut Stream<'s>);
+
+    impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_option(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ListSeed<'_, '_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            self.0.list = Some((Location::UNKNOWN, 0));
+            while let Some(s) = seq.next_element::<S<RawScenario>>()? {
+                if let Some(list) = self.0.list.as_mut() {
+                    list.1 += 1;
+                }
+                self.0.take(&s);
+            }
+            Ok(())
+        }
+    }
+
+    /// The `scenarios` items of `text` when the list is a block sequence that runs to the end
+    /// of the file: the byte offset of each item's line. `None` for any other shape.
+    fn items(text: &str) -> Option<Vec<usize>> {
+        let key = if text.starts_with("scenarios:") {
+            0
+        } else {
+            text.find("\nscenarios:")? + 1
+        };
+        // The rest of the key's line must be empty (or a comment).
+        let line_end = text[key..].find('\n').map_or(text.len(), |i| key + i + 1);
+        let rest = text[key + "scenarios:".len()..line_end].trim();
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return None;
+        }
+        let mut starts = Vec::new();
+        let mut indent = None;
+        let mut at = line_end;
+        while at < text.len() {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let line = &text[at..end];
+            let body = line.trim_start_matches(' ');
+            let depth = line.len() - body.len();
+            let blank = body.trim().is_empty() || body.starts_with('#');
+            if !blank {
+                if body.starts_with('\t') {
+                    return None;
+                }
+                let item = body.starts_with("- ") || body.trim_end() == "-";
+                match indent {
+                    None if item => indent = Some(depth),
+                    None => return None,
+                    Some(d) if depth < d || (depth == d && !item) => return None,
+                    _ => {}
+                }
+                if item && Some(depth) == indent {
+                    starts.push(at);
+                }
+            }
+            at = end;
+        }
+        Some(starts)
+    }
+
+    /// [`items`], for tests.
+    #[cfg(test)]
+    pub(super) fn items_for_test(text: &str) -> Option<Vec<usize>> {
+        items(text)
+    }
+
+    /// The top level read: `menu` (if written) and where the top-level mapping is.
+    pub(super) type Top = (Option<S<String>>, Location);
+
+    /// Reads the file in `parts` parts on the current rayon pool, or `None` when it cannot be
+    /// read so (see [`super::load_scenarios_on`]): then it is read whole.
+    pub(super) fn in_parts<'s>(
+        sources: &'s Sources,
+        file: FileId,
+        text: &str,
+        options: &serde_saphyr::Options,
+        parts: usize,
+    ) -> Option<(Top, Stream<'s>)> {
+        use rayon::prelude::*;
+        let starts = items(text)?;
+        if starts.len() < 2 * parts {
+            return None;
+        }
+        // The top level (`menu`, the `scenarios` key) from the text before the first item.
+        let head = &text[..starts[0]];
+        let mut top_stream = Stream::new(sources, file);
+        let top = serde_saphyr::with_deserializer_from_str_with_options(head, options.clone(), |de| {
+            DeserializeSeed::deserialize(Placed(FileSeed(&mut top_stream)), de)
+        })
+        .ok()?;
+        if !top_stream.diags.is_empty() || top_stream.list.is_some() {
+            return None;
+        }
+        let per = starts.len().div_ceil(parts);
+        let bounds: Vec<(usize, usize)> = starts
+            .chunks(per)
+            .enumerate()
+            .map(|(i, c)| {
+                let end = starts.get((i + 1) * per).copied().unwrap_or(text.len());
+                (c[0], end)
+            })
+            .collect();
+        let streams: Vec<Option<Stream<'s>>> = bounds
+            .par_iter()
+            .map(|&(from, to)| {
+                // The text before the part blanked (line breaks kept): the same offsets,
+                // lines and columns as in the file.
+                let mut doc = String::with_capacity(to);
+                doc.extend(text.as_bytes()[..from].iter().map(|&b| match b {
+                    b'\n' | b'\r' => b as char,
+                    _ => ' ',
+                }));
+                doc.push_str(&text[from..to]);
+                let mut st = Stream::new(sources, file);
+                let options = crate::menu::load::options(doc.len());
+                let read = serde_saphyr::with_deserializer_from_str_with_options(&doc, options, |de| {
+                    DeserializeSeed::deserialize(Placed(ListSeed(&mut st)), de)
+                });
+                (read.is_ok() && st.diags.is_empty()).then_some(st)
+            })
+            .collect();
+        let mut all = Stream::new(sources, file);
+        let mut count = 0;
+        let mut at = Location::UNKNOWN;
+        for st in streams {
+            let st = st?;
+            let (loc, n) = st.list?;
+            if count == 0 {
+                at = loc;
+            }
+            count += n;
+            for sc in st.scenarios {
+                if all.names.insert(sc.name.clone(), sc.span).is_some() {
+                    return None; // a name twice: the whole reading says where
+                }
+                all.scenarios.push(sc);
+            }
+        }
+        all.list = Some((at, count));
+        Some((top, all))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario file of `n` scenarios (over [`PARALLEL_BYTES`] for a few thousand), with
+    /// `bad` written into the scenario at `bad_at`.
+    fn big(n: usize, bad_at: usize, bad: &str) -> String {
+        let mut s = String::from("# a suite\nmenu: menu.yaml\nscenarios:\n");
+        for i in 0..n {
+            let keys = if i == bad_at { bad } else { "1" };
+            s.push_str(&format!(
+                "  - name: \"scénario {i}\"\n    steps:\n      - press: \"{keys}\"\n      - silence: 2s\n      - expect: {{ node: n{i}, elapsed: {{ max: 1m }} }}\n"
+            ));
+        }
+        s
+    }
+
+    fn load_with(text: &str, workers: usize) -> (Option<ScenarioFile>, Vec<Diagnostic>, Sources) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, text).unwrap();
+        let mut sources = Sources::new();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().unwrap();
+        let (file, diags) = pool
+            .install(|| load_scenarios_on(&path, &mut sources, workers))
+            .unwrap();
+        (file, diags, sources)
+    }
+
+    fn places(file: &ScenarioFile, sources: &Sources) -> Vec<String> {
+        let at = |sp: Span| {
+            let lc = sources.line_col(sp);
+            format!("{}:{}", lc.line, lc.column)
+        };
+        file.scenarios
+            .iter()
+            .flat_map(|sc| {
+                let steps = sc.steps.iter().map(move |st| format!("{} {:?}", at(st.span), st.kind));
+                std::iter::once(format!("{} {}", at(sc.span), sc.name)).chain(steps)
+            })
+            .collect()
+    }
+
+    // A large file read in parts on several threads is the file read whole: the same
+    // scenarios, steps and places, in file order.
+    #[test]
+    fn a_large_file_read_in_parts_is_the_file_read_whole() {
+        let text = big(10_000, usize::MAX, "");
+        assert!(text.len() > PARALLEL_BYTES);
+        assert_eq!(stream::items_for_test(&text).map(|v| v.len()), Some(10_000));
+        let (one, d1, s1) = load_with(&text, 1);
+        let (four, d4, s4) = load_with(&text, 4);
+        let (one, four) = (one.unwrap(), four.unwrap());
+        assert!(d1.is_empty() && d4.is_empty());
+        assert_eq!(four.scenarios.len(), 10_000);
+        assert_eq!(places(&one, &s1), places(&four, &s4));
+        assert_eq!(one.menu_span, four.menu_span);
+        assert!(read_in_parts(&text), "a clean file is read in parts");
+    }
+
+    /// Whether `text` is read in parts on 4 workers (not read whole again).
+    fn read_in_parts(text: &str) -> bool {
+        let mut sources = Sources::new();
+        let f = sources.add("s.yaml", text.to_owned());
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
+        pool.install(|| {
+            let options = crate::menu::load::options(text.len());
+            stream::in_parts(&sources, f, text, &options, 4).is_some()
+        })
+    }
+
+    // A finding in a later part: the file is read whole again, so the findings are exactly
+    // those of one worker (here an invalid key, and a name written twice across parts).
+    #[test]
+    fn a_file_with_findings_gives_the_same_findings_on_any_number_of_workers() {
+        for text in [
+            big(10_000, 8_000, "x"),
+            big(10_000, usize::MAX, "").replace("\"scénario 9999\"", "\"scénario 1\""),
+        ] {
+            let (one, d1, s1) = load_with(&text, 1);
+            let (four, d4, s4) = load_with(&text, 4);
+            assert!(one.is_none() && four.is_none());
+            let show = |d: &[Diagnostic], s: &Sources| {
+                d.iter()
+                    .map(|d| format!("{:?} {} {:?}", d.code, d.message, s.line_col(d.primary.span)))
+                    .collect::<Vec<_>>()
+            };
+            assert!(!d1.is_empty());
+            assert!(!read_in_parts(&text), "read whole again");
+            assert_eq!(show(&d1, &s1), show(&d4, &s4));
+        }
+    }
 }

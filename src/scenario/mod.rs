@@ -7,7 +7,7 @@ pub mod expect;
 pub(crate) mod format;
 pub mod generate;
 pub mod line;
-pub(crate) mod load;
+pub mod load;
 pub mod report;
 pub mod runner;
 pub mod script;
@@ -93,7 +93,8 @@ pub enum StepKind {
         /// When, from the start of the prompt playing.
         at: Option<Duration>,
     },
-    /// Check the call's state.
+    /// Check the call's state (boxed: an expectation is many times the size of an action, and
+    /// a suite of 100,000 scenarios keeps a million steps until they have run).
     Expect(Box<Expect>),
     /// What the call-taker side does, at a time (see [`line::OperatorStep`]).
     Operator(line::OperatorStep),

@@ -11,6 +11,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::Serialize;
 
+use super::coverage::{Coverage, Marks};
 use super::runner::{self, Run};
 use super::{Scenario, ScenarioFile};
 use crate::audio::ClipLibrary;
@@ -305,6 +306,9 @@ pub struct JsonTotals {
     pub failed: usize,
     /// Call time of all scenarios, in virtual milliseconds.
     pub call_time_ms: u64,
+    /// Steps run, all scenarios together (actions and expectations; a failed scenario's up
+    /// to its failing step), as the text summary's `(N steps)`.
+    pub steps: usize,
 }
 
 fn ms(d: Duration) -> u64 {
@@ -354,6 +358,7 @@ pub fn json_report(files: &[FileRuns]) -> JsonReport {
         passed,
         failed: scenarios.len() - passed,
         call_time_ms: scenarios.iter().map(|s| s.call_time_ms).fold(0, u64::saturating_add),
+        steps: files.iter().flat_map(|f| &f.runs).map(|r| r.run.steps).sum(),
     };
     JsonReport {
         scenarios,
@@ -377,6 +382,78 @@ pub fn run_parallel(jobs: Vec<(&Menu, &ClipLibrary, &Scenario)>) -> Vec<Run> {
         return jobs.into_iter().map(|(m, c, s)| runner::run(m, c, s)).collect();
     }
     jobs.into_par_iter().map(|(m, c, s)| runner::run(m, c, s)).collect()
+}
+
+/// One scenario to run by [`run_and_cover`]: its menu, clips, the scenario, and the index of
+/// its menu's coverage in the `coverages` given.
+pub type Job<'a> = (&'a Menu, &'a ClipLibrary, &'a Scenario, usize);
+
+/// How many workers `ivrsim test` uses by default: one per core the process may use.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Runs every job and records its coverage, as `ivrsim test` does at scale: with
+/// `workers` = 1 on the calling thread, one after the other; else on a rayon pool of
+/// `workers` threads, which steal scenarios from each other. Each worker marks the coverage
+/// of what it ran in its own [`Marks`] (one per menu, by the job's coverage index), and the
+/// workers' marks are merged at the end, so recording is linear in what the runs did and
+/// needs no lock. Each run's hits are emptied once marked and its handoff record dropped
+/// (no report prints them), so what is kept per scenario until the report is its name,
+/// times, step count and failure.
+///
+/// Returns the runs in input order (the same whatever `workers` is, so every report is too)
+/// and, per coverage, what they exercised (`None` where no job names it; a job whose
+/// coverage is `None` is run and not recorded). `tick` is called
+/// once per finished run (a progress bar).
+pub fn run_and_cover(
+    jobs: Vec<Job<'_>>,
+    coverages: &[Option<&Coverage>],
+    workers: usize,
+    tick: &(dyn Fn() + Sync),
+) -> (Vec<Run>, Vec<Option<Marks>>) {
+    use rayon::prelude::*;
+    type Acc = (Vec<(usize, Run)>, Vec<Option<Marks>>);
+    let empty = || -> Acc { (Vec::new(), vec![None; coverages.len()]) };
+    let step = |mut acc: Acc, (i, (menu, clips, sc, k)): (usize, Job<'_>)| {
+        let mut run = runner::run(menu, clips, sc);
+        if let Some(cov) = coverages.get(k).copied().flatten() {
+            let marks = acc.1[k].get_or_insert_with(|| cov.marks());
+            cov.mark(marks, &run.hits);
+        }
+        run.hits = super::coverage::Hits::new();
+        run.handoff = None;
+        acc.0.push((i, run));
+        tick();
+        acc
+    };
+    let merge = |mut a: Acc, b: Acc| {
+        a.0.extend(b.0);
+        for (mine, theirs) in a.1.iter_mut().zip(b.1) {
+            match (mine.as_mut(), theirs) {
+                (Some(m), Some(t)) => m.merge(t),
+                (None, t) => *mine = t,
+                (Some(_), None) => {}
+            }
+        }
+        a
+    };
+    let n = jobs.len();
+    let parallel = |jobs: Vec<Job<'_>>| jobs.into_par_iter().enumerate().fold(empty, step).reduce(empty, merge);
+    // Already on a pool of `workers` threads (`ivrsim test` loads and runs on one): use it.
+    let in_pool = rayon::current_thread_index().is_some() && rayon::current_num_threads() == workers;
+    let pool = (workers > 1 && !in_pool)
+        .then(|| rayon::ThreadPoolBuilder::new().num_threads(workers).build().ok())
+        .flatten();
+    let (mut runs, marks) = match pool {
+        Some(pool) => pool.install(|| parallel(jobs)),
+        None if workers > 1 && in_pool => parallel(jobs),
+        None => jobs.into_iter().enumerate().fold(empty(), step),
+    };
+    // Workers finish in any order: put every run back at its job's place.
+    runs.sort_unstable_by_key(|(i, _)| *i);
+    debug_assert_eq!(runs.len(), n);
+    (runs.into_iter().map(|(_, r)| r).collect(), marks)
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod operator_robustness;
 mod outputs;
 mod repl_pty;
 mod robustness;
+mod scale;
 mod scenario_steps;
 mod scenarios;
 mod schema;
