@@ -94,11 +94,11 @@ pub struct RawStep {
     pub hangup: Option<S<Option<bool>>>,
     /// What must hold now, at the current instant of the call's clock (with `listen: true`,
     /// once the prompts playing have played); every field given must hold.
-    pub expect: Option<S<RawExpect>>,
+    pub expect: Option<Box<S<RawExpect>>>,
     /// What the call-taker side does, at a time: `{ answer: ana, after: 45s }`, `{ position:
     /// 2, at: 40s }`, `{ log_out: true }`, `{ hold: true }`, `{ transfer: billing }`, `{ end:
     /// resolved }`, `{ lost: "console crashed" }`. Needs `start: { operator: … }`.
-    pub operator: Option<S<RawOperatorStep>>,
+    pub operator: Option<Box<S<RawOperatorStep>>>,
 }
 
 /// `start: { operator }`: a word (`unavailable`, `busy`, `full`) or `{ staffed, waiting }`.
@@ -224,29 +224,29 @@ pub struct RawExpect {
     /// The keypresses so far are within `{ min, max }`.
     pub keys: Option<S<RawCount>>,
     /// A prompt started: `{ node, prompt, at | within, tolerance }` (times on the call's clock).
-    pub prompt_started: Option<S<RawEvent>>,
+    pub prompt_started: Option<Box<S<RawEvent>>>,
     /// A prompt stopped: `{ node, prompt, by, at | within, tolerance }`; `by` is `barge_in`
     /// (a key or words of the caller), `end` (played to its end), `hangup` (the caller hung up)
     /// or `move` (the line moved on before its end).
-    pub prompt_stopped: Option<S<RawEvent>>,
+    pub prompt_stopped: Option<Box<S<RawEvent>>>,
     /// A re-prompt played: `{ kind: no_input | no_match, node, prompt, at | within, tolerance }`.
-    pub reprompt: Option<S<RawEvent>>,
+    pub reprompt: Option<Box<S<RawEvent>>>,
     /// A no-input (the time-out passed without a key or word): `{ node, at | within, tolerance }`.
-    pub no_input: Option<S<RawEvent>>,
+    pub no_input: Option<Box<S<RawEvent>>>,
     /// A no-match (an entry that is not a choice): `{ node, at | within, tolerance }`.
-    pub no_match: Option<S<RawEvent>>,
+    pub no_match: Option<Box<S<RawEvent>>>,
     /// The call was handed over to a call-taker's queue: `{ node, at | within, tolerance }`.
-    pub handoff: Option<S<RawEvent>>,
+    pub handoff: Option<Box<S<RawEvent>>>,
     /// The call ended by a hang-up (the line's or the caller's): `{ node, by: caller | line,
     /// at | within, tolerance }`.
-    pub hung_up: Option<S<RawEvent>>,
+    pub hung_up: Option<Box<S<RawEvent>>>,
     /// A hold announcement started: `{ position, node, prompt, at | within, tolerance }`.
-    pub hold_announcement: Option<S<RawEvent>>,
+    pub hold_announcement: Option<Box<S<RawEvent>>>,
     /// A call-taker answered the call: `{ by, node, at | within, tolerance }`; `by` is the
     /// call-taker's name (as an `operator: { answer: NAME }` step gives it).
-    pub answered: Option<S<RawEvent>>,
+    pub answered: Option<Box<S<RawEvent>>>,
     /// The call entered a node: `{ node, at | within, tolerance }`.
-    pub entered: Option<S<RawEvent>>,
+    pub entered: Option<Box<S<RawEvent>>>,
     /// The call waits in a queue: `{ name, position, staffed }`.
     pub queue: Option<S<RawQueueExpect>>,
     /// Where the caller's call stands or how it ended, from the engine's outcome: `waiting`,
