@@ -188,7 +188,11 @@ impl<'m> Call<'m> {
                     )),
                     _ => None,
                 };
-                if first {
+                // On joining, and whenever the place changes (callers ahead answered or gone):
+                // the path says where the caller is, so the hold announcements after it are
+                // read with the position they say.
+                let moved = matches!(&self.line, Some(Line::Waiting { position: Some(p), .. }) if *p != position);
+                if first || moved {
                     self.step(
                         now,
                         node,

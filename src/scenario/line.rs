@@ -549,6 +549,15 @@ impl Cx<'_> {
             }
         }
         let text = |v: &Option<S<String>>| v.as_ref().map(|s| s.value.clone());
+        if let Some(a) = r.answer.as_ref().filter(|a| a.value.trim().is_empty()) {
+            let sp = self.span(&a.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "a call-taker without a name")
+                    .label("`answer` names who answers (what `expect: { answered: { by } }` matches)")
+                    .help("write a name, e.g. `answer: ana`"),
+            );
+            return None;
+        }
         if let Some(who) = text(&r.answer) {
             actions.push(("answer", LineAction::Answer(who)));
         }

@@ -541,6 +541,25 @@ impl Cx<'_> {
         let who = (kind == EventKind::Answered)
             .then(|| r.by.as_ref().map(|b| b.value.clone()))
             .flatten();
+        if let Some(p) = r.position.as_ref().filter(|p| p.value == 0) {
+            let sp = self.span(&p.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "`position: 0`")
+                    .label("positions count from 1 (answered next)"),
+            );
+            ok = false;
+        }
+        if let Some(b) =
+            r.by.as_ref()
+                .filter(|b| kind == EventKind::Answered && b.value.trim().is_empty())
+        {
+            let sp = self.span(&b.referenced);
+            self.push(
+                Diagnostic::new(Code::InvalidValue, sp, "a call-taker without a name")
+                    .label("`by` on `answered` is the name an `operator: { answer: NAME }` step gives"),
+            );
+            ok = false;
+        }
         let at = r.at.as_ref().and_then(|a| self.duration(a));
         let tolerance = r.tolerance.as_ref().and_then(|a| self.duration(a));
         if let Some(t) = &r.tolerance

@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use super::timeline::{Timeline, secs};
+use super::timeline::{Timeline, When, secs};
 use super::{Expect, Scenario, Step, StepKind};
 use crate::audio::ClipLibrary;
 use crate::engine::{
@@ -131,6 +131,15 @@ impl Caller<'_> {
         }
         self.call.when(At::from_offset(at));
         self.absorb();
+        // A caller cannot act on a call that is over: the step fails (as an operator step
+        // does), never passes without having acted.
+        if self.call.is_ended() {
+            return Err(format!(
+                "the call ended at {} ({}), before the step could act",
+                secs(self.call.now()),
+                outcome_words(self.call.summary())
+            ));
+        }
         Ok(())
     }
 
@@ -363,6 +372,9 @@ pub fn run(menu: &Menu, clips: &ClipLibrary, scenario: &Scenario) -> Run {
     }
 }
 
+/// Most timers an open-ended `within` (no `max`) lets fire while it waits for its event.
+const MAX_OPEN_WAIT: usize = 100_000;
+
 /// An `expect` step: listens first with `listen: true`, moves the clock on to the latest time
 /// a timed expectation names (when later than now), then checks.
 ///
@@ -373,14 +385,31 @@ fn expect(c: &mut Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         c.listen();
     }
     let latest = e.events.iter().filter_map(|x| x.when.latest()).max();
+    // Only when it does not hold already: a window whose event has happened does not move the
+    // clock on to its end.
     if let Some(t) = latest
         && t > c.call.now()
         && !c.call.is_ended()
+        && check(c, menu, e).is_err()
     {
         // Timers that taking the effects starts (a busy line's answer to the handoff joins
         // the queue then, with its announcements and limits) fire too.
         c.call.run_until(t);
         c.absorb();
+    }
+    // `within` without `max` is open-ended: the caller stays silent, timer after timer,
+    // until such an event has happened or the call is over.
+    if e.events
+        .iter()
+        .any(|x| matches!(x.when, When::Within { max: None, .. }))
+    {
+        for _ in 0..MAX_OPEN_WAIT {
+            if c.call.is_ended() || check(c, menu, e).is_ok() {
+                break;
+            }
+            c.call.wait_for_timeout();
+            c.absorb();
+        }
     }
     check(c, menu, e)
 }

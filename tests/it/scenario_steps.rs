@@ -523,3 +523,43 @@ fn the_documented_operator_example_passes() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }
+
+// Found by trying to break it: a caller action after the call ended fails at its step (it
+// used to be dropped and the scenario passed); `within` without `max` waits for its event;
+// `position: 0` in an expectation is refused at load, as in an operator step.
+#[test]
+fn actions_after_the_end_fail_and_open_windows_wait() {
+    fails(
+        &[r#"- { press: "1", at: 1.5s }"#, r#"- { press: "1", at: 100s }"#],
+        1,
+        "before the step could act",
+    );
+    passes(&[
+        r#"- { press: "1", at: 1.5s }"#,
+        "- expect: { handoff: { within: { min: 1s } } }",
+    ]);
+    let out = run(&["- expect: { hold_announcement: { position: 0 } }"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("`position: 0`"), "{}", out.stderr);
+    let out = run(&[r#"- expect: { answered: { by: "" } }"#]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("a call-taker without a name"), "{}", out.stderr);
+}
+
+// Found by a first-time test author: a hold announcement after the caller moved up in the queue
+// is read with the position it says, and a window whose event has happened leaves the clock
+// where it is (it used to run on to the window's end).
+#[test]
+fn hold_announcements_carry_the_new_position_and_met_windows_keep_the_clock() {
+    let dir = Dir::new();
+    let menu = root().join("menus/hotline.yaml");
+    dir.write(
+        "q.yaml",
+        format!(
+            "menu: {}\nscenarios:\n  - name: moved up\n    start: {{ at: 2026-03-02T10:00, operator: {{ staffed: 2, waiting: 1 }} }}\n    steps:\n      - press: \"1\"\n      - press: \"2\"\n      - expect: {{ listen: true, handoff: {{ within: {{ min: 1s, max: 10m }} }}, elapsed: {{ max: 1m }} }}\n      - operator: {{ position: 1, after: 20s }}\n      - silence: 40s\n      - expect: {{ hold_announcement: {{ position: 1 }} }}\n",
+            menu.display()
+        ),
+    );
+    let out = dir.ivrsim(&["test", "q.yaml"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
