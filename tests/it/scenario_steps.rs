@@ -504,22 +504,7 @@ fn misplaced_operator_fields_are_refused_at_their_place() {
 /// The example of "The operator side" in docs/scenario-format.md passes on the bundled hotline.
 #[test]
 fn the_documented_operator_example_passes() {
-    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
-    let start = doc.find("## The operator side").unwrap();
-    let yaml = doc[start..]
-        .split("```yaml\n")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
-    let dir = Dir::new();
-    let menu = root().join("menus/hotline.yaml");
-    dir.write(
-        "example.yaml",
-        yaml.replace("../menus/hotline.yaml", menu.to_str().unwrap()),
-    );
-    let out = dir.ivrsim(&["test", "example.yaml"]);
+    let out = crate::support::scenario_doc_example("## The operator side");
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }

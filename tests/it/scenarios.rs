@@ -13,22 +13,7 @@ fn the_bundled_scenarios_pass() {
 
 #[test]
 fn the_documented_example_passes() {
-    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
-    let start = doc.find("## A complete example").unwrap();
-    let yaml = doc[start..]
-        .split("```yaml\n")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
-    let dir = Dir::new();
-    let menu = root().join("menus/hotline.yaml");
-    dir.write(
-        "example.yaml",
-        yaml.replace("../menus/hotline.yaml", menu.to_str().unwrap()),
-    );
-    let out = dir.ivrsim(&["test", "example.yaml"]);
+    let out = crate::support::scenario_doc_example("## A complete example");
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("3 passed, 0 failed"), "{}", out.stdout);
 }

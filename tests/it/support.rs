@@ -173,3 +173,26 @@ nodes:
   q5: { kind: transfer, queue: q5 }
   op: { kind: transfer, queue: general }
 "#;
+
+/// Runs `ivrsim test` on the first YAML example after the heading `section` of
+/// docs/scenario-format.md, with its `../menus/hotline.yaml` pointed at the bundled hotline.
+pub fn scenario_doc_example(section: &str) -> Output {
+    let doc = std::fs::read_to_string(root().join("docs/scenario-format.md")).unwrap();
+    let start = doc
+        .find(section)
+        .unwrap_or_else(|| panic!("no `{section}` in the docs"));
+    let yaml = doc[start..]
+        .split("```yaml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = Dir::new();
+    let menu = root().join("menus/hotline.yaml");
+    dir.write(
+        "example.yaml",
+        yaml.replace("../menus/hotline.yaml", menu.to_str().unwrap()),
+    );
+    dir.ivrsim(&["test", "example.yaml"])
+}
