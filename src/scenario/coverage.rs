@@ -183,17 +183,22 @@ pub struct Count {
 }
 
 fn count(targets: &[Target]) -> Count {
-    let covered = targets.iter().filter(|t| t.covered).count();
-    let total = targets.len();
-    let percent = if total == 0 {
-        100.0
-    } else {
-        100.0 * covered as f64 / total as f64
-    };
-    Count {
-        covered,
-        total,
-        percent,
+    Count::of(targets.iter().filter(|t| t.covered).count(), targets.len())
+}
+
+impl Count {
+    /// `covered` of `total`, with its percentage (100 when there is nothing to cover).
+    fn of(covered: usize, total: usize) -> Count {
+        let percent = if total == 0 {
+            100.0
+        } else {
+            100.0 * covered as f64 / total as f64
+        };
+        Count {
+            covered,
+            total,
+            percent,
+        }
     }
 }
 
@@ -422,17 +427,7 @@ impl Coverage {
     /// Everything together, in percent: what `--min-coverage` compares.
     pub fn total(&self) -> Count {
         let (n, o, f) = (self.node_count(), self.option_count(), self.failure_count());
-        let (covered, total) = (n.covered + o.covered + f.covered, n.total + o.total + f.total);
-        let percent = if total == 0 {
-            100.0
-        } else {
-            100.0 * covered as f64 / total as f64
-        };
-        Count {
-            covered,
-            total,
-            percent,
-        }
+        Count::of(n.covered + o.covered + f.covered, n.total + o.total + f.total)
     }
 
     /// What no scenario exercised.

@@ -149,4 +149,6 @@ pub struct TransferExpect {
 }
 
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests_timed;

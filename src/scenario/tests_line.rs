@@ -6,13 +6,9 @@ use std::time::Duration;
 
 use super::*;
 use crate::audio::ClipLibrary;
-use crate::diag::Diagnostic;
 use crate::engine::{CallStart, PathEvent, PromptRole};
 use crate::menu::Menu;
-use crate::menu::load::load_menu;
 use crate::scenario::runner::{Run, run};
-use crate::scenario::{ScenarioFile, load_scenarios};
-use crate::source::Sources;
 
 const MENU: &str = r#"
 name: Q
@@ -47,36 +43,11 @@ fn s(n: f64) -> Duration {
     Duration::from_secs_f64(n)
 }
 
-struct Loaded {
-    _dir: tempfile::TempDir,
-    sources: Sources,
-    file: Option<ScenarioFile>,
-    diags: Vec<Diagnostic>,
-    menu: Menu,
-    clips: ClipLibrary,
-}
+use super::super::testing::{Loaded, load_with};
 
 /// Loads one scenario file of `scenarios` (the YAML after `scenarios:`) on [`MENU`].
 fn load(scenarios: &str) -> Loaded {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("menu.yaml"), MENU).unwrap();
-    let path = dir.path().join("s.yaml");
-    std::fs::write(&path, format!("menu: menu.yaml\nscenarios:\n{scenarios}")).unwrap();
-    let mut sources = Sources::new();
-    let (file, diags) = load_scenarios(&path, &mut sources).unwrap();
-    let menu = load_menu(&dir.path().join("menu.yaml"), &mut sources)
-        .unwrap()
-        .menu
-        .unwrap();
-    let (clips, _) = ClipLibrary::load(&menu);
-    Loaded {
-        _dir: dir,
-        sources,
-        file,
-        diags,
-        menu,
-        clips,
-    }
+    load_with(MENU, scenarios)
 }
 
 /// Runs the one scenario with `start` and `steps` (YAML flow and block text).

@@ -11,12 +11,9 @@ use std::time::Duration;
 
 use super::runner::{Run, run};
 use super::timeline::{EventKind, Timeline};
-use super::{ScenarioFile, load_scenarios};
 use crate::audio::ClipLibrary;
-use crate::diag::{Diagnostic, Severity, render_plain};
+use crate::diag::{Severity, render_plain};
 use crate::engine::{At, CallStart, QueueEvent, VirtualCaller};
-use crate::menu::{Menu, load_menu};
-use crate::source::Sources;
 
 const MENU: &str = r#"
 name: T
@@ -44,38 +41,7 @@ nodes:
   bye: { kind: hangup, reason: done, prompt: { text: "bye" } }
 "#;
 
-/// A loaded scenario file and its menu.
-struct Loaded {
-    _dir: tempfile::TempDir,
-    sources: Sources,
-    file: Option<ScenarioFile>,
-    diags: Vec<Diagnostic>,
-    menu: Menu,
-}
-
-/// Loads `scenarios` (the text after `scenarios:`) against `menu`.
-fn load_with(menu: &str, scenarios: &str) -> Loaded {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("menu.yaml"), menu).unwrap();
-    let path = dir.path().join("s.yaml");
-    std::fs::write(&path, format!("menu: menu.yaml\nscenarios:\n{scenarios}")).unwrap();
-    let mut sources = Sources::new();
-    let (file, mut diags) = load_scenarios(&path, &mut sources).unwrap();
-    let menu = load_menu(&dir.path().join("menu.yaml"), &mut sources)
-        .unwrap()
-        .menu
-        .unwrap();
-    if let Some(f) = &file {
-        diags.extend(super::expect::menu_findings(f, &menu));
-    }
-    Loaded {
-        _dir: dir,
-        sources,
-        file,
-        diags,
-        menu,
-    }
-}
+use super::testing::load_with;
 
 /// Runs one scenario whose steps are `steps` (YAML lines, indented under `steps:`) on `MENU`.
 fn run_steps(steps: &str) -> Run {
@@ -92,8 +58,7 @@ fn run_on(menu: &str, start: &str, steps: &str) -> Run {
         .collect();
     assert!(errors.is_empty(), "{}", render_plain(&l.sources, &errors));
     let file = l.file.expect("loaded");
-    let (clips, _) = ClipLibrary::load(&l.menu);
-    run(&l.menu, &clips, &file.scenarios[0])
+    run(&l.menu, &l.clips, &file.scenarios[0])
 }
 
 #[track_caller]
