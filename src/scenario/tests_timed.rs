@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use super::runner::{Run, run};
 use super::timeline::{EventKind, Timeline};
-use crate::audio::ClipLibrary;
 use crate::diag::{Severity, render_plain};
 use crate::engine::{At, CallStart, QueueEvent, VirtualCaller};
 
