@@ -13,7 +13,7 @@ use crate::diag::{self, ColorChoice, Severity};
 use crate::error::{Error, Outcome, UsageError, WriteError};
 use crate::menu::{Menu, load_menu};
 use crate::scenario::coverage::Coverage;
-use crate::scenario::load::load_scenarios_on;
+use crate::scenario::load::open_scenarios;
 use crate::scenario::report;
 use crate::source::{Sources, printable};
 
@@ -176,8 +176,10 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
         Ready(crate::scenario::ScenarioFile),
     }
     let mut slots = Vec::new();
+    let started = std::time::Instant::now();
     for path in files {
-        let (file, diags) = match load_scenarios_on(&path, &mut sources, workers) {
+        let loading = std::time::Instant::now();
+        let opened = match open_scenarios(&path, &mut sources) {
             Ok(x) => x,
             Err(e) => {
                 let e = Error::from(e);
@@ -191,6 +193,22 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
                 continue;
             }
         };
+        // With more than one worker, the menu the file names (when its head names it) is
+        // loaded while the scenarios are read; it is used only if the file can be run.
+        let ahead = opened
+            .menu_ahead()
+            .filter(|m| workers > 1 && !menus.contains_key(*m))
+            .map(Path::to_owned);
+        let ((file, diags), mut early) = match ahead {
+            Some(menu) => {
+                let mut next = sources.continuing();
+                let (read, loaded) = rayon::join(|| opened.read(&sources, workers), || load_usable(&menu, &mut next));
+                sources.append(next);
+                (read, Some((menu, loaded)))
+            }
+            None => (opened.read(&sources, workers), None),
+        };
+        tracing::debug!(file = %path.display(), seconds = loading.elapsed().as_secs_f64(), "scenarios read");
         let errors: Vec<_> = diags.into_iter().filter(|d| d.severity() == Severity::Error).collect();
         let Some(mut file) = file.filter(|_| errors.is_empty()) else {
             let _ = diag::render_text(&mut super::stderr(color), &sources, &errors);
@@ -218,10 +236,14 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
             order.push(file.menu.clone());
         }
         let entry = menus.entry(file.menu.clone()).or_insert_with(|| {
-            load_checked(&file.menu, &mut sources, color).map(|(m, c)| {
-                let cov = Coverage::new(&m, &sources);
-                (m, c, cov)
-            })
+            let loading = std::time::Instant::now();
+            let loaded = match early.take() {
+                Some((menu, loaded)) if menu == file.menu => loaded,
+                _ => load_usable(&file.menu, &mut sources),
+            };
+            let seconds = loading.elapsed().as_secs_f64();
+            tracing::debug!(menu = %file.menu.display(), seconds, "menu read and checked");
+            loaded.settle(&sources, color)
         });
         if let Err(menu_findings) = entry {
             super::report(&Error::ScenarioMenu {
@@ -279,12 +301,14 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
                 _ => None,
             })
             .collect();
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "every file read");
         let bar = progress_bar(jobs.len());
         let tick = || bar.inc(1);
         let out = report::run_and_cover(jobs, &coverages, workers, &tick);
         bar.finish_and_clear();
         out
     };
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "every scenario run");
     for (path, marks) in order.iter().zip(marks) {
         if let (Some(Ok((_, _, cov))), Some(marks)) = (menus.get_mut(path), marks) {
             cov.apply(marks);
@@ -403,6 +427,7 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
     if let Some(path) = &args.junit {
         super::write_output(Some(path), report::junit(&all_runs).as_bytes())?;
     }
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "reports made");
     let printed = match args.format {
         Format::Text => std::io::stdout().lock().write_all(out.as_bytes()),
         Format::Json => {
@@ -443,35 +468,56 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Loads a menu and refuses it (with its findings on stderr, and returned for the reports)
-/// when `check` finds errors.
-fn load_checked(
-    path: &Path,
-    sources: &mut Sources,
-    color: ColorChoice,
-) -> Result<(Menu, ClipLibrary), Vec<report::LoadFinding>> {
+/// A menu loaded for `ivrsim test` ([`load_usable`]), what is wrong with it not yet shown:
+/// a menu loaded ahead, while its scenarios were read, is shown only if they can run.
+enum MenuLoad {
+    /// Loaded, with no blocking finding: the menu, its clips and its coverage targets.
+    Usable(Box<(Menu, ClipLibrary, Coverage)>),
+    /// The file could not be read.
+    Unreadable(Error),
+    /// Its blocking findings.
+    Refused(Vec<diag::Diagnostic>),
+}
+
+impl MenuLoad {
+    /// Shows what is wrong (on stderr) and gives the menu, or the findings for the reports.
+    fn settle(
+        self,
+        sources: &Sources,
+        color: ColorChoice,
+    ) -> Result<(Menu, ClipLibrary, Coverage), Vec<report::LoadFinding>> {
+        match self {
+            MenuLoad::Usable(usable) => Ok(*usable),
+            MenuLoad::Unreadable(e) => {
+                super::report(&e);
+                Err(vec![report::LoadFinding::unplaced(e.to_string())])
+            }
+            MenuLoad::Refused(findings) => {
+                let _ = diag::render_text(&mut super::stderr(color), sources, &findings);
+                Err(findings.iter().map(|d| report::LoadFinding::of(sources, d)).collect())
+            }
+        }
+    }
+}
+
+/// Loads the menu at `path` and its clips, with the checks that keep a menu from being
+/// tested ([`crate::check::blocking_errors`]), into `sources`.
+fn load_usable(path: &Path, sources: &mut Sources) -> MenuLoad {
     let outcome = match load_menu(path, sources) {
         Ok(o) => o,
-        Err(e) => {
-            let e = Error::from(e);
-            super::report(&e);
-            return Err(vec![report::LoadFinding::unplaced(e.to_string())]);
-        }
+        Err(e) => return MenuLoad::Unreadable(Error::from(e)),
     };
     let mut findings = outcome.diagnostics;
     findings.retain(|d| d.severity() == Severity::Error);
-    let refuse = |findings: &[diag::Diagnostic], sources: &Sources| {
-        let _ = diag::render_text(&mut super::stderr(color), sources, findings);
-        Err(findings.iter().map(|d| report::LoadFinding::of(sources, d)).collect())
-    };
     let Some(menu) = outcome.menu else {
-        return refuse(&findings, sources);
+        return MenuLoad::Refused(findings);
     };
     let (clips, clip_findings) = ClipLibrary::load(&menu);
     findings.extend(crate::check::blocking_errors(&menu, clip_findings, &clips));
     if findings.is_empty() {
-        Ok((menu, clips))
+        let coverage = Coverage::new(&menu, sources);
+        MenuLoad::Usable(Box::new((menu, clips, coverage)))
     } else {
-        refuse(&findings, sources)
+        MenuLoad::Refused(findings)
     }
 }

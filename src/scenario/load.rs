@@ -35,9 +35,9 @@ pub fn load_scenarios(
 
 /// [`load_scenarios`] on up to `workers` threads of the current rayon pool: a large file
 /// (over [`PARALLEL_BYTES`]) whose `scenarios` list is a block sequence at the end of the file
-/// is read in `workers` parts, each on its own thread (every scenario lowered as it is read,
-/// with its true `file:line:column`: a part is parsed with the text before it blanked out, so
-/// offsets, lines and columns are the file's). When a part cannot be read, or has any finding,
+/// is read in parts on the pool's threads (every scenario lowered as it is read, with its true
+/// `file:line:column`: a part is parsed on its own and its places moved to where it is in the
+/// file). When a part cannot be read, or has any finding,
 /// or two scenarios share a name, the file is read again whole, one scenario after the other,
 /// so the findings are exactly those of [`load_scenarios`]; only a clean file is read in
 /// parts. `ivrsim test --jobs N` loads with N workers.
@@ -49,60 +49,132 @@ pub fn load_scenarios_on(
     sources: &mut Sources,
     workers: usize,
 ) -> Result<(Option<ScenarioFile>, Vec<Diagnostic>), ReadError> {
+    Ok(open_scenarios(path, sources)?.read(sources, workers))
+}
+
+/// A scenario file read from disk and added to [`Sources`], not yet parsed: made by
+/// [`open_scenarios`], parsed by [`OpenedScenarios::read`]. Between the two, the menu the file
+/// names ([`OpenedScenarios::menu_ahead`]) can be loaded on another thread, into
+/// [`Sources::continuing`], while the scenarios are read (`ivrsim test` does so).
+pub struct OpenedScenarios {
+    path: std::path::PathBuf,
+    file: FileId,
+    invalid_utf8_at: Option<usize>,
+    /// The byte offset of each `scenarios` item, when the list is a block sequence at the end
+    /// of the file (see `stream::items`).
+    items: Option<Vec<usize>>,
+    /// The menu named before the first scenario, as a path.
+    menu_ahead: Option<std::path::PathBuf>,
+}
+
+/// Reads a scenario file and adds it to `sources` (see [`OpenedScenarios`]).
+///
+/// # Errors
+/// [`ReadError`] when the file cannot be read at all.
+pub fn open_scenarios(path: &Path, sources: &mut Sources) -> Result<OpenedScenarios, ReadError> {
     let text = read_text(path).map_err(|source| ReadError {
         path: path.to_owned(),
         source,
     })?;
     let file = sources.add(path.display().to_string(), text.text);
-    let mut diags = Vec::new();
-    if let Some(d) = menu_file_instead(sources, file) {
-        diags.push(d);
-        return Ok((None, diags));
-    }
-    // Each scenario is lowered as soon as it is read (see `stream`), so the raw tree of the
-    // whole file never exists: memory and time stay linear in the file, and small.
-    let streamed = parse_file_with::<RawFile, _>(sources, file, text.invalid_utf8_at, &mut diags, |text, options| {
-        if workers > 1
-            && text.len() > PARALLEL_BYTES
-            && let Some(done) = stream::in_parts(sources, file, text, &options, workers)
-        {
-            return Ok(done);
-        }
-        let mut st = stream::Stream::new(sources, file);
-        let top = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
-            serde::de::DeserializeSeed::deserialize(stream::Placed(stream::FileSeed(&mut st)), de)
-        })?;
-        Ok((top, st))
-    });
-    let Some(((menu, top), st)) = streamed else {
-        return Ok((None, diags));
-    };
-    diags.extend(st.diags);
-    let scenarios = st.scenarios;
-    let top = sources.span_of(file, &top);
-    let Some(menu) = menu else {
-        diags
-            .push(Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"));
-        return Ok((None, diags));
-    };
-    let menu_span = sources.span_of(file, &menu.referenced);
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let menu_path = crate::menu::normalize_path(&dir.join(&menu.value));
-    match st.list {
-        Some((_, n)) if n > 0 => {}
-        other => {
-            let span = other.map_or(top, |(at, _)| sources.span_of(file, &at));
-            diags.push(Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"));
-        }
-    }
-    let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
-    let out = ScenarioFile {
+    let mut opened = OpenedScenarios {
         path: path.to_owned(),
-        menu: menu_path,
-        menu_span,
-        scenarios,
+        file,
+        invalid_utf8_at: text.invalid_utf8_at,
+        items: None,
+        menu_ahead: None,
     };
-    Ok((ok.then_some(out), diags))
+    if opened.invalid_utf8_at.is_none() {
+        let text = sources.text(file);
+        opened.items = stream::items(text);
+        if let Some(first) = opened.items.as_ref().and_then(|i| i.first()) {
+            let options = crate::menu::load::options(*first);
+            opened.menu_ahead = stream::head(sources, file, &text[..*first], &options)
+                .and_then(|(menu, _)| menu)
+                .map(|m| menu_path(path, &m.value));
+        }
+    }
+    Ok(opened)
+}
+
+/// The path of the menu a scenario file at `path` names as `menu`: relative to the file's
+/// folder.
+fn menu_path(path: &Path, menu: &str) -> std::path::PathBuf {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    crate::menu::normalize_path(&dir.join(menu))
+}
+
+impl OpenedScenarios {
+    /// The menu the file names, when its top level names it before the scenarios (read
+    /// without reading the scenarios): the menu [`OpenedScenarios::read`] will name, unless
+    /// the file cannot be used.
+    pub fn menu_ahead(&self) -> Option<&Path> {
+        self.menu_ahead.as_deref()
+    }
+
+    /// The file's id in the [`Sources`] it was opened with.
+    pub fn file(&self) -> FileId {
+        self.file
+    }
+
+    /// Parses the file (see [`load_scenarios_on`]) from `sources`, the set it was opened with.
+    pub fn read(self, sources: &Sources, workers: usize) -> (Option<ScenarioFile>, Vec<Diagnostic>) {
+        let (path, file) = (self.path.as_path(), self.file);
+        let mut diags = Vec::new();
+        if let Some(d) = menu_file_instead(sources, file) {
+            diags.push(d);
+            return (None, diags);
+        }
+        let items = self.items;
+        // Each scenario is lowered as soon as it is read (see `stream`), so the raw tree of the
+        // whole file never exists: memory and time stay linear in the file, and small.
+        let streamed =
+            parse_file_with::<RawFile, _>(sources, file, self.invalid_utf8_at, &mut diags, |text, options| {
+                if workers > 1
+                    && text.len() > PARALLEL_BYTES
+                    && let Some(items) = &items
+                    && let Some(done) = stream::in_parts(sources, file, text, items, &options, workers)
+                {
+                    return Ok(done);
+                }
+                let mut st = stream::Stream::new(sources, file);
+                let top = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+                    serde::de::DeserializeSeed::deserialize(stream::Placed(stream::FileSeed(&mut st)), de)
+                })?;
+                Ok((top, st))
+            });
+        let Some(((menu, top), st)) = streamed else {
+            return (None, diags);
+        };
+        diags.extend(st.diags);
+        let scenarios = st.scenarios;
+        let top = sources.span_of(file, &top);
+        let Some(menu) = menu else {
+            diags.push(
+                Diagnostic::new(Code::MissingField, top, "missing field `menu`").label("name the menu file to test"),
+            );
+            return (None, diags);
+        };
+        let menu_span = sources.span_of(file, &menu.referenced);
+        let menu_path = menu_path(path, &menu.value);
+        match st.list {
+            Some((_, n)) if n > 0 => {}
+            other => {
+                let span = other.map_or(top, |(at, _)| sources.span_of(file, &at));
+                diags.push(
+                    Diagnostic::new(Code::MissingField, span, "no `scenarios`").label("add at least one scenario"),
+                );
+            }
+        }
+        let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
+        let out = ScenarioFile {
+            path: path.to_owned(),
+            menu: menu_path,
+            menu_span,
+            scenarios,
+        };
+        (ok.then_some(out), diags)
+    }
 }
 
 /// The reading of one file's values into the model, collecting findings; shared with the
@@ -112,12 +184,37 @@ pub(crate) struct Cx<'a> {
     pub(crate) sources: &'a Sources,
     pub(crate) file: FileId,
     pub(crate) diags: &'a mut Vec<Diagnostic>,
+    /// Where in the file the text that was parsed starts (a part of the file, read on its own
+    /// by `stream::in_parts`): added to the byte offsets serde-saphyr reports.
+    pub(crate) base: usize,
+    /// Set when a place could not be moved by `base` (no byte offset): the part's reading is
+    /// then not used.
+    pub(crate) unplaced: std::cell::Cell<bool>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    /// A reading of the whole of `file`.
+    pub(crate) fn new(sources: &'a Sources, file: FileId, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Self {
+            sources,
+            file,
+            diags,
+            base: 0,
+            unplaced: std::cell::Cell::new(false),
+        }
+    }
+
     /// The span of a value's place in this file.
     pub(crate) fn span(&self, loc: &serde_saphyr::Location) -> Span {
-        self.sources.span_of(self.file, loc)
+        if self.base == 0 {
+            return self.sources.span_of(self.file, loc);
+        }
+        self.sources
+            .span_of_shifted(self.file, loc, self.base)
+            .unwrap_or_else(|| {
+                self.unplaced.set(true);
+                self.sources.whole(self.file)
+            })
     }
 
     /// Adds a finding.
@@ -685,6 +782,10 @@ mod stream {
         pub(super) scenarios: Vec<Scenario>,
         pub(super) list: Option<(Location, usize)>,
         names: HashMap<String, Span>,
+        /// Where the text read starts in the file (see [`super::Cx::base`]).
+        base: usize,
+        /// A place could not be moved by `base`.
+        unplaced: bool,
     }
 
     impl<'s> Stream<'s> {
@@ -696,17 +797,18 @@ mod stream {
                 scenarios: Vec::new(),
                 list: None,
                 names: HashMap::new(),
+                base: 0,
+                unplaced: false,
             }
         }
 
         /// Lowers one scenario; a second one of the same name is a finding.
         fn take(&mut self, s: &S<RawScenario>) {
-            let mut cx = Cx {
-                sources: self.sources,
-                file: self.file,
-                diags: &mut self.diags,
-            };
-            let Some(sc) = cx.scenario(s) else {
+            let mut cx = Cx::new(self.sources, self.file, &mut self.diags);
+            cx.base = self.base;
+            let sc = cx.scenario(s);
+            self.unplaced |= cx.unplaced.get();
+            let Some(sc) = sc else {
                 return;
             };
             if let Some(first) = self.names.get(&sc.name) {
@@ -880,7 +982,7 @@ mod stream {
 
     /// The `scenarios` items of `text` when the list is a block sequence that runs to the end
     /// of the file: the byte offset of each item's line. `None` for any other shape.
-    fn items(text: &str) -> Option<Vec<usize>> {
+    pub(super) fn items(text: &str) -> Option<Vec<usize>> {
         let key = if text.starts_with("scenarios:") {
             0
         } else {
@@ -927,33 +1029,43 @@ mod stream {
         items(text)
     }
 
+    /// How many parts a worker gets in [`in_parts`].
+    const PARTS_PER_WORKER: usize = 8;
+
     /// The top level read: `menu` (if written) and where the top-level mapping is.
     pub(super) type Top = (Option<S<String>>, Location);
 
-    /// Reads the file in `parts` parts on the current rayon pool, or `None` when it cannot be
-    /// read so (see [`super::load_scenarios_on`]): then it is read whole.
-    pub(super) fn in_parts<'s>(
-        sources: &'s Sources,
-        file: FileId,
-        text: &str,
-        options: &serde_saphyr::Options,
-        parts: usize,
-    ) -> Option<(Top, Stream<'s>)> {
-        use rayon::prelude::*;
-        let starts = items(text)?;
-        if starts.len() < 2 * parts {
-            return None;
-        }
-        // The top level (`menu`, the `scenarios` key) from the text before the first item.
-        let head = &text[..starts[0]];
+    /// The top level of a file (`menu`, the `scenarios` key) read from `head`, its text before
+    /// the first scenario; `None` when that has any finding.
+    pub(super) fn head(sources: &Sources, file: FileId, head: &str, options: &serde_saphyr::Options) -> Option<Top> {
         let mut top_stream = Stream::new(sources, file);
         let top = serde_saphyr::with_deserializer_from_str_with_options(head, options.clone(), |de| {
             DeserializeSeed::deserialize(Placed(FileSeed(&mut top_stream)), de)
         })
         .ok()?;
-        if !top_stream.diags.is_empty() || top_stream.list.is_some() {
+        (top_stream.diags.is_empty() && top_stream.list.is_none()).then_some(top)
+    }
+
+    /// Reads the file in parts on the current rayon pool of `workers` threads, or `None` when
+    /// it cannot be read so (see [`super::load_scenarios_on`]): then it is read whole.
+    /// `starts`: its [`items`]. Each part is parsed on its own (a list at the indentation it
+    /// has in the file), and the places read in it are moved to where the part is in the
+    /// file. There are [`PARTS_PER_WORKER`] parts a worker, so that a worker that is busy with
+    /// something else (the menu, loaded meanwhile) leaves its parts to the others.
+    pub(super) fn in_parts<'s>(
+        sources: &'s Sources,
+        file: FileId,
+        text: &str,
+        starts: &[usize],
+        options: &serde_saphyr::Options,
+        workers: usize,
+    ) -> Option<(Top, Stream<'s>)> {
+        use rayon::prelude::*;
+        let parts = (workers * PARTS_PER_WORKER).min(starts.len() / 2);
+        if workers < 2 || parts < 2 {
             return None;
         }
+        let top = head(sources, file, &text[..starts[0]], options)?;
         let per = starts.len().div_ceil(parts);
         let bounds: Vec<(usize, usize)> = starts
             .chunks(per)
@@ -966,31 +1078,23 @@ mod stream {
         let streams: Vec<Option<Stream<'s>>> = bounds
             .par_iter()
             .map(|&(from, to)| {
-                // The text before the part blanked (line breaks kept): the same offsets,
-                // lines and columns as in the file.
-                let mut doc = String::with_capacity(to);
-                doc.extend(text.as_bytes()[..from].iter().map(|&b| match b {
-                    b'\n' | b'\r' => b as char,
-                    _ => ' ',
-                }));
-                doc.push_str(&text[from..to]);
+                // The part alone, its items at the indentation they have in the file; every
+                // place read is moved by `from` (whole lines: columns stay as they are).
+                let doc = &text[from..to];
                 let mut st = Stream::new(sources, file);
+                st.base = from;
                 let options = crate::menu::load::options(doc.len());
-                let read = serde_saphyr::with_deserializer_from_str_with_options(&doc, options, |de| {
+                let read = serde_saphyr::with_deserializer_from_str_with_options(doc, options, |de| {
                     DeserializeSeed::deserialize(Placed(ListSeed(&mut st)), de)
                 });
-                (read.is_ok() && st.diags.is_empty()).then_some(st)
+                (read.is_ok() && st.diags.is_empty() && !st.unplaced).then_some(st)
             })
             .collect();
         let mut all = Stream::new(sources, file);
         let mut count = 0;
-        let mut at = Location::UNKNOWN;
         for st in streams {
             let st = st?;
-            let (loc, n) = st.list?;
-            if count == 0 {
-                at = loc;
-            }
+            let (_, n) = st.list?;
             count += n;
             for sc in st.scenarios {
                 if all.names.insert(sc.name.clone(), sc.span).is_some() {
@@ -999,7 +1103,9 @@ mod stream {
                 all.scenarios.push(sc);
             }
         }
-        all.list = Some((at, count));
+        // The list's own place is only shown when it is empty, which a file read in parts
+        // never is.
+        all.list = Some((Location::UNKNOWN, count));
         Some((top, all))
     }
 }
@@ -1071,7 +1177,8 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap();
         pool.install(|| {
             let options = crate::menu::load::options(text.len());
-            stream::in_parts(&sources, f, text, &options, 4).is_some()
+            let items = stream::items(text).unwrap_or_default();
+            stream::in_parts(&sources, f, text, &items, &options, 4).is_some()
         })
     }
 

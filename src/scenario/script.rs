@@ -65,7 +65,7 @@ impl Script {
         start: Option<&S<RawStart>>,
         steps: Option<&S<Vec<S<RawStep>>>>,
     ) -> Option<Script> {
-        let mut cx = Cx { sources, file, diags };
+        let mut cx = Cx::new(sources, file, diags);
         let start = start.map(|s| cx.start(&s.value)).unwrap_or_default();
         let Some(list) = steps.filter(|l| !l.value.is_empty()) else {
             let span = steps.map_or(top, |l| cx.span(&l.referenced));

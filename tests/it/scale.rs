@@ -134,3 +134,57 @@ fn a_terminal_gets_a_progress_bar() {
     assert!(seen.is_ok(), "no progress bar on a terminal: {seen:?}");
     p.exp_string("passed, 0 failed").expect("the summary");
 }
+
+/// With more than one worker, a scenario file's menu is loaded while its scenarios are read
+/// (when the file names it before them). What is shown must not change: a menu with errors is
+/// refused with its findings once, and a scenario file that cannot be used shows its own
+/// findings only, never those of its menu (loaded ahead, then dropped unseen).
+#[test]
+fn a_menu_loaded_ahead_shows_what_a_menu_loaded_after_shows() {
+    let dir = Dir::new();
+    dir.write("good.yaml", &ivrsim::synth::menu_yaml(3));
+    // The entry names a node the menu does not have (E006).
+    dir.write(
+        "bad.yaml",
+        ivrsim::synth::menu_yaml(3).replacen("entry: n0", "entry: nowhere", 1),
+    );
+    let scenarios = "scenarios:\n  - name: one\n    steps:\n      - expect: { listen: true, at_node: operator }\n";
+    dir.write("a-runs.yaml", &format!("menu: good.yaml\n{scenarios}"));
+    dir.write("b-bad-menu.yaml", &format!("menu: bad.yaml\n{scenarios}"));
+    dir.write(
+        "c-bad-both.yaml",
+        &format!("menu: bad.yaml\n{scenarios}      - press: [1]\n"),
+    );
+    dir.write("d-missing-menu.yaml", &format!("menu: absent.yaml\n{scenarios}"));
+    for files in [
+        &["a-runs.yaml"][..],
+        &["b-bad-menu.yaml"],
+        &["c-bad-both.yaml"],
+        &["d-missing-menu.yaml"],
+        &["c-bad-both.yaml", "b-bad-menu.yaml", "a-runs.yaml"],
+    ] {
+        let run = |jobs: &str| {
+            let mut args = vec!["test", "--jobs", jobs, "--coverage", "summary"];
+            args.extend_from_slice(files);
+            let out = dir.ivrsim(&args);
+            (out.code, out.stdout, out.stderr)
+        };
+        let one = run("1");
+        if files == ["a-runs.yaml"] {
+            assert_eq!(one.0, 0, "{one:?}");
+        }
+        assert_eq!(run("2"), one, "{files:?}");
+        assert_eq!(run("4"), one, "{files:?}");
+        if files == ["c-bad-both.yaml"] {
+            assert!(
+                !one.2.contains("nowhere"),
+                "the menu's findings are not shown: {}",
+                one.2
+            );
+            assert!(one.2.contains("c-bad-both.yaml"), "{}", one.2);
+        }
+        if files == ["b-bad-menu.yaml"] {
+            assert_eq!(one.2.matches("no node `nowhere`").count(), 1, "shown once: {}", one.2);
+        }
+    }
+}
