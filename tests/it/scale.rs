@@ -142,20 +142,20 @@ fn a_terminal_gets_a_progress_bar() {
 #[test]
 fn a_menu_loaded_ahead_shows_what_a_menu_loaded_after_shows() {
     let dir = Dir::new();
-    dir.write("good.yaml", &ivrsim::synth::menu_yaml(3));
+    dir.write("good.yaml", ivrsim::synth::menu_yaml(3));
     // The entry names a node the menu does not have (E006).
     dir.write(
         "bad.yaml",
         ivrsim::synth::menu_yaml(3).replacen("entry: n0", "entry: nowhere", 1),
     );
     let scenarios = "scenarios:\n  - name: one\n    steps:\n      - expect: { listen: true, at_node: operator }\n";
-    dir.write("a-runs.yaml", &format!("menu: good.yaml\n{scenarios}"));
-    dir.write("b-bad-menu.yaml", &format!("menu: bad.yaml\n{scenarios}"));
+    dir.write("a-runs.yaml", format!("menu: good.yaml\n{scenarios}"));
+    dir.write("b-bad-menu.yaml", format!("menu: bad.yaml\n{scenarios}"));
     dir.write(
         "c-bad-both.yaml",
-        &format!("menu: bad.yaml\n{scenarios}      - press: [1]\n"),
+        format!("menu: bad.yaml\n{scenarios}      - press: [1]\n"),
     );
-    dir.write("d-missing-menu.yaml", &format!("menu: absent.yaml\n{scenarios}"));
+    dir.write("d-missing-menu.yaml", format!("menu: absent.yaml\n{scenarios}"));
     for files in [
         &["a-runs.yaml"][..],
         &["b-bad-menu.yaml"],
