@@ -423,6 +423,10 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
     if args.filter.is_some() {
         let _ = write!(out, ", {filtered} filtered out");
     }
+    // Files that could not be run count too: "0 passed, 0 failed" alone reads as a clean run.
+    if broken > 0 {
+        let _ = write!(out, ", {broken} file{} not loaded", if broken == 1 { "" } else { "s" });
+    }
     let _ = writeln!(out, " ({steps} step{})", if steps == 1 { "" } else { "s" });
     if let Some(path) = &args.junit {
         super::write_output(Some(path), report::junit(&all_runs).as_bytes())?;

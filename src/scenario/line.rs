@@ -373,12 +373,9 @@ pub(super) fn act(call: &mut VirtualCaller, seen: &Seen, step: &OperatorStep) ->
     Ok(())
 }
 
-/// Whether the console takes the call-taker's transfer to `queue` at `position`, as its
-/// `:transfer` does (`operator::console`): a queue the menu's transfers name, with room for
-/// the call behind `position - 1` callers by the one capacity rule
-/// ([`crate::rules::queue::has_room`] with the queue's `max_waiting`). Refused, the call
-/// would stay with the call-taker: the step cannot happen as written, and fails.
-fn transfer_allowed(menu: &crate::menu::Menu, queue: &str, position: usize) -> Result<(), String> {
+/// The queues the menu's transfers name, sorted, each once: the queues a call-taker's
+/// transfer can go to.
+pub(crate) fn transfer_queues(menu: &crate::menu::Menu) -> Vec<&str> {
     let mut known: Vec<&str> = menu
         .nodes
         .iter()
@@ -389,6 +386,16 @@ fn transfer_allowed(menu: &crate::menu::Menu, queue: &str, position: usize) -> R
         .collect();
     known.sort_unstable();
     known.dedup();
+    known
+}
+
+/// Whether the console takes the call-taker's transfer to `queue` at `position`, as its
+/// `:transfer` does (`operator::console`): a queue the menu's transfers name, with room for
+/// the call behind `position - 1` callers by the one capacity rule
+/// ([`crate::rules::queue::has_room`] with the queue's `max_waiting`). Refused, the call
+/// would stay with the call-taker: the step cannot happen as written, and fails.
+fn transfer_allowed(menu: &crate::menu::Menu, queue: &str, position: usize) -> Result<(), String> {
+    let known = transfer_queues(menu);
     if !known.contains(&queue) {
         return Err(format!(
             "the console refuses a transfer to `{queue}`: the menu's transfers go to {}",

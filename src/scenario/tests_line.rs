@@ -521,6 +521,30 @@ fn the_console_refuses_a_transfer_to_a_full_or_unknown_queue_and_the_step_fails(
     );
 }
 
+/// A transfer step to a queue no transfer of the menu names can never happen: `ivrsim test`
+/// says so when it loads the file, at the step, with a "did you mean".
+#[test]
+fn a_transfer_step_to_a_queue_the_menu_lacks_is_a_load_time_finding() {
+    let l = load(&format!(
+        "  - name: one\n    start: {{ operator: {{ staffed: 1 }} }}\n    steps:\n{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ transfer: biling }}\n"
+    ));
+    let found: Vec<_> = l.diags.iter().map(|d| (d.code, d.message.clone(), d.help.clone())).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, crate::diag::Code::InvalidValue);
+    assert_eq!(
+        found[0].1,
+        "this step transfers the call to queue `biling`, which no transfer of the menu names"
+    );
+    assert_eq!(found[0].2, vec!["did you mean `billing`?".to_owned()]);
+    let at = l.sources.line_col(l.diags[0].primary.span);
+    assert_eq!((at.line, at.column), (7 + PRESS.lines().count(), 9));
+    // A queue the menu's transfers name is no finding.
+    let l = load(&format!(
+        "  - name: one\n    start: {{ operator: {{ staffed: 1 }} }}\n    steps:\n{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ transfer: reports }}\n"
+    ));
+    assert!(l.diags.is_empty(), "{:?}", l.diags);
+}
+
 /// Outcomes are the engine's, named: a voicemail box and another application are told apart
 /// by the `external` node's `app`; a call never handed over is `in_menu`, then `hung_up` at
 /// a hang-up node; with no operator line a transfer ends the call as `transferred`.

@@ -183,6 +183,9 @@ fn a_menu_loaded_ahead_shows_what_a_menu_loaded_after_shows() {
             );
             assert!(one.2.contains("c-bad-both.yaml"), "{}", one.2);
         }
+        if files == ["d-missing-menu.yaml"] {
+            assert!(one.1.contains("0 passed, 0 failed, 1 file not loaded"), "{}", one.1);
+        }
         if files == ["b-bad-menu.yaml"] {
             assert_eq!(one.2.matches("no node `nowhere`").count(), 1, "shown once: {}", one.2);
         }
