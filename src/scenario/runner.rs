@@ -151,11 +151,13 @@ impl Caller<'_> {
 }
 
 fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
+    // Every field is checked: a failure names each one that does not hold.
+    let mut fails: Vec<String> = Vec::new();
     if let Some(node) = &e.at_node {
         let here = c.call.current().map_or("nowhere", |n| menu.node(n).id.as_str());
         if here != node {
             let when = if c.call.is_ended() { "ended" } else { "is" };
-            return Err(format!(
+            fails.push(format!(
                 "expected the call at `{node}` now ({}), but it {when} at `{here}`",
                 secs(c.call.now())
             ));
@@ -163,13 +165,15 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     }
     for x in &e.events {
         let Some(t) = &c.timeline else { break };
-        t.check(x, c.call.now())?;
+        if let Err(m) = t.check(x, c.call.now()) {
+            fails.push(m);
+        }
     }
     if let Some(node) = &e.node {
         let here = c.call.current().map(|n| menu.node(n).id.clone()).unwrap_or_default();
         let passed: Vec<&str> = c.passed.iter().map(|&n| menu.node(n).id.as_str()).collect();
         if here != *node && !passed.contains(&node.as_str()) {
-            return Err(format!(
+            fails.push(format!(
                 "expected node `{node}`, but the call is at `{here}` (passed since the last action: {})",
                 passed.join(", ")
             ));
@@ -189,35 +193,38 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
                 .call
                 .last_prompt()
                 .map_or("none".to_owned(), |p| format!("`{}`: \"{}\"", p.node, p.text));
-            return Err(format!("expected a prompt with \"{want}\", the last prompt was {last}"));
+            fails.push(format!("expected a prompt with \"{want}\", the last prompt was {last}"));
         }
     }
     for (name, value) in &e.vars {
         let found = c.call.variables().get(name);
         if found != Some(value) {
             let found = found.map_or("unset".to_owned(), |v| format!("`{v}`"));
-            return Err(format!("expected `{name}` = `{value}`, found {found}"));
+            fails.push(format!("expected `{name}` = `{value}`, found {found}"));
         }
     }
     if let Some(t) = &e.transfer {
-        let Some(h) = c.call.handoff() else {
-            return Err("expected a transfer, but the call has not been handed over".into());
-        };
-        let checks = [
-            ("queue", &t.queue, h.queue.clone()),
-            ("priority", &t.priority, h.priority.name().into_owned()),
-            ("reason", &t.reason, h.reason.name().to_owned()),
-        ];
-        for (what, want, got) in checks {
-            // A priority matches by level: `normal` is `5`.
-            let same = |want: &str| {
-                want == got
-                    || (what == "priority" && crate::menu::Priority::parse(want).is_some_and(|p| p == h.priority))
-            };
-            if let Some(want) = want
-                && !same(want)
-            {
-                return Err(format!("expected a transfer with {what} `{want}`, found `{got}`"));
+        match c.call.handoff() {
+            None => fails.push("expected a transfer, but the call has not been handed over".into()),
+            Some(h) => {
+                let checks = [
+                    ("queue", &t.queue, h.queue.clone()),
+                    ("priority", &t.priority, h.priority.name().into_owned()),
+                    ("reason", &t.reason, h.reason.name().to_owned()),
+                ];
+                for (what, want, got) in checks {
+                    // A priority matches by level: `normal` is `5`.
+                    let same = |want: &str| {
+                        want == got
+                            || (what == "priority"
+                                && crate::menu::Priority::parse(want).is_some_and(|p| p == h.priority))
+                    };
+                    if let Some(want) = want
+                        && !same(want)
+                    {
+                        fails.push(format!("expected a transfer with {what} `{want}`, found `{got}`"));
+                    }
+                }
             }
         }
     }
@@ -230,7 +237,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         };
         if !ok {
             let want = reason.as_ref().map_or(String::new(), |r| format!(" ({r})"));
-            return Err(format!(
+            fails.push(format!(
                 "expected the line to hang up{want}, found {}",
                 outcome_words(c.call.summary())
             ));
@@ -239,7 +246,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(target) = &e.external {
         let ok = matches!(c.call.outcome(), Some(Outcome::External { name, .. }) if name == target);
         if !ok {
-            return Err(format!(
+            fails.push(format!(
                 "expected a handoff to `{target}`, found {}",
                 outcome_words(c.call.summary())
             ));
@@ -249,7 +256,7 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(min) = e.elapsed.0
         && now < min
     {
-        return Err(format!(
+        fails.push(format!(
             "expected at least {:.1} s, the call is at {:.1} s",
             min.as_secs_f64(),
             now.as_secs_f64()
@@ -258,20 +265,22 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(max) = e.elapsed.1
         && now > max
     {
-        return Err(format!(
+        fails.push(format!(
             "expected at most {:.1} s, the call is at {:.1} s",
             max.as_secs_f64(),
             now.as_secs_f64()
         ));
     }
     if let Some(line) = &e.line {
-        super::line::check(&c.call, &c.seen, line)?;
+        if let Err(m) = super::line::check(&c.call, &c.seen, line) {
+            fails.push(m);
+        }
     }
     let keys = c.call.keys_pressed();
     if let Some(min) = e.keys.0
         && keys < min
     {
-        return Err(format!(
+        fails.push(format!(
             "expected at least {min} keypress{}, {keys} were pressed",
             if min == 1 { "" } else { "es" }
         ));
@@ -279,12 +288,16 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
     if let Some(max) = e.keys.1
         && keys > max
     {
-        return Err(format!(
+        fails.push(format!(
             "expected at most {max} keypress{}, {keys} were pressed",
             if max == 1 { "" } else { "es" }
         ));
     }
-    Ok(())
+    if fails.is_empty() {
+        Ok(())
+    } else {
+        Err(fails.join("; and "))
+    }
 }
 
 /// How a call ended, in words, for failure messages.

@@ -528,7 +528,11 @@ fn a_transfer_step_to_a_queue_the_menu_lacks_is_a_load_time_finding() {
     let l = load(&format!(
         "  - name: one\n    start: {{ operator: {{ staffed: 1 }} }}\n    steps:\n{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ transfer: biling }}\n"
     ));
-    let found: Vec<_> = l.diags.iter().map(|d| (d.code, d.message.clone(), d.help.clone())).collect();
+    let found: Vec<_> = l
+        .diags
+        .iter()
+        .map(|d| (d.code, d.message.clone(), d.help.clone()))
+        .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, crate::diag::Code::InvalidValue);
     assert_eq!(

@@ -347,3 +347,21 @@ fn misplaced_and_contradictory_fields_are_load_time_findings() {
     let l = load_with(MENU, "  - name: t\n    steps:\n      - expect: { node: main }\n");
     assert!(l.diags.is_empty(), "{}", render_plain(&l.sources, &l.diags));
 }
+
+/// An expectation with several fields that do not hold names each of them, not the first.
+#[test]
+fn a_failing_expectation_names_every_field_that_does_not_hold() {
+    let m = fails(
+        "      - press: \"1\"\n      - expect: { listen: true, at_node: main, transfer: { queue: billing, reason: max_no_input }, keys: { max: 0 } }\n",
+        "expected the call at `main` now",
+    );
+    for part in [
+        "but it ended at `op`",
+        "expected a transfer with queue `billing`, found `general`",
+        "expected a transfer with reason `max_no_input`, found `chosen`",
+        "expected at most 0 keypresses, 1 were pressed",
+    ] {
+        assert!(m.contains(part), "no `{part}` in: {m}");
+    }
+    assert_eq!(m.matches("; and ").count(), 3, "{m}");
+}
