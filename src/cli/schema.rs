@@ -47,7 +47,33 @@ pub fn schema(format: Format) -> Schema {
     match format {
         Format::Menu => generator.into_root_schema_for::<crate::menu::raw::RawMenu>(),
         Format::Scenario => generator.into_root_schema_for::<crate::scenario::format::RawFile>(),
-        Format::Training => generator.into_root_schema_for::<crate::operator::training::RawTraining>(),
+        Format::Training => {
+            let mut root = generator.into_root_schema_for::<crate::operator::training::RawTraining>();
+            without_operator_side(&mut root);
+            root
+        }
+    }
+}
+
+/// Takes the operator side out of the training schema: a training call's `start` and
+/// `steps` are a scenario's, but its call-taker is the trainee at the console, so the loader
+/// refuses `start.operator` and `operator` steps (`scenario::script`), and an editor should
+/// not offer them.
+fn without_operator_side(root: &mut Schema) {
+    let Some(defs) = root.get_mut("definitions").and_then(serde_json::Value::as_object_mut) else {
+        return;
+    };
+    for name in ["RawStart", "RawStep"] {
+        let Some(def) = defs.get_mut(name).and_then(serde_json::Value::as_object_mut) else {
+            continue;
+        };
+        if let Some(props) = def.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+            props.remove("operator");
+        }
+        // The step's "exactly one action" alternatives: drop the one that is `operator`.
+        if let Some(one_of) = def.get_mut("oneOf").and_then(serde_json::Value::as_array_mut) {
+            one_of.retain(|alt| alt.pointer("/required/0").and_then(serde_json::Value::as_str) != Some("operator"));
+        }
     }
 }
 

@@ -66,6 +66,17 @@ impl Script {
         steps: Option<&S<Vec<S<RawStep>>>>,
     ) -> Option<Script> {
         let mut cx = Cx::new(sources, file, diags);
+        // The operator line is the trainee's console: a training call does not script it.
+        let operator_start = start
+            .and_then(|s| s.value.operator.as_ref())
+            .map(|op| cx.span(&op.referenced));
+        if let Some(span) = operator_start {
+            cx.push(
+                Diagnostic::new(Code::InvalidValue, span, "a training call has no `start.operator`")
+                    .label("the call-taker is the trainee at the console")
+                    .help("`start: { operator }` is for scenario files (`ivrsim test`)"),
+            );
+        }
         let start = start.map(|s| cx.start(&s.value)).unwrap_or_default();
         let Some(list) = steps.filter(|l| !l.value.is_empty()) else {
             let span = steps.map_or(top, |l| cx.span(&l.referenced));
@@ -105,7 +116,7 @@ impl Script {
                 ..Expect::default()
             })),
         });
-        ok.then(|| Script {
+        (ok && operator_start.is_none()).then(|| Script {
             scenario: Scenario {
                 name: name.to_owned(),
                 span: top,

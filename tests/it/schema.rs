@@ -479,3 +479,53 @@ fn node_rules_of_the_schema_are_the_loaders() {
         ]
     );
 }
+
+/// A training call's call-taker is the trainee at the console: its schema offers no operator
+/// side (`start.operator`, `operator` steps), and the console refuses a file that has one, at
+/// its place.
+#[test]
+fn a_training_call_has_no_operator_side_in_its_schema_or_its_loader() {
+    let v = validator("training");
+    let good = std::fs::read_to_string(root().join("scenarios/training/01-urgent-gas-smell.yaml")).unwrap();
+    assert!(findings(&v, &good, "good").is_empty());
+    let with_start = good.replacen(
+        "start: { at: 2026-03-02T09:12 }",
+        "start: { at: 2026-03-02T09:12, operator: unavailable }",
+        1,
+    );
+    let with_step = good.replacen(
+        "  - press: \"1\" # report a concern",
+        "  - operator: { answer: sam }\n  - press: \"1\"",
+        1,
+    );
+    assert_ne!(with_start, good);
+    assert_ne!(with_step, good);
+    assert!(
+        !findings(&v, &with_start, "start").is_empty(),
+        "the schema takes start.operator"
+    );
+    assert!(
+        !findings(&v, &with_step, "step").is_empty(),
+        "the schema takes an operator step"
+    );
+    let dir = Dir::new();
+    for (name, text, message, line) in [
+        ("start.yaml", &with_start, "a training call has no `start.operator`", 7),
+        ("step.yaml", &with_step, "a training call has no `operator` steps", 9),
+    ] {
+        let text = text.replace(
+            "../../menus/hotline.yaml",
+            &root().join("menus/hotline.yaml").display().to_string(),
+        );
+        dir.write(name, &text);
+        let menu = root().join("menus/hotline.yaml").display().to_string();
+        let out = dir.ivrsim(&["operator", &menu, "--shift", name, "--clock", "virtual", "--no-listen"]);
+        assert_ne!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{name}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("{name}:{line}:")),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+}
