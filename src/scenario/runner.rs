@@ -271,10 +271,10 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
             now.as_secs_f64()
         ));
     }
-    if let Some(line) = &e.line {
-        if let Err(m) = super::line::check(&c.call, &c.seen, line) {
-            fails.push(m);
-        }
+    if let Some(line) = &e.line
+        && let Err(m) = super::line::check(&c.call, &c.seen, line)
+    {
+        fails.push(m);
     }
     let keys = c.call.keys_pressed();
     if let Some(min) = e.keys.0
