@@ -94,6 +94,12 @@ fn load_shift(
             menus.insert(call.menu.clone(), loaded);
         }
         let (menu, clips) = &menus[&call.menu];
+        let never = call.scenario.menu_findings(menu);
+        if !never.is_empty() {
+            let _ = crate::diag::render_text(&mut super::stderr(color), &sources, &never);
+            failed = true;
+            continue;
+        }
         match handoff(&call, menu, clips) {
             Ok(h) => out.push((call, h)),
             Err(source) => {
@@ -139,14 +145,10 @@ pub fn run(args: &OperatorArgs, color: ColorChoice) -> Result<Outcome, Error> {
     if args.token.as_ref().is_some_and(|t| t.trim().is_empty()) {
         return Err(UsageError::EmptyToken.into());
     }
-    let allowed: Vec<String> = if menu.dispositions.is_empty() {
-        crate::operator::console::BUILTIN_DISPOSITIONS
-            .iter()
-            .map(|(c, _)| (*c).to_owned())
-            .collect()
-    } else {
-        menu.dispositions.iter().map(|d| d.code.clone()).collect()
-    };
+    let allowed: Vec<String> = crate::operator::console::disposition_codes(&menu)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let shift = load_shift(&args.shift, &allowed, color)?;
     let log_path = args
         .log

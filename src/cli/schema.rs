@@ -69,11 +69,52 @@ fn without_operator_side(root: &mut Schema) {
         };
         if let Some(props) = def.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
             props.remove("operator");
+            props.remove("waiting");
         }
         // The step's "exactly one action" alternatives: drop the one that is `operator`.
         if let Some(one_of) = def.get_mut("oneOf").and_then(serde_json::Value::as_array_mut) {
             one_of.retain(|alt| alt.pointer("/required/0").and_then(serde_json::Value::as_str) != Some("operator"));
         }
+    }
+    // The operator side's own definitions are now used by nothing: drop every definition
+    // that no `$ref` reaches from the top.
+    let mut reached = std::collections::BTreeSet::new();
+    let mut todo: Vec<serde_json::Value> = vec![{
+        let mut top = root.as_value().clone();
+        if let Some(o) = top.as_object_mut() {
+            o.remove("definitions");
+        }
+        top
+    }];
+    while let Some(v) = todo.pop() {
+        let mut stack = vec![&v];
+        let mut found = Vec::new();
+        while let Some(x) = stack.pop() {
+            match x {
+                serde_json::Value::Object(o) => {
+                    if let Some(name) = o
+                        .get("$ref")
+                        .and_then(serde_json::Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/definitions/"))
+                    {
+                        found.push(name.to_owned());
+                    }
+                    stack.extend(o.values());
+                }
+                serde_json::Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        for name in found {
+            if reached.insert(name.clone())
+                && let Some(def) = root.get("definitions").and_then(|d| d.get(&name))
+            {
+                todo.push(def.clone());
+            }
+        }
+    }
+    if let Some(defs) = root.get_mut("definitions").and_then(serde_json::Value::as_object_mut) {
+        defs.retain(|name, _| reached.contains(name));
     }
 }
 

@@ -8,11 +8,17 @@ use crate::menu::Menu;
 /// The findings of `file`'s scenarios against `menu`: a node named by an expectation
 /// (`at_node`, `passed`/`node`, the `node` of a timed expectation) that the menu does not have
 /// (E006, with a "did you mean"), a `start.language` the menu does not have (E016), and an
-/// `operator: { transfer }` step to a queue no transfer of the menu names (E016: the console
-/// would refuse it).
+/// `operator: { transfer }` step to a queue no transfer of the menu names, and an
+/// `operator: { end }` step or `expect: { disposition }` with a code that is not one of the
+/// menu's dispositions (E016: the console would refuse them).
 pub fn menu_findings(file: &ScenarioFile, menu: &Menu) -> Vec<Diagnostic> {
+    scenarios_findings(&file.scenarios, menu)
+}
+
+/// [`menu_findings`] of scenarios however they were read (a training call's script too).
+pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for sc in &file.scenarios {
+    for sc in scenarios {
         if let (Some(lang), Some(at)) = (&sc.start.language, sc.language_at)
             && !menu.languages.contains(lang)
         {
@@ -24,6 +30,39 @@ pub fn menu_findings(file: &ScenarioFile, menu: &Menu) -> Vec<Diagnostic> {
             out.push(d);
         }
         for step in &sc.steps {
+            // A disposition the console's `:end` refuses: as a step it could never act, as an
+            // expectation never hold.
+            let disposition = match &step.kind {
+                StepKind::Operator(op) => match &op.action {
+                    super::line::LineAction::End(code) => Some((code, "this step ends the call with")),
+                    _ => None,
+                },
+                StepKind::Expect(e) => e
+                    .line
+                    .as_ref()
+                    .and_then(|l| l.disposition.as_ref())
+                    .map(|c| (c, "this expectation names")),
+                _ => None,
+            };
+            if let Some((code, what)) = disposition {
+                let known = crate::operator::console::disposition_codes(menu);
+                if !known.contains(&code.as_str()) {
+                    let mut d = Diagnostic::new(
+                        Code::InvalidValue,
+                        step.span,
+                        format!("{what} disposition `{code}`, which is not one of the menu's codes"),
+                    )
+                    .label("the console's `:end` refuses it")
+                    .note(format!(
+                        "the codes: {}",
+                        known.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+                    ));
+                    if let Some(h) = did_you_mean(code, known.iter().copied()) {
+                        d = d.help(format!("did you mean `{h}`?"));
+                    }
+                    out.push(d);
+                }
+            }
             if let StepKind::Operator(op) = &step.kind
                 && let super::line::LineAction::Transfer { queue, .. } = &op.action
             {

@@ -77,7 +77,8 @@ pub struct RawStep {
     /// the prompt playing has finished (or `at` into it).
     #[schemars(transform = schema::dtmf)]
     pub press: Option<S<String>>,
-    /// With `press` or `say`: act this long after the start of the prompt playing (barge-in),
+    /// With `press`, `say` or `hangup`: act this long after the start of the prompt playing
+    /// (barge-in; a hang-up at that time),
     /// a duration such as `1.5s`.
     #[schemars(transform = schema::duration)]
     pub at: Option<S<String>>,
@@ -157,6 +158,7 @@ pub struct RawOperatorStep {
     pub after: Option<S<String>>,
     /// The call's new place in its queue (1 = answered next): callers ahead were answered
     /// or left. With `transfer`: the place in the new queue (default 1).
+    #[schemars(range(min = 1))]
     pub position: Option<S<u32>>,
     /// `true`: the last call-taker logs out while the caller waits (the queue's
     /// `leave_when_empty` decides whether the plan for nobody staffed runs).
@@ -187,6 +189,7 @@ pub struct RawQueueExpect {
     /// The queue's name.
     pub name: Option<S<String>>,
     /// The place in it (1 = answered next).
+    #[schemars(range(min = 1))]
     pub position: Option<S<u32>>,
     /// Whether a call-taker is logged in.
     pub staffed: Option<S<bool>>,
@@ -276,6 +279,7 @@ pub struct RawEvent {
     /// `answered`: the call-taker's name.
     pub by: Option<S<String>>,
     /// `hold_announcement`: the caller's position in the queue (1 = answered next).
+    #[schemars(range(min = 1))]
     pub position: Option<S<u32>>,
     /// When, on the call's clock: a duration such as `1.5s`.
     #[schemars(transform = schema::duration)]

@@ -419,48 +419,51 @@ fn transfer_allowed(menu: &crate::menu::Menu, queue: &str, position: usize) -> R
 /// # Errors
 /// Expected and found, in words.
 pub(super) fn check(call: &VirtualCaller, seen: &Seen, e: &LineExpect) -> Result<(), String> {
+    // Every field is checked: a failure names each one that does not hold.
+    let mut fails = Vec::new();
     if let Some(q) = &e.queue {
-        let Some(LineView::Waiting {
-            queue,
-            position,
-            staffed,
-        }) = call.line_view()
-        else {
-            return Err(format!(
+        match call.line_view() {
+            Some(LineView::Waiting {
+                queue,
+                position,
+                staffed,
+            }) => {
+                let name_ok = q.name.as_ref().is_none_or(|n| n == queue);
+                let position_ok = q.position.is_none_or(|p| position == Some(p));
+                let staffed_ok = q.staffed.is_none_or(|s| s == staffed);
+                if !(name_ok && position_ok && staffed_ok) {
+                    let mut want = Vec::new();
+                    if let Some(n) = &q.name {
+                        want.push(format!("in `{n}`"));
+                    }
+                    if let Some(p) = q.position {
+                        want.push(format!("at position {p}"));
+                    }
+                    if let Some(s) = q.staffed {
+                        want.push(if s {
+                            "staffed".into()
+                        } else {
+                            "with nobody logged in".into()
+                        });
+                    }
+                    fails.push(format!(
+                        "expected the call to wait {}, but it is {} at {}",
+                        want.join(" "),
+                        line_words(call, seen),
+                        secs(call.now())
+                    ));
+                }
+            }
+            _ => fails.push(format!(
                 "expected the call to wait in a queue, but it is {}",
                 line_words(call, seen)
-            ));
-        };
-        let name_ok = q.name.as_ref().is_none_or(|n| n == queue);
-        let position_ok = q.position.is_none_or(|p| position == Some(p));
-        let staffed_ok = q.staffed.is_none_or(|s| s == staffed);
-        if !(name_ok && position_ok && staffed_ok) {
-            let mut want = Vec::new();
-            if let Some(n) = &q.name {
-                want.push(format!("in `{n}`"));
-            }
-            if let Some(p) = q.position {
-                want.push(format!("at position {p}"));
-            }
-            if let Some(s) = q.staffed {
-                want.push(if s {
-                    "staffed".into()
-                } else {
-                    "with nobody logged in".into()
-                });
-            }
-            return Err(format!(
-                "expected the call to wait {}, but it is {} at {}",
-                want.join(" "),
-                line_words(call, seen),
-                secs(call.now())
-            ));
+            )),
         }
     }
     if let Some(want) = &e.outcome {
         let got = outcome_of(call, seen);
         if got != want {
-            return Err(format!(
+            fails.push(format!(
                 "expected the outcome `{want}`, found `{got}` at {}: the call is {}",
                 secs(call.now()),
                 line_words(call, seen)
@@ -470,13 +473,17 @@ pub(super) fn check(call: &VirtualCaller, seen: &Seen, e: &LineExpect) -> Result
     if let Some(want) = &e.disposition {
         let got = call.disposition();
         if got != Some(want.as_str()) {
-            return Err(format!(
+            fails.push(format!(
                 "expected the call-taker to end the call with `{want}`, found {}",
                 got.map_or("no disposition".to_owned(), |d| format!("`{d}`"))
             ));
         }
     }
-    Ok(())
+    if fails.is_empty() {
+        Ok(())
+    } else {
+        Err(fails.join("; and "))
+    }
 }
 
 impl Cx<'_> {

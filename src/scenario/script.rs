@@ -52,6 +52,12 @@ pub enum NoHandoff {
 }
 
 impl Script {
+    /// What can never hold on `menu` (see [`super::expect::scenarios_findings`]): nodes the
+    /// expectations name and a `start.language` the menu does not have.
+    pub fn menu_findings(&self, menu: &crate::menu::Menu) -> Vec<Diagnostic> {
+        super::expect::scenarios_findings(std::slice::from_ref(&self.scenario), menu)
+    }
+
     /// Reads `start` and `steps` (as a scenario writes them) from the file `file`: `None`
     /// when `steps` is missing or empty (an E004 finding at `top`, or at `steps:`) or a step
     /// is invalid (its own findings). `name` names the script's call; an invalid `start`
@@ -67,16 +73,32 @@ impl Script {
     ) -> Option<Script> {
         let mut cx = Cx::new(sources, file, diags);
         // The operator line is the trainee's console: a training call does not script it.
-        let operator_start = start
-            .and_then(|s| s.value.operator.as_ref())
-            .map(|op| cx.span(&op.referenced));
-        if let Some(span) = operator_start {
+        let operator_start: Vec<(&str, Span)> = start
+            .map(|s| {
+                let st = &s.value;
+                [
+                    ("operator", st.operator.as_ref().map(|v| &v.referenced)),
+                    ("waiting", st.waiting.as_ref().map(|v| &v.referenced)),
+                ]
+                .into_iter()
+                .filter_map(|(f, at)| Some((f, cx.span(at?))))
+                .collect()
+            })
+            .unwrap_or_default();
+        for &(field, span) in &operator_start {
             cx.push(
-                Diagnostic::new(Code::InvalidValue, span, "a training call has no `start.operator`")
-                    .label("the call-taker is the trainee at the console")
-                    .help("`start: { operator }` is for scenario files (`ivrsim test`)"),
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    span,
+                    format!("a training call has no `start.{field}`"),
+                )
+                .label("the call-taker is the trainee at the console")
+                .help(format!("`start: {{ {field} }}` is for scenario files (`ivrsim test`)")),
             );
         }
+        let language_at = start
+            .and_then(|s| s.value.language.as_ref())
+            .map(|l| cx.span(&l.referenced));
         let start = start.map(|s| cx.start(&s.value)).unwrap_or_default();
         let Some(list) = steps.filter(|l| !l.value.is_empty()) else {
             let span = steps.map_or(top, |l| cx.span(&l.referenced));
@@ -116,7 +138,7 @@ impl Script {
                 ..Expect::default()
             })),
         });
-        (ok && operator_start.is_none()).then(|| Script {
+        (ok && operator_start.is_empty()).then(|| Script {
             scenario: Scenario {
                 name: name.to_owned(),
                 span: top,
@@ -124,7 +146,7 @@ impl Script {
                 busy: None,
                 line: None,
                 steps,
-                language_at: None,
+                language_at,
             },
         })
     }

@@ -549,6 +549,46 @@ fn a_transfer_step_to_a_queue_the_menu_lacks_is_a_load_time_finding() {
     assert!(l.diags.is_empty(), "{:?}", l.diags);
 }
 
+/// A disposition the console's `:end` refuses (not one of the menu's codes, here the
+/// built-in ones) is a load-time finding on an `end` step and on an expectation.
+#[test]
+fn a_disposition_the_console_refuses_is_a_load_time_finding() {
+    let l = load(&format!(
+        "  - name: one\n    start: {{ operator: {{ staffed: 1 }} }}\n    steps:\n{PRESS}      - operator: {{ answer: sam }}\n      - operator: {{ end: resolvd }}\n      - expect: {{ disposition: bogus }}\n      - expect: {{ disposition: resolved }}\n"
+    ));
+    let found: Vec<_> = l.diags.iter().map(|d| (d.message.clone(), d.help.clone())).collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "this step ends the call with disposition `resolvd`, which is not one of the menu's codes".to_owned(),
+                vec!["did you mean `resolved`?".to_owned()]
+            ),
+            (
+                "this expectation names disposition `bogus`, which is not one of the menu's codes".to_owned(),
+                vec![]
+            ),
+        ]
+    );
+}
+
+/// An expectation on the operator side names every field that does not hold.
+#[test]
+fn a_failing_operator_side_expectation_names_every_field() {
+    let m = fails(
+        "{ operator: { staffed: 1 } }",
+        &format!("{PRESS}      - expect: {{ queue: {{ name: billing }}, outcome: answered, disposition: resolved }}\n"),
+    );
+    for part in [
+        "expected the call to wait in a queue, but it is in the menu",
+        "expected the outcome `answered`",
+        "expected the call-taker to end the call with `resolved`, found no disposition",
+    ] {
+        assert!(m.contains(part), "no `{part}` in: {m}");
+    }
+    assert_eq!(m.matches("; and ").count(), 2, "{m}");
+}
+
 /// Outcomes are the engine's, named: a voicemail box and another application are told apart
 /// by the `external` node's `app`; a call never handed over is `in_menu`, then `hung_up` at
 /// a hang-up node; with no operator line a transfer ends the call as `transferred`.

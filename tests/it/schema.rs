@@ -509,9 +509,30 @@ fn a_training_call_has_no_operator_side_in_its_schema_or_its_loader() {
         "the schema takes an operator step"
     );
     let dir = Dir::new();
+    let with_waiting = good.replacen(
+        "start: { at: 2026-03-02T09:12 }",
+        "start: { at: 2026-03-02T09:12, waiting: 2 }",
+        1,
+    );
+    let with_language = good.replacen(
+        "start: { at: 2026-03-02T09:12 }",
+        "start: { at: 2026-03-02T09:12, language: xx }",
+        1,
+    );
+    assert!(
+        !findings(&v, &with_waiting, "waiting").is_empty(),
+        "the schema takes start.waiting"
+    );
     for (name, text, message, line) in [
         ("start.yaml", &with_start, "a training call has no `start.operator`", 7),
         ("step.yaml", &with_step, "a training call has no `operator` steps", 9),
+        (
+            "waiting.yaml",
+            &with_waiting,
+            "a training call has no `start.waiting`",
+            7,
+        ),
+        ("language.yaml", &with_language, "the menu has no language `xx`", 7),
     ] {
         let text = text.replace(
             "../../menus/hotline.yaml",

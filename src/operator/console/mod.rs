@@ -38,6 +38,16 @@ pub const BUILTIN_DISPOSITIONS: [(&str, &str); 5] = [
     ("no_action", "nothing to do (wrong number, silent line, prank)"),
 ];
 
+/// The disposition codes a call-taker can end a call of `menu` with (`:end CODE`): the
+/// menu's `dispositions`, or [`BUILTIN_DISPOSITIONS`] when it lists none.
+pub fn disposition_codes(menu: &crate::menu::Menu) -> Vec<&str> {
+    if menu.dispositions.is_empty() {
+        BUILTIN_DISPOSITIONS.iter().map(|(c, _)| *c).collect()
+    } else {
+        menu.dispositions.iter().map(|d| d.code.as_str()).collect()
+    }
+}
+
 /// How a console is set up.
 #[derive(Clone, Debug, Default)]
 pub struct ConsoleConfig {
