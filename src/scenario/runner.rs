@@ -281,16 +281,18 @@ fn check(c: &Caller, menu: &Menu, e: &Expect) -> Result<(), String> {
         && keys < min
     {
         fails.push(format!(
-            "expected at least {min} keypress{}, {keys} were pressed",
-            if min == 1 { "" } else { "es" }
+            "expected at least {min} keypress{}, {keys} {} pressed",
+            if min == 1 { "" } else { "es" },
+            if keys == 1 { "was" } else { "were" }
         ));
     }
     if let Some(max) = e.keys.1
         && keys > max
     {
         fails.push(format!(
-            "expected at most {max} keypress{}, {keys} were pressed",
-            if max == 1 { "" } else { "es" }
+            "expected at most {max} keypress{}, {keys} {} pressed",
+            if max == 1 { "" } else { "es" },
+            if keys == 1 { "was" } else { "were" }
         ));
     }
     if fails.is_empty() {

@@ -359,7 +359,7 @@ fn a_failing_expectation_names_every_field_that_does_not_hold() {
         "but it ended at `op`",
         "expected a transfer with queue `billing`, found `general`",
         "expected a transfer with reason `max_no_input`, found `chosen`",
-        "expected at most 0 keypresses, 1 were pressed",
+        "expected at most 0 keypresses, 1 was pressed",
     ] {
         assert!(m.contains(part), "no `{part}` in: {m}");
     }

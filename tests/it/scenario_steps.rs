@@ -337,7 +337,7 @@ fn expect_keys() {
     fails(
         &[r#"- press: "0""#, "- expect: { keys: { min: 2 } }"],
         1,
-        "expected at least 2 keypresses, 1 were pressed",
+        "expected at least 2 keypresses, 1 was pressed",
     );
 }
 
