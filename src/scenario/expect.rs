@@ -103,5 +103,6 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
             }
         }
     }
+    crate::check::sort(&mut out);
     out
 }

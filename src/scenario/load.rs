@@ -166,6 +166,8 @@ impl OpenedScenarios {
                 );
             }
         }
+        // In the order they are written, as `check` gives a menu's.
+        crate::check::sort(&mut diags);
         let ok = !diags.iter().any(|d| d.severity() == crate::diag::Severity::Error);
         let out = ScenarioFile {
             path: path.to_owned(),
