@@ -138,3 +138,39 @@ fn queues_example_checks_clean() {
         out.stdout, out.stderr
     );
 }
+
+/// The platform example flows of docs/import.md are real files of their formats: every JSON
+/// block parses as JSON and every XML block as XML (the importers will be tested on them).
+#[test]
+fn the_import_examples_parse_as_their_formats() {
+    let text = std::fs::read_to_string(root().join("docs/import.md")).expect("docs/import.md");
+    let (mut json, mut xml) = (0, 0);
+    let mut block: Option<(String, String)> = None;
+    for line in text.lines() {
+        match &mut block {
+            Some((lang, b)) if line.trim_start().starts_with("```") => {
+                match lang.as_str() {
+                    "json" => {
+                        serde_json::from_str::<serde_json::Value>(b).unwrap_or_else(|e| panic!("JSON: {e}\n{b}"));
+                        json += 1;
+                    }
+                    "xml" => {
+                        roxmltree::Document::parse(b).unwrap_or_else(|e| panic!("XML: {e}\n{b}"));
+                        xml += 1;
+                    }
+                    _ => {}
+                }
+                block = None;
+            }
+            Some((_, b)) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None if line.trim_start().starts_with("```") => {
+                block = Some((line.trim_start().trim_start_matches('`').trim().to_owned(), String::new()));
+            }
+            None => {}
+        }
+    }
+    assert!(json >= 2 && xml >= 2, "{json} JSON and {xml} XML examples");
+}
