@@ -462,12 +462,13 @@ impl<'a> Cx<'a> {
                     && !(what == "priority" && crate::menu::Priority::parse(&v.value).is_some())
                 {
                     let sp = self.span(&v.referenced);
-                    let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value))
-                        .label(format!(
+                    let mut d = Diagnostic::new(Code::InvalidValue, sp, format!("unknown {what} `{}`", v.value)).label(
+                        format!(
                             "expected one of {}{}",
                             known.join(", "),
                             if what == "priority" { ", or a level 1 to 9" } else { "" }
-                        ));
+                        ),
+                    );
                     if let Some(h) = crate::diag::did_you_mean(&v.value, known.iter().copied()) {
                         d = d.help(format!("did you mean `{h}`?"));
                     }

@@ -167,7 +167,10 @@ fn the_import_examples_parse_as_their_formats() {
                 b.push('\n');
             }
             None if line.trim_start().starts_with("```") => {
-                block = Some((line.trim_start().trim_start_matches('`').trim().to_owned(), String::new()));
+                block = Some((
+                    line.trim_start().trim_start_matches('`').trim().to_owned(),
+                    String::new(),
+                ));
             }
             None => {}
         }
