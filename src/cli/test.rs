@@ -162,6 +162,10 @@ fn run_on(args: &TestArgs, color: ColorChoice, workers: usize) -> Result<Outcome
     if files.is_empty() {
         return Err(UsageError::NoScenarioFiles(roots).into());
     }
+    // A file named twice (`scenarios scenarios/hotline.yaml`, a link) runs once, where it
+    // first comes.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     let mut sources = Sources::new();
     type Usable = Result<(Menu, ClipLibrary, Coverage), Vec<report::LoadFinding>>;
     let mut menus: HashMap<PathBuf, Usable> = HashMap::new();

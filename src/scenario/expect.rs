@@ -10,7 +10,8 @@ use crate::menu::Menu;
 /// (E006, with a "did you mean"), a `start.language` the menu does not have (E016), and an
 /// `operator: { transfer }` step to a queue no transfer of the menu names, and an
 /// `operator: { end }` step or `expect: { disposition }` with a code that is not one of the
-/// menu's dispositions (E016: the console would refuse them).
+/// menu's dispositions (E016: the console would refuse them), and an `expect: { external }`
+/// naming a target no `external` node of the menu has (E016).
 pub fn menu_findings(file: &ScenarioFile, menu: &Menu) -> Vec<Diagnostic> {
     scenarios_findings(&file.scenarios, menu)
 }
@@ -86,6 +87,33 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
                 continue;
             }
             let StepKind::Expect(e) = &step.kind else { continue };
+            if let Some(target) = &e.external {
+                let known: Vec<&str> = menu
+                    .nodes
+                    .iter()
+                    .filter_map(|n| match &n.kind {
+                        crate::menu::NodeKind::External(x) => Some(x.name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if !known.contains(&target.as_str()) {
+                    let mut d = Diagnostic::new(
+                        Code::InvalidValue,
+                        step.span,
+                        format!("this expectation names external target `{target}`, which no `external` node of the menu has"),
+                    )
+                    .label("no call can be handed to it");
+                    d = match did_you_mean(target, known.iter().copied()) {
+                        Some(h) => d.help(format!("did you mean `{h}`?")),
+                        None if known.is_empty() => d.note("the menu has no `external` node"),
+                        None => d.note(format!(
+                            "the menu's external targets: {}",
+                            known.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                        )),
+                    };
+                    out.push(d);
+                }
+            }
             for (field, n, span) in &e.names {
                 if menu.find(n).is_some() {
                     continue;

@@ -625,6 +625,38 @@ nodes:
     }
 }
 
+/// An `expect: { external }` naming a target no `external` node has can never hold: a
+/// load-time finding, with a "did you mean".
+#[test]
+fn an_external_target_the_menu_lacks_is_a_load_time_finding() {
+    let menu = r#"
+name: O
+entry: main
+defaults: { fallback: t }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "press one" }
+    options: [{ key: "1", to: vm }, { key: "4", to: t }]
+  vm: { kind: external, app: voicemail, target: box }
+  t: { kind: transfer, queue: q }
+"#;
+    let l = load_with(
+        menu,
+        "  - name: one\n    steps:\n      - press: \"1\"\n      - expect: { listen: true, external: boxx }\n      - expect: { external: box }\n",
+    );
+    let found: Vec<_> = l.diags.iter().map(|d| (d.message.clone(), d.help.clone())).collect();
+    assert_eq!(
+        found,
+        vec![(
+            "this expectation names external target `boxx`, which no `external` node of the menu has".to_owned(),
+            vec!["did you mean `box`?".to_owned()]
+        )]
+    );
+    let at = l.sources.line_col(l.diags[0].primary.span);
+    assert_eq!(at.line, 6);
+}
+
 /// `staffed: 0`: nobody logged in as the call joins; without `join_empty` the plan for nobody
 /// staffed runs at once (here `hold` for 1 minute, in its place), so the goodbye starts at
 /// 61.6 s; a call-taker who logs in before then stops the limit.

@@ -483,3 +483,18 @@ fn expectations_that_can_never_hold_are_refused_at_load() {
         "{all}"
     );
 }
+
+/// A file named twice on the command line (here in its folder and by itself) runs once.
+#[test]
+fn a_file_named_twice_runs_once() {
+    let once = ivrsim(&["test", "scenarios"]);
+    let twice = ivrsim(&[
+        "test",
+        "scenarios",
+        "scenarios/hotline.yaml",
+        "./scenarios/hotline.yaml",
+    ]);
+    assert_eq!(once.code, 0, "{}", once.stderr);
+    assert_eq!(twice.code, once.code);
+    assert_eq!(twice.stdout, once.stdout);
+}
