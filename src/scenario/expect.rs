@@ -19,6 +19,17 @@ pub fn menu_findings(file: &ScenarioFile, menu: &Menu) -> Vec<Diagnostic> {
 /// [`menu_findings`] of scenarios however they were read (a training call's script too).
 pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // What the menu has, gathered once (a suite may have a step for each of 100,000 calls).
+    let codes = crate::operator::console::disposition_codes(menu);
+    let queues = super::line::transfer_queues(menu);
+    let externals: Vec<&str> = menu
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            crate::menu::NodeKind::External(x) => Some(x.name.as_str()),
+            _ => None,
+        })
+        .collect();
     for sc in scenarios {
         if let (Some(lang), Some(at)) = (&sc.start.language, sc.language_at)
             && !menu.languages.contains(lang)
@@ -46,7 +57,7 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
                 _ => None,
             };
             if let Some((code, what)) = disposition {
-                let known = crate::operator::console::disposition_codes(menu);
+                let known = &codes;
                 if !known.contains(&code.as_str()) {
                     let mut d = Diagnostic::new(
                         Code::InvalidValue,
@@ -67,7 +78,7 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
             if let StepKind::Operator(op) = &step.kind
                 && let super::line::LineAction::Transfer { queue, .. } = &op.action
             {
-                let known = super::line::transfer_queues(menu);
+                let known = &queues;
                 if !known.contains(&queue.as_str()) {
                     let mut d = Diagnostic::new(
                         Code::InvalidValue,
@@ -88,14 +99,7 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
             }
             let StepKind::Expect(e) = &step.kind else { continue };
             if let Some(target) = &e.external {
-                let known: Vec<&str> = menu
-                    .nodes
-                    .iter()
-                    .filter_map(|n| match &n.kind {
-                        crate::menu::NodeKind::External(x) => Some(x.name.as_str()),
-                        _ => None,
-                    })
-                    .collect();
+                let known = &externals;
                 if !known.contains(&target.as_str()) {
                     let mut d = Diagnostic::new(
                         Code::InvalidValue,
