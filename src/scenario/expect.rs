@@ -57,66 +57,40 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
                 _ => None,
             };
             if let Some((code, what)) = disposition {
-                let known = &codes;
-                if !known.contains(&code.as_str()) {
-                    let mut d = Diagnostic::new(
-                        Code::InvalidValue,
-                        step.span,
-                        format!("{what} disposition `{code}`, which is not one of the menu's codes"),
-                    )
-                    .label("the console's `:end` refuses it")
-                    .note(format!(
-                        "the codes: {}",
-                        known.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
-                    ));
-                    if let Some(h) = did_you_mean(code, known.iter().copied()) {
-                        d = d.help(format!("did you mean `{h}`?"));
-                    }
-                    out.push(d);
-                }
+                out.extend(not_among(
+                    step.span,
+                    code,
+                    &codes,
+                    format!("{what} disposition `{code}`, which is not one of the menu's codes"),
+                    "the console's `:end` refuses it",
+                    "the codes",
+                ));
             }
             if let StepKind::Operator(op) = &step.kind
                 && let super::line::LineAction::Transfer { queue, .. } = &op.action
             {
-                let known = &queues;
-                if !known.contains(&queue.as_str()) {
-                    let mut d = Diagnostic::new(
-                        Code::InvalidValue,
-                        step.span,
-                        format!("this step transfers the call to queue `{queue}`, which no transfer of the menu names"),
-                    )
-                    .label("the console would refuse it")
-                    .note(format!(
-                        "the menu's transfers go to {}",
-                        known.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
-                    ));
-                    if let Some(h) = did_you_mean(queue, known.iter().copied()) {
-                        d = d.help(format!("did you mean `{h}`?"));
-                    }
-                    out.push(d);
-                }
+                out.extend(not_among(
+                    step.span,
+                    queue,
+                    &queues,
+                    format!("this step transfers the call to queue `{queue}`, which no transfer of the menu names"),
+                    "the console would refuse it",
+                    "the menu's transfers go to",
+                ));
                 continue;
             }
             let StepKind::Expect(e) = &step.kind else { continue };
             if let Some(target) = &e.external {
-                let known = &externals;
-                if !known.contains(&target.as_str()) {
-                    let mut d = Diagnostic::new(
-                        Code::InvalidValue,
-                        step.span,
-                        format!("this expectation names external target `{target}`, which no `external` node of the menu has"),
-                    )
-                    .label("no call can be handed to it");
-                    d = match did_you_mean(target, known.iter().copied()) {
-                        Some(h) => d.help(format!("did you mean `{h}`?")),
-                        None if known.is_empty() => d.note("the menu has no `external` node"),
-                        None => d.note(format!(
-                            "the menu's external targets: {}",
-                            known.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
-                        )),
-                    };
-                    out.push(d);
-                }
+                out.extend(not_among(
+                    step.span,
+                    target,
+                    &externals,
+                    format!(
+                        "this expectation names external target `{target}`, which no `external` node of the menu has"
+                    ),
+                    "no call can be handed to it",
+                    "the menu's external targets",
+                ));
             }
             for (field, n, span) in &e.names {
                 if menu.find(n).is_some() {
@@ -137,4 +111,33 @@ pub fn scenarios_findings(scenarios: &[super::Scenario], menu: &Menu) -> Vec<Dia
     }
     crate::check::sort(&mut out);
     out
+}
+
+/// An E016 finding at `span` when `value` is not one of `known` (the menu's queues, codes or
+/// targets): `message` and `label`, a note listing `known` after `listing`, and a "did you
+/// mean" when one is close.
+fn not_among(
+    span: crate::source::Span,
+    value: &str,
+    known: &[&str],
+    message: String,
+    label: &str,
+    listing: &str,
+) -> Option<Diagnostic> {
+    if known.contains(&value) {
+        return None;
+    }
+    let mut d = Diagnostic::new(Code::InvalidValue, span, message).label(label);
+    d = if known.is_empty() {
+        d.note(format!("{listing}: none"))
+    } else {
+        d.note(format!(
+            "{listing}: {}",
+            known.iter().map(|q| format!("`{q}`")).collect::<Vec<_>>().join(", ")
+        ))
+    };
+    if let Some(h) = did_you_mean(value, known.iter().copied()) {
+        d = d.help(format!("did you mean `{h}`?"));
+    }
+    Some(d)
 }
