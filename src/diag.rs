@@ -82,6 +82,7 @@ codes! {
     InvalidValue = "E016", "invalid-value", Error, "A value outside what the field accepts (durations, names, ranges, regexes).";
     IncludeFailed = "E017", "include-failed", Error, "An included file cannot be read, or includes form a cycle.";
     CallbackNotCollect = "E018", "callback-not-collect", Error, "A `when_no_operator` callback that does not lead to a `collect` node (which takes the number).";
+    ImportUnreadable = "E022", "import-unreadable", Error, "A file of another IVR platform (Connect or Studio JSON, FreeSWITCH or VoiceXML XML, an Asterisk dialplan) that cannot be read as that format: bad syntax, a DTD or entity, a size or nesting limit, or a part the importer cannot read.";
     EmptyPattern = "E021", "empty-pattern", Error, "A pattern option (`pattern:`) that no entry of 0-9, * and # matches, so it can never be taken.";
     Unreachable = "W001", "unreachable", Warning, "A node no caller can reach from `entry`.";
     InescapableLoop = "W002", "inescapable-loop", Warning, "A loop that a caller, once in it, can never leave.";
@@ -105,6 +106,7 @@ codes! {
     NoOperatorSometimes = "W023", "no-operator-sometimes", Warning, "During some period of the week (or on a dated exception of a schedule), no way from a node leads to a person: the routes on opening hours that cannot be taken then are left out.";
     UnknownQueue = "W025", "unknown-queue", Warning, "A transfer names a queue that is not under `queues:` (the menu describes its queues, and this one gets the built-in settings).";
     PlanNeverUsed = "W026", "plan-never-used", Warning, "A queue's plan for a reason that cannot happen for it: `when_full` without `max_waiting`, `when_closed` without `hours`, `when_waited_too_long` without `max_wait`.";
+    ImportApproximated = "W027", "import-approximated", Warning, "A construct of an imported platform file that ivrsim runs differently from the platform, or cannot run: the finding says what was done instead and what a caller would notice.";
     UnsetVariable = "W021", "unset-variable", Warning, "A prompt's `{name}`, a `set` or a route reads a variable that nothing in the menu sets (nor `variables:` lists).";
     RecordingLimits = "W022", "recording-limits", Warning, "A `record` node whose `final_silence` or `timeout` is not shorter than its `max_length`, so silence never ends the recording before its maximum length.";
 }

@@ -37,6 +37,7 @@ pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod graph;
+pub mod import;
 pub mod map;
 pub mod menu;
 pub mod operator;

@@ -205,6 +205,15 @@ impl Sources {
         id
     }
 
+    /// The file added under the display `name` (the first, if several were), if any.
+    pub fn find(&self, name: &str) -> Option<FileId> {
+        let shown = printable(name);
+        self.files
+            .iter()
+            .position(|f| f.name() == shown.as_ref())
+            .map(|i| FileId(self.first_file + i as u32))
+    }
+
     /// The display name of a file.
     pub fn name(&self, file: FileId) -> &str {
         self.file(file).expect("a file of this set").name()

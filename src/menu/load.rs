@@ -53,6 +53,11 @@ pub struct ReadError {
 
 /// Loads the menu at `path` and every file it includes.
 ///
+/// A file of another IVR platform (an Amazon Connect or Twilio Studio flow, a FreeSWITCH
+/// `ivr.conf`, a VoiceXML document, an Asterisk dialplan; see
+/// [`Platform::detect`](crate::import::Platform::detect)) is imported instead, with the
+/// companion files of its folder ([`crate::import`]).
+///
 /// The files' texts are added to `sources`, so findings can be rendered.
 ///
 /// # Errors
@@ -60,18 +65,24 @@ pub struct ReadError {
 /// permission, larger than [`MAX_FILE_BYTES`]). Problems in its contents, and in included
 /// files, are findings in [`LoadOutcome::diagnostics`] instead.
 pub fn load_menu(path: &Path, sources: &mut Sources) -> Result<LoadOutcome, ReadError> {
-    let Text { text, invalid_utf8_at } = read_text(path).map_err(|source| ReadError {
-        path: path.to_owned(),
-        source,
-    })?;
-    Ok(load(path, text, invalid_utf8_at, sources))
+    crate::import::import_file(path, None, &[], sources).map(|(_, outcome)| outcome)
 }
 
 /// Loads a menu from text already in memory, as if read from `path` (which names it in
 /// findings and anchors `include` and `audio_dir`). Nothing is read but included files
-/// and, later, clips.
+/// and, later, clips (and, for another platform's file, its companion files).
 pub fn load_menu_text(path: &Path, text: impl Into<String>, sources: &mut Sources) -> LoadOutcome {
-    load(path, text.into(), None, sources)
+    let text = text.into();
+    if let Some(platform) = crate::import::Platform::detect(&text) {
+        let file = sources.add(path.display().to_string(), text);
+        return crate::import::import(platform, path, file, &[], sources);
+    }
+    load(path, text, None, sources)
+}
+
+/// Loads an ivrsim menu from `text`, the content of `path` as [`read_text`] gave it.
+pub(crate) fn load_read(path: &Path, text: Text, sources: &mut Sources) -> LoadOutcome {
+    load(path, text.text, text.invalid_utf8_at, sources)
 }
 
 fn load(path: &Path, text: String, invalid_utf8_at: Option<usize>, sources: &mut Sources) -> LoadOutcome {
