@@ -8,14 +8,17 @@
 //! call's variables and clock); a transfer or hang-up ends the way. A cycle of that graph
 //! through at least one node that waits for the caller is an endless loop. A fallback that a
 //! node can take only once in a call (`counting: call`) is left out: the loop ends there
-//! when the counts run out. Linear: one graph and one strongly-connected-components pass
-//! (petgraph's iterative Kosaraju) per kind of failure.
+//! when the counts run out. So is a *counted* route branch: one whose test bounds a variable
+//! from above (`at_most`, `less_than`) that its own node adds to (`set: { n: "+1" }`), when
+//! nothing else in the loop writes that variable (a `Loop` block of Amazon Connect, imported:
+//! it continues N times, then takes its other branch). Linear: two graphs and two
+//! strongly-connected-components passes (petgraph's iterative Kosaraju) per kind of failure.
 
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::menu::{Menu, NodeId, NodeKind, NodeRef, Target};
+use crate::menu::{CompareOp, Menu, NodeId, NodeKind, NodeRef, Route, SetValue, Target, Test};
 use crate::rules::{self, FailureKind, Persisting};
 
 /// One endless loop: the caller's behaviour and the nodes it goes round, in the order the
@@ -52,8 +55,9 @@ pub fn endless_loops(menu: &Menu) -> Vec<EndlessLoop> {
     out
 }
 
-/// The graph of the call's way when the caller fails only by `kind`.
-fn way_graph(menu: &Menu, kind: FailureKind) -> DiGraph<(), ()> {
+/// The graph of the call's way when the caller fails only by `kind`, without the route
+/// branches `skip` leaves out.
+fn way_graph(menu: &Menu, kind: FailureKind, skip: &dyn Fn(NodeId, &Route) -> bool) -> DiGraph<(), ()> {
     let n = menu.nodes.len();
     let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, n);
     for _ in 0..n {
@@ -78,7 +82,7 @@ fn way_graph(menu: &Menu, kind: FailureKind) -> DiGraph<(), ()> {
             }
             NodeKind::Message(m) => edge(&mut g, id, &m.next),
             NodeKind::Route(r) => {
-                for route in &r.routes {
+                for route in r.routes.iter().filter(|route| !skip(id, route)) {
                     edge(&mut g, id, &route.to);
                 }
                 edge(&mut g, id, &r.default);
@@ -103,7 +107,14 @@ fn way_graph(menu: &Menu, kind: FailureKind) -> DiGraph<(), ()> {
 /// The cycles of the way graph of `kind` that pass a node waiting for the caller, one per
 /// strongly connected component, each walked from its lowest node.
 fn cycles(menu: &Menu, kind: FailureKind) -> Vec<Vec<NodeId>> {
-    let g = way_graph(menu, kind);
+    let full = way_graph(menu, kind, &|_, _| false);
+    let mut comp = vec![usize::MAX; full.node_count()];
+    for (c, scc) in petgraph::algo::kosaraju_scc(&full).iter().enumerate() {
+        for n in scc {
+            comp[n.index()] = c;
+        }
+    }
+    let g = way_graph(menu, kind, &|id, route| counted(menu, &comp, id, route));
     let sccs = petgraph::algo::kosaraju_scc(&g);
     let mut comp = vec![usize::MAX; g.node_count()];
     for (c, scc) in sccs.iter().enumerate() {
@@ -142,6 +153,45 @@ fn cycles(menu: &Menu, kind: FailureKind) -> Vec<Vec<NodeId>> {
     }
     out.sort();
     out
+}
+
+/// Whether `route`, a branch of route node `id`, is counted: its tests bound a variable from
+/// above (`at_most`, `less_than`) that node `id`'s own `set` adds a positive amount to, and no
+/// other node of `id`'s component of the way graph (`comp`) writes that variable. Such a
+/// branch is taken a bounded number of times in a row; a loop through it ends.
+fn counted(menu: &Menu, comp: &[usize], id: NodeId, route: &Route) -> bool {
+    let node = menu.node(id);
+    route.when.iter().any(|test| {
+        let Test::Compare { var, op, .. } = test else {
+            return false;
+        };
+        if !matches!(op, CompareOp::AtMost | CompareOp::Less) {
+            return false;
+        }
+        let adds = node
+            .set
+            .iter()
+            .any(|s| s.var == *var && matches!(s.value, SetValue::Add(n) if n > 0));
+        adds && !menu
+            .node_ids()
+            .any(|other| other != id && comp[other.index()] == comp[id.index()] && writes(menu, other, var))
+    })
+}
+
+/// Whether node `id` writes variable `var` (a `set`, a `store`).
+fn writes(menu: &Menu, id: NodeId, var: &str) -> bool {
+    let node = menu.node(id);
+    node.set.iter().any(|s| s.var == var)
+        || match &node.kind {
+            NodeKind::Menu(m) => m
+                .options
+                .iter()
+                .any(|o| o.store.as_deref() == Some(var) || o.set.iter().any(|s| s.var == var)),
+            NodeKind::Collect(c) => c.store == var,
+            NodeKind::External(e) => e.store == var,
+            NodeKind::Record(r) => r.store == var,
+            _ => false,
+        }
 }
 
 #[cfg(test)]
@@ -211,5 +261,31 @@ nodes:
             ]
         );
         // `kept` (counting: call) falls back to itself once, then the call ends: no loop.
+    }
+
+    #[test]
+    fn a_counted_route_ends_its_loop_unless_the_loop_resets_the_count() {
+        let looped = |reset: &str| {
+            menu(&format!(
+                r#"
+name: T
+entry: main
+nodes:
+  main: {{ kind: menu, prompt: {{ text: "a" }}, max_no_input: 1, max_no_match: 1, fallback: again, options: [{{ key: "1", to: op }}] }}
+  again:
+    kind: route
+    set: {{ tries: "+1" }}
+    routes: [{{ when: {{ var: tries, at_most: 2 }}, to: {reset} }}]
+    default: op
+  reset: {{ kind: message, set: {{ tries: "0" }}, prompt: {{ text: "r" }}, next: main }}
+  op: {{ kind: transfer, queue: q }}
+"#
+            ))
+        };
+        assert!(endless_loops(&looped("main")).is_empty());
+        let m = looped("reset");
+        let loops = endless_loops(&m);
+        assert_eq!(loops.len(), 1);
+        assert_eq!(names(&m, &loops[0]), ["main", "again", "reset"]);
     }
 }
