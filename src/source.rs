@@ -205,6 +205,18 @@ impl Sources {
         id
     }
 
+    /// Where `span` is, as a person reads it: `file:line:column`, or `file: /json/pointer` for
+    /// a place given as a JSON pointer (see [`Sources::pointer`]).
+    pub fn place(&self, span: Span) -> String {
+        match self.pointer_of(span) {
+            Some(p) => format!("{}: {}", self.name(span.file), if p.is_empty() { "/" } else { p }),
+            None => {
+                let lc = self.line_col(span);
+                format!("{}:{}:{}", self.name(span.file), lc.line, lc.column)
+            }
+        }
+    }
+
     /// The file added under the display `name` (the first, if several were), if any.
     pub fn find(&self, name: &str) -> Option<FileId> {
         let shown = printable(name);

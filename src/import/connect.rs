@@ -230,6 +230,36 @@ struct Context {
     priority: u8,
 }
 
+/// The queue a transfer with no working queue goes to (Connect takes its error branch).
+const NO_QUEUE: &str = "default";
+
+impl Context {
+    /// The context as a transfer uses it: no working queue is [`NO_QUEUE`].
+    fn normalized(self) -> Context {
+        Context {
+            queue: Some(self.queue.unwrap_or_else(|| NO_QUEUE.to_owned())),
+            priority: self.priority,
+        }
+    }
+}
+
+/// The queues and priorities a transfer reached with `contexts` sends calls to, sorted.
+fn targets(contexts: &[Context]) -> Vec<Context> {
+    let mut t: Vec<Context> = contexts.iter().cloned().map(Context::normalized).collect();
+    if t.is_empty() {
+        t.push(
+            Context {
+                queue: None,
+                priority: DEFAULT_PRIORITY,
+            }
+            .normalized(),
+        );
+    }
+    t.sort_by(|x, y| (&x.queue, x.priority).cmp(&(&y.queue, y.priority)));
+    t.dedup();
+    t
+}
+
 impl Importer<'_> {
     /// Imports the flow `doc` of `file`, its node ids starting with `prefix`; returns the
     /// reference to its start.
@@ -291,10 +321,34 @@ impl Importer<'_> {
         };
         let by_id: HashMap<&str, &Action<'_>> = actions.iter().map(|a| (a.id, a)).collect();
         let contexts = contexts(&by_id, start);
+        // A transfer that several working queues (or priorities) reach gets a node per queue.
+        let mut special: HashMap<(&str, Context), String> = HashMap::new();
+        for a in actions.iter().filter(|a| a.ty == "TransferContactToQueue") {
+            let Some(node) = ids.get(a.id) else { continue };
+            let ts = targets(contexts.get(a.id).map_or(&[][..], Vec::as_slice));
+            if ts.len() < 2 {
+                continue;
+            }
+            let several_priorities = |q: &Option<String>| ts.iter().filter(|t| t.queue == *q).count() > 1;
+            for t in &ts {
+                let q = t.queue.clone().unwrap_or_default();
+                let name = if several_priorities(&t.queue) {
+                    format!("{node}-{q}-{}", t.priority)
+                } else {
+                    format!("{node}-{q}")
+                };
+                let id = super::node_id(&name, "transfer", &mut self.taken);
+                special.insert((a.id, t.clone()), id);
+            }
+        }
         let flow = Flow {
             file,
             ids: &ids,
             prefix,
+            start,
+            by_id: &by_id,
+            contexts: &contexts,
+            special: &special,
         };
         for a in &actions {
             if ids.get(a.id).is_none() {
@@ -303,7 +357,7 @@ impl Importer<'_> {
             let here = contexts.get(a.id).cloned().unwrap_or_default();
             self.action(cx, &flow, a, &here);
         }
-        let start_ref = flow.reference(self.b, cx, start, start_at);
+        let start_ref = flow.reference(self.b, None, start, start_at);
         if let Some(f) = self.flows.iter_mut().find(|f| f.0 == file) {
             f.2 = start_ref.name.clone();
         }
@@ -319,7 +373,7 @@ impl Importer<'_> {
         let next_or = |im: &mut Self, cx: &mut Cx<'_>, target: Option<&str>, field: &str| -> NodeRef {
             let at = cx.pointer(file, &format!("{base}/Transitions/{field}"));
             match target {
-                Some(t) => flow.reference(im.b, cx, t, at),
+                Some(t) => flow.reference(im.b, Some(a), t, at),
                 None => im.b.reference(format!("{}-end", flow.ids[a.id]), at),
             }
         };
@@ -342,16 +396,32 @@ impl Importer<'_> {
         match a.ty {
             "MessageParticipant" => {
                 let prompt = self.prompt(cx, file, a, &base);
-                let next = next_or(self, cx, a.next, "NextAction");
-                self.b.add_node(
-                    id,
-                    description,
-                    NodeSpec::Message {
-                        prompt,
-                        next,
-                        barge_in: Some(false),
-                    },
-                );
+                let ends = a
+                    .next
+                    .and_then(|n| flow.by_id.get(n))
+                    .is_some_and(|n| n.ty == "DisconnectParticipant");
+                if ends {
+                    // A last message before Disconnect: a hang-up that says it (the same call).
+                    self.b.add_node(
+                        id,
+                        description,
+                        NodeSpec::Hangup(HangupNode {
+                            prompt: Some(prompt),
+                            reason: "disconnected".into(),
+                        }),
+                    );
+                } else {
+                    let next = next_or(self, cx, a.next, "NextAction");
+                    self.b.add_node(
+                        id,
+                        description,
+                        NodeSpec::Message {
+                            prompt,
+                            next,
+                            barge_in: Some(false),
+                        },
+                    );
+                }
             }
             "GetParticipantInput" if truthy(a.param_str("StoreInput")) => {
                 self.store_input(cx, flow, a, id, description, &base);
@@ -386,13 +456,13 @@ impl Importer<'_> {
                         );
                         continue;
                     };
-                    let to = flow.reference(self.b, cx, next, at);
+                    let to = flow.reference(self.b, Some(a), next, at);
                     routes.push(Route { when: vec![test], to });
                 }
                 let default = match a.error("NoMatchingCondition") {
                     Some((t, i)) => {
                         let at = cx.pointer(file, &format!("{base}/Transitions/Errors/{i}"));
-                        flow.reference(self.b, cx, t, at)
+                        flow.reference(self.b, Some(a), t, at)
                     }
                     None => next_or(self, cx, a.next, "NextAction"),
                 };
@@ -422,7 +492,7 @@ impl Importer<'_> {
                 let mut closed = None;
                 for (op, operands, next, i) in &a.conditions {
                     let cat = cx.pointer(file, &format!("{base}/Transitions/Conditions/{i}"));
-                    let r = flow.reference(self.b, cx, next, cat);
+                    let r = flow.reference(self.b, Some(a), next, cat);
                     match (*op, operands.first().map(String::as_str)) {
                         ("Equals", Some(v)) if v.eq_ignore_ascii_case("true") => open = Some(r),
                         ("Equals", Some(v)) if v.eq_ignore_ascii_case("false") => closed = Some(r),
@@ -520,7 +590,7 @@ impl Importer<'_> {
                 let error = match a.error("NoMatchingError") {
                     Some((t, i)) => {
                         let eat = cx.pointer(file, &format!("{base}/Transitions/Errors/{i}"));
-                        flow.reference(self.b, cx, t, eat)
+                        flow.reference(self.b, Some(a), t, eat)
                     }
                     None => success.clone(),
                 };
@@ -627,7 +697,7 @@ impl Importer<'_> {
     ) {
         let at = cx.pointer(flow.file, &format!("/Actions/{}/Transitions/{field}", a.index));
         let default = match a.next {
-            Some(t) => flow.reference(self.b, cx, t, at),
+            Some(t) => flow.reference(self.b, Some(a), t, at),
             None => self.b.reference(format!("{}-end", flow.ids[a.id]), at),
         };
         let node = id.value.clone();
@@ -742,7 +812,7 @@ impl Importer<'_> {
                 );
                 continue;
             };
-            let to = flow.reference(self.b, cx, next, at);
+            let to = flow.reference(self.b, Some(a), next, at);
             options.push(OptionSpec::new(At::new(key, at), to));
         }
         let error_or = |im: &mut Self, cx: &mut Cx<'_>, ty: &str| -> NodeRef {
@@ -750,12 +820,12 @@ impl Importer<'_> {
             match (t, i) {
                 (Some(t), Some(i)) => {
                     let at = cx.pointer(file, &format!("{base}/Transitions/Errors/{i}"));
-                    flow.reference(im.b, cx, t, at)
+                    flow.reference(im.b, Some(a), t, at)
                 }
                 _ => {
                     let at = cx.pointer(file, &format!("{base}/Transitions"));
                     match a.next {
-                        Some(n) => flow.reference(im.b, cx, n, at),
+                        Some(n) => flow.reference(im.b, Some(a), n, at),
                         None => im.b.reference(format!("{}-end", flow.ids[a.id]), at),
                     }
                 }
@@ -868,7 +938,7 @@ impl Importer<'_> {
             pattern = regex::Regex::new(re).ok();
             fallback_no_match = a.error("InvalidPhoneNumber").map(|(t, i)| {
                 let at = cx.pointer(file, &format!("{base}/Transitions/Errors/{i}"));
-                flow.reference(self.b, cx, t, at)
+                flow.reference(self.b, Some(a), t, at)
             });
         }
         // Silence takes the success branch with the value `Timeout`: a route sets it.
@@ -876,7 +946,7 @@ impl Importer<'_> {
         let at = cx.pointer(file, base);
         let next_at = cx.pointer(file, &format!("{base}/Transitions/NextAction"));
         let next = match a.next {
-            Some(t) => flow.reference(self.b, cx, t, next_at),
+            Some(t) => flow.reference(self.b, Some(a), t, next_at),
             None => self.b.reference(format!("{}-end", flow.ids[a.id]), next_at),
         };
         let one = At::new(Retries::Limit(1), at);
@@ -966,8 +1036,10 @@ impl Importer<'_> {
         for (op, operands, next, i) in &a.conditions {
             let cat = cx.pointer(file, &format!("{base}/Transitions/Conditions/{i}"));
             match (*op, operands.first().map(String::as_str)) {
-                ("Equals", Some("ContinueLooping" | "NotDone")) => cont = Some(flow.reference(self.b, cx, next, cat)),
-                ("Equals", Some("DoneLooping" | "Done")) => done = Some(flow.reference(self.b, cx, next, cat)),
+                ("Equals", Some("ContinueLooping" | "NotDone")) => {
+                    cont = Some(flow.reference(self.b, Some(a), next, cat))
+                }
+                ("Equals", Some("DoneLooping" | "Done")) => done = Some(flow.reference(self.b, Some(a), next, cat)),
                 _ => cx.approx(
                     cat,
                     "a Loop condition other than `ContinueLooping`/`DoneLooping` is left out",
@@ -983,7 +1055,7 @@ impl Importer<'_> {
         let done = match done {
             Some(d) => d,
             None => match fallback() {
-                Some(t) => flow.reference(self.b, cx, t, next_at),
+                Some(t) => flow.reference(self.b, Some(a), t, next_at),
                 None => self.b.reference(format!("{}-end", flow.ids[a.id]), next_at),
             },
         };
@@ -1051,24 +1123,16 @@ impl Importer<'_> {
         let at = id.at;
         let full = a.error("QueueAtCapacity").map(|(t, i)| {
             let eat = cx.pointer(file, &format!("{base}/Transitions/Errors/{i}"));
-            (flow.reference(self.b, cx, t, eat).name, eat)
+            (flow.reference(self.b, Some(a), t, eat).name, eat)
         });
-        let mut queued: Vec<&Context> = contexts.iter().filter(|c| c.queue.is_some()).collect();
-        queued.sort_by(|x, y| (&x.queue, x.priority).cmp(&(&y.queue, y.priority)));
-        if queued.len() < contexts.len() || contexts.is_empty() {
+        if contexts.is_empty() || contexts.iter().any(|c| c.queue.is_none()) {
             cx.approx(
                 at,
-                "a path reaches this transfer with no working queue set (Connect takes its error branch); ivrsim sends it to the queue `default`",
+                format!("a path reaches this transfer with no working queue set (Connect takes its error branch); ivrsim sends it to the queue `{NO_QUEUE}`"),
                 "the call is queued where Connect would fail the transfer",
             );
         }
-        let mut targets: Vec<Context> = queued.into_iter().cloned().collect();
-        if targets.len() < contexts.len() || contexts.is_empty() {
-            targets.push(Context {
-                queue: Some("default".into()),
-                priority: DEFAULT_PRIORITY,
-            });
-        }
+        let targets = targets(contexts);
         for t in &targets {
             if let Some(q) = &t.queue {
                 let entry = self.queues.entry(q.clone()).or_insert(None);
@@ -1082,7 +1146,7 @@ impl Importer<'_> {
                 node,
                 desc,
                 NodeSpec::Transfer {
-                    queue: c.queue.clone().unwrap_or_else(|| "default".into()),
+                    queue: c.queue.clone().unwrap_or_else(|| NO_QUEUE.into()),
                     priority: Priority::from_level(c.priority as u64).unwrap_or(Priority::Normal),
                     prompt: None,
                     context: None,
@@ -1095,13 +1159,14 @@ impl Importer<'_> {
             make(self, id, description, only);
             return;
         }
-        // Several working queues or priorities reach the block: a route picks the transfer.
+        // Several working queues or priorities reach the block: a transfer node for each, which
+        // the blocks before it lead to directly when they know the queue ...
         let mut routes = Vec::new();
-        let node = id.value.clone();
         for c in &targets {
             let q = c.queue.clone().unwrap_or_default();
-            let tid = super::node_id(&format!("{node}-{q}-{}", c.priority), "transfer", &mut self.taken);
-            let r = self.b.reference(tid.clone(), at);
+            let Some(tid) = flow.special.get(&(a.id, c.clone())) else {
+                continue;
+            };
             let mut when = vec![Test::Equals {
                 var: WORKING_QUEUE.into(),
                 value: q.clone(),
@@ -1112,10 +1177,13 @@ impl Importer<'_> {
                     value: c.priority.to_string(),
                 });
             }
-            routes.push(Route { when, to: r });
+            routes.push(Route {
+                when,
+                to: self.b.reference(tid.clone(), at),
+            });
             make(
                 self,
-                At::new(tid, at),
+                At::new(tid.clone(), at),
                 Some(format!(
                     "Connect {} `{}`: queue `{q}`, priority {}",
                     a.ty, a.id, c.priority
@@ -1123,9 +1191,22 @@ impl Importer<'_> {
                 c,
             );
         }
+        // ... and, where one may come with more than one queue, a route that picks the
+        // transfer by the variables the queue blocks set.
+        let from_mixed = flow
+            .by_id
+            .values()
+            .any(|p| p.successors().any(|s| s == a.id) && flow.single_out(p).is_none());
+        let is_start = flow.starts_at(a.id);
+        if !from_mixed && !is_start {
+            return;
+        }
         // Most specific first: a priority test before the plain queue test.
         routes.sort_by_key(|r| std::cmp::Reverse(r.when.len()));
-        let default = routes.last().map(|r| r.to.clone()).expect("at least one target");
+        let default = routes
+            .last()
+            .map(|r| r.to.clone())
+            .expect("a transfer with several queues has routes");
         self.b
             .add_node(id, description, NodeSpec::Route(RouteNode { routes, default }));
     }
@@ -1181,7 +1262,7 @@ impl Importer<'_> {
             Some(_) => None, // Being imported (a cycle): its start is known once it is done.
             None => {
                 let doc = read_json(cx, other);
-                let prefix = super::node_id(&name, "flow", &mut self.taken) + ".";
+                let prefix = super::node_id(&name, "flow", &mut HashSet::new()) + ".";
                 doc.and_then(|d| self.flow(cx, other, &d, &prefix)).map(|r| r.name)
             }
         };
@@ -1249,6 +1330,8 @@ impl Importer<'_> {
     }
 
     fn finish(&mut self, cx: &mut Cx<'_>) {
+        let mut with_plan = Vec::new();
+        let mut first = None;
         for (queue, full) in std::mem::take(&mut self.queues) {
             let Some((target, at)) = full else { continue };
             let mut spec = QueueSpec::default();
@@ -1256,12 +1339,19 @@ impl Importer<'_> {
                 to: self.b.reference(target, at),
             });
             spec.plan_spans.push((crate::menu::NoOperatorReason::Full, at));
+            first.get_or_insert(at);
+            with_plan.push(format!("`{queue}`"));
+            self.b.add_queue(At::new(queue, at), spec);
+        }
+        if let Some(at) = first {
             cx.approx(
                 at,
-                format!("queue `{queue}`'s capacity is set in Connect, not in the flow: its `QueueAtCapacity` branch is imported as `when_full`, which runs only once `max_waiting` is set under `queues: {{ {queue}: … }}`"),
+                format!(
+                    "a queue's capacity is set in Connect, not in the flow: the `QueueAtCapacity` branch is imported as `when_full` of {}, which runs only once `max_waiting` is set under `queues:`",
+                    with_plan.join(", ")
+                ),
                 "callers are never turned away for a full queue until the capacity is filled in",
             );
-            self.b.add_queue(At::new(queue, at), spec);
         }
         if self.dropped_errors > 0 {
             let at = self.first_dropped.unwrap_or_default();
@@ -1279,22 +1369,68 @@ impl Importer<'_> {
     }
 }
 
-/// A flow being imported: its file and its Identifier → node id table.
+/// A flow being imported: its file, its Identifier → node id table, and the transfers that
+/// several working queues reach, with a node per queue.
 struct Flow<'f> {
     file: FileId,
     ids: &'f HashMap<&'f str, String>,
     prefix: &'f str,
+    /// The Identifier of the flow's `StartAction`.
+    start: &'f str,
+    by_id: &'f HashMap<&'f str, &'f Action<'f>>,
+    /// The working queue and priority each action is reached with.
+    contexts: &'f HashMap<&'f str, Vec<Context>>,
+    /// (transfer Identifier, context) → the transfer node for that queue and priority, for
+    /// transfers with more than one.
+    special: &'f HashMap<(&'f str, Context), String>,
 }
 
 impl Flow<'_> {
-    /// The node an Identifier names; an unknown Identifier is kept as written (prefixed), so
-    /// the builder reports it (E006) at `at`.
-    fn reference(&self, b: &mut MenuBuilder, _cx: &mut Cx<'_>, identifier: &str, at: Span) -> NodeRef {
+    /// The node an Identifier names, reached from action `from`; an unknown Identifier is
+    /// kept as written (prefixed), so the builder reports it (E006) at `at`. A transfer that
+    /// several queues reach is named by the node of the one queue `from` leads with, when
+    /// there is one; otherwise by the route that picks the queue on the call's variables.
+    fn reference(&self, b: &mut MenuBuilder, from: Option<&Action<'_>>, identifier: &str, at: Span) -> NodeRef {
+        if let Some(from) = from {
+            if let Some(c) = self.single_out(from) {
+                if let Some(id) = self.special.get(&(identifier, c)) {
+                    return b.reference(id.clone(), at);
+                }
+            }
+        }
         match self.ids.get(identifier) {
             Some(id) => b.reference(id.clone(), at),
             None => b.reference(format!("{}{identifier}", self.prefix), at),
         }
     }
+
+    /// Whether the flow starts at `identifier`.
+    fn starts_at(&self, identifier: &str) -> bool {
+        self.start == identifier
+    }
+
+    /// The one context `from` leads on with, if every path gives it the same.
+    fn single_out(&self, from: &Action<'_>) -> Option<Context> {
+        let ins = self.contexts.get(from.id)?;
+        let mut outs = ins.iter().map(|c| after(from, c).normalized());
+        let first = outs.next()?;
+        outs.all(|c| c == first).then_some(first)
+    }
+}
+
+/// The context an action leads on with, reached with `c`.
+fn after(a: &Action<'_>, c: &Context) -> Context {
+    let mut after = c.clone();
+    match a.ty {
+        "UpdateContactTargetQueue" => after.queue = a.param_str("QueueId").map(|q| arn_name(&q)),
+        "UpdateContactRoutingBehavior" => {
+            if let Some(p) = a.param_str("QueuePriority").and_then(|p| p.trim().parse::<u64>().ok()) {
+                after.priority = p.clamp(1, 9) as u8;
+            }
+        }
+        _ => {}
+    }
+    after
 }
 
 fn read_action<'a>(cx: &mut Cx<'_>, file: FileId, index: usize, v: &'a Value) -> Option<Action<'a>> {
@@ -1396,17 +1532,10 @@ fn contexts<'a>(by_id: &HashMap<&'a str, &Action<'a>>, start: &'a str) -> HashMa
         }
         let Some(a) = by_id.get(id) else { continue };
         out.entry(id).or_default().push(c.clone());
-        let mut after = c;
-        match a.ty {
-            "UpdateContactTargetQueue" => after.queue = a.param_str("QueueId").map(|q| arn_name(&q)),
-            "UpdateContactRoutingBehavior" => {
-                if let Some(p) = a.param_str("QueuePriority").and_then(|p| p.trim().parse::<u64>().ok()) {
-                    after.priority = p.clamp(1, 9) as u8;
-                }
-            }
-            "TransferToFlow" | "DisconnectParticipant" => continue,
-            _ => {}
+        if matches!(a.ty, "TransferToFlow" | "DisconnectParticipant") {
+            continue;
         }
+        let after = after(a, &c);
         for s in a.successors() {
             todo.push_back((s, after.clone()));
         }

@@ -313,13 +313,13 @@ pub fn import_file(
 }
 
 /// A readable, unique node id made from a platform element's name (`Main menu` →
-/// `main_menu`), keeping letters, digits, `_` and `-`; `fallback` when nothing is left.
+/// `main_menu`), keeping letters, digits, `_`, `-` and `.`; `fallback` when nothing is left.
 /// `taken` holds the ids given so far; a clash gets `_2`, `_3`, ….
 pub fn node_id(name: &str, fallback: &str, taken: &mut std::collections::HashSet<String>) -> String {
     let mut id = String::new();
     let mut gap = false;
     for c in name.chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
+        if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
             if gap && !id.is_empty() {
                 id.push('_');
             }

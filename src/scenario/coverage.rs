@@ -290,10 +290,7 @@ impl Coverage {
     pub fn new(menu: &Menu, sources: &Sources) -> Self {
         let graph = MenuGraph::build(menu);
         let reachable = reachable_from_entry(&graph);
-        let at = |span: Span| {
-            let lc = sources.line_col(span);
-            format!("{}:{}:{}", sources.name(span.file), lc.line, lc.column)
-        };
+        let at = |span: Span| sources.place(span);
         let mut c = Coverage {
             menu: menu.path.display().to_string(),
             canonical: std::fs::canonicalize(&menu.path).ok().map(|p| p.display().to_string()),

@@ -389,6 +389,65 @@ fn lines(menu: &Menu) -> Vec<Line> {
     out
 }
 
+/// For each route test on a variable the call brings (`variables:`) that no node of the
+/// menu writes, a value that makes it hold: the value of `equals`, the first of `in`, a
+/// number on the holding side of a comparison, the middle of `between`. Distinct, in menu
+/// order.
+fn preset_values(menu: &Menu) -> Vec<(String, String)> {
+    use crate::menu::{CompareOp, Test};
+    let written: BTreeSet<&str> = menu
+        .nodes
+        .iter()
+        .flat_map(|n| {
+            let mut w: Vec<&str> = n.set.iter().map(|s| s.var.as_str()).collect();
+            match &n.kind {
+                NodeKind::Menu(m) => {
+                    for o in &m.options {
+                        w.extend(o.store.as_deref());
+                        w.extend(o.set.iter().map(|s| s.var.as_str()));
+                    }
+                }
+                NodeKind::Collect(c) => w.push(&c.store),
+                NodeKind::Record(r) => w.push(&r.store),
+                _ => {}
+            }
+            w
+        })
+        .collect();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for n in &menu.nodes {
+        let NodeKind::Route(r) = &n.kind else { continue };
+        for route in &r.routes {
+            for test in &route.when {
+                let (var, value) = match test {
+                    Test::Equals { var, value } => (var, value.clone()),
+                    Test::OneOf { var, values } => match values.first() {
+                        Some(v) => (var, v.clone()),
+                        None => continue,
+                    },
+                    Test::Compare { var, op, value } => {
+                        let v = match op {
+                            CompareOp::Less => value - 1.0,
+                            CompareOp::AtMost | CompareOp::AtLeast => *value,
+                            CompareOp::Greater => value + 1.0,
+                        };
+                        (var, format!("{v}"))
+                    }
+                    Test::Between { var, low, high } => (var, format!("{}", (low + high) / 2.0)),
+                    _ => continue,
+                };
+                if menu.variables.contains(var) && !written.contains(var.as_str()) {
+                    let pair = (var.clone(), value);
+                    if !out.contains(&pair) {
+                        out.push(pair);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A valid entry for a collect: the keys to press (one action), or `None`.
 fn valid_entry(c: &CollectNode) -> Option<Vec<Act>> {
     valid_entries(c).into_iter().next()
@@ -486,8 +545,11 @@ fn invalid_entry(menu: &Menu, id: NodeId) -> Option<Vec<Act>> {
                     None => vec![Act::Press("1".into(), None), Act::Silence],
                 });
             }
-            // A value of the right length that the pattern refuses.
-            let p = c.pattern.as_ref()?;
+            // A value of the right length that the pattern refuses; without a pattern, words
+            // (a collect takes only keys: words are a no-match, docs/call-semantics.md).
+            let Some(p) = c.pattern.as_ref() else {
+                return Some(vec![Act::Say("help".into())]);
+            };
             let len = (c.min.max(1)) as usize;
             let v = (0..10u8)
                 .map(|d| char::from(b'0' + d).to_string().repeat(len))
@@ -581,6 +643,16 @@ pub fn generate(menu: &Menu, clips: &ClipLibrary, menu_path: &str) -> Suite {
             at: clocks()[0],
             language: None,
             variables: BTreeMap::from([(store.to_owned(), "error".to_owned())]),
+            line: None,
+        });
+    }
+    // Routes on variables the call brings (`variables:`, e.g. what an imported flow's Lambda
+    // returns): one more start per value a route tests, so that each branch is taken.
+    for (var, value) in preset_values(menu) {
+        configs.push(Config {
+            at: clocks()[0],
+            language: None,
+            variables: BTreeMap::from([(var, value)]),
             line: None,
         });
     }
