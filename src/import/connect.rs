@@ -310,7 +310,6 @@ impl Importer<'_> {
             let id = super::node_id(&format!("{prefix}{base}"), "action", &mut self.taken);
             ids.insert(a.id, id);
         }
-        self.flows.push((file, prefix.to_owned(), String::new()));
         let start_at = cx.pointer(file, "/StartAction");
         let start = match obj.get("StartAction").and_then(Value::as_str) {
             Some(s) => s,
@@ -319,6 +318,10 @@ impl Importer<'_> {
                 return None;
             }
         };
+        // Known before the actions are mapped, so that a flow transferring back to this one
+        // (a cycle of flows) finds its start.
+        let start_id = ids.get(start).cloned().unwrap_or_else(|| format!("{prefix}{start}"));
+        self.flows.push((file, prefix.to_owned(), start_id));
         let by_id: HashMap<&str, &Action<'_>> = actions.iter().map(|a| (a.id, a)).collect();
         let contexts = contexts(&by_id, start);
         // A transfer that several working queues (or priorities) reach gets a node per queue.
@@ -357,11 +360,7 @@ impl Importer<'_> {
             let here = contexts.get(a.id).cloned().unwrap_or_default();
             self.action(cx, &flow, a, &here);
         }
-        let start_ref = flow.reference(self.b, None, start, start_at);
-        if let Some(f) = self.flows.iter_mut().find(|f| f.0 == file) {
-            f.2 = start_ref.name.clone();
-        }
-        Some(start_ref)
+        Some(flow.reference(self.b, None, start, start_at))
     }
 
     fn action(&mut self, cx: &mut Cx<'_>, flow: &Flow<'_>, a: &Action<'_>, contexts: &[Context]) {
@@ -1258,24 +1257,28 @@ impl Importer<'_> {
         };
         // The other flow, imported once; this block goes on to its start.
         let start = match self.flows.iter().find(|f| f.0 == other) {
-            Some(f) if !f.2.is_empty() => Some(f.2.clone()),
-            Some(_) => None, // Being imported (a cycle): its start is known once it is done.
+            Some(f) => Some(f.2.clone()),
             None => {
                 let doc = read_json(cx, other);
                 let prefix = super::node_id(&name, "flow", &mut HashSet::new()) + ".";
                 doc.and_then(|d| self.flow(cx, other, &d, &prefix)).map(|r| r.name)
             }
         };
-        let start = start.unwrap_or_else(|| {
-            // A cycle back to a flow being imported: its start id is known from its prefix.
-            let f = self
-                .flows
-                .iter()
-                .find(|f| f.0 == other)
-                .map(|f| f.1.clone())
-                .unwrap_or_default();
-            format!("{f}start")
-        });
+        let Some(start) = start else {
+            // The other flow could not be read (its findings say why): the call leaves here.
+            self.b.add_node(
+                id,
+                description,
+                NodeSpec::External(ExternalNode {
+                    app: ExternalApp::Flow,
+                    name,
+                    prompt: None,
+                    on: None,
+                    store: crate::menu::DEFAULT_EXTERNAL_STORE.to_owned(),
+                }),
+            );
+            return;
+        };
         let to = self.b.reference(start, at);
         self.b.add_node(
             id,

@@ -101,7 +101,7 @@ impl Platform {
         let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
         if trimmed.starts_with('{') {
             let has = |key: &str| head.contains(&format!("\"{key}\""));
-            if has("Actions") && (has("StartAction") || has("Version")) {
+            if (has("Actions") && (has("StartAction") || has("Version"))) || (has("ContactFlow") && has("Content")) {
                 return Some(Platform::Connect);
             }
             if has("states") && has("initial_state") {
