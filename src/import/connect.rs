@@ -1160,52 +1160,83 @@ impl Importer<'_> {
         }
         // Several working queues or priorities reach the block: a transfer node for each, which
         // the blocks before it lead to directly when they know the queue ...
-        let mut routes = Vec::new();
         for c in &targets {
             let q = c.queue.clone().unwrap_or_default();
             let Some(tid) = flow.special.get(&(a.id, c.clone())) else {
                 continue;
             };
-            let mut when = vec![Test::Equals {
-                var: WORKING_QUEUE.into(),
-                value: q.clone(),
-            }];
-            if c.priority != DEFAULT_PRIORITY {
-                when.push(Test::Equals {
-                    var: QUEUE_PRIORITY.into(),
-                    value: c.priority.to_string(),
-                });
-            }
-            routes.push(Route {
-                when,
-                to: self.b.reference(tid.clone(), at),
-            });
             make(
                 self,
                 At::new(tid.clone(), at),
-                Some(format!(
-                    "Connect {} `{}`: queue `{q}`, priority {}",
-                    a.ty, a.id, c.priority
-                )),
+                Some(format!("Connect {} `{}`: queue `{q}`, priority {}", a.ty, a.id, c.priority)),
                 c,
             );
         }
         // ... and, where one may come with more than one queue, a route that picks the
-        // transfer by the variables the queue blocks set.
+        // transfer by the variables the queue blocks set: the queue first, then (for a queue
+        // reached with several priorities) the priority, one test a route.
         let from_mixed = flow
             .by_id
             .values()
             .any(|p| p.successors().any(|s| s == a.id) && flow.single_out(p).is_none());
-        let is_start = flow.starts_at(a.id);
-        if !from_mixed && !is_start {
+        if !from_mixed && !flow.starts_at(a.id) {
             return;
         }
-        // Most specific first: a priority test before the plain queue test.
-        routes.sort_by_key(|r| std::cmp::Reverse(r.when.len()));
-        let default = routes
-            .last()
-            .map(|r| r.to.clone())
-            .expect("a transfer with several queues has routes");
+        let node = id.value.clone();
+        let mut routes = Vec::new();
+        let mut queues: Vec<&Option<String>> = targets.iter().map(|t| &t.queue).collect();
+        queues.dedup();
+        for q in queues {
+            let name = q.clone().unwrap_or_default();
+            let of_queue: Vec<&Context> = targets.iter().filter(|t| t.queue == *q).collect();
+            let special = |c: &Context| flow.special.get(&(a.id, c.clone())).cloned();
+            let to = match of_queue.as_slice() {
+                [one] => special(one),
+                several => {
+                    let pick = super::node_id(&format!("{node}-{name}-priority"), "priority", &mut self.taken);
+                    let mut by_priority = Vec::new();
+                    let mut default = None;
+                    for c in several {
+                        let Some(t) = special(c) else { continue };
+                        let r = self.b.reference(t, at);
+                        if c.priority == DEFAULT_PRIORITY {
+                            default = Some(r.clone());
+                        }
+                        by_priority.push(Route {
+                            when: vec![Test::Equals {
+                                var: QUEUE_PRIORITY.into(),
+                                value: c.priority.to_string(),
+                            }],
+                            to: r,
+                        });
+                    }
+                    let Some(default) = default.or_else(|| by_priority.first().map(|r| r.to.clone())) else {
+                        continue;
+                    };
+                    self.b.add_node(
+                        At::new(pick.clone(), at),
+                        Some(format!("Connect {} `{}`: the priority of queue `{name}`", a.ty, a.id)),
+                        NodeSpec::Route(RouteNode {
+                            routes: by_priority,
+                            default,
+                        }),
+                    );
+                    Some(pick)
+                }
+            };
+            if let Some(to) = to {
+                routes.push(Route {
+                    when: vec![Test::Equals {
+                        var: WORKING_QUEUE.into(),
+                        value: name,
+                    }],
+                    to: self.b.reference(to, at),
+                });
+            }
+        }
+        let Some(default) = routes.last().map(|r| r.to.clone()) else {
+            return;
+        };
         self.b
             .add_node(id, description, NodeSpec::Route(RouteNode { routes, default }));
     }
