@@ -15,6 +15,7 @@ pub mod pattern;
 pub(crate) mod raw;
 pub mod schedule;
 pub mod traps;
+pub mod write;
 
 use std::collections::HashMap;
 use std::fmt;
