@@ -125,6 +125,12 @@ pub enum UsageError {
         /// The resolver's reason.
         why: String,
     },
+    /// `import FILE` names a file of no platform ivrsim imports.
+    #[error(
+        "`{}` is not a file of a platform ivrsim imports (Amazon Connect or Twilio Studio JSON, FreeSWITCH or VoiceXML XML, an Asterisk dialplan): an ivrsim menu needs no import, and `--from` names the platform of a file that is not recognised",
+        .0.display()
+    )]
+    NotImportable(PathBuf),
     /// `operator --listen` is not an address.
     #[error("--listen `{0}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)")]
     ListenAddress(String),

@@ -19,6 +19,7 @@ macro_rules! say {
 mod call;
 mod check;
 mod graph;
+mod import;
 mod operator;
 mod prompts;
 mod scenarios;
@@ -55,6 +56,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Draw a menu map: SVG (default), Graphviz DOT, Mermaid or JSON, with findings and coverage.
     Graph(graph::GraphArgs),
+    /// Import a menu of Amazon Connect, Twilio Studio, FreeSWITCH, VoiceXML or Asterisk as an ivrsim menu.
+    Import(import::ImportArgs),
     /// The call-taker console: answer handed-off calls, take notes, wrap up; or run a training shift.
     Operator(operator::OperatorArgs),
     /// List every prompt clip of a menu with its language and text (for rendering audio).
@@ -178,6 +181,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, cli.color),
         Command::Graph(args) => graph::run(&args, cli.color),
         Command::Prompts(args) => prompts::run(&args, cli.color),
+        Command::Import(args) => import::run(&args, cli.color),
         Command::Operator(args) => operator::run(&args, cli.color),
         Command::Test(args) => test::run(&args, cli.color),
         Command::Scenarios(args) => scenarios::run(&args, cli.color),

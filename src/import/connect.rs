@@ -1168,7 +1168,10 @@ impl Importer<'_> {
             make(
                 self,
                 At::new(tid.clone(), at),
-                Some(format!("Connect {} `{}`: queue `{q}`, priority {}", a.ty, a.id, c.priority)),
+                Some(format!(
+                    "Connect {} `{}`: queue `{q}`, priority {}",
+                    a.ty, a.id, c.priority
+                )),
                 c,
             );
         }

@@ -1,0 +1,103 @@
+//! `ivrsim import FILE`: a menu of another IVR platform (Amazon Connect, Twilio Studio,
+//! FreeSWITCH mod_ivr, VoiceXML, Asterisk) written out as an ivrsim menu (format v2), with a
+//! finding for everything that could not be mapped faithfully. See `src/import/` and
+//! `docs/import.md`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::diag::{ColorChoice, Diagnostic, Severity};
+use crate::error::{Error, Outcome, UsageError};
+use crate::import::{self, Platform};
+use crate::source::Sources;
+
+/// Arguments of `ivrsim import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The platform's file: a Connect or Studio flow (JSON), a FreeSWITCH `ivr.conf` or a
+    /// VoiceXML document (XML), an Asterisk dialplan (`extensions.conf`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Write the menu to FILE (atomically) instead of stdout (`-`: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The platform [default: detected from the file's content].
+    #[arg(long, value_enum)]
+    pub from: Option<Platform>,
+    /// Another file the first one refers to: a flow it transfers to, a VoiceXML document it
+    /// goes to, a FreeSWITCH phrase file, Asterisk's `queues.conf` (repeatable; files in the
+    /// same folder are found without it).
+    #[arg(long = "with", value_name = "FILE")]
+    pub with: Vec<PathBuf>,
+}
+
+/// Imports the file and writes the menu: [`Outcome::Success`] (status 0) when everything
+/// mapped, [`Outcome::Findings`] (1) when something was approximated or the menu has errors
+/// (each finding shown on stderr, the menu written all the same), [`Outcome::Errored`] (2)
+/// when the file cannot be read as the platform's format (nothing written).
+///
+/// # Errors
+/// The file cannot be read at all, it is no platform's file, or the output cannot be written
+/// (status 2).
+pub fn run(args: &ImportArgs, color: ColorChoice) -> Result<Outcome, Error> {
+    let mut sources = Sources::new();
+    let (platform, outcome) = import::import_file(&args.file, args.from, &args.with, &mut sources)?;
+    let Some(platform) = platform else {
+        return Err(Error::Usage(UsageError::NotImportable(args.file.clone())));
+    };
+    let shown = |findings: &[Diagnostic]| {
+        let _ = crate::diag::render_text(&mut super::stderr(color), &sources, findings);
+    };
+    let Some(menu) = &outcome.menu else {
+        shown(&outcome.diagnostics);
+        say!(
+            "error: `{}` cannot be read as {}: nothing written",
+            args.file.display(),
+            platform.name()
+        );
+        return Ok(Outcome::Errored);
+    };
+    shown(&outcome.diagnostics);
+    let out_path = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let header = vec![
+        format!("Imported by ivrsim from {} ({}).", args.file.display(), platform.name()),
+        "Each node's comment says where in that file it came from; `ivrsim import` listed what it".into(),
+        "could not map faithfully. Run `ivrsim check` on this file before it goes live.".into(),
+    ];
+    let written = crate::menu::write::write(
+        menu,
+        &crate::menu::write::WriteOptions {
+            sources: Some(&sources),
+            header: &header,
+            out_path,
+        },
+    );
+    for lost in &written.lost {
+        say!("warning: the menu file cannot say this, so it is not written: {lost}");
+    }
+    super::write_output(out_path, written.text.as_bytes())?;
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    let approximated = outcome.diagnostics.len() - errors + written.lost.len();
+    if let Some(path) = out_path {
+        say!(
+            "wrote `{}` from {} `{}`: {} node{}, {approximated} approximation{}, {errors} error{}",
+            path.display(),
+            platform.name(),
+            args.file.display(),
+            menu.nodes.len(),
+            if menu.nodes.len() == 1 { "" } else { "s" },
+            if approximated == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+        );
+    }
+    Ok(if errors + approximated == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
