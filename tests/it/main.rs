@@ -15,6 +15,7 @@ mod graph;
 mod indent;
 mod kinds;
 mod layers;
+mod menu_write;
 mod operator;
 mod operator_robustness;
 mod outputs;
