@@ -243,12 +243,15 @@ fn emit_value(out: &mut String, value: &Y, indent: usize, used: usize) {
     }
 }
 
+/// Prints a block list: each item on its `- ` line, mappings in flow style when every item of
+/// the list fits so (one style for the items of one list), else as blocks.
 fn emit_list(out: &mut String, items: &[Y], indent: usize) {
+    let flows = items
+        .iter()
+        .all(|i| matches!(i, Y::S(_)) || (i.can_flow() && indent + 2 + i.flow().len() <= WIDTH));
     for item in items {
         match item {
-            Y::M(entries, _)
-                if !entries.is_empty() && !(item.can_flow() && indent + 2 + item.flow().len() <= WIDTH) =>
-            {
+            Y::M(entries, _) if !entries.is_empty() && !flows => {
                 // `- first: …` then the other entries under it.
                 let mut block = String::new();
                 emit_map(&mut block, item, indent + 2);
@@ -597,28 +600,38 @@ const LOST: usize = 1_000_000;
 /// default; `expressible(v, d)`: a node's `v` can be written under default `d`), counting the
 /// line of the default itself; the built-in one, then the first met, on a tie.
 fn choose<T: PartialEq + Clone>(builtin: T, values: &[(T, bool)], expressible: impl Fn(&T, &T) -> bool) -> T {
-    let mut candidates = vec![builtin.clone()];
+    candidates(&builtin, values)
+        .into_iter()
+        .min_by_key(|d| cost(d, &builtin, values, &expressible))
+        .unwrap_or(builtin)
+}
+
+/// `builtin`, then each value of `values` once, in order.
+fn candidates<T: PartialEq + Clone>(builtin: &T, values: &[(T, bool)]) -> Vec<T> {
+    let mut out = vec![builtin.clone()];
     for (v, _) in values {
-        if !candidates.contains(v) {
-            candidates.push(v.clone());
+        if !out.contains(v) {
+            out.push(v.clone());
         }
     }
-    let cost = |d: &T| -> usize {
-        let own = usize::from(*d != builtin);
-        own + values
-            .iter()
-            .map(|(v, can)| {
-                if v == d {
-                    0
-                } else if *can && expressible(v, d) {
-                    1
-                } else {
-                    LOST
-                }
-            })
-            .sum::<usize>()
-    };
-    candidates.into_iter().min_by_key(cost).unwrap_or(builtin)
+    out
+}
+
+/// The lines default `d` takes (see [`choose`]); [`LOST`] for each node it cannot be written for.
+fn cost<T: PartialEq>(d: &T, builtin: &T, values: &[(T, bool)], expressible: &impl Fn(&T, &T) -> bool) -> usize {
+    let own = usize::from(d != builtin);
+    own + values
+        .iter()
+        .map(|(v, can)| {
+            if v == d {
+                0
+            } else if *can && expressible(v, d) {
+                1
+            } else {
+                LOST
+            }
+        })
+        .sum::<usize>()
 }
 
 fn any<T>(_: &T, _: &T) -> bool {
@@ -671,32 +684,34 @@ fn flow_of<T>(v: Option<&T>, f: impl Fn(&T) -> Y) -> Option<String> {
 
 /// What a node writes of its fallbacks, under `defaults.fallback` `df` and the chosen
 /// `defaults.fallback_no_input`/`_no_match`: `(fallback, fallback_no_input, fallback_no_match)`,
-/// or `None` when no fields give the node's back.
+/// or `None` when no fields give the node's back. `unlimited`: whether the node writes
+/// `max_no_input: unlimited` / `max_no_match: unlimited` itself (a kind's own fallback beside
+/// it on the node is E016).
 type Fallbacks = (Option<String>, Option<String>, Option<String>);
 
 fn fallbacks_written(
     node: (Option<&str>, Option<&str>, Option<&str>),
     df: Option<&str>,
-    dni: Option<&str>,
-    dnm: Option<&str>,
+    (dni, dnm): (Option<&str>, Option<&str>),
+    (unl_i, unl_m): (bool, bool),
 ) -> Option<Fallbacks> {
     let (f, ni, nm) = node;
     let own = |v: Option<&str>| v.map(str::to_owned);
     // Without the node's own `fallback`: it inherits `df` and the kinds' defaults.
     if f == df {
-        let kind = |v: Option<&str>, d: Option<&str>| -> Option<Option<String>> {
-            if v == d {
-                Some(None)
-            } else {
-                v.map(|v| Some(v.to_owned()))
+        let kind = |v: Option<&str>, d: Option<&str>, unlimited: bool| -> Option<Option<String>> {
+            match v {
+                _ if v == d => Some(None),
+                Some(v) if !unlimited => Some(Some(v.to_owned())),
+                _ => None,
             }
         };
-        if let (Some(wi), Some(wm)) = (kind(ni, dni), kind(nm, dnm)) {
+        if let (Some(wi), Some(wm)) = (kind(ni, dni, unl_i), kind(nm, dnm, unl_m)) {
             return Some((None, wi, wm));
         }
     }
     // With it: the kinds' defaults are not inherited; all three at once is E016.
-    if f.is_some() && !(ni.is_some() && nm.is_some()) {
+    if f.is_some() && !(ni.is_some() && nm.is_some()) && !(unl_i && ni.is_some()) && !(unl_m && nm.is_some()) {
         return Some((own(f), own(ni), own(nm)));
     }
     None
@@ -818,49 +833,89 @@ impl<'a> Writer<'a> {
             hold_exit: choose(None, &opt(&|h| flow_of(h.exit.as_deref(), hold_exit)), some_or_none),
             when_no_operator: choose(None, &plans, some_or_none),
         };
-        // The kinds' own fallbacks: the pair of defaults that writes the fewest fields.
-        let df = self.menu.defaults.fallback.as_ref().map(|r| r.name.as_str());
-        let name = |r: &Option<NodeRef>| r.as_ref().map(|r| r.name.clone());
-        let nodes: Vec<(Option<String>, Option<String>, Option<String>)> = self
-            .listens()
-            .map(|(_, l)| {
-                (
-                    name(&l.fallback),
-                    name(&l.fallback_no_input),
-                    name(&l.fallback_no_match),
-                )
-            })
-            .collect();
-        let mode = |pick: &dyn Fn(&(Option<String>, Option<String>, Option<String>)) -> Option<String>| {
-            let values: Vec<(Option<String>, bool)> = nodes
-                .iter()
-                .filter(|n| n.0.as_deref() == df)
-                .map(|n| (pick(n), true))
-                .collect();
-            choose(None, &values, any)
-        };
-        let (mi, mm) = (mode(&|n| n.1.clone()), mode(&|n| n.2.clone()));
-        let candidates = [(None, None), (mi.clone(), None), (None, mm.clone()), (mi, mm)];
-        let total = |(dni, dnm): &(Option<String>, Option<String>)| -> usize {
-            usize::from(dni.is_some())
-                + usize::from(dnm.is_some())
-                + nodes
-                    .iter()
-                    .map(|n| {
-                        fallback_cost(&fallbacks_written(
-                            (n.0.as_deref(), n.1.as_deref(), n.2.as_deref()),
-                            df,
-                            dni.as_deref(),
-                            dnm.as_deref(),
-                        ))
-                    })
-                    .sum::<usize>()
-        };
-        if let Some((dni, dnm)) = candidates.into_iter().min_by_key(total) {
+        // The retry limits and the kinds' own fallbacks, together: a kind's fallback beside
+        // `unlimited` retries of that kind in one place is E016.
+        let ni = retries(&|l| l.max_no_input);
+        let nm = retries(&|l| l.max_no_match);
+        let builtin = Retries::Limit(lower::DEFAULT_MAX_RETRIES);
+        let mut best: Option<(usize, Retries, Retries, Option<String>, Option<String>)> = None;
+        for a in candidates(&builtin, &ni).into_iter().take(8) {
+            for b in candidates(&builtin, &nm).into_iter().take(8) {
+                let (fc, dni, dnm) = self.fallback_defaults(a, b);
+                let total = cost(&a, &builtin, &ni, &any) + cost(&b, &builtin, &nm, &any) + fc;
+                if best.as_ref().is_none_or(|x| total < x.0) {
+                    best = Some((total, a, b, dni, dnm));
+                }
+            }
+        }
+        if let Some((_, a, b, dni, dnm)) = best {
+            c.max_no_input = a;
+            c.max_no_match = b;
             c.fallback_no_input = dni;
             c.fallback_no_match = dnm;
         }
         c
+    }
+
+    /// Whether a node writes `max_no_input: unlimited` and `max_no_match: unlimited` itself
+    /// under the default limits `mi` and `mm`.
+    fn unlimited_on(l: &Listen, mi: Retries, mm: Retries) -> (bool, bool) {
+        (
+            l.max_no_input != mi && l.max_no_input == Retries::Unlimited,
+            l.max_no_match != mm && l.max_no_match == Retries::Unlimited,
+        )
+    }
+
+    /// The `defaults.fallback_no_input` and `_no_match` that write the fewest fields under the
+    /// default retry limits `mi` and `mm`, with their cost.
+    fn fallback_defaults(&self, mi: Retries, mm: Retries) -> (usize, Option<String>, Option<String>) {
+        fn name(r: &Option<NodeRef>) -> Option<&str> {
+            r.as_ref().map(|r| r.name.as_str())
+        }
+        let df = name(&self.menu.defaults.fallback);
+        let nodes: Vec<_> = self
+            .listens()
+            .map(|(_, l)| {
+                (
+                    (
+                        name(&l.fallback),
+                        name(&l.fallback_no_input),
+                        name(&l.fallback_no_match),
+                    ),
+                    Self::unlimited_on(l, mi, mm),
+                )
+            })
+            .collect();
+        let mode = |pick: &dyn Fn(&(Option<&str>, Option<&str>, Option<&str>)) -> Option<String>| {
+            let values: Vec<(Option<String>, bool)> = nodes
+                .iter()
+                .filter(|(n, _)| n.0 == df)
+                .map(|(n, _)| (pick(n), true))
+                .collect();
+            choose(None, &values, any)
+        };
+        let (ci, cm) = (mode(&|n| n.1.map(str::to_owned)), mode(&|n| n.2.map(str::to_owned)));
+        [(None, None), (ci.clone(), None), (None, cm.clone()), (ci, cm)]
+            .into_iter()
+            // In `defaults` too: beside `unlimited`, or both beside `fallback`, is E016.
+            .filter(|(i, m)| {
+                !(i.is_some() && mi == Retries::Unlimited)
+                    && !(m.is_some() && mm == Retries::Unlimited)
+                    && !(i.is_some() && m.is_some() && df.is_some())
+            })
+            .map(|(dni, dnm)| {
+                let total = usize::from(dni.is_some())
+                    + usize::from(dnm.is_some())
+                    + nodes
+                        .iter()
+                        .map(|(n, unl)| {
+                            fallback_cost(&fallbacks_written(*n, df, (dni.as_deref(), dnm.as_deref()), *unl))
+                        })
+                        .sum::<usize>();
+                (total, dni, dnm)
+            })
+            .min_by_key(|x| x.0)
+            .unwrap_or((LOST, None, None))
     }
 
     fn root(&mut self) -> Y {
@@ -1452,8 +1507,8 @@ impl<'a> Writer<'a> {
                 name(&l.fallback_no_match),
             ),
             df,
-            c.fallback_no_input.as_deref(),
-            c.fallback_no_match.as_deref(),
+            (c.fallback_no_input.as_deref(), c.fallback_no_match.as_deref()),
+            Self::unlimited_on(l, c.max_no_input, c.max_no_match),
         ) {
             Some((f, ni, nm)) => {
                 for (field, v) in [("fallback", f), ("fallback_no_input", ni), ("fallback_no_match", nm)] {
@@ -1463,23 +1518,6 @@ impl<'a> Writer<'a> {
                 }
             }
             None => self.lose(format!("node `{}`: its fallbacks cannot be written", n.id)),
-        }
-        // A kind's own fallback beside `unlimited` retries of that kind is E016.
-        for (kind, limit, fallback) in [
-            ("no_input", l.max_no_input, &l.fallback_no_input),
-            ("no_match", l.max_no_match, &l.fallback_no_match),
-        ] {
-            let written = |f: &str| matches!(&*m, Y::M(e, _) if e.iter().any(|e| e.key == f));
-            if limit == Retries::Unlimited
-                && fallback.is_some()
-                && written(&format!("max_{kind}"))
-                && written(&format!("fallback_{kind}"))
-            {
-                self.lose(format!(
-                    "node `{}`: `fallback_{kind}` beside `max_{kind}: unlimited` on the node",
-                    n.id
-                ));
-            }
         }
         if l.barge_in != c.barge_in {
             m.put("barge_in", boolean(l.barge_in));
@@ -1553,7 +1591,191 @@ mod tests {
                 .join("\n")
         };
         assert_eq!(plain(&first.text), plain(&second.text));
+        assert_eq!(shape(&m), shape(&again), "{yaml}\n---\n{}", first.text);
         first.text
+    }
+
+    /// The menu without its places (its `Debug` text with every `Span` and the id index left
+    /// out): all else the model holds.
+    fn shape(menu: &Menu) -> String {
+        let mut m = menu.clone();
+        m.ids.clear();
+        let span = regex::Regex::new(
+            r"Span \{ file: FileId\(\d+\), start: \d+, end: \d+, pointer: (None|Some\(PointerId\(\d+\)\)) \}",
+        )
+        .unwrap();
+        span.replace_all(&format!("{m:?}"), "Span").into_owned()
+    }
+
+    /// A small deterministic random source (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn chance(&mut self, percent: u64) -> bool {
+            self.next() % 100 < percent
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[(self.next() % from.len() as u64) as usize]
+        }
+    }
+
+    /// A menu whose settings are scattered at random over `defaults` and the nodes (values
+    /// from small pools, so that nodes share some): what the writer must find its defaults in.
+    /// Some such menus have errors (two fallbacks and `fallback` on one node, …); the caller
+    /// skips them.
+    fn random_menu(seed: u64) -> String {
+        let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        let targets = ["t0", "t1", "end", "msg"];
+        let lists = [
+            "[{ text: \"Sorry?\" }]",
+            "[{ text: \"Sorry?\" }, { text: \"Press 0.\" }]",
+            "[]",
+            "[{ text: \"What was that?\", audio: what.wav }]",
+        ];
+        let plans = [
+            "{ action: hold, max_wait: 2m }",
+            "{ action: message, prompt: { text: \"Busy.\" } }",
+            "{ action: goto, to: end }",
+            "{ action: callback, to: c0 }",
+        ];
+        let holds = [
+            ("every", "45s"),
+            ("prompt", "{ text: \"You are number {position}.\" }"),
+            ("expected_wait", "{ handle_time: 4m, call_takers: 2 }"),
+            ("periodic", "{ every: 60s, prompt: { text: \"Try our website.\" } }"),
+            ("exit", "{ key: \"1\", to: msg }"),
+        ];
+        let mut y = String::from("name: Random\nentry: m0\n");
+        let mut d = String::new();
+        let mut field = |r: &mut Rng, out: &mut String, indent: &str, percent: u64, name: &str, values: &[&str]| {
+            if r.chance(percent) {
+                out.push_str(&format!("{indent}{name}: {}\n", r.pick(values)));
+            }
+        };
+        let listen = |r: &mut Rng,
+                      out: &mut String,
+                      indent: &str,
+                      menu: bool,
+                      field: &mut dyn FnMut(&mut Rng, &mut String, &str, u64, &str, &[&str])| {
+            field(r, out, indent, 30, "timeout", &["5s", "10s", "2s"]);
+            field(r, out, indent, 20, "inter_digit_timeout", &["3s", "1500ms"]);
+            field(r, out, indent, 30, "max_no_input", &["1", "3", "2"]);
+            field(r, out, indent, 20, "max_no_match", &["1", "unlimited", "2"]);
+            field(
+                r,
+                out,
+                indent,
+                20,
+                "counting",
+                &["shared", "freeswitch", "call", "visit"],
+            );
+            field(r, out, indent, 30, "fallback", &targets);
+            field(r, out, indent, 20, "fallback_no_input", &targets);
+            field(r, out, indent, 20, "fallback_no_match", &targets);
+            field(r, out, indent, 20, "barge_in", &["true", "false"]);
+            field(r, out, indent, 30, "no_input", &lists);
+            field(r, out, indent, 30, "no_match", &lists);
+            if menu {
+                field(r, out, indent, 20, "type_ahead", &["true", "false"]);
+                if r.chance(30) {
+                    out.push_str(&format!("{indent}key_match: full_length\n"));
+                    field(r, out, indent, 50, "digit_len", &["2", "3"]);
+                } else {
+                    field(r, out, indent, 10, "key_match", &["early"]);
+                }
+            }
+        };
+        listen(&mut r, &mut d, "  ", false, &mut field);
+        if r.chance(30) {
+            d.push_str("  key_match: full_length\n");
+            field(&mut r, &mut d, "  ", 50, "digit_len", &["2", "4"]);
+        }
+        field(&mut r, &mut d, "  ", 20, "type_ahead", &["true", "false"]);
+        field(&mut r, &mut d, "  ", 20, "operator", &targets);
+        field(&mut r, &mut d, "  ", 20, "main_menu", &["m1"]);
+        field(
+            &mut r,
+            &mut d,
+            "  ",
+            40,
+            "keys",
+            &["{ operator: \"0\", repeat: \"*\" }", "{ back: \"#\" }"],
+        );
+        field(&mut r, &mut d, "  ", 20, "goodbye", &["{ text: \"Bye.\" }"]);
+        field(&mut r, &mut d, "  ", 40, "when_no_operator", &plans);
+        let hold = |r: &mut Rng, indent: &str| -> String {
+            let mut h = String::new();
+            for (name, value) in holds {
+                if r.chance(30) {
+                    h.push_str(&format!("{indent}  {name}: {value}\n"));
+                }
+            }
+            if h.is_empty() { h } else { format!("{indent}hold:\n{h}") }
+        };
+        d.push_str(&hold(&mut r, "  "));
+        if !d.is_empty() {
+            y.push_str(&format!("defaults:\n{d}"));
+        }
+        y.push_str("nodes:\n");
+        for i in 0..4 {
+            let next = ["m1", "m2", "m3", "c0"][i];
+            y.push_str(&format!(
+                "  m{i}:\n    kind: menu\n    prompt: {{ text: \"Menu {i}.\" }}\n    options:\n      - {{ key: \"1\", to: {next} }}\n      - {{ key: \"2\", to: t{} }}\n",
+                i % 2
+            ));
+            field(&mut r, &mut y, "    ", 10, "short_prompt", &["{ text: \"Short.\" }"]);
+            listen(&mut r, &mut y, "    ", true, &mut field);
+        }
+        for i in 0..2 {
+            y.push_str(&format!(
+                "  c{i}:\n    kind: collect\n    prompt: {{ text: \"Number.\" }}\n    digits: {{ min: 1, max: 4 }}\n    store: n{i}\n    next: {}\n",
+                ["c1", "msg"][i]
+            ));
+            listen(&mut r, &mut y, "    ", false, &mut field);
+        }
+        y.push_str("  msg:\n    kind: message\n    prompt: { text: \"Note.\" }\n    next: rec\n");
+        field(&mut r, &mut y, "    ", 30, "barge_in", &["true", "false"]);
+        y.push_str("  rec:\n    kind: record\n    next: end\n");
+        field(&mut r, &mut y, "    ", 30, "timeout", &["5s", "10s", "7s"]);
+        for i in 0..2 {
+            y.push_str(&format!("  t{i}:\n    kind: transfer\n    queue: q{i}\n"));
+            field(&mut r, &mut y, "    ", 30, "when_no_operator", &plans);
+            y.push_str(&hold(&mut r, "    "));
+        }
+        y.push_str("  end: { kind: hangup }\n");
+        y
+    }
+
+    #[test]
+    fn menus_with_settings_scattered_over_defaults_and_nodes_read_back_the_same() {
+        let mut done = 0;
+        for seed in 0..300 {
+            let yaml = random_menu(seed);
+            let (_, _, d) = load("t/m.yaml", &yaml);
+            if d.iter().any(|d| d.severity() == crate::diag::Severity::Error) {
+                continue;
+            }
+            let (m, _, _) = load("t/m.yaml", &yaml);
+            let w = write(&m, &WriteOptions::default());
+            assert!(w.lost.is_empty(), "seed {seed}: {:?}\n{yaml}", w.lost);
+            if d.is_empty() {
+                round_trip(&yaml);
+            } else {
+                let (again, s2, d2) = load("t/m.yaml", &w.text);
+                assert_eq!(d2.len(), d.len(), "seed {seed}\n{}", errors(&s2, &d2));
+                assert_eq!(shape(&m), shape(&again), "seed {seed}\n{yaml}\n---\n{}", w.text);
+            }
+            done += 1;
+        }
+        assert!(done >= 200, "only {done} of 300 random menus loaded without errors");
     }
 
     #[test]

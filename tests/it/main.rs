@@ -16,6 +16,7 @@ mod import_connect;
 mod indent;
 mod kinds;
 mod layers;
+mod menu_write;
 mod operator;
 mod operator_robustness;
 mod outputs;
