@@ -177,3 +177,53 @@ mod tests {
         assert_eq!(w023, 2);
     }
 }
+
+/// An Amazon Connect contact flow (flow language JSON) of about `blocks` actions, for timing
+/// `ivrsim import` and `ivrsim check` on a large flow (`scripts/bench-import.sh`,
+/// `benches/import.rs`). It repeats a unit of eight blocks: a message, a menu
+/// (GetParticipantInput) of three keys, a Loop retrying it twice, a Set contact attributes, a
+/// Store customer input, a Compare on it, a Set working queue and a transfer; key 1 goes on to
+/// the next unit, the last unit's to a hang-up.
+pub fn connect_flow(blocks: usize) -> String {
+    let units = blocks.div_ceil(8).max(1);
+    let mut actions = Vec::with_capacity(units * 8 + 1);
+    for u in 0..units {
+        let next = if u + 1 == units {
+            "end".to_owned()
+        } else {
+            format!("m{}", u + 1)
+        };
+        actions.push(format!(
+            r#"{{"Identifier": "m{u}", "Type": "MessageParticipant", "Parameters": {{"Text": "Section {u}. Please listen carefully."}}, "Transitions": {{"NextAction": "g{u}", "Errors": [{{"NextAction": "q{u}", "ErrorType": "NoMatchingError"}}]}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "g{u}", "Type": "GetParticipantInput", "Parameters": {{"Text": "For the next section press 1. To enter a number press 2. For a person press 0.", "StoreInput": "False", "InputTimeLimitSeconds": "5"}}, "Transitions": {{"NextAction": "l{u}", "Conditions": [{{"NextAction": "{next}", "Condition": {{"Operator": "Equals", "Operands": ["1"]}}}}, {{"NextAction": "s{u}", "Condition": {{"Operator": "Equals", "Operands": ["2"]}}}}, {{"NextAction": "q{u}", "Condition": {{"Operator": "Equals", "Operands": ["0"]}}}}], "Errors": [{{"NextAction": "l{u}", "ErrorType": "InputTimeLimitExceeded"}}, {{"NextAction": "l{u}", "ErrorType": "NoMatchingCondition"}}, {{"NextAction": "q{u}", "ErrorType": "NoMatchingError"}}]}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "l{u}", "Type": "Loop", "Parameters": {{"LoopCount": "2"}}, "Transitions": {{"NextAction": "q{u}", "Conditions": [{{"NextAction": "g{u}", "Condition": {{"Operator": "Equals", "Operands": ["ContinueLooping"]}}}}, {{"NextAction": "q{u}", "Condition": {{"Operator": "Equals", "Operands": ["DoneLooping"]}}}}]}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "s{u}", "Type": "UpdateContactAttributes", "Parameters": {{"Attributes": {{"section": "{u}"}}}}, "Transitions": {{"NextAction": "n{u}"}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "n{u}", "Type": "GetParticipantInput", "Parameters": {{"Text": "Enter your number, then press hash.", "StoreInput": "True", "InputTimeLimitSeconds": "8", "InputValidation": {{"CustomValidation": {{"MaximumLength": "8"}}}}, "DTMFConfiguration": {{"DisableCancelKey": "True"}}}}, "Transitions": {{"NextAction": "c{u}"}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "c{u}", "Type": "Compare", "Parameters": {{"ComparisonValue": "$.StoredCustomerInput"}}, "Transitions": {{"NextAction": "q{u}", "Conditions": [{{"NextAction": "{next}", "Condition": {{"Operator": "NumberGreaterThan", "Operands": ["1000"]}}}}], "Errors": [{{"NextAction": "q{u}", "ErrorType": "NoMatchingCondition"}}]}}}}"#
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "q{u}", "Type": "UpdateContactTargetQueue", "Parameters": {{"QueueId": "arn:aws:connect:eu-west-1:1:instance/i/queue/desk{}"}}, "Transitions": {{"NextAction": "t{u}"}}}}"#,
+            u % 7
+        ));
+        actions.push(format!(
+            r#"{{"Identifier": "t{u}", "Type": "TransferContactToQueue", "Parameters": {{}}, "Transitions": {{}}}}"#
+        ));
+    }
+    actions.push(
+        r#"{"Identifier": "end", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}"#.to_owned(),
+    );
+    format!(
+        "{{\"Version\": \"2019-10-30\", \"StartAction\": \"m0\", \"Actions\": [\n{}\n]}}\n",
+        actions.join(",\n")
+    )
+}
