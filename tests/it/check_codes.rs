@@ -76,9 +76,14 @@ fn check_fixture(stem: &str, exit: i32, also: &[&str]) {
         "codes found in {file}:\n{}",
         out.stdout
     );
-    // The finding points into a file, with a caret, and the run ends with the verdict.
+    // The finding points into a file, with a caret (or, in an imported JSON flow, at a JSON
+    // pointer), and the run ends with the verdict.
     assert!(out.stdout.contains("--> "), "{}", out.stdout);
-    assert!(out.stdout.contains('^'), "{}", out.stdout);
+    assert!(
+        out.stdout.contains('^') || out.stdout.contains(".json: /"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout.lines().last().is_some_and(|l| l.starts_with(&file)),
         "{}",
