@@ -15,14 +15,18 @@
 //! - `audio_dir` is written relative to the folder of the file written (see
 //!   [`WriteOptions::out_path`]), and each clip as its name under `audio_dir`
 //!   ([`ClipRef::name`]), as the loader resolves them;
-//! - strings are written plain only when YAML reads them back as the same text (letters first,
-//!   no `:`, `#`, `,`, brackets or quotes, not `yes`/`no`/`null`/…); otherwise double-quoted
-//!   with escapes. DTMF keys, prompt texts, descriptions, times and dates are always quoted.
+//! - strings are written plain only when YAML reads them back as the same text ([`is_plain`]:
+//!   a letter first, no `:`, `#`, `,`, brackets or double quotes, not `yes`/`no`/`null`/…);
+//!   otherwise double-quoted with escapes ([`quoted`]). DTMF keys, prompt texts, descriptions,
+//!   patterns, times and dates are always quoted; durations are written in their largest whole
+//!   unit ([`duration`]).
 //!
-//! What the format cannot say is listed in [`Written::lost`] instead of being written wrong:
-//! places (spans) other than the comments, a `when` with two variable tests, a schedule
-//! period without days, and settings that no combination of `defaults` and node fields gives
-//! back (for menus the loader made, none).
+//! Places themselves are not kept (only the comments say them), nor a YAML file's comments and
+//! layout or how a value was spelt (`priority: 5` comes back as `normal`). What a built menu
+//! holds and the format cannot say (a `when` with two tests of one sort, a period on no day, a
+//! collect's `type_ahead` other than the defaults', …) is listed in [`Written::lost`] and left
+//! out or written as near as can be, never silently; for menus the loader read without errors,
+//! the list is empty (tests/it/menu_write.rs).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -33,7 +37,7 @@ use super::schedule::{DateRange, OpenPeriod, Weekday};
 use super::*;
 use crate::source::{Sources, Span, printable_line};
 
-/// How [`write`] writes a menu.
+/// How [`write()`] writes a menu.
 #[derive(Clone, Copy, Default)]
 pub struct WriteOptions<'a> {
     /// The files the menu's places point into: with them, each node gets a comment saying
@@ -59,7 +63,7 @@ pub struct Written {
 
 /// `menu` as a menu file, with a comment of `header` lines on top and, before each node, a
 /// comment saying where it came from (looked up in `sources`). `audio_dir` is written so that
-/// the text loads back from [`Menu::path`]; use [`write`] with [`WriteOptions::out_path`] to
+/// the text loads back from [`Menu::path`]; use [`write()`] with [`WriteOptions::out_path`] to
 /// write it elsewhere, and to learn what could not be written.
 pub fn to_yaml(menu: &Menu, sources: &Sources, header: &[String]) -> String {
     write(
