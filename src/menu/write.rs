@@ -15,15 +15,21 @@
 //! - `audio_dir` is written relative to the folder of the file written (see
 //!   [`WriteOptions::out_path`]), and each clip as its name under `audio_dir`
 //!   ([`ClipRef::name`]), as the loader resolves them;
-//! - strings are written plain only when YAML reads them back as the same text (letters first,
-//!   no `:`, `#`, `,`, brackets or quotes, not `yes`/`no`/`null`/…); otherwise double-quoted
-//!   with escapes. DTMF keys, prompt texts, descriptions, times and dates are always quoted.
+//! - strings are written plain only when YAML reads them back as the same text ([`is_plain`]:
+//!   a letter first, no `:`, `#`, `,`, brackets or double quotes, not `yes`/`no`/`null`/…);
+//!   otherwise double-quoted with escapes ([`quoted`]). DTMF keys, prompt texts, descriptions,
+//!   patterns, times and dates are always quoted; durations are written in their largest whole
+//!   unit ([`duration`]).
 //!
-//! What the format cannot say is listed in [`Written::lost`] instead of being written wrong:
-//! places (spans) other than the comments, a `when` with two variable tests, a schedule
-//! period without days, and settings that no combination of `defaults` and node fields gives
-//! back (for menus the loader made, none).
+//! Places themselves are not kept (only the comments say them), nor a YAML file's comments and
+//! layout or how a value was spelt (`priority: 5` comes back as `normal`). What a built menu
+//! holds and the format cannot say (a `when` with two tests of one sort, a period on no day, a
+//! collect's `type_ahead` other than the defaults', …) is listed in [`Written::lost`] and left
+//! out or written as near as can be, never silently; for menus the loader read without errors,
+//! the list is empty (tests/it/menu_write.rs).
 
+use std::collections::HashMap;
+use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
@@ -31,7 +37,7 @@ use super::schedule::{DateRange, OpenPeriod, Weekday};
 use super::*;
 use crate::source::{Sources, Span, printable_line};
 
-/// How [`write`] writes a menu.
+/// How [`write()`] writes a menu.
 #[derive(Clone, Copy, Default)]
 pub struct WriteOptions<'a> {
     /// The files the menu's places point into: with them, each node gets a comment saying
@@ -57,7 +63,7 @@ pub struct Written {
 
 /// `menu` as a menu file, with a comment of `header` lines on top and, before each node, a
 /// comment saying where it came from (looked up in `sources`). `audio_dir` is written so that
-/// the text loads back from [`Menu::path`]; use [`write`] with [`WriteOptions::out_path`] to
+/// the text loads back from [`Menu::path`]; use [`write()`] with [`WriteOptions::out_path`] to
 /// write it elsewhere, and to learn what could not be written.
 pub fn to_yaml(menu: &Menu, sources: &Sources, header: &[String]) -> String {
     write(
@@ -271,10 +277,13 @@ fn emit_list(out: &mut String, items: &[Y], indent: usize) {
 // ---------------------------------------------------------------------------------------
 // Scalars.
 
-/// `s` as a YAML double-quoted scalar: `"` and `\` escaped, and every character YAML does not
-/// allow as it is, or that a reader could take for a line break (controls, DEL, C1 controls,
-/// U+2028/U+2029, the byte-order mark, U+FFFE/U+FFFF), as an escape.
+/// `s` as a YAML double-quoted scalar: `"` and `\` escaped, and as an escape every character
+/// YAML does not allow as it is or a reader could take for a line break (controls, DEL, C1
+/// controls, U+2028/U+2029, U+FFFE/U+FFFF), and every one that does not show as itself in an
+/// editor ([`crate::source::shows_as_itself`]: bidirectional controls, zero-width characters,
+/// the byte-order mark), so the file shows what the menu says.
 pub fn quoted(s: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -284,11 +293,15 @@ pub fn quoted(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c < ' '
-                || ('\u{7f}'..='\u{9f}').contains(&c)
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+            c if !crate::source::shows_as_itself(c)
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}') =>
             {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+                let n = u32::from(c);
+                let _ = if n > 0xffff {
+                    write!(out, "\\U{n:08x}")
+                } else {
+                    write!(out, "\\u{n:04x}")
+                };
             }
             c => out.push(c),
         }
@@ -379,7 +392,7 @@ pub fn duration(d: Duration) -> String {
     }
     let (size, unit) = units
         .iter()
-        .find(|(size, _)| ns % size == 0)
+        .find(|(size, _)| ns.is_multiple_of(*size))
         .copied()
         .unwrap_or((1, "ns"));
     format!("{}{unit}", ns / size)
@@ -598,40 +611,86 @@ const LOST: usize = 1_000_000;
 /// The default that writes the fewest lines: among `builtin` and the nodes' values, the one
 /// with the fewest nodes that must say their own (`can` false: the node cannot override the
 /// default; `expressible(v, d)`: a node's `v` can be written under default `d`), counting the
-/// line of the default itself; the built-in one, then the first met, on a tie.
-fn choose<T: PartialEq + Clone>(builtin: T, values: &[(T, bool)], expressible: impl Fn(&T, &T) -> bool) -> T {
-    candidates(&builtin, values)
+/// line of the default itself; the built-in one, then the most common, on a tie. Linear in the
+/// nodes: only the 16 most common values are tried.
+fn choose<T: Clone + PartialEq + fmt::Debug>(
+    builtin: T,
+    values: &[(T, bool)],
+    expressible: impl Fn(&T, &T) -> bool,
+) -> T {
+    let t = tally(values);
+    candidates(&builtin, &t, 16)
         .into_iter()
-        .min_by_key(|d| cost(d, &builtin, values, &expressible))
+        .min_by_key(|d| cost(d, &builtin, &t, &expressible))
         .unwrap_or(builtin)
 }
 
-/// `builtin`, then each value of `values` once, in order.
-fn candidates<T: PartialEq + Clone>(builtin: &T, values: &[(T, bool)]) -> Vec<T> {
-    let mut out = vec![builtin.clone()];
-    for (v, _) in values {
-        if !out.contains(v) {
-            out.push(v.clone());
-        }
+/// The distinct values of `values` (told apart by their `Debug` text, so any value of the
+/// model can be counted), in order of first appearance: each with how many nodes have it and
+/// how many of those cannot override a default.
+fn tally<T: Clone + fmt::Debug>(values: &[(T, bool)]) -> Vec<(T, usize, usize)> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(T, usize, usize)> = Vec::new();
+    for (v, can) in values {
+        let i = *index.entry(format!("{v:?}")).or_insert_with(|| {
+            out.push((v.clone(), 0, 0));
+            out.len() - 1
+        });
+        out[i].1 += 1;
+        out[i].2 += usize::from(!can);
     }
     out
 }
 
+/// `builtin`, then the `k` most common values of `tally`.
+fn candidates<T: Clone + PartialEq>(builtin: &T, tally: &[(T, usize, usize)], k: usize) -> Vec<T> {
+    let mut by_count: Vec<&(T, usize, usize)> = tally.iter().collect();
+    by_count.sort_by_key(|(_, n, _)| std::cmp::Reverse(*n));
+    let mut out = vec![builtin.clone()];
+    out.extend(
+        by_count
+            .into_iter()
+            .map(|(v, _, _)| v)
+            .filter(|v| *v != builtin)
+            .take(k)
+            .cloned(),
+    );
+    out
+}
+
 /// The lines default `d` takes (see [`choose`]); [`LOST`] for each node it cannot be written for.
-fn cost<T: PartialEq>(d: &T, builtin: &T, values: &[(T, bool)], expressible: &impl Fn(&T, &T) -> bool) -> usize {
+fn cost<T: PartialEq>(d: &T, builtin: &T, tally: &[(T, usize, usize)], expressible: &impl Fn(&T, &T) -> bool) -> usize {
     let own = usize::from(d != builtin);
-    own + values
+    own + tally
         .iter()
-        .map(|(v, can)| {
+        .map(|(v, n, fixed)| {
             if v == d {
                 0
-            } else if *can && expressible(v, d) {
-                1
+            } else if expressible(v, d) {
+                n - fixed + fixed * LOST
             } else {
-                LOST
+                n * LOST
             }
         })
         .sum::<usize>()
+}
+
+/// The best default of `tally` alone, then (with `k` > 0) `builtin` and the `k` most common
+/// values, for a choice made together with another setting.
+fn choose_from<T: Clone + PartialEq>(builtin: &T, tally: &[(T, usize, usize)], k: usize) -> Vec<T> {
+    let all = candidates(builtin, tally, 16);
+    let best = all
+        .iter()
+        .min_by_key(|d| cost(*d, builtin, tally, &any))
+        .cloned()
+        .unwrap_or_else(|| builtin.clone());
+    let mut out = vec![best];
+    for c in candidates(builtin, tally, k) {
+        if k > 0 && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn any<T>(_: &T, _: &T) -> bool {
@@ -689,8 +748,14 @@ fn flow_of<T>(v: Option<&T>, f: impl Fn(&T) -> Y) -> Option<String> {
 /// it on the node is E016).
 type Fallbacks = (Option<String>, Option<String>, Option<String>);
 
+/// A node's `(fallback, fallback_no_input, fallback_no_match)` as the model has them.
+type NodeFallbacks<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+/// `defaults.fallback_no_input` and `defaults.fallback_no_match`.
+type KindFallbacks = (Option<String>, Option<String>);
+
 fn fallbacks_written(
-    node: (Option<&str>, Option<&str>, Option<&str>),
+    node: NodeFallbacks<'_>,
     df: Option<&str>,
     (dni, dnm): (Option<&str>, Option<&str>),
     (unl_i, unl_m): (bool, bool),
@@ -800,16 +865,8 @@ impl<'a> Writer<'a> {
         let mut c = Chosen {
             timeout: choose(lower::DEFAULT_TIMEOUT, &timeouts, any),
             inter_digit_timeout: self.menu.defaults.inter_digit_timeout,
-            max_no_input: choose(
-                Retries::Limit(lower::DEFAULT_MAX_RETRIES),
-                &retries(&|l| l.max_no_input),
-                any,
-            ),
-            max_no_match: choose(
-                Retries::Limit(lower::DEFAULT_MAX_RETRIES),
-                &retries(&|l| l.max_no_match),
-                any,
-            ),
+            max_no_input: Retries::Limit(lower::DEFAULT_MAX_RETRIES),
+            max_no_match: Retries::Limit(lower::DEFAULT_MAX_RETRIES),
             counting: choose(Counting::Visit, &counting, any),
             fallback_no_input: None,
             fallback_no_match: None,
@@ -835,20 +892,24 @@ impl<'a> Writer<'a> {
         };
         // The retry limits and the kinds' own fallbacks, together: a kind's fallback beside
         // `unlimited` retries of that kind in one place is E016.
-        let ni = retries(&|l| l.max_no_input);
-        let nm = retries(&|l| l.max_no_match);
+        let ni = tally(&retries(&|l| l.max_no_input));
+        let nm = tally(&retries(&|l| l.max_no_match));
         let builtin = Retries::Limit(lower::DEFAULT_MAX_RETRIES);
-        let mut best: Option<(usize, Retries, Retries, Option<String>, Option<String>)> = None;
-        for a in candidates(&builtin, &ni).into_iter().take(8) {
-            for b in candidates(&builtin, &nm).into_iter().take(8) {
-                let (fc, dni, dnm) = self.fallback_defaults(a, b);
+        // Without `unlimited` anywhere, the limits do not bear on the fallbacks.
+        let unlimited = ni.iter().chain(&nm).any(|(v, _, _)| *v == Retries::Unlimited);
+        let k = if unlimited { 4 } else { 0 };
+        let pick = |t: &[(Retries, usize, usize)]| choose_from(&builtin, t, k);
+        let mut best: Option<(usize, Retries, Retries, KindFallbacks)> = None;
+        for a in pick(&ni) {
+            for b in pick(&nm) {
+                let (fc, kinds) = self.fallback_defaults(a, b);
                 let total = cost(&a, &builtin, &ni, &any) + cost(&b, &builtin, &nm, &any) + fc;
                 if best.as_ref().is_none_or(|x| total < x.0) {
-                    best = Some((total, a, b, dni, dnm));
+                    best = Some((total, a, b, kinds));
                 }
             }
         }
-        if let Some((_, a, b, dni, dnm)) = best {
+        if let Some((_, a, b, (dni, dnm))) = best {
             c.max_no_input = a;
             c.max_no_match = b;
             c.fallback_no_input = dni;
@@ -868,12 +929,12 @@ impl<'a> Writer<'a> {
 
     /// The `defaults.fallback_no_input` and `_no_match` that write the fewest fields under the
     /// default retry limits `mi` and `mm`, with their cost.
-    fn fallback_defaults(&self, mi: Retries, mm: Retries) -> (usize, Option<String>, Option<String>) {
+    fn fallback_defaults(&self, mi: Retries, mm: Retries) -> (usize, KindFallbacks) {
         fn name(r: &Option<NodeRef>) -> Option<&str> {
             r.as_ref().map(|r| r.name.as_str())
         }
         let df = name(&self.menu.defaults.fallback);
-        let nodes: Vec<_> = self
+        let nodes: Vec<(NodeFallbacks<'_>, (bool, bool))> = self
             .listens()
             .map(|(_, l)| {
                 (
@@ -886,7 +947,7 @@ impl<'a> Writer<'a> {
                 )
             })
             .collect();
-        let mode = |pick: &dyn Fn(&(Option<&str>, Option<&str>, Option<&str>)) -> Option<String>| {
+        let mode = |pick: fn(&NodeFallbacks<'_>) -> Option<String>| {
             let values: Vec<(Option<String>, bool)> = nodes
                 .iter()
                 .filter(|(n, _)| n.0 == df)
@@ -894,14 +955,15 @@ impl<'a> Writer<'a> {
                 .collect();
             choose(None, &values, any)
         };
-        let (ci, cm) = (mode(&|n| n.1.map(str::to_owned)), mode(&|n| n.2.map(str::to_owned)));
+        let (ci, cm) = (mode(|n| n.1.map(str::to_owned)), mode(|n| n.2.map(str::to_owned)));
         [(None, None), (ci.clone(), None), (None, cm.clone()), (ci, cm)]
             .into_iter()
             // In `defaults` too: beside `unlimited`, or both beside `fallback`, is E016.
             .filter(|(i, m)| {
-                !(i.is_some() && mi == Retries::Unlimited)
-                    && !(m.is_some() && mm == Retries::Unlimited)
-                    && !(i.is_some() && m.is_some() && df.is_some())
+                let beside_unlimited =
+                    (i.is_some() && mi == Retries::Unlimited) || (m.is_some() && mm == Retries::Unlimited);
+                let three = i.is_some() && m.is_some() && df.is_some();
+                !(beside_unlimited || three)
             })
             .map(|(dni, dnm)| {
                 let total = usize::from(dni.is_some())
@@ -912,10 +974,10 @@ impl<'a> Writer<'a> {
                             fallback_cost(&fallbacks_written(*n, df, (dni.as_deref(), dnm.as_deref()), *unl))
                         })
                         .sum::<usize>();
-                (total, dni, dnm)
+                (total, (dni, dnm))
             })
             .min_by_key(|x| x.0)
-            .unwrap_or((LOST, None, None))
+            .unwrap_or((LOST, (None, None)))
     }
 
     fn root(&mut self) -> Y {
@@ -1135,7 +1197,10 @@ impl<'a> Writer<'a> {
             m.put("every", dur(every));
         }
         // The defaults' values are found in the transfers that have them.
-        let holds: Vec<&Hold> = transfers(self.menu).map(|(_, t)| &t.hold).collect();
+        let holds: Vec<&Hold> = match node {
+            Some(_) => Vec::new(),
+            None => transfers(self.menu).map(|(_, t)| &t.hold).collect(),
+        };
         let id = node.map(|(id, _)| id.to_owned());
         let mut field = |m: &mut Y, name: &str, chosen: &Option<String>, get: &dyn Fn(&Hold) -> Option<Y>| {
             let value = match node {
@@ -1189,6 +1254,11 @@ impl<'a> Writer<'a> {
                     m.put("closed", Y::list(s.closed.iter().map(dates).collect()));
                 }
                 if !s.special.is_empty() {
+                    if s.special.iter().any(|sp| sp.from >= sp.to || sp.to > 24 * 60) {
+                        self.lose(format!(
+                            "schedule `{name}`: special hours that do not open before they close"
+                        ));
+                    }
                     let special = s
                         .special
                         .iter()
@@ -1214,6 +1284,11 @@ impl<'a> Writer<'a> {
             self.lose(format!("schedule `{schedule}`: a period on no day of the week"));
             return None;
         };
+        if p.from >= p.to || p.to > 24 * 60 {
+            self.lose(format!(
+                "schedule `{schedule}`: a period that does not open before it closes"
+            ));
+        }
         let mut m = Y::map();
         m.put("days", text(&d));
         m.put("from", time(p.from));
@@ -1463,6 +1538,14 @@ impl<'a> Writer<'a> {
         if r.when.is_empty() {
             self.lose(format!("route `{id}`: a `when` without a test"));
         }
+        let numbers = r.when.iter().flat_map(|t| match t {
+            Test::Compare { value, .. } => vec![*value],
+            Test::Between { low, high, .. } => vec![*low, *high],
+            _ => Vec::new(),
+        });
+        if numbers.into_iter().any(|v| !v.is_finite()) {
+            self.lose(format!("route `{id}`: a test with a number that is not finite"));
+        }
         let mut m = Y::map();
         m.put("when", when);
         m.put("to", node_ref(&r.to));
@@ -1655,28 +1738,18 @@ mod tests {
         ];
         let mut y = String::from("name: Random\nentry: m0\n");
         let mut d = String::new();
-        let mut field = |r: &mut Rng, out: &mut String, indent: &str, percent: u64, name: &str, values: &[&str]| {
+        fn field(r: &mut Rng, out: &mut String, indent: &str, percent: u64, name: &str, values: &[&str]) {
             if r.chance(percent) {
                 out.push_str(&format!("{indent}{name}: {}\n", r.pick(values)));
             }
-        };
-        let listen = |r: &mut Rng,
-                      out: &mut String,
-                      indent: &str,
-                      menu: bool,
-                      field: &mut dyn FnMut(&mut Rng, &mut String, &str, u64, &str, &[&str])| {
+        }
+        let listen = |r: &mut Rng, out: &mut String, indent: &str, menu: bool| {
             field(r, out, indent, 30, "timeout", &["5s", "10s", "2s"]);
             field(r, out, indent, 20, "inter_digit_timeout", &["3s", "1500ms"]);
             field(r, out, indent, 30, "max_no_input", &["1", "3", "2"]);
             field(r, out, indent, 20, "max_no_match", &["1", "unlimited", "2"]);
-            field(
-                r,
-                out,
-                indent,
-                20,
-                "counting",
-                &["shared", "freeswitch", "call", "visit"],
-            );
+            let counting = ["shared", "freeswitch", "call", "visit"];
+            field(r, out, indent, 20, "counting", &counting);
             field(r, out, indent, 30, "fallback", &targets);
             field(r, out, indent, 20, "fallback_no_input", &targets);
             field(r, out, indent, 20, "fallback_no_match", &targets);
@@ -1693,7 +1766,7 @@ mod tests {
                 }
             }
         };
-        listen(&mut r, &mut d, "  ", false, &mut field);
+        listen(&mut r, &mut d, "  ", false);
         if r.chance(30) {
             d.push_str("  key_match: full_length\n");
             field(&mut r, &mut d, "  ", 50, "digit_len", &["2", "4"]);
@@ -1732,14 +1805,14 @@ mod tests {
                 i % 2
             ));
             field(&mut r, &mut y, "    ", 10, "short_prompt", &["{ text: \"Short.\" }"]);
-            listen(&mut r, &mut y, "    ", true, &mut field);
+            listen(&mut r, &mut y, "    ", true);
         }
         for i in 0..2 {
             y.push_str(&format!(
                 "  c{i}:\n    kind: collect\n    prompt: {{ text: \"Number.\" }}\n    digits: {{ min: 1, max: 4 }}\n    store: n{i}\n    next: {}\n",
                 ["c1", "msg"][i]
             ));
-            listen(&mut r, &mut y, "    ", false, &mut field);
+            listen(&mut r, &mut y, "    ", false);
         }
         y.push_str("  msg:\n    kind: message\n    prompt: { text: \"Note.\" }\n    next: rec\n");
         field(&mut r, &mut y, "    ", 30, "barge_in", &["true", "false"]);
@@ -1757,7 +1830,7 @@ mod tests {
     #[test]
     fn menus_with_settings_scattered_over_defaults_and_nodes_read_back_the_same() {
         let mut done = 0;
-        for seed in 0..300 {
+        for seed in 0..200 {
             let yaml = random_menu(seed);
             let (_, _, d) = load("t/m.yaml", &yaml);
             if d.iter().any(|d| d.severity() == crate::diag::Severity::Error) {
@@ -1775,7 +1848,7 @@ mod tests {
             }
             done += 1;
         }
-        assert!(done >= 200, "only {done} of 300 random menus loaded without errors");
+        assert!(done >= 120, "only {done} of 200 random menus loaded without errors");
     }
 
     #[test]
@@ -1801,6 +1874,7 @@ mod tests {
             quoted("a\"b\\c\nd\te\u{7}\u{85}\u{2028}"),
             r#""a\"b\\c\nd\te\u0007\u0085\u2028""#
         );
+        assert_eq!(quoted("\u{202e}x\u{e0041}é📞"), r#""\u202ex\U000e0041é📞""#);
     }
 
     #[test]
@@ -1840,6 +1914,7 @@ mod tests {
             "  leading and trailing  ",
             "tab\there",
             "Unicode: ñ, 日本語, emoji 📞, \u{2028} and \u{85}",
+            "\u{202e}right to left\u{200b}zero width\u{e0041}tag\u{feff}bom\u{7f}del\u{1b}[2J",
             "back\\slash 'single' & *alias and &anchor",
             "{position} [x] {a:digits}",
             "- dash",
@@ -1971,6 +2046,65 @@ nodes:
         assert!(text.contains("  # from flow.json: /Actions/12\n  main:\n"), "{text}");
         assert!(text.contains("description: \"Connect block 12ab\""), "{text}");
         assert!(text.contains("  # from demo_ivr.xml:2:5\n  second:\n"), "{text}");
+    }
+
+    #[test]
+    fn what_the_format_cannot_say_is_listed() {
+        let mut sources = Sources::new();
+        let file = sources.add("flow.json", "{}");
+        let at = sources.pointer(file, "");
+        let mut b = build::MenuBuilder::new(Path::new("flow.json"), "Flow", at);
+        let r = b.reference("end", at);
+        b.entry(r);
+        let to = b.reference("end", at);
+        let default = b.reference("end", at);
+        let two = vec![
+            Test::Equals {
+                var: "a".into(),
+                value: "1".into(),
+            },
+            Test::Equals {
+                var: "b".into(),
+                value: "2".into(),
+            },
+        ];
+        b.add_node(
+            build::At::new("r".into(), at),
+            None,
+            build::NodeSpec::Route(RouteNode {
+                routes: vec![Route { when: two, to }],
+                default,
+            }),
+        );
+        b.add_schedule(
+            build::At::new("never".into(), at),
+            Schedule {
+                periods: vec![OpenPeriod {
+                    days: [false; 7],
+                    from: 0,
+                    to: 60,
+                }],
+                ..Schedule::default()
+            },
+        );
+        b.add_node(
+            build::At::new("end".into(), at),
+            None,
+            build::NodeSpec::Hangup(HangupNode {
+                prompt: None,
+                reason: "self-service".into(),
+            }),
+        );
+        let (menu, findings) = b.finish();
+        assert!(findings.is_empty());
+        let w = write(&menu, &WriteOptions::default());
+        assert_eq!(w.lost.len(), 2, "{:?}", w.lost);
+        assert!(w.lost[0].contains("schedule `never`"), "{:?}", w.lost);
+        assert!(w.lost[1].contains("route `r`"), "{:?}", w.lost);
+        // What can be said is still written, and reads.
+        let (again, sources, d) = load("flow.yaml", &w.text);
+        assert!(d.is_empty(), "{}", errors(&sources, &d));
+        assert_eq!(again.nodes.len(), 2);
     }
 
     #[test]
