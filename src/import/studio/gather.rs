@@ -3,7 +3,7 @@
 //! no-input and no-match handling from its `timeout` transition and its split's `noMatch`;
 //! spoken choices from a split on its `SpeechResult`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -437,6 +437,7 @@ impl Imp<'_, '_> {
                 "after unrecognised speech the caller goes where a wrong key goes",
             );
         }
+        let mut said: HashSet<String> = HashSet::new();
         for tr in sp.trans.iter().filter(|t| t.event == "match") {
             for c in &tr.conds {
                 let pointer = format!("{}/value", c.at);
@@ -452,7 +453,7 @@ impl Imp<'_, '_> {
                         continue;
                     }
                 };
-                let Some(opt) = options.iter_mut().find(|o| tr.next.is_some_and(|n| o.to.name == n)) else {
+                let Some(opt) = options.iter().position(|o| tr.next.is_some_and(|n| o.to.name == n)) else {
                     self.approx(
                         &c.at,
                         format!(
@@ -472,8 +473,17 @@ impl Imp<'_, '_> {
                         );
                         continue;
                     }
+                    let normal = crate::rules::keyword::normalize(&w);
+                    if !said.insert(normal) {
+                        self.approx(
+                            &pointer,
+                            format!("the spoken choice `{w}` is tested by an earlier case; it is not imported here"),
+                            "nothing: Studio takes the first case that holds",
+                        );
+                        continue;
+                    }
                     let at = self.at(&pointer);
-                    opt.say.push(At::new(w, at));
+                    options[opt].say.push(At::new(w, at));
                 }
             }
         }

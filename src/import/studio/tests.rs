@@ -480,3 +480,42 @@ fn malformed_widgets_are_findings_not_panics() {
         );
     }
 }
+
+#[test]
+fn a_long_text_is_not_looped_without_bound() {
+    let long = "word ".repeat(4000);
+    let say = format!(
+        r#"{{"name": "a", "type": "say-play", "properties": {{"say": "{long}", "loop": 99}}, "transitions": [{{"event": "audioComplete", "next": "op"}}]}}"#
+    );
+    let op = r#"{"name": "op", "type": "send-to-flex", "properties": {"workflow": "WW1"}, "transitions": []}"#;
+    let (menu, shown) = run(&flow(&[&say, op]));
+    let m = menu.expect(&shown);
+    let text = &m.node(m.find("a").unwrap()).kind.prompt().unwrap().text;
+    assert_eq!(text.split_whitespace().count(), 4000);
+    assert!(shown.contains("too long to repeat 99 times"), "{shown}");
+}
+
+#[test]
+fn a_spoken_word_tested_twice_is_kept_for_the_first_case() {
+    let gather = r#"{"name": "main", "type": "gather-input-on-call", "properties": {"say": "Leak, 1. Billing, 2.", "number_of_digits": 1},
+      "transitions": [{"event": "keypress", "next": "keys"}, {"event": "speech", "next": "words"}, {"event": "timeout", "next": "op"}]}"#;
+    let keys = r#"{"name": "keys", "type": "split-based-on", "properties": {"input": "{{widgets.main.Digits}}"},
+      "transitions": [{"event": "noMatch", "next": "op"},
+        {"event": "match", "next": "op", "conditions": [{"type": "equal_to", "value": "1"}]},
+        {"event": "match", "next": "bill", "conditions": [{"type": "equal_to", "value": "2"}]}]}"#;
+    let words = r#"{"name": "words", "type": "split-based-on", "properties": {"input": "{{widgets.main.SpeechResult}}"},
+      "transitions": [{"event": "noMatch", "next": "op"},
+        {"event": "match", "next": "op", "conditions": [{"type": "contains", "value": "Leak"}]},
+        {"event": "match", "next": "bill", "conditions": [{"type": "matches_any_of", "value": "leak, bill"}]}]}"#;
+    let op = r#"{"name": "op", "type": "send-to-flex", "properties": {"workflow": "WW1"}, "transitions": []}"#;
+    let bill = r#"{"name": "bill", "type": "send-to-flex", "properties": {"workflow": "WW2"}, "transitions": []}"#;
+    let (menu, shown) = run(&flow(&[gather, keys, words, op, bill]));
+    let m = menu.expect(&shown);
+    assert!(!shown.contains("E008"), "{shown}");
+    let main = menu_node(&m, "main");
+    assert_eq!(main.options[1].say.len(), 1);
+    assert!(
+        shown.contains("the spoken choice `leak` is tested by an earlier case"),
+        "{shown}"
+    );
+}

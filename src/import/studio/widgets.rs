@@ -21,6 +21,10 @@ use crate::menu::{
     RecordNode, Route, RouteNode, SetValue, SetVar,
 };
 
+/// Longest text a `loop` repeats, in bytes (1 MiB): a long text looped 99 times is said once
+/// instead (with a finding), so a hostile file cannot make a huge prompt.
+const MAX_LOOPED_TEXT: usize = 1 << 20;
+
 impl Imp<'_, '_> {
     /// Text of a `say` (Liquid translated, SSML stripped), with findings at `pointer`.
     pub(super) fn said(&mut self, text: &str, pointer: &str) -> String {
@@ -59,10 +63,19 @@ impl Imp<'_, '_> {
                 1
             }
         };
-        let repeat = |text: String| vec![text; loops].join(" ");
         if let Some(say) = st.text("say") {
             let pointer = st.prop_at("say");
-            let text = repeat(self.said(say, &pointer));
+            let once = self.said(say, &pointer);
+            let text = if once.len().saturating_mul(loops) > MAX_LOOPED_TEXT {
+                self.approx(
+                    &st.prop_at("loop"),
+                    format!("the text is too long to repeat {loops} times; said once"),
+                    "the message is heard once",
+                );
+                once
+            } else {
+                vec![once; loops].join(" ")
+            };
             let at = self.at(&pointer);
             return self.b.prompt(node_at, &At::new(text, at), None);
         }
