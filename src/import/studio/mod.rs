@@ -138,10 +138,13 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         return cx.nothing();
     }
     let text = text.to_owned();
-    let root: Value = match serde_json::from_str(&text) {
+    // A byte order mark (editors on Windows write one) is not JSON.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let skipped = text.len() - body.len();
+    let root: Value = match serde_json::from_str(body) {
         Ok(v) => v,
         Err(e) => {
-            let at = super::xml::byte_of(&text, e.line(), e.column()).min(text.len());
+            let at = skipped + super::xml::byte_of(body, e.line(), e.column()).min(body.len());
             let span = cx.bytes(file, at..at);
             let shown = e.to_string();
             let message = shown.rsplit_once(" at line ").map_or(shown.as_str(), |(m, _)| m);

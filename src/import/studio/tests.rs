@@ -90,6 +90,14 @@ fn a_bad_json_file_is_one_finding_at_its_place() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped() {
+    let (menu, shown) = run(&format!("\u{feff}{}", flow(&[LEAK])));
+    assert!(menu.is_some(), "{shown}");
+    let (_, shown) = run("\u{feff}{\n  \"states\": x}");
+    assert!(shown.contains("flow.json:2:13"), "{shown}");
+}
+
+#[test]
 fn a_gather_and_its_key_split_are_one_menu_with_re_prompts() {
     let (menu, shown) = run(&flow(&[GATHER, KEYS, SORRY_SILENT, SORRY_WRONG, LEAK, BILLING]));
     let m = menu.expect(&shown);
