@@ -118,7 +118,7 @@ pub(super) struct Translated {
     pub refs: Vec<VarRef>,
 }
 
-/// `text` with each `{{ path }}` of [`reference`] replaced by `{name}`; `{% … %}` tags and
+/// `text` with each `{{ path }}` of [`reference()`] replaced by `{name}`; `{% … %}` tags and
 /// other `{{ … }}` outputs are kept as written and listed in [`Translated::kept`]. Linear in
 /// the text.
 pub(super) fn translate(text: &str) -> Translated {

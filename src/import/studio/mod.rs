@@ -1,7 +1,7 @@
 //! Importing Twilio Studio flow definitions (the JSON of `twilio api:studio:v2:flows:fetch`,
 //! or the console's export): `states`, each a widget with `name`, `type`, `properties` and
 //! `transitions` (`event`, `next`, `conditions`), and the `initial_state` trigger
-//! ([S-SCHEMA], [SDK] `studio/flow/state.go`). `docs/import.md`, section "Twilio Studio",
+//! ([S-SCHEMA], \[SDK\] `studio/flow/state.go`). `docs/import.md`, section "Twilio Studio",
 //! has the mapping table with its sources and the timing facts the tests check; the rules,
 //! in short:
 //!
@@ -13,7 +13,7 @@
 //! - **The flow ends where a transition has no `next`** (Studio has no hang-up widget):
 //!   ivrsim gets a silent `hangup` node `<widget>__<event>_end` (reason `flow-ended`) there.
 //!   *Inferred*, not stated by Twilio in one sentence: an Execution ends when it reaches an
-//!   event with no next, and a call with no more TwiML is hung up ([T-GATHER], [E81002]).
+//!   event with no next, and a call with no more TwiML is hung up ([T-GATHER], \[E81002\]).
 //! - **Gather Input on Call** whose `keypress` leads to a **Split Based On…** testing its
 //!   `{{widgets.G.Digits}}` with plain keys (`equal_to` a key, `matches_any_of` keys) is a
 //!   `menu`: one option per key; any other gather is a `collect` storing `G_digits`, and the
@@ -22,18 +22,20 @@
 //!   `number_of_digits` N is `key_match: full_length` with `digit_len: N` (for N = 1,
 //!   `early`, the same thing) or the collect's `max`; without it a menu waits the timeout
 //!   after every key (`digit_len` [`MAX_GATHER_DIGITS`]); `finish_on_key` (default `#`,
-//!   none when `stop_gather` is false [S-GATHER]) is the collect's terminator. Studio keeps
+//!   none when `stop_gather` is false [S-GATHER]) is the collect's terminator; in a menu it is
+//!   not modelled (one W027 for all such menus). Studio keeps
 //!   no retry counts [S-GUIDE]: each gather allows one no-input and one no-match, whose
 //!   fallbacks are the `timeout` transition and the split's `noMatch`; a `timeout` back to
 //!   the gather itself is [`SAME_WIDGET_LIMIT`] tries [S-FAQ]; a Say/Play that leads back to
 //!   the gather is a re-prompt with unlimited tries.
-//! - **Say/Play** is a `message` without barge-in; **Set Variables** a `route` with `set`;
+//! - **Say/Play** is a `message` without barge-in (a `hangup` with its prompt when it has no
+//!   next); **Set Variables** a `route` with `set`;
 //!   **Run Function**, **Make HTTP Request** an `external` application with `on: {success,
 //!   error}`; **Run Subflow** and **TwiML Redirect** an `external` flow; **Send to Flex**,
 //!   **Enqueue Call**, **Connect Call To** a `transfer`; **Record Voicemail** a `record`;
 //!   **Make Outgoing Call** inside a call is passed through to `answered` (W027).
 //! - **Liquid**: a plain `{{flow.variables.x}}`, `{{widgets.G.Digits}}`,
-//!   `{{trigger.call.From}}` … is an ivrsim placeholder ([`liquid`]); anything else is kept as
+//!   `{{trigger.call.From}}` … is an ivrsim placeholder (module `liquid`); anything else is kept as
 //!   written with a finding.
 //! - An unknown widget type is a finding (W027) and a stand-in: passed through when all its
 //!   transitions lead to one widget, else the call ends there.
@@ -46,7 +48,7 @@
 //! [S-OUT] …/make-outgoing-call, [S-TRIG] …/trigger-start, [S-REC] …/record-voicemail,
 //! [S-GUIDE] twilio.com/docs/studio/user-guide/get-started, [S-FAQ] …/studio-faq,
 //! [S-SCHEMA] twilio.com/docs/studio/rest-api/v2/schemas, [T-GATHER] twilio.com/docs/voice/twiml/gather,
-//! [E81002] twilio.com/docs/api/errors/81002; [SDK] RJPearson94/twilio-sdk-go `studio/`
+//! \[E81002\] twilio.com/docs/api/errors/81002; \[SDK\] RJPearson94/twilio-sdk-go `studio/`
 //! (field and event names).
 
 mod gather;

@@ -1,5 +1,5 @@
 //! The flow as Studio writes it: widgets (`states`) with their `properties` and
-//! `transitions`, read from the JSON with the JSON pointer of each part ([S-SCHEMA], [SDK]
+//! `transitions`, read from the JSON with the JSON pointer of each part ([S-SCHEMA], \[SDK\]
 //! `studio/flow/state.go`). A part that is not shaped as Studio writes it is a finding
 //! (E022) and is left out.
 

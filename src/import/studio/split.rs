@@ -1,4 +1,4 @@
-//! Split Based On… conditions ([S-SPLIT], the condition types of [TF]
+//! Split Based On… conditions ([S-SPLIT], the condition types of \[TF\]
 //! `data_source_studio_flow_widget_split_based_on.go` 62-78) as ivrsim route tests.
 //!
 //! Studio compares text without case and with leading and trailing whitespace trimmed; a
@@ -134,7 +134,7 @@ pub(super) fn condition(kind: &str, value: &str, var: &str) -> CaseTest {
 }
 
 /// The test of a case whose conditions are `parts` (all must hold: Studio's conditions of one
-/// transition, [SDK] `flow/state.go`); a negated condition beside others is not imported.
+/// transition, \[SDK\] `flow/state.go`); a negated condition beside others is not imported.
 pub(super) fn all_of(parts: Vec<CaseTest>) -> CaseTest {
     if parts.len() == 1 {
         return parts.into_iter().next().unwrap_or(CaseTest::Tests(Vec::new()));
