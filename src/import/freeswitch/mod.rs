@@ -1110,6 +1110,60 @@ impl<'c, 's> Importer<'c, 's> {
         })
     }
 
+    /// The end `id` is the hang-up node of, if it is one.
+    fn exit_of(&self, id: &str) -> Option<End> {
+        [End::Exit, End::Failure, End::Timeout]
+            .into_iter()
+            .find(|e| self.exits[e.index()].as_deref() == Some(id))
+    }
+
+    /// A hang-up node of `end` that plays `first` before the top menu's exit-sound (one
+    /// prompt of both texts: the time of the two when both are text; clips cannot be joined
+    /// and are left out, with a finding). `label` names the node.
+    fn exit_after(&mut self, first: &Prompt, end: End, label: &str) -> String {
+        let key = format!("exit after\u{0}{}\u{0}{}", first.text, end.index());
+        if let Some(n) = self.made.get(&key) {
+            return n.clone();
+        }
+        let top = self.menus[TOP].elem.clone();
+        let exit = top.given("exit-sound").cloned().map(|a| self.prompt(TOP, &a));
+        let mut text = first.text.clone();
+        if let Some(x) = &exit {
+            text.push(' ');
+            text.push_str(&x.text);
+        }
+        let clips = first.audio.is_some() || exit.as_ref().is_some_and(|x| x.audio.is_some());
+        if clips {
+            self.note(
+                first.span,
+                "this sound and the exit-sound after it are imported as one prompt of both captions; their clips are not played",
+                "the captions are timed as their words (0.4 s a word), not as the recordings",
+            );
+        }
+        let n = super::node_id(&format!("{label} {}", end.id()), end.id(), &mut self.taken);
+        self.made.insert(key, n.clone());
+        let prompt = Prompt {
+            text,
+            audio: None,
+            translations: Default::default(),
+            span: first.span,
+            text_span: first.text_span,
+        };
+        let tname = top.soft("name");
+        self.b.add_node(
+            At::new(n.clone(), first.span),
+            Some(format!(
+                "FreeSWITCH mod_ivr: a sound, then the IVR ends with `ivr_menu_status={}` after the exit-sound of `{tname}`",
+                end.status()
+            )),
+            NodeSpec::Hangup(HangupNode {
+                prompt: Some(prompt),
+                reason: end.reason().to_owned(),
+            }),
+        );
+        n
+    }
+
     /// The hang-up node of `end` (made when first needed): the top menu's exit-sound, then
     /// the line hangs up.
     fn exit(&mut self, end: End) -> String {
@@ -1153,9 +1207,19 @@ impl<'c, 's> Importer<'c, 's> {
         };
         let id = self.ids[i].clone();
         let mut at = e.attr(limit).map_or(e.at, |a| a.value_at);
-        let target = match e.given(exec).cloned() {
+        let exec = e.given(exec).cloned();
+        if let Some(a) = &exec {
+            at = a.value_at;
+        }
+        // Without an application, the top menu's last invalid-sound is followed by the end
+        // of the IVR: one hang-up node says both (a message before a hang-up would be a
+        // node with no way to a person, E014).
+        if let (None, Some(p), Cont::End(end)) = (&exec, invalid, cont) {
+            let target = self.exit_after(p, end, &format!("{id} invalid"));
+            return self.b.reference(target, at);
+        }
+        let target = match &exec {
             Some(a) => {
-                at = a.value_at;
                 let label = format!("{id} {}", limit.replace('-', "_"));
                 self.app_node(i, &a.value, a.value_at, cont, false, &label)
             }
@@ -1163,6 +1227,10 @@ impl<'c, 's> Importer<'c, 's> {
         };
         let mut target = target;
         if let Some(p) = invalid {
+            if let Some(end) = self.exit_of(&target) {
+                let target = self.exit_after(p, end, &format!("{id} invalid"));
+                return self.b.reference(target, at);
+            }
             let key = format!("invalid\u{0}{id}\u{0}{target}");
             let node = match self.made.get(&key) {
                 Some(n) => n.clone(),
@@ -1364,8 +1432,16 @@ impl<'c, 's> Importer<'c, 's> {
                     at,
                     value_at: at,
                 };
-                let next = self.cont_id(cont);
-                let n = self.play_node(i, &a, &format!("{label} play"), &next, at);
+                let n = match cont {
+                    Cont::End(end) => {
+                        let p = self.prompt(i, &a);
+                        self.exit_after(&p, end, &format!("{label} play"))
+                    }
+                    Cont::Menu(_) => {
+                        let next = self.cont_id(cont);
+                        self.play_node(i, &a, &format!("{label} play"), &next, at)
+                    }
+                };
                 if bind && afresh {
                     self.note(
                         at,
