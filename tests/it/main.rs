@@ -12,6 +12,7 @@ mod docs;
 mod edges;
 mod generate;
 mod graph;
+mod import_freeswitch;
 mod indent;
 mod kinds;
 mod layers;

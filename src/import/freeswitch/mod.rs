@@ -208,6 +208,15 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
     cx.finish(b)
 }
 
+/// `dir`, or `.` for the empty folder of a bare file name (`read_dir("")` fails).
+fn listable(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
 /// A path made comparable (absolute when it can be).
 fn normal(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
@@ -296,7 +305,7 @@ fn include_files(inc: &model::Include, dir: &Path, seen: &mut HashSet<PathBuf>) 
     let folder = dir.join(rel.parent().unwrap_or(Path::new("")));
     let mut files = Vec::new();
     if name.contains(['*', '?']) {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
+        let Ok(entries) = std::fs::read_dir(listable(&folder)) else {
             return refuse("its folder cannot be read");
         };
         let mut names: Vec<String> = entries
@@ -1292,7 +1301,7 @@ impl<'c, 's> Importer<'c, 's> {
     /// What FreeSWITCH does at `c` after an application of menu `i` returns, in words.
     fn cont_words(&self, i: usize, c: Cont) -> String {
         match c {
-            Cont::Menu(j) if j == i => format!("goes on with `{}` (its short greeting)", self.name(j)),
+            Cont::Menu(j) if j == i => format!("goes on with the short greeting of `{}`", self.name(j)),
             Cont::Menu(j) => format!("returns to `{}`", self.name(j)),
             Cont::End(_) => "ends the IVR (the exit-sound)".to_owned(),
         }
@@ -1713,7 +1722,7 @@ impl<'c, 's> Importer<'c, 's> {
             .iter()
             .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
             .collect();
-        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+        if let Ok(entries) = std::fs::read_dir(listable(&self.dir)) {
             let mut local: Vec<String> = entries
                 .filter_map(Result::ok)
                 .filter(|e| {

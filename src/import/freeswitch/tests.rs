@@ -63,7 +63,9 @@ fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
 
 #[test]
 fn a_menu_without_timing_attributes_gets_switch_ivr_menu_defaults() {
-    let xml = conf(r#"<menu name="m" greet-long="say:Press one or two."><entry action="menu-exit" digits="1"/><entry action="menu-exit" digits="2"/></menu>"#);
+    let xml = conf(
+        r#"<menu name="m" greet-long="say:Press one or two."><entry action="menu-exit" digits="1"/><entry action="menu-exit" digits="2"/></menu>"#,
+    );
     let (menu, diags, shown) = import(&xml);
     let l = listen(&menu, "m");
     assert_eq!(l.timeout, Duration::from_millis(DEFAULT_TIMEOUT_MS));
@@ -146,7 +148,10 @@ fn a_regex_bind_with_dollar_one_stores_the_digits() {
     );
     let (menu, _, shown) = import(&xml);
     let m = menu_node(&menu, "m");
-    assert_eq!(m.options[0].pattern.as_ref().map(KeyPattern::as_str), Some("/^(10[01][0-9])$/"));
+    assert_eq!(
+        m.options[0].pattern.as_ref().map(KeyPattern::as_str),
+        Some("/^(10[01][0-9])$/")
+    );
     assert_eq!(m.options[0].store.as_deref(), Some(DIGITS_VARIABLE));
     assert_eq!(m.options[0].key.as_str(), "1000");
     let NodeKind::Transfer(t) = &menu.node(menu.find("transfer_extension").unwrap()).kind else {
@@ -221,7 +226,10 @@ fn retry_limits_end_the_top_menu_and_return_a_sub_menu_to_its_parent() {
     let sub = listen(&menu, "sub");
     assert_eq!(to(&menu, sub.fallback_no_match.as_ref().unwrap()), "main");
     assert_eq!(to(&menu, sub.fallback_no_input.as_ref().unwrap()), "main");
-    assert_eq!(menu_node(&menu, "main").listen.short_prompt.as_ref().unwrap().text, "Short.");
+    assert_eq!(
+        menu_node(&menu, "main").listen.short_prompt.as_ref().unwrap().text,
+        "Short."
+    );
     assert_eq!(main.no_match[0].text, "Invalid.");
 }
 
@@ -243,7 +251,10 @@ fn exec_on_max_applications_are_the_fallbacks() {
     };
     assert_eq!(m.prompt.text, "Invalid.");
     assert_eq!(to(&menu, &m.next), "transfer_operator");
-    assert_eq!(to(&menu, main.fallback_no_input.as_ref().unwrap()), "hangup_no_user_response");
+    assert_eq!(
+        to(&menu, main.fallback_no_input.as_ref().unwrap()),
+        "hangup_no_user_response"
+    );
     // sub: playback returns, then back to the parent; `set` is silent.
     let sub = listen(&menu, "sub");
     let play = to(&menu, sub.fallback_no_input.as_ref().unwrap());
@@ -253,8 +264,14 @@ fn exec_on_max_applications_are_the_fallbacks() {
     assert_eq!(m.prompt.text, "[audio: closed.wav]");
     assert_eq!(to(&menu, &m.next), "main");
     assert_eq!(to(&menu, sub.fallback_no_match.as_ref().unwrap()), "main");
-    assert!(shown.contains("`set failed=true` runs `set`, which a caller does not hear"), "{shown}");
-    assert!(shown.contains("the recording `sounds/closed.wav` is not played"), "{shown}");
+    assert!(
+        shown.contains("`set failed=true` runs `set`, which a caller does not hear"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("the recording `sounds/closed.wav` is not played"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -273,7 +290,10 @@ fn applications_become_transfers_externals_and_hangups() {
     let (menu, _, shown) = import(&xml);
     let kind = |key: &str| menu.node(menu.find(&option(&menu, "m", key)).unwrap()).kind.clone();
     let NodeKind::Transfer(t) = kind("1") else { panic!() };
-    assert_eq!((t.queue.as_str(), t.prompt.as_ref().map(|p| p.text.as_str())), ("9000", Some("Connecting.")));
+    assert_eq!(
+        (t.queue.as_str(), t.prompt.as_ref().map(|p| p.text.as_str())),
+        ("9000", Some("Connecting."))
+    );
     let NodeKind::Transfer(t) = kind("2") else { panic!() };
     assert_eq!(t.queue, "1100");
     let Some(NoOperator::Goto { to: back }) = &t.when_no_operator else {
@@ -418,7 +438,10 @@ fn phrase_macros_clips_and_includes_are_read_from_the_folder() {
     let shown = crate::diag::render_plain(&sources, &out.diagnostics);
     let menu = out.menu.unwrap();
     assert_eq!(menu_node(&menu, "main").prompt.text, "Welcome. [audio: beep.wav]");
-    assert!(shown.contains("the phrase macro `welcome` is imported as its words; its 1 recording(s)"), "{shown}");
+    assert!(
+        shown.contains("the phrase macro `welcome` is imported as its words; its 1 recording(s)"),
+        "{shown}"
+    );
     let sub = menu_node(&menu, "sub");
     assert_eq!(sub.prompt.text, "[audio: beep.wav]");
     assert_eq!(sub.prompt.audio.as_ref().map(|c| c.name.as_str()), Some("ivr/beep.wav"));
@@ -429,7 +452,10 @@ fn phrase_macros_clips_and_includes_are_read_from_the_folder() {
 
 #[test]
 fn unreadable_files_are_e022_with_their_place() {
-    let (menu, diags, shown) = import_at(Path::new("x/ivr.xml"), "<menus>\n  <menu name=\"m\" greet-long=\"x\">\n</menus>");
+    let (menu, diags, shown) = import_at(
+        Path::new("x/ivr.xml"),
+        "<menus>\n  <menu name=\"m\" greet-long=\"x\">\n</menus>",
+    );
     assert!(menu.is_none());
     assert_eq!(codes(&diags), ["E022"]);
     assert!(shown.contains("not well-formed XML"), "{shown}");
@@ -442,9 +468,12 @@ fn unreadable_files_are_e022_with_their_place() {
 
 #[test]
 fn a_single_menu_root_and_an_include_root_are_read() {
-    let (menu, _, _) = import(r#"<menu name="solo" greet-long="say:Solo."><entry action="menu-exit" digits="1"/></menu>"#);
+    let (menu, _, _) =
+        import(r#"<menu name="solo" greet-long="say:Solo."><entry action="menu-exit" digits="1"/></menu>"#);
     assert!(menu.find("solo").is_some());
-    let (menu, _, _) = import(r#"<include><menu name="inc" greet-long="say:Inc."><entry action="menu-exit" digits="1"/></menu></include>"#);
+    let (menu, _, _) = import(
+        r#"<include><menu name="inc" greet-long="say:Inc."><entry action="menu-exit" digits="1"/></menu></include>"#,
+    );
     assert!(menu.find("inc").is_some());
     assert_eq!(menu.name, "FreeSWITCH IVR inc");
 }
@@ -464,7 +493,9 @@ fn atoi_and_glob_follow_c() {
 #[test]
 fn components_find_loops_without_recursion() {
     // A chain of 100 000 menus and one loop of three.
-    let mut edges: Vec<Vec<usize>> = (0..100_000).map(|i| if i + 1 < 100_000 { vec![i + 1] } else { vec![] }).collect();
+    let mut edges: Vec<Vec<usize>> = (0..100_000)
+        .map(|i| if i + 1 < 100_000 { vec![i + 1] } else { vec![] })
+        .collect();
     edges.push(vec![100_001]);
     edges.push(vec![100_002]);
     edges.push(vec![100_000]);
