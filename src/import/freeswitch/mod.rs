@@ -80,6 +80,9 @@
 //! caption `[audio: NAME]`, with the clip when a file of that name is beside the imported
 //! file (else W027: not played).
 //!
+//! A file with no `transfer`, `bridge`, `callcenter` or `fifo` at all is self-service by design
+//! (no E014).
+//!
 //! Not imported, each a W027 at its place: `confirm-macro`/`confirm-key`, `pin`, the
 //! absolute `timeout` cap of an entry, `#` ending an entry (a bind with `#`), several binds
 //! matching one entry (FreeSWITCH runs them all), `menu-sub` loops deeper than 12 runs,
@@ -452,6 +455,8 @@ struct Importer<'c, 's> {
     bad_numbers: HashSet<Span>,
     /// The menus that run the top menu with `menu-sub`.
     top_run_by: Vec<usize>,
+    /// `transfer` nodes made.
+    transfers: usize,
     /// Folder of the imported file (clips and phrase files are looked for there).
     dir: PathBuf,
     /// Files read as the menus (not phrase files).
@@ -477,6 +482,7 @@ impl<'c, 's> Importer<'c, 's> {
             tts_noted: HashSet::new(),
             bad_numbers: HashSet::new(),
             top_run_by: Vec::new(),
+            transfers: 0,
             dir,
             menu_files: files,
         }
@@ -501,6 +507,11 @@ impl<'c, 's> Importer<'c, 's> {
         self.b.entry(entry);
         for i in 0..self.menus.len() {
             self.menu(i);
+        }
+        // Menus that never hand a call to anyone (no transfer, bridge or queue) are
+        // self-service by design: `check` does not ask them for a way to a person (E014).
+        if self.transfers == 0 {
+            self.b.self_service(true);
         }
         if self.exits.iter().any(Option::is_some) {
             let at = self.menus[TOP].elem.at;
@@ -838,7 +849,11 @@ impl<'c, 's> Importer<'c, 's> {
     /// The options of menu `i`, from its entries.
     fn options(&mut self, i: usize, m: &MenuDef, inlen: usize) -> Vec<OptionSpec> {
         let mut out = Vec::new();
-        let mut literal: HashMap<String, Span> = HashMap::new();
+        let mut literal: Vec<String> = Vec::new();
+        let mut literal_set: HashSet<String> = HashSet::new();
+        // Checks of a literal bind against a regex bind (both ways), bounded so that a menu
+        // of thousands of binds stays linear.
+        let mut overlap_budget: usize = 100_000;
         let mut patterns: Vec<(KeyPattern, Span)> = Vec::new();
         let menu_name = m.elem.soft("name").to_owned();
         for e in &m.entries {
@@ -905,15 +920,20 @@ impl<'c, 's> Importer<'c, 's> {
                         continue;
                     }
                 };
-                let Some(shortest) = p.sample() else {
+                let (samples, complete) = p.samples(1);
+                if samples.is_empty() && complete {
                     self.note(
                         dat,
                         format!("`{digits}` matches no keys a caller can press; the entry is left out"),
                         "nothing: FreeSWITCH never takes it either",
                     );
                     continue;
-                };
-                if shortest.len() > inlen {
+                }
+                // `samples` searches a bounded number of entries: a pattern whose shortest
+                // entry it did not reach is passed on as it is (see `menu::pattern`).
+                if let Some(shortest) = samples.first()
+                    && shortest.len() > inlen
+                {
                     self.note(
                         dat,
                         format!(
@@ -927,15 +947,17 @@ impl<'c, 's> Importer<'c, 's> {
                     );
                     continue;
                 }
-                for (k, at) in &literal {
+                for k in &literal {
+                    if overlap_budget == 0 {
+                        break;
+                    }
+                    overlap_budget -= 1;
                     if p.matches(k) {
-                        let at = *at;
                         self.note(
                             dat,
                             format!("the entry `{k}` matches both `{digits}` and the bind `{k}`; ivrsim takes only the bind `{k}`"),
                             "FreeSWITCH runs every bind that matches, in file order; here only the literal one runs",
                         );
-                        let _ = at;
                     }
                 }
                 patterns.push((p.clone(), dat));
@@ -971,8 +993,7 @@ impl<'c, 's> Importer<'c, 's> {
                     );
                     continue;
                 }
-                if let Some(first) = literal.get(&digits).copied() {
-                    let _ = first;
+                if literal_set.contains(&digits) {
                     self.note(
                         dat,
                         format!("a second entry on `{digits}` is left out"),
@@ -981,6 +1002,10 @@ impl<'c, 's> Importer<'c, 's> {
                     continue;
                 }
                 for (p, _) in &patterns {
+                    if overlap_budget == 0 {
+                        break;
+                    }
+                    overlap_budget -= 1;
                     if p.matches(&digits) {
                         self.note(
                             dat,
@@ -996,7 +1021,8 @@ impl<'c, 's> Importer<'c, 's> {
                         "in FreeSWITCH this bind matches only when `#` is the first key, pressed while the greeting plays",
                     );
                 }
-                literal.insert(digits.clone(), dat);
+                literal.push(digits.clone());
+                literal_set.insert(digits.clone());
                 option_key = Some(At::new(key, dat));
             }
             // Where it leads.
@@ -1510,6 +1536,7 @@ impl<'c, 's> Importer<'c, 's> {
     ) -> String {
         let n = super::node_id(base, "transfer", &mut self.taken);
         self.made.insert(key.to_owned(), n.clone());
+        self.transfers += 1;
         self.b.add_node(
             At::new(n.clone(), at),
             Some(format!("FreeSWITCH mod_ivr: `{param}`")),

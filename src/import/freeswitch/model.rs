@@ -58,8 +58,6 @@ pub(super) struct MenuDef {
     pub elem: Elem,
     /// Its `<entry>` children, in order.
     pub entries: Vec<Elem>,
-    /// Its other child elements (FreeSWITCH reads none).
-    pub others: Vec<Elem>,
 }
 
 /// An `<X-PRE-PROCESS cmd="include" data="…"/>` among the menus.
@@ -229,7 +227,6 @@ fn menu(file: FileId, node: roxmltree::Node<'_, '_>, notes: &mut Vec<Note>) -> M
     let mut def = MenuDef {
         elem: elem(file, node),
         entries: Vec::new(),
-        others: Vec::new(),
     };
     for child in node.children().filter(roxmltree::Node::is_element) {
         let e = elem(file, child);
@@ -244,7 +241,6 @@ fn menu(file: FileId, node: roxmltree::Node<'_, '_>, notes: &mut Vec<Note>) -> M
                 ),
                 caller: "nothing: FreeSWITCH reads only `<entry>` here".into(),
             });
-            def.others.push(e);
         }
     }
     def

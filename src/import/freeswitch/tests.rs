@@ -479,6 +479,19 @@ fn a_single_menu_root_and_an_include_root_are_read() {
 }
 
 #[test]
+fn menus_that_never_hand_a_call_over_are_self_service() {
+    let (menu, diags, shown) = import(&conf(
+        r#"<menu name="m" greet-long="say:Hours." tts-engine="flite" tts-voice="slt"><entry action="menu-play-sound" digits="1" param="say:Open all night."/><entry action="menu-exit" digits="2"/></menu>"#,
+    ));
+    assert!(menu.self_service);
+    assert!(!codes(&diags).iter().any(|c| c.starts_with('E')), "{shown}");
+    let (menu, _, _) = import(&conf(
+        r#"<menu name="m" greet-long="say:Hours."><entry action="menu-exec-app" digits="0" param="transfer operator"/></menu>"#,
+    ));
+    assert!(!menu.self_service);
+}
+
+#[test]
 fn atoi_and_glob_follow_c() {
     assert_eq!(atoi(" 42abc"), (42, false));
     assert_eq!(atoi("-7"), (-7, true));
