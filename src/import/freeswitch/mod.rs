@@ -220,6 +220,18 @@ fn listable(dir: &Path) -> &Path {
     }
 }
 
+/// Whether the first 64 KiB of the file at `path` name a phrase macro or a language.
+fn looks_like_phrases(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.contains("<macro") || head.contains("<language") || head.contains("<phrases")
+}
+
 /// A path made comparable (absolute when it can be).
 fn normal(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned())
@@ -558,6 +570,7 @@ impl<'c, 's> Importer<'c, 's> {
     fn find_parents(&mut self) {
         let n = self.menus.len();
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         for (i, m) in self.menus.iter().enumerate() {
             for e in &m.entries {
                 if e.soft("action") != "menu-sub" {
@@ -565,15 +578,12 @@ impl<'c, 's> Importer<'c, 's> {
                 }
                 if let Some(&j) = self.by_name.get(e.soft("param"))
                     && j != i
+                    && seen.insert((i, j))
                 {
-                    if !edges[i].contains(&j) {
-                        edges[i].push(j);
-                    }
+                    edges[i].push(j);
                     if j == TOP {
-                        if !self.top_run_by.contains(&i) {
-                            self.top_run_by.push(i);
-                        }
-                    } else if !self.parents[j].contains(&i) {
+                        self.top_run_by.push(i);
+                    } else {
                         self.parents[j].push(i);
                     }
                 }
@@ -1762,6 +1772,9 @@ impl<'c, 's> Importer<'c, 's> {
                 .collect();
             local.sort();
             local.truncate(MAX_PHRASE_FILES);
+            // Only files whose start looks like a language file are read whole (and kept
+            // for findings): the folder may hold other, larger XML.
+            local.retain(|n| looks_like_phrases(&listable(&self.dir).join(n)));
             names.extend(local);
         }
         let mut done = HashSet::new();

@@ -213,7 +213,7 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Read, (Span, String)> {
                     let e = elem(file, child);
                     out.notes.push(Note {
                         at: e.at,
-                        what: format!("`<{}>` is not read: a `<menus>` holds `<menu>` elements", e.name),
+                        what: format!("`<{}>` is not read here: only `<menu>` elements are menus", e.name),
                         caller: "nothing: FreeSWITCH looks only for `<menu>` here".into(),
                     });
                 }
