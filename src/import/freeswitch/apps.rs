@@ -65,6 +65,12 @@ pub(super) enum App<'a> {
         /// Its name.
         name: &'a str,
     },
+    /// A first word no application can be named (it starts with a digit, `5000 XML default`):
+    /// FreeSWITCH finds no such application and fails the entry, which ends the IVR.
+    NoSuchName {
+        /// The first word.
+        name: &'a str,
+    },
     /// Anything else: the application takes the call (a script, a conference, an echo
     /// test) and comes back to the menu only if it returns with the call up.
     Other {
@@ -148,6 +154,9 @@ pub(super) fn parse(param: &str) -> App<'_> {
             }
         }
         n if SILENT.contains(&n) => App::Silent { name },
+        n if n.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '*' || c == '#') => {
+            App::NoSuchName { name }
+        }
         _ => App::Other { name, param },
     }
 }
@@ -260,6 +269,7 @@ mod tests {
             }
         );
         assert_eq!(parse("   "), App::Empty);
+        assert_eq!(parse("5000 XML default"), App::NoSuchName { name: "5000" });
     }
 
     #[test]

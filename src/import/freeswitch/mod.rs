@@ -1365,6 +1365,16 @@ impl<'c, 's> Importer<'c, 's> {
                 );
                 self.exit(End::Exit)
             }
+            App::NoSuchName { name: word } => {
+                self.note(
+                    at,
+                    format!(
+                        "`{word}` is not an application (did you mean `transfer {param}`?); FreeSWITCH fails the entry and the IVR ends: imported as the end (`exit`)"
+                    ),
+                    "nothing: the IVR ends here in FreeSWITCH too",
+                );
+                self.exit(End::Exit)
+            }
             App::Transfer { dest, context } => {
                 let (queue, dynamic) = apps::queue_name(dest, "extension");
                 let sound = if bind { e.given("transfer-sound").cloned() } else { None };

@@ -285,6 +285,7 @@ fn applications_become_transfers_externals_and_hangups() {
   <entry action="menu-exec-app" digits="5" param="lua lookup.lua"/>
   <entry action="menu-exec-app" digits="6" param="callcenter support@default"/>
   <entry action="menu-exec-app" digits="7" param=""/>
+  <entry action="menu-exec-app" digits="8" param="5000 XML default"/>
 </menu>"#,
     );
     let (menu, _, shown) = import(&xml);
@@ -309,6 +310,11 @@ fn applications_become_transfers_externals_and_hangups() {
     let NodeKind::Transfer(t) = kind("6") else { panic!() };
     assert_eq!(t.queue, "support");
     assert_eq!(option(&menu, "m", "7"), "exit");
+    assert_eq!(option(&menu, "m", "8"), "exit");
+    assert!(
+        shown.contains("`5000` is not an application (did you mean `transfer 5000 XML default`?)"),
+        "{shown}"
+    );
     assert!(shown.contains("runs the application `lua`"), "{shown}");
 }
 
