@@ -14,6 +14,7 @@ mod generate;
 mod graph;
 mod import_connect;
 mod import_studio;
+mod import_freeswitch;
 mod indent;
 mod kinds;
 mod layers;
