@@ -22,7 +22,7 @@
 use roxmltree::Node;
 
 use super::said::{Said, is_identifier};
-use super::{El, Importer, MAX_DEPTH, form_items};
+use super::{El, Importer, MAX_DEPTH, form_items, is_form_item};
 use crate::menu::build::{At, NodeSpec};
 use crate::menu::{CompareOp, ExternalApp, ExternalNode, HangupNode, Route, RouteNode, Test};
 use crate::source::Span;
@@ -762,7 +762,7 @@ impl<'d> Importer<'d, '_> {
         }
         let mut out = Vec::new();
         for (doc, scope) in scopes {
-            for h in scope.children().filter(|c| is_catch(*c)) {
+            for h in self.scope_parts(doc, scope).0 {
                 if !catch_events(h).iter().any(|e| catches(e, event)) {
                     continue;
                 }
@@ -801,6 +801,22 @@ impl<'d> Importer<'d, '_> {
             }
         }
         out
+    }
+
+    /// The handlers and `<property>` elements written directly in `scope` (a form with
+    /// thousands of items is scanned once, not once per item).
+    pub fn scope_parts(&mut self, doc: usize, scope: Node<'d, 'd>) -> (Vec<Node<'d, 'd>>, Vec<Node<'d, 'd>>) {
+        self.scopes
+            .entry((doc, scope.id()))
+            .or_insert_with(|| {
+                let catches = scope.children().filter(|c| is_catch(*c)).collect();
+                let properties = scope
+                    .children()
+                    .filter(|c| c.is_element() && c.tag_name().name() == "property")
+                    .collect();
+                (catches, properties)
+            })
+            .clone()
     }
 
     /// The node a call lands on for `dest`.
@@ -949,7 +965,7 @@ impl<'d> Importer<'d, '_> {
     fn base_landing(&mut self, base: &Base<'d>) -> String {
         match base {
             Base::After(doc, form, item) => {
-                let next = form_items(*form).skip_while(|i| i != item).nth(1);
+                let next = item.next_siblings().skip(1).find(|n| is_form_item(*n));
                 match next {
                     Some(n) => self.item_landing(*doc, *form, n),
                     None => self.after_last(*doc, *form),

@@ -99,6 +99,16 @@ enum Outcome<'d> {
     Leave(Seq<'d>),
 }
 
+/// A run of counts one handler serves (see `failures`).
+struct Entry<'d> {
+    /// What it says before the prompt plays again.
+    prompt: Option<Prompt>,
+    /// The handler (`None`: the spec's default).
+    handler: Option<(usize, Node<'d, 'd>)>,
+    /// How many counts it serves.
+    times: u32,
+}
+
 /// A menu's or field's re-prompts, limit and fallback for one event.
 struct Failures {
     reprompts: Vec<Prompt>,
@@ -357,7 +367,7 @@ impl<'d> Importer<'d, '_> {
 
     /// The innermost `<property name>` in scope of `ctx` (§6.3): the item's, the dialog's,
     /// the document's, the application root's; in a scope, the last one written.
-    fn property(&self, ctx: Ctx<'d>, name: &str) -> Option<(usize, Node<'d, 'd>)> {
+    fn property(&mut self, ctx: Ctx<'d>, name: &str) -> Option<(usize, Node<'d, 'd>)> {
         let mut scopes: Vec<(usize, Node<'d, 'd>)> = Vec::new();
         if let Some(item) = ctx.item {
             scopes.push((ctx.home, item));
@@ -372,9 +382,10 @@ impl<'d> Importer<'d, '_> {
             scopes.push((app, self.docs[app].root));
         }
         scopes.into_iter().find_map(|(doc, scope)| {
-            scope
-                .children()
-                .filter(|c| c.is_element() && c.tag_name().name() == "property" && c.attribute("name") == Some(name))
+            self.scope_parts(doc, scope)
+                .1
+                .into_iter()
+                .filter(|c| c.attribute("name") == Some(name))
                 .last()
                 .map(|p| (doc, p))
         })
@@ -545,6 +556,10 @@ impl<'d> Importer<'d, '_> {
 
     /// The re-prompts, the limit and the fallback of one event at a menu or field, as the
     /// handlers in scope select them for the 1st, 2nd, … event (see the module docs).
+    ///
+    /// The handler chosen changes only at the `count`s written, so the counts are walked as
+    /// segments: from each count to the next, one handler (the spec's default before the
+    /// lowest), each handler's content read once.
     fn failures(&mut self, ctx: Ctx<'d>, id: &str, event: &str) -> Failures {
         let node = ctx.item.or(ctx.dialog).unwrap_or(self.docs[ctx.home].root);
         let node_at = self.at(ctx.home, node);
@@ -561,25 +576,36 @@ impl<'d> Importer<'d, '_> {
             }
         }
         handlers.retain(|h| h.2 <= MAX_RETRIES);
-        let max_count = handlers.iter().map(|h| h.2).max().unwrap_or(1);
-        let mut list: Vec<(Vec<Said>, Option<(usize, Node<'d, 'd>)>)> = Vec::new();
+        let mut counts: Vec<u32> = handlers.iter().map(|h| h.2).collect();
+        counts.sort_unstable();
+        counts.dedup();
+        // (first count, first count of the next segment, the handler: the first in scope
+        // order with that count, §5.2.4; `None` for the default handler).
+        let mut segments: Vec<(u32, Option<u32>, Option<(usize, Node<'d, 'd>)>)> = Vec::new();
+        if counts.first() != Some(&1) {
+            segments.push((1, counts.first().copied(), None));
+        }
+        for (i, c) in counts.iter().enumerate() {
+            let h = handlers.iter().find(|h| h.2 == *c).map(|h| (h.0, h.1));
+            segments.push((*c, counts.get(i + 1).copied(), h));
+        }
+        let mut entries: Vec<Entry<'d>> = Vec::new();
         let mut limit = Retries::Unlimited;
         let mut limit_at = node_at;
         let mut fallback = None;
-        for n in 1..=max_count {
-            // The correct count is the highest not above the counter; the first handler
-            // with it in scope order wins (§5.2.4).
-            let correct = handlers.iter().map(|h| h.2).filter(|c| *c <= n).max();
-            let chosen = correct
-                .and_then(|c| handlers.iter().find(|h| h.2 == c))
-                .map(|h| (h.0, h.1));
+        for (start, next, chosen) in segments {
+            let times = next.map_or(1, |n| n - start);
             let Some((hdoc, h)) = chosen else {
                 // The default handler (§5.2.5): the prompt again; for nomatch, after the
                 // platform's own message.
                 if event == "nomatch" && !self.default_nomatch.contains(&node_at) {
                     self.default_nomatch.push(node_at);
                 }
-                list.push((Vec::new(), None));
+                entries.push(Entry {
+                    prompt: None,
+                    handler: None,
+                    times,
+                });
                 continue;
             };
             self.used_catches.insert((hdoc, h.id()));
@@ -594,10 +620,15 @@ impl<'d> Importer<'d, '_> {
                             "the prompt again after this message, so the next time-out comes later by the prompt's length",
                         );
                     }
-                    list.push((said, Some((hdoc, h))));
+                    let prompt = self.prompt_of(&said);
+                    entries.push(Entry {
+                        prompt,
+                        handler: Some((hdoc, h)),
+                        times,
+                    });
                 }
                 Outcome::Leave(seq) => {
-                    limit = Retries::Limit(n);
+                    limit = Retries::Limit(start);
                     limit_at = self.at(hdoc, h);
                     let key = if seq.has_item_jump() {
                         format!("catch:{hdoc}:{}:{id}", h.id().get())
@@ -618,11 +649,7 @@ impl<'d> Importer<'d, '_> {
                 }
             }
         }
-        if matches!(limit, Retries::Unlimited) && handlers.is_empty() {
-            // No handler at all: the default handlers re-prompt for ever (§5.2.5).
-            limit_at = node_at;
-        }
-        let reprompts = self.reprompt_list(node_at, event, list);
+        let reprompts = self.reprompt_list(node_at, event, entries);
         Failures {
             reprompts,
             limit,
@@ -663,58 +690,71 @@ impl<'d> Importer<'d, '_> {
         }
     }
 
-    /// The re-prompt list of an event: the n-th entry is what the n-th event's handler
-    /// says. An entry that says nothing (a handler that only re-prompts) cannot be written
-    /// beside ones that do: it takes the next one's words (or the last's), with a W027.
-    fn reprompt_list(
-        &mut self,
-        node_at: Span,
-        event: &str,
-        list: Vec<(Vec<Said>, Option<(usize, Node<'d, 'd>)>)>,
-    ) -> Vec<Prompt> {
-        let prompts: Vec<Option<Prompt>> = list.iter().map(|(said, _)| self.prompt_of(said)).collect();
-        if prompts.iter().all(Option::is_none) {
+    /// The re-prompt list of an event from its segments: the n-th entry is what the n-th
+    /// event's handler says; the last segment is written once (ivrsim repeats the last
+    /// re-prompt). A segment that says nothing (a handler that only re-prompts) cannot be
+    /// written beside ones that do: it takes the next one's words (or the last's), with a
+    /// W027. At most [`MAX_REPROMPTS`] re-prompts are written in all (E022 past it).
+    fn reprompt_list(&mut self, node_at: Span, event: &str, entries: Vec<Entry<'d>>) -> Vec<Prompt> {
+        if entries.iter().all(|e| e.prompt.is_none()) {
             return Vec::new();
         }
-        let mut out: Vec<Prompt> = Vec::with_capacity(prompts.len());
-        for (i, p) in prompts.iter().enumerate() {
-            match p {
-                Some(p) => out.push(p.clone()),
+        let mut filled: Vec<(Prompt, u32)> = Vec::with_capacity(entries.len());
+        let mut first = 1u32;
+        for (i, e) in entries.iter().enumerate() {
+            match &e.prompt {
+                Some(p) => filled.push((p.clone(), e.times)),
                 None => {
-                    let stand_in = prompts[i..]
+                    let stand_in = entries[i..]
                         .iter()
-                        .flatten()
-                        .next()
-                        .or_else(|| prompts[..i].iter().flatten().next_back());
+                        .find_map(|x| x.prompt.as_ref())
+                        .or_else(|| entries[..i].iter().rev().find_map(|x| x.prompt.as_ref()));
                     if let Some(s) = stand_in {
-                        let at = list[i].1.map_or(node_at, |(doc, h)| self.at(doc, h));
+                        let at = e.handler.map_or(node_at, |(doc, h)| self.at(doc, h));
                         self.approx_once(
                             at,
                             75,
                             format!(
-                                "the {} {event} says nothing before the prompt plays again; ivrsim's re-prompts are a list, and `{}` stands in here",
-                                ordinal(i + 1),
+                                "the {} {event} says nothing before the prompt plays again; ivrsim's re-prompts are a list, and `{}` stands in there",
+                                ordinal(first as usize),
                                 s.text
                             ),
                             "that message where the platform plays only the prompt",
                         );
-                        out.push(s.clone());
+                        filled.push((s.clone(), e.times));
                     }
                 }
             }
+            first = first.saturating_add(e.times);
         }
-        // The last re-prompt repeats: trailing repeats are one.
-        while out.len() >= 2 && same_prompt(&out[out.len() - 1], &out[out.len() - 2]) {
-            out.pop();
+        // Segments that say the same are one; the last is written once.
+        let mut merged: Vec<(Prompt, u32)> = Vec::new();
+        for (p, times) in filled {
+            match merged.last_mut() {
+                Some((q, t)) if same_prompt(q, &p) => *t = t.saturating_add(times),
+                _ => merged.push((p, times)),
+            }
         }
-        if self.reprompts + out.len() > MAX_REPROMPTS {
-            let keep = MAX_REPROMPTS.saturating_sub(self.reprompts).max(1);
-            self.unreadable_once(
+        if let Some(last) = merged.last_mut() {
+            last.1 = 1;
+        }
+        let total: usize = merged.iter().map(|(_, t)| *t as usize).sum();
+        let room = MAX_REPROMPTS.saturating_sub(self.reprompts);
+        if total > room && !self.reprompts_cut {
+            self.reprompts_cut = true;
+            self.cx.unreadable(
                 node_at,
-                76,
-                format!("more than {MAX_REPROMPTS} re-prompts in all: this node's list is cut to {keep}"),
+                format!("more than {MAX_REPROMPTS} re-prompts in all: from this node on, each node keeps at most one"),
             );
-            out.truncate(keep);
+        }
+        let mut out: Vec<Prompt> = Vec::with_capacity(total.min(room.max(1)));
+        'fill: for (p, times) in merged {
+            for _ in 0..times {
+                if out.len() >= room.max(1) {
+                    break 'fill;
+                }
+                out.push(p.clone());
+            }
         }
         self.reprompts += out.len();
         out

@@ -163,6 +163,9 @@ struct Doc<'d> {
     pub ok: bool,
 }
 
+/// The handlers and the `<property>` elements written directly in a scope element.
+type ScopeParts<'d> = (Vec<Node<'d, 'd>>, Vec<Node<'d, 'd>>);
+
 /// An element of a document: the document's index and the element.
 type El<'d> = (usize, Node<'d, 'd>);
 
@@ -186,6 +189,8 @@ struct Importer<'d, 'c> {
     pub reported: HashSet<(FileId, u32, u8)>,
     /// Re-prompts written so far (bounded by [`MAX_REPROMPTS`]).
     pub reprompts: usize,
+    /// Whether the re-prompts were cut (reported once).
+    pub reprompts_cut: bool,
     /// Waiting nodes that take no `timeout` from the document, and those with no
     /// `interdigittimeout` where it matters, for the one W027 each.
     pub no_timeout: Vec<Span>,
@@ -194,6 +199,8 @@ struct Importer<'d, 'c> {
     pub default_nomatch: Vec<Span>,
     /// Catch elements that handled `noinput`, `nomatch` or a thrown event.
     pub used_catches: HashSet<(usize, roxmltree::NodeId)>,
+    /// The handlers and properties of each scope element, read once (see `scope_parts`).
+    pub scopes: HashMap<(usize, roxmltree::NodeId), ScopeParts<'d>>,
     /// Names of jumps to nothing (`#nowhere`), with where the jump is written: references
     /// to them are placed there, so E006 points at the `next`.
     pub missing: HashMap<String, Span>,
@@ -267,11 +274,13 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         built: HashSet::new(),
         reported: HashSet::new(),
         reprompts: 0,
+        reprompts_cut: false,
         no_timeout: Vec::new(),
         no_interdigit: Vec::new(),
         default_nomatch: Vec::new(),
         used_catches: HashSet::new(),
         missing: HashMap::new(),
+        scopes: HashMap::new(),
     };
     imp.run();
     let Importer { cx, b, .. } = imp;
@@ -550,13 +559,16 @@ impl<'d> Importer<'d, '_> {
 /// The form items of `form` in document order (§2.1.2: `<block>`, `<field>`, `<record>`,
 /// `<transfer>`, `<subdialog>`, `<object>`; `<initial>` is not imported).
 pub(super) fn form_items<'d>(form: Node<'d, 'd>) -> impl Iterator<Item = Node<'d, 'd>> {
-    form.children().filter(|n| {
-        n.is_element()
-            && matches!(
-                n.tag_name().name(),
-                "block" | "field" | "record" | "transfer" | "subdialog" | "object"
-            )
-    })
+    form.children().filter(|n| is_form_item(*n))
+}
+
+/// Whether `n` is a form item the import reads (see [`form_items`]).
+pub(super) fn is_form_item(n: Node<'_, '_>) -> bool {
+    n.is_element()
+        && matches!(
+            n.tag_name().name(),
+            "block" | "field" | "record" | "transfer" | "subdialog" | "object"
+        )
 }
 
 /// A VoiceXML time designation (§6.5): a non-negative real number and `s` or `ms`
