@@ -13,6 +13,7 @@ mod edges;
 mod generate;
 mod graph;
 mod import_connect;
+mod import_vxml;
 mod indent;
 mod kinds;
 mod layers;

@@ -543,8 +543,15 @@ impl<'d> Importer<'d, '_> {
             self.approx_once(
                 at,
                 27,
-                "a jump back to an earlier item: VoiceXML then skips the items already filled (§2.1.6) and keeps the item's event counters (§5.2.2); ivrsim asks the items after it again, and counts failures afresh",
+                "a jump back to an earlier item: VoiceXML then skips the items already filled (§2.1.6) and keeps the item's event and prompt counters (§5.2.2, §4.1.6); ivrsim asks the items after it again, with the full prompt, and counts failures afresh",
                 "the items between are asked again, and the no-input and no-match limits start over",
+            );
+        } else if to > from + 1 {
+            self.approx_once(
+                at,
+                37,
+                "a jump forward past items not yet filled: VoiceXML comes back for them once this one is filled (the FIA selects the first unfilled item, §2.1.6.2.1); ivrsim goes on after it",
+                "the items jumped over are never asked",
             );
         } else if to == from && target.tag_name().name() != "block" {
             let cleared = target
@@ -554,7 +561,7 @@ impl<'d> Importer<'d, '_> {
                 self.approx_once(
                     at,
                     28,
-                    "the item is asked again without `<clear>`: VoiceXML keeps its event counters (§5.2.2), ivrsim counts afresh on each entry",
+                    "the item is asked again without `<clear>`: VoiceXML keeps its event and prompt counters (§5.2.2, §4.1.6), ivrsim counts afresh on each entry and plays the full prompt",
                     "more tries before the no-input or no-match limit than the platform gives",
                 );
             }
