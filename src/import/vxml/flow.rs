@@ -148,6 +148,10 @@ impl<'d> Seq<'d> {
     }
 }
 
+/// A branch of an `<if>`: its condition and where it is written (`None` for `<else>`), and
+/// its content.
+type IfBranch<'d> = (Option<(String, Span)>, Vec<Node<'d, 'd>>);
+
 /// Where falling off the end of a [`Seq`] goes.
 #[derive(Clone, Debug)]
 pub(super) enum Base<'d> {
@@ -621,7 +625,7 @@ impl<'d> Importer<'d, '_> {
     fn branch(&mut self, ctx: Ctx<'d>, n: Node<'d, 'd>, rest: Seq<'d>, depth: usize) -> Seq<'d> {
         let at = self.at(ctx.doc, n);
         // The branches: (condition, its element, its content).
-        let mut branches: Vec<(Option<(String, Span)>, Vec<Node<'d, 'd>>)> = vec![(
+        let mut branches: Vec<IfBranch<'d>> = vec![(
             Some((
                 n.attribute("cond").unwrap_or("").to_owned(),
                 self.attr_at(ctx.doc, n, "cond"),

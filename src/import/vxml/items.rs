@@ -99,6 +99,10 @@ enum Outcome<'d> {
     Leave(Seq<'d>),
 }
 
+/// Counts served by one handler: the first, the first of the next run, and the handler
+/// (`None`: the spec's default).
+type Segment<'d> = (u32, Option<u32>, Option<(usize, Node<'d, 'd>)>);
+
 /// A run of counts one handler serves (see `failures`).
 struct Entry<'d> {
     /// What it says before the prompt plays again.
@@ -385,8 +389,7 @@ impl<'d> Importer<'d, '_> {
             self.scope_parts(doc, scope)
                 .1
                 .into_iter()
-                .filter(|c| c.attribute("name") == Some(name))
-                .last()
+                .rfind(|c| c.attribute("name") == Some(name))
                 .map(|p| (doc, p))
         })
     }
@@ -455,13 +458,16 @@ impl<'d> Importer<'d, '_> {
     fn listen(&mut self, ctx: Ctx<'d>, id: &str, saids: &[Said], multi_key: bool) -> ListenSpec {
         let node = ctx.item.or(ctx.dialog).unwrap_or(self.docs[ctx.home].root);
         let node_at = self.at(ctx.home, node);
-        let mut listen = ListenSpec::default();
         // The timeout of the last prompt queued applies (§4.1.7), else the property.
-        listen.timeout = saids
+        let timeout = saids
             .iter()
             .rev()
             .find_map(|s| s.timeout.clone())
             .or_else(|| self.time_property(ctx, "timeout"));
+        let mut listen = ListenSpec {
+            timeout,
+            ..ListenSpec::default()
+        };
         if listen.timeout.is_none() {
             self.no_timeout.push(node_at);
         }
@@ -581,7 +587,7 @@ impl<'d> Importer<'d, '_> {
         counts.dedup();
         // (first count, first count of the next segment, the handler: the first in scope
         // order with that count, §5.2.4; `None` for the default handler).
-        let mut segments: Vec<(u32, Option<u32>, Option<(usize, Node<'d, 'd>)>)> = Vec::new();
+        let mut segments: Vec<Segment<'d>> = Vec::new();
         if counts.first() != Some(&1) {
             segments.push((1, counts.first().copied(), None));
         }
@@ -1338,7 +1344,7 @@ impl<'d> Importer<'d, '_> {
                 let value = item
                     .children()
                     .find(|c| c.is_element() && c.tag_name().name() == "tag")
-                    .and_then(|t| tag_value(&t.text().unwrap_or("")))
+                    .and_then(|t| tag_value(t.text().unwrap_or("")))
                     .unwrap_or_else(|| key.to_string());
                 let i_at = self.at(doc, *item);
                 opts.push(Opt {
