@@ -161,6 +161,22 @@ pub(super) enum Base<'d> {
     FormEnd(usize, Node<'d, 'd>),
     /// To this node.
     Node(String),
+    /// To what follows an `<if>` (`Importer::pending`, landed when first needed).
+    Then(usize),
+}
+
+/// What follows an `<if>`, landed once for all its branches, when one of them falls off
+/// its end (so a run of `<if>`s adds each continuation once, not once per branch above it).
+#[derive(Clone, Debug)]
+pub(super) struct Pending<'d> {
+    /// The content after the `<if>`.
+    pub seq: Seq<'d>,
+    /// Where that falls off its end.
+    pub base: Base<'d>,
+    /// Names for its nodes.
+    pub hint: Hint,
+    /// Its landing, once made.
+    pub done: Option<String>,
 }
 
 /// Names and describes the nodes a [`Seq`] becomes.
@@ -888,7 +904,7 @@ impl<'d> Importer<'d, '_> {
                 id: id.clone(),
                 what: self.describe(doc, item),
             };
-            self.land(&seq, &Base::After(doc, form, item), &[], &hint)
+            self.land(&seq, &Base::After(doc, form, item), &hint)
         } else {
             self.block(doc, form, item, seq);
             id
@@ -908,6 +924,10 @@ impl<'d> Importer<'d, '_> {
         let filled = form
             .children()
             .find(|c| c.is_element() && c.tag_name().name() == "filled");
+        if !self.resolving.insert((doc, form.id())) {
+            // A form with nothing to ask whose `<filled>` leads back to it.
+            return self.form_end(doc, form);
+        }
         let landing = match filled {
             Some(f) => {
                 if f.attribute("mode").is_some_and(|m| m.trim() == "any") || f.attribute("namelist").is_some() {
@@ -930,10 +950,11 @@ impl<'d> Importer<'d, '_> {
                     id: format!("{} filled", self.form_key(doc, form)),
                     what: format!("the `<filled>` of {}", self.describe(doc, form)),
                 };
-                self.land(&seq, &Base::FormEnd(doc, form), &[], &hint)
+                self.land(&seq, &Base::FormEnd(doc, form), &hint)
             }
             None => self.form_end(doc, form),
         };
+        self.resolving.remove(&(doc, form.id()));
         self.memo.insert(key, landing.clone());
         landing
     }
@@ -984,13 +1005,27 @@ impl<'d> Importer<'d, '_> {
             }
             Base::FormEnd(doc, form) => self.form_end(*doc, *form),
             Base::Node(id) => id.clone(),
+            Base::Then(k) => {
+                let Some(p) = self.pending.get(*k) else {
+                    return String::new();
+                };
+                if let Some(done) = &p.done {
+                    return done.clone();
+                }
+                let (seq, base, hint) = (p.seq.clone(), p.base.clone(), p.hint.clone());
+                let done = self.land(&seq, &base, &hint);
+                if let Some(p) = self.pending.get_mut(*k) {
+                    p.done = Some(done.clone());
+                }
+                done
+            }
         }
     }
 
     /// The node a call lands on for `seq`, adding the nodes it needs: a `message` for what
     /// it says (or the prompt of the `hangup` or `external` node it ends at), a `route` for
-    /// an `<if>`. Falling off its end goes on with `conts` (innermost last), then `base`.
-    pub fn land(&mut self, seq: &Seq<'d>, base: &Base<'d>, conts: &[&Seq<'d>], hint: &Hint) -> String {
+    /// an `<if>`. Falling off its end goes to `base`.
+    pub fn land(&mut self, seq: &Seq<'d>, base: &Base<'d>, hint: &Hint) -> String {
         if !seq.said.is_empty() {
             let prompt = self.prompt_of(&seq.said);
             let at = seq.said[0].at;
@@ -1025,7 +1060,7 @@ impl<'d> Importer<'d, '_> {
                         ..seq.clone()
                     };
                     // The message's id is taken before its next node's, so ids follow the call.
-                    let next_name = self.land(&rest, base, conts, hint);
+                    let next_name = self.land(&rest, base, hint);
                     let next = self.reference(next_name, at);
                     self.b.add_node(
                         At::new(id.clone(), at),
@@ -1042,10 +1077,7 @@ impl<'d> Importer<'d, '_> {
             }
         }
         match &seq.end {
-            End::Continue => match conts.split_last() {
-                Some((last, outer)) => self.land(last, base, outer, hint),
-                None => self.base_landing(base),
-            },
+            End::Continue => self.base_landing(base),
             End::Goto(dest) => self.dest_landing(*dest),
             End::Missing(name, at) => {
                 self.missing.entry(name.clone()).or_insert(*at);
@@ -1084,17 +1116,22 @@ impl<'d> Importer<'d, '_> {
                 at,
             } => {
                 let id = self.fresh_id(&format!("{} if", hint.id));
-                let mut inner: Vec<&Seq<'d>> = conts.to_vec();
-                inner.push(then);
+                self.pending.push(Pending {
+                    seq: (**then).clone(),
+                    base: base.clone(),
+                    hint: hint.clone(),
+                    done: None,
+                });
+                let then_base = Base::Then(self.pending.len() - 1);
                 let mut routes = Vec::new();
                 for (tests, body) in cases {
-                    let to = self.land(body, base, &inner, hint);
+                    let to = self.land(body, &then_base, hint);
                     routes.push(Route {
                         when: tests.clone(),
                         to: self.reference(to, *at),
                     });
                 }
-                let default_to = self.land(default, base, &inner, hint);
+                let default_to = self.land(default, &then_base, hint);
                 let default = self.reference(default_to, *at);
                 self.b.add_node(
                     At::new(id.clone(), *at),

@@ -271,7 +271,7 @@ impl<'d> Importer<'d, '_> {
                 );
             }
             (_, Some(p)) => {
-                let next_name = self.land(&rest, &Base::After(doc, form, item), &[], &hint);
+                let next_name = self.land(&rest, &Base::After(doc, form, item), &hint);
                 let next = self.reference(next_name, at);
                 self.b.add_node(
                     At::new(id, at),
@@ -285,7 +285,7 @@ impl<'d> Importer<'d, '_> {
             }
             (_, None) => {
                 // Only whitespace after all: where the block leads stands in for it.
-                let to = self.land(&rest, &Base::After(doc, form, item), &[], &hint);
+                let to = self.land(&rest, &Base::After(doc, form, item), &hint);
                 let next = self.reference(to, at);
                 let p = self.stand_in_prompt(at);
                 self.b.add_node(
@@ -645,7 +645,7 @@ impl<'d> Importer<'d, '_> {
                         Some(done) => done.clone(),
                         None => {
                             let hint = self.handler_hint(ctx, hdoc, h, id);
-                            let to = self.land(&seq, &Base::Node(id.to_owned()), &[], &hint);
+                            let to = self.land(&seq, &Base::Node(id.to_owned()), &hint);
                             self.memo.insert(key, to.clone());
                             to
                         }
@@ -927,11 +927,11 @@ impl<'d> Importer<'d, '_> {
         if let Some(next) = c.attribute("next") {
             let end = self.jump(ctx.doc, next, self.attr_at(ctx.doc, c, "next"));
             let seq = Seq { end, ..Seq::empty() };
-            return Some(self.land(&seq, &Base::Node(id.to_owned()), &[], &hint));
+            return Some(self.land(&seq, &Base::Node(id.to_owned()), &hint));
         }
         if c.attribute("event").is_some() {
             let seq = self.thrown(ctx, c);
-            return Some(self.land(&seq, &Base::Node(id.to_owned()), &[], &hint));
+            return Some(self.land(&seq, &Base::Node(id.to_owned()), &hint));
         }
         if let Some(expr) = c.attribute("expr") {
             self.approx_once(
@@ -948,7 +948,7 @@ impl<'d> Importer<'d, '_> {
                 },
                 ..Seq::empty()
             };
-            return Some(self.land(&seq, &Base::Node(id.to_owned()), &[], &hint));
+            return Some(self.land(&seq, &Base::Node(id.to_owned()), &hint));
         }
         self.unreadable_once(
             c_at,
@@ -1069,7 +1069,7 @@ impl<'d> Importer<'d, '_> {
             id: format!("{id} filled"),
             what: format!("the `<filled>` of {}", self.describe(doc, item)),
         };
-        let to = self.land(&seq, &Base::After(doc, form, item), &[], &hint);
+        let to = self.land(&seq, &Base::After(doc, form, item), &hint);
         self.memo.insert(key, to.clone());
         to
     }
@@ -1471,9 +1471,9 @@ impl<'d> Importer<'d, '_> {
                             end: End::Continue,
                             reprompt: true,
                         };
-                        Some(self.land(&seq, &Base::Node(id.clone()), &[], &hint))
+                        Some(self.land(&seq, &Base::Node(id.clone()), &hint))
                     }
-                    Outcome::Leave(seq) => Some(self.land(&seq, &Base::Node(id.clone()), &[], &hint)),
+                    Outcome::Leave(seq) => Some(self.land(&seq, &Base::Node(id.clone()), &hint)),
                 }
             }
         };

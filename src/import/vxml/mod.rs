@@ -199,6 +199,8 @@ struct Importer<'d, 'c> {
     pub default_nomatch: Vec<Span>,
     /// Catch elements that handled `noinput`, `nomatch` or a thrown event.
     pub used_catches: HashSet<(usize, roxmltree::NodeId)>,
+    /// What follows each `<if>` landed so far (see `flow::Pending`).
+    pub pending: Vec<flow::Pending<'d>>,
     /// The handlers and properties of each scope element, read once (see `scope_parts`).
     pub scopes: HashMap<(usize, roxmltree::NodeId), ScopeParts<'d>>,
     /// Names of jumps to nothing (`#nowhere`), with where the jump is written: references
@@ -281,6 +283,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         used_catches: HashSet::new(),
         missing: HashMap::new(),
         scopes: HashMap::new(),
+        pending: Vec::new(),
     };
     imp.run();
     let Importer { cx, b, .. } = imp;

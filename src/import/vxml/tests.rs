@@ -496,3 +496,56 @@ fn time_designations() {
     assert_eq!(super::parse_time("-1s"), None);
     assert_eq!(super::parse_time("1.2.3s"), None);
 }
+
+#[test]
+fn a_run_of_ifs_adds_each_continuation_once() {
+    let ifs: String = (0..30)
+        .map(|i| format!("<if cond=\"n == {i}\"><prompt>Was {i}.</prompt></if>"))
+        .collect();
+    let (menu, _, shown) = vxml(&doc(&format!(
+        r##"<form id="f"><field name="n" type="digits?length=2"><prompt>Two digits.</prompt><filled>{ifs}<goto next="#operator"/></filled></field></form>
+<form id="empty"><filled><goto next="#empty"/></filled></form>
+{OPERATOR}"##
+    )));
+    let menu = menu.unwrap();
+    // A route and a message per `<if>`, not one per way through them (2^30).
+    assert!(menu.nodes.len() < 100, "{} nodes\n{shown}", menu.nodes.len());
+    let NodeKind::Collect(c) = node(&menu, "f") else {
+        panic!()
+    };
+    let NodeKind::Route(r) = &menu.node(c.next.node().unwrap()).kind else {
+        panic!()
+    };
+    let NodeKind::Message(m) = &menu.node(r.routes[0].to.node().unwrap()).kind else {
+        panic!()
+    };
+    assert_eq!(m.prompt.text, "Was 0.");
+    // Both ways go on to the second `<if>`.
+    assert_eq!(m.next.node(), r.default.node());
+}
+
+#[test]
+fn application_root_handlers_and_properties_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = r##"<vxml version="2.1"><property name="timeout" value="7s"/>
+<nomatch>Root says no. <reprompt/></nomatch>
+<nomatch count="2"><goto next="test.vxml#operator"/></nomatch></vxml>"##;
+    let (menu, _, shown) = import_in(
+        dir.path(),
+        &format!(
+            r##"<vxml version="2.1" application="root.vxml"><menu id="m"><prompt>Press 1.</prompt><choice dtmf="1" next="#operator">one</choice></menu>{OPERATOR}</vxml>"##
+        ),
+        &[("root.vxml", root)],
+    );
+    let menu = menu.unwrap();
+    let NodeKind::Menu(m) = node(&menu, "m") else { panic!() };
+    assert_eq!(m.listen.timeout, Duration::from_secs(7), "{shown}");
+    assert_eq!(m.listen.no_match[0].text, "Root says no.");
+    assert_eq!(m.listen.max_no_match, Retries::Limit(2));
+    assert_eq!(
+        menu.node(m.listen.fallback_no_match.as_ref().unwrap().node().unwrap())
+            .id,
+        "operator"
+    );
+    assert!(!shown.contains("application root document"), "{shown}");
+}
