@@ -278,3 +278,40 @@ fn deep_and_large_documents_are_bounded() {
         &out.stdout[..out.stdout.len().min(4000)]
     );
 }
+
+#[test]
+fn the_example_of_docs_import_md_imports_as_it_says() {
+    let doc = std::fs::read_to_string(root().join("docs/import.md")).unwrap();
+    let section = &doc[doc.find("## VoiceXML 2.0 / 2.1").unwrap()..];
+    let fixture = &section[section.find("### 6. Fixture").unwrap()..];
+    let xml = fixture.split("```xml\n").nth(1).unwrap().split("```").next().unwrap();
+    let dir = Dir::new();
+    dir.write("water.vxml", xml);
+    let out = dir.ivrsim(&["check", "water.vxml"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    for expected in [
+        "the clip `welcome.wav` is not played",
+        "pauses (`<break>`) are not timed",
+        "the document `outage.vxml` was not found",
+        "`<submit>` sends the call to the server",
+        "`<enumerate/>` without content",
+        "wrong keys goes round without end from `billing_paid`",
+    ] {
+        assert!(out.stdout.contains(expected), "no `{expected}` in\n{}", out.stdout);
+    }
+    let out = dir.ivrsim(&["graph", "water.vxml", "--format", "mermaid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "▶ main",
+        "billing_acct",
+        "billing_paid",
+        "leak_severity",
+        "leak_msg",
+        "[[\"operator<br/><i>queue +15550100</i>",
+        "decides by `paid`",
+        "decides by `severity`",
+        "Account {acct:digits}.",
+    ] {
+        assert!(out.stdout.contains(expected), "no `{expected}` in\n{}", out.stdout);
+    }
+}
