@@ -548,8 +548,10 @@ impl<'d> Importer<'d, '_> {
         at: Span,
     ) {
         let Some(item) = ctx.item else { return };
-        // In a handler the item stays where it is, as ivrsim's node does (see `items`).
-        if goto.ancestors().any(is_catch) {
+        // A handler's jump leaves its item unfilled (in VoiceXML the FIA comes back to it);
+        // a jump to the item itself keeps the caller there, as ivrsim's node does.
+        let in_handler = goto.ancestors().any(is_catch);
+        if in_handler && target == item {
             return;
         }
         let items: Vec<Node<'d, 'd>> = form_items(form).collect();
@@ -566,12 +568,12 @@ impl<'d> Importer<'d, '_> {
                 "a jump back to an earlier item: VoiceXML then skips the items already filled (§2.1.6) and keeps the item's event and prompt counters (§5.2.2, §4.1.6); ivrsim asks the items after it again, with the full prompt, and counts failures afresh",
                 "the items between are asked again, and the no-input and no-match limits start over",
             );
-        } else if to > from + 1 {
+        } else if to > from + 1 || (in_handler && to > from) {
             self.approx_once(
                 at,
                 37,
-                "a jump forward past items not yet filled: VoiceXML comes back for them once this one is filled (the FIA selects the first unfilled item, §2.1.6.2.1); ivrsim goes on after it",
-                "the items jumped over are never asked",
+                "a jump forward past items not yet filled (or from a handler, whose item stays unfilled): VoiceXML comes back for them once this one is filled (the FIA selects the first unfilled item, §2.1.6.2.1); ivrsim goes on after it",
+                "the items left unfilled are never asked",
             );
         } else if to == from && target.tag_name().name() != "block" {
             let cleared = target

@@ -236,7 +236,13 @@ impl<'d> Importer<'d, '_> {
         let at = if first.is_element() {
             self.at(doc, first)
         } else {
-            self.cx.bytes(self.docs[doc].file, first.range())
+            // A text's place starts at its first word, not at the line break before it.
+            let r = first.range();
+            let text = self.docs[doc].text.get(r.clone()).unwrap_or("");
+            let lead = text.len() - text.trim_start().len();
+            let trail = text.len() - text.trim_end().len();
+            let end = r.end.saturating_sub(trail).max(r.start + lead);
+            self.cx.bytes(self.docs[doc].file, r.start + lead..end)
         };
         let mut words = Words::default();
         let scope = Scope {

@@ -549,3 +549,21 @@ fn application_root_handlers_and_properties_apply() {
     );
     assert!(!shown.contains("application root document"), "{shown}");
 }
+
+#[test]
+fn a_handler_jumping_on_leaves_its_item_unfilled() {
+    let (menu, _, shown) = vxml(&doc(&format!(
+        r##"<form id="f"><field name="a" type="digits?length=2"><prompt>A.</prompt>
+  <noinput count="2"><goto nextitem="b"/></noinput></field>
+<field name="b" type="digits?length=2"><prompt>B.</prompt></field></form>
+{OPERATOR}"##
+    )));
+    let NodeKind::Collect(a) = node(menu.as_ref().unwrap(), "f_a") else {
+        panic!()
+    };
+    assert_eq!(a.listen.max_no_input, Retries::Limit(2));
+    assert!(
+        shown.contains("or from a handler, whose item stays unfilled"),
+        "{shown}"
+    );
+}
