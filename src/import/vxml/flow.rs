@@ -754,7 +754,7 @@ impl<'d> Importer<'d, '_> {
                 ..Seq::empty()
             };
         };
-        self.used_catches.insert((doc, h.id()));
+        self.thrown_events.insert(event.to_owned());
         if handlers.iter().any(|x| Some(x.2) != lowest) {
             self.approx_once(
                 at,

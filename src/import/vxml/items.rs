@@ -614,7 +614,6 @@ impl<'d> Importer<'d, '_> {
                 });
                 continue;
             };
-            self.used_catches.insert((hdoc, h.id()));
             match self.outcome(ctx, hdoc, h) {
                 Outcome::Stay { said, reprompt } => {
                     if !reprompt {
@@ -1462,7 +1461,6 @@ impl<'d> Importer<'d, '_> {
                 Some(id.clone())
             }
             Some((hdoc, h)) => {
-                self.used_catches.insert((hdoc, h.id()));
                 let hint = self.handler_hint(ctx, hdoc, h, &id);
                 match self.outcome(ctx, hdoc, h) {
                     Outcome::Stay { said, .. } => {
@@ -1783,12 +1781,12 @@ impl<'d> Importer<'d, '_> {
                     .iter()
                     .filter(|e| !e.is_empty() && e.as_str() != "noinput" && e.as_str() != "nomatch")
                     .collect();
-                if others.is_empty() || (self.used_catches.contains(&(doc, h.id())) && others.len() < events.len()) {
-                    continue;
-                }
-                if self.used_catches.contains(&(doc, h.id()))
-                    && events.iter().all(|e| !matches!(e.as_str(), "noinput" | "nomatch"))
-                {
+                // Events a `<throw>` or `<choice event>` raised are run (see `flow::throw`).
+                let others: Vec<&String> = others
+                    .into_iter()
+                    .filter(|e| !self.thrown_events.iter().any(|t| super::flow::catches(e, t)))
+                    .collect();
+                if others.is_empty() {
                     continue;
                 }
                 let names: Vec<String> = others.iter().map(|e| format!("`{e}`")).collect();
@@ -1796,10 +1794,17 @@ impl<'d> Importer<'d, '_> {
                 self.approx_once(
                     at,
                     106,
-                    format!(
-                        "a handler for {}, which ivrsim never raises (it models no-input and no-match only): it never runs",
-                        names.join(", ")
-                    ),
+                    if others.len() < events.len() {
+                        format!(
+                            "this handler also catches {}, which ivrsim never raises (it models no-input and no-match only): for those it never runs",
+                            names.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "a handler for {}, which ivrsim never raises (it models no-input and no-match only): it never runs",
+                            names.join(", ")
+                        )
+                    },
                     match others[0].as_str() {
                         "help" => "asking for help (by voice or a `help` key) does nothing",
                         e if e.starts_with("connection.disconnect") => "nothing: the call simply ends when the caller hangs up",

@@ -197,8 +197,8 @@ struct Importer<'d, 'c> {
     pub no_interdigit: Vec<Span>,
     /// Items that rely on the platform's default `nomatch` handler (§5.2.5).
     pub default_nomatch: Vec<Span>,
-    /// Catch elements that handled `noinput`, `nomatch` or a thrown event.
-    pub used_catches: HashSet<(usize, roxmltree::NodeId)>,
+    /// Events a `<throw>` or `<choice event>` raised (their handlers run).
+    pub thrown_events: HashSet<String>,
     /// What follows each `<if>` landed so far (see `flow::Pending`).
     pub pending: Vec<flow::Pending<'d>>,
     /// The handlers and properties of each scope element, read once (see `scope_parts`).
@@ -280,7 +280,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         no_timeout: Vec::new(),
         no_interdigit: Vec::new(),
         default_nomatch: Vec::new(),
-        used_catches: HashSet::new(),
+        thrown_events: HashSet::new(),
         missing: HashMap::new(),
         scopes: HashMap::new(),
         pending: Vec::new(),

@@ -567,3 +567,23 @@ fn a_handler_jumping_on_leaves_its_item_unfilled() {
         "{shown}"
     );
 }
+
+#[test]
+fn handlers_of_events_ivrsim_never_raises_are_named() {
+    let (_, _, shown) = vxml(&doc(&format!(
+        r##"<catch event="noinput help"><prompt>Say or press something.</prompt><reprompt/></catch>
+<catch event="app"><goto next="#operator"/></catch>
+<catch event="connection.disconnect.hangup"><exit/></catch>
+<form id="f"><block><throw event="app.lost"/></block></form>
+{OPERATOR}"##
+    )));
+    assert!(
+        shown.contains("this handler also catches `help`, which ivrsim never raises"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("a handler for `connection.disconnect.hangup`"),
+        "{shown}"
+    );
+    assert!(!shown.contains("a handler for `app`"), "{shown}");
+}
