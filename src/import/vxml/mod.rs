@@ -83,6 +83,7 @@
 
 mod flow;
 mod items;
+mod listen;
 mod load;
 mod said;
 #[cfg(test)]
