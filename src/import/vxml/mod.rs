@@ -260,6 +260,13 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         });
     }
     let top = cx.bytes(cx.file, tag_range(docs[0].text, docs[0].root.range()));
+    if docs[0].dialogs.is_empty() {
+        cx.unreadable(
+            top,
+            "the document has no `<form>` or `<menu>`: there is nothing to import",
+        );
+        return cx.nothing();
+    }
     let name = cx
         .path
         .file_name()
@@ -380,21 +387,12 @@ impl<'d> Importer<'d, '_> {
             }
             self.document_elements(doc);
         }
-        let doc0 = &self.docs[0];
-        match doc0.dialogs.first().copied() {
-            Some(first) => {
-                let to = self.dialog_landing(0, first);
-                let at = self.at(0, first);
-                let entry = self.reference(to, at);
-                self.b.entry(entry);
-            }
-            None => {
-                let at = self.at(0, doc0.root);
-                self.cx.unreadable(
-                    at,
-                    "the document has no `<form>` or `<menu>`: there is nothing to import",
-                );
-            }
+        // `import` refuses a document without dialogs before building.
+        if let Some(first) = self.docs[0].dialogs.first().copied() {
+            let to = self.dialog_landing(0, first);
+            let at = self.at(0, first);
+            let entry = self.reference(to, at);
+            self.b.entry(entry);
         }
         self.links(0);
         self.unused_handlers();

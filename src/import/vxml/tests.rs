@@ -443,6 +443,10 @@ fn bad_documents_are_e022_with_their_place() {
     let (menu, _, shown) = vxml("<?xml version=\"1.0\"?>\n<!DOCTYPE vxml [<!ENTITY a \"aaaa\">]>\n<vxml>&a;</vxml>");
     assert!(menu.is_none());
     assert!(shown.contains("DTD"), "{shown}");
+    let (menu, diags, shown) = vxml("<vxml version=\"2.1\">\n  <property name=\"timeout\" value=\"5s\"/>\n</vxml>");
+    assert!(menu.is_none());
+    assert_eq!(codes(&diags), ["E022"], "{shown}");
+    assert!(shown.contains("the document has no `<form>` or `<menu>`"), "{shown}");
     let (menu, _, shown) = vxml("<menus><!-- <vxml --></menus>");
     assert!(menu.is_none());
     assert!(shown.contains("not a VoiceXML document"), "{shown}");
