@@ -185,7 +185,7 @@ fn jumps_to_missing_dialogs_and_items_are_e006_at_the_jump() {
     assert!(out.stdout.contains("did you mean `billing`?"), "{}", out.stdout);
     assert!(
         out.stdout.contains(
-            "error[E006]: no node `billing.confirm`\n   --> tests/fixtures/import/vxml/bad/missing-target.vxml:12:21"
+            "error[E006]: no node `billing/confirm`\n   --> tests/fixtures/import/vxml/bad/missing-target.vxml:12:21"
         ),
         "{}",
         out.stdout

@@ -44,7 +44,7 @@ pub(super) enum End<'d> {
     /// `<goto>` within the documents read.
     Goto(Dest<'d>),
     /// A jump to something that does not exist: the builder reports E006 for this name
-    /// (`#dialog`, `form.item`, `doc#dialog`), which no node id can have.
+    /// (`#dialog`, `form/item`, `doc#dialog`): `#` and `/` are in no node id.
     Missing(String, Span),
     /// `<exit>`, `<disconnect>`, `<return>`, an uncaught event: the call ends.
     Exit(Span),
@@ -508,7 +508,7 @@ impl<'d> Importer<'d, '_> {
                 }
                 None => {
                     let form_id = form.attribute("id").unwrap_or("form");
-                    End::Missing(format!("{form_id}.{item}"), self.attr_at(ctx.doc, n, "nextitem"))
+                    End::Missing(format!("{form_id}/{item}"), self.attr_at(ctx.doc, n, "nextitem"))
                 }
             };
         }
