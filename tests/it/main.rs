@@ -15,6 +15,7 @@ mod graph;
 mod import_connect;
 mod import_studio;
 mod import_freeswitch;
+mod import_vxml;
 mod indent;
 mod kinds;
 mod layers;
