@@ -177,6 +177,15 @@ struct Job {
     id: String,
 }
 
+/// A `Playback` that a hang-up, a queue or a voicemail follows: it becomes that node's prompt.
+struct Lead {
+    prompt: Prompt,
+    placeholder: bool,
+    /// The `Playback` step.
+    at: Span,
+    loc: Loc,
+}
+
 /// How one queue is used by the dialplan.
 struct QueueUse {
     /// Where it is first named.
@@ -500,8 +509,8 @@ struct Importer<'s> {
     queues: IndexMap<String, QueueUse>,
     /// `queues.conf`: its file, and its queues (`None` inside when there is no such file).
     qconf: Option<Option<(FileId, Rc<HashMap<String, queues::Section>>)>>,
-    /// `sounds.txt`: a sound file's words, with the file and place they are written.
-    sounds: HashMap<String, String>,
+    /// `sounds.txt`: a sound file's words, and where they are written.
+    sounds: HashMap<String, (String, Span)>,
     /// Sound files with neither words nor a clip, at their first place.
     missing_audio: Vec<(String, Span)>,
     seen_audio: HashSet<String>,
@@ -683,7 +692,9 @@ impl Importer<'_> {
     fn resolve(&mut self, from: Loc, state: &State) -> String {
         let mut loc = from;
         let mut state = state.clone();
-        let mut straight = true;
+        // The place the call came in at, last (the start, or a `Goto`'s destination): the
+        // node is named after it when it is a priority 1.
+        let mut name_from = from;
         for _ in 0..MAX_CHASE {
             self.reached.insert(loc.chan);
             self.reached.insert(loc.def);
@@ -712,7 +723,7 @@ impl Importer<'_> {
                         continue;
                     };
                     match set_kind(name) {
-                        SetKind::Var(_) => return self.node_at(loc, &state, straight.then_some(from)),
+                        SetKind::Var(_) => return self.node_at(loc, &state, Some(name_from)),
                         SetKind::Response | SetKind::Digit => match timelen_ms(value) {
                             Some(ms) => {
                                 if matches!(set_kind(name), SetKind::Response) {
@@ -757,13 +768,13 @@ impl Importer<'_> {
                     match self.goto(loc, &p.args, arg_range) {
                         Ok(t) => {
                             loc = t;
-                            straight = false;
+                            name_from = t;
                             continue;
                         }
                         Err(id) => return id,
                     }
                 }
-                _ => return self.node_at(loc, &state, straight.then_some(from)),
+                _ => return self.node_at(loc, &state, Some(name_from)),
             }
             loc = loc.next();
         }
@@ -1063,9 +1074,9 @@ impl Importer<'_> {
             App::GotoIf => self.goto_if(job, &p),
             App::GotoIfTime => self.goto_if_time(job, &p),
             App::Set => self.sets(job),
-            App::Queue | App::Dial => self.transfer(job, &p),
-            App::VoiceMail => self.voicemail(job, &p),
-            App::Hangup | App::Tone => self.hangup(job, &p),
+            App::Queue | App::Dial => self.transfer(job, &p, None),
+            App::VoiceMail => self.voicemail(job, &p, None),
+            App::Hangup | App::Tone => self.hangup(job, &p, None),
             App::Say => self.say(job, &p),
             _ => self.unknown(job, &p),
         }
@@ -1147,10 +1158,33 @@ impl Importer<'_> {
         }
         let wait = self.prio(cur).filter(|p| app_kind(&p.app) == App::WaitExten).cloned();
         if kind == App::Playback && wait.is_none() {
-            // A message: only this Playback; what follows is its own node.
+            // A message: only this Playback; what follows is its own node, unless it is a
+            // hang-up, a queue or a voicemail, whose prompt it then is.
             let args = Self::args(first);
             let files = args.first().map(split_files).unwrap_or_default();
             let (prompt, placeholder) = self.prompt(&files, self.node_span(first));
+            let (after, after_state) = self.skip_quiet(job.loc.next(), &job.state);
+            if let Some(p) = self.prio(after).cloned()
+                && matches!(app_kind(&p.app), App::Hangup | App::Queue | App::Dial | App::VoiceMail)
+            {
+                let lead = Lead {
+                    prompt,
+                    placeholder,
+                    at: self.node_span(first),
+                    loc: job.loc,
+                };
+                let job = Job {
+                    loc: after,
+                    state: after_state,
+                    id: job.id,
+                };
+                match app_kind(&p.app) {
+                    App::Hangup => self.hangup(job, &p, Some(lead)),
+                    App::VoiceMail => self.voicemail(job, &p, Some(lead)),
+                    _ => self.transfer(job, &p, Some(lead)),
+                }
+                return;
+            }
             let next = self.resolve(job.loc.next(), &job.state);
             let at = self.node_span(first);
             let next = self.reference(&next, at);
@@ -1271,6 +1305,40 @@ impl Importer<'_> {
         if placeholder {
             self.lint_allow(&job.id);
         }
+    }
+
+    /// The first step from `loc` that is not passed over without a finding (silent
+    /// applications, channel settings that are read), and the settings then.
+    fn skip_quiet(&self, mut loc: Loc, state: &State) -> (Loc, State) {
+        let mut state = state.clone();
+        for _ in 0..MAX_CHASE {
+            let Some(p) = self.prio(loc) else { break };
+            match app_kind(&p.app) {
+                App::Silent => {}
+                App::Set => {
+                    let Some((n, v)) = p.args.split_once('=') else { break };
+                    match set_kind(n) {
+                        SetKind::Response => match timelen_ms(v) {
+                            Some(ms) => state.response_ms = ms,
+                            None => break,
+                        },
+                        SetKind::Digit => match timelen_ms(v) {
+                            Some(ms) => state.digit_ms = ms,
+                            None => break,
+                        },
+                        SetKind::QueuePrio => match v.trim().parse::<i64>() {
+                            Ok(n) => state.queue_prio = n,
+                            Err(_) => break,
+                        },
+                        SetKind::Quiet => {}
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+            loc = loc.next();
+        }
+        (loc, state)
     }
 
     /// The node of the special extension `name` (`t`, `i`) of `ctx` (else `e`, else the end).
@@ -1491,8 +1559,10 @@ impl Importer<'_> {
             timeout: Some(At::new(Duration::from_millis(first_ms), t_at)),
             inter_digit_timeout: Some(At::new(Duration::from_millis(digit_ms), t_at)),
             max_no_input: Some(At::new(Retries::Limit(attempts), arg(4).map_or(at, |a| self.span(a.range.clone())))),
-            max_no_match: Some(At::new(Retries::Limit(1), at)),
-            fallback: Some(fb),
+            // No key is a wrong entry for `Read` (no minimum, no pattern): only words are, which
+            // Asterisk does not take; they re-prompt.
+            max_no_match: Some(At::new(Retries::Unlimited, at)),
+            fallback_no_input: Some(fb),
             barge_in: Some(true),
             ..ListenSpec::default()
         };
@@ -1505,8 +1575,18 @@ impl Importer<'_> {
                     at: max_at,
                     min: Some(At::new(1, max_at)),
                     max: Some(At::new(max, max_at)),
+                    // Every key but the terminator is part of the value (`ast_readstring`).
+                    keys: Some(At::new(
+                        format!(
+                            "0123456789{}",
+                            ['*', '#']
+                                .iter()
+                                .filter(|k| terminator.as_deref() != Some(k.to_string().as_str()))
+                                .collect::<String>()
+                        ),
+                        opts_at,
+                    )),
                     terminator: terminator.and_then(|t| DtmfKey::parse(&t).ok()).map(|t| At::new(t, opts_at)),
-                    keys: None,
                 },
                 pattern: None,
                 store,
@@ -1713,7 +1793,7 @@ impl Importer<'_> {
     }
 
     /// `Queue()` or `Dial()`.
-    fn transfer(&mut self, job: Job, p: &parse::Priority) {
+    fn transfer(&mut self, job: Job, p: &parse::Priority, lead: Option<Lead>) {
         let at = self.node_span(p);
         let args = Self::args(p);
         let dial = app_kind(&p.app) == App::Dial;
@@ -1787,14 +1867,14 @@ impl Importer<'_> {
         let next = self.resolve(job.loc.next(), &job.state);
         let next = self.reference(&next, at);
         let hold = if dial { None } else { Some(self.hold(&queue, &job.state, name_at)) };
-        let here = self.here(job.loc);
+        let (node_at, what, prompt) = self.lead(lead, &job, p, at);
         self.b.add_node(
-            At::new(job.id, at),
-            Some(format!("Asterisk {} at {here}", p.app)),
+            At::new(job.id, node_at),
+            Some(what),
             NodeSpec::Transfer {
                 queue,
                 priority,
-                prompt: None,
+                prompt,
                 context: None,
                 hold,
                 when_no_operator: Some(Some(NoOperator::Goto { to: next })),
@@ -1989,8 +2069,9 @@ impl Importer<'_> {
                         "the caller waits for a call-taker where Asterisk would move on at once",
                     ),
                     Some(section) => {
-                        let mut unmapped_heard = Vec::new();
-                        let mut unmapped = Vec::new();
+                        // Settings without a counterpart, by the section they are written in
+                        // (a template's once for all its queues).
+                        let mut unmapped: Vec<(Range<usize>, bool, Vec<String>)> = Vec::new();
                         for s in &section.settings {
                             let sat = self.cx.bytes(file, s.range.clone());
                             match s.key.as_str() {
@@ -2007,7 +2088,8 @@ impl Importer<'_> {
                                         spec.leave_when_empty = Some(any);
                                     }
                                     if !other.is_empty() {
-                                        self.cx.approx(
+                                        self.approx_once(
+                                            format!("empty {:?}", s.range),
                                             sat,
                                             format!("`{}`: ivrsim's call-takers are logged in or not; the member states {} have no counterpart", s.key, other.join(", ")),
                                             if join {
@@ -2019,28 +2101,37 @@ impl Importer<'_> {
                                     }
                                 }
                                 k if queues::MAPPED.contains(&k) => {}
-                                k if queues::HEARD.contains(&k) => unmapped_heard.push(k.to_owned()),
                                 k => {
-                                    if !unmapped.iter().any(|u| u == k) {
-                                        unmapped.push(k.to_owned());
+                                    let heard = queues::HEARD.contains(&k);
+                                    match unmapped.iter_mut().find(|u| u.0 == s.origin && u.1 == heard) {
+                                        Some(u) => {
+                                            if !u.2.iter().any(|x| x == k) {
+                                                u.2.push(k.to_owned());
+                                            }
+                                        }
+                                        None => unmapped.push((s.origin.clone(), heard, vec![k.to_owned()])),
                                     }
                                 }
                             }
                         }
-                        let qat = self.cx.bytes(file, section.range.clone());
-                        if !unmapped_heard.is_empty() {
-                            self.cx.approx(
-                                qat,
-                                format!("queue `{name}`: {} not imported", unmapped_heard.join(", ")),
-                                "the music and the wording of the announcements while waiting: ivrsim plays its own announcement, with silence between",
-                            );
-                        }
-                        if !unmapped.is_empty() {
-                            self.cx.approx(
-                                qat,
-                                format!("queue `{name}`: {} not imported (no counterpart in ivrsim)", unmapped.join(", ")),
-                                "who answers and when: in ivrsim the call-takers (the console, or a scenario) decide",
-                            );
+                        for (origin, heard, keys) in unmapped {
+                            let oat = self.cx.bytes(file, origin.clone());
+                            let keys = keys.join(", ");
+                            if heard {
+                                self.approx_once(
+                                    format!("heard {origin:?}"),
+                                    oat,
+                                    format!("{keys}: not imported"),
+                                    "the music and the wording of the announcements while waiting: ivrsim plays its own announcement, with silence between",
+                                );
+                            } else {
+                                self.approx_once(
+                                    format!("unmapped {origin:?}"),
+                                    oat,
+                                    format!("{keys}: not imported (no counterpart in ivrsim)"),
+                                    "who answers and when: in ivrsim the call-takers (the console, or a scenario) decide",
+                                );
+                            }
                         }
                     }
                 },
@@ -2049,7 +2140,7 @@ impl Importer<'_> {
         }
     }
 
-    fn voicemail(&mut self, job: Job, p: &parse::Priority) {
+    fn voicemail(&mut self, job: Job, p: &parse::Priority, lead: Option<Lead>) {
         let at = self.node_span(p);
         let args = Self::args(p);
         let target = args.first().map(|a| a.text.trim().to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| "voicemail".into());
@@ -2064,21 +2155,21 @@ impl Importer<'_> {
                 "a caller who leaves the voicemail (`#`, or `0`/`*` to `o`/`a`) goes no further",
             );
         }
-        let here = self.here(job.loc);
+        let (node_at, what, prompt) = self.lead(lead, &job, p, at);
         self.b.add_node(
-            At::new(job.id, at),
-            Some(format!("Asterisk VoiceMail at {here}")),
+            At::new(job.id, node_at),
+            Some(what),
             NodeSpec::External(ExternalNode {
                 app: ExternalApp::Voicemail,
                 name: target,
-                prompt: None,
+                prompt,
                 on: None,
                 store: crate::menu::DEFAULT_EXTERNAL_STORE.into(),
             }),
         );
     }
 
-    fn hangup(&mut self, job: Job, p: &parse::Priority) {
+    fn hangup(&mut self, job: Job, p: &parse::Priority, lead: Option<Lead>) {
         let at = self.node_span(p);
         let reason = if app_kind(&p.app) == App::Tone {
             self.approx_once(
@@ -2091,12 +2182,30 @@ impl Importer<'_> {
         } else {
             "hangup".into()
         };
-        let here = self.here(job.loc);
+        let (node_at, what, prompt) = self.lead(lead, &job, p, at);
         self.b.add_node(
-            At::new(job.id, at),
-            Some(format!("Asterisk {} at {here}", p.app)),
-            NodeSpec::Hangup(HangupNode { prompt: None, reason }),
+            At::new(job.id, node_at),
+            Some(what),
+            NodeSpec::Hangup(HangupNode { prompt, reason }),
         );
+    }
+
+    /// The place, description and prompt of a node made at `job` from `p`, led by a
+    /// `Playback` or not.
+    fn lead(&mut self, lead: Option<Lead>, job: &Job, p: &parse::Priority, at: Span) -> (Span, String, Option<Prompt>) {
+        match lead {
+            None => (at, format!("Asterisk {} at {}", p.app, self.here(job.loc)), None),
+            Some(l) => {
+                if l.placeholder {
+                    self.lint_allow(&job.id);
+                }
+                (
+                    l.at,
+                    format!("Asterisk Playback + {} at {}", p.app, self.here(l.loc)),
+                    Some(l.prompt),
+                )
+            }
+        }
     }
 
     /// `SayDigits(${VAR})`, `SayNumber(${VAR})`: a message reading the value back.
@@ -2187,7 +2296,11 @@ impl Importer<'_> {
             }
             match t.split_once(':') {
                 Some((name, words)) if !name.trim().is_empty() && !words.trim().is_empty() => {
-                    self.sounds.insert(name.trim().to_owned(), words.trim().to_owned());
+                    let lead = line.len() - line.trim_start().len() + name.len() + 1;
+                    let w = words.trim();
+                    let start = at + lead + (words.len() - words.trim_start().len());
+                    let span = self.cx.bytes(id, start..start + w.len());
+                    self.sounds.insert(name.trim().to_owned(), (w.to_owned(), span));
                 }
                 _ => {
                     let span = self.cx.bytes(id, at..at + line.len());
@@ -2208,11 +2321,17 @@ impl Importer<'_> {
         let file = file.unwrap_or(self.file);
         let mut words = Vec::new();
         let mut placeholder = false;
+        let mut text_span = at;
         for f in files {
             let fat = self.cx.bytes(file, f.range.clone());
             let local = clip_path(&f.text).filter(|p| self.dir.join(p).is_file());
             match self.sounds.get(&f.text) {
-                Some(w) => words.push(w.clone()),
+                Some((w, span)) => {
+                    if files.len() == 1 {
+                        text_span = *span;
+                    }
+                    words.push(w.clone());
+                }
                 None => {
                     placeholder = true;
                     words.push(format!("[audio: {}]", f.text));
@@ -2264,7 +2383,7 @@ impl Importer<'_> {
                 audio,
                 translations,
                 span: at,
-                text_span: at,
+                text_span,
             },
             placeholder,
         )

@@ -26,6 +26,8 @@ pub(crate) struct Setting {
     pub value: String,
     /// Where the line is.
     pub range: Range<usize>,
+    /// The name of the section it is written in (a template's, when inherited).
+    pub origin: Range<usize>,
 }
 
 /// A queue's section (templates merged in).
@@ -43,7 +45,7 @@ pub(crate) fn parse(text: &str) -> (HashMap<String, Section>, Vec<Note>) {
     let mut templates: HashMap<String, Vec<Setting>> = HashMap::new();
     let mut notes = Vec::new();
     // (name, is a template)
-    let mut current: Option<(String, bool)> = None;
+    let mut current: Option<(String, bool, Range<usize>)> = None;
     let mut depth = 0;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
@@ -103,15 +105,15 @@ pub(crate) fn parse(text: &str) -> (HashMap<String, Section>, Vec<Note>) {
                 queues.insert(
                     name.clone(),
                     Section {
-                        range: name_range,
+                        range: name_range.clone(),
                         settings: inherited,
                     },
                 );
             }
-            current = Some((name, template));
+            current = Some((name, template, name_range));
             continue;
         }
-        let Some((name, template)) = &current else {
+        let Some((name, template, origin)) = &current else {
             continue;
         };
         let Some(eq) = l.find('=') else {
@@ -126,6 +128,7 @@ pub(crate) fn parse(text: &str) -> (HashMap<String, Section>, Vec<Note>) {
             key: l[..eq].trim().to_ascii_lowercase(),
             value: v.trim().to_owned(),
             range: lr,
+            origin: origin.clone(),
         };
         if *template {
             templates.entry(name.clone()).or_default().push(setting);
