@@ -11,6 +11,7 @@ mod check_hours;
 mod docs;
 mod edges;
 mod generate;
+mod import_asterisk;
 mod graph;
 mod indent;
 mod kinds;

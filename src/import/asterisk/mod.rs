@@ -388,6 +388,7 @@ fn ext_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// What an extension name is to a caller dialling.
+#[derive(Clone)]
 enum Dialable {
     Key(DtmfKey),
     Pattern(KeyPattern),
@@ -482,6 +483,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         schedules: HashMap::new(),
         warned: HashSet::new(),
         constants: HashMap::new(),
+        dialables: HashMap::new(),
     };
     imp.run();
     imp.finish()
@@ -520,9 +522,21 @@ struct Importer<'s> {
     warned: HashSet<String>,
     /// `[globals]` that no `Set()` changes.
     constants: HashMap<String, String>,
+    /// What each extension name is to a caller (patterns compiled once).
+    dialables: HashMap<String, Dialable>,
 }
 
 impl Importer<'_> {
+    /// [`dialable`], compiled once a name.
+    fn dialable(&mut self, name: &str) -> Dialable {
+        if let Some(d) = self.dialables.get(name) {
+            return d.clone();
+        }
+        let d = dialable(name);
+        self.dialables.insert(name.to_owned(), d.clone());
+        d
+    }
+
     fn span(&self, r: Range<usize>) -> Span {
         self.cx.bytes(self.file, r)
     }
@@ -567,6 +581,9 @@ impl Importer<'_> {
             }
             out.push(c);
             if depth >= MAX_INCLUDE_DEPTH {
+                if let Some((_, r)) = self.plan.contexts[c].includes.first() {
+                    missing.push((r.clone(), Some(false), String::new()));
+                }
                 continue;
             }
             for (name, r) in self.plan.contexts[c].includes.iter().rev() {
@@ -579,13 +596,20 @@ impl Importer<'_> {
                 }
                 match self.plan.by_name.get(base) {
                     Some(&i) => stack.push((i, depth + 1)),
-                    None => missing.push((r.clone(), Some(()), base.to_owned())),
+                    None => missing.push((r.clone(), Some(true), base.to_owned())),
                 }
             }
         }
         for (r, missing, name) in missing {
             let at = self.span(r.clone());
-            if missing.is_some() {
+            if missing == Some(false) {
+                self.approx_once(
+                    format!("deep include {r:?}"),
+                    at,
+                    format!("`include`s more than {MAX_INCLUDE_DEPTH} levels deep are not followed"),
+                    "the extensions of the deeper contexts are not options here",
+                );
+            } else if missing.is_some() {
                 self.approx_once(
                     format!("include {r:?}"),
                     at,
@@ -616,16 +640,16 @@ impl Importer<'_> {
         }
         if name.chars().all(|c| matches!(c, '0'..='9' | '*' | '#')) && !name.is_empty() {
             for &c in &order {
-                let mut pats: Vec<(usize, &str)> = self.plan.contexts[c]
+                let mut pats: Vec<(usize, String)> = self.plan.contexts[c]
                     .exts
                     .iter()
                     .enumerate()
                     .filter(|(_, e)| e.name.starts_with('_'))
-                    .map(|(i, e)| (i, e.name.as_str()))
+                    .map(|(i, e)| (i, e.name.clone()))
                     .collect();
-                pats.sort_by(|a, b| ext_cmp(a.1, b.1));
+                pats.sort_by(|a, b| ext_cmp(&a.1, &b.1));
                 for (i, p) in pats {
-                    if let Dialable::Pattern(k) = dialable(p)
+                    if let Dialable::Pattern(k) = self.dialable(&p)
                         && k.matches(name)
                     {
                         return Some((c, i));
@@ -705,15 +729,18 @@ impl Importer<'_> {
             match app_kind(&p.app) {
                 App::Silent => {}
                 App::Skipped => {
-                    let what = if p.app.eq_ignore_ascii_case("wait") {
-                        format!(
-                            "`{}({})`: the pause is not imported, the call goes on at once",
-                            p.app, p.args
+                    let (what, caller) = if p.app.eq_ignore_ascii_case("wait") {
+                        (
+                            format!("`{}({})`: the pause is not imported, the call goes on at once", p.app, p.args),
+                            format!("{} s of silence less: what follows starts that much earlier", p.args.trim()),
                         )
                     } else {
-                        format!("`{}({})` is passed over", p.app, p.args)
+                        (
+                            format!("`{}({})` is passed over", p.app, p.args),
+                            "the tones or music it plays".to_owned(),
+                        )
                     };
-                    self.approx_once(format!("skip {loc:?}"), at, what, "the tones, music or silence it plays, and the time it takes");
+                    self.approx_once(format!("skip {loc:?}"), at, what, caller);
                 }
                 App::Set => {
                     let args = p.args.clone();
@@ -813,6 +840,7 @@ impl Importer<'_> {
                     self.missing(
                         at,
                         format!("no context `{name}` in the dialplan"),
+                        "Asterisk finds no `i` extension there and hangs up: imported so",
                         self.plan.contexts.iter().map(|c| c.name.clone()).collect(),
                         name,
                     );
@@ -832,7 +860,13 @@ impl Importer<'_> {
             let e = t.exten.clone().unwrap_or_default();
             let cname = self.plan.contexts[chan].name.clone();
             let known = self.plan.contexts[chan].exts.iter().map(|x| x.name.clone()).collect();
-            self.missing(at, format!("no extension `{e}` in context `{cname}`"), known, &e);
+            self.missing(
+                at,
+                format!("no extension `{e}` in context `{cname}`"),
+                "Asterisk goes to the context's `i` extension, or hangs up when it has none: imported so",
+                known,
+                &e,
+            );
             // Asterisk goes to `i` of that context, else hangs up (pbx.c 3049-3070).
             return match self.find_ext(chan, "i") {
                 Some((d, x)) => Ok(Loc { chan, def: d, ext: x, prio: 1 }),
@@ -851,7 +885,13 @@ impl Importer<'_> {
                 None => {
                     let known = exten.labels.keys().cloned().collect();
                     let ename = exten.name.clone();
-                    self.missing(at, format!("no label `{l}` in extension `{ename}`"), known, l);
+                    self.missing(
+                        at,
+                        format!("no label `{l}` in extension `{ename}`"),
+                        "the `Goto` fails and Asterisk hangs up: imported so",
+                        known,
+                        l,
+                    );
                     // `Goto` fails and the call hangs up.
                     return Err(self.end_node(chan));
                 }
@@ -860,20 +900,26 @@ impl Importer<'_> {
         let loc = Loc { chan, def, ext, prio };
         if self.prio(loc).is_none() {
             let ename = self.plan.contexts[def].exts[ext].name.clone();
-            self.missing(at, format!("extension `{ename}` has no priority {prio}"), Vec::new(), "");
+            self.missing(
+                at,
+                format!("extension `{ename}` has no priority {prio}"),
+                "the extension has run out of priorities and Asterisk hangs up (`autofallthrough`): imported so",
+                Vec::new(),
+                "",
+            );
             return Err(self.end_node(chan));
         }
         Ok(loc)
     }
 
     /// E006 for a destination that is not in the dialplan, once per place.
-    fn missing(&mut self, at: Span, what: String, known: Vec<String>, wrong: &str) {
+    fn missing(&mut self, at: Span, what: String, then: &str, known: Vec<String>, wrong: &str) {
         if !self.warned.insert(format!("missing {}:{}", at.start, at.end)) {
             return;
         }
         let mut d = Diagnostic::new(Code::UnknownTarget, at, what)
             .label("not in the dialplan")
-            .note("Asterisk goes to the context's `i` extension, if it has one, or hangs up: imported so");
+            .note(then);
         if !wrong.is_empty()
             && let Some(h) = crate::menu::load::suggest(wrong, known.iter().map(String::as_str))
         {
@@ -1359,7 +1405,7 @@ impl Importer<'_> {
             let name = e.name.clone();
             let first = e.prios.keys().next().copied();
             let at = self.span(e.name_range.clone());
-            let (key, pattern) = match dialable(&name) {
+            let (key, pattern) = match self.dialable(&name) {
                 Dialable::Name => continue,
                 Dialable::Not(why) => {
                     self.approx_once(
@@ -1597,6 +1643,9 @@ impl Importer<'_> {
         if placeholder {
             self.lint_allow(&job.id);
         }
+        // Every key is data here, so no key entry is a no-match: a no-match re-prompt could
+        // never play (W004 would ask for one).
+        self.b.node_lint_allow(&job.id, vec![Code::NoMatchHandling]);
     }
 
     /// The places a branch of `GotoIf`/`GotoIfTime` at `loc` leads (an empty one: the next
@@ -2116,19 +2165,20 @@ impl Importer<'_> {
                         }
                         for (origin, heard, keys) in unmapped {
                             let oat = self.cx.bytes(file, origin.clone());
-                            let keys = keys.join(", ");
+                            let section = self.cx.sources.text(file).get(origin.clone()).unwrap_or("").to_owned();
+                            let keys = format!("`[{section}]`: {}", keys.join(", "));
                             if heard {
                                 self.approx_once(
                                     format!("heard {origin:?}"),
                                     oat,
-                                    format!("{keys}: not imported"),
+                                    format!("{keys} are not imported"),
                                     "the music and the wording of the announcements while waiting: ivrsim plays its own announcement, with silence between",
                                 );
                             } else {
                                 self.approx_once(
                                     format!("unmapped {origin:?}"),
                                     oat,
-                                    format!("{keys}: not imported (no counterpart in ivrsim)"),
+                                    format!("{keys} are not imported (no counterpart in ivrsim)"),
                                     "who answers and when: in ivrsim the call-takers (the console, or a scenario) decide",
                                 );
                             }
