@@ -24,7 +24,13 @@ fn run(sub: &str, args: &[&str]) -> Output {
 /// A copy of the hotline fixture in a temp folder (to write beside it).
 fn hotline_copy() -> Dir {
     let dir = Dir::new();
-    for f in ["extensions.conf", "queues.conf", "sounds.txt", "timings.yaml"] {
+    for f in [
+        "extensions.conf",
+        "queues.conf",
+        "sounds.txt",
+        "sounds.es.txt",
+        "timings.yaml",
+    ] {
         let text = std::fs::read_to_string(fixtures().join("hotline").join(f)).expect("fixture");
         dir.write(f, text);
     }
@@ -61,7 +67,11 @@ fn generated_scenarios_cover_the_imported_dialplan_whole() {
 fn graph_draws_the_dialplan() {
     let out = run("hotline", &["graph", "extensions.conf"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("<svg"), "{}", &out.stdout[..out.stdout.len().min(200)]);
+    assert!(
+        out.stdout.starts_with("<svg"),
+        "{}",
+        &out.stdout[..out.stdout.len().min(200)]
+    );
     let out = run("hotline", &["graph", "--format", "mermaid", "extensions.conf"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     for id in ["hotline-main.s.menu", "hotline-followup", "hotline-regions.north"] {
@@ -102,14 +112,22 @@ scenarios:
     let out = dir.ivrsim(&["test", "--coverage", "none", "clips.yaml"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let out = dir.ivrsim(&["check", "extensions.conf"]);
-    assert!(!out.stdout.contains("E011"), "no clip is named that is not there:\n{}", out.stdout);
+    assert!(
+        !out.stdout.contains("E011"),
+        "no clip is named that is not there:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn syntax_errors_point_at_their_line_and_column() {
     let out = run("bad", &["check", "syntax.conf"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    assert!(out.stderr.is_empty() || !out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(
+        out.stderr.is_empty() || !out.stderr.contains("panicked"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!("bad-syntax", out.stdout);
     let out = run("bad", &["check", "same-first.conf"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
@@ -160,7 +178,12 @@ fn goto_cycles_are_bounded_and_menu_loops_reported() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stdout.contains("goes round more than 256 steps"), "{}", out.stdout);
     assert!(out.stdout.contains("warning[W016]"), "{}", out.stdout);
-    assert!(out.stdout.contains("context `never-called` is not reached from the entry"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("context `never-called` is not reached from the entry"),
+        "{}",
+        out.stdout
+    );
 }
 
 /// Runs `check` on `text` written as `name` and returns the output, in bounded time.
@@ -186,8 +209,16 @@ fn too_many_priorities_are_refused_past_the_limit() {
     }
     let out = check_large("many.conf", &text);
     assert_eq!(out.code, 1, "{}", &out.stdout[..out.stdout.len().min(2000)]);
-    assert!(out.stdout.contains("more than 100000 priorities"), "{}", &out.stdout[..2000.min(out.stdout.len())]);
-    assert!(out.stdout.contains("--> many.conf:100002:"), "{}", &out.stdout[..2000.min(out.stdout.len())]);
+    assert!(
+        out.stdout.contains("more than 100000 priorities"),
+        "{}",
+        &out.stdout[..2000.min(out.stdout.len())]
+    );
+    assert!(
+        out.stdout.contains("--> many.conf:100002:"),
+        "{}",
+        &out.stdout[..2000.min(out.stdout.len())]
+    );
 }
 
 #[test]
@@ -203,7 +234,11 @@ fn too_many_steps_are_refused_past_the_limit() {
     }
     let out = check_large("chain.conf", &text);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("the dialplan makes more than 5000 steps"), "{}", &out.stdout[..out.stdout.len().min(3000)]);
+    assert!(
+        out.stdout.contains("the dialplan makes more than 5000 steps"),
+        "{}",
+        &out.stdout[..out.stdout.len().min(3000)]
+    );
 }
 
 #[test]
@@ -218,7 +253,11 @@ fn long_lines_deep_includes_and_unclosed_comments_are_bounded() {
     let out = check_large("deep.conf", &text);
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(out.stdout.contains("bytes are not read"), "{}", out.stdout);
-    assert!(out.stdout.contains("a `;--` block comment is not closed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("a `;--` block comment is not closed"),
+        "{}",
+        out.stdout
+    );
     // Options from the first 16 levels of includes only.
     assert!(out.stdout.contains("context `i20` is not reached"), "{}", out.stdout);
 }

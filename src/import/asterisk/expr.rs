@@ -83,7 +83,9 @@ fn var_token(inner: &str) -> Result<Tok, String> {
             return Ok(Tok::Len(name.trim().to_owned()));
         }
     }
-    Err(format!("`${{{inner}}}` is not read (only `${{NAME}}`, `${{LEN(${{NAME}})}}` and `${{CHANNEL(language)}}`)"))
+    Err(format!(
+        "`${{{inner}}}` is not read (only `${{NAME}}`, `${{LEN(${{NAME}})}}` and `${{CHANNEL(language)}}`)"
+    ))
 }
 
 fn tokens(s: &str) -> Result<Vec<Tok>, String> {
@@ -161,7 +163,12 @@ fn tokens(s: &str) -> Result<Vec<Tok>, String> {
             }
             _ => {
                 let start = i;
-                while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'(' | b')' | b'&' | b'|' | b'=' | b'!' | b'<' | b'>' | b'"') {
+                while i < b.len()
+                    && !matches!(
+                        b[i],
+                        b' ' | b'\t' | b'(' | b')' | b'&' | b'|' | b'=' | b'!' | b'<' | b'>' | b'"'
+                    )
+                {
                     if b[i] == b'$' {
                         return Err("a variable joined with other text is not read".into());
                     }
@@ -441,7 +448,11 @@ pub(crate) fn target(text: &str) -> Result<Target, String> {
 pub(crate) fn branches(
     text: &str,
     base: usize,
-) -> Option<((String, Range<usize>), Option<(String, Range<usize>)>, Option<(String, Range<usize>)>)> {
+) -> Option<(
+    (String, Range<usize>),
+    Option<(String, Range<usize>)>,
+    Option<(String, Range<usize>)>,
+)> {
     let mut depth = 0usize;
     let mut q = None;
     for (i, c) in text.char_indices() {
@@ -511,10 +522,7 @@ mod tests {
         assert_eq!(read("$[${CHOICE} != 1]"), r#"not CHOICE="1""#);
         assert_eq!(read("$[${LEN(${CASE})} = 0]"), r#"CASE="""#);
         assert_eq!(read("$[${LEN(${CASE})} >= 8]"), "CASE~^(?s).{8,}$");
-        assert_eq!(
-            read("$[${A} = 1 & ${B} = 2 | ${C} == x]"),
-            r#"A="1" & B="2" | C="x""#
-        );
+        assert_eq!(read("$[${A} = 1 & ${B} = 2 | ${C} == x]"), r#"A="1" & B="2" | C="x""#);
         assert_eq!(read("$[(${A} = 1)]"), r#"A="1""#);
         assert_eq!(read("$[(${A} = 1) | (${B} = 2)]"), r#"A="1" | B="2""#);
     }

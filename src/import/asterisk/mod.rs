@@ -91,8 +91,8 @@ use super::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::menu::build::{At, DigitsSpec, HoldSpec, ListenSpec, MenuBuilder, NodeSpec, OptionSpec, QueueSpec};
 use crate::menu::{
-    DtmfKey, ExternalApp, ExternalNode, HangupNode, HoldExit, KeyMatchPolicy, KeyPattern, LoadOutcome,
-    NoOperator, Periodic, Priority, Prompt, PromptText, Retries, Route, RouteNode, SetValue, SetVar,
+    DtmfKey, ExternalApp, ExternalNode, HangupNode, HoldExit, KeyMatchPolicy, KeyPattern, LoadOutcome, NoOperator,
+    Periodic, Priority, Prompt, PromptText, Retries, Route, RouteNode, SetValue, SetVar,
 };
 use crate::source::{FileId, Span};
 use parse::{Arg, Dialplan, Note, split_args};
@@ -185,6 +185,9 @@ struct Lead {
     at: Span,
     loc: Loc,
 }
+
+/// `queues.conf`: its file and its queues.
+type QueueConf = (FileId, Rc<HashMap<String, queues::Section>>);
 
 /// How one queue is used by the dialplan.
 struct QueueUse {
@@ -297,7 +300,7 @@ fn timelen_ms(s: &str) -> Option<u64> {
     };
     let v: f64 = num.trim().parse().ok()?;
     let ms = v * mult;
-    (ms.is_finite() && ms >= 1.0 && ms <= 1e12).then_some(ms.round() as u64)
+    (ms.is_finite() && (1.0..=1e12).contains(&ms)).then_some(ms.round() as u64)
 }
 
 /// The score of one position of a pattern and its set of characters (`ext_cmp_pattern_pos`,
@@ -391,7 +394,7 @@ fn ext_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[derive(Clone)]
 enum Dialable {
     Key(DtmfKey),
-    Pattern(KeyPattern),
+    Pattern(Box<KeyPattern>),
     /// Keys A-D, or a pattern ivrsim cannot take: why.
     Not(String),
     /// A name (`s`, `t`, `leak`): reached only by `Goto`.
@@ -406,7 +409,7 @@ fn dialable(name: &str) -> Dialable {
             ));
         }
         return match KeyPattern::parse(name) {
-            Ok(p) if p.sample().is_some() => Dialable::Pattern(p),
+            Ok(p) if p.sample().is_some() => Dialable::Pattern(Box::new(p)),
             Ok(_) => Dialable::Not(format!("`{name}` matches no keys of a phone")),
             Err(e) => Dialable::Not(format!("`{name}`: {e}")),
         };
@@ -484,6 +487,9 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         warned: HashSet::new(),
         constants: HashMap::new(),
         dialables: HashMap::new(),
+        sounds_in: IndexMap::new(),
+        missing_words: IndexMap::new(),
+        language_at: HashMap::new(),
     };
     imp.run();
     imp.finish()
@@ -510,9 +516,16 @@ struct Importer<'s> {
     reached: HashSet<usize>,
     queues: IndexMap<String, QueueUse>,
     /// `queues.conf`: its file, and its queues (`None` inside when there is no such file).
-    qconf: Option<Option<(FileId, Rc<HashMap<String, queues::Section>>)>>,
+    qconf: Option<Option<QueueConf>>,
     /// `sounds.txt`: a sound file's words, and where they are written.
     sounds: HashMap<String, (String, Span)>,
+    /// `sounds.LANG.txt` for each other language of the menu (`None`: no such file): a
+    /// sound file's words in that language.
+    sounds_in: IndexMap<String, Option<Rc<HashMap<String, String>>>>,
+    /// Sound files without words in a language whose `sounds.LANG.txt` exists.
+    missing_words: IndexMap<String, Vec<(String, Span)>>,
+    /// Where each language other than the default is first named.
+    language_at: HashMap<String, Span>,
     /// Sound files with neither words nor a clip, at their first place.
     missing_audio: Vec<(String, Span)>,
     seen_audio: HashSet<String>,
@@ -731,8 +744,14 @@ impl Importer<'_> {
                 App::Skipped => {
                     let (what, caller) = if p.app.eq_ignore_ascii_case("wait") {
                         (
-                            format!("`{}({})`: the pause is not imported, the call goes on at once", p.app, p.args),
-                            format!("{} s of silence less: what follows starts that much earlier", p.args.trim()),
+                            format!(
+                                "`{}({})`: the pause is not imported, the call goes on at once",
+                                p.app, p.args
+                            ),
+                            format!(
+                                "{} s of silence less: what follows starts that much earlier",
+                                p.args.trim()
+                            ),
                         )
                     } else {
                         (
@@ -745,7 +764,12 @@ impl Importer<'_> {
                 App::Set => {
                     let args = p.args.clone();
                     let Some((name, value)) = args.split_once('=') else {
-                        self.approx_once(format!("set {loc:?}"), at, "a `Set` without `=` sets nothing", "nothing");
+                        self.approx_once(
+                            format!("set {loc:?}"),
+                            at,
+                            "a `Set` without `=` sets nothing",
+                            "nothing",
+                        );
                         loc = loc.next();
                         continue;
                     };
@@ -869,7 +893,12 @@ impl Importer<'_> {
             );
             // Asterisk goes to `i` of that context, else hangs up (pbx.c 3049-3070).
             return match self.find_ext(chan, "i") {
-                Some((d, x)) => Ok(Loc { chan, def: d, ext: x, prio: 1 }),
+                Some((d, x)) => Ok(Loc {
+                    chan,
+                    def: d,
+                    ext: x,
+                    prio: 1,
+                }),
                 None => Err(self.end_node(chan)),
             };
         }
@@ -1007,8 +1036,8 @@ impl Importer<'_> {
             .filter(|(k, _)| !self.plan.assigned.contains(*k))
             .map(|(k, v)| (k.clone(), v.0.clone()))
             .collect();
-        self.load_sounds();
         self.languages();
+        self.load_sounds();
         let Some((entry, at)) = self.entry() else {
             return;
         };
@@ -1071,7 +1100,9 @@ impl Importer<'_> {
         }
         for (tag, r) in found {
             if !tags.iter().any(|t| t.value == tag) {
-                tags.push(At::new(tag, self.span(r)));
+                let at = self.span(r);
+                self.language_at.insert(tag.clone(), at);
+                tags.push(At::new(tag, at));
             }
         }
         let at = self.cx.sources.whole(self.file);
@@ -1084,16 +1115,39 @@ impl Importer<'_> {
             let at = self.span(r);
             match self.plan.by_name.get(&name).copied() {
                 Some(c) => match self.find_ext(c, "s") {
-                    Some((d, e)) => return Some((Loc { chan: c, def: d, ext: e, prio: 1 }, at)),
-                    None => self.cx.unreadable(at, format!("context `{name}` has no `s` extension to start at")),
+                    Some((d, e)) => {
+                        return Some((
+                            Loc {
+                                chan: c,
+                                def: d,
+                                ext: e,
+                                prio: 1,
+                            },
+                            at,
+                        ));
+                    }
+                    None => self
+                        .cx
+                        .unreadable(at, format!("context `{name}` has no `s` extension to start at")),
                 },
-                None => self.cx.unreadable(at, format!("`ivrsim-entry` names context `{name}`, which is not in the dialplan")),
+                None => self.cx.unreadable(
+                    at,
+                    format!("`ivrsim-entry` names context `{name}`, which is not in the dialplan"),
+                ),
             }
         }
         for c in 0..self.plan.contexts.len() {
             if let Some(&e) = self.plan.contexts[c].by_name.get("s") {
                 let at = self.span(self.plan.contexts[c].range.clone());
-                return Some((Loc { chan: c, def: c, ext: e, prio: 1 }, at));
+                return Some((
+                    Loc {
+                        chan: c,
+                        def: c,
+                        ext: e,
+                        prio: 1,
+                    },
+                    at,
+                ));
             }
         }
         let c = self.plan.contexts.iter().position(|c| !c.exts.is_empty())?;
@@ -1107,7 +1161,15 @@ impl Importer<'_> {
             format!("no context has an `s` extension: calls are taken to start at `{ename}` of `{cname}`"),
             "calls that Asterisk would start elsewhere (the channel's extension) start here",
         );
-        Some((Loc { chan: c, def: c, ext: 0, prio }, at))
+        Some((
+            Loc {
+                chan: c,
+                def: c,
+                ext: 0,
+                prio,
+            },
+            at,
+        ))
     }
 
     fn build(&mut self, job: Job) {
@@ -1144,8 +1206,7 @@ impl Importer<'_> {
         let mut cur = job.loc;
         let mut barge_in = kind != App::Playback;
         if kind != App::WaitExten {
-            loop {
-                let Some(p) = self.prio(cur).cloned() else { break };
+            while let Some(p) = self.prio(cur).cloned() {
                 let k = app_kind(&p.app);
                 if k == kind {
                     let args = Self::args(&p);
@@ -1277,7 +1338,10 @@ impl Importer<'_> {
                         self.approx_once(
                             format!("wait {wl:?}"),
                             at,
-                            format!("`{}` is not a time ivrsim can read: `TIMEOUT(response)` is used", a.text),
+                            format!(
+                                "`{}` is not a time ivrsim can read: `TIMEOUT(response)` is used",
+                                a.text
+                            ),
                             "the wait for the first key",
                         );
                     }
@@ -1391,7 +1455,15 @@ impl Importer<'_> {
     fn special(&mut self, ctx: usize, name: &str, state: &State) -> String {
         for n in [name, "e"] {
             if let Some((d, e)) = self.find_ext(ctx, n) {
-                return self.resolve(Loc { chan: ctx, def: d, ext: e, prio: 1 }, state);
+                return self.resolve(
+                    Loc {
+                        chan: ctx,
+                        def: d,
+                        ext: e,
+                        prio: 1,
+                    },
+                    state,
+                );
             }
         }
         self.end_node(ctx)
@@ -1417,7 +1489,7 @@ impl Importer<'_> {
                     continue;
                 }
                 Dialable::Key(k) => (Some(At::new(k, at)), None),
-                Dialable::Pattern(p) => (None, Some(At::new(p, at))),
+                Dialable::Pattern(p) => (None, Some(At::new(*p, at))),
             };
             let Some(first) = first else { continue };
             if first != 1 {
@@ -1429,7 +1501,12 @@ impl Importer<'_> {
                 );
                 continue;
             }
-            let mut target = Loc { chan: ctx, def, ext, prio: 1 };
+            let mut target = Loc {
+                chan: ctx,
+                def,
+                ext,
+                prio: 1,
+            };
             let mut language = None;
             if let Some(p) = self.prio(target)
                 && app_kind(&p.app) == App::Set
@@ -1533,10 +1610,13 @@ impl Importer<'_> {
                         self.approx_once(
                             format!("read t {:?}", job.loc),
                             opts_at,
-                            format!("the end keys `{keys}`: ivrsim's collect ends on one key, `#` or `*`; {}", match usable.first() {
-                                Some(k) => format!("`{k}` is used"),
-                                None => "none is used".to_owned(),
-                            }),
+                            format!(
+                                "the end keys `{keys}`: ivrsim's collect ends on one key, `#` or `*`; {}",
+                                match usable.first() {
+                                    Some(k) => format!("`{k}` is used"),
+                                    None => "none is used".to_owned(),
+                                }
+                            ),
                             "the other keys are taken as part of the entry",
                         );
                     }
@@ -1604,7 +1684,10 @@ impl Importer<'_> {
         let listen = ListenSpec {
             timeout: Some(At::new(Duration::from_millis(first_ms), t_at)),
             inter_digit_timeout: Some(At::new(Duration::from_millis(digit_ms), t_at)),
-            max_no_input: Some(At::new(Retries::Limit(attempts), arg(4).map_or(at, |a| self.span(a.range.clone())))),
+            max_no_input: Some(At::new(
+                Retries::Limit(attempts),
+                arg(4).map_or(at, |a| self.span(a.range.clone())),
+            )),
             // No key is a wrong entry for `Read` (no minimum, no pattern): only words are, which
             // Asterisk does not take; they re-prompt.
             max_no_match: Some(At::new(Retries::Unlimited, at)),
@@ -1632,7 +1715,9 @@ impl Importer<'_> {
                         ),
                         opts_at,
                     )),
-                    terminator: terminator.and_then(|t| DtmfKey::parse(&t).ok()).map(|t| At::new(t, opts_at)),
+                    terminator: terminator
+                        .and_then(|t| DtmfKey::parse(&t).ok())
+                        .map(|t| At::new(t, opts_at)),
                 },
                 pattern: None,
                 store,
@@ -1678,7 +1763,10 @@ impl Importer<'_> {
             self.b.add_node(
                 At::new(job.id, at),
                 Some(format!("Asterisk GotoIf at {here}")),
-                NodeSpec::Route(RouteNode { routes: Vec::new(), default: r }),
+                NodeSpec::Route(RouteNode {
+                    routes: Vec::new(),
+                    default: r,
+                }),
             );
             return;
         };
@@ -1705,7 +1793,10 @@ impl Importer<'_> {
             Err(e) => {
                 self.cx.approx(
                     cond_at,
-                    format!("the condition `{}` is not imported ({e}): the call always takes the false branch", cond.0),
+                    format!(
+                        "the condition `{}` is not imported ({e}): the call always takes the false branch",
+                        cond.0
+                    ),
                     "callers for whom the condition holds go the other way",
                 );
                 (Vec::new(), self.b.reference(&no_id, no_at))
@@ -1734,7 +1825,10 @@ impl Importer<'_> {
             self.b.add_node(
                 At::new(job.id, at),
                 Some(format!("Asterisk GotoIfTime at {here}")),
-                NodeSpec::Route(RouteNode { routes: Vec::new(), default: r }),
+                NodeSpec::Route(RouteNode {
+                    routes: Vec::new(),
+                    default: r,
+                }),
             );
             return;
         };
@@ -1770,7 +1864,7 @@ impl Importer<'_> {
                                     timespec::FIRST_YEAR,
                                     timespec::LAST_YEAR
                                 ),
-                                format!("a call outside those years takes the false branch"),
+                                "a call outside those years takes the false branch",
                             );
                         }
                         let name = key.clone();
@@ -1814,13 +1908,19 @@ impl Importer<'_> {
             if app_kind(&p.app) != App::Set {
                 break;
             }
-            let Some((name, value)) = p.args.split_once('=') else { break };
+            let Some((name, value)) = p.args.split_once('=') else {
+                break;
+            };
             let SetKind::Var(var) = set_kind(name) else { break };
             let at = self.span(p.range.clone());
             let value_at = self.span(p.args_start + name.len() + 1..p.args_start + p.args.len());
             let parsed = expr::set_value(&var, value, &self.constant());
             match parsed {
-                Ok(v) => sets.push(SetVar { var, value: v, span: at }),
+                Ok(v) => sets.push(SetVar {
+                    var,
+                    value: v,
+                    span: at,
+                }),
                 Err(e) => self.cx.approx(
                     value_at,
                     format!("`{var}` is not set: {e}"),
@@ -1836,7 +1936,10 @@ impl Importer<'_> {
         self.b.add_node(
             At::new(job.id.clone(), at),
             Some(format!("Asterisk Set at {here}")),
-            NodeSpec::Route(RouteNode { routes: Vec::new(), default }),
+            NodeSpec::Route(RouteNode {
+                routes: Vec::new(),
+                default,
+            }),
         );
         self.b.node_set(&job.id, sets);
     }
@@ -1848,7 +1951,11 @@ impl Importer<'_> {
         let dial = app_kind(&p.app) == App::Dial;
         let name = args.first().map(|a| a.text.trim().to_owned()).unwrap_or_default();
         let name_at = args.first().map_or(at, |a| self.span(a.range.clone()));
-        let queue = if name.is_empty() { "queue".to_owned() } else { name.clone() };
+        let queue = if name.is_empty() {
+            "queue".to_owned()
+        } else {
+            name.clone()
+        };
         if name.contains("${") {
             self.approx_once(
                 format!("queue name {:?}", job.loc),
@@ -1860,7 +1967,14 @@ impl Importer<'_> {
         let timeout_arg = if dial { args.get(1) } else { args.get(4) };
         let max_wait = timeout_arg
             .filter(|a| !a.text.is_empty())
-            .and_then(|a| a.text.trim().parse::<i64>().ok().filter(|n| *n > 0).map(|n| (n, a.range.clone())))
+            .and_then(|a| {
+                a.text
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(|n| (n, a.range.clone()))
+            })
             .map(|(n, r)| At::new(Duration::from_secs(n as u64), self.span(r)));
         let opts_arg = if dial { args.get(2) } else { args.get(1) };
         if let Some(o) = opts_arg.filter(|o| !o.text.is_empty()) {
@@ -1912,10 +2026,18 @@ impl Importer<'_> {
             }
         }
         let level = (5 - job.state.queue_prio.clamp(-4, 4)) as u64;
-        let priority = if dial { Priority::Normal } else { Priority::from_level(level).unwrap_or_default() };
+        let priority = if dial {
+            Priority::Normal
+        } else {
+            Priority::from_level(level).unwrap_or_default()
+        };
         let next = self.resolve(job.loc.next(), &job.state);
         let next = self.reference(&next, at);
-        let hold = if dial { None } else { Some(self.hold(&queue, &job.state, name_at)) };
+        let hold = if dial {
+            None
+        } else {
+            Some(self.hold(&queue, &job.state, name_at))
+        };
         let (node_at, what, prompt) = self.lead(lead, &job, p, at);
         self.b.add_node(
             At::new(job.id, node_at),
@@ -1932,7 +2054,7 @@ impl Importer<'_> {
     }
 
     /// `queues.conf`, read once.
-    fn queue_conf(&mut self) -> Option<(FileId, Rc<HashMap<String, queues::Section>>)> {
+    fn queue_conf(&mut self) -> Option<QueueConf> {
         if let Some(q) = &self.qconf {
             return q.clone();
         }
@@ -2003,7 +2125,15 @@ impl Importer<'_> {
                             }
                             if let Some(&(d, e)) = one.first() {
                                 let key = self.plan.contexts[d].exts[e].name.chars().next().unwrap_or('1');
-                                let to = self.resolve(Loc { chan: c, def: d, ext: e, prio: 1 }, state);
+                                let to = self.resolve(
+                                    Loc {
+                                        chan: c,
+                                        def: d,
+                                        ext: e,
+                                        prio: 1,
+                                    },
+                                    state,
+                                );
                                 hold.exit = Some(Box::new(HoldExit {
                                     key,
                                     key_span: at,
@@ -2013,7 +2143,9 @@ impl Importer<'_> {
                                 self.approx_once(
                                     format!("qctx none {name}"),
                                     at,
-                                    format!("context `{cname}` has no one-key extension: no key takes a waiting caller out"),
+                                    format!(
+                                        "context `{cname}` has no one-key extension: no key takes a waiting caller out"
+                                    ),
                                     "nothing",
                                 );
                             }
@@ -2023,7 +2155,9 @@ impl Importer<'_> {
                 _ => {}
             }
         }
-        let qat = section.as_ref().map_or(queue_at, |s| self.cx.bytes(file, s.range.clone()));
+        let qat = section
+            .as_ref()
+            .map_or(queue_at, |s| self.cx.bytes(file, s.range.clone()));
         match announce {
             Some((n, at)) if n > 0 => {
                 let secs = n.max(5);
@@ -2193,7 +2327,11 @@ impl Importer<'_> {
     fn voicemail(&mut self, job: Job, p: &parse::Priority, lead: Option<Lead>) {
         let at = self.node_span(p);
         let args = Self::args(p);
-        let target = args.first().map(|a| a.text.trim().to_owned()).filter(|t| !t.is_empty()).unwrap_or_else(|| "voicemail".into());
+        let target = args
+            .first()
+            .map(|a| a.text.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "voicemail".into());
         if let Some(n) = self.prio(job.loc.next()).cloned()
             && app_kind(&n.app) != App::Hangup
         {
@@ -2225,7 +2363,10 @@ impl Importer<'_> {
             self.approx_once(
                 format!("tone {:?}", job.loc),
                 at,
-                format!("`{}` plays a tone until the caller hangs up; imported as a hang-up", p.app),
+                format!(
+                    "`{}` plays a tone until the caller hangs up; imported as a hang-up",
+                    p.app
+                ),
                 "the tone",
             );
             p.app.to_ascii_lowercase()
@@ -2312,7 +2453,10 @@ impl Importer<'_> {
         }
         self.cx.approx(
             at,
-            format!("`{}` is not imported: the call is handed to an application named `{name}` and the IVR part ends there", p.app),
+            format!(
+                "`{}` is not imported: the call is handed to an application named `{name}` and the IVR part ends there",
+                p.app
+            ),
             format!("whatever `{}` does, and everything after it", p.app),
         );
         let here = self.here(job.loc);
@@ -2331,10 +2475,23 @@ impl Importer<'_> {
 
     /// Reads `sounds.txt` (`name: words` a line), if there is one.
     fn load_sounds(&mut self) {
-        let Some((_, id)) = self.cx.companion("sounds.txt", &[]) else {
-            return;
-        };
+        if let Some(words) = self.sound_words("sounds.txt") {
+            self.sounds = words;
+        }
+        for lang in self.b.language_tags().iter().skip(1).cloned().collect::<Vec<_>>() {
+            let words = self
+                .sound_words(&format!("sounds.{lang}.txt"))
+                .map(|w| Rc::new(w.into_iter().map(|(k, (v, _))| (k, v)).collect()));
+            self.sounds_in.insert(lang, words);
+        }
+    }
+
+    /// The words of each sound file in the companion `name` (`sound-file: words` lines, the
+    /// format of Asterisk's `core-sounds-en.txt`), with where they are written.
+    fn sound_words(&mut self, name: &str) -> Option<HashMap<String, (String, Span)>> {
+        let (_, id) = self.cx.companion(name, &[])?;
         let text = self.cx.sources.text(id).to_owned();
+        let mut out = HashMap::new();
         let mut offset = 0;
         for raw in text.split_inclusive('\n') {
             let at = offset;
@@ -2350,7 +2507,7 @@ impl Importer<'_> {
                     let w = words.trim();
                     let start = at + lead + (words.len() - words.trim_start().len());
                     let span = self.cx.bytes(id, start..start + w.len());
-                    self.sounds.insert(name.trim().to_owned(), (w.to_owned(), span));
+                    out.insert(name.trim().to_owned(), (w.to_owned(), span));
                 }
                 _ => {
                     let span = self.cx.bytes(id, at..at + line.len());
@@ -2358,6 +2515,7 @@ impl Importer<'_> {
                 }
             }
         }
+        Some(out)
     }
 
     /// The prompt of sound `files` (in the dialplan), and whether its caption is a
@@ -2399,7 +2557,11 @@ impl Importer<'_> {
                     self.b.clip(&At::new(p.to_string_lossy().into_owned(), fat))
                 }),
             _ => {
-                if files.iter().filter_map(|f| clip_path(&f.text)).any(|p| self.dir.join(p).is_file()) {
+                if files
+                    .iter()
+                    .filter_map(|f| clip_path(&f.text))
+                    .any(|p| self.dir.join(p).is_file())
+                {
                     self.approx_once(
                         format!("clips {}:{}", at.start, at.end),
                         at,
@@ -2410,21 +2572,49 @@ impl Importer<'_> {
                 None
             }
         };
+        // The same files in the other languages: Asterisk plays `LANG/NAME`; their words
+        // from `sounds.LANG.txt`, their clips `LANG/NAME.wav`.
         let mut translations = IndexMap::new();
-        if let [one] = files {
-            for lang in self.b.language_tags().iter().skip(1).cloned().collect::<Vec<_>>() {
-                let Some(p) = clip_path(&format!("{lang}/{}", one.text)) else { continue };
-                if self.dir.join(&p).is_file() {
-                    let fat = self.cx.bytes(file, one.range.clone());
-                    let clip = self.b.clip(&At::new(p.to_string_lossy().into_owned(), fat));
-                    translations.insert(
-                        lang.clone(),
-                        PromptText {
-                            text: words.join(" "),
-                            audio: clip,
-                        },
-                    );
+        for lang in self.b.language_tags().iter().skip(1).cloned().collect::<Vec<_>>() {
+            let table = self.sounds_in.get(&lang).cloned().flatten();
+            let mut said = Vec::new();
+            let mut own = false;
+            for (f, default) in files.iter().zip(&words) {
+                match table.as_ref().and_then(|t| t.get(&f.text)) {
+                    Some(w) => {
+                        own = true;
+                        said.push(w.clone());
+                    }
+                    None => {
+                        said.push(default.clone());
+                        // (A file without words at all is reported once, above.)
+                        if table.is_some() && self.sounds.contains_key(&f.text) {
+                            let fat = self.cx.bytes(file, f.range.clone());
+                            let list = self.missing_words.entry(lang.clone()).or_default();
+                            if !list.iter().any(|(n, _)| *n == f.text) {
+                                list.push((f.text.clone(), fat));
+                            }
+                        }
+                    }
                 }
+            }
+            let clip = match files {
+                [one] => clip_path(&format!("{lang}/{}", one.text))
+                    .filter(|p| self.dir.join(p).is_file())
+                    .and_then(|p| {
+                        let fat = self.cx.bytes(file, one.range.clone());
+                        self.b.clip(&At::new(p.to_string_lossy().into_owned(), fat))
+                    }),
+                _ => None,
+            };
+            if own || clip.is_some() {
+                translations.insert(
+                    lang.clone(),
+                    PromptText {
+                        text: said.join(" "),
+                        audio: clip,
+                    },
+                );
             }
         }
         (
@@ -2439,10 +2629,43 @@ impl Importer<'_> {
         )
     }
 
-    /// One finding for all the sound files that have neither words nor a clip.
+    /// One finding for all the sound files that have neither words nor a clip, and one for
+    /// each other language whose words are missing.
     fn report_audio(&mut self) {
+        let top = self.cx.sources.whole(self.file);
+        for (lang, table) in self.sounds_in.clone() {
+            if table.is_none() {
+                let at = self.language_at.get(&lang).copied().unwrap_or(top);
+                self.cx.approx(
+                    at,
+                    format!("no `sounds.{lang}.txt` beside the dialplan: callers who choose `{lang}` see the words of `sounds.txt` (Asterisk plays the `{lang}/` recordings)"),
+                    format!("captions in the default language, and prompts timed by those words, for `{lang}` callers"),
+                );
+            }
+        }
+        for (lang, missing) in std::mem::take(&mut self.missing_words) {
+            let Some((first, at)) = missing.first().cloned() else {
+                continue;
+            };
+            let mut d = Diagnostic::new(
+                Code::ImportApproximated,
+                at,
+                format!(
+                    "{} sound file(s) have no words in `sounds.{lang}.txt`, starting with `{first}`: `{lang}` callers see the default words",
+                    missing.len()
+                ),
+            )
+            .label("imported differently");
+            for (name, s) in missing.iter().skip(1).take(20) {
+                d = d.with_secondary(*s, format!("`{name}`"));
+            }
+            d = d.note("a caller would notice: a caption in the default language");
+            self.cx.diags.push(d);
+        }
         let missing = std::mem::take(&mut self.missing_audio);
-        let Some((first, at)) = missing.first().cloned() else { return };
+        let Some((first, at)) = missing.first().cloned() else {
+            return;
+        };
         let n = missing.len();
         let mut d = Diagnostic::new(
             Code::ImportApproximated,
@@ -2484,7 +2707,10 @@ fn split_files(a: &Arg) -> Vec<Arg> {
             a.range.clone()
         };
         if !t.is_empty() {
-            out.push(Arg { text: t.to_owned(), range: r });
+            out.push(Arg {
+                text: t.to_owned(),
+                range: r,
+            });
         }
         start += piece.len() + 1;
     }

@@ -135,8 +135,7 @@ pub(crate) fn decomment(line: &str, depth: &mut usize) -> (String, Option<String
                 i += 3;
                 continue;
             }
-            if c == b';' && b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b'-') && b.get(i + 3) != Some(&b'-')
-            {
+            if c == b';' && b.get(i + 1) == Some(&b'-') && b.get(i + 2) == Some(&b'-') && b.get(i + 3) != Some(&b'-') {
                 *depth = (*depth + 1).min(MAX_NESTED_COMMENTS);
                 out.extend_from_slice(b"   ");
                 i += 3;
@@ -219,7 +218,9 @@ fn read_priority(pri: &str, lastpri: Option<u32>, labels: Option<&HashMap<String
     let mut plus = 0u32;
     if let Some(p) = pri.find('+') {
         let n = pri[p + 1..].trim();
-        plus = n.parse::<u32>().map_err(|_| format!("`+{n}` is not a number of priorities"))?;
+        plus = n
+            .parse::<u32>()
+            .map_err(|_| format!("`+{n}` is not a number of priorities"))?;
         pri.truncate(p);
     }
     let pri = pri.trim();
@@ -239,7 +240,9 @@ fn read_priority(pri: &str, lastpri: Option<u32>, labels: Option<&HashMap<String
     } else if let Some(n) = labels.and_then(|l| l.get(pri)) {
         *n
     } else {
-        return Err(format!("`{pri}` is not a priority (a number, `n`, or a label of this extension)"));
+        return Err(format!(
+            "`{pri}` is not a priority (a number, `n`, or a label of this extension)"
+        ));
     };
     base.checked_add(plus)
         .map(|n| Prio::Number(n, label))
@@ -314,7 +317,10 @@ pub(crate) fn parse(text: &str) -> (Dialplan, Vec<Note>) {
             let name_start = lr.start + 1 + (rest.len() - rest.trim_start().len());
             let name_range = name_start..name_start + name.len();
             if name.is_empty() {
-                notes.push(Note::Unreadable(lr, "a section needs a name between `[` and `]`".into()));
+                notes.push(Note::Unreadable(
+                    lr,
+                    "a section needs a name between `[` and `]`".into(),
+                ));
                 section = Section::Skipped;
                 continue;
             }
@@ -368,10 +374,7 @@ pub(crate) fn parse(text: &str) -> (Dialplan, Vec<Note>) {
         let (value, vr) = trimmed(value_text, lr.start + vstart);
         match &section {
             Section::Skipped => {}
-            Section::None => notes.push(Note::Unreadable(
-                lr,
-                "this line is outside any `[context]`".into(),
-            )),
+            Section::None => notes.push(Note::Unreadable(lr, "this line is outside any `[context]`".into())),
             Section::General => {
                 if key.eq_ignore_ascii_case("autofallthrough") {
                     plan.autofallthrough = Some((is_true(value), lr));
@@ -715,7 +718,10 @@ mod tests {
 
     #[test]
     fn long_lines_and_unclosed_parts_are_reported() {
-        let long = format!("[c]\nexten => 1,1,NoOp({})\nexten => 2,1,Playback(x\nsame => n(lbl,Hangup()\n", "x".repeat(9000));
+        let long = format!(
+            "[c]\nexten => 1,1,NoOp({})\nexten => 2,1,Playback(x\nsame => n(lbl,Hangup()\n",
+            "x".repeat(9000)
+        );
         let (plan, notes) = parse(&long);
         assert_eq!(notes.len(), 3, "{notes:?}");
         assert!(matches!(&notes[0], Note::Unreadable(_, m) if m.contains("9019 bytes long")));

@@ -53,7 +53,10 @@ pub(crate) fn parse(text: &str) -> (HashMap<String, Section>, Vec<Note>) {
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         if line.len() > super::parse::MAX_LINE_BYTES {
-            notes.push(Note::Unreadable(at..at + line.len(), "this line is too long to read".into()));
+            notes.push(Note::Unreadable(
+                at..at + line.len(),
+                "this line is too long to read".into(),
+            ));
             continue;
         }
         let (live, _) = decomment(line, &mut depth);
@@ -70,10 +73,7 @@ pub(crate) fn parse(text: &str) -> (HashMap<String, Section>, Vec<Note>) {
             let name = rest[..close].trim().to_owned();
             let name_range = lr.start + 1..lr.start + 1 + close;
             let opts = rest[close + 1..].trim();
-            let opts = opts
-                .strip_prefix('(')
-                .and_then(|o| o.strip_suffix(')'))
-                .unwrap_or("");
+            let opts = opts.strip_prefix('(').and_then(|o| o.strip_suffix(')')).unwrap_or("");
             let mut template = false;
             let mut inherited = Vec::new();
             let mut append = false;
@@ -228,10 +228,19 @@ mod tests {
         let (q, notes) = parse(text);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(q.len(), 2);
-        let keys: Vec<_> = q["leaks"].settings.iter().map(|s| (s.key.as_str(), s.value.as_str())).collect();
+        let keys: Vec<_> = q["leaks"]
+            .settings
+            .iter()
+            .map(|s| (s.key.as_str(), s.value.as_str()))
+            .collect();
         assert_eq!(
             keys,
-            [("maxlen", "5"), ("joinempty", "yes"), ("member", "PJSIP/1"), ("context", "leak-exit")]
+            [
+                ("maxlen", "5"),
+                ("joinempty", "yes"),
+                ("member", "PJSIP/1"),
+                ("context", "leak-exit")
+            ]
         );
         assert_eq!(&text[q["billing"].range.clone()], "billing");
     }
@@ -239,9 +248,9 @@ mod tests {
     #[test]
     fn empty_options_as_asterisk_reads_them() {
         assert_eq!(empty_conditions("yes", true), (false, vec![]));
-        assert_eq!(empty_conditions("no", true).0, true);
+        assert!(empty_conditions("no", true).0);
         assert_eq!(empty_conditions("no", false), (false, vec![]));
-        assert_eq!(empty_conditions("yes", false).0, true);
+        assert!(empty_conditions("yes", false).0);
         assert_eq!(empty_conditions("unavailable,invalid,unknown", true), (true, vec![]));
         assert_eq!(
             empty_conditions("paused,inuse", true),

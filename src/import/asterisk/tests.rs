@@ -64,7 +64,9 @@ fn a_background_menu_with_its_keys_patterns_and_failures() {
     let (m, shown) = menu(MENU);
     // `s,1` is `Answer`, `s,2` a channel setting: the menu at `s,3` is named after `s,1`.
     assert_eq!(m.node(m.entry.node().unwrap()).id, "ivr");
-    let NodeKind::Menu(menu) = node(&m, "ivr") else { panic!() };
+    let NodeKind::Menu(menu) = node(&m, "ivr") else {
+        panic!()
+    };
     assert_eq!(menu.prompt.text, "[audio: welcome] [audio: main-menu]");
     assert_eq!(menu.listen.timeout, Duration::from_secs(4));
     assert_eq!(menu.listen.inter_digit_timeout, Duration::from_secs(3));
@@ -84,10 +86,14 @@ fn a_background_menu_with_its_keys_patterns_and_failures() {
     assert_eq!(target(&m, &menu.options[3].to), "ivr");
     assert_eq!(target(&m, menu.listen.fallback_no_input.as_ref().unwrap()), "ivr");
     assert_eq!(target(&m, menu.listen.fallback_no_match.as_ref().unwrap()), "ivr.i");
-    let NodeKind::Message(msg) = node(&m, "ivr.i") else { panic!() };
+    let NodeKind::Message(msg) = node(&m, "ivr.i") else {
+        panic!()
+    };
     assert!(!msg.barge_in);
     assert_eq!(target(&m, &msg.next), "ivr");
-    let NodeKind::Transfer(t) = node(&m, "ivr._7XXX") else { panic!() };
+    let NodeKind::Transfer(t) = node(&m, "ivr._7XXX") else {
+        panic!()
+    };
     assert_eq!(t.queue, "staff");
     assert_eq!(t.priority, Priority::Normal);
     assert!(shown.contains("warning[W027]"), "{shown}");
@@ -169,7 +175,9 @@ exten => op,1,Queue(operators)
     assert_eq!(m.node(t).set[0].value, SetValue::Add(1));
     let NodeKind::Route(r) = node(&m, "m.t") else { panic!() };
     assert_eq!(target(&m, &r.default), "m.t.2");
-    let NodeKind::Route(r) = node(&m, "m.t.2") else { panic!() };
+    let NodeKind::Route(r) = node(&m, "m.t.2") else {
+        panic!()
+    };
     assert!(matches!(
         &r.routes[0].when[0],
         Test::Compare { var, op: crate::menu::CompareOp::AtLeast, value } if var == "TRIES" && *value == 3.0
@@ -189,10 +197,14 @@ fn read_is_a_collect_that_empties_its_variable_on_silence() {
     assert_eq!(c.listen.inter_digit_timeout, Duration::from_secs(6));
     assert_eq!(c.listen.max_no_input, Retries::Limit(2));
     assert_eq!(c.store, "CASE");
-    let fb = target(&m, c.listen.fallback.as_ref().unwrap());
+    assert_eq!(c.listen.max_no_match, Retries::Unlimited);
+    assert!(c.data_keys.star && !c.data_keys.hash, "every key but `#` is data");
+    let fb = target(&m, c.listen.fallback_no_input.as_ref().unwrap());
     assert_eq!(fb, "c.nothing");
     assert_eq!(m.node(m.find(&fb).unwrap()).set[0].value, SetValue::Text(String::new()));
-    let NodeKind::Message(say) = node(&m, "c.found") else { panic!() };
+    let NodeKind::Message(say) = node(&m, "c.found") else {
+        panic!()
+    };
     assert_eq!(say.prompt.text, "{CASE:digits}");
     // Without a timeout argument: TIMEOUT(response) then TIMEOUT(digit); no max: 64 (W027).
     let (m, shown) = menu("[c]\nexten => s,1,Read(X,,,t)\n same => n,Hangup()\n");
@@ -223,11 +235,15 @@ fn goto_if_time_makes_a_schedule() {
     assert_eq!(m.schedules.len(), 2, "{:?}", m.schedules.keys());
     let office = &m.schedules["08:00-17:59,mon-fri,*,*"];
     assert_eq!((office.periods[0].from, office.periods[0].to), (480, 1080));
-    let NodeKind::Route(r) = node(&m, "h.s.2") else { panic!() };
+    let NodeKind::Route(r) = node(&m, "h.s.2") else {
+        panic!()
+    };
     assert!(matches!(&r.routes[0].when[0], Test::Hours(s) if s == "08:00-17:59,mon-fri,*,*"));
     assert_eq!(target(&m, &r.routes[0].to), "h.open");
     assert_eq!(target(&m, &r.default), "h.closed");
-    let NodeKind::External(e) = node(&m, "h.closed") else { panic!() };
+    let NodeKind::External(e) = node(&m, "h.closed") else {
+        panic!()
+    };
     assert_eq!(e.name, "500@hotline");
     assert!(shown.contains("lists the dates of 2020 to 2040"), "{shown}");
 }
@@ -241,7 +257,9 @@ fn queue_priority_timeout_and_what_follows() {
     assert_eq!(t.settings.max_wait, Some(Duration::from_secs(300)));
     assert!(t.settings.join_empty);
     assert!(!t.settings.leave_when_empty);
-    let Some(NoOperator::Goto { to }) = &t.when_no_operator else { panic!() };
+    let Some(NoOperator::Goto { to }) = &t.when_no_operator else {
+        panic!()
+    };
     assert_eq!(target(&m, to), "q.s.3");
     assert!(shown.contains("no `queues.conf` beside the dialplan"), "{shown}");
 }
@@ -251,7 +269,10 @@ fn missing_destinations_are_e006_and_end_the_call() {
     let text = "[a]\nexten => s,1,Goto(nowhere,s,1)\nexten => 1,1,Goto(s,nolabel)\n";
     let (m, shown, _) = import(text);
     let m = m.unwrap();
-    assert!(shown.contains("error[E006]: no context `nowhere` in the dialplan"), "{shown}");
+    assert!(
+        shown.contains("error[E006]: no context `nowhere` in the dialplan"),
+        "{shown}"
+    );
     assert_eq!(m.node(m.entry.node().unwrap()).id, "a.end");
 }
 
@@ -264,7 +285,9 @@ fn unknown_applications_and_conditions_are_findings() {
     assert_eq!(target(&m, &r.default), "a.3");
     assert!(shown.contains("the condition `${X}` is not imported"), "{shown}");
     // The true branch is still imported (and unreachable).
-    let NodeKind::External(e) = node(&m, "a.2") else { panic!() };
+    let NodeKind::External(e) = node(&m, "a.2") else {
+        panic!()
+    };
     assert_eq!(e.name, "AGI(lookup.agi)");
     assert!(shown.contains("`AGI` is not imported"), "{shown}");
 }

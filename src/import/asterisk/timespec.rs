@@ -215,7 +215,13 @@ pub(crate) fn schedule(spec: &TimeSpec) -> Result<(Schedule, bool), String> {
                     if let Some((r, _)) = run.take() {
                         ranges.push(r);
                     }
-                    run = Some((DateRange { first: date, last: date }, 1));
+                    run = Some((
+                        DateRange {
+                            first: date,
+                            last: date,
+                        },
+                        1,
+                    ));
                 }
             }
         }
