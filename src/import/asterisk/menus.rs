@@ -69,6 +69,30 @@ impl Importer<'_> {
                 cur = cur.next();
             }
         }
+        let own = Self::args(first).first().map(split_files).unwrap_or_default();
+        if kind != App::WaitExten && own.is_empty() {
+            // `Playback()`/`Background()` without a file fail, and the call ends
+            // (`apps/app_playback.c`, `pbx_builtins.c` `pbx_builtin_background`).
+            let at = self.node_span(first);
+            self.cx.approx(
+                at,
+                format!(
+                    "`{}` without a sound file fails, and Asterisk hangs up: imported so",
+                    first.app
+                ),
+                "the call ends here",
+            );
+            let here = self.here(job.loc);
+            self.b.add_node(
+                At::new(job.id, at),
+                Some(format!("Asterisk {} without a file at {here}", first.app)),
+                NodeSpec::Hangup(HangupNode {
+                    prompt: None,
+                    reason: "fallthrough".into(),
+                }),
+            );
+            return;
+        }
         let wait = self.prio(cur).filter(|p| app_kind(&p.app) == App::WaitExten).cloned();
         if kind == App::Playback && wait.is_none() {
             // A message: only this Playback; what follows is its own node, unless it is a

@@ -587,6 +587,16 @@ impl Importer<'_> {
         let name = self.plan.contexts[ctx].name.clone();
         let id = self.unique(format!("{name}.end"));
         let at = self.span(self.plan.contexts[ctx].range.clone());
+        if !self.autofallthrough {
+            let r = self.plan.autofallthrough.as_ref().map(|a| a.1.clone()).unwrap_or(0..0);
+            let fat = self.span(r);
+            self.approx_once(
+                "autofallthrough".into(),
+                fat,
+                "with `autofallthrough=no`, where an extension runs out of priorities Asterisk waits `TIMEOUT(response)` for keys, then goes to `t`; imported as the end of the call",
+                "the call is hung up there instead of waiting for an extension",
+            );
+        }
         self.b.add_node(
             At::new(id.clone(), at),
             Some(format!(

@@ -331,3 +331,57 @@ fn time_lengths() {
     assert_eq!(timelen_ms("0"), None);
     assert_eq!(timelen_ms("abc"), None);
 }
+
+#[test]
+fn a_playback_before_an_ending_is_its_prompt() {
+    let text = "[p]\nexten => s,1,Background(menu)\n same => n,WaitExten(2)\nexten => 1,1,Playback(bye)\n same => n,Hangup()\nexten => 2,1,Playback(connecting)\n same => n,Set(QUEUE_PRIO=2)\n same => n,Queue(help)\nexten => 3,1,Playback(leave-message)\n same => n,VoiceMail(100)\nexten => 4,1,Playback(info)\n same => n,Goto(s,1)\n";
+    let (m, _) = menu(text);
+    let NodeKind::Hangup(h) = node(&m, "p.1") else { panic!() };
+    assert_eq!(h.prompt.as_ref().unwrap().text, "[audio: bye]");
+    let NodeKind::Transfer(t) = node(&m, "p.2") else {
+        panic!()
+    };
+    assert_eq!(t.prompt.as_ref().unwrap().text, "[audio: connecting]");
+    assert_eq!(t.priority.level(), 3);
+    let NodeKind::External(e) = node(&m, "p.3") else {
+        panic!()
+    };
+    assert_eq!(e.prompt.as_ref().unwrap().text, "[audio: leave-message]");
+    let NodeKind::Message(msg) = node(&m, "p.4") else {
+        panic!()
+    };
+    assert_eq!(target(&m, &msg.next), "p");
+}
+
+#[test]
+fn a_playback_without_a_file_ends_the_call() {
+    let (m, shown) = menu("[p]\nexten => s,1,Playback()\n same => n,Hangup()\n");
+    assert!(matches!(node(&m, "p"), NodeKind::Hangup(_)));
+    assert!(shown.contains("without a sound file fails"), "{shown}");
+}
+
+#[test]
+fn the_end_of_an_extension_without_autofallthrough_is_reported() {
+    let (m, shown) = menu("[general]\nautofallthrough=no\n[p]\nexten => s,1,Playback(x)\n");
+    let NodeKind::Message(msg) = node(&m, "p") else {
+        panic!()
+    };
+    assert_eq!(target(&m, &msg.next), "p.end");
+    assert!(shown.contains("`autofallthrough=no`"), "{shown}");
+}
+
+#[test]
+fn includes_give_options_and_special_extensions_in_the_calls_context() {
+    let text = "[a]\ninclude => common\nexten => s,1,Background(menu)\n same => n,WaitExten(2)\nexten => 1,1,Hangup()\n[common]\nexten => 0,1,Queue(operators)\nexten => 1,1,Hangup()\nexten => i,1,Playback(invalid)\n same => n,Goto(s,1)\n";
+    let (m, _) = menu(text);
+    let NodeKind::Menu(a) = node(&m, "a") else { panic!() };
+    let keys: Vec<&str> = a.options.iter().map(|o| o.key.as_str()).collect();
+    // The context's own `1` hides the included one.
+    assert_eq!(keys, ["1", "0"]);
+    // The included `i` runs in the call's context: its `Goto(s,1)` is `a`'s `s`.
+    assert_eq!(target(&m, a.listen.fallback_no_match.as_ref().unwrap()), "a.i");
+    let NodeKind::Message(i) = node(&m, "a.i") else {
+        panic!()
+    };
+    assert_eq!(target(&m, &i.next), "a");
+}
