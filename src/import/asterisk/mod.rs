@@ -771,14 +771,22 @@ impl Importer<'_> {
         };
         let (def, ext) = match &t.exten {
             None if t.context.is_none() => (from.def, from.ext),
-            None => (usize::MAX, usize::MAX),
+            // `Goto(ctx,,1)`: the same extension name in the other context
+            // (`ast_explicit_goto` keeps the channel's extension when none is given).
+            None => {
+                let name = self.plan.contexts[from.def].exts[from.ext].name.clone();
+                self.find_ext(chan, &name).unwrap_or((usize::MAX, usize::MAX))
+            }
             Some(e) => match self.find_ext(chan, e) {
                 Some(x) => x,
                 None => (usize::MAX, usize::MAX),
             },
         };
         if def == usize::MAX {
-            let e = t.exten.clone().unwrap_or_default();
+            let e = t
+                .exten
+                .clone()
+                .unwrap_or_else(|| self.plan.contexts[from.def].exts[from.ext].name.clone());
             let cname = self.plan.contexts[chan].name.clone();
             let known = self.plan.contexts[chan].exts.iter().map(|x| x.name.clone()).collect();
             self.missing(
