@@ -64,8 +64,11 @@
 //! - **Prompts** are sound files (`custom/welcome`): the caption is the file's words from
 //!   `sounds.txt` beside the dialplan (Asterisk's `core-sounds-en.txt` format, `name: words`),
 //!   else `[audio: custom/welcome]` (timed as those two words, W027); the clip is
-//!   `custom/welcome.wav` beside the dialplan when it exists (`es/custom/welcome.wav` for a
-//!   translation), never a clip that is not there.
+//!   `custom/welcome.wav` beside the dialplan when it exists, never a clip that is not there.
+//!   In another language of the menu, Asterisk plays `es/custom/welcome`: the translation's
+//!   words come from `sounds.es.txt`, its clip is `es/custom/welcome.wav`.
+//! - The `h` extension runs after the caller has hung up: not imported. `Answer`, `NoOp`,
+//!   `Verbose`, `Set(CDR(...))` and the like are passed over without a finding.
 //! - Anything else is a finding: an application ivrsim cannot run becomes an `external`
 //!   application step named after it (the IVR part of the call ends there, W027); a
 //!   condition it cannot read takes the false branch (W027); a `Goto` to a place that does
