@@ -16,6 +16,7 @@ mod import_connect;
 mod import_studio;
 mod import_freeswitch;
 mod import_vxml;
+mod import_asterisk;
 mod indent;
 mod kinds;
 mod layers;
