@@ -15,9 +15,14 @@
 //!
 //! [`load_menu`](crate::menu::load_menu) detects these formats by their content
 //! ([`Platform::detect`]), so `ivrsim check flow.json` works like `ivrsim check menu.yaml`.
+//!
+//! `ivrsim import` also takes an Amazon Connect test case (the testing language), which is
+//! no menu: [`import_any`] writes it as a scenario for the flow given with it
+//! ([`connect_cases`]).
 
 pub mod asterisk;
 pub mod connect;
+pub mod connect_cases;
 pub mod freeswitch;
 pub mod ssml;
 pub mod studio;
@@ -286,9 +291,98 @@ pub fn import_file(
         path: path.to_owned(),
         source,
     })?;
+    Ok(import_read(path, platform, text, companions, sources))
+}
+
+/// What [`import_any`] made of a file.
+pub enum Imported {
+    /// A menu of `platform` (`None`: an ivrsim menu, read as it is), as [`import_file`] gives it.
+    Menu(Option<Platform>, LoadOutcome),
+    /// An Amazon Connect test case given without the flow it tests.
+    CaseWithoutFlow,
+    /// An Amazon Connect test case, imported as a scenario for the flow given first with it.
+    Case(ImportedCase),
+}
+
+/// An Amazon Connect test case imported as a scenario ([`connect_cases`]).
+pub struct ImportedCase {
+    /// The flow the scenario tests: the first file given with the test case.
+    pub flow: PathBuf,
+    /// The flow's platform (`None`: an ivrsim menu) and the flow as loaded.
+    pub flow_outcome: (Option<Platform>, LoadOutcome),
+    /// The scenario; `None` when the test case, or the flow, cannot be read.
+    pub scenario: Option<connect_cases::Scenario>,
+    /// The test case's findings (W027, E022), pointing into it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the file at `path` for `ivrsim import`: an Amazon Connect test case (recognised by
+/// its content, unless `platform` names another platform) becomes a scenario for the flow
+/// named first in `companions` (the others are the files that flow refers to); anything else
+/// is imported as [`import_file`] does.
+///
+/// # Errors
+/// [`crate::menu::load::ReadError`] when the file, or the flow, cannot be read at all.
+pub fn import_any(
+    path: &Path,
+    platform: Option<Platform>,
+    companions: &[PathBuf],
+    sources: &mut Sources,
+) -> Result<Imported, crate::menu::load::ReadError> {
+    let text = crate::menu::load::read_text(path).map_err(|source| crate::menu::load::ReadError {
+        path: path.to_owned(),
+        source,
+    })?;
+    if platform.is_none_or(|p| p == Platform::Connect) && connect_cases::is_test_case(&text.text) {
+        let Some((flow, rest)) = companions.split_first() else {
+            return Ok(Imported::CaseWithoutFlow);
+        };
+        let flow_outcome = import_file(flow, None, rest, sources)?;
+        let invalid_utf8_at = text.invalid_utf8_at;
+        let file = sources.add(path.display().to_string(), text.text);
+        let mut cx = Cx {
+            sources,
+            path: path.to_owned(),
+            file,
+            diags: Vec::new(),
+            companions: Vec::new(),
+        };
+        let scenario = match (invalid_utf8_at, &flow_outcome.1.menu) {
+            (Some(at), _) => {
+                let span = Span {
+                    file,
+                    start: at as u32,
+                    end: at as u32 + 1,
+                    pointer: None,
+                };
+                cx.unreadable(span, "the file is not valid UTF-8");
+                None
+            }
+            (None, Some(menu)) => connect_cases::import(&mut cx, menu),
+            (None, None) => None,
+        };
+        return Ok(Imported::Case(ImportedCase {
+            flow: flow.clone(),
+            flow_outcome,
+            scenario,
+            diagnostics: cx.diags,
+        }));
+    }
+    let (platform, outcome) = import_read(path, platform, text, companions, sources);
+    Ok(Imported::Menu(platform, outcome))
+}
+
+/// Imports `text`, read from `path`, as [`import_file`] does.
+fn import_read(
+    path: &Path,
+    platform: Option<Platform>,
+    text: crate::menu::load::Text,
+    companions: &[PathBuf],
+    sources: &mut Sources,
+) -> (Option<Platform>, LoadOutcome) {
     let platform = platform.or_else(|| Platform::detect(&text.text));
     let Some(platform) = platform else {
-        return Ok((None, crate::menu::load::load_read(path, text, sources)));
+        return (None, crate::menu::load::load_read(path, text, sources));
     };
     let file = sources.add(path.display().to_string(), text.text);
     if let Some(at) = text.invalid_utf8_at {
@@ -301,15 +395,15 @@ pub fn import_file(
         let d = Diagnostic::new(Code::ImportUnreadable, span, "the file is not valid UTF-8")
             .label("this byte is not UTF-8")
             .help("save the export as UTF-8");
-        return Ok((
+        return (
             Some(platform),
             LoadOutcome {
                 menu: None,
                 diagnostics: vec![d],
             },
-        ));
+        );
     }
-    Ok((Some(platform), import(platform, path, file, companions, sources)))
+    (Some(platform), import(platform, path, file, companions, sources))
 }
 
 /// A readable, unique node id made from a platform element's name (`Main menu` →
