@@ -558,20 +558,6 @@ impl Importer<'_> {
                     );
                 }
                 let queue = param("QueueId").map(|id| arn_name(&id));
-                if self.scenario.start.queue_full {
-                    // The queue refuses the call (`operator: full`): the transfer block is passed.
-                    let node = self.unique(
-                        cx,
-                        at,
-                        "transfer",
-                        |k| matches!(k, NodeKind::Transfer(t) if queue.as_ref().is_none_or(|q| *q == t.queue)),
-                    )?;
-                    return Some(Expect {
-                        listen: true,
-                        passed: Some(node),
-                        ..Expect::default()
-                    });
-                }
                 Some(Expect {
                     listen: true,
                     transfer: Some(queue),
