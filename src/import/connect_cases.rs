@@ -40,6 +40,10 @@ use crate::source::{FileId, Span};
 /// The testing language's version this importer reads (the AWS example test).
 pub const VERSION: &str = "2025-06-21";
 
+/// The flow language's version, which the skeleton on the testing language's "Observations"
+/// page shows too (as public copies of that page give it): accepted as well.
+pub const FLOW_VERSION: &str = "2019-10-30";
+
 /// Most observations read from one test case (the limit only bounds memory).
 pub const MAX_OBSERVATIONS: usize = 10_000;
 
@@ -224,10 +228,10 @@ pub fn import(cx: &mut Cx<'_>, menu: &Menu) -> Option<Scenario> {
         return None;
     }
     match obj.get("Version").and_then(Value::as_str) {
-        Some(VERSION) => {}
+        Some(VERSION | FLOW_VERSION) => {}
         other => {
             let at = cx.pointer(file, if other.is_some() { "/Version" } else { "" });
-            cx.approx(
+            cx.approx_test(
                 at,
                 format!(
                     "`Version` {}: read as the testing language of {VERSION}",
@@ -258,7 +262,7 @@ pub fn import(cx: &mut Cx<'_>, menu: &Menu) -> Option<Scenario> {
     im.resolve_hours(cx);
     if im.scenario.steps.iter().all(|s| matches!(s, Step::Comment(_))) {
         let at = cx.pointer(file, "/Observations");
-        cx.approx(
+        cx.approx_test(
             at,
             "no observation became a step: the scenario only plays the prompts to the caller's turn",
             "the scenario tests nothing the test case tests",
@@ -295,7 +299,7 @@ fn usage(cx: &mut Cx<'_>, file: FileId, base: &str, o: &Map<String, Value>) -> u
     let ty = u.get("Type").and_then(Value::as_str).unwrap_or("EXACTLY");
     let at = cx.pointer(file, &format!("{base}/Usage"));
     if ty.eq_ignore_ascii_case("ANY") {
-        cx.approx(
+        cx.approx_test(
             at,
             "`Usage` `ANY`: Connect matches this observation any number of times, none included; imported once",
             "the scenario fails where the event does not happen, which Connect allows",
@@ -303,7 +307,7 @@ fn usage(cx: &mut Cx<'_>, file: FileId, base: &str, o: &Map<String, Value>) -> u
         return 1;
     }
     if !ty.eq_ignore_ascii_case("EXACTLY") {
-        cx.approx(at, format!("`Usage` `{ty}` is not known: imported once"), "none");
+        cx.approx_test(at, format!("`Usage` `{ty}` is not known: imported once"), "none");
         return 1;
     }
     match u.get("Times") {
@@ -311,7 +315,7 @@ fn usage(cx: &mut Cx<'_>, file: FileId, base: &str, o: &Map<String, Value>) -> u
         Some(t) => match scalar(t).and_then(|s| s.trim().parse::<u64>().ok()) {
             Some(n @ 1..=MAX_TIMES) => n,
             _ => {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!("`Times` is not a number from 1 to {MAX_TIMES}: imported once"),
                     "the scenario checks the event once",
@@ -331,7 +335,7 @@ impl Importer<'_> {
                 && *index.entry(id).or_insert(i) != i
             {
                 let at = cx.pointer(file, &format!("/Observations/{i}/Identifier"));
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!("another observation has the Identifier `{id}`: transitions to it go to the first"),
                     "this observation is never reached",
@@ -370,7 +374,7 @@ impl Importer<'_> {
                 .unwrap_or_default();
             for k in 1..next.len() {
                 let at = cx.pointer(file, &format!("{base}/{k}"));
-                cx.approx(
+                cx.approx_test(
                     at,
                     "a further next observation: only the first of `NextObservations` is followed",
                     "the path the test takes through the other observation is not checked",
@@ -379,7 +383,7 @@ impl Importer<'_> {
             let Some(first) = next.first() else { break };
             let at = cx.pointer(file, &format!("{base}/0"));
             let Some(id) = first.as_str() else {
-                cx.approx(
+                cx.approx_test(
                     at,
                     "a next observation that is not an Identifier: the steps end here",
                     "none",
@@ -387,7 +391,7 @@ impl Importer<'_> {
                 break;
             };
             let Some(&j) = index.get(id) else {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!("no observation has the Identifier `{id}`: the steps end here"),
                     "the rest of the test is not checked",
@@ -395,7 +399,7 @@ impl Importer<'_> {
                 break;
             };
             if visited[j] {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!("observation `{id}` comes again: it is not followed a second time, the steps end here"),
                     "the rest of the test is not checked",
@@ -406,7 +410,7 @@ impl Importer<'_> {
         }
         for (k, _) in reachable.iter().enumerate().filter(|(_, r)| !**r) {
             let at = cx.pointer(file, &format!("/Observations/{k}"));
-            cx.approx(
+            cx.approx_test(
                 at,
                 "this observation is not reached from the first by `NextObservations` (Connect checks such an observation whenever its event happens): left out",
                 "what it checks is not checked",
@@ -441,6 +445,14 @@ impl Importer<'_> {
                 }
             }
         }
+        // The checks made when the test completes are made once the prompts have played.
+        let completed = ty == "TestCompleted";
+        if completed {
+            steps.push(Step::Expect(Expect {
+                listen: true,
+                ..Expect::default()
+            }));
+        }
         if let Some(actions) = o.get("Actions") {
             match actions.as_array() {
                 Some(list) => self.actions(cx, &base, list, &mut steps),
@@ -449,6 +461,13 @@ impl Importer<'_> {
                     cx.unreadable(at, "`Actions` is a list");
                 }
             }
+        }
+        if completed
+            && steps
+                .first()
+                .is_some_and(|s| matches!(s, Step::Expect(e) if e.vars.is_empty()))
+        {
+            steps.remove(0);
         }
         let label = if id.is_empty() {
             format!("{base}: {ty}")
@@ -476,7 +495,7 @@ impl Importer<'_> {
             "FlowActionStarted" => self.flow_action(cx, base, props),
             _ => {
                 let at = cx.pointer(file, &format!("{base}/Type"));
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!(
                         "event `{}` is not imported: it is not checked, and the observation's actions follow the steps before",
@@ -518,7 +537,7 @@ impl Importer<'_> {
             && !self.menu.prompts().any(|p| p.text.contains(t.as_str()))
         {
             let at = cx.pointer(file, &format!("{base}/Properties/{field}"));
-            cx.approx(
+            cx.approx_test(
                 at,
                 format!(
                     "matching `{}` is checked as inclusion of the words, and no prompt of the flow holds them",
@@ -551,7 +570,7 @@ impl Importer<'_> {
             "TransferContactToQueue" => {
                 if param("AgentId").is_some() {
                     let aat = cx.pointer(file, &format!("{base}/Properties/ActionParameters/AgentId"));
-                    cx.approx(
+                    cx.approx_test(
                         aat,
                         "an agent's own queue is not imported: the transfer is checked without it",
                         "none",
@@ -587,7 +606,7 @@ impl Importer<'_> {
                 })
             }
             other => {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!(
                         "flow action `{}` is not imported (ivrsim imports no Lex bot and checks only transfers, Lambda functions and hours as they start): it is not checked",
@@ -613,7 +632,7 @@ impl Importer<'_> {
         match found.as_slice() {
             [one] => Some((*one).to_owned()),
             [] => {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!("the flow has no such {what}: the event is not checked"),
                     "the scenario does not wait for this block",
@@ -621,7 +640,7 @@ impl Importer<'_> {
                 None
             }
             several => {
-                cx.approx(
+                cx.approx_test(
                     at,
                     format!(
                         "several blocks of the flow are such a {what} ({}): the event is not checked",
@@ -692,7 +711,7 @@ impl Importer<'_> {
                         let value = p("Instruction/Properties/Value").and_then(scalar).unwrap_or_default();
                         let keys: String = value.chars().filter(|c| !c.is_whitespace()).collect();
                         if crate::menu::DtmfKey::parse(&keys).is_err() {
-                            cx.approx(
+                            cx.approx_test(
                                 vat,
                                 format!("DTMF input `{value}` is not keys 0-9, * and #: left out"),
                                 "these keys are not pressed",
@@ -701,13 +720,13 @@ impl Importer<'_> {
                         }
                         steps.push(Step::Press(keys));
                     }
-                    "TextUtterance" => cx.approx(
+                    "TextUtterance" => cx.approx_test(
                         kat,
                         "a spoken or typed utterance is for Lex bots and AI agents, which ivrsim does not import (an imported Connect flow takes keys only): left out",
                         "nothing is said; the call goes on as if the caller were silent there",
                     ),
                     "Disconnect" => steps.push(Step::Hangup),
-                    other => cx.approx(
+                    other => cx.approx_test(
                         kat,
                         format!("instruction `{other}` is not imported: left out"),
                         "the customer does not do it",
@@ -722,20 +741,20 @@ impl Importer<'_> {
                     "EndTest" => self.ended = true,
                     other => {
                         let cat = cx.pointer(file, &format!("{base}/Parameters/Command"));
-                        cx.approx(
+                        cx.approx_test(
                             cat,
                             format!(
                                 "test command `{}` is not imported (a scenario logs nothing): left out",
                                 if other.is_empty() { "(no Type)" } else { other }
                             ),
-                            "none: it does not change the call",
+                            "nothing is logged; the verdict is the same",
                         );
                     }
                 }
             }
             other => {
                 let tat = cx.pointer(file, &format!("{base}/Type"));
-                cx.approx(
+                cx.approx_test(
                     tat,
                     format!(
                         "action `{}` is not imported: left out",
@@ -755,7 +774,7 @@ impl Importer<'_> {
         let oat = cx.pointer(file, &format!("{base}/Parameters/Operator"));
         let nat = cx.pointer(file, &format!("{base}/Parameters/Namespace"));
         if operator != "Equals" {
-            cx.approx(
+            cx.approx_test(
                 oat,
                 format!("assertion operator `{operator}`: ivrsim's `var` expectation checks equality only; left out"),
                 "the value is not checked",
@@ -763,7 +782,7 @@ impl Importer<'_> {
             return;
         }
         let Some(operand) = get("Operand") else {
-            cx.approx(
+            cx.approx_test(
                 oat,
                 "an `Equals` assertion without an `Operand`: left out",
                 "the value is not checked",
@@ -782,7 +801,7 @@ impl Importer<'_> {
             match path_var(ns) {
                 Some(v) => (v, operand),
                 None => {
-                    cx.approx(
+                    cx.approx_test(
                         nat,
                         format!("`{ns}` names no variable: left out"),
                         "the value is not checked",
@@ -791,7 +810,7 @@ impl Importer<'_> {
                 }
             }
         } else {
-            cx.approx(
+            cx.approx_test(
                 nat,
                 format!(
                     "`{}` is not a value ivrsim keeps (it keeps contact attributes, Lambda results, the stored input and the working queue): left out",
@@ -839,14 +858,14 @@ impl Importer<'_> {
         };
         let like: Vec<&str> = queues.iter().copied().filter(|q| fold(q) == fold(name)).collect();
         if let [one] = like.as_slice() {
-            cx.approx(
+            cx.approx_test(
                 at,
                 format!("queue name `{name}` is taken for the imported queue `{one}` (imported queues are named by their ARN)"),
                 "none, unless two queues have names this alike",
             );
             return Some((*one).to_owned());
         }
-        cx.approx(
+        cx.approx_test(
             at,
             format!(
                 "no queue of the flow is named `{name}` (imported queues are named by their ARN: {}): left out",
@@ -891,7 +910,7 @@ impl Importer<'_> {
                 .and_then(|s| s.get("SubstituteArn"))
                 .and_then(scalar)
                 .map_or_else(|| "another resource".to_owned(), |a| format!("`{}`", arn_name(&a)));
-            cx.approx(
+            cx.approx_test(
                 sat,
                 format!("{other} stands in for the flow's own in Connect; ivrsim has no such resource, so the flow's own is used"),
                 "the call behaves as with the flow's own resource",
@@ -899,7 +918,7 @@ impl Importer<'_> {
             return;
         }
         if strategy_ty != "MockResponse" {
-            cx.approx(
+            cx.approx_test(
                 sat,
                 format!("strategy `{strategy_ty}` is not imported: the override is left out"),
                 "the call behaves as without the override",
@@ -923,7 +942,7 @@ impl Importer<'_> {
             .and_then(|s| s.trim().parse::<f64>().ok())
             .filter(|d| *d > 0.0)
         {
-            cx.approx(
+            cx.approx_test(
                 rat,
                 format!("the mocked response comes after {delay} s in Connect; ivrsim's external steps take no time"),
                 "the caller does not wait for it",
@@ -947,7 +966,7 @@ impl Importer<'_> {
                     .collect();
                 let shown = name.clone().unwrap_or_else(|| "(no LambdaFunctionARN)".to_owned());
                 if nodes.is_empty() {
-                    cx.approx(
+                    cx.approx_test(
                         tat,
                         format!("the flow invokes no Lambda function `{shown}`: the mock is left out"),
                         "none",
@@ -955,7 +974,7 @@ impl Importer<'_> {
                     return;
                 }
                 if !self.lambdas.insert(shown.clone()) {
-                    cx.approx(
+                    cx.approx_test(
                         sat,
                         format!("a further mock of `{shown}`: Connect uses each mock once, in order; ivrsim's `start.vars` hold for the whole call, so only the first is imported"),
                         "a second invocation gets the first mock's result",
@@ -967,7 +986,7 @@ impl Importer<'_> {
                         self.start_var(cx, rat, store, "error".to_owned());
                     }
                     if error != "NoMatchingError" {
-                        cx.approx(
+                        cx.approx_test(
                             rat,
                             format!("error `{error}` takes the block's error branch, as `NoMatchingError` does (the imported block has one)"),
                             "none",
@@ -985,7 +1004,7 @@ impl Importer<'_> {
                     other => Some(other.clone()),
                 };
                 let Some(Value::Object(data)) = data else {
-                    cx.approx(
+                    cx.approx_test(
                         lat,
                         "`LoadedData` is not a JSON object of the function's returned keys: left out",
                         "the flow reads no value the mock returns",
@@ -995,7 +1014,7 @@ impl Importer<'_> {
                 for (k, v) in data {
                     match scalar(&v) {
                         Some(v) => self.start_var(cx, lat, k, v),
-                        None => cx.approx(
+                        None => cx.approx_test(
                             lat,
                             format!("returned key `{k}` is not a string, number or boolean (Connect keeps flat values only): left out"),
                             "the flow reads no value for it",
@@ -1005,7 +1024,7 @@ impl Importer<'_> {
             }
             "CheckHoursOfOperation" => {
                 if let Some(error) = error {
-                    cx.approx(
+                    cx.approx_test(
                         rat,
                         format!("an hours check that fails (`{error}`) takes an error branch ivrsim does not import: left out"),
                         "the call takes the open or closed branch instead",
@@ -1018,7 +1037,7 @@ impl Importer<'_> {
                     "inhours" | "inhour" | "true" => true,
                     "outofhours" | "outofhour" | "false" => false,
                     _ => {
-                        cx.approx(
+                        cx.approx_test(
                             vat,
                             format!("hours result `{value}` is neither `InHours` nor `OutOfHours`: left out"),
                             "the call takes the branch its `start.at` gives",
@@ -1030,7 +1049,7 @@ impl Importer<'_> {
                     Some(s) => s,
                     None if self.menu.schedules.len() == 1 => self.menu.schedules.keys().next().cloned().unwrap_or_default(),
                     None => {
-                        cx.approx(
+                        cx.approx_test(
                             tat,
                             "the override names no `HoursOfOperationId` and the flow has more than one schedule: left out",
                             "the call takes the branch its `start.at` gives",
@@ -1039,7 +1058,7 @@ impl Importer<'_> {
                     }
                 };
                 if !self.menu.schedules.contains_key(&schedule) {
-                    cx.approx(
+                    cx.approx_test(
                         tat,
                         format!("the flow checks no hours `{schedule}`: the mock is left out"),
                         "none",
@@ -1047,7 +1066,7 @@ impl Importer<'_> {
                     return;
                 }
                 if self.hours.iter().any(|h| h.schedule == schedule) {
-                    cx.approx(
+                    cx.approx_test(
                         sat,
                         format!("a further mock of the hours `{schedule}`: Connect uses each mock once, in order; one `start.at` holds for the whole call, so only the first is imported"),
                         "a second check gets the first mock's result",
@@ -1062,7 +1081,7 @@ impl Importer<'_> {
             }
             "TransferContactToQueue" | "DequeueAndTransferToQueue" => match error.as_deref() {
                 Some("QueueAtCapacity") if ty == "TransferContactToQueue" => self.scenario.start.queue_full = true,
-                _ => cx.approx(
+                _ => cx.approx_test(
                     rat,
                     format!(
                         "a mocked `{ty}` {} is not imported (ivrsim has the queue-at-capacity mock only, as `start: {{ operator: full }}`): left out",
@@ -1071,7 +1090,7 @@ impl Importer<'_> {
                     "the transfer happens as without the mock",
                 ),
             },
-            other => cx.approx(
+            other => cx.approx_test(
                 tat,
                 format!(
                     "an override of `{}` is not imported (ivrsim imports no Lex bot): left out",
@@ -1085,7 +1104,7 @@ impl Importer<'_> {
     /// Sets a variable the call starts with; a second, different value for it is a finding.
     fn start_var(&mut self, cx: &mut Cx<'_>, at: Span, var: String, value: String) {
         match self.scenario.start.vars.get(&var) {
-            Some(v) if *v != value => cx.approx(
+            Some(v) if *v != value => cx.approx_test(
                 at,
                 format!("`{var}` is already `{v}` from an earlier mock: `{value}` is left out"),
                 "the call has the earlier value throughout",
@@ -1130,7 +1149,7 @@ impl Importer<'_> {
                 continue;
             }
             let alone = moments.iter().any(|m| holds(h, *m));
-            cx.approx(
+            cx.approx_test(
                 h.at,
                 format!(
                     "the hours `{}` are mocked {}, but {}: left out",
@@ -1170,6 +1189,190 @@ mod tests {
         ));
         assert!(!is_test_case(r#"{"Text": "say \"Observations\" here"}"#));
         assert!(!is_test_case("Observations:\n"));
+    }
+
+    /// Imports `case` (JSON text) for the menu `flow` (a Connect flow or YAML menu, as text):
+    /// the scenario and each finding as `CODE pointer: message`.
+    fn import_text(flow: &str, case: &str) -> (Option<Scenario>, Vec<String>) {
+        let mut sources = crate::source::Sources::new();
+        let flow_path = if flow.trim_start().starts_with('{') {
+            "flow.json"
+        } else {
+            "flow.yaml"
+        };
+        let menu = crate::menu::load_menu_text(std::path::Path::new(flow_path), flow, &mut sources)
+            .menu
+            .expect("menu");
+        let file = sources.add("case.json", case);
+        let mut cx = Cx {
+            sources: &mut sources,
+            path: "case.json".into(),
+            file,
+            diags: Vec::new(),
+            companions: Vec::new(),
+        };
+        let scenario = import(&mut cx, &menu);
+        let diags = std::mem::take(&mut cx.diags);
+        let findings = diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}: {}",
+                    d.code.as_str(),
+                    sources.pointer_of(d.primary.span).unwrap_or("?"),
+                    d.message
+                )
+            })
+            .collect();
+        (scenario, findings)
+    }
+
+    const FLOW: &str = r#"{"Version": "2019-10-30", "StartAction": "main", "Actions": [
+      {"Identifier": "main", "Type": "GetParticipantInput", "Parameters": {"Text": "For billing, press 1.", "InputTimeLimitSeconds": "5"},
+       "Transitions": {"NextAction": "q", "Conditions": [{"NextAction": "lookup", "Condition": {"Operator": "Equals", "Operands": ["1"]}}],
+         "Errors": [{"NextAction": "q", "ErrorType": "InputTimeLimitExceeded"}, {"NextAction": "q", "ErrorType": "NoMatchingCondition"}]}},
+      {"Identifier": "lookup", "Type": "InvokeLambdaFunction", "Parameters": {"LambdaFunctionARN": "arn:aws:lambda:x:1:function:account"},
+       "Transitions": {"NextAction": "tier", "Errors": [{"NextAction": "q", "ErrorType": "NoMatchingError"}]}},
+      {"Identifier": "tier", "Type": "UpdateContactAttributes", "Parameters": {"Attributes": {"tier": "$.External.tier"}}, "Transitions": {"NextAction": "q"}},
+      {"Identifier": "q", "Type": "UpdateContactTargetQueue", "Parameters": {"QueueId": "arn:q/queue/billing"}, "Transitions": {"NextAction": "t"}},
+      {"Identifier": "t", "Type": "TransferContactToQueue", "Parameters": {}, "Transitions": {}}]}"#;
+
+    fn case(observations: &str) -> String {
+        format!(r#"{{"Version": "2025-06-21", "Observations": [{observations}]}}"#)
+    }
+
+    const LAMBDA: &str = r#""ActionType": "InvokeLambdaFunction", "ActionParameters": {"LambdaFunctionARN": "arn:aws:lambda:x:1:function:account"}"#;
+
+    #[test]
+    fn actions_run_in_their_next_action_order_and_checks_at_completion_listen() {
+        let text = case(
+            r#"{"Identifier": "m", "Event": {"Type": "MessageReceived", "Properties": {"Text": "press 1", "MatchingCriteria": {"Type": "Inclusion"}}},
+                "Actions": [
+                  {"Identifier": "second", "Type": "SendInstruction", "Parameters": {"Instruction": {"Type": "DtmfInput", "Properties": {"Value": 1}}}, "Transitions": {"NextAction": ""}},
+                  {"Identifier": "first", "Type": "SendInstruction", "Parameters": {"Instruction": {"Type": "Disconnect"}}, "Transitions": {"NextAction": "second"}}],
+                "Transitions": {"NextObservations": ["end"]}},
+               {"Identifier": "end", "Event": {"Type": "TestCompleted", "Properties": {}},
+                "Actions": [{"Identifier": "a", "Type": "Assert", "Parameters": {"Namespace": "$.Attributes.tier", "Operator": "Equals", "Operand": "gold"}}]}"#,
+        );
+        let (s, findings) = import_text(FLOW, &text);
+        let s = s.unwrap_or_else(|| panic!("{findings:?}"));
+        assert!(findings.is_empty(), "{findings:?}");
+        // The first action's chain starts at index 0: `second`, then `first` (not on it).
+        let steps: Vec<&Step> = s.steps.iter().filter(|s| !matches!(s, Step::Comment(_))).collect();
+        assert_eq!(
+            steps,
+            [
+                &Step::Expect(Expect {
+                    listen: true,
+                    prompt: Some("press 1".into()),
+                    ..Expect::default()
+                }),
+                &Step::Press("1".into()),
+                &Step::Hangup,
+                &Step::Expect(Expect {
+                    listen: true,
+                    vars: IndexMap::from([("tier".to_owned(), "gold".to_owned())]),
+                    ..Expect::default()
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn lambda_mocks_are_the_variables_the_call_starts_with() {
+        let mock = |data: &str| {
+            format!(
+                r#"{{"Identifier": "x", "Type": "OverrideSystemBehavior", "Parameters": {{"Behavior": {{"Type": "FlowAction", "Properties": {{{LAMBDA}, "Strategy": {{"Type": "MockResponse", "Response": {{"Type": "ExecutionResult", "ExecutionResult": {{"LoadedData": {data}}}}}}}}}}}}}}}"#
+            )
+        };
+        let text = case(&format!(
+            r#"{{"Identifier": "s", "Event": {{"Type": "TestInitiated", "Properties": {{}}}}, "Actions": [{}, {}],
+                 "Transitions": {{"NextObservations": ["l"]}}}},
+               {{"Identifier": "l", "Event": {{"Type": "FlowActionStarted", "Properties": {{{LAMBDA}}}}}, "Usage": {{"Type": "EXACTLY", "Times": 2}}}}"#,
+            mock(r#"{"tier": "gold", "score": 7, "nested": {"a": 1}}"#),
+            mock(r#""{\"tier\": \"silver\"}""#)
+        ));
+        let (s, findings) = import_text(FLOW, &text);
+        let s = s.unwrap_or_else(|| panic!("{findings:?}"));
+        assert_eq!(
+            s.start.vars,
+            IndexMap::from([
+                ("score".to_owned(), "7".to_owned()),
+                ("tier".to_owned(), "gold".to_owned())
+            ])
+        );
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            findings[0].contains("returned key `nested` is not a string"),
+            "{findings:?}"
+        );
+        assert!(
+            findings[1].starts_with(
+                "W027 /Observations/0/Actions/1/Parameters/Behavior/Properties/Strategy: a further mock of `account`"
+            ),
+            "{findings:?}"
+        );
+        // `Times: 2` writes the observation's steps twice; the event is the Lambda's node passed.
+        let passed: Vec<&Step> = s
+            .steps
+            .iter()
+            .filter(|st| matches!(st, Step::Expect(e) if e.passed.as_deref() == Some("lookup")))
+            .collect();
+        assert_eq!(passed.len(), 2, "{:?}", s.steps);
+    }
+
+    #[test]
+    fn hours_mocks_find_a_moment_of_the_week() {
+        let menu = r#"
+name: office
+entry: hours
+schedules:
+  office:
+    - { days: mon-fri, from: "08:00", to: "18:00" }
+  weekend:
+    - { days: sat-sun, from: "09:00", to: "12:00" }
+nodes:
+  hours:
+    kind: route
+    routes:
+      - { when: { hours: office }, to: open }
+      - { when: { hours: weekend }, to: open }
+    default: closed
+  open: { kind: transfer, queue: desk }
+  closed: { kind: hangup, prompt: { text: "We are closed." }, reason: closed }
+"#;
+        let hours = |id: &str, value: &str| {
+            format!(
+                r#"{{"Identifier": "{id}{value}", "Type": "OverrideSystemBehavior", "Parameters": {{"Behavior": {{"Type": "FlowAction", "Properties": {{"ActionType": "CheckHoursOfOperation", "ActionParameters": {{"HoursOfOperationId": "arn:x:instance/i/operating-hours/{id}"}}, "Strategy": {{"Type": "MockResponse", "Response": {{"Type": "ExecutionResult", "ExecutionResult": {{"Value": "{value}"}}}}}}}}}}}}}}"#
+            )
+        };
+        let with = |mocks: &[String]| {
+            case(&format!(
+                r#"{{"Identifier": "s", "Event": {{"Type": "TestInitiated", "Properties": {{}}}}, "Actions": [{}]}}"#,
+                mocks.join(",")
+            ))
+        };
+        let at = |s: &Option<Scenario>| s.as_ref().and_then(|s| s.start.at).map(moment);
+        // Office closed and weekend open: the Sunday morning tried first.
+        let (s, f) = import_text(
+            menu,
+            &with(&[hours("office", "OutOfHours"), hours("weekend", "InHours")]),
+        );
+        assert!(f.iter().all(|f| !f.contains("hours")), "{f:?}");
+        assert_eq!(at(&s).as_deref(), Some("2026-03-01T10:00"));
+        // Both open never happens: the second mock is left out, with a finding.
+        let (s, f) = import_text(menu, &with(&[hours("office", "InHours"), hours("weekend", "InHours")]));
+        assert_eq!(at(&s).as_deref(), Some("2026-03-02T10:00"));
+        assert!(
+            f.iter().any(|f| f.contains("the hours `weekend` are mocked open, but no time of the week gives that together")),
+            "{f:?}"
+        );
+        // Hours the flow does not check.
+        let (_, f) = import_text(menu, &with(&[hours("night", "InHours")]));
+        assert!(
+            f.iter().any(|f| f.contains("the flow checks no hours `night`")),
+            "{f:?}"
+        );
     }
 
     #[test]

@@ -187,6 +187,17 @@ impl Cx<'_> {
         );
     }
 
+    /// Reports a part of a test case imported differently (W027), as [`Cx::approx`] does a
+    /// part of a menu: `what` names it and what the scenario does instead; `verdict` says how
+    /// the scenario's verdict may differ from the platform's test.
+    pub fn approx_test(&mut self, at: Span, what: impl Into<String>, verdict: impl Into<String>) {
+        self.diags.push(
+            Diagnostic::new(Code::ImportApproximated, at, what)
+                .label("imported differently")
+                .note(format!("the scenario: {}", verdict.into())),
+        );
+    }
+
     /// Reports that the file (or a part of it) cannot be read as the platform's format
     /// (E022).
     pub fn unreadable(&mut self, at: Span, what: impl Into<String>) {
