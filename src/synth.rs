@@ -130,54 +130,6 @@ pub fn handoff_after_keys(
     caller.wait_for_handoff(1000).cloned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::menu::load_menu;
-    use crate::source::Sources;
-
-    /// Loads `yaml` from a file (no load findings allowed, 1000 nodes) and checks it.
-    fn load_and_check(yaml: &str) -> (crate::menu::Menu, Vec<crate::diag::Diagnostic>) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.yaml");
-        std::fs::write(&path, yaml).unwrap();
-        let mut sources = Sources::new();
-        let out = load_menu(&path, &mut sources).unwrap();
-        assert!(
-            out.diagnostics.is_empty(),
-            "{}",
-            crate::diag::render_plain(&sources, &out.diagnostics)
-        );
-        let menu = out.menu.unwrap();
-        assert_eq!(menu.nodes.len(), 1000);
-        let (clips, _) = crate::audio::ClipLibrary::load(&menu);
-        let a = crate::check::Analysis::of(&menu, &clips);
-        let t = crate::check::Thresholds::resolve(&menu, &Default::default());
-        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
-        (menu, diags)
-    }
-
-    #[test]
-    fn has_the_requested_size_and_no_errors() {
-        let (_, diags) = load_and_check(&menu_yaml(1000));
-        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
-    }
-
-    #[test]
-    fn the_variant_with_hours_loads_and_warns_per_period() {
-        let (menu, diags) = load_and_check(&menu_yaml_with_hours(1000));
-        assert_eq!(menu.schedules.len(), 3);
-        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
-        // Routes on `evening`/`weekend` and on `office` (with or without a variable) fail in
-        // two different sets of periods.
-        let w023 = diags
-            .iter()
-            .filter(|d| d.code == crate::diag::Code::NoOperatorSometimes)
-            .count();
-        assert_eq!(w023, 2);
-    }
-}
-
 /// An Amazon Connect contact flow (flow language JSON) of about `blocks` actions, for timing
 /// `ivrsim import` and `ivrsim check` on a large flow (`scripts/bench-import.sh`,
 /// `benches/import.rs`). It repeats a unit of eight blocks: a message, a menu
@@ -226,4 +178,52 @@ pub fn connect_flow(blocks: usize) -> String {
         "{{\"Version\": \"2019-10-30\", \"StartAction\": \"m0\", \"Actions\": [\n{}\n]}}\n",
         actions.join(",\n")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::menu::load_menu;
+    use crate::source::Sources;
+
+    /// Loads `yaml` from a file (no load findings allowed, 1000 nodes) and checks it.
+    fn load_and_check(yaml: &str) -> (crate::menu::Menu, Vec<crate::diag::Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        let mut sources = Sources::new();
+        let out = load_menu(&path, &mut sources).unwrap();
+        assert!(
+            out.diagnostics.is_empty(),
+            "{}",
+            crate::diag::render_plain(&sources, &out.diagnostics)
+        );
+        let menu = out.menu.unwrap();
+        assert_eq!(menu.nodes.len(), 1000);
+        let (clips, _) = crate::audio::ClipLibrary::load(&menu);
+        let a = crate::check::Analysis::of(&menu, &clips);
+        let t = crate::check::Thresholds::resolve(&menu, &Default::default());
+        let diags = crate::check::check_menu(&menu, &clips, &a, &t);
+        (menu, diags)
+    }
+
+    #[test]
+    fn has_the_requested_size_and_no_errors() {
+        let (_, diags) = load_and_check(&menu_yaml(1000));
+        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
+    }
+
+    #[test]
+    fn the_variant_with_hours_loads_and_warns_per_period() {
+        let (menu, diags) = load_and_check(&menu_yaml_with_hours(1000));
+        assert_eq!(menu.schedules.len(), 3);
+        assert!(diags.iter().all(|d| d.severity() == crate::diag::Severity::Warning));
+        // Routes on `evening`/`weekend` and on `office` (with or without a variable) fail in
+        // two different sets of periods.
+        let w023 = diags
+            .iter()
+            .filter(|d| d.code == crate::diag::Code::NoOperatorSometimes)
+            .count();
+        assert_eq!(w023, 2);
+    }
 }

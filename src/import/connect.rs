@@ -365,7 +365,7 @@ impl Importer<'_> {
             special: &special,
         };
         for a in &actions {
-            if ids.get(a.id).is_none() {
+            if !ids.contains_key(a.id) {
                 continue;
             }
             let here = contexts.get(a.id).cloned().unwrap_or_default();
@@ -396,7 +396,7 @@ impl Importer<'_> {
             _ => &[],
         };
         for (ty, _, i) in &a.errors {
-            if !handled.contains(ty) && !(a.ty == "GetParticipantInput" && *ty == "NoMatchingError") {
+            if !(handled.contains(ty) || a.ty == "GetParticipantInput" && *ty == "NoMatchingError") {
                 self.dropped_errors += 1;
                 if self.first_dropped.is_none() {
                     self.first_dropped = Some(cx.pointer(file, &format!("{base}/Transitions/Errors/{i}")));
@@ -616,7 +616,7 @@ impl Importer<'_> {
                     }),
                 );
             }
-            "TransferToFlow" => self.to_flow(cx, flow, a, id, description, &base),
+            "TransferToFlow" => self.transfer_to_flow(cx, flow, a, id, description, &base),
             "DisconnectParticipant" => {
                 self.b.add_node(
                     id,
@@ -1058,13 +1058,9 @@ impl Importer<'_> {
             }
         }
         let next_at = cx.pointer(file, &format!("{base}/Transitions/NextAction"));
-        let fallback = || match a.next {
-            Some(t) => Some(t),
-            None => None,
-        };
         let done = match done {
             Some(d) => d,
-            None => match fallback() {
+            None => match a.next {
                 Some(t) => flow.reference(self.b, Some(a), t, next_at),
                 None => self.b.reference(format!("{}-end", flow.ids[a.id]), next_at),
             },
@@ -1255,7 +1251,7 @@ impl Importer<'_> {
             .add_node(id, description, NodeSpec::Route(RouteNode { routes, default }));
     }
 
-    fn to_flow(
+    fn transfer_to_flow(
         &mut self,
         cx: &mut Cx<'_>,
         flow: &Flow<'_>,
@@ -1439,12 +1435,11 @@ impl Flow<'_> {
     /// several queues reach is named by the node of the one queue `from` leads with, when
     /// there is one; otherwise by the route that picks the queue on the call's variables.
     fn reference(&self, b: &mut MenuBuilder, from: Option<&Action<'_>>, identifier: &str, at: Span) -> NodeRef {
-        if let Some(from) = from {
-            if let Some(c) = self.single_out(from) {
-                if let Some(id) = self.special.get(&(identifier, c)) {
-                    return b.reference(id.clone(), at);
-                }
-            }
+        if let Some(from) = from
+            && let Some(c) = self.single_out(from)
+            && let Some(id) = self.special.get(&(identifier, c))
+        {
+            return b.reference(id.clone(), at);
         }
         match self.ids.get(identifier) {
             Some(id) => b.reference(id.clone(), at),

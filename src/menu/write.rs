@@ -379,7 +379,7 @@ pub fn duration(d: Duration) -> String {
     }
     let (size, unit) = units
         .iter()
-        .find(|(size, _)| ns % size == 0)
+        .find(|(size, _)| ns.is_multiple_of(*size))
         .copied()
         .unwrap_or((1, "ns"));
     format!("{}{unit}", ns / size)
@@ -838,6 +838,8 @@ impl<'a> Writer<'a> {
         let ni = retries(&|l| l.max_no_input);
         let nm = retries(&|l| l.max_no_match);
         let builtin = Retries::Limit(lower::DEFAULT_MAX_RETRIES);
+        // (cost, max_no_input, max_no_match, fallback_no_input, fallback_no_match)
+        #[allow(clippy::type_complexity)]
         let mut best: Option<(usize, Retries, Retries, Option<String>, Option<String>)> = None;
         for a in candidates(&builtin, &ni).into_iter().take(8) {
             for b in candidates(&builtin, &nm).into_iter().take(8) {
@@ -886,6 +888,7 @@ impl<'a> Writer<'a> {
                 )
             })
             .collect();
+        #[allow(clippy::type_complexity)]
         let mode = |pick: &dyn Fn(&(Option<&str>, Option<&str>, Option<&str>)) -> Option<String>| {
             let values: Vec<(Option<String>, bool)> = nodes
                 .iter()
@@ -899,9 +902,9 @@ impl<'a> Writer<'a> {
             .into_iter()
             // In `defaults` too: beside `unlimited`, or both beside `fallback`, is E016.
             .filter(|(i, m)| {
-                !(i.is_some() && mi == Retries::Unlimited)
-                    && !(m.is_some() && mm == Retries::Unlimited)
-                    && !(i.is_some() && m.is_some() && df.is_some())
+                !(i.is_some() && mi == Retries::Unlimited
+                    || m.is_some() && mm == Retries::Unlimited
+                    || i.is_some() && m.is_some() && df.is_some())
             })
             .map(|(dni, dnm)| {
                 let total = usize::from(dni.is_some())
@@ -1660,6 +1663,7 @@ mod tests {
                 out.push_str(&format!("{indent}{name}: {}\n", r.pick(values)));
             }
         };
+        #[allow(clippy::type_complexity)]
         let listen = |r: &mut Rng,
                       out: &mut String,
                       indent: &str,
