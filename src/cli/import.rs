@@ -1,6 +1,7 @@
 //! `ivrsim import FILE`: a menu of another IVR platform (Amazon Connect, Twilio Studio,
 //! FreeSWITCH mod_ivr, VoiceXML, Asterisk) written out as an ivrsim menu (format v2), with a
-//! finding for everything that could not be mapped faithfully. See `src/import/` and
+//! finding for everything that could not be mapped faithfully; an Amazon Connect test case
+//! is written as a scenario for the flow named first with `--with`. See `src/import/` and
 //! `docs/import.md`.
 
 use std::path::PathBuf;

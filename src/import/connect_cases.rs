@@ -265,7 +265,7 @@ pub fn import(cx: &mut Cx<'_>, menu: &Menu) -> Option<Scenario> {
         cx.approx_test(
             at,
             "no observation became a step: the scenario only plays the prompts to the caller's turn",
-            "the scenario tests nothing the test case tests",
+            "tests nothing the test case tests",
         );
         im.scenario.steps.push(Step::Expect(Expect {
             listen: true,
@@ -302,7 +302,7 @@ fn usage(cx: &mut Cx<'_>, file: FileId, base: &str, o: &Map<String, Value>) -> u
         cx.approx_test(
             at,
             "`Usage` `ANY`: Connect matches this observation any number of times, none included; imported once",
-            "the scenario fails where the event does not happen, which Connect allows",
+            "fails where the event does not happen, which Connect allows",
         );
         return 1;
     }
@@ -318,7 +318,7 @@ fn usage(cx: &mut Cx<'_>, file: FileId, base: &str, o: &Map<String, Value>) -> u
                 cx.approx_test(
                     at,
                     format!("`Times` is not a number from 1 to {MAX_TIMES}: imported once"),
-                    "the scenario checks the event once",
+                    "checks the event once",
                 );
                 1
             }
@@ -501,7 +501,7 @@ impl Importer<'_> {
                         "event `{}` is not imported: it is not checked, and the observation's actions follow the steps before",
                         if ty.is_empty() { "(no Type)" } else { ty }
                     ),
-                    "the scenario does not wait for this event",
+                    "does not wait for this event",
                 );
                 None
             }
@@ -543,7 +543,7 @@ impl Importer<'_> {
                     "matching `{}` is checked as inclusion of the words, and no prompt of the flow holds them",
                     criteria.unwrap_or("Similarity")
                 ),
-                "the scenario fails where Connect's semantic match would pass a prompt worded differently",
+                "fails where Connect's semantic match would pass a prompt worded differently",
             );
         }
         Expect {
@@ -612,7 +612,7 @@ impl Importer<'_> {
                         "flow action `{}` is not imported (ivrsim imports no Lex bot and checks only transfers, Lambda functions and hours as they start): it is not checked",
                         if other.is_empty() { "(no ActionType)" } else { other }
                     ),
-                    "the scenario does not wait for this block",
+                    "does not wait for this block",
                 );
                 None
             }
@@ -635,7 +635,7 @@ impl Importer<'_> {
                 cx.approx_test(
                     at,
                     format!("the flow has no such {what}: the event is not checked"),
-                    "the scenario does not wait for this block",
+                    "does not wait for this block",
                 );
                 None
             }
@@ -646,7 +646,7 @@ impl Importer<'_> {
                         "several blocks of the flow are such a {what} ({}): the event is not checked",
                         several.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
                     ),
-                    "the scenario does not check which of them the call passes",
+                    "does not check which of them the call passes",
                 );
                 None
             }
