@@ -91,6 +91,8 @@ pub enum Step {
     Comment(String),
     /// `press: KEYS`.
     Press(String),
+    /// `say: WORDS` (an utterance, where the menu has `say` keywords).
+    Say(String),
     /// `hangup: true`.
     Hangup,
     /// `expect: { … }`.
@@ -182,6 +184,7 @@ impl Scenario {
             let _ = match step {
                 Step::Comment(c) => writeln!(y, "      # {}", c.replace(['\n', '\r'], " ")),
                 Step::Press(keys) => writeln!(y, "      - press: {}", q(keys)),
+                Step::Say(words) => writeln!(y, "      - say: {}", q(words)),
                 Step::Hangup => writeln!(y, "      - hangup: true"),
                 Step::Expect(e) => writeln!(y, "      - expect: {}", e.yaml()),
             };
@@ -720,11 +723,34 @@ impl Importer<'_> {
                         }
                         steps.push(Step::Press(keys));
                     }
-                    "TextUtterance" => cx.approx_test(
-                        kat,
-                        "a spoken or typed utterance is for Lex bots and AI agents, which ivrsim does not import (an imported Connect flow takes keys only): left out",
-                        "nothing is said; the call goes on as if the caller were silent there",
-                    ),
+                    "TextUtterance" => {
+                        let words = p("Instruction/Properties/Text")
+                            .and_then(scalar)
+                            .or_else(|| {
+                                p("Instruction/Properties/SSML")
+                                    .and_then(scalar)
+                                    .map(|s| super::ssml::to_text(&s))
+                            })
+                            .filter(|w| !w.trim().is_empty());
+                        let keywords = self.menu.nodes.iter().any(
+                            |n| matches!(&n.kind, NodeKind::Menu(m) if m.options.iter().any(|o| !o.say.is_empty())),
+                        );
+                        match words {
+                            Some(words) if keywords => {
+                                cx.approx_test(
+                                    kat,
+                                    "an utterance (for Lex bots and AI agents in Connect) is said as words that the menu's `say` keywords match",
+                                    "passes or fails by the keywords, not by how a bot would understand the words",
+                                );
+                                steps.push(Step::Say(words));
+                            }
+                            _ => cx.approx_test(
+                                kat,
+                                "a spoken or typed utterance is for Lex bots and AI agents, which ivrsim does not import (an imported Connect flow takes keys only, and this menu has no `say` keywords): left out",
+                                "nothing is said; the call goes on as if the caller were silent there",
+                            ),
+                        }
+                    }
                     "Disconnect" => steps.push(Step::Hangup),
                     other => cx.approx_test(
                         kat,
@@ -1372,6 +1398,39 @@ nodes:
         assert!(
             f.iter().any(|f| f.contains("the flow checks no hours `night`")),
             "{f:?}"
+        );
+    }
+
+    #[test]
+    fn utterances_are_said_only_where_the_menu_has_keywords() {
+        let keyed = r#"
+name: keyed
+entry: main
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "Say billing or press 1." }
+    options:
+      - { key: "1", to: desk, say: [billing] }
+  desk: { kind: transfer, queue: billing }
+"#;
+        let text = case(
+            r#"{"Identifier": "m", "Event": {"Type": "MessageReceived", "Properties": {"Text": "Say billing"}},
+                "Actions": [{"Identifier": "u", "Type": "SendInstruction", "Parameters": {"Instruction": {"Type": "TextUtterance", "Properties": {"Text": "billing", "LanguageCode": "en-US"}}}}]}"#,
+        );
+        let (s, findings) = import_text(keyed, &text);
+        assert!(s.expect("scenario").steps.contains(&Step::Say("billing".into())));
+        assert!(
+            findings[0].contains("is said as words that the menu's `say` keywords match"),
+            "{findings:?}"
+        );
+        let (s, findings) = import_text(FLOW, &text);
+        assert!(!s.expect("scenario").steps.iter().any(|s| matches!(s, Step::Say(_))));
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.contains("this menu has no `say` keywords): left out")),
+            "{findings:?}"
         );
     }
 
