@@ -94,7 +94,8 @@ impl Platform {
     /// ivrsim YAML menu.
     ///
     /// - JSON (first non-blank character `{`) with a top-level `"Actions"` and `"StartAction"`
-    ///   (or `"Version"`) key: Connect; with `"states"` and `"initial_state"`: Studio.
+    ///   (or `"Version"`) key, or an `"Observations"` key (a test case, which the Connect
+    ///   importer refuses as a menu): Connect; with `"states"` and `"initial_state"`: Studio.
     /// - XML (first non-blank character `<`): a `<vxml` element: VoiceXML; a `<menus>` or a
     ///   `<menu` with a `greet-long` attribute: FreeSWITCH.
     /// - Text with a `[context]` header line and an `exten =>` (or `same =>`) line, and no
@@ -106,7 +107,10 @@ impl Platform {
         let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
         if trimmed.starts_with('{') {
             let has = |key: &str| head.contains(&format!("\"{key}\""));
-            if (has("Actions") && (has("StartAction") || has("Version"))) || (has("ContactFlow") && has("Content")) {
+            if (has("Actions") && (has("StartAction") || has("Version")))
+                || (has("ContactFlow") && has("Content"))
+                || connect_cases::is_test_case(head)
+            {
                 return Some(Platform::Connect);
             }
             if has("states") && has("initial_state") {
@@ -461,6 +465,8 @@ mod tests {
         let fs = "<configuration name=\"ivr.conf\"><menus><menu name=\"m\"/></menus></configuration>";
         let ast = "; dialplan\n[ivr]\nexten => s,1,Answer()\n";
         assert_eq!(Platform::detect(connect), Some(Platform::Connect));
+        let case = r#"{"Version": "2025-06-21", "Observations": [{"Event": {"Type": "TestInitiated"}}]}"#;
+        assert_eq!(Platform::detect(case), Some(Platform::Connect));
         assert_eq!(Platform::detect(studio), Some(Platform::Studio));
         assert_eq!(Platform::detect(vxml), Some(Platform::Vxml));
         assert_eq!(Platform::detect(fs), Some(Platform::Freeswitch));
