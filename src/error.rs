@@ -131,6 +131,12 @@ pub enum UsageError {
         .0.display()
     )]
     NotImportable(PathBuf),
+    /// `import CASE.json` names an Amazon Connect test case without the flow it tests.
+    #[error(
+        "`{}` is an Amazon Connect test case: name the flow it tests with `--with FLOW.json` (the scenario it becomes runs against that flow)",
+        .0.display()
+    )]
+    CaseWithoutFlow(PathBuf),
     /// `operator --listen` is not an address.
     #[error("--listen `{0}` is not an address: write IP:PORT, e.g. 127.0.0.1:7410 (port 0 picks a free one)")]
     ListenAddress(String),

@@ -1,6 +1,7 @@
 //! `ivrsim import FILE`: a menu of another IVR platform (Amazon Connect, Twilio Studio,
 //! FreeSWITCH mod_ivr, VoiceXML, Asterisk) written out as an ivrsim menu (format v2), with a
-//! finding for everything that could not be mapped faithfully. See `src/import/` and
+//! finding for everything that could not be mapped faithfully; an Amazon Connect test case
+//! is written as a scenario for the flow named first with `--with`. See `src/import/` and
 //! `docs/import.md`.
 
 use std::path::PathBuf;
@@ -9,14 +10,15 @@ use clap::Args;
 
 use crate::diag::{ColorChoice, Diagnostic, Severity};
 use crate::error::{Error, Outcome, UsageError};
-use crate::import::{self, Platform};
+use crate::import::{self, Imported, ImportedCase, Platform};
 use crate::source::Sources;
 
 /// Arguments of `ivrsim import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The platform's file: a Connect or Studio flow (JSON), a FreeSWITCH `ivr.conf` or a
-    /// VoiceXML document (XML), an Asterisk dialplan (`extensions.conf`).
+    /// VoiceXML document (XML), an Asterisk dialplan (`extensions.conf`); or a Connect test
+    /// case (JSON with `Observations`), written as a scenario for the flow named by `--with`.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Write the menu to FILE (atomically) instead of stdout (`-`: stdout).
@@ -27,7 +29,8 @@ pub struct ImportArgs {
     pub from: Option<Platform>,
     /// Another file the first one refers to: a flow it transfers to, a VoiceXML document it
     /// goes to, a FreeSWITCH phrase file, Asterisk's `queues.conf` (repeatable; files in the
-    /// same folder are found without it).
+    /// same folder are found without it). For a Connect test case, the first names the flow
+    /// it tests (a Connect flow or an ivrsim menu), the others the flows that one refers to.
     #[arg(long = "with", value_name = "FILE")]
     pub with: Vec<PathBuf>,
 }
@@ -42,7 +45,11 @@ pub struct ImportArgs {
 /// (status 2).
 pub fn run(args: &ImportArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let mut sources = Sources::new();
-    let (platform, outcome) = import::import_file(&args.file, args.from, &args.with, &mut sources)?;
+    let (platform, outcome) = match import::import_any(&args.file, args.from, &args.with, &mut sources)? {
+        Imported::Menu(platform, outcome) => (platform, outcome),
+        Imported::CaseWithoutFlow => return Err(Error::Usage(UsageError::CaseWithoutFlow(args.file.clone()))),
+        Imported::Case(case) => return run_case(args, color, &sources, case),
+    };
     let Some(platform) = platform else {
         return Err(Error::Usage(UsageError::NotImportable(args.file.clone())));
     };
@@ -96,6 +103,91 @@ pub fn run(args: &ImportArgs, color: ColorChoice) -> Result<Outcome, Error> {
         );
     }
     Ok(if errors + approximated == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// Writes the scenario a Connect test case became: status 0 when every observation mapped,
+/// 1 when something was approximated (or the flow has errors), 2 when the test case or the
+/// flow cannot be read (nothing written).
+fn run_case(args: &ImportArgs, color: ColorChoice, sources: &Sources, case: ImportedCase) -> Result<Outcome, Error> {
+    let shown = |findings: &[Diagnostic]| {
+        let _ = crate::diag::render_text(&mut super::stderr(color), sources, findings);
+    };
+    let (_, flow) = &case.flow_outcome;
+    let flow_errors: Vec<Diagnostic> = flow
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .cloned()
+        .collect();
+    if flow.menu.is_none() {
+        shown(&flow_errors);
+        say!(
+            "error: the flow `{}` cannot be read: nothing written for `{}`",
+            case.flow.display(),
+            args.file.display()
+        );
+        return Ok(Outcome::Errored);
+    }
+    shown(&case.diagnostics);
+    let Some(scenario) = &case.scenario else {
+        say!(
+            "error: `{}` cannot be read as an Amazon Connect test case: nothing written",
+            args.file.display()
+        );
+        return Ok(Outcome::Errored);
+    };
+    if !flow_errors.is_empty() {
+        shown(&flow_errors);
+        say!(
+            "warning: the flow `{}` has {} error{}: `ivrsim test` refuses it until they are fixed",
+            case.flow.display(),
+            flow_errors.len(),
+            if flow_errors.len() == 1 { "" } else { "s" }
+        );
+    }
+    let out_path = args.output.as_deref().filter(|p| p.as_os_str() != "-");
+    let out_dir = out_path
+        .and_then(std::path::Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let menu = match out_path {
+        Some(_) => crate::scenario::generate::menu_ref(&case.flow, out_dir),
+        None => case.flow.to_string_lossy().into_owned(),
+    };
+    let yaml = crate::scenario::generate::schema_line(out_dir, &case.flow)
+        + &scenario.yaml(
+            &args.file.display().to_string(),
+            &case.flow.display().to_string(),
+            &menu,
+        );
+    super::write_output(out_path, yaml.as_bytes())?;
+    let errors = case
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    let approximated = case.diagnostics.len() - errors;
+    if let Some(path) = out_path {
+        let steps = scenario
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, import::connect_cases::Step::Comment(_)))
+            .count();
+        say!(
+            "wrote `{}` from Amazon Connect test case `{}`: 1 scenario of {steps} step{} for `{}`, {approximated} approximation{}, {errors} error{}",
+            path.display(),
+            args.file.display(),
+            if steps == 1 { "" } else { "s" },
+            case.flow.display(),
+            if approximated == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+        );
+    }
+    Ok(if errors + approximated + flow_errors.len() == 0 {
         Outcome::Success
     } else {
         Outcome::Findings

@@ -56,7 +56,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Draw a menu map: SVG (default), Graphviz DOT, Mermaid or JSON, with findings and coverage.
     Graph(graph::GraphArgs),
-    /// Import a menu of Amazon Connect, Twilio Studio, FreeSWITCH, VoiceXML or Asterisk as an ivrsim menu.
+    /// Import a menu of Amazon Connect, Twilio Studio, FreeSWITCH, VoiceXML or Asterisk as an ivrsim menu
+    /// (an Amazon Connect test case as a scenario).
     Import(import::ImportArgs),
     /// The call-taker console: answer handed-off calls, take notes, wrap up; or run a training shift.
     Operator(operator::OperatorArgs),

@@ -85,7 +85,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
         let at = cx.pointer(file, "/Observations");
         cx.unreadable(
             at,
-            "this is an Amazon Connect test case (testing language), not a contact flow",
+            "this is an Amazon Connect test case (testing language), not a contact flow: `ivrsim import CASE.json --with FLOW.json` writes it as a scenario for the flow",
         );
         return cx.nothing();
     }
@@ -115,7 +115,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
 }
 
 /// Parses `file` as JSON, reporting a syntax error (E022) with its line and column.
-fn read_json(cx: &mut Cx<'_>, file: FileId) -> Option<Value> {
+pub(super) fn read_json(cx: &mut Cx<'_>, file: FileId) -> Option<Value> {
     let text = cx.sources.text(file).to_owned();
     match serde_json::from_str::<Value>(&text) {
         Ok(v) => Some(v),
@@ -178,7 +178,7 @@ impl<'a> Action<'a> {
 }
 
 /// A JSON string, number or boolean as text (Connect writes numbers as strings: `"5"`).
-fn scalar(v: &Value) -> Option<String> {
+pub(super) fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -192,7 +192,7 @@ fn truthy(v: Option<String>) -> bool {
 }
 
 /// The name of a resource given by ARN (its last path segment) or as is.
-fn arn_name(s: &str) -> String {
+pub(super) fn arn_name(s: &str) -> String {
     s.rsplit('/')
         .next()
         .unwrap_or(s)
@@ -204,10 +204,21 @@ fn arn_name(s: &str) -> String {
 
 /// The variable a JSONPath reads: `$.Attributes.x` → `x`, `$.StoredCustomerInput`,
 /// `$.External.y` → `y`, other paths their last segment.
-fn path_var(path: &str) -> Option<String> {
+pub(super) fn path_var(path: &str) -> Option<String> {
     let rest = path.strip_prefix("$.")?;
     let last = rest.rsplit('.').next()?;
     (!last.is_empty()).then(|| last.to_owned())
+}
+
+/// The caption that stands in for the recorded prompt `name` (a `PromptId`, by its ARN's last
+/// segment): the test-case importer expects the same words.
+pub(super) fn recorded_caption(name: &str) -> String {
+    format!("[recorded prompt: {name}]")
+}
+
+/// The caption that stands in for the audio file `name` (a `Media` URI's last segment).
+pub(super) fn audio_caption(name: &str) -> String {
+    format!("[audio: {name}]")
 }
 
 struct Importer<'b> {
@@ -728,7 +739,7 @@ impl Importer<'_> {
                 ),
                 "the caption is not what the recording says, and its length is not the recording's",
             );
-            ("PromptId", format!("[recorded prompt: {name}]"))
+            ("PromptId", recorded_caption(&name))
         } else if a.params.contains_key("Media") {
             let at = cx.pointer(file, &format!("{base}/Parameters/Media"));
             let uri = a
@@ -743,7 +754,7 @@ impl Importer<'_> {
                 format!("prompt `{name}` is an audio file outside the flow: its caption stands in for it"),
                 "the caption is not what the recording says, and its length is not the recording's",
             );
-            ("Media", format!("[audio: {name}]"))
+            ("Media", audio_caption(&name))
         } else {
             let at = cx.pointer(file, &format!("{base}/Parameters"));
             cx.approx(
@@ -1047,10 +1058,9 @@ impl Importer<'_> {
             }
         }
         let next_at = cx.pointer(file, &format!("{base}/Transitions/NextAction"));
-        let fallback = || a.next;
         let done = match done {
             Some(d) => d,
-            None => match fallback() {
+            None => match a.next {
                 Some(t) => flow.reference(self.b, Some(a), t, next_at),
                 None => self.b.reference(format!("{}-end", flow.ids[a.id]), next_at),
             },

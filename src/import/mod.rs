@@ -15,9 +15,14 @@
 //!
 //! [`load_menu`](crate::menu::load_menu) detects these formats by their content
 //! ([`Platform::detect`]), so `ivrsim check flow.json` works like `ivrsim check menu.yaml`.
+//!
+//! `ivrsim import` also takes an Amazon Connect test case (the testing language), which is
+//! no menu: [`import_any`] writes it as a scenario for the flow given with it
+//! ([`connect_cases`]).
 
 pub mod asterisk;
 pub mod connect;
+pub mod connect_cases;
 pub mod freeswitch;
 pub mod ssml;
 pub mod studio;
@@ -89,7 +94,8 @@ impl Platform {
     /// ivrsim YAML menu.
     ///
     /// - JSON (first non-blank character `{`) with a top-level `"Actions"` and `"StartAction"`
-    ///   (or `"Version"`) key: Connect; with `"states"` and `"initial_state"`: Studio.
+    ///   (or `"Version"`) key, or an `"Observations"` key (a test case, which the Connect
+    ///   importer refuses as a menu): Connect; with `"states"` and `"initial_state"`: Studio.
     /// - XML (first non-blank character `<`): a `<vxml` element: VoiceXML; a `<menus>` or a
     ///   `<menu` with a `greet-long` attribute: FreeSWITCH.
     /// - Text with a `[context]` header line and an `exten =>` (or `same =>`) line, and no
@@ -101,7 +107,10 @@ impl Platform {
         let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
         if trimmed.starts_with('{') {
             let has = |key: &str| head.contains(&format!("\"{key}\""));
-            if (has("Actions") && (has("StartAction") || has("Version"))) || (has("ContactFlow") && has("Content")) {
+            if (has("Actions") && (has("StartAction") || has("Version")))
+                || (has("ContactFlow") && has("Content"))
+                || connect_cases::is_test_case(head)
+            {
                 return Some(Platform::Connect);
             }
             if has("states") && has("initial_state") {
@@ -179,6 +188,17 @@ impl Cx<'_> {
             Diagnostic::new(Code::ImportApproximated, at, what)
                 .label("imported differently")
                 .note(format!("a caller would notice: {}", caller.into())),
+        );
+    }
+
+    /// Reports a part of a test case imported differently (W027), as [`Cx::approx`] does a
+    /// part of a menu: `what` names it and what the scenario does instead; `verdict` says how
+    /// the scenario's verdict may differ from the platform's test.
+    pub fn approx_test(&mut self, at: Span, what: impl Into<String>, verdict: impl Into<String>) {
+        self.diags.push(
+            Diagnostic::new(Code::ImportApproximated, at, what)
+                .label("imported differently")
+                .note(format!("the scenario: {}", verdict.into())),
         );
     }
 
@@ -286,9 +306,98 @@ pub fn import_file(
         path: path.to_owned(),
         source,
     })?;
+    Ok(import_read(path, platform, text, companions, sources))
+}
+
+/// What [`import_any`] made of a file.
+pub enum Imported {
+    /// A menu of `platform` (`None`: an ivrsim menu, read as it is), as [`import_file`] gives it.
+    Menu(Option<Platform>, LoadOutcome),
+    /// An Amazon Connect test case given without the flow it tests.
+    CaseWithoutFlow,
+    /// An Amazon Connect test case, imported as a scenario for the flow given first with it.
+    Case(ImportedCase),
+}
+
+/// An Amazon Connect test case imported as a scenario ([`connect_cases`]).
+pub struct ImportedCase {
+    /// The flow the scenario tests: the first file given with the test case.
+    pub flow: PathBuf,
+    /// The flow's platform (`None`: an ivrsim menu) and the flow as loaded.
+    pub flow_outcome: (Option<Platform>, LoadOutcome),
+    /// The scenario; `None` when the test case, or the flow, cannot be read.
+    pub scenario: Option<connect_cases::Scenario>,
+    /// The test case's findings (W027, E022), pointing into it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the file at `path` for `ivrsim import`: an Amazon Connect test case (recognised by
+/// its content, unless `platform` names another platform) becomes a scenario for the flow
+/// named first in `companions` (the others are the files that flow refers to); anything else
+/// is imported as [`import_file`] does.
+///
+/// # Errors
+/// [`crate::menu::load::ReadError`] when the file, or the flow, cannot be read at all.
+pub fn import_any(
+    path: &Path,
+    platform: Option<Platform>,
+    companions: &[PathBuf],
+    sources: &mut Sources,
+) -> Result<Imported, crate::menu::load::ReadError> {
+    let text = crate::menu::load::read_text(path).map_err(|source| crate::menu::load::ReadError {
+        path: path.to_owned(),
+        source,
+    })?;
+    if platform.is_none_or(|p| p == Platform::Connect) && connect_cases::is_test_case(&text.text) {
+        let Some((flow, rest)) = companions.split_first() else {
+            return Ok(Imported::CaseWithoutFlow);
+        };
+        let flow_outcome = import_file(flow, None, rest, sources)?;
+        let invalid_utf8_at = text.invalid_utf8_at;
+        let file = sources.add(path.display().to_string(), text.text);
+        let mut cx = Cx {
+            sources,
+            path: path.to_owned(),
+            file,
+            diags: Vec::new(),
+            companions: Vec::new(),
+        };
+        let scenario = match (invalid_utf8_at, &flow_outcome.1.menu) {
+            (Some(at), _) => {
+                let span = Span {
+                    file,
+                    start: at as u32,
+                    end: at as u32 + 1,
+                    pointer: None,
+                };
+                cx.unreadable(span, "the file is not valid UTF-8");
+                None
+            }
+            (None, Some(menu)) => connect_cases::import(&mut cx, menu),
+            (None, None) => None,
+        };
+        return Ok(Imported::Case(ImportedCase {
+            flow: flow.clone(),
+            flow_outcome,
+            scenario,
+            diagnostics: cx.diags,
+        }));
+    }
+    let (platform, outcome) = import_read(path, platform, text, companions, sources);
+    Ok(Imported::Menu(platform, outcome))
+}
+
+/// Imports `text`, read from `path`, as [`import_file`] does.
+fn import_read(
+    path: &Path,
+    platform: Option<Platform>,
+    text: crate::menu::load::Text,
+    companions: &[PathBuf],
+    sources: &mut Sources,
+) -> (Option<Platform>, LoadOutcome) {
     let platform = platform.or_else(|| Platform::detect(&text.text));
     let Some(platform) = platform else {
-        return Ok((None, crate::menu::load::load_read(path, text, sources)));
+        return (None, crate::menu::load::load_read(path, text, sources));
     };
     let file = sources.add(path.display().to_string(), text.text);
     if let Some(at) = text.invalid_utf8_at {
@@ -301,15 +410,15 @@ pub fn import_file(
         let d = Diagnostic::new(Code::ImportUnreadable, span, "the file is not valid UTF-8")
             .label("this byte is not UTF-8")
             .help("save the export as UTF-8");
-        return Ok((
+        return (
             Some(platform),
             LoadOutcome {
                 menu: None,
                 diagnostics: vec![d],
             },
-        ));
+        );
     }
-    Ok((Some(platform), import(platform, path, file, companions, sources)))
+    (Some(platform), import(platform, path, file, companions, sources))
 }
 
 /// A readable, unique node id made from a platform element's name (`Main menu` →
@@ -356,6 +465,8 @@ mod tests {
         let fs = "<configuration name=\"ivr.conf\"><menus><menu name=\"m\"/></menus></configuration>";
         let ast = "; dialplan\n[ivr]\nexten => s,1,Answer()\n";
         assert_eq!(Platform::detect(connect), Some(Platform::Connect));
+        let case = r#"{"Version": "2025-06-21", "Observations": [{"Event": {"Type": "TestInitiated"}}]}"#;
+        assert_eq!(Platform::detect(case), Some(Platform::Connect));
         assert_eq!(Platform::detect(studio), Some(Platform::Studio));
         assert_eq!(Platform::detect(vxml), Some(Platform::Vxml));
         assert_eq!(Platform::detect(fs), Some(Platform::Freeswitch));
