@@ -149,6 +149,9 @@ fn unwrap_described(cx: &mut Cx<'_>, file: FileId, doc: Value) -> Option<(Value,
 struct Action<'a> {
     /// Its index in `Actions`.
     index: usize,
+    /// The queue's display name the console keeps for this block
+    /// (`Metadata.ActionMetadata.<id>.parameters.QueueId.displayName`), if any.
+    queue_display: Option<&'a str>,
     id: &'a str,
     ty: &'a str,
     params: &'a Map<String, Value>,
@@ -293,7 +296,15 @@ impl Importer<'_> {
         let mut actions = Vec::with_capacity(actions_v.len());
         for (index, a) in actions_v.iter().enumerate() {
             match read_action(cx, file, index, a) {
-                Some(a) => actions.push(a),
+                Some(mut a) => {
+                    a.queue_display = obj
+                        .get("Metadata")
+                        .and_then(|m| m.get("ActionMetadata"))
+                        .and_then(|m| m.get(a.id))
+                        .and_then(|m| m.pointer("/parameters/QueueId/displayName"))
+                        .and_then(Value::as_str);
+                    actions.push(a);
+                }
                 None => continue,
             }
         }
@@ -1332,7 +1343,7 @@ impl Importer<'_> {
     }
 
     fn queue_name(&self, a: &Action<'_>) -> Option<String> {
-        a.param_str("QueueId").map(|q| arn_name(&q))
+        queue_of(a)
     }
 
     fn schedule(&mut self, cx: &mut Cx<'_>, name: &str, at: Span) {
@@ -1460,11 +1471,22 @@ impl Flow<'_> {
     }
 }
 
+/// The queue an `UpdateContactTargetQueue` block sets: the last segment of its `QueueId` ARN,
+/// or, where that is an id the console generated (a UUID, as in real exports), the queue's
+/// display name from the flow's `Metadata`.
+fn queue_of(a: &Action<'_>) -> Option<String> {
+    let name = arn_name(&a.param_str("QueueId")?);
+    Some(match a.queue_display {
+        Some(shown) if looks_generated(&name) && !shown.trim().is_empty() => shown.to_owned(),
+        _ => name,
+    })
+}
+
 /// The context an action leads on with, reached with `c`.
 fn after(a: &Action<'_>, c: &Context) -> Context {
     let mut after = c.clone();
     match a.ty {
-        "UpdateContactTargetQueue" => after.queue = a.param_str("QueueId").map(|q| arn_name(&q)),
+        "UpdateContactTargetQueue" => after.queue = queue_of(a),
         "UpdateContactRoutingBehavior" => {
             if let Some(p) = a.param_str("QueuePriority").and_then(|p| p.trim().parse::<u64>().ok()) {
                 after.priority = p.clamp(1, 9) as u8;
@@ -1545,6 +1567,7 @@ fn read_action<'a>(cx: &mut Cx<'_>, file: FileId, index: usize, v: &'a Value) ->
     }
     Some(Action {
         index,
+        queue_display: None,
         id,
         ty,
         params,

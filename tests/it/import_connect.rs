@@ -604,3 +604,22 @@ fn mocked_hours_are_a_time_the_flows_schedule_gives_them() {
         assert_eq!(out.code, 0, "{case}: {}\n{yaml}", all(&out));
     }
 }
+
+#[test]
+fn a_generated_queue_id_is_named_by_its_display_name() {
+    let dir = Dir::new();
+    let uuid = "0b7d4f2e-1c3a-4e5f-8a9b-0c1d2e3f4a5b";
+    dir.write(
+        "flow.json",
+        format!(
+            r#"{{"Version": "2019-10-30", "StartAction": "q",
+              "Metadata": {{"ActionMetadata": {{"q": {{"parameters": {{"QueueId": {{"displayName": "Reports"}}}}}}}}}},
+              "Actions": [
+                {{"Identifier": "q", "Type": "UpdateContactTargetQueue", "Parameters": {{"QueueId": "arn:aws:connect:x:1:instance/i/queue/{uuid}"}}, "Transitions": {{"NextAction": "t"}}}},
+                {{"Identifier": "t", "Type": "TransferContactToQueue", "Parameters": {{}}, "Transitions": {{}}}}]}}"#
+        ),
+    );
+    let out = dir.ivrsim(&["check", "flow.json"]);
+    assert_eq!(out.code, 0, "{}", all(&out));
+    assert!(all(&out).contains("(queue Reports)"), "{}", all(&out));
+}
