@@ -257,11 +257,16 @@ impl KeyPattern {
     /// keys `0`-`9`, `*`, `#`), of at most [`MAX_ENTRY`] keys, and whether that is all of them
     /// (`true`: the pattern matches exactly these). Empty: the pattern matches no entry.
     pub fn samples(&self, limit: usize) -> (Vec<String>, bool) {
+        /// Entries kept a level before those that reach the same state are merged.
+        const WIDE: usize = 4096;
         let mut out = Vec::new();
         // Breadth-first over entries, pruned to live states; entries of one length come out
-        // in key order.
+        // in key order. A level wider than `WIDE` keeps one entry per state (the first, so
+        // the smallest in key order): every state, hence every longer match, is still
+        // reached, but not every entry, so the answer is then not all of them. This keeps a
+        // long pattern (`_XXXXXXXX`, `/^[0-9]{8}$/`) to work proportional to its states.
         let mut level: Vec<(String, StateID)> = vec![(String::new(), self.start)];
-        let mut budget = 20_000usize;
+        let mut complete = true;
         for _ in 0..MAX_ENTRY {
             let mut next = Vec::new();
             for (e, s) in &level {
@@ -278,15 +283,16 @@ impl KeyPattern {
                             return (out, false);
                         }
                     }
-                    if budget == 0 {
-                        return (out, false);
-                    }
-                    budget -= 1;
                     next.push((e2, n));
                 }
             }
             if next.is_empty() {
-                return (out, true);
+                return (out, complete);
+            }
+            if next.len() > WIDE {
+                let mut seen = std::collections::HashSet::new();
+                next.retain(|(_, n)| seen.insert(*n));
+                complete = false;
             }
             level = next;
         }
@@ -302,6 +308,16 @@ impl KeyPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_patterns_have_samples() {
+        let p = KeyPattern::parse("_XXXXXXXX").unwrap();
+        assert_eq!(p.sample().as_deref(), Some("00000000"));
+        let (some, all) = p.samples(3);
+        assert_eq!((some.len(), all), (3, false));
+        let r = KeyPattern::parse("/^[0-9]{8}$/").unwrap();
+        assert_eq!(r.sample().as_deref(), Some("00000000"));
+    }
 
     #[test]
     fn asterisk_patterns() {
