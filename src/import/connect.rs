@@ -628,6 +628,9 @@ impl Importer<'_> {
                 );
             }
             "TransferToFlow" => self.transfer_to_flow(cx, flow, a, id, description, &base),
+            // A Disconnect that only ends messages (imported as hang-ups that say them) and
+            // error branches ivrsim cannot take is left out: no call reaches it.
+            "DisconnectParticipant" if !flow.reached_other_than_by_messages(a.id) => {}
             "DisconnectParticipant" => {
                 self.b.add_node(
                     id,
@@ -739,6 +742,17 @@ impl Importer<'_> {
         let (field, text) = if let Some(t) = a.param_str("Text") {
             ("Text", fill_paths(&t))
         } else if let Some(t) = a.param_str("SSML") {
+            if ["<break", "<prosody", "<amazon:", "<audio"]
+                .iter()
+                .any(|tag| t.contains(tag))
+            {
+                let at = cx.pointer(file, &format!("{base}/Parameters/SSML"));
+                cx.approx(
+                    at,
+                    "the SSML's pauses, rate or sounds (`<break>`, `<prosody>`, `<audio>`, effects) are dropped: the prompt is timed from its words",
+                    "the prompt is shorter (or longer) in ivrsim than in Connect, and so is every time after it",
+                );
+            }
             ("SSML", fill_paths(&super::ssml::to_text(&t)))
         } else if let Some(p) = a.param_str("PromptId") {
             let at = cx.pointer(file, &format!("{base}/Parameters/PromptId"));
@@ -924,11 +938,14 @@ impl Importer<'_> {
         };
         let cancel_disabled = truthy(dtmf.and_then(|d| d.get("DisableCancelKey")).and_then(scalar));
         if !cancel_disabled && terminator != Some('*') {
-            let dat = cx.pointer(file, &format!("{base}/Parameters/DTMFConfiguration"));
+            let dat = match dtmf {
+                Some(_) => cx.pointer(file, &format!("{base}/Parameters/DTMFConfiguration")),
+                None => cx.pointer(file, &format!("{base}/Parameters")),
+            };
             cx.approx(
                 dat,
-                "`*` clears what was typed in Connect (the cancel key); ivrsim does not model it",
-                "pressing `*` does not start the entry over",
+                "`*` clears what was typed in Connect (the cancel key, unless `DisableCancelKey` is \"True\"); in ivrsim `*` is not a digit, so an entry with `*` in it is a wrong entry, which ends the block by its way on for a wrong entry",
+                "pressing `*` does not start the entry over: the entry ends as a wrong one (no value stored) and the flow goes on",
             );
         }
         let mut inter = self.seconds(cx, file, a, base, "DTMFConfiguration/InterdigitTimeLimitSeconds");
@@ -1455,6 +1472,31 @@ impl Flow<'_> {
             Some(id) => b.reference(id.clone(), at),
             None => b.reference(format!("{}{identifier}", self.prefix), at),
         }
+    }
+
+    /// Whether a block leads to `identifier` by a transition ivrsim takes, other than a
+    /// message before it (imported as a hang-up that says the message), or the flow starts
+    /// there.
+    fn reached_other_than_by_messages(&self, identifier: &str) -> bool {
+        const TAKEN_ERRORS: [&str; 4] = [
+            "InputTimeLimitExceeded",
+            "NoMatchingCondition",
+            "InvalidPhoneNumber",
+            "QueueAtCapacity",
+        ];
+        self.start == identifier
+            || self.by_id.values().any(|p| {
+                let next = p.next == Some(identifier)
+                    && !matches!(p.ty, "MessageParticipant" | "TransferContactToQueue" | "TransferToFlow");
+                let condition = p.conditions.iter().any(|c| c.2 == identifier);
+                let error = p.errors.iter().any(|e| {
+                    e.1 == identifier
+                        && (TAKEN_ERRORS.contains(&e.0)
+                            || (e.0 == "NoMatchingError"
+                                && matches!(p.ty, "GetParticipantInput" | "InvokeLambdaFunction")))
+                });
+                next || condition || error
+            })
     }
 
     /// Whether the flow starts at `identifier`.
