@@ -205,6 +205,17 @@ pub(super) fn arn_name(s: &str) -> String {
         .to_owned()
 }
 
+/// An `external` step to the flow `name` without `on`: the call leaves this flow by design.
+fn leave_to_flow(name: String) -> NodeSpec {
+    NodeSpec::External(ExternalNode {
+        app: ExternalApp::Flow,
+        name,
+        prompt: None,
+        on: None,
+        store: crate::menu::DEFAULT_EXTERNAL_STORE.to_owned(),
+    })
+}
+
 /// The variable a JSONPath reads: `$.Attributes.x` → `x`, `$.StoredCustomerInput`,
 /// `$.External.y` → `y`, other paths their last segment.
 pub(super) fn path_var(path: &str) -> Option<String> {
@@ -1311,17 +1322,7 @@ impl Importer<'_> {
                 format!("flow `{name}` is not in the files given or the folder (`ivrsim import FLOW --with OTHER.json`): the call leaves this flow by design"),
                 "the rest of the call, in the other flow, is not simulated",
             );
-            self.b.add_node(
-                id,
-                description,
-                NodeSpec::External(ExternalNode {
-                    app: ExternalApp::Flow,
-                    name,
-                    prompt: None,
-                    on: None,
-                    store: crate::menu::DEFAULT_EXTERNAL_STORE.to_owned(),
-                }),
-            );
+            self.b.add_node(id, description, leave_to_flow(name));
             return;
         };
         // The other flow, imported once; this block goes on to its start.
@@ -1335,17 +1336,7 @@ impl Importer<'_> {
         };
         let Some(start) = start else {
             // The other flow could not be read (its findings say why): the call leaves here.
-            self.b.add_node(
-                id,
-                description,
-                NodeSpec::External(ExternalNode {
-                    app: ExternalApp::Flow,
-                    name,
-                    prompt: None,
-                    on: None,
-                    store: crate::menu::DEFAULT_EXTERNAL_STORE.to_owned(),
-                }),
-            );
+            self.b.add_node(id, description, leave_to_flow(name));
             return;
         };
         let to = self.b.reference(start, at);
