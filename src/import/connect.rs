@@ -220,8 +220,25 @@ fn leave_to_flow(name: String) -> NodeSpec {
 /// `$.External.y` → `y`, other paths their last segment.
 pub(super) fn path_var(path: &str) -> Option<String> {
     let rest = path.strip_prefix("$.")?;
-    let last = rest.rsplit('.').next()?;
-    (!last.is_empty()).then(|| last.to_owned())
+    let last = rest
+        .strip_prefix("Attributes.")
+        .or_else(|| rest.strip_prefix("External."))
+        .unwrap_or_else(|| rest.rsplit('.').next().unwrap_or(rest));
+    (!last.is_empty()).then(|| var_name(last))
+}
+
+/// A Connect attribute's name as an ivrsim variable name (letters, digits and `_`, starting
+/// with a letter): every other character becomes `_`, and a name that does not start with a
+/// letter gets `v_` before it (`my-var` → `my_var`, `2nd` → `v_2nd`).
+pub(super) fn var_name(name: &str) -> String {
+    let mut v: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if !v.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        v.insert_str(0, "v_");
+    }
+    v
 }
 
 /// The caption that stands in for the recorded prompt `name` (a `PromptId`, by its ARN's last
@@ -473,7 +490,7 @@ impl Importer<'_> {
                             ),
                             "the branch taken may differ from Connect's",
                         );
-                        flow.ids[a.id].clone()
+                        var_name(&flow.ids[a.id])
                     }
                 };
                 self.note_variable(cx, file, &value, &var, &base);
@@ -558,8 +575,16 @@ impl Importer<'_> {
                     for (k, v) in attrs {
                         let sat = cx.pointer(file, &format!("{base}/Parameters/Attributes/{}", escape(k)));
                         let text = scalar(v).unwrap_or_default();
+                        let var = var_name(k);
+                        if var != *k {
+                            cx.approx(
+                                sat,
+                                format!("attribute `{k}` is the variable `{var}` in ivrsim (a variable name is letters, digits and `_`)"),
+                                "none; scenarios and `call --var` name it `{var}`",
+                            );
+                        }
                         set.push(SetVar {
-                            var: k.clone(),
+                            var,
                             value: SetValue::Text(fill_paths(&text)),
                             span: sat,
                         });
@@ -1687,9 +1712,10 @@ fn compare_test(var: &str, op: &str, operands: &[String]) -> Option<Test> {
 /// ivrsim's `{x}`.
 fn fill_paths(text: &str) -> String {
     static PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\$\.(?:Attributes\.|External\.)?([A-Za-z_][A-Za-z0-9_]*)").expect("a valid regex")
+        regex::Regex::new(r"\$\.(?:Attributes\.|External\.)?([A-Za-z_][A-Za-z0-9_-]*)").expect("a valid regex")
     });
-    PATH.replace_all(text, "{$1}").into_owned()
+    PATH.replace_all(text, |c: &regex::Captures<'_>| format!("{{{}}}", var_name(&c[1])))
+        .into_owned()
 }
 
 /// A JSON pointer token for `key` (RFC 6901: `~` as `~0`, `/` as `~1`).
@@ -1732,6 +1758,9 @@ mod tests {
             "Case {case_id}, {StoredCustomerInput}"
         );
         assert_eq!(path_var("$.External.status").as_deref(), Some("status"));
+        assert_eq!(path_var("$.Attributes.my-var").as_deref(), Some("my_var"));
+        assert_eq!(fill_paths("for $.Attributes.my-var"), "for {my_var}");
+        assert_eq!(var_name("2nd try"), "v_2nd_try");
         assert_eq!(arn_name("arn:aws:connect:eu-west-1:1:instance/i/queue/leaks"), "leaks");
         assert_eq!(arn_name("arn:aws:lambda:eu-west-1:1:function:lookup"), "lookup");
     }

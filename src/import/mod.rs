@@ -127,6 +127,20 @@ impl Platform {
             }
             return None;
         }
+        // A dialplan starts (after blank lines and `;` comments) with a `[context]` header
+        // or an `exten`/`same`/`include` line; a YAML menu starts with a `key:` line.
+        let first = head
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with(';') && !l.starts_with('#'));
+        let dialplan_start = first.is_some_and(|l| {
+            (l.starts_with('[') && l.contains(']') && !l.starts_with("[["))
+                || l.starts_with("exten")
+                || l.starts_with("include")
+        });
+        if !dialplan_start {
+            return None;
+        }
         let mut context = false;
         let mut exten = false;
         for line in head.lines() {
@@ -222,7 +236,12 @@ impl Cx<'_> {
             p.file_name() == wanted.file_name() || (wanted.extension().is_none() && p.file_stem() == wanted.file_name())
         });
         let mut candidates: Vec<PathBuf> = named.cloned().into_iter().collect();
-        if !name.is_empty() && !wanted.is_absolute() && !name.contains("://") {
+        // Only files at or below the imported file's folder: a reference with `..` in it
+        // (`../../etc/passwd`) is not followed.
+        let escapes = wanted
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir));
+        if !name.is_empty() && !wanted.is_absolute() && !name.contains("://") && !escapes {
             candidates.push(dir.join(wanted));
             for ext in extensions {
                 candidates.push(dir.join(format!("{name}.{ext}")));
@@ -474,6 +493,8 @@ mod tests {
         assert_eq!(Platform::detect("name: x\nentry: main\nnodes: {}\n"), None);
         assert_eq!(Platform::detect(r#"{"name": "x", "entry": "m", "nodes": {}}"#), None);
         assert_eq!(Platform::detect("nodes:\n  a: {kind: menu}  # [ivr]\n"), None);
+        let yaml_with_dialplan_words = "name: Demo\nnodes:\n  main:\n    prompt:\n      text: |\n        [Read slowly]\n        exten => 100 is retired.\n";
+        assert_eq!(Platform::detect(yaml_with_dialplan_words), None);
     }
 
     #[test]

@@ -16,13 +16,30 @@ pub fn to_text(text: &str) -> String {
     }
     let wrapped = format!("<speak-wrapper>{text}</speak-wrapper>");
     match super::xml::parse_xml(crate::source::FileId(0), &wrapped) {
-        Ok(doc) => {
+        Ok(doc) if depth(doc.root_element()) <= MAX_DEPTH => {
             let mut out = String::new();
             walk(doc.root_element(), &mut out);
             collapse(&out)
         }
+        Ok(_) => collapse(&strip_tags(text)),
         Err(_) => collapse(&strip_tags(text)),
     }
+}
+
+/// Deepest markup read as SSML; deeper markup is stripped tag by tag (no recursion), so a
+/// prompt of thousands of nested tags cannot overflow the stack.
+const MAX_DEPTH: usize = 64;
+
+/// How deeply `node`'s elements nest (counted without recursion).
+fn depth(node: roxmltree::Node<'_, '_>) -> usize {
+    let mut depths: std::collections::HashMap<roxmltree::NodeId, usize> = std::collections::HashMap::new();
+    let mut most = 0;
+    for d in node.descendants() {
+        let here = d.parent().and_then(|p| depths.get(&p.id()).copied()).unwrap_or(0) + 1;
+        most = most.max(here);
+        depths.insert(d.id(), here);
+    }
+    most
 }
 
 fn walk(node: roxmltree::Node<'_, '_>, out: &mut String) {
@@ -112,5 +129,7 @@ mod tests {
         assert_eq!(to_text("Fish &amp; chips"), "Fish & chips");
         assert_eq!(to_text("<speak>Hello <unclosed"), "Hello");
         assert_eq!(to_text("<sub alias=\"World Wide Web\">WWW</sub>"), "World Wide Web");
+        let deep = format!("<speak>{}hi{}</speak>", "<p>".repeat(20_000), "</p>".repeat(20_000));
+        assert_eq!(to_text(&deep), "hi");
     }
 }

@@ -265,14 +265,14 @@ pub fn number(value: &str) -> Option<f64> {
 pub fn apply_set(vars: &mut BTreeMap<String, String>, set: &SetVar) -> String {
     let value = match &set.value {
         SetValue::Text(t) => {
-            let mut out = String::with_capacity(t.len());
+            let mut out = String::with_capacity(t.len().min(MAX_VALUE_BYTES));
             let mut last = 0;
             for p in placeholders(t) {
-                out.push_str(&t[last..p.range.start]);
-                out.push_str(vars.get(p.name).map_or("", String::as_str));
+                push_capped(&mut out, &t[last..p.range.start]);
+                push_capped(&mut out, vars.get(p.name).map_or("", String::as_str));
                 last = p.range.end;
             }
-            out.push_str(&t[last..]);
+            push_capped(&mut out, &t[last..]);
             out
         }
         SetValue::Add(n) => {
@@ -282,6 +282,26 @@ pub fn apply_set(vars: &mut BTreeMap<String, String>, set: &SetVar) -> String {
     };
     vars.insert(set.var.clone(), value.clone());
     value
+}
+
+/// Longest value a `set:` gives a variable, in bytes (64 KiB): a value that reads itself
+/// (`X: "{X}{X}"`, an Asterisk `Set(X=${X}${X})` in a loop) is cut there, so a call that goes
+/// round for hours cannot take unbounded memory. Any real value (a case number, a name) is far
+/// shorter.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
+/// Appends `s` to `out` up to [`MAX_VALUE_BYTES`] in all (cut at a character boundary).
+fn push_capped(out: &mut String, s: &str) {
+    let room = MAX_VALUE_BYTES.saturating_sub(out.len());
+    if s.len() <= room {
+        out.push_str(s);
+    } else {
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str(&s[..end]);
+    }
 }
 
 /// The result an external step with `on:` takes: `error` when the call's variable `store`
@@ -394,5 +414,24 @@ mod tests {
         assert_eq!(number(""), None);
         assert_eq!(external_result(&vars(&[("r", "error")]), "r"), ExternalResult::Error);
         assert_eq!(external_result(&vars(&[]), "r"), ExternalResult::Success);
+    }
+}
+
+#[cfg(test)]
+mod cap_tests {
+    use super::*;
+
+    #[test]
+    fn a_value_that_doubles_itself_stops_at_the_cap() {
+        let mut vars = BTreeMap::from([("x".to_owned(), "ab".to_owned())]);
+        let set = SetVar {
+            var: "x".into(),
+            value: SetValue::Text("{x}{x}".into()),
+            span: Default::default(),
+        };
+        for _ in 0..40 {
+            apply_set(&mut vars, &set);
+        }
+        assert_eq!(vars["x"].len(), MAX_VALUE_BYTES);
     }
 }

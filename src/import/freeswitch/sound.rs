@@ -299,9 +299,15 @@ impl PhraseBook {
 /// the group did not take part), as `switch_perform_substitution` (`src/switch_regex.c`)
 /// fills a phrase action's data; anything else, `${var}` included, is kept.
 pub(super) fn substitute(template: &str, caps: &regex::Captures<'_>) -> String {
-    let mut out = String::with_capacity(template.len());
+    /// Longest text a substitution makes (64 KiB): phrase macros that call each other with
+    /// `$1$1…` would otherwise grow it a hundredfold a level.
+    const MAX_SUBSTITUTED: usize = 64 * 1024;
+    let mut out = String::with_capacity(template.len().min(MAX_SUBSTITUTED));
     let mut rest = template;
     while let Some(i) = rest.find('$') {
+        if out.len() > MAX_SUBSTITUTED {
+            break;
+        }
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
