@@ -250,10 +250,12 @@ impl<'v> Imp<'_, 'v> {
             return false;
         };
         let Some(entry_i) = flow.index(entry) else {
-            // The builder reports the unknown name (E006).
+            // The builder reports the unknown name (E006); every widget is then unreached, and
+            // each one says so rather than vanishing.
             let at = self.at(&entry_at);
             let r = self.b.reference(entry, at);
             self.b.entry(r);
+            self.report_unreached(&vec![false; flow.states.len()]);
             return true;
         };
         let reached = reachable(flow, entry_i);
