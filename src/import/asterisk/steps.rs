@@ -25,6 +25,21 @@ impl Importer<'_> {
         }
     }
 
+    /// A step that only goes on at the next priority (`app` could not be read), as a route.
+    fn on_to_next(&mut self, job: Job, at: Span, app: &str) {
+        let next = self.resolve(job.loc.next(), &job.state);
+        let r = self.reference(&next, at);
+        let here = self.here(job.loc);
+        self.b.add_node(
+            At::new(job.id, at),
+            Some(format!("Asterisk {app} at {here}")),
+            NodeSpec::Route(RouteNode {
+                routes: Vec::new(),
+                default: r,
+            }),
+        );
+    }
+
     pub(super) fn goto_if(&mut self, job: Job, p: &parse::Priority) {
         let at = self.node_span(p);
         let Some((cond, yes, no)) = expr::branches(&p.args, p.args_start) else {
@@ -34,17 +49,7 @@ impl Importer<'_> {
                 "`GotoIf` without `?`: Asterisk goes on at the next priority",
                 "nothing",
             );
-            let next = self.resolve(job.loc.next(), &job.state);
-            let r = self.reference(&next, at);
-            let here = self.here(job.loc);
-            self.b.add_node(
-                At::new(job.id, at),
-                Some(format!("Asterisk GotoIf at {here}")),
-                NodeSpec::Route(RouteNode {
-                    routes: Vec::new(),
-                    default: r,
-                }),
-            );
+            self.on_to_next(job, at, "GotoIf");
             return;
         };
         let (yes_id, yes_at) = self.branch(job.loc, yes.as_ref(), &job.state, at);
@@ -96,17 +101,7 @@ impl Importer<'_> {
                 "`GotoIfTime` without `?`: not imported, the call goes on at the next priority",
                 "nothing",
             );
-            let next = self.resolve(job.loc.next(), &job.state);
-            let r = self.reference(&next, at);
-            let here = self.here(job.loc);
-            self.b.add_node(
-                At::new(job.id, at),
-                Some(format!("Asterisk GotoIfTime at {here}")),
-                NodeSpec::Route(RouteNode {
-                    routes: Vec::new(),
-                    default: r,
-                }),
-            );
+            self.on_to_next(job, at, "GotoIfTime");
             return;
         };
         let (yes_id, yes_at) = self.branch(job.loc, yes.as_ref(), &job.state, at);
