@@ -15,6 +15,12 @@ use crate::source::Sources;
 
 /// Arguments of `ivrsim import`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 when everything mapped; 1 when something was approximated (a W027 \
+                  finding: what the platform does that ivrsim runs otherwise) or the menu has errors, \
+                  the menu written all the same; 2 when the file cannot be read as the platform's \
+                  format (nothing written). The mapping of each platform is in docs/import.md."
+)]
 pub struct ImportArgs {
     /// The platform's file: a Connect or Studio flow (JSON), a FreeSWITCH `ivr.conf` or a
     /// VoiceXML document (XML), an Asterisk dialplan (`extensions.conf`); or a Connect test

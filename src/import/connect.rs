@@ -205,6 +205,15 @@ pub(super) fn arn_name(s: &str) -> String {
         .to_owned()
 }
 
+/// The flow a templated id names: Terraform-managed exports write a flow's id as a lookup by
+/// its name (`${var.contact_flows_map["inbound_to_agent"]}`); the quoted key is that name.
+fn templated_name(id: &str) -> Option<String> {
+    let start = id.find("[\"")? + 2;
+    let len = id[start..].find('"')?;
+    let name = &id[start..start + len];
+    (id.contains("${") && !name.is_empty()).then(|| name.to_owned())
+}
+
 /// An `external` step to the flow `name` without `on`: the call leaves this flow by design.
 fn leave_to_flow(name: String) -> NodeSpec {
     NodeSpec::External(ExternalNode {
@@ -1327,7 +1336,7 @@ impl Importer<'_> {
         let file = flow.file;
         let at = id.at;
         let target = a.param_str("ContactFlowId").unwrap_or_default();
-        let name = arn_name(&target);
+        let name = templated_name(&target).unwrap_or_else(|| arn_name(&target));
         let found = if target.starts_with("$.") || name.is_empty() {
             None
         } else if self.flows.len() >= MAX_FLOWS {
@@ -1761,6 +1770,10 @@ mod tests {
         assert_eq!(path_var("$.Attributes.my-var").as_deref(), Some("my_var"));
         assert_eq!(fill_paths("for $.Attributes.my-var"), "for {my_var}");
         assert_eq!(var_name("2nd try"), "v_2nd_try");
+        assert_eq!(
+            templated_name(r#"${var.contact_flows_map["_0x_inbound_to_agent"]}"#).as_deref(),
+            Some("_0x_inbound_to_agent")
+        );
         assert_eq!(arn_name("arn:aws:connect:eu-west-1:1:instance/i/queue/leaks"), "leaks");
         assert_eq!(arn_name("arn:aws:lambda:eu-west-1:1:function:lookup"), "lookup");
     }

@@ -16,6 +16,7 @@
 //!
 //! - **Entry**: the context named by a comment `; ivrsim-entry: CONTEXT` (incoming calls'
 //!   context is set in the channel driver's configuration, not in `extensions.conf`), else
+//!   the first context whose `s` extension waits for keys (`Background`, `WaitExten`), else
 //!   the first context with an `s` extension (a call with no extension starts at `s,1`,
 //!   `main/pbx.c` 2915-2923), else the first extension of the first context (W027).
 //!   A context that only `Goto`s elsewhere (`[from-pstn]`) is followed like any other.
@@ -1044,7 +1045,18 @@ impl Importer<'_> {
                 ),
             }
         }
-        for c in 0..self.plan.contexts.len() {
+        // A context whose `s` extension waits for keys (`Background`, `WaitExten`) is the IVR;
+        // a sample dialplan has helper contexts with an `s` before it (`[dundi-e164]`).
+        let waits = |ctx: &parse::Context| {
+            ctx.by_name.get("s").is_some_and(|&e| {
+                ctx.exts[e]
+                    .prios
+                    .values()
+                    .any(|p| p.app.eq_ignore_ascii_case("WaitExten") || p.app.eq_ignore_ascii_case("Background"))
+            })
+        };
+        let first_waiting = (0..self.plan.contexts.len()).find(|&c| waits(&self.plan.contexts[c]));
+        for c in first_waiting.into_iter().chain(0..self.plan.contexts.len()) {
             if let Some(&e) = self.plan.contexts[c].by_name.get("s") {
                 let at = self.span(self.plan.contexts[c].range.clone());
                 return Some((
