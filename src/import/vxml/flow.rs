@@ -621,10 +621,10 @@ impl<'d> Importer<'d, '_> {
         let Some(d) = target_doc else {
             return End::Exit(at);
         };
-        let dialogs = &self.docs[d].dialogs;
+        let doc_d = &self.docs[d];
         let found = match fragment {
-            Some(id) => dialogs.iter().find(|x| x.attribute("id") == Some(id)).copied(),
-            None => dialogs.first().copied(),
+            Some(id) => doc_d.dialog_ids.get(id).map(|&i| doc_d.dialogs[i]),
+            None => doc_d.dialogs.first().copied(),
         };
         match found {
             Some(dialog) => End::Goto(Dest::Dialog(d, dialog)),

@@ -158,6 +158,9 @@ struct Doc<'d> {
     pub rel_dir: PathBuf,
     /// Its dialogs (`<form>`, `<menu>`), in document order.
     pub dialogs: Vec<Node<'d, 'd>>,
+    /// Each dialog id to its index in `dialogs` (the first, when an id is used twice), so a
+    /// `<goto next="#id">` is found in constant time.
+    pub dialog_ids: std::collections::HashMap<&'d str, usize>,
     /// Its application root document, when it names one that was read.
     pub app: Option<usize>,
     /// Whether it was read (a document that could not be read has no dialogs).
@@ -234,16 +237,23 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
                 key: loaded.key.clone(),
                 rel_dir: loaded.rel_dir.clone(),
                 dialogs: Vec::new(),
+                dialog_ids: std::collections::HashMap::new(),
                 app: None,
                 ok: false,
             });
             continue;
         };
         let root = xml.root_element();
-        let dialogs = root
+        let dialogs: Vec<Node<'_, '_>> = root
             .children()
             .filter(|n| n.is_element() && matches!(n.tag_name().name(), "form" | "menu"))
             .collect();
+        let mut dialog_ids = std::collections::HashMap::new();
+        for (i, d) in dialogs.iter().enumerate() {
+            if let Some(id) = d.attribute("id") {
+                dialog_ids.entry(id).or_insert(i);
+            }
+        }
         let app = root
             .attribute("application")
             .and_then(load::file_part)
@@ -255,6 +265,7 @@ pub fn import(mut cx: Cx<'_>) -> LoadOutcome {
             key: loaded.key.clone(),
             rel_dir: loaded.rel_dir.clone(),
             dialogs,
+            dialog_ids,
             app,
             ok: true,
         });
