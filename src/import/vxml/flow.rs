@@ -771,11 +771,9 @@ impl<'d> Importer<'d, '_> {
         seq.without_branches()
     }
 
-    /// The handlers in scope of `ctx` (the item's, the dialog's, the document's, the
-    /// application root's) that catch `event`, with their `count`s, in that order and in
-    /// document order within each scope (§5.2.4). Handlers with a `cond` ivrsim cannot read
-    /// are left out (W027).
-    pub fn handlers(&mut self, ctx: Ctx<'d>, event: &str) -> Vec<(usize, Node<'d, 'd>, u32)> {
+    /// The scopes of `ctx`, innermost first (§5.2.4, §6.3): the item, the dialog, the
+    /// document, the application root document.
+    pub fn scopes(&self, ctx: Ctx<'d>) -> Vec<El<'d>> {
         let mut scopes: Vec<El<'d>> = Vec::new();
         if let Some(item) = ctx.item {
             scopes.push((ctx.home, item));
@@ -789,6 +787,15 @@ impl<'d> Importer<'d, '_> {
         {
             scopes.push((app, self.docs[app].root));
         }
+        scopes
+    }
+
+    /// The handlers in scope of `ctx` (the item's, the dialog's, the document's, the
+    /// application root's) that catch `event`, with their `count`s, in that order and in
+    /// document order within each scope (§5.2.4). Handlers with a `cond` ivrsim cannot read
+    /// are left out (W027).
+    pub fn handlers(&mut self, ctx: Ctx<'d>, event: &str) -> Vec<(usize, Node<'d, 'd>, u32)> {
+        let scopes = self.scopes(ctx);
         let mut out = Vec::new();
         for (doc, scope) in scopes {
             for h in self.scope_parts(doc, scope).0 {

@@ -53,19 +53,7 @@ impl<'d> Importer<'d, '_> {
     /// The innermost `<property name>` in scope of `ctx` (§6.3): the item's, the dialog's,
     /// the document's, the application root's; in a scope, the last one written.
     pub fn property(&mut self, ctx: Ctx<'d>, name: &str) -> Option<(usize, Node<'d, 'd>)> {
-        let mut scopes: Vec<(usize, Node<'d, 'd>)> = Vec::new();
-        if let Some(item) = ctx.item {
-            scopes.push((ctx.home, item));
-        }
-        if let Some(dialog) = ctx.dialog {
-            scopes.push((ctx.home, dialog));
-        }
-        scopes.push((ctx.home, self.docs[ctx.home].root));
-        if let Some(app) = self.docs[ctx.home].app
-            && app != ctx.home
-        {
-            scopes.push((app, self.docs[app].root));
-        }
+        let scopes = self.scopes(ctx);
         scopes.into_iter().find_map(|(doc, scope)| {
             self.scope_parts(doc, scope)
                 .1
