@@ -45,6 +45,7 @@ pub mod repl;
 pub mod rules;
 pub mod scenario;
 pub mod signals;
+pub mod simulate;
 pub mod source;
 pub mod synth;
 pub mod terminal;
