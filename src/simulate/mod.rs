@@ -11,5 +11,8 @@
 //!   the staffing search starts from.
 
 pub mod dist;
+pub mod events;
+pub mod hours;
 pub mod model;
+pub mod stats;
 pub mod walk;
