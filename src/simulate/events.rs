@@ -162,6 +162,8 @@ struct GroupState {
 #[path = "tests_events.rs"]
 mod tests;
 
+/// One replication: the state of the queues, call-takers and callers, and what was measured
+/// so far. Build with [`Sim::new`], run with [`Sim::run`].
 pub struct Sim<'a, 'm> {
     traffic: &'a Traffic,
     walks: Option<&'a mut Walks<'m>>,
