@@ -58,6 +58,8 @@ pub struct RepResult {
     pub waits: Histogram<u64>,
     /// Waits of answered callers per queue, ms.
     pub queue_waits: Vec<Histogram<u64>>,
+    /// Waits of answered callers per priority rank, ms.
+    pub priority_waits: Vec<Histogram<u64>>,
     /// Call-taker time per group.
     pub groups: Vec<Occupancy>,
     /// Call-taker time per interval, all groups.
@@ -73,6 +75,8 @@ pub struct RepResult {
     pub interval_waiting: Vec<f64>,
     /// Events handled.
     pub events: u64,
+    /// Callers who called (warm-up included).
+    pub callers: u64,
     /// Simulated seconds (warm-up included).
     pub simulated: f64,
 }
@@ -259,6 +263,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                 intervals: vec![Tally::default(); intervals],
                 waits: wait_histogram(),
                 queue_waits: (0..q).map(|_| wait_histogram()).collect(),
+                priority_waits: (0..Priority::ALL.len()).map(|_| wait_histogram()).collect(),
                 groups: vec![Occupancy::default(); traffic.groups.len()],
                 interval_occupancy: vec![Occupancy::default(); intervals],
                 queue_occupancy: vec![Occupancy::default(); q],
@@ -266,6 +271,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                 gave_up_waiting: Vec::new(),
                 interval_waiting: vec![0.0; intervals],
                 events: 0,
+                callers: 0,
                 simulated: 0.0,
             },
             waiting_now: 0,
@@ -712,7 +718,12 @@ impl<'a, 'm> Sim<'a, 'm> {
     /// Group `g` answers caller `id` now.
     fn answer(&mut self, id: u32, g: usize) {
         let c = &self.callers[id as usize];
-        let (q, wait, counted) = (c.queue as usize, self.now - c.joined, c.interval.is_some());
+        let (q, wait, counted, rank) = (
+            c.queue as usize,
+            self.now - c.joined,
+            c.interval.is_some(),
+            c.rank as usize,
+        );
         let sl = self.traffic.service_level.0;
         self.count(
             id,
@@ -731,6 +742,7 @@ impl<'a, 'm> Sim<'a, 'm> {
         if counted {
             record_wait(&mut self.out.waits, wait);
             record_wait(&mut self.out.queue_waits[q], wait);
+            record_wait(&mut self.out.priority_waits[rank], wait);
         }
         let tq = &self.traffic.queues[q];
         let busy = tq.handle.sample(&mut self.rng) + tq.wrap_up.sample(&mut self.rng);
@@ -865,6 +877,7 @@ impl<'a, 'm> Sim<'a, 'm> {
             }
         }
         self.out.simulated = self.now;
+        self.out.callers = self.arrived;
         self.out
     }
 }

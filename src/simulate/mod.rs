@@ -14,5 +14,8 @@ pub mod dist;
 pub mod events;
 pub mod hours;
 pub mod model;
+pub mod report;
+pub mod run;
+pub mod staffing;
 pub mod stats;
 pub mod walk;

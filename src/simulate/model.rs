@@ -77,6 +77,36 @@ impl Traffic {
         }
     }
 
+    /// A bare queue (no menu): callers arrive at `rate_per_hour` all week, join the one queue
+    /// `general` and are served by `call_takers` on shift all week, each call taking
+    /// `handle` seconds and no wrap-up, callers waiting at most `patience` (`None`: for
+    /// ever). The M/M/c and M/M/c+M models of the Erlang checks and benchmarks. 30-minute
+    /// intervals from Monday 2026-03-02, service level 80/20, no warm-up.
+    pub fn bare(call_takers: u32, rate_per_hour: f64, handle: Dist, patience: Option<Dist>) -> Traffic {
+        let slots = 48;
+        Traffic {
+            start: jiff::civil::date(2026, 3, 2),
+            interval: 1800,
+            rates: vec![vec![rate_per_hour; slots]; DAY_KINDS],
+            holidays: Vec::new(),
+            callers: None,
+            patience,
+            queues: vec![QueueModel {
+                name: "general".into(),
+                handle,
+                wrap_up: Dist::Fixed(0.0),
+            }],
+            groups: vec![Group {
+                name: "call-takers".into(),
+                serves: vec![0],
+                staff: vec![vec![call_takers; slots]; DAY_KINDS],
+            }],
+            callbacks: CallbackModel::default(),
+            service_level: (20.0, 0.8),
+            warm_up: 0.0,
+        }
+    }
+
     /// Index of the queue called `name`.
     pub fn queue_index(&self, name: &str) -> Option<usize> {
         self.queues.iter().position(|q| q.name == name)

@@ -3,32 +3,10 @@
 use super::*;
 use crate::simulate::dist::Dist;
 use crate::simulate::hours::Segments;
-use crate::simulate::model::{CallbackModel, Group, QueueModel, Traffic};
+use crate::simulate::model::Traffic;
 
-/// A bare queue: `agents` call-takers all day, handle `handle` s, no wrap-up, `patience`.
-pub(crate) fn bare(agents: u32, rate_per_hour: f64, handle: Dist, patience: Option<Dist>) -> Traffic {
-    let slots = 48;
-    Traffic {
-        start: jiff::civil::date(2026, 3, 2),
-        interval: 1800,
-        rates: vec![vec![rate_per_hour; slots]; 8],
-        holidays: Vec::new(),
-        callers: None,
-        patience,
-        queues: vec![QueueModel {
-            name: "general".into(),
-            handle,
-            wrap_up: Dist::Fixed(0.0),
-        }],
-        groups: vec![Group {
-            name: "all".into(),
-            serves: vec![0],
-            staff: vec![vec![agents; slots]; 8],
-        }],
-        callbacks: CallbackModel::default(),
-        service_level: (20.0, 0.8),
-        warm_up: 0.0,
-    }
+fn bare(c: u32, rate: f64, handle: Dist, patience: Option<Dist>) -> Traffic {
+    Traffic::bare(c, rate, handle, patience)
 }
 
 fn run_given(t: &Traffic, arrivals: &[f64]) -> RepResult {
