@@ -54,6 +54,10 @@ pub struct RepResult {
     pub priorities: Vec<Tally>,
     /// Per interval of the run (day × slot), by the interval the caller called in.
     pub intervals: Vec<Tally>,
+    /// Per queue and interval (`queue * intervals + interval`): answered, answered within
+    /// the service-level threshold, abandoned while waiting, and the waits of the answered
+    /// in ms (for the staffing search).
+    pub queue_intervals: Vec<[u64; 4]>,
     /// Waits of answered callers, all queues, ms.
     pub waits: Histogram<u64>,
     /// Waits of answered callers per queue, ms.
@@ -261,6 +265,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                 queues: vec![Tally::default(); q],
                 priorities: vec![Tally::default(); Priority::ALL.len()],
                 intervals: vec![Tally::default(); intervals],
+                queue_intervals: vec![[0; 4]; q * intervals],
                 waits: wait_histogram(),
                 queue_waits: (0..q).map(|_| wait_histogram()).collect(),
                 priority_waits: (0..Priority::ALL.len()).map(|_| wait_histogram()).collect(),
@@ -697,7 +702,9 @@ impl<'a, 'm> Sim<'a, 'm> {
             },
             true,
         );
-        if self.callers[id as usize].interval.is_some() {
+        if let Some(i) = self.callers[id as usize].interval {
+            let n = self.out.intervals.len();
+            self.out.queue_intervals[q * n + i as usize][2] += 1;
             match self.out.gave_up_waiting.iter_mut().find(|(n, _)| *n == node) {
                 Some((_, k)) => *k += 1,
                 None => self.out.gave_up_waiting.push((node, 1)),
@@ -739,6 +746,13 @@ impl<'a, 'm> Sim<'a, 'm> {
             },
             true,
         );
+        if let Some(i) = self.callers[id as usize].interval {
+            let n = self.out.intervals.len();
+            let cell = &mut self.out.queue_intervals[q * n + i as usize];
+            cell[0] += 1;
+            cell[1] += u64::from(wait <= sl);
+            cell[3] += (wait * 1000.0).round() as u64;
+        }
         if counted {
             record_wait(&mut self.out.waits, wait);
             record_wait(&mut self.out.queue_waits[q], wait);
