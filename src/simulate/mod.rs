@@ -11,5 +11,6 @@
 //!   the staffing search starts from.
 
 pub mod dist;
+pub mod erlang;
 pub mod model;
 pub mod walk;
