@@ -11,6 +11,7 @@
 //!   the staffing search starts from.
 
 pub mod dist;
+pub mod erlang;
 pub mod events;
 pub mod hours;
 pub mod model;

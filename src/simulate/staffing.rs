@@ -47,23 +47,37 @@ impl Goal {
         let mut g = Goal::default();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             if let Some(v) = part.strip_prefix("sl=") {
-                let (pct, secs) = v
-                    .split_once('/')
-                    .ok_or_else(|| format!("`{part}`: write the service level as `sl=PERCENT/SECONDS`, e.g. `sl=80/20`"))?;
-                let pct: f64 = pct.trim_end_matches('%').parse().map_err(|_| format!("`{pct}` in `{part}` is not a percentage"))?;
-                let secs: f64 = secs.trim_end_matches('s').parse().map_err(|_| format!("`{secs}` in `{part}` is not a number of seconds"))?;
+                let (pct, secs) = v.split_once('/').ok_or_else(|| {
+                    format!("`{part}`: write the service level as `sl=PERCENT/SECONDS`, e.g. `sl=80/20`")
+                })?;
+                let pct: f64 = pct
+                    .trim_end_matches('%')
+                    .parse()
+                    .map_err(|_| format!("`{pct}` in `{part}` is not a percentage"))?;
+                let secs: f64 = secs
+                    .trim_end_matches('s')
+                    .parse()
+                    .map_err(|_| format!("`{secs}` in `{part}` is not a number of seconds"))?;
                 if !(pct > 0.0 && pct <= 100.0 && secs.is_finite() && secs >= 0.0) {
-                    return Err(format!("`{part}`: the share must be in (0, 100] and the seconds at least 0"));
+                    return Err(format!(
+                        "`{part}`: the share must be in (0, 100] and the seconds at least 0"
+                    ));
                 }
                 g.sl = Some((pct / 100.0, secs));
             } else if let Some(v) = part.strip_prefix("abandon<=") {
-                let pct: f64 = v.trim_end_matches('%').parse().map_err(|_| format!("`{v}` in `{part}` is not a percentage"))?;
+                let pct: f64 = v
+                    .trim_end_matches('%')
+                    .parse()
+                    .map_err(|_| format!("`{v}` in `{part}` is not a percentage"))?;
                 if !(0.0..=100.0).contains(&pct) {
                     return Err(format!("`{part}`: the share must be 0–100 %"));
                 }
                 g.abandon = Some(pct / 100.0);
             } else if let Some(v) = part.strip_prefix("asa<=") {
-                let secs: f64 = v.trim_end_matches('s').parse().map_err(|_| format!("`{v}` in `{part}` is not a number of seconds"))?;
+                let secs: f64 = v
+                    .trim_end_matches('s')
+                    .parse()
+                    .map_err(|_| format!("`{v}` in `{part}` is not a number of seconds"))?;
                 if !(secs.is_finite() && secs >= 0.0) {
                     return Err(format!("`{part}`: the seconds must be at least 0"));
                 }
@@ -139,7 +153,11 @@ impl Plan {
         let mut o = format!(
             "Staffing for {}: {} after {} simulation round(s)\n",
             self.goal,
-            if self.met { "met in every interval" } else { "NOT met everywhere (see the rows marked !)" },
+            if self.met {
+                "met in every interval"
+            } else {
+                "NOT met everywhere (see the rows marked !)"
+            },
             self.rounds
         );
         for g in &self.groups {
@@ -157,7 +175,11 @@ impl Plan {
                 {
                     j += 1;
                 }
-                let to = g.rows.get(j).filter(|n| n.day == r.day).map_or("24:00", |n| n.from.as_str());
+                let to = g
+                    .rows
+                    .get(j)
+                    .filter(|n| n.day == r.day)
+                    .map_or("24:00", |n| n.from.as_str());
                 o.push_str(&format!(
                     "    {:<8} {:<13} {:>9} {:>7} {:>6}\n",
                     r.day,
@@ -225,7 +247,13 @@ fn cells(t: &Traffic, reps: &[Replication]) -> Vec<[[[f64; 4]; 96]; DAY_KINDS]> 
 
 /// Finds the fewest call-takers per group and interval that meet `goal` (see the module's
 /// notes). Returns the plan and the report of its final run.
-pub fn search(input: Input<'_>, opts: &Options, goal: &Goal, goal_text: &str, names: (Option<String>, String)) -> (Plan, Report) {
+pub fn search(
+    input: Input<'_>,
+    opts: &Options,
+    goal: &Goal,
+    goal_text: &str,
+    names: (Option<String>, String),
+) -> (Plan, Report) {
     let given = input.traffic;
     let slots = given.slots();
     let used = kinds_run(given, opts.length.days);
@@ -344,7 +372,10 @@ fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Optio
                         let ni = rep.result.intervals.len();
                         for i in (slot..ni).step_by(slots) {
                             let day = (i / slots) as i64;
-                            let k = t.start.checked_add(jiff::Span::new().days(day)).map_or(0, |d| t.day_kind(d));
+                            let k = t
+                                .start
+                                .checked_add(jiff::Span::new().days(day))
+                                .map_or(0, |d| t.day_kind(d));
                             if k == kind {
                                 let c = rep.result.queue_intervals[q * ni + i];
                                 n += (c[0] + c[2]) as f64;
@@ -359,8 +390,9 @@ fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Optio
                     continue;
                 }
                 let mu = lambda / busy;
-                let e = erlang::fewest_for_sl(lambda, mu, theta, sl_t, sl_share, goal.abandon);
-                let start = e.min((lambda / mu).floor() as u32).max(1);
+                let load = (lambda / mu).floor() as u32;
+                let e = erlang::fewest_for_sl(lambda, mu, theta, sl_t, sl_share, goal.abandon).unwrap_or(load + 1);
+                let start = e.min(load).max(1);
                 out[g][kind][slot] = (e, start);
             }
         }
