@@ -103,7 +103,11 @@ impl Dist {
                 let i = pts.partition_point(|p| p.1 < u);
                 let (t1, c1) = pts[i.min(pts.len() - 1)];
                 let (t0, c0) = if i == 0 { (0.0, 0.0) } else { pts[i - 1] };
-                if c1 <= c0 { t1 } else { t0 + (t1 - t0) * (u - c0) / (c1 - c0) }
+                if c1 <= c0 {
+                    t1
+                } else {
+                    t0 + (t1 - t0) * (u - c0) / (c1 - c0)
+                }
             }
         }
     }

@@ -11,5 +11,7 @@
 //!   the staffing search starts from.
 
 pub mod dist;
+pub(crate) mod format;
+pub mod load;
 pub mod model;
 pub mod walk;
