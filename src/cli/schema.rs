@@ -1,8 +1,9 @@
-//! `ivrsim schema menu|scenario|training`: the JSON Schema (draft-07) of a file format, for
+//! `ivrsim schema menu|scenario|training|traffic`: the JSON Schema (draft-07) of a file format, for
 //! editors (yaml-language-server: completion, hover help, errors as you type).
 //!
 //! The schemas are generated with schemars from the same types that load the files (the
-//! `Raw*` types of `menu::raw`, `scenario::format` and `operator::training`), so they cannot
+//! `Raw*` types of `menu::raw`, `scenario::format`, `operator::training` and
+//! `simulate::format`), so they cannot
 //! drift from the loader; copies are committed under `docs/schema/` (a test keeps them
 //! current).
 
@@ -24,6 +25,8 @@ pub enum Format {
     Scenario,
     /// A training call (`scenarios/training/*.yaml`, docs/training-format.md).
     Training,
+    /// A traffic file (`scenarios/traffic/*.yaml`, docs/traffic-format.md).
+    Traffic,
 }
 
 /// Arguments of `ivrsim schema`.
@@ -50,6 +53,12 @@ pub fn schema(format: Format) -> Schema {
         Format::Training => {
             let mut root = generator.into_root_schema_for::<crate::operator::training::RawTraining>();
             without_operator_side(&mut root);
+            root
+        }
+        Format::Traffic => {
+            // An intent's steps are caller actions only: no expectations, no operator side.
+            let mut root = generator.into_root_schema_for::<crate::simulate::format::RawTraffic>();
+            without_expect(&mut root);
             root
         }
     }
@@ -116,6 +125,25 @@ fn without_operator_side(root: &mut Schema) {
     if let Some(defs) = root.get_mut("definitions").and_then(serde_json::Value::as_object_mut) {
         defs.retain(|name, _| reached.contains(name));
     }
+}
+
+/// Takes `expect` out of the steps of the traffic schema: an intent's steps are what a
+/// caller does, and the loader refuses `expect` steps (`scenario::script::lower_actions`).
+fn without_expect(root: &mut Schema) {
+    if let Some(step) = root
+        .get_mut("definitions")
+        .and_then(|d| d.get_mut("RawStep"))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        if let Some(props) = step.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
+            props.remove("expect");
+        }
+        if let Some(one_of) = step.get_mut("oneOf").and_then(serde_json::Value::as_array_mut) {
+            one_of.retain(|alt| alt.pointer("/required/0").and_then(serde_json::Value::as_str) != Some("expect"));
+        }
+    }
+    // Then the operator side, and every definition that nothing uses any more.
+    without_operator_side(root);
 }
 
 /// Joins the lines of a description that doc comments wrapped (a blank line stays a paragraph

@@ -51,6 +51,43 @@ pub enum NoHandoff {
     Missing,
 }
 
+/// Reads caller actions written as scenario steps (`press`, `say`, `silence`, `hangup`,
+/// with `at` and `gap`) from the file `file`, for a file that embeds a caller's behaviour
+/// without checking it (a traffic file's intents, docs/traffic-format.md). `None` when a
+/// step is invalid (its own findings, as in a scenario file) or is an `expect` or
+/// `operator` step, refused with an E016 finding that names `whose` (e.g. "an intent").
+pub fn lower_actions(
+    sources: &Sources,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+    whose: &str,
+    steps: &[S<RawStep>],
+) -> Option<Vec<Step>> {
+    let mut cx = Cx::new(sources, file, diags);
+    let mut out = Vec::with_capacity(steps.len());
+    let mut ok = true;
+    for st in steps {
+        match cx.step(st) {
+            Some(Step { span, kind }) if matches!(kind, StepKind::Expect(_) | StepKind::Operator(_)) => {
+                let field = if matches!(kind, StepKind::Expect(_)) {
+                    "expect"
+                } else {
+                    "operator"
+                };
+                cx.push(
+                    Diagnostic::new(Code::InvalidValue, span, format!("{whose} has no `{field}` steps"))
+                        .label("only caller actions: `press`, `say`, `silence`, `hangup`")
+                        .help(format!("`{field}` steps are for scenario files (`ivrsim test`)")),
+                );
+                ok = false;
+            }
+            Some(step) => out.push(step),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
 impl Script {
     /// What can never hold on `menu` (see [`super::expect::scenarios_findings`]): nodes the
     /// expectations name and a `start.language` the menu does not have.

@@ -13,7 +13,9 @@
 pub mod dist;
 pub mod erlang;
 pub mod events;
+pub(crate) mod format;
 pub mod hours;
+pub mod load;
 pub mod model;
 pub mod report;
 pub mod run;
