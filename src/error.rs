@@ -86,6 +86,9 @@ impl WriteError {
 /// other, on the menu or on the machine). Status 2, as clap's own usage errors.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
+    /// A flag's value that cannot be used, in words (`--days 0 must be more than 0`).
+    #[error("{0}")]
+    Flag(String),
     /// `call --language` names a language the menu does not have.
     #[error("`{language}` is not one of the menu's languages ({})", languages.join(", "))]
     UnknownLanguage {
@@ -279,6 +282,12 @@ pub enum Error {
     /// `operator --shift`: training calls that cannot be used (see the findings above).
     #[error("the shift has training calls that cannot be used; see above")]
     ShiftUnusable,
+    /// `simulate`: a traffic file with errors (the findings shown first).
+    #[error("`{}` has errors; see the findings above (nothing was simulated)", crate::source::printable(&path.display().to_string()))]
+    TrafficHasErrors {
+        /// The traffic file.
+        path: PathBuf,
+    },
 }
 
 /// The exit status of a command. This is the one table (the README's "Exit status" section
@@ -311,7 +320,8 @@ pub fn exit_status(result: &Result<Outcome, Error>) -> u8 {
             | Error::MenuHasErrors { .. }
             | Error::NothingToDraw { .. }
             | Error::Handoff { .. }
-            | Error::ShiftUnusable,
+            | Error::ShiftUnusable
+            | Error::TrafficHasErrors { .. },
         ) => FINDINGS,
         Err(
             Error::Usage(_)
@@ -450,6 +460,7 @@ mod tests {
                     }),
                 },
                 Error::ShiftUnusable,
+                Error::TrafficHasErrors { path: p() },
             ]
             .into_iter()
             .map(|e| (Err(e), 1)),

@@ -24,6 +24,7 @@ mod operator;
 mod prompts;
 mod scenarios;
 mod schema;
+mod simulate;
 mod test;
 
 use std::path::PathBuf;
@@ -69,6 +70,9 @@ pub enum Command {
     Scenarios(scenarios::ScenariosArgs),
     /// Print the JSON Schema of the menu, scenario or training-call format, for editors.
     Schema(schema::SchemaArgs),
+    /// Simulate days of traffic through a menu and its queues: containment, waits, service
+    /// level, abandonment, occupancy; and staffing plans (`--staff-for`).
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Loads a menu that can at least be read as one (it may have check findings), for `purpose`
@@ -187,6 +191,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&args, cli.color),
         Command::Scenarios(args) => scenarios::run(&args, cli.color),
         Command::Schema(args) => schema::run(&args),
+        Command::Simulate(args) => simulate::run(&args, cli.color),
     };
     if let Err(e) = &result {
         report(e);

@@ -408,6 +408,15 @@ impl<'m> Call<'m> {
         matches!(self.line, Some(Line::Waiting { .. }))
     }
 
+    /// While the call waits (in its queue, or holding under a `hold` plan): the call time at
+    /// which the line's own limit takes it out (the queue's `max_wait` from joining, a `hold`
+    /// plan's `max_wait` from its start, whichever comes first) and runs the plan for it;
+    /// `None` without a limit or when not waiting. A simulation's waiting caller leaves at
+    /// the first of this and their patience.
+    pub fn waiting_limit(&self) -> Option<CallTime> {
+        self.line_limit(self.transfer_here()?)
+    }
+
     /// Whether the call-taker has put the caller on hold.
     pub fn is_held(&self) -> bool {
         matches!(self.line, Some(Line::Talking { held: true, .. }))

@@ -13,6 +13,8 @@ pub struct Segments {
     minutes: Vec<u32>,
     /// The end of each stretch, seconds from time zero.
     ends: Vec<f64>,
+    /// Each stretch's state: stretches with the same schedules open share it.
+    states: Vec<u32>,
 }
 
 impl Segments {
@@ -21,6 +23,7 @@ impl Segments {
         Segments {
             minutes: Vec::new(),
             ends: vec![f64::INFINITY],
+            states: vec![0],
         }
     }
 
@@ -34,6 +37,8 @@ impl Segments {
         let mut minutes = Vec::with_capacity(n);
         let mut ends = Vec::new();
         let mut last: Option<Vec<bool>> = None;
+        let mut seen: Vec<Vec<bool>> = Vec::new();
+        let mut states = Vec::new();
         let mut t = zero;
         for m in 0..n {
             let open: Vec<bool> = menu.schedules.values().map(|s| s.is_open_at(t)).collect();
@@ -42,15 +47,24 @@ impl Segments {
                     *ends.last_mut().expect("a stretch") = m as f64 * 60.0;
                 }
                 ends.push(f64::INFINITY);
+                let state = match seen.iter().position(|o| *o == open) {
+                    Some(i) => i,
+                    None => {
+                        seen.push(open.clone());
+                        seen.len() - 1
+                    }
+                };
+                states.push(state as u32);
                 last = Some(open);
             }
             minutes.push((ends.len() - 1) as u32);
             t = t.checked_add(jiff::SignedDuration::from_mins(1)).unwrap_or(t);
         }
-        Segments { minutes, ends }
+        Segments { minutes, ends, states }
     }
 
-    /// The stretch at `t` seconds from time zero, and the seconds left in it.
+    /// The state of the stretch at `t` seconds from time zero (the same for every stretch
+    /// with the same schedules open), and the seconds left in the stretch.
     pub fn at(&self, t: f64) -> (u32, f64) {
         let id = if self.minutes.is_empty() {
             0
@@ -58,7 +72,7 @@ impl Segments {
             let m = ((t / 60.0) as usize).min(self.minutes.len() - 1);
             self.minutes[m]
         };
-        (id, self.ends[id as usize] - t)
+        (self.states[id as usize], self.ends[id as usize] - t)
     }
 
     /// Number of stretches.

@@ -59,10 +59,18 @@ pub struct Replication {
     pub walks_computed: u64,
 }
 
-/// Runs replication `r`.
-pub fn replicate(input: Input<'_>, segments: &Segments, opts: &Options, r: u32) -> Replication {
+/// Runs replication `r`, its callers walking through `walks` (`None`: a bare queue). Walks
+/// computed by one replication are reused by the next one given the same `walks` (a walk
+/// depends only on its key, so reuse changes the speed, never the results).
+pub fn replicate<'m>(
+    input: Input<'m>,
+    walks: Option<&mut Walks<'m>>,
+    segments: &Segments,
+    opts: &Options,
+    r: u32,
+) -> Replication {
     let seed = replication_seed(opts.seed, r);
-    let Some((menu, timings)) = input.menu else {
+    let (Some((menu, _)), Some(walks)) = (input.menu, walks) else {
         let result = Sim::new(input.traffic, None, segments, opts.length, seed).run();
         return Replication {
             result,
@@ -70,8 +78,8 @@ pub fn replicate(input: Input<'_>, segments: &Segments, opts: &Options, r: u32) 
             walks_computed: 0,
         };
     };
-    let mut walks = Walks::new(menu, timings, input.traffic);
-    let result = Sim::new(input.traffic, Some(&mut walks), segments, opts.length, seed).run();
+    let before = walks.computed;
+    let result = Sim::new(input.traffic, Some(&mut *walks), segments, opts.length, seed).run();
     let n = menu.nodes.len();
     let (mut entered, mut edges, mut gave_up) = (vec![0u64; n], HashMap::new(), vec![0u64; n]);
     for (id, &count) in result.stage_counts.iter().enumerate() {
@@ -97,8 +105,15 @@ pub fn replicate(input: Input<'_>, segments: &Segments, opts: &Options, r: u32) 
     Replication {
         result,
         funnel: (entered, edges, gave_up),
-        walks_computed: walks.computed,
+        walks_computed: walks.computed - before,
     }
+}
+
+/// The walks of `input`'s menu, empty (`None` for a bare queue).
+pub fn new_walks<'m>(input: Input<'m>) -> Option<Walks<'m>> {
+    input
+        .menu
+        .map(|(menu, timings)| Walks::new(menu, timings, input.traffic))
 }
 
 /// The stretches of the menu's schedules over the whole run (warm-up included).
@@ -129,11 +144,14 @@ pub fn simulate(
     let segments = segments(input, opts);
     let reps: Vec<Replication> = (0..opts.replications.max(1))
         .into_par_iter()
-        .map(|r| {
-            let rep = replicate(input, &segments, opts, r);
-            progress();
-            rep
-        })
+        .map_init(
+            || new_walks(input),
+            |walks, r| {
+                let rep = replicate(input, walks.as_mut(), &segments, opts, r);
+                progress();
+                rep
+            },
+        )
         .collect();
     pool(input, opts, names, &reps)
 }

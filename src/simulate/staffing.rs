@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::erlang;
 use super::model::{DAY_KINDS, Traffic};
 use super::report::Report;
-use super::run::{Input, Options, Replication, pool, replicate, segments};
+use super::run::{Input, Options, Replication, new_walks, pool, replicate, segments};
 use rayon::prelude::*;
 
 /// Most simulation rounds of a search.
@@ -211,7 +211,10 @@ fn run_all(input: Input<'_>, opts: &Options) -> Vec<Replication> {
     let seg = segments(input, opts);
     (0..opts.replications.max(1))
         .into_par_iter()
-        .map(|r| replicate(input, &seg, opts, r))
+        .map_init(
+            || new_walks(input),
+            |walks, r| replicate(input, walks.as_mut(), &seg, opts, r),
+        )
         .collect()
 }
 

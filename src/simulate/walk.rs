@@ -331,8 +331,19 @@ impl<'m> Walks<'m> {
                     if next_answer == answers.len() {
                         return self.waits(&mut run);
                     }
-                    next_answer += 1; // the limit: the line's timers run until it acts
-                    run.until_not_waiting();
+                    // The limit: the line's timers run until it acts.
+                    next_answer += 1;
+                    match run.caller.waiting_limit() {
+                        Some(limit) => {
+                            run.caller.run_until(limit);
+                            run.drain();
+                        }
+                        None => {
+                            let mut s = self.base(&run, End::Other);
+                            s.at = secs_of(run.caller.now());
+                            return s;
+                        }
+                    }
                     continue;
                 }
                 Some(LineView::Closing { .. } | LineView::Talking { .. } | LineView::Waiting { .. }) => {
@@ -398,7 +409,7 @@ impl<'m> Walks<'m> {
     fn waits(&self, run: &mut Run<'_>) -> Stage {
         let (queue, priority, node) = self.queue(run);
         let mut s = self.base(run, End::Other);
-        let limit = run.until_not_waiting();
+        let limit = run.caller.waiting_limit().map(secs_of);
         s.kind = StageKind::Waits {
             queue,
             priority,
@@ -460,20 +471,6 @@ impl Run<'_> {
             ),
         }
         self.drain();
-    }
-
-    /// Lets the line's timers run while the call waits; the call time (seconds) at which it
-    /// stopped waiting (the line's limit), `None` if it never did.
-    fn until_not_waiting(&mut self) -> Option<f64> {
-        for _ in 0..MAX_IDLE_TIMERS {
-            if self.caller.is_ended() || !self.caller.is_waiting() {
-                return Some(secs_of(self.caller.now()));
-            }
-            let due = self.caller.poll_timeout()?;
-            self.caller.run_until(due);
-            self.drain();
-        }
-        None
     }
 
     /// One step of the intent, with its mistake.
