@@ -82,9 +82,11 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A folder of training calls (`docs/training-format.md`), not scenarios: skipped when a
-/// folder is searched (`scenarios/training/`), loaded (and refused) only when named.
-const TRAINING_DIR: &str = "training";
+/// Folders of other file formats beside the scenarios, not scenarios: training calls
+/// (`docs/training-format.md`) and traffic files (`docs/traffic-format.md`). Skipped when a
+/// folder is searched (`scenarios/training/`, `scenarios/traffic/`), loaded (and refused)
+/// only when named.
+const OTHER_DIRS: [&str; 2] = ["training", "traffic"];
 
 /// The scenario files at `path`: the file itself, or the `.yaml`/`.yml` files under the folder,
 /// in name order. Inside a folder, links to folders are not followed (as `find` and ripgrep do
@@ -98,7 +100,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             .collect();
         entries.sort();
         for (p, is_dir) in entries {
-            if is_dir && p.file_name().is_some_and(|n| n == TRAINING_DIR) {
+            if is_dir && p.file_name().is_some_and(|n| OTHER_DIRS.iter().any(|d| n == *d)) {
                 continue;
             }
             let scenario_file = p.extension().is_some_and(|e| e == "yaml" || e == "yml") && !p.is_dir();

@@ -33,4 +33,5 @@ mod scenarios;
 mod schema;
 mod shift;
 mod terminal_text;
+mod traffic;
 mod training;

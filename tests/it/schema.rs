@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::docs::yaml_blocks;
 use crate::support::{Dir, ivrsim, root};
 
-const FORMATS: [&str; 3] = ["menu", "scenario", "training"];
+const FORMATS: [&str; 4] = ["menu", "scenario", "training", "traffic"];
 
 /// The committed schema of `format`, parsed.
 fn committed(format: &str) -> Value {
@@ -138,6 +138,12 @@ fn every_bundled_file_validates_and_names_its_schema() {
             "training",
             "../../docs/schema/training.schema.json",
         ),
+        ("scenarios/traffic", "traffic", "../../docs/schema/traffic.schema.json"),
+        (
+            "tests/fixtures/traffic",
+            "traffic",
+            "../../../docs/schema/traffic.schema.json",
+        ),
     ];
     for (dir, format, reference) in sets {
         let v = validator(format);
@@ -168,7 +174,7 @@ fn every_bundled_file_validates_and_names_its_schema() {
 
 #[test]
 fn every_complete_example_in_the_docs_validates() {
-    let mut seen = [0; 3];
+    let mut seen = [0; 4];
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
         .expect("docs/")
         .map(|e| e.expect("entry").path())
@@ -190,6 +196,8 @@ fn every_complete_example_in_the_docs_validates() {
                 1
             } else if has("persona") {
                 2
+            } else if has("call_takers") && has("arrivals") {
+                3
             } else {
                 continue;
             };
