@@ -152,7 +152,9 @@ struct Caller {
 /// A queue's waiting callers: a first-in-first-out line per priority rank.
 #[derive(Debug, Default)]
 struct Line {
-    lines: [VecDeque<u32>; Priority::ALL.len()],
+    /// Callers as `(id, generation)`: an entry whose caller's generation moved on (answered,
+    /// gone, or the slot reused by a later caller) is dropped when it reaches the front.
+    lines: [VecDeque<(u32, u32)>; Priority::ALL.len()],
     waiting: usize,
     callbacks: VecDeque<f64>,
 }
@@ -440,7 +442,10 @@ impl<'a, 'm> Sim<'a, 'm> {
         };
         match self.free.pop() {
             Some(id) => {
-                self.callers[id as usize] = c;
+                // A reused slot keeps counting generations, so events and queue entries of
+                // the caller before never match the new one.
+                let generation = self.callers[id as usize].generation.wrapping_add(1);
+                self.callers[id as usize] = Caller { generation, ..c };
                 id
             }
             None => {
@@ -649,7 +654,7 @@ impl<'a, 'm> Sim<'a, 'm> {
         self.account_waiting();
         self.waiting_now += 1;
         let line = &mut self.lines[q];
-        line.lines[rank].push_back(id);
+        line.lines[rank].push_back((id, generation));
         line.waiting += 1;
         if let Some(t) = leave {
             self.schedule(t, Ev::Leave(id, generation));
@@ -791,13 +796,14 @@ impl<'a, 'm> Sim<'a, 'm> {
             }
             for rank in (0..Priority::ALL.len()).rev() {
                 // Drop callers who already left.
-                while let Some(&front) = line.lines[rank].front() {
-                    if self.callers[front as usize].waiting && self.callers[front as usize].queue as usize == q {
+                while let Some(&(front, generation)) = line.lines[rank].front() {
+                    let c = &self.callers[front as usize];
+                    if c.waiting && c.generation == generation {
                         break;
                     }
                     line.lines[rank].pop_front();
                 }
-                if let Some(&front) = line.lines[rank].front() {
+                if let Some(&(front, _)) = line.lines[rank].front() {
                     let joined = self.callers[front as usize].joined;
                     let better = match best {
                         None => true,
@@ -811,7 +817,7 @@ impl<'a, 'm> Sim<'a, 'm> {
             }
         }
         if let Some((q, rank, _)) = best {
-            let id = self.lines[q].lines[rank].pop_front().expect("a live head");
+            let (id, _) = self.lines[q].lines[rank].pop_front().expect("a live head");
             self.stop_waiting(id, q);
             self.answer(id, g);
             return true;

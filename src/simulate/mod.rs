@@ -22,3 +22,8 @@ pub mod run;
 pub mod staffing;
 pub mod stats;
 pub mod walk;
+
+#[cfg(test)]
+mod tests_erlang;
+#[cfg(test)]
+mod tests_priority;

@@ -429,7 +429,10 @@ mod tests {
     fn a_goal_is_met_by_its_numbers() {
         let g = Goal::parse("sl=80/20,abandon<=5%").unwrap();
         assert!(g.met(1000.0, 800.0, 0.0, 0.0));
-        assert!(g.met(1000.0, 790.0, 0.0, 0.0), "within noise: 1.96 × 1.26 % at n = 1000");
+        assert!(
+            g.met(1000.0, 790.0, 0.0, 0.0),
+            "within noise: 1.96 × 1.26 % at n = 1000"
+        );
         assert!(!g.met(1000.0, 770.0, 0.0, 0.0));
         assert!(g.met(4.0, 2.0, 0.0, 0.0), "2 of 4 is within noise of 80 %");
         assert!(!g.met(900.0, 850.0, 100.0, 0.0), "10 % abandoned");

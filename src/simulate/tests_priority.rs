@@ -1,0 +1,156 @@
+//! Callers through a small menu in the event loop: two priorities into one queue, and the
+//! time in the IVR and containment of a menu with known branch shares, computed by hand.
+
+use crate::engine::HandoffReason;
+use crate::menu::Menu;
+use crate::menu::testing::menu;
+use crate::scenario::{Step, StepKind};
+use crate::simulate::dist::Dist;
+use crate::simulate::events::{RepResult, RunLength, Sim};
+use crate::simulate::hours::Segments;
+use crate::simulate::model::{Callers, Intent, Language, Mistakes, Traffic};
+use crate::simulate::walk::Walks;
+use crate::source::Span;
+use crate::timing::PromptTimings;
+
+/// A caller who presses `keys` at their turn.
+fn press(keys: &str) -> Step {
+    Step {
+        span: Span::default(),
+        kind: StepKind::Press {
+            keys: keys.into(),
+            at: None,
+            gap: std::time::Duration::ZERO,
+        },
+    }
+}
+
+fn intent(name: &str, share: f64, steps: Vec<Step>) -> Intent {
+    Intent {
+        name: name.into(),
+        share,
+        steps,
+    }
+}
+
+fn callers(intents: Vec<Intent>, mistakes: Mistakes) -> Callers {
+    Callers {
+        languages: vec![Language {
+            tag: "en".into(),
+            share: 1.0,
+            mistakes,
+        }],
+        intents,
+    }
+}
+
+/// "a b c d e": 5 words, 2 s at 150 words a minute.
+const TWO_CLASSES: &str = r#"
+name: T
+entry: main
+defaults: { timeout: 5s, max_no_input: 2, fallback: normal }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a b c d e" }
+    options:
+      - { key: "1", to: urgent }
+      - { key: "2", to: normal }
+  urgent: { kind: transfer, queue: general, priority: urgent }
+  normal: { kind: transfer, queue: general, priority: normal }
+"#;
+
+fn run_menu(m: &Menu, t: &Traffic, days: f64, seed: u64) -> RepResult {
+    let timings = PromptTimings::text_only();
+    let mut walks = Walks::new(m, &timings, t);
+    let seg = Segments::whole();
+    let len = RunLength {
+        days,
+        max_callers: None,
+    };
+    Sim::new(t, Some(&mut walks), &seg, len, seed).run()
+}
+
+/// `c` call-takers, handle rate `mu`; callers press 1 (urgent) at rate `lambdas[0]` and 2
+/// (normal) at `lambdas[1]` per second; `callers` in all; replication `r`.
+pub(super) fn run_two_classes(c: u32, mu: f64, lambdas: [f64; 2], callers_n: u64, r: u32) -> RepResult {
+    let m = menu(TWO_CLASSES);
+    let total = lambdas[0] + lambdas[1];
+    let mut t = Traffic::bare(c, total * 3600.0, Dist::exponential(1.0 / mu).expect("μ > 0"), None);
+    t.callers = Some(callers(
+        vec![
+            intent("urgent", lambdas[0] / total, vec![press("1")]),
+            intent("normal", lambdas[1] / total, vec![press("2")]),
+        ],
+        Mistakes::default(),
+    ));
+    t.warm_up = 20.0 / mu;
+    let days = callers_n as f64 / total / 86_400.0;
+    run_menu(&m, &t, days, crate::simulate::run::replication_seed(7, r))
+}
+
+#[test]
+fn a_small_menu_gives_the_time_in_the_ivr_and_the_containment_computed_by_hand() {
+    // main: "a b c d e" (2 s). 1 → info (a message of 10 words, 4 s, then goodbye: contained);
+    // 2 → op (a transfer with no prompt). Callers: 60 % press 1, 30 % press 2, 10 % silent
+    // (two no-inputs of 5 s after the 2 s prompt and its re-prompt: fallback to op).
+    let m = menu(
+        r#"
+name: T
+entry: main
+defaults: { timeout: 5s, max_no_input: 2, fallback: op }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a b c d e" }
+    options:
+      - { key: "1", to: info }
+      - { key: "2", to: op }
+  info:
+    kind: message
+    prompt: { text: "one two three four five six seven eight nine ten" }
+    next: bye
+  bye: { kind: hangup, reason: served }
+  op: { kind: transfer, queue: general }
+"#,
+    );
+    let mut t = Traffic::bare(50, 600.0, Dist::Fixed(60.0), None);
+    t.callers = Some(callers(
+        vec![
+            intent("info", 0.6, vec![press("1")]),
+            intent("operator", 0.3, vec![press("2")]),
+            intent("silent", 0.1, vec![]),
+        ],
+        Mistakes::default(),
+    ));
+    let r = run_menu(&m, &t, 1.0, 5);
+    let n = r.total.offered as f64;
+    // By hand: press 1 at 2 s, info plays 4 s: 6 s. Press 2 at 2 s: handed off at 2 s.
+    // Silent: prompt 2 s + 5 s no-input, re-prompt 2 s + 5 s: handed off at 14 s.
+    // Mean time in the IVR = 0.6 × 6 + 0.3 × 2 + 0.1 × 14 = 5.6 s; containment 60 %.
+    let shares = [
+        r.total.contained as f64 / n,
+        r.total.handed_off[HandoffReason::Chosen as usize] as f64 / n,
+        r.total.handed_off[2] as f64 / n,
+    ];
+    let exact_mean = |s: [f64; 3]| s[0] * 6.0 + s[1] * 2.0 + s[2] * 14.0;
+    // The observed mix gives the observed mean exactly (the times are fixed).
+    assert!(
+        (r.total.ivr_time / n - exact_mean(shares)).abs() < 1e-6,
+        "{} vs {}",
+        r.total.ivr_time / n,
+        exact_mean(shares)
+    );
+    // And the mix is the intents' shares, within 4 standard errors of a binomial share.
+    for (got, p) in shares.iter().zip([0.6, 0.3, 0.1]) {
+        assert!(
+            (got - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt(),
+            "{got} vs {p} over {n} callers"
+        );
+    }
+    assert!((exact_mean([0.6, 0.3, 0.1]) - 5.6).abs() < 1e-12);
+    assert!(
+        r.total.queued - r.total.answered <= r.total.in_progress,
+        "every queued caller answered, but those the day's end cut"
+    );
+}
