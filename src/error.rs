@@ -19,6 +19,7 @@ use crate::signals::Signal;
 
 pub use crate::map::UnknownNode;
 pub use crate::map::coverage::CoverageError;
+pub use crate::map::traffic::TrafficError;
 pub use crate::menu::load::ReadError;
 pub use crate::operator::training::HandoffError;
 
@@ -197,6 +198,10 @@ pub enum Error {
     /// `graph --coverage` names a file that is not a coverage file or cannot be read.
     #[error(transparent)]
     Coverage(#[from] CoverageError),
+    /// `graph --traffic` names a file that is not simulation results of the menu, or cannot
+    /// be read.
+    #[error(transparent)]
+    Traffic(#[from] TrafficError),
     /// The terminal, standard input or the event loop failed (I/O).
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -329,6 +334,7 @@ pub fn exit_status(result: &Result<Outcome, Error>) -> u8 {
             | Error::ReadDir { .. }
             | Error::Write(_)
             | Error::Coverage(_)
+            | Error::Traffic(_)
             | Error::Io(_)
             | Error::CreateDir { .. }
             | Error::Log(_)
@@ -423,6 +429,7 @@ mod tests {
                     path: "c.json".into(),
                     source: io_err(),
                 }),
+                Error::Traffic(TrafficError::NoMenu { path: "r.json".into() }),
                 Error::Io(io_err()),
                 Error::CreateDir {
                     path: p(),

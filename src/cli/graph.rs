@@ -1,6 +1,6 @@
 //! `ivrsim graph MENU`: the menu map, as SVG (laid out here, no Graphviz needed), Graphviz
-//! DOT, Mermaid or JSON; with findings drawn, an optional coverage overlay and an optional
-//! focus on one node's neighbourhood. See `src/map/` and the README.
+//! DOT, Mermaid or JSON; with findings drawn, an optional coverage or traffic overlay and an
+//! optional focus on one node's neighbourhood. See `src/map/` and the README.
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +56,12 @@ pub struct GraphArgs {
     /// exercised edges solid, never-exercised ones grey and dashed.
     #[arg(long, value_name = "FILE")]
     pub coverage: Option<PathBuf>,
+    /// Overlay simulated traffic from FILE, written by `ivrsim simulate MENU … -o FILE`:
+    /// each edge as wide as the callers who took it (square root scale, 1 to 12 px) and
+    /// labelled with them, each node with the callers who entered it and gave up there
+    /// (per replication). One overlay at a time: not with --coverage.
+    #[arg(long, value_name = "FILE", conflicts_with = "coverage")]
+    pub traffic: Option<PathBuf>,
     /// Draw only the nodes near NODE (for large menus).
     #[arg(long, value_name = "NODE")]
     pub focus: Option<String>,
@@ -72,7 +78,8 @@ const MERMAID_MAX_TEXT: usize = 50_000;
 /// # Errors
 /// A menu that cannot be read as a menu at all or has no node that can be drawn (findings on
 /// stderr, an existing output left as it was; status 1); usage or I/O errors (unknown
-/// `--focus` node, unreadable coverage file, output not writable; status 2).
+/// `--focus` node, unreadable coverage or traffic file, traffic of another menu, output not
+/// writable; status 2).
 pub fn run(args: &GraphArgs, color: ColorChoice) -> Result<Outcome, Error> {
     let mut sources = Sources::new();
     let (menu, load_findings) = super::load_readable(&args.menu, &mut sources, color, "drawn")?;
@@ -106,6 +113,12 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> Result<Outcome, Error> {
             }
             Ok(_) => {}
             Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(path) = &args.traffic {
+        let mismatch = map.overlay_traffic(path)?;
+        if let Some(line) = mismatch.warning(&path.display().to_string(), &args.menu.display().to_string()) {
+            say!("{line}");
         }
     }
     if let Some(node) = &args.focus {
@@ -153,6 +166,13 @@ pub fn run(args: &GraphArgs, color: ColorChoice) -> Result<Outcome, Error> {
         );
         if let Some((covered, total)) = map.edge_coverage() {
             line.push_str(&format!("; {covered}/{total} edges exercised"));
+        }
+        if map.traffic.is_some() {
+            let taken = map.edges.iter().filter(|e| e.callers.is_some_and(|c| c > 0.0)).count();
+            line.push_str(&format!(
+                "; {taken}/{} edges taken by simulated callers",
+                map.edges.len()
+            ));
         }
         say!("{line}");
     }

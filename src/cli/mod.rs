@@ -55,7 +55,7 @@ pub enum Command {
     Call(call::CallArgs),
     /// Check menus before they go live: every finding, and the time to an operator.
     Check(check::CheckArgs),
-    /// Draw a menu map: SVG (default), Graphviz DOT, Mermaid or JSON, with findings and coverage.
+    /// Draw a menu map: SVG (default), Graphviz DOT, Mermaid or JSON, with findings, coverage or simulated traffic.
     Graph(graph::GraphArgs),
     /// Import a menu of Amazon Connect, Twilio Studio, FreeSWITCH, VoiceXML or Asterisk as an ivrsim menu
     /// (an Amazon Connect test case as a scenario).

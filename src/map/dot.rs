@@ -76,7 +76,14 @@ fn node_attrs(n: &MapNode, focus: bool) -> String {
         a.push("penwidth=3".into());
     }
     a.push(format!("label={}", quote(&label)));
-    a.push(format!("tooltip={}", quote(&n.text)));
+    let mut tip = n.text.clone();
+    if let Some(entered) = n.entered {
+        if !tip.is_empty() {
+            tip.push('\n');
+        }
+        tip.push_str(&super::traffic::node_line(entered, n.gave_up.unwrap_or(0.0)));
+    }
+    a.push(format!("tooltip={}", quote(&tip)));
     a.join(", ")
 }
 
@@ -128,16 +135,39 @@ pub fn render(map: &Map) -> String {
             Some(false) => (super::style::NOT_COVERED, "dashed"),
             None => (super::style::edge_colour(e.class), style),
         };
-        let _ = writeln!(
+        // With traffic: the line as wide as its callers, and their number under the label.
+        let traffic = match (e.callers, map.traffic_width(e)) {
+            (Some(c), Some(w)) => {
+                let callers = super::traffic::callers_text(c);
+                let label = if e.label.is_empty() {
+                    callers.clone()
+                } else {
+                    format!("{}\n{callers}", e.label)
+                };
+                Some((label, w, callers))
+            }
+            _ => None,
+        };
+        let label = traffic.as_ref().map_or(e.label.as_str(), |t| t.0.as_str());
+        let _ = write!(
             s,
-            "  {} -> {} [label={}, color={}, fontcolor={}, style={}];",
+            "  {} -> {} [label={}, color={}, fontcolor={}, style={}",
             quote(&e.from),
             quote(&e.to),
-            quote(&e.label),
+            quote(label),
             quote(colour),
             quote(colour),
             style
         );
+        if let Some((_, w, callers)) = &traffic {
+            let _ = write!(
+                s,
+                ", penwidth={:.1}, tooltip={}",
+                w,
+                quote(&format!("{} → {}: {callers} callers per replication", e.from, e.to))
+            );
+        }
+        s.push_str("];\n");
     }
     s.push_str("}\n");
     s

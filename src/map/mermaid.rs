@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::style::{NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
+use super::traffic::callers_text;
 use super::{EdgeClass, Kind, Map, excerpt};
 
 /// `s` inside a Mermaid `"…"` label: `#` (which starts Mermaid's entity codes), `&`, quotes
@@ -46,6 +47,14 @@ pub fn render(map: &Map) -> String {
         if n.covered == Some(false) {
             text.push_str("<br/><i>untested</i>");
         }
+        if let Some(entered) = n.entered {
+            let gave_up = n.gave_up.unwrap_or(0.0);
+            let mut t = format!("{} callers", callers_text(entered));
+            if gave_up > 0.0 {
+                t.push_str(&format!(", {} gave up", callers_text(gave_up)));
+            }
+            text.push_str(&format!("<br/><i>{}</i>", label(&t)));
+        }
         let (open, close) = match n.kind {
             Kind::Menu => ("(", ")"),
             Kind::Message => ("[", "]"),
@@ -76,10 +85,17 @@ pub fn render(map: &Map) -> String {
             (Some(false), _) | (None, EdgeClass::Failure | EdgeClass::NoOperator) => "-.->",
             (None, _) => "-->",
         };
-        let text = if e.label.is_empty() {
+        let mut words = label(&e.label);
+        if let Some(c) = e.callers {
+            if !words.is_empty() {
+                words.push_str("<br/>");
+            }
+            words.push_str(&format!("<i>{}</i>", callers_text(c)));
+        }
+        let text = if words.is_empty() {
             String::new()
         } else {
-            format!("|\"{}\"|", label(&e.label))
+            format!("|\"{words}\"|")
         };
         let _ = writeln!(s, "  {} {arrow}{text} {}", name[e.from.as_str()], name[e.to.as_str()]);
         let colour = match (e.covered, e.class) {
@@ -87,9 +103,12 @@ pub fn render(map: &Map) -> String {
             (_, EdgeClass::Choice | EdgeClass::Next) => None,
             (_, class) => Some(edge_colour(class)),
         };
-        let colour = colour.map(|c| format!("stroke:{c},color:{c}"));
-        if let Some(c) = colour {
-            styles.push(format!("  linkStyle {i} {c}"));
+        let mut style: Vec<String> = colour.map(|c| format!("stroke:{c},color:{c}")).into_iter().collect();
+        if let Some(w) = map.traffic_width(e) {
+            style.push(format!("stroke-width:{w:.1}px"));
+        }
+        if !style.is_empty() {
+            styles.push(format!("  linkStyle {i} {}", style.join(",")));
         }
     }
     for line in styles {

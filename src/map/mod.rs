@@ -7,7 +7,7 @@
 //! class (a key and its spoken keywords are one edge labelled `1 "report"`). Global keys
 //! (operator, main menu, back) are not edges of the map: they exist at nearly every node and
 //! would hide everything else; the legend names them. [`coverage`] overlays what scenarios
-//! exercised, [`Map::focus`] keeps the neighbourhood of one node, and the renderers write
+//! exercised, [`traffic`] what simulated callers did, [`Map::focus`] keeps the neighbourhood of one node, and the renderers write
 //! SVG ([`svg`], laid out by [`layout`]), Graphviz DOT ([`dot`]), Mermaid ([`mermaid`]) or
 //! JSON (the model itself, through serde). [`xml`] keeps the SVG (and the JUnit reports of
 //! `ivrsim test`) well-formed whatever the menu's texts hold.
@@ -18,6 +18,7 @@ pub mod layout;
 pub mod mermaid;
 pub mod style;
 pub mod svg;
+pub mod traffic;
 pub mod xml;
 
 use std::collections::{HashMap, VecDeque};
@@ -138,6 +139,14 @@ pub struct MapNode {
     /// With a coverage overlay: whether some scenario entered the node.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covered: Option<bool>,
+    /// With a traffic overlay: simulated callers who entered the node (each time), per
+    /// replication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered: Option<f64>,
+    /// With a traffic overlay: simulated callers who hung up at the node (in the IVR, or
+    /// waiting for a call-taker at a transfer), per replication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gave_up: Option<f64>,
 }
 
 impl MapNode {
@@ -203,6 +212,10 @@ pub struct MapEdge {
     /// With a coverage overlay: whether some scenario took the edge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covered: Option<bool>,
+    /// With a traffic overlay: simulated callers who went from `from` to `to`, per
+    /// replication (by any way between the two nodes: see [`traffic`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callers: Option<f64>,
     /// `to` names no node of the menu (E006): drawn as a reference marked missing.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub missing: bool,
@@ -252,6 +265,9 @@ pub struct Map {
     /// With a coverage overlay: the coverage file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<String>,
+    /// With a traffic overlay: the results file it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<traffic::Traffic>,
 }
 
 /// Why [`Map::focus`] failed.
@@ -463,6 +479,8 @@ impl Map {
                         }),
                     },
                     covered: None,
+                    entered: None,
+                    gave_up: None,
                 }
             })
             .collect();
@@ -483,6 +501,7 @@ impl Map {
                     class,
                     label: String::new(),
                     covered: None,
+                    callers: None,
                     missing: false,
                     parts: Vec::new(),
                 });
@@ -501,6 +520,7 @@ impl Map {
                     class,
                     label: String::new(),
                     covered: None,
+                    callers: None,
                     missing: true,
                     parts: Vec::new(),
                 });
@@ -531,6 +551,7 @@ impl Map {
             global_keys,
             focus: None,
             coverage: None,
+            traffic: None,
         }
     }
 

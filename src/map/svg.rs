@@ -14,7 +14,7 @@ use svg::Document;
 use svg::node::element::{Definitions, Element, Group, Marker, Path, Polygon, Rectangle, Style, Text, Title};
 
 use super::layout::{GAP_X, Item, Layout, Rect, reference_text};
-use super::{EdgeClass, Kind, Map, MapEdge, MapNode, excerpt};
+use super::{EdgeClass, Kind, Map, MapEdge, MapNode, excerpt, traffic};
 use crate::source::{printable, printable_line};
 
 /// Space around the drawing, px.
@@ -29,8 +29,9 @@ const SMALL_PX: f64 = 11.0;
 /// estimate: SVG has no text measurement; the boxes are sized for it).
 const ADVANCE: f64 = 0.6;
 
-/// The style sheet: fonts, and the [`super::style`] palette by class.
-fn style_sheet() -> String {
+/// The style sheet: fonts, and the [`super::style`] palette by class; with a traffic
+/// overlay, its classes too.
+fn style_sheet(traffic: bool) -> String {
     use super::style::{FOCUS, NOT_COVERED, TRAPPED, UNTESTED, edge_colour, kind_colours};
     let mut css = String::from(
         r#"
@@ -82,6 +83,11 @@ text { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; fill: #1
 .legend-box {{ fill: #ffffff; stroke: #d1d5db; }}
 "#
     ));
+    if traffic {
+        css.push_str(
+            ".no-traffic { opacity: 0.45; }\n.edge text.traffic { font-size: 11px; font-style: italic; fill: #374151; }\n",
+        );
+    }
     css
 }
 
@@ -217,6 +223,9 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
     if n.covered == Some(false) {
         tip.push_str("\nno scenario enters this node");
     }
+    if let Some(entered) = n.entered {
+        tip.push_str(&format!("\n{}", traffic::node_line(entered, n.gave_up.unwrap_or(0.0))));
+    }
     let mut g = Group::new()
         .set("class", node_classes(n, focus))
         .set("id", format!("node-{}", printable_line(&n.id)))
@@ -251,16 +260,29 @@ fn node_group(n: &MapNode, b: Rect, focus: bool) -> Group {
 
 fn edge_classes(e: &MapEdge) -> String {
     let class = edge_class_name(e.class);
-    match e.covered {
+    let mut c = match e.covered {
         Some(true) => format!("edge {class} covered"),
         Some(false) => format!("edge {class} not-covered"),
         None => format!("edge {class}"),
+    };
+    if e.callers == Some(0.0) {
+        c.push_str(" no-traffic");
+    }
+    c
+}
+
+/// The arrowhead of `e`; with a traffic overlay (`width`, px), one sized for the line.
+fn marker_for(e: &MapEdge, width: Option<f64>) -> String {
+    let class = if e.covered == Some(false) { None } else { Some(e.class) };
+    match width {
+        Some(w) => format!("url(#arrow-{}-w{})", marker_id(class), marker_size(w)),
+        None => format!("url(#arrow-{})", marker_id(class)),
     }
 }
 
-fn marker_for(e: &MapEdge) -> String {
-    let class = if e.covered == Some(false) { None } else { Some(e.class) };
-    format!("url(#arrow-{})", marker_id(class))
+/// The arrowhead size step of a traffic line `w` px wide: its width rounded, 1 to 12.
+fn marker_size(w: f64) -> u32 {
+    w.round().clamp(1.0, traffic::MAX_WIDTH) as u32
 }
 
 /// Length of the straight end of every edge, px: its label sits above it, so no edge
@@ -269,7 +291,9 @@ const STRAIGHT: f64 = GAP_X * 0.7;
 
 /// An edge from the right middle of `a` to the left middle of `b`: an S-curve to the row of
 /// `b`, then straight for [`STRAIGHT`] px with the label above that part.
-fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
+/// With a traffic overlay, `width` is the line's width (px): the label moves above it and
+/// the callers are written under it.
+fn edge_group(e: &MapEdge, a: Rect, b: Rect, width: Option<f64>) -> Group {
     let (x1, y1) = (a.x + a.w, a.y + a.h / 2.0);
     let (x2, y2) = (b.x - 2.0, b.y + b.h / 2.0);
     let xm = x2 - STRAIGHT;
@@ -296,17 +320,31 @@ fn edge_group(e: &MapEdge, a: Rect, b: Rect) -> Group {
         Some(false) => tip.push_str(" (never exercised by the scenarios)"),
         None => {}
     }
-    let mut g = Group::new()
-        .set("class", edge_classes(e))
-        .add(title(&tip))
-        .add(Path::new().set("d", d).set("marker-end", marker_for(e)));
+    if let Some(c) = e.callers {
+        tip.push_str(&format!(
+            "\nsimulated: {} callers per replication from {} to {}",
+            traffic::callers_text(c),
+            e.from,
+            e.to
+        ));
+    }
+    let mut path = Path::new().set("d", d).set("marker-end", marker_for(e, width));
+    if let Some(w) = width {
+        // Inline, so that it wins over the style sheet's width.
+        path = path.set("style", format!("stroke-width:{}", r(w)));
+    }
+    let half = width.map_or(0.0, |w| w / 2.0);
+    let mut g = Group::new().set("class", edge_classes(e)).add(title(&tip)).add(path);
     if !e.label.is_empty() {
         let label = excerpt(&e.label, fit(STRAIGHT - 10.0, LABEL_PX));
         g = g.add(
-            text(x2 - 8.0, y2 - 5.0, "", &label)
+            text(x2 - 8.0, y2 - 5.0 - half, "", &label)
                 .set("text-anchor", "end")
                 .set("class", "label"),
         );
+    }
+    if let Some(c) = e.callers {
+        g = g.add(text(x2 - 8.0, y2 + half + 12.0, "traffic", &traffic::callers_text(c)).set("text-anchor", "end"));
     }
     g
 }
@@ -350,6 +388,20 @@ fn legend(map: &Map) -> (Group, f64, f64) {
     });
     if unreachable > 0 {
         facts.push(format!("{unreachable} unreachable"));
+    }
+    if let (Some(t), Some(busiest)) = (&map.traffic, map.busiest_edge()) {
+        let reps = match t.replications {
+            Some(r) => format!(", mean of {r} replication{}", if r == 1 { "" } else { "s" }),
+            None => String::new(),
+        };
+        facts.push(format!(
+            "simulated traffic from {}: callers per replication{reps}; line width by the square root of callers, \
+             {}–{} px (widest: {} callers); callers who used global keys count at nodes, not on edges",
+            t.file,
+            traffic::MIN_WIDTH,
+            traffic::MAX_WIDTH,
+            traffic::callers_text(busiest)
+        ));
     }
     if let (Some(file), Some((covered, total))) = (&map.coverage, map.edge_coverage()) {
         let nodes = map.nodes.iter().filter(|n| n.covered == Some(true)).count();
@@ -412,6 +464,7 @@ fn legend(map: &Map) -> (Group, f64, f64) {
             class,
             label: String::new(),
             covered,
+            callers: None,
             missing: false,
             parts: Vec::new(),
         };
@@ -419,7 +472,7 @@ fn legend(map: &Map) -> (Group, f64, f64) {
         g = std::mem::take(&mut g).add(
             Group::new()
                 .set("class", edge_classes(&sample))
-                .add(Path::new().set("d", d).set("marker-end", marker_for(&sample)))
+                .add(Path::new().set("d", d).set("marker-end", marker_for(&sample, None)))
                 .add(text(*x + 52.0, y + 4.0, "small", label)),
         );
         *x += 52.0 + text_width(label, SMALL_PX) + 22.0;
@@ -491,9 +544,23 @@ pub fn render(map: &Map) -> String {
     let (legend, legend_h, legend_w) = legend(map);
     let mut edges = Group::new().set("class", "edges");
     let mut nodes = Group::new().set("class", "nodes");
+    // Arrowheads of traffic lines, one per class and width step used.
+    let mut sized: Vec<(&'static str, EdgeClass, u32)> = Vec::new();
     for link in &layout.links {
         let e = &map.edges[link.edge];
-        edges = edges.add(edge_group(e, layout.boxes[link.from].rect, layout.boxes[link.to].rect));
+        let width = map.traffic_width(e);
+        if let Some(w) = width {
+            let m = (marker_id(Some(e.class)), e.class, marker_size(w));
+            if !sized.contains(&m) {
+                sized.push(m);
+            }
+        }
+        edges = edges.add(edge_group(
+            e,
+            layout.boxes[link.from].rect,
+            layout.boxes[link.to].rect,
+            width,
+        ));
     }
     for placed in &layout.boxes {
         let b = placed.rect;
@@ -549,12 +616,22 @@ pub fn render(map: &Map) -> String {
     for class in EdgeClass::ALL {
         defs = defs.add(arrow(marker_id(Some(class)), super::style::edge_colour(class)));
     }
+    for (name, class, size) in sized {
+        // In px, not line widths: a 12 px line would otherwise get an 84 px head.
+        let px = 6.0 + 1.5 * f64::from(size);
+        defs = defs.add(
+            arrow(&format!("{name}-w{size}"), super::style::edge_colour(class))
+                .set("markerUnits", "userSpaceOnUse")
+                .set("markerWidth", px)
+                .set("markerHeight", px),
+        );
+    }
     let doc = Document::new()
         .set("width", width)
         .set("height", height)
         .set("viewBox", format!("0 0 {width} {height}"))
         .add(title(&format!("Menu map of {} ({})", map.menu, map.file)))
-        .add(Style::new(style_sheet()))
+        .add(Style::new(style_sheet(map.traffic.is_some())))
         .add(defs)
         .add(
             Rectangle::new()

@@ -8,7 +8,8 @@
 //! - [`walk`]: a caller's way through the menu on [`crate::engine::Call`], driven like a
 //!   scenario's caller, each distinct way computed once and reused;
 //! - [`erlang`]: exact queueing formulas (Erlang B, C, A) the results are checked against and
-//!   the staffing search starts from.
+//!   the staffing search starts from;
+//! - [`svg`]: the SVG report a hotline manager reads.
 
 pub mod dist;
 pub mod erlang;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod run;
 pub mod staffing;
 pub mod stats;
+pub mod svg;
 pub mod walk;
 
 #[cfg(test)]

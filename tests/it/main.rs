@@ -12,6 +12,7 @@ mod docs;
 mod edges;
 mod generate;
 mod graph;
+mod graph_traffic;
 mod import_asterisk;
 mod import_cli;
 mod import_connect;
