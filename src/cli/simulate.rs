@@ -164,7 +164,7 @@ pub fn run(args: &SimulateArgs, color: ColorChoice) -> Result<Outcome, Error> {
         crate::atomic::write(path, format!("{json}\n").as_bytes()).map_err(|e| WriteError::file(path, e))?;
     }
     if let Some(path) = &args.svg {
-        let svg = crate::simulate::report::svg_placeholder(&report);
+        let svg = crate::simulate::svg::render(&report);
         crate::atomic::write(path, svg.as_bytes()).map_err(|e| WriteError::file(path, e))?;
     }
     let text = match args.format {

@@ -500,6 +500,3 @@ impl Report {
         }
     }
 }
-pub fn svg_placeholder(_r: &Report) -> String {
-    String::new()
-}

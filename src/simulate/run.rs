@@ -49,12 +49,16 @@ pub fn replication_seed(seed: u64, r: u32) -> u64 {
     z ^ (z >> 31)
 }
 
+/// One replication's funnel: callers entering each node (menu order), per edge `(from, to)`
+/// (node indexes), giving up at each node.
+pub type RepFunnel = (Vec<u64>, HashMap<(u32, u32), u64>, Vec<u64>);
+
 /// One replication's results and its funnel.
 pub struct Replication {
     /// What the event loop measured.
     pub result: RepResult,
-    /// Callers entering each node (menu order), per edge `(from, to)`, giving up per node.
-    pub funnel: (Vec<u64>, HashMap<(u32, u32), u64>, Vec<u64>),
+    /// See [`RepFunnel`].
+    pub funnel: RepFunnel,
     /// Walks computed on the engine.
     pub walks_computed: u64,
 }

@@ -16,6 +16,11 @@
 //! Since adding call-takers in one interval helps the next (fewer callers left waiting), the
 //! search only ever adds, and the first plan that meets the goal everywhere is the answer.
 
+#![allow(
+    clippy::needless_range_loop,
+    reason = "groups, day profiles and slots index several parallel tables at once"
+)]
+
 use serde::{Deserialize, Serialize};
 
 use super::erlang;
