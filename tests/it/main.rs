@@ -33,6 +33,7 @@ mod scenario_steps;
 mod scenarios;
 mod schema;
 mod shift;
+mod simulate;
 mod terminal_text;
 mod traffic;
 mod training;
