@@ -81,6 +81,9 @@ pub struct RepResult {
     pub events: u64,
     /// Callers who called (warm-up included).
     pub callers: u64,
+    /// Most callers in the system at once (the caller table's size): memory for callers is
+    /// this, not the number who called.
+    pub peak_callers: usize,
     /// Simulated seconds (warm-up included).
     pub simulated: f64,
 }
@@ -279,6 +282,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                 interval_waiting: vec![0.0; intervals],
                 events: 0,
                 callers: 0,
+                peak_callers: 0,
                 simulated: 0.0,
             },
             waiting_now: 0,
@@ -898,6 +902,7 @@ impl<'a, 'm> Sim<'a, 'm> {
         }
         self.out.simulated = self.now;
         self.out.callers = self.arrived;
+        self.out.peak_callers = self.callers.len();
         self.out
     }
 }

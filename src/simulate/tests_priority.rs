@@ -154,3 +154,47 @@ nodes:
         "every queued caller answered, but those the day's end cut"
     );
 }
+
+#[test]
+fn a_year_at_the_hotlines_scale_runs_in_flat_memory() {
+    // The bundled hotline and its week of traffic, for a week and for a year: the callers in
+    // the system at once and the walks kept do not grow with the callers who called (only
+    // the per-interval tallies grow, with the days).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = crate::source::Sources::new();
+    let m = crate::menu::load_menu(&root.join("menus/hotline.yaml"), &mut sources)
+        .expect("read")
+        .menu
+        .expect("the hotline");
+    let timings = PromptTimings::text_only();
+    let (t, diags) = crate::simulate::load::load_traffic(
+        &root.join("scenarios/traffic/hotline-week.yaml"),
+        &mut sources,
+        Some((&m, &timings)),
+    )
+    .expect("read");
+    let t = t.unwrap_or_else(|| panic!("{diags:?}"));
+    let input = crate::simulate::run::Input {
+        menu: Some((&m, &timings)),
+        traffic: &t,
+    };
+    let run = |days: f64| {
+        let opts = crate::simulate::run::Options {
+            length: RunLength {
+                days,
+                max_callers: None,
+            },
+            seed: 3,
+            replications: 1,
+        };
+        let seg = crate::simulate::run::segments(input, &opts);
+        let mut walks = crate::simulate::run::new_walks(input);
+        let rep = crate::simulate::run::replicate(input, walks.as_mut(), &seg, &opts, 0);
+        (rep.result, walks.map_or(0, |w| w.stages().len()))
+    };
+    let (week, week_walks) = run(7.0);
+    let (year, year_walks) = run(365.0);
+    assert!(year.callers > 50 * week.callers / 2, "{} vs {}", year.callers, week.callers);
+    assert!(year.peak_callers < 2 * week.peak_callers.max(20), "{} vs {}", year.peak_callers, week.peak_callers);
+    assert!(year_walks < 4 * week_walks, "{year_walks} walks kept vs {week_walks}");
+}
