@@ -71,26 +71,13 @@ if [[ -n ${SIMPY_ONLY:-} ]]; then
   exit 0
 fi
 
-out=$(timed "$bin" simulate --traffic "$model" --callers "$customers" --seed "$seed" --format json)
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+out=$(timed "$bin" simulate --traffic "$model" --callers "$customers" --seed "$seed" --replications 1 --days 2 -o "$results" --format json)
 ivrsim_s=$(tail -1 <<<"$out")
 ivrsim_json=$(head -n -1 <<<"$out")
-# The mean wait of all callers: the first `asa` or `mean_wait` number found in the results.
-ivrsim_wait=$("$py" -c '
-import json, sys
-def find(v):
-    if isinstance(v, dict):
-        for k in ("asa", "mean_wait", "asa_s", "mean_wait_s"):
-            if isinstance(v.get(k), (int, float)):
-                return v[k]
-        v = list(v.values())
-    if isinstance(v, list):
-        for x in v:
-            r = find(x)
-            if r is not None:
-                return r
-    return None
-w = find(json.loads(sys.argv[1]))
-print("?" if w is None else f"{w:.4f}")' "$ivrsim_json" 2>/dev/null || echo "?")
+# The mean wait of all callers (all are answered in M/M/c): the results' `total.asa_s`.
+ivrsim_wait=$("$py" -c 'import json, sys; print(format(json.load(open(sys.argv[1]))["total"]["asa_s"]["mean"], ".4f"))' "$results" 2>/dev/null || echo "?")
 awk -v n="$customers" -v s="$ivrsim_s" -v w="$ivrsim_wait" 'BEGIN {
   if (s <= 0) s = 0.01;
   printf "ivrsim: %8.2f s  %12.0f callers/s  mean wait %s s\n", s, n / s, w }'
