@@ -159,7 +159,12 @@ pub fn run(args: &SimulateArgs, color: ColorChoice) -> Result<Outcome, Error> {
         rayon::current_num_threads(),
         report.walks_computed
     );
-    let json = serde_json::to_string_pretty(&report).map_err(WriteError::Encode)?;
+    // The JSON of a year holds 17,520 intervals: made only when asked for.
+    let json = if args.output.is_some() || args.format == Format::Json {
+        serde_json::to_string_pretty(&report).map_err(WriteError::Encode)?
+    } else {
+        String::new()
+    };
     if let Some(path) = &args.output {
         crate::atomic::write(path, format!("{json}\n").as_bytes()).map_err(|e| WriteError::file(path, e))?;
     }

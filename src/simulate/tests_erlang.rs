@@ -94,7 +94,13 @@ fn check(case: &Case) {
             let e = ErlangC::new(case.c, lambda, mu);
             agree("P(wait)", case, p_wait, e.p_wait(), share(e.p_wait()));
             agree("ASA", case, asa, e.asa(), 1e-9);
-            agree("service level 20 s", case, sl, e.service_level(sl_t), share(e.service_level(sl_t)));
+            agree(
+                "service level 20 s",
+                case,
+                sl,
+                e.service_level(sl_t),
+                share(e.service_level(sl_t)),
+            );
             agree("occupancy", case, occ, e.occupancy(), 1e-9);
             for p in [0.5, 0.9, 0.99] {
                 let xs = reps.iter().map(|r| quantile(&r.waits, p));
@@ -107,7 +113,13 @@ fn check(case: &Case) {
             agree("P(wait)", case, p_wait, e.p_wait(), share(e.p_wait()));
             agree("abandonment", case, ab, e.p_abandon(), share(e.p_abandon()));
             agree("ASA", case, asa, e.asa(), 1e-9);
-            agree("service level 20 s", case, sl, e.answered_within(sl_t), share(e.answered_within(sl_t)));
+            agree(
+                "service level 20 s",
+                case,
+                sl,
+                e.answered_within(sl_t),
+                share(e.answered_within(sl_t)),
+            );
             agree("occupancy", case, occ, e.occupancy(), 1e-9);
             for p in [0.5, 0.9, 0.99] {
                 let xs = reps.iter().map(|r| quantile(&r.waits, p));

@@ -194,7 +194,17 @@ fn a_year_at_the_hotlines_scale_runs_in_flat_memory() {
     };
     let (week, week_walks) = run(7.0);
     let (year, year_walks) = run(365.0);
-    assert!(year.callers > 50 * week.callers / 2, "{} vs {}", year.callers, week.callers);
-    assert!(year.peak_callers < 2 * week.peak_callers.max(20), "{} vs {}", year.peak_callers, week.peak_callers);
+    assert!(
+        year.callers > 50 * week.callers / 2,
+        "{} vs {}",
+        year.callers,
+        week.callers
+    );
+    assert!(
+        year.peak_callers < 2 * week.peak_callers.max(20),
+        "{} vs {}",
+        year.peak_callers,
+        week.peak_callers
+    );
     assert!(year_walks < 4 * week_walks, "{year_walks} walks kept vs {week_walks}");
 }

@@ -25,7 +25,14 @@ fn a_week_on_the_hotline_prints_a_report_and_writes_json_and_svg() {
         svg.to_str().unwrap(),
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    for part in ["Callers (per replication)", "Queues", "urgent", "By hour of the day", "Funnel", "containment %"] {
+    for part in [
+        "Callers (per replication)",
+        "Queues",
+        "urgent",
+        "By hour of the day",
+        "Funnel",
+        "containment %",
+    ] {
         assert!(out.stdout.contains(part), "no `{part}` in\n{}", out.stdout);
     }
     assert!(out.stderr.contains("simulated"), "{}", out.stderr);
@@ -66,8 +73,18 @@ fn run_threads(threads: &str, args: &[&str]) -> String {
 #[test]
 fn the_same_seed_gives_the_same_results_on_any_number_of_threads() {
     let args = [
-        "simulate", "menus/hotline.yaml", "--traffic", WEEK, "--days", "2", "--replications", "4", "--seed", "9",
-        "--format", "json",
+        "simulate",
+        "menus/hotline.yaml",
+        "--traffic",
+        WEEK,
+        "--days",
+        "2",
+        "--replications",
+        "4",
+        "--seed",
+        "9",
+        "--format",
+        "json",
     ];
     let one = run_threads("1", &args);
     let two = run_threads("2", &args);
@@ -116,7 +133,11 @@ fn staff_for_proposes_a_plan_beside_the_erlang_estimate() {
         "sl=80/20,abandon<=5%",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("Staffing for sl=80/20,abandon<=5%"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Staffing for sl=80/20,abandon<=5%"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("simulated  Erlang  given"), "{}", out.stdout);
     assert!(out.stdout.contains("priority team"), "{}", out.stdout);
 }
@@ -133,7 +154,11 @@ fn bad_traffic_files_are_findings_at_their_place() {
         let out = ivrsim(&["simulate", "--traffic", &path, "--days", "1", "--replications", "1"]);
         assert_eq!(out.code, 1, "{file}: {}", out.stderr);
         assert!(out.stderr.contains(place), "{file}: no `{place}` in\n{}", out.stderr);
-        assert!(out.stderr.to_lowercase().contains(words), "{file}: no `{words}` in\n{}", out.stderr);
+        assert!(
+            out.stderr.to_lowercase().contains(words),
+            "{file}: no `{words}` in\n{}",
+            out.stderr
+        );
         assert!(out.stderr.contains("nothing was simulated"), "{}", out.stderr);
         assert!(out.stdout.is_empty());
     }
