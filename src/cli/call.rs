@@ -10,7 +10,7 @@ use clap::Args;
 use crate::call::{Session, SessionOptions, pipe};
 use crate::diag::ColorChoice;
 use crate::engine::{CallClock, CallStart};
-use crate::error::{Error, Outcome, UsageError, WriteError};
+use crate::error::{Error, Outcome, UsageError};
 
 /// Arguments of `ivrsim call`.
 #[derive(Debug, Args)]
@@ -82,18 +82,6 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     Ok((k.to_owned(), v.to_owned()))
 }
 
-/// Refuses an output the call could not write (a missing folder, a folder, a file the call
-/// reads: see [`crate::atomic::check_target`]) before the call, so a rehearsal is not lost to
-/// a typo in the path.
-fn check_output(flag: &'static str, path: &std::path::Path) -> Result<(), UsageError> {
-    crate::atomic::check_target(path)
-        .map(|_| ())
-        .map_err(|e| UsageError::Output {
-            flag,
-            source: WriteError::file(path, e),
-        })
-}
-
 /// Runs the call: [`Outcome::Success`] when it ran, [`Outcome::Interrupted`] when SIGINT,
 /// SIGTERM or SIGHUP ended it (the files written; Ctrl-C in a terminal is a way out, not an
 /// interruption).
@@ -119,7 +107,7 @@ pub fn run(args: &CallArgs, color: ColorChoice) -> Result<Outcome, Error> {
     ];
     for (flag, out) in outputs {
         if let Some(p) = out {
-            check_output(flag, p)?;
+            super::check_output(flag, p)?;
         }
     }
     for (i, (flag_a, a)) in outputs.iter().enumerate() {

@@ -275,6 +275,18 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     a == b || resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb))
 }
 
+/// Refuses an output a command could not write (a missing folder, a folder, a file the
+/// command reads: see [`crate::atomic::check_target`]) before the work, so a long run is not
+/// lost to a typo in the path.
+pub(crate) fn check_output(flag: &'static str, path: &std::path::Path) -> Result<(), crate::error::UsageError> {
+    crate::atomic::check_target(path)
+        .map(|_| ())
+        .map_err(|e| crate::error::UsageError::Output {
+            flag,
+            source: crate::error::WriteError::file(path, e),
+        })
+}
+
 /// Whether two outputs of one command would write over each other: they name the same file
 /// (see `same_file`) and it is not a device or pipe (`/dev/null` takes both as they come).
 pub(super) fn same_output(a: &std::path::Path, b: &std::path::Path) -> bool {

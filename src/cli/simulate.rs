@@ -67,6 +67,11 @@ pub const MAX_DAYS: f64 = 366.0;
 /// Most replications.
 pub const MAX_REPLICATIONS: u32 = 10_000;
 
+/// Most replications × days: each replication keeps its per-interval results until they are
+/// pooled (about 30 KB a day), so this bounds memory (10 replications of a year, 500 of a
+/// week: a few hundred MB at most).
+pub const MAX_REPLICATION_DAYS: f64 = 3_660.0;
+
 /// Runs the simulation.
 ///
 /// # Errors
@@ -84,6 +89,13 @@ pub fn run(args: &SimulateArgs, color: ColorChoice) -> Result<Outcome, Error> {
         return Err(UsageError::Flag(format!(
             "--replications {} must be 1 to {MAX_REPLICATIONS}",
             args.replications
+        ))
+        .into());
+    }
+    if f64::from(args.replications) * args.days > MAX_REPLICATION_DAYS {
+        return Err(UsageError::Flag(format!(
+            "--replications {} × --days {} is more than {MAX_REPLICATION_DAYS} replication-days (each keeps its intervals in memory until pooled): give fewer of either",
+            args.replications, args.days
         ))
         .into());
     }
@@ -118,6 +130,13 @@ pub fn run(args: &SimulateArgs, color: ColorChoice) -> Result<Outcome, Error> {
             path: args.traffic.clone(),
         });
     };
+    // Before the work: an output that cannot be written (or names an input) is refused now.
+    if let Some(p) = &args.output {
+        super::check_output("--output", p)?;
+    }
+    if let Some(p) = &args.svg {
+        super::check_output("--svg", p)?;
+    }
     let input = Input {
         menu,
         traffic: &traffic,
@@ -178,6 +197,13 @@ pub fn run(args: &SimulateArgs, color: ColorChoice) -> Result<Outcome, Error> {
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).map_err(WriteError::Stdout)?;
+    if report.overloaded {
+        say!(
+            "error: overloaded: {} callers were in the system at once and arrivals stopped there; the queues grow without end (add call-takers, or give callers a `patience`)",
+            crate::simulate::events::MAX_IN_SYSTEM
+        );
+        return Ok(Outcome::Findings);
+    }
     Ok(Outcome::Success)
 }
 

@@ -34,12 +34,20 @@ use super::walk::{Answer, Behaviour, End, MAX_ANSWERS, Mistake, StageKind, Walks
 use crate::menu::{NodeId, Priority};
 use crate::rules::queue::has_room;
 
+/// Most callers in the system at once (in the IVR, waiting, or being answered), per
+/// replication. Past it no more callers arrive and the run is marked overloaded
+/// ([`RepResult::overloaded`]): the queues grow without end (more callers than the
+/// call-takers can answer, and no patience to bound them), and each waiting caller takes
+/// memory. A year of the bundled hotline peaks at a few dozen.
+pub const MAX_IN_SYSTEM: usize = 1_000_000;
+
 /// How long a run lasts and how it is seeded.
 #[derive(Clone, Copy, Debug)]
 pub struct RunLength {
     /// Simulated days after the warm-up.
     pub days: f64,
-    /// Stop arriving after this many callers (then run until every caller is done).
+    /// Stop arriving after this many callers counted (after the warm-up), then run until
+    /// every caller is done.
     pub max_callers: Option<u64>,
 }
 
@@ -84,6 +92,8 @@ pub struct RepResult {
     /// Most callers in the system at once (the caller table's size): memory for callers is
     /// this, not the number who called.
     pub peak_callers: usize,
+    /// [`MAX_IN_SYSTEM`] callers were in the system at once, and arrivals stopped there.
+    pub overloaded: bool,
     /// Simulated seconds (warm-up included).
     pub simulated: f64,
 }
@@ -197,6 +207,8 @@ pub struct Sim<'a, 'm> {
     slot: u64,
     rate: f64,
     arrived: u64,
+    /// Callers who called after the warm-up (those `max_callers` counts).
+    counted: u64,
     active: u64,
     length: RunLength,
     segments: &'a super::hours::Segments,
@@ -262,6 +274,7 @@ impl<'a, 'm> Sim<'a, 'm> {
             slot: 0,
             rate: 0.0,
             arrived: 0,
+            counted: 0,
             active: 0,
             length,
             segments,
@@ -283,6 +296,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                 events: 0,
                 callers: 0,
                 peak_callers: 0,
+                overloaded: false,
                 simulated: 0.0,
             },
             waiting_now: 0,
@@ -304,7 +318,7 @@ impl<'a, 'm> Sim<'a, 'm> {
         }
         let mut end = self.end;
         while let Some(s) = self.heap.pop() {
-            let stop_arrivals = self.length.max_callers.is_some_and(|m| self.arrived >= m);
+            let stop_arrivals = self.length.max_callers.is_some_and(|m| self.counted >= m);
             if stop_arrivals && self.active == 0 {
                 end = self.now;
                 break;
@@ -373,7 +387,7 @@ impl<'a, 'm> Sim<'a, 'm> {
         if self.given.is_some() {
             return;
         }
-        if self.rate <= 0.0 || self.length.max_callers.is_some_and(|m| self.arrived >= m) {
+        if self.rate <= 0.0 || self.length.max_callers.is_some_and(|m| self.counted >= m) {
             return;
         }
         let u: f64 = self.rng.random();
@@ -393,7 +407,15 @@ impl<'a, 'm> Sim<'a, 'm> {
 
     fn arrival(&mut self) {
         let slot_end = self.slot as f64 * self.slot_len();
+        if self.active as usize >= MAX_IN_SYSTEM {
+            // Overloaded: no more arrivals (the run's results say so); the next interval's
+            // start does not restart them either.
+            self.out.overloaded = true;
+            self.given = Some(VecDeque::new());
+            return;
+        }
         self.arrived += 1;
+        self.counted += u64::from(self.now >= self.warm_up);
         self.active += 1;
         let interval = self.interval_of(self.now);
         let id = self.new_caller(interval);
@@ -584,7 +606,7 @@ impl<'a, 'm> Sim<'a, 'm> {
                     self.wake(q as usize);
                 }
             }
-            End::Other => {}
+            End::Other => self.count(id, |t| t.other_end += 1, false),
         }
         self.release(id);
     }

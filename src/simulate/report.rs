@@ -20,7 +20,7 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const NOISY_BELOW: f64 = 30.0;
 
 /// The measures of a cohort, in report order: (name, what it is).
-pub const MEASURES: [(&str, &str); 27] = [
+pub const MEASURES: [(&str, &str); 28] = [
     ("offered", "callers who called"),
     ("contained", "served in the IVR: the menu ended the call by design"),
     ("containment", "contained ÷ offered"),
@@ -57,6 +57,10 @@ pub const MEASURES: [(&str, &str); 27] = [
     ("wait_p99_s", "99th percentile wait of answered callers, seconds"),
     ("occupancy", "call-taker time busy (talk and wrap-up) ÷ time on shift"),
     ("in_progress", "still in the IVR or waiting when the run ended"),
+    (
+        "other_end",
+        "ended otherwise: round `when_no_operator` plans without end, or at the call's maximum length",
+    ),
 ];
 
 /// One replication's value of each of [`MEASURES`] (NaN where undefined: a share of none).
@@ -93,6 +97,7 @@ pub fn sample(t: &Tally, waits: Option<&Histogram<u64>>, occ: Option<&Occupancy>
         pct(0.99),
         occ.and_then(Occupancy::share).unwrap_or(f64::NAN),
         n(t.in_progress),
+        n(t.other_end),
     ]
 }
 
@@ -203,6 +208,11 @@ pub struct Report {
     pub wait_distribution: Vec<WaitBucket>,
     /// The funnel through the menu.
     pub funnel: Funnel,
+    /// Some replication had [`super::events::MAX_IN_SYSTEM`] callers in the system at once
+    /// and stopped taking arrivals: the queues grow without end, the results understate the
+    /// load.
+    #[serde(default)]
+    pub overloaded: bool,
     /// A staffing plan, when `--staff-for` asked for one.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub staffing: Option<super::staffing::Plan>,
@@ -316,10 +326,15 @@ impl Report {
             self.menu.as_deref().unwrap_or("a bare queue"),
             self.traffic
         );
+        let days = if self.days.fract() == 0.0 {
+            format!("{}", self.days)
+        } else {
+            format!("{:.2}", self.days)
+        };
         let _ = writeln!(
             o,
             "  {} day(s) from {}, {} replication(s), seed {}, {}-minute intervals; warm-up {} h (not counted)",
-            self.days,
+            days,
             self.start,
             self.replications,
             self.seed,
@@ -328,15 +343,32 @@ impl Report {
         );
         let _ = writeln!(
             o,
-            "  service level goal: {:.0} % answered within {:.0} s; ± is the 95 % confidence interval over replications",
+            "  service level goal: {:.0} % answered within {:.0} s{}",
             sl.target * 100.0,
-            sl.threshold_s
+            sl.threshold_s,
+            if self.replications > 1 {
+                "; ± is the 95 % confidence interval over replications"
+            } else {
+                " (one replication: no confidence intervals)"
+            }
         );
+        if self.staffing.is_some() {
+            let _ = writeln!(
+                o,
+                "  the results below are for the proposed staffing plan (at the end), not the traffic file's shifts"
+            );
+        }
+        if self.overloaded {
+            let _ = writeln!(
+                o,
+                "  OVERLOADED: a million callers were in the system at once and arrivals stopped; the queues grow without end (add call-takers or give callers a patience)"
+            );
+        }
         let _ = writeln!(o);
         let t = &self.total;
         let g = |k: &str| t.get(k);
         let _ = writeln!(o, "Callers (per replication)");
-        let rows: [(&str, &str, usize, f64); 12] = [
+        let rows: [(&str, &str, usize, f64); 14] = [
             ("offered", "offered", 0, 1.0),
             ("contained in the IVR", "contained", 0, 1.0),
             ("containment %", "containment", 1, 100.0),
@@ -349,6 +381,8 @@ impl Report {
             ("  after no-match", "handed_off_no_match", 0, 1.0),
             ("time in the IVR (s)", "time_in_ivr_s", 1, 1.0),
             ("callbacks requested", "callbacks", 0, 1.0),
+            ("ended round plans / at max length", "other_end", 0, 1.0),
+            ("still in progress at the end", "in_progress", 0, 1.0),
         ];
         for (label, key, d, scale) in rows {
             let _ = writeln!(o, "  {label:<28} {}", fmt_est(g(key), d, scale));

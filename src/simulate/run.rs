@@ -91,10 +91,11 @@ pub fn replicate<'m>(
             continue;
         }
         let stage = walks.get(id as u32);
-        for (i, node) in stage.nodes.iter().enumerate() {
+        for (i, &(node, by_global)) in stage.nodes.iter().enumerate() {
             entered[node.index()] += count;
-            if i > 0 {
-                *edges.entry((stage.nodes[i - 1].0, node.0)).or_insert(0) += count;
+            // A global key is no edge of the map: its callers count at the nodes only.
+            if i > 0 && !by_global {
+                *edges.entry((stage.nodes[i - 1].0.0, node.0)).or_insert(0) += count;
             }
         }
         if stage.kind == StageKind::Ended(End::Abandoned)
@@ -224,7 +225,10 @@ pub fn pool(input: Input<'_>, opts: &Options, names: (Option<String>, String), r
             staffed_hours: mean_of(&|r| r.groups[g].staffed) / 3600.0,
         })
         .collect();
-    let n_intervals = reps.first().map_or(0, |r| r.result.intervals.len());
+    // A run stopped by a caller limit ends before its days: intervals after its end are left out.
+    let simulated = reps.iter().map(|r| r.result.simulated).fold(0.0, f64::max);
+    let ran = ((simulated - t.warm_up).max(0.0) / f64::from(t.interval)).ceil() as usize;
+    let n_intervals = reps.first().map_or(0, |r| r.result.intervals.len()).min(ran.max(1));
     let zero = t.start.to_datetime(jiff::civil::Time::midnight());
     let intervals = (0..n_intervals)
         .map(|i| {
@@ -255,7 +259,11 @@ pub fn pool(input: Input<'_>, opts: &Options, names: (Option<String>, String), r
         seed: opts.seed,
         replications: reps.len() as u32,
         start: t.start.to_string(),
-        days: opts.length.days,
+        days: if opts.length.max_callers.is_some() {
+            ((simulated - t.warm_up).max(0.0) / 86_400.0).min(opts.length.days)
+        } else {
+            opts.length.days
+        },
         warm_up_s: t.warm_up,
         interval_s: t.interval,
         service_level: ServiceLevel {
@@ -271,6 +279,7 @@ pub fn pool(input: Input<'_>, opts: &Options, names: (Option<String>, String), r
         intervals,
         wait_distribution: wait_buckets(&pooled),
         funnel: funnel(input.menu.map(|m| m.0), reps),
+        overloaded: reps.iter().any(|r| r.result.overloaded),
         staffing: None,
     }
 }

@@ -63,9 +63,9 @@ impl Goal {
                     .trim_end_matches('s')
                     .parse()
                     .map_err(|_| format!("`{secs}` in `{part}` is not a number of seconds"))?;
-                if !(pct > 0.0 && pct <= 100.0 && secs.is_finite() && secs >= 0.0) {
+                if !(pct > 0.0 && pct < 100.0 && secs.is_finite() && secs >= 0.0) {
                     return Err(format!(
-                        "`{part}`: the share must be in (0, 100] and the seconds at least 0"
+                        "`{part}`: the share must be more than 0 and less than 100 % (no staffing answers every caller in time for sure) and the seconds at least 0"
                     ));
                 }
                 g.sl = Some((pct / 100.0, secs));
@@ -147,8 +147,11 @@ pub struct PlanRow {
     pub from: String,
     /// Fewest call-takers that met the goal in simulation.
     pub simulated: u32,
-    /// The Erlang C (no patience) or Erlang A estimate for the same interval.
-    pub erlang: u32,
+    /// The Erlang C (no patience) or Erlang A estimate for the same interval; `None` where
+    /// no number of call-takers meets the goal by the formulas.
+    pub erlang: Option<u32>,
+    /// Whether the interval met the goal in the final run.
+    pub met: bool,
     /// In the traffic file.
     pub given: u32,
 }
@@ -180,7 +183,8 @@ impl Plan {
                 let mut j = i + 1;
                 while j < g.rows.len()
                     && g.rows[j].day == r.day
-                    && (g.rows[j].simulated, g.rows[j].erlang, g.rows[j].given) == (r.simulated, r.erlang, r.given)
+                    && (g.rows[j].simulated, g.rows[j].erlang, g.rows[j].given, g.rows[j].met)
+                        == (r.simulated, r.erlang, r.given, r.met)
                 {
                     j += 1;
                 }
@@ -190,12 +194,13 @@ impl Plan {
                     .filter(|n| n.day == r.day)
                     .map_or("24:00", |n| n.from.as_str());
                 o.push_str(&format!(
-                    "    {:<8} {:<13} {:>9} {:>7} {:>6}\n",
+                    "    {:<8} {:<13} {:>9} {:>7} {:>6}{}\n",
                     r.day,
                     format!("{}–{}", r.from, to),
                     r.simulated,
-                    r.erlang,
-                    r.given
+                    r.erlang.map_or("–".to_owned(), |e| e.to_string()),
+                    r.given,
+                    if r.met { "" } else { "  !" }
                 ));
                 i = j;
             }
@@ -284,6 +289,7 @@ pub fn search(
     }
     let mut rounds = 0;
     let mut met = false;
+    let mut missed_last: Vec<(usize, usize, usize)> = Vec::new();
     let mut last = base;
     while rounds < MAX_ROUNDS {
         rounds += 1;
@@ -309,6 +315,7 @@ pub fn search(
             break;
         }
         if rounds == MAX_ROUNDS {
+            missed_last = missed;
             break; // the plan reported is the one simulated last
         }
         for (g, kind, slot) in missed {
@@ -324,13 +331,14 @@ pub fn search(
             rows: (0..DAY_KINDS)
                 .filter(|&k| used[k])
                 .flat_map(|kind| {
-                    let erl = &erl;
+                    let (erl, missed) = (&erl, &missed_last);
                     (0..slots).map(move |slot| PlanRow {
                         day: DAY_NAMES[kind].into(),
                         from: slot_time(slot, given.interval),
                         simulated: group.staff[kind][slot],
                         erlang: erl[g][kind][slot].0,
                         given: given.groups[g].staff[kind][slot],
+                        met: !missed.contains(&(g, kind, slot)),
                     })
                 })
                 .collect(),
@@ -357,8 +365,12 @@ fn slot_time(slot: usize, interval: u32) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-/// Per group, day profile and slot: (the Erlang estimate, the search's starting point).
-fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Options) -> Vec<Vec<Vec<(u32, u32)>>> {
+/// Per group, day profile and slot: (the Erlang estimate, `None` when unreachable; the
+/// search's starting point).
+type Estimates = Vec<Vec<Vec<(Option<u32>, u32)>>>;
+
+/// See [`Estimates`].
+fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Options) -> Estimates {
     let slots = t.slots();
     let mut days_of = [0.0f64; DAY_KINDS];
     for d in 0..opts.length.days.ceil().max(1.0) as i64 {
@@ -370,7 +382,7 @@ fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Optio
     let theta = t.patience.as_ref().map(|p| 1.0 / p.mean().max(1e-9));
     let (sl_share, sl_t) = goal.sl.unwrap_or((0.0, t.service_level.0));
     // Callers reaching each queue per interval, and the mean busy time of one.
-    let mut out = vec![vec![vec![(0, 0); slots]; DAY_KINDS]; t.groups.len()];
+    let mut out = vec![vec![vec![(Some(0), 0); slots]; DAY_KINDS]; t.groups.len()];
     for g in 0..t.groups.len() {
         let primaries: Vec<usize> = (0..t.queues.len())
             .filter(|&q| t.groups.iter().position(|x| x.serves.first() == Some(&q)) == Some(g))
@@ -406,8 +418,8 @@ fn erlang_estimates(t: &Traffic, base: &[Replication], goal: &Goal, opts: &Optio
                 }
                 let mu = lambda / busy;
                 let load = (lambda / mu).floor() as u32;
-                let e = erlang::fewest_for_sl(lambda, mu, theta, sl_t, sl_share, goal.abandon).unwrap_or(load + 1);
-                let start = e.min(load).max(1);
+                let e = erlang::fewest_for_sl(lambda, mu, theta, sl_t, sl_share, goal.abandon);
+                let start = e.unwrap_or(load + 1).min(load).max(1);
                 out[g][kind][slot] = (e, start);
             }
         }
@@ -425,7 +437,15 @@ mod tests {
         assert_eq!(g.sl, Some((0.8, 20.0)));
         assert_eq!(g.abandon, Some(0.05));
         assert_eq!(Goal::parse("asa<=30s").unwrap().asa, Some(30.0));
-        for bad in ["", "sl=80", "sl=120/20", "abandon<=x", "speed=fast", "abandon<=150%"] {
+        for bad in [
+            "",
+            "sl=80",
+            "sl=120/20",
+            "sl=100/0",
+            "abandon<=x",
+            "speed=fast",
+            "abandon<=150%",
+        ] {
             assert!(Goal::parse(bad).is_err(), "{bad}");
         }
     }

@@ -47,6 +47,9 @@ pub struct Tally {
     pub callbacks_returned: u64,
     /// Still in the IVR or waiting when the run ended.
     pub in_progress: u64,
+    /// Ended otherwise: the call went round `when_no_operator` plans without end (handed on
+    /// more than `walk::MAX_ANSWERS` times), or reached its maximum length.
+    pub other_end: u64,
 }
 
 impl Tally {
@@ -82,6 +85,7 @@ impl Tally {
         self.callbacks += o.callbacks;
         self.callbacks_returned += o.callbacks_returned;
         self.in_progress += o.in_progress;
+        self.other_end += o.other_end;
     }
 }
 

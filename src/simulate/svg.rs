@@ -1037,6 +1037,7 @@ mod tests {
             intervals,
             wait_distribution,
             funnel,
+            overloaded: false,
             staffing: None,
         }
     }

@@ -146,8 +146,9 @@ pub struct Stage {
     pub ivr_time: f64,
     /// Why the call was first handed off, if it was.
     pub first_reason: Option<HandoffReason>,
-    /// Nodes entered, in order (the funnel).
-    pub nodes: Vec<NodeId>,
+    /// Nodes entered, in order (the funnel), each with whether a global key (operator, main
+    /// menu, back, repeat) took the call there rather than an edge of the node before.
+    pub nodes: Vec<(NodeId, bool)>,
     /// The node where the caller hung up (in the IVR, or while holding).
     pub gave_up_at: Option<NodeId>,
 }
@@ -378,11 +379,18 @@ impl<'m> Walks<'m> {
 
     fn base(&self, run: &Run<'_>, end: End) -> Stage {
         let path = run.caller.path();
-        let nodes = path
-            .iter()
-            .filter(|s| s.event == PathEvent::Entered)
-            .map(|s| s.node)
-            .collect();
+        let mut nodes = Vec::new();
+        let mut by_global = false;
+        for step in path {
+            match step.event {
+                PathEvent::Entered => {
+                    nodes.push((step.node, by_global));
+                    by_global = false;
+                }
+                PathEvent::Global(_) => by_global = true,
+                _ => {}
+            }
+        }
         let gave_up_at = path
             .iter()
             .rev()
@@ -493,9 +501,18 @@ impl Run<'_> {
                 perform(&mut self.caller, step);
             }
             Mistake::BargeIn if acts => {
+                // The caller barges in on the prompt of the step that takes their keys or
+                // words: messages before it play out first (they take no step), and where that
+                // prompt cannot be interrupted the step is taken as written.
+                self.play_to_listening_node();
                 let mut s = step.clone();
+                let listens = self
+                    .caller
+                    .current()
+                    .and_then(|n| self.caller.menu().node(n).kind.listen())
+                    .is_some_and(|l| l.barge_in && self.caller.is_playing());
                 match &mut s.kind {
-                    StepKind::Press { at, .. } | StepKind::Say { at, .. } if at.is_none() => {
+                    StepKind::Press { at, .. } | StepKind::Say { at, .. } if at.is_none() && listens => {
                         *at = Some(BARGE_IN_AFTER);
                     }
                     _ => {}
@@ -505,6 +522,25 @@ impl Run<'_> {
             _ => perform(&mut self.caller, step),
         }
         self.drain();
+    }
+}
+
+impl Run<'_> {
+    /// Lets prompts of nodes that take no input (messages, and what follows them at once)
+    /// play out until the call is at a menu or collect, or ends (at most
+    /// [`crate::rules::MAX_PROMPTS_WITHOUT_A_TURN`] prompts).
+    fn play_to_listening_node(&mut self) {
+        for _ in 0..crate::rules::MAX_PROMPTS_WITHOUT_A_TURN {
+            let Some(node) = self.caller.current() else { return };
+            if self.caller.is_ended()
+                || self.caller.menu().node(node).kind.listen().is_some()
+                || !self.caller.is_playing()
+            {
+                return;
+            }
+            self.caller.wait_for_timeout();
+            self.drain();
+        }
     }
 }
 
