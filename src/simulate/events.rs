@@ -217,9 +217,17 @@ pub struct Sim<'a, 'm> {
     waiting_since: f64,
     /// Arrival times given instead of drawn ([`Sim::with_arrivals`]).
     given: Option<VecDeque<f64>>,
+    /// [`MAX_IN_SYSTEM`], or less for tests.
+    max_in_system: usize,
 }
 
 impl<'a, 'm> Sim<'a, 'm> {
+    /// At most `n` callers in the system at once (default [`MAX_IN_SYSTEM`]).
+    pub fn with_max_in_system(mut self, n: usize) -> Self {
+        self.max_in_system = n;
+        self
+    }
+
     /// Callers arrive at exactly these times (seconds from time zero, increasing) instead of
     /// as drawn from the rates: for tests with exact times.
     pub fn with_arrivals(mut self, times: impl IntoIterator<Item = f64>) -> Self {
@@ -302,6 +310,7 @@ impl<'a, 'm> Sim<'a, 'm> {
             waiting_now: 0,
             waiting_since: 0.0,
             given: None,
+            max_in_system: MAX_IN_SYSTEM,
         }
     }
 
@@ -407,7 +416,7 @@ impl<'a, 'm> Sim<'a, 'm> {
 
     fn arrival(&mut self) {
         let slot_end = self.slot as f64 * self.slot_len();
-        if self.active as usize >= MAX_IN_SYSTEM {
+        if self.active as usize >= self.max_in_system {
             // Overloaded: no more arrivals (the run's results say so); the next interval's
             // start does not restart them either.
             self.out.overloaded = true;

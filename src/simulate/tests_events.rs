@@ -127,3 +127,19 @@ fn the_same_seed_gives_the_same_run() {
         a.total.offered
     );
 }
+
+#[test]
+fn an_overloaded_queue_stops_arrivals_at_the_cap_instead_of_filling_memory() {
+    // 3600 callers an hour, one call-taker taking an hour each, nobody gives up.
+    let t = bare(1, 3600.0, Dist::Fixed(3600.0), None);
+    let seg = Segments::whole();
+    let len = RunLength {
+        days: 1.0,
+        max_callers: None,
+    };
+    let r = Sim::new(&t, None, &seg, len, 1).with_max_in_system(500).run();
+    assert!(r.overloaded);
+    assert!(r.peak_callers <= 500, "{}", r.peak_callers);
+    // 500 waiting and the one being answered (answered callers leave the caller table).
+    assert_eq!(r.total.offered, 501);
+}

@@ -208,3 +208,90 @@ fn a_year_at_the_hotlines_scale_runs_in_flat_memory() {
     );
     assert!(year_walks < 4 * week_walks, "{year_walks} walks kept vs {week_walks}");
 }
+
+#[test]
+fn callers_going_round_plans_without_end_are_counted() {
+    // Two queues that hold one caller each and nobody answers, each sending the call to the
+    // other when full or unstaffed: the walk is cut after `walk::MAX_ANSWERS` answers, and
+    // the caller counts as `other_end` (at most the two who got a place still wait).
+    let m = menu(
+        r#"
+name: T
+entry: a
+queues:
+  qa: { max_waiting: 1 }
+  qb: { max_waiting: 1 }
+nodes:
+  a: { kind: transfer, queue: qa, when_no_operator: { action: goto, to: b } }
+  b: { kind: transfer, queue: qb, when_no_operator: { action: goto, to: a } }
+"#,
+    );
+    let mut t = Traffic::bare(0, 60.0, Dist::Fixed(60.0), None);
+    t.queues = vec![
+        crate::simulate::model::QueueModel {
+            name: "qa".into(),
+            handle: Dist::Fixed(60.0),
+            wrap_up: Dist::Fixed(0.0),
+        },
+        crate::simulate::model::QueueModel {
+            name: "qb".into(),
+            handle: Dist::Fixed(60.0),
+            wrap_up: Dist::Fixed(0.0),
+        },
+    ];
+    t.groups[0].serves = vec![0, 1];
+    t.callers = Some(callers(vec![intent("wait", 1.0, vec![])], Mistakes::default()));
+    let r = run_menu(&m, &t, 1.0, 1);
+    assert!(r.total.offered > 1000);
+    assert!(r.total.in_progress <= 2, "{}", r.total.in_progress);
+    assert_eq!(r.total.other_end, r.total.offered - r.total.in_progress);
+}
+
+#[test]
+fn barging_callers_barge_in_on_the_menu_that_takes_their_key() {
+    // main → 1 → a message, then a second menu: the second key is for `more`, after the
+    // message. A barging caller presses it 1 s into `more`'s prompt, not into the message.
+    let m = menu(
+        r#"
+name: T
+entry: main
+defaults: { timeout: 5s, max_no_input: 2, fallback: op }
+nodes:
+  main:
+    kind: menu
+    prompt: { text: "a b c d e" }
+    options: [{ key: "1", to: note }]
+  note: { kind: message, prompt: { text: "a b c d e f g h i j" }, next: more }
+  more:
+    kind: menu
+    prompt: { text: "a b c d e" }
+    options: [{ key: "2", to: bye }]
+  bye: { kind: hangup, reason: served }
+  op: { kind: transfer, queue: general }
+"#,
+    );
+    let contained = |barge_in: f64| {
+        let mut t = Traffic::bare(5, 600.0, Dist::Fixed(60.0), None);
+        let mistakes = Mistakes {
+            barge_in,
+            ..Mistakes::default()
+        };
+        t.callers = Some(callers(
+            vec![intent("self", 1.0, vec![press("1"), press("2")])],
+            mistakes,
+        ));
+        let r = run_menu(&m, &t, 1.0, 2);
+        (
+            r.total.contained,
+            r.total.offered,
+            r.total.ivr_time / r.total.offered as f64,
+        )
+    };
+    let (c0, n0, t0) = contained(0.0);
+    let (c1, n1, t1) = contained(1.0);
+    assert_eq!(c0, n0, "all served without barging");
+    assert_eq!(c1, n1, "all served barging in too");
+    // Without barging: 2 + 4 + 2 s; barging: 1 + 4 + 1 s.
+    assert!((t0 - 8.0).abs() < 1e-9, "{t0}");
+    assert!((t1 - 6.0).abs() < 1e-9, "{t1}");
+}
