@@ -3,9 +3,10 @@
 #
 # 1. callers per second on one core: a year of scenarios/traffic/hotline-week.yaml, one
 #    replication, pinned to core 0 (`taskset -c 0`); wall clock of the whole process
-#    (`/usr/bin/time`), so loading, the walks computed on the engine and the report count;
+#    (`/usr/bin/time`), so loading, the walks computed on the engine and the text report
+#    count; beside it the rate of the simulation alone, as `simulate` prints it on stderr;
 # 2. the rayon speed-up: 8 replications of a year on 1 thread and on every core
-#    (RAYON_NUM_THREADS), and their ratio; the results are the same (checked);
+#    (RAYON_NUM_THREADS), and their ratio; the results (JSON) are the same (checked);
 # 3. peak memory (max RSS) of a week and of a year, one replication each.
 #
 #   scripts/bench-simulate.sh
@@ -38,12 +39,12 @@ best_of() {
 
 echo "machine: $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
-t=$(best_of taskset -c 0 "$bin" simulate "$menu" --traffic "$traffic" --days 365 --replications 1 --format json)
+t=$(best_of taskset -c 0 "$bin" simulate "$menu" --traffic "$traffic" --days 365 --replications 1 --format text)
 n=$(cat "$tmp/callers")
 awk -v n="$n" -v t="$t" 'BEGIN { if (t <= 0) t = 0.01; printf "one core, a year, 1 replication: %d callers in %.2f s = %.0f callers/s (target ≥ 1,000,000)\n", n, t, n / t }'
-echo "  peak memory: $(( $(cat "$tmp/rss") / 1024 )) MiB"
+echo "  peak memory: $(( $(cat "$tmp/rss") / 1024 )) MiB; the simulation itself (without loading and printing): $(sed -n 's/^simulated .* (\([0-9]*\) callers\/s.*/\1/p' "$tmp/err") callers/s"
 
-t=$(best_of taskset -c 0 "$bin" simulate "$menu" --traffic "$traffic" --days 7 --replications 1 --format json)
+t=$(best_of taskset -c 0 "$bin" simulate "$menu" --traffic "$traffic" --days 7 --replications 1 --format text)
 echo "one core, a week, 1 replication: $t s, peak memory $(( $(cat "$tmp/rss") / 1024 )) MiB"
 
 t1=$(best_of env RAYON_NUM_THREADS=1 "$bin" simulate "$menu" --traffic "$traffic" --days 365 --replications 8 --format json)
