@@ -260,3 +260,46 @@ fn step_averages_hold_the_last_rate_to_midnight() {
     let r = arrivals::step_average(&[(60, 4.0), (90, 8.0)], 60);
     assert_eq!((r[0], r[1], r[2], r[23]), (0.0, 6.0, 8.0, 8.0));
 }
+
+/// Loads `text` bare as [`load`] does, keeping the findings whole (notes and help too).
+fn load_whole(text: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.path().join(name), body).unwrap();
+    }
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, text).unwrap();
+    let mut sources = Sources::new();
+    load_traffic(&path, &mut sources, None).unwrap().1
+}
+
+#[test]
+fn a_history_spaced_for_another_interval_is_one_finding_with_a_count() {
+    // A week of 30-minute rows read with a 60-minute interval: 168 rows off the grid.
+    let mut csv = String::from("start,calls\n");
+    for day in 0..7 {
+        let date = jiff::civil::date(2026, 2, 2) + jiff::Span::new().days(day);
+        for slot in 0..48 {
+            csv.push_str(&format!("{date}T{:02}:{:02},4\n", slot / 2, slot % 2 * 30));
+        }
+    }
+    let text = "interval: 60m\narrivals: { csv: h.csv }\nqueues: { q: { handle: 1m } }\ncall_takers: [{ group: a, serves: [q], shifts: [{ days: mon-sun, from: \"00:00\", to: \"24:00\", count: 1 }] }]\n";
+    let diags = load_whole(text, &[("h.csv", &csv)]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].primary.message,
+        "`2026-02-02T00:30` is not at the start of a 60-minute interval"
+    );
+    assert_eq!(diags[0].notes, ["and 167 more rows like it"]);
+
+    // Other mistakes repeated on many rows: the first few, then a count.
+    let mut csv = String::from("start,calls\n");
+    for row in 0..10 {
+        csv.push_str(&format!("2026-02-02T{row:02}:00,many\n"));
+    }
+    let diags = load_whole(text, &[("h.csv", &csv)]);
+    let rows: Vec<&Diagnostic> = diags.iter().filter(|d| d.message == "bad row in the history").collect();
+    assert_eq!(rows.len(), 3, "{diags:#?}");
+    assert_eq!(rows[2].notes, ["and 7 more rows like it"]);
+    assert!(rows[0].notes.is_empty());
+}
