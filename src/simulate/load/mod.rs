@@ -132,6 +132,7 @@ impl OpenedTraffic {
             file: self.file,
             diags,
             interval: DEFAULT_INTERVAL,
+            shift_days_unknown: false,
         };
         let traffic = lower(&mut cx, &raw, history, menu);
         let mut diags = cx.diags;
@@ -148,6 +149,9 @@ pub(super) struct Cx<'a> {
     pub(super) diags: Vec<Diagnostic>,
     /// The interval in seconds (as soon as it is read; the default before).
     pub(super) interval: u32,
+    /// A shift has an unknown day key: which queues are never staffed is then unknown, and
+    /// not reported.
+    pub(super) shift_days_unknown: bool,
 }
 
 impl Cx<'_> {
@@ -361,6 +365,54 @@ pub(super) fn day_kinds(text: &str) -> Result<Vec<DayKind>, String> {
         kinds.extend((0..7).filter(|d| days[*d]));
     }
     Ok(kinds)
+}
+
+/// The finding for a day key `text` at `span` that [`day_kinds`] refuses with `why`, with
+/// "did you mean" when each unknown day in it is close to one (`mon-fry`: `mon-fri`).
+pub(super) fn unknown_day_key(span: Span, text: &str, why: String) -> Diagnostic {
+    let d = Diagnostic::new(Code::InvalidValue, span, format!("unknown day key `{text}`")).label(why);
+    match day_key_suggestion(text) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d,
+    }
+}
+
+/// The day key `text` with each unknown day replaced by the nearest day name (`mon-fry`:
+/// `mon-fri`, `Tuesday`: `tue`, `holliday`: `holiday`), if that gives a valid key.
+pub(super) fn day_key_suggestion(text: &str) -> Option<String> {
+    const FULL: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let short = &arrivals::KIND_NAMES[..HOLIDAY];
+    let fix = |word: &str, holiday: bool| -> Option<String> {
+        let w = word.trim();
+        if crate::menu::schedule::Weekday::parse(w).is_some() || (holiday && w.eq_ignore_ascii_case("holiday")) {
+            return Some(w.to_owned());
+        }
+        let mut names: Vec<&str> = short.iter().chain(FULL.iter()).copied().collect();
+        if holiday {
+            names.push("holiday");
+        }
+        let near = crate::diag::did_you_mean(w, names)?;
+        let at = FULL.iter().position(|f| *f == near);
+        Some(at.map_or(near, |i| short[i]).to_owned())
+    };
+    let mut parts = Vec::new();
+    for part in text.split(',') {
+        let fixed = match part.split_once('-') {
+            Some((a, b)) => format!("{}-{}", fix(a, false)?, fix(b, false)?),
+            None => fix(part, true)?,
+        };
+        parts.push(fixed);
+    }
+    let key = parts.join(",");
+    (key != text.trim() && day_kinds(&key).is_ok()).then_some(key)
 }
 
 /// A clock time `HH:MM` on the interval grid, in seconds after midnight; `None` with an E016

@@ -303,3 +303,29 @@ fn a_history_spaced_for_another_interval_is_one_finding_with_a_count() {
     assert_eq!(rows[2].notes, ["and 7 more rows like it"]);
     assert!(rows[0].notes.is_empty());
 }
+
+#[test]
+fn an_unknown_day_key_says_which_it_meant_and_no_day_is_missing_for_it() {
+    let text = BARE
+        .replace("mon-fri:", "mon-fry:")
+        .replace("days: mon,", "days: Monday,")
+        .replace("days: mon-sun", "days: \"mon-sun,holliday\"");
+    let diags = load_whole(&text, &[]);
+    let helps: Vec<(&str, &[String])> = diags.iter().map(|d| (d.message.as_str(), &d.help[..])).collect();
+    assert_eq!(
+        helps,
+        [
+            ("unknown day key `mon-fry`", &["did you mean `mon-fri`?".to_owned()][..]),
+            (
+                "unknown day key `mon-sun,holliday`",
+                &["did you mean `mon-sun,holiday`?".to_owned()][..]
+            ),
+            ("unknown day key `Monday`", &["did you mean `mon`?".to_owned()][..]),
+        ],
+        "{diags:#?}"
+    );
+    // A key too far from any day: no guess, and no finding about missing days either.
+    let diags = load_whole(&BARE.replace("mon-fri:", "workdays:"), &[]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0].help.is_empty());
+}
