@@ -222,7 +222,7 @@ impl Cx<'_> {
                 Diagnostic::new(
                     Code::InvalidValue,
                     at,
-                    format!("the shares of the {what} sum to {sum}, not 1"),
+                    format!("the shares of the {what} sum to {}, not 1", share_sum(sum)),
                 )
                 .label(format!("every caller has one of these {what}"))
                 .help("make the `share`s add up to 1"),
@@ -413,6 +413,18 @@ pub(super) fn day_key_suggestion(text: &str) -> Option<String> {
     }
     let key = parts.join(",");
     (key != text.trim() && day_kinds(&key).is_ok()).then_some(key)
+}
+
+/// A sum of shares as a finding writes it: 6 significant digits (`0.9`, not the float's
+/// `0.8999999999999999`), more when those would round a sum that is not 1 to `1`.
+pub(super) fn share_sum(sum: f64) -> String {
+    for digits in 6..17 {
+        let rounded: f64 = format!("{sum:.*e}", digits - 1).parse().unwrap_or(sum);
+        if rounded != 1.0 {
+            return rounded.to_string();
+        }
+    }
+    sum.to_string()
 }
 
 /// A clock time `HH:MM` on the interval grid, in seconds after midnight; `None` with an E016

@@ -329,3 +329,13 @@ fn an_unknown_day_key_says_which_it_meant_and_no_day_is_missing_for_it() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert!(diags[0].help.is_empty());
 }
+
+#[test]
+fn a_sum_of_shares_is_written_rounded() {
+    assert_eq!(share_sum(0.6 + 0.3), "0.9");
+    assert_eq!(0.6 + 0.3, 0.899_999_999_999_999_9, "what the sum is");
+    assert_eq!(share_sum(1.25), "1.25");
+    assert_eq!(share_sum(2.0 / 3.0), "0.666667");
+    assert_eq!(share_sum(1.000_002_4), "1.000002", "never rounded to 1");
+    assert_eq!(share_sum(0.0), "0");
+}
