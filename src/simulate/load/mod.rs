@@ -183,13 +183,18 @@ impl Cx<'_> {
 
     /// A date `YYYY-MM-DD`, or `None` with an E016 finding.
     fn date(&mut self, v: &S<String>) -> Option<Date> {
-        let parsed = v.value.trim().parse::<Date>();
+        let text = v.value.trim();
+        let parsed = text.parse::<Date>();
         parsed
-            .map_err(|e| {
+            .map_err(|_| {
                 let sp = self.span(&v.referenced);
                 self.push(
-                    Diagnostic::new(Code::InvalidValue, sp, format!("invalid date `{}`", v.value))
-                        .label(format!("write `YYYY-MM-DD`, e.g. `2026-03-02` ({e})")),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        sp,
+                        format!("`{text}` is not a date: write `YYYY-MM-DD`"),
+                    )
+                    .label(not_a_date_why(text).unwrap_or_else(|| "e.g. `2026-03-02`".to_owned())),
                 );
             })
             .ok()
@@ -413,6 +418,37 @@ pub(super) fn day_key_suggestion(text: &str) -> Option<String> {
     }
     let key = parts.join(",");
     (key != text.trim() && day_kinds(&key).is_ok()).then_some(key)
+}
+
+/// Why `text`, written `YYYY-MM-DD`, is still no date: its month or day does not exist
+/// (`2026-02-30`: "February 2026 has 28 days"); `None` when it is not written so.
+pub(super) fn not_a_date_why(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return None;
+    }
+    let (year, month): (i16, i8) = (y.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = jiff::civil::date(year, month, 1).days_in_month();
+    Some(format!("{} {year} has {days} days", MONTHS[(month - 1) as usize]))
 }
 
 /// A sum of shares as a finding writes it: 6 significant digits (`0.9`, not the float's

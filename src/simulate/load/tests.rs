@@ -219,6 +219,11 @@ const BAD: &[(&str, &str, bool)] = &[
     ("csv-spacing.yaml", "3:1 bad row in the history", false),
     ("negative-count.yaml", "4:1 bad row in the history", false),
     ("unknown-field.yaml", "3:1 unknown field `arivals`", false),
+    (
+        "bad-date.yaml",
+        "3:8 `2026-02-30` is not a date: write `YYYY-MM-DD`",
+        false,
+    ),
 ];
 
 #[test]
@@ -338,4 +343,25 @@ fn a_sum_of_shares_is_written_rounded() {
     assert_eq!(share_sum(2.0 / 3.0), "0.666667");
     assert_eq!(share_sum(1.000_002_4), "1.000002", "never rounded to 1");
     assert_eq!(share_sum(0.0), "0");
+}
+
+#[test]
+fn a_bad_date_says_why_in_words() {
+    assert_eq!(
+        not_a_date_why("2026-02-30").as_deref(),
+        Some("February 2026 has 28 days")
+    );
+    assert_eq!(
+        not_a_date_why("2028-02-30").as_deref(),
+        Some("February 2028 has 29 days")
+    );
+    assert_eq!(not_a_date_why("2026-13-01").as_deref(), Some("there is no month 13"));
+    assert_eq!(not_a_date_why("2026-02"), None);
+    assert_eq!(not_a_date_why("2 March"), None);
+    let diags = load_whole(&format!("holidays: [2026-02]\n{BARE}"), &[]);
+    let d = &diags[0];
+    assert_eq!(
+        (d.message.as_str(), d.primary.message.as_str()),
+        ("`2026-02` is not a date: write `YYYY-MM-DD`", "e.g. `2026-03-02`")
+    );
 }
