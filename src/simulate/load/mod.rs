@@ -585,14 +585,26 @@ fn service_level(cx: &mut Cx, v: &S<String>) -> Option<(f64, f64)> {
     parsed
 }
 
-/// `callbacks: { returned, handle }`.
+/// `callbacks: { returned, handle }`: `handle` is a duration more than 0.
 fn callbacks(cx: &mut Cx, r: &RawTraffic) -> CallbackModel {
     let Some(c) = &r.callbacks else {
         return CallbackModel::default();
     };
     CallbackModel {
         returned: c.value.returned.as_ref().is_none_or(|r| r.value),
-        handle_mean: c.value.handle.as_ref().and_then(|h| cx.seconds(h)),
+        handle_mean: c.value.handle.as_ref().and_then(|h| {
+            let s = cx.seconds(h)?;
+            if s > 0.0 {
+                return Some(s);
+            }
+            let sp = cx.span(&h.referenced);
+            cx.push(
+                Diagnostic::new(Code::InvalidValue, sp, "the callback handle time must be more than 0")
+                    .label("a time of 0")
+                    .help("leave `handle` out to use the queue's handle time"),
+            );
+            None
+        }),
     }
 }
 

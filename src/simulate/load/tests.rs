@@ -224,6 +224,11 @@ const BAD: &[(&str, &str, bool)] = &[
         "3:8 `2026-02-30` is not a date: write `YYYY-MM-DD`",
         false,
     ),
+    (
+        "callback-handle.yaml",
+        "12:22 the callback handle time must be more than 0",
+        false,
+    ),
 ];
 
 #[test]
