@@ -530,9 +530,14 @@ fn title_block(area: &Area, r: &Report) -> Drawn {
     } else {
         format!("{} days", trim(r.days))
     };
+    // One replication has no confidence interval (the cards show no ±).
+    let figures = if r.replications > 1 {
+        "figures are per replication; ± is the 95 % confidence interval over replications"
+    } else {
+        "one replication: no confidence interval"
+    };
     let note = format!(
-        "{days} from {} · {} replication{} (seed {}) · {}-minute intervals · warm-up {} not counted · \
-         figures are per replication; ± is the 95 % confidence interval over replications",
+        "{days} from {} · {} replication{} (seed {}) · {}-minute intervals · warm-up {} not counted · {figures}",
         clean(&r.start),
         r.replications,
         if r.replications == 1 { "" } else { "s" },
@@ -1111,6 +1116,18 @@ mod tests {
         );
         assert!(all.contains("traffic <&>.yaml"));
         assert!(svg.contains("traffic &lt;&amp;&gt;.yaml"));
+    }
+
+    #[test]
+    fn the_confidence_interval_is_named_only_with_several_replications() {
+        let all = parse_and_check(&render(&report(None, 48))).join("\n");
+        assert!(all.contains("± is the 95 % confidence interval over replications"));
+        let mut one = report(None, 48);
+        one.replications = 1;
+        let all = parse_and_check(&render(&one)).join("\n");
+        assert!(!all.contains("confidence interval over"), "{all}");
+        assert!(all.contains("1 replication (seed 7) · 30-minute intervals"), "{all}");
+        assert!(all.contains("one replication: no confidence interval"));
     }
 
     #[test]
