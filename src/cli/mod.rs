@@ -68,7 +68,7 @@ pub enum Command {
     Test(test::TestArgs),
     /// Scenario tools: `generate` a suite covering a menu.
     Scenarios(scenarios::ScenariosArgs),
-    /// Print the JSON Schema of the menu, scenario or training-call format, for editors.
+    /// Print the JSON Schema of the menu, scenario, training-call or traffic format, for editors.
     Schema(schema::SchemaArgs),
     /// Simulate days of traffic through a menu and its queues: containment, waits, service
     /// level, abandonment, occupancy; and staffing plans (`--staff-for`).

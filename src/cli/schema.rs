@@ -129,12 +129,17 @@ fn without_operator_side(root: &mut Schema) {
 
 /// Takes `expect` out of the steps of the traffic schema: an intent's steps are what a
 /// caller does, and the loader refuses `expect` steps (`scenario::script::lower_actions`).
+/// The step's description (a scenario's, which names `expect`) says so too.
 fn without_expect(root: &mut Schema) {
     if let Some(step) = root
         .get_mut("definitions")
         .and_then(|d| d.get_mut("RawStep"))
         .and_then(serde_json::Value::as_object_mut)
     {
+        step.insert(
+            "description".into(),
+            "One step of the caller: exactly one of the actions `press`, `say`, `silence`, `hangup`.".into(),
+        );
         if let Some(props) = step.get_mut("properties").and_then(serde_json::Value::as_object_mut) {
             props.remove("expect");
         }

@@ -45,10 +45,12 @@ pub const FUNNEL_BARS: usize = 15;
 /// Height of the title block, px.
 const TITLE_H: u32 = 176;
 /// Height of panel (a), px.
-const ARRIVALS_H: u32 = 330;
+const ARRIVALS_H: u32 = 350;
 /// Heights of the two charts of panel (b), px.
-const SL_H: u32 = 230;
+const SL_H: u32 = 250;
 const ASA_H: u32 = 210;
+/// Height of a panel's heading: its title, then its legend row, px.
+const HEAD_H: u32 = 54;
 /// Height of one funnel bar, px.
 const BAR_H: u32 = 26;
 /// Left margin of text in the title block, px.
@@ -393,6 +395,66 @@ fn empty_panel(area: &Area, title: &str, message: &str) -> Drawn {
     Ok(())
 }
 
+/// A legend key's sample: a filled box, a line, a dashed line, or a short upright dash (a
+/// vertical marker).
+#[derive(Clone, Copy)]
+enum Key {
+    Fill(RGBAColor),
+    Line(RGBColor, u32),
+    Dash(RGBColor, u32),
+    Tick(RGBColor),
+}
+
+/// A panel's heading, drawn above its plot so that no key covers data: the title centred
+/// at the top, then the legend's keys in one centred row. The rest of `area`, for the plot.
+fn heading<'a>(area: &Area<'a>, title: &str, keys: &[(Key, String)]) -> Result<Area<'a>, Box<dyn Error>> {
+    let (w, _) = area.dim_in_pixel();
+    let (head, body) = area.split_vertically(HEAD_H);
+    head.draw(&Text::new(
+        title.to_string(),
+        (w as i32 / 2, 8),
+        bold(16.0).color(&INK).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    let style = font(12.0).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let (sample, gap, space) = (18, 6, 22);
+    let widths: Vec<i32> = keys
+        .iter()
+        .map(|(_, label)| {
+            let (tw, _) = head
+                .estimate_text_size(label, &style)
+                .unwrap_or((label.len() as u32 * 7, 12));
+            sample + gap + tw as i32
+        })
+        .collect();
+    let total = widths.iter().sum::<i32>() + space * (keys.len() as i32 - 1).max(0);
+    let (mut x, y) = ((w as i32 - total) / 2, 40);
+    for ((key, label), width) in keys.iter().zip(&widths) {
+        match *key {
+            Key::Fill(c) => {
+                head.draw(&Rectangle::new([(x, y - 6), (x + sample, y + 6)], c.filled()))?;
+                head.draw(&Rectangle::new([(x, y - 6), (x + sample, y + 6)], GRID.stroke_width(1)))?;
+            }
+            Key::Line(c, width) => head.draw(&PathElement::new([(x, y), (x + sample, y)], c.stroke_width(width)))?,
+            Key::Dash(c, width) => {
+                for (a, b) in [(0, 5), (8, 13), (16, 18)] {
+                    head.draw(&PathElement::new([(x + a, y), (x + b, y)], c.stroke_width(width)))?;
+                }
+            }
+            Key::Tick(c) => {
+                for (a, b) in [(-7, -3), (-1, 3), (5, 7)] {
+                    head.draw(&PathElement::new(
+                        [(x + sample / 2, y + a), (x + sample / 2, y + b)],
+                        c.stroke_width(2),
+                    ))?;
+                }
+            }
+        }
+        head.draw(&Text::new(label.clone(), (x + sample + gap, y), style.clone()))?;
+        x += width + space;
+    }
+    Ok(body)
+}
+
 /// The title block: what was simulated, the key figures, the note on the run.
 fn title_block(area: &Area, r: &Report) -> Drawn {
     let (w, _) = area.dim_in_pixel();
@@ -468,9 +530,14 @@ fn title_block(area: &Area, r: &Report) -> Drawn {
     } else {
         format!("{} days", trim(r.days))
     };
+    // One replication has no confidence interval (the cards show no ±).
+    let figures = if r.replications > 1 {
+        "figures are per replication; ± is the 95 % confidence interval over replications"
+    } else {
+        "one replication: no confidence interval"
+    };
     let note = format!(
-        "{days} from {} · {} replication{} (seed {}) · {}-minute intervals · warm-up {} not counted · \
-         figures are per replication; ± is the 95 % confidence interval over replications",
+        "{days} from {} · {} replication{} (seed {}) · {}-minute intervals · warm-up {} not counted · {figures}",
         clean(&r.start),
         r.replications,
         if r.replications == 1 { "" } else { "s" },
@@ -501,20 +568,26 @@ fn arrivals(area: &Area, r: &Report, bins: &[Bin], axis: &TimeAxis) -> Drawn {
         * 1.15;
     let calls = bins.iter().map(|b| b.offered).fold(0.0, f64::max).max(1.0) * 1.15;
     let x = || Ticked::new(0.0..axis.end_h, axis.ticks.clone());
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, bold(16.0).color(&INK))
+    let per = if bins.len() < r.intervals.len() {
+        "calls offered (mean per interval)"
+    } else {
+        "calls offered per interval"
+    };
+    let keys = [
+        (Key::Fill(OFFERED.mix(0.35)), per.to_string()),
+        (Key::Line(STAFFED, 2), "call-takers on shift".to_string()),
+        (Key::Line(WAITING, 2), "callers waiting (mean)".to_string()),
+    ];
+    let body = heading(area, &title, &keys)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(8)
+        .margin_top(4)
         .margin_right(16)
         .x_label_area_size(30)
         .y_label_area_size(64)
         .right_y_label_area_size(64)
         .build_cartesian_2d(x(), 0.0..people)?
         .set_secondary_coord(x(), 0.0..calls);
-    let per = if bins.len() < r.intervals.len() {
-        "calls offered (mean per interval)"
-    } else {
-        "calls offered per interval"
-    };
     chart
         .configure_mesh()
         .x_label_formatter(&|h| axis.label(*h))
@@ -531,25 +604,9 @@ fn arrivals(area: &Area, r: &Report, bins: &[Bin], axis: &TimeAxis) -> Drawn {
         .label_style(font(11.0).color(&INK))
         .axis_desc_style(font(12.0).color(&MUTED))
         .draw()?;
-    chart
-        .draw_secondary_series(AreaSeries::new(steps(bins, |b| b.offered), 0.0, OFFERED.mix(0.25)))?
-        .label(per)
-        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], OFFERED.mix(0.35).filled()));
-    chart
-        .draw_series(LineSeries::new(steps(bins, |b| b.staffed), STAFFED.stroke_width(2)))?
-        .label("call-takers on shift")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], STAFFED.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(steps(bins, |b| b.waiting), WAITING.stroke_width(2)))?
-        .label("callers waiting (mean)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], WAITING.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(12.0).color(&INK))
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()?;
+    chart.draw_secondary_series(AreaSeries::new(steps(bins, |b| b.offered), 0.0, OFFERED.mix(0.25)))?;
+    chart.draw_series(LineSeries::new(steps(bins, |b| b.staffed), STAFFED.stroke_width(2)))?;
+    chart.draw_series(LineSeries::new(steps(bins, |b| b.waiting), WAITING.stroke_width(2)))?;
     Ok(())
 }
 
@@ -561,14 +618,11 @@ fn shade(chart: &mut TimeChart, noisy: &[&Bin], top: f64) -> Drawn {
     if noisy.is_empty() {
         return Ok(());
     }
-    chart
-        .draw_series(
-            noisy
-                .iter()
-                .map(|b| Rectangle::new([(b.at_h, 0.0), (b.at_h + b.len_h, top)], NOISY.filled())),
-        )?
-        .label("few callers: noisy")
-        .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], NOISY.filled()));
+    chart.draw_series(
+        noisy
+            .iter()
+            .map(|b| Rectangle::new([(b.at_h, 0.0), (b.at_h + b.len_h, top)], NOISY.filled())),
+    )?;
     Ok(())
 }
 
@@ -590,9 +644,27 @@ fn service(area: &Area, r: &Report, bins: &[Bin], axis: &TimeAxis) -> Drawn {
         TITLES[1],
         super::report::NOISY_BELOW
     );
+    let goal = sl.target * 100.0;
+    let mut keys = Vec::new();
+    if !noisy.is_empty() {
+        keys.push((Key::Fill(NOISY.to_rgba()), "few callers: noisy".to_string()));
+    }
+    keys.extend([
+        (
+            Key::Dash(GOAL, 2),
+            format!("goal {:.0} % within {} s", goal, trim(sl.threshold_s)),
+        ),
+        (Key::Line(SERVICE, 2), "service level".to_string()),
+        (
+            Key::Dash(GOAL, 1),
+            format!("service-level threshold {} s", trim(sl.threshold_s)),
+        ),
+        (Key::Line(SPEED, 2), "average speed of answer".to_string()),
+    ]);
+    let top = heading(&top, &title, &keys)?;
     let mut chart = ChartBuilder::on(&top)
-        .caption(title, bold(16.0).color(&INK))
         .margin(8)
+        .margin_top(4)
         .margin_right(16)
         .x_label_area_size(24)
         .y_label_area_size(64)
@@ -609,30 +681,15 @@ fn service(area: &Area, r: &Report, bins: &[Bin], axis: &TimeAxis) -> Drawn {
         .light_line_style(TRANSPARENT)
         .draw()?;
     shade(&mut chart, &noisy, 100.0)?;
-    let goal = sl.target * 100.0;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, goal), (axis.end_h, goal)],
-            8,
-            5,
-            GOAL.stroke_width(2),
-        ))?
-        .label(format!("goal {:.0} % within {} s", goal, trim(sl.threshold_s)))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], GOAL.stroke_width(2)));
-    for (i, seg) in segments(bins, |b| b.service_level * 100.0).into_iter().enumerate() {
-        let s = chart.draw_series(LineSeries::new(seg, SERVICE.stroke_width(2)).point_size(marks))?;
-        if i == 0 {
-            s.label("service level")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], SERVICE.stroke_width(2)));
-        }
+    chart.draw_series(DashedLineSeries::new(
+        [(0.0, goal), (axis.end_h, goal)],
+        8,
+        5,
+        GOAL.stroke_width(2),
+    ))?;
+    for seg in segments(bins, |b| b.service_level * 100.0) {
+        chart.draw_series(LineSeries::new(seg, SERVICE.stroke_width(2)).point_size(marks))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .label_font(font(12.0).color(&INK))
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()?;
 
     let top_asa = bins
         .iter()
@@ -658,29 +715,15 @@ fn service(area: &Area, r: &Report, bins: &[Bin], axis: &TimeAxis) -> Drawn {
         .light_line_style(TRANSPARENT)
         .draw()?;
     shade(&mut chart, &noisy, top_asa)?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(0.0, sl.threshold_s), (axis.end_h, sl.threshold_s)],
-            8,
-            5,
-            GOAL.stroke_width(1),
-        ))?
-        .label(format!("service-level threshold {} s", trim(sl.threshold_s)))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], GOAL.stroke_width(1)));
-    for (i, seg) in segments(bins, |b| b.asa_s).into_iter().enumerate() {
-        let s = chart.draw_series(LineSeries::new(seg, SPEED.stroke_width(2)).point_size(marks))?;
-        if i == 0 {
-            s.label("average speed of answer")
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], SPEED.stroke_width(2)));
-        }
+    chart.draw_series(DashedLineSeries::new(
+        [(0.0, sl.threshold_s), (axis.end_h, sl.threshold_s)],
+        8,
+        5,
+        GOAL.stroke_width(1),
+    ))?;
+    for seg in segments(bins, |b| b.asa_s) {
+        chart.draw_series(LineSeries::new(seg, SPEED.stroke_width(2)).point_size(marks))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(12.0).color(&INK))
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()?;
     Ok(())
 }
 
@@ -706,9 +749,15 @@ fn waits(area: &Area, r: &Report) -> Drawn {
     };
     let n = shown.len() as f64;
     let ticks: Vec<f64> = (0..shown.len()).map(|i| i as f64).collect();
-    let mut chart = ChartBuilder::on(area)
-        .caption(TITLES[2], bold(16.0).color(&INK))
+    let goal = sl.target * 100.0;
+    let keys = [
+        (Key::Dash(GOAL, 2), format!("goal {goal:.0} %")),
+        (Key::Tick(GOAL), format!("threshold {}", wait_label(sl.threshold_s))),
+    ];
+    let body = heading(area, TITLES[2], &keys)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(8)
+        .margin_top(4)
         .margin_right(16)
         .x_label_area_size(44)
         .y_label_area_size(56)
@@ -752,32 +801,18 @@ fn waits(area: &Area, r: &Report) -> Drawn {
             font(10.0).color(&INK).pos(Pos::new(HPos::Center, VPos::Bottom)),
         )
     }))?;
-    let goal = sl.target * 100.0;
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(-0.5, goal), (n - 0.5, goal)],
-            8,
-            5,
-            GOAL.stroke_width(2),
-        ))?
-        .label(format!("goal {:.0} %", goal))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], GOAL.stroke_width(2)));
-    chart
-        .draw_series(DashedLineSeries::new(
-            [(thr_x, 0.0), (thr_x, 104.0)],
-            4,
-            4,
-            GOAL.stroke_width(2),
-        ))?
-        .label(format!("threshold {}", wait_label(sl.threshold_s)))
-        .legend(|(x, y)| PathElement::new([(x + 8, y - 6), (x + 8, y + 6)], GOAL.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(12.0).color(&INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GRID)
-        .draw()?;
+    chart.draw_series(DashedLineSeries::new(
+        [(-0.5, goal), (n - 0.5, goal)],
+        8,
+        5,
+        GOAL.stroke_width(2),
+    ))?;
+    chart.draw_series(DashedLineSeries::new(
+        [(thr_x, 0.0), (thr_x, 104.0)],
+        4,
+        4,
+        GOAL.stroke_width(2),
+    ))?;
     Ok(())
 }
 
@@ -1082,6 +1117,60 @@ mod tests {
         );
         assert!(all.contains("traffic <&>.yaml"));
         assert!(svg.contains("traffic &lt;&amp;&gt;.yaml"));
+    }
+
+    #[test]
+    fn the_confidence_interval_is_named_only_with_several_replications() {
+        let all = parse_and_check(&render(&report(None, 48))).join("\n");
+        assert!(all.contains("± is the 95 % confidence interval over replications"));
+        let mut one = report(None, 48);
+        one.replications = 1;
+        let all = parse_and_check(&render(&one)).join("\n");
+        assert!(!all.contains("confidence interval over"), "{all}");
+        assert!(all.contains("1 replication (seed 7) · 30-minute intervals"), "{all}");
+        assert!(all.contains("one replication: no confidence interval"));
+    }
+
+    #[test]
+    fn legends_sit_in_a_row_above_their_plots() {
+        let svg = render(&report(None, 48));
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        // Where the texts that are `text` (or, for a title, start with it) are written.
+        let y_of = |text: &str| -> Vec<f64> {
+            doc.descendants()
+                .filter(|n| {
+                    n.has_tag_name("text")
+                        && n.text()
+                            .is_some_and(|t| t.trim() == text || (text.starts_with('(') && t.trim().starts_with(text)))
+                })
+                .filter_map(|n| n.attribute("y")?.parse().ok())
+                .collect()
+        };
+        let keys: [(&str, &[&str], &str); 3] = [
+            (TITLES[0], &["call-takers on shift", "callers waiting (mean)"], "0"),
+            (
+                TITLES[1],
+                &["goal 80 % within 20 s", "service level", "average speed of answer"],
+                "100 %",
+            ),
+            (TITLES[2], &["goal 80 %", "threshold 20 s"], "100 %"),
+        ];
+        for (title, labels, in_plot) in keys {
+            let title_y = y_of(title)[0];
+            for label in labels {
+                let y = y_of(label).into_iter().find(|y| *y > title_y).unwrap_or(0.0);
+                assert!(
+                    y > title_y && y - title_y < f64::from(HEAD_H),
+                    "`{label}` at {y} is in the heading of `{title}` at {title_y}"
+                );
+                // The plot (its top tick label, its axis description) starts below the keys.
+                let first_in_plot = y_of(in_plot)
+                    .into_iter()
+                    .filter(|p| *p > title_y)
+                    .fold(f64::MAX, f64::min);
+                assert!(y < first_in_plot, "`{label}` at {y} above the plot at {first_in_plot}");
+            }
+        }
     }
 
     #[test]

@@ -558,3 +558,21 @@ fn a_training_call_has_no_operator_side_in_its_schema_or_its_loader() {
         );
     }
 }
+
+#[test]
+fn the_traffic_schema_offers_no_expectations_or_operator_side_and_help_names_it() {
+    let text = serde_json::to_string(&committed("traffic")).unwrap();
+    for word in ["expect", "operator"] {
+        assert!(!text.contains(word), "the traffic schema mentions `{word}`");
+    }
+    for args in [&["--help"][..], &["schema", "--help"]] {
+        let out = ivrsim(args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let words = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            words.contains("training-call or traffic format"),
+            "ivrsim {args:?}: {}",
+            out.stdout
+        );
+    }
+}

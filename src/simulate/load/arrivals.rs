@@ -50,14 +50,22 @@ pub(super) fn rates(
     }
     let mut per_kind: Vec<Option<Vec<f64>>> = vec![None; DAY_KINDS];
     let mut first_at: [Option<Span>; DAY_KINDS] = [None; DAY_KINDS];
+    // Days an unknown day key was meant for (see below).
+    let mut meant_for = [false; DAY_KINDS];
     for (key, value) in entries {
         let sp = cx.span(&key.referenced);
         let kinds = match day_kinds(&key.value) {
             Ok(k) => k,
             Err(why) => {
-                let mut d =
-                    Diagnostic::new(Code::InvalidValue, sp, format!("unknown day key `{}`", key.value)).label(why);
-                if let Some(s) = crate::diag::did_you_mean(key.value.trim(), KIND_NAMES.iter().copied().chain(["csv"]))
+                // The days it was meant for are not also reported as missing; when that is
+                // unclear, no day is.
+                match super::day_key_suggestion(&key.value).and_then(|s| day_kinds(&s).ok()) {
+                    Some(meant) => meant.into_iter().for_each(|k| meant_for[k] = true),
+                    None => meant_for = [true; DAY_KINDS],
+                }
+                let mut d = super::unknown_day_key(sp, &key.value, why);
+                if d.help.is_empty()
+                    && let Some(s) = crate::diag::did_you_mean(key.value.trim(), ["csv"])
                 {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
@@ -101,7 +109,7 @@ pub(super) fn rates(
         }
     }
     let missing: Vec<String> = (0..HOLIDAY)
-        .filter(|k| first_at[*k].is_none())
+        .filter(|k| first_at[*k].is_none() && !meant_for[*k])
         .map(|k| format!("`{}`", KIND_NAMES[k]))
         .collect();
     if !missing.is_empty() {

@@ -90,6 +90,7 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
         );
         return vec![vec![0.0; slots]; DAY_KINDS];
     }
+    let mut rows = BadRows::default();
     let mut previous: Option<DateTime> = None;
     for record in reader.records() {
         let record = match record {
@@ -97,37 +98,47 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
             Err(e) => {
                 let byte = e.position().map_or(0, csv::Position::byte);
                 let sp = line_at(cx, csv, byte);
-                cx.push(Diagnostic::new(Code::InvalidValue, sp, "unreadable row").label(e.to_string()));
+                rows.add(Mistake::Unreadable, sp, e.to_string());
                 continue;
             }
         };
         let sp = line_at(cx, csv, record.position().map_or(0, csv::Position::byte));
-        let bad = |cx: &mut Cx, label: String| {
-            cx.push(Diagnostic::new(Code::InvalidValue, sp, "bad row in the history").label(label));
-        };
         if record.len() != 2 {
-            bad(cx, format!("{} fields: expected `start,calls`", record.len()));
+            rows.add(
+                Mistake::Fields,
+                sp,
+                format!("{} fields: expected `start,calls`", record.len()),
+            );
             continue;
         }
         let Ok(start) = record[0].parse::<DateTime>() else {
-            bad(cx, format!("`{}` is not a start `YYYY-MM-DDTHH:MM`", &record[0]));
+            rows.add(
+                Mistake::Start,
+                sp,
+                format!("`{}` is not a start `YYYY-MM-DDTHH:MM`", &record[0]),
+            );
             continue;
         };
         let count = match record[1].parse::<f64>() {
             Ok(c) if c.is_finite() && c >= 0.0 => c,
             Ok(_) => {
-                bad(cx, format!("`{}` is not a count of 0 or more", &record[1]));
+                rows.add(
+                    Mistake::Count,
+                    sp,
+                    format!("`{}` is not a count of 0 or more", &record[1]),
+                );
                 continue;
             }
             Err(_) => {
-                bad(cx, format!("`{}` is not a number of calls", &record[1]));
+                rows.add(Mistake::Count, sp, format!("`{}` is not a number of calls", &record[1]));
                 continue;
             }
         };
         let second = i64::from(start.hour()) * 3600 + i64::from(start.minute()) * 60 + i64::from(start.second());
         if second % interval != 0 || start.subsec_nanosecond() != 0 {
-            bad(
-                cx,
+            rows.add(
+                Mistake::Spacing,
+                sp,
                 format!(
                     "`{}` is not at the start of a {}-minute interval",
                     &record[0],
@@ -139,8 +150,9 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
         if let Some(p) = previous {
             let step = p.duration_until(start).as_secs();
             if step <= 0 || step % interval != 0 {
-                bad(
-                    cx,
+                rows.add(
+                    Mistake::Spacing,
+                    sp,
                     format!(
                         "{} minutes after the row before; `interval` is {} minutes",
                         step / 60,
@@ -161,6 +173,7 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
         sum[kind][slot] += count;
         seen[kind][slot] += 1;
     }
+    rows.report(cx, interval / 60);
     let per_hour = 3600.0 / f64::from(cx.interval);
     let mut per_kind: Vec<Option<Vec<f64>>> = vec![None; DAY_KINDS];
     for k in 0..DAY_KINDS {
@@ -195,4 +208,79 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
         );
     }
     super::with_holiday_fallback(per_kind, vec![0.0; slots])
+}
+
+/// How many findings one kind of bad row gets before the rest are only counted.
+pub const SHOWN_PER_MISTAKE: usize = 3;
+
+/// The kinds of bad rows: a history usually repeats one mistake on many rows, which gets a
+/// few findings and a count rather than a finding per row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mistake {
+    /// The CSV reader could not read the row.
+    Unreadable,
+    /// Not two fields.
+    Fields,
+    /// The start is not a date and time.
+    Start,
+    /// The count is not a number of 0 or more.
+    Count,
+    /// The row is off the `interval` grid: one finding, at the first such row (the rows are
+    /// spaced for another interval).
+    Spacing,
+}
+
+impl Mistake {
+    /// How many of its rows get a finding of their own.
+    fn shown(self) -> usize {
+        if self == Mistake::Spacing { 1 } else { SHOWN_PER_MISTAKE }
+    }
+}
+
+/// The bad rows of a history, by kind, in file order: (kind, the row's span, what is wrong).
+#[derive(Default)]
+struct BadRows(Vec<(Mistake, Span, String)>);
+
+impl BadRows {
+    fn add(&mut self, kind: Mistake, span: Span, label: String) {
+        self.0.push((kind, span, label));
+    }
+
+    /// The findings: for each kind, its first rows (see [`Mistake::shown`]), the last shown
+    /// saying how many more rows have the same mistake.
+    fn report(self, cx: &mut Cx, interval_minutes: i64) {
+        let kinds = [
+            Mistake::Unreadable,
+            Mistake::Fields,
+            Mistake::Start,
+            Mistake::Count,
+            Mistake::Spacing,
+        ];
+        for kind in kinds {
+            let rows: Vec<&(Mistake, Span, String)> = self.0.iter().filter(|r| r.0 == kind).collect();
+            let shown = kind.shown().min(rows.len());
+            for (i, (_, span, label)) in rows.iter().take(shown).enumerate() {
+                let message = if kind == Mistake::Unreadable {
+                    "unreadable row"
+                } else {
+                    "bad row in the history"
+                };
+                let mut d = Diagnostic::new(Code::InvalidValue, *span, message).label(label.clone());
+                let more = rows.len() - shown;
+                if i + 1 == shown && more > 0 {
+                    d = d.note(format!(
+                        "and {more} more {} like it",
+                        if more == 1 { "row" } else { "rows" }
+                    ));
+                }
+                if kind == Mistake::Spacing {
+                    d = d.help(format!(
+                        "the rows must be `interval` ({interval_minutes} minutes) apart: \
+                         set `interval` to the history's spacing"
+                    ));
+                }
+                cx.push(d);
+            }
+        }
+    }
 }

@@ -132,6 +132,7 @@ impl OpenedTraffic {
             file: self.file,
             diags,
             interval: DEFAULT_INTERVAL,
+            shift_days_unknown: false,
         };
         let traffic = lower(&mut cx, &raw, history, menu);
         let mut diags = cx.diags;
@@ -148,6 +149,9 @@ pub(super) struct Cx<'a> {
     pub(super) diags: Vec<Diagnostic>,
     /// The interval in seconds (as soon as it is read; the default before).
     pub(super) interval: u32,
+    /// A shift has an unknown day key: which queues are never staffed is then unknown, and
+    /// not reported.
+    pub(super) shift_days_unknown: bool,
 }
 
 impl Cx<'_> {
@@ -179,13 +183,18 @@ impl Cx<'_> {
 
     /// A date `YYYY-MM-DD`, or `None` with an E016 finding.
     fn date(&mut self, v: &S<String>) -> Option<Date> {
-        let parsed = v.value.trim().parse::<Date>();
+        let text = v.value.trim();
+        let parsed = text.parse::<Date>();
         parsed
-            .map_err(|e| {
+            .map_err(|_| {
                 let sp = self.span(&v.referenced);
                 self.push(
-                    Diagnostic::new(Code::InvalidValue, sp, format!("invalid date `{}`", v.value))
-                        .label(format!("write `YYYY-MM-DD`, e.g. `2026-03-02` ({e})")),
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        sp,
+                        format!("`{text}` is not a date: write `YYYY-MM-DD`"),
+                    )
+                    .label(not_a_date_why(text).unwrap_or_else(|| "e.g. `2026-03-02`".to_owned())),
                 );
             })
             .ok()
@@ -218,7 +227,7 @@ impl Cx<'_> {
                 Diagnostic::new(
                     Code::InvalidValue,
                     at,
-                    format!("the shares of the {what} sum to {sum}, not 1"),
+                    format!("the shares of the {what} sum to {}, not 1", share_sum(sum)),
                 )
                 .label(format!("every caller has one of these {what}"))
                 .help("make the `share`s add up to 1"),
@@ -363,6 +372,97 @@ pub(super) fn day_kinds(text: &str) -> Result<Vec<DayKind>, String> {
     Ok(kinds)
 }
 
+/// The finding for a day key `text` at `span` that [`day_kinds`] refuses with `why`, with
+/// "did you mean" when each unknown day in it is close to one (`mon-fry`: `mon-fri`).
+pub(super) fn unknown_day_key(span: Span, text: &str, why: String) -> Diagnostic {
+    let d = Diagnostic::new(Code::InvalidValue, span, format!("unknown day key `{text}`")).label(why);
+    match day_key_suggestion(text) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d,
+    }
+}
+
+/// The day key `text` with each unknown day replaced by the nearest day name (`mon-fry`:
+/// `mon-fri`, `Tuesday`: `tue`, `holliday`: `holiday`), if that gives a valid key.
+pub(super) fn day_key_suggestion(text: &str) -> Option<String> {
+    const FULL: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let short = &arrivals::KIND_NAMES[..HOLIDAY];
+    let fix = |word: &str, holiday: bool| -> Option<String> {
+        let w = word.trim();
+        if crate::menu::schedule::Weekday::parse(w).is_some() || (holiday && w.eq_ignore_ascii_case("holiday")) {
+            return Some(w.to_owned());
+        }
+        let mut names: Vec<&str> = short.iter().chain(FULL.iter()).copied().collect();
+        if holiday {
+            names.push("holiday");
+        }
+        let near = crate::diag::did_you_mean(w, names)?;
+        let at = FULL.iter().position(|f| *f == near);
+        Some(at.map_or(near, |i| short[i]).to_owned())
+    };
+    let mut parts = Vec::new();
+    for part in text.split(',') {
+        let fixed = match part.split_once('-') {
+            Some((a, b)) => format!("{}-{}", fix(a, false)?, fix(b, false)?),
+            None => fix(part, true)?,
+        };
+        parts.push(fixed);
+    }
+    let key = parts.join(",");
+    (key != text.trim() && day_kinds(&key).is_ok()).then_some(key)
+}
+
+/// Why `text`, written `YYYY-MM-DD`, is still no date: its month or day does not exist
+/// (`2026-02-30`: "February 2026 has 28 days"); `None` when it is not written so.
+pub(super) fn not_a_date_why(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return None;
+    }
+    let (year, month): (i16, i8) = (y.parse().ok()?, m.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = jiff::civil::date(year, month, 1).days_in_month();
+    Some(format!("{} {year} has {days} days", MONTHS[(month - 1) as usize]))
+}
+
+/// A sum of shares as a finding writes it: 6 significant digits (`0.9`, not the float's
+/// `0.8999999999999999`), more when those would round a sum that is not 1 to `1`.
+pub(super) fn share_sum(sum: f64) -> String {
+    for digits in 6..17 {
+        let rounded: f64 = format!("{sum:.*e}", digits - 1).parse().unwrap_or(sum);
+        if rounded != 1.0 {
+            return rounded.to_string();
+        }
+    }
+    sum.to_string()
+}
+
 /// A clock time `HH:MM` on the interval grid, in seconds after midnight; `None` with an E016
 /// finding (not `HH:MM`, or between two intervals).
 pub(super) fn grid_time(cx: &mut Cx, v: &S<String>) -> Option<u32> {
@@ -485,14 +585,26 @@ fn service_level(cx: &mut Cx, v: &S<String>) -> Option<(f64, f64)> {
     parsed
 }
 
-/// `callbacks: { returned, handle }`.
+/// `callbacks: { returned, handle }`: `handle` is a duration more than 0.
 fn callbacks(cx: &mut Cx, r: &RawTraffic) -> CallbackModel {
     let Some(c) = &r.callbacks else {
         return CallbackModel::default();
     };
     CallbackModel {
         returned: c.value.returned.as_ref().is_none_or(|r| r.value),
-        handle_mean: c.value.handle.as_ref().and_then(|h| cx.seconds(h)),
+        handle_mean: c.value.handle.as_ref().and_then(|h| {
+            let s = cx.seconds(h)?;
+            if s > 0.0 {
+                return Some(s);
+            }
+            let sp = cx.span(&h.referenced);
+            cx.push(
+                Diagnostic::new(Code::InvalidValue, sp, "the callback handle time must be more than 0")
+                    .label("a time of 0")
+                    .help("leave `handle` out to use the queue's handle time"),
+            );
+            None
+        }),
     }
 }
 

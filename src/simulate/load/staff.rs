@@ -179,7 +179,8 @@ fn shifts(cx: &mut Cx, raw: &S<Vec<S<super::super::format::RawShift>>>) -> Vec<V
             Ok(k) => Some(k),
             Err(why) => {
                 let dsp = cx.span(&d.referenced);
-                cx.push(Diagnostic::new(Code::InvalidValue, dsp, format!("unknown day key `{}`", d.value)).label(why));
+                cx.push(super::unknown_day_key(dsp, &d.value, why));
+                cx.shift_days_unknown = true;
                 None
             }
         });
@@ -212,7 +213,11 @@ fn shifts(cx: &mut Cx, raw: &S<Vec<S<super::super::format::RawShift>>>) -> Vec<V
 }
 
 /// A finding at each queue that no group ever staffs (a queue with no call-takers ever).
+/// Nothing when a shift's day key is unknown (the mistake is the key).
 pub(super) fn unstaffed(cx: &mut Cx, queues: &[QueueModel], spans: &[Span], groups: &[Group]) {
+    if cx.shift_days_unknown {
+        return;
+    }
     for (i, q) in queues.iter().enumerate() {
         let staffed = groups
             .iter()

@@ -219,6 +219,16 @@ const BAD: &[(&str, &str, bool)] = &[
     ("csv-spacing.yaml", "3:1 bad row in the history", false),
     ("negative-count.yaml", "4:1 bad row in the history", false),
     ("unknown-field.yaml", "3:1 unknown field `arivals`", false),
+    (
+        "bad-date.yaml",
+        "3:8 `2026-02-30` is not a date: write `YYYY-MM-DD`",
+        false,
+    ),
+    (
+        "callback-handle.yaml",
+        "12:22 the callback handle time must be more than 0",
+        false,
+    ),
 ];
 
 #[test]
@@ -259,4 +269,104 @@ fn the_menu_is_resolved_against_the_file() {
 fn step_averages_hold_the_last_rate_to_midnight() {
     let r = arrivals::step_average(&[(60, 4.0), (90, 8.0)], 60);
     assert_eq!((r[0], r[1], r[2], r[23]), (0.0, 6.0, 8.0, 8.0));
+}
+
+/// Loads `text` bare as [`load`] does, keeping the findings whole (notes and help too).
+fn load_whole(text: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.path().join(name), body).unwrap();
+    }
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, text).unwrap();
+    let mut sources = Sources::new();
+    load_traffic(&path, &mut sources, None).unwrap().1
+}
+
+#[test]
+fn a_history_spaced_for_another_interval_is_one_finding_with_a_count() {
+    // A week of 30-minute rows read with a 60-minute interval: 168 rows off the grid.
+    let mut csv = String::from("start,calls\n");
+    for day in 0..7 {
+        let date = jiff::civil::date(2026, 2, 2) + jiff::Span::new().days(day);
+        for slot in 0..48 {
+            csv.push_str(&format!("{date}T{:02}:{:02},4\n", slot / 2, slot % 2 * 30));
+        }
+    }
+    let text = "interval: 60m\narrivals: { csv: h.csv }\nqueues: { q: { handle: 1m } }\ncall_takers: [{ group: a, serves: [q], shifts: [{ days: mon-sun, from: \"00:00\", to: \"24:00\", count: 1 }] }]\n";
+    let diags = load_whole(text, &[("h.csv", &csv)]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0].primary.message,
+        "`2026-02-02T00:30` is not at the start of a 60-minute interval"
+    );
+    assert_eq!(diags[0].notes, ["and 167 more rows like it"]);
+
+    // Other mistakes repeated on many rows: the first few, then a count.
+    let mut csv = String::from("start,calls\n");
+    for row in 0..10 {
+        csv.push_str(&format!("2026-02-02T{row:02}:00,many\n"));
+    }
+    let diags = load_whole(text, &[("h.csv", &csv)]);
+    let rows: Vec<&Diagnostic> = diags.iter().filter(|d| d.message == "bad row in the history").collect();
+    assert_eq!(rows.len(), 3, "{diags:#?}");
+    assert_eq!(rows[2].notes, ["and 7 more rows like it"]);
+    assert!(rows[0].notes.is_empty());
+}
+
+#[test]
+fn an_unknown_day_key_says_which_it_meant_and_no_day_is_missing_for_it() {
+    let text = BARE
+        .replace("mon-fri:", "mon-fry:")
+        .replace("days: mon,", "days: Monday,")
+        .replace("days: mon-sun", "days: \"mon-sun,holliday\"");
+    let diags = load_whole(&text, &[]);
+    let helps: Vec<(&str, &[String])> = diags.iter().map(|d| (d.message.as_str(), &d.help[..])).collect();
+    assert_eq!(
+        helps,
+        [
+            ("unknown day key `mon-fry`", &["did you mean `mon-fri`?".to_owned()][..]),
+            (
+                "unknown day key `mon-sun,holliday`",
+                &["did you mean `mon-sun,holiday`?".to_owned()][..]
+            ),
+            ("unknown day key `Monday`", &["did you mean `mon`?".to_owned()][..]),
+        ],
+        "{diags:#?}"
+    );
+    // A key too far from any day: no guess, and no finding about missing days either.
+    let diags = load_whole(&BARE.replace("mon-fri:", "workdays:"), &[]);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0].help.is_empty());
+}
+
+#[test]
+fn a_sum_of_shares_is_written_rounded() {
+    assert_eq!(share_sum(0.6 + 0.3), "0.9");
+    assert_eq!(0.6 + 0.3, 0.899_999_999_999_999_9, "what the sum is");
+    assert_eq!(share_sum(1.25), "1.25");
+    assert_eq!(share_sum(2.0 / 3.0), "0.666667");
+    assert_eq!(share_sum(1.000_002_4), "1.000002", "never rounded to 1");
+    assert_eq!(share_sum(0.0), "0");
+}
+
+#[test]
+fn a_bad_date_says_why_in_words() {
+    assert_eq!(
+        not_a_date_why("2026-02-30").as_deref(),
+        Some("February 2026 has 28 days")
+    );
+    assert_eq!(
+        not_a_date_why("2028-02-30").as_deref(),
+        Some("February 2028 has 29 days")
+    );
+    assert_eq!(not_a_date_why("2026-13-01").as_deref(), Some("there is no month 13"));
+    assert_eq!(not_a_date_why("2026-02"), None);
+    assert_eq!(not_a_date_why("2 March"), None);
+    let diags = load_whole(&format!("holidays: [2026-02]\n{BARE}"), &[]);
+    let d = &diags[0];
+    assert_eq!(
+        (d.message.as_str(), d.primary.message.as_str()),
+        ("`2026-02` is not a date: write `YYYY-MM-DD`", "e.g. `2026-03-02`")
+    );
 }
