@@ -202,7 +202,7 @@ fn shifts(cx: &mut Cx, raw: &S<Vec<S<super::super::format::RawShift>>>) -> Vec<V
         let (a, b) = ((from / cx.interval) as usize, (to_secs / cx.interval) as usize);
         for k in kinds {
             for n in &mut staff[k][a..b] {
-                *n += count.value;
+                *n = n.saturating_add(count.value);
             }
         }
     }
