@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use crate::menu::Priority;
+use crate::rules::queue::answer_order;
 
 /// A waiting call's ticket.
 pub type CallId = u64;
@@ -177,7 +178,7 @@ impl<T> Queues<T> {
     /// highest priority first, then the longest wait.
     pub fn in_answer_order(&self) -> Vec<(&str, &Waiting<T>)> {
         let mut v: Vec<(&str, &Waiting<T>)> = self.waiting().collect();
-        v.sort_by_key(|(_, w)| (std::cmp::Reverse(w.priority), w.joined, w.id));
+        v.sort_by(|(_, a), (_, b)| answer_order((a.priority, a.joined), (b.priority, b.joined)).then(a.id.cmp(&b.id)));
         v
     }
 
@@ -232,9 +233,9 @@ impl<T> Queues<T> {
             .values_mut()
             .filter_map(|q| {
                 let w = q.first()?;
-                Some(((std::cmp::Reverse(w.priority), w.joined, w.id), q))
+                Some(((w.priority, w.joined, w.id), q))
             })
-            .min_by(|a, b| a.0.cmp(&b.0))?
+            .min_by(|(a, _), (b, _)| answer_order((a.0, a.1), (b.0, b.1)).then(a.2.cmp(&b.2)))?
             .1
             .pop_first()
     }

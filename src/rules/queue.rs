@@ -3,7 +3,10 @@
 //! the expected wait is estimated and said ([`expected_wait`], [`wait_minutes`]), and the
 //! order of the hold announcements ([`HoldAnnouncement`]).
 
+use std::cmp::Ordering;
 use std::time::Duration;
+
+use crate::menu::Priority;
 
 /// Whether a queue that holds `waiting` callers takes one more: always without a limit,
 /// else while `waiting < max_waiting`. The one rule for "the queue is full", used where the
@@ -36,6 +39,18 @@ pub fn wait_minutes(wait: Duration) -> u64 {
     wait.as_secs().div_ceil(60).max(1)
 }
 
+/// The order in which a call-taker who can answer both takes two waiting calls, each given as
+/// its priority and when it joined (any clock, the same for both): the more urgent first, and at
+/// equal priority the one waiting longest (first come, first served), as ACDs route them
+/// (Asterisk's `app_queue.c` inserts a caller behind every caller of the same or a higher
+/// priority; Amazon Connect answers the oldest contact of the highest priority).
+/// `Ordering::Less`: `a` is answered first. The console's queues (`operator::queue::Queues`)
+/// and the traffic simulation's (`simulate::events`) both order by it.
+pub fn answer_order<T: PartialOrd>(a: (Priority, T), b: (Priority, T)) -> Ordering {
+    b.0.cmp(&a.0)
+        .then_with(|| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Equal))
+}
+
 /// The hold announcements, in the order they play when due at the same moment: the position
 /// first, the expected wait right after it, then the periodic one (Asterisk's
 /// `wait_our_turn` in `apps/app_queue.c` tries `say_position` before
@@ -60,6 +75,16 @@ mod tests {
         assert!(has_room(2, Some(3)));
         assert!(!has_room(3, Some(3)));
         assert!(!has_room(0, Some(0)));
+    }
+
+    #[test]
+    fn the_more_urgent_then_the_longest_waiting_is_answered_first() {
+        let urgent = Priority::Urgent;
+        let normal = Priority::Normal;
+        assert_eq!(answer_order((urgent, 9.0), (normal, 1.0)), Ordering::Less);
+        assert_eq!(answer_order((normal, 1.0), (urgent, 9.0)), Ordering::Greater);
+        assert_eq!(answer_order((normal, 1.0), (normal, 2.0)), Ordering::Less);
+        assert_eq!(answer_order((normal, 2.0), (normal, 2.0)), Ordering::Equal);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! - a queue answers its highest priority first and, at equal priority, in arrival order
 //!   ([`crate::operator::queue::Queues`] keeps its lines the same way);
 //! - a call-taker who becomes free takes, among the queues their group serves, the waiting
-//!   caller of highest priority, at equal priority the one waiting longest; with nobody
+//!   caller of highest priority, at equal priority the one waiting longest
+//!   ([`crate::rules::queue::answer_order`], the console's rule too); with nobody
 //!   waiting, the oldest callback request of those queues; else they stay free;
 //! - a caller who joins while a call-taker serving the queue is free is answered at once
 //!   (by the first group in the traffic file's order with one free);
@@ -32,7 +33,7 @@ use super::model::{Traffic, secs};
 use super::stats::{Occupancy, Tally, record_wait, wait_histogram};
 use super::walk::{Answer, Behaviour, End, MAX_ANSWERS, Mistake, StageKind, Walks};
 use crate::menu::{NodeId, Priority};
-use crate::rules::queue::has_room;
+use crate::rules::queue::{answer_order, has_room};
 
 /// Most callers in the system at once (in the IVR, waiting, or being answered), per
 /// replication. Past it no more callers arrive and the run is marked overloaded
@@ -840,10 +841,9 @@ impl<'a, 'm> Sim<'a, 'm> {
                 }
                 if let Some(&(front, _)) = line.lines[rank].front() {
                     let joined = self.callers[front as usize].joined;
-                    let better = match best {
-                        None => true,
-                        Some((_, r, j)) => rank > r || (rank == r && joined < j),
-                    };
+                    let better = best.is_none_or(|(_, r, j)| {
+                        answer_order((Priority::ALL[rank], joined), (Priority::ALL[r], j)) == Ordering::Less
+                    });
                     if better {
                         best = Some((q, rank, joined));
                     }

@@ -7,7 +7,7 @@ use super::{Cx, day_kinds, with_holiday_fallback};
 use crate::diag::{Code, Diagnostic};
 use crate::menu::raw::S;
 use crate::simulate::format::{RawArrivals, RawProfile};
-use crate::simulate::model::{DAY_KINDS, HOLIDAY};
+use crate::simulate::model::DAY_KINDS;
 use crate::source::{FileId, Span};
 
 /// Day names for findings, by day profile.
@@ -108,21 +108,13 @@ pub(super) fn rates(
             }
         }
     }
-    let missing: Vec<String> = (0..HOLIDAY)
-        .filter(|k| first_at[*k].is_none() && !meant_for[*k])
-        .map(|k| format!("`{}`", KIND_NAMES[k]))
-        .collect();
-    if !missing.is_empty() {
-        cx.push(
-            Diagnostic::new(
-                Code::MissingField,
-                at,
-                format!("no arrivals for {}", missing.join(", ")),
-            )
-            .label("every day of the week needs a profile")
-            .help("add a day key for it, or include it in a range such as `mon-sun`"),
-        );
-    }
+    cx.missing_days(
+        at,
+        |k| first_at[k].is_some() || meant_for[k],
+        "no arrivals for",
+        "every day of the week needs a profile",
+        "add a day key for it, or include it in a range such as `mon-sun`",
+    );
     with_holiday_fallback(per_kind, zeros)
 }
 

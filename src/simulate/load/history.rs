@@ -6,7 +6,6 @@ use std::path::Path;
 use jiff::civil::{Date, DateTime};
 
 use super::Cx;
-use super::arrivals::KIND_NAMES;
 use crate::diag::{Code, Diagnostic};
 use crate::simulate::format::{RawProfile, RawTraffic};
 use crate::simulate::model::{DAY_KINDS, HOLIDAY};
@@ -192,21 +191,13 @@ pub(super) fn rates(cx: &mut Cx, csv: FileId, at: Span, holidays: &[Date]) -> Ve
                 .collect(),
         );
     }
-    let missing: Vec<String> = (0..HOLIDAY)
-        .filter(|k| per_kind[*k].is_none())
-        .map(|k| format!("`{}`", KIND_NAMES[k]))
-        .collect();
-    if !missing.is_empty() {
-        cx.push(
-            Diagnostic::new(
-                Code::MissingField,
-                at,
-                format!("the history has no {}", missing.join(", ")),
-            )
-            .label("every day of the week needs counts")
-            .help("give at least one week of history"),
-        );
-    }
+    cx.missing_days(
+        at,
+        |k| per_kind[k].is_some(),
+        "the history has no",
+        "every day of the week needs counts",
+        "give at least one week of history",
+    );
     super::with_holiday_fallback(per_kind, vec![0.0; slots])
 }
 

@@ -220,6 +220,22 @@ impl Cx<'_> {
     }
 
     /// Shares that must add up to 1: else an E016 finding at `at` that says the sum.
+    /// A finding at `at` naming the weekdays (Monday to Sunday) `has` says have no profile:
+    /// `{what} {days}` (`no arrivals for `sat`, `sun``), with `label` and `help`.
+    pub(super) fn missing_days(&mut self, at: Span, has: impl Fn(usize) -> bool, what: &str, label: &str, help: &str) {
+        let missing: Vec<String> = (0..HOLIDAY)
+            .filter(|&k| !has(k))
+            .map(|k| format!("`{}`", arrivals::KIND_NAMES[k]))
+            .collect();
+        if !missing.is_empty() {
+            self.push(
+                Diagnostic::new(Code::MissingField, at, format!("{what} {}", missing.join(", ")))
+                    .label(label.to_owned())
+                    .help(help.to_owned()),
+            );
+        }
+    }
+
     pub(super) fn shares_sum(&mut self, shares: impl IntoIterator<Item = f64>, what: &str, at: Span) {
         let sum: f64 = shares.into_iter().sum();
         if (sum - 1.0).abs() > SHARE_TOLERANCE {
